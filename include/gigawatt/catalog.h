@@ -1,0 +1,143 @@
+/* include/gigawatt/catalog.h — the sourced catalog of hardware, facilities
+ * and prices (catalog layer).
+ *
+ * The catalog is the YAML files in data/catalog (format: docs/catalog.md). Loading
+ * parses every file, indexes entries by kind and id, and validates each one
+ * (every value sourced, units, ranges, references to other kinds), so a bad
+ * catalog fails at start-up with file:line:col, never mid-model. Entry
+ * structs below hold SI values; fields a source does not give stay 0 and
+ * their bit in meta.set stays clear. */
+#ifndef GIGAWATT_CATALOG_H
+#define GIGAWATT_CATALOG_H
+
+#include "gigawatt/config.h"
+#include "gigawatt/schema.h"
+
+typedef struct gw_accelerator {
+    gw_entry_meta meta;
+    char vendor[GW_TEXT_MAX];
+    double bf16_flops, fp8_flops, fp4_flops; /* dense tensor peak, FLOP/s; 0 = unsupported */
+    double hbm_capacity_b;                   /* bytes */
+    double hbm_bandwidth_bps;                /* bytes/s */
+    double tdp_w;                            /* W at full load */
+    double idle_power_fraction;              /* idle W / TDP */
+    double scaleup_bandwidth_bps;            /* bytes/s per device (NVLink, IF, ICI) */
+    double price_usd;                        /* per device */
+} gw_accelerator;
+
+typedef struct gw_system {
+    gw_entry_meta meta;
+    char accelerator[GW_TEXT_MAX]; /* accelerators id */
+    double accelerators;           /* per system */
+    double cpus, cpu_power_w;      /* per system; W per CPU at full load */
+    double memory_power_w;         /* host memory per system, W */
+    double nics, nic_power_w;      /* scale-out NICs/DPUs per system; W each */
+    double switch_power_w;         /* scale-up switches per system, W */
+    double fan_power_w;            /* fans at full speed, W */
+    double pump_power_w;           /* in-system pumps at full flow, W */
+    double other_power_w;          /* storage, BMC, misc., W */
+    double idle_power_fraction;    /* idle / max of non-accelerator electronics */
+    double liquid_heat_fraction;   /* share of electronics heat to cold plates (DLC) */
+    double systems_per_rack;
+    double weight_kg;              /* one system */
+    double rack_weight_kg;         /* empty rack + shelves + manifolds, per rack */
+    double rack_footprint_m2;
+    double rack_power_capacity_w;  /* usable power-shelf / PDU capacity per rack */
+    double rack_liquid_capacity_w; /* heat the rack liquid loop removes */
+    double price_usd;              /* one system incl. accelerators */
+    char cooling[GW_TEXT_MAX];     /* cooling id it is designed for */
+} gw_system;
+
+typedef struct gw_cooling {
+    gw_entry_meta meta;
+    char kind[GW_TEXT_MAX];             /* air | direct-liquid | immersion */
+    double air_cooling_overhead;        /* facility W per W of heat from air */
+    double liquid_cooling_overhead;     /* facility W per W of heat from liquid */
+    double coolant_density_kg_m3;
+    double coolant_specific_heat_j_kgk;
+    double coolant_delta_t_k;           /* supply/return difference */
+    double air_delta_t_k;               /* rise across IT equipment */
+    double air_density_kg_m3;
+    double air_specific_heat_j_kgk;
+    double fan_min_speed;               /* fraction of full speed */
+    double water_m3_per_j;              /* WUE: site water per IT energy */
+} gw_cooling;
+
+typedef struct gw_power_stage {
+    gw_entry_meta meta;
+    double efficiency;     /* output / input */
+    char serves[GW_TEXT_MAX]; /* facility | it | rack */
+} gw_power_stage;
+
+typedef struct gw_site {
+    gw_entry_meta meta;
+    double grid_capacity_w;        /* one site's grid connection */
+    char cooling[GW_TEXT_MAX];     /* cooling id */
+    gw_idlist power_chain;         /* stage ids, grid -> rack */
+    char electricity[GW_TEXT_MAX]; /* electricity id */
+    double misc_overhead;          /* lighting/offices per W of IT */
+    double air_cooling_per_rack_w;
+    double floor_load_capacity_kg_m2;
+    double facility_capex_usd_per_w; /* per W of IT capacity */
+    double power_capex_usd_per_w;    /* per W of grid capacity */
+    double staff_per_w;              /* people per W of IT */
+} gw_site;
+
+typedef struct gw_electricity {
+    gw_entry_meta meta;
+    double price_usd_per_j;
+} gw_electricity;
+
+typedef struct gw_finance {
+    gw_entry_meta meta;
+    double cost_of_capital;                /* per year */
+    double it_life_s, network_life_s, facility_life_s, power_life_s;
+    double networking_capex_fraction;      /* network USD per system USD */
+    double it_maintenance;                 /* per year, of IT capex */
+    double facility_maintenance;           /* per year, of facility+power capex */
+    double staff_cost_usd_per_s;           /* loaded cost of one person */
+} gw_finance;
+
+typedef struct gw_household {
+    gw_entry_meta meta;
+    double consumption_w; /* average electric power of one household */
+} gw_household;
+
+/* The schemas, one per kind (src/catalog/kinds.c). */
+extern const gw_schema gw_schema_accelerator, gw_schema_system, gw_schema_cooling,
+    gw_schema_power_stage, gw_schema_site, gw_schema_electricity, gw_schema_finance,
+    gw_schema_household;
+
+/* All kinds, in listing order. */
+extern const gw_schema *const gw_catalog_kinds[];
+extern const size_t gw_catalog_nkinds;
+
+typedef struct gw_catalog_entry {
+    const gw_schema *schema;
+    const char *id;
+    const gw_node *node; /* the entry's mapping in its file */
+} gw_catalog_entry;
+
+typedef struct gw_catalog {
+    gw_config cfg;            /* owns every node */
+    gw_catalog_entry *entries;/* sorted by kind order, then id */
+    size_t n;
+    char dir[1024];
+} gw_catalog;
+
+/* Load and validate every *.yaml in `dir`. */
+int gw_catalog_load(gw_catalog *cat, const char *dir, gw_error *err);
+void gw_catalog_free(gw_catalog *cat);
+
+/* The entry of `schema`'s kind with `id`, or NULL. */
+const gw_catalog_entry *gw_catalog_find(const gw_catalog *cat, const gw_schema *schema,
+                                        const char *id);
+/* An entry of any kind with `id` (first in kind order), or NULL. */
+const gw_catalog_entry *gw_catalog_find_any(const gw_catalog *cat, const char *id);
+
+/* Decode entry `id` of `schema` into `obj` (zeroed first). An unknown id is
+ * an error located at `at` (the node that named it), with did-you-mean. */
+int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *id,
+                   const gw_node *at, void *obj, gw_error *err);
+
+#endif

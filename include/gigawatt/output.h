@@ -1,0 +1,49 @@
+/* include/gigawatt/output.h — turning results into text and JSON, and
+ * writing files whole or not at all (output layer). Functions here build
+ * strings; only the CLI decides where they go. */
+#ifndef GIGAWATT_OUTPUT_H
+#define GIGAWATT_OUTPUT_H
+
+#include <stddef.h>
+
+#include "gigawatt/catalog.h"
+#include "gigawatt/plan.h"
+#include "gigawatt/scenario.h"
+
+/* A growable string. All functions keep it NUL-terminated; on allocation
+ * failure `failed` is set and further appends are ignored. */
+typedef struct gw_buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} gw_buf;
+
+void gw_buf_free(gw_buf *b);
+void gw_buf_printf(gw_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* "132.4 kW", "1.23 GW", "4.1 TWh": value in SI units of `unit`. */
+void gw_format_si(double v, const char *unit, char *buf, size_t n);
+/* "1.23 T USD", "950 M USD", "2.15 USD" */
+void gw_format_usd(double v, char *buf, size_t n);
+/* "24.5 M" for large counts, plain below 10,000 */
+void gw_format_count(double v, char *buf, size_t n);
+
+/* Results as text tables and as one JSON object (malloc'd; NULL on OOM). */
+char *gw_rack_text(const gw_scenario *sc, const gw_rack_result *r);
+char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r);
+char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r);
+char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r);
+char *gw_catalog_list_text(const gw_catalog *cat);
+char *gw_catalog_list_json(const gw_catalog *cat);
+char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);
+char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e);
+
+/* Write `data` to `path` via a temporary file in the same directory and
+ * rename(2), so readers see the old file or the whole new one. */
+int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_error *err);
+
+#endif

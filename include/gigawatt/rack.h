@@ -1,0 +1,65 @@
+/* include/gigawatt/rack.h — one rack's power, heat, coolant and grid draw
+ * (models layer: pure functions, no I/O). Equations: docs/model.md §1–§3. */
+#ifndef GIGAWATT_RACK_H
+#define GIGAWATT_RACK_H
+
+#include "gigawatt/catalog.h"
+
+#define GW_MAX_STAGES GW_IDLIST_MAX
+#define GW_MAX_VIOLATIONS 8
+
+typedef struct gw_rack_input {
+    const gw_system *system;
+    const gw_accelerator *accelerator;
+    const gw_cooling *cooling;
+    const gw_power_stage *stages[GW_MAX_STAGES]; /* grid -> rack order */
+    int nstages;
+    const gw_site *site; /* room limits and misc. overhead; NULL skips them */
+    double load;         /* accelerator utilisation in [0, 1] */
+} gw_rack_input;
+
+typedef struct gw_violation {
+    char rule[32];     /* "rack-power", "liquid-capacity", "room-air", "floor-load" */
+    char message[256]; /* with the numbers */
+    double value, limit;
+} gw_violation;
+
+typedef struct gw_stage_flow {
+    char id[GW_TEXT_MAX];
+    char serves[GW_TEXT_MAX];
+    double efficiency;
+    double input_w, loss_w; /* per rack */
+} gw_stage_flow;
+
+typedef struct gw_rack_result {
+    double systems, accelerators; /* per rack */
+    /* IT power breakdown per rack, W, downstream of the rack power stage */
+    double accelerator_w, cpu_w, memory_w, nic_w, switch_w, fan_w, pump_w, other_w;
+    double electronics_w;         /* sum of the breakdown */
+    double rack_conversion_loss_w;/* power shelves / PSUs */
+    double it_power_w;            /* at the rack input = electronics + conversion */
+    double liquid_fraction;       /* effective share of electronics heat to liquid */
+    double liquid_heat_w, air_heat_w; /* liquid + air == it_power */
+    double coolant_flow_m3_s, airflow_m3_s;
+    double it_path_loss_w;        /* UPS, PDU ... between facility and rack */
+    double cooling_power_w;       /* facility cooling attributable to this rack */
+    double misc_power_w;          /* lighting, offices ... */
+    double facility_loss_w;       /* transformers ... on all loads */
+    double grid_power_w;          /* at the utility meter */
+    double pue;                   /* grid / IT */
+    double water_m3_per_s;
+    double weight_kg, floor_load_kg_m2;
+    int nstages;
+    gw_stage_flow stages[GW_MAX_STAGES];
+    int nviolations;
+    gw_violation violations[GW_MAX_VIOLATIONS];
+} gw_rack_result;
+
+/* Compute the budget of one rack of in->system at in->load. Errors only on
+ * inputs the equations cannot take (e.g. load outside [0, 1]). */
+int gw_rack_budget(const gw_rack_input *in, gw_rack_result *out, gw_error *err);
+
+/* Effective liquid share of electronics heat for a cooling kind. */
+double gw_rack_liquid_fraction(const gw_system *sys, const gw_cooling *cool);
+
+#endif

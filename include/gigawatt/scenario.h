@@ -1,0 +1,48 @@
+/* include/gigawatt/scenario.h — a scenario resolved against the catalog
+ * (scenario layer, between config/catalog and the models).
+ *
+ * Each section (system, accelerator, cooling, power_chain, site,
+ * electricity, finance, households) is a catalog id, or a mapping with
+ * `ref: ID` plus field overrides, or a mapping of overrides on the default
+ * entry. Defaults: accelerator from the system, cooling / power chain /
+ * electricity from the site, the site as the first whose cooling is the
+ * system's, and finance / households when the catalog has one entry.
+ * The result holds plain structs that the models take as they are. */
+#ifndef GIGAWATT_SCENARIO_H
+#define GIGAWATT_SCENARIO_H
+
+#include "gigawatt/plan.h"
+#include "gigawatt/rack.h"
+
+enum {
+    GW_NEED_RACK = 1, /* system, accelerator, cooling, site, power chain, load */
+    GW_NEED_PLAN = 2  /* + electricity, finance, households, target, average load */
+};
+
+typedef struct gw_scenario {
+    char name[2 * GW_TEXT_MAX];
+    gw_system system;
+    gw_accelerator accelerator;
+    gw_cooling cooling;
+    gw_power_stage stages[GW_MAX_STAGES];
+    int nstages;
+    gw_site site;
+    gw_electricity electricity;
+    gw_finance finance;
+    gw_household household;
+    double load;         /* operation.load (rack), default 1 */
+    double average_load; /* operation.average_load (plan energy), default = load */
+    int has_target;
+    gw_target_kind target;
+    double target_value;
+    char site_note[128]; /* how the site was chosen, when defaulted */
+} gw_scenario;
+
+/* Resolve `root` (a loaded scenario) against `cat`. */
+int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                        gw_scenario *sc, gw_error *err);
+
+void gw_scenario_rack_input(const gw_scenario *sc, gw_rack_input *in);
+void gw_scenario_plan_input(const gw_scenario *sc, gw_plan_input *in);
+
+#endif

@@ -1,0 +1,85 @@
+/* include/gigawatt/schema.h — typed decoding of gw_node maps (config layer).
+ *
+ * Each entry kind (accelerator, system, site ...) is described by a table of
+ * fields: key, type, dimension, offset into the C struct, and range flags.
+ * One decoder applies a YAML mapping to a struct through that table, so a
+ * catalog entry and the scenario overrides on top of it go through the same
+ * code and give the same errors (unknown key with did-you-mean, dimension
+ * mismatch, range) at the right file:line:col. */
+#ifndef GIGAWATT_SCHEMA_H
+#define GIGAWATT_SCHEMA_H
+
+#include <stddef.h>
+
+#include "gigawatt/config.h"
+
+#define GW_TEXT_MAX 96
+#define GW_IDLIST_MAX 8
+
+typedef enum gw_ftype {
+    GW_FT_QTY,    /* double, SI, with the field's dimension */
+    GW_FT_TEXT,   /* char[GW_TEXT_MAX] */
+    GW_FT_ID,     /* char[GW_TEXT_MAX], an id of `ref_kind` (checked by the caller) */
+    GW_FT_IDLIST, /* gw_idlist of ids of `ref_kind` */
+    GW_FT_ENUM    /* char[GW_TEXT_MAX], one of `choices` ("a|b|c") */
+} gw_ftype;
+
+#define GW_F_REQUIRED 0x01u /* must be set once all layers are applied */
+#define GW_F_POSITIVE 0x02u /* > 0 */
+#define GW_F_NONNEG 0x04u   /* >= 0 */
+#define GW_F_FRACTION 0x08u /* within [0, 1] */
+#define GW_F_INTEGER 0x10u  /* a whole number */
+#define GW_F_OPEN_UNIT 0x20u /* within (0, 1]: efficiencies */
+
+typedef struct gw_field {
+    const char *key;
+    gw_ftype type;
+    gw_dim_id dim;        /* GW_FT_QTY only */
+    size_t offset;        /* into the entry struct */
+    unsigned flags;       /* GW_F_* */
+    const char *ref_kind; /* GW_FT_ID / GW_FT_IDLIST: kind the ids name */
+    const char *choices;  /* GW_FT_ENUM: "air|direct-liquid|immersion" */
+    const char *help;     /* one line, with the unit, for docs and listings */
+} gw_field;
+
+typedef struct gw_idlist {
+    int n;
+    char id[GW_IDLIST_MAX][GW_TEXT_MAX];
+} gw_idlist;
+
+/* First member of every entry struct. */
+typedef struct gw_entry_meta {
+    char id[GW_TEXT_MAX];
+    char name[2 * GW_TEXT_MAX];
+    unsigned long long set; /* bit i set: field i has a value */
+} gw_entry_meta;
+
+typedef struct gw_schema {
+    const char *kind;     /* plural key in catalog files: "systems" */
+    const char *singular; /* "system" */
+    const gw_field *fields;
+    size_t nfields; /* <= 64 (the `set` bitmask) */
+    size_t size;    /* sizeof the entry struct */
+} gw_schema;
+
+enum {
+    GW_DECODE_SCENARIO = 0, /* plain values allowed; `ref` key allowed */
+    GW_DECODE_CATALOG = 1   /* every value must be {value: ..., source: ...}; `id` required */
+};
+
+/* Apply the keys of `map` to `obj` (whose first member is gw_entry_meta). */
+int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_error *err);
+
+/* After all layers: every GW_F_REQUIRED field set? Errors point at `where`. */
+int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node *where,
+                             gw_error *err);
+
+/* Parse a scalar node as a quantity of dimension `dim`, with range `flags`;
+ * `what` names the value in messages ("load"). */
+int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
+                       double *out, gw_error *err);
+
+const gw_field *gw_schema_field(const gw_schema *s, const char *key, size_t *index);
+int gw_field_is_set(const gw_schema *s, const void *obj, const char *key);
+
+#endif

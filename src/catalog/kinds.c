@@ -1,0 +1,150 @@
+/* src/catalog/kinds.c — field tables of every catalog kind (catalog layer).
+ * The single place that maps YAML keys to struct fields, units and ranges;
+ * docs/catalog.md describes the same fields for people. */
+#include <stddef.h>
+
+#include "gigawatt/catalog.h"
+
+#define Q(key, T, member, dim, flags, help) \
+    {key, GW_FT_QTY, dim, offsetof(T, member), flags, NULL, NULL, help}
+#define ID(key, T, member, kind, flags, help) \
+    {key, GW_FT_ID, GW_DIM_NONE, offsetof(T, member), flags, kind, NULL, help}
+#define EN(key, T, member, choices, flags, help) \
+    {key, GW_FT_ENUM, GW_DIM_NONE, offsetof(T, member), flags, NULL, choices, help}
+#define TX(key, T, member, help) \
+    {key, GW_FT_TEXT, GW_DIM_NONE, offsetof(T, member), 0, NULL, NULL, help}
+#define IDL(key, T, member, kind, flags, help) \
+    {key, GW_FT_IDLIST, GW_DIM_NONE, offsetof(T, member), flags, kind, NULL, help}
+#define SCHEMA(var, kind, singular, T, table) \
+    const gw_schema var = {kind, singular, table, sizeof table / sizeof table[0], sizeof(T)}
+
+enum { R = GW_F_REQUIRED, POS = GW_F_POSITIVE, NN = GW_F_NONNEG, FR = GW_F_FRACTION,
+       INT = GW_F_INTEGER, EFF = GW_F_OPEN_UNIT };
+
+static const gw_field accelerator_fields[] = {
+    TX("vendor", gw_accelerator, vendor, "maker"),
+    Q("bf16_flops", gw_accelerator, bf16_flops, GW_DIM_FLOP_RATE, NN, "dense BF16 peak, FLOP/s"),
+    Q("fp8_flops", gw_accelerator, fp8_flops, GW_DIM_FLOP_RATE, NN, "dense FP8 peak, FLOP/s"),
+    Q("fp4_flops", gw_accelerator, fp4_flops, GW_DIM_FLOP_RATE, NN, "dense FP4 peak, FLOP/s"),
+    Q("hbm_capacity", gw_accelerator, hbm_capacity_b, GW_DIM_BYTES, POS, "HBM per device"),
+    Q("hbm_bandwidth", gw_accelerator, hbm_bandwidth_bps, GW_DIM_BYTE_RATE, POS, "HBM bandwidth"),
+    Q("tdp", gw_accelerator, tdp_w, GW_DIM_POWER, POS, "power at full load"),
+    Q("idle_power_fraction", gw_accelerator, idle_power_fraction, GW_DIM_NONE, FR,
+      "idle power / TDP"),
+    Q("scaleup_bandwidth", gw_accelerator, scaleup_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
+      "scale-up bandwidth per device"),
+    Q("price", gw_accelerator, price_usd, GW_DIM_USD, POS, "price per device"),
+};
+SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
+
+static const gw_field system_fields[] = {
+    ID("accelerator", gw_system, accelerator, "accelerators", R, "accelerator id"),
+    Q("accelerators", gw_system, accelerators, GW_DIM_NONE, R | POS | INT,
+      "accelerators per system"),
+    Q("cpus", gw_system, cpus, GW_DIM_NONE, R | NN | INT, "host CPUs per system"),
+    Q("cpu_power", gw_system, cpu_power_w, GW_DIM_POWER, R | NN, "one CPU at full load"),
+    Q("memory_power", gw_system, memory_power_w, GW_DIM_POWER, R | NN, "host memory per system"),
+    Q("nics", gw_system, nics, GW_DIM_NONE, R | NN | INT, "scale-out NICs/DPUs per system"),
+    Q("nic_power", gw_system, nic_power_w, GW_DIM_POWER, R | NN, "one NIC"),
+    Q("switch_power", gw_system, switch_power_w, GW_DIM_POWER, R | NN, "scale-up switches"),
+    Q("fan_power", gw_system, fan_power_w, GW_DIM_POWER, R | NN, "fans at full speed"),
+    Q("pump_power", gw_system, pump_power_w, GW_DIM_POWER, R | NN, "in-system pumps at full flow"),
+    Q("other_power", gw_system, other_power_w, GW_DIM_POWER, R | NN, "storage, BMC, misc."),
+    Q("idle_power_fraction", gw_system, idle_power_fraction, GW_DIM_NONE, R | FR,
+      "idle / max of non-accelerator electronics"),
+    Q("liquid_heat_fraction", gw_system, liquid_heat_fraction, GW_DIM_NONE, R | FR,
+      "share of heat to cold plates under direct-liquid cooling"),
+    Q("systems_per_rack", gw_system, systems_per_rack, GW_DIM_NONE, R | POS | INT,
+      "systems in one rack"),
+    Q("weight", gw_system, weight_kg, GW_DIM_MASS, R | POS, "one system"),
+    Q("rack_weight", gw_system, rack_weight_kg, GW_DIM_MASS, R | NN,
+      "empty rack, shelves, manifolds"),
+    Q("rack_footprint", gw_system, rack_footprint_m2, GW_DIM_AREA, R | POS, "rack floor area"),
+    Q("rack_power_capacity", gw_system, rack_power_capacity_w, GW_DIM_POWER, R | POS,
+      "usable rack power capacity"),
+    Q("rack_liquid_capacity", gw_system, rack_liquid_capacity_w, GW_DIM_POWER, R | NN,
+      "heat the rack liquid loop removes"),
+    Q("price", gw_system, price_usd, GW_DIM_USD, R | POS, "one system incl. accelerators"),
+    ID("cooling", gw_system, cooling, "cooling", R, "cooling id it is designed for"),
+};
+SCHEMA(gw_schema_system, "systems", "system", gw_system, system_fields);
+
+static const gw_field cooling_fields[] = {
+    EN("kind", gw_cooling, kind, "air|direct-liquid|immersion", R, "cooling method"),
+    Q("air_cooling_overhead", gw_cooling, air_cooling_overhead, GW_DIM_NONE, R | NN,
+      "facility W per W of heat from air"),
+    Q("liquid_cooling_overhead", gw_cooling, liquid_cooling_overhead, GW_DIM_NONE, R | NN,
+      "facility W per W of heat from liquid"),
+    Q("coolant_density", gw_cooling, coolant_density_kg_m3, GW_DIM_DENSITY, R | POS, "coolant"),
+    Q("coolant_specific_heat", gw_cooling, coolant_specific_heat_j_kgk, GW_DIM_SPECIFIC_HEAT,
+      R | POS, "coolant"),
+    Q("coolant_delta_t", gw_cooling, coolant_delta_t_k, GW_DIM_TEMPERATURE, R | POS,
+      "supply/return difference"),
+    Q("air_delta_t", gw_cooling, air_delta_t_k, GW_DIM_TEMPERATURE, R | POS,
+      "air rise across IT equipment"),
+    Q("air_density", gw_cooling, air_density_kg_m3, GW_DIM_DENSITY, R | POS, "air"),
+    Q("air_specific_heat", gw_cooling, air_specific_heat_j_kgk, GW_DIM_SPECIFIC_HEAT, R | POS,
+      "air"),
+    Q("fan_min_speed", gw_cooling, fan_min_speed, GW_DIM_NONE, R | FR, "lowest fan speed"),
+    Q("water_usage_effectiveness", gw_cooling, water_m3_per_j, GW_DIM_VOLUME_PER_ENERGY, R | NN,
+      "site water per IT energy"),
+};
+SCHEMA(gw_schema_cooling, "cooling", "cooling", gw_cooling, cooling_fields);
+
+static const gw_field stage_fields[] = {
+    Q("efficiency", gw_power_stage, efficiency, GW_DIM_NONE, R | EFF, "output / input"),
+    EN("serves", gw_power_stage, serves, "facility|it|rack", R, "which loads pass through it"),
+};
+SCHEMA(gw_schema_power_stage, "power_chain", "power-chain stage", gw_power_stage, stage_fields);
+
+static const gw_field site_fields[] = {
+    Q("grid_capacity", gw_site, grid_capacity_w, GW_DIM_POWER, R | POS, "one site's grid connection"),
+    ID("cooling", gw_site, cooling, "cooling", R, "cooling id"),
+    IDL("power_chain", gw_site, power_chain, "power_chain", R, "stages grid -> rack"),
+    ID("electricity", gw_site, electricity, "electricity", R, "electricity id"),
+    Q("misc_overhead", gw_site, misc_overhead, GW_DIM_NONE, R | NN, "lighting/offices per W IT"),
+    Q("air_cooling_per_rack", gw_site, air_cooling_per_rack_w, GW_DIM_POWER, R | NN,
+      "air heat removable per rack"),
+    Q("floor_load_capacity", gw_site, floor_load_capacity_kg_m2, GW_DIM_AREAL_MASS, R | POS,
+      "floor rating"),
+    Q("facility_capex", gw_site, facility_capex_usd_per_w, GW_DIM_USD_PER_POWER, R | NN,
+      "shell + M&E per W of IT"),
+    Q("power_capex", gw_site, power_capex_usd_per_w, GW_DIM_USD_PER_POWER, R | NN,
+      "power infrastructure per W of grid"),
+    Q("staff_per_power", gw_site, staff_per_w, GW_DIM_PER_POWER, R | NN, "staff per W of IT"),
+};
+SCHEMA(gw_schema_site, "sites", "site", gw_site, site_fields);
+
+static const gw_field electricity_fields[] = {
+    Q("price", gw_electricity, price_usd_per_j, GW_DIM_USD_PER_ENERGY, R | NN, "energy price"),
+};
+SCHEMA(gw_schema_electricity, "electricity", "electricity price", gw_electricity,
+       electricity_fields);
+
+static const gw_field finance_fields[] = {
+    Q("cost_of_capital", gw_finance, cost_of_capital, GW_DIM_NONE, R | FR, "per year"),
+    Q("it_life", gw_finance, it_life_s, GW_DIM_TIME, R | POS, "IT depreciation life"),
+    Q("network_life", gw_finance, network_life_s, GW_DIM_TIME, R | POS, "network life"),
+    Q("facility_life", gw_finance, facility_life_s, GW_DIM_TIME, R | POS, "facility life"),
+    Q("power_life", gw_finance, power_life_s, GW_DIM_TIME, R | POS, "power infrastructure life"),
+    Q("networking_capex_fraction", gw_finance, networking_capex_fraction, GW_DIM_NONE, R | NN,
+      "network USD per system USD"),
+    Q("it_maintenance", gw_finance, it_maintenance, GW_DIM_NONE, R | FR, "per year of IT capex"),
+    Q("facility_maintenance", gw_finance, facility_maintenance, GW_DIM_NONE, R | FR,
+      "per year of facility capex"),
+    Q("staff_cost", gw_finance, staff_cost_usd_per_s, GW_DIM_USD_PER_TIME, R | NN,
+      "loaded cost of one person"),
+};
+SCHEMA(gw_schema_finance, "finance", "finance", gw_finance, finance_fields);
+
+static const gw_field household_fields[] = {
+    Q("consumption", gw_household, consumption_w, GW_DIM_POWER, R | POS,
+      "average electric power of one household"),
+};
+SCHEMA(gw_schema_household, "households", "household", gw_household, household_fields);
+
+const gw_schema *const gw_catalog_kinds[] = {
+    &gw_schema_accelerator, &gw_schema_system, &gw_schema_cooling, &gw_schema_power_stage,
+    &gw_schema_site,        &gw_schema_electricity, &gw_schema_finance, &gw_schema_household,
+};
+const size_t gw_catalog_nkinds = sizeof gw_catalog_kinds / sizeof gw_catalog_kinds[0];

@@ -1,0 +1,42 @@
+/* src/cli/cli.h — shared pieces of the gigawatt command line (cli layer:
+ * the only layer that prints or exits). */
+#ifndef GW_CLI_H
+#define GW_CLI_H
+
+#include "gigawatt/catalog.h"
+#include "gigawatt/config.h"
+#include "gigawatt/gigawatt.h"
+
+#define GW_CLI_MAX_SETS 64
+
+typedef struct cli_opts {
+    int json, quiet;
+    const char *out;      /* -o FILE */
+    const char *catalog;  /* --catalog DIR */
+    const char *scenario; /* positional */
+    const char *sets[GW_CLI_MAX_SETS]; /* --set and the flags that map onto it */
+    int nsets;
+    char owned[GW_CLI_MAX_SETS][512]; /* storage for sets built from flags */
+    int nowned;
+    int replace_target; /* a target flag replaces the scenario's target */
+} cli_opts;
+
+/* Exit status for a library status code: 2 for bad input or usage, 1 for
+ * runtime failures (memory, output I/O). */
+int cli_exit_code(int rc);
+/* Print an error as "file:line:col: msg" (or "gigawatt: msg"). */
+int cli_fail(const gw_error *err);
+/* Load the catalog from --catalog, $GIGAWATT_CATALOG or the built-in path. */
+int cli_load_catalog(const cli_opts *o, gw_catalog *cat, gw_error *err);
+/* Load the scenario (or an empty one) and apply the --set list. */
+int cli_load_scenario(const cli_opts *o, gw_config *cfg, gw_node **root, gw_error *err);
+/* Write `text` to -o FILE (atomically) or stdout. Frees text. */
+int cli_emit(const cli_opts *o, char *text, gw_error *err);
+/* Queue "path=value" built from a flag. */
+int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err);
+
+int cmd_catalog(int argc, char **argv);
+int cmd_rack(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+#endif

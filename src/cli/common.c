@@ -1,0 +1,91 @@
+/* src/cli/common.c — catalog and scenario loading, errors and output for
+ * every command (cli layer). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gigawatt/output.h"
+
+#ifndef GW_DEFAULT_CATALOG
+#define GW_DEFAULT_CATALOG "data/catalog"
+#endif
+
+int cli_exit_code(int rc)
+{
+    if (rc == GW_OK)
+        return 0;
+    return (rc == GW_E_NOMEM || rc == GW_E_IO) ? 1 : 2;
+}
+
+int cli_fail(const gw_error *err)
+{
+    char buf[1024];
+    gw_error_format(err, buf, sizeof buf);
+    if (err->file[0])
+        fprintf(stderr, "%s\n", buf);
+    else
+        fprintf(stderr, "gigawatt: %s\n", buf);
+    return cli_exit_code(err->code);
+}
+
+int cli_load_catalog(const cli_opts *o, gw_catalog *cat, gw_error *err)
+{
+    const char *dir = o->catalog;
+    if (!dir)
+        dir = getenv("GIGAWATT_CATALOG");
+    if (!dir || !dir[0])
+        dir = GW_DEFAULT_CATALOG;
+    int rc = gw_catalog_load(cat, dir, err);
+    if (rc == GW_E_IO) /* a missing catalog directory is the user's to fix */
+        err->code = rc = GW_E_INPUT;
+    return rc;
+}
+
+int cli_load_scenario(const cli_opts *o, gw_config *cfg, gw_node **root, gw_error *err)
+{
+    int rc;
+    if (o->scenario) {
+        rc = gw_config_load_file(cfg, o->scenario, 1, root, err);
+        if (rc == GW_E_IO) /* unreadable scenario: bad input, exit 2 */
+            err->code = rc = GW_E_INPUT;
+        if (rc)
+            return rc;
+    } else {
+        *root = gw_config_new_map(cfg, "<command line>");
+        if (!*root)
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (o->replace_target)
+        gw_node_remove(*root, "target");
+    for (int i = 0; i < o->nsets; i++)
+        if ((rc = gw_config_set_path(cfg, *root, o->sets[i], "--set", err)))
+            return rc;
+    return GW_OK;
+}
+
+int cli_emit(const cli_opts *o, char *text, gw_error *err)
+{
+    if (!text)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = GW_OK;
+    if (o->out) {
+        rc = gw_write_file_atomic(o->out, text, strlen(text), err);
+    } else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+        rc = gw_error_set(err, GW_E_IO, NULL, 0, 0, "cannot write to standard output");
+    }
+    free(text);
+    return rc;
+}
+
+int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err)
+{
+    if (o->nsets >= GW_CLI_MAX_SETS || o->nowned >= GW_CLI_MAX_SETS)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "too many settings; expected at most %d",
+                            GW_CLI_MAX_SETS);
+    char *s = o->owned[o->nowned++];
+    if (snprintf(s, 512, "%s=%s", path, value) >= 512)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "value for %s is too long", path);
+    o->sets[o->nsets++] = s;
+    return GW_OK;
+}

@@ -1,0 +1,292 @@
+/* src/cli/main.c — `gigawatt <command>`: dispatch, option parsing and the
+ * commands of the foundation (cli layer). Each command is a thin shell:
+ * parse flags into scenario settings, call the library, print. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gigawatt/output.h"
+#include "gigawatt/plan.h"
+#include "gigawatt/rack.h"
+#include "gigawatt/scenario.h"
+
+static const char usage_main[] =
+    "usage: gigawatt <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  catalog [ID]          list catalog entries, or show one with its sources\n"
+    "  rack [SCENARIO]       rack power budget, cooling flows, power chain, design checks\n"
+    "  plan SCENARIO         fleet sizing: accelerators, racks, power, capex, opex, households\n"
+    "\n"
+    "common options:\n"
+    "  --json                print one JSON object on stdout\n"
+    "  -o FILE               write the output to FILE (whole or not at all)\n"
+    "  --set KEY.PATH=VALUE  override any scenario value, e.g. --set target.grid_power='15 GW'\n"
+    "  --catalog DIR         catalog directory (default: $GIGAWATT_CATALOG or the built-in)\n"
+    "  --quiet               no progress messages\n"
+    "  -h, --help            this help; `gigawatt COMMAND --help` for a command\n"
+    "\n"
+    "exit codes: 0 ok, 1 runtime failure, 2 bad input or usage\n";
+
+static const char usage_rack[] =
+    "usage: gigawatt rack [SCENARIO] [--system ID] [--load X] [--site ID] [--cooling ID]\n"
+    "                     [--accelerator ID] [--json] [-o FILE] [--set K=V]\n"
+    "Power budget of one rack: IT power breakdown, heat to liquid and air, coolant flow,\n"
+    "airflow, losses along the power chain to the grid meter, design-rule checks.\n";
+
+static const char usage_plan[] =
+    "usage: gigawatt plan [SCENARIO] [--system ID] [--site ID] [--average-load X]\n"
+    "                     [--grid-power P | --it-power P | --accelerators N | --budget USD]\n"
+    "                     [--json] [-o FILE] [--set K=V]\n"
+    "Fleet sizing from a target: accelerators, racks, sites, IT and grid power, PUE,\n"
+    "energy, water, capex and opex, depreciation, cost per GPU-hour, households.\n";
+
+static const char usage_catalog[] =
+    "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
+    "Lists catalog entries by kind, or shows one entry with every value's source.\n";
+
+/* Flags that are shorthand for scenario settings. */
+typedef struct flag_map {
+    const char *flag, *path;
+    int target; /* replaces the scenario's target */
+} flag_map;
+
+static const flag_map flag_paths[] = {
+    {"system", "system.ref", 0},         {"accelerator", "accelerator.ref", 0},
+    {"site", "site.ref", 0},             {"cooling", "cooling.ref", 0},
+    {"load", "operation.load", 0},       {"average-load", "operation.average_load", 0},
+    {"grid-power", "target.grid_power", 1}, {"it-power", "target.it_power", 1},
+    {"accelerators", "target.accelerators", 1}, {"budget", "target.budget", 1},
+};
+#define NFLAGS (sizeof flag_paths / sizeof flag_paths[0])
+
+enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_MAP };
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "gigawatt: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+/* Parse options common to every command plus the shorthand flags in
+ * `allowed` (NULL-terminated names from flag_paths). Returns -1 when the
+ * command should go on, else the exit code. */
+static int parse_opts(int argc, char **argv, const char *usage, const char *const *allowed,
+                      int max_positional, cli_opts *o, const char **positional)
+{
+    struct option longopts[8 + NFLAGS];
+    int n = 0;
+    longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    longopts[n++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
+    longopts[n++] = (struct option){"catalog", required_argument, NULL, OPT_CATALOG};
+    longopts[n++] = (struct option){"set", required_argument, NULL, OPT_SET};
+    longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    longopts[n++] = (struct option){"output", required_argument, NULL, 'o'};
+    for (size_t i = 0; allowed && allowed[i]; i++)
+        for (size_t j = 0; j < NFLAGS; j++)
+            if (strcmp(allowed[i], flag_paths[j].flag) == 0)
+                longopts[n++] = (struct option){flag_paths[j].flag, required_argument, NULL,
+                                                OPT_MAP + (int)j};
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int c, npos = 0;
+    gw_error err = {0};
+    while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_JSON: o->json = 1; break;
+        case OPT_QUIET: o->quiet = 1; break;
+        case OPT_CATALOG: o->catalog = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'h':
+        case OPT_HELP: fputs(usage, stdout); return 0;
+        case OPT_SET:
+            if (o->nsets >= GW_CLI_MAX_SETS)
+                return usage_error(usage, "too many --set options (at most %s)", "64");
+            o->sets[o->nsets++] = optarg;
+            break;
+        case '?':
+            return usage_error(usage, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            if (c >= OPT_MAP && c < OPT_MAP + (int)NFLAGS) {
+                const flag_map *fm = &flag_paths[c - OPT_MAP];
+                if (fm->target) {
+                    if (o->replace_target)
+                        return usage_error(usage, "give one target only (%s is the second)",
+                                           argv[optind - 1]);
+                    o->replace_target = 1;
+                }
+                if (cli_add_set(o, fm->path, optarg, &err))
+                    return cli_fail(&err);
+            }
+            break;
+        }
+        if (optind < argc && argv[optind][0] != '-' && npos < max_positional)
+            positional[npos++] = argv[optind++];
+    }
+    while (optind < argc) {
+        if (npos >= max_positional)
+            return usage_error(usage, "unexpected argument '%s'", argv[optind]);
+        positional[npos++] = argv[optind++];
+    }
+    return -1;
+}
+
+int cmd_catalog(int argc, char **argv)
+{
+    cli_opts o;
+    const char *pos[1] = {NULL};
+    int rc = parse_opts(argc, argv, usage_catalog, NULL, 1, &o, pos);
+    if (rc >= 0)
+        return rc;
+    gw_catalog cat;
+    gw_error err = {0};
+    if ((rc = cli_load_catalog(&o, &cat, &err)))
+        return cli_fail(&err);
+    char *text;
+    if (pos[0]) {
+        const gw_catalog_entry *e = gw_catalog_find_any(&cat, pos[0]);
+        if (!e) {
+            const char *cands[1024];
+            size_t n = 0;
+            for (size_t i = 0; i < cat.n && n < 1024; i++)
+                cands[n++] = cat.entries[i].id;
+            const char *sug = gw_suggest(pos[0], cands, n);
+            gw_error_set(&err, GW_E_INPUT, NULL, 0, 0, "no catalog entry '%.60s'; %s%s%s",
+                         pos[0], sug ? "did you mean '" : "expected an id from `gigawatt catalog`",
+                         sug ? sug : "", sug ? "'?" : "");
+            gw_catalog_free(&cat);
+            return cli_fail(&err);
+        }
+        text = o.json ? gw_catalog_entry_json(&cat, e) : gw_catalog_entry_text(&cat, e);
+    } else {
+        text = o.json ? gw_catalog_list_json(&cat) : gw_catalog_list_text(&cat);
+    }
+    rc = cli_emit(&o, text, &err);
+    gw_catalog_free(&cat);
+    return rc ? cli_fail(&err) : 0;
+}
+
+/* Shared by rack and plan: catalog + scenario + resolution. */
+static int load_all(const cli_opts *o, unsigned needs, gw_catalog *cat, gw_config *cfg,
+                    gw_scenario *sc, gw_error *err)
+{
+    gw_node *root;
+    int rc = cli_load_catalog(o, cat, err);
+    if (rc)
+        return rc;
+    gw_config_init(cfg);
+    if ((rc = cli_load_scenario(o, cfg, &root, err)) ||
+        (rc = gw_scenario_resolve(cat, root, needs, sc, err))) {
+        gw_config_free(cfg);
+        gw_catalog_free(cat);
+    }
+    return rc;
+}
+
+int cmd_rack(int argc, char **argv)
+{
+    static const char *const allowed[] = {"system", "accelerator", "site", "cooling", "load",
+                                          NULL};
+    cli_opts o;
+    const char *pos[1] = {NULL};
+    int rc = parse_opts(argc, argv, usage_rack, allowed, 1, &o, pos);
+    if (rc >= 0)
+        return rc;
+    o.scenario = pos[0];
+    if (!o.scenario && o.nsets == 0)
+        return usage_error(usage_rack, "%s", "give a SCENARIO or --system ID");
+    gw_catalog cat;
+    gw_config cfg;
+    gw_scenario *sc = malloc(sizeof *sc);
+    gw_rack_result *r = malloc(sizeof *r);
+    gw_error err = {0};
+    if (!sc || !r) {
+        free(sc);
+        free(r);
+        gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return cli_fail(&err);
+    }
+    if ((rc = load_all(&o, GW_NEED_RACK, &cat, &cfg, sc, &err)) == GW_OK) {
+        gw_rack_input in;
+        gw_scenario_rack_input(sc, &in);
+        if ((rc = gw_rack_budget(&in, r, &err)) == GW_OK)
+            rc = cli_emit(&o, o.json ? gw_rack_json(sc, r) : gw_rack_text(sc, r), &err);
+        gw_config_free(&cfg);
+        gw_catalog_free(&cat);
+    }
+    free(sc);
+    free(r);
+    return rc ? cli_fail(&err) : 0;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+    static const char *const allowed[] = {"system",     "accelerator", "site",
+                                          "cooling",    "average-load", "grid-power",
+                                          "it-power",   "accelerators", "budget",
+                                          NULL};
+    cli_opts o;
+    const char *pos[1] = {NULL};
+    int rc = parse_opts(argc, argv, usage_plan, allowed, 1, &o, pos);
+    if (rc >= 0)
+        return rc;
+    o.scenario = pos[0];
+    if (!o.scenario && o.nsets == 0)
+        return usage_error(usage_plan, "%s", "give a SCENARIO or --system ID and a target");
+    gw_catalog cat;
+    gw_config cfg;
+    gw_scenario *sc = malloc(sizeof *sc);
+    gw_plan_result *r = malloc(sizeof *r);
+    gw_error err = {0};
+    if (!sc || !r) {
+        free(sc);
+        free(r);
+        gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return cli_fail(&err);
+    }
+    if ((rc = load_all(&o, GW_NEED_PLAN, &cat, &cfg, sc, &err)) == GW_OK) {
+        gw_plan_input in;
+        gw_scenario_plan_input(sc, &in);
+        if ((rc = gw_plan_size(&in, r, &err)) == GW_OK)
+            rc = cli_emit(&o, o.json ? gw_plan_json(sc, r) : gw_plan_text(sc, r), &err);
+        gw_config_free(&cfg);
+        gw_catalog_free(&cat);
+    }
+    free(sc);
+    free(r);
+    return rc ? cli_fail(&err) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(usage_main, "%s", "no command given");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("gigawatt %s\n", GW_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "catalog") == 0)
+        return cmd_catalog(argc - 1, argv + 1);
+    if (strcmp(cmd, "rack") == 0)
+        return cmd_rack(argc - 1, argv + 1);
+    if (strcmp(cmd, "plan") == 0)
+        return cmd_plan(argc - 1, argv + 1);
+    static const char *const cmds[] = {"catalog", "rack", "plan"};
+    const char *sug = gw_suggest(cmd, cmds, 3);
+    if (sug) {
+        fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
+        return 2;
+    }
+    return usage_error(usage_main, "unknown command '%s'", cmd);
+}

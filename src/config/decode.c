@@ -1,0 +1,293 @@
+/* src/config/decode.c — table-driven decoding of mappings into structs
+ * (config layer). See include/gigawatt/schema.h for the contract. */
+#include "gigawatt/schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int is_null(const gw_node *n)
+{
+    return n->kind == GW_NODE_SCALAR && !n->quoted &&
+           (n->text[0] == '\0' || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+            strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
+}
+
+static const char *dim_phrase(gw_dim_id dim, char *buf, size_t n)
+{
+    gw_dim d = gw_dim_of(dim);
+    snprintf(buf, n, "%s %s like '%s'", dim == GW_DIM_NONE ? "a" : "a", gw_dim_name(d),
+             gw_dim_example(dim));
+    return buf;
+}
+
+int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
+                       double *out, gw_error *err)
+{
+    char expect[128];
+    dim_phrase(dim, expect, sizeof expect);
+    if (is_null(n))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "'%s' has no value; expected %s", what, expect);
+    if (n->kind != GW_NODE_SCALAR)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "'%s' is %s; expected %s", what, gw_node_kind_name(n), expect);
+    double v;
+    gw_dim d;
+    char why[256];
+    int col = 0;
+    if (gw_quantity_parse(n->text, &v, &d, why, sizeof why, &col))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col + (n->quoted ? 1 : 0) + col,
+                            "%s: %s", what, why);
+    gw_dim want = gw_dim_of(dim);
+    if (!gw_dim_equal(d, want)) {
+        /* a bare number where a unit is needed: "700" for a power */
+        gw_dim none = gw_dim_of(GW_DIM_NONE);
+        if (gw_dim_equal(d, none) && v == 0.0) {
+            /* zero needs no unit */
+        } else if (gw_dim_equal(d, none)) {
+            return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                                "%s '%.80s' has no unit; expected %s", what, n->text, expect);
+        } else {
+            char got[96];
+            const char *name = gw_dim_name(d);
+            if (!name[0]) {
+                gw_dim_format(d, got, sizeof got);
+                name = got;
+            }
+            return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                                "%s '%.80s' is %s%s; expected %s", what, n->text,
+                                gw_dim_name(d)[0] ? "a " : "in ", name, expect);
+        }
+    }
+    const char *bad = NULL;
+    if ((flags & GW_F_POSITIVE) && !(v > 0))
+        bad = "greater than zero";
+    else if ((flags & GW_F_NONNEG) && v < 0)
+        bad = "zero or more";
+    else if ((flags & GW_F_FRACTION) && (v < 0 || v > 1))
+        bad = "between 0 and 1 (or 0 % to 100 %)";
+    else if ((flags & GW_F_OPEN_UNIT) && (v <= 0 || v > 1))
+        bad = "above 0 and at most 1 (or 100 %)";
+    else if ((flags & GW_F_INTEGER) && (fabs(v - nearbyint(v)) > 1e-9 || fabs(v) > 1e15))
+        bad = "a whole number";
+    if (bad)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "%s is %.80s; expected a value %s", what, n->text, bad);
+    *out = v;
+    return GW_OK;
+}
+
+const gw_field *gw_schema_field(const gw_schema *s, const char *key, size_t *index)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        if (strcmp(s->fields[i].key, key) == 0) {
+            if (index)
+                *index = i;
+            return &s->fields[i];
+        }
+    return NULL;
+}
+
+int gw_field_is_set(const gw_schema *s, const void *obj, const char *key)
+{
+    size_t i;
+    if (!gw_schema_field(s, key, &i))
+        return 0;
+    return (((const gw_entry_meta *)obj)->set >> i) & 1u;
+}
+
+static int unknown_key(const gw_schema *s, const gw_node *k, int mode, gw_error *err)
+{
+    const char *cands[70];
+    size_t n = 0;
+    for (size_t i = 0; i < s->nfields && n < 64; i++)
+        cands[n++] = s->fields[i].key;
+    cands[n++] = "name";
+    cands[n++] = mode == GW_DECODE_CATALOG ? "id" : "ref";
+    const char *sug = gw_suggest(k->text, cands, n);
+    if (sug)
+        return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                            "unknown key '%.60s' in %s; did you mean '%s'?", k->text,
+                            s->singular, sug);
+    return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                        "unknown key '%.60s' in %s; expected one of the %s fields in "
+                        "docs/catalog.md",
+                        k->text, s->singular, s->singular);
+}
+
+static int copy_text(const gw_node *v, const char *what, char *dst, size_t cap, gw_error *err)
+{
+    if (v->kind != GW_NODE_SCALAR || is_null(v))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "'%s' is %s; expected text", what,
+                            v->kind == GW_NODE_SCALAR ? "empty" : gw_node_kind_name(v));
+    if (strlen(v->text) >= cap)
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "'%s' is longer than %zu characters; expected a shorter text", what,
+                            cap - 1);
+    snprintf(dst, cap, "%s", v->text);
+    return GW_OK;
+}
+
+/* A catalog value: {value: "700 W", source: "...", note/fact/low/high/date}. */
+static int catalog_value(const gw_node *v, const char *key, const gw_node **value,
+                         gw_error *err)
+{
+    if (v->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "catalog value '%s' has no source; expected {value: ..., source: "
+                            "...}",
+                            key);
+    static const char *const allowed[] = {"value", "source", "note", "fact", "low", "high",
+                                          "date"};
+    for (size_t i = 0; i + 1 < v->nkids; i += 2) {
+        const gw_node *k = v->kids[i];
+        size_t j;
+        for (j = 0; j < sizeof allowed / sizeof allowed[0]; j++)
+            if (strcmp(k->text, allowed[j]) == 0)
+                break;
+        if (j == sizeof allowed / sizeof allowed[0]) {
+            const char *sug = gw_suggest(k->text, allowed, sizeof allowed / sizeof allowed[0]);
+            return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                                "unknown key '%.60s' in a catalog value; %s%s%s", k->text,
+                                sug ? "did you mean '" : "expected value, source, note, fact, "
+                                                         "low, high or date",
+                                sug ? sug : "", sug ? "'?" : "");
+        }
+    }
+    const gw_node *val = gw_node_get(v, "value");
+    const gw_node *src = gw_node_get(v, "source");
+    if (!val)
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "catalog value '%s' has no 'value'; expected {value: ..., source: "
+                            "...}",
+                            key);
+    if (!src || src->kind != GW_NODE_SCALAR || is_null(src))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "catalog value '%s' has no source; expected a 'source:' with a URL "
+                            "or citation",
+                            key);
+    *value = val;
+    return GW_OK;
+}
+
+int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_error *err)
+{
+    gw_entry_meta *meta = obj;
+    if (map->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, map->file, map->line, map->col,
+                            "%s is %s; expected a mapping of its fields", s->singular,
+                            gw_node_kind_name(map));
+    for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+        const gw_node *k = map->kids[i], *v = map->kids[i + 1];
+        int rc;
+        if (strcmp(k->text, "id") == 0 && mode == GW_DECODE_CATALOG) {
+            if ((rc = copy_text(v, "id", meta->id, sizeof meta->id, err)))
+                return rc;
+            continue;
+        }
+        if (strcmp(k->text, "ref") == 0 && mode == GW_DECODE_SCENARIO)
+            continue; /* resolved by the caller before this layer */
+        if (strcmp(k->text, "name") == 0) {
+            if ((rc = copy_text(v, "name", meta->name, sizeof meta->name, err)))
+                return rc;
+            continue;
+        }
+        size_t fi;
+        const gw_field *f = gw_schema_field(s, k->text, &fi);
+        if (!f)
+            return unknown_key(s, k, mode, err);
+        char *dst = (char *)obj + f->offset;
+        switch (f->type) {
+        case GW_FT_QTY: {
+            const gw_node *val = v;
+            if (mode == GW_DECODE_CATALOG && (rc = catalog_value(v, f->key, &val, err)))
+                return rc;
+            if (mode == GW_DECODE_SCENARIO && v->kind == GW_NODE_MAP) {
+                /* a scenario may also use the catalog form */
+                val = gw_node_get(v, "value");
+                if (!val)
+                    return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                        "'%s' is a mapping without 'value'; expected a value "
+                                        "like '%s'",
+                                        f->key, gw_dim_example(f->dim));
+            }
+            double x;
+            if ((rc = gw_decode_quantity(val, f->key, f->dim, f->flags, &x, err)))
+                return rc;
+            memcpy(dst, &x, sizeof x);
+            break;
+        }
+        case GW_FT_TEXT:
+        case GW_FT_ID:
+            if ((rc = copy_text(v, f->key, dst, GW_TEXT_MAX, err)))
+                return rc;
+            break;
+        case GW_FT_ENUM: {
+            if ((rc = copy_text(v, f->key, dst, GW_TEXT_MAX, err)))
+                return rc;
+            /* must be one of "a|b|c" */
+            const char *c = f->choices;
+            size_t len = strlen(dst);
+            int ok = 0;
+            while (*c) {
+                const char *bar = strchr(c, '|');
+                size_t l = bar ? (size_t)(bar - c) : strlen(c);
+                if (l == len && memcmp(c, dst, l) == 0)
+                    ok = 1;
+                c += l + (bar ? 1 : 0);
+            }
+            if (!ok)
+                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                    "%s '%.60s' is not known; expected one of %s", f->key, dst,
+                                    f->choices);
+            break;
+        }
+        case GW_FT_IDLIST: {
+            gw_idlist *l = (gw_idlist *)dst;
+            if (v->kind != GW_NODE_SEQ)
+                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                    "'%s' is %s; expected a list of %s ids", f->key,
+                                    gw_node_kind_name(v), f->ref_kind);
+            if (v->nkids > GW_IDLIST_MAX)
+                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                    "'%s' has %zu entries; expected at most %d", f->key,
+                                    v->nkids, GW_IDLIST_MAX);
+            l->n = 0;
+            for (size_t j = 0; j < v->nkids; j++)
+                if ((rc = copy_text(v->kids[j], f->key, l->id[l->n++], GW_TEXT_MAX, err)))
+                    return rc;
+            break;
+        }
+        }
+        meta->set |= 1ull << fi;
+    }
+    if (mode == GW_DECODE_CATALOG && !meta->id[0])
+        return gw_error_set(err, GW_E_INPUT, map->file, map->line, map->col,
+                            "%s entry has no 'id'; expected an id like 'h100-sxm'", s->singular);
+    return GW_OK;
+}
+
+int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node *where,
+                             gw_error *err)
+{
+    const gw_entry_meta *meta = obj;
+    for (size_t i = 0; i < s->nfields; i++) {
+        const gw_field *f = &s->fields[i];
+        if ((f->flags & GW_F_REQUIRED) && !((meta->set >> i) & 1u)) {
+            char expect[128] = "an id";
+            if (f->type == GW_FT_QTY)
+                dim_phrase(f->dim, expect, sizeof expect);
+            else if (f->type == GW_FT_ENUM)
+                snprintf(expect, sizeof expect, "one of %s", f->choices);
+            else if (f->type == GW_FT_IDLIST)
+                snprintf(expect, sizeof expect, "a list of %s ids", f->ref_kind);
+            return gw_error_set(err, GW_E_INPUT, where ? where->file : NULL,
+                                where ? where->line : 0, where ? where->col : 0,
+                                "%s '%s' has no '%s'; expected %s", s->singular,
+                                meta->id[0] ? meta->id : "(unnamed)", f->key, expect);
+        }
+    }
+    return GW_OK;
+}

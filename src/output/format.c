@@ -1,0 +1,120 @@
+/* src/output/format.c — number formatting, growable strings and atomic
+ * file writes (output layer). */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gigawatt/output.h"
+
+void gw_buf_free(gw_buf *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+void gw_buf_printf(gw_buf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        size_t room = b->cap - b->len;
+        int w = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
+        va_end(ap);
+        if (w < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && (size_t)w < room) {
+            b->len += (size_t)w;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + (size_t)w + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+void gw_format_si(double v, const char *unit, char *buf, size_t n)
+{
+    static const struct {
+        double f;
+        const char *p;
+    } pf[] = {{1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"},
+              {1e3, "k"},  {1, ""},     {1e-3, "m"}};
+    double a = fabs(v);
+    for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
+        if (a >= pf[i].f * 0.9995 || i == sizeof pf / sizeof pf[0] - 1) {
+            double x = v / pf[i].f;
+            if (a == 0)
+                x = 0, i = 6;
+            int prec = fabs(x) >= 100 ? 0 : fabs(x) >= 10 ? 1 : 2;
+            snprintf(buf, n, "%.*f %s%s", prec, x, a == 0 ? "" : pf[i].p, unit);
+            return;
+        }
+    }
+}
+
+void gw_format_usd(double v, char *buf, size_t n)
+{
+    static const struct {
+        double f;
+        const char *p;
+    } pf[] = {{1e12, "T "}, {1e9, "B "}, {1e6, "M "}, {1e3, "k "}};
+    double a = fabs(v);
+    for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++)
+        if (a >= pf[i].f * 0.9995) {
+            double x = v / pf[i].f;
+            snprintf(buf, n, "%.*f %sUSD", fabs(x) >= 100 ? 0 : fabs(x) >= 10 ? 1 : 2, x,
+                     pf[i].p);
+            return;
+        }
+    snprintf(buf, n, "%.2f USD", v);
+}
+
+void gw_format_count(double v, char *buf, size_t n)
+{
+    double a = fabs(v);
+    if (a >= 1e9)
+        snprintf(buf, n, "%.2f B", v / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, n, "%.2f M", v / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, n, "%.1f k", v / 1e3);
+    else if (a == floor(a))
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.2f", v);
+}
+
+int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_error *err)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return gw_error_set(err, GW_E_IO, path, 0, 0, "path too long");
+    FILE *f = fopen(tmp, "wb");
+    if (!f)
+        return gw_error_set(err, GW_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    int ok = fwrite(data, 1, len, f) == len;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fsync(fileno(f)) == 0 || errno == EINVAL) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return gw_error_set(err, GW_E_IO, path, 0, 0, "cannot write: %s", strerror(e));
+    }
+    return GW_OK;
+}

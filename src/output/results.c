@@ -1,0 +1,448 @@
+/* src/output/results.c — rack and plan results as text tables and JSON
+ * (output layer). JSON keys carry their unit in the name (`_w`, `_wh`,
+ * `_usd`), values are SI; cJSON prints doubles with round-trip precision,
+ * so the same result always gives the same bytes. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/output.h"
+
+#define L_PER_M3 1000.0
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+static cJSON *num(cJSON *o, const char *k, double v)
+{
+    return cJSON_AddNumberToObject(o, k, v);
+}
+
+static char *finish(cJSON *root)
+{
+    char *s = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!s)
+        return NULL;
+    /* append a newline, so `--json > file` gives a proper text file */
+    size_t n = strlen(s);
+    char *t = realloc(s, n + 2);
+    if (!t) {
+        free(s);
+        return NULL;
+    }
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    return t;
+}
+
+static void add_inputs(cJSON *root, const gw_scenario *sc, double load)
+{
+    cJSON *in = cJSON_AddObjectToObject(root, "inputs");
+    if (sc->name[0])
+        cJSON_AddStringToObject(in, "scenario", sc->name);
+    cJSON_AddStringToObject(in, "system", sc->system.meta.id);
+    cJSON_AddStringToObject(in, "accelerator", sc->accelerator.meta.id);
+    cJSON_AddStringToObject(in, "cooling", sc->cooling.meta.id);
+    cJSON_AddStringToObject(in, "site", sc->site.meta.id);
+    cJSON *chain = cJSON_AddArrayToObject(in, "power_chain");
+    for (int i = 0; i < sc->nstages; i++)
+        cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
+    num(in, "load", load);
+}
+
+static cJSON *rack_object(const gw_rack_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    num(o, "systems", r->systems);
+    num(o, "accelerators", r->accelerators);
+    num(o, "it_power_w", r->it_power_w);
+    cJSON *b = cJSON_AddObjectToObject(o, "it_power_breakdown_w");
+    num(b, "accelerators", r->accelerator_w);
+    num(b, "cpus", r->cpu_w);
+    num(b, "memory", r->memory_w);
+    num(b, "nics", r->nic_w);
+    num(b, "switches", r->switch_w);
+    num(b, "fans", r->fan_w);
+    num(b, "pumps", r->pump_w);
+    num(b, "other", r->other_w);
+    num(b, "rack_power_conversion", r->rack_conversion_loss_w);
+    num(o, "liquid_heat_fraction", r->liquid_fraction);
+    num(o, "liquid_heat_w", r->liquid_heat_w);
+    num(o, "air_heat_w", r->air_heat_w);
+    num(o, "coolant_flow_l_per_min", r->coolant_flow_m3_s * L_PER_M3 * 60.0);
+    num(o, "airflow_m3_per_h", r->airflow_m3_s * 3600.0);
+    cJSON *chain = cJSON_AddArrayToObject(o, "power_chain");
+    for (int i = 0; i < r->nstages; i++) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "id", r->stages[i].id);
+        cJSON_AddStringToObject(s, "serves", r->stages[i].serves);
+        num(s, "efficiency", r->stages[i].efficiency);
+        num(s, "input_w", r->stages[i].input_w);
+        num(s, "loss_w", r->stages[i].loss_w);
+        cJSON_AddItemToArray(chain, s);
+    }
+    num(o, "it_path_loss_w", r->it_path_loss_w);
+    num(o, "cooling_power_w", r->cooling_power_w);
+    num(o, "misc_power_w", r->misc_power_w);
+    num(o, "facility_loss_w", r->facility_loss_w);
+    num(o, "grid_power_w", r->grid_power_w);
+    num(o, "pue", r->pue);
+    num(o, "water_l_per_h", r->water_m3_per_s * L_PER_M3 * 3600.0);
+    num(o, "weight_kg", r->weight_kg);
+    num(o, "floor_load_kg_per_m2", r->floor_load_kg_m2);
+    cJSON *v = cJSON_AddArrayToObject(o, "violations");
+    for (int i = 0; i < r->nviolations; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "rule", r->violations[i].rule);
+        cJSON_AddStringToObject(x, "message", r->violations[i].message);
+        num(x, "value", r->violations[i].value);
+        num(x, "limit", r->violations[i].limit);
+        cJSON_AddItemToArray(v, x);
+    }
+    return o;
+}
+
+char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r)
+{
+    cJSON *root = rack_object(r);
+    if (!root)
+        return NULL;
+    add_inputs(root, sc, sc->load);
+    return finish(root);
+}
+
+char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_inputs(o, sc, sc->average_load);
+    num(o, "accelerators", r->accelerators);
+    num(o, "racks", r->racks);
+    num(o, "systems", r->systems);
+    num(o, "sites", r->sites);
+    num(o, "it_power_w", r->it_power_w);
+    num(o, "grid_power_w", r->grid_power_w);
+    num(o, "average_it_power_w", r->avg_it_power_w);
+    num(o, "average_grid_power_w", r->avg_grid_power_w);
+    num(o, "pue", r->pue);
+    num(o, "pue_design", r->design.pue);
+    num(o, "annual_energy_wh", r->annual_energy_wh);
+    num(o, "annual_it_energy_wh", r->annual_it_energy_wh);
+    num(o, "water_m3_per_year", r->water_m3_per_year);
+    num(o, "capex_usd", r->capex.total);
+    cJSON *cb = cJSON_AddObjectToObject(o, "capex_breakdown_usd");
+    num(cb, "accelerator_systems", r->capex.systems);
+    num(cb, "networking", r->capex.networking);
+    num(cb, "facility", r->capex.facility);
+    num(cb, "power_infrastructure", r->capex.power);
+    num(o, "opex_usd_per_year", r->opex.total);
+    cJSON *ob = cJSON_AddObjectToObject(o, "opex_breakdown_usd_per_year");
+    num(ob, "energy", r->opex.energy);
+    num(ob, "it_maintenance", r->opex.it_maintenance);
+    num(ob, "facility_maintenance", r->opex.facility_maintenance);
+    num(ob, "staff", r->opex.staff);
+    num(o, "staff", r->staff);
+    cJSON *dep = cJSON_AddArrayToObject(o, "depreciation_usd_per_year");
+    for (int i = 0; i < r->depreciation_years; i++)
+        cJSON_AddItemToArray(dep, cJSON_CreateNumber(r->depreciation_usd[i]));
+    num(o, "annualized_capex_usd_per_year", r->annualized_capex_usd);
+    num(o, "usd_per_gpu_hour", r->usd_per_gpu_hour);
+    num(o, "households_equivalent", r->households_equivalent);
+    num(o, "households_at_capacity", r->households_at_capacity);
+    cJSON *pr = cJSON_AddObjectToObject(o, "per_rack");
+    cJSON_AddItemToObject(pr, "design", rack_object(&r->design));
+    cJSON_AddItemToObject(pr, "average", rack_object(&r->average));
+    return finish(o);
+}
+
+/* ---- text -------------------------------------------------------------------- */
+
+static void row(gw_buf *b, const char *label, const char *value)
+{
+    gw_buf_printf(b, "  %-34s %s\n", label, value);
+}
+
+static void row_si(gw_buf *b, const char *label, double v, const char *unit)
+{
+    char s[64];
+    gw_format_si(v, unit, s, sizeof s);
+    row(b, label, s);
+}
+
+static void row_usd(gw_buf *b, const char *label, double v)
+{
+    char s[64];
+    gw_format_usd(v, s, sizeof s);
+    row(b, label, s);
+}
+
+static void row_num(gw_buf *b, const char *label, double v, const char *unit)
+{
+    char s[64], t[80];
+    gw_format_count(v, s, sizeof s);
+    snprintf(t, sizeof t, "%s%s%s", s, unit[0] ? " " : "", unit);
+    row(b, label, t);
+}
+
+static void header(gw_buf *b, const gw_scenario *sc, const char *title, double load)
+{
+    gw_buf_printf(b, "%s%s%s\n", title, sc->name[0] ? ": " : "", sc->name);
+    gw_buf_printf(b, "  system %s (%s x %.0f), cooling %s, site %s%s%s%s, load %.2f\n",
+                  sc->system.meta.id, sc->accelerator.meta.id, sc->system.accelerators,
+                  sc->cooling.meta.id, sc->site.meta.id, sc->site_note[0] ? " (" : "",
+                  sc->site_note, sc->site_note[0] ? ")" : "", load);
+}
+
+static void rack_body(gw_buf *b, const gw_rack_result *r)
+{
+    char t[128];
+    gw_buf_printf(b, "\nIT power per rack (%.0f system%s, %.0f accelerators)\n", r->systems,
+                  r->systems == 1 ? "" : "s", r->accelerators);
+    row_si(b, "accelerators", r->accelerator_w, "W");
+    row_si(b, "CPUs", r->cpu_w, "W");
+    row_si(b, "memory", r->memory_w, "W");
+    row_si(b, "NICs", r->nic_w, "W");
+    row_si(b, "switches", r->switch_w, "W");
+    row_si(b, "fans", r->fan_w, "W");
+    row_si(b, "pumps", r->pump_w, "W");
+    row_si(b, "other", r->other_w, "W");
+    row_si(b, "rack power conversion loss", r->rack_conversion_loss_w, "W");
+    row_si(b, "IT power (rack input)", r->it_power_w, "W");
+    gw_buf_printf(b, "\nHeat and coolant\n");
+    snprintf(t, sizeof t, "%.1f kW (%.0f %% of IT)", r->liquid_heat_w / 1e3,
+             r->it_power_w > 0 ? 100 * r->liquid_heat_w / r->it_power_w : 0);
+    row(b, "heat to liquid", t);
+    snprintf(t, sizeof t, "%.1f kW (%.0f %% of IT)", r->air_heat_w / 1e3,
+             r->it_power_w > 0 ? 100 * r->air_heat_w / r->it_power_w : 0);
+    row(b, "heat to air", t);
+    snprintf(t, sizeof t, "%.1f L/min", r->coolant_flow_m3_s * L_PER_M3 * 60.0);
+    row(b, "coolant flow", t);
+    snprintf(t, sizeof t, "%.0f m3/h", r->airflow_m3_s * 3600.0);
+    row(b, "airflow", t);
+    gw_buf_printf(b, "\nPower chain to the grid meter\n");
+    for (int i = 0; i < r->nstages; i++) {
+        char in[32], loss[32];
+        gw_format_si(r->stages[i].input_w, "W", in, sizeof in);
+        gw_format_si(r->stages[i].loss_w, "W", loss, sizeof loss);
+        snprintf(t, sizeof t, "eff %.3f, in %s, loss %s", r->stages[i].efficiency, in, loss);
+        char label[80];
+        snprintf(label, sizeof label, "%s (%s)", r->stages[i].id, r->stages[i].serves);
+        row(b, label, t);
+    }
+    row_si(b, "facility cooling", r->cooling_power_w, "W");
+    row_si(b, "misc. (lighting, offices)", r->misc_power_w, "W");
+    row_si(b, "grid power", r->grid_power_w, "W");
+    snprintf(t, sizeof t, "%.3f", r->pue);
+    row(b, "PUE", t);
+    snprintf(t, sizeof t, "%.0f L/h", r->water_m3_per_s * L_PER_M3 * 3600.0);
+    row(b, "water", t);
+    snprintf(t, sizeof t, "%.0f kg, %.0f kg/m2", r->weight_kg, r->floor_load_kg_m2);
+    row(b, "weight, floor load", t);
+}
+
+char *gw_rack_text(const gw_scenario *sc, const gw_rack_result *r)
+{
+    gw_buf b = {0};
+    header(&b, sc, "rack", sc->load);
+    rack_body(&b, r);
+    gw_buf_printf(&b, "\nDesign-rule checks: %s\n",
+                  r->nviolations ? "VIOLATIONS" : "all pass");
+    for (int i = 0; i < r->nviolations; i++)
+        gw_buf_printf(&b, "  [%s] %s\n", r->violations[i].rule, r->violations[i].message);
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r)
+{
+    gw_buf b = {0};
+    char t[160];
+    header(&b, sc, "plan", sc->average_load);
+    gw_buf_printf(&b, "\nFleet\n");
+    row_num(&b, "accelerators", r->accelerators, "");
+    row_num(&b, "racks", r->racks, "");
+    row_num(&b, "sites", r->sites, "");
+    row_si(&b, "IT power (provisioned)", r->it_power_w, "W");
+    row_si(&b, "grid power (provisioned)", r->grid_power_w, "W");
+    row_si(&b, "grid power (average draw)", r->avg_grid_power_w, "W");
+    snprintf(t, sizeof t, "%.3f annual (%.3f at design load)", r->pue, r->design.pue);
+    row(&b, "PUE", t);
+    row_si(&b, "annual energy at the meter", r->annual_energy_wh, "Wh");
+    snprintf(t, sizeof t, "%.3g m3/yr", r->water_m3_per_year);
+    row(&b, "water", t);
+    gw_buf_printf(&b, "\nCapex\n");
+    row_usd(&b, "accelerator systems", r->capex.systems);
+    row_usd(&b, "networking", r->capex.networking);
+    row_usd(&b, "facility (shell, M&E)", r->capex.facility);
+    row_usd(&b, "power infrastructure", r->capex.power);
+    row_usd(&b, "total", r->capex.total);
+    gw_buf_printf(&b, "\nOpex per year\n");
+    row_usd(&b, "energy", r->opex.energy);
+    row_usd(&b, "IT maintenance", r->opex.it_maintenance);
+    row_usd(&b, "facility maintenance", r->opex.facility_maintenance);
+    row_usd(&b, "staff", r->opex.staff);
+    row_usd(&b, "total", r->opex.total);
+    gw_buf_printf(&b, "\nUnit costs\n");
+    row_usd(&b, "annualized capex per year", r->annualized_capex_usd);
+    snprintf(t, sizeof t, "%.2f USD", r->usd_per_gpu_hour);
+    row(&b, "cost per GPU-hour", t);
+    gw_buf_printf(&b, "\nDepreciation per year (straight line)\n");
+    for (int i = 0; i < r->depreciation_years; i++) {
+        char lab[32], v[64];
+        snprintf(lab, sizeof lab, "year %d", i + 1);
+        gw_format_usd(r->depreciation_usd[i], v, sizeof v);
+        if (i < 8 || i == r->depreciation_years - 1)
+            row(&b, lab, v);
+        else if (i == 8)
+            row(&b, "...", "");
+    }
+    gw_buf_printf(&b, "\nHouseholds\n");
+    row_num(&b, "equivalent (average draw)", r->households_equivalent, "households");
+    row_num(&b, "at provisioned grid power", r->households_at_capacity, "households");
+    if (r->design.nviolations) {
+        gw_buf_printf(&b, "\nDesign-rule violations per rack at full load\n");
+        for (int i = 0; i < r->design.nviolations; i++)
+            gw_buf_printf(&b, "  [%s] %s\n", r->design.violations[i].rule,
+                          r->design.violations[i].message);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* ---- catalog ----------------------------------------------------------------- */
+
+char *gw_catalog_list_text(const gw_catalog *cat)
+{
+    gw_buf b = {0};
+    const gw_schema *last = NULL;
+    for (size_t i = 0; i < cat->n; i++) {
+        const gw_catalog_entry *e = &cat->entries[i];
+        if (e->schema != last) {
+            gw_buf_printf(&b, "%s%s\n", last ? "\n" : "", e->schema->kind);
+            last = e->schema;
+        }
+        const gw_node *name = gw_node_get(e->node, "name");
+        gw_buf_printf(&b, "  %-28s %s\n", e->id,
+                      name && name->kind == GW_NODE_SCALAR ? name->text : "");
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *gw_catalog_list_json(const gw_catalog *cat)
+{
+    cJSON *root = cJSON_CreateObject();
+    for (size_t k = 0; root && k < gw_catalog_nkinds; k++) {
+        cJSON *arr = cJSON_AddArrayToObject(root, gw_catalog_kinds[k]->kind);
+        for (size_t i = 0; i < cat->n; i++) {
+            const gw_catalog_entry *e = &cat->entries[i];
+            if (e->schema != gw_catalog_kinds[k])
+                continue;
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "id", e->id);
+            const gw_node *name = gw_node_get(e->node, "name");
+            if (name && name->kind == GW_NODE_SCALAR)
+                cJSON_AddStringToObject(o, "name", name->text);
+            cJSON_AddItemToArray(arr, o);
+        }
+    }
+    return finish(root);
+}
+
+static const char *scalar_of(const gw_node *m, const char *key)
+{
+    const gw_node *n = gw_node_get(m, key);
+    return n && n->kind == GW_NODE_SCALAR ? n->text : NULL;
+}
+
+char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e)
+{
+    (void)cat;
+    gw_buf b = {0};
+    const char *name = scalar_of(e->node, "name");
+    gw_buf_printf(&b, "%s %s%s%s\n  defined at %s:%d\n", e->schema->singular, e->id,
+                  name ? " — " : "", name ? name : "", e->node->file, e->node->line);
+    for (size_t i = 0; i + 1 < e->node->nkids; i += 2) {
+        const gw_node *k = e->node->kids[i], *v = e->node->kids[i + 1];
+        if (strcmp(k->text, "id") == 0 || strcmp(k->text, "name") == 0)
+            continue;
+        if (v->kind == GW_NODE_SCALAR) {
+            gw_buf_printf(&b, "\n  %-26s %s\n", k->text, v->text);
+        } else if (v->kind == GW_NODE_SEQ) {
+            gw_buf_printf(&b, "\n  %-26s", k->text);
+            for (size_t j = 0; j < v->nkids; j++)
+                gw_buf_printf(&b, "%s%s", j ? ", " : " ",
+                              v->kids[j]->kind == GW_NODE_SCALAR ? v->kids[j]->text : "?");
+            gw_buf_printf(&b, "\n");
+        } else {
+            const char *val = scalar_of(v, "value"), *src = scalar_of(v, "source"),
+                       *note = scalar_of(v, "note"), *fact = scalar_of(v, "fact");
+            gw_buf_printf(&b, "\n  %-26s %s\n", k->text, val ? val : "?");
+            if (src)
+                gw_buf_printf(&b, "  %-26s source: %s\n", "", src);
+            if (fact)
+                gw_buf_printf(&b, "  %-26s fact: %s\n", "", fact);
+            if (note)
+                gw_buf_printf(&b, "  %-26s note: %s\n", "", note);
+        }
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e)
+{
+    (void)cat;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "kind", e->schema->kind);
+    cJSON_AddStringToObject(o, "id", e->id);
+    cJSON *fields = cJSON_AddObjectToObject(o, "fields");
+    for (size_t i = 0; i + 1 < e->node->nkids; i += 2) {
+        const gw_node *k = e->node->kids[i], *v = e->node->kids[i + 1];
+        if (strcmp(k->text, "id") == 0)
+            continue;
+        if (v->kind == GW_NODE_SCALAR) {
+            cJSON_AddStringToObject(fields, k->text, v->text);
+        } else if (v->kind == GW_NODE_SEQ) {
+            cJSON *a = cJSON_AddArrayToObject(fields, k->text);
+            for (size_t j = 0; j < v->nkids; j++)
+                if (v->kids[j]->kind == GW_NODE_SCALAR)
+                    cJSON_AddItemToArray(a, cJSON_CreateString(v->kids[j]->text));
+        } else {
+            cJSON *f = cJSON_AddObjectToObject(fields, k->text);
+            const gw_field *fd = gw_schema_field(e->schema, k->text, NULL);
+            const char *val = scalar_of(v, "value");
+            if (val) {
+                cJSON_AddStringToObject(f, "value", val);
+                double si;
+                gw_dim d;
+                char why[8];
+                if (fd && gw_quantity_parse(val, &si, &d, why, sizeof why, NULL) == 0)
+                    num(f, "si", si);
+            }
+            static const char *const meta[] = {"source", "fact", "note", "low", "high", "date"};
+            for (size_t j = 0; j < sizeof meta / sizeof meta[0]; j++) {
+                const char *m = scalar_of(v, meta[j]);
+                if (m)
+                    cJSON_AddStringToObject(f, meta[j], m);
+            }
+        }
+    }
+    return finish(o);
+}

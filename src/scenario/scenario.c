@@ -1,0 +1,316 @@
+/* src/scenario/scenario.c — resolving a scenario tree against the catalog
+ * (scenario layer). See include/gigawatt/scenario.h for the rules. */
+#include "gigawatt/scenario.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const top_keys[] = {
+    "name",        "description", "system",    "accelerator", "cooling", "power_chain",
+    "site",        "electricity", "finance",   "households",  "operation", "target",
+};
+#define NTOP (sizeof top_keys / sizeof top_keys[0])
+
+/* Resolve one section into `obj`: node may be NULL (use default_id), a
+ * scalar id, or a map with optional `ref` and overrides. `where` locates
+ * errors about the default. */
+static int resolve_entry(const gw_catalog *cat, const gw_schema *s, const gw_node *node,
+                         const char *default_id, const gw_node *where, void *obj,
+                         gw_error *err)
+{
+    int rc;
+    const gw_node *ref = NULL;
+    if (node && node->kind == GW_NODE_SCALAR)
+        ref = node;
+    else if (node && node->kind == GW_NODE_MAP)
+        ref = gw_node_get(node, "ref");
+    else if (node)
+        return gw_error_set(err, GW_E_INPUT, node->file, node->line, node->col,
+                            "%s is %s; expected a catalog id or a mapping with ref: and "
+                            "overrides",
+                            s->singular, gw_node_kind_name(node));
+    if (ref) {
+        if (ref->kind != GW_NODE_SCALAR || !ref->text[0])
+            return gw_error_set(err, GW_E_INPUT, ref->file, ref->line, ref->col,
+                                "%s ref is %s; expected a catalog id", s->singular,
+                                ref->kind == GW_NODE_SCALAR ? "empty" : gw_node_kind_name(ref));
+        if ((rc = gw_catalog_get(cat, s, ref->text, ref, obj, err)))
+            return rc;
+    } else if (default_id && default_id[0]) {
+        if ((rc = gw_catalog_get(cat, s, default_id, node ? node : where, obj, err)))
+            return rc;
+    } else if (!node) {
+        /* the only entry of its kind, if there is exactly one */
+        const gw_catalog_entry *only = NULL;
+        size_t count = 0;
+        for (size_t i = 0; i < cat->n; i++)
+            if (cat->entries[i].schema == s) {
+                only = &cat->entries[i];
+                count++;
+            }
+        if (count != 1)
+            return gw_error_set(err, GW_E_INPUT, where ? where->file : NULL,
+                                where ? where->line : 0, where ? where->col : 0,
+                                "no %s given; expected a '%s:' section naming one of %zu "
+                                "catalog entries",
+                                s->singular, s->kind, count);
+        if ((rc = gw_catalog_get(cat, s, only->id, where, obj, err)))
+            return rc;
+    } else {
+        memset(obj, 0, s->size);
+        snprintf(((gw_entry_meta *)obj)->id, GW_TEXT_MAX, "custom");
+    }
+    if (node && node->kind == GW_NODE_MAP &&
+        (rc = gw_decode(s, node, obj, GW_DECODE_SCENARIO, err)))
+        return rc;
+    return gw_decode_check_required(s, obj, node ? node : where, err);
+}
+
+static int check_top_keys(const gw_node *root, gw_error *err)
+{
+    for (size_t i = 0; i + 1 < root->nkids; i += 2) {
+        const gw_node *k = root->kids[i];
+        size_t j;
+        for (j = 0; j < NTOP; j++)
+            if (strcmp(k->text, top_keys[j]) == 0)
+                break;
+        if (j < NTOP)
+            continue;
+        const char *sug = gw_suggest(k->text, top_keys, NTOP);
+        if (sug)
+            return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                                "unknown key '%.60s' in the scenario; did you mean '%s'?",
+                                k->text, sug);
+        return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                            "unknown key '%.60s' in the scenario; expected one of name, system, "
+                            "accelerator, cooling, power_chain, site, electricity, finance, "
+                            "households, operation, target",
+                            k->text);
+    }
+    return GW_OK;
+}
+
+static int text_field(const gw_node *root, const char *key, char *dst, size_t cap,
+                      gw_error *err)
+{
+    const gw_node *n = gw_node_get(root, key);
+    if (!n)
+        return GW_OK;
+    if (n->kind != GW_NODE_SCALAR)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "'%s' is %s; expected text", key, gw_node_kind_name(n));
+    snprintf(dst, cap, "%s", n->text);
+    return GW_OK;
+}
+
+static int resolve_operation(const gw_node *root, gw_scenario *sc, gw_error *err)
+{
+    sc->load = 1.0;
+    const gw_node *op = gw_node_get(root, "operation");
+    if (!op) {
+        sc->average_load = sc->load;
+        return GW_OK;
+    }
+    if (op->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, op->file, op->line, op->col,
+                            "operation is %s; expected a mapping with load: and average_load:",
+                            gw_node_kind_name(op));
+    int have_avg = 0;
+    for (size_t i = 0; i + 1 < op->nkids; i += 2) {
+        const gw_node *k = op->kids[i], *v = op->kids[i + 1];
+        int rc;
+        if (strcmp(k->text, "load") == 0) {
+            if ((rc = gw_decode_quantity(v, "load", GW_DIM_NONE, GW_F_FRACTION, &sc->load, err)))
+                return rc;
+        } else if (strcmp(k->text, "average_load") == 0) {
+            if ((rc = gw_decode_quantity(v, "average_load", GW_DIM_NONE, GW_F_FRACTION,
+                                         &sc->average_load, err)))
+                return rc;
+            have_avg = 1;
+        } else {
+            static const char *const keys[] = {"load", "average_load"};
+            const char *sug = gw_suggest(k->text, keys, 2);
+            return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                                "unknown key '%.60s' in operation; %s%s%s", k->text,
+                                sug ? "did you mean '" : "expected load or average_load",
+                                sug ? sug : "", sug ? "'?" : "");
+        }
+    }
+    if (!have_avg)
+        sc->average_load = sc->load;
+    return GW_OK;
+}
+
+static int resolve_target(const gw_node *root, unsigned needs, gw_scenario *sc, gw_error *err)
+{
+    static const struct {
+        const char *key;
+        gw_target_kind kind;
+        gw_dim_id dim;
+        unsigned flags;
+    } kinds[] = {
+        {"it_power", GW_TARGET_IT_POWER, GW_DIM_POWER, GW_F_POSITIVE},
+        {"grid_power", GW_TARGET_GRID_POWER, GW_DIM_POWER, GW_F_POSITIVE},
+        {"accelerators", GW_TARGET_ACCELERATORS, GW_DIM_NONE, GW_F_POSITIVE | GW_F_INTEGER},
+        {"budget", GW_TARGET_BUDGET, GW_DIM_USD, GW_F_POSITIVE},
+    };
+    const gw_node *t = gw_node_get(root, "target");
+    if (!t) {
+        if (needs & GW_NEED_PLAN)
+            return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
+                                root->col ? root->col : 1,
+                                "no target; expected target: with one of it_power, "
+                                "grid_power, accelerators or budget");
+        return GW_OK;
+    }
+    if (t->kind != GW_NODE_MAP || t->nkids != 2)
+        return gw_error_set(err, GW_E_INPUT, t->file, t->line, t->col,
+                            "target must have exactly one key; expected one of it_power, "
+                            "grid_power, accelerators or budget");
+    const gw_node *k = t->kids[0], *v = t->kids[1];
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strcmp(k->text, kinds[i].key) != 0)
+            continue;
+        sc->has_target = 1;
+        sc->target = kinds[i].kind;
+        return gw_decode_quantity(v, kinds[i].key, kinds[i].dim, kinds[i].flags,
+                                  &sc->target_value, err);
+    }
+    static const char *const keys[] = {"it_power", "grid_power", "accelerators", "budget"};
+    const char *sug = gw_suggest(k->text, keys, 4);
+    return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
+                        "unknown target '%.60s'; %s%s%s", k->text,
+                        sug ? "did you mean '" : "expected it_power, grid_power, accelerators "
+                                                 "or budget",
+                        sug ? sug : "", sug ? "'?" : "");
+}
+
+/* The default site: the first (in id order) whose cooling is the system's. */
+static const char *default_site(const gw_catalog *cat, const gw_system *sys)
+{
+    for (size_t i = 0; i < cat->n; i++) {
+        const gw_catalog_entry *e = &cat->entries[i];
+        if (e->schema != &gw_schema_site)
+            continue;
+        const gw_node *c = gw_node_get(e->node, "cooling");
+        if (c && c->kind == GW_NODE_SCALAR && strcmp(c->text, sys->cooling) == 0)
+            return e->id;
+    }
+    return NULL;
+}
+
+static int resolve_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
+                         gw_error *err)
+{
+    const gw_node *pc = gw_node_get(root, "power_chain");
+    int rc;
+    if (!pc) {
+        const gw_node *where = gw_node_get(root, "site");
+        if (!where)
+            where = root;
+        const gw_catalog_entry *se = gw_catalog_find(cat, &gw_schema_site, sc->site.meta.id);
+        const gw_node *ids = se ? gw_node_get(se->node, "power_chain") : NULL;
+        sc->nstages = sc->site.power_chain.n;
+        for (int i = 0; i < sc->nstages; i++)
+            if ((rc = gw_catalog_get(cat, &gw_schema_power_stage, sc->site.power_chain.id[i],
+                                     ids ? ids->kids[i] : where, &sc->stages[i], err)))
+                return rc;
+        return GW_OK;
+    }
+    if (pc->kind != GW_NODE_SEQ)
+        return gw_error_set(err, GW_E_INPUT, pc->file, pc->line, pc->col,
+                            "power_chain is %s; expected a list of stages, grid first",
+                            gw_node_kind_name(pc));
+    if (pc->nkids > GW_MAX_STAGES)
+        return gw_error_set(err, GW_E_INPUT, pc->file, pc->line, pc->col,
+                            "power_chain has %zu stages; expected at most %d", pc->nkids,
+                            GW_MAX_STAGES);
+    sc->nstages = (int)pc->nkids;
+    for (size_t i = 0; i < pc->nkids; i++)
+        if ((rc = resolve_entry(cat, &gw_schema_power_stage, pc->kids[i], NULL, pc,
+                                &sc->stages[i], err)))
+            return rc;
+    return GW_OK;
+}
+
+int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                        gw_scenario *sc, gw_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    int rc;
+    if ((rc = check_top_keys(root, err)) || (rc = text_field(root, "name", sc->name,
+                                                             sizeof sc->name, err)))
+        return rc;
+    const gw_node *sysn = gw_node_get(root, "system");
+    if (!sysn)
+        return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
+                            root->col ? root->col : 1,
+                            "no system; expected system: with a catalog id such as "
+                            "gb200-nvl72 (see `gigawatt catalog`)");
+    if ((rc = resolve_entry(cat, &gw_schema_system, sysn, NULL, root, &sc->system, err)))
+        return rc;
+    const gw_node *accn = gw_node_get(root, "accelerator");
+    const gw_node *sysacc = sysn->kind == GW_NODE_MAP ? gw_node_get(sysn, "accelerator") : NULL;
+    if ((rc = resolve_entry(cat, &gw_schema_accelerator, accn, sc->system.accelerator,
+                            sysacc ? sysacc : sysn, &sc->accelerator, err)))
+        return rc;
+    /* The power model needs these; the catalog may lack them for devices
+     * whose makers do not publish them (TPU power, for one). */
+    static const char *const acc_needed[] = {"tdp", "idle_power_fraction"};
+    for (size_t i = 0; i < 2; i++)
+        if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, acc_needed[i])) {
+            const gw_node *at = accn ? accn : sysacc ? sysacc : sysn;
+            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                                "accelerator '%s' has no '%s' (no public source); expected "
+                                "it in the scenario, e.g. accelerator: {%s: ...}",
+                                sc->accelerator.meta.id, acc_needed[i], acc_needed[i]);
+        }
+    const gw_node *siten = gw_node_get(root, "site");
+    const char *dsite = default_site(cat, &sc->system);
+    if (!siten && dsite)
+        snprintf(sc->site_note, sizeof sc->site_note, "default for %s systems",
+                 sc->system.cooling);
+    if ((rc = resolve_entry(cat, &gw_schema_site, siten, dsite, root, &sc->site, err)))
+        return rc;
+    const gw_node *cooln = gw_node_get(root, "cooling");
+    if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
+                            siten ? siten : root, &sc->cooling, err)) ||
+        (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)))
+        return rc;
+    if (needs & GW_NEED_PLAN) {
+        if ((rc = resolve_entry(cat, &gw_schema_electricity, gw_node_get(root, "electricity"),
+                                sc->site.electricity, siten ? siten : root, &sc->electricity,
+                                err)) ||
+            (rc = resolve_entry(cat, &gw_schema_finance, gw_node_get(root, "finance"), NULL,
+                                root, &sc->finance, err)) ||
+            (rc = resolve_entry(cat, &gw_schema_household, gw_node_get(root, "households"),
+                                NULL, root, &sc->household, err)))
+            return rc;
+    }
+    return resolve_target(root, needs, sc, err);
+}
+
+void gw_scenario_rack_input(const gw_scenario *sc, gw_rack_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->system = &sc->system;
+    in->accelerator = &sc->accelerator;
+    in->cooling = &sc->cooling;
+    in->nstages = sc->nstages;
+    for (int i = 0; i < sc->nstages; i++)
+        in->stages[i] = &sc->stages[i];
+    in->site = &sc->site;
+    in->load = sc->load;
+}
+
+void gw_scenario_plan_input(const gw_scenario *sc, gw_plan_input *in)
+{
+    memset(in, 0, sizeof *in);
+    gw_scenario_rack_input(sc, &in->rack);
+    in->finance = &sc->finance;
+    in->electricity = &sc->electricity;
+    in->household = &sc->household;
+    in->average_load = sc->average_load;
+    in->target = sc->target;
+    in->target_value = sc->target_value;
+}

@@ -1,0 +1,99 @@
+/* tests/unit/test_rack.c — the rack model against hand arithmetic on the
+ * fixture (tests/unit/fixture.h), docs/model.md §1–§3. */
+#include "fixture.h"
+#include "gw_test.h"
+
+int main(void)
+{
+    fixture f;
+    fixture_init(&f);
+    gw_rack_result r;
+    gw_error err;
+
+    /* load 0.5: accelerator share 0.2 + 0.8*0.5 = 0.6, electronics 0.75 */
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    CHECK_NEAR(r.accelerators, 8, 0);
+    CHECK_NEAR(r.accelerator_w, 2 * 4 * 1000 * 0.6, 1e-12); /* 4800 */
+    CHECK_NEAR(r.cpu_w, 2 * 2 * 300 * 0.75, 1e-12);         /* 900 */
+    CHECK_NEAR(r.memory_w, 150, 1e-12);
+    CHECK_NEAR(r.nic_w, 150, 1e-12);
+    CHECK_NEAR(r.switch_w, 300, 1e-12);
+    CHECK_NEAR(r.other_w, 150, 1e-12);
+    /* core 6450 of 10200 at full load: fan speed 0.632353, cube 0.252859 */
+    CHECK_NEAR(r.fan_w, 800 * 0.25285912375330755, 1e-12);  /* 202.287 */
+    CHECK_NEAR(r.pump_w, 200 * 0.25285912375330755, 1e-12); /* 50.572 */
+    CHECK_NEAR(r.electronics_w, 6702.859123753307, 1e-12);
+    CHECK_NEAR(r.it_power_w, 6702.859123753307 / 0.96, 1e-12); /* 6982.14 */
+    CHECK_NEAR(r.rack_conversion_loss_w, 279.2857968230546, 1e-9);
+    /* heat: liquid 0.8*6450 + pump, air 0.2*6450 + fans + shelf loss */
+    CHECK_NEAR(r.liquid_heat_w, 5210.571824750661, 1e-12);
+    CHECK_NEAR(r.air_heat_w, 1771.5730958257006, 1e-12);
+    CHECK_NEAR(r.liquid_heat_w + r.air_heat_w, r.it_power_w, 1e-12); /* energy balance */
+    /* V = Q / (rho c_p dT) */
+    CHECK_NEAR(r.coolant_flow_m3_s, 5210.571824750661 / (1000.0 * 4000 * 10), 1e-12);
+    CHECK_NEAR(r.airflow_m3_s, 1771.5730958257006 / (1.2 * 1000 * 10), 1e-12);
+    /* chain: PDU then UPS on IT, transformer on everything */
+    CHECK_NEAR(r.it_path_loss_w, 517.473683694704, 1e-9);
+    CHECK_NEAR(r.stages[2].input_w, 6982.144920576362 / 0.98, 1e-12);
+    CHECK_NEAR(r.cooling_power_w, 947.2426250936545, 1e-9);
+    CHECK_NEAR(r.misc_power_w, 0.02 * 6982.144920576362, 1e-12);
+    CHECK_NEAR(r.grid_power_w, 8673.23649270328, 1e-12);
+    CHECK_NEAR(r.pue, 1.2422023019234785, 1e-12);
+    CHECK_NEAR(r.stages[0].loss_w, 8673.23649270328 * 0.01, 1e-9);
+    CHECK_NEAR(r.water_m3_per_s, 9.697423500800502e-07, 1e-12);
+    CHECK_NEAR(r.weight_kg, 400, 0);
+    CHECK_NEAR(r.floor_load_kg_m2, 800, 1e-15);
+    CHECK_INT(r.nviolations, 0);
+
+    /* full load: 11.67 kW IT > 10 kW, 8.36 kW liquid > 6 kW, 3.31 kW air > 2 kW */
+    f.in.load = 1.0;
+    f.site.floor_load_capacity_kg_m2 = 700;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    CHECK_NEAR(r.it_power_w, 11200 / 0.96, 1e-12);
+    CHECK_INT(r.nviolations, 4);
+    CHECK(strcmp(r.violations[0].rule, "rack-power") == 0);
+    CHECK_STR_HAS(r.violations[0].message, "11.7 kW exceeds the rack power capacity 10.0 kW");
+    CHECK(strcmp(r.violations[1].rule, "liquid-capacity") == 0);
+    CHECK_NEAR(r.violations[1].value, 8360, 1e-12);
+    CHECK(strcmp(r.violations[2].rule, "room-air") == 0);
+    CHECK_NEAR(r.violations[2].value, 3306.666666666668, 1e-12);
+    CHECK(strcmp(r.violations[3].rule, "floor-load") == 0);
+    CHECK_STR_HAS(r.violations[3].message, "800 kg/m2 exceeds the floor rating 700 kg/m2");
+
+    /* idle: fans bottom out at the minimum speed (0.3^3 of full power) */
+    f.in.load = 0.0;
+    f.acc.idle_power_fraction = 0.0;
+    f.sys.idle_power_fraction = 0.0;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    CHECK_NEAR(r.fan_w, 800 * 0.027, 1e-12);
+
+    /* air cooling: no liquid, no pumps; immersion: no fans, all liquid */
+    f.in.load = 1.0;
+    strcpy(f.cool.kind, "air");
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    CHECK_NEAR(r.liquid_heat_w, 0, 0);
+    CHECK_NEAR(r.pump_w, 0, 0);
+    CHECK_NEAR(r.coolant_flow_m3_s, 0, 0);
+    CHECK_NEAR(r.air_heat_w, r.it_power_w, 1e-12);
+    strcpy(f.cool.kind, "immersion");
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    CHECK_NEAR(r.fan_w, 0, 0);
+    CHECK_NEAR(r.liquid_heat_w, 10200 + 200, 1e-12);
+    CHECK_NEAR(r.air_heat_w, r.rack_conversion_loss_w, 1e-12);
+
+    /* more load never means less power (monotone in u) */
+    strcpy(f.cool.kind, "direct-liquid");
+    double prev = 0;
+    for (int i = 0; i <= 20; i++) {
+        f.in.load = i / 20.0;
+        CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+        CHECK(r.grid_power_w >= prev);
+        prev = r.grid_power_w;
+    }
+
+    f.in.load = 1.5;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_E_INPUT);
+    f.in.load = NAN;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_E_INPUT);
+    return gw_test_done("test_rack");
+}
