@@ -46,6 +46,7 @@ typedef struct gw_system {
     double rack_liquid_capacity_w; /* heat the rack liquid loop removes */
     double price_usd;              /* one system incl. accelerators */
     char cooling[GW_TEXT_MAX];     /* cooling id it is designed for */
+    char power_stage[GW_TEXT_MAX]; /* power_chain id of its PSUs / power shelf, "" if none */
 } gw_system;
 
 typedef struct gw_cooling {

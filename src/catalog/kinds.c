@@ -66,6 +66,8 @@ static const gw_field system_fields[] = {
       "heat the rack liquid loop removes"),
     Q("price", gw_system, price_usd, GW_DIM_USD, R | POS, "one system incl. accelerators"),
     ID("cooling", gw_system, cooling, "cooling", R, "cooling id it is designed for"),
+    ID("power_stage", gw_system, power_stage, "power_chain", 0,
+       "its in-rack conversion (PSUs, power shelf): replaces the chain's rack stages"),
 };
 SCHEMA(gw_schema_system, "systems", "system", gw_system, system_fields);
 

@@ -97,7 +97,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
     optind = 1;
     int c, npos = 0;
     gw_error err = {0};
-    while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: o->json = 1; break;
         case OPT_QUIET: o->quiet = 1; break;
@@ -126,9 +126,9 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
             }
             break;
         }
-        if (optind < argc && argv[optind][0] != '-' && npos < max_positional)
-            positional[npos++] = argv[optind++];
     }
+    /* glibc's getopt_long moves operands after the options, so a scenario
+     * may come before or after the flags. */
     while (optind < argc) {
         if (npos >= max_positional)
             return usage_error(usage, "unexpected argument '%s'", argv[optind]);

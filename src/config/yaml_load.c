@@ -147,8 +147,6 @@ static int close_frame(gw_config *cfg, frame *f, gw_error *err)
         }
         free(keys);
     }
-    free(f->tmp);
-    f->tmp = NULL;
     return GW_OK;
 }
 
@@ -274,6 +272,7 @@ static int parse_yaml(gw_config *cfg, const char *file, const char *buf, size_t 
         case YAML_MAPPING_END_EVENT:
         case YAML_SEQUENCE_END_EVENT:
             rc = close_frame(cfg, &stack[depth - 1], err);
+            free(stack[depth - 1].tmp); /* on every path: the arena has the copy */
             depth--;
             break;
         default:

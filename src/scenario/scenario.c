@@ -199,8 +199,40 @@ static const char *default_site(const gw_catalog *cat, const gw_system *sys)
     return NULL;
 }
 
+static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
+                              gw_error *err);
+
+/* The chain of the site (or the scenario), then the system's own rack
+ * stage in place of any rack stage there: PSUs belong to the server. */
 static int resolve_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
                          gw_error *err)
+{
+    int rc = resolve_site_chain(cat, root, sc, err);
+    if (rc || !sc->system.power_stage[0])
+        return rc;
+    int kept = 0;
+    for (int i = 0; i < sc->nstages; i++)
+        if (strcmp(sc->stages[i].serves, "rack") != 0)
+            sc->stages[kept++] = sc->stages[i];
+    if (kept >= GW_MAX_STAGES)
+        return gw_error_set(err, GW_E_INPUT, root->file, root->line, root->col,
+                            "power chain has more than %d stages", GW_MAX_STAGES);
+    const gw_node *sysn = gw_node_get(root, "system");
+    const gw_node *at = sysn && sysn->kind == GW_NODE_MAP ? gw_node_get(sysn, "power_stage") : NULL;
+    if ((rc = gw_catalog_get(cat, &gw_schema_power_stage, sc->system.power_stage, at ? at : sysn,
+                             &sc->stages[kept], err)))
+        return rc;
+    if (strcmp(sc->stages[kept].serves, "rack") != 0)
+        return gw_error_set(err, GW_E_INPUT, (at ? at : sysn)->file, (at ? at : sysn)->line,
+                            (at ? at : sysn)->col,
+                            "power_stage '%s' serves '%s'; expected a stage that serves rack",
+                            sc->system.power_stage, sc->stages[kept].serves);
+    sc->nstages = kept + 1;
+    return GW_OK;
+}
+
+static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
+                              gw_error *err)
 {
     const gw_node *pc = gw_node_get(root, "power_chain");
     int rc;
