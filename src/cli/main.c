@@ -64,11 +64,13 @@ static const flag_map flag_paths[] = {
 
 enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_MAP };
 
+/* One line, like every other error; the usage text is behind --help. */
 static int usage_error(const char *usage, const char *fmt, const char *arg)
 {
+    (void)usage;
     fprintf(stderr, "gigawatt: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
+    fprintf(stderr, "; see gigawatt --help\n");
     return 2;
 }
 
@@ -189,40 +191,76 @@ static int load_all(const cli_opts *o, unsigned needs, gw_catalog *cat, gw_confi
     return rc;
 }
 
-int cmd_rack(int argc, char **argv)
+/* Run a model on a resolved scenario and render its result (text or JSON). */
+typedef char *(*model_fn)(const gw_scenario *sc, int json, gw_error *err);
+
+static char *run_rack(const gw_scenario *sc, int json, gw_error *err)
 {
-    static const char *const allowed[] = {"system", "accelerator", "site", "cooling", "load",
-                                          NULL};
+    gw_rack_input in;
+    gw_rack_result r;
+    gw_scenario_rack_input(sc, &in);
+    if (gw_rack_budget(&in, &r, err))
+        return NULL;
+    char *out = json ? gw_rack_json(sc, &r) : gw_rack_text(sc, &r);
+    if (!out)
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return out;
+}
+
+static char *run_plan(const gw_scenario *sc, int json, gw_error *err)
+{
+    gw_plan_input in;
+    gw_plan_result *r = malloc(sizeof *r); /* ~10 kB: keep it off the stack */
+    if (!r) {
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    gw_scenario_plan_input(sc, &in);
+    char *out = NULL;
+    if (gw_plan_size(&in, r, err) == GW_OK) {
+        out = json ? gw_plan_json(sc, r) : gw_plan_text(sc, r);
+        if (!out)
+            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(r);
+    return out;
+}
+
+/* The shape of every model command: flags -> scenario -> model -> output. */
+static int run_model_command(int argc, char **argv, const char *usage,
+                             const char *const *allowed, unsigned needs, model_fn run)
+{
     cli_opts o;
     const char *pos[1] = {NULL};
-    int rc = parse_opts(argc, argv, usage_rack, allowed, 1, &o, pos);
+    int rc = parse_opts(argc, argv, usage, allowed, 1, &o, pos);
     if (rc >= 0)
         return rc;
     o.scenario = pos[0];
     if (!o.scenario && o.nsets == 0)
-        return usage_error(usage_rack, "%s", "give a SCENARIO or --system ID");
+        return usage_error(usage, "%s", "give a SCENARIO or --system ID");
     gw_catalog cat;
     gw_config cfg;
-    gw_scenario *sc = malloc(sizeof *sc);
-    gw_rack_result *r = malloc(sizeof *r);
     gw_error err = {0};
-    if (!sc || !r) {
-        free(sc);
-        free(r);
+    gw_scenario *sc = malloc(sizeof *sc);
+    if (!sc) {
         gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         return cli_fail(&err);
     }
-    if ((rc = load_all(&o, GW_NEED_RACK, &cat, &cfg, sc, &err)) == GW_OK) {
-        gw_rack_input in;
-        gw_scenario_rack_input(sc, &in);
-        if ((rc = gw_rack_budget(&in, r, &err)) == GW_OK)
-            rc = cli_emit(&o, o.json ? gw_rack_json(sc, r) : gw_rack_text(sc, r), &err);
+    if ((rc = load_all(&o, needs, &cat, &cfg, sc, &err)) == GW_OK) {
+        char *text = run(sc, o.json, &err);
+        rc = text ? cli_emit(&o, text, &err) : err.code;
         gw_config_free(&cfg);
         gw_catalog_free(&cat);
     }
     free(sc);
-    free(r);
     return rc ? cli_fail(&err) : 0;
+}
+
+int cmd_rack(int argc, char **argv)
+{
+    static const char *const allowed[] = {"system", "accelerator", "site", "cooling", "load",
+                                          NULL};
+    return run_model_command(argc, argv, usage_rack, allowed, GW_NEED_RACK, run_rack);
 }
 
 int cmd_plan(int argc, char **argv)
@@ -231,36 +269,7 @@ int cmd_plan(int argc, char **argv)
                                           "cooling",    "average-load", "grid-power",
                                           "it-power",   "accelerators", "budget",
                                           NULL};
-    cli_opts o;
-    const char *pos[1] = {NULL};
-    int rc = parse_opts(argc, argv, usage_plan, allowed, 1, &o, pos);
-    if (rc >= 0)
-        return rc;
-    o.scenario = pos[0];
-    if (!o.scenario && o.nsets == 0)
-        return usage_error(usage_plan, "%s", "give a SCENARIO or --system ID and a target");
-    gw_catalog cat;
-    gw_config cfg;
-    gw_scenario *sc = malloc(sizeof *sc);
-    gw_plan_result *r = malloc(sizeof *r);
-    gw_error err = {0};
-    if (!sc || !r) {
-        free(sc);
-        free(r);
-        gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return cli_fail(&err);
-    }
-    if ((rc = load_all(&o, GW_NEED_PLAN, &cat, &cfg, sc, &err)) == GW_OK) {
-        gw_plan_input in;
-        gw_scenario_plan_input(sc, &in);
-        if ((rc = gw_plan_size(&in, r, &err)) == GW_OK)
-            rc = cli_emit(&o, o.json ? gw_plan_json(sc, r) : gw_plan_text(sc, r), &err);
-        gw_config_free(&cfg);
-        gw_catalog_free(&cat);
-    }
-    free(sc);
-    free(r);
-    return rc ? cli_fail(&err) : 0;
+    return run_model_command(argc, argv, usage_plan, allowed, GW_NEED_PLAN, run_plan);
 }
 
 int main(int argc, char **argv)
