@@ -36,6 +36,9 @@ typedef struct gw_scenario {
     gw_target_kind target;
     double target_value;
     char site_note[128]; /* how the site was chosen, when defaulted */
+    char target_file[256]; /* where the target was given, for model errors */
+    int target_line, target_col;
+    char source_file[256]; /* the scenario file ("<command line>" without one) */
 } gw_scenario;
 
 /* Resolve `root` (a loaded scenario) against `cat`. */

@@ -199,8 +199,11 @@ static char *run_rack(const gw_scenario *sc, int json, gw_error *err)
     gw_rack_input in;
     gw_rack_result r;
     gw_scenario_rack_input(sc, &in);
-    if (gw_rack_budget(&in, &r, err))
+    if (gw_rack_budget(&in, &r, err)) {
+        if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", sc->source_file);
         return NULL;
+    }
     char *out = json ? gw_rack_json(sc, &r) : gw_rack_text(sc, &r);
     if (!out)
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -217,7 +220,14 @@ static char *run_plan(const gw_scenario *sc, int json, gw_error *err)
     }
     gw_scenario_plan_input(sc, &in);
     char *out = NULL;
-    if (gw_plan_size(&in, r, err) == GW_OK) {
+    int rc = gw_plan_size(&in, r, err);
+    if (rc && !err->file[0] && sc->target_file[0]) {
+        /* the model knows no files: its errors are about the target */
+        snprintf(err->file, sizeof err->file, "%s", sc->target_file);
+        err->line = sc->target_line;
+        err->col = sc->target_col;
+    }
+    if (rc == GW_OK) {
         out = json ? gw_plan_json(sc, r) : gw_plan_text(sc, r);
         if (!out)
             gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");

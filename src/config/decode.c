@@ -62,18 +62,20 @@ int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsign
     }
     const char *bad = NULL;
     if ((flags & GW_F_POSITIVE) && !(v > 0))
-        bad = "greater than zero";
+        bad = "a value greater than zero";
     else if ((flags & GW_F_NONNEG) && v < 0)
-        bad = "zero or more";
+        bad = "a value of zero or more";
     else if ((flags & GW_F_FRACTION) && (v < 0 || v > 1))
-        bad = "between 0 and 1 (or 0 % to 100 %)";
+        bad = "a value between 0 and 1 (or 0 % to 100 %)";
     else if ((flags & GW_F_OPEN_UNIT) && (v <= 0 || v > 1))
-        bad = "above 0 and at most 1 (or 100 %)";
-    else if ((flags & GW_F_INTEGER) && (fabs(v - nearbyint(v)) > 1e-9 || fabs(v) > 1e15))
+        bad = "a value above 0 and at most 1 (or 100 %)";
+    else if ((flags & GW_F_INTEGER) && fabs(v - nearbyint(v)) > 1e-9)
         bad = "a whole number";
+    else if ((flags & GW_F_INTEGER) && fabs(v) > 1e15)
+        bad = "a whole number of at most 1e15";
     if (bad)
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "%s is %.80s; expected a value %s", what, n->text, bad);
+                            "%s is %.80s; expected %s", what, n->text, bad);
     *out = v;
     return GW_OK;
 }

@@ -525,7 +525,17 @@ void gw_node_remove(gw_node *map, const char *key)
 
 /* ---- --set a.b.c=value ------------------------------------------------------ */
 
+static gw_node *map_put_at(gw_config *cfg, gw_node *map, const char *key, gw_node *val,
+                          int keycol);
+
 static gw_node *map_put(gw_config *cfg, gw_node *map, const char *key, gw_node *val)
+{
+    return map_put_at(cfg, map, key, val, val->col);
+}
+
+/* Put key: val; a new key node sits at column `keycol` of val's line. */
+static gw_node *map_put_at(gw_config *cfg, gw_node *map, const char *key, gw_node *val,
+                          int keycol)
 {
     for (size_t i = 0; i + 1 < map->nkids; i += 2)
         if (strcmp(map->kids[i]->text, key) == 0) {
@@ -533,7 +543,7 @@ static gw_node *map_put(gw_config *cfg, gw_node *map, const char *key, gw_node *
             return val;
         }
     gw_node **kids = gw_arena_alloc(&cfg->arena, (map->nkids + 2) * sizeof *kids);
-    gw_node *k = new_node(cfg, GW_NODE_SCALAR, val->file, val->line, val->col);
+    gw_node *k = new_node(cfg, GW_NODE_SCALAR, val->file, val->line, keycol);
     if (!kids || !k)
         return NULL;
     k->text = gw_arena_strdup(&cfg->arena, key);
@@ -574,7 +584,7 @@ int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
         if (!key)
             return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         if (!dot)
-            return map_put(cfg, map, key, val) ? GW_OK
+            return map_put_at(cfg, map, key, val, (int)(seg - assignment) + 1) ? GW_OK
                                                : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0,
                                                               "out of memory");
         gw_node *next = gw_node_get(map, key);
@@ -583,8 +593,9 @@ int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
             if (!next || !map_put(cfg, map, key, next))
                 return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         } else if (next->kind == GW_NODE_SCALAR) {
-            /* shorthand `key: id` becomes `key: {ref: id}` */
-            gw_node *m = new_node(cfg, GW_NODE_MAP, next->file, next->line, next->col);
+            /* shorthand `key: id` becomes `key: {ref: id}`; the new mapping
+             * is the --set's doing, so errors about it point there */
+            gw_node *m = new_node(cfg, GW_NODE_MAP, file, 1, (int)(seg - assignment) + 1);
             if (!m || !map_put(cfg, m, "ref", next) || !map_put(cfg, map, key, m))
                 return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
             next = m;

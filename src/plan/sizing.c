@@ -54,17 +54,19 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     /* §4.2 racks from the target: whole racks that fit (power, budget) or
      * that cover it (accelerators). */
     double racks = 0, per = 0;
-    const char *what = "";
+    const char *what = "", *unit = "";
     switch (in->target) {
     case GW_TARGET_IT_POWER:
         per = r->design.it_power_w;
         racks = floor(in->target_value / per);
         what = "IT power";
+        unit = " W";
         break;
     case GW_TARGET_GRID_POWER:
         per = r->design.grid_power_w;
         racks = floor(in->target_value / per);
         what = "grid power";
+        unit = " W";
         break;
     case GW_TARGET_ACCELERATORS:
         per = r->design.accelerators;
@@ -75,17 +77,18 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
         per = rack_usd;
         racks = floor(in->target_value / per);
         what = "budget";
+        unit = " USD";
         break;
     }
     if (!(in->target_value > 0) || racks < 1)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "target %s %g is smaller than one rack (%g); expected a larger "
-                            "target",
-                            what, in->target_value, per);
+                            "target %s %g%s is smaller than one rack (%g%s); expected a "
+                            "larger target",
+                            what, in->target_value, unit, per, unit);
     if (racks > 1e12)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "target %s %g needs %g racks; expected at most 1e12", what,
-                            in->target_value, racks);
+                            "target %s %g%s needs %g racks; expected at most 1e12 racks",
+                            what, in->target_value, unit, racks);
     r->racks = racks;
     r->systems = racks * s->systems_per_rack;
     r->accelerators = racks * r->design.accelerators;
@@ -144,5 +147,14 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     /* §6 households: the fleet's average draw against one household's */
     r->households_equivalent = r->avg_grid_power_w / in->household->consumption_w;
     r->households_at_capacity = r->grid_power_w / in->household->consumption_w;
+    const double outputs[] = {r->capex.total, r->opex.total, r->annual_energy_wh,
+                              r->annualized_capex_usd, r->usd_per_gpu_hour, r->pue,
+                              r->households_equivalent, r->households_at_capacity,
+                              r->water_m3_per_year, r->staff};
+    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
+        if (!isfinite(outputs[i]))
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "the plan's results overflow (an input is extremely large or "
+                                "small); expected inputs within physical ranges");
     return GW_OK;
 }

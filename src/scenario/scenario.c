@@ -11,6 +11,14 @@ static const char *const top_keys[] = {
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
+static size_t count_kind(const gw_catalog *cat, const gw_schema *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat->n; i++)
+        n += cat->entries[i].schema == s;
+    return n;
+}
+
 /* Resolve one section into `obj`: node may be NULL (use default_id), a
  * scalar id, or a map with optional `ref` and overrides. `where` locates
  * errors about the default. */
@@ -39,7 +47,7 @@ static int resolve_entry(const gw_catalog *cat, const gw_schema *s, const gw_nod
     } else if (default_id && default_id[0]) {
         if ((rc = gw_catalog_get(cat, s, default_id, node ? node : where, obj, err)))
             return rc;
-    } else if (!node) {
+    } else if (!node || count_kind(cat, s) == 1) {
         /* the only entry of its kind, if there is exactly one */
         const gw_catalog_entry *only = NULL;
         size_t count = 0;
@@ -173,6 +181,9 @@ static int resolve_target(const gw_node *root, unsigned needs, gw_scenario *sc, 
             continue;
         sc->has_target = 1;
         sc->target = kinds[i].kind;
+        snprintf(sc->target_file, sizeof sc->target_file, "%s", v->file);
+        sc->target_line = v->line;
+        sc->target_col = v->col;
         return gw_decode_quantity(v, kinds[i].key, kinds[i].dim, kinds[i].flags,
                                   &sc->target_value, err);
     }
@@ -214,9 +225,14 @@ static int resolve_chain(const gw_catalog *cat, const gw_node *root, gw_scenario
     for (int i = 0; i < sc->nstages; i++)
         if (strcmp(sc->stages[i].serves, "rack") != 0)
             sc->stages[kept++] = sc->stages[i];
-    if (kept >= GW_MAX_STAGES)
-        return gw_error_set(err, GW_E_INPUT, root->file, root->line, root->col,
-                            "power chain has more than %d stages", GW_MAX_STAGES);
+    if (kept >= GW_MAX_STAGES) {
+        const gw_node *pc = gw_node_get(root, "power_chain");
+        const gw_node *at = pc ? pc : gw_node_get(root, "site") ? gw_node_get(root, "site") : root;
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "power chain has %d stages plus the system's power_stage '%s'; "
+                            "expected at most %d stages besides it",
+                            kept, sc->system.power_stage, GW_MAX_STAGES - 1);
+    }
     const gw_node *sysn = gw_node_get(root, "system");
     const gw_node *at = sysn && sysn->kind == GW_NODE_MAP ? gw_node_get(sysn, "power_stage") : NULL;
     if ((rc = gw_catalog_get(cat, &gw_schema_power_stage, sc->system.power_stage, at ? at : sysn,
@@ -269,6 +285,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                         gw_scenario *sc, gw_error *err)
 {
     memset(sc, 0, sizeof *sc);
+    snprintf(sc->source_file, sizeof sc->source_file, "%s", root->file);
     int rc;
     if ((rc = check_top_keys(root, err)) || (rc = text_field(root, "name", sc->name,
                                                              sizeof sc->name, err)))

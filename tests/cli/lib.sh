@@ -1,0 +1,89 @@
+# tests/cli/lib.sh — shared by the e2e_*.sh scripts (sourced, POSIX sh).
+#
+# Every script is run by ctest as:
+#   sh e2e_NAME.sh GIGAWATT SOURCE_ROOT SCRATCH_DIR [PYTHON3]
+# and works in SCRATCH_DIR (emptied first). Exit 0 = pass, 1 = fail,
+# 77 = skipped (no python3 for a check that needs it).
+
+set -u
+if [ $# -lt 3 ]; then
+    echo "usage: $0 GIGAWATT SOURCE_ROOT SCRATCH_DIR [PYTHON3]" >&2
+    exit 1
+fi
+gw=$1
+root=$2
+scratch=$3
+py=${4:-}
+case $gw in /*) ;; *) gw=$(pwd)/$gw ;; esac
+case $root in /*) ;; *) root=$(pwd)/$root ;; esac
+case $scratch in /*) ;; *) scratch=$(pwd)/$scratch ;; esac
+flagship=$root/scenarios/frontier-lab-30gw.yaml
+
+rm -rf "$scratch"
+mkdir -p "$scratch" || exit 1
+cd "$scratch" || exit 1
+
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    exit 1
+}
+
+# Show the last run's output (after a failure).
+show() {
+    {
+        echo "--- exit status: $rc"
+        echo "--- stderr (first 30 lines):"
+        head -n 30 "$scratch/err"
+        echo "--- stdout (first 30 lines):"
+        head -n 30 "$scratch/out"
+    } >&2
+}
+
+# run ARGS...: gigawatt ARGS, stdout in $scratch/out, stderr in $scratch/err,
+# exit status in $rc.
+run() {
+    printf '$ gigawatt'
+    printf " '%s'" "$@"
+    printf '\n'
+    "$gw" "$@" >"$scratch/out" 2>"$scratch/err"
+    rc=$?
+}
+
+# ok ARGS...: run, and require exit status 0 with nothing on stderr.
+ok() {
+    run "$@"
+    if [ "$rc" -ne 0 ] || [ -s "$scratch/err" ]; then
+        show
+        fail "gigawatt $* did not succeed silently"
+    fi
+}
+
+# ok_to FILE ARGS...: ok, then keep stdout as FILE.
+ok_to() {
+    dest=$1
+    shift
+    ok "$@"
+    cp "$scratch/out" "$dest"
+}
+
+# contains TEXT FILE: FILE contains TEXT literally.
+contains() {
+    grep -F -q -e "$1" "$2" || fail "'$2' does not contain '$1'"
+}
+
+have_python() {
+    [ -n "$py" ] && "$py" -c 'import json' >/dev/null 2>&1
+}
+
+need_python() {
+    if ! have_python; then
+        echo "SKIP: python3 not found; the JSON checks need it"
+        exit 77
+    fi
+}
+
+# pycheck ARGS... <<'EOF' program EOF: run a python3 check; it prints what
+# is wrong and exits non-zero on failure.
+pycheck() {
+    "$py" - "$@" || fail "python check failed (see above)"
+}
