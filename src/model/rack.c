@@ -2,6 +2,7 @@
  * layer). Pure: inputs in, numbers out. docs/model.md §1–§3 gives every
  * equation with its reference; the comments here name the equation. */
 #include "gigawatt/rack.h"
+#include "model_int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -124,13 +125,11 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     r->pue = r->it_power_w > 0 ? r->grid_power_w / r->it_power_w : 0.0;
     r->water_m3_per_s = c->water_m3_per_j * r->it_power_w; /* §2.4 WUE × IT energy */
 
-    /* Finite inputs can still overflow a double on the way (1e308 W x 72). */
     const double outputs[] = {r->it_power_w, r->grid_power_w, r->pue, r->liquid_heat_w,
                               r->air_heat_w, r->coolant_flow_m3_s, r->airflow_m3_s,
                               r->water_m3_per_s, r->cooling_power_w};
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
-        if (!isfinite(outputs[i]))
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+    if (!gwi_all_finite(outputs, sizeof outputs / sizeof outputs[0]))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                                 "the rack's results overflow (an input is extremely large or "
                                 "small); expected inputs within physical ranges");
 

@@ -2,6 +2,7 @@
  * $/GPU-hour and households equivalent (models layer, pure).
  * docs/model.md §4–§6 has the equations and their sources. */
 #include "gigawatt/plan.h"
+#include "../model/model_int.h"
 
 #include <math.h>
 #include <string.h>
@@ -151,9 +152,8 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
                               r->annualized_capex_usd, r->usd_per_gpu_hour, r->pue,
                               r->households_equivalent, r->households_at_capacity,
                               r->water_m3_per_year, r->staff};
-    for (size_t i = 0; i < sizeof outputs / sizeof outputs[0]; i++)
-        if (!isfinite(outputs[i]))
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+    if (!gwi_all_finite(outputs, sizeof outputs / sizeof outputs[0]))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                                 "the plan's results overflow (an input is extremely large or "
                                 "small); expected inputs within physical ranges");
     return GW_OK;
