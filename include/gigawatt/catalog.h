@@ -23,6 +23,7 @@ typedef struct gw_accelerator {
     double idle_power_fraction;              /* idle W / TDP */
     double scaleup_bandwidth_bps;            /* bytes/s per device (NVLink, IF, ICI) */
     double price_usd;                        /* per device */
+    char efficiency[GW_TEXT_MAX];            /* efficiency id of its usual software stack */
 } gw_accelerator;
 
 typedef struct gw_system {
@@ -104,10 +105,53 @@ typedef struct gw_household {
     double consumption_w; /* average electric power of one household */
 } gw_household;
 
+/* An LLM architecture (data/models). Counts are plain numbers; a field that
+ * does not apply (experts of a dense model, MLA ranks of a GQA model) is 0.
+ * Equations that use these: docs/model.md §7. */
+typedef struct gw_llm {
+    gw_entry_meta meta;
+    char family[GW_TEXT_MAX];
+    char attention[GW_TEXT_MAX]; /* mha | gqa | mla */
+    char mlp[GW_TEXT_MAX];       /* gated (SwiGLU: 3 matrices) | plain (GELU: 2) */
+    char embeddings[GW_TEXT_MAX];/* tied | untied (input embedding = LM head?) */
+    double layers, hidden_size, heads, kv_heads, head_dim;
+    double ffn_size;             /* MLP intermediate of a dense layer */
+    double vocab_size, context_length;
+    double experts, active_experts, shared_experts; /* routed / per token / always on */
+    double moe_ffn_size;         /* intermediate of one expert */
+    double dense_layers;         /* leading layers with a dense MLP in an MoE model */
+    double q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim; /* MLA */
+    double parameters;           /* published total, checked against the count */
+    double active_parameters;    /* published per-token active, MoE */
+} gw_llm;
+
+/* How close a software stack gets to an accelerator's peaks: fitted by
+ * tools/perf_calibrate.c on data/perf/measurements.csv (docs/perf-validation.md). */
+typedef struct gw_efficiency {
+    gw_entry_meta meta;
+    double compute;          /* achieved / peak FLOP/s in large matmuls */
+    double memory;           /* achieved / peak HBM bytes/s in streaming kernels */
+    double attention;        /* achieved / peak FLOP/s in attention kernels */
+    double scaleup;          /* achieved / peak scale-up bandwidth in collectives */
+    double step_overhead_s;  /* fixed time per forward step (launch, scheduling) */
+    double collective_latency_s; /* per collective call */
+    double memory_reserve;   /* HBM share kept for activations, workspace, runtime */
+    double max_batch;        /* the engine's cap on running sequences */
+    double chunk_tokens;     /* token budget of one iteration (chunked prefill); 0 = none */
+    char kv_policy[GW_TEXT_MAX]; /* reserve (input+output up front) | on-demand (paged) */
+} gw_efficiency;
+
+/* Job interruptions of large training runs (docs/model.md §8). */
+typedef struct gw_reliability {
+    gw_entry_meta meta;
+    double accelerator_mtbi_s;     /* accelerator-time between job interruptions */
+    double lost_per_interruption_s;/* restart + recomputation, per interruption */
+} gw_reliability;
+
 /* The schemas, one per kind (src/catalog/kinds.c). */
 extern const gw_schema gw_schema_accelerator, gw_schema_system, gw_schema_cooling,
     gw_schema_power_stage, gw_schema_site, gw_schema_electricity, gw_schema_finance,
-    gw_schema_household;
+    gw_schema_household, gw_schema_llm, gw_schema_efficiency, gw_schema_reliability;
 
 /* All kinds, in listing order. */
 extern const gw_schema *const gw_catalog_kinds[];
@@ -126,8 +170,9 @@ typedef struct gw_catalog {
     char dir[1024];
 } gw_catalog;
 
-/* Load and validate every *.yaml in `dir`. */
-int gw_catalog_load(gw_catalog *cat, const char *dir, gw_error *err);
+/* Load and validate every *.yaml in `dirs`, a ':'-separated list of
+ * directories (data/catalog:data/models). */
+int gw_catalog_load(gw_catalog *cat, const char *dirs, gw_error *err);
 void gw_catalog_free(gw_catalog *cat);
 
 /* The entry of `schema`'s kind with `id`, or NULL. */

@@ -8,6 +8,7 @@
 
 #include "gigawatt/catalog.h"
 #include "gigawatt/plan.h"
+#include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
 
 /* A growable string. All functions keep it NUL-terminated; on allocation
@@ -37,6 +38,8 @@ char *gw_rack_text(const gw_scenario *sc, const gw_rack_result *r);
 char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r);
 char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r);
 char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r);
+char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r);
+char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r);
 char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);

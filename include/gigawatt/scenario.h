@@ -11,13 +11,36 @@
 #ifndef GIGAWATT_SCENARIO_H
 #define GIGAWATT_SCENARIO_H
 
+#include "gigawatt/perf.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
 
 enum {
     GW_NEED_RACK = 1, /* system, accelerator, cooling, site, power chain, load */
-    GW_NEED_PLAN = 2  /* + electricity, finance, households, target, average load */
+    GW_NEED_PLAN = 2, /* + electricity, finance, households, target, average load */
+    GW_NEED_PERF = 4  /* model, accelerator, efficiency, perf: / training: sections; the
+                         system (for power and cost) is optional, defaulted from the accelerator */
 };
+
+/* The scenario's `perf:` section (inference). Unset numbers are 0. */
+typedef struct gw_perf_settings {
+    gw_entry_meta meta;
+    double count, tp, pp, ep;
+    char precision[GW_TEXT_MAX], kv_precision[GW_TEXT_MAX];
+    double input_tokens, output_tokens;
+    double ttft_slo_s, tpot_slo_s, max_batch;
+} gw_perf_settings;
+
+/* The scenario's `training:` section. */
+typedef struct gw_train_settings {
+    gw_entry_meta meta;
+    double count, tp, pp;
+    char precision[GW_TEXT_MAX];
+    double tokens, mfu, sequence_length, global_batch, micro_batch, virtual_stages;
+    char reliability[GW_TEXT_MAX];
+} gw_train_settings;
+
+extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings;
 
 typedef struct gw_scenario {
     char name[2 * GW_TEXT_MAX];
@@ -39,6 +62,15 @@ typedef struct gw_scenario {
     char target_file[256]; /* where the target was given, for model errors */
     int target_line, target_col;
     char source_file[256]; /* the scenario file ("<command line>" without one) */
+    /* GW_NEED_PERF */
+    int has_system;        /* 0: no system has this accelerator; power from TDP, no cost */
+    char system_note[128]; /* how the system was chosen, when defaulted */
+    gw_llm model;
+    gw_efficiency efficiency;
+    int want_inference, want_training;
+    gw_perf_settings perf;
+    gw_train_settings training;
+    gw_reliability reliability;
 } gw_scenario;
 
 /* Resolve `root` (a loaded scenario) against `cat`. */

@@ -155,16 +155,14 @@ static int validate_refs(const gw_catalog *cat, const gw_schema *s, const gw_nod
     return GW_OK;
 }
 
-int gw_catalog_load(gw_catalog *cat, const char *dir, gw_error *err)
+/* Add every *.yaml in `dir` (sorted by name, so the load order is stable). */
+static int add_dir(gw_catalog *cat, const char *dir, size_t *cap, gw_error *err)
 {
-    memset(cat, 0, sizeof *cat);
-    gw_config_init(&cat->cfg);
-    snprintf(cat->dir, sizeof cat->dir, "%s", dir);
     DIR *d = opendir(dir);
     if (!d)
         return gw_error_set(err, GW_E_IO, dir, 0, 0,
                             "cannot open the catalog directory; expected data/catalog (set "
-                            "--catalog DIR or GIGAWATT_CATALOG)");
+                            "--catalog DIR[:DIR...] or GIGAWATT_CATALOG)");
     char *names[256];
     size_t nn = 0;
     struct dirent *de;
@@ -190,14 +188,40 @@ int gw_catalog_load(gw_catalog *cat, const char *dir, gw_error *err)
         rc = gw_error_set(err, GW_E_INPUT, dir, 0, 0,
                           "no *.yaml files in the catalog directory; expected data/catalog");
     qsort(names, nn, sizeof *names, cmp_str);
-    size_t cap = 0;
     for (size_t i = 0; i < nn && rc == GW_OK; i++) {
         char path[2048];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        rc = add_file(cat, path, &cap, err);
+        rc = add_file(cat, path, cap, err);
     }
     for (size_t i = 0; i < nn; i++)
         free(names[i]);
+    return rc;
+}
+
+int gw_catalog_load(gw_catalog *cat, const char *dirs, gw_error *err)
+{
+    memset(cat, 0, sizeof *cat);
+    gw_config_init(&cat->cfg);
+    snprintf(cat->dir, sizeof cat->dir, "%s", dirs);
+    size_t cap = 0;
+    int rc = GW_OK;
+    for (const char *p = dirs; rc == GW_OK;) {
+        const char *colon = strchr(p, ':');
+        size_t len = colon ? (size_t)(colon - p) : strlen(p);
+        char dir[1024];
+        if (len == 0 || len >= sizeof dir)
+            rc = gw_error_set(err, GW_E_INPUT, dirs, 0, 0,
+                              "empty or too long directory in the catalog path; expected "
+                              "DIR[:DIR...]");
+        else {
+            memcpy(dir, p, len);
+            dir[len] = 0;
+            rc = add_dir(cat, dir, &cap, err);
+        }
+        if (!colon)
+            break;
+        p = colon + 1;
+    }
     if (rc)
         goto fail;
     qsort(cat->entries, cat->n, sizeof *cat->entries, cmp_entry);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "gigawatt/catalog.h"
+#include "gigawatt/scenario.h"
 
 #define Q(key, T, member, dim, flags, help) \
     {key, GW_FT_QTY, dim, offsetof(T, member), flags, NULL, NULL, help}
@@ -34,6 +35,8 @@ static const gw_field accelerator_fields[] = {
     Q("scaleup_bandwidth", gw_accelerator, scaleup_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
       "scale-up bandwidth per device"),
     Q("price", gw_accelerator, price_usd, GW_DIM_USD, POS, "price per device"),
+    ID("efficiency", gw_accelerator, efficiency, "efficiency", 0,
+       "efficiency entry of its usual inference stack (perf model)"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
@@ -145,8 +148,113 @@ static const gw_field household_fields[] = {
 };
 SCHEMA(gw_schema_household, "households", "household", gw_household, household_fields);
 
+static const gw_field llm_fields[] = {
+    TX("family", gw_llm, family, "model family"),
+    EN("attention", gw_llm, attention, "mha|gqa|mla", R, "attention kind"),
+    EN("mlp", gw_llm, mlp, "gated|plain", R, "gated = SwiGLU (3 matrices), plain = GELU (2)"),
+    EN("embeddings", gw_llm, embeddings, "tied|untied", R, "LM head shares the input embedding?"),
+    Q("layers", gw_llm, layers, GW_DIM_NONE, R | POS | INT, "transformer blocks"),
+    Q("hidden_size", gw_llm, hidden_size, GW_DIM_NONE, R | POS | INT, "model width"),
+    Q("heads", gw_llm, heads, GW_DIM_NONE, R | POS | INT, "query heads"),
+    Q("kv_heads", gw_llm, kv_heads, GW_DIM_NONE, POS | INT, "key/value heads (GQA); = heads for MHA"),
+    Q("head_dim", gw_llm, head_dim, GW_DIM_NONE, POS | INT, "per head; default hidden_size/heads"),
+    Q("ffn_size", gw_llm, ffn_size, GW_DIM_NONE, NN | INT, "MLP intermediate of a dense layer"),
+    Q("vocab_size", gw_llm, vocab_size, GW_DIM_NONE, R | POS | INT, "vocabulary"),
+    Q("context_length", gw_llm, context_length, GW_DIM_NONE, R | POS | INT, "longest context"),
+    Q("experts", gw_llm, experts, GW_DIM_NONE, NN | INT, "routed experts per MoE layer"),
+    Q("active_experts", gw_llm, active_experts, GW_DIM_NONE, NN | INT, "routed experts per token"),
+    Q("shared_experts", gw_llm, shared_experts, GW_DIM_NONE, NN | INT, "always-active experts"),
+    Q("moe_ffn_size", gw_llm, moe_ffn_size, GW_DIM_NONE, NN | INT, "intermediate of one expert"),
+    Q("dense_layers", gw_llm, dense_layers, GW_DIM_NONE, NN | INT,
+      "leading layers with a dense MLP (MoE models)"),
+    Q("q_lora_rank", gw_llm, q_lora_rank, GW_DIM_NONE, NN | INT, "MLA query compression"),
+    Q("kv_lora_rank", gw_llm, kv_lora_rank, GW_DIM_NONE, NN | INT, "MLA latent KV width"),
+    Q("qk_nope_head_dim", gw_llm, qk_nope_head_dim, GW_DIM_NONE, NN | INT, "MLA"),
+    Q("qk_rope_head_dim", gw_llm, qk_rope_head_dim, GW_DIM_NONE, NN | INT, "MLA decoupled RoPE key"),
+    Q("v_head_dim", gw_llm, v_head_dim, GW_DIM_NONE, NN | INT, "MLA value head"),
+    Q("parameters", gw_llm, parameters, GW_DIM_NONE, R | POS, "published total parameters"),
+    Q("active_parameters", gw_llm, active_parameters, GW_DIM_NONE, NN,
+      "published active parameters per token (MoE)"),
+};
+SCHEMA(gw_schema_llm, "models", "model", gw_llm, llm_fields);
+
+static const gw_field efficiency_fields[] = {
+    Q("compute", gw_efficiency, compute, GW_DIM_NONE, R | EFF, "achieved/peak FLOP/s, matmuls"),
+    Q("memory", gw_efficiency, memory, GW_DIM_NONE, R | EFF, "achieved/peak HBM bandwidth"),
+    Q("attention", gw_efficiency, attention, GW_DIM_NONE, R | EFF,
+      "achieved/peak FLOP/s, attention"),
+    Q("scaleup", gw_efficiency, scaleup, GW_DIM_NONE, R | EFF,
+      "achieved/peak scale-up bandwidth, collectives"),
+    Q("step_overhead", gw_efficiency, step_overhead_s, GW_DIM_TIME, R | NN,
+      "fixed time per forward step"),
+    Q("collective_latency", gw_efficiency, collective_latency_s, GW_DIM_TIME, R | NN,
+      "latency of one collective"),
+    Q("memory_reserve", gw_efficiency, memory_reserve, GW_DIM_NONE, R | FR,
+      "HBM share for activations, workspace, runtime"),
+    Q("max_batch", gw_efficiency, max_batch, GW_DIM_NONE, R | POS | INT,
+      "engine cap on running sequences"),
+    Q("chunk_tokens", gw_efficiency, chunk_tokens, GW_DIM_NONE, NN | INT,
+      "token budget of one iteration; 0 = whole prompts"),
+    EN("kv_policy", gw_efficiency, kv_policy, "reserve|on-demand", R,
+       "KV for input+output reserved at admission, or paged on demand"),
+};
+SCHEMA(gw_schema_efficiency, "efficiency", "efficiency", gw_efficiency, efficiency_fields);
+
+static const gw_field reliability_fields[] = {
+    Q("accelerator_mtbi", gw_reliability, accelerator_mtbi_s, GW_DIM_TIME, R | POS,
+      "accelerator-time between job interruptions (job MTBI x accelerators)"),
+    Q("lost_per_interruption", gw_reliability, lost_per_interruption_s, GW_DIM_TIME, R | NN,
+      "restart and recomputed work per interruption"),
+};
+SCHEMA(gw_schema_reliability, "reliability", "reliability", gw_reliability, reliability_fields);
+
 const gw_schema *const gw_catalog_kinds[] = {
     &gw_schema_accelerator, &gw_schema_system, &gw_schema_cooling, &gw_schema_power_stage,
     &gw_schema_site,        &gw_schema_electricity, &gw_schema_finance, &gw_schema_household,
+    &gw_schema_llm,         &gw_schema_efficiency,  &gw_schema_reliability,
 };
 const size_t gw_catalog_nkinds = sizeof gw_catalog_kinds / sizeof gw_catalog_kinds[0];
+
+/* Scenario-only sections (not catalog kinds): the settings of `perf:` and
+ * `training:`. Defaults are applied by the perf command (docs/model.md §7-§8). */
+static const gw_field perf_settings_fields[] = {
+    Q("count", gw_perf_settings, count, GW_DIM_NONE, POS | INT,
+      "accelerators in all (default: one replica, tp x pp)"),
+    Q("tp", gw_perf_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default 1)"),
+    Q("pp", gw_perf_settings, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism (default 1)"),
+    Q("ep", gw_perf_settings, ep, GW_DIM_NONE, POS | INT, "expert parallelism (default 1)"),
+    EN("precision", gw_perf_settings, precision, "bf16|fp8|fp4", 0,
+       "weights and GEMMs (default fp8 where the accelerator has it, else bf16)"),
+    EN("kv_precision", gw_perf_settings, kv_precision, "bf16|fp8|fp4", 0,
+       "KV cache (default fp8 unless precision is bf16)"),
+    Q("input_tokens", gw_perf_settings, input_tokens, GW_DIM_NONE, R | POS | INT,
+      "prompt tokens per request"),
+    Q("output_tokens", gw_perf_settings, output_tokens, GW_DIM_NONE, R | POS | INT,
+      "generated tokens per request"),
+    Q("ttft_slo", gw_perf_settings, ttft_slo_s, GW_DIM_TIME, POS, "time-to-first-token target"),
+    Q("tpot_slo", gw_perf_settings, tpot_slo_s, GW_DIM_TIME, POS, "time-per-output-token target"),
+    Q("max_batch", gw_perf_settings, max_batch, GW_DIM_NONE, POS | INT,
+      "cap on running sequences per replica"),
+};
+SCHEMA(gw_schema_perf_settings, "perf", "perf settings", gw_perf_settings, perf_settings_fields);
+
+static const gw_field train_settings_fields[] = {
+    Q("count", gw_train_settings, count, GW_DIM_NONE, R | POS | INT, "accelerators"),
+    Q("tp", gw_train_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default 1)"),
+    Q("pp", gw_train_settings, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism (default 1)"),
+    EN("precision", gw_train_settings, precision, "bf16|fp8|fp4", 0, "GEMMs (default bf16)"),
+    Q("tokens", gw_train_settings, tokens, GW_DIM_NONE, R | POS, "tokens to train on"),
+    Q("mfu", gw_train_settings, mfu, GW_DIM_NONE, EFF, "model FLOPs utilisation (default: predicted)"),
+    Q("sequence_length", gw_train_settings, sequence_length, GW_DIM_NONE, POS | INT,
+      "tokens per sequence (default 8192, Llama 3 pre-training)"),
+    Q("global_batch", gw_train_settings, global_batch, GW_DIM_NONE, POS,
+      "tokens per optimizer step (default 16M, Llama 3)"),
+    Q("micro_batch", gw_train_settings, micro_batch, GW_DIM_NONE, POS | INT,
+      "sequences per micro-batch (default 1)"),
+    Q("virtual_stages", gw_train_settings, virtual_stages, GW_DIM_NONE, POS | INT,
+      "interleaved pipeline chunks per GPU (default 1)"),
+    ID("reliability", gw_train_settings, reliability, "reliability", 0,
+       "interruption figures (default: the catalog's)"),
+};
+SCHEMA(gw_schema_train_settings, "training", "training settings", gw_train_settings,
+       train_settings_fields);

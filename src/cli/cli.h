@@ -19,6 +19,7 @@ typedef struct cli_opts {
     char owned[GW_CLI_MAX_SETS][512]; /* storage for sets built from flags */
     int nowned;
     int replace_target; /* a target flag replaces the scenario's target */
+    int train;          /* perf --train */
 } cli_opts;
 
 /* Exit status for a library status code: 2 for bad input or usage, 1 for
@@ -38,5 +39,6 @@ int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err)
 int cmd_catalog(int argc, char **argv);
 int cmd_rack(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_perf(int argc, char **argv);
 
 #endif

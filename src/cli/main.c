@@ -19,6 +19,7 @@ static const char usage_main[] =
     "  catalog [ID]          list catalog entries, or show one with its sources\n"
     "  rack [SCENARIO]       rack power budget, cooling flows, power chain, design checks\n"
     "  plan SCENARIO         fleet sizing: accelerators, racks, power, capex, opex, households\n"
+    "  perf [SCENARIO]       LLM inference and training performance, energy and cost\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -43,6 +44,28 @@ static const char usage_plan[] =
     "Fleet sizing from a target: accelerators, racks, sites, IT and grid power, PUE,\n"
     "energy, water, capex and opex, depreciation, cost per GPU-hour, households.\n";
 
+static const char usage_perf[] =
+    "usage: gigawatt perf [SCENARIO] --model ID --accelerator ID [--system ID] [--count N]\n"
+    "                     [--tp N] [--pp N] [--ep N] [--precision bf16|fp8|fp4]\n"
+    "                     [--kv-precision P] --input-tokens N --output-tokens N\n"
+    "                     [--ttft-slo SECONDS] [--tpot-slo SECONDS] [--max-batch N]\n"
+    "       gigawatt perf [SCENARIO] --train --model ID --accelerator ID --count N --tokens N\n"
+    "                     [--tp N] [--pp N] [--mfu X] [--seq-len N] [--global-batch TOKENS]\n"
+    "                     [--micro-batch N] [--virtual-stages N] [--precision P]\n"
+    "                     [--json] [-o FILE] [--set K=V]\n"
+    "Inference: memory, prefill and decode step times, the best throughput with and without\n"
+    "TTFT/TPOT targets, tokens/s per GPU and per MW, joules per token, USD per million tokens.\n"
+    "Training (--train): time, GPU-hours, energy and cost for N tokens; MFU given or predicted.\n"
+    "With --train, --count/--tp/--pp/--precision describe the training job.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt perf --model llama-3.3-70b --accelerator h100-sxm --count 2 --tp 2 \\\n"
+    "                --input-tokens 1000 --output-tokens 1000\n"
+    "  gigawatt perf --model llama-2-70b --accelerator h100-sxm --count 8 --tp 2 \\\n"
+    "                --input-tokens 294 --output-tokens 290 --ttft-slo 2 --tpot-slo 0.2\n"
+    "  gigawatt perf --train --model llama-3.1-405b --accelerator h100-sxm --count 16384 \\\n"
+    "                --tp 8 --pp 16 --tokens 15.6e12\n";
+
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
     "Lists catalog entries by kind, or shows one entry with every value's source.\n";
@@ -50,19 +73,47 @@ static const char usage_catalog[] =
 /* Flags that are shorthand for scenario settings. */
 typedef struct flag_map {
     const char *flag, *path;
-    int target; /* replaces the scenario's target */
+    int target;             /* replaces the scenario's target */
+    const char *train_path; /* where it goes under --train (NULL: path) */
+    const char *unit;       /* appended to a bare number ("2" -> "2 s") */
 } flag_map;
 
 static const flag_map flag_paths[] = {
-    {"system", "system.ref", 0},         {"accelerator", "accelerator.ref", 0},
-    {"site", "site.ref", 0},             {"cooling", "cooling.ref", 0},
-    {"load", "operation.load", 0},       {"average-load", "operation.average_load", 0},
-    {"grid-power", "target.grid_power", 1}, {"it-power", "target.it_power", 1},
-    {"accelerators", "target.accelerators", 1}, {"budget", "target.budget", 1},
+    {"system", "system.ref", 0, NULL, NULL},         {"accelerator", "accelerator.ref", 0, NULL, NULL},
+    {"site", "site.ref", 0, NULL, NULL},             {"cooling", "cooling.ref", 0, NULL, NULL},
+    {"load", "operation.load", 0, NULL, NULL},       {"average-load", "operation.average_load", 0, NULL, NULL},
+    {"grid-power", "target.grid_power", 1, NULL, NULL}, {"it-power", "target.it_power", 1, NULL, NULL},
+    {"accelerators", "target.accelerators", 1, NULL, NULL}, {"budget", "target.budget", 1, NULL, NULL},
+    {"model", "model.ref", 0, NULL, NULL},           {"efficiency", "efficiency.ref", 0, NULL, NULL},
+    {"count", "perf.count", 0, "training.count", NULL},
+    {"tp", "perf.tp", 0, "training.tp", NULL},
+    {"pp", "perf.pp", 0, "training.pp", NULL},
+    {"ep", "perf.ep", 0, NULL, NULL},
+    {"precision", "perf.precision", 0, "training.precision", NULL},
+    {"kv-precision", "perf.kv_precision", 0, NULL, NULL},
+    {"input-tokens", "perf.input_tokens", 0, NULL, NULL},
+    {"output-tokens", "perf.output_tokens", 0, NULL, NULL},
+    {"ttft-slo", "perf.ttft_slo", 0, NULL, "s"},
+    {"tpot-slo", "perf.tpot_slo", 0, NULL, "s"},
+    {"max-batch", "perf.max_batch", 0, NULL, NULL},
+    {"tokens", "training.tokens", 0, NULL, NULL},
+    {"mfu", "training.mfu", 0, NULL, NULL},
+    {"seq-len", "training.sequence_length", 0, NULL, NULL},
+    {"global-batch", "training.global_batch", 0, NULL, NULL},
+    {"micro-batch", "training.micro_batch", 0, NULL, NULL},
+    {"virtual-stages", "training.virtual_stages", 0, NULL, NULL},
 };
 #define NFLAGS (sizeof flag_paths / sizeof flag_paths[0])
 
-enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_MAP };
+enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_MAP };
+
+/* A bare number given to a flag with a unit gets the unit ("2" -> "2 s"). */
+static int is_bare_number(const char *s)
+{
+    char *end;
+    (void)strtod(s, &end);
+    return end != s && *end == 0;
+}
 
 /* One line, like every other error; the usage text is behind --help. */
 static int usage_error(const char *usage, const char *fmt, const char *arg)
@@ -80,7 +131,7 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 static int parse_opts(int argc, char **argv, const char *usage, const char *const *allowed,
                       int max_positional, cli_opts *o, const char **positional)
 {
-    struct option longopts[8 + NFLAGS];
+    struct option longopts[9 + NFLAGS];
     int n = 0;
     longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
     longopts[n++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
@@ -88,13 +139,22 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
     longopts[n++] = (struct option){"set", required_argument, NULL, OPT_SET};
     longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     longopts[n++] = (struct option){"output", required_argument, NULL, 'o'};
+    int train_ok = 0;
+    for (size_t i = 0; allowed && allowed[i]; i++)
+        train_ok |= strcmp(allowed[i], "train") == 0;
+    if (train_ok)
+        longopts[n++] = (struct option){"train", no_argument, NULL, OPT_TRAIN};
+    memset(o, 0, sizeof *o);
+    /* --train changes where --count/--tp/--pp go, wherever it stands */
+    for (int i = 1; train_ok && i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--train") == 0)
+            o->train = 1;
     for (size_t i = 0; allowed && allowed[i]; i++)
         for (size_t j = 0; j < NFLAGS; j++)
             if (strcmp(allowed[i], flag_paths[j].flag) == 0)
                 longopts[n++] = (struct option){flag_paths[j].flag, required_argument, NULL,
                                                 OPT_MAP + (int)j};
     longopts[n] = (struct option){NULL, 0, NULL, 0};
-    memset(o, 0, sizeof *o);
     opterr = 0;
     optind = 1;
     int c, npos = 0;
@@ -103,6 +163,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
         switch (c) {
         case OPT_JSON: o->json = 1; break;
         case OPT_QUIET: o->quiet = 1; break;
+        case OPT_TRAIN: break; /* seen above */
         case OPT_CATALOG: o->catalog = optarg; break;
         case 'o': o->out = optarg; break;
         case 'h':
@@ -123,7 +184,13 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
                                            argv[optind - 1]);
                     o->replace_target = 1;
                 }
-                if (cli_add_set(o, fm->path, optarg, &err))
+                const char *path = o->train && fm->train_path ? fm->train_path : fm->path;
+                char val[256];
+                if (fm->unit && is_bare_number(optarg)) {
+                    snprintf(val, sizeof val, "%s %s", optarg, fm->unit);
+                    if (cli_add_set(o, path, val, &err))
+                        return cli_fail(&err);
+                } else if (cli_add_set(o, path, optarg, &err))
                     return cli_fail(&err);
             }
             break;
@@ -247,7 +314,7 @@ static int run_model_command(int argc, char **argv, const char *usage,
         return rc;
     o.scenario = pos[0];
     if (!o.scenario && o.nsets == 0)
-        return usage_error(usage, "%s", "give a SCENARIO or --system ID");
+        return usage_error(usage, "%s", "give a SCENARIO or flags (see --help)");
     gw_catalog cat;
     gw_config cfg;
     gw_error err = {0};
@@ -282,6 +349,36 @@ int cmd_plan(int argc, char **argv)
     return run_model_command(argc, argv, usage_plan, allowed, GW_NEED_PLAN, run_plan);
 }
 
+static char *run_perf(const gw_scenario *sc, int json, gw_error *err)
+{
+    gw_perf_report *r = malloc(sizeof *r);
+    if (!r) {
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    char *out = NULL;
+    if (gw_perf_run(sc, r, err) == GW_OK) {
+        out = json ? gw_perf_json(sc, r) : gw_perf_text(sc, r);
+        if (!out)
+            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    } else if (!err->file[0]) {
+        /* the model knows no files: its errors are about the scenario's choices */
+        snprintf(err->file, sizeof err->file, "%s", sc->source_file);
+    }
+    free(r);
+    return out;
+}
+
+int cmd_perf(int argc, char **argv)
+{
+    static const char *const allowed[] = {
+        "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
+        "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
+        "max-batch", "tokens", "mfu", "seq-len", "global-batch", "micro-batch",
+        "virtual-stages", "train", NULL};
+    return run_model_command(argc, argv, usage_perf, allowed, GW_NEED_PERF, run_perf);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -301,8 +398,10 @@ int main(int argc, char **argv)
         return cmd_rack(argc - 1, argv + 1);
     if (strcmp(cmd, "plan") == 0)
         return cmd_plan(argc - 1, argv + 1);
-    static const char *const cmds[] = {"catalog", "rack", "plan"};
-    const char *sug = gw_suggest(cmd, cmds, 3);
+    if (strcmp(cmd, "perf") == 0)
+        return cmd_perf(argc - 1, argv + 1);
+    static const char *const cmds[] = {"catalog", "rack", "plan", "perf"};
+    const char *sug = gw_suggest(cmd, cmds, 4);
     if (sug) {
         fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
         return 2;

@@ -227,7 +227,18 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
                 return rc;
             break;
         case GW_FT_ENUM: {
-            if ((rc = copy_text(v, f->key, dst, GW_TEXT_MAX, err)))
+            /* a choice may carry its source like a number: {value: gqa, source: ...} */
+            const gw_node *val = v;
+            if (v->kind == GW_NODE_MAP) {
+                if (mode == GW_DECODE_CATALOG) {
+                    if ((rc = catalog_value(v, f->key, &val, err)))
+                        return rc;
+                } else if (!(val = gw_node_get(v, "value")))
+                    return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                        "'%s' is a mapping without 'value'; expected one of %s",
+                                        f->key, f->choices);
+            }
+            if ((rc = copy_text(val, f->key, dst, GW_TEXT_MAX, err)))
                 return rc;
             /* must be one of "a|b|c" */
             const char *c = f->choices;
@@ -241,7 +252,7 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
                 c += l + (bar ? 1 : 0);
             }
             if (!ok)
-                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
                                     "%s '%.60s' is not known; expected one of %s", f->key, dst,
                                     f->choices);
             break;

@@ -36,6 +36,27 @@ static char *finish(cJSON *root)
     return t;
 }
 
+/* Every result starts with its kind and the version that wrote it, so a
+ * reader (gigawatt report) can refuse what it does not understand. */
+static void tag(cJSON *root, const char *kind)
+{
+    cJSON *k = cJSON_CreateString(kind), *v = cJSON_CreateString(GW_VERSION);
+    if (!k || !v) {
+        cJSON_Delete(k);
+        cJSON_Delete(v);
+        return;
+    }
+    k->string = strdup("kind");
+    v->string = strdup("gigawatt_version");
+    if (!k->string || !v->string) { /* cJSON_Delete frees the keys too */
+        cJSON_Delete(k);
+        cJSON_Delete(v);
+        return;
+    }
+    cJSON_InsertItemInArray(root, 0, k);
+    cJSON_InsertItemInArray(root, 1, v);
+}
+
 static void add_inputs(cJSON *root, const gw_scenario *sc, double load)
 {
     cJSON *in = cJSON_AddObjectToObject(root, "inputs");
@@ -109,6 +130,7 @@ char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r)
     if (!root)
         return NULL;
     add_inputs(root, sc, sc->load);
+    tag(root, "rack");
     return finish(root);
 }
 
@@ -117,6 +139,7 @@ char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
+    tag(o, "plan");
     add_inputs(o, sc, sc->average_load);
     num(o, "accelerators", r->accelerators);
     num(o, "racks", r->racks);
@@ -445,4 +468,217 @@ char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e)
         }
     }
     return finish(o);
+}
+
+/* ---- perf ------------------------------------------------------------------ */
+
+/* A number, or null when it does not exist (infeasible, no cost known):
+ * never a made-up value. */
+static void num_or_null(cJSON *o, const char *k, double v, int have)
+{
+    if (have)
+        num(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *point_object(const gw_perf_point *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    num(o, "batch", p->batch);
+    num(o, "tokens_per_s", p->tokens_per_s);
+    num(o, "ttft_s", p->ttft_s);
+    num(o, "tpot_s", p->step_s);
+    num(o, "utilisation", p->utilisation);
+    cJSON *s = cJSON_AddObjectToObject(o, "step_breakdown_s");
+    num(s, "linear", p->detail.linear_s);
+    num(s, "attention", p->detail.attention_s);
+    num(s, "communication", p->detail.comm_s);
+    num(s, "overhead", p->detail.overhead_s);
+    return o;
+}
+
+char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    tag(o, "perf");
+    cJSON *in = cJSON_AddObjectToObject(o, "inputs");
+    if (sc->name[0])
+        cJSON_AddStringToObject(in, "scenario", sc->name);
+    cJSON_AddStringToObject(in, "model", sc->model.meta.id);
+    cJSON_AddStringToObject(in, "accelerator", sc->accelerator.meta.id);
+    if (sc->has_system)
+        cJSON_AddStringToObject(in, "system", sc->system.meta.id);
+    else
+        cJSON_AddNullToObject(in, "system");
+    cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    if (r->has_inference) {
+        const gw_perf_result *x = &r->inference;
+        const gw_perf_request *q = &r->request;
+        num(in, "count", r->count);
+        num(in, "tp", r->cfg.tp);
+        num(in, "pp", r->cfg.pp);
+        num(in, "ep", r->cfg.ep);
+        num(in, "dp", r->dp);
+        cJSON_AddStringToObject(in, "precision", gw_precision_name(r->cfg.weights));
+        cJSON_AddStringToObject(in, "kv_precision", gw_precision_name(r->cfg.kv));
+        num(in, "input_tokens", q->input_tokens);
+        num(in, "output_tokens", q->output_tokens);
+        num_or_null(in, "ttft_slo_s", q->ttft_slo_s, q->ttft_slo_s > 0);
+        num_or_null(in, "tpot_slo_s", q->tpot_slo_s, q->tpot_slo_s > 0);
+        const gw_perf_point *h = r->headline;
+        cJSON_AddBoolToObject(o, "feasible", h != NULL);
+        if (!h)
+            cJSON_AddStringToObject(o, "infeasible", x->infeasible);
+        num(o, "prefill_s", x->prefill_s);
+        num(o, "decode_step_s", x->decode_step_s);
+        num(o, "max_batch", x->max_batch);
+        num_or_null(o, "batch", h ? h->batch : 0, h != NULL);
+        num_or_null(o, "tokens_per_s", r->tokens_per_s, h != NULL);
+        num_or_null(o, "tokens_per_s_per_gpu", r->tokens_per_s_per_gpu, h != NULL);
+        num_or_null(o, "tokens_per_s_per_mw", r->tokens_per_s_per_mw, h != NULL);
+        num_or_null(o, "ttft_s", h ? h->ttft_s : 0, h != NULL);
+        num_or_null(o, "tpot_s", h ? h->step_s : 0, h != NULL);
+        num_or_null(o, "joules_per_token", r->joules_per_token, h != NULL);
+        num_or_null(o, "grid_joules_per_token", r->grid_joules_per_token, h != NULL);
+        num_or_null(o, "it_power_per_gpu_w", r->it_w_per_accel, h != NULL);
+        num_or_null(o, "tokens_per_usd", r->tokens_per_usd, h && r->has_cost);
+        num_or_null(o, "usd_per_million_tokens", r->usd_per_million_tokens, h && r->has_cost);
+        cJSON *mem = cJSON_AddObjectToObject(o, "memory");
+        num(mem, "weights_per_gpu_bytes", x->weights_per_gpu_b);
+        num(mem, "kv_bytes_per_token", x->kv_bytes_per_token);
+        num(mem, "kv_capacity_tokens", x->kv_capacity_tokens);
+        cJSON_AddItemToObject(o, "offline", point_object(&x->offline));
+        if (x->slo_given && x->slo_feasible)
+            cJSON_AddItemToObject(o, "at_slo", point_object(&x->slo));
+    }
+    num_or_null(o, "usd_per_gpu_hour", r->usd_per_accel_hour, r->has_cost);
+    if (r->has_training) {
+        const gw_train_result *t = &r->training;
+        const gw_train_request *q = &r->train_request;
+        cJSON *ti = cJSON_AddObjectToObject(in, "training");
+        num(ti, "count", q->count);
+        num(ti, "tp", q->tp);
+        num(ti, "pp", q->pp);
+        cJSON_AddStringToObject(ti, "precision", gw_precision_name(q->precision));
+        num(ti, "tokens", q->tokens);
+        num(ti, "sequence_length", q->sequence_length);
+        num(ti, "global_batch_tokens", q->global_batch_tokens);
+        num_or_null(ti, "mfu", q->mfu, q->mfu > 0);
+        cJSON_AddStringToObject(ti, "reliability", sc->reliability.meta.id);
+        num(o, "train_days", t->train_days);
+        num(o, "compute_days", t->compute_days);
+        num(o, "gpu_hours", t->gpu_hours);
+        num(o, "mfu", t->mfu);
+        num(o, "mfu_predicted", t->mfu_predicted);
+        num(o, "training_flops", t->total_flops);
+        num(o, "flops_per_token", t->flops_per_token);
+        num(o, "goodput", t->goodput);
+        num(o, "interruptions", t->interruptions);
+        num(o, "pipeline_bubble_fraction", t->bubble_fraction);
+        num(o, "tp_comm_fraction", t->comm_fraction);
+        num(o, "energy_wh", r->train_energy_wh);
+        num(o, "grid_energy_wh", r->train_grid_energy_wh);
+        num_or_null(o, "training_usd", r->train_usd, r->has_cost);
+    }
+    return finish(o);
+}
+
+char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
+{
+    gw_buf b = {0};
+    char t[160];
+    gw_buf_printf(&b, "perf%s%s\n", sc->name[0] ? ": " : "", sc->name);
+    gw_buf_printf(&b, "  model %s on %s (efficiency %s)", sc->model.meta.id,
+                  sc->accelerator.meta.id, sc->efficiency.meta.id);
+    if (sc->has_system)
+        gw_buf_printf(&b, "; power and cost from system %s%s%s%s\n", sc->system.meta.id,
+                      sc->system_note[0] ? " (" : "", sc->system_note,
+                      sc->system_note[0] ? ")" : "");
+    else
+        gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
+                          "alone, cost unknown\n");
+    if (r->has_inference) {
+        const gw_perf_result *x = &r->inference;
+        const gw_perf_request *q = &r->request;
+        gw_buf_printf(&b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
+                          "%s KV, %.0f in / %.0f out tokens\n",
+                      r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
+                      r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
+                      gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+        row_si(&b, "weights per GPU", x->weights_per_gpu_b, "B");
+        row_si(&b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
+        row_num(&b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
+        row_num(&b, "max batch", x->max_batch, "sequences per replica");
+        row_si(&b, "prefill, one prompt", x->prefill_s, "s");
+        row_si(&b, "decode step at max batch", x->decode_step_s, "s");
+        const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
+        const char *names[2] = {"offline (best batch)", "at the latency targets"};
+        for (int i = 0; i < 2; i++) {
+            const gw_perf_point *p = pts[i];
+            if (!p)
+                continue;
+            gw_buf_printf(&b, "  %s:\n", names[i]);
+            row_num(&b, "  batch", p->batch, "sequences per replica");
+            row_num(&b, "  output tokens/s", p->tokens_per_s, "");
+            row_si(&b, "  TTFT", p->ttft_s, "s");
+            row_si(&b, "  TPOT", p->step_s, "s");
+        }
+        if (x->slo_given) {
+            char slo[96];
+            snprintf(slo, sizeof slo, "TTFT %s%.3g s, TPOT %s%.3g s",
+                     q->ttft_slo_s > 0 ? "<= " : "any ", q->ttft_slo_s,
+                     q->tpot_slo_s > 0 ? "<= " : "any ", q->tpot_slo_s);
+            row(&b, "targets", slo);
+        }
+        if (!r->headline) {
+            gw_buf_printf(&b, "  infeasible: %s\n", x->infeasible);
+        } else {
+            row_num(&b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
+            row_num(&b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
+            row_si(&b, "IT power per GPU", r->it_w_per_accel, "W");
+            snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
+                     r->grid_joules_per_token);
+            row(&b, "energy per token", t);
+            if (r->has_cost) {
+                row_usd(&b, "cost per million tokens", r->usd_per_million_tokens);
+                row_num(&b, "tokens per USD", r->tokens_per_usd, "");
+            }
+        }
+    }
+    if (r->has_cost)
+        row_usd(&b, "cost per GPU-hour (plan model)", r->usd_per_accel_hour);
+    if (r->has_training) {
+        const gw_train_result *x = &r->training;
+        const gw_train_request *q = &r->train_request;
+        gw_buf_printf(&b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
+                      q->count, sc->accelerator.meta.id, q->tp, q->pp,
+                      gw_precision_name(q->precision), q->tokens, q->sequence_length);
+        snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
+        row(&b, "FLOPs", t);
+        snprintf(t, sizeof t, "%.1f%% %s (predicted %.1f%%)", 100 * x->mfu,
+                 q->mfu > 0 ? "given" : "predicted", 100 * x->mfu_predicted);
+        row(&b, "MFU", t);
+        snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
+                 100 * x->bubble_fraction, 100 * x->comm_fraction);
+        row(&b, "losses in the prediction", t);
+        snprintf(t, sizeof t, "%.1f%% (%.0f interruptions, reliability %s)", 100 * x->goodput,
+                 x->interruptions, sc->reliability.meta.id);
+        row(&b, "goodput", t);
+        snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
+                 x->compute_days);
+        row(&b, "time", t);
+        row_num(&b, "GPU-hours", x->gpu_hours, "");
+        row_si(&b, "energy (IT)", r->train_energy_wh, "Wh");
+        row_si(&b, "energy (grid)", r->train_grid_energy_wh, "Wh");
+        if (r->has_cost)
+            row_usd(&b, "cost", r->train_usd);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
 }

@@ -6,8 +6,9 @@
 #include <string.h>
 
 static const char *const top_keys[] = {
-    "name",        "description", "system",    "accelerator", "cooling", "power_chain",
+    "name",        "description", "system",    "accelerator", "cooling",  "power_chain",
     "site",        "electricity", "finance",   "households",  "operation", "target",
+    "model",       "efficiency",  "perf",      "training",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -92,7 +93,7 @@ static int check_top_keys(const gw_node *root, gw_error *err)
         return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
                             "unknown key '%.60s' in the scenario; expected one of name, system, "
                             "accelerator, cooling, power_chain, site, electricity, finance, "
-                            "households, operation, target",
+                            "households, operation, target, model, efficiency, perf, training",
                             k->text);
     }
     return GW_OK;
@@ -281,34 +282,69 @@ static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_sce
     return GW_OK;
 }
 
-int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned needs,
-                        gw_scenario *sc, gw_error *err)
+/* The first system (in id order) built from accelerator `acc`. */
+static const char *default_system(const gw_catalog *cat, const char *acc)
 {
-    memset(sc, 0, sizeof *sc);
-    snprintf(sc->source_file, sizeof sc->source_file, "%s", root->file);
+    for (size_t i = 0; i < cat->n; i++) {
+        const gw_catalog_entry *e = &cat->entries[i];
+        if (e->schema != &gw_schema_system)
+            continue;
+        const gw_node *a = gw_node_get(e->node, "accelerator");
+        if (a && a->kind == GW_NODE_SCALAR && strcmp(a->text, acc) == 0)
+            return e->id;
+    }
+    return NULL;
+}
+
+/* system, accelerator, site, cooling, power chain, operation, and for
+ * plans the money sections. Perf may run without a system: then the
+ * accelerator is named on its own and a system built from it is taken for
+ * power and cost, if the catalog has one. */
+static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                            gw_scenario *sc, gw_error *err)
+{
     int rc;
-    if ((rc = check_top_keys(root, err)) || (rc = text_field(root, "name", sc->name,
-                                                             sizeof sc->name, err)))
-        return rc;
     const gw_node *sysn = gw_node_get(root, "system");
-    if (!sysn)
-        return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
-                            root->col ? root->col : 1,
-                            "no system; expected system: with a catalog id such as "
-                            "gb200-nvl72 (see `gigawatt catalog`)");
-    if ((rc = resolve_entry(cat, &gw_schema_system, sysn, NULL, root, &sc->system, err)))
-        return rc;
     const gw_node *accn = gw_node_get(root, "accelerator");
-    const gw_node *sysacc = sysn->kind == GW_NODE_MAP ? gw_node_get(sysn, "accelerator") : NULL;
-    if ((rc = resolve_entry(cat, &gw_schema_accelerator, accn, sc->system.accelerator,
-                            sysacc ? sysacc : sysn, &sc->accelerator, err)))
-        return rc;
+    if (!sysn && (needs & GW_NEED_PERF)) {
+        if (!accn)
+            return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
+                                root->col ? root->col : 1,
+                                "no accelerator or system; expected accelerator: with a catalog "
+                                "id such as h100-sxm (see `gigawatt catalog`)");
+        if ((rc = resolve_entry(cat, &gw_schema_accelerator, accn, NULL, root, &sc->accelerator,
+                                err)))
+            return rc;
+        const char *dsys = default_system(cat, sc->accelerator.meta.id);
+        if (!dsys)
+            return GW_OK; /* has_system stays 0 */
+        snprintf(sc->system_note, sizeof sc->system_note, "default system for %s",
+                 sc->accelerator.meta.id);
+        if ((rc = gw_catalog_get(cat, &gw_schema_system, dsys, accn, &sc->system, err)))
+            return rc;
+    } else {
+        if (!sysn)
+            return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
+                                root->col ? root->col : 1,
+                                "no system; expected system: with a catalog id such as "
+                                "gb200-nvl72 (see `gigawatt catalog`)");
+        if ((rc = resolve_entry(cat, &gw_schema_system, sysn, NULL, root, &sc->system, err)))
+            return rc;
+        const gw_node *sysacc =
+            sysn->kind == GW_NODE_MAP ? gw_node_get(sysn, "accelerator") : NULL;
+        if ((rc = resolve_entry(cat, &gw_schema_accelerator, accn, sc->system.accelerator,
+                                sysacc ? sysacc : sysn, &sc->accelerator, err)))
+            return rc;
+    }
+    sc->has_system = 1;
+    if (!sysn)
+        sysn = accn;
     /* The power model needs these; the catalog may lack them for devices
      * whose makers do not publish them (TPU power, for one). */
     static const char *const acc_needed[] = {"tdp", "idle_power_fraction"};
     for (size_t i = 0; i < 2; i++)
         if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, acc_needed[i])) {
-            const gw_node *at = accn ? accn : sysacc ? sysacc : sysn;
+            const gw_node *at = accn ? accn : sysn;
             return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
                                 "accelerator '%s' has no '%s' (no public source); expected "
                                 "it in the scenario, e.g. accelerator: {%s: ...}",
@@ -326,7 +362,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                             siten ? siten : root, &sc->cooling, err)) ||
         (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)))
         return rc;
-    if (needs & GW_NEED_PLAN) {
+    if (needs & (GW_NEED_PLAN | GW_NEED_PERF)) {
         if ((rc = resolve_entry(cat, &gw_schema_electricity, gw_node_get(root, "electricity"),
                                 sc->site.electricity, siten ? siten : root, &sc->electricity,
                                 err)) ||
@@ -336,6 +372,88 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                                 NULL, root, &sc->household, err)))
             return rc;
     }
+    return GW_OK;
+}
+
+/* A settings section (perf:, training:): a mapping decoded through its
+ * schema, or absent. */
+static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, gw_error *err)
+{
+    memset(obj, 0, s->size);
+    if (!node)
+        return GW_OK;
+    if (node->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, node->file, node->line, node->col,
+                            "%s is %s; expected a mapping of settings", s->kind,
+                            gw_node_kind_name(node));
+    if (gw_node_get(node, "ref")) {
+        const gw_node *r = gw_node_get(node, "ref");
+        return gw_error_set(err, GW_E_INPUT, r->file, r->line, r->col,
+                            "'ref' in %s; expected settings only (it names no catalog entry)",
+                            s->kind);
+    }
+    return gw_decode(s, node, obj, GW_DECODE_SCENARIO, err);
+}
+
+static int resolve_perf(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
+                        gw_error *err)
+{
+    int rc;
+    const gw_node *modn = gw_node_get(root, "model");
+    if (!modn)
+        return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
+                            root->col ? root->col : 1,
+                            "no model; expected model: with a catalog id such as "
+                            "llama-3.1-70b (see `gigawatt catalog`)");
+    if ((rc = resolve_entry(cat, &gw_schema_llm, modn, NULL, root, &sc->model, err)))
+        return rc;
+    if ((rc = gw_llm_check(&sc->model, err))) {
+        /* locate the error at the scenario's model: */
+        snprintf(err->file, sizeof err->file, "%s", modn->file);
+        err->line = modn->line, err->col = modn->col;
+        return rc;
+    }
+    const gw_node *effn = gw_node_get(root, "efficiency");
+    if (!effn && !sc->accelerator.efficiency[0]) {
+        const gw_node *at = gw_node_get(root, "accelerator");
+        if (!at)
+            at = gw_node_get(root, "system");
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "accelerator '%s' names no efficiency entry (no measured stack); "
+                            "expected efficiency: in the scenario, e.g. efficiency: "
+                            "nvidia-trtllm",
+                            sc->accelerator.meta.id);
+    }
+    if ((rc = resolve_entry(cat, &gw_schema_efficiency, effn, sc->accelerator.efficiency, root,
+                            &sc->efficiency, err)))
+        return rc;
+    const gw_node *pn = gw_node_get(root, "perf"), *tn = gw_node_get(root, "training");
+    if ((rc = resolve_settings(&gw_schema_perf_settings, pn, &sc->perf, err)) ||
+        (rc = resolve_settings(&gw_schema_train_settings, tn, &sc->training, err)))
+        return rc;
+    sc->want_training = tn != NULL;
+    sc->want_inference = pn != NULL || tn == NULL;
+    if (sc->want_training) {
+        const gw_node *rn = gw_node_get(tn, "reliability");
+        if ((rc = resolve_entry(cat, &gw_schema_reliability, rn, sc->training.reliability, tn,
+                                &sc->reliability, err)))
+            return rc;
+    }
+    return GW_OK;
+}
+
+int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                        gw_scenario *sc, gw_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    snprintf(sc->source_file, sizeof sc->source_file, "%s", root->file);
+    int rc;
+    if ((rc = check_top_keys(root, err)) || (rc = text_field(root, "name", sc->name,
+                                                             sizeof sc->name, err)) ||
+        (rc = resolve_hardware(cat, root, needs, sc, err)))
+        return rc;
+    if ((needs & GW_NEED_PERF) && (rc = resolve_perf(cat, root, sc, err)))
+        return rc;
     return resolve_target(root, needs, sc, err);
 }
 

@@ -1,0 +1,189 @@
+/* include/gigawatt/perf.h — LLM inference and training performance
+ * (models layer: pure functions, no I/O, no globals).
+ *
+ * Inference: a replica of tp x pp accelerators runs one model. gw_perf_engine_init
+ * turns (model, accelerator, efficiency, parallelism, precisions) into a few
+ * per-token and per-step constants; gw_perf_step then prices one iteration of
+ * any mix of prefill chunks and decode sequences with a per-operator roofline
+ * (linear layers against weights, attention against the KV cache), plus
+ * tensor/expert-parallel collectives over the scale-up link and a fixed step
+ * overhead. gw_perf_step is the replica simulator's clock: it does a few
+ * dozen flops and no allocation (bench/: well under a microsecond).
+ *
+ * gw_perf_infer builds on it: memory (weights, KV bytes per token, largest
+ * batch), steady-state continuous batching for fixed input/output lengths,
+ * the best batch with and without TTFT/TPOT targets, per GPU / MW / USD.
+ *
+ * Training: gw_perf_train gives time, GPU-hours and energy from 6ND-style
+ * FLOPs, an MFU given or predicted (compute efficiency x pipeline bubble x
+ * exposed tensor-parallel communication), and goodput under interruptions.
+ *
+ * Equations and references: docs/model.md §7 (inference) and §8 (training). */
+#ifndef GIGAWATT_PERF_H
+#define GIGAWATT_PERF_H
+
+#include "gigawatt/catalog.h"
+
+typedef enum gw_precision { GW_PREC_BF16, GW_PREC_FP8, GW_PREC_FP4 } gw_precision;
+
+/* "bf16" | "fp8" | "fp4" -> enum; -1 if unknown. */
+int gw_precision_parse(const char *s);
+const char *gw_precision_name(gw_precision p);
+/* Bytes per value stored at `p` (FP4 counts its block scales: 4.5 bits). */
+double gw_precision_bytes(gw_precision p);
+/* Dense tensor peak of `a` at `p`, FLOP/s; 0 if the accelerator lacks it. */
+double gw_precision_peak(const gw_accelerator *a, gw_precision p);
+
+/* Parameters of one model, counted from its shape (docs/model.md §7.1). */
+typedef struct gw_llm_params {
+    double attention_per_layer; /* q, k, v, o projections (MLA: its low-rank factors) */
+    double dense_mlp_per_layer; /* a dense layer's MLP */
+    double expert;              /* one routed or shared expert */
+    double router;              /* per MoE layer */
+    double embedding;           /* vocab x hidden, once */
+    double moe_layers, dense_layers;
+    double total;               /* all of it, embeddings counted once if tied */
+    double active;              /* per token: shared + active routed experts only */
+} gw_llm_params;
+void gw_llm_count_params(const gw_llm *m, gw_llm_params *out);
+/* Published `parameters` vs the count: within 3%, else an error naming the
+ * model (a wrong shape would silently mis-size everything downstream). */
+int gw_llm_check(const gw_llm *m, gw_error *err);
+
+typedef struct gw_perf_config {
+    const gw_llm *model;
+    const gw_accelerator *accel;
+    const gw_efficiency *eff;
+    int tp, pp, ep;             /* ep divides tp: experts are sharded inside the TP group */
+    gw_precision weights;       /* also the GEMM compute precision */
+    gw_precision kv;            /* KV cache storage */
+} gw_perf_config;
+
+/* Per-replica constants for gw_perf_step, all per accelerator of the
+ * slowest (last) pipeline stage. Filled by gw_perf_engine_init. */
+typedef struct gw_perf_engine {
+    double stage_layers, stage_moe_layers;
+    double linear_flops_per_token;  /* dense weights (attention proj., dense MLP, shared experts) */
+    double routed_flops_per_token;  /* active routed experts */
+    double head_flops_per_seq;      /* LM head, per sequence that emits a token */
+    double dense_weight_bytes;      /* read once per step: non-expert weights + LM head */
+    double expert_bytes;            /* one expert's share on this GPU, summed over stage layers */
+    double local_experts;           /* routed experts per GPU per layer (all experts x its shard) */
+    double experts, active_experts; /* routed, per MoE layer */
+    double attn_flops_per_pair;     /* per (query token, key token) pair */
+    double kv_bytes_per_token;      /* this GPU's stage layers, per cached token */
+    double expert_group_replicas;   /* replicas whose tokens share one GPU's experts (ep/tp, >= 1) */
+    double allreduce_bytes_per_token, allreduces_per_step; /* TP, this stage, ring-scaled */
+    double alltoall_bytes_per_token, alltoalls_per_step;   /* EP across replicas, this stage */
+    double pp_bytes_per_token;      /* activations to the next stage */
+    double gemm_rate, attn_rate;    /* FLOP/s achieved */
+    double mem_rate;                /* bytes/s achieved */
+    double link_rate;               /* bytes/s achieved, one direction */
+    double collective_latency_s, step_overhead_s;
+    double tp, pp, ep;
+    /* memory */
+    double weight_bytes_per_gpu;    /* the fullest stage */
+    double kv_capacity_bytes;       /* HBM left for the KV cache on one GPU */
+    double kv_capacity_tokens;      /* tokens of context the replica can cache */
+    double max_batch_engine;        /* the engine's cap on running sequences */
+    double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
+    double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
+    double peak_flops;              /* dense peak at the weight precision, FLOP/s */
+    double attn_peak, hbm_peak;     /* BF16 peak FLOP/s, HBM bytes/s: utilisation */
+} gw_perf_engine;
+
+/* One iteration's work for a replica. Sums make the cost exact for any mix:
+ * attention work and KV traffic are linear in these totals. */
+typedef struct gw_perf_batch {
+    double prefill_tokens;  /* new prompt tokens in this iteration's chunks */
+    double prefill_chunks;  /* chunks (each ends in one LM-head row) */
+    double prefill_pairs;   /* sum over chunks of c*(p + (c+1)/2): query-key pairs, causal */
+    double prefill_past;    /* sum over chunks of p: earlier tokens whose KV is read */
+    double decode_seqs;     /* sequences decoding one token */
+    double decode_context;  /* sum of their context lengths (tokens already cached) */
+} gw_perf_batch;
+
+/* Where one step's time goes (per pipeline stage). */
+typedef struct gw_perf_step_detail {
+    double linear_s, attention_s, comm_s, overhead_s; /* sum = stage time */
+    double flops, bytes;                              /* per GPU, this stage */
+    double compute_busy_s, memory_busy_s;             /* at peak: utilisation numerators */
+} gw_perf_step_detail;
+
+int gw_perf_engine_init(const gw_perf_config *cfg, gw_perf_engine *e, gw_error *err);
+
+/* Time of one pipeline stage for `b` (the replica's iteration time when pp = 1).
+ * `d` may be NULL. Pure arithmetic: no allocation, no error path. */
+double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                          gw_perf_step_detail *d);
+/* Time for one token of every sequence in `b` to come out of the replica:
+ * with pp > 1 the batch is split into pp micro-batches in flight, so the
+ * step takes pp stage-times of b/pp (docs/model.md §7.4). */
+double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d);
+
+/* Steady state for fixed input/output lengths (trtllm-bench, MLPerf). */
+typedef struct gw_perf_request {
+    int count;              /* accelerators in all: dp = count / (tp x pp) replicas */
+    double input_tokens, output_tokens;
+    double ttft_slo_s, tpot_slo_s; /* 0 = no target */
+    double max_batch;              /* 0 = the engine's and memory's */
+} gw_perf_request;
+
+typedef struct gw_perf_point {
+    double batch;           /* running sequences per replica */
+    double step_s;          /* one mixed iteration = time per output token */
+    double ttft_s;          /* a new prompt's prefill with the running batch alongside */
+    double tokens_per_s;    /* output tokens/s of all replicas */
+    double utilisation;     /* busy share of the bottleneck resource, for power */
+    gw_perf_step_detail detail;
+} gw_perf_point;
+
+typedef struct gw_perf_result {
+    int dp;
+    double weights_per_gpu_b, kv_bytes_per_token, kv_capacity_tokens;
+    double max_batch;            /* sequences of input+output that fit (and the engine cap) */
+    double prefill_s;            /* one prompt alone (input_tokens, batch 1) */
+    double decode_step_s;        /* one decode step at max_batch, mid-sequence context */
+    gw_perf_point offline;       /* best tokens/s, no latency targets */
+    gw_perf_point slo;           /* best tokens/s meeting the targets */
+    int slo_given, slo_feasible;
+    char infeasible[256];        /* why no batch meets the targets */
+} gw_perf_result;
+
+int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_result *out,
+                  gw_error *err);
+/* The steady-state point at `batch` sequences per replica. */
+void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double batch,
+                    gw_perf_point *p);
+
+/* ---- training ---- */
+typedef struct gw_train_request {
+    int count;                 /* accelerators */
+    int tp, pp;                /* dp = count / (tp x pp) */
+    gw_precision precision;
+    double tokens;             /* to train on */
+    double sequence_length;
+    double global_batch_tokens;/* tokens per optimizer step */
+    double micro_batch;        /* sequences per micro-batch */
+    double virtual_stages;     /* interleaved pipeline chunks per GPU (1 = plain 1F1B) */
+    double mfu;                /* given; 0 = predict */
+    double accelerator_mtbi_s; /* mean time between job interruptions per accelerator */
+    double lost_per_interruption_s; /* restart + recomputed work per interruption */
+} gw_train_request;
+
+typedef struct gw_train_result {
+    double flops_per_token, total_flops;
+    double mfu, mfu_predicted;  /* used; predicted (even when one is given) */
+    double bubble_fraction;     /* pipeline idle share */
+    double comm_fraction;       /* exposed TP communication share of a step */
+    double goodput;             /* useful time / wall time under interruptions */
+    double interruptions;       /* expected over the run */
+    double compute_days;        /* without interruptions */
+    double train_days, gpu_hours;
+    double weights_per_gpu_b;   /* weights + grads + optimizer, sharded */
+} gw_train_result;
+
+int gw_perf_train(const gw_perf_config *cfg, const gw_train_request *rq, gw_train_result *out,
+                  gw_error *err);
+
+#endif

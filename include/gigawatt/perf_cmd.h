@@ -1,0 +1,42 @@
+/* include/gigawatt/perf_cmd.h — what `gigawatt perf` computes from a resolved
+ * scenario (scenario layer, above the models): the perf model's inference
+ * and training results, joined with the rack model's power per accelerator
+ * and the plan model's cost per accelerator-hour, for tokens per MW, per
+ * USD, joules per token and training energy. Equations: docs/model.md §7.7. */
+#ifndef GIGAWATT_PERF_CMD_H
+#define GIGAWATT_PERF_CMD_H
+
+#include "gigawatt/scenario.h"
+
+typedef struct gw_perf_report {
+    /* what ran, after defaults */
+    gw_perf_config cfg;
+    int count, dp;
+    int has_inference, has_training;
+    gw_perf_request request;
+    gw_perf_engine engine;
+    gw_perf_result inference;
+    const gw_perf_point *headline; /* slo point when targets are given, else offline; NULL
+                                      when the targets are infeasible */
+    gw_train_request train_request;
+    gw_perf_config train_cfg;
+    gw_train_result training;
+
+    /* power and cost; has_system = 0 leaves power at the accelerator's
+     * own draw and cost unknown */
+    int has_system, has_cost;
+    double it_w_per_accel, grid_w_per_accel;       /* at the headline point's utilisation */
+    double usd_per_accel_hour;                     /* plan model, all costs in */
+    double tokens_per_s, tokens_per_s_per_gpu;
+    double tokens_per_s_per_mw;                    /* per MW of IT power */
+    double tokens_per_usd;
+    double usd_per_million_tokens;
+    double joules_per_token, grid_joules_per_token;
+    double train_it_w_per_accel, train_grid_w_per_accel;
+    double train_energy_wh, train_grid_energy_wh;
+    double train_usd;
+} gw_perf_report;
+
+int gw_perf_run(const gw_scenario *sc, gw_perf_report *r, gw_error *err);
+
+#endif

@@ -1,0 +1,558 @@
+/* src/model/perf.c — LLM inference and training performance (models layer).
+ * The API and its contract: include/gigawatt/perf.h. The equations, with
+ * their references, are docs/model.md §7–§8; section numbers below point there. */
+#include "gigawatt/perf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model_int.h"
+
+/* Activations travel between GPUs in BF16 in every stack we model. */
+#define ACT_BYTES 2.0
+
+int gw_precision_parse(const char *s)
+{
+    if (strcmp(s, "bf16") == 0)
+        return GW_PREC_BF16;
+    if (strcmp(s, "fp8") == 0)
+        return GW_PREC_FP8;
+    if (strcmp(s, "fp4") == 0)
+        return GW_PREC_FP4;
+    return -1;
+}
+
+const char *gw_precision_name(gw_precision p)
+{
+    return p == GW_PREC_FP4 ? "fp4" : p == GW_PREC_FP8 ? "fp8" : "bf16";
+}
+
+double gw_precision_bytes(gw_precision p)
+{
+    /* NVFP4: 4-bit values plus one FP8 scale per 16 (NVIDIA, "Introducing
+     * NVFP4", 2025) = 4.5 bits. */
+    return p == GW_PREC_FP4 ? 4.5 / 8 : p == GW_PREC_FP8 ? 1.0 : 2.0;
+}
+
+double gw_precision_peak(const gw_accelerator *a, gw_precision p)
+{
+    return p == GW_PREC_FP4 ? a->fp4_flops : p == GW_PREC_FP8 ? a->fp8_flops : a->bf16_flops;
+}
+
+/* §7.1: parameters from the shape. Norms, biases and position tables are
+ * left out (< 0.1% of any model here). */
+void gw_llm_count_params(const gw_llm *m, gw_llm_params *o)
+{
+    memset(o, 0, sizeof *o);
+    double h = m->hidden_size, nh = m->heads;
+    if (strcmp(m->attention, "mla") == 0) {
+        double qk = m->qk_nope_head_dim + m->qk_rope_head_dim;
+        double q = m->q_lora_rank > 0 ? h * m->q_lora_rank + m->q_lora_rank * nh * qk : h * nh * qk;
+        o->attention_per_layer = q + h * (m->kv_lora_rank + m->qk_rope_head_dim) +
+                                 m->kv_lora_rank * nh * (m->qk_nope_head_dim + m->v_head_dim) +
+                                 nh * m->v_head_dim * h;
+    } else {
+        double hd = m->head_dim > 0 ? m->head_dim : h / nh;
+        double kv = m->kv_heads > 0 ? m->kv_heads : nh;
+        o->attention_per_layer = 2 * h * nh * hd + 2 * h * kv * hd;
+    }
+    double mats = strcmp(m->mlp, "plain") == 0 ? 2 : 3;
+    o->dense_mlp_per_layer = mats * h * m->ffn_size;
+    o->expert = mats * h * m->moe_ffn_size;
+    o->moe_layers = m->experts > 0 ? m->layers - m->dense_layers : 0;
+    o->dense_layers = m->layers - o->moe_layers;
+    o->router = m->experts > 0 ? h * m->experts : 0;
+    o->embedding = m->vocab_size * h;
+    double emb = o->embedding * (strcmp(m->embeddings, "tied") == 0 ? 1 : 2);
+    double base = m->layers * o->attention_per_layer + o->dense_layers * o->dense_mlp_per_layer +
+                  o->moe_layers * (o->router + m->shared_experts * o->expert) + emb;
+    o->total = base + o->moe_layers * m->experts * o->expert;
+    o->active = base + o->moe_layers * m->active_experts * o->expert;
+}
+
+int gw_llm_check(const gw_llm *m, gw_error *err)
+{
+    const char *id = m->meta.id;
+    if (strcmp(m->attention, "mla") == 0) {
+        if (m->kv_lora_rank <= 0 || m->qk_rope_head_dim <= 0 || m->qk_nope_head_dim <= 0 ||
+            m->v_head_dim <= 0)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "model '%s' has attention mla but lacks kv_lora_rank, "
+                                "qk_nope_head_dim, qk_rope_head_dim or v_head_dim; expected all",
+                                id);
+    } else if (m->kv_heads > m->heads || fmod(m->heads, m->kv_heads > 0 ? m->kv_heads : m->heads))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "model '%s': kv_heads %.0f does not divide heads %.0f; expected a "
+                            "divisor (grouped-query attention)",
+                            id, m->kv_heads, m->heads);
+    if (m->experts > 0) {
+        if (m->active_experts < 1 || m->active_experts > m->experts || m->moe_ffn_size <= 0 ||
+            m->dense_layers >= m->layers)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "model '%s' has %.0f experts; expected active_experts in 1..%.0f, "
+                                "moe_ffn_size > 0 and dense_layers < layers",
+                                id, m->experts, m->experts);
+    } else if (m->ffn_size <= 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "model '%s' is dense but has no ffn_size; expected the MLP width", id);
+    gw_llm_params p;
+    gw_llm_count_params(m, &p);
+    double rel = p.total / m->parameters - 1;
+    if (fabs(rel) > 0.03)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "model '%s': its shape gives %.4g parameters but 'parameters' says "
+                            "%.4g (%+.1f%%); expected them within 3%% (check the shape)",
+                            id, p.total, m->parameters, 100 * rel);
+    return GW_OK;
+}
+
+/* Ring all-reduce moves 2(n-1)/n of the message over each link
+ * (Patarasuk & Yuan 2009); docs/model.md §7.3. */
+static double ring_factor(double n)
+{
+    return n > 1 ? 2 * (n - 1) / n : 0;
+}
+
+int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *err)
+{
+    memset(e, 0, sizeof *e);
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    const gw_efficiency *f = c->eff;
+    int rc = gw_llm_check(m, err);
+    if (rc)
+        return rc;
+    if (c->tp < 1 || c->pp < 1 || c->ep < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "parallelism tp %d, pp %d, ep %d; expected whole numbers >= 1",
+                            c->tp, c->pp, c->ep);
+    if (fmod(m->heads, c->tp) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "tensor parallelism %d does not divide the %.0f attention heads of "
+                            "'%s'; expected a divisor of %.0f",
+                            c->tp, m->heads, m->meta.id, m->heads);
+    double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
+    if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "tensor parallelism %d neither divides nor is a multiple of the %.0f "
+                            "KV heads of '%s'; expected one or the other",
+                            c->tp, kvh, m->meta.id);
+    if (fmod(m->layers, c->pp) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "pipeline parallelism %d does not divide the %.0f layers of '%s'; "
+                            "expected a divisor of %.0f",
+                            c->pp, m->layers, m->meta.id, m->layers);
+    if (c->ep > 1 && m->experts <= 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "expert parallelism %d given but '%s' is dense; expected ep 1",
+                            c->ep, m->meta.id);
+    if (m->experts > 0 && fmod(m->experts, c->ep) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "expert parallelism %d does not divide the %.0f experts of '%s'; "
+                            "expected a divisor of %.0f",
+                            c->ep, m->experts, m->meta.id, m->experts);
+    if (c->ep > 1 && c->tp % c->ep != 0 && c->ep % c->tp != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "expert parallelism %d and tensor parallelism %d; expected one to "
+                            "divide the other (experts sharded within the TP group, or across "
+                            "data-parallel attention replicas)",
+                            c->ep, c->tp);
+    const gw_precision precs[2] = {c->weights, c->kv};
+    for (int i = 0; i < 2; i++)
+        if (gw_precision_peak(a, precs[i]) <= 0)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "accelerator '%s' has no %s tensor path (%s_flops unset); "
+                                "expected a precision it supports",
+                                a->meta.id, gw_precision_name(precs[i]),
+                                gw_precision_name(precs[i]));
+
+    gw_llm_params p;
+    gw_llm_count_params(m, &p);
+    double tp = c->tp, pp = c->pp, ep = c->ep, wb = gw_precision_bytes(c->weights);
+    double kvb = gw_precision_bytes(c->kv), h = m->hidden_size;
+    int mla = strcmp(m->attention, "mla") == 0;
+    e->tp = tp, e->pp = pp, e->ep = ep;
+    /* §7.2: the last stage is the slowest (it also holds the LM head); MoE
+     * layers sit at the end of the stack, so it holds as many as it can. */
+    e->stage_layers = m->layers / pp;
+    e->stage_moe_layers = fmin(p.moe_layers, e->stage_layers);
+    double stage_dense = e->stage_layers - e->stage_moe_layers;
+    double moe_tp = ep >= tp ? 1 : tp / ep;     /* ways one expert is split */
+    double group = fmax(ep, tp);                 /* GPUs that share the experts */
+    e->experts = m->experts, e->active_experts = m->active_experts;
+    e->local_experts = m->experts > 0 ? m->experts / ep : 0;
+
+    double dense_w = e->stage_layers * p.attention_per_layer + stage_dense * p.dense_mlp_per_layer +
+                     e->stage_moe_layers * (p.router + m->shared_experts * p.expert);
+    e->linear_flops_per_token = 2 * dense_w / tp;
+    e->routed_flops_per_token = 2 * e->stage_moe_layers * m->active_experts * p.expert / tp;
+    e->head_flops_per_seq = 2 * p.embedding / tp;
+    e->dense_weight_bytes = (dense_w + p.embedding) / tp * wb;
+    e->expert_bytes = e->stage_moe_layers * p.expert / moe_tp * wb;
+    /* tokens the expert group sees per replica token: group/tp replicas */
+    e->expert_group_replicas = group / tp;
+
+    /* §7.2 attention: 2 FLOPs per multiply-add for QK^T and for AV. MLA is
+     * priced in its absorbed form (keys and values are the latent). */
+    double heads_gpu = m->heads / tp;
+    if (mla) {
+        double dk = m->kv_lora_rank + m->qk_rope_head_dim;
+        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 2 * (dk + m->kv_lora_rank);
+        e->kv_bytes_per_token = e->stage_layers * dk * kvb; /* latent, replicated over TP */
+    } else {
+        double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
+        double kv_gpu = kvh >= tp ? kvh / tp : 1; /* KV heads replicate when tp > kv_heads */
+        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 4 * hd;
+        e->kv_bytes_per_token = e->stage_layers * 2 * kv_gpu * hd * kvb;
+    }
+
+    /* §7.3 communication over the scale-up link, one direction. */
+    if (tp > 1) {
+        /* after attention in every layer; after the MLP in dense layers, and
+         * in MoE layers unless the experts spread over data-parallel
+         * replicas (then an all-to-all replaces it) */
+        double n = e->stage_layers + stage_dense + (ep <= tp ? e->stage_moe_layers : 0);
+        e->allreduces_per_step = n;
+        e->allreduce_bytes_per_token = n * ring_factor(tp) * h * ACT_BYTES;
+    }
+    if (ep > tp) {
+        /* dispatch + combine: each token's hidden state to its k experts,
+         * (ep-1)/ep of them on other GPUs */
+        e->alltoalls_per_step = 2 * e->stage_moe_layers;
+        e->alltoall_bytes_per_token =
+            2 * e->stage_moe_layers * m->active_experts * h * ACT_BYTES * (ep - 1) / ep;
+    }
+    e->pp_bytes_per_token = pp > 1 ? h * ACT_BYTES : 0;
+
+    e->peak_flops = gw_precision_peak(a, c->weights);
+    e->gemm_rate = e->peak_flops * f->compute;
+    e->attn_rate = a->bf16_flops * f->attention;
+    e->mem_rate = a->hbm_bandwidth_bps * f->memory;
+    e->attn_peak = a->bf16_flops;
+    e->hbm_peak = a->hbm_bandwidth_bps;
+    e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
+    e->collective_latency_s = f->collective_latency_s;
+    e->step_overhead_s = f->step_overhead_s;
+
+    /* §7.5 memory: the fullest stage holds its layers' weights plus the
+     * embedding (first) or LM head (last); with one stage, both. */
+    double experts_gpu = e->stage_moe_layers * e->local_experts * p.expert / moe_tp;
+    double emb = p.embedding * (pp == 1 && strcmp(m->embeddings, "untied") == 0 ? 2 : 1);
+    e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
+    double usable = a->hbm_capacity_b * (1 - f->memory_reserve);
+    if (e->weight_bytes_per_gpu >= usable) {
+        double need = ceil(e->weight_bytes_per_gpu / usable * tp * pp);
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
+                            "but '%s' has %.1f GB after a %.0f%% runtime reserve; expected "
+                            "tp x pp of at least %.0f or a smaller precision",
+                            m->meta.id, e->weight_bytes_per_gpu / 1e9,
+                            gw_precision_name(c->weights), c->tp, c->pp, a->meta.id, usable / 1e9,
+                            100 * f->memory_reserve, need);
+    }
+    e->kv_capacity_bytes = usable - e->weight_bytes_per_gpu;
+    e->kv_capacity_tokens = e->kv_capacity_bytes / e->kv_bytes_per_token;
+    e->max_batch_engine = f->max_batch;
+    e->chunk_tokens = f->chunk_tokens;
+    e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
+    if (!gwi_all_finite(&e->stage_layers, sizeof *e / sizeof(double)))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "perf model of '%s' on '%s' overflowed; expected finite inputs",
+                            m->meta.id, a->meta.id);
+    return GW_OK;
+}
+
+/* §7.2 one stage. Every term is a per-operator roofline: an operator takes
+ * the longer of its compute and its memory traffic (Williams et al. 2009),
+ * and operators, collectives and the step overhead run one after another. */
+double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                          gw_perf_step_detail *d)
+{
+    double tokens = b->prefill_tokens + b->decode_seqs;
+    if (tokens <= 0) {
+        if (d)
+            memset(d, 0, sizeof *d);
+        return 0;
+    }
+    double rows = b->prefill_chunks + b->decode_seqs; /* LM-head rows */
+    double lin_flops = tokens * (e->linear_flops_per_token + e->routed_flops_per_token) +
+                       rows * e->head_flops_per_seq;
+    double lin_bytes = e->dense_weight_bytes;
+    if (e->experts > 0) {
+        /* expected experts hit at least once by the group's tokens (uniform
+         * routing, each token picks k of E) */
+        double miss = pow(1 - e->active_experts / e->experts, tokens * e->expert_group_replicas);
+        lin_bytes += e->local_experts * (1 - miss) * e->expert_bytes;
+    }
+    double lin_c = lin_flops / e->gemm_rate, lin_m = lin_bytes / e->mem_rate;
+    double att_flops = e->attn_flops_per_pair * (b->prefill_pairs + b->decode_context);
+    double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
+    double att_c = att_flops / e->attn_rate, att_m = att_bytes / e->mem_rate;
+    double comm = tokens * (e->allreduce_bytes_per_token + e->alltoall_bytes_per_token +
+                            e->pp_bytes_per_token) / (e->link_rate > 0 ? e->link_rate : 1) +
+                  (e->allreduces_per_step + e->alltoalls_per_step) * e->collective_latency_s;
+    double lin = fmax(lin_c, lin_m), att = fmax(att_c, att_m);
+    double t = lin + att + comm + e->step_overhead_s;
+    if (d) {
+        d->linear_s = lin, d->attention_s = att, d->comm_s = comm;
+        d->overhead_s = e->step_overhead_s;
+        d->flops = lin_flops + att_flops, d->bytes = lin_bytes + att_bytes;
+        /* busy time at peak, for the power model (§7.7) */
+        d->compute_busy_s = lin_flops / e->peak_flops + att_flops / e->attn_peak;
+        d->memory_busy_s = (lin_bytes + att_bytes) / e->hbm_peak;
+    }
+    return t;
+}
+
+double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d)
+{
+    if (e->pp <= 1)
+        return gw_perf_stage_time(e, b, d);
+    double k = 1 / e->pp;
+    gw_perf_batch mb = {b->prefill_tokens * k, b->prefill_chunks * k, b->prefill_pairs * k,
+                        b->prefill_past * k,   b->decode_seqs * k,    b->decode_context * k};
+    return e->pp * gw_perf_stage_time(e, &mb, d);
+}
+
+/* §7.4 steady state of continuous batching with `batch` running sequences
+ * of fixed input I and output O (a trtllm-bench or MLPerf Offline run):
+ * every iteration each sequence yields one token; a sequence lives O
+ * iterations (its first token comes from its prefill), so per iteration
+ * batch/O sequences prefill and the rest decode at mean context I + O/2. */
+void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double batch,
+                    gw_perf_point *pt)
+{
+    double in = rq->input_tokens, out = rq->output_tokens;
+    double starts = batch / out;
+    gw_perf_batch b = {
+        .prefill_tokens = starts * in,
+        .prefill_chunks = starts,
+        .prefill_pairs = starts * in * (in + 1) / 2,
+        .prefill_past = 0,
+        .decode_seqs = batch - starts,
+        .decode_context = (batch - starts) * (in + out / 2),
+    };
+    memset(pt, 0, sizeof *pt);
+    pt->batch = batch;
+    pt->step_s = gw_perf_step(e, &b, &pt->detail);
+    double dp = rq->count / (e->tp * e->pp);
+    pt->tokens_per_s = dp * batch / pt->step_s;
+    double stage = pt->step_s / e->pp;
+    pt->utilisation = fmin(1, fmax(pt->detail.compute_busy_s, pt->detail.memory_busy_s) / stage);
+    /* TTFT: a new prompt waits on average half an iteration for the next
+     * iteration boundary, then its chunks run alongside the decodes
+     * (each chunk crosses all pp stages). */
+    double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, in) : in;
+    double done = 0, ttft = pt->step_s / 2;
+    gw_perf_batch cb = {0, 1, 0, 0, b.decode_seqs / e->pp, b.decode_context / e->pp};
+    while (done < in) {
+        double c = fmin(chunk, in - done);
+        cb.prefill_tokens = c;
+        cb.prefill_pairs = c * (done + (c + 1) / 2);
+        cb.prefill_past = done;
+        ttft += e->pp * gw_perf_stage_time(e, &cb, NULL);
+        done += c;
+    }
+    pt->ttft_s = ttft;
+}
+
+/* Largest batch whose steady state meets the targets; latencies grow with
+ * the batch, so bisection finds it. 0 if even one sequence misses. */
+static double slo_batch(const gw_perf_engine *e, const gw_perf_request *rq, double hi)
+{
+    gw_perf_point p;
+    double lo = 0;
+    while (hi - lo > 0.5) {
+        double mid = floor((lo + hi + 1) / 2);
+        gw_perf_steady(e, rq, mid, &p);
+        int ok = (rq->ttft_slo_s <= 0 || p.ttft_s <= rq->ttft_slo_s) &&
+                 (rq->tpot_slo_s <= 0 || p.step_s <= rq->tpot_slo_s);
+        if (ok)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_result *o,
+                  gw_error *err)
+{
+    memset(o, 0, sizeof *o);
+    double replica = e->tp * e->pp;
+    if (rq->count < 1 || fmod(rq->count, replica) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%d accelerators is not a whole number of replicas of tp %.0f x pp "
+                            "%.0f = %.0f; expected a multiple of %.0f",
+                            rq->count, e->tp, e->pp, replica, replica);
+    o->dp = (int)(rq->count / replica);
+    if (e->ep > e->tp && fmod(o->dp * e->tp, e->ep) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "expert parallelism %.0f spans %.0f replicas of tp %.0f, but there "
+                            "are %d; expected dp x tp to be a multiple of ep",
+                            e->ep, e->ep / e->tp, e->tp, o->dp);
+    if (rq->input_tokens < 1 || rq->output_tokens < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "input %.0f and output %.0f tokens; expected at least 1 each",
+                            rq->input_tokens, rq->output_tokens);
+    o->weights_per_gpu_b = e->weight_bytes_per_gpu;
+    o->kv_bytes_per_token = e->kv_bytes_per_token * e->pp; /* whole replica */
+    o->kv_capacity_tokens = e->kv_capacity_tokens;
+    /* §7.5: a sequence holds I + O tokens at its end (reserved up front by a
+     * no-eviction scheduler), I + O/2 on average when pages are taken as
+     * needed */
+    double per_seq = rq->input_tokens + (e->kv_reserve_full ? rq->output_tokens
+                                                              : rq->output_tokens / 2);
+    double fit = floor(e->kv_capacity_tokens / per_seq);
+    double cap = rq->max_batch > 0 ? fmin(rq->max_batch, e->max_batch_engine) : e->max_batch_engine;
+    o->max_batch = fmin(fit, cap);
+    if (o->max_batch < 1) {
+        snprintf(o->infeasible, sizeof o->infeasible,
+                 "the KV cache holds %.0f tokens per replica, less than one sequence of %.0f",
+                 e->kv_capacity_tokens, per_seq);
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "infeasible: %s; expected shorter sequences or more memory per "
+                            "replica (tp x pp)",
+                            o->infeasible);
+    }
+    gw_perf_request alone = *rq;
+    alone.count = (int)replica;
+    gw_perf_point one;
+    gw_perf_steady(e, &alone, 1, &one);
+    o->prefill_s = one.ttft_s - one.step_s / 2; /* the prompt alone, no wait */
+    {
+        gw_perf_batch d = {0, 0, 0, 0, o->max_batch,
+                           o->max_batch * (rq->input_tokens + rq->output_tokens / 2)};
+        o->decode_step_s = gw_perf_step(e, &d, NULL);
+    }
+    gw_perf_steady(e, rq, o->max_batch, &o->offline);
+    o->slo_given = rq->ttft_slo_s > 0 || rq->tpot_slo_s > 0;
+    if (!o->slo_given) {
+        o->slo = o->offline;
+        o->slo_feasible = 1;
+        return GW_OK;
+    }
+    double b = slo_batch(e, rq, o->max_batch);
+    if (b < 1) {
+        gw_perf_point p1;
+        gw_perf_steady(e, rq, 1, &p1);
+        if (rq->tpot_slo_s > 0 && p1.step_s > rq->tpot_slo_s)
+            snprintf(o->infeasible, sizeof o->infeasible,
+                     "time per output token %.4g s at batch 1 exceeds the target %.4g s",
+                     p1.step_s, rq->tpot_slo_s);
+        else
+            snprintf(o->infeasible, sizeof o->infeasible,
+                     "time to first token %.4g s at batch 1 exceeds the target %.4g s",
+                     p1.ttft_s, rq->ttft_slo_s);
+        return GW_OK;
+    }
+    o->slo_feasible = 1;
+    gw_perf_steady(e, rq, b, &o->slo);
+    return GW_OK;
+}
+
+/* §8 training. FLOPs per token: 6 per parameter touched (forward 2,
+ * backward 4) plus attention 12·L·H·Q·T (PaLM, Chowdhery et al. 2022,
+ * App. B); the input embedding is a lookup, not a matmul. */
+int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_result *o,
+                  gw_error *err)
+{
+    memset(o, 0, sizeof *o);
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    const gw_efficiency *f = c->eff;
+    int rc = gw_llm_check(m, err);
+    if (rc)
+        return rc;
+    if (rq->count < 1 || rq->tokens <= 0 || rq->sequence_length < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "training needs accelerators, tokens and a sequence length > 0; "
+                            "got %d, %.3g, %.0f",
+                            rq->count, rq->tokens, rq->sequence_length);
+    double tp = c->tp, pp = c->pp, G = rq->count;
+    if (fmod(G, tp * pp) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%d accelerators is not a multiple of tp %d x pp %d; expected a "
+                            "whole number of data-parallel replicas",
+                            rq->count, c->tp, c->pp);
+    if (fmod(m->heads, tp) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "tensor parallelism %d does not divide the %.0f attention heads of "
+                            "'%s'; expected a divisor of %.0f",
+                            c->tp, m->heads, m->meta.id, m->heads);
+    if (pp > m->layers)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "pipeline parallelism %d exceeds the %.0f layers of '%s'; expected "
+                            "at most %.0f",
+                            c->pp, m->layers, m->meta.id, m->layers);
+    double peak = gw_precision_peak(a, rq->precision);
+    if (peak <= 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "accelerator '%s' has no %s tensor path; expected a precision it "
+                            "supports",
+                            a->meta.id, gw_precision_name(rq->precision));
+    gw_llm_params p;
+    gw_llm_count_params(m, &p);
+    double dp = G / (tp * pp);
+    double hq = strcmp(m->attention, "mla") == 0
+                    ? m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim)
+                    : m->heads * (m->head_dim > 0 ? m->head_dim : m->hidden_size / m->heads);
+    double matmul_params = p.active - (strcmp(m->embeddings, "tied") == 0 ? 0 : p.embedding);
+    o->flops_per_token = 6 * matmul_params + 12 * m->layers * hq * rq->sequence_length;
+    o->total_flops = o->flops_per_token * rq->tokens;
+
+    /* Memory: BF16 weights and gradients per tensor/pipeline shard, FP32
+     * master weights and Adam moments (12 B/param) sharded over data
+     * parallelism as well (ZeRO-1, Rajbhandari et al. 2020); activations
+     * are not counted (recomputation makes them small). */
+    double shard = p.total / (tp * pp);
+    o->weights_per_gpu_b = shard * 4 + shard * 12 / dp;
+    if (o->weights_per_gpu_b > a->hbm_capacity_b)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "training '%s' needs %.1f GB of weights, gradients and optimizer "
+                            "state per GPU at tp %d pp %d dp %.0f, more than the %.1f GB of "
+                            "'%s'; expected more parallelism",
+                            m->meta.id, o->weights_per_gpu_b / 1e9, c->tp, c->pp, dp,
+                            a->hbm_capacity_b / 1e9, a->meta.id);
+
+    /* Predicted MFU = compute efficiency x (1 - pipeline bubble) x (1 -
+     * exposed TP communication share). Bubble of 1F1B with v interleaved
+     * stages: (pp-1) / (v m + pp - 1) (Narayanan et al. 2021). */
+    double seqs = rq->global_batch_tokens > 0 ? rq->global_batch_tokens / rq->sequence_length
+                                              : dp * pp * 4;
+    double mb = rq->micro_batch > 0 ? rq->micro_batch : 1;
+    double micro = fmax(1, seqs / (dp * mb));
+    double v = rq->virtual_stages >= 1 ? rq->virtual_stages : 1;
+    o->bubble_fraction = pp > 1 ? (pp - 1) / (v * micro + pp - 1) : 0;
+    /* Per layer and micro-batch: 4 all-reduces of the activations (2
+     * forward, 2 backward; Megatron-LM, Shoeybi et al. 2019) against the
+     * layer's 6·params/tp FLOPs per token. */
+    double tokens_mb = mb * rq->sequence_length;
+    double layer_flops = o->flops_per_token / m->layers / tp * tokens_mb;
+    double t_comp = layer_flops / (peak * f->compute);
+    double t_comm = 0;
+    if (tp > 1)
+        t_comm = 4 * (ring_factor(tp) * tokens_mb * m->hidden_size * ACT_BYTES /
+                          (a->scaleup_bandwidth_bps / 2 * f->scaleup) +
+                      f->collective_latency_s);
+    o->comm_fraction = t_comm / (t_comp + t_comm);
+    o->mfu_predicted = f->compute * (1 - o->bubble_fraction) * (1 - o->comm_fraction);
+    o->mfu = rq->mfu > 0 ? rq->mfu : o->mfu_predicted;
+
+    /* Goodput under interruptions: the job stops G/MTBI times a second and
+     * loses `lost` each time (restart, recomputation since the checkpoint). */
+    double rate = rq->accelerator_mtbi_s > 0 ? G / rq->accelerator_mtbi_s : 0;
+    o->goodput = 1 / (1 + rate * rq->lost_per_interruption_s);
+    double compute_s = o->total_flops / (G * peak * o->mfu);
+    double wall_s = compute_s / o->goodput;
+    o->interruptions = rate * wall_s;
+    o->compute_days = compute_s / 86400;
+    o->train_days = wall_s / 86400;
+    o->gpu_hours = G * wall_s / 3600;
+    if (!gwi_all_finite(&o->flops_per_token, sizeof *o / sizeof(double)))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "training estimate for '%s' overflowed; expected finite inputs",
+                            m->meta.id);
+    return GW_OK;
+}
