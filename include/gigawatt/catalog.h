@@ -129,7 +129,10 @@ typedef struct gw_llm {
  * tools/perf_calibrate.c on data/perf/measurements.csv (docs/perf-validation.md). */
 typedef struct gw_efficiency {
     gw_entry_meta meta;
-    double compute;          /* achieved / peak FLOP/s in large matmuls */
+    double compute;          /* achieved / peak FLOP/s in large FP8 matmuls (and the default) */
+    double compute_bf16;     /* the same for BF16 matmuls; 0 = compute */
+    double compute_fp4;      /* the same for FP4 matmuls; 0 = compute */
+    double activation_io;    /* share of the unfused activation traffic that reaches HBM */
     double memory;           /* achieved / peak HBM bytes/s in streaming kernels */
     double attention;        /* achieved / peak FLOP/s in attention kernels */
     double scaleup;          /* achieved / peak scale-up bandwidth in collectives */

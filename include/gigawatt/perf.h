@@ -33,6 +33,8 @@ const char *gw_precision_name(gw_precision p);
 double gw_precision_bytes(gw_precision p);
 /* Dense tensor peak of `a` at `p`, FLOP/s; 0 if the accelerator lacks it. */
 double gw_precision_peak(const gw_accelerator *a, gw_precision p);
+/* The stack's matmul efficiency at `p` (its own factor, else `compute`). */
+double gw_compute_efficiency(const gw_efficiency *f, gw_precision p);
 
 /* Parameters of one model, counted from its shape (docs/model.md §7.1). */
 typedef struct gw_llm_params {
@@ -76,6 +78,7 @@ typedef struct gw_perf_engine {
     double allreduce_bytes_per_token, allreduces_per_step; /* TP, this stage, ring-scaled */
     double alltoall_bytes_per_token, alltoalls_per_step;   /* EP across replicas, this stage */
     double pp_bytes_per_token;      /* activations to the next stage */
+    double activation_bytes_per_token; /* HBM traffic of activations, this stage */
     double gemm_rate, attn_rate;    /* FLOP/s achieved */
     double mem_rate;                /* bytes/s achieved */
     double link_rate;               /* bytes/s achieved, one direction */

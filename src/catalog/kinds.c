@@ -179,7 +179,12 @@ static const gw_field llm_fields[] = {
 SCHEMA(gw_schema_llm, "models", "model", gw_llm, llm_fields);
 
 static const gw_field efficiency_fields[] = {
-    Q("compute", gw_efficiency, compute, GW_DIM_NONE, R | EFF, "achieved/peak FLOP/s, matmuls"),
+    Q("compute", gw_efficiency, compute, GW_DIM_NONE, R | EFF,
+      "achieved/peak FLOP/s, FP8 matmuls (and any precision without its own)"),
+    Q("compute_bf16", gw_efficiency, compute_bf16, GW_DIM_NONE, EFF, "BF16 matmuls"),
+    Q("compute_fp4", gw_efficiency, compute_fp4, GW_DIM_NONE, EFF, "FP4 matmuls"),
+    Q("activation_io", gw_efficiency, activation_io, GW_DIM_NONE, R | FR,
+      "share of unfused activation traffic that reaches HBM (kernel fusion)"),
     Q("memory", gw_efficiency, memory, GW_DIM_NONE, R | EFF, "achieved/peak HBM bandwidth"),
     Q("attention", gw_efficiency, attention, GW_DIM_NONE, R | EFF,
       "achieved/peak FLOP/s, attention"),

@@ -40,6 +40,12 @@ double gw_precision_peak(const gw_accelerator *a, gw_precision p)
     return p == GW_PREC_FP4 ? a->fp4_flops : p == GW_PREC_FP8 ? a->fp8_flops : a->bf16_flops;
 }
 
+double gw_compute_efficiency(const gw_efficiency *f, gw_precision p)
+{
+    double v = p == GW_PREC_BF16 ? f->compute_bf16 : p == GW_PREC_FP4 ? f->compute_fp4 : 0;
+    return v > 0 ? v : f->compute;
+}
+
 /* §7.1: parameters from the shape. Norms, biases and position tables are
  * left out (< 0.1% of any model here). */
 void gw_llm_count_params(const gw_llm *m, gw_llm_params *o)
@@ -225,11 +231,39 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     }
     e->pp_bytes_per_token = pp > 1 ? h * ACT_BYTES : 0;
 
+    /* §7.2 activation traffic per token and layer, unfused: every matmul
+     * reads its input and writes its output once; two norms (read+write),
+     * two residual adds (2 reads + write), rotary on q and k (read+write),
+     * the MLP activation (reads gate and up, writes one). Sharded tensors
+     * divide by tp, the residual stream does not. Kernel fusion removes part
+     * of it: activation_io is the share that still reaches HBM (fitted). */
+    {
+        double q, kv, o;
+        if (mla) {
+            q = m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim);
+            kv = m->kv_lora_rank + m->qk_rope_head_dim;
+            o = m->heads * m->v_head_dim;
+        } else {
+            double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
+            q = m->heads * hd, kv = 2 * kvh * hd, o = q;
+        }
+        double mats = strcmp(m->mlp, "plain") == 0 ? 2 : 3;
+        double ffn_dense = m->ffn_size, ffn_moe = (m->active_experts + m->shared_experts) * m->moe_ffn_size;
+        double glu = mats == 3 ? 6 : 4; /* up (+gate) written and read, activation out written and read */
+        double per_layer_fixed = 14 * h;
+        double per_layer_tp = (q + kv) + o + 2 * (q + kv) + o;
+        double elems = e->stage_layers * (per_layer_fixed + per_layer_tp / tp) +
+                       stage_dense * glu * ffn_dense / tp + e->stage_moe_layers * glu * ffn_moe / tp;
+        e->activation_bytes_per_token = elems * ACT_BYTES * f->activation_io;
+    }
+
     e->peak_flops = gw_precision_peak(a, c->weights);
-    e->gemm_rate = e->peak_flops * f->compute;
-    e->attn_rate = a->bf16_flops * f->attention;
+    e->gemm_rate = e->peak_flops * gw_compute_efficiency(f, c->weights);
+    /* attention runs at the KV cache's precision where the accelerator has
+     * it (FP8 context attention in TensorRT-LLM, FlashAttention-3) */
+    e->attn_peak = gw_precision_peak(a, c->kv) > 0 ? gw_precision_peak(a, c->kv) : a->bf16_flops;
+    e->attn_rate = e->attn_peak * f->attention;
     e->mem_rate = a->hbm_bandwidth_bps * f->memory;
-    e->attn_peak = a->bf16_flops;
     e->hbm_peak = a->hbm_bandwidth_bps;
     e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
     e->collective_latency_s = f->collective_latency_s;
@@ -240,18 +274,21 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     double experts_gpu = e->stage_moe_layers * e->local_experts * p.expert / moe_tp;
     double emb = p.embedding * (pp == 1 && strcmp(m->embeddings, "untied") == 0 ? 2 : 1);
     e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
-    double usable = a->hbm_capacity_b * (1 - f->memory_reserve);
+    /* §7.5: the KV cache gets (1 - reserve) of what the weights leave
+     * (TensorRT-LLM's free_gpu_memory_fraction, vLLM's
+     * gpu_memory_utilization play this role) */
+    double usable = a->hbm_capacity_b;
     if (e->weight_bytes_per_gpu >= usable) {
-        double need = ceil(e->weight_bytes_per_gpu / usable * tp * pp);
+        double need = floor(e->weight_bytes_per_gpu / usable * tp * pp);
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
-                            "but '%s' has %.1f GB after a %.0f%% runtime reserve; expected "
-                            "tp x pp of at least %.0f or a smaller precision",
+                            "but '%s' has %.1f GB; expected tp x pp of at least %.0f or a "
+                            "smaller precision",
                             m->meta.id, e->weight_bytes_per_gpu / 1e9,
                             gw_precision_name(c->weights), c->tp, c->pp, a->meta.id, usable / 1e9,
-                            100 * f->memory_reserve, need);
+                            need + 1);
     }
-    e->kv_capacity_bytes = usable - e->weight_bytes_per_gpu;
+    e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
     e->kv_capacity_tokens = e->kv_capacity_bytes / e->kv_bytes_per_token;
     e->max_batch_engine = f->max_batch;
     e->chunk_tokens = f->chunk_tokens;
@@ -285,6 +322,7 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
         double miss = pow(1 - e->active_experts / e->experts, tokens * e->expert_group_replicas);
         lin_bytes += e->local_experts * (1 - miss) * e->expert_bytes;
     }
+    lin_bytes += tokens * e->activation_bytes_per_token;
     double lin_c = lin_flops / e->gemm_rate, lin_m = lin_bytes / e->mem_rate;
     double att_flops = e->attn_flops_per_pair * (b->prefill_pairs + b->decode_context);
     double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
@@ -530,14 +568,15 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
      * layer's 6·params/tp FLOPs per token. */
     double tokens_mb = mb * rq->sequence_length;
     double layer_flops = o->flops_per_token / m->layers / tp * tokens_mb;
-    double t_comp = layer_flops / (peak * f->compute);
+    double ce = gw_compute_efficiency(f, rq->precision);
+    double t_comp = layer_flops / (peak * ce);
     double t_comm = 0;
     if (tp > 1)
         t_comm = 4 * (ring_factor(tp) * tokens_mb * m->hidden_size * ACT_BYTES /
                           (a->scaleup_bandwidth_bps / 2 * f->scaleup) +
                       f->collective_latency_s);
     o->comm_fraction = t_comm / (t_comp + t_comm);
-    o->mfu_predicted = f->compute * (1 - o->bubble_fraction) * (1 - o->comm_fraction);
+    o->mfu_predicted = ce * (1 - o->bubble_fraction) * (1 - o->comm_fraction);
     o->mfu = rq->mfu > 0 ? rq->mfu : o->mfu_predicted;
 
     /* Goodput under interruptions: the job stops G/MTBI times a second and
