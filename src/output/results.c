@@ -658,8 +658,11 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
                       gw_precision_name(q->precision), q->tokens, q->sequence_length);
         snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
         row(&b, "FLOPs", t);
-        snprintf(t, sizeof t, "%.1f%% %s (predicted %.1f%%)", 100 * x->mfu,
-                 q->mfu > 0 ? "given" : "predicted", 100 * x->mfu_predicted);
+        if (q->mfu > 0)
+            snprintf(t, sizeof t, "%.1f%% given (the model predicts %.1f%%)", 100 * x->mfu,
+                     100 * x->mfu_predicted);
+        else
+            snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
         row(&b, "MFU", t);
         snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
                  100 * x->bubble_fraction, 100 * x->comm_fraction);
