@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_scenario.c — libFuzzer target for the scenario path:
  * YAML bytes -> located nodes -> resolution against the real catalog ->
- * rack and plan models -> JSON. Any crash, leak, UB or hang is a bug; bad
+ * rack, plan and perf models -> JSON. Any crash, leak, UB or hang is a bug; bad
  * input must only ever produce a gw_error. Includes are off (the fuzzer
  * must not read arbitrary files). The catalog is loaded once. */
 #include <stdint.h>
@@ -38,7 +38,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         catalog_ok) {
         static gw_scenario sc;
         static gw_plan_result plan;
-        if (gw_scenario_resolve(&catalog, root, GW_NEED_PLAN, &sc, &err) == GW_OK) {
+        static gw_perf_report perf;
+        if (gw_node_get(root, "model") || gw_node_get(root, "perf") ||
+            gw_node_get(root, "training")) {
+            if (gw_scenario_resolve(&catalog, root, GW_NEED_PERF, &sc, &err) == GW_OK &&
+                gw_perf_run(&sc, &perf, &err) == GW_OK) {
+                free(gw_perf_json(&sc, &perf));
+                free(gw_perf_text(&sc, &perf));
+            }
+        } else if (gw_scenario_resolve(&catalog, root, GW_NEED_PLAN, &sc, &err) == GW_OK) {
             gw_plan_input in;
             gw_scenario_plan_input(&sc, &in);
             if (gw_plan_size(&in, &plan, &err) == GW_OK)

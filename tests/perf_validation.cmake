@@ -1,0 +1,19 @@
+# tests/perf_validation.cmake — run by ctest (perf/validation): predict every
+# measurement with the committed efficiency factors, then compare the report
+# with docs/perf-validation.md byte for byte. Regenerate with
+# `scripts/perf-validate --check` (predictions only) or `scripts/perf-validate`
+# (refit) after changing the model or the measurements.
+execute_process(
+  COMMAND ${TOOL} --catalog ${SRC}/data/catalog:${SRC}/data/models
+          --measurements ${SRC}/data/perf/measurements.csv
+          --explanations ${SRC}/data/perf/explanations.csv --doc-out ${OUT}
+  RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "gw-perf-calibrate: the validation bar is not met (exit ${rc})")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT} ${SRC}/docs/perf-validation.md
+  RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "docs/perf-validation.md is stale: it differs from ${OUT}; "
+                      "run scripts/perf-validate --check and commit the result")
+endif()
