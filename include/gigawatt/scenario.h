@@ -71,6 +71,9 @@ typedef struct gw_scenario {
     gw_perf_settings perf;
     gw_train_settings training;
     gw_reliability reliability;
+    /* where perf: and training: were given (the root when perf: is absent),
+     * to locate model errors; valid while the scenario's gw_config lives */
+    const gw_node *perf_node, *training_node;
 } gw_scenario;
 
 /* Resolve `root` (a loaded scenario) against `cat`. */

@@ -185,6 +185,11 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
                     o->replace_target = 1;
                 }
                 const char *path = o->train && fm->train_path ? fm->train_path : fm->path;
+                if (o->train && strncmp(path, "perf.", 5) == 0) {
+                    fprintf(stderr, "gigawatt: --%s is an inference option, not for --train; "
+                                    "see gigawatt perf --help\n", fm->flag);
+                    return 2;
+                }
                 char val[256];
                 if (fm->unit && is_bare_number(optarg)) {
                     snprintf(val, sizeof val, "%s %s", optarg, fm->unit);

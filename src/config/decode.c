@@ -296,10 +296,14 @@ int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node 
                 snprintf(expect, sizeof expect, "one of %s", f->choices);
             else if (f->type == GW_FT_IDLIST)
                 snprintf(expect, sizeof expect, "a list of %s ids", f->ref_kind);
+            if (!meta->id[0]) /* settings sections have no id */
+                return gw_error_set(err, GW_E_INPUT, where ? where->file : NULL,
+                                    where ? where->line : 0, where ? where->col : 0,
+                                    "%s: no '%s'; expected %s", s->kind, f->key, expect);
             return gw_error_set(err, GW_E_INPUT, where ? where->file : NULL,
                                 where ? where->line : 0, where ? where->col : 0,
-                                "%s '%s' has no '%s'; expected %s", s->singular,
-                                meta->id[0] ? meta->id : "(unnamed)", f->key, expect);
+                                "%s '%s' has no '%s'; expected %s", s->singular, meta->id,
+                                f->key, expect);
         }
     }
     return GW_OK;

@@ -165,13 +165,14 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             "data-parallel attention replicas)",
                             c->ep, c->tp);
     const gw_precision precs[2] = {c->weights, c->kv};
+    const char *uses[2] = {"weights and matmuls", "the KV cache"};
     for (int i = 0; i < 2; i++)
         if (gw_precision_peak(a, precs[i]) <= 0)
             return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                                "accelerator '%s' has no %s tensor path (%s_flops unset); "
+                                "accelerator '%s' has no %s support (%s_flops unset) for %s; "
                                 "expected a precision it supports",
                                 a->meta.id, gw_precision_name(precs[i]),
-                                gw_precision_name(precs[i]));
+                                gw_precision_name(precs[i]), uses[i]);
 
     gw_llm_params p;
     gw_llm_count_params(m, &p);
@@ -524,6 +525,26 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
                             "pipeline parallelism %d exceeds the %.0f layers of '%s'; expected "
                             "at most %.0f",
                             c->pp, m->layers, m->meta.id, m->layers);
+    if (rq->sequence_length > m->context_length)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "sequence length %.0f exceeds the %.0f-token context of '%s'; "
+                            "expected at most %.0f",
+                            rq->sequence_length, m->context_length, m->meta.id, m->context_length);
+    {
+        double per_replica = rq->global_batch_tokens / rq->sequence_length /
+                             (G / (tp * pp));
+        if (rq->global_batch_tokens > 0 && per_replica < 1)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "global batch of %.4g tokens gives %.3g sequences per data-"
+                                "parallel replica; expected at least one (%.4g tokens)",
+                                rq->global_batch_tokens, per_replica,
+                                rq->sequence_length * (G / (tp * pp)));
+        if (rq->global_batch_tokens > 0 && rq->micro_batch > per_replica)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "micro-batch of %.0f sequences exceeds the %.0f per data-"
+                                "parallel replica per step; expected at most %.0f",
+                                rq->micro_batch, floor(per_replica), floor(per_replica));
+    }
     double peak = gw_precision_peak(a, rq->precision);
     if (peak <= 0)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,

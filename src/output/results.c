@@ -627,10 +627,12 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
             row_si(&b, "  TPOT", p->step_s, "s");
         }
         if (x->slo_given) {
-            char slo[96];
-            snprintf(slo, sizeof slo, "TTFT %s%.3g s, TPOT %s%.3g s",
-                     q->ttft_slo_s > 0 ? "<= " : "any ", q->ttft_slo_s,
-                     q->tpot_slo_s > 0 ? "<= " : "any ", q->tpot_slo_s);
+            char slo[96], ttft[40] = "any", tpot[40] = "any";
+            if (q->ttft_slo_s > 0)
+                snprintf(ttft, sizeof ttft, "<= %.3g s", q->ttft_slo_s);
+            if (q->tpot_slo_s > 0)
+                snprintf(tpot, sizeof tpot, "<= %.3g s", q->tpot_slo_s);
+            snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
             row(&b, "targets", slo);
         }
         if (!r->headline) {
@@ -667,8 +669,9 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
         snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
                  100 * x->bubble_fraction, 100 * x->comm_fraction);
         row(&b, "losses in the prediction", t);
-        snprintf(t, sizeof t, "%.1f%% (%.0f interruptions, reliability %s)", 100 * x->goodput,
-                 x->interruptions, sc->reliability.meta.id);
+        snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
+                 x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+                 sc->reliability.meta.id);
         row(&b, "goodput", t);
         snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
                  x->compute_days);

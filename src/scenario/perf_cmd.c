@@ -35,6 +35,52 @@ static int power_per_accel(const gw_scenario *sc, double u, double *it_w, double
     return GW_OK;
 }
 
+/* Counts become ints for the model: refuse what an int cannot hold rather
+ * than wrap (docs/model.md §7: a replica is at most 2^20 accelerators). */
+static int count_ok(double v, const char *what, gw_error *err)
+{
+    if (v > 1 << 20)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s %.4g is out of range; expected at most %d", what, v, 1 << 20);
+    return GW_OK;
+}
+
+/* Model errors know no files: place them at the setting they are about
+ * (found by the phrase the model's message uses for it), else at the
+ * section the run came from. A setting given by a flag sits at --set:1:N. */
+static int locate(int rc, const gw_node *section, gw_error *err)
+{
+    static const struct {
+        const char *phrase, *key;
+    } culprits[] = {
+        {"tensor parallelism", "tp"},   {"pipeline parallelism", "pp"},
+        {"expert parallelism", "ep"},   {"for the KV cache", "kv_precision"},
+        {"for weights", "precision"},   {"does not fit", "tp"},
+        {"whole number of replicas", "count"}, {"not a multiple of tp", "count"},
+        {"count ", "count"},            {"tp ", "tp"},
+        {"pp ", "pp"},                  {"ep ", "ep"},
+        {"input +", "input_tokens"},    {"sequence length", "sequence_length"},
+        {"global batch", "global_batch"}, {"micro-batch", "micro_batch"},
+        {"training needs", "tokens"},   {"needs", "tp"},
+    };
+    if (!rc || !section || err->file[0])
+        return rc;
+    const gw_node *at = section;
+    for (size_t i = 0; i < sizeof culprits / sizeof culprits[0]; i++) {
+        const char *hit = strstr(err->msg, culprits[i].phrase);
+        /* "count ", "tp " ...: only as the message's first word (range errors) */
+        if (!hit || (culprits[i].phrase[strlen(culprits[i].phrase) - 1] == ' ' && hit != err->msg))
+            continue;
+        const gw_node *k = section->kind == GW_NODE_MAP ? gw_node_get(section, culprits[i].key) : NULL;
+        if (k)
+            at = k;
+        break;
+    }
+    snprintf(err->file, sizeof err->file, "%s", at->file);
+    err->line = at->line, err->col = at->col;
+    return rc;
+}
+
 static int precision_of(const char *text, gw_precision dflt)
 {
     return text[0] ? gw_precision_parse(text) : (int)dflt;
@@ -43,6 +89,11 @@ static int precision_of(const char *text, gw_precision dflt)
 static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
 {
     const gw_perf_settings *ps = &sc->perf;
+    const char *names[4] = {"count", "tp", "pp", "ep"};
+    const double vals[4] = {ps->count, ps->tp, ps->pp, ps->ep};
+    for (int i = 0; i < 4; i++)
+        if (count_ok(vals[i], names[i], err))
+            return err->code;
     gw_perf_config *c = &r->cfg;
     c->model = &sc->model;
     c->accel = &sc->accelerator;
@@ -98,6 +149,11 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
 static int run_training(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
 {
     const gw_train_settings *ts = &sc->training;
+    const char *names[3] = {"count", "tp", "pp"};
+    const double vals[3] = {ts->count, ts->tp, ts->pp};
+    for (int i = 0; i < 3; i++)
+        if (count_ok(vals[i], names[i], err))
+            return err->code;
     gw_perf_config *c = &r->train_cfg;
     c->model = &sc->model;
     c->accel = &sc->accelerator;
@@ -156,9 +212,9 @@ int gw_perf_run(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
         r->usd_per_accel_hour = pr.usd_per_gpu_hour;
         r->has_cost = 1;
     }
-    if (sc->want_inference && (rc = run_inference(sc, r, err)))
+    if (sc->want_inference && (rc = locate(run_inference(sc, r, err), sc->perf_node, err)))
         return rc;
-    if (sc->want_training && (rc = run_training(sc, r, err)))
+    if (sc->want_training && (rc = locate(run_training(sc, r, err), sc->training_node, err)))
         return rc;
     return GW_OK;
 }

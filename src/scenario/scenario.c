@@ -282,6 +282,20 @@ static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_sce
     return GW_OK;
 }
 
+/* The power model needs these; the catalog may lack them for devices whose
+ * makers do not publish them (TPU power, for one). */
+static int check_accelerator_power(const gw_scenario *sc, const gw_node *at, gw_error *err)
+{
+    static const char *const needed[] = {"tdp", "idle_power_fraction"};
+    for (size_t i = 0; i < 2; i++)
+        if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, needed[i]))
+            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                                "accelerator '%s' has no '%s' (no public source); expected "
+                                "it in the scenario, e.g. accelerator: {%s: ...}",
+                                sc->accelerator.meta.id, needed[i], needed[i]);
+    return GW_OK;
+}
+
 /* The first system (in id order) built from accelerator `acc`. */
 static const char *default_system(const gw_catalog *cat, const char *acc)
 {
@@ -316,8 +330,8 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
                                 err)))
             return rc;
         const char *dsys = default_system(cat, sc->accelerator.meta.id);
-        if (!dsys)
-            return GW_OK; /* has_system stays 0 */
+        if (!dsys) /* has_system stays 0: power from the accelerator alone */
+            return check_accelerator_power(sc, accn, err);
         snprintf(sc->system_note, sizeof sc->system_note, "default system for %s",
                  sc->accelerator.meta.id);
         if ((rc = gw_catalog_get(cat, &gw_schema_system, dsys, accn, &sc->system, err)))
@@ -337,19 +351,8 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
             return rc;
     }
     sc->has_system = 1;
-    if (!sysn)
-        sysn = accn;
-    /* The power model needs these; the catalog may lack them for devices
-     * whose makers do not publish them (TPU power, for one). */
-    static const char *const acc_needed[] = {"tdp", "idle_power_fraction"};
-    for (size_t i = 0; i < 2; i++)
-        if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, acc_needed[i])) {
-            const gw_node *at = accn ? accn : sysn;
-            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
-                                "accelerator '%s' has no '%s' (no public source); expected "
-                                "it in the scenario, e.g. accelerator: {%s: ...}",
-                                sc->accelerator.meta.id, acc_needed[i], acc_needed[i]);
-        }
+    if ((rc = check_accelerator_power(sc, accn ? accn : sysn, err)))
+        return rc;
     const gw_node *siten = gw_node_get(root, "site");
     const char *dsite = default_site(cat, &sc->system);
     if (!siten && dsite)
@@ -421,7 +424,7 @@ static int resolve_perf(const gw_catalog *cat, const gw_node *root, gw_scenario 
         return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
                             "accelerator '%s' names no efficiency entry (no measured stack); "
                             "expected efficiency: in the scenario, e.g. efficiency: "
-                            "nvidia-trtllm",
+                            "nvidia-hopper-trtllm",
                             sc->accelerator.meta.id);
     }
     if ((rc = resolve_entry(cat, &gw_schema_efficiency, effn, sc->accelerator.efficiency, root,
@@ -433,6 +436,14 @@ static int resolve_perf(const gw_catalog *cat, const gw_node *root, gw_scenario 
         return rc;
     sc->want_training = tn != NULL;
     sc->want_inference = pn != NULL || tn == NULL;
+    sc->perf_node = pn ? pn : root;
+    sc->training_node = tn;
+    /* required settings of the runs that will happen, located at their section */
+    if ((sc->want_inference &&
+         (rc = gw_decode_check_required(&gw_schema_perf_settings, &sc->perf, sc->perf_node, err))) ||
+        (sc->want_training &&
+         (rc = gw_decode_check_required(&gw_schema_train_settings, &sc->training, tn, err))))
+        return rc;
     if (sc->want_training) {
         const gw_node *rn = gw_node_get(tn, "reliability");
         if ((rc = resolve_entry(cat, &gw_schema_reliability, rn, sc->training.reliability, tn,

@@ -1,0 +1,287 @@
+#!/bin/sh
+# tests/cli/e2e_perf.sh — `gigawatt perf`, end to end: the keys and the
+# arithmetic of its JSON (replicas, per-GPU figures), latency targets
+# (met, or infeasible with exit 0), precisions, training against the
+# Llama 3.1 405B model card, the text table, determinism and -o, and the
+# example scenario scenarios/perf-llama70b-h100.yaml with overrides.
+#
+# The two sanity bands are calibration points, not tuning targets:
+#   - Llama 3.3 70B, 2 x H100 SXM at TP2, FP8, 1000 in / 1000 out tokens:
+#     4205 output tokens/s measured with trtllm-bench (data/perf/
+#     measurements.csv, trtllm10.h100-sxm.llama-3.3-70b.tp2.1000-1000);
+#     the model must be within 25 %.
+#   - Llama 3.1 405B pre-training, 16,384 H100s at TP8 PP16 on 15.6T tokens:
+#     30.84 M H100-hours (meta-llama/llama-models MODEL_CARD.md), about
+#     54 days of the main pre-training run (arXiv:2407.21783); at MFU 0.4
+#     the model must give 60-90 days and GPU-hours within 20 %.
+. "$(dirname "$0")/lib.sh"
+need_python
+
+scenario=$root/scenarios/perf-llama70b-h100.yaml
+llama70="--model llama-3.3-70b --tp 2 --input-tokens 1000 --output-tokens 1000"
+infer="$llama70 --accelerator h100-sxm"
+train="--train --model llama-3.1-405b --accelerator h100-sxm --count 16384 --tp 8 --pp 16 --tokens 15.6e12"
+
+# ---- inference: keys, finiteness, per-GPU arithmetic, calibration band ----------
+# shellcheck disable=SC2086 # $infer is a list of words
+ok_to two.json perf $infer --count 2 --json
+# shellcheck disable=SC2086
+ok_to four.json perf $infer --count 4 --json
+pycheck two.json four.json <<'EOF'
+import json, math, sys
+two = json.load(open(sys.argv[1]))
+four = json.load(open(sys.argv[2]))
+
+def positive(d, name, keys):
+    for k in keys:
+        v = d.get(k)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v <= 0:
+            sys.exit("%s: %s is %r; expected a positive finite number" % (name, k, v))
+
+keys = ["prefill_s", "decode_step_s", "max_batch", "tokens_per_s", "tokens_per_s_per_gpu",
+        "ttft_s", "tpot_s", "joules_per_token", "usd_per_million_tokens"]
+for d, name in ((two, "count 2"), (four, "count 4")):
+    if d.get("kind") != "perf":
+        sys.exit("%s: kind is %r; expected 'perf'" % (name, d.get("kind")))
+    if d.get("feasible") is not True:
+        sys.exit("%s: feasible is %r; expected true (no latency targets)" % (name, d.get("feasible")))
+    positive(d, name, keys)
+    if d["max_batch"] != int(d["max_batch"]):
+        sys.exit("%s: max_batch %r is not a whole number" % (name, d["max_batch"]))
+
+def rel(a, b):
+    return abs(a - b) / max(abs(a), abs(b))
+
+t, g = two["tokens_per_s"], two["tokens_per_s_per_gpu"]
+if rel(t, 2 * g) > 1e-9:
+    sys.exit("count 2: tokens_per_s %r is not 2 x tokens_per_s_per_gpu %r" % (t, g))
+# the calibration point (a sanity band, not a tuning target)
+if not 0.75 * 4205 <= t <= 1.25 * 4205:
+    sys.exit("count 2: tokens_per_s %.1f is not within 25%% of the measured 4205" % t)
+
+# two replicas: twice the throughput, the same per GPU and per token
+if rel(four["tokens_per_s"], 2 * t) > 1e-12:
+    sys.exit("count 4: tokens_per_s %r is not twice %r" % (four["tokens_per_s"], t))
+for k in ("tokens_per_s_per_gpu", "max_batch", "ttft_s", "tpot_s", "joules_per_token",
+          "usd_per_million_tokens"):
+    if rel(four[k], two[k]) > 1e-12:
+        sys.exit("count 4: %s is %r; expected the same as with one replica (%r)"
+                 % (k, four[k], two[k]))
+if four["inputs"].get("dp") != 2 or two["inputs"].get("dp") != 1:
+    sys.exit("dp is %r and %r; expected 1 and 2 replicas"
+             % (two["inputs"].get("dp"), four["inputs"].get("dp")))
+print("llama-3.3-70b 2xH100 TP2: %.1f tok/s (measured 4205), %.1f per GPU, %.3g USD/M tokens"
+      % (t, g, two["usd_per_million_tokens"]))
+EOF
+
+# ---- latency targets: met, or infeasible (still exit 0) ---------------------------
+# bare numbers are seconds
+# shellcheck disable=SC2086
+ok_to slo.json perf $infer --count 2 --ttft-slo 2 --tpot-slo 0.2 --json
+# shellcheck disable=SC2086
+ok_to tight.json perf $infer --count 2 --tpot-slo 0.04 --json
+# shellcheck disable=SC2086
+ok_to none.json perf $infer --count 2 --tpot-slo 0.001 --json
+pycheck two.json slo.json tight.json none.json <<'EOF'
+import json, math, sys
+free, slo, tight, none = (json.load(open(f)) for f in sys.argv[1:5])
+for d, name, ttft, tpot in ((slo, "2 s / 0.2 s", 2, 0.2), (tight, "TPOT 0.04 s", None, 0.04)):
+    if d.get("feasible") is not True:
+        sys.exit("%s: feasible is %r; expected true" % (name, d.get("feasible")))
+    if d["inputs"].get("tpot_slo_s") != tpot:
+        sys.exit("%s: inputs.tpot_slo_s is %r; expected %r (a bare number is seconds)"
+                 % (name, d["inputs"].get("tpot_slo_s"), tpot))
+    if d["inputs"].get("ttft_slo_s") != ttft:
+        sys.exit("%s: inputs.ttft_slo_s is %r; expected %r" % (name, d["inputs"].get("ttft_slo_s"), ttft))
+    if ttft is not None and not d["ttft_s"] <= ttft:
+        sys.exit("%s: ttft_s %r exceeds the target %r" % (name, d["ttft_s"], ttft))
+    if not d["tpot_s"] <= tpot:
+        sys.exit("%s: tpot_s %r exceeds the target %r" % (name, d["tpot_s"], tpot))
+    if not 0 < d["tokens_per_s"] <= free["tokens_per_s"]:
+        sys.exit("%s: tokens_per_s %r; expected above 0 and at most the unconstrained %r"
+                 % (name, d["tokens_per_s"], free["tokens_per_s"]))
+# 0.04 s binds (the offline TPOT is above it): a smaller batch, fewer tokens/s
+if not free["tpot_s"] > 0.04:
+    sys.exit("the offline tpot_s %r is already below 0.04 s; the binding-target check "
+             "needs a tighter target" % free["tpot_s"])
+if not (tight["batch"] < free["batch"] and tight["tokens_per_s"] < free["tokens_per_s"]):
+    sys.exit("TPOT 0.04 s: batch %r, %r tok/s; expected fewer than the offline %r, %r"
+             % (tight["batch"], tight["tokens_per_s"], free["batch"], free["tokens_per_s"]))
+# 1 ms per token is out of reach: reported, not an error
+if none.get("feasible") is not False:
+    sys.exit("TPOT 0.001 s: feasible is %r; expected false" % none.get("feasible"))
+why = none.get("infeasible")
+if not isinstance(why, str) or not why.strip():
+    sys.exit("TPOT 0.001 s: infeasible is %r; expected a non-empty explanation" % (why,))
+if "tokens_per_s" not in none or none["tokens_per_s"] is not None:
+    sys.exit("TPOT 0.001 s: tokens_per_s is %r; expected null" % (none.get("tokens_per_s"),))
+print("TPOT 0.04 s: batch %d, %.1f tok/s; TPOT 1 ms: %s" % (tight["batch"], tight["tokens_per_s"], why))
+EOF
+# the text says so too
+# shellcheck disable=SC2086
+ok_to none.txt perf $infer --count 2 --tpot-slo 0.001
+contains "infeasible" none.txt
+
+# ---- precisions -----------------------------------------------------------------
+# shellcheck disable=SC2086
+ok_to fp4.json perf $llama70 --accelerator b200 --count 2 --precision fp4 --json
+# shellcheck disable=SC2086
+ok_to fp4x4.json perf $llama70 --accelerator b200 --count 8 --precision fp4 --json
+# shellcheck disable=SC2086
+ok_to bf16.json perf $infer --count 2 --precision bf16 --json
+# shellcheck disable=SC2086
+ok_to fp8.json perf $infer --count 2 --precision fp8 --json
+pycheck fp4.json fp4x4.json bf16.json fp8.json two.json <<'EOF'
+import json, math, sys
+fp4, fp4x4, bf16, fp8, dflt = (json.load(open(f)) for f in sys.argv[1:6])
+for d, name, prec in ((fp4, "b200 fp4", "fp4"), (fp4x4, "b200 fp4 x4", "fp4"),
+                      (bf16, "h100 bf16", "bf16"), (fp8, "h100 fp8", "fp8")):
+    if d["inputs"].get("precision") != prec:
+        sys.exit("%s: inputs.precision is %r; expected %r" % (name, d["inputs"].get("precision"), prec))
+    for k in ("tokens_per_s", "tokens_per_s_per_gpu", "max_batch"):
+        v = d.get(k)
+        if not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            sys.exit("%s: %s is %r; expected a positive finite number" % (name, k, v))
+if fp4["inputs"].get("accelerator") != "b200":
+    sys.exit("b200 fp4: accelerator is %r" % fp4["inputs"].get("accelerator"))
+# four replicas of the same: four times the tokens/s
+if abs(fp4x4["tokens_per_s"] - 4 * fp4["tokens_per_s"]) > 1e-12 * fp4x4["tokens_per_s"]:
+    sys.exit("b200 fp4: 8 GPUs give %r tok/s; expected 4 x %r"
+             % (fp4x4["tokens_per_s"], fp4["tokens_per_s"]))
+# FP8 is the H100 default
+if dflt["inputs"].get("precision") != "fp8" or fp8["tokens_per_s"] != dflt["tokens_per_s"]:
+    sys.exit("h100: the default precision is %r; expected fp8" % dflt["inputs"].get("precision"))
+# BF16 weights take twice the bytes: less HBM left for KV, a smaller batch
+wb, w8 = bf16["memory"]["weights_per_gpu_bytes"], fp8["memory"]["weights_per_gpu_bytes"]
+if not 1.9 * w8 < wb < 2.1 * w8:
+    sys.exit("h100: bf16 weights %r bytes per GPU; expected about twice fp8's %r" % (wb, w8))
+if not bf16["max_batch"] < fp8["max_batch"]:
+    sys.exit("h100: bf16 max_batch %r is not smaller than fp8's %r" % (bf16["max_batch"], fp8["max_batch"]))
+if not bf16["tokens_per_s"] < fp8["tokens_per_s"]:
+    sys.exit("h100: bf16 gives %r tok/s, fp8 %r; expected fewer with bf16"
+             % (bf16["tokens_per_s"], fp8["tokens_per_s"]))
+print("max batch: h100 bf16 %d, fp8 %d; b200 fp4 %d" % (bf16["max_batch"], fp8["max_batch"], fp4["max_batch"]))
+EOF
+
+# ---- training: Llama 3.1 405B on 16,384 H100s -----------------------------------
+# shellcheck disable=SC2086
+ok_to train.json perf $train --mfu 0.4 --json
+# shellcheck disable=SC2086
+ok_to train-pred.json perf $train --json
+pycheck train.json train-pred.json <<'EOF'
+import json, math, sys
+given, pred = (json.load(open(f)) for f in sys.argv[1:3])
+for d, name in ((given, "--mfu 0.4"), (pred, "predicted MFU")):
+    if d.get("kind") != "perf":
+        sys.exit("%s: kind is %r; expected 'perf'" % (name, d.get("kind")))
+    for k in ("train_days", "gpu_hours", "mfu", "mfu_predicted", "energy_wh"):
+        v = d.get(k)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v <= 0:
+            sys.exit("%s: %s is %r; expected a positive finite number" % (name, k, v))
+    # GPU-hours are days x 24 x GPUs
+    gh = d["train_days"] * 24 * 16384
+    if abs(d["gpu_hours"] - gh) > 1e-9 * gh:
+        sys.exit("%s: gpu_hours %r is not train_days x 24 x 16384 = %r" % (name, d["gpu_hours"], gh))
+if given["mfu"] != 0.4:
+    sys.exit("--mfu 0.4: mfu is %r; expected 0.4" % given["mfu"])
+days, gh = given["train_days"], given["gpu_hours"]
+if not 60 <= days <= 90:
+    sys.exit("--mfu 0.4: train_days %.1f outside 60-90" % days)
+if not 0.8 * 30.84e6 <= gh <= 1.2 * 30.84e6:
+    sys.exit("--mfu 0.4: gpu_hours %.4g not within 20%% of the model card's 30.84e6" % gh)
+if pred["mfu"] != pred["mfu_predicted"]:
+    sys.exit("without --mfu: mfu %r differs from mfu_predicted %r" % (pred["mfu"], pred["mfu_predicted"]))
+if pred["mfu_predicted"] != given["mfu_predicted"]:
+    sys.exit("mfu_predicted depends on --mfu: %r and %r" % (pred["mfu_predicted"], given["mfu_predicted"]))
+if not 0 < pred["mfu"] < 1:
+    sys.exit("without --mfu: mfu %r is not a fraction" % pred["mfu"])
+# the same job at a lower MFU takes proportionally longer (before interruptions)
+if pred["mfu"] < 0.4 and not pred["train_days"] > days:
+    sys.exit("MFU %r < 0.4 but %r days <= %r" % (pred["mfu"], pred["train_days"], days))
+print("llama-3.1-405b: %.1f days, %.2f M GPU-hours at MFU 0.4 (model card 30.84 M); "
+      "predicted MFU %.3f" % (days, gh / 1e6, pred["mfu_predicted"]))
+EOF
+
+# ---- the text table --------------------------------------------------------------
+# shellcheck disable=SC2086
+ok_to two.txt perf $infer --count 2
+for line in "Inference:" "weights per GPU" "KV cache per token" "max batch" "prefill, one prompt" \
+            "decode step at max batch" "output tokens/s" "TTFT" "TPOT" "tokens/s per GPU" \
+            "tokens/s per MW" "energy per token" "cost per million tokens" "tokens per USD"; do
+    contains "$line" two.txt
+done
+grep -q '{' two.txt && fail "perf text output looks like JSON"
+# shellcheck disable=SC2086
+ok_to slo.txt perf $infer --count 2 --ttft-slo 2 --tpot-slo 0.2
+contains "at the latency targets" slo.txt
+# shellcheck disable=SC2086
+ok_to train.txt perf $train --mfu 0.4
+for line in "Training:" "MFU" "GPU-hours" "energy (IT)" "cost"; do
+    contains "$line" train.txt
+done
+grep -E -q 'MFU +40(\.0)?%' train.txt || fail "training text does not show the given MFU of 40 %"
+
+# ---- determinism and -o ------------------------------------------------------------
+# shellcheck disable=SC2086
+ok_to again.json perf $infer --count 2 --json
+cmp two.json again.json || fail "two runs of perf --json differ"
+# shellcheck disable=SC2086
+ok_to again.txt perf $infer --count 2
+cmp two.txt again.txt || fail "two runs of perf differ"
+# shellcheck disable=SC2086
+ok_to train-again.json perf $train --mfu 0.4 --json
+cmp train.json train-again.json || fail "two runs of perf --train --json differ"
+# shellcheck disable=SC2086
+ok perf $infer --count 2 --json -o perf.json
+[ -s out ] && fail "perf -o FILE also wrote to stdout"
+cmp two.json perf.json || fail "perf -o FILE differs from perf's stdout"
+# shellcheck disable=SC2086
+ok perf $infer --count 2 -o perf.txt
+cmp two.txt perf.txt || fail "perf -o FILE (text) differs from perf's stdout"
+
+# ---- the example scenario, and overrides of it ----------------------------------------
+ok_to scen.json perf --json "$scenario"
+ok_to scen16.json perf --json --set perf.count=16 "$scenario"
+ok_to scen-flag.json perf --json --count 16 "$scenario"
+ok_to scen-tight.json perf --json --tpot-slo 0.04 "$scenario"
+ok_to scen.txt perf "$scenario"
+contains "cost per million tokens" scen.txt
+cp "$scenario" local.yaml
+ok_to scen-local.json perf --json local.yaml
+cmp scen.json scen-local.json || fail "perf --json depends on the scenario's path"
+pycheck scen.json scen16.json scen-flag.json scen-tight.json two.json <<'EOF'
+import json, sys
+scen, scen16, flag, tight, two = (json.load(open(f)) for f in sys.argv[1:6])
+i = scen["inputs"]
+want = {"model": "llama-3.3-70b", "accelerator": "h100-sxm", "count": 8, "tp": 2, "pp": 1,
+        "dp": 4, "input_tokens": 1000, "output_tokens": 1000}
+for k, v in want.items():
+    if i.get(k) != v:
+        sys.exit("scenario: inputs.%s is %r; expected %r" % (k, i.get(k), v))
+for k in ("ttft_slo_s", "tpot_slo_s"):
+    if not isinstance(i.get(k), (int, float)) or i[k] <= 0:
+        sys.exit("scenario: inputs.%s is %r; expected a latency target" % (k, i.get(k)))
+if scen.get("feasible") is not True:
+    sys.exit("scenario: feasible is %r; expected true" % scen.get("feasible"))
+if not scen["ttft_s"] <= i["ttft_slo_s"] or not scen["tpot_s"] <= i["tpot_slo_s"]:
+    sys.exit("scenario: TTFT %r / TPOT %r above the targets" % (scen["ttft_s"], scen["tpot_s"]))
+# four TP2 replicas of the 2-GPU calibration setup: at most four times its tokens/s
+if scen["tokens_per_s"] > 4 * two["tokens_per_s"] * (1 + 1e-12):
+    sys.exit("scenario: %r tok/s is more than 4 x the one-replica %r" % (scen["tokens_per_s"], two["tokens_per_s"]))
+t = scen["tokens_per_s"]
+for d, how in ((scen16, "--set perf.count=16"), (flag, "--count 16")):
+    if d["inputs"].get("count") != 16 or d["inputs"].get("dp") != 8:
+        sys.exit("%s: count %r, dp %r; expected 16 and 8" % (how, d["inputs"].get("count"), d["inputs"].get("dp")))
+    if abs(d["tokens_per_s"] - 2 * t) > 1e-12 * d["tokens_per_s"]:
+        sys.exit("%s: %r tok/s; expected twice the scenario's %r" % (how, d["tokens_per_s"], t))
+if scen16 != flag:
+    sys.exit("--set perf.count=16 and --count 16 give different results")
+if tight["inputs"].get("tpot_slo_s") != 0.04:
+    sys.exit("--tpot-slo 0.04: inputs.tpot_slo_s is %r; the flag did not override the file"
+             % tight["inputs"].get("tpot_slo_s"))
+if not (tight["tpot_s"] <= 0.04 and tight["tokens_per_s"] < t):
+    sys.exit("--tpot-slo 0.04: TPOT %r, %r tok/s; expected <= 0.04 s and fewer than %r"
+             % (tight["tpot_s"], tight["tokens_per_s"], t))
+print("scenario: %.0f tok/s on 8 GPUs, %.0f on 16" % (t, scen16["tokens_per_s"]))
+EOF
+echo "PASS"
