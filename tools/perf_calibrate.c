@@ -791,6 +791,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", buf);
         return 2;
     }
+    /* every stack of the catalog, in catalog order, so the rewritten
+     * efficiency file keeps the ones no measurement names */
+    for (size_t i = 0; i < cat.n; i++)
+        if (cat.entries[i].schema == &gw_schema_efficiency)
+            stack_of(&cat, cat.entries[i].id);
     load_rows(&cat, meas);
     if (expl)
         load_explanations(expl);
