@@ -339,7 +339,7 @@ static double predict_training(row *r, const gw_efficiency *eff)
     int tp = whole_run ? 8 : (int)num(r->f[C_TP]), pp = whole_run ? 16 : (int)num(r->f[C_PP]);
     gw_perf_config c = {&r->model, &r->accel, eff, tp, pp, 1, GW_PREC_BF16, GW_PREC_BF16};
     /* Llama 3 405B pre-training: 16M tokens per step (arXiv:2407.21783 Table 4) */
-    gw_train_request q = {(int)count, tp, pp, GW_PREC_BF16, 15.6e12, seq, 16.0 * 1024 * 1024,
+    gw_train_request q = {(int)count, GW_PREC_BF16, 15.6e12, seq, 16.0 * 1024 * 1024,
                           1, 1, 0, 0, 0};
     if (whole_run) {
         /* the Llama 3 reliability entry: 1,898.5 GPU-days between

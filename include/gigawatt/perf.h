@@ -161,8 +161,7 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
 
 /* ---- training ---- */
 typedef struct gw_train_request {
-    int count;                 /* accelerators */
-    int tp, pp;                /* dp = count / (tp x pp) */
+    int count;                 /* accelerators: dp = count / (cfg tp x pp) */
     gw_precision precision;
     double tokens;             /* to train on */
     double sequence_length;

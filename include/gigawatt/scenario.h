@@ -18,9 +18,22 @@
 enum {
     GW_NEED_RACK = 1, /* system, accelerator, cooling, site, power chain, load */
     GW_NEED_PLAN = 2, /* + electricity, finance, households, target, average load */
-    GW_NEED_PERF = 4  /* model, accelerator, efficiency, perf: / training: sections; the
+    GW_NEED_PERF = 4, /* model, accelerator, efficiency, perf: / training: sections; the
                          system (for power and cost) is optional, defaulted from the accelerator */
+    GW_NEED_SIM = 8   /* with GW_NEED_PERF: the sim: section; perf: gives the parallelism
+                         and precision only (no token counts needed) */
 };
+
+/* The scenario's `sim:` section (replica simulation, docs/sim.md). Nested
+ * values (trace path, token distributions) stay nodes for the sim command. */
+typedef struct gw_sim_settings {
+    gw_entry_meta meta;
+    double replicas, max_running, max_batched_tokens, block_size, watermark, kv_tokens;
+    double seed, timeline_s, context_length;
+    char scheduler[GW_TEXT_MAX], route[GW_TEXT_MAX], arrival[GW_TEXT_MAX];
+    double limit, max_tokens, requests, rate, cv, amplitude, period_s;
+    const gw_node *trace, *prompt, *output;
+} gw_sim_settings;
 
 /* The scenario's `perf:` section (inference). Unset numbers are 0. */
 typedef struct gw_perf_settings {
@@ -40,7 +53,7 @@ typedef struct gw_train_settings {
     char reliability[GW_TEXT_MAX];
 } gw_train_settings;
 
-extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings;
+extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings;
 
 typedef struct gw_scenario {
     char name[2 * GW_TEXT_MAX];
@@ -74,6 +87,9 @@ typedef struct gw_scenario {
     /* where perf: and training: were given (the root when perf: is absent),
      * to locate model errors; valid while the scenario's gw_config lives */
     const gw_node *perf_node, *training_node;
+    /* GW_NEED_SIM */
+    gw_sim_settings sim;
+    const gw_node *sim_node;
 } gw_scenario;
 
 /* Resolve `root` (a loaded scenario) against `cat`. */

@@ -21,7 +21,8 @@ typedef enum gw_ftype {
     GW_FT_TEXT,   /* char[GW_TEXT_MAX] */
     GW_FT_ID,     /* char[GW_TEXT_MAX], an id of `ref_kind` (checked by the caller) */
     GW_FT_IDLIST, /* gw_idlist of ids of `ref_kind` */
-    GW_FT_ENUM    /* char[GW_TEXT_MAX], one of `choices` ("a|b|c") */
+    GW_FT_ENUM,   /* char[GW_TEXT_MAX], one of `choices` ("a|b|c") */
+    GW_FT_NODE    /* const gw_node *: a nested value the caller decodes itself */
 } gw_ftype;
 
 #define GW_F_REQUIRED 0x01u /* must be set once all layers are applied */

@@ -263,3 +263,42 @@ static const gw_field train_settings_fields[] = {
 };
 SCHEMA(gw_schema_train_settings, "training", "training settings", gw_train_settings,
        train_settings_fields);
+
+#define NODE(key, T, member, help) \
+    {key, GW_FT_NODE, GW_DIM_NONE, offsetof(T, member), 0, NULL, NULL, help}
+static const gw_field sim_settings_fields[] = {
+    Q("replicas", gw_sim_settings, replicas, GW_DIM_NONE, POS | INT, "replicas (default 1)"),
+    EN("scheduler", gw_sim_settings, scheduler, "vllm|sarathi", 0,
+       "replica scheduler (default vllm)"),
+    EN("route", gw_sim_settings, route, "round-robin|least-outstanding|kv-aware", 0,
+       "global scheduler (default round-robin)"),
+    Q("max_running", gw_sim_settings, max_running, GW_DIM_NONE, POS | INT,
+      "sequences holding KV on a replica (default 128)"),
+    Q("max_batched_tokens", gw_sim_settings, max_batched_tokens, GW_DIM_NONE, POS | INT,
+      "vLLM: padded prefill tokens per batch (default 4096); Sarathi: chunk budget (512)"),
+    Q("block_size", gw_sim_settings, block_size, GW_DIM_NONE, POS | INT,
+      "KV tokens per block (default 16)"),
+    Q("watermark", gw_sim_settings, watermark, GW_DIM_NONE, FR,
+      "share of KV blocks kept free at admission (default 0.01)"),
+    Q("kv_tokens", gw_sim_settings, kv_tokens, GW_DIM_NONE, POS,
+      "KV capacity per replica in tokens (default: the perf model's)"),
+    Q("context_length", gw_sim_settings, context_length, GW_DIM_NONE, POS | INT,
+      "longest prompt + output accepted (default: the model's)"),
+    Q("seed", gw_sim_settings, seed, GW_DIM_NONE, NN | INT, "random seed (default 1)"),
+    Q("timeline", gw_sim_settings, timeline_s, GW_DIM_TIME, POS,
+      "bucket width of the time series (default: 1/200 of the arrivals' span)"),
+    NODE("trace", gw_sim_settings, trace, "CSV trace (Vidur's columns), relative to the scenario"),
+    Q("limit", gw_sim_settings, limit, GW_DIM_NONE, POS | INT, "first rows of the trace"),
+    Q("max_tokens", gw_sim_settings, max_tokens, GW_DIM_NONE, POS | INT,
+      "cut prompts so prompt + output fits (Vidur: 4096)"),
+    Q("requests", gw_sim_settings, requests, GW_DIM_NONE, POS | INT, "synthetic requests"),
+    EN("arrival", gw_sim_settings, arrival, "poisson|gamma|diurnal", 0,
+       "synthetic arrivals (default poisson)"),
+    Q("rate", gw_sim_settings, rate, GW_DIM_NONE, POS, "mean arrivals per second"),
+    Q("cv", gw_sim_settings, cv, GW_DIM_NONE, POS, "gamma: coefficient of variation of gaps"),
+    Q("amplitude", gw_sim_settings, amplitude, GW_DIM_NONE, FR, "diurnal: relative swing"),
+    Q("period", gw_sim_settings, period_s, GW_DIM_TIME, POS, "diurnal: period (default 1 day)"),
+    NODE("prompt", gw_sim_settings, prompt, "prompt tokens: a number or {dist: ...}"),
+    NODE("output", gw_sim_settings, output, "output tokens: a number or {dist: ...}"),
+};
+SCHEMA(gw_schema_sim_settings, "sim", "sim settings", gw_sim_settings, sim_settings_fields);

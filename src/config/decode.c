@@ -257,6 +257,9 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
                                     f->choices);
             break;
         }
+        case GW_FT_NODE:
+            memcpy(dst, &v, sizeof v);
+            break;
         case GW_FT_IDLIST: {
             gw_idlist *l = (gw_idlist *)dst;
             if (v->kind != GW_NODE_SEQ)

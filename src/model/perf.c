@@ -138,6 +138,11 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             "tensor parallelism %d does not divide the %.0f attention heads of "
                             "'%s'; expected a divisor of %.0f",
                             c->tp, m->heads, m->meta.id, m->heads);
+    if ((c->tp > 1 || c->pp > 1 || c->ep > c->tp) && !(a->scaleup_bandwidth_bps > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "accelerator '%s' has no scaleup_bandwidth, needed for tp %d pp %d "
+                            "ep %d; expected it in the scenario or tp = pp = ep = 1",
+                            a->meta.id, c->tp, c->pp, c->ep);
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
     if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -164,10 +169,12 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             "divide the other (experts sharded within the TP group, or across "
                             "data-parallel attention replicas)",
                             c->ep, c->tp);
+    /* the KV cache is storage: FP8 KV works without FP8 maths (it is
+     * up-converted in attention), FP4 KV needs FP4 support */
     const gw_precision precs[2] = {c->weights, c->kv};
     const char *uses[2] = {"weights and matmuls", "the KV cache"};
     for (int i = 0; i < 2; i++)
-        if (gw_precision_peak(a, precs[i]) <= 0)
+        if (gw_precision_peak(a, precs[i]) <= 0 && !(i == 1 && precs[i] == GW_PREC_FP8))
             return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                                 "accelerator '%s' has no %s support (%s_flops unset) for %s; "
                                 "expected a precision it supports",
@@ -436,7 +443,7 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
                             "input %.0f and output %.0f tokens; expected at least 1 each",
                             rq->input_tokens, rq->output_tokens);
     o->weights_per_gpu_b = e->weight_bytes_per_gpu;
-    o->kv_bytes_per_token = e->kv_bytes_per_token * e->pp; /* whole replica */
+    o->kv_bytes_per_token = e->kv_bytes_per_token * e->tp * e->pp; /* whole replica */
     o->kv_capacity_tokens = e->kv_capacity_tokens;
     /* §7.5: a sequence holds I + O tokens at its end (reserved up front by a
      * no-eviction scheduler), I + O/2 on average when pages are taken as
@@ -509,6 +516,14 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
                             "training needs accelerators, tokens and a sequence length > 0; "
                             "got %d, %.3g, %.0f",
                             rq->count, rq->tokens, rq->sequence_length);
+    if (c->tp < 1 || c->pp < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "parallelism tp %d, pp %d; expected whole numbers >= 1", c->tp, c->pp);
+    if (c->tp > 1 && !(a->scaleup_bandwidth_bps > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "accelerator '%s' has no scaleup_bandwidth, needed for tp %d; "
+                            "expected it in the scenario or tp 1",
+                            a->meta.id, c->tp);
     double tp = c->tp, pp = c->pp, G = rq->count;
     if (fmod(G, tp * pp) != 0)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,

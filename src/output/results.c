@@ -560,8 +560,8 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         const gw_train_request *q = &r->train_request;
         cJSON *ti = cJSON_AddObjectToObject(in, "training");
         num(ti, "count", q->count);
-        num(ti, "tp", q->tp);
-        num(ti, "pp", q->pp);
+        num(ti, "tp", r->train_cfg.tp);
+        num(ti, "pp", r->train_cfg.pp);
         cJSON_AddStringToObject(ti, "precision", gw_precision_name(q->precision));
         num(ti, "tokens", q->tokens);
         num(ti, "sequence_length", q->sequence_length);
@@ -656,7 +656,7 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
         const gw_train_result *x = &r->training;
         const gw_train_request *q = &r->train_request;
         gw_buf_printf(&b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
-                      q->count, sc->accelerator.meta.id, q->tp, q->pp,
+                      q->count, sc->accelerator.meta.id, r->train_cfg.tp, r->train_cfg.pp,
                       gw_precision_name(q->precision), q->tokens, q->sequence_length);
         snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
         row(&b, "FLOPs", t);

@@ -164,7 +164,6 @@ static int run_training(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
     c->weights = c->kv = (gw_precision)precision_of(ts->precision, GW_PREC_BF16);
     gw_train_request *q = &r->train_request;
     q->count = (int)ts->count;
-    q->tp = c->tp, q->pp = c->pp;
     q->precision = c->weights;
     q->tokens = ts->tokens;
     q->mfu = ts->mfu;

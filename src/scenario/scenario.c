@@ -8,7 +8,7 @@
 static const char *const top_keys[] = {
     "name",        "description", "system",    "accelerator", "cooling",  "power_chain",
     "site",        "electricity", "finance",   "households",  "operation", "target",
-    "model",       "efficiency",  "perf",      "training",
+    "model",       "efficiency",  "perf",      "training",    "sim",
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -93,7 +93,7 @@ static int check_top_keys(const gw_node *root, gw_error *err)
         return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
                             "unknown key '%.60s' in the scenario; expected one of name, system, "
                             "accelerator, cooling, power_chain, site, electricity, finance, "
-                            "households, operation, target, model, efficiency, perf, training",
+                            "households, operation, target, model, efficiency, perf, training, sim",
                             k->text);
     }
     return GW_OK;
@@ -320,7 +320,7 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
     int rc;
     const gw_node *sysn = gw_node_get(root, "system");
     const gw_node *accn = gw_node_get(root, "accelerator");
-    if (!sysn && (needs & GW_NEED_PERF)) {
+    if (!sysn && (needs & (GW_NEED_PERF | GW_NEED_SIM))) {
         if (!accn)
             return gw_error_set(err, GW_E_INPUT, root->file, root->line ? root->line : 1,
                                 root->col ? root->col : 1,
@@ -365,7 +365,7 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
                             siten ? siten : root, &sc->cooling, err)) ||
         (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)))
         return rc;
-    if (needs & (GW_NEED_PLAN | GW_NEED_PERF)) {
+    if (needs & (GW_NEED_PLAN | GW_NEED_PERF | GW_NEED_SIM)) {
         if ((rc = resolve_entry(cat, &gw_schema_electricity, gw_node_get(root, "electricity"),
                                 sc->site.electricity, siten ? siten : root, &sc->electricity,
                                 err)) ||
@@ -398,8 +398,8 @@ static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, 
     return gw_decode(s, node, obj, GW_DECODE_SCENARIO, err);
 }
 
-static int resolve_perf(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
-                        gw_error *err)
+static int resolve_perf(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                        gw_scenario *sc, gw_error *err)
 {
     int rc;
     const gw_node *modn = gw_node_get(root, "model");
@@ -438,6 +438,14 @@ static int resolve_perf(const gw_catalog *cat, const gw_node *root, gw_scenario 
     sc->want_inference = pn != NULL || tn == NULL;
     sc->perf_node = pn ? pn : root;
     sc->training_node = tn;
+    if (needs & GW_NEED_SIM) {
+        /* the simulator takes the parallelism and precision from perf:, the
+         * token counts from its workload */
+        const gw_node *simn = gw_node_get(root, "sim");
+        sc->sim_node = simn ? simn : root;
+        sc->want_training = 0;
+        return resolve_settings(&gw_schema_sim_settings, simn, &sc->sim, err);
+    }
     /* required settings of the runs that will happen, located at their section */
     if ((sc->want_inference &&
          (rc = gw_decode_check_required(&gw_schema_perf_settings, &sc->perf, sc->perf_node, err))) ||
@@ -463,7 +471,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                                                              sizeof sc->name, err)) ||
         (rc = resolve_hardware(cat, root, needs, sc, err)))
         return rc;
-    if ((needs & GW_NEED_PERF) && (rc = resolve_perf(cat, root, sc, err)))
+    if ((needs & (GW_NEED_PERF | GW_NEED_SIM)) && (rc = resolve_perf(cat, root, needs, sc, err)))
         return rc;
     return resolve_target(root, needs, sc, err);
 }

@@ -1,0 +1,125 @@
+/* include/gigawatt/sim.h — iteration-level simulation of LLM serving replicas
+ * (engines layer), and the workloads that drive it.
+ *
+ * Each replica runs a continuous-batching scheduler (vLLM's prefill-first
+ * with paged KV blocks and preemption by recompute, or Sarathi-style
+ * stall-free chunked prefill); every iteration's duration is the perf
+ * model's gw_perf_step for that iteration's exact mix of prefill chunks and
+ * decode contexts. A global scheduler routes each request at its arrival.
+ * The event set holds one pending iteration end per busy replica; arrivals
+ * stream in from the (sorted) workload, and at equal times arrive first.
+ * Semantics, metrics and references: docs/sim.md. */
+#ifndef GIGAWATT_SIM_H
+#define GIGAWATT_SIM_H
+
+#include <stdint.h>
+
+#include "gigawatt/des.h"
+#include "gigawatt/perf.h"
+
+/* ---- workloads ------------------------------------------------------------ */
+
+typedef struct gw_workload {
+    size_t n;
+    double *arrival;  /* s, non-decreasing */
+    int32_t *prompt;  /* prompt tokens */
+    int32_t *output;  /* output tokens, the first (from the prefill) included */
+    size_t cut;       /* prompts shortened to fit max_tokens */
+} gw_workload;
+
+void gw_workload_free(gw_workload *w);
+
+/* A CSV trace with the columns arrived_at, num_prefill_tokens,
+ * num_decode_tokens (Vidur's format; other columns are ignored), at most
+ * `limit` rows (0 = all). A request longer than `max_tokens` (0 = no limit)
+ * has its prompt cut by the excess, as Vidur does. Errors carry the line. */
+int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_workload *w,
+                         gw_error *err);
+
+typedef enum gw_arrival_kind {
+    GW_ARRIVAL_POISSON,  /* exponential gaps at `rate` */
+    GW_ARRIVAL_GAMMA,    /* gamma gaps with coefficient of variation `cv` (> 1: bursty) */
+    GW_ARRIVAL_DIURNAL   /* Poisson with rate·(1 + amplitude·sin(2πt/period)), by thinning */
+} gw_arrival_kind;
+
+typedef struct gw_synthetic {
+    size_t requests;
+    gw_arrival_kind arrival;
+    double rate;       /* requests/s (mean) */
+    double cv;         /* gamma */
+    double amplitude, period_s; /* diurnal */
+    gw_dist prompt, output;     /* token counts (integer, >= 1) */
+    uint64_t seed;
+} gw_synthetic;
+
+int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err);
+
+/* ---- the simulation ------------------------------------------------------- */
+
+typedef enum gw_sched_kind { GW_SCHED_VLLM, GW_SCHED_SARATHI } gw_sched_kind;
+typedef enum gw_route_kind {
+    GW_ROUTE_ROUND_ROBIN,       /* request i to replica i mod R */
+    GW_ROUTE_LEAST_OUTSTANDING, /* fewest requests queued or running */
+    GW_ROUTE_KV_AWARE           /* most free KV blocks */
+} gw_route_kind;
+
+typedef struct gw_sim_config {
+    const gw_perf_engine *engine; /* one replica's iteration time */
+    int replicas;
+    gw_sched_kind scheduler;
+    gw_route_kind route;
+    int max_running;          /* sequences holding KV on a replica (vLLM batch cap) */
+    int max_batched_tokens;   /* vLLM: padded prefill tokens (longest × count); Sarathi: chunk budget */
+    int block_size;           /* KV tokens per block */
+    double watermark;         /* share of blocks kept free at admission */
+    double kv_tokens;         /* KV capacity per replica, tokens (0: the engine's) */
+    double context_length;    /* longest prompt + output a replica accepts (0: no limit) */
+    /* power for energy: IT watts of one replica at utilisation 0 and 1 (the
+     * rack model's per-accelerator power × tp × pp); affine in between */
+    double idle_w, busy_w;
+    double timeline_s;        /* width of a timeline bucket (0: no timeline) */
+    int keep_requests;        /* keep per-request results (for the CSV) */
+} gw_sim_config;
+
+typedef struct gw_stat {
+    double mean, p50, p90, p99, max;
+} gw_stat;
+
+typedef struct gw_sim_timeline {
+    size_t n;
+    double width_s;
+    double *batch;   /* mean running batch over the bucket, summed over replicas */
+    double *kv_use;  /* mean share of KV blocks in use, over replicas */
+    double *power_w; /* mean IT power of all replicas */
+    double *done;    /* requests completed in the bucket */
+} gw_sim_timeline;
+
+typedef struct gw_sim_request {
+    int32_t replica;
+    int32_t restarts;
+    double scheduled, first_token, completed; /* s; NAN if never */
+} gw_sim_request;
+
+typedef struct gw_sim_result {
+    size_t requests, completed, rejected; /* rejected: can never fit a replica */
+    uint64_t iterations, events, preemptions;
+    double makespan_s;                 /* first arrival to last completion */
+    double requests_per_s, output_tokens_per_s, input_tokens_per_s;
+    gw_stat ttft, tpot, tbt, e2e, scheduling_delay;
+    gw_stat batch_size;                /* per iteration */
+    double kv_use_mean, kv_use_max;    /* share of blocks, time-weighted over busy replicas */
+    double energy_j, mean_power_w;
+    double joules_per_output_token;
+    double busy_fraction;              /* replica time spent iterating */
+    gw_sim_timeline timeline;
+    gw_sim_request *per_request;       /* keep_requests: one per workload row */
+} gw_sim_result;
+
+int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err);
+void gw_sim_result_free(gw_sim_result *r);
+
+/* The value at quantile q of the sorted v[0..n) by linear interpolation
+ * between order statistics (numpy/pandas default, Hyndman & Fan type 7). */
+double gw_quantile_sorted(const double *v, size_t n, double q);
+
+#endif

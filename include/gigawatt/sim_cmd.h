@@ -1,0 +1,44 @@
+/* include/gigawatt/sim_cmd.h — what `gigawatt sim` does with a resolved
+ * scenario (scenario layer, above the engines): build the replica's perf
+ * engine from model/accelerator/perf:, the workload from sim: (a trace or a
+ * synthetic stream), the power per replica from the rack model, run the
+ * replica simulation, and search the highest sustainable arrival rate.
+ * docs/sim.md. */
+#ifndef GIGAWATT_SIM_CMD_H
+#define GIGAWATT_SIM_CMD_H
+
+#include "gigawatt/scenario.h"
+#include "gigawatt/sim.h"
+
+typedef struct gw_sim_report {
+    gw_perf_config cfg;
+    gw_perf_engine engine;
+    gw_sim_config sim;
+    gw_workload workload;
+    gw_sim_result result;
+    char trace_path[1024]; /* "" for a synthetic workload */
+    double *empirical[2];  /* owned sample arrays of empirical distributions */
+    int accelerators;      /* replicas x tp x pp */
+    int has_cost;
+    double usd_per_accel_hour;
+} gw_sim_report;
+
+/* Build and run. The workload comes from sim: (trace relative to the
+ * scenario file's directory). */
+int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err);
+void gw_sim_report_free(gw_sim_report *r);
+
+/* Capacity search (docs/sim.md §5): the highest arrival rate, as a multiple
+ * of the workload's own, whose simulation meets p-quantile targets on TTFT
+ * and TBT (0 = none), by bisection over `steps` simulations. */
+typedef struct gw_capacity {
+    double scale;          /* the highest multiple that meets the targets */
+    double rate_rps;       /* its arrival rate, requests/s */
+    double ttft_s, tbt_s;  /* the achieved quantiles there */
+    int simulations;
+} gw_capacity;
+
+int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_target_s,
+                    double quantile, int steps, gw_capacity *out, gw_error *err);
+
+#endif

@@ -1,0 +1,366 @@
+/* src/scenario/sim_cmd.c — `gigawatt sim` from a resolved scenario: the
+ * replica's perf engine, the workload, power per replica, the simulation,
+ * and the capacity search (docs/sim.md). */
+#include "gigawatt/sim_cmd.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/plan.h"
+#include "gigawatt/rack.h"
+
+static double or_default(double v, double d)
+{
+    return v > 0 ? v : d;
+}
+
+static int node_error(const gw_node *n, gw_error *err, const char *fmt, const char *a)
+{
+    gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col, fmt, a);
+    return GW_E_INPUT;
+}
+
+/* A token-count distribution: a plain number, or {dist: KIND, parameters}
+ * (docs/sim.md §2.2). Samples of an empirical one are owned by *owned. */
+static int parse_dist(const gw_node *n, const char *what, gw_dist *d, double **owned,
+                      gw_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->integer = 1;
+    if (!n)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "no '%s' for the synthetic workload; expected a token count or "
+                            "{dist: ...}",
+                            what);
+    if (n->kind == GW_NODE_SCALAR) {
+        d->kind = GW_DIST_FIXED;
+        return gw_decode_quantity(n, what, GW_DIM_NONE, GW_F_POSITIVE, &d->a, err);
+    }
+    if (n->kind != GW_NODE_MAP)
+        return node_error(n, err, "%s is a list; expected a number or {dist: ...}", what);
+    static const struct {
+        const char *name;
+        gw_dist_kind kind;
+        const char *a, *b; /* parameter keys */
+    } kinds[] = {
+        {"fixed", GW_DIST_FIXED, "value", NULL},
+        {"uniform", GW_DIST_UNIFORM, "min", "max"},
+        {"exponential", GW_DIST_EXPONENTIAL, "mean", NULL},
+        {"gamma", GW_DIST_GAMMA, "shape", "scale"},
+        {"lognormal", GW_DIST_LOGNORMAL, "median", "sigma"},
+        {"pareto", GW_DIST_PARETO, "min", "alpha"},
+        {"zipf", GW_DIST_ZIPF, "n", "exponent"},
+        {"empirical", GW_DIST_EMPIRICAL, NULL, NULL},
+    };
+    const gw_node *kn = gw_node_get(n, "dist");
+    if (!kn || kn->kind != GW_NODE_SCALAR)
+        return node_error(n, err,
+                          "%s has no 'dist'; expected dist: fixed, uniform, exponential, gamma, "
+                          "lognormal, pareto, zipf or empirical",
+                          what);
+    size_t k;
+    for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        if (strcmp(kn->text, kinds[k].name) == 0)
+            break;
+    if (k == sizeof kinds / sizeof kinds[0])
+        return node_error(kn, err,
+                          "distribution '%.40s' is not known; expected fixed, uniform, "
+                          "exponential, gamma, lognormal, pareto, zipf or empirical",
+                          kn->text);
+    d->kind = kinds[k].kind;
+    int rc;
+    for (size_t i = 0; i + 1 < n->nkids; i += 2) {
+        const gw_node *key = n->kids[i], *v = n->kids[i + 1];
+        const char *kt = key->text;
+        if (strcmp(kt, "dist") == 0)
+            continue;
+        if (kinds[k].a && strcmp(kt, kinds[k].a) == 0)
+            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, 0, &d->a, err);
+        else if (kinds[k].b && strcmp(kt, kinds[k].b) == 0)
+            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, 0, &d->b, err);
+        else if (strcmp(kt, "at_least") == 0)
+            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, GW_F_NONNEG, &d->lo, err);
+        else if (strcmp(kt, "at_most") == 0)
+            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, GW_F_POSITIVE, &d->hi, err);
+        else if (d->kind == GW_DIST_EMPIRICAL && strcmp(kt, "values") == 0) {
+            if (v->kind != GW_NODE_SEQ || v->nkids == 0)
+                return node_error(v, err, "%s values are not a list; expected [n1, n2, ...]",
+                                  what);
+            double *vals = malloc(v->nkids * sizeof *vals);
+            if (!vals)
+                return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+            free(*owned);
+            *owned = vals;
+            for (size_t j = 0; j < v->nkids; j++)
+                if ((rc = gw_decode_quantity(v->kids[j], "value", GW_DIM_NONE, GW_F_POSITIVE,
+                                             &vals[j], err)))
+                    return rc;
+            /* sorted copy: the inverse CDF walks the order statistics */
+            for (size_t a = 1; a < v->nkids; a++)
+                for (size_t b = a; b > 0 && vals[b - 1] > vals[b]; b--) {
+                    double t = vals[b];
+                    vals[b] = vals[b - 1], vals[b - 1] = t;
+                }
+            d->values = vals, d->nvalues = v->nkids;
+            rc = GW_OK;
+        } else
+            return node_error(key, err,
+                              "unknown key '%.40s' in the distribution; expected its "
+                              "parameters, at_least or at_most",
+                              kt);
+        if (rc)
+            return rc;
+    }
+    if (d->lo > 0 || d->hi > 0) {
+        if (!(d->hi > 0))
+            d->hi = INFINITY;
+        if (d->hi <= d->lo)
+            return node_error(n, err, "%s: at_most must exceed at_least", what);
+    }
+    if ((rc = gw_dist_prepare(d, err))) {
+        snprintf(err->file, sizeof err->file, "%s", n->file);
+        err->line = n->line, err->col = n->col;
+    }
+    return rc;
+}
+
+/* The trace path, relative to the directory of the file that named it. */
+static int trace_path(const gw_node *n, char *out, size_t cap, gw_error *err)
+{
+    if (n->kind != GW_NODE_SCALAR || !n->text[0])
+        return node_error(n, err, "trace is %s; expected a file path", gw_node_kind_name(n));
+    const char *slash = strrchr(n->file, '/');
+    int from_file = strcmp(n->file, "--set") != 0 && strcmp(n->file, "<command line>") != 0;
+    if (n->text[0] == '/' || !slash || !from_file)
+        snprintf(out, cap, "%s", n->text);
+    else
+        snprintf(out, cap, "%.*s/%s", (int)(slash - n->file), n->file, n->text);
+    return GW_OK;
+}
+
+static int locate(int rc, const gw_node *at, gw_error *err)
+{
+    if (rc && at && !err->file[0]) {
+        snprintf(err->file, sizeof err->file, "%s", at->file);
+        err->line = at->line, err->col = at->col;
+    }
+    return rc;
+}
+
+static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
+{
+    const gw_sim_settings *ss = &sc->sim;
+    const gw_perf_settings *ps = &sc->perf;
+    gw_perf_config *c = &r->cfg;
+    c->model = &sc->model;
+    c->accel = &sc->accelerator;
+    c->eff = &sc->efficiency;
+    if (ps->tp > 4096 || ps->pp > 4096 || ps->ep > 4096 || ss->replicas > 1e6)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "parallelism or replicas out of range; expected tp, pp, ep <= 4096 "
+                            "and replicas <= 1e6");
+    c->tp = (int)or_default(ps->tp, 1);
+    c->pp = (int)or_default(ps->pp, 1);
+    c->ep = (int)or_default(ps->ep, 1);
+    gw_precision dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
+    c->weights = ps->precision[0] ? (gw_precision)gw_precision_parse(ps->precision) : dflt;
+    c->kv = ps->kv_precision[0] ? (gw_precision)gw_precision_parse(ps->kv_precision)
+                                : (c->weights == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8);
+    int rc = locate(gw_perf_engine_init(c, &r->engine, err), sc->perf_node, err);
+    if (rc)
+        return rc;
+    gw_sim_config *q = &r->sim;
+    q->engine = &r->engine;
+    q->replicas = (int)or_default(ss->replicas, 1);
+    q->scheduler = strcmp(ss->scheduler, "sarathi") == 0 ? GW_SCHED_SARATHI : GW_SCHED_VLLM;
+    q->route = strcmp(ss->route, "least-outstanding") == 0 ? GW_ROUTE_LEAST_OUTSTANDING
+               : strcmp(ss->route, "kv-aware") == 0    ? GW_ROUTE_KV_AWARE
+                                                       : GW_ROUTE_ROUND_ROBIN;
+    /* defaults: vLLM's (Vidur's vLLM scheduler: 128 sequences, 4096 padded
+     * prefill tokens, 16-token blocks, 1% watermark); Sarathi-Serve's 512-token chunks */
+    q->max_running = (int)fmin(or_default(ss->max_running, 128), 1e6);
+    q->max_batched_tokens = (int)fmin(
+        or_default(ss->max_batched_tokens, q->scheduler == GW_SCHED_SARATHI ? 512 : 4096), 1e8);
+    q->block_size = (int)fmin(or_default(ss->block_size, 16), 1e6);
+    q->watermark = gw_field_is_set(&gw_schema_sim_settings, ss, "watermark") ? ss->watermark
+                                                                             : 0.01;
+    q->kv_tokens = ss->kv_tokens;
+    q->context_length = or_default(ss->context_length, sc->model.context_length);
+    q->keep_requests = keep_requests;
+    r->accelerators = q->replicas * c->tp * c->pp;
+
+    /* power per replica from the rack model at utilisation 0 and 1 */
+    double idle = sc->accelerator.tdp_w * sc->accelerator.idle_power_fraction;
+    double busy = sc->accelerator.tdp_w;
+    if (sc->has_system) {
+        gw_rack_input in;
+        gw_scenario_rack_input(sc, &in);
+        gw_rack_result rr;
+        in.load = 0;
+        if ((rc = gw_rack_budget(&in, &rr, err)))
+            return rc;
+        idle = rr.it_power_w / rr.accelerators;
+        in.load = 1;
+        if ((rc = gw_rack_budget(&in, &rr, err)))
+            return rc;
+        busy = rr.it_power_w / rr.accelerators;
+        gw_plan_input pi;
+        gw_scenario_plan_input(sc, &pi);
+        pi.target = GW_TARGET_ACCELERATORS;
+        pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
+        gw_plan_result *pr = malloc(sizeof *pr);
+        if (!pr)
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        rc = gw_plan_size(&pi, pr, err);
+        r->usd_per_accel_hour = pr->usd_per_gpu_hour;
+        free(pr);
+        if (rc)
+            return rc;
+        r->has_cost = 1;
+    }
+    q->idle_w = idle * c->tp * c->pp;
+    q->busy_w = busy * c->tp * c->pp;
+
+    /* the workload */
+    const gw_node *at = sc->sim_node;
+    if (ss->trace) {
+        if ((rc = trace_path(ss->trace, r->trace_path, sizeof r->trace_path, err)))
+            return rc;
+        if ((rc = gw_workload_load_csv(r->trace_path, (size_t)ss->limit, ss->max_tokens,
+                                       &r->workload, err)))
+            return rc;
+    } else {
+        if (!(ss->requests > 0) || !(ss->rate > 0))
+            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                                "sim has no trace and no synthetic workload; expected trace: "
+                                "FILE, or requests:, rate:, prompt: and output:");
+        gw_synthetic syn = {0};
+        syn.requests = (size_t)ss->requests;
+        syn.arrival = strcmp(ss->arrival, "gamma") == 0     ? GW_ARRIVAL_GAMMA
+                      : strcmp(ss->arrival, "diurnal") == 0 ? GW_ARRIVAL_DIURNAL
+                                                            : GW_ARRIVAL_POISSON;
+        syn.rate = ss->rate;
+        syn.cv = ss->cv;
+        syn.amplitude = ss->amplitude;
+        syn.period_s = or_default(ss->period_s, 86400);
+        syn.seed = (uint64_t)or_default(ss->seed, 1);
+        if ((rc = parse_dist(ss->prompt, "prompt", &syn.prompt, &r->empirical[0], err)) ||
+            (rc = parse_dist(ss->output, "output", &syn.output, &r->empirical[1], err)))
+            return locate(rc, at, err);
+        if ((rc = locate(gw_workload_synthetic(&syn, &r->workload, err), at, err)))
+            return rc;
+    }
+    const gw_workload *w = &r->workload;
+    double span = w->arrival[w->n - 1] - w->arrival[0];
+    q->timeline_s = ss->timeline_s > 0 ? ss->timeline_s : (span > 0 ? span / 200 : 1);
+    return GW_OK;
+}
+
+int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc = build(sc, keep_requests, r, err);
+    if (rc == GW_OK)
+        rc = locate(gw_sim_run(&r->sim, &r->workload, &r->result, err), sc->sim_node, err);
+    if (rc)
+        gw_sim_report_free(r);
+    return rc;
+}
+
+void gw_sim_report_free(gw_sim_report *r)
+{
+    gw_workload_free(&r->workload);
+    gw_sim_result_free(&r->result);
+    free(r->empirical[0]);
+    free(r->empirical[1]);
+    r->empirical[0] = r->empirical[1] = NULL;
+}
+
+static double pick(const gw_stat *s, double q)
+{
+    return q >= 0.99 ? s->p99 : q >= 0.9 ? s->p90 : q >= 0.5 ? s->p50 : s->mean;
+}
+
+/* One simulation with arrivals compressed by `scale` (rate × scale). */
+static int trial(const gw_sim_report *base, double scale, double *ttft, double *tbt,
+                 gw_error *err, double q)
+{
+    const gw_workload *w = &base->workload;
+    gw_workload s = *w;
+    s.arrival = malloc(w->n * sizeof *s.arrival);
+    if (!s.arrival)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < w->n; i++)
+        s.arrival[i] = w->arrival[0] + (w->arrival[i] - w->arrival[0]) / scale;
+    gw_sim_config c = base->sim;
+    c.keep_requests = 0;
+    c.timeline_s = 0;
+    gw_sim_result res;
+    int rc = gw_sim_run(&c, &s, &res, err);
+    free(s.arrival);
+    if (rc)
+        return rc;
+    *ttft = pick(&res.ttft, q);
+    *tbt = pick(&res.tbt, q);
+    /* rejected requests (too long to ever fit) do not change with the rate */
+    gw_sim_result_free(&res);
+    return GW_OK;
+}
+
+int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_target_s,
+                    double quantile, int steps, gw_capacity *out, gw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const gw_workload *w = &base->workload;
+    double span = w->arrival[w->n - 1] - w->arrival[0];
+    if (w->n < 2 || !(span > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "capacity search needs at least two requests over a positive "
+                            "span of arrivals");
+    double rate = (double)(w->n - 1) / span;
+    double lo = 0, hi = 1, ttft, tbt;
+    int rc;
+#define MEETS() ((ttft_target_s <= 0 || ttft <= ttft_target_s) && \
+                 (tbt_target_s <= 0 || tbt <= tbt_target_s))
+    /* bracket: grow or shrink by 2 until the targets flip */
+    for (int k = 0; k < 40; k++) {
+        if ((rc = trial(base, hi, &ttft, &tbt, err, quantile)))
+            return rc;
+        out->simulations++;
+        if (!MEETS())
+            break;
+        lo = hi;
+        out->ttft_s = ttft, out->tbt_s = tbt;
+        hi *= 2;
+    }
+    if (lo == 0) { /* even the trace's own rate fails: search below it */
+        for (int k = 0; k < 40 && lo == 0; k++) {
+            double t = hi / 2;
+            if ((rc = trial(base, t, &ttft, &tbt, err, quantile)))
+                return rc;
+            out->simulations++;
+            if (MEETS()) {
+                lo = t;
+                out->ttft_s = ttft, out->tbt_s = tbt;
+            } else
+                hi = t;
+        }
+    }
+    for (int k = 0; k < steps && lo > 0; k++) {
+        double mid = (lo + hi) / 2;
+        if ((rc = trial(base, mid, &ttft, &tbt, err, quantile)))
+            return rc;
+        out->simulations++;
+        if (MEETS()) {
+            lo = mid;
+            out->ttft_s = ttft, out->tbt_s = tbt;
+        } else
+            hi = mid;
+    }
+#undef MEETS
+    out->scale = lo;
+    out->rate_rps = lo * rate;
+    return GW_OK;
+}

@@ -1,0 +1,658 @@
+/* src/sim/replica.c — iteration-level simulation of serving replicas
+ * (engines layer). Contract: include/gigawatt/sim.h. The scheduling rules,
+ * metric definitions and references are in docs/sim.md §3–§4; comments give
+ * the section. One event per busy replica sits in the event set (its
+ * iteration's end); arrivals stream from the sorted workload and go first
+ * at equal times. Every request is an index into arrays (struct of arrays):
+ * the hot loop touches only the fields it needs. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/sim.h"
+
+enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
+
+/* DDSketch-style histogram (Masson, Rim & Lee, VLDB 2019): log buckets with
+ * relative accuracy ALPHA, for quantiles of the per-token gaps (TBT), which
+ * are too many to keep. Deterministic: counts only. */
+#define ALPHA 0.001
+#define SK_MIN 1e-7
+#define SK_BINS 7200
+typedef struct sketch {
+    uint64_t *bins, n, zeros;
+    double log_gamma, sum, max;
+} sketch;
+
+static int sketch_init(sketch *s)
+{
+    memset(s, 0, sizeof *s);
+    s->log_gamma = log((1 + ALPHA) / (1 - ALPHA));
+    s->bins = calloc(SK_BINS, sizeof *s->bins);
+    return s->bins ? GW_OK : GW_E_NOMEM;
+}
+
+static void sketch_add(sketch *s, double x)
+{
+    s->n++, s->sum += x;
+    if (x > s->max)
+        s->max = x;
+    if (x < SK_MIN) {
+        s->zeros++;
+        return;
+    }
+    long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
+    if (i >= SK_BINS)
+        i = SK_BINS - 1;
+    s->bins[i]++;
+}
+
+static double sketch_quantile(const sketch *s, double q)
+{
+    if (s->n == 0)
+        return NAN;
+    double rank = q * (double)(s->n - 1);
+    if (rank < (double)s->zeros)
+        return 0;
+    uint64_t seen = s->zeros;
+    for (long i = 0; i < SK_BINS; i++) {
+        seen += s->bins[i];
+        if ((double)seen > rank) /* the bucket's representative value */
+            return SK_MIN * 2 * exp((double)i * s->log_gamma) / (1 + exp(s->log_gamma));
+    }
+    return s->max;
+}
+
+/* ---- state ---------------------------------------------------------------- */
+
+typedef struct replica {
+    int32_t wait_head, wait_tail;   /* FIFO through next[]; restarts go to the front */
+    int32_t *running;               /* prefilled requests, oldest arrival first */
+    int nrunning;
+    int32_t *batch;                 /* this iteration's requests */
+    int32_t *chunk;                 /* tokens each processes this iteration */
+    int nbatch;
+    int busy;
+    int holders;                    /* requests holding KV blocks */
+    long blocks_used;
+    long outstanding;               /* queued + prefilling + running */
+    double idle_since;
+} replica;
+
+typedef struct sim {
+    const gw_sim_config *c;
+    const gw_workload *w;
+    gw_sim_result *r;
+    int32_t *P, *D, *proc, *blocks, *next;
+    uint8_t *state;
+    int32_t *rep, *restarts;
+    double *sched_at, *first_at, *last_at, *done_at;
+    replica *reps;
+    long num_blocks, watermark_blocks;
+    sketch tbt, batch;
+    gw_evq q;
+    double kv_time, kv_busy_time, kv_max, busy_time, energy;
+    size_t rr_next;
+} sim;
+
+static long ceil_div(long a, long b)
+{
+    return (a + b - 1) / b;
+}
+
+static void wait_push_back(sim *s, replica *rp, int32_t i)
+{
+    s->next[i] = -1;
+    if (rp->wait_tail < 0)
+        rp->wait_head = i;
+    else
+        s->next[rp->wait_tail] = i;
+    rp->wait_tail = i;
+}
+
+static void wait_push_front(sim *s, replica *rp, int32_t i)
+{
+    s->next[i] = rp->wait_head;
+    rp->wait_head = i;
+    if (rp->wait_tail < 0)
+        rp->wait_tail = i;
+}
+
+static int32_t wait_pop(sim *s, replica *rp)
+{
+    int32_t i = rp->wait_head;
+    rp->wait_head = s->next[i];
+    if (rp->wait_head < 0)
+        rp->wait_tail = -1;
+    return i;
+}
+
+/* keep `running` sorted by arrival (requests arrive in index order) */
+static void running_insert(replica *rp, int32_t i)
+{
+    int k = rp->nrunning++;
+    while (k > 0 && rp->running[k - 1] > i) {
+        rp->running[k] = rp->running[k - 1];
+        k--;
+    }
+    rp->running[k] = i;
+}
+
+static void free_blocks(sim *s, replica *rp, int32_t i)
+{
+    rp->blocks_used -= s->blocks[i];
+    s->blocks[i] = 0;
+    rp->holders--;
+}
+
+/* §3.2 preemption by recompute (vLLM; Vidur's restart): the generated
+ * tokens join the prompt, the blocks are freed, the request goes to the
+ * front of the queue. */
+static void restart(sim *s, replica *rp, int32_t i)
+{
+    free_blocks(s, rp, i);
+    int32_t total = s->P[i] + s->D[i];
+    s->P[i] = s->proc[i];
+    s->D[i] = total - s->P[i];
+    s->proc[i] = 0;
+    s->state[i] = ST_WAITING;
+    s->restarts[i]++;
+    s->r->preemptions++;
+    wait_push_front(s, rp, i);
+}
+
+/* §3.1 can a queued request be admitted: blocks for its prompt, keeping the
+ * watermark free, and a slot under max_running */
+static int admissible(const sim *s, const replica *rp, int32_t i)
+{
+    long need = ceil_div(s->P[i] - s->proc[i] > 0 ? s->P[i] : 1, s->c->block_size);
+    return s->num_blocks - rp->blocks_used - need >= s->watermark_blocks &&
+           rp->holders < s->c->max_running;
+}
+
+static void admit(sim *s, replica *rp, int32_t i, double t)
+{
+    long need = ceil_div(s->P[i], s->c->block_size);
+    s->blocks[i] = (int32_t)need;
+    rp->blocks_used += need;
+    rp->holders++;
+    s->state[i] = ST_PREFILL;
+    if (isnan(s->sched_at[i]))
+        s->sched_at[i] = t;
+}
+
+/* A running request about to decode: one free block must exist (Vidur's
+ * check), taking a new one when its tokens cross a block boundary; else
+ * preempt the newest running request, or itself. Returns 0 if it was
+ * preempted. `limit` is the index in running[] of the last still eligible. */
+static int grow_or_preempt(sim *s, replica *rp, int k, int *limit)
+{
+    int32_t i = rp->running[k];
+    while (s->num_blocks - rp->blocks_used < 1) {
+        if (*limit > k) {
+            int32_t v = rp->running[*limit];
+            rp->nrunning--;
+            memmove(&rp->running[*limit], &rp->running[*limit + 1],
+                    (size_t)(rp->nrunning - *limit) * sizeof *rp->running);
+            (*limit)--;
+            restart(s, rp, v);
+        } else
+            return 0;
+    }
+    if ((long)s->proc[i] > (long)s->blocks[i] * s->c->block_size) {
+        s->blocks[i]++;
+        rp->blocks_used++;
+    }
+    return 1;
+}
+
+/* Form the next iteration on replica `ri` at time t (§3.1 vLLM, §3.3
+ * Sarathi); start it, or leave the replica idle. */
+static int schedule(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    const gw_sim_config *c = s->c;
+    rp->nbatch = 0;
+    gw_perf_batch b = {0, 0, 0, 0, 0, 0};
+    if (c->scheduler == GW_SCHED_VLLM) {
+        /* prefill-first: admit from the queue head while the padded batch
+         * (count × longest prompt) fits the token budget */
+        int32_t longest = 0;
+        while (rp->wait_head >= 0) {
+            int32_t i = rp->wait_head;
+            int32_t p = s->P[i] > longest ? s->P[i] : longest;
+            if (!admissible(s, rp, i) || (long)(rp->nbatch + 1) * p > c->max_batched_tokens ||
+                rp->nbatch == c->max_running)
+                break;
+            wait_pop(s, rp);
+            admit(s, rp, i, t);
+            longest = p;
+            rp->batch[rp->nbatch] = i;
+            rp->chunk[rp->nbatch++] = s->P[i];
+            b.prefill_tokens += s->P[i];
+            b.prefill_chunks += 1;
+            b.prefill_pairs += (double)s->P[i] * (s->P[i] + 1) / 2;
+        }
+        if (rp->nbatch == 0) {
+            /* decode every running request, oldest first */
+            int limit = rp->nrunning - 1;
+            for (int k = 0; k <= limit; k++) {
+                if (!grow_or_preempt(s, rp, k, &limit)) {
+                    int32_t i = rp->running[k];
+                    rp->nrunning--;
+                    memmove(&rp->running[k], &rp->running[k + 1],
+                            (size_t)(rp->nrunning - k) * sizeof *rp->running);
+                    limit--;
+                    restart(s, rp, i);
+                    k--;
+                    continue;
+                }
+            }
+            for (int k = 0; k < rp->nrunning; k++) {
+                int32_t i = rp->running[k];
+                rp->batch[rp->nbatch] = i;
+                rp->chunk[rp->nbatch++] = 1;
+                b.decode_seqs += 1;
+                b.decode_context += s->proc[i];
+            }
+        }
+    } else {
+        /* Sarathi-Serve: every running request decodes, and prefill chunks
+         * fill the rest of the token budget, so decodes never stall */
+        int limit = rp->nrunning - 1;
+        for (int k = 0; k <= limit; k++)
+            if (!grow_or_preempt(s, rp, k, &limit)) {
+                int32_t i = rp->running[k];
+                rp->nrunning--;
+                memmove(&rp->running[k], &rp->running[k + 1],
+                        (size_t)(rp->nrunning - k) * sizeof *rp->running);
+                limit--;
+                restart(s, rp, i);
+                k--;
+            }
+        long budget = c->max_batched_tokens;
+        for (int k = 0; k < rp->nrunning; k++) {
+            int32_t i = rp->running[k];
+            rp->batch[rp->nbatch] = i;
+            rp->chunk[rp->nbatch++] = 1;
+            b.decode_seqs += 1;
+            b.decode_context += s->proc[i];
+            budget--;
+        }
+        /* requests mid-prefill are at the queue head (they stay there
+         * until their last chunk), then new ones in order */
+        for (int32_t i = rp->wait_head; i >= 0 && budget > 0 && rp->nbatch < c->max_running + 1;) {
+            int32_t nx = s->next[i];
+            if (s->state[i] == ST_WAITING) {
+                if (!admissible(s, rp, i))
+                    break;
+                admit(s, rp, i, t);
+            }
+            long left = s->P[i] - s->proc[i];
+            long ch = left < budget ? left : budget;
+            rp->batch[rp->nbatch] = i;
+            rp->chunk[rp->nbatch++] = (int32_t)ch;
+            b.prefill_tokens += (double)ch;
+            b.prefill_chunks += 1;
+            b.prefill_pairs += (double)ch * (s->proc[i] + (ch + 1) / 2.0);
+            b.prefill_past += s->proc[i];
+            budget -= ch;
+            i = nx;
+        }
+    }
+    if (rp->nbatch == 0) {
+        if (rp->busy) {
+            rp->busy = 0;
+            rp->idle_since = t;
+        }
+        return GW_OK;
+    }
+    if (!rp->busy) {
+        s->energy += c->idle_w * (t - rp->idle_since);
+        rp->busy = 1;
+    }
+    gw_perf_step_detail d;
+    double dur = gw_perf_step(c->engine, &b, &d);
+    double stage = dur / c->engine->pp;
+    double u = stage > 0 ? fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / stage) : 0;
+    double watts = c->idle_w + (c->busy_w - c->idle_w) * u;
+    s->energy += watts * dur;
+    s->busy_time += dur;
+    double kv = (double)rp->blocks_used / (double)s->num_blocks;
+    s->kv_time += kv * dur;
+    s->kv_busy_time += dur;
+    if (kv > s->kv_max)
+        s->kv_max = kv;
+    s->r->iterations++;
+    sketch_add(&s->batch, rp->nbatch);
+    gw_sim_timeline *tl = &s->r->timeline;
+    if (tl->n) {
+        size_t bk = (size_t)(t / tl->width_s);
+        if (bk >= tl->n)
+            bk = tl->n - 1;
+        tl->batch[bk] += rp->nbatch * dur / tl->width_s;
+        tl->kv_use[bk] += kv * dur / tl->width_s / c->replicas;
+        tl->power_w[bk] += watts * dur / tl->width_s;
+    }
+    return gw_evq_push(&s->q, t + dur, 0, ri, 0);
+}
+
+static void complete(sim *s, replica *rp, int32_t i, double t)
+{
+    s->state[i] = ST_DONE;
+    s->done_at[i] = t;
+    free_blocks(s, rp, i);
+    rp->outstanding--;
+    s->r->completed++;
+    gw_sim_timeline *tl = &s->r->timeline;
+    if (tl->n) {
+        size_t bk = (size_t)(t / tl->width_s);
+        tl->done[bk < tl->n ? bk : tl->n - 1] += 1;
+    }
+}
+
+/* §3.1 the end of an iteration: tokens counted, first tokens and
+ * completions stamped, then the next iteration formed. */
+static int batch_end(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    int decode_batch = 0;
+    for (int k = 0; k < rp->nbatch; k++) {
+        int32_t i = rp->batch[k];
+        if (s->state[i] == ST_RUNNING) { /* a decode step */
+            decode_batch = 1;
+            s->proc[i] += 1;
+            sketch_add(&s->tbt, t - s->last_at[i]);
+            s->last_at[i] = t;
+            if (s->proc[i] >= s->P[i] + s->D[i])
+                complete(s, rp, i, t);
+            continue;
+        }
+        s->proc[i] += rp->chunk[k];
+        if (s->proc[i] < s->P[i])
+            continue; /* more chunks to come */
+        /* the prefill's last chunk yields the first output token */
+        s->proc[i] += 1;
+        if (isnan(s->first_at[i]))
+            s->first_at[i] = t;
+        s->last_at[i] = t;
+        if (s->state[i] == ST_PREFILL && rp->wait_head == i)
+            wait_pop(s, rp); /* Sarathi: it sat at the queue head while chunking */
+        if (s->proc[i] >= s->P[i] + s->D[i]) {
+            complete(s, rp, i, t);
+        } else {
+            s->state[i] = ST_RUNNING;
+            running_insert(rp, i);
+        }
+    }
+    if (decode_batch) { /* drop the completed from the running list */
+        int kept = 0;
+        for (int k = 0; k < rp->nrunning; k++)
+            if (s->state[rp->running[k]] == ST_RUNNING)
+                rp->running[kept++] = rp->running[k];
+        rp->nrunning = kept;
+    }
+    return schedule(s, ri, t);
+}
+
+static int route(sim *s, int32_t i)
+{
+    const gw_sim_config *c = s->c;
+    if (c->route == GW_ROUTE_ROUND_ROBIN)
+        return (int)(s->rr_next++ % (size_t)c->replicas);
+    int best = 0;
+    for (int k = 1; k < c->replicas; k++) {
+        const replica *a = &s->reps[k], *b = &s->reps[best];
+        if (c->route == GW_ROUTE_LEAST_OUTSTANDING ? a->outstanding < b->outstanding
+                                                    : a->blocks_used < b->blocks_used)
+            best = k;
+    }
+    (void)i;
+    return best;
+}
+
+static int arrive(sim *s, int32_t i)
+{
+    const gw_sim_config *c = s->c;
+    double t = s->w->arrival[i];
+    long total = (long)s->P[i] + s->D[i];
+    /* a request that can never fit is rejected, not queued forever */
+    if ((c->context_length > 0 && total > c->context_length) ||
+        ceil_div(total, c->block_size) > s->num_blocks - s->watermark_blocks) {
+        s->state[i] = ST_REJECTED;
+        s->r->rejected++;
+        return GW_OK;
+    }
+    int ri = route(s, i);
+    replica *rp = &s->reps[ri];
+    s->rep[i] = ri;
+    s->state[i] = ST_WAITING;
+    rp->outstanding++;
+    wait_push_back(s, rp, i);
+    return rp->busy ? GW_OK : schedule(s, ri, t);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* mean, quantiles (type 7) and max of v[0..n); sorts v */
+static void stat_of(double *v, size_t n, gw_stat *st)
+{
+    if (n == 0) {
+        *st = (gw_stat){NAN, NAN, NAN, NAN, NAN};
+        return;
+    }
+    double sum = 0;
+    for (size_t k = 0; k < n; k++)
+        sum += v[k];
+    qsort(v, n, sizeof *v, cmp_double);
+    st->mean = sum / (double)n;
+    st->p50 = gw_quantile_sorted(v, n, 0.5);
+    st->p90 = gw_quantile_sorted(v, n, 0.9);
+    st->p99 = gw_quantile_sorted(v, n, 0.99);
+    st->max = v[n - 1];
+}
+
+double gw_quantile_sorted(const double *v, size_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double pos = q * (double)(n - 1);
+    size_t k = (size_t)pos;
+    if (k + 1 >= n)
+        return v[n - 1];
+    return v[k] + (pos - (double)k) * (v[k + 1] - v[k]);
+}
+
+void gw_sim_result_free(gw_sim_result *r)
+{
+    free(r->timeline.batch);
+    free(r->timeline.kv_use);
+    free(r->timeline.power_w);
+    free(r->timeline.done);
+    free(r->per_request);
+    memset(r, 0, sizeof *r);
+}
+
+static void free_sim(sim *s)
+{
+    free(s->P), free(s->D), free(s->proc), free(s->blocks), free(s->next), free(s->state);
+    free(s->rep), free(s->restarts), free(s->sched_at), free(s->first_at), free(s->last_at);
+    free(s->done_at);
+    if (s->reps)
+        for (int k = 0; k < s->c->replicas; k++) {
+            free(s->reps[k].running);
+            free(s->reps[k].batch);
+            free(s->reps[k].chunk);
+        }
+    free(s->reps);
+    free(s->tbt.bins), free(s->batch.bins);
+    gw_evq_free(&s->q);
+}
+
+int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (c->replicas < 1 || c->replicas > 1000000 || c->max_running < 1 ||
+        c->max_batched_tokens < 1 || c->block_size < 1 || !(c->watermark >= 0 && c->watermark < 1))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "simulation with %d replicas, max_running %d, max_batched_tokens %d, "
+                            "block_size %d, watermark %g; expected replicas and limits >= 1 and "
+                            "a watermark in [0, 1)",
+                            c->replicas, c->max_running, c->max_batched_tokens, c->block_size,
+                            c->watermark);
+    if (w->n == 0 || w->n > (size_t)INT32_MAX)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%zu requests; expected 1 to 2^31-1", w->n);
+    sim s;
+    memset(&s, 0, sizeof s);
+    s.c = c, s.w = w, s.r = r;
+    double kv_tokens = c->kv_tokens > 0 ? c->kv_tokens : c->engine->kv_capacity_tokens;
+    s.num_blocks = (long)floor(kv_tokens / c->block_size);
+    s.watermark_blocks = (long)(c->watermark * (double)s.num_blocks);
+    if (s.num_blocks < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "the KV cache holds %.0f tokens, less than one block of %d; "
+                            "expected more memory per replica",
+                            kv_tokens, c->block_size);
+    size_t n = w->n;
+    int rc = GW_E_NOMEM;
+    s.P = malloc(n * sizeof *s.P), s.D = malloc(n * sizeof *s.D);
+    s.proc = calloc(n, sizeof *s.proc), s.blocks = calloc(n, sizeof *s.blocks);
+    s.next = malloc(n * sizeof *s.next), s.state = calloc(n, 1);
+    s.rep = malloc(n * sizeof *s.rep), s.restarts = calloc(n, sizeof *s.restarts);
+    s.sched_at = malloc(n * sizeof(double)), s.first_at = malloc(n * sizeof(double));
+    s.last_at = malloc(n * sizeof(double)), s.done_at = malloc(n * sizeof(double));
+    s.reps = calloc((size_t)c->replicas, sizeof *s.reps);
+    if (!s.P || !s.D || !s.proc || !s.blocks || !s.next || !s.state || !s.rep || !s.restarts ||
+        !s.sched_at || !s.first_at || !s.last_at || !s.done_at || !s.reps)
+        goto fail;
+    for (int k = 0; k < c->replicas; k++) {
+        replica *rp = &s.reps[k];
+        rp->wait_head = rp->wait_tail = -1;
+        rp->running = malloc(((size_t)c->max_running + 1) * sizeof *rp->running);
+        /* a Sarathi batch: every running request plus prefill chunks */
+        size_t bcap = (size_t)c->max_running + 2;
+        rp->batch = malloc(bcap * sizeof *rp->batch);
+        rp->chunk = malloc(bcap * sizeof *rp->chunk);
+        if (!rp->running || !rp->batch || !rp->chunk)
+            goto fail;
+        rp->idle_since = w->arrival[0];
+    }
+    if (sketch_init(&s.tbt) || sketch_init(&s.batch) ||
+        gw_evq_init(&s.q, GW_EVQ_BINARY, (size_t)c->replicas + 1))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        s.P[i] = w->prompt[i], s.D[i] = w->output[i], s.rep[i] = -1;
+        s.sched_at[i] = s.first_at[i] = s.last_at[i] = s.done_at[i] = NAN;
+    }
+    if (c->timeline_s > 0) {
+        double span = w->arrival[n - 1] - 0 + 1;
+        size_t nb = (size_t)ceil(span * 4 / c->timeline_s) + 1; /* room for the drain */
+        if (nb > 100000)
+            nb = 100000;
+        gw_sim_timeline *tl = &r->timeline;
+        tl->n = nb;
+        tl->width_s = c->timeline_s;
+        tl->batch = calloc(nb, sizeof(double)), tl->kv_use = calloc(nb, sizeof(double));
+        tl->power_w = calloc(nb, sizeof(double)), tl->done = calloc(nb, sizeof(double));
+        if (!tl->batch || !tl->kv_use || !tl->power_w || !tl->done)
+            goto fail;
+    }
+
+    /* §3 the event loop */
+    size_t next_arrival = 0;
+    rc = GW_OK;
+    while (rc == GW_OK) {
+        const gw_event *top = gw_evq_peek(&s.q);
+        if (next_arrival < n && (!top || w->arrival[next_arrival] <= top->time)) {
+            rc = arrive(&s, (int32_t)next_arrival++);
+        } else if (top) {
+            gw_event e;
+            gw_evq_pop(&s.q, &e);
+            rc = batch_end(&s, e.who, e.time);
+        } else
+            break;
+        r->events++;
+    }
+    if (rc)
+        goto fail;
+
+    /* §4 metrics */
+    r->requests = n;
+    double first = w->arrival[0], last_done = first, out_tokens = 0, in_tokens = 0;
+    double *v = malloc(n * sizeof *v);
+    double *ttft = malloc(n * sizeof *v), *tpot = malloc(n * sizeof *v), *e2e = malloc(n * sizeof *v);
+    if (!v || !ttft || !tpot || !e2e) {
+        free(v), free(ttft), free(tpot), free(e2e);
+        rc = GW_E_NOMEM;
+        goto fail;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s.state[i] != ST_DONE)
+            continue;
+        if (s.done_at[i] > last_done)
+            last_done = s.done_at[i];
+        ttft[m] = s.first_at[i] - w->arrival[i];
+        /* Vidur's TPOT: decode time over the output count (the first included) */
+        tpot[m] = (s.done_at[i] - s.first_at[i]) / s.D[i];
+        e2e[m] = s.done_at[i] - w->arrival[i];
+        v[m] = s.sched_at[i] - w->arrival[i];
+        out_tokens += w->output[i];
+        in_tokens += w->prompt[i];
+        m++;
+    }
+    stat_of(ttft, m, &r->ttft);
+    stat_of(tpot, m, &r->tpot);
+    stat_of(e2e, m, &r->e2e);
+    stat_of(v, m, &r->scheduling_delay);
+    free(v), free(ttft), free(tpot), free(e2e);
+    r->tbt = (gw_stat){s.tbt.n ? s.tbt.sum / (double)s.tbt.n : NAN, sketch_quantile(&s.tbt, 0.5),
+                       sketch_quantile(&s.tbt, 0.9), sketch_quantile(&s.tbt, 0.99),
+                       s.tbt.n ? s.tbt.max : NAN};
+    r->batch_size = (gw_stat){s.batch.n ? s.batch.sum / (double)s.batch.n : NAN,
+                              sketch_quantile(&s.batch, 0.5), sketch_quantile(&s.batch, 0.9),
+                              sketch_quantile(&s.batch, 0.99), s.batch.n ? s.batch.max : NAN};
+    r->makespan_s = last_done - first;
+    double span = r->makespan_s > 0 ? r->makespan_s : 1;
+    r->requests_per_s = (double)r->completed / span;
+    r->output_tokens_per_s = out_tokens / span;
+    r->input_tokens_per_s = in_tokens / span;
+    for (int k = 0; k < c->replicas; k++)
+        if (!s.reps[k].busy)
+            s.energy += c->idle_w * (last_done - s.reps[k].idle_since > 0
+                                         ? last_done - s.reps[k].idle_since : 0);
+    r->energy_j = s.energy;
+    r->mean_power_w = s.energy / span;
+    r->joules_per_output_token = out_tokens > 0 ? s.energy / out_tokens : NAN;
+    r->busy_fraction = s.busy_time / (span * c->replicas);
+    r->kv_use_mean = s.kv_busy_time > 0 ? s.kv_time / s.kv_busy_time : 0;
+    r->kv_use_max = s.kv_max;
+    if (r->timeline.n) { /* trim the empty tail */
+        size_t keep = (size_t)(last_done / r->timeline.width_s) + 1;
+        if (keep < r->timeline.n)
+            r->timeline.n = keep;
+    }
+    if (c->keep_requests) {
+        r->per_request = malloc(n * sizeof *r->per_request);
+        if (!r->per_request) {
+            rc = GW_E_NOMEM;
+            goto fail;
+        }
+        for (size_t i = 0; i < n; i++)
+            r->per_request[i] = (gw_sim_request){s.rep[i], s.restarts[i], s.sched_at[i],
+                                                 s.first_at[i], s.done_at[i]};
+    }
+    free_sim(&s);
+    return GW_OK;
+fail:
+    free_sim(&s);
+    gw_sim_result_free(r);
+    if (rc == GW_E_NOMEM || rc == GW_OK)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return rc;
+}

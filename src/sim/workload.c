@@ -1,0 +1,283 @@
+/* src/sim/workload.c — request streams for the simulators (engines layer):
+ * trace replay from CSV (Vidur's columns) and synthetic arrivals (Poisson,
+ * gamma-bursty, diurnal) with token counts from any gw_dist. docs/sim.md §2. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/sim.h"
+
+void gw_workload_free(gw_workload *w)
+{
+    free(w->arrival);
+    free(w->prompt);
+    free(w->output);
+    memset(w, 0, sizeof *w);
+}
+
+static int reserve(gw_workload *w, size_t n)
+{
+    w->arrival = malloc(n * sizeof *w->arrival);
+    w->prompt = malloc(n * sizeof *w->prompt);
+    w->output = malloc(n * sizeof *w->output);
+    return w->arrival && w->prompt && w->output ? GW_OK : GW_E_NOMEM;
+}
+
+#define MAX_TRACE_BYTES ((size_t)1 << 30)
+#define MAX_TOKENS_PER_REQUEST 1e8 /* far beyond any context; keeps int32 safe */
+
+/* One CSV field [b, e) of line `line` starting at column `col`. */
+typedef struct field {
+    const char *b, *e;
+    int col;
+} field;
+
+static int split_line(const char *s, const char *end, field *f, int max)
+{
+    int n = 0, col = 1;
+    const char *b = s;
+    for (const char *p = s;; p++) {
+        if (p == end || *p == ',') {
+            if (n < max)
+                f[n] = (field){b, p, col};
+            n++;
+            if (p == end)
+                break;
+            col += (int)(p - b) + 1;
+            b = p + 1;
+        }
+    }
+    return n;
+}
+
+static int field_is(const field *f, const char *name)
+{
+    size_t l = strlen(name);
+    const char *b = f->b, *e = f->e;
+    while (b < e && (*b == ' ' || *b == '"'))
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '"' || e[-1] == '\r'))
+        e--;
+    return (size_t)(e - b) == l && memcmp(b, name, l) == 0;
+}
+
+static int parse_number(const field *f, double *out)
+{
+    char buf[64];
+    size_t l = (size_t)(f->e - f->b);
+    while (l && (f->b[l - 1] == '\r' || f->b[l - 1] == ' '))
+        l--;
+    if (l == 0 || l >= sizeof buf)
+        return 0;
+    memcpy(buf, f->b, l);
+    buf[l] = 0;
+    char *end;
+    errno = 0;
+    *out = strtod(buf, &end);
+    return *end == 0 && errno == 0 && isfinite(*out);
+}
+
+int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_workload *w,
+                         gw_error *err)
+{
+    memset(w, 0, sizeof *w);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "cannot open the trace; expected a readable CSV file");
+    char *text = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 1 << 20;
+            if (cap > MAX_TRACE_BYTES + 65536) {
+                free(text);
+                fclose(fp);
+                return gw_error_set(err, GW_E_LIMIT, path, 0, 0,
+                                    "trace larger than 1 GiB; expected a smaller file");
+            }
+            char *t = realloc(text, cap);
+            if (!t) {
+                free(text);
+                fclose(fp);
+                return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            text = t;
+        }
+        size_t got = fread(text + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    fclose(fp);
+    /* count lines for the allocation */
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    int rc = GW_OK;
+    const char *p = text, *end = text + len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *hend = nl ? nl : end;
+    field f[64];
+    int nh = split_line(p, hend, f, 64);
+    int c_arr = -1, c_pre = -1, c_dec = -1;
+    for (int i = 0; i < nh && i < 64; i++) {
+        if (field_is(&f[i], "arrived_at"))
+            c_arr = i;
+        else if (field_is(&f[i], "num_prefill_tokens"))
+            c_pre = i;
+        else if (field_is(&f[i], "num_decode_tokens"))
+            c_dec = i;
+    }
+    if (c_arr < 0 || c_pre < 0 || c_dec < 0) {
+        const char *miss = c_arr < 0 ? "arrived_at" : c_pre < 0 ? "num_prefill_tokens"
+                                                                : "num_decode_tokens";
+        free(text);
+        return gw_error_set(err, GW_E_INPUT, path, 1, 1,
+                            "no column '%s' in the header; expected the columns arrived_at, "
+                            "num_prefill_tokens, num_decode_tokens",
+                            miss);
+    }
+    int need = c_arr > c_pre ? c_arr : c_pre;
+    need = (need > c_dec ? need : c_dec) + 1;
+    if ((rc = reserve(w, lines))) {
+        free(text);
+        gw_workload_free(w);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    p = nl ? nl + 1 : end;
+    int line = 1;
+    double last = -INFINITY;
+    while (p < end && (!limit || w->n < limit)) {
+        line++;
+        nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *q = p;
+        p = nl ? nl + 1 : end;
+        while (q < le && (*q == ' ' || *q == '\r'))
+            q++;
+        if (q == le)
+            continue; /* blank line */
+        int n = split_line(q, le, f, 64);
+        if (n < need) {
+            rc = gw_error_set(err, GW_E_INPUT, path, line, 1,
+                              "%d fields; expected at least %d (the header's columns)", n, need);
+            break;
+        }
+        double a, pre, dec;
+        const struct {
+            int c;
+            double *v;
+            const char *name;
+        } cols[3] = {{c_arr, &a, "arrived_at"}, {c_pre, &pre, "num_prefill_tokens"},
+                     {c_dec, &dec, "num_decode_tokens"}};
+        for (int k = 0; k < 3 && rc == GW_OK; k++)
+            if (!parse_number(&f[cols[k].c], cols[k].v))
+                rc = gw_error_set(err, GW_E_INPUT, path, line, f[cols[k].c].col,
+                                  "%s is not a number; expected a plain number", cols[k].name);
+        if (rc)
+            break;
+        if (a < 0 || a < last) {
+            rc = gw_error_set(err, GW_E_INPUT, path, line, f[c_arr].col,
+                              a < 0 ? "arrived_at %.9g is negative; expected seconds >= 0"
+                                    : "arrived_at %.9g is before the previous row's; expected "
+                                      "non-decreasing arrival times",
+                              a);
+            break;
+        }
+        if (pre < 1 || dec < 1 || pre != floor(pre) || dec != floor(dec) ||
+            pre > MAX_TOKENS_PER_REQUEST || dec > MAX_TOKENS_PER_REQUEST) {
+            int col = (pre < 1 || pre != floor(pre) || pre > MAX_TOKENS_PER_REQUEST)
+                          ? f[c_pre].col : f[c_dec].col;
+            rc = gw_error_set(err, GW_E_INPUT, path, line, col,
+                              "token counts %.9g and %.9g; expected whole numbers from 1 to 1e8",
+                              pre, dec);
+            break;
+        }
+        if (max_tokens > 0 && pre + dec > max_tokens) {
+            /* Vidur's convention: cut the prompt by the excess, keep the output */
+            double cutp = pre - (pre + dec - max_tokens);
+            pre = cutp >= 1 ? cutp : 1;
+            w->cut++;
+        }
+        last = a;
+        w->arrival[w->n] = a;
+        w->prompt[w->n] = (int32_t)pre;
+        w->output[w->n] = (int32_t)dec;
+        w->n++;
+    }
+    free(text);
+    if (rc == GW_OK && w->n == 0)
+        rc = gw_error_set(err, GW_E_INPUT, path, line, 1, "no requests; expected data rows");
+    if (rc)
+        gw_workload_free(w);
+    return rc;
+}
+
+/* stream purposes: one independent stream per (seed, request, purpose) */
+enum { STREAM_GAP = 1, STREAM_PROMPT = 2, STREAM_OUTPUT = 3, STREAM_THIN = 4 };
+
+int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err)
+{
+    memset(w, 0, sizeof *w);
+    if (s->requests < 1 || s->requests > (size_t)1e9 || !(s->rate > 0) || !isfinite(s->rate))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "synthetic workload of %zu requests at %g/s; expected 1 to 1e9 "
+                            "requests at a positive rate",
+                            s->requests, s->rate);
+    if (s->arrival == GW_ARRIVAL_GAMMA && !(s->cv > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "gamma arrivals need a coefficient of variation > 0");
+    if (s->arrival == GW_ARRIVAL_DIURNAL &&
+        !(s->amplitude >= 0 && s->amplitude <= 1 && s->period_s > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "diurnal arrivals need an amplitude in [0, 1] and a period > 0");
+    gw_dist prompt = s->prompt, output = s->output;
+    prompt.integer = output.integer = 1;
+    int rc;
+    if ((rc = gw_dist_prepare(&prompt, err)) || (rc = gw_dist_prepare(&output, err)))
+        return rc;
+    if (reserve(w, s->requests)) {
+        gw_workload_free(w);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* gamma gaps with mean 1/rate and cv: shape 1/cv², scale cv²/rate */
+    gw_dist gap = {GW_DIST_EXPONENTIAL, 1 / s->rate, 0, 0, 0, 0, NULL, 0, 0, 0, 0};
+    if (s->arrival == GW_ARRIVAL_GAMMA)
+        gap = (gw_dist){GW_DIST_GAMMA, 1 / (s->cv * s->cv), s->cv * s->cv / s->rate,
+                        0, 0, 0, NULL, 0, 0, 0, 0};
+    double peak = s->rate * (1 + (s->arrival == GW_ARRIVAL_DIURNAL ? s->amplitude : 0));
+    if (s->arrival == GW_ARRIVAL_DIURNAL)
+        gap.a = 1 / peak;
+    double t = 0;
+    gw_rng r;
+    uint64_t candidate = 0;
+    for (size_t i = 0; i < s->requests; i++) {
+        if (s->arrival == GW_ARRIVAL_DIURNAL) {
+            /* thinning (Lewis & Shedler 1979): candidates at the peak rate,
+             * kept with probability rate(t)/peak */
+            for (;;) {
+                gw_rng_init(&r, s->seed, candidate, STREAM_GAP);
+                t += gw_dist_sample(&gap, &r);
+                gw_rng_init(&r, s->seed, candidate++, STREAM_THIN);
+                double rate_t = s->rate * (1 + s->amplitude * sin(2 * M_PI * t / s->period_s));
+                if (gw_rng_uniform(&r) * peak <= rate_t)
+                    break;
+            }
+        } else {
+            gw_rng_init(&r, s->seed, i, STREAM_GAP);
+            t += i ? gw_dist_sample(&gap, &r) : 0;
+        }
+        w->arrival[i] = t;
+        gw_rng_init(&r, s->seed, i, STREAM_PROMPT);
+        double pr = gw_dist_sample(&prompt, &r);
+        gw_rng_init(&r, s->seed, i, STREAM_OUTPUT);
+        double ou = gw_dist_sample(&output, &r);
+        w->prompt[i] = (int32_t)fmin(fmax(pr, 1), MAX_TOKENS_PER_REQUEST);
+        w->output[i] = (int32_t)fmin(fmax(ou, 1), MAX_TOKENS_PER_REQUEST);
+    }
+    w->n = s->requests;
+    return GW_OK;
+}

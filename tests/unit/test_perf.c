@@ -1,0 +1,1000 @@
+/* tests/unit/test_perf.c — the LLM performance model (src/model/perf.c)
+ * against hand arithmetic: parameter counts of tiny made-up models, the
+ * engine's per-GPU constants, per-step roofline times, steady-state
+ * batching and its SLO search, training time and MFU. The numbers are
+ * round on purpose (an accelerator of 1e15 FLOP/s and 1e12 B/s, every
+ * efficiency 0.5) so each expected value below follows from the equations
+ * in perf.c's comments with a pencil. Only the catalog test reads data. */
+#include "gigawatt/perf.h"
+#include "gw_test.h"
+
+/* ---- made-up inputs ------------------------------------------------- */
+
+/* Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
+ * 100, SwiGLU, untied. Per layer: attention 2*64*64 + 2*64*32 = 12288,
+ * MLP 3*64*128 = 24576; embedding 100*64 = 6400, twice (untied).
+ * Total 2*(12288 + 24576) + 2*6400 = 86528. */
+static gw_llm tiny_dense(void)
+{
+    gw_llm m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.meta.id, "tiny-dense");
+    strcpy(m.attention, "gqa");
+    strcpy(m.mlp, "gated");
+    strcpy(m.embeddings, "untied");
+    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
+    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    m.parameters = 86528;
+    return m;
+}
+
+/* MoE: L 4 of which 1 dense, h 64, heads 4 = kv_heads 4, head_dim 16, dense
+ * ffn 128, 8 routed experts of ffn 32 (2 active) + 1 shared, vocab 100,
+ * SwiGLU, tied. Attention 2*64*64 + 2*64*64 = 16384, dense MLP 24576,
+ * expert 3*64*32 = 6144, router 64*8 = 512, embedding 6400 (once).
+ * base = 4*16384 + 1*24576 + 3*(512 + 6144) + 6400 = 116480
+ * total = base + 3*8*6144 = 263936, active = base + 3*2*6144 = 153344. */
+static gw_llm tiny_moe(void)
+{
+    gw_llm m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.meta.id, "tiny-moe");
+    strcpy(m.attention, "gqa");
+    strcpy(m.mlp, "gated");
+    strcpy(m.embeddings, "tied");
+    m.layers = 4, m.hidden_size = 64, m.heads = 4, m.kv_heads = 4, m.head_dim = 16;
+    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    m.experts = 8, m.active_experts = 2, m.shared_experts = 1, m.moe_ffn_size = 32;
+    m.dense_layers = 1;
+    m.parameters = 263936;
+    return m;
+}
+
+/* MLA: L 2, h 64, heads 4, q_lora 32, kv_lora 16, qk_nope 8, qk_rope 4,
+ * v_head 8, ffn 128, vocab 100, SwiGLU, untied. Attention per layer:
+ * q 64*32 + 32*4*(8+4) = 3584, kv down 64*(16+4) = 1280,
+ * kv up 16*4*(8+8) = 1024, o 4*8*64 = 2048; sum 7936.
+ * Total 2*(7936 + 24576) + 2*6400 = 77824. */
+static gw_llm tiny_mla(void)
+{
+    gw_llm m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.meta.id, "tiny-mla");
+    strcpy(m.attention, "mla");
+    strcpy(m.mlp, "gated");
+    strcpy(m.embeddings, "untied");
+    m.layers = 2, m.hidden_size = 64, m.heads = 4;
+    m.q_lora_rank = 32, m.kv_lora_rank = 16, m.qk_nope_head_dim = 8, m.qk_rope_head_dim = 4;
+    m.v_head_dim = 8;
+    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    m.parameters = 77824;
+    return m;
+}
+
+/* bf16 1e15 FLOP/s, fp8 2e15, no fp4; 100 GB of HBM at 1e12 B/s; scale-up
+ * 400e9 B/s both directions = 200e9 one way. */
+static gw_accelerator accel(void)
+{
+    gw_accelerator a;
+    memset(&a, 0, sizeof a);
+    strcpy(a.meta.id, "round");
+    a.bf16_flops = 1e15, a.fp8_flops = 2e15, a.fp4_flops = 0;
+    a.hbm_capacity_b = 100e9, a.hbm_bandwidth_bps = 1e12;
+    a.scaleup_bandwidth_bps = 400e9;
+    a.tdp_w = 1000;
+    return a;
+}
+
+/* Every achieved share 0.5: gemm 5e14 (bf16), attention 5e14, HBM 5e11 B/s,
+ * link 1e11 B/s one way; 1 ms per step, no collective latency, 10 % of the
+ * free HBM held back, at most 256 sequences, whole prompts, KV reserved. */
+static gw_efficiency eff(void)
+{
+    gw_efficiency f;
+    memset(&f, 0, sizeof f);
+    strcpy(f.meta.id, "half");
+    f.compute = 0.5, f.memory = 0.5, f.attention = 0.5, f.scaleup = 0.5;
+    f.activation_io = 0;
+    f.step_overhead_s = 1e-3, f.collective_latency_s = 0;
+    f.memory_reserve = 0.1, f.max_batch = 256, f.chunk_tokens = 0;
+    strcpy(f.kv_policy, "reserve");
+    return f;
+}
+
+static gw_perf_config config(const gw_llm *m, const gw_accelerator *a, const gw_efficiency *f,
+                             int tp, int pp, int ep)
+{
+    gw_perf_config c = {m, a, f, tp, pp, ep, GW_PREC_BF16, GW_PREC_BF16};
+    return c;
+}
+
+/* engine_init must fail with GW_E_INPUT and a message containing `msg` */
+static void expect_init_error(const gw_perf_config *c, const char *msg)
+{
+    gw_perf_engine e;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    CHECK_INT(gw_perf_engine_init(c, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, msg);
+}
+
+/* ---- §7.1 parameter counts ------------------------------------------ */
+
+static void test_count_params_dense_gqa(void)
+{
+    gw_llm m = tiny_dense();
+    gw_llm_params p;
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.attention_per_layer, 12288, 0); /* 2*64*4*16 + 2*64*2*16 */
+    CHECK_NEAR(p.dense_mlp_per_layer, 24576, 0); /* 3*64*128 */
+    CHECK_NEAR(p.expert, 0, 0);
+    CHECK_NEAR(p.router, 0, 0);
+    CHECK_NEAR(p.embedding, 6400, 0);            /* 100*64 */
+    CHECK_NEAR(p.moe_layers, 0, 0);
+    CHECK_NEAR(p.dense_layers, 2, 0);
+    CHECK_NEAR(p.total, 86528, 0);
+    CHECK_NEAR(p.active, 86528, 0);
+
+    /* tied: the embedding once, 86528 - 6400 */
+    strcpy(m.embeddings, "tied");
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.total, 80128, 0);
+    /* plain (GELU) MLP: 2*64*128 = 16384; 2*(12288 + 16384) + 6400 */
+    strcpy(m.mlp, "plain");
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.dense_mlp_per_layer, 16384, 0);
+    CHECK_NEAR(p.total, 63744, 0);
+    /* MHA with kv_heads and head_dim omitted: kv = heads, head_dim = 64/4;
+     * attention 4*64*64 = 16384 */
+    m = tiny_dense();
+    strcpy(m.attention, "mha");
+    m.kv_heads = 0, m.head_dim = 0;
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.attention_per_layer, 16384, 0);
+}
+
+static void test_count_params_moe(void)
+{
+    gw_llm m = tiny_moe();
+    gw_llm_params p;
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.attention_per_layer, 16384, 0);
+    CHECK_NEAR(p.dense_mlp_per_layer, 24576, 0);
+    CHECK_NEAR(p.expert, 6144, 0);  /* 3*64*32 */
+    CHECK_NEAR(p.router, 512, 0);   /* 64*8 */
+    CHECK_NEAR(p.embedding, 6400, 0);
+    CHECK_NEAR(p.moe_layers, 3, 0);
+    CHECK_NEAR(p.dense_layers, 1, 0);
+    CHECK_NEAR(p.total, 263936, 0);
+    CHECK_NEAR(p.active, 153344, 0);
+}
+
+static void test_count_params_mla(void)
+{
+    gw_llm m = tiny_mla();
+    gw_llm_params p;
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.attention_per_layer, 7936, 0);
+    CHECK_NEAR(p.total, 77824, 0);
+    /* no query compression: q = 64*4*12 = 3072, attention 3072 + 1280 +
+     * 1024 + 2048 = 7424, total 2*(7424 + 24576) + 12800 = 76800 */
+    m.q_lora_rank = 0;
+    gw_llm_count_params(&m, &p);
+    CHECK_NEAR(p.attention_per_layer, 7424, 0);
+    CHECK_NEAR(p.total, 76800, 0);
+}
+
+static void test_llm_check_three_percent_rule(void)
+{
+    gw_llm m = tiny_dense();
+    gw_error err;
+    CHECK_INT(gw_llm_check(&m, &err), GW_OK);
+    /* count 86528 vs published: +2.9 % and -2.9 % pass, +3.1 % / -3.1 % fail */
+    m.parameters = 86528 / 1.029;
+    CHECK_INT(gw_llm_check(&m, &err), GW_OK);
+    m.parameters = 86528 / 0.971;
+    CHECK_INT(gw_llm_check(&m, &err), GW_OK);
+    m.parameters = 86528 / 1.031;
+    CHECK_INT(gw_llm_check(&m, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "model 'tiny-dense'");
+    CHECK_STR_HAS(err.msg, "(+3.1%)");
+    m.parameters = 86528 / 0.969;
+    CHECK_INT(gw_llm_check(&m, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "(-3.1%)");
+    /* MoE and MLA shapes pass with their own counts */
+    gw_llm moe = tiny_moe(), mla = tiny_mla();
+    CHECK_INT(gw_llm_check(&moe, &err), GW_OK);
+    CHECK_INT(gw_llm_check(&mla, &err), GW_OK);
+}
+
+static void test_llm_check_shape_errors(void)
+{
+    gw_llm m = tiny_dense();
+    gw_error err;
+    m.kv_heads = 3; /* 4 heads are not grouped by 3 */
+    CHECK_INT(gw_llm_check(&m, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "kv_heads 3 does not divide heads 4");
+    m.kv_heads = 8; /* more KV heads than heads */
+    CHECK_INT(gw_llm_check(&m, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "kv_heads 8 does not divide heads 4");
+    m = tiny_dense();
+    m.ffn_size = 0;
+    CHECK_INT(gw_llm_check(&m, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "is dense but has no ffn_size");
+    gw_llm moe = tiny_moe();
+    moe.active_experts = 9; /* more than the 8 experts */
+    CHECK_INT(gw_llm_check(&moe, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "expected active_experts in 1..8");
+    gw_llm mla = tiny_mla();
+    mla.kv_lora_rank = 0;
+    CHECK_INT(gw_llm_check(&mla, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "has attention mla but lacks kv_lora_rank");
+}
+
+/* Every model in data/models: its shape gives its published size. */
+static void test_catalog_models_pass_check(void)
+{
+    gw_catalog cat;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    int rc = gw_catalog_load(&cat, GW_TEST_CATALOG, &err);
+    CHECK_INT(rc, GW_OK);
+    if (rc) {
+        fprintf(stderr, "catalog: %s:%d: %s\n", err.file, err.line, err.msg);
+        return;
+    }
+    int models = 0;
+    for (size_t i = 0; i < cat.n; i++) {
+        if (cat.entries[i].schema != &gw_schema_llm)
+            continue;
+        gw_llm m;
+        CHECK_INT(gw_catalog_get(&cat, &gw_schema_llm, cat.entries[i].id, NULL, &m, &err), GW_OK);
+        rc = gw_llm_check(&m, &err);
+        CHECK_INT(rc, GW_OK);
+        if (rc)
+            fprintf(stderr, "  %s: %s\n", cat.entries[i].id, err.msg);
+        /* and, for MoE models that publish one, the active count too */
+        if (m.active_parameters > 0) {
+            gw_llm_params p;
+            gw_llm_count_params(&m, &p);
+            CHECK_NEAR(p.active, m.active_parameters, 0.03);
+        }
+        models++;
+    }
+    CHECK(models >= 5);
+    gw_catalog_free(&cat);
+}
+
+/* ---- §7.2, §7.5 engine constants and memory ------------------------- */
+
+static void test_engine_dense_tp1(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.stage_layers, 2, 0);
+    /* dense weights of the stage: 2*(12288 + 24576) = 73728 */
+    CHECK_NEAR(e.linear_flops_per_token, 2 * 73728.0, 0);      /* 147456 */
+    CHECK_NEAR(e.routed_flops_per_token, 0, 0);
+    CHECK_NEAR(e.head_flops_per_seq, 2 * 6400.0, 0);           /* 12800 */
+    /* read per step: the LM head, not the input lookup table */
+    CHECK_NEAR(e.dense_weight_bytes, (73728 + 6400) * 2.0, 0); /* 160256 */
+    /* resident: both embeddings (untied, one stage) = all 86528 params x 2 B */
+    CHECK_NEAR(e.weight_bytes_per_gpu, 173056, 0);
+    /* KV: 2 layers x (K+V) x 2 heads x 16 x 2 B */
+    CHECK_NEAR(e.kv_bytes_per_token, 256, 0);
+    CHECK_NEAR(e.attn_flops_per_pair, 2 * 4 * 4 * 16.0, 0);    /* L x heads x 4 x hd = 512 */
+    CHECK_NEAR(e.kv_capacity_bytes, (100e9 - 173056) * 0.9, 1e-15);
+    CHECK_NEAR(e.kv_capacity_tokens, (100e9 - 173056) * 0.9 / 256, 1e-15); /* 351.56 M */
+    CHECK_NEAR(e.gemm_rate, 5e14, 0);
+    CHECK_NEAR(e.attn_rate, 5e14, 0);
+    CHECK_NEAR(e.mem_rate, 5e11, 0);
+    CHECK_NEAR(e.link_rate, 1e11, 0); /* 400e9 / 2 x 0.5 */
+    CHECK_NEAR(e.allreduce_bytes_per_token, 0, 0);
+    CHECK_NEAR(e.pp_bytes_per_token, 0, 0);
+    CHECK_NEAR(e.activation_bytes_per_token, 0, 0); /* activation_io 0 */
+    CHECK_NEAR(e.max_batch_engine, 256, 0);
+    CHECK_NEAR(e.kv_reserve_full, 1, 0);
+
+    /* FP8 weights and KV: 1 B each, FP8 peak 2e15 */
+    c.weights = GW_PREC_FP8, c.kv = GW_PREC_FP8;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.weight_bytes_per_gpu, 86528, 0);
+    CHECK_NEAR(e.kv_bytes_per_token, 128, 0);
+    CHECK_NEAR(e.gemm_rate, 1e15, 0);
+    CHECK_NEAR(e.attn_rate, 1e15, 0); /* attention at the KV precision */
+
+    /* activation_io 1: per token and layer 14h = 896 unsharded, plus
+     * (q+kv) + o + 2(q+kv) + o = 128 + 64 + 256 + 64 = 512 sharded, plus the
+     * gated MLP 6 x 128 = 768: 2 x (896 + 512 + 768) = 4352 values x 2 B */
+    c.weights = GW_PREC_BF16, c.kv = GW_PREC_BF16;
+    f.activation_io = 1;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.activation_bytes_per_token, 8704, 0);
+    /* tp 2: 2 x (896 + 256 + 384) = 3072 values */
+    c.tp = 2;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.activation_bytes_per_token, 6144, 0);
+}
+
+static void test_engine_kv_bytes_gqa_tp(void)
+{
+    gw_llm m = tiny_dense(); /* 2 KV heads */
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    /* tp 2 = kv_heads: one KV head per GPU, 2 x 2 x 1 x 16 x 2 B */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_bytes_per_token, 128, 0);
+    /* weights split in two: (73728 + 12800) / 2 x 2 B */
+    CHECK_NEAR(e.weight_bytes_per_gpu, 86528, 0);
+    CHECK_NEAR(e.kv_capacity_tokens, (100e9 - 86528) * 0.9 / 128, 1e-15);
+    /* tp 4 > 2 KV heads: each GPU keeps a whole (replicated) KV head, still 128 B, not 64 */
+    c.tp = 4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_bytes_per_token, 128, 0);
+    CHECK_NEAR(e.attn_flops_per_pair, 2 * 1 * 4 * 16.0, 0); /* one query head per GPU */
+    /* all-reduces: after attention and MLP in 2 layers = 4, each of
+     * 2(n-1)/n = 1.5 x 64 x 2 B */
+    CHECK_NEAR(e.allreduces_per_step, 4, 0);
+    CHECK_NEAR(e.allreduce_bytes_per_token, 4 * 1.5 * 128, 0);
+    /* pp 2: one layer per stage, 2 x 2 x 16 x 2 B = 128; the embedding
+     * counted once per stage (input table first, LM head last) */
+    c.tp = 1, c.pp = 2;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.stage_layers, 1, 0);
+    CHECK_NEAR(e.kv_bytes_per_token, 128, 0);
+    CHECK_NEAR(e.weight_bytes_per_gpu, (36864 + 6400) * 2.0, 0); /* 86528 */
+    CHECK_NEAR(e.pp_bytes_per_token, 128, 0);                    /* h x 2 B */
+}
+
+static void test_engine_kv_bytes_mla(void)
+{
+    gw_llm m = tiny_mla();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    /* latent: 2 layers x (kv_lora 16 + rope 4) x 2 B */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_bytes_per_token, 80, 0);
+    /* absorbed: 2 layers x 4 heads x 2 x (20 + 16) */
+    CHECK_NEAR(e.attn_flops_per_pair, 576, 0);
+    CHECK_NEAR(e.weight_bytes_per_gpu, 77824 * 2.0, 0);
+    /* the latent is replicated over TP: tp 4 still holds 80 B a token */
+    c.tp = 4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_bytes_per_token, 80, 0);
+    CHECK_NEAR(e.attn_flops_per_pair, 144, 0);
+}
+
+static void test_engine_moe(void)
+{
+    gw_llm m = tiny_moe();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 2);
+    gw_perf_engine e;
+    gw_error err;
+    /* tp 2 = ep 2: each GPU holds 4 whole experts of each of 3 MoE layers.
+     * Dense part 4*16384 + 24576 + 3*(512 + 6144) = 110080 */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.stage_moe_layers, 3, 0);
+    CHECK_NEAR(e.local_experts, 4, 0);
+    CHECK_NEAR(e.expert_bytes, 3 * 6144 * 2.0, 0);                /* 36864 */
+    CHECK_NEAR(e.dense_weight_bytes, (110080 + 6400) / 2 * 2.0, 0); /* 116480 */
+    CHECK_NEAR(e.linear_flops_per_token, 110080, 0);              /* 2 x 110080 / 2 */
+    CHECK_NEAR(e.routed_flops_per_token, 2 * 3 * 2 * 6144 / 2.0, 0); /* 36864 */
+    /* ((110080 + 6400) / 2 + 3 x 4 x 6144) x 2 B = all 263936 params over 2 GPUs x 2 B */
+    CHECK_NEAR(e.weight_bytes_per_gpu, 263936, 0);
+    CHECK_NEAR(e.expert_group_replicas, 1, 0);
+    /* all-reduce after every attention and MLP: 4 + 1 dense + 3 MoE */
+    CHECK_NEAR(e.allreduces_per_step, 8, 0);
+    CHECK_NEAR(e.alltoall_bytes_per_token, 0, 0);
+
+    /* one decode token: each expert is hit with chance 2/8, so the 4
+     * local experts cost 4 x 0.25 x 36864 B on top of the dense weights.
+     * memory: (116480 + 36864) / 5e11; KV 4 layers x 2 x 2 heads x 16 x 2 B
+     * = 512 B x (10 + 1) tokens / 5e11; all-reduce 8 x 1 x 128 B / 1e11 */
+    gw_perf_batch b = {0, 0, 0, 0, 1, 10};
+    double t = gw_perf_stage_time(&e, &b, NULL);
+    CHECK_NEAR(t, 1e-3 + 153344 / 5e11 + 512 * 11 / 5e11 + 1024 / 1e11, 1e-12);
+
+    /* ep 4 > tp 2: experts spread over 2 replicas, an all-to-all replaces
+     * the MoE all-reduce: 2 x 3 layers x 2 experts x 64 x 2 B x 3/4 */
+    c.ep = 4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.local_experts, 2, 0);
+    CHECK_NEAR(e.expert_group_replicas, 2, 0);
+    CHECK_NEAR(e.allreduces_per_step, 5, 0);
+    CHECK_NEAR(e.alltoalls_per_step, 6, 0);
+    CHECK_NEAR(e.alltoall_bytes_per_token, 2 * 3 * 2 * 64 * 2 * 0.75, 0); /* 1152 */
+}
+
+/* ---- §7.2–§7.4 step time -------------------------------------------- */
+
+static void test_stage_time_decode_memory_bound(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    /* 8 sequences decoding at context 1000 each.
+     * linear: 8 x 147456 + 8 x 12800 = 1282048 FLOP / 5e14 = 2.56e-9 s
+     *         vs 160256 B / 5e11 = 3.20512e-7 s -> memory
+     * attention: 512 x 8000 = 4096000 FLOP / 5e14 = 8.19e-9 s
+     *         vs 256 x (8000 + 8) = 2050048 B / 5e11 = 4.100096e-6 s -> memory */
+    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
+    gw_perf_step_detail d;
+    double t = gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.linear_s, 3.20512e-7, 1e-12);
+    CHECK_NEAR(d.attention_s, 4.100096e-6, 1e-12);
+    CHECK_NEAR(d.comm_s, 0, 0);
+    CHECK_NEAR(d.overhead_s, 1e-3, 0);
+    CHECK_NEAR(t, 1e-3 + 3.20512e-7 + 4.100096e-6, 1e-12); /* 1.004420608 ms */
+    CHECK_NEAR(d.flops, 1282048 + 4096000.0, 1e-12);
+    CHECK_NEAR(d.bytes, 160256 + 2050048.0, 1e-12);
+    CHECK_NEAR(d.compute_busy_s, 5378048 / 1e15, 1e-12);
+    CHECK_NEAR(d.memory_busy_s, 2210304 / 1e12, 1e-12);
+    CHECK_NEAR(gw_perf_step(&e, &b, NULL), t, 0); /* pp 1: step = stage */
+
+    /* with activation_io 1 each token adds 8704 B to the linear traffic */
+    f.activation_io = 1;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(gw_perf_stage_time(&e, &b, NULL),
+               1e-3 + (160256 + 8 * 8704) / 5e11 + 4.100096e-6, 1e-12);
+}
+
+static void test_stage_time_prefill_compute_bound(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    /* one 4096-token prompt: pairs 4096 x 4097 / 2 = 8390656.
+     * linear: 4096 x 147456 + 12800 = 603992576 FLOP / 5e14 = 1.207985152e-6 s
+     *         vs 3.20512e-7 s of weights -> compute
+     * attention: 512 x 8390656 = 4296015872 FLOP / 5e14 = 8.592031744e-6 s
+     *         vs 256 x 4096 B / 5e11 = 2.097152e-6 s -> compute */
+    gw_perf_batch b = {4096, 1, 8390656, 0, 0, 0};
+    gw_perf_step_detail d;
+    double t = gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.linear_s, 1.207985152e-6, 1e-12);
+    CHECK_NEAR(d.attention_s, 8.592031744e-6, 1e-12);
+    CHECK_NEAR(t, 1e-3 + 1.207985152e-6 + 8.592031744e-6, 1e-12); /* 1.009800017 ms */
+
+    /* a second chunk of the same prompt reads the first chunk's KV:
+     * 256 x (4096 past + 4096 new) B / 5e11 = 4.194304e-6 s, still below
+     * its attention compute 512 x 4096 x (4096 + 4097/2) / 5e14 */
+    gw_perf_batch b2 = {4096, 1, 4096 * (4096 + 4097 / 2.0), 4096, 0, 0};
+    CHECK_NEAR(gw_perf_stage_time(&e, &b2, &d),
+               1e-3 + 1.207985152e-6 + 512 * 4096 * (4096 + 2048.5) / 5e14, 1e-12);
+}
+
+static void test_stage_time_tp2_allreduce(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    /* the 8-sequence decode of the tp 1 case, halved per GPU:
+     * weights 80128 B / 5e11 = 1.60256e-7 s; KV 128 x 8008 B / 5e11 =
+     * 2.050048e-6 s; plus 4 all-reduces (attention + MLP, 2 layers) of
+     * 8 tokens x 64 x 2 B = 1024 B, each 2(2-1)/2 x 1024 B over
+     * 400e9 / 2 x 0.5 = 1e11 B/s: 4 x 1.024e-8 = 4.096e-8 s */
+    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
+    gw_perf_step_detail d;
+    double t = gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.comm_s, 4.096e-8, 1e-12);
+    CHECK_NEAR(d.linear_s, 1.60256e-7, 1e-12);
+    CHECK_NEAR(d.attention_s, 2.050048e-6, 1e-12);
+    CHECK_NEAR(t, 1e-3 + 1.60256e-7 + 2.050048e-6 + 4.096e-8, 1e-12);
+    /* a collective latency of 1 us adds 4 x 1 us */
+    f.collective_latency_s = 1e-6;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(gw_perf_stage_time(&e, &b, NULL), t + 4e-6, 1e-12);
+    /* tp 4: ring factor 2 x 3 / 4 = 1.5 -> 4 x 1.5 x 1024 / 1e11 */
+    f.collective_latency_s = 0;
+    c.tp = 4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.comm_s, 6.144e-8, 1e-12);
+}
+
+static void test_stage_time_empty_batch(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_batch b = {0, 0, 0, 0, 0, 0};
+    gw_perf_step_detail d;
+    memset(&d, 0xff, sizeof d);
+    CHECK_NEAR(gw_perf_stage_time(&e, &b, &d), 0, 0); /* no step overhead either */
+    CHECK_NEAR(d.linear_s + d.attention_s + d.comm_s + d.overhead_s, 0, 0);
+    CHECK_NEAR(d.flops + d.bytes, 0, 0);
+    CHECK_NEAR(gw_perf_step(&e, &b, NULL), 0, 0);
+    CHECK_NEAR(gw_perf_stage_time(&e, &b, NULL), 0, 0); /* d may be NULL */
+}
+
+static void test_step_pp2_is_two_half_stages(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 2, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    /* 8 sequences at context 1000 -> 2 micro-batches of 4 at 4000 in all.
+     * One stage (1 layer + LM head): weights (36864 + 6400) x 2 = 86528 B
+     * / 5e11 = 1.73056e-7 s; KV 128 x (4000 + 4) B / 5e11 = 1.025024e-6 s;
+     * activations to the next stage 4 x 128 B / 1e11 = 5.12e-9 s.
+     * Stage 1.0012032 ms, step 2 x that. */
+    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
+    gw_perf_batch half = {0, 0, 0, 0, 4, 4000};
+    double stage = 1e-3 + 1.73056e-7 + 1.025024e-6 + 5.12e-9;
+    CHECK_NEAR(gw_perf_stage_time(&e, &half, NULL), stage, 1e-12);
+    CHECK_NEAR(gw_perf_step(&e, &b, NULL), 2 * stage, 1e-12); /* 2.0024064 ms */
+    CHECK_NEAR(gw_perf_step(&e, &b, NULL), 2 * gw_perf_stage_time(&e, &half, NULL), 1e-15);
+    /* prefill splits the same way: a 4096-token chunk -> 2 x 2048 */
+    gw_perf_batch p = {4096, 2, 2 * 2048 * 2049 / 2.0, 0, 0, 0};
+    gw_perf_batch ph = {2048, 1, 2048 * 2049 / 2.0, 0, 0, 0};
+    CHECK_NEAR(gw_perf_step(&e, &p, NULL), 2 * gw_perf_stage_time(&e, &ph, NULL), 1e-15);
+}
+
+/* ---- §7.4 steady state, SLO search, gw_perf_infer -------------------- */
+
+/* Steady state of the tiny dense model at tp 1, input 1000, output 100,
+ * batch B: per step B/100 prompts start (10B prompt tokens, 5005B pairs)
+ * and 0.99B sequences decode at context 1050 (1039.5B).
+ *   linear: 10.99B x 147456 + B x 12800 = 1633341.44B FLOP -> 3.26668288e-9 B s
+ *           vs 3.20512e-7 s of weights (compute-bound from B = 99)
+ *   attention: memory, 256 x (1039.5 + 10.99)B B / 5e11 = 5.3785088e-7 B s
+ *           (compute 512 x 6044.5B / 5e14 = 6.19e-9 B s)
+ * step(B) = 1 ms + max(3.26668288e-9 B, 3.20512e-7) + 5.3785088e-7 B */
+static double hand_step(double B)
+{
+    return 1e-3 + fmax(3.26668288e-9 * B, 3.20512e-7) + 5.3785088e-7 * B;
+}
+
+static void test_steady_state_by_hand(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request rq = {1, 1000, 100, 0, 0, 0};
+    gw_perf_point p;
+    gw_perf_steady(&e, &rq, 1, &p);
+    CHECK_NEAR(p.step_s, 1.00085836288e-3, 1e-12);
+    CHECK_NEAR(p.tokens_per_s, 1 / 1.00085836288e-3, 1e-12);
+    /* TTFT at batch 1: half a step of waiting, then the 1000-token prompt
+     * with the 0.99 decoding sequence alongside: linear max(147627453.44 /
+     * 5e14, 3.20512e-7) = 3.20512e-7 s; attention max(512 x 501539.5 / 5e14,
+     * 256 x 2040.49 / 5e11) = 1.04473088e-6 s */
+    CHECK_NEAR(p.ttft_s, 1.00085836288e-3 / 2 + 1e-3 + 3.20512e-7 + 1.04473088e-6, 1e-12);
+    gw_perf_steady(&e, &rq, 256, &p);
+    CHECK_NEAR(p.step_s, hand_step(256), 1e-12); /* 1.1385261 ms */
+    /* 4 replicas: 4 x 256 tokens per step */
+    rq.count = 4;
+    gw_perf_steady(&e, &rq, 256, &p);
+    CHECK_NEAR(p.tokens_per_s, 4 * 256 / hand_step(256), 1e-12); /* 899,408 */
+}
+
+static void test_steady_state_monotone_in_batch(void)
+{
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_llm models[2] = {tiny_dense(), tiny_moe()};
+    for (int k = 0; k < 2; k++) {
+        gw_perf_config c = config(&models[k], &a, &f, 2, 1, k ? 2 : 1);
+        gw_perf_engine e;
+        gw_error err;
+        CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+        gw_perf_request rq = {2, 1000, 100, 0, 0, 0};
+        double prev_step = 0, prev_tps = 0;
+        for (int B = 1; B <= 256; B++) {
+            gw_perf_point p;
+            gw_perf_steady(&e, &rq, B, &p);
+            CHECK(p.step_s >= prev_step);
+            CHECK(p.tokens_per_s >= prev_tps);
+            CHECK(p.utilisation >= 0 && p.utilisation <= 1);
+            prev_step = p.step_s, prev_tps = p.tokens_per_s;
+            gw_perf_batch b = {0, 0, 0, 0, B, B * 1000.0};
+            gw_perf_batch b1 = {0, 0, 0, 0, B + 1, (B + 1) * 1000.0};
+            CHECK(gw_perf_step(&e, &b1, NULL) >= gw_perf_step(&e, &b, NULL));
+        }
+    }
+}
+
+static void test_infer_slo_search(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request rq = {1, 1000, 100, 0, 1.05e-3, 0};
+    gw_perf_result r;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_INT(r.dp, 1);
+    CHECK_NEAR(r.max_batch, 256, 0); /* the engine cap; memory fits 319,601 */
+    CHECK_NEAR(r.weights_per_gpu_b, 173056, 0);
+    CHECK_NEAR(r.kv_bytes_per_token, 256, 0);
+    CHECK_NEAR(r.offline.batch, 256, 0);
+    CHECK_NEAR(r.offline.step_s, hand_step(256), 1e-12);
+    /* decode alone at 256 x context 1050: weights 3.20512e-7 s, KV 256 x
+     * 256 x 1051 B / 5e11 */
+    CHECK_NEAR(r.decode_step_s, 1e-3 + 3.20512e-7 + 256 * 256 * 1051 / 5e11, 1e-12);
+    /* prefill alone (the batch-1 TTFT without the wait) */
+    CHECK_NEAR(r.prefill_s, 1e-3 + 3.20512e-7 + 1.04473088e-6, 1e-12);
+    /* TPOT 1.05 ms: 1.000320512 ms + 5.3785088e-7 B <= 1.05 ms for
+     * B <= 92.4, so 92 (1.0498028 ms); 93 gives 1.0503406 ms */
+    CHECK_INT(r.slo_given, 1);
+    CHECK_INT(r.slo_feasible, 1);
+    CHECK_NEAR(r.slo.batch, 92, 0);
+    CHECK_NEAR(r.slo.step_s, hand_step(92), 1e-12);
+    CHECK(r.slo.step_s <= 1.05e-3);
+    gw_perf_point p;
+    gw_perf_steady(&e, &rq, r.slo.batch + 1, &p);
+    CHECK(p.step_s > 1.05e-3);
+
+    /* a target below step(1) = 1.00086 ms: nothing meets it */
+    rq.tpot_slo_s = 1e-3;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_INT(r.slo_given, 1);
+    CHECK_INT(r.slo_feasible, 0);
+    CHECK_STR_HAS(r.infeasible, "time per output token");
+    /* a TTFT target below TTFT(1) = 1.50179 ms */
+    rq.tpot_slo_s = 0, rq.ttft_slo_s = 1.5e-3;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_INT(r.slo_feasible, 0);
+    CHECK_STR_HAS(r.infeasible, "time to first token");
+    /* no targets: the SLO point is the offline point */
+    rq.ttft_slo_s = 0;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_INT(r.slo_given, 0);
+    CHECK_INT(r.slo_feasible, 1);
+    CHECK_NEAR(r.slo.batch, 256, 0);
+    /* a requested cap below the engine's */
+    rq.max_batch = 10;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 10, 0);
+}
+
+static void test_infer_memory_and_errors(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    a.hbm_capacity_b = 1e6; /* KV: (1e6 - 173056) x 0.9 / 256 = 2907.2 tokens */
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_capacity_tokens, 2907.225, 1e-12);
+    gw_perf_request rq = {1, 1000, 100, 0, 0, 0};
+    gw_perf_result r;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 2, 0); /* floor(2907.2 / 1100) */
+    /* 2000 + 1000 reserved > 2907 tokens: not even one sequence */
+    rq.input_tokens = 2000, rq.output_tokens = 1000;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "less than one sequence of 3000");
+    /* paged on demand: 2000 + 1000/2 = 2500 on average fits once */
+    strcpy(f.kv_policy, "on-demand");
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 1, 0);
+
+    /* count not a whole number of tp x pp replicas */
+    a = accel();
+    c = config(&m, &a, &f, 2, 1, 1);
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request bad = {3, 1000, 100, 0, 0, 0};
+    CHECK_INT(gw_perf_infer(&e, &bad, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "expected a multiple of 2");
+    bad.count = 0;
+    CHECK_INT(gw_perf_infer(&e, &bad, &r, &err), GW_E_INPUT);
+    bad.count = 4;
+    CHECK_INT(gw_perf_infer(&e, &bad, &r, &err), GW_OK);
+    CHECK_INT(r.dp, 2);
+    bad.output_tokens = 0;
+    CHECK_INT(gw_perf_infer(&e, &bad, &r, &err), GW_E_INPUT);
+    /* ep 2 over tp 1 needs an even number of replicas */
+    gw_llm moe = tiny_moe();
+    c = config(&moe, &a, &f, 1, 1, 2);
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request one = {1, 1000, 100, 0, 0, 0};
+    CHECK_INT(gw_perf_infer(&e, &one, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "expected dp x tp to be a multiple of ep");
+    one.count = 2;
+    CHECK_INT(gw_perf_infer(&e, &one, &r, &err), GW_OK);
+}
+
+/* ---- engine_init errors --------------------------------------------- */
+
+static void test_engine_init_errors(void)
+{
+    gw_llm m = tiny_dense(), moe = tiny_moe();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 3, 1, 1);
+    expect_init_error(&c, "tensor parallelism 3 does not divide the 4 attention heads");
+    c = config(&m, &a, &f, 1, 3, 1);
+    expect_init_error(&c, "pipeline parallelism 3 does not divide the 2 layers");
+    c = config(&m, &a, &f, 0, 1, 1);
+    expect_init_error(&c, "expected whole numbers >= 1");
+    c = config(&m, &a, &f, 2, 1, 2);
+    expect_init_error(&c, "expert parallelism 2 given but 'tiny-dense' is dense");
+    c = config(&moe, &a, &f, 1, 1, 3);
+    expect_init_error(&c, "expert parallelism 3 does not divide the 8 experts");
+    c = config(&m, &a, &f, 1, 1, 1);
+    c.weights = GW_PREC_FP4;
+    expect_init_error(&c, "accelerator 'round' has no fp4 support");
+    c.weights = GW_PREC_BF16, c.kv = GW_PREC_FP4;
+    expect_init_error(&c, "for the KV cache");
+    /* a shape that fails gw_llm_check fails here too */
+    gw_llm bad = tiny_dense();
+    bad.parameters = 1e6;
+    c = config(&bad, &a, &f, 1, 1, 1);
+    expect_init_error(&c, "expected them within 3%");
+    /* 6 heads in 3 KV groups: tp 2 neither divides 3 nor is a multiple.
+     * attention 2*64*96 + 2*64*48 = 18432; total 2*(18432 + 24576) + 12800 */
+    gw_llm six = tiny_dense();
+    six.heads = 6, six.kv_heads = 3, six.parameters = 98816;
+    c = config(&six, &a, &f, 2, 1, 1);
+    expect_init_error(&c, "neither divides nor is a multiple of the 3 KV heads");
+    /* weights of 173056 B on 100 kB of HBM: tp x pp of at least
+     * floor(1.73) + 1 = 2 */
+    a.hbm_capacity_b = 100e3;
+    c = config(&m, &a, &f, 1, 1, 1);
+    expect_init_error(&c, "expected tp x pp of at least 2");
+    /* ... and tp 2 (86528 B per GPU) fits */
+    c.tp = 2;
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_capacity_tokens, (100e3 - 86528) * 0.9 / 128, 1e-12); /* 94.7 */
+}
+
+/* ---- §8 training ----------------------------------------------------- */
+
+static gw_train_request train_request(void)
+{
+    gw_train_request q;
+    memset(&q, 0, sizeof q);
+    q.count = 8;
+    q.precision = GW_PREC_BF16;
+    q.tokens = 1e15, q.sequence_length = 1000;
+    q.mfu = 0.4;
+    return q;
+}
+
+static void test_train_given_mfu(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_train_request q = train_request();
+    gw_train_result r;
+    gw_error err;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    /* 6 x (86528 - 6400 input table) + 12 x 2 x 4 x 16 x 1000
+     * = 480768 + 1536000 = 2016768 FLOP per token */
+    CHECK_NEAR(r.flops_per_token, 2016768, 0);
+    CHECK_NEAR(r.total_flops, 2.016768e21, 1e-15);
+    /* 2.016768e21 / (8 x 1e15 x 0.4) = 630240 s = 7.2944 days */
+    CHECK_NEAR(r.mfu, 0.4, 0);
+    CHECK_NEAR(r.goodput, 1, 0);
+    CHECK_NEAR(r.interruptions, 0, 0);
+    CHECK_NEAR(r.compute_days, 630240 / 86400.0, 1e-12);
+    CHECK_NEAR(r.train_days, 630240 / 86400.0, 1e-12);
+    CHECK_NEAR(r.gpu_hours, 8 * 630240 / 3600.0, 1e-12); /* 1400.53 */
+    /* ZeRO-1: 4 B per param of weights + grads, 12 B of optimizer over dp 8 */
+    CHECK_NEAR(r.weights_per_gpu_b, 86528 * (4 + 12 / 8.0), 1e-15);
+
+    /* tied: the one table is the LM head, 6 x 80128 + 1536000 */
+    gw_llm tied = tiny_dense();
+    strcpy(tied.embeddings, "tied");
+    tied.parameters = 80128;
+    c.model = &tied;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.flops_per_token, 6 * 80128 + 1536000.0, 0);
+
+    /* MoE: active params only, tied: 6 x 153344 + 12 x 4 x 4 x 16 x 1000 */
+    gw_llm moe = tiny_moe();
+    c.model = &moe;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.flops_per_token, 920064 + 3072000.0, 0);
+}
+
+static void test_train_interruptions(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_train_request q = train_request();
+    /* 8 GPUs, one interruption per 8e6 GPU-seconds: 1e-6 per second, 1 h
+     * lost each: goodput 1 / (1 + 1e-6 x 3600) = 1 / 1.0036 */
+    q.accelerator_mtbi_s = 8e6, q.lost_per_interruption_s = 3600;
+    gw_train_result r;
+    gw_error err;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.goodput, 1 / 1.0036, 1e-12);
+    CHECK_NEAR(r.compute_days, 630240 / 86400.0, 1e-12);
+    CHECK_NEAR(r.train_days, 630240 * 1.0036 / 86400, 1e-12);
+    CHECK_NEAR(r.gpu_hours, 8 * 630240 * 1.0036 / 3600, 1e-12);
+    CHECK_NEAR(r.interruptions, 1e-6 * 630240 * 1.0036, 1e-12); /* 0.6325 */
+}
+
+static void test_train_predicted_mfu(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_train_request q = train_request();
+    gw_train_result r;
+    gw_error err;
+    /* pp 2 over 16 GPUs: dp 8; 64 sequences of 1000 per step in
+     * micro-batches of 2: m = 64 / (8 x 2) = 4; bubble 1 / (4 + 1) = 0.2;
+     * no TP, so MFU = 0.5 x 0.8 = 0.4 */
+    q.count = 16, q.mfu = 0;
+    q.global_batch_tokens = 64000, q.micro_batch = 2, q.virtual_stages = 1;
+    c.pp = 2;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.bubble_fraction, 0.2, 1e-12);
+    CHECK_NEAR(r.comm_fraction, 0, 0);
+    CHECK_NEAR(r.mfu_predicted, 0.4, 1e-12);
+    CHECK_NEAR(r.mfu, 0.4, 1e-12);
+    /* 2.016768e21 / (16 x 1e15 x 0.4) = 315120 s */
+    CHECK_NEAR(r.compute_days, 315120 / 86400.0, 1e-12);
+    /* interleaved, v = 2: bubble 1 / (2 x 4 + 1) = 1/9 */
+    q.virtual_stages = 2;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.bubble_fraction, 1 / 9.0, 1e-12);
+    CHECK_NEAR(r.mfu_predicted, 0.5 * 8 / 9.0, 1e-12);
+
+    /* tp 2 x pp 2 over 16: dp 4, m = 64 / (4 x 2) = 8, bubble 1/9 (v 1).
+     * A micro-batch of 2000 tokens, per layer and GPU: 2016768 / 2 / 2 x
+     * 2000 = 1008384000 FLOP / 5e14 = 2.016768e-6 s; 4 all-reduces of
+     * 2000 x 64 x 2 B x 2(2-1)/2 over 1e11 B/s = 4 x 2.56e-6 = 1.024e-5 s.
+     * comm 1.024e-5 / 1.2256768e-5 = 0.83546 (a 64-wide model is all
+     * communication) */
+    q.virtual_stages = 1, q.mfu = 0.4;
+    c.tp = 2;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.bubble_fraction, 1 / 9.0, 1e-12);
+    CHECK_NEAR(r.comm_fraction, 1.024e-5 / (2.016768e-6 + 1.024e-5), 1e-12);
+    CHECK_NEAR(r.mfu_predicted, 0.5 * (8 / 9.0) * (2.016768e-6 / 1.2256768e-5), 1e-12);
+    CHECK_NEAR(r.mfu, 0.4, 0); /* the given one is used */
+    /* no global batch: 4 micro-batches per pipeline stage, dp x pp x 4 = 32
+     * sequences, m = 32 / (4 x 2) = 4, bubble 1/5 */
+    q.global_batch_tokens = 0;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.bubble_fraction, 0.2, 1e-12);
+}
+
+static void test_train_errors(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_train_request q = train_request();
+    gw_train_result r;
+    gw_error err;
+    /* 86528 params x 16 B = 1384448 B on one GPU > 1 MB of HBM */
+    a.hbm_capacity_b = 1e6;
+    q.count = 1;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "at tp 1 pp 1 dp 1");
+    CHECK_STR_HAS(err.msg, "expected more parallelism");
+    /* dp 8 shards the optimizer: 86528 x (4 + 1.5) = 475904 B fits */
+    q.count = 8;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.weights_per_gpu_b, 475904, 0);
+    a = accel();
+    /* the parallelism is the config's */
+    q.count = 6, c.tp = 4; /* not a multiple of 4 */
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "not a multiple of tp 4 x pp 1");
+    q.count = 8, c.tp = 1, c.pp = 4; /* 4 stages of 2 layers */
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "exceeds the 2 layers");
+    c.pp = 1, q.precision = GW_PREC_FP4;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "has no fp4 tensor path");
+    q.precision = GW_PREC_BF16, q.tokens = 0;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    /* sequences longer than the model's 4096-token context */
+    q.tokens = 1e15, q.sequence_length = 8192;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "exceeds the 4096-token context");
+    /* 4 sequences per step over dp 8: half a sequence per replica */
+    q.sequence_length = 1000, q.global_batch_tokens = 4000;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "expected at least one");
+    /* 16 sequences over dp 8 = 2 each: a micro-batch of 4 is too big, 2 fits */
+    q.global_batch_tokens = 16000, q.micro_batch = 4;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "micro-batch of 4 sequences exceeds the 2");
+    q.micro_batch = 2;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+}
+
+static void test_precision_helpers(void)
+{
+    CHECK_INT(gw_precision_parse("bf16"), GW_PREC_BF16);
+    CHECK_INT(gw_precision_parse("fp8"), GW_PREC_FP8);
+    CHECK_INT(gw_precision_parse("fp4"), GW_PREC_FP4);
+    CHECK_INT(gw_precision_parse("fp16"), -1);
+    CHECK(strcmp(gw_precision_name(GW_PREC_FP8), "fp8") == 0);
+    CHECK_NEAR(gw_precision_bytes(GW_PREC_BF16), 2, 0);
+    CHECK_NEAR(gw_precision_bytes(GW_PREC_FP8), 1, 0);
+    CHECK_NEAR(gw_precision_bytes(GW_PREC_FP4), 0.5625, 0); /* 4 bits + an 8-bit scale per 16 */
+    gw_efficiency f = eff();
+    CHECK_NEAR(gw_compute_efficiency(&f, GW_PREC_BF16), 0.5, 0); /* falls back to compute */
+    f.compute_bf16 = 0.7, f.compute_fp4 = 0.3;
+    CHECK_NEAR(gw_compute_efficiency(&f, GW_PREC_BF16), 0.7, 0);
+    CHECK_NEAR(gw_compute_efficiency(&f, GW_PREC_FP8), 0.5, 0);
+    CHECK_NEAR(gw_compute_efficiency(&f, GW_PREC_FP4), 0.3, 0);
+}
+
+int main(void)
+{
+    test_precision_helpers();
+    test_count_params_dense_gqa();
+    test_count_params_moe();
+    test_count_params_mla();
+    test_llm_check_three_percent_rule();
+    test_llm_check_shape_errors();
+    test_catalog_models_pass_check();
+    test_engine_dense_tp1();
+    test_engine_kv_bytes_gqa_tp();
+    test_engine_kv_bytes_mla();
+    test_engine_moe();
+    test_stage_time_decode_memory_bound();
+    test_stage_time_prefill_compute_bound();
+    test_stage_time_tp2_allreduce();
+    test_stage_time_empty_batch();
+    test_step_pp2_is_two_half_stages();
+    test_steady_state_by_hand();
+    test_steady_state_monotone_in_batch();
+    test_infer_slo_search();
+    test_infer_memory_and_errors();
+    test_engine_init_errors();
+    test_train_given_mfu();
+    test_train_interruptions();
+    test_train_predicted_mfu();
+    test_train_errors();
+    return gw_test_done("test_perf");
+}
