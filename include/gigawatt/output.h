@@ -9,6 +9,7 @@
 #include "gigawatt/catalog.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/perf_cmd.h"
+#include "gigawatt/sim_cmd.h"
 #include "gigawatt/scenario.h"
 
 /* A growable string. All functions keep it NUL-terminated; on allocation
@@ -40,6 +41,11 @@ char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r);
 char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r);
 char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r);
 char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r);
+/* sim: `cap` may be NULL (no capacity search) */
+char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *r, const gw_capacity *cap);
+char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *r, const gw_capacity *cap);
+/* one row per request: what each request saw (docs/sim.md §4) */
+char *gw_sim_requests_csv(const gw_sim_report *r);
 char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);

@@ -20,6 +20,9 @@ typedef struct cli_opts {
     int nowned;
     int replace_target; /* a target flag replaces the scenario's target */
     int train;          /* perf --train */
+    const char *requests_csv; /* sim --requests-csv FILE */
+    int capacity;             /* sim --capacity */
+    double ttft_target, tbt_target, quantile;
 } cli_opts;
 
 /* Exit status for a library status code: 2 for bad input or usage, 1 for
@@ -40,5 +43,6 @@ int cmd_catalog(int argc, char **argv);
 int cmd_rack(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 #endif

@@ -2,6 +2,7 @@
  * commands of the foundation (cli layer). Each command is a thin shell:
  * parse flags into scenario settings, call the library, print. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static const char usage_main[] =
     "  rack [SCENARIO]       rack power budget, cooling flows, power chain, design checks\n"
     "  plan SCENARIO         fleet sizing: accelerators, racks, power, capex, opex, households\n"
     "  perf [SCENARIO]       LLM inference and training performance, energy and cost\n"
+    "  sim SCENARIO          serving simulation of replicas, iteration by iteration\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -66,6 +68,26 @@ static const char usage_perf[] =
     "  gigawatt perf --train --model llama-3.1-405b --accelerator h100-sxm --count 16384 \\\n"
     "                --tp 8 --pp 16 --tokens 15.6e12\n";
 
+static const char usage_sim[] =
+    "usage: gigawatt sim [SCENARIO] --model ID --accelerator ID [--tp N --pp N --precision P]\n"
+    "                    [--replicas N] [--scheduler vllm|sarathi]\n"
+    "                    [--route round-robin|least-outstanding|kv-aware]\n"
+    "                    (--trace FILE [--limit N] [--max-tokens N] | --requests N --rate R)\n"
+    "                    [--seed N] [--requests-csv FILE]\n"
+    "                    [--capacity [--ttft-target S] [--tbt-target S] [--quantile 0.5|0.9|0.99]]\n"
+    "                    [--json] [-o FILE] [--set K=V]\n"
+    "Iteration-level simulation of LLM serving replicas: continuous batching with paged KV\n"
+    "blocks (vLLM prefill-first or Sarathi chunked prefill), each iteration timed by the perf\n"
+    "model; TTFT, TPOT, TBT, E2E percentiles, throughput, KV use, energy. --capacity finds\n"
+    "the highest arrival rate meeting the latency targets (bisection over simulations).\n"
+    "Traces use Vidur's CSV columns: arrived_at, num_prefill_tokens, num_decode_tokens.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml\n"
+    "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml --scheduler sarathi --json\n"
+    "  gigawatt sim --model llama-3.3-70b --accelerator h100-sxm --tp 2 --replicas 4 \\\n"
+    "               --requests 100000 --rate 20 --set sim.prompt=1000 --set sim.output=200\n";
+
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
     "Lists catalog entries by kind, or shows one entry with every value's source.\n";
@@ -102,10 +124,49 @@ static const flag_map flag_paths[] = {
     {"global-batch", "training.global_batch", 0, NULL, NULL},
     {"micro-batch", "training.micro_batch", 0, NULL, NULL},
     {"virtual-stages", "training.virtual_stages", 0, NULL, NULL},
+    {"replicas", "sim.replicas", 0, NULL, NULL},
+    {"scheduler", "sim.scheduler", 0, NULL, NULL},
+    {"route", "sim.route", 0, NULL, NULL},
+    {"trace", "sim.trace", 0, NULL, NULL},
+    {"limit", "sim.limit", 0, NULL, NULL},
+    {"max-tokens", "sim.max_tokens", 0, NULL, NULL},
+    {"requests", "sim.requests", 0, NULL, NULL},
+    {"rate", "sim.rate", 0, NULL, NULL},
+    {"seed", "sim.seed", 0, NULL, NULL},
+    {"kv-tokens", "sim.kv_tokens", 0, NULL, NULL},
 };
 #define NFLAGS (sizeof flag_paths / sizeof flag_paths[0])
 
-enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_MAP };
+enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_REQ_CSV,
+       OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_MAP };
+
+/* Options of one command that are not scenario settings. */
+static const struct {
+    const char *name;
+    int has_arg, code;
+} extra_opts[] = {
+    {"train", no_argument, OPT_TRAIN},
+    {"requests-csv", required_argument, OPT_REQ_CSV},
+    {"capacity", no_argument, OPT_CAPACITY},
+    {"ttft-target", required_argument, OPT_TTFT_TARGET},
+    {"tbt-target", required_argument, OPT_TBT_TARGET},
+    {"quantile", required_argument, OPT_QUANTILE},
+};
+#define NEXTRA (sizeof extra_opts / sizeof extra_opts[0])
+
+/* A positive number for a command option, or a usage error. */
+static int positive_arg(const char *flag, const char *v, double *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !(x > 0) || !isfinite(x)) {
+        fprintf(stderr, "gigawatt: --%s '%s' is not a positive number; see gigawatt --help\n",
+                flag, v);
+        return 2;
+    }
+    *out = x;
+    return -1;
+}
 
 /* A bare number given to a flag with a unit gets the unit ("2" -> "2 s"). */
 static int is_bare_number(const char *s)
@@ -131,7 +192,7 @@ static int usage_error(const char *usage, const char *fmt, const char *arg)
 static int parse_opts(int argc, char **argv, const char *usage, const char *const *allowed,
                       int max_positional, cli_opts *o, const char **positional)
 {
-    struct option longopts[9 + NFLAGS];
+    struct option longopts[8 + NEXTRA + NFLAGS];
     int n = 0;
     longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
     longopts[n++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
@@ -140,10 +201,13 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
     longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     longopts[n++] = (struct option){"output", required_argument, NULL, 'o'};
     int train_ok = 0;
-    for (size_t i = 0; allowed && allowed[i]; i++)
+    for (size_t i = 0; allowed && allowed[i]; i++) {
         train_ok |= strcmp(allowed[i], "train") == 0;
-    if (train_ok)
-        longopts[n++] = (struct option){"train", no_argument, NULL, OPT_TRAIN};
+        for (size_t j = 0; j < NEXTRA; j++)
+            if (strcmp(allowed[i], extra_opts[j].name) == 0)
+                longopts[n++] = (struct option){extra_opts[j].name, extra_opts[j].has_arg, NULL,
+                                                extra_opts[j].code};
+    }
     memset(o, 0, sizeof *o);
     /* --train changes where --count/--tp/--pp go, wherever it stands */
     for (int i = 1; train_ok && i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -164,6 +228,25 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
         case OPT_JSON: o->json = 1; break;
         case OPT_QUIET: o->quiet = 1; break;
         case OPT_TRAIN: break; /* seen above */
+        case OPT_REQ_CSV: o->requests_csv = optarg; break;
+        case OPT_CAPACITY: o->capacity = 1; break;
+        case OPT_TTFT_TARGET:
+            if ((c = positive_arg("ttft-target", optarg, &o->ttft_target)) >= 0)
+                return c;
+            break;
+        case OPT_TBT_TARGET:
+            if ((c = positive_arg("tbt-target", optarg, &o->tbt_target)) >= 0)
+                return c;
+            break;
+        case OPT_QUANTILE:
+            if ((c = positive_arg("quantile", optarg, &o->quantile)) >= 0)
+                return c;
+            if (o->quantile != 0.5 && o->quantile != 0.9 && o->quantile != 0.99) {
+                fprintf(stderr, "gigawatt: --quantile %s; expected 0.5, 0.9 or 0.99; see "
+                                "gigawatt --help\n", optarg);
+                return 2;
+            }
+            break;
         case OPT_CATALOG: o->catalog = optarg; break;
         case 'o': o->out = optarg; break;
         case 'h':
@@ -264,10 +347,11 @@ static int load_all(const cli_opts *o, unsigned needs, gw_catalog *cat, gw_confi
 }
 
 /* Run a model on a resolved scenario and render its result (text or JSON). */
-typedef char *(*model_fn)(const gw_scenario *sc, int json, gw_error *err);
+typedef char *(*model_fn)(const gw_scenario *sc, const cli_opts *o, gw_error *err);
 
-static char *run_rack(const gw_scenario *sc, int json, gw_error *err)
+static char *run_rack(const gw_scenario *sc, const cli_opts *o, gw_error *err)
 {
+    int json = o->json;
     gw_rack_input in;
     gw_rack_result r;
     gw_scenario_rack_input(sc, &in);
@@ -282,8 +366,9 @@ static char *run_rack(const gw_scenario *sc, int json, gw_error *err)
     return out;
 }
 
-static char *run_plan(const gw_scenario *sc, int json, gw_error *err)
+static char *run_plan(const gw_scenario *sc, const cli_opts *o, gw_error *err)
 {
+    int json = o->json;
     gw_plan_input in;
     gw_plan_result *r = malloc(sizeof *r); /* ~10 kB: keep it off the stack */
     if (!r) {
@@ -329,7 +414,7 @@ static int run_model_command(int argc, char **argv, const char *usage,
         return cli_fail(&err);
     }
     if ((rc = load_all(&o, needs, &cat, &cfg, sc, &err)) == GW_OK) {
-        char *text = run(sc, o.json, &err);
+        char *text = run(sc, &o, &err);
         rc = text ? cli_emit(&o, text, &err) : err.code;
         gw_config_free(&cfg);
         gw_catalog_free(&cat);
@@ -354,8 +439,9 @@ int cmd_plan(int argc, char **argv)
     return run_model_command(argc, argv, usage_plan, allowed, GW_NEED_PLAN, run_plan);
 }
 
-static char *run_perf(const gw_scenario *sc, int json, gw_error *err)
+static char *run_perf(const gw_scenario *sc, const cli_opts *o, gw_error *err)
 {
+    int json = o->json;
     gw_perf_report *r = malloc(sizeof *r);
     if (!r) {
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -384,6 +470,59 @@ int cmd_perf(int argc, char **argv)
     return run_model_command(argc, argv, usage_perf, allowed, GW_NEED_PERF, run_perf);
 }
 
+/* sim: the run, then the optional per-request CSV and capacity search. */
+static char *run_sim(const gw_scenario *sc, const cli_opts *o, gw_error *err)
+{
+    int json = o->json;
+    gw_sim_report *r = malloc(sizeof *r);
+    if (!r) {
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    char *out = NULL;
+    if (gw_sim_cmd_run(sc, o->requests_csv != NULL, r, err)) {
+        if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", sc->source_file);
+        free(r);
+        return NULL;
+    }
+    gw_capacity cap, *capp = NULL;
+    int rc = GW_OK;
+    if (o->capacity) {
+        if (!(o->ttft_target > 0) && !(o->tbt_target > 0))
+            rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                              "--capacity needs --ttft-target and/or --tbt-target; expected "
+                              "seconds, e.g. --ttft-target 2");
+        else if ((rc = gw_sim_capacity(r, o->ttft_target, o->tbt_target,
+                                       o->quantile > 0 ? o->quantile : 0.9, 12, &cap, err)) == GW_OK)
+            capp = &cap;
+    }
+    if (rc == GW_OK && o->requests_csv) {
+        char *csv = gw_sim_requests_csv(r);
+        rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)
+                 : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        free(csv);
+    }
+    if (rc == GW_OK) {
+        out = json ? gw_sim_json(sc, r, capp) : gw_sim_text(sc, r, capp);
+        if (!out)
+            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    gw_sim_report_free(r);
+    free(r);
+    return out;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    static const char *const allowed[] = {
+        "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
+        "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
+        "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
+        "tbt-target", "quantile", NULL};
+    return run_model_command(argc, argv, usage_sim, allowed, GW_NEED_SIM, run_sim);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -405,8 +544,10 @@ int main(int argc, char **argv)
         return cmd_plan(argc - 1, argv + 1);
     if (strcmp(cmd, "perf") == 0)
         return cmd_perf(argc - 1, argv + 1);
-    static const char *const cmds[] = {"catalog", "rack", "plan", "perf"};
-    const char *sug = gw_suggest(cmd, cmds, 4);
+    if (strcmp(cmd, "sim") == 0)
+        return cmd_sim(argc - 1, argv + 1);
+    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim"};
+    const char *sug = gw_suggest(cmd, cmds, 5);
     if (sug) {
         fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
         return 2;

@@ -3,6 +3,7 @@
  * `_usd`), values are SI; cJSON prints doubles with round-trip precision,
  * so the same result always gives the same bytes. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,24 +38,12 @@ static char *finish(cJSON *root)
 }
 
 /* Every result starts with its kind and the version that wrote it, so a
- * reader (gigawatt report) can refuse what it does not understand. */
+ * reader (gigawatt report) can refuse what it does not understand. Call it
+ * on the empty result object, first. */
 static void tag(cJSON *root, const char *kind)
 {
-    cJSON *k = cJSON_CreateString(kind), *v = cJSON_CreateString(GW_VERSION);
-    if (!k || !v) {
-        cJSON_Delete(k);
-        cJSON_Delete(v);
-        return;
-    }
-    k->string = strdup("kind");
-    v->string = strdup("gigawatt_version");
-    if (!k->string || !v->string) { /* cJSON_Delete frees the keys too */
-        cJSON_Delete(k);
-        cJSON_Delete(v);
-        return;
-    }
-    cJSON_InsertItemInArray(root, 0, k);
-    cJSON_InsertItemInArray(root, 1, v);
+    cJSON_AddStringToObject(root, "kind", kind);
+    cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
 }
 
 static void add_inputs(cJSON *root, const gw_scenario *sc, double load)
@@ -126,11 +115,20 @@ static cJSON *rack_object(const gw_rack_result *r)
 
 char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r)
 {
-    cJSON *root = rack_object(r);
-    if (!root)
+    cJSON *root = cJSON_CreateObject(), *body = rack_object(r);
+    if (!root || !body) {
+        cJSON_Delete(root);
+        cJSON_Delete(body);
         return NULL;
-    add_inputs(root, sc, sc->load);
+    }
     tag(root, "rack");
+    /* the rack's fields after the tag, then the inputs (as before the tag) */
+    while (body->child) {
+        cJSON *item = cJSON_DetachItemViaPointer(body, body->child);
+        cJSON_AddItemToArray(root, item); /* keeps its key: objects are lists of named items */
+    }
+    cJSON_Delete(body);
+    add_inputs(root, sc, sc->load);
     return finish(root);
 }
 
@@ -681,6 +679,207 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
         row_si(&b, "energy (grid)", r->train_grid_energy_wh, "Wh");
         if (r->has_cost)
             row_usd(&b, "cost", r->train_usd);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* ---- sim ------------------------------------------------------------------ */
+
+static void stat_object(cJSON *o, const char *k, const gw_stat *st)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    const double v[5] = {st->mean, st->p50, st->p90, st->p99, st->max};
+    const char *names[5] = {"mean", "p50", "p90", "p99", "max"};
+    for (int i = 0; i < 5; i++)
+        num_or_null(x, names[i], v[i], isfinite(v[i]));
+}
+
+static void array_of(cJSON *o, const char *k, const double *v, size_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, k);
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(v[i]));
+}
+
+char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_sim_config *c = &rep->sim;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    tag(o, "sim");
+    cJSON *in = cJSON_AddObjectToObject(o, "inputs");
+    if (sc->name[0])
+        cJSON_AddStringToObject(in, "scenario", sc->name);
+    cJSON_AddStringToObject(in, "model", sc->model.meta.id);
+    cJSON_AddStringToObject(in, "accelerator", sc->accelerator.meta.id);
+    if (sc->has_system)
+        cJSON_AddStringToObject(in, "system", sc->system.meta.id);
+    else
+        cJSON_AddNullToObject(in, "system");
+    cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    num(in, "tp", rep->cfg.tp);
+    num(in, "pp", rep->cfg.pp);
+    num(in, "ep", rep->cfg.ep);
+    cJSON_AddStringToObject(in, "precision", gw_precision_name(rep->cfg.weights));
+    cJSON_AddStringToObject(in, "kv_precision", gw_precision_name(rep->cfg.kv));
+    num(in, "replicas", c->replicas);
+    num(in, "accelerators", rep->accelerators);
+    cJSON_AddStringToObject(in, "scheduler", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm");
+    cJSON_AddStringToObject(in, "route", c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
+                                         : c->route == GW_ROUTE_LEAST_OUTSTANDING
+                                             ? "least-outstanding"
+                                             : "round-robin");
+    num(in, "max_running", c->max_running);
+    num(in, "max_batched_tokens", c->max_batched_tokens);
+    num(in, "block_size", c->block_size);
+    num(in, "watermark", c->watermark);
+    num(in, "kv_tokens_per_replica", c->kv_tokens > 0 ? c->kv_tokens : rep->engine.kv_capacity_tokens);
+    if (sc->sim.trace)
+        cJSON_AddStringToObject(in, "trace", sc->sim.trace->text);
+    else
+        num(in, "rate", sc->sim.rate);
+    num(o, "requests", (double)r->requests);
+    num(o, "completed", (double)r->completed);
+    num(o, "rejected", (double)r->rejected);
+    num(o, "prompts_cut", (double)rep->workload.cut);
+    num(o, "iterations", (double)r->iterations);
+    num(o, "preemptions", (double)r->preemptions);
+    num(o, "events", (double)r->events);
+    num(o, "makespan_s", r->makespan_s);
+    num(o, "requests_per_s", r->requests_per_s);
+    num(o, "output_tokens_per_s", r->output_tokens_per_s);
+    num(o, "input_tokens_per_s", r->input_tokens_per_s);
+    stat_object(o, "ttft_s", &r->ttft);
+    stat_object(o, "tpot_s", &r->tpot);
+    stat_object(o, "tbt_s", &r->tbt);
+    stat_object(o, "e2e_s", &r->e2e);
+    stat_object(o, "scheduling_delay_s", &r->scheduling_delay);
+    stat_object(o, "batch_size", &r->batch_size);
+    num(o, "kv_use_mean", r->kv_use_mean);
+    num(o, "kv_use_max", r->kv_use_max);
+    num(o, "busy_fraction", r->busy_fraction);
+    num(o, "energy_j", r->energy_j);
+    num(o, "mean_power_w", r->mean_power_w);
+    num_or_null(o, "joules_per_output_token", r->joules_per_output_token,
+                isfinite(r->joules_per_output_token));
+    double usd_h = rep->usd_per_accel_hour * rep->accelerators;
+    num_or_null(o, "usd_per_hour", usd_h, rep->has_cost);
+    num_or_null(o, "usd_per_million_output_tokens",
+                r->output_tokens_per_s > 0 ? 1e6 * usd_h / 3600 / r->output_tokens_per_s : 0,
+                rep->has_cost && r->output_tokens_per_s > 0);
+    if (r->timeline.n) {
+        cJSON *t = cJSON_AddObjectToObject(o, "timeline");
+        num(t, "width_s", r->timeline.width_s);
+        array_of(t, "batch", r->timeline.batch, r->timeline.n);
+        array_of(t, "kv_use", r->timeline.kv_use, r->timeline.n);
+        array_of(t, "power_w", r->timeline.power_w, r->timeline.n);
+        array_of(t, "completed", r->timeline.done, r->timeline.n);
+    }
+    if (cap) {
+        cJSON *x = cJSON_AddObjectToObject(o, "capacity");
+        num(x, "rate_scale", cap->scale);
+        num(x, "requests_per_s", cap->rate_rps);
+        num(x, "ttft_s", cap->ttft_s);
+        num(x, "tbt_s", cap->tbt_s);
+        num(x, "simulations", cap->simulations);
+    }
+    return finish(o);
+}
+
+static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double scale,
+                     const char *unit)
+{
+    char t[160];
+    snprintf(t, sizeof t, "%.4g / %.4g / %.4g / %.4g %s", st->mean * scale, st->p50 * scale,
+             st->p90 * scale, st->p99 * scale, unit);
+    row(b, label, t);
+}
+
+char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_sim_config *c = &rep->sim;
+    gw_buf b = {0};
+    char t[200];
+    gw_buf_printf(&b, "sim%s%s\n", sc->name[0] ? ": " : "", sc->name);
+    gw_buf_printf(&b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s routing\n",
+                  sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id, rep->cfg.tp,
+                  rep->cfg.pp, gw_precision_name(rep->cfg.weights), c->replicas,
+                  c->replicas == 1 ? "" : "s", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm",
+                  c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
+                  : c->route == GW_ROUTE_LEAST_OUTSTANDING ? "least-outstanding" : "round-robin");
+    if (sc->sim.trace)
+        gw_buf_printf(&b, "  workload: %s, %zu requests (%zu prompts cut)\n", sc->sim.trace->text,
+                      r->requests, rep->workload.cut);
+    else
+        gw_buf_printf(&b, "  workload: synthetic, %zu requests at %.4g/s\n", r->requests,
+                      sc->sim.rate);
+    snprintf(t, sizeof t, "%zu completed, %zu rejected, %llu preemptions", r->completed,
+             r->rejected, (unsigned long long)r->preemptions);
+    row(&b, "requests", t);
+    snprintf(t, sizeof t, "%.4g req/s, %.4g output tok/s over %.4g s", r->requests_per_s,
+             r->output_tokens_per_s, r->makespan_s);
+    row(&b, "throughput", t);
+    gw_buf_printf(&b, "  %-34s %s\n", "", "mean / p50 / p90 / p99");
+    stat_row(&b, "TTFT", &r->ttft, 1, "s");
+    stat_row(&b, "TPOT", &r->tpot, 1e3, "ms");
+    stat_row(&b, "TBT", &r->tbt, 1e3, "ms");
+    stat_row(&b, "E2E", &r->e2e, 1, "s");
+    stat_row(&b, "scheduling delay", &r->scheduling_delay, 1, "s");
+    stat_row(&b, "batch size", &r->batch_size, 1, "");
+    snprintf(t, sizeof t, "%.2f%% mean, %.2f%% max", 100 * r->kv_use_mean, 100 * r->kv_use_max);
+    row(&b, "KV cache in use", t);
+    snprintf(t, sizeof t, "%.1f%%", 100 * r->busy_fraction);
+    row(&b, "replicas busy", t);
+    snprintf(t, sizeof t, "%llu iterations, %llu events", (unsigned long long)r->iterations,
+             (unsigned long long)r->events);
+    row(&b, "simulated", t);
+    row_si(&b, "energy (IT)", r->energy_j / 3600, "Wh");
+    row_si(&b, "mean power (IT)", r->mean_power_w, "W");
+    if (isfinite(r->joules_per_output_token)) {
+        snprintf(t, sizeof t, "%.3g J", r->joules_per_output_token);
+        row(&b, "energy per output token", t);
+    }
+    if (rep->has_cost && r->output_tokens_per_s > 0)
+        row_usd(&b, "cost per million output tokens",
+                1e6 * rep->usd_per_accel_hour * rep->accelerators / 3600 / r->output_tokens_per_s);
+    if (cap) {
+        snprintf(t, sizeof t, "%.4g req/s (x%.3g the workload's rate; %d simulations)",
+                 cap->rate_rps, cap->scale, cap->simulations);
+        row(&b, "capacity at the targets", t);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *gw_sim_requests_csv(const gw_sim_report *rep)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_workload *w = &rep->workload;
+    gw_buf b = {0};
+    gw_buf_printf(&b, "id,replica,arrived_at,prompt_tokens,output_tokens,scheduled_at,"
+                      "first_token_at,completed_at,ttft_s,tpot_s,e2e_s,restarts\n");
+    for (size_t i = 0; r->per_request && i < w->n && !b.failed; i++) {
+        const gw_sim_request *q = &r->per_request[i];
+        if (isnan(q->completed)) {
+            gw_buf_printf(&b, "%zu,%d,%.9g,%d,%d,,,,,,,%d\n", i, q->replica, w->arrival[i],
+                          w->prompt[i], w->output[i], q->restarts);
+            continue;
+        }
+        gw_buf_printf(&b, "%zu,%d,%.9g,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", i, q->replica,
+                      w->arrival[i], w->prompt[i], w->output[i], q->scheduled, q->first_token,
+                      q->completed, q->first_token - w->arrival[i],
+                      (q->completed - q->first_token) / w->output[i],
+                      q->completed - w->arrival[i], q->restarts);
     }
     if (b.failed) {
         gw_buf_free(&b);

@@ -18,7 +18,7 @@ enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
  * are too many to keep. Deterministic: counts only. */
 #define ALPHA 0.001
 #define SK_MIN 1e-7
-#define SK_BINS 7200
+#define SK_BINS 16200 /* 1e-7 s .. 1e7 s at ALPHA */
 typedef struct sketch {
     uint64_t *bins, n, zeros;
     double log_gamma, sum, max;
