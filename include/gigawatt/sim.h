@@ -79,6 +79,8 @@ typedef struct gw_sim_config {
     double idle_w, busy_w;
     double timeline_s;        /* width of a timeline bucket (0: no timeline) */
     int keep_requests;        /* keep per-request results (for the CSV) */
+    int step_by_step;         /* 1: one event per iteration, no closed-form decode runs
+                                 (docs/sim.md §3.4; for tests: the results must agree) */
 } gw_sim_config;
 
 typedef struct gw_stat {

@@ -5,6 +5,7 @@
  * iteration's end); arrivals stream from the sorted workload and go first
  * at equal times. Every request is an index into arrays (struct of arrays):
  * the hot loop touches only the fields it needs. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,15 @@ enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
 typedef struct sketch {
     uint64_t *bins, n, zeros;
     double log_gamma, sum, max;
+    double last_x; /* the bucket of the last value: the requests of one */
+    long last_i;   /* decode batch mostly share the same gap, so log() is rare */
 } sketch;
 
 static int sketch_init(sketch *s)
 {
     memset(s, 0, sizeof *s);
     s->log_gamma = log((1 + ALPHA) / (1 - ALPHA));
+    s->last_x = -1;
     s->bins = calloc(SK_BINS, sizeof *s->bins);
     return s->bins ? GW_OK : GW_E_NOMEM;
 }
@@ -41,10 +45,12 @@ static void sketch_add(sketch *s, double x)
         s->zeros++;
         return;
     }
-    long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
-    if (i >= SK_BINS)
-        i = SK_BINS - 1;
-    s->bins[i]++;
+    if (x != s->last_x) {
+        long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
+        s->last_i = i >= SK_BINS ? SK_BINS - 1 : i;
+        s->last_x = x;
+    }
+    s->bins[s->last_i]++;
 }
 
 static double sketch_quantile(const sketch *s, double q)
@@ -73,6 +79,8 @@ typedef struct replica {
     int32_t *chunk;                 /* tokens each processes this iteration */
     int nbatch;
     int busy;
+    long ff_iters;                  /* iterations the pending event stands for (§3.4) */
+    double ff_first_end;            /* end of the first of them */
     int holders;                    /* requests holding KV blocks */
     long blocks_used;
     long outstanding;               /* queued + prefilling + running */
@@ -92,6 +100,7 @@ typedef struct sim {
     sketch tbt, batch;
     gw_evq q;
     double kv_time, kv_busy_time, kv_max, busy_time, energy;
+    double next_arrival; /* time of the next arrival anywhere (INFINITY after the last) */
     size_t rr_next;
 } sim;
 
@@ -206,6 +215,104 @@ static int grow_or_preempt(sim *s, replica *rp, int k, int *limit)
     return 1;
 }
 
+/* One iteration's bookkeeping: its duration from the perf model, energy at
+ * its utilisation, KV use, batch size, the timeline bucket of its start. */
+static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
+{
+    const gw_sim_config *c = s->c;
+    gw_perf_step_detail d;
+    double dur = gw_perf_step(c->engine, b, &d);
+    double stage = dur / c->engine->pp;
+    double u = stage > 0 ? fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / stage) : 0;
+    double watts = c->idle_w + (c->busy_w - c->idle_w) * u;
+    s->energy += watts * dur;
+    s->busy_time += dur;
+    double kv = (double)blocks / (double)s->num_blocks;
+    s->kv_time += kv * dur;
+    s->kv_busy_time += dur;
+    if (kv > s->kv_max)
+        s->kv_max = kv;
+    s->r->iterations++;
+    sketch_add(&s->batch, rp->nbatch);
+    gw_sim_timeline *tl = &s->r->timeline;
+    if (tl->n) {
+        size_t bk = (size_t)(t / tl->width_s);
+        if (bk >= tl->n)
+            bk = tl->n - 1;
+        tl->batch[bk] += rp->nbatch * dur / tl->width_s;
+        tl->kv_use[bk] += kv * dur / tl->width_s / c->replicas;
+        tl->power_w[bk] += watts * dur / tl->width_s;
+    }
+    return dur;
+}
+
+/* §3.4 decode-only runs in closed form. While no request arrives (anywhere)
+ * and none of this batch completes, every iteration decodes the same
+ * sequences with contexts one longer, and nothing outside this replica can
+ * observe it. So the iterations are priced back to back here, their
+ * token gaps go straight into the TBT sketch, blocks are taken as the
+ * scheduler would take them, and one event marks the end of the run; the
+ * iteration that contains the next arrival, or the first completion, is the
+ * run's last. The result equals iterating one event at a time (tests). */
+static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
+{
+    const gw_sim_config *c = s->c;
+    long bs = c->block_size;
+    long room = LONG_MAX; /* iterations before the first completion */
+    for (int k = 0; k < rp->nbatch; k++) {
+        int32_t i = rp->batch[k];
+        long left = (long)s->P[i] + s->D[i] - s->proc[i];
+        if (left < room)
+            room = left;
+    }
+    if (room <= 1 || end >= s->next_arrival)
+        return end;
+    /* new blocks per iteration: request i takes one when the tokens it is
+     * scheduled with, proc + j - 1 at iteration j, pass a multiple of bs */
+    long h[64], *hist = h;
+    if (bs > 64 && !(hist = calloc((size_t)bs, sizeof *hist)))
+        return end;
+    if (bs <= 64)
+        memset(h, 0, sizeof h);
+    for (int k = 0; k < rp->nbatch; k++) {
+        long p0 = s->proc[rp->batch[k]]; /* scheduled with p0 in iteration 1 */
+        hist[((p0 % bs) + bs) % bs]++;   /* iteration j needs a block if (p0+j-1) % bs == 1 */
+    }
+    long used = rp->blocks_used;
+    double prev = end;
+    long j = 1;
+    while (j < room && end < s->next_arrival) {
+        /* iteration j+1 is scheduled with p0 + j tokens per request */
+        long need = hist[((1 - j) % bs + bs) % bs];
+        if (s->num_blocks - used - need < 1)
+            break; /* it would have to preempt: leave it to the normal path */
+        used += need;
+        b->decode_context += b->decode_seqs;
+        double dur = account(s, rp, b, end, used);
+        prev = end;
+        end = prev + dur;
+        j++;
+        double gap = end - prev; /* as the event loop would compute it */
+        for (int k = 0; k < rp->nbatch; k++)
+            sketch_add(&s->tbt, gap);
+    }
+    if (hist != h)
+        free(hist);
+    if (j == 1)
+        return end;
+    /* the blocks each request holds after being scheduled with p0 + j - 1 */
+    for (int k = 0; k < rp->nbatch; k++) {
+        int32_t i = rp->batch[k];
+        long want = (s->proc[i] + j - 1 + bs - 1) / bs;
+        if (want > s->blocks[i]) {
+            rp->blocks_used += want - s->blocks[i];
+            s->blocks[i] = (int32_t)want;
+        }
+    }
+    rp->ff_iters = j;
+    return end;
+}
+
 /* Form the next iteration on replica `ri` at time t (§3.1 vLLM, §3.3
  * Sarathi); start it, or leave the replica idle. */
 static int schedule(sim *s, int ri, double t)
@@ -311,30 +418,12 @@ static int schedule(sim *s, int ri, double t)
         s->energy += c->idle_w * (t - rp->idle_since);
         rp->busy = 1;
     }
-    gw_perf_step_detail d;
-    double dur = gw_perf_step(c->engine, &b, &d);
-    double stage = dur / c->engine->pp;
-    double u = stage > 0 ? fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / stage) : 0;
-    double watts = c->idle_w + (c->busy_w - c->idle_w) * u;
-    s->energy += watts * dur;
-    s->busy_time += dur;
-    double kv = (double)rp->blocks_used / (double)s->num_blocks;
-    s->kv_time += kv * dur;
-    s->kv_busy_time += dur;
-    if (kv > s->kv_max)
-        s->kv_max = kv;
-    s->r->iterations++;
-    sketch_add(&s->batch, rp->nbatch);
-    gw_sim_timeline *tl = &s->r->timeline;
-    if (tl->n) {
-        size_t bk = (size_t)(t / tl->width_s);
-        if (bk >= tl->n)
-            bk = tl->n - 1;
-        tl->batch[bk] += rp->nbatch * dur / tl->width_s;
-        tl->kv_use[bk] += kv * dur / tl->width_s / c->replicas;
-        tl->power_w[bk] += watts * dur / tl->width_s;
-    }
-    return gw_evq_push(&s->q, t + dur, 0, ri, 0);
+    double end = t + account(s, rp, &b, t, rp->blocks_used);
+    rp->ff_iters = 1;
+    rp->ff_first_end = end;
+    if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step)
+        end = fast_forward(s, rp, &b, end);
+    return gw_evq_push(&s->q, end, 0, ri, 0);
 }
 
 static void complete(sim *s, replica *rp, int32_t i, double t)
@@ -359,10 +448,10 @@ static int batch_end(sim *s, int ri, double t)
     int decode_batch = 0;
     for (int k = 0; k < rp->nbatch; k++) {
         int32_t i = rp->batch[k];
-        if (s->state[i] == ST_RUNNING) { /* a decode step */
+        if (s->state[i] == ST_RUNNING) { /* a decode step, or ff_iters of them (§3.4) */
             decode_batch = 1;
-            s->proc[i] += 1;
-            sketch_add(&s->tbt, t - s->last_at[i]);
+            s->proc[i] += (int32_t)rp->ff_iters;
+            sketch_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
             s->last_at[i] = t;
             if (s->proc[i] >= s->P[i] + s->D[i])
                 complete(s, rp, i, t);
@@ -543,7 +632,7 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         rp->idle_since = w->arrival[0];
     }
     if (sketch_init(&s.tbt) || sketch_init(&s.batch) ||
-        gw_evq_init(&s.q, GW_EVQ_BINARY, (size_t)c->replicas + 1))
+        gw_evq_init(&s.q, GW_EVQ_QUATERNARY, (size_t)c->replicas + 1))
         goto fail;
     for (size_t i = 0; i < n; i++) {
         s.P[i] = w->prompt[i], s.D[i] = w->output[i], s.rep[i] = -1;
@@ -565,11 +654,14 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
 
     /* §3 the event loop */
     size_t next_arrival = 0;
+    s.next_arrival = w->arrival[0];
     rc = GW_OK;
     while (rc == GW_OK) {
         const gw_event *top = gw_evq_peek(&s.q);
         if (next_arrival < n && (!top || w->arrival[next_arrival] <= top->time)) {
-            rc = arrive(&s, (int32_t)next_arrival++);
+            int32_t i = (int32_t)next_arrival++;
+            s.next_arrival = next_arrival < n ? w->arrival[next_arrival] : INFINITY;
+            rc = arrive(&s, i);
         } else if (top) {
             gw_event e;
             gw_evq_pop(&s.q, &e);
