@@ -23,6 +23,10 @@ typedef struct cli_opts {
     const char *requests_csv; /* sim --requests-csv FILE */
     int capacity;             /* sim --capacity */
     double ttft_target, tbt_target, quantile;
+    int cheapest;             /* sim --cheapest */
+    double target_rate;       /* requests/s to carry */
+    const char *candidates;   /* accelerator ids, comma-separated */
+    const char *tps;          /* tensor-parallel degrees, comma-separated */
 } cli_opts;
 
 /* Exit status for a library status code: 2 for bad input or usage, 1 for

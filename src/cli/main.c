@@ -75,11 +75,15 @@ static const char usage_sim[] =
     "                    (--trace FILE [--limit N] [--max-tokens N] | --requests N --rate R)\n"
     "                    [--seed N] [--requests-csv FILE]\n"
     "                    [--capacity [--ttft-target S] [--tbt-target S] [--quantile 0.5|0.9|0.99]]\n"
+    "                    [--cheapest --target-rate R --ttft-target S [--tbt-target S]\n"
+    "                     [--candidates ACC1,ACC2,...] [--tps 1,2,4,8]]\n"
     "                    [--json] [-o FILE] [--set K=V]\n"
     "Iteration-level simulation of LLM serving replicas: continuous batching with paged KV\n"
     "blocks (vLLM prefill-first or Sarathi chunked prefill), each iteration timed by the perf\n"
     "model; TTFT, TPOT, TBT, E2E percentiles, throughput, KV use, energy. --capacity finds\n"
-    "the highest arrival rate meeting the latency targets (bisection over simulations).\n"
+    "the highest arrival rate meeting the latency targets (bisection over simulations);\n"
+    "--cheapest sizes every (accelerator, tp) candidate for --target-rate requests/s and\n"
+    "ranks them by cost per hour.\n"
     "Traces use Vidur's CSV columns: arrived_at, num_prefill_tokens, num_decode_tokens.\n"
     "\n"
     "examples:\n"
@@ -138,7 +142,8 @@ static const flag_map flag_paths[] = {
 #define NFLAGS (sizeof flag_paths / sizeof flag_paths[0])
 
 enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_REQ_CSV,
-       OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_MAP };
+       OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_CHEAPEST,
+       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_MAP };
 
 /* Options of one command that are not scenario settings. */
 static const struct {
@@ -151,6 +156,10 @@ static const struct {
     {"ttft-target", required_argument, OPT_TTFT_TARGET},
     {"tbt-target", required_argument, OPT_TBT_TARGET},
     {"quantile", required_argument, OPT_QUANTILE},
+    {"cheapest", no_argument, OPT_CHEAPEST},
+    {"target-rate", required_argument, OPT_TARGET_RATE},
+    {"candidates", required_argument, OPT_CANDIDATES},
+    {"tps", required_argument, OPT_TPS},
 };
 #define NEXTRA (sizeof extra_opts / sizeof extra_opts[0])
 
@@ -230,6 +239,13 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
         case OPT_TRAIN: break; /* seen above */
         case OPT_REQ_CSV: o->requests_csv = optarg; break;
         case OPT_CAPACITY: o->capacity = 1; break;
+        case OPT_CHEAPEST: o->cheapest = 1; break;
+        case OPT_CANDIDATES: o->candidates = optarg; break;
+        case OPT_TPS: o->tps = optarg; break;
+        case OPT_TARGET_RATE:
+            if ((c = positive_arg("target-rate", optarg, &o->target_rate)) >= 0)
+                return c;
+            break;
         case OPT_TTFT_TARGET:
             if ((c = positive_arg("ttft-target", optarg, &o->ttft_target)) >= 0)
                 return c;
@@ -470,10 +486,178 @@ int cmd_perf(int argc, char **argv)
     return run_model_command(argc, argv, usage_perf, allowed, GW_NEED_PERF, run_perf);
 }
 
+/* --cheapest (docs/sim.md §5.2): for each (accelerator, tp), one replica's
+ * capacity under the targets, the replicas that carry --target-rate, their
+ * cost per hour and IT power; sorted by cost. */
+typedef struct candidate {
+    char accel[GW_TEXT_MAX];
+    int tp;
+    double per_replica_rps, replicas, accelerators, usd_per_hour, it_mw, ttft, tbt;
+    char why[160]; /* "" when it can carry the load */
+} candidate;
+
+static int cmp_candidate(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (!!x->why[0] != !!y->why[0])
+        return x->why[0] ? 1 : -1;
+    if (x->usd_per_hour != y->usd_per_hour)
+        return x->usd_per_hour < y->usd_per_hour ? -1 : 1;
+    int c = strcmp(x->accel, y->accel);
+    return c ? c : x->tp - y->tp;
+}
+
+static int split_list(const char *list, char items[][GW_TEXT_MAX], int max)
+{
+    int n = 0;
+    for (const char *p = list; *p && n < max;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l && l < GW_TEXT_MAX) {
+            memcpy(items[n], p, l);
+            items[n++][l] = 0;
+        }
+        p += l + (comma ? 1 : 0);
+    }
+    return n;
+}
+
+static char *cheapest(const cli_opts *o, const gw_scenario *base, gw_error *err)
+{
+    if (!(o->target_rate > 0) || (!(o->ttft_target > 0) && !(o->tbt_target > 0))) {
+        gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                     "--cheapest needs --target-rate and --ttft-target and/or --tbt-target");
+        return NULL;
+    }
+    char accs[32][GW_TEXT_MAX], tpl[8][GW_TEXT_MAX];
+    int na = 0, nt = split_list(o->tps ? o->tps : "1,2,4,8", tpl, 8);
+    if (o->candidates)
+        na = split_list(o->candidates, accs, 32);
+    else
+        snprintf(accs[na++], GW_TEXT_MAX, "%s", base->accelerator.meta.id);
+    candidate *cs = calloc((size_t)(na * nt), sizeof *cs);
+    if (!cs) {
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    int nc = 0;
+    for (int a = 0; a < na; a++)
+        for (int t = 0; t < nt; t++) {
+            candidate *c = &cs[nc++];
+            snprintf(c->accel, sizeof c->accel, "%s", accs[a]);
+            c->tp = atoi(tpl[t]);
+            cli_opts co = *o;
+            gw_error e2 = {0};
+            char acc_set[GW_TEXT_MAX + 32], tp_set[48];
+            snprintf(acc_set, sizeof acc_set, "accelerator.ref=%s", accs[a]);
+            snprintf(tp_set, sizeof tp_set, "perf.tp=%s", tpl[t]);
+            /* the candidate's own system (defaulted from the accelerator) */
+            if (cli_add_set(&co, "sim.replicas", "1", &e2) ||
+                (co.sets[co.nsets++] = acc_set, 0) || (co.sets[co.nsets++] = tp_set, 0) ||
+                co.nsets > GW_CLI_MAX_SETS) {
+                snprintf(c->why, sizeof c->why, "too many settings");
+                continue;
+            }
+            /* drop a system the base scenario names: it may hold another accelerator */
+            gw_catalog cat;
+            gw_config cfg;
+            gw_scenario *sc = malloc(sizeof *sc);
+            gw_sim_report *r = malloc(sizeof *r);
+            if (!sc || !r) {
+                free(sc), free(r);
+                snprintf(c->why, sizeof c->why, "out of memory");
+                continue;
+            }
+            int rc = load_all(&co, GW_NEED_SIM, &cat, &cfg, sc, &e2);
+            if (rc == GW_OK) {
+                if ((rc = gw_sim_cmd_run(sc, 0, r, &e2)) == GW_OK) {
+                    gw_capacity cap;
+                    rc = gw_sim_capacity(r, o->ttft_target, o->tbt_target,
+                                         o->quantile > 0 ? o->quantile : 0.9, 10, &cap, &e2);
+                    if (rc == GW_OK && cap.rate_rps > 0) {
+                        c->per_replica_rps = cap.rate_rps;
+                        c->replicas = ceil(o->target_rate / cap.rate_rps);
+                        c->accelerators = c->replicas * r->cfg.tp * r->cfg.pp;
+                        c->usd_per_hour = r->has_cost ? c->accelerators * r->usd_per_accel_hour
+                                                      : NAN;
+                        c->it_mw = c->replicas * r->sim.busy_w / 1e6;
+                        c->ttft = cap.ttft_s, c->tbt = cap.tbt_s;
+                        if (!r->has_cost)
+                            snprintf(c->why, sizeof c->why, "no cost known (no catalog system)");
+                    } else if (rc == GW_OK)
+                        snprintf(c->why, sizeof c->why, "misses the targets at any rate");
+                    gw_sim_report_free(r);
+                }
+                gw_config_free(&cfg);
+                gw_catalog_free(&cat);
+            }
+            if (rc && !c->why[0])
+                snprintf(c->why, sizeof c->why, "%.150s", e2.msg);
+            free(sc), free(r);
+        }
+    qsort(cs, (size_t)nc, sizeof *cs, cmp_candidate);
+    gw_buf b = {0};
+    if (o->json) {
+        gw_buf_printf(&b, "{\n\t\"kind\":\t\"sim-search\",\n\t\"gigawatt_version\":\t\"%s\",\n"
+                          "\t\"model\":\t\"%s\",\n\t\"target_rate\":\t%.17g,\n"
+                          "\t\"ttft_target_s\":\t%.17g,\n\t\"tbt_target_s\":\t%.17g,\n"
+                          "\t\"quantile\":\t%.17g,\n\t\"candidates\":\t[",
+                      GW_VERSION, base->model.meta.id, o->target_rate, o->ttft_target,
+                      o->tbt_target, o->quantile > 0 ? o->quantile : 0.9);
+        for (int i = 0; i < nc; i++) {
+            const candidate *c = &cs[i];
+            gw_buf_printf(&b, "%s{\n\t\t\"accelerator\":\t\"%s\",\n\t\t\"tp\":\t%d,\n",
+                          i ? ", " : "", c->accel, c->tp);
+            if (c->why[0] && !(c->per_replica_rps > 0))
+                gw_buf_printf(&b, "\t\t\"feasible\":\tfalse,\n\t\t\"why\":\t\"%s\"\n\t}",
+                              c->why);
+            else
+                gw_buf_printf(&b, "\t\t\"feasible\":\ttrue,\n\t\t\"per_replica_rps\":\t%.17g,\n"
+                                  "\t\t\"replicas\":\t%.17g,\n\t\t\"accelerators\":\t%.17g,\n"
+                                  "\t\t\"usd_per_hour\":\t%.17g,\n\t\t\"it_mw\":\t%.17g,\n"
+                                  "\t\t\"rps_per_mw\":\t%.17g,\n\t\t\"ttft_s\":\t%.17g,\n"
+                                  "\t\t\"tbt_s\":\t%.17g\n\t}",
+                              c->per_replica_rps, c->replicas, c->accelerators,
+                              isfinite(c->usd_per_hour) ? c->usd_per_hour : -1, c->it_mw,
+                              o->target_rate / c->it_mw, c->ttft, c->tbt);
+        }
+        gw_buf_printf(&b, "]\n}\n");
+    } else {
+        char tt[40] = "any", tb[40] = "any";
+        if (o->ttft_target > 0)
+            snprintf(tt, sizeof tt, "<= %g s", o->ttft_target);
+        if (o->tbt_target > 0)
+            snprintf(tb, sizeof tb, "<= %g s", o->tbt_target);
+        gw_buf_printf(&b, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
+                      o->target_rate, base->model.meta.id,
+                      100 * (o->quantile > 0 ? o->quantile : 0.9), tt, tb);
+        gw_buf_printf(&b, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
+                      "req/s/rep", "replicas", "GPUs", "USD/hour", "IT MW", "req/s/MW");
+        for (int i = 0; i < nc; i++) {
+            const candidate *c = &cs[i];
+            if (c->why[0] && !(c->per_replica_rps > 0))
+                gw_buf_printf(&b, "  %-12s %3d  %s\n", c->accel, c->tp, c->why);
+            else
+                gw_buf_printf(&b, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n", c->accel,
+                              c->tp, c->per_replica_rps, c->replicas, c->accelerators,
+                              c->usd_per_hour, c->it_mw, o->target_rate / c->it_mw);
+        }
+    }
+    free(cs);
+    if (b.failed) {
+        gw_buf_free(&b);
+        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    return b.s;
+}
+
 /* sim: the run, then the optional per-request CSV and capacity search. */
 static char *run_sim(const gw_scenario *sc, const cli_opts *o, gw_error *err)
 {
     int json = o->json;
+    if (o->cheapest)
+        return cheapest(o, sc, err);
     gw_sim_report *r = malloc(sizeof *r);
     if (!r) {
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -519,7 +703,7 @@ int cmd_sim(int argc, char **argv)
         "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
         "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
         "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
-        "tbt-target", "quantile", NULL};
+        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", NULL};
     return run_model_command(argc, argv, usage_sim, allowed, GW_NEED_SIM, run_sim);
 }
 
