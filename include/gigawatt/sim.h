@@ -89,8 +89,9 @@ typedef struct gw_stat {
 
 typedef struct gw_sim_timeline {
     size_t n;
+    double start_s;  /* the first arrival: bucket k covers start + [k, k+1) x width */
     double width_s;
-    double *batch;   /* mean running batch over the bucket, summed over replicas */
+    double *batch;   /* time-weighted running batch over the bucket, summed over replicas */
     double *kv_use;  /* mean share of KV blocks in use, over replicas */
     double *power_w; /* mean IT power of all replicas */
     double *done;    /* requests completed in the bucket */

@@ -664,6 +664,13 @@ static char *run_sim(const gw_scenario *sc, const cli_opts *o, gw_error *err)
         return NULL;
     }
     char *out = NULL;
+    if (o->capacity && !(o->ttft_target > 0) && !(o->tbt_target > 0)) {
+        gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                     "--capacity needs --ttft-target and/or --tbt-target; expected seconds, "
+                     "e.g. --ttft-target 2");
+        free(r);
+        return NULL;
+    }
     if (gw_sim_cmd_run(sc, o->requests_csv != NULL, r, err)) {
         if (!err->file[0])
             snprintf(err->file, sizeof err->file, "%s", sc->source_file);

@@ -70,8 +70,10 @@ uint64_t gw_rng_u64(gw_rng *r)
 
 double gw_rng_uniform(gw_rng *r)
 {
-    /* 53 random bits, offset by half a step: strictly inside (0, 1) */
-    return ((double)(gw_rng_u64(r) >> 11) + 0.5) * 0x1.0p-53;
+    /* 52 random bits offset by half a step: strictly inside (0, 1), the
+     * largest value 1 - 2^-53 exactly representable (with 53 bits the half
+     * step would round the top value up to 1.0) */
+    return ((double)(gw_rng_u64(r) >> 12) + 0.5) * 0x1.0p-52;
 }
 
 double gw_rng_normal(gw_rng *r)

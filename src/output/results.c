@@ -775,6 +775,7 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                 rep->has_cost && r->output_tokens_per_s > 0);
     if (r->timeline.n) {
         cJSON *t = cJSON_AddObjectToObject(o, "timeline");
+        num(t, "start_s", r->timeline.start_s);
         num(t, "width_s", r->timeline.width_s);
         array_of(t, "batch", r->timeline.batch, r->timeline.n);
         array_of(t, "kv_use", r->timeline.kv_use, r->timeline.n);
@@ -796,8 +797,11 @@ static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double sca
                      const char *unit)
 {
     char t[160];
-    snprintf(t, sizeof t, "%.4g / %.4g / %.4g / %.4g %s", st->mean * scale, st->p50 * scale,
-             st->p90 * scale, st->p99 * scale, unit);
+    if (!isfinite(st->mean))
+        snprintf(t, sizeof t, "n/a (no completed requests)");
+    else
+        snprintf(t, sizeof t, "%.4g / %.4g / %.4g / %.4g%s%s", st->mean * scale, st->p50 * scale,
+                 st->p90 * scale, st->p99 * scale, unit[0] ? " " : "", unit);
     row(b, label, t);
 }
 
@@ -815,11 +819,12 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                   c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
                   : c->route == GW_ROUTE_LEAST_OUTSTANDING ? "least-outstanding" : "round-robin");
     if (sc->sim.trace)
-        gw_buf_printf(&b, "  workload: %s, %zu requests (%zu prompts cut)\n", sc->sim.trace->text,
-                      r->requests, rep->workload.cut);
+        gw_buf_printf(&b, "  workload: %s, %zu request%s (%zu prompt%s cut)\n",
+                      sc->sim.trace->text, r->requests, r->requests == 1 ? "" : "s",
+                      rep->workload.cut, rep->workload.cut == 1 ? "" : "s");
     else
-        gw_buf_printf(&b, "  workload: synthetic, %zu requests at %.4g/s\n", r->requests,
-                      sc->sim.rate);
+        gw_buf_printf(&b, "  workload: synthetic, %zu request%s at %.4g/s\n", r->requests,
+                      r->requests == 1 ? "" : "s", sc->sim.rate);
     snprintf(t, sizeof t, "%zu completed, %zu rejected, %llu preemptions", r->completed,
              r->rejected, (unsigned long long)r->preemptions);
     row(&b, "requests", t);
@@ -871,11 +876,12 @@ char *gw_sim_requests_csv(const gw_sim_report *rep)
     for (size_t i = 0; r->per_request && i < w->n && !b.failed; i++) {
         const gw_sim_request *q = &r->per_request[i];
         if (isnan(q->completed)) {
-            gw_buf_printf(&b, "%zu,%d,%.9g,%d,%d,,,,,,,%d\n", i, q->replica, w->arrival[i],
+            gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,,,,,,,%d\n", i, q->replica, w->arrival[i],
                           w->prompt[i], w->output[i], q->restarts);
             continue;
         }
-        gw_buf_printf(&b, "%zu,%d,%.9g,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", i, q->replica,
+        gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", i,
+                      q->replica,
                       w->arrival[i], w->prompt[i], w->output[i], q->scheduled, q->first_token,
                       q->completed, q->first_token - w->arrival[i],
                       (q->completed - q->first_token) / w->output[i],

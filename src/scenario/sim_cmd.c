@@ -36,7 +36,7 @@ static int parse_dist(const gw_node *n, const char *what, gw_dist *d, double **o
                             what);
     if (n->kind == GW_NODE_SCALAR) {
         d->kind = GW_DIST_FIXED;
-        return gw_decode_quantity(n, what, GW_DIM_NONE, GW_F_POSITIVE, &d->a, err);
+        return gw_decode_quantity(n, what, GW_DIM_NONE, GW_F_POSITIVE | GW_F_INTEGER, &d->a, err);
     }
     if (n->kind != GW_NODE_MAP)
         return node_error(n, err, "%s is a list; expected a number or {dist: ...}", what);
@@ -245,7 +245,7 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
         syn.cv = ss->cv;
         syn.amplitude = ss->amplitude;
         syn.period_s = or_default(ss->period_s, 86400);
-        syn.seed = (uint64_t)or_default(ss->seed, 1);
+        syn.seed = gw_field_is_set(&gw_schema_sim_settings, ss, "seed") ? (uint64_t)ss->seed : 1;
         if ((rc = parse_dist(ss->prompt, "prompt", &syn.prompt, &r->empirical[0], err)) ||
             (rc = parse_dist(ss->output, "output", &syn.output, &r->empirical[1], err)))
             return locate(rc, at, err);
@@ -317,8 +317,9 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
     double span = w->arrival[w->n - 1] - w->arrival[0];
     if (w->n < 2 || !(span > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "capacity search needs at least two requests over a positive "
-                            "span of arrivals");
+                            "capacity search over %zu request(s) spanning %g s; expected at "
+                            "least two requests over a positive time span",
+                            w->n, span);
     double rate = (double)(w->n - 1) / span;
     double lo = 0, hi = 1, ttft, tbt;
     int rc;

@@ -6,6 +6,7 @@
  * at equal times. Every request is an index into arrays (struct of arrays):
  * the hot loop touches only the fields it needs. */
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "gigawatt/sim.h"
 
 enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
+enum { EV_BATCH_END = 0, EV_WAKE = 1 }; /* event types */
 
 /* DDSketch-style histogram (Masson, Rim & Lee, VLDB 2019): log buckets with
  * relative accuracy ALPHA, for quantiles of the per-token gaps (TBT), which
@@ -22,7 +24,7 @@ enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
 #define SK_BINS 16200 /* 1e-7 s .. 1e7 s at ALPHA */
 typedef struct sketch {
     uint64_t *bins, n, zeros;
-    double log_gamma, sum, max;
+    double log_gamma, sum, min, max;
     double last_x; /* the bucket of the last value: the requests of one */
     long last_i;   /* decode batch mostly share the same gap, so log() is rare */
 } sketch;
@@ -38,6 +40,8 @@ static int sketch_init(sketch *s)
 
 static void sketch_add(sketch *s, double x)
 {
+    if (s->n == 0 || x < s->min)
+        s->min = x;
     s->n++, s->sum += x;
     if (x > s->max)
         s->max = x;
@@ -63,8 +67,10 @@ static double sketch_quantile(const sketch *s, double q)
     uint64_t seen = s->zeros;
     for (long i = 0; i < SK_BINS; i++) {
         seen += s->bins[i];
-        if ((double)seen > rank) /* the bucket's representative value */
-            return SK_MIN * 2 * exp((double)i * s->log_gamma) / (1 + exp(s->log_gamma));
+        if ((double)seen > rank) { /* the bucket's representative, within the range seen */
+            double v = SK_MIN * 2 * exp((double)i * s->log_gamma) / (1 + exp(s->log_gamma));
+            return v < s->min ? s->min : v > s->max ? s->max : v;
+        }
     }
     return s->max;
 }
@@ -79,6 +85,7 @@ typedef struct replica {
     int32_t *chunk;                 /* tokens each processes this iteration */
     int nbatch;
     int busy;
+    int wake_pending;               /* an EV_WAKE is scheduled */
     long ff_iters;                  /* iterations the pending event stands for (§3.4) */
     double ff_first_end;            /* end of the first of them */
     int holders;                    /* requests holding KV blocks */
@@ -101,6 +108,8 @@ typedef struct sim {
     gw_evq q;
     double kv_time, kv_busy_time, kv_max, busy_time, energy;
     double next_arrival; /* time of the next arrival anywhere (INFINITY after the last) */
+    size_t tl_cap;       /* timeline buckets allocated */
+    int tl_failed;
     size_t rr_next;
 } sim;
 
@@ -215,6 +224,57 @@ static int grow_or_preempt(sim *s, replica *rp, int k, int *limit)
     return 1;
 }
 
+/* The timeline bucket k, growing the arrays as the run goes (§4). Buckets
+ * count from the first arrival; past GW_TL_MAX they stop growing and the
+ * last one takes the rest. */
+#define GW_TL_MAX 1000000
+static size_t tl_bucket(sim *s, size_t k)
+{
+    gw_sim_timeline *tl = &s->r->timeline;
+    if (k >= GW_TL_MAX)
+        k = GW_TL_MAX - 1;
+    if (k >= s->tl_cap) {
+        size_t cap = s->tl_cap ? s->tl_cap : 256;
+        while (cap <= k)
+            cap *= 2;
+        double **arrs[4] = {&tl->batch, &tl->kv_use, &tl->power_w, &tl->done};
+        for (int a = 0; a < 4; a++) {
+            double *p = realloc(*arrs[a], cap * sizeof *p);
+            if (!p) {
+                s->tl_failed = 1;
+                return SIZE_MAX;
+            }
+            memset(p + s->tl_cap, 0, (cap - s->tl_cap) * sizeof *p);
+            *arrs[a] = p;
+        }
+        s->tl_cap = cap;
+    }
+    if (k + 1 > tl->n)
+        tl->n = k + 1;
+    return k;
+}
+
+/* Spread an iteration [t, t + dur) over the buckets it overlaps. */
+static void tl_iteration(sim *s, double t, double dur, double batch, double kv, double watts)
+{
+    gw_sim_timeline *tl = &s->r->timeline;
+    double w = tl->width_s, a = t - tl->start_s, b = a + dur;
+    for (size_t k = (size_t)(a / w); !s->tl_failed; k++) {
+        double lo = fmax(a, (double)k * w), hi = fmin(b, (double)(k + 1) * w);
+        if (hi > lo) {
+            size_t kk = tl_bucket(s, k);
+            if (kk == SIZE_MAX)
+                return;
+            double f = (hi - lo) / w;
+            tl->batch[kk] += batch * f;
+            tl->kv_use[kk] += kv * f / s->c->replicas;
+            tl->power_w[kk] += watts * f;
+        }
+        if ((double)(k + 1) * w >= b || k + 1 >= GW_TL_MAX)
+            break;
+    }
+}
+
 /* One iteration's bookkeeping: its duration from the perf model, energy at
  * its utilisation, KV use, batch size, the timeline bucket of its start. */
 static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
@@ -234,15 +294,8 @@ static double account(sim *s, const replica *rp, const gw_perf_batch *b, double 
         s->kv_max = kv;
     s->r->iterations++;
     sketch_add(&s->batch, rp->nbatch);
-    gw_sim_timeline *tl = &s->r->timeline;
-    if (tl->n) {
-        size_t bk = (size_t)(t / tl->width_s);
-        if (bk >= tl->n)
-            bk = tl->n - 1;
-        tl->batch[bk] += rp->nbatch * dur / tl->width_s;
-        tl->kv_use[bk] += kv * dur / tl->width_s / c->replicas;
-        tl->power_w[bk] += watts * dur / tl->width_s;
-    }
+    if (s->r->timeline.width_s > 0)
+        tl_iteration(s, t, dur, rp->nbatch, kv, watts);
     return dur;
 }
 
@@ -321,6 +374,11 @@ static int schedule(sim *s, int ri, double t)
     const gw_sim_config *c = s->c;
     rp->nbatch = 0;
     gw_perf_batch b = {0, 0, 0, 0, 0, 0};
+    for (int attempt = 0; attempt < 2 && rp->nbatch == 0; attempt++) {
+        /* a second pass only when preemptions emptied the decode batch:
+         * the requests they sent back may now be admitted */
+        if (attempt == 1 && rp->wait_head < 0)
+            break;
     if (c->scheduler == GW_SCHED_VLLM) {
         /* prefill-first: admit from the queue head while the padded batch
          * (count × longest prompt) fits the token budget */
@@ -328,7 +386,12 @@ static int schedule(sim *s, int ri, double t)
         while (rp->wait_head >= 0) {
             int32_t i = rp->wait_head;
             int32_t p = s->P[i] > longest ? s->P[i] : longest;
-            if (!admissible(s, rp, i) || (long)(rp->nbatch + 1) * p > c->max_batched_tokens ||
+            /* a prompt longer than the whole budget runs alone (vLLM refuses
+             * such a configuration; here it must not stall the replica, and a
+             * preempted request's prompt grows by its generated tokens) */
+            int alone = rp->nbatch == 0 && p > c->max_batched_tokens;
+            if (!admissible(s, rp, i) ||
+                (!alone && (long)(rp->nbatch + 1) * p > c->max_batched_tokens) ||
                 rp->nbatch == c->max_running)
                 break;
             wait_pop(s, rp);
@@ -407,6 +470,7 @@ static int schedule(sim *s, int ri, double t)
             i = nx;
         }
     }
+    }
     if (rp->nbatch == 0) {
         if (rp->busy) {
             rp->busy = 0;
@@ -423,7 +487,7 @@ static int schedule(sim *s, int ri, double t)
     rp->ff_first_end = end;
     if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step)
         end = fast_forward(s, rp, &b, end);
-    return gw_evq_push(&s->q, end, 0, ri, 0);
+    return gw_evq_push(&s->q, end, EV_BATCH_END, ri, 0);
 }
 
 static void complete(sim *s, replica *rp, int32_t i, double t)
@@ -434,9 +498,10 @@ static void complete(sim *s, replica *rp, int32_t i, double t)
     rp->outstanding--;
     s->r->completed++;
     gw_sim_timeline *tl = &s->r->timeline;
-    if (tl->n) {
-        size_t bk = (size_t)(t / tl->width_s);
-        tl->done[bk < tl->n ? bk : tl->n - 1] += 1;
+    if (tl->width_s > 0) {
+        size_t k = tl_bucket(s, (size_t)((t - tl->start_s) / tl->width_s));
+        if (k != SIZE_MAX)
+            tl->done[k] += 1;
     }
 }
 
@@ -518,7 +583,13 @@ static int arrive(sim *s, int32_t i)
     s->state[i] = ST_WAITING;
     rp->outstanding++;
     wait_push_back(s, rp, i);
-    return rp->busy ? GW_OK : schedule(s, ri, t);
+    if (rp->busy || rp->wake_pending)
+        return GW_OK;
+    /* an idle replica forms its batch at this instant, but after every
+     * arrival at the same time (arrivals go first at ties), so requests
+     * arriving together share a prefill batch, as in Vidur */
+    rp->wake_pending = 1;
+    return gw_evq_push(&s->q, t, EV_WAKE, ri, 0);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -639,17 +710,8 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         s.sched_at[i] = s.first_at[i] = s.last_at[i] = s.done_at[i] = NAN;
     }
     if (c->timeline_s > 0) {
-        double span = w->arrival[n - 1] - 0 + 1;
-        size_t nb = (size_t)ceil(span * 4 / c->timeline_s) + 1; /* room for the drain */
-        if (nb > 100000)
-            nb = 100000;
-        gw_sim_timeline *tl = &r->timeline;
-        tl->n = nb;
-        tl->width_s = c->timeline_s;
-        tl->batch = calloc(nb, sizeof(double)), tl->kv_use = calloc(nb, sizeof(double));
-        tl->power_w = calloc(nb, sizeof(double)), tl->done = calloc(nb, sizeof(double));
-        if (!tl->batch || !tl->kv_use || !tl->power_w || !tl->done)
-            goto fail;
+        r->timeline.width_s = c->timeline_s;
+        r->timeline.start_s = w->arrival[0];
     }
 
     /* §3 the event loop */
@@ -665,7 +727,11 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         } else if (top) {
             gw_event e;
             gw_evq_pop(&s.q, &e);
-            rc = batch_end(&s, e.who, e.time);
+            if (e.type == EV_WAKE) {
+                s.reps[e.who].wake_pending = 0;
+                rc = s.reps[e.who].busy ? GW_OK : schedule(&s, e.who, e.time);
+            } else
+                rc = batch_end(&s, e.who, e.time);
         } else
             break;
         r->events++;
@@ -724,10 +790,9 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
     r->busy_fraction = s.busy_time / (span * c->replicas);
     r->kv_use_mean = s.kv_busy_time > 0 ? s.kv_time / s.kv_busy_time : 0;
     r->kv_use_max = s.kv_max;
-    if (r->timeline.n) { /* trim the empty tail */
-        size_t keep = (size_t)(last_done / r->timeline.width_s) + 1;
-        if (keep < r->timeline.n)
-            r->timeline.n = keep;
+    if (s.tl_failed) {
+        rc = GW_E_NOMEM;
+        goto fail;
     }
     if (c->keep_requests) {
         r->per_request = malloc(n * sizeof *r->per_request);

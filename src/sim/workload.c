@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gigawatt/sim.h"
 
@@ -83,6 +84,10 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
                          gw_error *err)
 {
     memset(w, 0, sizeof *w);
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "the trace is not a regular file; expected a CSV file");
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
@@ -229,11 +234,15 @@ int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err)
                             s->requests, s->rate);
     if (s->arrival == GW_ARRIVAL_GAMMA && !(s->cv > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "gamma arrivals need a coefficient of variation > 0");
+                            "gamma arrivals with cv %g; expected cv > 0, the coefficient of "
+                            "variation of the gaps",
+                            s->cv);
     if (s->arrival == GW_ARRIVAL_DIURNAL &&
         !(s->amplitude >= 0 && s->amplitude <= 1 && s->period_s > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "diurnal arrivals need an amplitude in [0, 1] and a period > 0");
+                            "diurnal arrivals with amplitude %g and period %g s; expected an "
+                            "amplitude in [0, 1] and a period > 0",
+                            s->amplitude, s->period_s);
     gw_dist prompt = s->prompt, output = s->output;
     prompt.integer = output.integer = 1;
     int rc;
