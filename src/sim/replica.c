@@ -38,6 +38,28 @@ static int sketch_init(sketch *s)
     return s->bins ? GW_OK : GW_E_NOMEM;
 }
 
+/* n equal values at once (a decode run: every request sees the same gap) */
+static void sketch_add_n(sketch *s, double x, uint64_t n)
+{
+    if (n == 0)
+        return;
+    if (s->n == 0 || x < s->min)
+        s->min = x;
+    s->n += n, s->sum += x * (double)n;
+    if (x > s->max)
+        s->max = x;
+    if (x < SK_MIN) {
+        s->zeros += n;
+        return;
+    }
+    if (x != s->last_x) {
+        long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
+        s->last_i = i >= SK_BINS ? SK_BINS - 1 : i;
+        s->last_x = x;
+    }
+    s->bins[s->last_i] += n;
+}
+
 static void sketch_add(sketch *s, double x)
 {
     if (s->n == 0 || x < s->min)
@@ -326,7 +348,7 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
     if (bs > 64 && !(hist = calloc((size_t)bs, sizeof *hist)))
         return end;
     if (bs <= 64)
-        memset(h, 0, sizeof h);
+        memset(h, 0, (size_t)bs * sizeof *h);
     for (int k = 0; k < rp->nbatch; k++) {
         long p0 = s->proc[rp->batch[k]]; /* scheduled with p0 in iteration 1 */
         hist[((p0 % bs) + bs) % bs]++;   /* iteration j needs a block if (p0+j-1) % bs == 1 */
@@ -346,8 +368,7 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
         end = prev + dur;
         j++;
         double gap = end - prev; /* as the event loop would compute it */
-        for (int k = 0; k < rp->nbatch; k++)
-            sketch_add(&s->tbt, gap);
+        sketch_add_n(&s->tbt, gap, (uint64_t)rp->nbatch);
     }
     if (hist != h)
         free(hist);
@@ -592,28 +613,66 @@ static int arrive(sim *s, int32_t i)
     return gw_evq_push(&s->q, t, EV_WAKE, ri, 0);
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Sort doubles ascending by LSD radix on their IEEE bits (4 passes of 16
+ * bits; negative values flipped so the bit order is the numeric order).
+ * qsort's comparison calls cost more than the whole simulation of a short
+ * trace. Falls back to nothing: on allocation failure, insertion order
+ * stays and the caller's quantiles would be wrong, so it reports failure. */
+static uint64_t key_of(double x)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
+}
+
+static int sort_doubles(double *v, size_t n)
+{
+    double *tmp = malloc(n * sizeof *tmp);
+    size_t *count = calloc(65536, sizeof *count);
+    if (!tmp || !count) {
+        free(tmp), free(count);
+        return GW_E_NOMEM;
+    }
+    double *src = v, *dst = tmp;
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = 16 * pass;
+        memset(count, 0, 65536 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key_of(src[i]) >> shift) & 0xFFFF]++;
+        size_t sum = 0;
+        for (size_t k = 0; k < 65536; k++) {
+            size_t c = count[k];
+            count[k] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(key_of(src[i]) >> shift) & 0xFFFF]++] = src[i];
+        double *t = src;
+        src = dst, dst = t;
+    }
+    /* four passes: the sorted data is back in v */
+    free(tmp), free(count);
+    return GW_OK;
 }
 
 /* mean, quantiles (type 7) and max of v[0..n); sorts v */
-static void stat_of(double *v, size_t n, gw_stat *st)
+static int stat_of(double *v, size_t n, gw_stat *st)
 {
     if (n == 0) {
         *st = (gw_stat){NAN, NAN, NAN, NAN, NAN};
-        return;
+        return GW_OK;
     }
     double sum = 0;
     for (size_t k = 0; k < n; k++)
         sum += v[k];
-    qsort(v, n, sizeof *v, cmp_double);
+    if (sort_doubles(v, n))
+        return GW_E_NOMEM;
     st->mean = sum / (double)n;
     st->p50 = gw_quantile_sorted(v, n, 0.5);
     st->p90 = gw_quantile_sorted(v, n, 0.9);
     st->p99 = gw_quantile_sorted(v, n, 0.99);
     st->max = v[n - 1];
+    return GW_OK;
 }
 
 double gw_quantile_sorted(const double *v, size_t n, double q)
@@ -764,11 +823,13 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         in_tokens += w->prompt[i];
         m++;
     }
-    stat_of(ttft, m, &r->ttft);
-    stat_of(tpot, m, &r->tpot);
-    stat_of(e2e, m, &r->e2e);
-    stat_of(v, m, &r->scheduling_delay);
+    rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, m, &r->tpot) | stat_of(e2e, m, &r->e2e) |
+         stat_of(v, m, &r->scheduling_delay);
     free(v), free(ttft), free(tpot), free(e2e);
+    if (rc) {
+        rc = GW_E_NOMEM;
+        goto fail;
+    }
     r->tbt = (gw_stat){s.tbt.n ? s.tbt.sum / (double)s.tbt.n : NAN, sketch_quantile(&s.tbt, 0.5),
                        sketch_quantile(&s.tbt, 0.9), sketch_quantile(&s.tbt, 0.99),
                        s.tbt.n ? s.tbt.max : NAN};
