@@ -198,7 +198,20 @@ static void restart(sim *s, replica *rp, int32_t i)
     s->state[i] = ST_WAITING;
     s->restarts[i]++;
     s->r->preemptions++;
-    wait_push_front(s, rp, i);
+    /* Sarathi keeps the requests mid-prefill at the queue head; the
+     * restarted request goes right after them, so they can finish their
+     * chunks (in front, it could block them and the replica forever) */
+    int32_t after = -1;
+    for (int32_t k = rp->wait_head; k >= 0 && s->state[k] == ST_PREFILL; k = s->next[k])
+        after = k;
+    if (after < 0) {
+        wait_push_front(s, rp, i);
+        return;
+    }
+    s->next[i] = s->next[after];
+    s->next[after] = i;
+    if (rp->wait_tail == after)
+        rp->wait_tail = i;
 }
 
 /* §3.1 can a queued request be admitted: blocks for its prompt, keeping the
@@ -394,6 +407,7 @@ static int schedule(sim *s, int ri, double t)
     replica *rp = &s->reps[ri];
     const gw_sim_config *c = s->c;
     rp->nbatch = 0;
+    uint64_t preemptions_before = s->r->preemptions;
     gw_perf_batch b = {0, 0, 0, 0, 0, 0};
     for (int attempt = 0; attempt < 2 && rp->nbatch == 0; attempt++) {
         /* a second pass only when preemptions emptied the decode batch:
@@ -506,7 +520,10 @@ static int schedule(sim *s, int ri, double t)
     double end = t + account(s, rp, &b, t, rp->blocks_used);
     rp->ff_iters = 1;
     rp->ff_first_end = end;
-    if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step)
+    /* a preemption just now sent a request back to the queue: the next
+     * iteration may admit it, so this run is not closed-form */
+    if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step &&
+        s->r->preemptions == preemptions_before)
         end = fast_forward(s, rp, &b, end);
     return gw_evq_push(&s->q, end, EV_BATCH_END, ri, 0);
 }

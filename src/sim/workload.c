@@ -159,13 +159,13 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
         line++;
         nl = memchr(p, '\n', (size_t)(end - p));
         const char *le = nl ? nl : end;
-        const char *q = p;
+        const char *start = p, *q = p;
         p = nl ? nl + 1 : end;
         while (q < le && (*q == ' ' || *q == '\r'))
             q++;
         if (q == le)
             continue; /* blank line */
-        int n = split_line(q, le, f, 64);
+        int n = split_line(start, le, f, 64); /* columns count from the line's start */
         if (n < need) {
             rc = gw_error_set(err, GW_E_INPUT, path, line, 1,
                               "%d fields; expected at least %d (the header's columns)", n, need);
