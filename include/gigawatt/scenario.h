@@ -96,6 +96,9 @@ typedef struct gw_scenario {
 int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned needs,
                         gw_scenario *sc, gw_error *err);
 
+/* The first catalog system (in id order) built from accelerator `acc`, or NULL. */
+const char *gw_scenario_default_system(const gw_catalog *cat, const char *acc);
+
 void gw_scenario_rack_input(const gw_scenario *sc, gw_rack_input *in);
 void gw_scenario_plan_input(const gw_scenario *sc, gw_plan_input *in);
 

@@ -548,17 +548,26 @@ static char *cheapest(const cli_opts *o, const gw_scenario *base, gw_error *err)
             c->tp = atoi(tpl[t]);
             cli_opts co = *o;
             gw_error e2 = {0};
-            char acc_set[GW_TEXT_MAX + 32], tp_set[48];
+            char acc_set[GW_TEXT_MAX + 32], tp_set[48], sys_set[GW_TEXT_MAX + 32] = "";
             snprintf(acc_set, sizeof acc_set, "accelerator.ref=%s", accs[a]);
             snprintf(tp_set, sizeof tp_set, "perf.tp=%s", tpl[t]);
-            /* the candidate's own system (defaulted from the accelerator) */
-            if (cli_add_set(&co, "sim.replicas", "1", &e2) ||
-                (co.sets[co.nsets++] = acc_set, 0) || (co.sets[co.nsets++] = tp_set, 0) ||
-                co.nsets > GW_CLI_MAX_SETS) {
+            /* each candidate on its own system: the first catalog system built
+             * from it (replacing a system the scenario names) */
+            gw_catalog lookup;
+            if (cli_load_catalog(o, &lookup, &e2) == GW_OK) {
+                const char *sys = gw_scenario_default_system(&lookup, accs[a]);
+                if (sys)
+                    snprintf(sys_set, sizeof sys_set, "system.ref=%s", sys);
+                gw_catalog_free(&lookup);
+            }
+            if (cli_add_set(&co, "sim.replicas", "1", &e2) || co.nsets + 3 > GW_CLI_MAX_SETS) {
                 snprintf(c->why, sizeof c->why, "too many settings");
                 continue;
             }
-            /* drop a system the base scenario names: it may hold another accelerator */
+            if (sys_set[0])
+                co.sets[co.nsets++] = sys_set;
+            co.sets[co.nsets++] = acc_set;
+            co.sets[co.nsets++] = tp_set;
             gw_catalog cat;
             gw_config cfg;
             gw_scenario *sc = malloc(sizeof *sc);

@@ -297,7 +297,7 @@ static int check_accelerator_power(const gw_scenario *sc, const gw_node *at, gw_
 }
 
 /* The first system (in id order) built from accelerator `acc`. */
-static const char *default_system(const gw_catalog *cat, const char *acc)
+const char *gw_scenario_default_system(const gw_catalog *cat, const char *acc)
 {
     for (size_t i = 0; i < cat->n; i++) {
         const gw_catalog_entry *e = &cat->entries[i];
@@ -329,7 +329,7 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
         if ((rc = resolve_entry(cat, &gw_schema_accelerator, accn, NULL, root, &sc->accelerator,
                                 err)))
             return rc;
-        const char *dsys = default_system(cat, sc->accelerator.meta.id);
+        const char *dsys = gw_scenario_default_system(cat, sc->accelerator.meta.id);
         if (!dsys) /* has_system stays 0: power from the accelerator alone */
             return check_accelerator_power(sc, accn, err);
         snprintf(sc->system_note, sizeof sc->system_note, "default system for %s",
