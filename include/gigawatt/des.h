@@ -21,7 +21,9 @@ typedef struct gw_rng {
     uint32_t key[2];
     uint32_t ctr[4];
     uint32_t out[4];
-    int left; /* unused words in out */
+    int left;     /* unused words in out */
+    int has_spare;/* the polar method makes normals in pairs */
+    double spare;
 } gw_rng;
 
 /* A stream for (seed, entity, purpose): e.g. (run seed, request index,
@@ -31,7 +33,7 @@ uint32_t gw_rng_u32(gw_rng *r);
 uint64_t gw_rng_u64(gw_rng *r);
 /* Uniform on the open interval (0, 1): never 0, never 1. */
 double gw_rng_uniform(gw_rng *r);
-double gw_rng_normal(gw_rng *r); /* standard normal (Box-Muller, one of the pair) */
+double gw_rng_normal(gw_rng *r); /* standard normal (Marsaglia's polar method, pairs) */
 
 /* ---- distributions ----------------------------------------------------------- */
 

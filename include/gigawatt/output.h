@@ -10,6 +10,7 @@
 #include "gigawatt/plan.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/sim_cmd.h"
+#include "gigawatt/fleet_cmd.h"
 #include "gigawatt/scenario.h"
 
 /* A growable string. All functions keep it NUL-terminated; on allocation
@@ -46,6 +47,10 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *r, const gw_capaci
 char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *r, const gw_capacity *cap);
 /* one row per request: what each request saw (docs/sim.md §4) */
 char *gw_sim_requests_csv(const gw_sim_report *r);
+/* fleet (docs/fleet.md): summary, per tenant, per hour; the hourly series as CSV */
+char *gw_fleet_text(const gw_fleet_report *r);
+char *gw_fleet_json(const gw_fleet_report *r);
+char *gw_fleet_hourly_csv(const gw_fleet_report *r);
 char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);

@@ -53,7 +53,49 @@ typedef struct gw_train_settings {
     char reliability[GW_TEXT_MAX];
 } gw_train_settings;
 
-extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings;
+/* The fleet: section and the tenants: list (docs/fleet.md). One struct per
+ * list item; nested token distributions stay nodes. */
+typedef struct gw_fleet_settings {
+    gw_entry_meta meta;
+    double horizon_s, tick_s, seed, start_weekday, target_utilisation, spill_penalty_s, repair_s;
+    char reliability[GW_TEXT_MAX];
+    const gw_node *sites, *deployments, *rented, *events;
+} gw_fleet_settings;
+
+typedef struct gw_fleet_site_spec {
+    gw_entry_meta meta;
+    char region[GW_TEXT_MAX];
+    double power_cap_w;
+} gw_fleet_site_spec;
+
+typedef struct gw_fleet_deployment_spec {
+    gw_entry_meta meta;
+    char site[GW_TEXT_MAX], model[GW_TEXT_MAX], accelerator[GW_TEXT_MAX], system[GW_TEXT_MAX];
+    char precision[GW_TEXT_MAX];
+    double replicas, tp, pp, ep;
+    double price_usd_per_s;  /* rented: per GPU */
+    double delay_s;          /* rented on-demand: provisioning delay */
+    char kind[GW_TEXT_MAX];  /* rented: reserved | on-demand */
+} gw_fleet_deployment_spec;
+
+typedef struct gw_fleet_event_spec {
+    gw_entry_meta meta;
+    char kind[GW_TEXT_MAX], site[GW_TEXT_MAX];
+    double start_s, duration_s, fraction;
+} gw_fleet_event_spec;
+
+typedef struct gw_tenant_spec {
+    gw_entry_meta meta;
+    char kind[GW_TEXT_MAX], deployment[GW_TEXT_MAX];
+    double weekly_users, requests_per_user_week, rate;
+    double peak_to_trough, peak_hour, weekend, growth_per_year, priority;
+    double customers, customer_skew, rpm, tpm, timeout_s, price_usd_per_mtok, ttft_slo_s;
+    const gw_node *prompt, *output;
+} gw_tenant_spec;
+
+extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings,
+    gw_schema_fleet_settings, gw_schema_fleet_site, gw_schema_fleet_deployment,
+    gw_schema_fleet_event, gw_schema_tenant;
 
 typedef struct gw_scenario {
     char name[2 * GW_TEXT_MAX];

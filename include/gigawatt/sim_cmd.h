@@ -38,6 +38,11 @@ typedef struct gw_capacity {
     int simulations;
 } gw_capacity;
 
+/* A token-count distribution from a scenario value: a number or {dist: ...}
+ * (docs/sim.md §2.2); an empirical one's samples are owned by *owned. */
+int gw_scenario_parse_dist(const gw_node *n, const char *what, gw_dist *d, double **owned,
+                           gw_error *err);
+
 int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_target_s,
                     double quantile, int steps, gw_capacity *out, gw_error *err);
 

@@ -302,3 +302,90 @@ static const gw_field sim_settings_fields[] = {
     NODE("output", gw_sim_settings, output, "output tokens: a number or {dist: ...}"),
 };
 SCHEMA(gw_schema_sim_settings, "sim", "sim settings", gw_sim_settings, sim_settings_fields);
+
+static const gw_field fleet_fields[] = {
+    Q("horizon", gw_fleet_settings, horizon_s, GW_DIM_TIME, R | POS, "simulated time"),
+    Q("tick", gw_fleet_settings, tick_s, GW_DIM_TIME, POS, "time step (default 1 s)"),
+    Q("seed", gw_fleet_settings, seed, GW_DIM_NONE, NN | INT, "random seed (default 1)"),
+    Q("start_weekday", gw_fleet_settings, start_weekday, GW_DIM_NONE, NN | INT,
+      "0 = the run starts Monday 00:00 (default 0)"),
+    Q("target_utilisation", gw_fleet_settings, target_utilisation, GW_DIM_NONE, EFF,
+      "share of a replica's best throughput used as capacity (default 0.9)"),
+    Q("spill_penalty", gw_fleet_settings, spill_penalty_s, GW_DIM_TIME, NN,
+      "added TTFT when served in another region (default 0.1 s)"),
+    Q("repair", gw_fleet_settings, repair_s, GW_DIM_TIME, R | NN,
+      "time a failed GPU's replica is down"),
+    ID("reliability", gw_fleet_settings, reliability, "reliability", 0,
+       "GPU interruption rate (default: the catalog's)"),
+    NODE("sites", gw_fleet_settings, sites, "list of sites"),
+    NODE("deployments", gw_fleet_settings, deployments, "list of own deployments"),
+    NODE("rented", gw_fleet_settings, rented, "list of rented pools"),
+    NODE("events", gw_fleet_settings, events, "list of outages and power caps"),
+};
+SCHEMA(gw_schema_fleet_settings, "fleet", "fleet settings", gw_fleet_settings, fleet_fields);
+
+static const gw_field fleet_site_fields[] = {
+    TX("region", gw_fleet_site_spec, region, "region name (spill crosses regions)"),
+    Q("power_cap", gw_fleet_site_spec, power_cap_w, GW_DIM_POWER, POS, "IT power limit"),
+};
+SCHEMA(gw_schema_fleet_site, "sites", "site", gw_fleet_site_spec, fleet_site_fields);
+
+static const gw_field fleet_dep_fields[] = {
+    TX("site", gw_fleet_deployment_spec, site, "site name (own deployments)"),
+    ID("model", gw_fleet_deployment_spec, model, "models", R, "model id"),
+    ID("accelerator", gw_fleet_deployment_spec, accelerator, "accelerators", R, "accelerator id"),
+    ID("system", gw_fleet_deployment_spec, system, "systems", 0,
+       "system id for power and cost (default: the first built from the accelerator)"),
+    EN("precision", gw_fleet_deployment_spec, precision, "bf16|fp8|fp4", 0,
+       "weights (default fp8 where supported)"),
+    Q("replicas", gw_fleet_deployment_spec, replicas, GW_DIM_NONE, R | POS | INT,
+      "replicas (rented on-demand: the cap)"),
+    Q("tp", gw_fleet_deployment_spec, tp, GW_DIM_NONE, POS | INT, "tensor parallelism"),
+    Q("pp", gw_fleet_deployment_spec, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism"),
+    Q("ep", gw_fleet_deployment_spec, ep, GW_DIM_NONE, POS | INT, "expert parallelism"),
+    Q("price", gw_fleet_deployment_spec, price_usd_per_s, GW_DIM_USD_PER_TIME, POS,
+      "rented: price per GPU-hour, e.g. 2.4 USD/h"),
+    Q("delay", gw_fleet_deployment_spec, delay_s, GW_DIM_TIME, NN,
+      "rented on-demand: provisioning delay"),
+    EN("kind", gw_fleet_deployment_spec, kind, "reserved|on-demand", 0, "rented pool kind"),
+};
+SCHEMA(gw_schema_fleet_deployment, "deployments", "deployment", gw_fleet_deployment_spec,
+       fleet_dep_fields);
+
+static const gw_field fleet_event_fields[] = {
+    EN("kind", gw_fleet_event_spec, kind, "outage|power-cap", R, "what happens"),
+    TX("site", gw_fleet_event_spec, site, "site name"),
+    Q("start", gw_fleet_event_spec, start_s, GW_DIM_TIME, R | NN, "from the run's start"),
+    Q("duration", gw_fleet_event_spec, duration_s, GW_DIM_TIME, R | POS, "how long"),
+    Q("fraction", gw_fleet_event_spec, fraction, GW_DIM_NONE, R | FR,
+      "outage: share of the site down; power-cap: cap as a share of full power"),
+};
+SCHEMA(gw_schema_fleet_event, "events", "event", gw_fleet_event_spec, fleet_event_fields);
+
+static const gw_field tenant_fields[] = {
+    EN("kind", gw_tenant_spec, kind, "consumer|api|batch", R, "tenant kind"),
+    TX("deployment", gw_tenant_spec, deployment, "home deployment name"),
+    Q("weekly_users", gw_tenant_spec, weekly_users, GW_DIM_NONE, POS, "consumer: weekly active users"),
+    Q("requests_per_user_week", gw_tenant_spec, requests_per_user_week, GW_DIM_NONE, POS,
+      "consumer: requests per weekly user per week"),
+    Q("rate", gw_tenant_spec, rate, GW_DIM_NONE, POS, "mean requests per second (api, batch)"),
+    Q("peak_to_trough", gw_tenant_spec, peak_to_trough, GW_DIM_NONE, POS,
+      "weekday busiest / quietest hour (default 1)"),
+    Q("peak_hour", gw_tenant_spec, peak_hour, GW_DIM_NONE, NN, "hour of day of the peak"),
+    Q("weekend", gw_tenant_spec, weekend, GW_DIM_NONE, POS, "weekend level / weekday (default 1)"),
+    Q("growth_per_year", gw_tenant_spec, growth_per_year, GW_DIM_NONE, POS,
+      "demand multiplier per year (default 1)"),
+    Q("priority", gw_tenant_spec, priority, GW_DIM_NONE, NN | INT, "0 (first) to 7 (shed first)"),
+    Q("customers", gw_tenant_spec, customers, GW_DIM_NONE, POS | INT, "api: customers in the tier"),
+    Q("customer_skew", gw_tenant_spec, customer_skew, GW_DIM_NONE, NN,
+      "api: Zipf exponent of use over customers (default 1; 0 = even)"),
+    Q("rpm", gw_tenant_spec, rpm, GW_DIM_NONE, POS, "api: requests per minute per customer"),
+    Q("tpm", gw_tenant_spec, tpm, GW_DIM_NONE, POS, "api: tokens per minute per customer"),
+    Q("timeout", gw_tenant_spec, timeout_s, GW_DIM_TIME, NN, "longest queue wait (default 0)"),
+    Q("price", gw_tenant_spec, price_usd_per_mtok, GW_DIM_NONE, NN,
+      "revenue, USD per million tokens served"),
+    Q("ttft_slo", gw_tenant_spec, ttft_slo_s, GW_DIM_TIME, POS, "TTFT target for SLO attainment"),
+    NODE("prompt", gw_tenant_spec, prompt, "prompt tokens: a number or {dist: ...}"),
+    NODE("output", gw_tenant_spec, output, "output tokens: a number or {dist: ...}"),
+};
+SCHEMA(gw_schema_tenant, "tenants", "tenant", gw_tenant_spec, tenant_fields);

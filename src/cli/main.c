@@ -85,6 +85,8 @@ static const char usage_sim[] =
     "--cheapest sizes every (accelerator, tp) candidate for --target-rate requests/s and\n"
     "ranks them by cost per hour.\n"
     "Traces use Vidur's CSV columns: arrived_at, num_prefill_tokens, num_decode_tokens.\n"
+    "A scenario with a fleet: section runs the request-level fleet simulator instead\n"
+    "(docs/fleet.md); --requests-csv FILE then writes its hourly series.\n"
     "\n"
     "examples:\n"
     "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml\n"
@@ -409,6 +411,41 @@ static char *run_plan(const gw_scenario *sc, const cli_opts *o, gw_error *err)
     return out;
 }
 
+/* sim on a fleet scenario (docs/fleet.md): *is_fleet = 0 when it is not one. */
+static int run_fleet_if_any(const cli_opts *o, int *is_fleet, gw_error *err)
+{
+    *is_fleet = 0;
+    gw_catalog cat;
+    gw_config cfg;
+    gw_node *root;
+    int rc = cli_load_catalog(o, &cat, err);
+    if (rc)
+        return rc;
+    gw_config_init(&cfg);
+    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK && gw_scenario_has_fleet(root)) {
+        *is_fleet = 1;
+        gw_fleet_report *r = malloc(sizeof *r);
+        if (!r)
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        else if ((rc = gw_fleet_cmd_run(&cat, root, r, err)) == GW_OK) {
+            if (o->requests_csv) { /* for a fleet: the hourly series */
+                char *csv = gw_fleet_hourly_csv(r);
+                rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)
+                         : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+                free(csv);
+            }
+            if (rc == GW_OK)
+                rc = cli_emit(o, o->json ? gw_fleet_json(r) : gw_fleet_text(r), err);
+            gw_fleet_report_free(r);
+        }
+        free(r);
+    }
+    gw_config_free(&cfg);
+    gw_catalog_free(&cat);
+    /* a scenario that fails to load is reported by the normal path */
+    return *is_fleet ? rc : GW_OK;
+}
+
 /* The shape of every model command: flags -> scenario -> model -> output. */
 static int run_model_command(int argc, char **argv, const char *usage,
                              const char *const *allowed, unsigned needs, model_fn run)
@@ -424,6 +461,11 @@ static int run_model_command(int argc, char **argv, const char *usage,
     gw_catalog cat;
     gw_config cfg;
     gw_error err = {0};
+    if (needs & GW_NEED_SIM) { /* a scenario with fleet: runs the fleet simulator */
+        int fleet = 0;
+        if ((rc = run_fleet_if_any(&o, &fleet, &err)) || fleet)
+            return rc ? cli_fail(&err) : 0;
+    }
     gw_scenario *sc = malloc(sizeof *sc);
     if (!sc) {
         gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");

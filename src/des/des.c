@@ -49,6 +49,7 @@ void gw_rng_init(gw_rng *r, uint64_t seed, uint64_t entity, uint32_t purpose)
     r->ctr[0] = r->ctr[1] = 0; /* the draw counter */
     r->ctr[2] = (uint32_t)entity, r->ctr[3] = (uint32_t)(entity >> 32);
     r->left = 0;
+    r->has_spare = 0;
 }
 
 uint32_t gw_rng_u32(gw_rng *r)
@@ -76,10 +77,25 @@ double gw_rng_uniform(gw_rng *r)
     return ((double)(gw_rng_u64(r) >> 12) + 0.5) * 0x1.0p-52;
 }
 
+/* Marsaglia & Bray's polar method (SIAM Review 1964): no trigonometry, and
+ * each accepted pair gives two normals (the second is kept for the next
+ * call; the sequence is still a pure function of the stream). */
 double gw_rng_normal(gw_rng *r)
 {
-    double u1 = gw_rng_uniform(r), u2 = gw_rng_uniform(r);
-    return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+    if (r->has_spare) {
+        r->has_spare = 0;
+        return r->spare;
+    }
+    double u, v, s;
+    do {
+        u = 2 * gw_rng_uniform(r) - 1;
+        v = 2 * gw_rng_uniform(r) - 1;
+        s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    double f = sqrt(-2 * log(s) / s);
+    r->spare = v * f;
+    r->has_spare = 1;
+    return u * f;
 }
 
 /* ---- distributions ----------------------------------------------------------- */

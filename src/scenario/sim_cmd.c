@@ -24,8 +24,8 @@ static int node_error(const gw_node *n, gw_error *err, const char *fmt, const ch
 
 /* A token-count distribution: a plain number, or {dist: KIND, parameters}
  * (docs/sim.md §2.2). Samples of an empirical one are owned by *owned. */
-static int parse_dist(const gw_node *n, const char *what, gw_dist *d, double **owned,
-                      gw_error *err)
+int gw_scenario_parse_dist(const gw_node *n, const char *what, gw_dist *d, double **owned,
+                           gw_error *err)
 {
     memset(d, 0, sizeof *d);
     d->integer = 1;
@@ -246,8 +246,8 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
         syn.amplitude = ss->amplitude;
         syn.period_s = or_default(ss->period_s, 86400);
         syn.seed = gw_field_is_set(&gw_schema_sim_settings, ss, "seed") ? (uint64_t)ss->seed : 1;
-        if ((rc = parse_dist(ss->prompt, "prompt", &syn.prompt, &r->empirical[0], err)) ||
-            (rc = parse_dist(ss->output, "output", &syn.output, &r->empirical[1], err)))
+        if ((rc = gw_scenario_parse_dist(ss->prompt, "prompt", &syn.prompt, &r->empirical[0], err)) ||
+            (rc = gw_scenario_parse_dist(ss->output, "output", &syn.output, &r->empirical[1], err)))
             return locate(rc, at, err);
         if ((rc = locate(gw_workload_synthetic(&syn, &r->workload, err), at, err)))
             return rc;

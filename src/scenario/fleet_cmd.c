@@ -1,0 +1,395 @@
+/* src/scenario/fleet_cmd.c — a fleet scenario resolved against the catalog
+ * and run (docs/fleet.md). Each deployment gets its model, accelerator and
+ * efficiency from the catalog, a perf engine, power from the rack model of
+ * its system and its cost from the plan model (one rack), through the same
+ * scenario resolution the other commands use. */
+#include "gigawatt/fleet_cmd.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/plan.h"
+#include "gigawatt/sim_cmd.h"
+
+#define WEEK_S (7 * 86400.0)
+#define MEMORY_LIMIT_B (4.0 * 1024 * 1024 * 1024) /* the bar: 4 GiB on this machine */
+
+int gw_scenario_has_fleet(const gw_node *root)
+{
+    return root && root->kind == GW_NODE_MAP && gw_node_get(root, "fleet") != NULL;
+}
+
+static int located(const gw_node *n, gw_error *err, const char *fmt, const char *a)
+{
+    return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col, fmt, a);
+}
+
+/* Decode a list of maps through `schema` into a fresh array. */
+static int decode_list(const gw_node *list, const gw_schema *schema, const char *what,
+                       void **out, int *n, gw_error *err)
+{
+    *out = NULL, *n = 0;
+    if (!list)
+        return GW_OK;
+    if (list->kind != GW_NODE_SEQ)
+        return located(list, err, "%s is not a list; expected - {name: ..., ...} items", what);
+    if (list->nkids > 100000)
+        return located(list, err, "%s has too many items; expected at most 100000", what);
+    char *arr = calloc(list->nkids ? list->nkids : 1, schema->size);
+    if (!arr)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    *out = arr;
+    for (size_t i = 0; i < list->nkids; i++) {
+        const gw_node *item = list->kids[i];
+        void *obj = arr + i * schema->size;
+        if (item->kind != GW_NODE_MAP)
+            return located(item, err, "an item of %s is not a mapping; expected {name: ...}",
+                           what);
+        int rc = gw_decode(schema, item, obj, GW_DECODE_SCENARIO, err);
+        if (rc || (rc = gw_decode_check_required(schema, obj, item, err)))
+            return rc;
+        if (schema != &gw_schema_fleet_event && !((gw_entry_meta *)obj)->name[0])
+            return located(item, err, "an item of %s has no name; expected name: ...", what);
+        (*n)++;
+    }
+    return GW_OK;
+}
+
+static int find_name(const void *arr, size_t size, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(((const gw_entry_meta *)((const char *)arr + (size_t)i * size))->name,
+                   name) == 0)
+            return i;
+    return -1;
+}
+
+/* Power per accelerator (IT, at load 0 and 1) and full cost per
+ * accelerator-hour of `system`, through a one-line scenario. */
+static int system_economics(const gw_catalog *cat, const char *system, const gw_node *at,
+                            double *idle_w, double *busy_w, double *usd_h, gw_error *err)
+{
+    gw_config cfg;
+    gw_config_init(&cfg);
+    gw_node *root = gw_config_new_map(&cfg, at->file);
+    char set[GW_TEXT_MAX + 16];
+    snprintf(set, sizeof set, "system.ref=%s", system);
+    gw_scenario *sc = malloc(sizeof *sc);
+    gw_plan_result *pr = malloc(sizeof *pr);
+    int rc = !root || !sc || !pr ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
+                                 : gw_config_set_path(&cfg, root, set, at->file, err);
+    if (rc == GW_OK)
+        rc = gw_config_set_path(&cfg, root, "target.accelerators=1", at->file, err);
+    if (rc == GW_OK)
+        rc = gw_scenario_resolve(cat, root, GW_NEED_PLAN, sc, err);
+    if (rc == GW_OK) {
+        gw_rack_input in;
+        gw_rack_result rr;
+        gw_scenario_rack_input(sc, &in);
+        in.load = 0;
+        if ((rc = gw_rack_budget(&in, &rr, err)) == GW_OK) {
+            *idle_w = rr.it_power_w / rr.accelerators;
+            in.load = 1;
+            rc = gw_rack_budget(&in, &rr, err);
+            *busy_w = rr.it_power_w / rr.accelerators;
+        }
+        if (rc == GW_OK) {
+            gw_plan_input pi;
+            gw_scenario_plan_input(sc, &pi);
+            pi.target = GW_TARGET_ACCELERATORS;
+            pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
+            if ((rc = gw_plan_size(&pi, pr, err)) == GW_OK)
+                *usd_h = pr->usd_per_gpu_hour;
+        }
+    }
+    free(sc), free(pr);
+    gw_config_free(&cfg);
+    if (rc && at && !err->line) {
+        snprintf(err->file, sizeof err->file, "%s", at->file);
+        err->line = at->line, err->col = at->col;
+    }
+    return rc;
+}
+
+int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report *r,
+                     gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc;
+    const gw_node *fn = gw_node_get(root, "fleet"), *tl = gw_node_get(root, "tenants");
+    const gw_node *nm = gw_node_get(root, "name");
+    if (nm && nm->kind == GW_NODE_SCALAR)
+        snprintf(r->name, sizeof r->name, "%s", nm->text);
+    for (size_t i = 0; i + 1 < root->nkids; i += 2) {
+        const char *k = root->kids[i]->text;
+        if (strcmp(k, "name") && strcmp(k, "description") && strcmp(k, "fleet") &&
+            strcmp(k, "tenants"))
+            return located(root->kids[i], err,
+                           "unknown key '%.60s' in a fleet scenario; expected name, "
+                           "description, fleet or tenants",
+                           k);
+    }
+    if (!fn || fn->kind != GW_NODE_MAP)
+        return located(fn ? fn : root, err, "%s", "fleet is not a mapping; expected fleet: {...}");
+    gw_fleet_settings fs;
+    memset(&fs, 0, sizeof fs);
+    if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &fs, GW_DECODE_SCENARIO, err)) ||
+        (rc = gw_decode_check_required(&gw_schema_fleet_settings, &fs, fn, err)))
+        return rc;
+    gw_fleet_site_spec *sites;
+    gw_fleet_deployment_spec *deps, *rented;
+    gw_fleet_event_spec *events;
+    gw_tenant_spec *tenants;
+    int ns, nd, nr, ne, nt;
+    if ((rc = decode_list(fs.sites, &gw_schema_fleet_site, "sites", (void **)&sites, &ns, err)))
+        return rc;
+    rc = decode_list(fs.deployments, &gw_schema_fleet_deployment, "deployments", (void **)&deps,
+                     &nd, err);
+    if (!rc)
+        rc = decode_list(fs.rented, &gw_schema_fleet_deployment, "rented", (void **)&rented, &nr,
+                         err);
+    if (!rc)
+        rc = decode_list(fs.events, &gw_schema_fleet_event, "events", (void **)&events, &ne, err);
+    if (!rc)
+        rc = decode_list(tl, &gw_schema_tenant, "tenants", (void **)&tenants, &nt, err);
+    if (rc)
+        goto out;
+    if (nd + nr == 0 || nt == 0) {
+        rc = located(nd + nr == 0 ? fn : (tl ? tl : root), err, "%s",
+                     nd + nr == 0 ? "the fleet has no deployments; expected deployments: or "
+                                    "rented: with at least one replica"
+                                  : "no tenants; expected tenants: with at least one");
+        goto out;
+    }
+    gw_fleet_config *c = &r->cfg;
+    int D = nd + nr;
+    c->nsites = ns, c->ndeployments = D, c->nevents = ne, c->ntenants = nt;
+    c->sites = calloc((size_t)(ns ? ns : 1), sizeof *c->sites);
+    c->deployments = calloc((size_t)D, sizeof *c->deployments);
+    c->events = calloc((size_t)(ne ? ne : 1), sizeof *c->events);
+    c->tenants = calloc((size_t)nt, sizeof *c->tenants);
+    r->models = calloc((size_t)D, sizeof *r->models);
+    r->accels = calloc((size_t)D, sizeof *r->accels);
+    r->effs = calloc((size_t)D, sizeof *r->effs);
+    r->engines = calloc((size_t)D, sizeof *r->engines);
+    r->model_ids = calloc((size_t)D, sizeof *r->model_ids);
+    r->regions = calloc((size_t)(ns ? ns : 1), sizeof *r->regions);
+    r->empirical = calloc((size_t)nt * 2, sizeof *r->empirical);
+    if (!c->sites || !c->deployments || !c->events || !c->tenants || !r->models || !r->accels ||
+        !r->effs || !r->engines || !r->model_ids || !r->regions || !r->empirical) {
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    c->horizon_s = fs.horizon_s;
+    c->tick_s = fs.tick_s > 0 ? fs.tick_s : 1;
+    c->seed = gw_field_is_set(&gw_schema_fleet_settings, &fs, "seed") ? (uint64_t)fs.seed : 1;
+    c->start_weekday = fs.start_weekday;
+    c->target_utilisation = fs.target_utilisation > 0 ? fs.target_utilisation : 0.9;
+    c->spill_penalty_s = gw_field_is_set(&gw_schema_fleet_settings, &fs, "spill_penalty")
+                             ? fs.spill_penalty_s : 0.1;
+    c->repair_s = fs.repair_s;
+    {
+        gw_reliability rel;
+        const gw_node *rn = gw_node_get(fn, "reliability");
+        if ((rc = gw_catalog_get(cat, &gw_schema_reliability,
+                                 fs.reliability[0] ? fs.reliability : "llama3-h100", rn ? rn : fn,
+                                 &rel, err)))
+            goto out;
+        c->gpu_failures_per_hour = 3600 / rel.accelerator_mtbi_s;
+    }
+    for (int i = 0; i < ns; i++) {
+        snprintf(c->sites[i].name, GW_FLEET_NAME, "%s", sites[i].meta.name);
+        snprintf(r->regions[i], GW_TEXT_MAX, "%s", sites[i].region[0] ? sites[i].region
+                                                                      : sites[i].meta.name);
+        c->sites[i].region = i;
+        for (int j = 0; j < i; j++)
+            if (strcmp(r->regions[j], r->regions[i]) == 0) {
+                c->sites[i].region = c->sites[j].region;
+                break;
+            }
+        c->sites[i].power_cap_w = sites[i].power_cap_w;
+    }
+    const gw_node *dl = fs.deployments, *rl = fs.rented;
+    for (int d = 0; d < D; d++) {
+        int is_rented = d >= nd;
+        const gw_fleet_deployment_spec *sp = is_rented ? &rented[d - nd] : &deps[d];
+        const gw_node *at = is_rented ? rl->kids[d - nd] : dl->kids[d];
+        gw_fleet_deployment *dep = &c->deployments[d];
+        snprintf(dep->name, GW_FLEET_NAME, "%s", sp->meta.name);
+        if (is_rented) {
+            dep->site = -1;
+            dep->rented = strcmp(sp->kind, "on-demand") == 0 ? 2 : 1;
+            if (!(sp->price_usd_per_s > 0)) {
+                rc = located(at, err,
+                             "rented pool '%.40s' has no price; expected price: per GPU-hour, "
+                             "e.g. 2.4 USD/h",
+                             sp->meta.name);
+                goto out;
+            }
+            dep->usd_per_gpu_hour = sp->price_usd_per_s * 3600;
+            dep->provision_s = sp->delay_s;
+        } else {
+            dep->site = find_name(sites, sizeof *sites, ns, sp->site);
+            if (dep->site < 0) {
+                rc = located(at, err,
+                             "deployment's site '%.40s' is not one of the fleet's sites; "
+                             "expected a name from sites:",
+                             sp->site);
+                goto out;
+            }
+        }
+        if ((rc = gw_catalog_get(cat, &gw_schema_llm, sp->model, gw_node_get(at, "model"),
+                                 &r->models[d], err)) ||
+            (rc = gw_catalog_get(cat, &gw_schema_accelerator, sp->accelerator,
+                                 gw_node_get(at, "accelerator"), &r->accels[d], err)))
+            goto out;
+        if (!r->accels[d].efficiency[0]) {
+            rc = located(at, err, "accelerator '%.40s' names no efficiency entry; expected an "
+                                  "accelerator with a measured stack",
+                         sp->accelerator);
+            goto out;
+        }
+        if ((rc = gw_catalog_get(cat, &gw_schema_efficiency, r->accels[d].efficiency, at,
+                                 &r->effs[d], err)))
+            goto out;
+        gw_precision dflt = r->accels[d].fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
+        gw_precision prec = sp->precision[0] ? (gw_precision)gw_precision_parse(sp->precision)
+                                             : dflt;
+        gw_perf_config pc = {&r->models[d], &r->accels[d], &r->effs[d],
+                             (int)fmax(1, fmin(sp->tp, 4096)), (int)fmax(1, fmin(sp->pp, 4096)),
+                             (int)fmax(1, fmin(sp->ep, 4096)), prec,
+                             prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
+        if ((rc = gw_perf_engine_init(&pc, &r->engines[d], err))) {
+            snprintf(err->file, sizeof err->file, "%s", at->file);
+            err->line = at->line, err->col = at->col;
+            goto out;
+        }
+        dep->engine = &r->engines[d];
+        dep->gpus_per_replica = pc.tp * pc.pp;
+        dep->replicas = sp->replicas;
+        snprintf(r->model_ids[d], GW_TEXT_MAX, "%s", sp->model);
+        dep->model = d;
+        for (int j = 0; j < d; j++)
+            if (strcmp(r->model_ids[j], sp->model) == 0) {
+                dep->model = c->deployments[j].model;
+                break;
+            }
+        const char *sys = sp->system[0] ? sp->system
+                                        : gw_scenario_default_system(cat, sp->accelerator);
+        double idle = r->accels[d].tdp_w * r->accels[d].idle_power_fraction,
+               busy = r->accels[d].tdp_w, usd_h = 0;
+        if (sys && (rc = system_economics(cat, sys, at, &idle, &busy, &usd_h, err)))
+            goto out;
+        if (!sys && !is_rented) {
+            rc = located(at, err, "no catalog system is built from '%.40s'; expected system: "
+                                  "for its power and cost",
+                         sp->accelerator);
+            goto out;
+        }
+        dep->idle_w = idle * dep->gpus_per_replica;
+        dep->busy_w = busy * dep->gpus_per_replica;
+        if (!is_rented)
+            dep->usd_per_gpu_hour = usd_h;
+    }
+    for (int e = 0; e < ne; e++) {
+        gw_fleet_event *ev = &c->events[e];
+        ev->kind = strcmp(events[e].kind, "power-cap") == 0 ? GW_EVENT_POWER_CAP : GW_EVENT_OUTAGE;
+        ev->site = find_name(sites, sizeof *sites, ns, events[e].site);
+        if (ev->site < 0) {
+            rc = located(fs.events->kids[e], err,
+                         "event's site '%.40s' is not one of the fleet's sites; expected a name "
+                         "from sites:",
+                         events[e].site);
+            goto out;
+        }
+        ev->start_s = events[e].start_s, ev->duration_s = events[e].duration_s;
+        ev->fraction = events[e].fraction;
+    }
+    for (int t = 0; t < nt; t++) {
+        const gw_tenant_spec *sp = &tenants[t];
+        const gw_node *at = tl->kids[t];
+        gw_fleet_tenant *tn = &c->tenants[t];
+        snprintf(tn->name, GW_FLEET_NAME, "%s", sp->meta.name);
+        tn->kind = strcmp(sp->kind, "api") == 0     ? GW_TENANT_API
+                   : strcmp(sp->kind, "batch") == 0 ? GW_TENANT_BATCH
+                                                    : GW_TENANT_CONSUMER;
+        tn->deployment = -1;
+        for (int d = 0; d < D; d++)
+            if (strcmp(c->deployments[d].name, sp->deployment) == 0)
+                tn->deployment = d;
+        if (tn->deployment < 0) {
+            rc = located(at, err,
+                         "tenant's deployment '%.40s' is not one of the fleet's deployments; "
+                         "expected a name from deployments: or rented:",
+                         sp->deployment);
+            goto out;
+        }
+        if (tn->kind == GW_TENANT_CONSUMER)
+            tn->rate = sp->weekly_users * sp->requests_per_user_week / WEEK_S;
+        else
+            tn->rate = sp->rate;
+        if (!(tn->rate > 0)) {
+            rc = located(at, err, "tenant '%.40s' has no demand; expected weekly_users and "
+                                  "requests_per_user_week (consumer) or rate (api, batch)",
+                         sp->meta.name);
+            goto out;
+        }
+        tn->peak_to_trough = sp->peak_to_trough > 0 ? sp->peak_to_trough : 1;
+        tn->peak_hour = sp->peak_hour;
+        tn->weekend = sp->weekend > 0 ? sp->weekend : 1;
+        tn->growth_per_year = sp->growth_per_year > 0 ? sp->growth_per_year : 1;
+        tn->priority = (int)fmin(7, sp->priority);
+        tn->customers = sp->customers > 0 ? fmin(sp->customers, 1e7) : 1;
+        tn->customer_skew = gw_field_is_set(&gw_schema_tenant, sp, "customer_skew")
+                                ? sp->customer_skew : 1;
+        tn->rpm = sp->rpm, tn->tpm = sp->tpm;
+        tn->timeout_s = sp->timeout_s;
+        tn->usd_per_mtok = sp->price_usd_per_mtok;
+        tn->ttft_slo_s = sp->ttft_slo_s;
+        if ((rc = gw_scenario_parse_dist(sp->prompt, "prompt", &tn->prompt, &r->empirical[2 * t],
+                                         err)) ||
+            (rc = gw_scenario_parse_dist(sp->output, "output", &tn->output,
+                                         &r->empirical[2 * t + 1], err))) {
+            if (!err->file[0]) {
+                snprintf(err->file, sizeof err->file, "%s", at->file);
+                err->line = at->line, err->col = at->col;
+            }
+            goto out;
+        }
+    }
+    r->memory_estimate_b = gw_fleet_memory_estimate(c);
+    if (r->memory_estimate_b > MEMORY_LIMIT_B) {
+        rc = located(fn, err,
+                     "this fleet would need about %s of memory; expected at most 4 GiB "
+                     "(fewer API customers or tenants)",
+                     "more than 4 GiB");
+        goto out;
+    }
+    if ((rc = gw_fleet_calibrate(c, err)) || (rc = gw_fleet_run(c, &r->result, err))) {
+        if (!err->file[0]) {
+            snprintf(err->file, sizeof err->file, "%s", fn->file);
+            err->line = fn->line, err->col = fn->col;
+        }
+        goto out;
+    }
+out:
+    free(sites), free(deps), free(rented), free(events), free(tenants);
+    if (rc)
+        gw_fleet_report_free(r);
+    return rc;
+}
+
+void gw_fleet_report_free(gw_fleet_report *r)
+{
+    gw_fleet_result_free(&r->result);
+    if (r->empirical)
+        for (int i = 0; i < 2 * r->cfg.ntenants; i++)
+            free(r->empirical[i]);
+    free(r->empirical);
+    free(r->cfg.sites), free(r->cfg.deployments), free(r->cfg.events), free(r->cfg.tenants);
+    free(r->models), free(r->accels), free(r->effs), free(r->engines), free(r->model_ids);
+    free(r->regions);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,626 @@
+/* src/sim/fleet.c — request-level fleet simulation (engines layer).
+ * Contract: include/gigawatt/fleet.h; rules and equations: docs/fleet.md
+ * (section numbers below). Every request is drawn, rate-limited, admitted or
+ * not, and timed individually; deployments are capacity budgets per tick. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/fleet.h"
+#include "gigawatt/sim.h"
+
+#define WEEK_S (7 * 86400.0)
+#define YEAR_S (365 * 86400.0)
+#define QUEUE_MAX ((size_t)1 << 22) /* queued requests kept per priority; beyond: rejected */
+#define NPRIO 8
+#define NLEVELS 5
+
+/* ---- a log-bucket histogram without log(): the IEEE exponent and the top
+ * 6 mantissa bits index the bucket (relative error <= 1/128) ------------------- */
+typedef struct hist {
+    uint32_t *bins; /* 2048 exponents x 64 */
+    uint64_t n;
+} hist;
+
+static int hist_init(hist *h)
+{
+    h->n = 0;
+    h->bins = calloc(2048 * 64, sizeof *h->bins);
+    return h->bins ? GW_OK : GW_E_NOMEM;
+}
+
+static inline void hist_add(hist *h, double x)
+{
+    uint64_t u;
+    if (!(x > 0))
+        x = 0;
+    memcpy(&u, &x, sizeof u);
+    h->bins[(u >> 46) & (2048 * 64 - 1)]++;
+    h->n++;
+}
+
+static double hist_quantile(const hist *h, double q)
+{
+    if (h->n == 0)
+        return NAN;
+    double rank = q * (double)(h->n - 1);
+    uint64_t seen = 0;
+    for (uint64_t k = 0; k < 2048 * 64; k++) {
+        seen += h->bins[k];
+        if ((double)seen > rank) {
+            uint64_t lo = k << 46, hi = ((k + 1) << 46) - 1;
+            double a, b;
+            memcpy(&a, &lo, sizeof a);
+            memcpy(&b, &hi, sizeof b);
+            return (a + b) / 2;
+        }
+    }
+    return NAN;
+}
+
+/* ---- Poisson counts (Knuth for small means, normal approximation above
+ * 500 with continuity correction: the error is far below the noise of a day) */
+static double poisson(gw_rng *r, double mean)
+{
+    if (mean <= 0)
+        return 0;
+    if (mean > 500) {
+        double x = floor(mean + sqrt(mean) * gw_rng_normal(r) + 0.5);
+        return x < 0 ? 0 : x;
+    }
+    double l = exp(-mean), p = 1;
+    double k = 0;
+    do {
+        k++;
+        p *= gw_rng_uniform(r);
+    } while (p > l);
+    return k - 1;
+}
+
+/* §2.1 a tenant's demand at time t: diurnal cosine with the given
+ * peak-to-trough ratio, weekends scaled, normalised to the weekly mean, and
+ * compound growth. */
+static double demand_rate(const gw_fleet_tenant *t, double time_s, double start_weekday)
+{
+    double a = t->peak_to_trough > 1 ? (t->peak_to_trough - 1) / (t->peak_to_trough + 1) : 0;
+    double hour = fmod(time_s / 3600, 24);
+    double day = fmod(floor(time_s / 86400) + start_weekday, 7);
+    double shape = 1 + a * cos(2 * M_PI * (hour - t->peak_hour) / 24);
+    double we = t->weekend > 0 ? t->weekend : 1;
+    double week_mean = (5 + 2 * we) / 7;
+    double level = (day >= 5 ? we : 1) / week_mean;
+    double growth = t->growth_per_year > 0 ? pow(t->growth_per_year, time_s / YEAR_S) : 1;
+    return t->rate * shape * level * growth;
+}
+
+/* ---- §3 calibration ------------------------------------------------------- */
+
+int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
+{
+    for (int d = 0; d < c->ndeployments; d++) {
+        gw_fleet_deployment *dep = &c->deployments[d];
+        /* the mean request of the tenants whose home model this is */
+        double wsum = 0, psum = 0, osum = 0;
+        for (int t = 0; t < c->ntenants; t++) {
+            const gw_fleet_tenant *tn = &c->tenants[t];
+            if (c->deployments[tn->deployment].model != dep->model)
+                continue;
+            double pm = gw_dist_mean(&tn->prompt), om = gw_dist_mean(&tn->output);
+            if (!isfinite(pm) || !isfinite(om))
+                continue;
+            wsum += tn->rate, psum += tn->rate * pm, osum += tn->rate * om;
+        }
+        double pin = wsum > 0 ? fmax(1, round(psum / wsum)) : 1000;
+        double pout = wsum > 0 ? fmax(1, round(osum / wsum)) : 200;
+        /* the operating point: the offline best batch of the perf model */
+        gw_perf_request rq = {dep->gpus_per_replica, pin, pout, 0, 0, 0};
+        gw_perf_result pr;
+        int rc = gw_perf_infer(dep->engine, &rq, &pr, err);
+        if (rc)
+            return rc;
+        double rate_req = pr.offline.tokens_per_s / pout; /* requests/s of one replica */
+        /* replica-seconds: split by the prefill and decode time of a request */
+        double prefill = pr.prefill_s, decode = pr.offline.step_s / pr.offline.batch * (pout - 1);
+        double per_req = 1 / rate_req;
+        double scale = per_req / (prefill + decode > 0 ? prefill + decode : per_req);
+        dep->s_per_prompt_token = prefill * scale / pin;
+        dep->prefill_s_per_token = prefill / pin;
+        dep->mean_prompt = pin;
+        dep->s_per_output_token = decode * scale / fmax(1, pout - 1);
+        /* latency at loads rho: one replica, Poisson arrivals at rho x capacity */
+        for (int k = 0; k < NLEVELS; k++) {
+            double rho = 0.1 + 0.2 * k;
+            gw_synthetic syn = {0};
+            syn.requests = 2000;
+            syn.rate = rho * rate_req;
+            syn.seed = c->seed + (uint64_t)d;
+            syn.prompt = (gw_dist){GW_DIST_FIXED, pin, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
+            syn.output = (gw_dist){GW_DIST_FIXED, pout, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
+            gw_workload w;
+            if ((rc = gw_workload_synthetic(&syn, &w, err)))
+                return rc;
+            gw_sim_config sc = {dep->engine, 1, GW_SCHED_SARATHI, GW_ROUTE_ROUND_ROBIN,
+                                (int)fmin(pr.max_batch, 1e6), 2048, 16, 0.01, 0, 0, 0, 0, 0, 0, 0};
+            gw_sim_result sr;
+            rc = gw_sim_run(&sc, &w, &sr, err);
+            gw_workload_free(&w);
+            if (rc)
+                return rc;
+            dep->lat_rho[k] = rho;
+            dep->lat_ttft[k] = sr.ttft.mean;
+            dep->lat_tpot[k] = sr.tpot.mean;
+            gw_sim_result_free(&sr);
+        }
+        dep->ttft_s = dep->lat_ttft[NLEVELS - 1];
+        dep->tpot_s = dep->lat_tpot[NLEVELS - 1];
+    }
+    return GW_OK;
+}
+
+/* linear in rho between the calibrated loads, flat beyond them */
+static void latency_at(const gw_fleet_deployment *dep, double rho, double *ttft, double *tpot)
+{
+    const double *x = dep->lat_rho;
+    if (rho <= x[0]) {
+        *ttft = dep->lat_ttft[0], *tpot = dep->lat_tpot[0];
+        return;
+    }
+    for (int k = 1; k < NLEVELS; k++)
+        if (rho <= x[k] || k == NLEVELS - 1) {
+            double f = (fmin(rho, x[k]) - x[k - 1]) / (x[k] - x[k - 1]);
+            *ttft = dep->lat_ttft[k - 1] + f * (dep->lat_ttft[k] - dep->lat_ttft[k - 1]);
+            *tpot = dep->lat_tpot[k - 1] + f * (dep->lat_tpot[k] - dep->lat_tpot[k - 1]);
+            return;
+        }
+}
+
+/* ---- the run ---------------------------------------------------------------- */
+
+typedef struct queued {
+    double arrival;
+    float prompt, output;
+    int32_t tenant;
+} queued;
+
+typedef struct ring {
+    queued *v;
+    size_t head, n, cap;
+} ring;
+
+static int ring_push(ring *q, queued x)
+{
+    if (q->n == q->cap) {
+        if (q->cap >= QUEUE_MAX)
+            return 0;
+        size_t cap = q->cap ? q->cap * 2 : 1024;
+        queued *v = malloc(cap * sizeof *v);
+        if (!v)
+            return 0;
+        for (size_t i = 0; i < q->n; i++)
+            v[i] = q->v[(q->head + i) % q->cap];
+        free(q->v);
+        q->v = v, q->head = 0, q->cap = cap;
+    }
+    q->v[(q->head + q->n++) % q->cap] = x;
+    return 1;
+}
+
+typedef struct bucket {
+    float req, tok;  /* tokens left */
+    double last;     /* last refill time */
+} bucket;
+
+typedef struct dep_state {
+    double up;          /* replicas serving (own: nominal - down; on-demand: provisioned) */
+    double budget;      /* replica-seconds left this tick */
+    double capacity;    /* replica-seconds this tick */
+    double used;        /* replica-seconds used this tick */
+    double *repair;     /* own: times replicas come back (FIFO: equal repair times) */
+    size_t rhead, rn, rcap;
+    double pending_t[64], pending_n[64]; /* on-demand: (ready time, replicas) */
+    int npending;
+    double want;        /* on-demand: replicas asked for */
+} dep_state;
+
+/* §3 place one request: its home deployment, then its model elsewhere
+ * (most room first), then rented pools (reserved before on-demand); time it.
+ * Returns 0 when no pool has room. */
+static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw_fleet_hour *H,
+                 hist *ttft, hist *tpot, double *slo_ok, const queued *x, double now,
+                 int from_queue)
+{
+    const gw_fleet_tenant *tn = &c->tenants[x->tenant];
+    int home = tn->deployment, model = c->deployments[home].model, pick = -1, D = c->ndeployments;
+    double cost = x->prompt * c->deployments[home].s_per_prompt_token +
+                  x->output * c->deployments[home].s_per_output_token;
+    if (ds[home].budget >= cost)
+        pick = home;
+    for (int pass = 0; pass < 3 && pick < 0; pass++) {
+        double best = -1;
+        for (int d = 0; d < D; d++) {
+            const gw_fleet_deployment *dep = &c->deployments[d];
+            if (dep->model != model || dep->rented != pass || d == home)
+                continue;
+            double cst = x->prompt * dep->s_per_prompt_token + x->output * dep->s_per_output_token;
+            if (ds[d].budget >= cst && ds[d].budget > best)
+                best = ds[d].budget, pick = d;
+        }
+    }
+    if (pick < 0)
+        return 0;
+    const gw_fleet_deployment *dep = &c->deployments[pick];
+    double cst = x->prompt * dep->s_per_prompt_token + x->output * dep->s_per_output_token;
+    ds[pick].budget -= cst;
+    ds[pick].used += cst;
+    double rho = ds[pick].capacity > 0 ? ds[pick].used / ds[pick].capacity : 1;
+    double lt, lp;
+    latency_at(dep, rho * c->target_utilisation, &lt, &lp);
+    /* §3.2 the table is for the mean prompt: its queueing part stays, its
+     * prefill part scales with this prompt */
+    lt = fmax(0, lt - dep->mean_prompt * dep->prefill_s_per_token) +
+         x->prompt * dep->prefill_s_per_token;
+    double wait = from_queue && now > x->arrival ? now - x->arrival : 0;
+    int far = dep->site >= 0 && c->deployments[home].site >= 0 &&
+              c->sites[dep->site].region != c->sites[c->deployments[home].site].region;
+    double t_first = wait + lt + (far ? c->spill_penalty_s : 0);
+    hist_add(&ttft[x->tenant], t_first);
+    hist_add(&tpot[x->tenant], lp);
+    if (tn->ttft_slo_s <= 0 || t_first <= tn->ttft_slo_s)
+        slo_ok[x->tenant]++;
+    gw_fleet_tenant_result *tr = &r->tenant[x->tenant];
+    tr->served++, tr->tokens_served += x->prompt + x->output;
+    H->served++;
+    H->queue_delay_s += wait;
+    if (pick != home)
+        H->spilled += dep->rented == 0;
+    H->rented += dep->rented != 0;
+    return 1;
+}
+
+void gw_fleet_result_free(gw_fleet_result *r)
+{
+    free(r->hour);
+    free(r->site_mw);
+    free(r->tenant);
+    memset(r, 0, sizeof *r);
+}
+
+double gw_fleet_memory_estimate(const gw_fleet_config *c)
+{
+    double b = 0;
+    for (int t = 0; t < c->ntenants; t++)
+        b += c->tenants[t].customers * sizeof(bucket) + 2 * 2048 * 64 * 4.0;
+    b += NPRIO * (double)QUEUE_MAX * sizeof(queued);
+    b += (c->horizon_s / 3600 + 1) * (sizeof(gw_fleet_hour) + 8.0 * c->nsites);
+    for (int d = 0; d < c->ndeployments; d++)
+        b += c->deployments[d].replicas * 8.0 * 0.01; /* repair queue, a share down */
+    return b;
+}
+
+int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    for (int d = 0; d < c->ndeployments; d++)
+        if (!(c->deployments[d].s_per_output_token > 0))
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "deployment '%s' not calibrated; expected gw_fleet_calibrate "
+                                "first",
+                                c->deployments[d].name);
+    if (!(c->tick_s > 0) || !(c->horizon_s >= c->tick_s) || c->ntenants < 1 ||
+        c->ndeployments < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "fleet with %d tenants, %d deployments, tick %g s over %g s; expected "
+                            "tenants, deployments and a horizon of at least one tick",
+                            c->ntenants, c->ndeployments, c->tick_s, c->horizon_s);
+    size_t hours = (size_t)ceil(c->horizon_s / 3600);
+    int T = c->ntenants, D = c->ndeployments;
+    r->hours = hours;
+    r->hour = calloc(hours, sizeof *r->hour);
+    r->site_mw = calloc(hours * (size_t)(c->nsites > 0 ? c->nsites : 1), sizeof *r->site_mw);
+    r->tenant = calloc((size_t)T, sizeof *r->tenant);
+    dep_state *ds = calloc((size_t)D, sizeof *ds);
+    bucket **buckets = calloc((size_t)T, sizeof *buckets);
+    hist *ttft = calloc((size_t)T, sizeof *ttft), *tpot = calloc((size_t)T, sizeof *tpot);
+    double *slo_ok = calloc((size_t)T, sizeof *slo_ok);
+    ring *queues = calloc((size_t)NPRIO * (size_t)D, sizeof *queues);
+    unsigned char *exhausted = calloc((size_t)D, 1);
+    double *shortfall = calloc((size_t)D, sizeof *shortfall);
+    queued *tick_req = NULL, *sorted = NULL;
+    size_t tick_cap = 0, sorted_cap = 0;
+    int rc = GW_E_NOMEM;
+    if (!r->hour || !r->site_mw || !r->tenant || !ds || !buckets || !ttft || !tpot || !slo_ok ||
+        !queues || !exhausted || !shortfall)
+        goto done;
+    for (int t = 0; t < T; t++) {
+        gw_fleet_tenant *tn = &c->tenants[t];
+        if (hist_init(&ttft[t]) || hist_init(&tpot[t]))
+            goto done;
+        if (tn->customer_skew > 0) {
+            tn->customer_dist = (gw_dist){GW_DIST_ZIPF, fmax(1, tn->customers), tn->customer_skew,
+                                          0, 0, 1, NULL, 0, 0, 0, 0};
+            if ((rc = gw_dist_prepare(&tn->customer_dist, err)))
+                goto done;
+            rc = GW_E_NOMEM;
+        }
+        if (tn->kind == GW_TENANT_API && (tn->rpm > 0 || tn->tpm > 0)) {
+            size_t nc = (size_t)fmax(1, tn->customers);
+            if (!(buckets[t] = malloc(nc * sizeof **buckets)))
+                goto done;
+            for (size_t k = 0; k < nc; k++) /* full at the start */
+                buckets[t][k] = (bucket){(float)tn->rpm, (float)tn->tpm, 0};
+        }
+    }
+    for (int d = 0; d < D; d++)
+        ds[d].up = c->deployments[d].rented == 2 ? 0 : c->deployments[d].replicas;
+    rc = GW_OK;
+
+    double tick = c->tick_s;
+    uint64_t nticks = (uint64_t)ceil(c->horizon_s / tick);
+    double hour_weight = 3600 / tick;
+    for (uint64_t k = 0; k < nticks && rc == GW_OK; k++) {
+        double now = (double)k * tick;
+        size_t h = (size_t)(now / 3600);
+        if (h >= hours)
+            h = hours - 1;
+        gw_fleet_hour *H = &r->hour[h];
+        r->ticks++;
+
+        /* §4 failures, repairs, outages, power caps, on-demand provisioning */
+        for (int d = 0; d < D; d++) {
+            const gw_fleet_deployment *dep = &c->deployments[d];
+            dep_state *s = &ds[d];
+            if (dep->rented == 0) {
+                while (s->rn && s->repair[s->rhead] <= now) { /* repaired */
+                    s->rhead = (s->rhead + 1) % s->rcap, s->rn--;
+                    s->up += 1;
+                }
+                gw_rng rr;
+                gw_rng_init(&rr, c->seed, k * (uint64_t)D + (uint64_t)d, 7);
+                double fails = poisson(&rr, s->up * dep->gpus_per_replica *
+                                                c->gpu_failures_per_hour * tick / 3600);
+                fails = fmin(fails, s->up);
+                for (double f = 0; f < fails; f++) {
+                    if (s->rn == s->rcap) {
+                        size_t cap = s->rcap ? s->rcap * 2 : 64;
+                        double *v = malloc(cap * sizeof *v);
+                        if (!v) {
+                            rc = GW_E_NOMEM;
+                            break;
+                        }
+                        for (size_t i = 0; i < s->rn; i++)
+                            v[i] = s->repair[(s->rhead + i) % s->rcap];
+                        free(s->repair);
+                        s->repair = v, s->rhead = 0, s->rcap = cap;
+                    }
+                    s->repair[(s->rhead + s->rn++) % s->rcap] = now + c->repair_s;
+                    s->up -= 1;
+                    r->failures++;
+                }
+            } else if (dep->rented == 2) {
+                for (int i = 0; i < s->npending;)
+                    if (s->pending_t[i] <= now) {
+                        s->up += s->pending_n[i];
+                        s->pending_t[i] = s->pending_t[--s->npending];
+                        s->pending_n[i] = s->pending_n[s->npending];
+                    } else
+                        i++;
+            }
+            double avail = s->up;
+            if (dep->site >= 0) {
+                double site_factor = 1, cap_w = c->sites[dep->site].power_cap_w;
+                for (int e = 0; e < c->nevents; e++) {
+                    const gw_fleet_event *ev = &c->events[e];
+                    if (ev->site != dep->site || now < ev->start_s ||
+                        now >= ev->start_s + ev->duration_s)
+                        continue;
+                    if (ev->kind == GW_EVENT_OUTAGE)
+                        site_factor *= 1 - ev->fraction;
+                    else {
+                        double full = 0;
+                        for (int d2 = 0; d2 < D; d2++)
+                            if (c->deployments[d2].site == dep->site)
+                                full += c->deployments[d2].replicas * c->deployments[d2].busy_w;
+                        double capw = ev->fraction * full;
+                        cap_w = cap_w > 0 ? fmin(cap_w, capw) : capw;
+                    }
+                }
+                avail *= site_factor;
+                if (cap_w > 0) { /* a power cap slows the site: capacity scales with power */
+                    double full = 0;
+                    for (int d2 = 0; d2 < D; d2++)
+                        if (c->deployments[d2].site == dep->site)
+                            full += ds[d2].up * c->deployments[d2].busy_w;
+                    if (full > cap_w)
+                        avail *= cap_w / full;
+                }
+                H->down_gpus += (dep->replicas - avail) * dep->gpus_per_replica / hour_weight;
+            }
+            s->capacity = s->budget = avail * tick * c->target_utilisation;
+            s->used = 0;
+        }
+
+        /* §2 arrivals: counts per tenant, each request drawn */
+        size_t nreq = 0;
+        for (int t = 0; t < T && rc == GW_OK; t++) {
+            const gw_fleet_tenant *tn = &c->tenants[t];
+            gw_rng rg;
+            gw_rng_init(&rg, c->seed, k * (uint64_t)T + (uint64_t)t, 1);
+            double n = poisson(&rg, demand_rate(tn, now + tick / 2, c->start_weekday) * tick);
+            if (nreq + n > tick_cap) {
+                size_t cap = (size_t)(nreq + n) * 2 + 1024;
+                queued *v = realloc(tick_req, cap * sizeof *v);
+                if (!v) {
+                    rc = GW_E_NOMEM;
+                    break;
+                }
+                tick_req = v, tick_cap = cap;
+            }
+            gw_fleet_tenant_result *tr = &r->tenant[t];
+            for (double i = 0; i < n; i++) {
+                double p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
+                double at = now + gw_rng_uniform(&rg) * tick;
+                tr->offered++, tr->tokens_offered += p + o;
+                H->offered++;
+                if (buckets[t]) { /* §2.2 token buckets per customer (RPM, TPM) */
+                    /* API use is heavy-tailed: customers by Zipf rank */
+                    size_t cu = tn->customer_skew > 0
+                                    ? (size_t)gw_dist_sample(&tn->customer_dist, &rg) - 1
+                                    : (size_t)(gw_rng_uniform(&rg) * fmax(1, tn->customers));
+                    bucket *b = &buckets[t][cu];
+                    double dt = at - b->last;
+                    b->last = at;
+                    if (tn->rpm > 0)
+                        b->req = (float)fmin(tn->rpm, b->req + dt * tn->rpm / 60);
+                    if (tn->tpm > 0)
+                        b->tok = (float)fmin(tn->tpm, b->tok + dt * tn->tpm / 60);
+                    if ((tn->rpm > 0 && b->req < 1) || (tn->tpm > 0 && b->tok < p + o)) {
+                        tr->rate_limited++, H->rate_limited++;
+                        continue;
+                    }
+                    b->req -= 1, b->tok -= (float)(p + o);
+                }
+                tick_req[nreq++] = (queued){at, (float)p, (float)o, t};
+            }
+        }
+        if (rc)
+            break;
+
+        /* §3 admission by priority: queued (older) first, then this tick's,
+         * in arrival-draw order within a priority (a stable partition) */
+        size_t start[NPRIO + 1] = {0};
+        for (size_t j = 0; j < nreq; j++)
+            start[c->tenants[tick_req[j].tenant].priority + 1]++;
+        for (int pr = 0; pr < NPRIO; pr++)
+            start[pr + 1] += start[pr];
+        if (nreq > sorted_cap) {
+            queued *v = realloc(sorted, nreq * sizeof *v);
+            if (!v) {
+                rc = GW_E_NOMEM;
+                break;
+            }
+            sorted = v, sorted_cap = nreq;
+        }
+        {
+            size_t fill[NPRIO];
+            memcpy(fill, start, sizeof fill);
+            for (size_t j = 0; j < nreq; j++)
+                sorted[fill[c->tenants[tick_req[j].tenant].priority]++] = tick_req[j];
+        }
+        memset(exhausted, 0, (size_t)D);
+        for (int pr = 0; pr < NPRIO; pr++) {
+            /* older requests first, one queue per (priority, model): once a
+             * model has no capacity left this tick, its queue waits whole
+             * (timeouts are enforced at the queue head) */
+            for (int m = 0; m < D; m++) {
+                ring *q = &queues[pr * D + m];
+                while (q->n) {
+                    queued x = q->v[q->head];
+                    const gw_fleet_tenant *tn = &c->tenants[x.tenant];
+                    if (now - x.arrival > tn->timeout_s) {
+                        q->head = (q->head + 1) % q->cap, q->n--;
+                        r->tenant[x.tenant].timed_out++, H->timed_out++;
+                        continue;
+                    }
+                    if (exhausted[m] || !serve(c, ds, r, H, ttft, tpot, slo_ok, &x, now, 1)) {
+                        exhausted[m] = 1;
+                        break;
+                    }
+                    q->head = (q->head + 1) % q->cap, q->n--;
+                }
+            }
+            for (size_t j = start[pr]; j < start[pr + 1]; j++) {
+                queued x = sorted[j];
+                const gw_fleet_tenant *tn = &c->tenants[x.tenant];
+                int home = tn->deployment, m = c->deployments[home].model;
+                if (!exhausted[m] && serve(c, ds, r, H, ttft, tpot, slo_ok, &x, now, 0))
+                    continue;
+                exhausted[m] = 1;
+                shortfall[m] += x.prompt * c->deployments[home].s_per_prompt_token +
+                                x.output * c->deployments[home].s_per_output_token;
+                if (tn->timeout_s > 0 && ring_push(&queues[pr * D + m], x))
+                    continue;
+                r->tenant[x.tenant].rejected++, H->rejected++;
+            }
+        }
+        for (int d = 0; d < D; d++) /* on-demand pools grow with their model's shortfall */
+            if (c->deployments[d].rented == 2)
+                ds[d].want += shortfall[c->deployments[d].model] / (tick * c->target_utilisation);
+        memset(shortfall, 0, (size_t)D * sizeof *shortfall);
+
+        /* §4 on-demand autoscaling: ask for what was short, release what idles */
+        for (int d = 0; d < D; d++) {
+            const gw_fleet_deployment *dep = &c->deployments[d];
+            dep_state *s = &ds[d];
+            if (dep->rented != 2)
+                continue;
+            double pend = 0;
+            for (int i = 0; i < s->npending; i++)
+                pend += s->pending_n[i];
+            double need = ceil(s->want) - pend;
+            if (need > 0 && s->npending < 64 && s->up + pend < dep->replicas) {
+                need = fmin(need, dep->replicas - s->up - pend);
+                s->pending_t[s->npending] = now + dep->provision_s;
+                s->pending_n[s->npending++] = need;
+            } else if (s->want == 0 && s->used < 0.5 * s->capacity)
+                s->up = fmax(0, s->up - ceil((s->capacity - s->used) / (tick * c->target_utilisation) / 2));
+            s->want = 0;
+        }
+
+        /* §5 power, utilisation, costs of the tick */
+        double own_cap = 0, own_used = 0;
+        for (int d = 0; d < D; d++) {
+            const gw_fleet_deployment *dep = &c->deployments[d];
+            dep_state *s = &ds[d];
+            double u = s->capacity > 0 ? s->used / (s->capacity / c->target_utilisation) : 0;
+            double w = s->up * (dep->idle_w + (dep->busy_w - dep->idle_w) * u);
+            r->energy_wh += w * tick / 3600;
+            double gpu_h = (dep->rented == 0 ? dep->replicas : s->up) * dep->gpus_per_replica *
+                           tick / 3600;
+            if (dep->rented == 0) {
+                r->own_cost_usd += gpu_h * dep->usd_per_gpu_hour;
+                own_cap += s->capacity, own_used += s->used;
+                if (dep->site >= 0)
+                    r->site_mw[h * (size_t)c->nsites + (size_t)dep->site] += w / 1e6 / hour_weight;
+            } else {
+                r->rented_cost_usd += gpu_h * dep->usd_per_gpu_hour;
+                H->rented_gpus += s->up * dep->gpus_per_replica / hour_weight;
+            }
+        }
+        H->utilisation += (own_cap > 0 ? own_used / own_cap : 0) / hour_weight;
+    }
+    for (size_t h = 0; rc == GW_OK && h < hours; h++) {
+        gw_fleet_hour *H = &r->hour[h];
+        if (H->served > 0)
+            H->queue_delay_s /= H->served;
+        r->requests += H->offered;
+        r->served += H->served;
+    }
+    for (int t = 0; rc == GW_OK && t < T; t++) {
+        gw_fleet_tenant_result *tr = &r->tenant[t];
+        tr->ttft_p50 = hist_quantile(&ttft[t], 0.5);
+        tr->ttft_p90 = hist_quantile(&ttft[t], 0.9);
+        tr->ttft_p99 = hist_quantile(&ttft[t], 0.99);
+        tr->tpot_p50 = hist_quantile(&tpot[t], 0.5);
+        tr->tpot_p90 = hist_quantile(&tpot[t], 0.9);
+        tr->slo_attainment = tr->served > 0 ? slo_ok[t] / tr->served : NAN;
+        tr->revenue_usd = tr->tokens_served / 1e6 * c->tenants[t].usd_per_mtok;
+        r->revenue_usd += tr->revenue_usd;
+    }
+done:
+    for (int t = 0; buckets && t < T; t++)
+        free(buckets[t]);
+    for (int t = 0; ttft && tpot && t < T; t++)
+        free(ttft[t].bins), free(tpot[t].bins);
+    for (int d = 0; ds && d < D; d++)
+        free(ds[d].repair);
+    for (int p = 0; queues && p < NPRIO * D; p++)
+        free(queues[p].v);
+    free(queues), free(exhausted), free(shortfall);
+    free(buckets), free(ttft), free(tpot), free(slo_ok), free(ds), free(tick_req), free(sorted);
+    if (rc) {
+        gw_fleet_result_free(r);
+        if (rc == GW_E_NOMEM)
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return rc;
+}
