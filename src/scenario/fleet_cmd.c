@@ -361,10 +361,10 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
     }
     r->memory_estimate_b = gw_fleet_memory_estimate(c);
     if (r->memory_estimate_b > MEMORY_LIMIT_B) {
-        rc = located(fn, err,
-                     "this fleet would need about %s of memory; expected at most 4 GiB "
-                     "(fewer API customers or tenants)",
-                     "more than 4 GiB");
+        rc = gw_error_set(err, GW_E_INPUT, fn->file, fn->line, fn->col,
+                          "this fleet would need about %.1f GiB of memory; expected at most "
+                          "4 GiB (fewer API customers or tenants)",
+                          r->memory_estimate_b / (1024.0 * 1024 * 1024));
         goto out;
     }
     if ((rc = gw_fleet_calibrate(c, err)) || (rc = gw_fleet_run(c, &r->result, err))) {
