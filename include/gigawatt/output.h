@@ -51,6 +51,10 @@ char *gw_sim_requests_csv(const gw_sim_report *r);
 char *gw_fleet_text(const gw_fleet_report *r);
 char *gw_fleet_json(const gw_fleet_report *r);
 char *gw_fleet_hourly_csv(const gw_fleet_report *r);
+/* Append a fleet run to the SQLite result store at `path` (created if
+ * missing), in one transaction. */
+int gw_store_fleet(const char *path, const gw_fleet_report *r, const char *command,
+                   gw_error *err);
 char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);

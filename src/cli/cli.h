@@ -27,6 +27,7 @@ typedef struct cli_opts {
     double target_rate;       /* requests/s to carry */
     const char *candidates;   /* accelerator ids, comma-separated */
     const char *tps;          /* tensor-parallel degrees, comma-separated */
+    const char *db;           /* SQLite result store */
 } cli_opts;
 
 /* Exit status for a library status code: 2 for bad input or usage, 1 for

@@ -86,7 +86,8 @@ static const char usage_sim[] =
     "ranks them by cost per hour.\n"
     "Traces use Vidur's CSV columns: arrived_at, num_prefill_tokens, num_decode_tokens.\n"
     "A scenario with a fleet: section runs the request-level fleet simulator instead\n"
-    "(docs/fleet.md); --requests-csv FILE then writes its hourly series.\n"
+    "(docs/fleet.md); --requests-csv FILE then writes its hourly series and --db FILE\n"
+    "appends the run to a SQLite result store.\n"
     "\n"
     "examples:\n"
     "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml\n"
@@ -145,7 +146,7 @@ static const flag_map flag_paths[] = {
 
 enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_REQ_CSV,
        OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_CHEAPEST,
-       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_MAP };
+       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_DB, OPT_MAP };
 
 /* Options of one command that are not scenario settings. */
 static const struct {
@@ -162,6 +163,7 @@ static const struct {
     {"target-rate", required_argument, OPT_TARGET_RATE},
     {"candidates", required_argument, OPT_CANDIDATES},
     {"tps", required_argument, OPT_TPS},
+    {"db", required_argument, OPT_DB},
 };
 #define NEXTRA (sizeof extra_opts / sizeof extra_opts[0])
 
@@ -244,6 +246,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
         case OPT_CHEAPEST: o->cheapest = 1; break;
         case OPT_CANDIDATES: o->candidates = optarg; break;
         case OPT_TPS: o->tps = optarg; break;
+        case OPT_DB: o->db = optarg; break;
         case OPT_TARGET_RATE:
             if ((c = positive_arg("target-rate", optarg, &o->target_rate)) >= 0)
                 return c;
@@ -433,6 +436,11 @@ static int run_fleet_if_any(const cli_opts *o, int *is_fleet, gw_error *err)
                 rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)
                          : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
                 free(csv);
+            }
+            if (rc == GW_OK && o->db) {
+                char cmd[1200];
+                snprintf(cmd, sizeof cmd, "gigawatt sim %s", o->scenario ? o->scenario : "");
+                rc = gw_store_fleet(o->db, r, cmd, err);
             }
             if (rc == GW_OK)
                 rc = cli_emit(o, o->json ? gw_fleet_json(r) : gw_fleet_text(r), err);
@@ -761,7 +769,7 @@ int cmd_sim(int argc, char **argv)
         "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
         "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
         "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
-        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", NULL};
+        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", NULL};
     return run_model_command(argc, argv, usage_sim, allowed, GW_NEED_SIM, run_sim);
 }
 
