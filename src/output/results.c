@@ -496,12 +496,9 @@ static cJSON *point_object(const gw_perf_point *p)
     return o;
 }
 
-char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
+/* The inputs of a perf or sim result: scenario, model, hardware, stack. */
+static cJSON *model_inputs(cJSON *o, const gw_scenario *sc)
 {
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    tag(o, "perf");
     cJSON *in = cJSON_AddObjectToObject(o, "inputs");
     if (sc->name[0])
         cJSON_AddStringToObject(in, "scenario", sc->name);
@@ -512,6 +509,16 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
     else
         cJSON_AddNullToObject(in, "system");
     cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    return in;
+}
+
+char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    tag(o, "perf");
+    cJSON *in = model_inputs(o, sc);
     if (r->has_inference) {
         const gw_perf_result *x = &r->inference;
         const gw_perf_request *q = &r->request;
@@ -713,16 +720,7 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     if (!o)
         return NULL;
     tag(o, "sim");
-    cJSON *in = cJSON_AddObjectToObject(o, "inputs");
-    if (sc->name[0])
-        cJSON_AddStringToObject(in, "scenario", sc->name);
-    cJSON_AddStringToObject(in, "model", sc->model.meta.id);
-    cJSON_AddStringToObject(in, "accelerator", sc->accelerator.meta.id);
-    if (sc->has_system)
-        cJSON_AddStringToObject(in, "system", sc->system.meta.id);
-    else
-        cJSON_AddNullToObject(in, "system");
-    cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    cJSON *in = model_inputs(o, sc);
     num(in, "tp", rep->cfg.tp);
     num(in, "pp", rep->cfg.pp);
     num(in, "ep", rep->cfg.ep);

@@ -310,6 +310,23 @@ static void tl_iteration(sim *s, double t, double dur, double batch, double kv, 
     }
 }
 
+/* Before a decode step of every running request, oldest first: each takes
+ * its block or, when none is free, preempts the newest (or itself). */
+static void make_room_to_decode(sim *s, replica *rp)
+{
+    int limit = rp->nrunning - 1;
+    for (int k = 0; k <= limit; k++)
+        if (!grow_or_preempt(s, rp, k, &limit)) {
+            int32_t i = rp->running[k];
+            rp->nrunning--;
+            memmove(&rp->running[k], &rp->running[k + 1],
+                    (size_t)(rp->nrunning - k) * sizeof *rp->running);
+            limit--;
+            restart(s, rp, i);
+            k--;
+        }
+}
+
 /* One iteration's bookkeeping: its duration from the perf model, energy at
  * its utilisation, KV use, batch size, the timeline bucket of its start. */
 static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
@@ -440,19 +457,7 @@ static int schedule(sim *s, int ri, double t)
         }
         if (rp->nbatch == 0) {
             /* decode every running request, oldest first */
-            int limit = rp->nrunning - 1;
-            for (int k = 0; k <= limit; k++) {
-                if (!grow_or_preempt(s, rp, k, &limit)) {
-                    int32_t i = rp->running[k];
-                    rp->nrunning--;
-                    memmove(&rp->running[k], &rp->running[k + 1],
-                            (size_t)(rp->nrunning - k) * sizeof *rp->running);
-                    limit--;
-                    restart(s, rp, i);
-                    k--;
-                    continue;
-                }
-            }
+            make_room_to_decode(s, rp);
             for (int k = 0; k < rp->nrunning; k++) {
                 int32_t i = rp->running[k];
                 rp->batch[rp->nbatch] = i;
@@ -464,17 +469,7 @@ static int schedule(sim *s, int ri, double t)
     } else {
         /* Sarathi-Serve: every running request decodes, and prefill chunks
          * fill the rest of the token budget, so decodes never stall */
-        int limit = rp->nrunning - 1;
-        for (int k = 0; k <= limit; k++)
-            if (!grow_or_preempt(s, rp, k, &limit)) {
-                int32_t i = rp->running[k];
-                rp->nrunning--;
-                memmove(&rp->running[k], &rp->running[k + 1],
-                        (size_t)(rp->nrunning - k) * sizeof *rp->running);
-                limit--;
-                restart(s, rp, i);
-                k--;
-            }
+        make_room_to_decode(s, rp);
         long budget = c->max_batched_tokens;
         for (int k = 0; k < rp->nrunning; k++) {
             int32_t i = rp->running[k];
