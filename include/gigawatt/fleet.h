@@ -95,7 +95,6 @@ typedef struct gw_fleet_config {
     double repair_s;
     double target_utilisation;    /* operating point for capacity (e.g. 0.9) */
     uint64_t seed;
-    int threads;             /* tenants' arrivals drawn in parallel; results identical */
 } gw_fleet_config;
 
 /* The operating point of each deployment from its perf engine, for the
@@ -113,6 +112,7 @@ typedef struct gw_fleet_hour {
 
 typedef struct gw_fleet_tenant_result {
     double offered, served, rate_limited, rejected, timed_out;
+    double queued_at_end;     /* still waiting when the horizon ends */
     double tokens_offered, tokens_served;
     double ttft_p50, ttft_p90, ttft_p99, tpot_p50, tpot_p90;
     double slo_attainment;    /* served within the TTFT SLO / served */

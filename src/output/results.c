@@ -945,6 +945,7 @@ char *gw_fleet_json(const gw_fleet_report *rep)
         num(x, "rate_limited", tr->rate_limited);
         num(x, "rejected", tr->rejected);
         num(x, "timed_out", tr->timed_out);
+        num(x, "queued_at_end", tr->queued_at_end);
         num(x, "tokens_offered", tr->tokens_offered);
         num(x, "tokens_served", tr->tokens_served);
         num_or_null(x, "ttft_p50_s", tr->ttft_p50, isfinite(tr->ttft_p50));

@@ -340,8 +340,14 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
         tn->peak_hour = sp->peak_hour;
         tn->weekend = sp->weekend > 0 ? sp->weekend : 1;
         tn->growth_per_year = sp->growth_per_year > 0 ? sp->growth_per_year : 1;
-        tn->priority = (int)fmin(7, sp->priority);
-        tn->customers = sp->customers > 0 ? fmin(sp->customers, 1e7) : 1;
+        if (sp->priority > 7 || sp->customers > 1e7) {
+            rc = located(at, err, "tenant '%.40s': priority above 7 or more than 1e7 customers; "
+                                  "expected a priority 0-7 and at most 1e7 customers",
+                         sp->meta.name);
+            goto out;
+        }
+        tn->priority = (int)sp->priority;
+        tn->customers = sp->customers > 0 ? sp->customers : 1;
         tn->customer_skew = gw_field_is_set(&gw_schema_tenant, sp, "customer_skew")
                                 ? sp->customer_skew : 1;
         tn->rpm = sp->rpm, tn->tpm = sp->tpm;

@@ -126,20 +126,24 @@ int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
         dep->s_per_prompt_token = prefill * scale / pin;
         dep->prefill_s_per_token = prefill / pin;
         dep->mean_prompt = pin;
-        dep->s_per_output_token = decode * scale / fmax(1, pout - 1);
-        /* latency at loads rho: one replica, Poisson arrivals at rho x capacity */
+        /* so that pin·s_p + pout·s_o is exactly one request's replica-seconds */
+        dep->s_per_output_token = decode * scale / pout;
+        /* latency at loads rho: k replicas behind round-robin (splitting a
+         * Poisson stream smooths each replica's arrivals, as in the fleet),
+         * Poisson arrivals at rho x k x one replica's capacity */
+        int kr = (int)fmin(8, fmax(1, dep->replicas));
         for (int k = 0; k < NLEVELS; k++) {
             double rho = 0.1 + 0.2 * k;
             gw_synthetic syn = {0};
-            syn.requests = 2000;
-            syn.rate = rho * rate_req;
+            syn.requests = 1000 * (size_t)kr;
+            syn.rate = rho * rate_req * kr;
             syn.seed = c->seed + (uint64_t)d;
             syn.prompt = (gw_dist){GW_DIST_FIXED, pin, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
             syn.output = (gw_dist){GW_DIST_FIXED, pout, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
             gw_workload w;
             if ((rc = gw_workload_synthetic(&syn, &w, err)))
                 return rc;
-            gw_sim_config sc = {dep->engine, 1, GW_SCHED_SARATHI, GW_ROUTE_ROUND_ROBIN,
+            gw_sim_config sc = {dep->engine, kr, GW_SCHED_SARATHI, GW_ROUTE_ROUND_ROBIN,
                                 (int)fmin(pr.max_batch, 1e6), 2048, 16, 0.01, 0, 0, 0, 0, 0, 0, 0};
             gw_sim_result sr;
             rc = gw_sim_run(&sc, &w, &sr, err);
@@ -220,6 +224,8 @@ typedef struct dep_state {
     double pending_t[64], pending_n[64]; /* on-demand: (ready time, replicas) */
     int npending;
     double want;        /* on-demand: replicas asked for */
+    double rho_prev;    /* utilisation of the last tick */
+    double calm_since;  /* on-demand: since when no shortfall and under half busy */
 } dep_state;
 
 /* §3 place one request: its home deployment, then its model elsewhere
@@ -252,7 +258,8 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
     double cst = x->prompt * dep->s_per_prompt_token + x->output * dep->s_per_output_token;
     ds[pick].budget -= cst;
     ds[pick].used += cst;
-    double rho = ds[pick].capacity > 0 ? ds[pick].used / ds[pick].capacity : 1;
+    /* the deployment's utilisation: last tick's (this tick's is still filling) */
+    double rho = ds[pick].rho_prev;
     double lt, lp;
     latency_at(dep, rho * c->target_utilisation, &lt, &lp);
     /* §3.2 the table is for the mean prompt: its queueing part stays, its
@@ -312,6 +319,18 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                             "fleet with %d tenants, %d deployments, tick %g s over %g s; expected "
                             "tenants, deployments and a horizon of at least one tick",
                             c->ntenants, c->ndeployments, c->tick_s, c->horizon_s);
+    if (c->horizon_s / c->tick_s > 1e9)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%.3g ticks (horizon %g s / tick %g s); expected at most 1e9",
+                            c->horizon_s / c->tick_s, c->horizon_s, c->tick_s);
+    for (int t = 0; t < c->ntenants; t++)
+        if (c->tenants[t].priority < 0 || c->tenants[t].priority >= NPRIO ||
+            c->tenants[t].deployment < 0 || c->tenants[t].deployment >= c->ndeployments)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "tenant '%s': priority %d, deployment %d; expected a priority "
+                                "0-7 and one of the %d deployments",
+                                c->tenants[t].name, c->tenants[t].priority,
+                                c->tenants[t].deployment, c->ndeployments);
     size_t hours = (size_t)ceil(c->horizon_s / 3600);
     int T = c->ntenants, D = c->ndeployments;
     r->hours = hours;
@@ -325,11 +344,12 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     ring *queues = calloc((size_t)NPRIO * (size_t)D, sizeof *queues);
     unsigned char *exhausted = calloc((size_t)D, 1);
     double *shortfall = calloc((size_t)D, sizeof *shortfall);
+    double *ticks_in_hour = calloc(hours, sizeof *ticks_in_hour);
     queued *tick_req = NULL, *sorted = NULL;
     size_t tick_cap = 0, sorted_cap = 0;
     int rc = GW_E_NOMEM;
     if (!r->hour || !r->site_mw || !r->tenant || !ds || !buckets || !ttft || !tpot || !slo_ok ||
-        !queues || !exhausted || !shortfall)
+        !queues || !exhausted || !shortfall || !ticks_in_hour)
         goto done;
     for (int t = 0; t < T; t++) {
         gw_fleet_tenant *tn = &c->tenants[t];
@@ -458,7 +478,9 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             gw_fleet_tenant_result *tr = &r->tenant[t];
             for (double i = 0; i < n; i++) {
                 double p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
-                double at = now + gw_rng_uniform(&rg) * tick;
+                /* spread evenly over the tick, in order (the count is the
+                 * random part), so token buckets see time move forward */
+                double at = now + (i + 0.5) / n * tick;
                 tr->offered++, tr->tokens_offered += p + o;
                 H->offered++;
                 if (buckets[t]) { /* §2.2 token buckets per customer (RPM, TPM) */
@@ -557,12 +579,20 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             for (int i = 0; i < s->npending; i++)
                 pend += s->pending_n[i];
             double need = ceil(s->want) - pend;
+            int calm = s->want == 0 && s->used < 0.5 * s->capacity;
+            if (!calm)
+                s->calm_since = now + tick;
             if (need > 0 && s->npending < 64 && s->up + pend < dep->replicas) {
                 need = fmin(need, dep->replicas - s->up - pend);
                 s->pending_t[s->npending] = now + dep->provision_s;
                 s->pending_n[s->npending++] = need;
-            } else if (s->want == 0 && s->used < 0.5 * s->capacity)
-                s->up = fmax(0, s->up - ceil((s->capacity - s->used) / (tick * c->target_utilisation) / 2));
+            } else if (calm && now + tick - s->calm_since >= fmax(600, dep->provision_s)) {
+                /* release half the idle replicas after a calm spell as long
+                 * as it takes to get them back (at least 10 minutes) */
+                s->up = fmax(0, s->up - ceil((s->capacity - s->used) /
+                                             (tick * c->target_utilisation) / 2));
+                s->calm_since = now + tick;
+            }
             s->want = 0;
         }
 
@@ -587,11 +617,22 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             }
         }
         H->utilisation += (own_cap > 0 ? own_used / own_cap : 0) / hour_weight;
+        for (int d = 0; d < D; d++)
+            ds[d].rho_prev = ds[d].capacity > 0 ? ds[d].used / ds[d].capacity : 1;
+        ticks_in_hour[h]++;
     }
+    for (int p = 0; rc == GW_OK && p < NPRIO * D; p++) /* still waiting at the horizon */
+        for (size_t j = 0; j < queues[p].n; j++)
+            r->tenant[queues[p].v[(queues[p].head + j) % queues[p].cap].tenant].queued_at_end++;
     for (size_t h = 0; rc == GW_OK && h < hours; h++) {
         gw_fleet_hour *H = &r->hour[h];
         if (H->served > 0)
             H->queue_delay_s /= H->served;
+        /* means over the ticks the hour had (the last hour may be partial) */
+        double f = ticks_in_hour[h] > 0 ? hour_weight / ticks_in_hour[h] : 0;
+        H->utilisation *= f, H->rented_gpus *= f, H->down_gpus *= f;
+        for (int si = 0; si < c->nsites; si++)
+            r->site_mw[h * (size_t)c->nsites + (size_t)si] *= f;
         r->requests += H->offered;
         r->served += H->served;
     }
@@ -615,7 +656,7 @@ done:
         free(ds[d].repair);
     for (int p = 0; queues && p < NPRIO * D; p++)
         free(queues[p].v);
-    free(queues), free(exhausted), free(shortfall);
+    free(queues), free(exhausted), free(shortfall), free(ticks_in_hour);
     free(buckets), free(ttft), free(tpot), free(slo_ok), free(ds), free(tick_req), free(sorted);
     if (rc) {
         gw_fleet_result_free(r);
