@@ -24,7 +24,11 @@
 typedef enum gw_tenant_kind {
     GW_TENANT_CONSUMER, /* weekly users -> requests with a daily and weekly shape */
     GW_TENANT_API,      /* customers in a tier, each with RPM and TPM limits */
-    GW_TENANT_BATCH     /* work that can wait: lowest priority, long timeout */
+    GW_TENANT_BATCH,    /* work that can wait: lowest priority, long timeout */
+    GW_TENANT_CLOUD,    /* an AI-cloud customer holding `replicas` sold per GPU-hour */
+    GW_TENANT_RESERVE,  /* a strategic reserve of `replicas` for its own requests,
+                           lent to the others while idle if `lend` */
+    GW_TENANT_TRAINING  /* a training job holding `replicas` from start for duration */
 } gw_tenant_kind;
 
 typedef struct gw_fleet_tenant {
@@ -45,6 +49,14 @@ typedef struct gw_fleet_tenant {
     double usd_per_mtok;     /* revenue per million tokens served (input + output) */
     double ttft_slo_s;       /* for SLO attainment; 0 = none */
     gw_dist prompt, output;  /* tokens per request */
+    /* cloud, reserve, training: a block of replicas of its deployment */
+    double replicas;
+    double usd_per_gpu_hour;  /* cloud: the price the block is sold at */
+    int lend;                 /* reserve: idle capacity serves the others */
+    double start_s, duration_s; /* training: when the block is held */
+    /* sizes from a trace instead: rows (prompt, output) drawn at random */
+    const int32_t *trace_prompt, *trace_output;
+    size_t trace_n;
 } gw_fleet_tenant;
 
 typedef struct gw_fleet_site {

@@ -8,6 +8,7 @@
 
 #include "gigawatt/fleet.h"
 #include "gigawatt/scenario.h"
+#include "gigawatt/sim.h"
 
 typedef struct gw_fleet_report {
     gw_fleet_config cfg;
@@ -21,6 +22,7 @@ typedef struct gw_fleet_report {
     char (*model_ids)[GW_TEXT_MAX];
     char (*regions)[GW_TEXT_MAX]; /* per site */
     double **empirical;           /* per tenant x 2 */
+    gw_workload *traces;          /* per tenant: request sizes from a trace */
     double memory_estimate_b;
 } gw_fleet_report;
 

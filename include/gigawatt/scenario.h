@@ -90,7 +90,9 @@ typedef struct gw_tenant_spec {
     double weekly_users, requests_per_user_week, rate;
     double peak_to_trough, peak_hour, weekend, growth_per_year, priority;
     double customers, customer_skew, rpm, tpm, timeout_s, price_usd_per_mtok, ttft_slo_s;
-    const gw_node *prompt, *output;
+    const gw_node *prompt, *output, *trace;
+    double replicas, price_usd_per_gpu_s, start_s, duration_s;
+    char lend[GW_TEXT_MAX];
 } gw_tenant_spec;
 
 extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings,

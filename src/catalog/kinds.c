@@ -353,7 +353,8 @@ SCHEMA(gw_schema_fleet_deployment, "deployments", "deployment", gw_fleet_deploym
        fleet_dep_fields);
 
 static const gw_field fleet_event_fields[] = {
-    EN("kind", gw_fleet_event_spec, kind, "outage|power-cap", R, "what happens"),
+    EN("kind", gw_fleet_event_spec, kind, "outage|maintenance|power-cap", R,
+       "what happens (maintenance: a planned outage)"),
     TX("site", gw_fleet_event_spec, site, "site name"),
     Q("start", gw_fleet_event_spec, start_s, GW_DIM_TIME, R | NN, "from the run's start"),
     Q("duration", gw_fleet_event_spec, duration_s, GW_DIM_TIME, R | POS, "how long"),
@@ -363,7 +364,8 @@ static const gw_field fleet_event_fields[] = {
 SCHEMA(gw_schema_fleet_event, "events", "event", gw_fleet_event_spec, fleet_event_fields);
 
 static const gw_field tenant_fields[] = {
-    EN("kind", gw_tenant_spec, kind, "consumer|api|batch", R, "tenant kind"),
+    EN("kind", gw_tenant_spec, kind, "consumer|api|batch|cloud|reserve|training", R,
+       "tenant kind"),
     TX("deployment", gw_tenant_spec, deployment, "home deployment name"),
     Q("weekly_users", gw_tenant_spec, weekly_users, GW_DIM_NONE, POS, "consumer: weekly active users"),
     Q("requests_per_user_week", gw_tenant_spec, requests_per_user_week, GW_DIM_NONE, POS,
@@ -387,5 +389,14 @@ static const gw_field tenant_fields[] = {
     Q("ttft_slo", gw_tenant_spec, ttft_slo_s, GW_DIM_TIME, POS, "TTFT target for SLO attainment"),
     NODE("prompt", gw_tenant_spec, prompt, "prompt tokens: a number or {dist: ...}"),
     NODE("output", gw_tenant_spec, output, "output tokens: a number or {dist: ...}"),
+    NODE("trace", gw_tenant_spec, trace,
+         "request sizes from a CSV trace (Vidur's columns), rows drawn at random"),
+    Q("replicas", gw_tenant_spec, replicas, GW_DIM_NONE, POS | INT,
+      "cloud, reserve, training: replicas of its deployment it holds"),
+    Q("price_per_gpu_hour", gw_tenant_spec, price_usd_per_gpu_s, GW_DIM_USD_PER_TIME, NN,
+      "cloud: what the block is sold at, e.g. 2.2 USD/h"),
+    EN("lend", gw_tenant_spec, lend, "yes|no", 0, "reserve: idle capacity serves the others"),
+    Q("start", gw_tenant_spec, start_s, GW_DIM_TIME, NN, "training: when the block is taken"),
+    Q("duration", gw_tenant_spec, duration_s, GW_DIM_TIME, POS, "training: how long"),
 };
 SCHEMA(gw_schema_tenant, "tenants", "tenant", gw_tenant_spec, tenant_fields);

@@ -12,6 +12,7 @@
 
 #include "gigawatt/plan.h"
 #include "gigawatt/sim_cmd.h"
+#include "gigawatt/sim.h"
 
 #define WEEK_S (7 * 86400.0)
 #define MEMORY_LIMIT_B (4.0 * 1024 * 1024 * 1024) /* the bar: 4 GiB on this machine */
@@ -177,8 +178,9 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
     r->model_ids = calloc((size_t)D, sizeof *r->model_ids);
     r->regions = calloc((size_t)(ns ? ns : 1), sizeof *r->regions);
     r->empirical = calloc((size_t)nt * 2, sizeof *r->empirical);
+    r->traces = calloc((size_t)nt, sizeof *r->traces);
     if (!c->sites || !c->deployments || !c->events || !c->tenants || !r->models || !r->accels ||
-        !r->effs || !r->engines || !r->model_ids || !r->regions || !r->empirical) {
+        !r->effs || !r->engines || !r->model_ids || !r->regions || !r->empirical || !r->traces) {
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
@@ -312,9 +314,24 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
         const gw_node *at = tl->kids[t];
         gw_fleet_tenant *tn = &c->tenants[t];
         snprintf(tn->name, GW_FLEET_NAME, "%s", sp->meta.name);
-        tn->kind = strcmp(sp->kind, "api") == 0     ? GW_TENANT_API
-                   : strcmp(sp->kind, "batch") == 0 ? GW_TENANT_BATCH
-                                                    : GW_TENANT_CONSUMER;
+        tn->kind = strcmp(sp->kind, "api") == 0        ? GW_TENANT_API
+                   : strcmp(sp->kind, "batch") == 0    ? GW_TENANT_BATCH
+                   : strcmp(sp->kind, "cloud") == 0    ? GW_TENANT_CLOUD
+                   : strcmp(sp->kind, "reserve") == 0  ? GW_TENANT_RESERVE
+                   : strcmp(sp->kind, "training") == 0 ? GW_TENANT_TRAINING
+                                                       : GW_TENANT_CONSUMER;
+        tn->replicas = sp->replicas;
+        tn->usd_per_gpu_hour = sp->price_usd_per_gpu_s * 3600;
+        tn->lend = strcmp(sp->lend, "yes") == 0;
+        tn->start_s = sp->start_s;
+        tn->duration_s = gw_field_is_set(&gw_schema_tenant, sp, "duration") ? sp->duration_s
+                                                                            : INFINITY;
+        if (tn->kind >= GW_TENANT_CLOUD && !(tn->replicas > 0)) {
+            rc = located(at, err, "tenant '%.40s' holds no replicas; expected replicas: for a "
+                                  "cloud, reserve or training tenant",
+                         sp->meta.name);
+            goto out;
+        }
         tn->deployment = -1;
         for (int d = 0; d < D; d++)
             if (strcmp(c->deployments[d].name, sp->deployment) == 0)
@@ -330,7 +347,9 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
             tn->rate = sp->weekly_users * sp->requests_per_user_week / WEEK_S;
         else
             tn->rate = sp->rate;
-        if (!(tn->rate > 0)) {
+        if (!(tn->rate > 0) && (tn->kind == GW_TENANT_CLOUD || tn->kind == GW_TENANT_TRAINING)) {
+            /* a held block with no requests of its own */
+        } else if (!(tn->rate > 0)) {
             rc = located(at, err, "tenant '%.40s' has no demand; expected weekly_users and "
                                   "requests_per_user_week (consumer) or rate (api, batch)",
                          sp->meta.name);
@@ -354,6 +373,31 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
         tn->timeout_s = sp->timeout_s;
         tn->usd_per_mtok = sp->price_usd_per_mtok;
         tn->ttft_slo_s = sp->ttft_slo_s;
+        if (sp->trace) { /* sizes from a trace */
+            char path[1024];
+            const gw_node *tr = sp->trace;
+            const char *slash = strrchr(tr->file, '/');
+            if (tr->kind != GW_NODE_SCALAR) {
+                rc = located(tr, err, "%s", "trace is not a file path; expected a CSV path");
+                goto out;
+            }
+            if (tr->text[0] == '/' || !slash)
+                snprintf(path, sizeof path, "%s", tr->text);
+            else
+                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - tr->file), tr->file, tr->text);
+            gw_workload *w = &r->traces[t];
+            if ((rc = gw_workload_load_csv(path, 0, 0, w, err)))
+                goto out;
+            tn->trace_prompt = w->prompt, tn->trace_output = w->output, tn->trace_n = w->n;
+            tn->prompt = (gw_dist){GW_DIST_FIXED, 1, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
+            tn->output = tn->prompt;
+            continue;
+        }
+        if (!(tn->rate > 0)) { /* no requests: sizes unused */
+            tn->prompt = (gw_dist){GW_DIST_FIXED, 1, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
+            tn->output = tn->prompt;
+            continue;
+        }
         if ((rc = gw_scenario_parse_dist(sp->prompt, "prompt", &tn->prompt, &r->empirical[2 * t],
                                          err)) ||
             (rc = gw_scenario_parse_dist(sp->output, "output", &tn->output,
@@ -394,6 +438,9 @@ void gw_fleet_report_free(gw_fleet_report *r)
         for (int i = 0; i < 2 * r->cfg.ntenants; i++)
             free(r->empirical[i]);
     free(r->empirical);
+    for (int i = 0; r->traces && i < r->cfg.ntenants; i++)
+        gw_workload_free(&r->traces[i]);
+    free(r->traces);
     free(r->cfg.sites), free(r->cfg.deployments), free(r->cfg.events), free(r->cfg.tenants);
     free(r->models), free(r->accels), free(r->effs), free(r->engines), free(r->model_ids);
     free(r->regions);

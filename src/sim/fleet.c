@@ -106,6 +106,14 @@ int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
             if (c->deployments[tn->deployment].model != dep->model)
                 continue;
             double pm = gw_dist_mean(&tn->prompt), om = gw_dist_mean(&tn->output);
+            if (tn->trace_n) { /* sizes from a trace: its means */
+                pm = om = 0;
+                for (size_t j = 0; j < tn->trace_n; j++)
+                    pm += tn->trace_prompt[j], om += tn->trace_output[j];
+                pm /= (double)tn->trace_n, om /= (double)tn->trace_n;
+            }
+            if (!(tn->rate > 0))
+                continue;
             if (!isfinite(pm) || !isfinite(om))
                 continue;
             wsum += tn->rate, psum += tn->rate * pm, osum += tn->rate * om;
@@ -225,6 +233,7 @@ typedef struct dep_state {
     int npending;
     double want;        /* on-demand: replicas asked for */
     double rho_prev;    /* utilisation of the last tick */
+    double reserve;     /* replica-seconds of a strategic reserve left this tick */
     double calm_since;  /* on-demand: since when no shortfall and under half busy */
 } dep_state;
 
@@ -239,7 +248,12 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
     int home = tn->deployment, model = c->deployments[home].model, pick = -1, D = c->ndeployments;
     double cost = x->prompt * c->deployments[home].s_per_prompt_token +
                   x->output * c->deployments[home].s_per_output_token;
-    if (ds[home].budget >= cost)
+    if (tn->kind == GW_TENANT_RESERVE && ds[home].reserve >= cost) {
+        /* its own block first (counted as used capacity of the deployment) */
+        ds[home].reserve -= cost;
+        ds[home].budget += cost; /* spent at once below */
+        pick = home;
+    } else if (ds[home].budget >= cost)
         pick = home;
     for (int pass = 0; pass < 3 && pick < 0; pass++) {
         double best = -1;
@@ -323,6 +337,12 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "%.3g ticks (horizon %g s / tick %g s); expected at most 1e9",
                             c->horizon_s / c->tick_s, c->horizon_s, c->tick_s);
+    for (int t = 0; t < c->ntenants; t++)
+        if (c->tenants[t].kind == GW_TENANT_RESERVE && c->tenants[t].priority != 0)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "reserve tenant '%s' has priority %d; expected 0 (a reserve is "
+                                "served first)",
+                                c->tenants[t].name, c->tenants[t].priority);
     for (int t = 0; t < c->ntenants; t++)
         if (c->tenants[t].priority < 0 || c->tenants[t].priority >= NPRIO ||
             c->tenants[t].deployment < 0 || c->tenants[t].deployment >= c->ndeployments)
@@ -455,7 +475,26 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                 }
                 H->down_gpus += (dep->replicas - avail) * dep->gpus_per_replica / hour_weight;
             }
-            s->capacity = s->budget = avail * tick * c->target_utilisation;
+            /* §2.3 blocks held by cloud customers, reserves and training jobs */
+            double held = 0;
+            for (int t = 0; t < c->ntenants; t++) {
+                const gw_fleet_tenant *tn = &c->tenants[t];
+                if (tn->deployment != d || tn->kind < GW_TENANT_CLOUD)
+                    continue;
+                if (tn->kind == GW_TENANT_TRAINING &&
+                    (now < tn->start_s || now >= tn->start_s + tn->duration_s))
+                    continue;
+                held += tn->replicas;
+                if (tn->kind == GW_TENANT_CLOUD)
+                    r->tenant[t].revenue_usd +=
+                        tn->replicas * dep->gpus_per_replica * tn->usd_per_gpu_hour * tick / 3600;
+            }
+            held = fmin(held, avail);
+            s->reserve = 0;
+            for (int t = 0; t < c->ntenants; t++) /* the reserve's own budget */
+                if (c->tenants[t].deployment == d && c->tenants[t].kind == GW_TENANT_RESERVE)
+                    s->reserve += fmin(c->tenants[t].replicas, avail) * tick * c->target_utilisation;
+            s->capacity = s->budget = (avail - held) * tick * c->target_utilisation;
             s->used = 0;
         }
 
@@ -477,7 +516,12 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             }
             gw_fleet_tenant_result *tr = &r->tenant[t];
             for (double i = 0; i < n; i++) {
-                double p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
+                double p, o;
+                if (tn->trace_n) { /* a row of the trace, at random */
+                    size_t row = (size_t)(gw_rng_uniform(&rg) * (double)tn->trace_n);
+                    p = tn->trace_prompt[row], o = tn->trace_output[row];
+                } else
+                    p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
                 /* spread evenly over the tick, in order (the count is the
                  * random part), so token buckets see time move forward */
                 double at = now + (i + 0.5) / n * tick;
@@ -530,6 +574,16 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         }
         memset(exhausted, 0, (size_t)D);
         for (int pr = 0; pr < NPRIO; pr++) {
+            if (pr == 1) /* §2.3 the reserves' requests (priority 0) are in: lend what idles */
+                for (int t = 0; t < T; t++) {
+                    const gw_fleet_tenant *tn = &c->tenants[t];
+                    if (tn->kind == GW_TENANT_RESERVE && tn->lend && ds[tn->deployment].reserve > 0) {
+                        ds[tn->deployment].budget += ds[tn->deployment].reserve;
+                        ds[tn->deployment].capacity += ds[tn->deployment].reserve;
+                        ds[tn->deployment].reserve = 0;
+                        exhausted[c->deployments[tn->deployment].model] = 0;
+                    }
+                }
             /* older requests first, one queue per (priority, model): once a
              * model has no capacity left this tick, its queue waits whole
              * (timeouts are enforced at the queue head) */
@@ -644,7 +698,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         tr->tpot_p50 = hist_quantile(&tpot[t], 0.5);
         tr->tpot_p90 = hist_quantile(&tpot[t], 0.9);
         tr->slo_attainment = tr->served > 0 ? slo_ok[t] / tr->served : NAN;
-        tr->revenue_usd = tr->tokens_served / 1e6 * c->tenants[t].usd_per_mtok;
+        tr->revenue_usd += tr->tokens_served / 1e6 * c->tenants[t].usd_per_mtok;
         r->revenue_usd += tr->revenue_usd;
     }
 done:

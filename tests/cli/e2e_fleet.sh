@@ -179,3 +179,26 @@ grep -Eq '^  api +[0-9]' fleet.txt || fail "the tenant table has no row for api"
 grep -Eq '^  0 +[0-9]' fleet.txt || fail "the hourly table has no row for hour 0"
 grep -q '{' fleet.txt && fail "fleet text output looks like JSON"
 echo "PASS"
+
+# ---- tenant kinds that hold capacity (tests/data/fleet-kinds.yaml) ----------------
+ok_to kinds.json sim "$root/tests/data/fleet-kinds.yaml" --json
+pycheck kinds.json "$root/tests/data/sim-200.csv" <<'EOF'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+t = {x["name"]: x for x in d["tenants"]}
+# the cloud block is sold whole: 2 replicas x 2 GPUs x 3 USD/h x 10 min
+want = 2 * 2 * 3.0 * 10 / 60
+if abs(t["cloud"]["revenue_usd"] - want) > 1e-9 * want:
+    sys.exit("cloud revenue %r; expected %r" % (t["cloud"]["revenue_usd"], want))
+if t["cloud"]["offered"] != 0 or t["train"]["offered"] != 0:
+    sys.exit("held blocks offered requests: %r" % [t["cloud"]["offered"], t["train"]["offered"]])
+if t["gov"]["served"] != t["gov"]["offered"] or t["gov"]["offered"] == 0:
+    sys.exit("the reserve's own requests: %r of %r served" % (t["gov"]["served"], t["gov"]["offered"]))
+# sizes from the trace: tokens per request near the trace's mean
+rows = list(csv.DictReader(open(sys.argv[2])))
+mean = sum(int(r["num_prefill_tokens"]) + int(r["num_decode_tokens"]) for r in rows) / len(rows)
+got = t["traced"]["tokens_offered"] / t["traced"]["offered"]
+if abs(got / mean - 1) > 0.15:
+    sys.exit("traced tenant: %r tokens per request; the trace's mean is %r" % (got, mean))
+EOF
+echo "ok: tenant kinds (cloud block revenue, reserve, training, maintenance, trace sizes)"
