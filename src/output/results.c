@@ -996,6 +996,12 @@ char *gw_fleet_text(const gw_fleet_report *rep)
                   "served", "limited", "rejected", "timed out", "TTFT p50", "TTFT p99", "SLO");
     for (int i = 0; i < c->ntenants; i++) {
         const gw_fleet_tenant_result *x = &r->tenant[i];
+        if (!(x->served > 0)) { /* a held block, or nothing served: no latencies */
+            gw_buf_printf(&b, "  %-18.18s %10.4g %10.4g %10.4g %10.4g %10.4g %9s %9s %7s\n",
+                          c->tenants[i].name, x->offered, x->served, x->rate_limited, x->rejected,
+                          x->timed_out, "-", "-", "-");
+            continue;
+        }
         gw_buf_printf(&b, "  %-18.18s %10.4g %10.4g %10.4g %10.4g %10.4g %8.3fs %8.3fs %6.1f%%\n",
                       c->tenants[i].name, x->offered, x->served, x->rate_limited, x->rejected,
                       x->timed_out, x->ttft_p50, x->ttft_p99, 100 * x->slo_attainment);
