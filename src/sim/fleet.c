@@ -255,12 +255,22 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
         pick = home;
     } else if (ds[home].budget >= cost)
         pick = home;
-    for (int pass = 0; pass < 3 && pick < 0; pass++) {
+    /* passes: own in the home region, own in other regions, reserved
+     * rented, on-demand rented; within a pass, the most room left */
+    int home_site = c->deployments[home].site;
+    int home_region = home_site >= 0 ? c->sites[home_site].region : -1;
+    for (int pass = 0; pass < 4 && pick < 0; pass++) {
         double best = -1;
         for (int d = 0; d < D; d++) {
             const gw_fleet_deployment *dep = &c->deployments[d];
-            if (dep->model != model || dep->rented != pass || d == home)
+            int rented_pass = pass < 2 ? 0 : pass - 1;
+            if (dep->model != model || dep->rented != rented_pass || d == home)
                 continue;
+            if (pass < 2) {
+                int same = dep->site >= 0 && c->sites[dep->site].region == home_region;
+                if (same != (pass == 0))
+                    continue;
+            }
             double cst = x->prompt * dep->s_per_prompt_token + x->output * dep->s_per_output_token;
             if (ds[d].budget >= cst && ds[d].budget > best)
                 best = ds[d].budget, pick = d;
