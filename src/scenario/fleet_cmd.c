@@ -139,13 +139,13 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
     if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &fs, GW_DECODE_SCENARIO, err)) ||
         (rc = gw_decode_check_required(&gw_schema_fleet_settings, &fs, fn, err)))
         return rc;
-    gw_fleet_site_spec *sites;
-    gw_fleet_deployment_spec *deps, *rented;
-    gw_fleet_event_spec *events;
-    gw_tenant_spec *tenants;
-    int ns, nd, nr, ne, nt;
+    gw_fleet_site_spec *sites = NULL;
+    gw_fleet_deployment_spec *deps = NULL, *rented = NULL;
+    gw_fleet_event_spec *events = NULL;
+    gw_tenant_spec *tenants = NULL;
+    int ns = 0, nd = 0, nr = 0, ne = 0, nt = 0;
     if ((rc = decode_list(fs.sites, &gw_schema_fleet_site, "sites", (void **)&sites, &ns, err)))
-        return rc;
+        goto out;
     rc = decode_list(fs.deployments, &gw_schema_fleet_deployment, "deployments", (void **)&deps,
                      &nd, err);
     if (!rc)
