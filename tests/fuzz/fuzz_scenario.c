@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_scenario.c — libFuzzer target for the scenario path:
  * YAML bytes -> located nodes -> resolution against the real catalog ->
- * rack, plan and perf models -> JSON. Any crash, leak, UB or hang is a bug; bad
+ * rack, plan and perf models, small replica simulations -> JSON. Any crash, leak, UB or hang is a bug; bad
  * input must only ever produce a gw_error. Includes are off (the fuzzer
  * must not read arbitrary files). The catalog is loaded once. */
 #include <stdint.h>
@@ -39,8 +39,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static gw_scenario sc;
         static gw_plan_result plan;
         static gw_perf_report perf;
-        if (gw_node_get(root, "model") || gw_node_get(root, "perf") ||
-            gw_node_get(root, "training")) {
+        const gw_node *simn = gw_node_get(root, "sim");
+        if (simn && !gw_node_get(simn, "trace")) { /* no file reads from the fuzzer */
+            static gw_sim_report rep;
+            if (gw_scenario_resolve(&catalog, root, GW_NEED_SIM, &sc, &err) == GW_OK &&
+                sc.sim.requests <= 200 && sc.sim.replicas <= 8 &&
+                gw_sim_cmd_run(&sc, 1, &rep, &err) == GW_OK) {
+                free(gw_sim_json(&sc, &rep, NULL));
+                free(gw_sim_requests_csv(&rep));
+                gw_sim_report_free(&rep);
+            }
+        } else if (gw_node_get(root, "model") || gw_node_get(root, "perf") ||
+                   gw_node_get(root, "training")) {
             if (gw_scenario_resolve(&catalog, root, GW_NEED_PERF, &sc, &err) == GW_OK &&
                 gw_perf_run(&sc, &perf, &err) == GW_OK) {
                 free(gw_perf_json(&sc, &perf));
