@@ -107,6 +107,8 @@ typedef struct gw_fleet_config {
     double repair_s;
     double target_utilisation;    /* operating point for capacity (e.g. 0.9) */
     uint64_t seed;
+    gw_progress_fn progress; /* optional: called every simulated minute */
+    void *progress_user;
 } gw_fleet_config;
 
 /* The operating point of each deployment from its perf engine, for the

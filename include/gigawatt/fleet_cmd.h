@@ -29,8 +29,10 @@ typedef struct gw_fleet_report {
 /* Does this scenario describe a fleet? */
 int gw_scenario_has_fleet(const gw_node *root);
 
+/* `progress` (may be NULL) is polled every simulated minute; returning
+ * nonzero stops the run with GW_E_STOPPED. */
 int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report *r,
-                     gw_error *err);
+                     gw_progress_fn progress, void *progress_user, gw_error *err);
 void gw_fleet_report_free(gw_fleet_report *r);
 
 #endif

@@ -17,7 +17,8 @@ enum {
     GW_E_IO = -2,     /* a file could not be read or written */
     GW_E_NOMEM = -3,  /* allocation failed */
     GW_E_LIMIT = -4,  /* input exceeds a documented limit (size, depth) */
-    GW_E_USAGE = -5   /* wrong command-line use */
+    GW_E_USAGE = -5,  /* wrong command-line use */
+    GW_E_STOPPED = -6 /* the caller's progress callback asked to stop (Ctrl-C) */
 };
 
 /* An error with an optional input position. `file` is empty and line/col
@@ -42,5 +43,11 @@ void gw_error_format(const gw_error *err, char *buf, size_t n);
 
 /* A short name for a status code ("bad input", "out of memory" ...). */
 const char *gw_strerror(int code);
+
+/* Progress of a long computation: `done` of `total` (units the caller
+ * knows: ticks, iterations, draws) and `items` processed so far (requests,
+ * events). Return nonzero to stop: the computation then returns
+ * GW_E_STOPPED and writes nothing. The library never prints. */
+typedef int (*gw_progress_fn)(void *user, double done, double total, double items);
 
 #endif

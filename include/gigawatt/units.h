@@ -58,7 +58,7 @@ void gw_dim_format(gw_dim d, char *buf, size_t n);
  * Rejects NaN, infinities, hex and overflow. On failure returns nonzero and
  * writes a one-line reason into why[0..nwhy) and, in *errcol, the 0-based
  * offset within `text` where the problem starts. */
-int gw_quantity_parse(const char *text, double *si_value, gw_dim *dim, char *why,
+int gw_quantity_parse(const char *text, double *value_si, gw_dim *dim, char *why,
                       size_t nwhy, int *errcol);
 
 /* Seconds in a year and a month as the parser defines them (365 d, 1/12). */

@@ -44,6 +44,16 @@ int cli_emit(const cli_opts *o, char *text, gw_error *err);
 /* Queue "path=value" built from a flag. */
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err);
 
+/* Progress on stderr for long commands (src/cli/progress.c). */
+typedef struct cli_progress {
+    const char *what, *unit;
+    int tty, quiet;
+    double t0, last, items;
+} cli_progress;
+void cli_progress_begin(cli_progress *p, const char *what, const char *unit, int quiet);
+int cli_progress_cb(void *user, double done, double total, double items);
+void cli_progress_end(cli_progress *p, int rc);
+
 int cmd_catalog(int argc, char **argv);
 int cmd_rack(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -15,6 +15,8 @@ int cli_exit_code(int rc)
 {
     if (rc == GW_OK)
         return 0;
+    if (rc == GW_E_STOPPED)
+        return 130; /* interrupted, as a shell reports SIGINT */
     return (rc == GW_E_NOMEM || rc == GW_E_IO) ? 1 : 2;
 }
 

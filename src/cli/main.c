@@ -430,7 +430,13 @@ static int run_fleet_if_any(const cli_opts *o, int *is_fleet, gw_error *err)
         gw_fleet_report *r = malloc(sizeof *r);
         if (!r)
             rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        else if ((rc = gw_fleet_cmd_run(&cat, root, r, err)) == GW_OK) {
+        else {
+            cli_progress pg;
+            cli_progress_begin(&pg, "fleet", "requests", o->quiet);
+            rc = gw_fleet_cmd_run(&cat, root, r, cli_progress_cb, &pg, err);
+            cli_progress_end(&pg, rc);
+        }
+        if (r && rc == GW_OK) {
             if (o->requests_csv) { /* for a fleet: the hourly series */
                 char *csv = gw_fleet_hourly_csv(r);
                 rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)

@@ -115,7 +115,7 @@ static int system_economics(const gw_catalog *cat, const char *system, const gw_
 }
 
 int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report *r,
-                     gw_error *err)
+                     gw_progress_fn progress, void *progress_user, gw_error *err)
 {
     memset(r, 0, sizeof *r);
     int rc;
@@ -417,8 +417,9 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
                           r->memory_estimate_b / (1024.0 * 1024 * 1024));
         goto out;
     }
+    c->progress = progress, c->progress_user = progress_user;
     if ((rc = gw_fleet_calibrate(c, err)) || (rc = gw_fleet_run(c, &r->result, err))) {
-        if (!err->file[0]) {
+        if (!err->file[0] && rc != GW_E_STOPPED) {
             snprintf(err->file, sizeof err->file, "%s", fn->file);
             err->line = fn->line, err->col = fn->col;
         }

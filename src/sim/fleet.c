@@ -404,7 +404,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         ds[d].up = c->deployments[d].rented == 2 ? 0 : c->deployments[d].replicas;
     rc = GW_OK;
 
-    double tick = c->tick_s;
+    double tick = c->tick_s, offered_so_far = 0;
     uint64_t nticks = (uint64_t)ceil(c->horizon_s / tick);
     double hour_weight = 3600 / tick;
     for (uint64_t k = 0; k < nticks && rc == GW_OK; k++) {
@@ -414,6 +414,13 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             h = hours - 1;
         gw_fleet_hour *H = &r->hour[h];
         r->ticks++;
+        if (c->progress && k % (uint64_t)fmax(1, 60 / tick) == 0 &&
+            c->progress(c->progress_user, (double)k, (double)nticks, offered_so_far)) {
+            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                              "stopped at %.2f h of %.2f h; nothing written", now / 3600,
+                              c->horizon_s / 3600);
+            break;
+        }
 
         /* §4 failures, repairs, outages, power caps, on-demand provisioning */
         for (int d = 0; d < D; d++) {
@@ -537,6 +544,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                 double at = now + (i + 0.5) / n * tick;
                 tr->offered++, tr->tokens_offered += p + o;
                 H->offered++;
+                offered_so_far++;
                 if (buckets[t]) { /* §2.2 token buckets per customer (RPM, TPM) */
                     /* API use is heavy-tailed: customers by Zipf rank */
                     size_t cu = tn->customer_skew > 0
@@ -724,6 +732,8 @@ done:
     free(buckets), free(ttft), free(tpot), free(slo_ok), free(ds), free(tick_req), free(sorted);
     if (rc) {
         gw_fleet_result_free(r);
+        if (rc == GW_E_STOPPED)
+            return rc;
         if (rc == GW_E_NOMEM)
             return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
