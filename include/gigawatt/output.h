@@ -55,6 +55,13 @@ char *gw_fleet_hourly_csv(const gw_fleet_report *r);
  * missing), in one transaction. */
 int gw_store_fleet(const char *path, const gw_fleet_report *r, const char *command,
                    gw_error *err);
+/* A self-contained HTML report of one or more result JSON files of one kind
+ * (rack, plan, perf, sim, fleet): charts as inline SVG, their numbers in
+ * <details> tables, differences when there are several (docs/commands.md). */
+int gw_report_html(const char *const *paths, int n, char **html, gw_error *err);
+/* The same for one result held in memory (`--html FILE` on a command); name
+ * labels it in the report and in errors. */
+int gw_report_html_text(const char *name, const char *json, char **html, gw_error *err);
 char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);

@@ -8,6 +8,8 @@
 
 #include "gigawatt/scenario.h"
 
+#define GW_PERF_SWEEP_MAX 24 /* batch 1 .. 2^22, then max_batch */
+
 typedef struct gw_perf_report {
     /* what ran, after defaults */
     gw_perf_config cfg;
@@ -18,6 +20,10 @@ typedef struct gw_perf_report {
     gw_perf_result inference;
     const gw_perf_point *headline; /* slo point when targets are given, else offline; NULL
                                       when the targets are infeasible */
+    /* steady state at batch 1, 2, 4, ... up to max_batch: throughput vs batch
+     * and the latency-throughput frontier (for reports) */
+    gw_perf_point sweep[GW_PERF_SWEEP_MAX];
+    int nsweep;
     gw_train_request train_request;
     gw_perf_config train_cfg;
     gw_train_result training;

@@ -28,6 +28,8 @@ typedef struct cli_opts {
     const char *candidates;   /* accelerator ids, comma-separated */
     const char *tps;          /* tensor-parallel degrees, comma-separated */
     const char *db;           /* SQLite result store */
+    const char *html;         /* --html FILE: the result's report as well */
+    char *html_json;          /* the result's JSON kept for --html (owned) */
 } cli_opts;
 
 /* Exit status for a library status code: 2 for bad input or usage, 1 for
@@ -41,6 +43,13 @@ int cli_load_catalog(const cli_opts *o, gw_catalog *cat, gw_error *err);
 int cli_load_scenario(const cli_opts *o, gw_config *cfg, gw_node **root, gw_error *err);
 /* Write `text` to -o FILE (atomically) or stdout. Frees text. */
 int cli_emit(const cli_opts *o, char *text, gw_error *err);
+/* A command's result: JSON when --json or --html needs it (else NULL) and
+ * the human text unless --json (else NULL). Keeps the JSON for --html in
+ * o->html_json and returns what goes to stdout / -o. */
+char *cli_result(cli_opts *o, char *json, char *text);
+/* With --html FILE: render o->html_json (named `name`) as a report and
+ * write it atomically. Frees o->html_json. No-op without --html. */
+int cli_write_html(cli_opts *o, const char *name, gw_error *err);
 /* Queue "path=value" built from a flag. */
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err);
 
@@ -59,5 +68,8 @@ int cmd_rack(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_risk(int argc, char **argv); /* src/cli/risk_cmd.c */
+int cmd_runs(int argc, char **argv);
 
 #endif

@@ -80,6 +80,37 @@ int cli_emit(const cli_opts *o, char *text, gw_error *err)
     return rc;
 }
 
+char *cli_result(cli_opts *o, char *json, char *text)
+{
+    if (o->html) {
+        /* stdout gets `json` itself under --json, so the report needs a copy */
+        o->html_json = o->json && json ? strdup(json) : json;
+        if (!o->json) /* ... otherwise the report owns the JSON */
+            json = NULL;
+    }
+    if (o->json) {
+        free(text);
+        return json;
+    }
+    free(json);
+    return text;
+}
+
+int cli_write_html(cli_opts *o, const char *name, gw_error *err)
+{
+    if (!o->html)
+        return GW_OK;
+    char *html = NULL;
+    int rc = o->html_json ? gw_report_html_text(name, o->html_json, &html, err)
+                          : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    free(o->html_json);
+    o->html_json = NULL;
+    if (rc == GW_OK)
+        rc = gw_write_file_atomic(o->html, html, strlen(html), err);
+    free(html);
+    return rc;
+}
+
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err)
 {
     if (o->nsets >= GW_CLI_MAX_SETS || o->nowned >= GW_CLI_MAX_SETS)

@@ -22,6 +22,9 @@ static const char usage_main[] =
     "  plan SCENARIO         fleet sizing: accelerators, racks, power, capex, opex, households\n"
     "  perf [SCENARIO]       LLM inference and training performance, energy and cost\n"
     "  sim SCENARIO          serving simulation of replicas, iteration by iteration\n"
+    "  report RESULT.json... self-contained HTML report of results (-o report.html)\n"
+    "  risk SCENARIO         Monte Carlo of the build-out: too little vs too much (MPI-aware)\n"
+    "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -95,6 +98,16 @@ static const char usage_sim[] =
     "  gigawatt sim --model llama-3.3-70b --accelerator h100-sxm --tp 2 --replicas 4 \\\n"
     "               --requests 100000 --rate 20 --set sim.prompt=1000 --set sim.output=200\n";
 
+static const char usage_report[] =
+    "usage: gigawatt report RESULT.json [RESULT.json ...] -o report.html\n"
+    "A self-contained HTML report (inline CSS and SVG, nothing fetched) of results written\n"
+    "with --json: charts per kind (rack, plan, perf, sim, fleet), every chart's numbers in a\n"
+    "table, and for two or more results of one kind a table of their differences.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt rack --system gb200-nvl72 --json -o rack.json && gigawatt report rack.json -o r.html\n"
+    "  gigawatt report plan-30gw.json plan-15gw.json -o compare.html\n";
+
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
     "Lists catalog entries by kind, or shows one entry with every value's source.\n";
@@ -146,7 +159,7 @@ static const flag_map flag_paths[] = {
 
 enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_REQ_CSV,
        OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_CHEAPEST,
-       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_DB, OPT_MAP };
+       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_DB, OPT_HTML, OPT_MAP };
 
 /* Options of one command that are not scenario settings. */
 static const struct {
@@ -164,6 +177,7 @@ static const struct {
     {"candidates", required_argument, OPT_CANDIDATES},
     {"tps", required_argument, OPT_TPS},
     {"db", required_argument, OPT_DB},
+    {"html", required_argument, OPT_HTML},
 };
 #define NEXTRA (sizeof extra_opts / sizeof extra_opts[0])
 
@@ -247,6 +261,7 @@ static int parse_opts(int argc, char **argv, const char *usage, const char *cons
         case OPT_CANDIDATES: o->candidates = optarg; break;
         case OPT_TPS: o->tps = optarg; break;
         case OPT_DB: o->db = optarg; break;
+        case OPT_HTML: o->html = optarg; break;
         case OPT_TARGET_RATE:
             if ((c = positive_arg("target-rate", optarg, &o->target_rate)) >= 0)
                 return c;
@@ -368,9 +383,9 @@ static int load_all(const cli_opts *o, unsigned needs, gw_catalog *cat, gw_confi
 }
 
 /* Run a model on a resolved scenario and render its result (text or JSON). */
-typedef char *(*model_fn)(const gw_scenario *sc, const cli_opts *o, gw_error *err);
+typedef char *(*model_fn)(const gw_scenario *sc, cli_opts *o, gw_error *err);
 
-static char *run_rack(const gw_scenario *sc, const cli_opts *o, gw_error *err)
+static char *run_rack(const gw_scenario *sc, cli_opts *o, gw_error *err)
 {
     int json = o->json;
     gw_rack_input in;
@@ -381,13 +396,14 @@ static char *run_rack(const gw_scenario *sc, const cli_opts *o, gw_error *err)
             snprintf(err->file, sizeof err->file, "%s", sc->source_file);
         return NULL;
     }
-    char *out = json ? gw_rack_json(sc, &r) : gw_rack_text(sc, &r);
+    char *out = cli_result(o, json || o->html ? gw_rack_json(sc, &r) : NULL,
+                           json ? NULL : gw_rack_text(sc, &r));
     if (!out)
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     return out;
 }
 
-static char *run_plan(const gw_scenario *sc, const cli_opts *o, gw_error *err)
+static char *run_plan(const gw_scenario *sc, cli_opts *o, gw_error *err)
 {
     int json = o->json;
     gw_plan_input in;
@@ -406,7 +422,8 @@ static char *run_plan(const gw_scenario *sc, const cli_opts *o, gw_error *err)
         err->col = sc->target_col;
     }
     if (rc == GW_OK) {
-        out = json ? gw_plan_json(sc, r) : gw_plan_text(sc, r);
+        out = cli_result(o, json || o->html ? gw_plan_json(sc, r) : NULL,
+                         json ? NULL : gw_plan_text(sc, r));
         if (!out)
             gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -415,7 +432,7 @@ static char *run_plan(const gw_scenario *sc, const cli_opts *o, gw_error *err)
 }
 
 /* sim on a fleet scenario (docs/fleet.md): *is_fleet = 0 when it is not one. */
-static int run_fleet_if_any(const cli_opts *o, int *is_fleet, gw_error *err)
+static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
 {
     *is_fleet = 0;
     gw_catalog cat;
@@ -448,8 +465,14 @@ static int run_fleet_if_any(const cli_opts *o, int *is_fleet, gw_error *err)
                 snprintf(cmd, sizeof cmd, "gigawatt sim %s", o->scenario ? o->scenario : "");
                 rc = gw_store_fleet(o->db, r, cmd, err);
             }
-            if (rc == GW_OK)
-                rc = cli_emit(o, o->json ? gw_fleet_json(r) : gw_fleet_text(r), err);
+            if (rc == GW_OK) {
+                char *out = cli_result(o, o->json || o->html ? gw_fleet_json(r) : NULL,
+                                       o->json ? NULL : gw_fleet_text(r));
+                if ((rc = cli_write_html(o, o->scenario, err)) == GW_OK)
+                    rc = cli_emit(o, out, err);
+                else
+                    free(out);
+            }
             gw_fleet_report_free(r);
         }
         free(r);
@@ -487,7 +510,13 @@ static int run_model_command(int argc, char **argv, const char *usage,
     }
     if ((rc = load_all(&o, needs, &cat, &cfg, sc, &err)) == GW_OK) {
         char *text = run(sc, &o, &err);
-        rc = text ? cli_emit(&o, text, &err) : err.code;
+        /* the report first: an unwritable --html path leaves no other output */
+        rc = text ? cli_write_html(&o, o.scenario ? o.scenario : "flags", &err) : err.code;
+        if (rc == GW_OK)
+            rc = cli_emit(&o, text, &err);
+        else
+            free(text);
+        free(o.html_json);
         gw_config_free(&cfg);
         gw_catalog_free(&cat);
     }
@@ -498,7 +527,7 @@ static int run_model_command(int argc, char **argv, const char *usage,
 int cmd_rack(int argc, char **argv)
 {
     static const char *const allowed[] = {"system", "accelerator", "site", "cooling", "load",
-                                          NULL};
+                                          "html", NULL};
     return run_model_command(argc, argv, usage_rack, allowed, GW_NEED_RACK, run_rack);
 }
 
@@ -507,11 +536,11 @@ int cmd_plan(int argc, char **argv)
     static const char *const allowed[] = {"system",     "accelerator", "site",
                                           "cooling",    "average-load", "grid-power",
                                           "it-power",   "accelerators", "budget",
-                                          NULL};
+                                          "html",       NULL};
     return run_model_command(argc, argv, usage_plan, allowed, GW_NEED_PLAN, run_plan);
 }
 
-static char *run_perf(const gw_scenario *sc, const cli_opts *o, gw_error *err)
+static char *run_perf(const gw_scenario *sc, cli_opts *o, gw_error *err)
 {
     int json = o->json;
     gw_perf_report *r = malloc(sizeof *r);
@@ -521,7 +550,8 @@ static char *run_perf(const gw_scenario *sc, const cli_opts *o, gw_error *err)
     }
     char *out = NULL;
     if (gw_perf_run(sc, r, err) == GW_OK) {
-        out = json ? gw_perf_json(sc, r) : gw_perf_text(sc, r);
+        out = cli_result(o, json || o->html ? gw_perf_json(sc, r) : NULL,
+                         json ? NULL : gw_perf_text(sc, r));
         if (!out)
             gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     } else if (!err->file[0]) {
@@ -538,7 +568,7 @@ int cmd_perf(int argc, char **argv)
         "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
         "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
         "max-batch", "tokens", "mfu", "seq-len", "global-batch", "micro-batch",
-        "virtual-stages", "train", NULL};
+        "virtual-stages", "train", "html", NULL};
     return run_model_command(argc, argv, usage_perf, allowed, GW_NEED_PERF, run_perf);
 }
 
@@ -578,7 +608,7 @@ static int split_list(const char *list, char items[][GW_TEXT_MAX], int max)
     return n;
 }
 
-static char *cheapest(const cli_opts *o, const gw_scenario *base, gw_error *err)
+static char *cheapest(cli_opts *o, const gw_scenario *base, gw_error *err)
 {
     if (!(o->target_rate > 0) || (!(o->ttft_target > 0) && !(o->tbt_target > 0))) {
         gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
@@ -661,8 +691,8 @@ static char *cheapest(const cli_opts *o, const gw_scenario *base, gw_error *err)
             free(sc), free(r);
         }
     qsort(cs, (size_t)nc, sizeof *cs, cmp_candidate);
-    gw_buf b = {0};
-    if (o->json) {
+    gw_buf b = {0}, t = {0}; /* JSON (for --json or --html), text (unless --json) */
+    if (o->json || o->html) {
         gw_buf_printf(&b, "{\n\t\"kind\":\t\"sim-search\",\n\t\"gigawatt_version\":\t\"%s\",\n"
                           "\t\"model\":\t\"%s\",\n\t\"target_rate\":\t%.17g,\n"
                           "\t\"ttft_target_s\":\t%.17g,\n\t\"tbt_target_s\":\t%.17g,\n"
@@ -687,38 +717,40 @@ static char *cheapest(const cli_opts *o, const gw_scenario *base, gw_error *err)
                               o->target_rate / c->it_mw, c->ttft, c->tbt);
         }
         gw_buf_printf(&b, "]\n}\n");
-    } else {
+    }
+    if (!o->json) {
         char tt[40] = "any", tb[40] = "any";
         if (o->ttft_target > 0)
             snprintf(tt, sizeof tt, "<= %g s", o->ttft_target);
         if (o->tbt_target > 0)
             snprintf(tb, sizeof tb, "<= %g s", o->tbt_target);
-        gw_buf_printf(&b, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
+        gw_buf_printf(&t, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
                       o->target_rate, base->model.meta.id,
                       100 * (o->quantile > 0 ? o->quantile : 0.9), tt, tb);
-        gw_buf_printf(&b, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
+        gw_buf_printf(&t, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
                       "req/s/rep", "replicas", "GPUs", "USD/hour", "IT MW", "req/s/MW");
         for (int i = 0; i < nc; i++) {
             const candidate *c = &cs[i];
             if (c->why[0] && !(c->per_replica_rps > 0))
-                gw_buf_printf(&b, "  %-12s %3d  %s\n", c->accel, c->tp, c->why);
+                gw_buf_printf(&t, "  %-12s %3d  %s\n", c->accel, c->tp, c->why);
             else
-                gw_buf_printf(&b, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n", c->accel,
+                gw_buf_printf(&t, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n", c->accel,
                               c->tp, c->per_replica_rps, c->replicas, c->accelerators,
                               c->usd_per_hour, c->it_mw, o->target_rate / c->it_mw);
         }
     }
     free(cs);
-    if (b.failed) {
+    if (b.failed || t.failed) {
         gw_buf_free(&b);
+        gw_buf_free(&t);
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
-    return b.s;
+    return cli_result(o, b.s, t.s);
 }
 
 /* sim: the run, then the optional per-request CSV and capacity search. */
-static char *run_sim(const gw_scenario *sc, const cli_opts *o, gw_error *err)
+static char *run_sim(const gw_scenario *sc, cli_opts *o, gw_error *err)
 {
     int json = o->json;
     if (o->cheapest)
@@ -760,7 +792,8 @@ static char *run_sim(const gw_scenario *sc, const cli_opts *o, gw_error *err)
         free(csv);
     }
     if (rc == GW_OK) {
-        out = json ? gw_sim_json(sc, r, capp) : gw_sim_text(sc, r, capp);
+        out = cli_result(o, json || o->html ? gw_sim_json(sc, r, capp) : NULL,
+                         json ? NULL : gw_sim_text(sc, r, capp));
         if (!out)
             gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -775,8 +808,31 @@ int cmd_sim(int argc, char **argv)
         "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
         "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
         "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
-        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", NULL};
+        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
+        NULL};
     return run_model_command(argc, argv, usage_sim, allowed, GW_NEED_SIM, run_sim);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    cli_opts o;
+    const char *pos[64] = {NULL};
+    int rc = parse_opts(argc, argv, usage_report, NULL, 64, &o, pos);
+    if (rc >= 0)
+        return rc;
+    int n = 0;
+    while (n < 64 && pos[n])
+        n++;
+    if (n == 0)
+        return usage_error(usage_report, "%s", "give one or more RESULT.json files");
+    if (!o.out)
+        return usage_error(usage_report, "%s", "give -o report.html (the report is a file)");
+    gw_error err = {0};
+    char *html;
+    if ((rc = gw_report_html(pos, n, &html, &err)))
+        return cli_fail(&err);
+    rc = cli_emit(&o, html, &err);
+    return rc ? cli_fail(&err) : 0;
 }
 
 int main(int argc, char **argv)
@@ -802,8 +858,15 @@ int main(int argc, char **argv)
         return cmd_perf(argc - 1, argv + 1);
     if (strcmp(cmd, "sim") == 0)
         return cmd_sim(argc - 1, argv + 1);
-    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim"};
-    const char *sug = gw_suggest(cmd, cmds, 5);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "risk") == 0)
+        return cmd_risk(argc - 1, argv + 1);
+    if (strcmp(cmd, "runs") == 0)
+        return cmd_runs(argc - 1, argv + 1);
+    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim", "report",
+                                       "risk", "runs"};
+    const char *sug = gw_suggest(cmd, cmds, 8);
     if (sug) {
         fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
         return 2;

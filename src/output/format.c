@@ -105,8 +105,10 @@ int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_erro
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return gw_error_set(err, GW_E_IO, path, 0, 0, "path too long");
     FILE *f = fopen(tmp, "wb");
-    if (!f)
-        return gw_error_set(err, GW_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    if (!f) /* a path the user gave that cannot be written: bad input (exit 2) */
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "cannot write: %s; expected a file in a writable directory",
+                            strerror(errno));
     int ok = fwrite(data, 1, len, f) == len;
     ok = (fflush(f) == 0) && ok;
     ok = (fsync(fileno(f)) == 0 || errno == EINVAL) && ok;

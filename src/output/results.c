@@ -558,6 +558,9 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         cJSON_AddItemToObject(o, "offline", point_object(&x->offline));
         if (x->slo_given && x->slo_feasible)
             cJSON_AddItemToObject(o, "at_slo", point_object(&x->slo));
+        cJSON *sw = cJSON_AddArrayToObject(o, "batch_sweep"); /* throughput vs batch */
+        for (int i = 0; i < r->nsweep; i++)
+            cJSON_AddItemToArray(sw, point_object(&r->sweep[i]));
     }
     num_or_null(o, "usd_per_gpu_hour", r->usd_per_accel_hour, r->has_cost);
     if (r->has_training) {

@@ -127,6 +127,13 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
     r->dp = r->inference.dp;
     r->has_inference = 1;
     const gw_perf_result *res = &r->inference;
+    r->nsweep = 0;
+    for (double b = 1; res->max_batch >= 1 && r->nsweep < GW_PERF_SWEEP_MAX; b *= 2) {
+        double at = b < res->max_batch ? b : floor(res->max_batch);
+        gw_perf_steady(&r->engine, rq, at, &r->sweep[r->nsweep++]);
+        if (at >= floor(res->max_batch))
+            break;
+    }
     r->headline = res->slo_feasible ? &res->slo : NULL;
     if (!r->headline)
         return GW_OK;

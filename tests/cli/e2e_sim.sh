@@ -391,12 +391,12 @@ ok_to cap.txt sim $syn --replicas 2 --seed 7 --capacity --ttft-target 2
 contains "capacity at the targets" cap.txt
 grep -q "capacity" trace.txt && fail "the capacity row without --capacity"
 
-# ---- an unwritable --requests-csv: an I/O error, no result ------------------------------------
+# ---- an unwritable --requests-csv: a bad path (exit 2), no result -----------------------------
 # shellcheck disable=SC2086
 run sim $llama --trace "$trace" --requests-csv "$scratch/no/such/dir/r.csv"
-if [ "$rc" -ne 1 ] || [ -s out ] || [ "$(wc -l <err | tr -d " ")" -ne 1 ]; then
+if [ "$rc" -ne 2 ] || [ -s out ] || [ "$(wc -l <err | tr -d " ")" -ne 1 ]; then
     show
-    fail "--requests-csv into a missing directory: expected exit 1, one stderr line, no stdout"
+    fail "--requests-csv into a missing directory: expected exit 2, one stderr line, no stdout"
 fi
 contains "$scratch/no/such/dir/r.csv" err
 

@@ -1,0 +1,1090 @@
+/* src/output/report.c — a self-contained HTML report from result JSON
+ * (output layer): inline CSS and SVG, no script, nothing fetched, readable
+ * when printed. One section per result with its headline figures and charts
+ * chosen by the result's kind (docs/report.md); every chart is an
+ * <svg class='chart'> with a title, axis labels with units and a legend, and
+ * the numbers behind it in a <details> table right under it. Two or more
+ * results of one kind also get side-by-side charts and a table of their
+ * differences. Charts are drawn here from the JSON alone, so a report can be
+ * made later from saved results, on a machine without the scenario. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/output.h"
+
+static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+/* The plot area inside every chart's viewBox (pixels). */
+enum { CH_W = 720, CH_H = 320, CH_LEFT = 78, CH_RIGHT = 20, CH_TOP = 40, CH_BOTTOM = 78 };
+#define CH_PW ((double)(CH_W - CH_LEFT - CH_RIGHT)) /* plot width */
+#define CH_PH ((double)(CH_H - CH_TOP - CH_BOTTOM)) /* plot height */
+
+static void esc(gw_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<': gw_buf_printf(b, "&lt;"); break;
+        case '>': gw_buf_printf(b, "&gt;"); break;
+        case '&': gw_buf_printf(b, "&amp;"); break;
+        case '\'': gw_buf_printf(b, "&#39;"); break;
+        case '"': gw_buf_printf(b, "&quot;"); break;
+        default: gw_buf_printf(b, "%c", *s);
+        }
+    }
+}
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+    return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+/* A number member, NAN when absent or not a number. */
+static double jnum(const cJSON *o, const char *k)
+{
+    const cJSON *x = jget(o, k);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *x = jget(o, k);
+    return cJSON_IsString(x) ? x->valuestring : "";
+}
+
+/* Numbers of a JSON array (or of member k of each object in it), into a
+ * fresh array (caller frees; NULL when out of memory). */
+static double *jarray_of(const cJSON *a, const char *k, size_t *n)
+{
+    *n = cJSON_IsArray(a) ? (size_t)cJSON_GetArraySize(a) : 0;
+    double *v = calloc(*n ? *n : 1, sizeof *v);
+    size_t i = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a) if (v && i < *n)
+    {
+        const cJSON *y = k ? jget(x, k) : x;
+        v[i++] = cJSON_IsNumber(y) ? y->valuedouble : NAN;
+    }
+    return v;
+}
+
+static double *jarray(const cJSON *a, size_t *n)
+{
+    return jarray_of(a, NULL, n);
+}
+
+typedef struct series {
+    const char *name;
+    const double *v;
+} series;
+
+/* The numbers behind a chart, one click away. x labels or x values. */
+static void table(gw_buf *b, const char *xlabel, const char *const *labels, const double *x,
+                  size_t n, const series *s, int ns, const char *unit)
+{
+    gw_buf_printf(b, "<details><summary>numbers</summary><table><tr><th>");
+    esc(b, xlabel);
+    gw_buf_printf(b, "</th>");
+    for (int k = 0; k < ns; k++) {
+        gw_buf_printf(b, "<th>");
+        esc(b, s[k].name);
+        gw_buf_printf(b, " (");
+        esc(b, unit);
+        gw_buf_printf(b, ")</th>");
+    }
+    gw_buf_printf(b, "</tr>");
+    for (size_t i = 0; i < n; i++) {
+        gw_buf_printf(b, "<tr><td>");
+        if (labels)
+            esc(b, labels[i]);
+        else
+            gw_buf_printf(b, "%.6g", x[i]);
+        gw_buf_printf(b, "</td>");
+        for (int k = 0; k < ns; k++)
+            gw_buf_printf(b, isfinite(s[k].v[i]) ? "<td>%.6g</td>" : "<td>-</td>", s[k].v[i]);
+        gw_buf_printf(b, "</tr>");
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
+/* Legend entries in rows under the plot, wrapping at the chart's width. */
+static void legend(gw_buf *b, const char *const *names, int n, double y)
+{
+    double x = CH_LEFT;
+    for (int k = 0; k < n; k++) {
+        double w = 30 + 6.5 * (double)strlen(names[k]);
+        if (x + w > CH_W && x > CH_LEFT)
+            x = CH_LEFT, y += 16;
+        gw_buf_printf(b, "<rect x='%.0f' y='%.0f' width='12' height='12' fill='%s'/>", x,
+                      y - 10, palette[(size_t)k % NPALETTE]);
+        gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='leg'>", x + 16, y);
+        esc(b, names[k]);
+        gw_buf_printf(b, "</text>");
+        x += w;
+    }
+}
+
+static void series_legend(gw_buf *b, const series *s, int ns, double y)
+{
+    const char *names[16];
+    int n = ns < 16 ? ns : 16;
+    for (int k = 0; k < n; k++)
+        names[k] = s[k].name;
+    legend(b, names, n, y);
+}
+
+/* An axis tick: at most 4 significant digits, k/M/G for thousands up. */
+static void fmt_tick(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (a >= 1e9)
+        snprintf(buf, n, "%.4gG", v / 1e9);
+    else if (a >= 1e6)
+        snprintf(buf, n, "%.4gM", v / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, n, "%.4gk", v / 1e3);
+    else
+        snprintf(buf, n, "%.4g", v);
+}
+
+/* The smallest f x 10^k at or above m (axis top), f chosen so that the four
+ * quarter ticks are round too (0.25, 0.3, 0.4, 0.5, 0.6, 1, 1.5, 2, 2.5). */
+static double nice_max(double m)
+{
+    if (!(m > 0) || !isfinite(m))
+        return 1;
+    double p = pow(10, floor(log10(m)));
+    const double f[] = {1, 1.2, 1.6, 2, 2.4, 4, 6, 8, 10};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (f[i] * p >= m * (1 - 1e-12))
+            return f[i] * p;
+    return 10 * p;
+}
+
+static double finite_max(const series *s, int ns, size_t n)
+{
+    double m = 0;
+    for (int k = 0; k < ns; k++)
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(s[k].v[i]) && s[k].v[i] > m)
+                m = s[k].v[i];
+    return m;
+}
+
+/* <figure><svg class='chart'> of height h with its title (tooltip and text). */
+static void svg_open(gw_buf *b, const char *title, int h)
+{
+    gw_buf_printf(b, "<figure><svg class='chart' viewBox='0 0 %d %d' width='%d' height='%d' "
+                     "role='img' xmlns='http://www.w3.org/2000/svg'><title>",
+                  CH_W, h, CH_W, h);
+    esc(b, title);
+    gw_buf_printf(b, "</title><text x='%d' y='20' class='title'>", CH_W / 2);
+    esc(b, title);
+    gw_buf_printf(b, "</text>");
+}
+
+/* Open a chart: frame, title, y axis with 5 ticks, axis labels. */
+static void axes(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+                 const char *unit, double ymax)
+{
+    svg_open(b, title, CH_H);
+    for (int k = 0; k <= 4; k++) {
+        double y = CH_H - CH_BOTTOM - CH_PH * k / 4.0;
+        gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>", CH_LEFT, y,
+                      CH_W - CH_RIGHT, y);
+        char t[32];
+        fmt_tick(t, sizeof t, ymax * k / 4);
+        gw_buf_printf(b, "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
+                      CH_LEFT - 4, y + 4, t);
+    }
+    gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT,
+                  CH_H - CH_BOTTOM, CH_W - CH_RIGHT, CH_H - CH_BOTTOM);
+    gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
+                  CH_LEFT, CH_H - CH_BOTTOM);
+    gw_buf_printf(b, "<text x='%.0f' y='%d' class='lab'>", CH_LEFT + CH_PW / 2,
+                  CH_H - CH_BOTTOM + 34);
+    esc(b, xlabel);
+    gw_buf_printf(b, "</text><text x='16' y='%.0f' class='lab' transform='rotate(-90 16 %.0f)'>",
+                  CH_TOP + CH_PH / 2, CH_TOP + CH_PH / 2);
+    esc(b, ylabel);
+    gw_buf_printf(b, " (");
+    esc(b, unit);
+    gw_buf_printf(b, ")</text>");
+}
+
+/* Grouped bars: n categories, ns series, y from 0. */
+static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+                      const char *unit, const char *const *labels, size_t n, const series *s,
+                      int ns)
+{
+    double ymax = nice_max(finite_max(s, ns, n));
+    axes(b, title, xlabel, ylabel, unit, ymax);
+    double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
+    for (size_t i = 0; i < n; i++) {
+        for (int k = 0; k < ns; k++) {
+            double v = isfinite(s[k].v[i]) && s[k].v[i] > 0 ? s[k].v[i] : 0;
+            double h = CH_PH * v / ymax;
+            gw_buf_printf(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>"
+                             "<title>%.6g</title></rect>",
+                          CH_LEFT + slot * (double)i + slot * 0.1 + bw * k,
+                          CH_H - CH_BOTTOM - h, bw, h, palette[(size_t)k % NPALETTE], v);
+        }
+        gw_buf_printf(b, "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>",
+                      CH_LEFT + slot * ((double)i + 0.5), CH_H - CH_BOTTOM + 14);
+        esc(b, labels[i]);
+        gw_buf_printf(b, "</text>");
+    }
+    series_legend(b, s, ns, CH_H - 22);
+    gw_buf_printf(b, "</svg></figure>");
+    table(b, xlabel, labels, NULL, n, s, ns, unit);
+}
+
+/* A horizontal reference line on a line chart (a latency target, say). */
+typedef struct hline {
+    const char *name;
+    double y;
+} hline;
+
+/* Lines over x (x ascending); `log_x` for batch sweeps; optional hlines. */
+static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+                          const char *unit, const double *x, size_t n, const series *s, int ns,
+                          int log_x, const hline *hl, int nhl)
+{
+    double m = finite_max(s, ns, n);
+    for (int k = 0; k < nhl; k++)
+        if (isfinite(hl[k].y) && hl[k].y > m)
+            m = hl[k].y;
+    double ymax = nice_max(m);
+    axes(b, title, xlabel, ylabel, unit, ymax);
+    double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
+    if (log_x && !(x0 > 0))
+        log_x = 0;
+    if (log_x)
+        x0 = log(x0), x1 = log(x1);
+    if (!(x1 > x0))
+        x1 = x0 + 1;
+#define XPOS(v) (CH_LEFT + CH_PW * (((log_x ? log(v) : (v))) - x0) / (x1 - x0))
+    for (int k = 0; k < ns; k++) {
+        gw_buf_printf(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='",
+                      palette[(size_t)k % NPALETTE]);
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(s[k].v[i]))
+                gw_buf_printf(b, "%.1f,%.1f ", XPOS(x[i]),
+                              CH_H - CH_BOTTOM - CH_PH * s[k].v[i] / ymax);
+        gw_buf_printf(b, "'/>");
+        if (n <= 40) /* markers where a reader may want to hover a value */
+            for (size_t i = 0; i < n; i++)
+                if (isfinite(s[k].v[i]))
+                    gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'><title>%.6g, "
+                                     "%.6g</title></circle>",
+                                  XPOS(x[i]), CH_H - CH_BOTTOM - CH_PH * s[k].v[i] / ymax,
+                                  palette[(size_t)k % NPALETTE], x[i], s[k].v[i]);
+    }
+    for (int k = 0; k < nhl; k++) {
+        if (!isfinite(hl[k].y) || hl[k].y <= 0)
+            continue;
+        double y = CH_H - CH_BOTTOM - CH_PH * hl[k].y / ymax;
+        gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='ref'/>"
+                         "<text x='%d' y='%.1f' class='tick' text-anchor='end'>",
+                      CH_LEFT, y, CH_W - CH_RIGHT, y, CH_W - CH_RIGHT - 2, y - 3);
+        esc(b, hl[k].name);
+        gw_buf_printf(b, " %.3g %s</text>", hl[k].y, unit);
+    }
+    char t[32];
+    if (log_x && n <= 12) /* a log axis: label the data's own x values */
+        for (size_t i = 0; i < n; i++) {
+            fmt_tick(t, sizeof t, x[i]);
+            gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
+                          XPOS(x[i]), CH_H - CH_BOTTOM + 14, t);
+        }
+    else
+        for (int k = 0; k <= 4; k++) {
+            double xv = x0 + (x1 - x0) * k / 4;
+            fmt_tick(t, sizeof t, log_x ? exp(xv) : xv);
+            gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
+                          CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
+        }
+#undef XPOS
+    series_legend(b, s, ns, CH_H - 22);
+    gw_buf_printf(b, "</svg></figure>");
+    table(b, xlabel, NULL, x, n, s, ns, unit);
+}
+
+static void line_chart(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+                       const char *unit, const double *x, size_t n, const series *s, int ns)
+{
+    line_chart_ex(b, title, xlabel, ylabel, unit, x, n, s, ns, 0, NULL, 0);
+}
+
+/* Stacked horizontal bars on one scale: row r is the parts v[r][0..np[r]),
+ * named names[r][..]. For flows (grid -> IT -> heat) the rows line up. */
+typedef struct stack_row {
+    const char *label;
+    int np;
+    const char *names[16];
+    double v[16];
+} stack_row;
+
+static void stacked_rows(gw_buf *b, const char *title, const char *xlabel, const char *unit,
+                         const stack_row *rows, int nr)
+{
+    double m = 0;
+    int nparts = 0;
+    for (int r = 0; r < nr; r++) {
+        double t = 0;
+        for (int p = 0; p < rows[r].np; p++)
+            t += rows[r].v[p] > 0 ? rows[r].v[p] : 0;
+        m = t > m ? t : m;
+        nparts += rows[r].np;
+    }
+    double xmax = nice_max(m), rowh = 34, left = 150;
+    int h = (int)(CH_TOP + rowh * nr + 60 + 16 * ((nparts + 5) / 6));
+    svg_open(b, title, h);
+    double pw = CH_W - left - CH_RIGHT, base = CH_TOP + rowh * nr;
+    for (int k = 0; k <= 4; k++) {
+        char t[32];
+        fmt_tick(t, sizeof t, xmax * k / 4);
+        gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='grid'/>"
+                         "<text x='%.1f' y='%.1f' class='tick' text-anchor='middle'>%s</text>",
+                      left + pw * k / 4, CH_TOP, left + pw * k / 4, base, left + pw * k / 4,
+                      base + 14, t);
+    }
+    gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='lab'>", left + pw / 2, base + 32);
+    esc(b, xlabel);
+    gw_buf_printf(b, " (");
+    esc(b, unit);
+    gw_buf_printf(b, ")</text>");
+    const char *legend_names[64];
+    int nl = 0, colour = 0;
+    for (int r = 0; r < nr; r++) {
+        double y = CH_TOP + rowh * r + 4, x = left;
+        gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='tick' text-anchor='end'>",
+                      left - 6, y + 17);
+        esc(b, rows[r].label);
+        gw_buf_printf(b, "</text>");
+        for (int p = 0; p < rows[r].np; p++, colour++) {
+            double v = rows[r].v[p] > 0 ? rows[r].v[p] : 0, w = pw * v / xmax;
+            gw_buf_printf(b, "<rect x='%.1f' y='%.0f' width='%.1f' height='%.0f' fill='%s'>"
+                             "<title>",
+                          x, y, w, rowh - 8, palette[(size_t)colour % NPALETTE]);
+            esc(b, rows[r].names[p]);
+            gw_buf_printf(b, ": %.6g %s</title></rect>", v, unit);
+            x += w;
+            if (nl < 64)
+                legend_names[nl++] = rows[r].names[p];
+        }
+    }
+    legend(b, legend_names, nl, base + 52);
+    gw_buf_printf(b, "</svg></figure><details><summary>numbers</summary><table>"
+                     "<tr><th>row</th><th>part</th><th>");
+    esc(b, unit);
+    gw_buf_printf(b, "</th><th>share of the row</th></tr>");
+    for (int r = 0; r < nr; r++) {
+        double t = 0;
+        for (int p = 0; p < rows[r].np; p++)
+            t += rows[r].v[p];
+        for (int p = 0; p < rows[r].np; p++) {
+            gw_buf_printf(b, "<tr><td>");
+            esc(b, rows[r].label);
+            gw_buf_printf(b, "</td><td>");
+            esc(b, rows[r].names[p]);
+            gw_buf_printf(b, "</td><td>%.6g</td><td>%.1f%%</td></tr>", rows[r].v[p],
+                          t > 0 ? 100 * rows[r].v[p] / t : 0);
+        }
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
+/* Top-level scalars (numbers and strings) of an object, as a two-column table. */
+static void kv_table(gw_buf *b, const cJSON *o)
+{
+    gw_buf_printf(b, "<table class='kv'>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, o)
+    {
+        if (!cJSON_IsNumber(x) && !cJSON_IsString(x))
+            continue;
+        gw_buf_printf(b, "<tr><th>");
+        esc(b, x->string);
+        gw_buf_printf(b, "</th><td>");
+        if (cJSON_IsNumber(x))
+            gw_buf_printf(b, "%.6g", x->valuedouble);
+        else
+            esc(b, x->valuestring);
+        gw_buf_printf(b, "</td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
+
+/* The headline figures of a result: label, value, unit; NAN ones skipped. */
+typedef struct headline {
+    const char *label;
+    double v;
+    const char *unit;
+} headline;
+
+static void headlines(gw_buf *b, const headline *h, int n)
+{
+    gw_buf_printf(b, "<div class='heads'>");
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(h[i].v))
+            continue;
+        char num[48];
+        double a = fabs(h[i].v);
+        if (a >= 1e12)
+            snprintf(num, sizeof num, "%.3g trillion", h[i].v / 1e12);
+        else if (a >= 1e9)
+            snprintf(num, sizeof num, "%.3g billion", h[i].v / 1e9);
+        else if (a >= 1e6)
+            snprintf(num, sizeof num, "%.3g million", h[i].v / 1e6);
+        else if (a >= 100)
+            snprintf(num, sizeof num, "%.0f", h[i].v);
+        else
+            snprintf(num, sizeof num, "%.4g", h[i].v);
+        gw_buf_printf(b, "<div class='head'><span class='v'>%s</span> <span class='u'>", num);
+        esc(b, h[i].unit);
+        gw_buf_printf(b, "</span><br><span class='l'>");
+        esc(b, h[i].label);
+        gw_buf_printf(b, "</span></div>");
+    }
+    gw_buf_printf(b, "</div>");
+}
+
+/* Numbered members of an object (a breakdown), scaled, into a stack row. */
+static void breakdown_row(stack_row *row, const char *label, const cJSON *o, double scale)
+{
+    row->label = label;
+    row->np = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, o) if (row->np < 16 && cJSON_IsNumber(x) && x->valuedouble > 0)
+    {
+        row->names[row->np] = x->string;
+        row->v[row->np++] = x->valuedouble * scale;
+    }
+}
+
+/* ---- rack: power from the grid meter to the chips and on to the heat ---- */
+
+/* The flow of one rack's power (a rack or plan result's per-rack object). */
+static void rack_flow(gw_buf *b, const cJSON *o, const char *title)
+{
+    stack_row rows[3];
+    stack_row *g = &rows[0];
+    g->label = "at the grid meter";
+    g->np = 0;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, jget(o, "power_chain"))
+    {
+        /* the rack's own conversion loss is inside IT power (next row) */
+        if (strcmp(jstr(st, "serves"), "rack") == 0 || g->np >= 12)
+            continue;
+        g->names[g->np] = jstr(st, "id");
+        g->v[g->np++] = jnum(st, "loss_w") / 1e3;
+    }
+    g->names[g->np] = "cooling";
+    g->v[g->np++] = jnum(o, "cooling_power_w") / 1e3;
+    g->names[g->np] = "misc (lights, offices)";
+    g->v[g->np++] = jnum(o, "misc_power_w") / 1e3;
+    g->names[g->np] = "IT power";
+    g->v[g->np++] = jnum(o, "it_power_w") / 1e3;
+    breakdown_row(&rows[1], "IT power", jget(o, "it_power_breakdown_w"), 1e-3);
+    rows[2] = (stack_row){"heat out of the rack",
+                          2,
+                          {"to liquid", "to air"},
+                          {jnum(o, "liquid_heat_w") / 1e3, jnum(o, "air_heat_w") / 1e3}};
+    stacked_rows(b, title, "power", "kW", rows, 3);
+}
+
+static void design_rules(gw_buf *b, const cJSON *o)
+{
+    const cJSON *v = jget(o, "violations");
+    int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
+    gw_buf_printf(b, "<h3>Design rules</h3>");
+    if (n == 0) {
+        gw_buf_printf(b, "<p class='pass'>every design rule passes</p>");
+        return;
+    }
+    gw_buf_printf(b, "<table><tr><th>rule</th><th>verdict</th><th>value</th><th>limit</th>"
+                     "<th>why</th></tr>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, v)
+    {
+        gw_buf_printf(b, "<tr><td>");
+        esc(b, jstr(x, "rule"));
+        gw_buf_printf(b, "</td><td class='fail'>fails</td><td>%.6g</td><td>%.6g</td><td>",
+                      jnum(x, "value"), jnum(x, "limit"));
+        esc(b, jstr(x, "message"));
+        gw_buf_printf(b, "</td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
+
+static void section_rack(gw_buf *b, const cJSON *o)
+{
+    headline h[] = {{"IT power", jnum(o, "it_power_w") / 1e3, "kW"},
+                    {"at the grid meter", jnum(o, "grid_power_w") / 1e3, "kW"},
+                    {"PUE", jnum(o, "pue"), ""},
+                    {"coolant flow", jnum(o, "coolant_flow_l_per_min"), "L/min"},
+                    {"airflow", jnum(o, "airflow_m3_per_h"), "m³/h"},
+                    {"accelerators", jnum(o, "accelerators"), ""}};
+    headlines(b, h, 6);
+    rack_flow(b, o, "Power from the grid meter to the chips, and the heat out");
+    const cJSON *bd = jget(o, "it_power_breakdown_w");
+    const char *labels[16];
+    double v[16];
+    size_t n = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, bd) if (n < 16 && cJSON_IsNumber(x) && x->valuedouble > 0)
+    {
+        labels[n] = x->string;
+        v[n++] = x->valuedouble / 1e3;
+    }
+    series s = {"IT power", v};
+    bar_chart(b, "Where one rack's IT power goes", "component", "power", "kW", labels, n, &s, 1);
+    design_rules(b, o);
+}
+
+/* ---- plan ---- */
+
+static void section_plan(gw_buf *b, const cJSON *o)
+{
+    headline h[] = {{"capex", jnum(o, "capex_usd"), "USD"},
+                    {"opex per year", jnum(o, "opex_usd_per_year"), "USD"},
+                    {"at the grid", jnum(o, "grid_power_w") / 1e9, "GW"},
+                    {"accelerators", jnum(o, "accelerators"), ""},
+                    {"households equivalent", jnum(o, "households_equivalent"), ""},
+                    {"per GPU-hour", jnum(o, "usd_per_gpu_hour"), "USD"}};
+    headlines(b, h, 6);
+    stack_row money[2];
+    breakdown_row(&money[0], "capex", jget(o, "capex_breakdown_usd"), 1e-9);
+    breakdown_row(&money[1], "opex x 5 years", jget(o, "opex_breakdown_usd_per_year"), 5e-9);
+    stacked_rows(b, "Capex by part, and five years of opex", "money", "billion USD", money, 2);
+    const cJSON *capex = jget(o, "capex_breakdown_usd"), *opex = jget(o,
+                                                                        "opex_breakdown_usd_per_year");
+    const char *titles[2] = {"Capex by part", "Opex per year by part"};
+    const cJSON *parts[2] = {capex, opex};
+    for (int k = 0; k < 2; k++) {
+        const char *labels[16];
+        double v[16];
+        size_t n = 0;
+        const cJSON *x;
+        cJSON_ArrayForEach(x, parts[k]) if (n < 16 && cJSON_IsNumber(x))
+        {
+            labels[n] = x->string;
+            v[n++] = x->valuedouble / 1e9;
+        }
+        series s = {titles[k], v};
+        bar_chart(b, titles[k], "part", k ? "opex per year" : "capex", "billion USD", labels, n,
+                  &s, 1);
+    }
+    const cJSON *pr = jget(o, "per_rack");
+    if (jget(pr, "average"))
+        rack_flow(b, jget(pr, "average"), "One rack at the average load: grid meter to chips");
+    const char *hl[2] = {"at the average load", "at full capacity"};
+    double hv[2] = {jnum(o, "households_equivalent") / 1e6, jnum(o, "households_at_capacity") / 1e6};
+    series hs = {"households", hv};
+    bar_chart(b, "Households whose yearly electricity equals the fleet's", "fleet draws",
+              "households", "million", hl, 2, &hs, 1);
+    size_t nd;
+    double *dep = jarray(jget(o, "depreciation_usd_per_year"), &nd);
+    double *yr = calloc(nd ? nd : 1, sizeof *yr);
+    if (dep && yr && nd > 1) {
+        for (size_t i = 0; i < nd; i++)
+            yr[i] = (double)i + 1, dep[i] /= 1e9;
+        series ds = {"depreciation", dep};
+        line_chart(b, "Depreciation by year", "year of operation", "depreciation",
+                   "billion USD", yr, nd, &ds, 1);
+    }
+    free(dep), free(yr);
+}
+
+/* ---- perf ---- */
+
+static void section_perf(gw_buf *b, const cJSON *o)
+{
+    const cJSON *in = jget(o, "inputs");
+    headline h[] = {{"throughput", jnum(o, "tokens_per_s"), "output tokens/s"},
+                    {"per GPU", jnum(o, "tokens_per_s_per_gpu"), "tokens/s"},
+                    {"TTFT", jnum(o, "ttft_s"), "s"},
+                    {"TPOT", jnum(o, "tpot_s"), "s"},
+                    {"energy", jnum(o, "joules_per_token"), "J/token"},
+                    {"cost", jnum(o, "usd_per_million_tokens"), "USD per million tokens"},
+                    {"training", jnum(o, "train_days"), "days"},
+                    {"GPU-hours", jnum(o, "gpu_hours"), ""}};
+    headlines(b, h, 8);
+    const cJSON *sw = jget(o, "batch_sweep");
+    size_t n = 0, m;
+    double *batch = jarray_of(sw, "batch", &n);
+    double *tps = jarray_of(sw, "tokens_per_s", &m);
+    double *tpot = jarray_of(sw, "tpot_s", &m);
+    double *ttft = jarray_of(sw, "ttft_s", &m);
+    double count = jnum(in, "count");
+    if (batch && tps && tpot && ttft && n > 1) {
+        for (size_t i = 0; i < n; i++)
+            tps[i] /= isfinite(count) && count > 0 ? count : 1;
+        series s = {"output tokens/s per GPU", tps};
+        line_chart_ex(b, "Throughput vs batch", "running sequences per replica (log scale)",
+                      "throughput", "tokens/s per GPU", batch, n, &s, 1, 1, NULL, 0);
+        /* the frontier: per-token latency against throughput, batch by batch */
+        series fs = {"time per output token", tpot}, ts = {"time to first token", ttft};
+        hline tpot_slo = {"target", jnum(in, "tpot_slo_s")};
+        hline ttft_slo = {"target", jnum(in, "ttft_slo_s")};
+        line_chart_ex(b, "Latency-throughput frontier: TPOT (batch 1 to the largest that fits)",
+                      "output tokens/s per GPU", "TPOT", "s", tps, n, &fs, 1, 0, &tpot_slo, 1);
+        line_chart_ex(b, "Latency-throughput frontier: TTFT", "output tokens/s per GPU", "TTFT",
+                      "s", tps, n, &ts, 1, 0, &ttft_slo, 1);
+    }
+    free(batch), free(tps), free(tpot), free(ttft);
+    const char *labels[4] = {"linear", "attention", "communication", "overhead"};
+    const char *pts[2] = {"offline", "at_slo"};
+    double v[2][4];
+    series s[2];
+    int ns = 0;
+    for (int p = 0; p < 2; p++) {
+        const cJSON *sb = jget(jget(o, pts[p]), "step_breakdown_s");
+        if (!sb)
+            continue;
+        for (int i = 0; i < 4; i++)
+            v[ns][i] = jnum(sb, labels[i]) * 1e3;
+        s[ns] = (series){p == 0 ? "offline (best batch)" : "at the latency targets", v[ns]};
+        ns++;
+    }
+    if (ns)
+        bar_chart(b, "Where one iteration's time goes", "part of the step", "time", "ms", labels,
+                  4, s, ns);
+}
+
+/* Across several perf results (accelerators, say): tokens per MW and per USD. */
+static void compare_perf(gw_buf *b, const char *const *names, cJSON **docs, int n)
+{
+    double *mw = calloc((size_t)n, sizeof *mw), *usd = calloc((size_t)n, sizeof *usd);
+    const char **labels = calloc((size_t)n, sizeof *labels);
+    if (mw && usd && labels) {
+        for (int i = 0; i < n; i++) {
+            const char *acc = jstr(jget(docs[i], "inputs"), "accelerator");
+            labels[i] = acc[0] ? acc : names[i];
+            mw[i] = jnum(docs[i], "tokens_per_s_per_mw") / 1e6;
+            usd[i] = jnum(docs[i], "tokens_per_usd") / 1e6;
+        }
+        series a = {"tokens/s per MW of IT power", mw}, c = {"tokens per USD", usd};
+        bar_chart(b, "Throughput per MW across the results", "result", "throughput",
+                  "million tokens/s per MW", labels, (size_t)n, &a, 1);
+        bar_chart(b, "Tokens per dollar across the results", "result", "tokens per USD",
+                  "million tokens", labels, (size_t)n, &c, 1);
+    }
+    free(mw), free(usd), free(labels);
+}
+
+/* ---- sim (one or a few replicas) ---- */
+
+static void section_sim(gw_buf *b, const cJSON *o)
+{
+    headline h[] = {{"requests", jnum(o, "completed"), "completed"},
+                    {"throughput", jnum(o, "output_tokens_per_s"), "output tokens/s"},
+                    {"TTFT p90", jnum(jget(o, "ttft_s"), "p90"), "s"},
+                    {"TPOT p90", jnum(jget(o, "tpot_s"), "p90"), "s"},
+                    {"busy", 100 * jnum(o, "busy_fraction"), "%"},
+                    {"cost", jnum(o, "usd_per_million_output_tokens"), "USD per million tokens"}};
+    headlines(b, h, 6);
+    const char *labels[5] = {"mean", "p50", "p90", "p99", "max"};
+    const char *keys[4] = {"ttft_s", "tpot_s", "tbt_s", "e2e_s"};
+    const char *names[4] = {"time to first token", "time per output token",
+                            "time between tokens", "end to end"};
+    for (int k = 0; k < 4; k++) {
+        const cJSON *st = jget(o, keys[k]);
+        if (!st)
+            continue;
+        double v[5];
+        for (int i = 0; i < 5; i++)
+            v[i] = jnum(st, labels[i]);
+        series s = {names[k], v};
+        char t[96];
+        snprintf(t, sizeof t, "Distribution of the %s", names[k]);
+        bar_chart(b, t, "statistic over requests", names[k], "s", labels, 5, &s, 1);
+    }
+    const cJSON *tl = jget(o, "timeline");
+    size_t n, m1, m2;
+    double *batch = jarray(jget(tl, "batch"), &n);
+    double *kv = jarray(jget(tl, "kv_use"), &m1);
+    double *pw = jarray(jget(tl, "power_w"), &m2);
+    double w = jnum(tl, "width_s"), s0 = jnum(tl, "start_s");
+    double *x = calloc(n ? n : 1, sizeof *x);
+    if (batch && kv && pw && x && n > 1 && n == m1 && n == m2 && isfinite(w)) {
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (isfinite(s0) ? s0 : 0) + w * (double)i;
+            kv[i] *= 100;
+            pw[i] /= 1e3;
+        }
+        series sb = {"running batch (all replicas)", batch};
+        line_chart(b, "Running batch over time", "simulated time (s)", "running", "sequences",
+                   x, n, &sb, 1);
+        series sk = {"KV cache in use", kv};
+        line_chart(b, "KV cache use over time", "simulated time (s)", "KV cache", "%", x, n,
+                   &sk, 1);
+        series sp = {"accelerator power", pw};
+        line_chart(b, "Accelerator power over time", "simulated time (s)", "power", "kW", x, n,
+                   &sp, 1);
+    }
+    free(batch), free(kv), free(pw), free(x);
+}
+
+/* ---- fleet ---- */
+
+static void section_fleet(gw_buf *b, const cJSON *o)
+{
+    const cJSON *hr = jget(o, "hourly");
+    const char *keys[7] = {"offered", "served", "rate_limited", "rejected", "timed_out",
+                           "spilled", "rented"};
+    const char *names[7] = {"offered", "served", "rate-limited", "rejected", "timed out",
+                            "spilled to rented", "served on rented"};
+    double *v[7] = {0};
+    size_t n = 0, m;
+    int ok = 1;
+    for (int k = 0; k < 7; k++) {
+        v[k] = jarray(jget(hr, keys[k]), k ? &m : &n);
+        ok = ok && v[k] && (k == 0 || m == n);
+    }
+    double total[3] = {0, 0, 0};
+    for (size_t i = 0; ok && i < n; i++)
+        total[0] += v[0][i], total[1] += v[1][i], total[2] += v[2][i];
+    headline h[] = {{"requests offered", total[0], ""},
+                    {"served", total[1], ""},
+                    {"rate-limited", total[2], ""},
+                    {"hours simulated", (double)n, ""}};
+    headlines(b, h, 4);
+    double *x = calloc(n ? n : 1, sizeof *x);
+    if (x && ok && n > 0) {
+        for (size_t i = 0; i < n; i++) {
+            x[i] = (double)i;
+            for (int k = 0; k < 7; k++)
+                v[k][i] /= 1e6;
+        }
+        series s[5] = {{names[0], v[0]}, {names[1], v[1]}, {names[2], v[2]}, {names[3], v[3]},
+                       {names[4], v[4]}};
+        line_chart(b, "Requests per hour: demand, served, turned away", "hour",
+                   "requests per hour", "million", x, n, s, 5);
+        series r[2] = {{names[5], v[5]}, {names[6], v[6]}};
+        line_chart(b, "Overflow to rented capacity", "hour", "requests per hour", "million", x,
+                   n, r, 2);
+        size_t mu, mg, md;
+        double *ut = jarray(jget(hr, "utilisation"), &mu);
+        double *rg = jarray(jget(hr, "rented_gpus"), &mg);
+        double *dg = jarray(jget(hr, "down_gpus"), &md);
+        if (ut && rg && dg && mu == n && mg == n && md == n) {
+            for (size_t i = 0; i < n; i++)
+                ut[i] *= 100, rg[i] /= 1e3, dg[i] /= 1e3;
+            series su = {"own capacity in use", ut};
+            line_chart(b, "Utilisation of own capacity", "hour", "utilisation", "%", x, n, &su,
+                       1);
+            series sg[2] = {{"GPUs rented", rg}, {"own GPUs down", dg}};
+            line_chart(b, "Rented GPUs and GPUs down", "hour", "GPUs", "thousand", x, n, sg, 2);
+        }
+        free(ut), free(rg), free(dg);
+        const cJSON *mw = jget(hr, "site_mw");
+        int ns = cJSON_GetArraySize(mw);
+        if (ns > 0 && ns <= 10) {
+            series ss[10];
+            double *sv[10] = {0};
+            int good = 0;
+            const cJSON *site;
+            cJSON_ArrayForEach(site, mw)
+            {
+                size_t k;
+                sv[good] = jarray(site, &k);
+                if (!sv[good] || k != n)
+                    break;
+                ss[good] = (series){site->string, sv[good]};
+                good++;
+            }
+            if (good == ns)
+                line_chart(b, "Power drawn per site", "hour", "power", "MW", x, n, ss, ns);
+            for (int k = 0; k < 10; k++)
+                free(sv[k]);
+        }
+    }
+    for (int k = 0; k < 7; k++)
+        free(v[k]);
+    free(x);
+    const cJSON *ts = jget(o, "tenants");
+    size_t nt = cJSON_IsArray(ts) ? (size_t)cJSON_GetArraySize(ts) : 0;
+    const char **labels = calloc(nt ? nt : 1, sizeof *labels);
+    double *sv = calloc(nt ? nt : 1, sizeof *sv), *lv = calloc(nt ? nt : 1, sizeof *lv);
+    double *p50 = calloc(nt ? nt : 1, sizeof *p50), *p90 = calloc(nt ? nt : 1, sizeof *p90);
+    if (labels && sv && lv && p50 && p90 && nt) {
+        size_t i = 0;
+        const cJSON *t;
+        cJSON_ArrayForEach(t, ts) if (i < nt)
+        {
+            labels[i] = jstr(t, "name");
+            sv[i] = jnum(t, "served") / 1e6;
+            lv[i] = (jnum(t, "rate_limited") + jnum(t, "rejected") + jnum(t, "timed_out")) / 1e6;
+            p50[i] = jnum(t, "ttft_p50_s");
+            p90[i++] = jnum(t, "ttft_p90_s");
+        }
+        series s[2] = {{"served", sv}, {"rate-limited, rejected or timed out", lv}};
+        bar_chart(b, "Who was served", "tenant", "requests", "million", labels, nt, s, 2);
+        series q[2] = {{"TTFT p50", p50}, {"TTFT p90", p90}};
+        bar_chart(b, "Time to first token by tenant", "tenant", "TTFT", "s", labels, nt, q, 2);
+    }
+    free(labels), free(sv), free(lv), free(p50), free(p90);
+}
+
+/* Every kind with a report: its heading and its section. */
+typedef void (*section_fn)(gw_buf *b, const cJSON *o);
+
+static void section_search(gw_buf *b, const cJSON *o);
+
+static const struct {
+    const char *kind, *title;
+    section_fn section;
+} report_kinds[] = {
+    {"rack", "rack design", section_rack},
+    {"plan", "site and fleet plan", section_plan},
+    {"perf", "inference and training performance", section_perf},
+    {"sim", "serving simulation", section_sim},
+    {"sim-search", "cheapest configuration search", section_search},
+    {"fleet", "fleet simulation", section_fleet},
+};
+#define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
+
+/* sim --cheapest: cost and power of each candidate at the target rate. */
+static void section_search(gw_buf *b, const cJSON *o)
+{
+    const cJSON *cs = jget(o, "candidates");
+    size_t n = cJSON_IsArray(cs) ? (size_t)cJSON_GetArraySize(cs) : 0;
+    headline h[] = {{"target", jnum(o, "target_rate"), "requests/s"},
+                    {"TTFT target", jnum(o, "ttft_target_s"), "s"},
+                    {"TBT target", jnum(o, "tbt_target_s"), "s"}};
+    headlines(b, h, 3);
+    char(*lab)[48] = calloc(n ? n : 1, sizeof *lab);
+    const char **labels = calloc(n ? n : 1, sizeof *labels);
+    double *usd = calloc(n ? n : 1, sizeof *usd), *mw = calloc(n ? n : 1, sizeof *mw);
+    if (lab && labels && usd && mw && n) {
+        size_t i = 0;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, cs) if (i < n)
+        {
+            snprintf(lab[i], sizeof lab[i], "%.30s TP%.0f", jstr(c, "accelerator"), jnum(c, "tp"));
+            labels[i] = lab[i];
+            double u = jnum(c, "usd_per_hour");
+            usd[i] = u >= 0 ? u / 1e3 : NAN; /* -1: no price */
+            mw[i++] = jnum(c, "it_mw");
+        }
+        series su = {"cost at the target rate", usd}, sm = {"IT power at the target rate", mw};
+        bar_chart(b, "What each feasible configuration costs", "accelerator and tensor parallel",
+                  "cost", "thousand USD per hour", labels, n, &su, 1);
+        bar_chart(b, "What each feasible configuration draws", "accelerator and tensor parallel",
+                  "IT power", "MW", labels, n, &sm, 1);
+    }
+    free(lab), free(labels), free(usd), free(mw);
+}
+
+/* The result kinds with a report section (kept in step with render()). */
+#define REPORT_KINDS "rack, plan, perf, sim, sim-search or fleet"
+static int report_kind(const char *k)
+{
+    for (size_t i = 0; i < NKINDS; i++)
+        if (strcmp(k, report_kinds[i].kind) == 0)
+            return 1;
+    return 0;
+}
+
+/* Check one parsed result: a JSON object of gigawatt's version and of a kind
+ * with a report, the same kind as the others (*kind: NULL before the first). */
+static int check_result(const char *name, const cJSON *doc, const char **kind, gw_error *err)
+{
+    const cJSON *k = doc ? cJSON_GetObjectItemCaseSensitive(doc, "kind") : NULL;
+    const cJSON *ver = doc ? cJSON_GetObjectItemCaseSensitive(doc, "gigawatt_version") : NULL;
+    if (!doc || !cJSON_IsObject(doc))
+        return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                            "not a complete JSON object (truncated or edited?); expected the "
+                            "output of gigawatt --json");
+    if (!cJSON_IsString(k) || !cJSON_IsString(ver))
+        return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                            "no kind or gigawatt_version; expected the output of gigawatt --json");
+    if (strcmp(ver->valuestring, GW_VERSION) != 0)
+        return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                            "written by gigawatt %.20s; expected a result of version %s",
+                            ver->valuestring, GW_VERSION);
+    if (!report_kind(k->valuestring))
+        return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                            "kind '%.20s' has no report; expected one of %s", k->valuestring,
+                            REPORT_KINDS);
+    if (*kind && strcmp(*kind, k->valuestring) != 0)
+        return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                            "a %.20s result among %s results; expected results of one kind to "
+                            "compare",
+                            k->valuestring, *kind);
+    *kind = k->valuestring;
+    return GW_OK;
+}
+
+/* Read a whole file (at most 1 GiB) into a NUL-terminated string. */
+static int read_result_file(const char *path, char **text, gw_error *err)
+{
+    *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "cannot read the result; expected a JSON file from --json");
+    char *t = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 65536;
+            char *grown = cap <= ((size_t)1 << 30) ? realloc(t, cap) : NULL;
+            if (!grown) {
+                free(t);
+                fclose(f);
+                return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                                    "the result is too large to read; expected under 1 GiB");
+            }
+            t = grown;
+        }
+        got = fread(t + len, 1, cap - len - 1, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    t[len] = 0;
+    *text = t;
+    return GW_OK;
+}
+
+/* Render parsed results of one kind; names label them. */
+static int render(const char *const *names, cJSON **docs, int n, const char *kind, char **html,
+                  gw_error *err)
+{
+    int rc = GW_OK;
+    gw_buf b = {0};
+    size_t ki = 0;
+    while (ki + 1 < NKINDS && strcmp(report_kinds[ki].kind, kind) != 0)
+        ki++;
+    {
+        gw_buf_printf(&b,
+                      "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                      "<meta name='viewport' content='width=device-width'>"
+                      "<title>gigawatt report: %s</title><style>"
+                      "body{font-family:sans-serif;max-width:%dpx;margin:1.5em auto;"
+                      "padding:0 1em;color:#222}"
+                      "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
+                      "h3{font-size:1em}.cols{display:grid;grid-template-columns:repeat(%d,"
+                      "minmax(0,1fr));gap:1.5em}"
+                      "figure{margin:1em 0 .2em}svg{background:#fff;max-width:100%%;height:auto}"
+                      ".title{font:bold 14px sans-serif;text-anchor:middle}"
+                      ".lab{font:12px sans-serif;text-anchor:middle}.tick{font:11px sans-serif}"
+                      ".leg{font:12px sans-serif}.axis{stroke:#444}.grid{stroke:#eee}"
+                      ".ref{stroke:#d62728;stroke-dasharray:6 4}"
+                      ".heads{display:flex;flex-wrap:wrap;gap:.6em;margin:.8em 0}"
+                      ".head{border:1px solid #ddd;border-radius:4px;padding:.4em .7em}"
+                      ".head .v{font-size:1.3em;font-weight:bold}.head .u,.head .l{color:#555;"
+                      "font-size:.85em}.pass{color:#2ca02c}.fail{color:#d62728;font-weight:bold}"
+                      "table{border-collapse:collapse;font-size:12px;margin:.5em 0}"
+                      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+                      "th{background:#f4f4f4}.kv th{text-align:left}summary{cursor:pointer;"
+                      "color:#1f5f99;font-size:.9em}"
+                      "@media print{details{display:block}details>*{display:block}"
+                      "figure{break-inside:avoid}}"
+                      "</style></head><body><h1>gigawatt report: %s</h1>"
+                      "<p>gigawatt %s; every chart's numbers are in the <em>numbers</em> table "
+                      "under it.</p><div class='cols'>",
+                      report_kinds[ki].title, n > 1 ? 1400 : 980, n > 3 ? 3 : n,
+                      report_kinds[ki].title, GW_VERSION);
+        for (int i = 0; i < n; i++) {
+            gw_buf_printf(&b, "<section><h2>");
+            const char *scen = jstr(jget(docs[i], "inputs"), "scenario");
+            esc(&b, scen[0] ? scen : names[i]);
+            gw_buf_printf(&b, " <small>(");
+            esc(&b, names[i]);
+            gw_buf_printf(&b, ")</small></h2>");
+            report_kinds[ki].section(&b, docs[i]);
+            const cJSON *in = jget(docs[i], "inputs");
+            if (in) {
+                gw_buf_printf(&b, "<details><summary>inputs</summary>");
+                kv_table(&b, in);
+                gw_buf_printf(&b, "</details>");
+            }
+            gw_buf_printf(&b, "<details><summary>all figures</summary>");
+            kv_table(&b, docs[i]);
+            gw_buf_printf(&b, "</details></section>");
+        }
+        gw_buf_printf(&b, "</div>");
+        if (n > 1 && strcmp(kind, "perf") == 0) {
+            gw_buf_printf(&b, "<section><h2>Across the results</h2>");
+            compare_perf(&b, names, docs, n);
+            gw_buf_printf(&b, "</section>");
+        }
+        if (n > 1) { /* differences of the top-level numbers against the first */
+            gw_buf_printf(&b, "<section><h2>Differences against the first result</h2><table>"
+                              "<tr><th>figure</th><th>first</th>");
+            for (int i = 1; i < n; i++) {
+                gw_buf_printf(&b, "<th>");
+                esc(&b, names[i]);
+                gw_buf_printf(&b, "</th><th>change</th>");
+            }
+            gw_buf_printf(&b, "</tr>");
+            const cJSON *x;
+            cJSON_ArrayForEach(x, docs[0])
+            {
+                if (!cJSON_IsNumber(x))
+                    continue;
+                gw_buf_printf(&b, "<tr><th>");
+                esc(&b, x->string);
+                gw_buf_printf(&b, "</th><td>%.6g</td>", x->valuedouble);
+                for (int i = 1; i < n; i++) {
+                    double y = jnum(docs[i], x->string);
+                    gw_buf_printf(&b, "<td>%.6g</td><td>%+.1f%%</td>", y,
+                                  x->valuedouble != 0 ? 100 * (y / x->valuedouble - 1) : 0);
+                }
+                gw_buf_printf(&b, "</tr>");
+            }
+            gw_buf_printf(&b, "</table></section>");
+        }
+        gw_buf_printf(&b, "</body></html>\n");
+        if (b.failed) {
+            gw_buf_free(&b);
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        } else
+            *html = b.s;
+    }
+    return rc;
+}
+
+int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
+{
+    *html = NULL;
+    cJSON **docs = calloc((size_t)(n > 0 ? n : 1), sizeof *docs);
+    if (!docs)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = GW_OK;
+    const char *kind = NULL;
+    for (int i = 0; i < n && rc == GW_OK; i++) {
+        char *text;
+        if ((rc = read_result_file(paths[i], &text, err)) == GW_OK) {
+            docs[i] = cJSON_Parse(text);
+            free(text);
+            rc = check_result(paths[i], docs[i], &kind, err);
+        }
+    }
+    if (rc == GW_OK)
+        rc = render(paths, docs, n, kind, html, err);
+    for (int i = 0; i < n; i++)
+        cJSON_Delete(docs[i]);
+    free(docs);
+    return rc;
+}
+
+int gw_report_html_text(const char *name, const char *json, char **html, gw_error *err)
+{
+    *html = NULL;
+    cJSON *doc = cJSON_Parse(json);
+    const char *kind = NULL;
+    int rc = check_result(name, doc, &kind, err);
+    if (rc == GW_OK)
+        rc = render(&name, &doc, 1, kind, html, err);
+    cJSON_Delete(doc);
+    return rc;
+}

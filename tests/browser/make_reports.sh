@@ -1,0 +1,34 @@
+#!/bin/sh
+# tests/browser/make_reports.sh — the example reports the browser tests open
+# (and scripts/screenshots pictures): one per example scenario and result
+# kind, plus comparisons, each made the way a user would (--json then
+# `gigawatt report`, or --html on the command).
+#
+#   sh make_reports.sh GIGAWATT SOURCE_ROOT OUT_DIR
+# Writes OUT_DIR/<name>.html for every name in tests/browser/browser.cmake.
+set -eu
+gw=$1
+root=$2
+out=$3
+s=$root/scenarios
+mkdir -p "$out"
+cd "$out"
+"$gw" rack "$s/frontier-lab-30gw.yaml" --json -o rack.json
+"$gw" rack --system gb300-nvl72 --json -o rack-gb300.json
+"$gw" report rack.json -o rack.html
+"$gw" report rack.json rack-gb300.json -o rack-compare.html
+"$gw" plan "$s/frontier-lab-30gw.yaml" --json -o plan.json
+"$gw" plan "$s/frontier-lab-30gw.yaml" --grid-power '15 GW' --json -o plan-15gw.json
+"$gw" report plan.json -o plan.html
+"$gw" report plan.json plan-15gw.json -o plan-compare.html
+"$gw" perf "$s/perf-llama70b-h100.yaml" --html perf.html >/dev/null
+for a in h100-sxm b200 mi300x; do
+    "$gw" perf --model llama-3.3-70b --accelerator $a --count 8 --tp 2 --precision fp8 \
+        --input-tokens 1000 --output-tokens 1000 --json -o "perf-$a.json"
+done
+"$gw" report perf-h100-sxm.json perf-b200.json perf-mi300x.json -o perf-compare.html
+"$gw" sim "$s/sim-llama70b-h100.yaml" --quiet --html sim.html >/dev/null
+# a fleet: the test fleet over six hours (the full ai-cloud-scarcity day
+# takes minutes; this stays a test)
+"$gw" sim "$root/tests/data/fleet-kinds.yaml" --set 'fleet.horizon=6 h' --quiet \
+    --html fleet.html >/dev/null
