@@ -29,6 +29,8 @@ static const char usage_main[] =
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
     "  -o FILE               write the output to FILE (whole or not at all)\n"
+    "  --html FILE           also write the result's HTML report to FILE (rack, plan, perf,\n"
+    "                        sim); `gigawatt report` makes one from saved --json results\n"
     "  --set KEY.PATH=VALUE  override any scenario value, e.g. --set target.grid_power='15 GW'\n"
     "  --catalog DIR         catalog directory (default: $GIGAWATT_CATALOG or the built-in)\n"
     "  --quiet               no progress messages\n"
