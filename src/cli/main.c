@@ -628,9 +628,13 @@ static char *cheapest(cli_opts *o, const gw_scenario *base, gw_error *err)
         gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
-    int nc = 0;
-    for (int a = 0; a < na; a++)
-        for (int t = 0; t < nt; t++) {
+    int nc = 0, stopped = 0;
+    cli_progress pg; /* each candidate is a capacity search: ~10 simulations */
+    cli_progress_begin(&pg, "cheapest", "candidates", o->quiet);
+    for (int a = 0; a < na && !stopped; a++)
+        for (int t = 0; t < nt && !stopped; t++) {
+            if ((stopped = cli_progress_cb(&pg, nc, na * nt, nc)) != 0)
+                break;
             candidate *c = &cs[nc++];
             snprintf(c->accel, sizeof c->accel, "%s", accs[a]);
             c->tp = atoi(tpl[t]);
@@ -692,6 +696,15 @@ static char *cheapest(cli_opts *o, const gw_scenario *base, gw_error *err)
                 snprintf(c->why, sizeof c->why, "%.150s", e2.msg);
             free(sc), free(r);
         }
+    if (!stopped)
+        cli_progress_cb(&pg, nc, na * nt, nc);
+    cli_progress_end(&pg, stopped ? GW_E_STOPPED : GW_OK);
+    if (stopped) {
+        free(cs);
+        gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                     "stopped by Ctrl-C after %d of %d candidates; nothing written", nc, na * nt);
+        return NULL;
+    }
     qsort(cs, (size_t)nc, sizeof *cs, cmp_candidate);
     gw_buf b = {0}, t = {0}; /* JSON (for --json or --html), text (unless --json) */
     if (o->json || o->html) {
