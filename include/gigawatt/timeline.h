@@ -34,6 +34,8 @@
  *     timeline.supply.stages.transformer.duration
  *     timeline.money.rental_price
  *     timeline.derived.capex_per_accelerator      (from the plan/perf models)
+ * Dates are stored as seconds after the timeline start (the YAML may say
+ * "2027-Q3" or "18 months"), so they too are SI values a draw can move.
  * Each row gives the byte offset of its double in gw_timeline_input, its
  * dimension (to parse p50/p90 "30 months" with units), its range flags
  * (GW_F_* of schema.h: a sample must respect them or run() refuses it), the
@@ -89,14 +91,15 @@ typedef struct gw_timeline_product {
     double requests_per_user_per_day;
     double tokens_per_request;        /* input + output (+ reasoning), at the start */
     double token_growth_per_year;     /* tokens per request multiply by this per year */
-    double usd_per_million_tokens;    /* revenue per million tokens served */
+    double usd_per_million_tokens;    /* revenue per million tokens served, at the start */
+    double price_growth_per_year;     /* the price multiplies by this per year (0.8 = -20 %/yr) */
 } gw_timeline_product;
 
 /* A training run (repeated every `every_s` with FLOPs x `growth`, when every_s > 0). */
 typedef struct gw_timeline_run_spec {
     char name[GW_TIMELINE_NAME];
     double flops;          /* total training compute, FLOP */
-    double start_quarter;  /* quarter index from the timeline start (0 = start) */
+    double start_s;        /* from the timeline start (0 = its first day) */
     double duration_s;     /* wall-clock length */
     double mfu;            /* model FLOPs utilisation, (0, 1] */
     double every_s;        /* 0: once; else a new run every every_s */
@@ -118,11 +121,12 @@ typedef struct gw_timeline_stage {
     double capex_share;          /* fraction of facility capex paid at the stage's start */
 } gw_timeline_stage;
 
-/* A project already under way: `power_w` (grid) comes online in `online_quarter`. */
+/* A project already under way: `power_w` (grid) comes online `online_s`
+ * after the start (a time inside a quarter splits it over two quarters). */
 typedef struct gw_timeline_committed {
     char name[GW_TIMELINE_NAME];
     double power_w;
-    double online_quarter; /* quarter index from the start; fractional = split over two */
+    double online_s;
 } gw_timeline_committed;
 
 typedef struct gw_timeline_input {
@@ -134,8 +138,12 @@ typedef struct gw_timeline_input {
     /* demand: inference */
     int nproducts;
     gw_timeline_product products[GW_TIMELINE_MAX_PRODUCTS];
-    double tokens_per_s_per_accelerator; /* served at the latency target (perf model) */
-    double efficiency_gain_per_year;     /* tokens/s per accelerator multiply by this per year */
+    double tokens_per_s_per_accelerator; /* input + output tokens/s served at the latency
+                                            target (perf model: output tokens/s x
+                                            (input + output) / output) */
+    double efficiency_gain_per_year;     /* the fleet's average accelerator does this much more
+                                            per year (tokens/s and training FLOP/s): newer
+                                            generations replacing older ones, better software */
     double peak_to_average;              /* capacity covers the busy hour: peak / mean load */
     /* demand: training */
     int nruns;
@@ -144,7 +152,7 @@ typedef struct gw_timeline_input {
 
     /* supply */
     double target_power_w;          /* baseline plan: grid power to build (plan target) */
-    double orders_until_quarter;    /* new sites ordered evenly over [0, this) quarters */
+    double orders_until_s;          /* new sites ordered evenly from the start until this */
     int ncommitted;
     gw_timeline_committed committed[GW_TIMELINE_MAX_COMMITTED];
     double online_power_w;          /* grid power already online at the start */
@@ -168,7 +176,7 @@ typedef struct gw_timeline_input {
     double facility_depreciation_s;    /* straight-line life of facility capex */
     double owned_usd_per_accelerator_s;/* capital recovery + fixed opex of an owned accelerator */
     double rental_usd_per_accelerator_s; /* backup capacity price, per accelerator-second */
-    double rental_max;                 /* most accelerators rentable at once; 0 = none */
+    double rental_max;                 /* most accelerators rentable at once; 0 = no limit */
     double throttle_penalty_per_million_tokens; /* beyond lost revenue: churn, goodwill (USD) */
     double start_cash_usd;
     gw_shortfall_policy shortfall;

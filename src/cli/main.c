@@ -12,6 +12,8 @@
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
 #include "gigawatt/scenario.h"
+#include "gigawatt/timeline.h"
+#include "gigawatt/timeline_out.h"
 
 static const char usage_main[] =
     "usage: gigawatt <command> [options]\n"
@@ -405,6 +407,65 @@ static char *run_rack(const gw_scenario *sc, cli_opts *o, gw_error *err)
     return out;
 }
 
+/* The build-out timeline of a plan scenario (docs/timeline.md): run when the
+ * scenario has a timeline: section, else *out stays NULL. */
+typedef struct plan_timeline {
+    gw_timeline_input in;
+    gw_timeline_params params;
+    gw_timeline_result r;
+} plan_timeline;
+
+static int run_timeline_if_any(const cli_opts *o, plan_timeline **out, gw_error *err)
+{
+    *out = NULL;
+    gw_catalog cat;
+    gw_config cfg;
+    gw_node *root;
+    int rc = cli_load_catalog(o, &cat, err);
+    if (rc)
+        return rc;
+    gw_config_init(&cfg);
+    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK && gw_timeline_present(root)) {
+        plan_timeline *t = malloc(sizeof *t);
+        if (!t)
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        else if ((rc = gw_timeline_resolve(&cat, root, &t->in, &t->params, err)) == GW_OK &&
+                 (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
+            for (int i = 0; i < t->params.n; i++)
+                t->params.p[i].node = NULL; /* the config is freed below */
+            *out = t;
+        }
+        if (rc)
+            free(t);
+    }
+    gw_config_free(&cfg);
+    gw_catalog_free(&cat);
+    return rc;
+}
+
+/* The plan's JSON with a "timeline" member, its text with the timeline's
+ * table after it; `s` is freed. NULL stays NULL (OOM or not wanted). */
+static char *with_timeline(const plan_timeline *t, char *s, int json)
+{
+    if (!t || !s)
+        return s;
+    char *add = json ? gw_timeline_json_merge(s, &t->in, &t->params, &t->r)
+                     : gw_timeline_text(&t->in, &t->r);
+    if (json || !add) {
+        free(s);
+        return add;
+    }
+    size_t a = strlen(s), b = strlen(add);
+    char *both = malloc(a + b + 1);
+    if (both) {
+        memcpy(both, s, a);
+        memcpy(both + a, add, b + 1);
+    }
+    free(s);
+    free(add);
+    return both;
+}
+
 static char *run_plan(const gw_scenario *sc, cli_opts *o, gw_error *err)
 {
     int json = o->json;
@@ -423,12 +484,16 @@ static char *run_plan(const gw_scenario *sc, cli_opts *o, gw_error *err)
         err->line = sc->target_line;
         err->col = sc->target_col;
     }
+    plan_timeline *tl = NULL;
+    if (rc == GW_OK)
+        rc = run_timeline_if_any(o, &tl, err);
     if (rc == GW_OK) {
-        out = cli_result(o, json || o->html ? gw_plan_json(sc, r) : NULL,
-                         json ? NULL : gw_plan_text(sc, r));
+        out = cli_result(o, json || o->html ? with_timeline(tl, gw_plan_json(sc, r), 1) : NULL,
+                         json ? NULL : with_timeline(tl, gw_plan_text(sc, r), 0));
         if (!out)
             gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
+    free(tl);
     free(r);
     return out;
 }

@@ -9,6 +9,7 @@ static const char *const top_keys[] = {
     "name",        "description", "system",    "accelerator", "cooling",  "power_chain",
     "site",        "electricity", "finance",   "households",  "operation", "target",
     "model",       "efficiency",  "perf",      "training",    "sim",
+    "timeline",    "risk", /* read by gigawatt plan (docs/timeline.md) and gigawatt risk */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -93,7 +94,8 @@ static int check_top_keys(const gw_node *root, gw_error *err)
         return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
                             "unknown key '%.60s' in the scenario; expected one of name, system, "
                             "accelerator, cooling, power_chain, site, electricity, finance, "
-                            "households, operation, target, model, efficiency, perf, training, sim",
+                            "households, operation, target, model, efficiency, perf, training, sim, "
+                            "timeline, risk",
                             k->text);
     }
     return GW_OK;

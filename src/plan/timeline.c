@@ -1,0 +1,514 @@
+/* src/plan/timeline.c — the supply-limited build-out timeline (models layer).
+ *
+ * A quarterly model, pure and allocation-free: a Monte Carlo runs it once
+ * per draw, so it must cost microseconds (bench/bench_timeline.c). Each
+ * quarter, in this order:
+ *   1. orders enter the site pipeline; each stage group admits what its
+ *      capacity allows (FIFO backlog) and passes it on after its duration;
+ *      committed projects come online on their dates            (§2)
+ *   2. accelerators fill the powered space, limited by the vendors'
+ *      allocation, and retire after their life                  (§3)
+ *   3. demand: inference tokens -> accelerators, training FLOPs ->
+ *      accelerator-quarters                                     (§1)
+ *   4. the gap: rent backup capacity or throttle; idle capacity  (§4)
+ *   5. power, households, money, cash                            (§5)
+ * Section numbers refer to docs/timeline.md, which gives every equation.
+ *
+ * Time inside a quarter: a project or a retirement due at a fractional
+ * quarter t is split between quarters floor(t) and floor(t) + 1 in
+ * proportion, so outputs move smoothly with lead times (a risk engine's
+ * sensitivity would otherwise see steps). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "timeline_int.h"
+
+#define IN(field) offsetof(gw_timeline_input, field)
+
+/* ---- the table of inputs ----------------------------------------------------- */
+
+const gw_tl_field gw_tl_top[] = {
+    {"build_level", IN(build_level), GW_DIM_NONE, GW_F_NONNEG, GW_TL_OPTIONAL, 1,
+     "planned build as a multiple of the baseline plan"},
+    {"demand.tokens_per_s_per_accelerator", IN(tokens_per_s_per_accelerator), GW_DIM_NONE,
+     GW_F_POSITIVE, GW_TL_DERIVED, 0, "tokens/s one accelerator serves (default: the perf model)"},
+    {"demand.efficiency_gain_per_year", IN(efficiency_gain_per_year), GW_DIM_NONE, GW_F_POSITIVE,
+     GW_TL_OPTIONAL, 1, "tokens/s and FLOP/s per accelerator multiply by this per year"},
+    {"demand.peak_to_average", IN(peak_to_average), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL,
+     1, "busy-hour load / average load"},
+    {"supply.target", IN(target_power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_DERIVED, 0,
+     "grid power of the baseline plan (default: the plan's target)"},
+    {"supply.orders_until", IN(orders_until_s), GW_DIM_TIME, GW_F_POSITIVE | GW_TL_DATE,
+     GW_TL_DERIVED, 0, "new sites are ordered evenly from the start until this date"},
+    {"supply.online_power", IN(online_power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
+     "grid power online at the start"},
+    {"supply.online_accelerators", IN(online_accelerators), GW_DIM_NONE, GW_F_NONNEG,
+     GW_TL_OPTIONAL, 0, "accelerators installed at the start"},
+    {"supply.accelerators_per_quarter", IN(accelerators_per_quarter), GW_DIM_NONE, GW_F_NONNEG,
+     GW_TL_REQUIRED, 0, "accelerators the vendors allocate in the first quarter"},
+    {"supply.accelerator_growth_per_year", IN(accelerator_growth_per_year), GW_DIM_NONE,
+     GW_F_POSITIVE, GW_TL_OPTIONAL, 1, "the allocation multiplies by this per year"},
+    {"supply.accelerator_life", IN(accelerator_life_s), GW_DIM_TIME, GW_F_POSITIVE,
+     GW_TL_DERIVED, 0, "accelerators retire after this (default: finance IT life)"},
+    {"money.rental_price", IN(rental_usd_per_accelerator_s), GW_DIM_USD_PER_TIME, GW_F_NONNEG,
+     GW_TL_OPTIONAL, 0, "price of backup capacity per accelerator-hour"},
+    {"money.rental_max", IN(rental_max), GW_DIM_NONE, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
+     "most accelerators rentable at once (0: no limit)"},
+    {"money.throttle_penalty", IN(throttle_penalty_per_million_tokens), GW_DIM_USD, GW_F_NONNEG,
+     GW_TL_OPTIONAL, 0, "cost of a million throttled tokens beyond the lost revenue"},
+    {"money.start_cash", IN(start_cash_usd), GW_DIM_USD, 0, GW_TL_OPTIONAL, 0,
+     "cash at the start"},
+    {"money.depreciation", IN(depreciation_s), GW_DIM_TIME, GW_F_POSITIVE, GW_TL_DERIVED, 0,
+     "straight-line life of accelerator capex (default: finance IT life)"},
+    {"money.facility_depreciation", IN(facility_depreciation_s), GW_DIM_TIME, GW_F_POSITIVE,
+     GW_TL_DERIVED, 0, "straight-line life of facility capex (default: finance facility life)"},
+    /* from the plan, rack and perf models (never in the YAML) */
+    {"derived.accelerators_per_w", IN(accelerators_per_w), GW_DIM_PER_POWER, GW_F_POSITIVE,
+     GW_TL_DERIVED, 0, "accelerators per W of grid capacity"},
+    {"derived.capex_per_accelerator", IN(capex_per_accelerator), GW_DIM_USD, GW_F_NONNEG,
+     GW_TL_DERIVED, 0, "systems + networking capex per accelerator"},
+    {"derived.capex_per_w", IN(capex_per_w), GW_DIM_USD_PER_POWER, GW_F_NONNEG, GW_TL_DERIVED,
+     0, "facility + power capex per W of grid capacity"},
+    {"derived.opex_per_accelerator", IN(opex_per_accelerator_s), GW_DIM_USD_PER_TIME,
+     GW_F_NONNEG, GW_TL_DERIVED, 0, "maintenance + staff per installed accelerator"},
+    {"derived.busy_power_per_accelerator", IN(busy_w_per_accelerator), GW_DIM_POWER,
+     GW_F_NONNEG, GW_TL_DERIVED, 0, "grid power of a serving accelerator"},
+    {"derived.idle_power_per_accelerator", IN(idle_w_per_accelerator), GW_DIM_POWER,
+     GW_F_NONNEG, GW_TL_DERIVED, 0, "grid power of an idle accelerator"},
+    {"derived.electricity_price", IN(electricity_usd_per_j), GW_DIM_USD_PER_ENERGY, GW_F_NONNEG,
+     GW_TL_DERIVED, 0, "electricity price"},
+    {"derived.household_power", IN(household_w), GW_DIM_POWER, GW_F_POSITIVE, GW_TL_DERIVED, 0,
+     "average draw of one household"},
+    {"derived.owned_cost_per_accelerator", IN(owned_usd_per_accelerator_s), GW_DIM_USD_PER_TIME,
+     GW_F_NONNEG, GW_TL_DERIVED, 0, "capital recovery + fixed opex of an owned accelerator"},
+    {"derived.training_flops_per_accelerator", IN(training_flops_per_accelerator),
+     GW_DIM_FLOP_RATE, GW_F_NONNEG, GW_TL_DERIVED, 0, "dense peak at the training precision"},
+};
+const size_t gw_tl_ntop = sizeof gw_tl_top / sizeof gw_tl_top[0];
+
+#define PR(field) offsetof(gw_timeline_product, field)
+static const gw_tl_field product_fields[] = {
+    {"users", PR(users), GW_DIM_NONE, GW_F_NONNEG, GW_TL_REQUIRED, 0, "users at the start"},
+    {"growth_per_year", PR(growth_per_year), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL, 1,
+     "users multiply by this per year"},
+    {"requests_per_user_per_day", PR(requests_per_user_per_day), GW_DIM_NONE, GW_F_NONNEG,
+     GW_TL_REQUIRED, 0, "requests per user per day"},
+    {"tokens_per_request", PR(tokens_per_request), GW_DIM_NONE, GW_F_NONNEG, GW_TL_REQUIRED, 0,
+     "input + output tokens per request"},
+    {"token_growth_per_year", PR(token_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE,
+     GW_TL_OPTIONAL, 1, "tokens per request multiply by this per year"},
+    {"price", PR(usd_per_million_tokens), GW_DIM_USD, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
+     "revenue per million tokens served, at the start"},
+    {"price_growth_per_year", PR(price_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE,
+     GW_TL_OPTIONAL, 1, "the price multiplies by this per year"},
+};
+#define RS(field) offsetof(gw_timeline_run_spec, field)
+static const gw_tl_field run_fields[] = {
+    {"flops", RS(flops), GW_DIM_FLOP, GW_F_POSITIVE, GW_TL_REQUIRED, 0, "training compute"},
+    {"start", RS(start_s), GW_DIM_TIME, GW_F_NONNEG | GW_TL_DATE, GW_TL_OPTIONAL, 0,
+     "when the run starts"},
+    {"duration", RS(duration_s), GW_DIM_TIME, GW_F_POSITIVE, GW_TL_REQUIRED, 0,
+     "wall-clock length of the run"},
+    {"mfu", RS(mfu), GW_DIM_NONE, GW_F_OPEN_UNIT, GW_TL_REQUIRED, 0,
+     "model FLOPs utilisation"},
+    {"every", RS(every_s), GW_DIM_TIME, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
+     "repeat interval (0: once)"},
+    {"growth", RS(growth), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL, 1,
+     "FLOPs multiply by this from one repeat to the next"},
+};
+#define ST(field) offsetof(gw_timeline_stage, field)
+static const gw_tl_field stage_fields[] = {
+    {"duration", ST(duration_s), GW_DIM_TIME, GW_F_NONNEG, GW_TL_REQUIRED, 0,
+     "lead time of the stage"},
+    {"capacity", ST(capacity_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
+     "grid power that may start the stage per quarter (0: no limit)"},
+    {"parallel", ST(parallel), GW_DIM_NONE, GW_TL_BOOL, GW_TL_OPTIONAL, 0,
+     "runs alongside the stage before it"},
+    {"capex_share", ST(capex_share), GW_DIM_NONE, GW_F_FRACTION, GW_TL_OPTIONAL, 0,
+     "fraction of the facility capex paid when a project starts the stage"},
+};
+#define CM(field) offsetof(gw_timeline_committed, field)
+static const gw_tl_field committed_fields[] = {
+    {"power", CM(power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_REQUIRED, 0, "grid power"},
+    {"online", CM(online_s), GW_DIM_TIME, GW_F_NONNEG | GW_TL_DATE, GW_TL_REQUIRED, 0,
+     "when it comes online"},
+};
+
+#define NF(a) (sizeof a / sizeof a[0])
+const gw_tl_list gw_tl_lists[] = {
+    {"demand.products", product_fields, NF(product_fields), IN(nproducts), IN(products),
+     sizeof(gw_timeline_product), PR(name), GW_TIMELINE_MAX_PRODUCTS},
+    {"demand.training", run_fields, NF(run_fields), IN(nruns), IN(runs),
+     sizeof(gw_timeline_run_spec), RS(name), GW_TIMELINE_MAX_RUNS},
+    {"supply.stages", stage_fields, NF(stage_fields), IN(nstages), IN(stages),
+     sizeof(gw_timeline_stage), ST(name), GW_TIMELINE_MAX_STAGES},
+    {"supply.committed", committed_fields, NF(committed_fields), IN(ncommitted), IN(committed),
+     sizeof(gw_timeline_committed), CM(name), GW_TIMELINE_MAX_COMMITTED},
+};
+const size_t gw_tl_nlists = NF(gw_tl_lists);
+
+int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error *err)
+{
+    const char *want = NULL;
+    if (!isfinite(v))
+        want = "a finite number";
+    else if ((f->flags & GW_F_POSITIVE) && !(v > 0))
+        want = "> 0";
+    else if ((f->flags & GW_F_NONNEG) && v < 0)
+        want = ">= 0";
+    else if ((f->flags & GW_F_FRACTION) && (v < 0 || v > 1))
+        want = "within [0, 1]";
+    else if ((f->flags & GW_F_OPEN_UNIT) && !(v > 0 && v <= 1))
+        want = "within (0, 1]";
+    else if ((f->flags & GW_TL_BOOL) && v != 0 && v != 1)
+        want = "true or false";
+    if (!want)
+        return GW_OK;
+    return gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "timeline.%s is %.6g; expected %s (%s)",
+                        name, v, want, f->help);
+}
+
+/* Every numeric input within its range, and the counts within the arrays. */
+static int check_input(const gw_timeline_input *in, gw_error *err)
+{
+    if (in->quarters < 1 || in->quarters > GW_TIMELINE_MAX_QUARTERS)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline horizon is %d quarters; expected 1 to %d (%d years)",
+                            in->quarters, GW_TIMELINE_MAX_QUARTERS,
+                            GW_TIMELINE_MAX_QUARTERS / 4);
+    const char *base = (const char *)in;
+    for (size_t i = 0; i < gw_tl_ntop; i++) {
+        const gw_tl_field *f = &gw_tl_top[i];
+        int rc = gw_tl_check_value(f, *(const double *)(base + f->offset), f->key, err);
+        if (rc)
+            return rc;
+    }
+    for (size_t l = 0; l < gw_tl_nlists; l++) {
+        const gw_tl_list *L = &gw_tl_lists[l];
+        int n = *(const int *)(base + L->count_offset);
+        if (n < 0 || n > L->max)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "timeline.%s has %d items; expected at most %d", L->path, n,
+                                L->max);
+        for (int k = 0; k < n; k++) {
+            const char *item = base + L->items_offset + (size_t)k * L->item_size;
+            for (size_t j = 0; j < L->nfields; j++) {
+                const gw_tl_field *f = &L->fields[j];
+                char name[GW_TIMELINE_PARAM_NAME];
+                snprintf(name, sizeof name, "%s.%s.%s", L->path, item + L->name_offset, f->key);
+                int rc = gw_tl_check_value(f, *(const double *)(item + f->offset), name, err);
+                if (rc)
+                    return rc;
+            }
+        }
+    }
+    double share = 0;
+    for (int s = 0; s < in->nstages; s++)
+        share += in->stages[s].capex_share;
+    if (share > 1 + 1e-9)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline.supply.stages: capex_share adds up to %.4g; expected at "
+                            "most 1 (the rest is paid when a project comes online)",
+                            share);
+    if (in->nstages > 0 && in->stages[0].parallel)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline.supply.stages.%s is parallel but has no stage before it; "
+                            "expected the first stage to be serial",
+                            in->stages[0].name);
+    for (int r = 0; r < in->nruns; r++)
+        if (in->runs[r].every_s > 0 && in->runs[r].every_s < GW_QUARTER_S / 3)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "timeline.demand.training.%s.every is %.4g days; expected 0 "
+                                "(once) or at least a month",
+                                in->runs[r].name, in->runs[r].every_s / 86400);
+    if (in->nruns > 0 && !(in->training_flops_per_accelerator > 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline: training runs need the accelerator's peak FLOP/s at "
+                            "the training precision; expected an accelerator that has it");
+    return GW_OK;
+}
+
+/* ---- the model --------------------------------------------------------------- */
+
+/* Add `x` at fractional quarter t (>= 0) to a[], split between floor(t) and
+ * the next quarter; what falls at or past `n` is beyond the horizon. */
+static void add_at(double *a, int n, double t, double x)
+{
+    double k = floor(t), f = t - k;
+    if (k < n)
+        a[(int)k] += x * (1 - f);
+    if (k + 1 < n && f > 0)
+        a[(int)k + 1] += x * f;
+}
+
+/* Straight-line depreciation of `x` spent in quarter q over `life` quarters,
+ * as a difference array d[] of the quarterly charge (prefix sums give it). */
+static void depreciate(double *d, int n, int q, double life, double x)
+{
+    double rate = x / life;
+    d[q] += rate;
+    double end = q + life; /* the charge stops at `end`, possibly mid-quarter */
+    double k = floor(end), f = end - k;
+    if (k < n)
+        d[(int)k] -= rate * (1 - f);
+    if (k + 1 < n)
+        d[(int)k + 1] -= rate * f;
+}
+
+/* Overlap of quarter [q, q+1) with [s, e), in quarters. */
+static double overlap(int q, double s, double e)
+{
+    double lo = q > s ? q : s, hi = q + 1 < e ? q + 1 : e;
+    return hi > lo ? hi - lo : 0;
+}
+
+/* Accelerators that training needs in each quarter (§1.2). */
+static void training_demand(const gw_timeline_input *in, double *need, int n)
+{
+    for (int r = 0; r < in->nruns; r++) {
+        const gw_timeline_run_spec *rs = &in->runs[r];
+        double flops = rs->flops;
+        for (int k = 0; k < 4 * GW_TIMELINE_MAX_QUARTERS; k++) {
+            double s = (rs->start_s + k * rs->every_s) / GW_QUARTER_S;
+            double d = rs->duration_s / GW_QUARTER_S;
+            if (s >= n)
+                break;
+            /* accelerators that deliver `flops` in `duration` at `mfu`, on the
+             * fleet's accelerator of the run's start (efficiency gain, §1.1) */
+            double peak = in->training_flops_per_accelerator *
+                          pow(in->efficiency_gain_per_year, s / 4);
+            double accel = flops / (peak * rs->mfu * rs->duration_s);
+            int q0 = (int)floor(s);
+            for (int q = q0; q < n && q < s + d; q++)
+                need[q] += accel * overlap(q, s, s + d);
+            if (!(rs->every_s > 0))
+                break;
+            flops *= rs->growth;
+        }
+    }
+}
+
+int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_error *err)
+{
+    int rc = check_input(in, err);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    const int n = in->quarters;
+    const double Q = GW_QUARTER_S;
+    out->quarters = n;
+    out->start_year = in->start_year;
+    out->start_q = in->start_q;
+
+    /* §2.1 orders: the plan's power times the build level, less what is
+     * already online or committed, ordered evenly until orders_until */
+    double committed_w = 0;
+    for (int c = 0; c < in->ncommitted; c++)
+        committed_w += in->committed[c].power_w;
+    double to_order = in->build_level * in->target_power_w - committed_w - in->online_power_w;
+    if (to_order < 0)
+        to_order = 0;
+    double order_q = in->orders_until_s / Q; /* quarters of ordering, > 0 */
+    for (int q = 0; q < n; q++) {
+        double a = q < order_q ? q : order_q, b = q + 1 < order_q ? q + 1 : order_q;
+        out->ordered_w[q] = to_order * (b - a) / order_q;
+    }
+
+    /* §2.2 stage groups: a serial stage opens a group, parallel ones join it */
+    int ng = 0;
+    double g_cap[GW_TIMELINE_MAX_STAGES], g_dur[GW_TIMELINE_MAX_STAGES];
+    double g_share[GW_TIMELINE_MAX_STAGES];
+    double share_total = 0;
+    for (int s = 0; s < in->nstages; s++) {
+        const gw_timeline_stage *st = &in->stages[s];
+        double cap = st->capacity_w > 0 ? st->capacity_w : INFINITY;
+        if (!st->parallel || ng == 0) {
+            g_cap[ng] = cap;
+            g_dur[ng] = st->duration_s / Q;
+            g_share[ng] = st->capex_share;
+            ng++;
+        } else {
+            g_cap[ng - 1] = fmin(g_cap[ng - 1], cap);
+            g_dur[ng - 1] = fmax(g_dur[ng - 1], st->duration_s / Q);
+            g_share[ng - 1] += st->capex_share;
+        }
+        share_total += st->capex_share;
+    }
+    double share_online = 1 - share_total;
+    if (share_online < 0)
+        share_online = 0;
+
+    /* arrivals[g][q]: W reaching group g's queue in quarter q; arrivals[ng]
+     * are energizations. Two extra quarters absorb the fractional split. */
+    double arrivals[GW_TIMELINE_MAX_STAGES + 1][GW_TIMELINE_MAX_QUARTERS];
+    double backlog[GW_TIMELINE_MAX_STAGES];
+    memset(arrivals, 0, sizeof arrivals);
+    memset(backlog, 0, sizeof backlog);
+    double committed_online[GW_TIMELINE_MAX_QUARTERS];
+    memset(committed_online, 0, sizeof committed_online);
+    for (int c = 0; c < in->ncommitted; c++)
+        add_at(committed_online, n, in->committed[c].online_s / Q, in->committed[c].power_w);
+
+    double inference[GW_TIMELINE_MAX_QUARTERS], training[GW_TIMELINE_MAX_QUARTERS];
+    memset(training, 0, sizeof training);
+    training_demand(in, training, n);
+
+    /* §3: retirements scheduled by installs (and the initial fleet, taken as
+     * evenly aged: it retires evenly over one life) */
+    double retire[GW_TIMELINE_MAX_QUARTERS];
+    memset(retire, 0, sizeof retire);
+    double life_q = in->accelerator_life_s / Q;
+    if (in->online_accelerators > 0)
+        for (int q = 0; q < n; q++)
+            retire[q] += in->online_accelerators * overlap(q, 0, life_q) / life_q;
+
+    double dep_it[GW_TIMELINE_MAX_QUARTERS + 1], dep_fac[GW_TIMELINE_MAX_QUARTERS + 1];
+    memset(dep_it, 0, sizeof dep_it);
+    memset(dep_fac, 0, sizeof dep_fac);
+    double dep_it_q = in->depreciation_s / Q, dep_fac_q = in->facility_depreciation_s / Q;
+
+    double online_w = in->online_power_w, capacity = in->online_accelerators;
+    double cum_ordered = 0, cum_energized = 0, cum_committed = 0, cash = in->start_cash_usd;
+    double dep_rate_it = 0, dep_rate_fac = 0;
+    double tokens_asked = 0, tokens_served = 0, throttled_tokens = 0;
+    double rented_s = 0, idle_s = 0;
+    out->min_cash = INFINITY;
+
+    for (int q = 0; q < n; q++) {
+        double years = q / 4.0;
+
+        /* ---- §2 site pipeline ---- */
+        arrivals[0][q] += out->ordered_w[q];
+        double facility_capex = 0;
+        for (int g = 0; g < ng; g++) {
+            backlog[g] += arrivals[g][q];
+            double admit = backlog[g] < g_cap[g] ? backlog[g] : g_cap[g];
+            backlog[g] -= admit;
+            facility_capex += admit * in->capex_per_w * g_share[g];
+            add_at(arrivals[g + 1], n, q + g_dur[g], admit);
+        }
+        double energized = arrivals[ng][q];
+        facility_capex += (energized + committed_online[q]) * in->capex_per_w * share_online;
+        online_w += energized + committed_online[q];
+        cum_ordered += out->ordered_w[q];
+        cum_energized += energized;
+        out->online_w[q] = online_w;
+        cum_committed += committed_online[q];
+        /* ordered or committed, not yet online (committed past the horizon included) */
+        out->pipeline_w[q] = cum_ordered - cum_energized + committed_w - cum_committed;
+
+        /* ---- §3 accelerators ---- */
+        out->slots[q] = online_w * in->accelerators_per_w;
+        out->allocation[q] = in->accelerators_per_quarter * pow(in->accelerator_growth_per_year, years);
+        double retiring = retire[q] < capacity ? retire[q] : capacity;
+        capacity -= retiring;
+        double room = out->slots[q] - capacity;
+        double install = room <= 0 ? 0 : room < out->allocation[q] ? room : out->allocation[q];
+        capacity += install;
+        add_at(retire, n, q + life_q, install);
+        out->installed[q] = install;
+        out->retired[q] = retiring;
+        out->capacity[q] = capacity;
+
+        /* ---- §1 demand ---- */
+        double tps = in->tokens_per_s_per_accelerator * pow(in->efficiency_gain_per_year, years);
+        double tokens = 0, revenue_full = 0;
+        for (int p = 0; p < in->nproducts; p++) {
+            const gw_timeline_product *pr = &in->products[p];
+            double t = pr->users * pow(pr->growth_per_year, years) * pr->requests_per_user_per_day *
+                       pr->tokens_per_request * pow(pr->token_growth_per_year, years) *
+                       (Q / 86400.0);
+            tokens += t;
+            revenue_full += t / 1e6 * pr->usd_per_million_tokens *
+                            pow(pr->price_growth_per_year, years);
+        }
+        inference[q] = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
+        out->demand_inference[q] = inference[q];
+        out->demand_training[q] = training[q];
+        double demand = inference[q] + training[q];
+        out->demand[q] = demand;
+        out->tokens_demand[q] = tokens;
+
+        /* ---- §4 the gap ---- */
+        double gap = demand - capacity;
+        double shortfall = gap > 0 ? gap : 0, idle = gap < 0 ? -gap : 0;
+        double rented = 0;
+        if (in->shortfall == GW_SHORTFALL_RENT)
+            rented = in->rental_max > 0 && shortfall > in->rental_max ? in->rental_max : shortfall;
+        double throttled = shortfall - rented;
+        /* training holds its accelerators; throttling falls on inference */
+        double throttled_inf = throttled < inference[q] ? throttled : inference[q];
+        double served_frac = inference[q] > 0 ? 1 - throttled_inf / inference[q] : 1;
+        out->shortfall[q] = shortfall;
+        out->rented[q] = rented;
+        out->throttled[q] = throttled;
+        out->idle[q] = idle;
+        out->tokens_served[q] = tokens * served_frac;
+        out->revenue[q] = revenue_full * served_frac;
+        out->lost_revenue[q] = revenue_full - out->revenue[q];
+        tokens_asked += tokens;
+        tokens_served += out->tokens_served[q];
+        throttled_tokens += tokens - out->tokens_served[q];
+        rented_s += rented * Q;
+        idle_s += idle * Q;
+
+        /* ---- §5 power and money ---- */
+        double busy = capacity - idle;
+        out->power_w[q] = busy * in->busy_w_per_accelerator + idle * in->idle_w_per_accelerator;
+        out->households[q] = out->power_w[q] / in->household_w;
+        out->energy[q] = out->power_w[q] * Q * in->electricity_usd_per_j;
+        out->opex[q] = out->energy[q] + capacity * in->opex_per_accelerator_s * Q;
+        out->rental[q] = rented * in->rental_usd_per_accelerator_s * Q;
+        out->capex_facility[q] = facility_capex;
+        out->capex_accelerators[q] = install * in->capex_per_accelerator;
+        out->capex[q] = facility_capex + out->capex_accelerators[q];
+        depreciate(dep_it, n, q, dep_it_q, out->capex_accelerators[q]);
+        depreciate(dep_fac, n, q, dep_fac_q, facility_capex);
+        dep_rate_it += dep_it[q];
+        dep_rate_fac += dep_fac[q];
+        out->depreciation[q] = dep_rate_it + dep_rate_fac;
+        cash += out->revenue[q] - out->capex[q] - out->opex[q] - out->rental[q];
+        out->cash[q] = cash;
+        if (cash < out->min_cash) {
+            out->min_cash = cash;
+            out->min_cash_quarter = q;
+        }
+
+        out->total_capex += out->capex[q];
+        out->total_opex += out->opex[q];
+        out->total_revenue += out->revenue[q];
+        out->total_rental += out->rental[q];
+        out->total_depreciation += out->depreciation[q];
+        out->total_lost_revenue += out->lost_revenue[q];
+        out->quarters_short += shortfall > 0;
+        if (shortfall > out->peak_shortfall)
+            out->peak_shortfall = shortfall;
+        if (idle > out->peak_idle)
+            out->peak_idle = idle;
+    }
+
+    /* §6 the cost of too little and of too much */
+    out->rental_premium = out->total_rental - rented_s * in->owned_usd_per_accelerator_s;
+    out->throttle_penalty = throttled_tokens / 1e6 * in->throttle_penalty_per_million_tokens;
+    out->idle_cost = idle_s * in->owned_usd_per_accelerator_s;
+    out->cost_too_little = out->total_lost_revenue + out->rental_premium + out->throttle_penalty;
+    out->cost_too_much = out->idle_cost;
+    out->total_cost = out->cost_too_little + out->cost_too_much;
+    out->final_cash = cash;
+    out->served_fraction = tokens_asked > 0 ? tokens_served / tokens_asked : 1;
+    out->first_quarter_covered = -1;
+    for (int q = n - 1; q >= 0 && out->shortfall[q] <= 0; q--)
+        out->first_quarter_covered = q;
+    out->end_online_w = out->online_w[n - 1];
+    out->end_capacity = out->capacity[n - 1];
+
+    double totals[] = {out->total_capex, out->total_opex, out->total_revenue, out->total_cost,
+                       out->final_cash, out->min_cash};
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
+        if (!isfinite(totals[i]))
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "timeline: the inputs overflow a double (a total is not "
+                                "finite); expected values of a physical size");
+    return GW_OK;
+}

@@ -1,0 +1,607 @@
+/* src/scenario/timeline_cmd.c — the scenario's `timeline:` section resolved
+ * into a gw_timeline_input (scenario layer, above the models).
+ *
+ * The plan sections (system, site, finance, target ...) go through the
+ * usual scenario resolution and the plan and rack models; from their
+ * results come the per-accelerator and per-W figures the quarterly model
+ * needs (capex, power, opex). When the scenario names a model, the perf
+ * model gives the tokens/s one accelerator serves. The timeline's own keys
+ * come from the table in src/plan/timeline_int.h, so the keys, units and
+ * ranges here and the names the risk engine uses are the same.
+ * docs/timeline.md documents the section. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/perf_cmd.h"
+#include "gigawatt/scenario.h"
+#include "gigawatt/timeline.h"
+#include "../plan/timeline_int.h"
+
+/* Stage names a pipeline may use: a typo is an error, not a new stage. */
+static const char *const stage_names[] = {"permitting",   "land",     "construction",
+                                          "transformer",  "switchgear", "turbine",
+                                          "interconnect", "commissioning"};
+#define NSTAGE_NAMES (sizeof stage_names / sizeof stage_names[0])
+
+/* Keys of a level that are not numbers in the table. */
+static const char *const special_top[] = {"start", "horizon", "demand", "supply", "money"};
+static const char *const special_demand[] = {"training_precision"};
+static const char *const special_money[] = {"shortfall"};
+
+typedef struct ctx {
+    gw_timeline_input *in;
+    gw_timeline_params *params;
+    gw_error *err;
+} ctx;
+
+static int fail(gw_error *err, const gw_node *at, const char *fmt, const char *a, const char *b)
+{
+    return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col, fmt, a, b);
+}
+
+static int is_true(const char *t)
+{
+    return !strcmp(t, "true") || !strcmp(t, "yes") || !strcmp(t, "on") || !strcmp(t, "1");
+}
+static int is_false(const char *t)
+{
+    return !strcmp(t, "false") || !strcmp(t, "no") || !strcmp(t, "off") || !strcmp(t, "0");
+}
+
+/* "2027-Q3" -> year 2027, quarter 3; 0 when the text is not such a date. */
+static int parse_yq(const char *t, int *year, int *q)
+{
+    int y, k, used = 0;
+    if (sscanf(t, "%4d-Q%1d%n", &y, &k, &used) != 2 || t[used] || k < 1 || k > 4 || y < 1900 ||
+        y > 2200)
+        return 0;
+    *year = y, *q = k;
+    return 1;
+}
+
+/* The central value of a {dist: ...} mapping (the contract in timeline.h). */
+static int dist_center(const gw_node *m, const char *what, gw_dim_id dim, unsigned flags,
+                       double *v, gw_error *err)
+{
+    static const char *const keys[] = {"p50", "median", "mean", "mode"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const gw_node *c = gw_node_get(m, keys[i]);
+        if (c)
+            return gw_decode_quantity(c, what, dim, flags, v, err);
+    }
+    const gw_node *lo = gw_node_get(m, "low"), *hi = gw_node_get(m, "high");
+    if (lo && hi) {
+        double a, b;
+        int rc = gw_decode_quantity(lo, what, dim, 0, &a, err);
+        if (!rc)
+            rc = gw_decode_quantity(hi, what, dim, 0, &b, err);
+        if (rc)
+            return rc;
+        *v = (a + b) / 2;
+        return GW_OK;
+    }
+    const gw_node *ch = gw_node_get(m, "choices");
+    if (!ch)
+        ch = gw_node_get(m, "values");
+    if (ch && ch->kind == GW_NODE_SEQ && ch->nkids > 0) {
+        const gw_node *first = ch->kids[0];
+        if (first->kind == GW_NODE_MAP && gw_node_get(first, "value"))
+            first = gw_node_get(first, "value");
+        return gw_decode_quantity(first, what, dim, flags, v, err);
+    }
+    return gw_error_set(err, GW_E_INPUT, m->file, m->line, m->col,
+                        "distribution for '%s' has no central value; expected p50 (or median, "
+                        "mean, mode, low and high, or choices)",
+                        what);
+}
+
+static void add_param(ctx *c, const char *name, const gw_tl_field *f, size_t offset, double v,
+                      const gw_node *node, int is_dist)
+{
+    gw_timeline_params *ps = c->params;
+    if (!ps || ps->n >= GW_TIMELINE_MAX_PARAMS)
+        return;
+    gw_timeline_param *p = &ps->p[ps->n++];
+    snprintf(p->name, sizeof p->name, "timeline.%s", name);
+    p->offset = offset;
+    p->dim = f->dim;
+    p->flags = f->flags & 0xffu;
+    p->value = v;
+    p->node = node;
+    p->is_dist = is_dist;
+}
+
+/* One number: a quantity, a date, a boolean or a distribution's center. */
+static int read_value(ctx *c, const gw_tl_field *f, const gw_node *n, const char *name,
+                      double *v, int *is_dist)
+{
+    unsigned range = f->flags & 0xffu;
+    *is_dist = 0;
+    if (n->kind == GW_NODE_MAP && gw_node_get(n, "dist")) {
+        *is_dist = 1;
+        return dist_center(n, name, f->dim, range, v, c->err);
+    }
+    if ((f->flags & GW_TL_BOOL) && n->kind == GW_NODE_SCALAR) {
+        if (is_true(n->text) || is_false(n->text)) {
+            *v = is_true(n->text);
+            return GW_OK;
+        }
+        return fail(c->err, n, "'%s' is '%.60s'; expected true or false", name, n->text);
+    }
+    int y, q;
+    if ((f->flags & GW_TL_DATE) && n->kind == GW_NODE_SCALAR && parse_yq(n->text, &y, &q)) {
+        double quarters = (y - c->in->start_year) * 4.0 + (q - c->in->start_q);
+        if (quarters < 0)
+            return fail(c->err, n, "'%s' is %.40s, before the timeline's start; expected a date "
+                        "from the start on",
+                        name, n->text);
+        *v = quarters * GW_QUARTER_S;
+        return GW_OK;
+    }
+    return gw_decode_quantity(n, name, f->dim, range, v, c->err);
+}
+
+static const gw_tl_field *top_field(const char *path)
+{
+    for (size_t i = 0; i < gw_tl_ntop; i++)
+        if (!strcmp(gw_tl_top[i].key, path))
+            return &gw_tl_top[i];
+    return NULL;
+}
+
+static const gw_tl_list *list_of(const char *path)
+{
+    for (size_t i = 0; i < gw_tl_nlists; i++)
+        if (!strcmp(gw_tl_lists[i].path, path))
+            return &gw_tl_lists[i];
+    return NULL;
+}
+
+/* The keys allowed in the map at `prefix` ("" = timeline: itself). */
+static size_t keys_at(const char *prefix, const char **out, size_t max)
+{
+    size_t n = 0, lp = strlen(prefix);
+    for (size_t i = 0; i < gw_tl_ntop && n < max; i++) {
+        const char *k = gw_tl_top[i].key;
+        if (!strncmp(k, "derived.", 8))
+            continue;
+        if (lp == 0 ? !strchr(k, '.') : (!strncmp(k, prefix, lp) && k[lp] == '.' &&
+                                          !strchr(k + lp + 1, '.')))
+            out[n++] = lp ? k + lp + 1 : k;
+    }
+    for (size_t i = 0; i < gw_tl_nlists && n < max; i++)
+        if (!strncmp(gw_tl_lists[i].path, prefix, lp) && gw_tl_lists[i].path[lp] == '.')
+            out[n++] = gw_tl_lists[i].path + lp + 1;
+    const char *const *sp = NULL;
+    size_t ns = 0;
+    if (lp == 0)
+        sp = special_top, ns = sizeof special_top / sizeof *special_top;
+    else if (!strcmp(prefix, "demand"))
+        sp = special_demand, ns = sizeof special_demand / sizeof *special_demand;
+    else if (!strcmp(prefix, "money"))
+        sp = special_money, ns = sizeof special_money / sizeof *special_money;
+    for (size_t i = 0; i < ns && n < max; i++)
+        out[n++] = sp[i];
+    return n;
+}
+
+static int unknown(ctx *c, const gw_node *k, const char *prefix)
+{
+    const char *cands[64];
+    size_t n = keys_at(prefix, cands, 64);
+    char where[64], list[600] = "";
+    snprintf(where, sizeof where, "timeline%s%s", prefix[0] ? "." : "", prefix);
+    const char *sug = gw_suggest(k->text, cands, n);
+    if (sug)
+        return gw_error_set(c->err, GW_E_INPUT, k->file, k->line, k->col,
+                            "unknown key '%.60s' in %s; did you mean '%s'?", k->text, where, sug);
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(list);
+        snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", cands[i]);
+    }
+    return gw_error_set(c->err, GW_E_INPUT, k->file, k->line, k->col,
+                        "unknown key '%.60s' in %s; expected one of %s", k->text, where, list);
+}
+
+/* A list of named items (products, training runs, stages, committed projects). */
+static int read_list(ctx *c, const gw_tl_list *L, const gw_node *seq)
+{
+    char *base = (char *)c->in;
+    if (seq->kind != GW_NODE_SEQ)
+        return fail(c->err, seq, "timeline.%s is %s; expected a list of mappings with name:",
+                    L->path, gw_node_kind_name(seq));
+    if ((int)seq->nkids > L->max) {
+        char max[16];
+        snprintf(max, sizeof max, "%d", L->max);
+        return fail(c->err, seq->kids[L->max], "timeline.%s has too many items; expected at "
+                    "most %s",
+                    L->path, max);
+    }
+    *(int *)(base + L->count_offset) = (int)seq->nkids;
+    for (size_t i = 0; i < seq->nkids; i++) {
+        const gw_node *m = seq->kids[i];
+        char *item = base + L->items_offset + i * L->item_size;
+        if (m->kind != GW_NODE_MAP)
+            return fail(c->err, m, "an item of timeline.%s is %s; expected a mapping with name:",
+                        L->path, gw_node_kind_name(m));
+        const gw_node *nm = gw_node_get(m, "name");
+        if (!nm || nm->kind != GW_NODE_SCALAR || !nm->text[0])
+            return fail(c->err, nm ? nm : m, "an item of timeline.%s has no name; expected "
+                        "name: (it names the item's inputs, e.g. for risk)%s",
+                        L->path, "");
+        if (strlen(nm->text) >= GW_TIMELINE_NAME || strchr(nm->text, '.'))
+            return fail(c->err, nm, "name '%.60s' in timeline.%s is too long or has a dot; "
+                        "expected a short word",
+                        nm->text, L->path);
+        if (!strcmp(L->path, "supply.stages")) {
+            size_t j;
+            for (j = 0; j < NSTAGE_NAMES; j++)
+                if (!strcmp(nm->text, stage_names[j]))
+                    break;
+            if (j == NSTAGE_NAMES) {
+                const char *sug = gw_suggest(nm->text, stage_names, NSTAGE_NAMES);
+                return gw_error_set(c->err, GW_E_INPUT, nm->file, nm->line, nm->col,
+                                    "unknown stage '%.60s'%s%s%s; expected one of permitting, "
+                                    "land, construction, transformer, switchgear, turbine, "
+                                    "interconnect, commissioning",
+                                    nm->text, sug ? " (did you mean '" : "", sug ? sug : "",
+                                    sug ? "'?)" : "");
+            }
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(base + L->items_offset + j * L->item_size + L->name_offset, nm->text))
+                return fail(c->err, nm, "name '%.60s' appears twice in timeline.%s; expected "
+                            "each item once",
+                            nm->text, L->path);
+        snprintf(item + L->name_offset, GW_TIMELINE_NAME, "%s", nm->text);
+        /* every field: given, defaulted or missing */
+        for (size_t f = 0; f < L->nfields; f++) {
+            const gw_tl_field *fd = &L->fields[f];
+            char name[GW_TIMELINE_PARAM_NAME];
+            snprintf(name, sizeof name, "%s.%s.%s", L->path, nm->text, fd->key);
+            const gw_node *v = gw_node_get(m, fd->key);
+            double x = fd->dflt;
+            int dist = 0, rc;
+            if (v && (rc = read_value(c, fd, v, name, &x, &dist)))
+                return rc;
+            if (!v && fd->need == GW_TL_REQUIRED) {
+                char item_path[80];
+                snprintf(item_path, sizeof item_path, "%s.%s", L->path, nm->text);
+                return fail(c->err, m, "timeline.%s has no %s; expected one (docs/timeline.md)",
+                            item_path, fd->key);
+            }
+            *(double *)(item + fd->offset) = x;
+            add_param(c, name, fd, (size_t)(item + fd->offset - base), x, v, dist);
+        }
+        for (size_t k = 0; k + 1 < m->nkids; k += 2) {
+            const gw_node *key = m->kids[k];
+            int known = !strcmp(key->text, "name");
+            for (size_t f = 0; f < L->nfields && !known; f++)
+                known = !strcmp(key->text, L->fields[f].key);
+            if (!known) {
+                const char *cands[16];
+                size_t nc = 0;
+                for (size_t f = 0; f < L->nfields; f++)
+                    cands[nc++] = L->fields[f].key;
+                cands[nc++] = "name";
+                const char *sug = gw_suggest(key->text, cands, nc);
+                char path[80];
+                snprintf(path, sizeof path, "timeline.%s", L->path);
+                return gw_error_set(c->err, GW_E_INPUT, key->file, key->line, key->col,
+                                    "unknown key '%.60s' in an item of %s; %s%s%s", key->text,
+                                    path, sug ? "did you mean '" : "expected name or a field of "
+                                                                   "docs/timeline.md",
+                                    sug ? sug : "", sug ? "'?" : "");
+            }
+        }
+    }
+    return GW_OK;
+}
+
+/* Walk a map of the section: numbers into `in`, lists, sub-maps. Numbers
+ * found are marked in seen[] (index into gw_tl_top). */
+static int read_map(ctx *c, const gw_node *map, const char *prefix, const gw_node **seen)
+{
+    if (map->kind != GW_NODE_MAP)
+        return fail(c->err, map, "timeline%s%s is not a mapping; expected keys (docs/timeline.md)",
+                    prefix[0] ? "." : "", prefix);
+    for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+        const gw_node *k = map->kids[i], *v = map->kids[i + 1];
+        char path[96];
+        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", k->text);
+        const gw_tl_field *f = top_field(path);
+        const gw_tl_list *L = list_of(path);
+        int rc;
+        if (f && strncmp(path, "derived.", 8)) {
+            seen[f - gw_tl_top] = v;
+        } else if (L) {
+            if ((rc = read_list(c, L, v)))
+                return rc;
+        } else if (!prefix[0] && (!strcmp(path, "demand") || !strcmp(path, "supply") ||
+                                  !strcmp(path, "money"))) {
+            if ((rc = read_map(c, v, path, seen)))
+                return rc;
+        } else if (!strcmp(path, "start") || !strcmp(path, "horizon") ||
+                   !strcmp(path, "money.shortfall") || !strcmp(path, "demand.training_precision")) {
+            continue; /* read by the caller */
+        } else {
+            return unknown(c, k, prefix);
+        }
+    }
+    return GW_OK;
+}
+
+static const gw_node *get_path(const gw_node *tl, const char *a, const char *b)
+{
+    const gw_node *m = gw_node_get(tl, a);
+    return m && m->kind == GW_NODE_MAP ? gw_node_get(m, b) : NULL;
+}
+
+int gw_timeline_present(const gw_node *root)
+{
+    return root && root->kind == GW_NODE_MAP && gw_node_get(root, "timeline") != NULL;
+}
+
+const gw_timeline_param *gw_timeline_param_find(const gw_timeline_params *ps, const char *name)
+{
+    for (int i = 0; ps && i < ps->n; i++)
+        if (!strcmp(ps->p[i].name, name))
+            return &ps->p[i];
+    return NULL;
+}
+
+double *gw_timeline_param_ptr(gw_timeline_input *in, const gw_timeline_param *p)
+{
+    return (double *)((char *)in + p->offset);
+}
+
+/* start: and horizon: */
+static int read_time(ctx *c, const gw_node *tl)
+{
+    const gw_node *s = gw_node_get(tl, "start"), *h = gw_node_get(tl, "horizon");
+    if (!s)
+        return fail(c->err, tl, "timeline has no start; expected e.g. start: 2026-Q1%s%s", "", "");
+    if (s->kind != GW_NODE_SCALAR || !parse_yq(s->text, &c->in->start_year, &c->in->start_q))
+        return fail(c->err, s, "timeline start is '%.40s'; expected a quarter like 2026-Q1%s",
+                    s->kind == GW_NODE_SCALAR ? s->text : gw_node_kind_name(s), "");
+    if (!h)
+        return fail(c->err, tl, "timeline has no horizon; expected e.g. horizon: 8 years%s%s", "",
+                    "");
+    double sec;
+    int rc = gw_decode_quantity(h, "horizon", GW_DIM_TIME, GW_F_POSITIVE, &sec, c->err);
+    if (rc)
+        return rc;
+    double quarters = sec / GW_QUARTER_S;
+    if (fabs(quarters - nearbyint(quarters)) > 1e-6 || nearbyint(quarters) < 1)
+        return fail(c->err, h, "horizon '%.40s' is not a whole number of quarters; expected e.g. "
+                    "8 years or 30 months%s",
+                    h->text, "");
+    if (quarters > GW_TIMELINE_MAX_QUARTERS + 1e-6) {
+        char max[32];
+        snprintf(max, sizeof max, "%d years", GW_TIMELINE_MAX_QUARTERS / 4);
+        return fail(c->err, h, "horizon '%.40s' is too long; expected at most %s", h->text, max);
+    }
+    c->in->quarters = (int)nearbyint(quarters);
+    return GW_OK;
+}
+
+/* The figures the plan, rack and perf models give per accelerator and per W. */
+static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl, int want_tps,
+                  double *derived, gw_error *err)
+{
+    int with_model = gw_node_get(root, "model") != NULL && want_tps;
+    gw_scenario *sc = malloc(sizeof *sc);
+    gw_perf_report *pr = NULL;
+    gw_plan_result *plan = malloc(sizeof *plan);
+    int rc = GW_OK;
+    if (!sc || !plan) {
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    if ((rc = gw_scenario_resolve(cat, root, GW_NEED_PLAN | (with_model ? GW_NEED_PERF : 0), sc,
+                                  err)))
+        goto done;
+    if (!sc->has_target && !get_path(tl, "supply", "target")) {
+        rc = gw_error_set(err, GW_E_INPUT, tl->file, tl->line, tl->col,
+                          "the timeline builds the plan's target, and the scenario has none; "
+                          "expected target: (e.g. grid_power: 30 GW) or timeline.supply.target");
+        goto done;
+    }
+    gw_plan_input pi;
+    gw_scenario_plan_input(sc, &pi);
+    if (!sc->has_target) { /* size one rack's worth: only the ratios are used */
+        pi.target = GW_TARGET_ACCELERATORS;
+        pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
+    }
+    if ((rc = gw_plan_size(&pi, plan, err))) {
+        if (!err->file[0] && sc->target_file[0]) {
+            snprintf(err->file, sizeof err->file, "%s", sc->target_file);
+            err->line = sc->target_line, err->col = sc->target_col;
+        }
+        goto done;
+    }
+    double a = plan->accelerators, year = GW_SECONDS_PER_YEAR;
+    gw_rack_input ri;
+    gw_scenario_rack_input(sc, &ri);
+    ri.load = 0;
+    gw_rack_result idle;
+    if ((rc = gw_rack_budget(&ri, &idle, err)))
+        goto done;
+    derived[0] = sc->has_target ? plan->grid_power_w : 0;                     /* target */
+    derived[1] = a / plan->grid_power_w;                                       /* per W */
+    derived[2] = (plan->capex.systems + plan->capex.networking) / a;
+    derived[3] = (plan->capex.facility + plan->capex.power) / plan->grid_power_w;
+    derived[4] = (plan->opex.it_maintenance + plan->opex.facility_maintenance + plan->opex.staff) /
+                 a / year;
+    derived[5] = plan->avg_grid_power_w / a;
+    derived[6] = idle.grid_power_w / idle.accelerators;
+    derived[7] = sc->electricity.price_usd_per_j;
+    derived[8] = sc->household.consumption_w;
+    derived[9] = (plan->annualized_capex_usd + plan->opex.it_maintenance +
+                  plan->opex.facility_maintenance + plan->opex.staff) / a / year;
+    derived[10] = sc->finance.it_life_s;
+    derived[11] = sc->finance.facility_life_s;
+    /* training precision: bf16 unless the section says otherwise */
+    const gw_node *tp = get_path(tl, "demand", "training_precision");
+    int prec = GW_PREC_BF16;
+    if (tp && (tp->kind != GW_NODE_SCALAR || (prec = gw_precision_parse(tp->text)) < 0)) {
+        rc = gw_error_set(err, GW_E_INPUT, tp->file, tp->line, tp->col,
+                          "training_precision is '%.40s'; expected bf16, fp8 or fp4",
+                          tp->kind == GW_NODE_SCALAR ? tp->text : gw_node_kind_name(tp));
+        goto done;
+    }
+    derived[12] = prec == GW_PREC_FP4   ? sc->accelerator.fp4_flops
+                  : prec == GW_PREC_FP8 ? sc->accelerator.fp8_flops
+                                        : sc->accelerator.bf16_flops;
+    derived[13] = 0;
+    if (with_model) {
+        if (!(pr = malloc(sizeof *pr))) {
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+            goto done;
+        }
+        if ((rc = gw_perf_run(sc, pr, err)))
+            goto done;
+        if (!pr->headline) {
+            const gw_node *at = sc->perf_node ? sc->perf_node : root;
+            rc = gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                              "the perf model finds the latency targets infeasible, so it gives "
+                              "no tokens/s per accelerator; expected feasible targets or "
+                              "timeline.demand.tokens_per_s_per_accelerator");
+            goto done;
+        }
+        /* the perf model counts output tokens (prompt processing is in the
+         * time); demand counts input + output, so scale by their ratio */
+        derived[13] = pr->tokens_per_s_per_gpu * (pr->request.input_tokens +
+                                                  pr->request.output_tokens) /
+                      pr->request.output_tokens;
+    }
+done:
+    free(pr);
+    free(plan);
+    free(sc);
+    return rc;
+}
+
+int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_input *in,
+                        gw_timeline_params *params, gw_error *err)
+{
+    memset(in, 0, sizeof *in);
+    if (params)
+        params->n = 0;
+    const gw_node *tl = gw_node_get(root, "timeline");
+    if (!tl)
+        return gw_error_set(err, GW_E_INPUT, root->file, root->line, root->col,
+                            "the scenario has no timeline: section; expected one "
+                            "(docs/timeline.md)");
+    ctx c = {in, params, err};
+    int rc;
+    if (tl->kind != GW_NODE_MAP)
+        return fail(err, tl, "timeline is %s; expected a mapping (docs/timeline.md)%s",
+                    gw_node_kind_name(tl), "");
+    if ((rc = read_time(&c, tl)))
+        return rc;
+    const gw_node *seen[64] = {0};
+    if ((rc = read_map(&c, tl, "", seen)))
+        return rc;
+    const gw_node *sf = get_path(tl, "money", "shortfall");
+    if (sf) {
+        if (sf->kind == GW_NODE_SCALAR && !strcmp(sf->text, "rent"))
+            in->shortfall = GW_SHORTFALL_RENT;
+        else if (sf->kind == GW_NODE_SCALAR && !strcmp(sf->text, "throttle"))
+            in->shortfall = GW_SHORTFALL_THROTTLE;
+        else
+            return fail(err, sf, "shortfall is '%.40s'; expected rent or throttle%s",
+                        sf->kind == GW_NODE_SCALAR ? sf->text : gw_node_kind_name(sf), "");
+    }
+
+    /* the plan/perf figures; tokens/s only when inference needs it and it is not given */
+    const gw_node *tps_node = get_path(tl, "demand", "tokens_per_s_per_accelerator");
+    double d[14];
+    if ((rc = derive(cat, root, tl, in->nproducts > 0 && !tps_node, d, err)))
+        return rc;
+    if (in->nproducts > 0 && !tps_node && !(d[13] > 0))
+        return fail(err, tl, "the timeline's products need tokens/s per accelerator; expected "
+                    "a model: and perf: section (the perf model gives it) or "
+                    "timeline.demand.tokens_per_s_per_accelerator%s%s",
+                    "", "");
+
+    /* pipeline lead for the default order window: the sum of the groups' longest stages */
+    double lead = 0, group = 0;
+    for (int s = 0; s < in->nstages; s++) {
+        if (!in->stages[s].parallel) {
+            lead += group;
+            group = 0;
+        }
+        group = fmax(group, in->stages[s].duration_s);
+    }
+    lead += group;
+    double horizon_s = in->quarters * GW_QUARTER_S;
+    double orders_until = fmax(horizon_s - lead, GW_QUARTER_S);
+
+    for (size_t i = 0; i < gw_tl_ntop; i++) {
+        const gw_tl_field *f = &gw_tl_top[i];
+        double *dst = (double *)((char *)in + f->offset);
+        double v = f->dflt;
+        int dist = 0;
+        if (f->need == GW_TL_DERIVED) {
+            static const struct {
+                size_t offset;
+                int index;
+            } from[] = {
+                {offsetof(gw_timeline_input, target_power_w), 0},
+                {offsetof(gw_timeline_input, accelerators_per_w), 1},
+                {offsetof(gw_timeline_input, capex_per_accelerator), 2},
+                {offsetof(gw_timeline_input, capex_per_w), 3},
+                {offsetof(gw_timeline_input, opex_per_accelerator_s), 4},
+                {offsetof(gw_timeline_input, busy_w_per_accelerator), 5},
+                {offsetof(gw_timeline_input, idle_w_per_accelerator), 6},
+                {offsetof(gw_timeline_input, electricity_usd_per_j), 7},
+                {offsetof(gw_timeline_input, household_w), 8},
+                {offsetof(gw_timeline_input, owned_usd_per_accelerator_s), 9},
+                {offsetof(gw_timeline_input, accelerator_life_s), 10},
+                {offsetof(gw_timeline_input, depreciation_s), 10},
+                {offsetof(gw_timeline_input, facility_depreciation_s), 11},
+                {offsetof(gw_timeline_input, training_flops_per_accelerator), 12},
+                {offsetof(gw_timeline_input, tokens_per_s_per_accelerator), 13},
+            };
+            v = f->offset == offsetof(gw_timeline_input, orders_until_s) ? orders_until : 0;
+            for (size_t j = 0; j < sizeof from / sizeof from[0]; j++)
+                if (from[j].offset == f->offset)
+                    v = d[from[j].index];
+        }
+        if (seen[i] && (rc = read_value(&c, f, seen[i], f->key, &v, &dist)))
+            return rc;
+        if (!seen[i] && f->need == GW_TL_REQUIRED)
+            return fail(err, tl, "timeline has no %s; expected it (%s)", f->key, f->help);
+        *dst = v;
+        add_param(&c, f->key, f, f->offset, v, seen[i], dist);
+    }
+    if (in->nproducts == 0) /* no inference: tokens/s is unused, keep it valid */
+        in->tokens_per_s_per_accelerator = in->tokens_per_s_per_accelerator > 0
+                                               ? in->tokens_per_s_per_accelerator
+                                               : 1;
+
+    /* the model's own checks (cross-field ones), placed at the input they name */
+    gw_timeline_result *probe = malloc(sizeof *probe);
+    if (!probe)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    rc = gw_timeline_run(in, probe, err);
+    free(probe);
+    if (rc && !err->file[0]) {
+        const gw_node *at = tl;
+        for (int i = 0; params && i < params->n; i++) {
+            size_t l = strlen(params->p[i].name);
+            if (params->p[i].node && !strncmp(err->msg, params->p[i].name, l) &&
+                err->msg[l] == ' ')
+                at = params->p[i].node;
+        }
+        const gw_node *st = get_path(tl, "supply", "stages");
+        if (at == tl && st && strstr(err->msg, "supply.stages"))
+            at = st;
+        snprintf(err->file, sizeof err->file, "%s", at->file);
+        err->line = at->line, err->col = at->col;
+    }
+    return rc;
+}
