@@ -188,8 +188,15 @@ static void svg_open(gw_buf *b, const char *title, int h)
 }
 
 /* Open a chart: frame, title, y axis with 5 ticks, axis labels. */
+/* The y axis runs from ymin (0, or below for values that go negative) to
+ * ymax; y_of() places a value on it. */
+static double y_of(double v, double ymin, double ymax)
+{
+    return CH_H - CH_BOTTOM - CH_PH * (v - ymin) / (ymax - ymin);
+}
+
 static void axes(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
-                 const char *unit, double ymax)
+                 const char *unit, double ymin, double ymax)
 {
     svg_open(b, title, CH_H);
     for (int k = 0; k <= 4; k++) {
@@ -197,12 +204,12 @@ static void axes(gw_buf *b, const char *title, const char *xlabel, const char *y
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>", CH_LEFT, y,
                       CH_W - CH_RIGHT, y);
         char t[32];
-        fmt_tick(t, sizeof t, ymax * k / 4);
+        fmt_tick(t, sizeof t, ymin + (ymax - ymin) * k / 4);
         gw_buf_printf(b, "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
                       CH_LEFT - 4, y + 4, t);
     }
-    gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT,
-                  CH_H - CH_BOTTOM, CH_W - CH_RIGHT, CH_H - CH_BOTTOM);
+    gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='axis'/>", CH_LEFT,
+                  y_of(0, ymin, ymax), CH_W - CH_RIGHT, y_of(0, ymin, ymax));
     gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
                   CH_LEFT, CH_H - CH_BOTTOM);
     gw_buf_printf(b, "<text x='%.0f' y='%d' class='lab'>", CH_LEFT + CH_PW / 2,
@@ -222,7 +229,7 @@ static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const ch
                       int ns)
 {
     double ymax = nice_max(finite_max(s, ns, n));
-    axes(b, title, xlabel, ylabel, unit, ymax);
+    axes(b, title, xlabel, ylabel, unit, 0, ymax);
     double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
     for (size_t i = 0; i < n; i++) {
         for (int k = 0; k < ns; k++) {
@@ -258,8 +265,20 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
     for (int k = 0; k < nhl; k++)
         if (isfinite(hl[k].y) && hl[k].y > m)
             m = hl[k].y;
-    double ymax = nice_max(m);
-    axes(b, title, xlabel, ylabel, unit, ymax);
+    double lowest = 0; /* cash, say, goes negative: the axis then reaches below 0 */
+    for (int k = 0; k < ns; k++)
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(s[k].v[i]) && s[k].v[i] < lowest)
+                lowest = s[k].v[i];
+    double ymax = nice_max(m), ymin = 0;
+    if (lowest < 0) { /* four round steps from below the lowest to above the highest */
+        double step = nice_max((m - lowest) / 4);
+        while (floor(lowest / step) * step + 4 * step < m)
+            step = nice_max(step * 1.01);
+        ymin = floor(lowest / step) * step;
+        ymax = ymin + 4 * step;
+    }
+    axes(b, title, xlabel, ylabel, unit, ymin, ymax);
     double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
     if (log_x && !(x0 > 0))
         log_x = 0;
@@ -274,20 +293,20 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
         for (size_t i = 0; i < n; i++)
             if (isfinite(s[k].v[i]))
                 gw_buf_printf(b, "%.1f,%.1f ", XPOS(x[i]),
-                              CH_H - CH_BOTTOM - CH_PH * s[k].v[i] / ymax);
+                              y_of(s[k].v[i], ymin, ymax));
         gw_buf_printf(b, "'/>");
         if (n <= 40) /* markers where a reader may want to hover a value */
             for (size_t i = 0; i < n; i++)
                 if (isfinite(s[k].v[i]))
                     gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'><title>%.6g, "
                                      "%.6g</title></circle>",
-                                  XPOS(x[i]), CH_H - CH_BOTTOM - CH_PH * s[k].v[i] / ymax,
+                                  XPOS(x[i]), y_of(s[k].v[i], ymin, ymax),
                                   palette[(size_t)k % NPALETTE], x[i], s[k].v[i]);
     }
     for (int k = 0; k < nhl; k++) {
         if (!isfinite(hl[k].y) || hl[k].y <= 0)
             continue;
-        double y = CH_H - CH_BOTTOM - CH_PH * hl[k].y / ymax;
+        double y = y_of(hl[k].y, ymin, ymax);
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='ref'/>"
                          "<text x='%d' y='%.1f' class='tick' text-anchor='end'>",
                       CH_LEFT, y, CH_W - CH_RIGHT, y, CH_W - CH_RIGHT - 2, y - 3);
@@ -548,6 +567,358 @@ static void section_rack(gw_buf *b, const cJSON *o)
     design_rules(b, o);
 }
 
+/* ---- timeline (a plan's build-out) and risk ---- */
+
+/* "2027-Q3" -> 2027.5 (the quarter's start as a fractional year). */
+static double quarter_year(const char *label)
+{
+    int y = 0, q = 0;
+    if (sscanf(label, "%d-Q%d", &y, &q) != 2 || q < 1 || q > 4)
+        return NAN;
+    return y + (q - 1) / 4.0;
+}
+
+/* The x axis of a quarterly result: years from its labels (or 0, 1, ...). */
+static double *quarter_axis(const cJSON *labels, size_t n)
+{
+    double *x = calloc(n ? n : 1, sizeof *x);
+    if (!x)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *l = cJSON_GetArrayItem(labels, (int)i);
+        double y = cJSON_IsString(l) ? quarter_year(l->valuestring) : NAN;
+        x[i] = isfinite(y) ? y : (double)i / 4;
+    }
+    return x;
+}
+
+/* One quarterly chart from members of `series` (scaled); skipped when one
+ * is missing or of another length. */
+static void quarterly_chart(gw_buf *b, const char *title, const char *ylabel, const char *unit,
+                            const cJSON *members, const char *const *keys,
+                            const char *const *names, int ns, double scale, const double *x,
+                            size_t n)
+{
+    double *v[8] = {0};
+    series s[8];
+    int ok = ns <= 8;
+    for (int k = 0; ok && k < ns; k++) {
+        size_t m;
+        v[k] = jarray(jget(members, keys[k]), &m);
+        ok = v[k] && m == n && n > 0;
+        for (size_t i = 0; ok && i < n; i++)
+            v[k][i] *= scale;
+        s[k] = (series){names[k], v[k]};
+    }
+    if (ok)
+        line_chart(b, title, "year", ylabel, unit, x, n, s, ns);
+    for (int k = 0; k < 8; k++)
+        free(v[k]);
+}
+
+/* The timeline object of a plan (or a result of kind "timeline"). */
+static void timeline_charts(gw_buf *b, const cJSON *tl)
+{
+    const cJSON *labels = jget(tl, "quarter_labels"), *sr = jget(tl, "series"),
+                *tot = jget(tl, "totals");
+    size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
+    double *x = quarter_axis(labels, n);
+    if (!x || n == 0) {
+        free(x);
+        return;
+    }
+    gw_buf_printf(b, "<h3>Build-out timeline, quarter by quarter</h3>");
+    headline h[] = {{"served of demand", 100 * jnum(tot, "served_fraction"), "%"},
+                    {"quarters short", jnum(tot, "quarters_short"), ""},
+                    {"capex", jnum(tot, "capex_usd"), "USD"},
+                    {"revenue", jnum(tot, "revenue_usd"), "USD"},
+                    {"rented capacity", jnum(tot, "rental_usd"), "USD"},
+                    {"cash at the end", jnum(tot, "final_cash_usd"), "USD"},
+                    {"lowest cash", jnum(tot, "min_cash_usd"), "USD"}};
+    headlines(b, h, 7);
+    const char *cap_keys[4] = {"capacity_accelerators", "demand_accelerators",
+                               "demand_inference_accelerators", "demand_training_accelerators"};
+    const char *cap_names[4] = {"capacity online", "demand", "of which inference",
+                                "of which training"};
+    quarterly_chart(b, "Capacity online against demand", "accelerators", "million", sr, cap_keys,
+                    cap_names, 4, 1e-6, x, n);
+    const char *gap_keys[4] = {"shortfall_accelerators", "rented_accelerators",
+                               "throttled_accelerators", "idle_accelerators"};
+    const char *gap_names[4] = {"shortfall", "served by rented capacity", "throttled", "idle"};
+    quarterly_chart(b, "Too little and too much: shortfall, rented, throttled, idle",
+                    "accelerators", "million", sr, gap_keys, gap_names, 4, 1e-6, x, n);
+    const char *pw_keys[1] = {"power_w"}, *pw_names[1] = {"power drawn"};
+    quarterly_chart(b, "Power drawn", "power", "GW", sr, pw_keys, pw_names, 1, 1e-9, x, n);
+    const char *hh_keys[1] = {"households"}, *hh_names[1] = {"households equivalent"};
+    quarterly_chart(b, "Households whose electricity equals the fleet's", "households",
+                    "million", sr, hh_keys, hh_names, 1, 1e-6, x, n);
+    const char *m_keys[5] = {"capex_usd", "opex_usd", "revenue_usd", "rental_usd",
+                             "depreciation_usd"};
+    const char *m_names[5] = {"capex", "opex", "revenue", "rented capacity", "depreciation"};
+    quarterly_chart(b, "Money per quarter", "per quarter", "billion USD", sr, m_keys, m_names, 5,
+                    1e-9, x, n);
+    const char *c_keys[1] = {"cash_usd"}, *c_names[1] = {"cumulative cash"};
+    quarterly_chart(b, "Cumulative cash", "cash", "billion USD", sr, c_keys, c_names, 1, 1e-9,
+                    x, n);
+    free(x);
+}
+
+static void section_timeline(gw_buf *b, const cJSON *o)
+{
+    timeline_charts(b, o);
+}
+
+/* A fan chart: for each named series its P5-P95 band and its P50 line. */
+static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const char *unit,
+                      const cJSON *members, const char *const *keys, const char *const *names,
+                      int ns, double scale, const double *x, size_t n)
+{
+    double *lo[4] = {0}, *mid[4] = {0}, *hi[4] = {0};
+    int ok = ns <= 4 && n > 1;
+    double m = 0;
+    for (int k = 0; ok && k < ns; k++) {
+        const cJSON *o = jget(members, keys[k]);
+        size_t a, c, d;
+        lo[k] = jarray(jget(o, "p5"), &a);
+        mid[k] = jarray(jget(o, "p50"), &c);
+        hi[k] = jarray(jget(o, "p95"), &d);
+        ok = lo[k] && mid[k] && hi[k] && a == n && c == n && d == n;
+        for (size_t i = 0; ok && i < n; i++) {
+            lo[k][i] *= scale, mid[k][i] *= scale, hi[k][i] *= scale;
+            if (isfinite(hi[k][i]) && hi[k][i] > m)
+                m = hi[k][i];
+        }
+    }
+    if (ok) {
+        double ymin = 0;
+        for (int k = 0; k < ns; k++)
+            for (size_t i = 0; i < n; i++)
+                if (isfinite(lo[k][i]) && lo[k][i] < ymin)
+                    ymin = lo[k][i];
+        /* a cash fan goes negative: shift the axis so both signs show */
+        double top = nice_max(m), bot = ymin < 0 ? -nice_max(-ymin) : 0, span = top - bot;
+        svg_open(b, title, CH_H);
+        double x0 = x[0], x1 = x[n - 1] > x[0] ? x[n - 1] : x[0] + 1;
+#define FX(v) (CH_LEFT + CH_PW * ((v) - x0) / (x1 - x0))
+#define FY(v) (CH_H - CH_BOTTOM - CH_PH * ((v) - bot) / span)
+        char t[32];
+        for (int k = 0; k <= 4; k++) {
+            double v = bot + span * k / 4;
+            fmt_tick(t, sizeof t, v);
+            gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>"
+                             "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
+                          CH_LEFT, FY(v), CH_W - CH_RIGHT, FY(v), CH_LEFT - 4, FY(v) + 4, t);
+            fmt_tick(t, sizeof t, x0 + (x1 - x0) * k / 4);
+            gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
+                          CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
+        }
+        gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='axis'/>", CH_LEFT,
+                      FY(0), CH_W - CH_RIGHT, FY(0));
+        gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
+                      CH_LEFT, CH_H - CH_BOTTOM);
+        for (int k = 0; k < ns; k++) {
+            const char *c = palette[(size_t)k % NPALETTE];
+            gw_buf_printf(b, "<polygon fill='%s' fill-opacity='0.2' stroke='none' points='", c);
+            for (size_t i = 0; i < n; i++)
+                gw_buf_printf(b, "%.1f,%.1f ", FX(x[i]), FY(isfinite(hi[k][i]) ? hi[k][i] : 0));
+            for (size_t i = n; i-- > 0;)
+                gw_buf_printf(b, "%.1f,%.1f ", FX(x[i]), FY(isfinite(lo[k][i]) ? lo[k][i] : 0));
+            gw_buf_printf(b, "'/><polyline fill='none' stroke='%s' stroke-width='2' points='", c);
+            for (size_t i = 0; i < n; i++)
+                gw_buf_printf(b, "%.1f,%.1f ", FX(x[i]), FY(isfinite(mid[k][i]) ? mid[k][i] : 0));
+            gw_buf_printf(b, "'/>");
+        }
+#undef FX
+#undef FY
+        gw_buf_printf(b, "<text x='%.0f' y='%d' class='lab'>year</text>", CH_LEFT + CH_PW / 2,
+                      CH_H - CH_BOTTOM + 34);
+        gw_buf_printf(b, "<text x='16' y='%.0f' class='lab' transform='rotate(-90 16 %.0f)'>",
+                      CH_TOP + CH_PH / 2, CH_TOP + CH_PH / 2);
+        esc(b, ylabel);
+        gw_buf_printf(b, " (");
+        esc(b, unit);
+        gw_buf_printf(b, ")</text>");
+        char leg[4][96];
+        const char *ln[4];
+        for (int k = 0; k < ns; k++) {
+            snprintf(leg[k], sizeof leg[k], "%s: P50 line, P5-P95 band", names[k]);
+            ln[k] = leg[k];
+        }
+        legend(b, ln, ns, CH_H - 22);
+        gw_buf_printf(b, "</svg></figure>");
+        series ts[12];
+        char tn[12][96];
+        int nt = 0;
+        for (int k = 0; k < ns && nt + 3 <= 12; k++) {
+            const double *cols[3] = {lo[k], mid[k], hi[k]};
+            const char *pn[3] = {"P5", "P50", "P95"};
+            for (int j = 0; j < 3; j++) {
+                snprintf(tn[nt], sizeof tn[nt], "%s %s", names[k], pn[j]);
+                ts[nt] = (series){tn[nt], cols[j]};
+                nt++;
+            }
+        }
+        table(b, "year", NULL, x, n, ts, nt, unit);
+    }
+    for (int k = 0; k < 4; k++)
+        free(lo[k]), free(mid[k]), free(hi[k]);
+}
+
+/* A histogram from bin edges and counts (value axis scaled). */
+static void histogram(gw_buf *b, const char *title, const char *xlabel, const char *unit,
+                      const cJSON *h, double scale)
+{
+    size_t ne, nc;
+    double *edges = jarray(jget(h, "edges"), &ne), *counts = jarray(jget(h, "counts"), &nc);
+    char(*lab)[32] = calloc(nc ? nc : 1, sizeof *lab);
+    const char **labels = calloc(nc ? nc : 1, sizeof *labels);
+    if (edges && counts && lab && labels && nc > 0 && ne == nc + 1) {
+        for (size_t i = 0; i < nc; i++) {
+            fmt_tick(lab[i], sizeof lab[i], edges[i] * scale);
+            labels[i] = lab[i];
+        }
+        series s = {"draws", counts};
+        char xl[128];
+        snprintf(xl, sizeof xl, "%s (%s), bin from", xlabel, unit);
+        bar_chart(b, title, xl, "draws", "count", labels, nc, &s, 1);
+    }
+    free(edges), free(counts), free(lab), free(labels);
+}
+
+/* Tornado: each input's swing of the output from its P10 to its P90 (the
+ * others at their medians), largest first, around the base value. */
+static void tornado(gw_buf *b, const cJSON *tn, double scale, const char *unit)
+{
+    const cJSON *ins = jget(tn, "inputs");
+    int n = cJSON_IsArray(ins) ? cJSON_GetArraySize(ins) : 0;
+    if (n <= 0)
+        return;
+    if (n > 16)
+        n = 16;
+    const cJSON *it[16];
+    for (int i = 0; i < n; i++)
+        it[i] = cJSON_GetArrayItem(ins, i);
+    for (int i = 1; i < n; i++) /* largest swing first (insertion sort, n <= 16) */
+        for (int j = i; j > 0 && jnum(it[j], "swing") > jnum(it[j - 1], "swing"); j--) {
+            const cJSON *t = it[j];
+            it[j] = it[j - 1], it[j - 1] = t;
+        }
+    double base = jnum(tn, "base") * scale, lo = base, hi = base;
+    for (int i = 0; i < n; i++) {
+        double a = jnum(it[i], "output_at_low") * scale, c = jnum(it[i], "output_at_high") * scale;
+        lo = fmin(lo, fmin(a, c)), hi = fmax(hi, fmax(a, c));
+    }
+    if (!(hi > lo))
+        hi = lo + 1;
+    double pad = (hi - lo) * 0.05, left = 190, pw = CH_W - left - CH_RIGHT, rowh = 22;
+    lo -= pad, hi += pad;
+    int h = (int)(CH_TOP + rowh * n + 70);
+    svg_open(b, "What moves the expected total cost most (tornado)", h);
+#define TX(v) (left + pw * ((v) - lo) / (hi - lo))
+    char t[32];
+    double bottom = CH_TOP + rowh * n;
+    for (int k = 0; k <= 4; k++) {
+        double v = lo + (hi - lo) * k / 4;
+        fmt_tick(t, sizeof t, v);
+        gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='grid'/>"
+                         "<text x='%.1f' y='%.1f' class='tick' text-anchor='middle'>%s</text>",
+                      TX(v), CH_TOP, TX(v), bottom, TX(v), bottom + 14, t);
+    }
+    for (int i = 0; i < n; i++) {
+        double a = jnum(it[i], "output_at_low") * scale, c = jnum(it[i], "output_at_high") * scale;
+        double y = CH_TOP + rowh * i + 3;
+        gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='tick' text-anchor='end'>", left - 6,
+                      y + 12);
+        esc(b, jstr(it[i], "name"));
+        gw_buf_printf(b, "</text>");
+        /* input at its P10 in one colour, at its P90 in the other */
+        gw_buf_printf(b, "<rect x='%.1f' y='%.0f' width='%.1f' height='%.0f' fill='%s'>"
+                         "<title>at P10: %.6g %s</title></rect>",
+                      fmin(TX(a), TX(base)), y, fabs(TX(a) - TX(base)), rowh - 6, palette[0], a,
+                      unit);
+        gw_buf_printf(b, "<rect x='%.1f' y='%.0f' width='%.1f' height='%.0f' fill='%s'>"
+                         "<title>at P90: %.6g %s</title></rect>",
+                      fmin(TX(c), TX(base)), y, fabs(TX(c) - TX(base)), rowh - 6, palette[1], c,
+                      unit);
+    }
+    gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='axis'/>", TX(base),
+                  CH_TOP - 4, TX(base), bottom);
+#undef TX
+    gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='lab'>expected total cost (", left + pw / 2,
+                  bottom + 32);
+    esc(b, unit);
+    gw_buf_printf(b, "); the line is the base case</text>");
+    const char *ln[2] = {"input at its P10", "input at its P90"};
+    legend(b, ln, 2, bottom + 56);
+    gw_buf_printf(b, "</svg></figure><details><summary>numbers</summary><table><tr><th>input"
+                     "</th><th>P10 value</th><th>P90 value</th><th>cost at P10 (");
+    esc(b, unit);
+    gw_buf_printf(b, ")</th><th>cost at P90 (");
+    esc(b, unit);
+    gw_buf_printf(b, ")</th><th>rank correlation</th></tr>");
+    for (int i = 0; i < n; i++) {
+        gw_buf_printf(b, "<tr><td>");
+        esc(b, jstr(it[i], "name"));
+        gw_buf_printf(b, "</td><td>%.6g</td><td>%.6g</td><td>%.6g</td><td>%.6g</td><td>%.3f"
+                         "</td></tr>",
+                      jnum(it[i], "low_value"), jnum(it[i], "high_value"),
+                      jnum(it[i], "output_at_low") * scale, jnum(it[i], "output_at_high") * scale,
+                      jnum(it[i], "spearman"));
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
+static void section_risk(gw_buf *b, const cJSON *o)
+{
+    const cJSON *ex = jget(o, "expected"), *bl = jget(o, "build_levels");
+    headline h[] = {{"draws", jnum(o, "draws"), ""},
+                    {"expected cost of too little", jnum(ex, "cost_too_little_usd"), "USD"},
+                    {"expected cost of too much", jnum(ex, "cost_too_much_usd"), "USD"},
+                    {"chance of a shortfall", 100 * jnum(ex, "probability_of_shortfall"), "%"},
+                    {"chance of idle capacity", 100 * jnum(ex, "probability_of_idle"), "%"},
+                    {"cheapest build level", jnum(bl, "best_level"), "x the plan"},
+                    {"planned build level", jnum(bl, "planned_build_level"), "x the plan"}};
+    headlines(b, h, 7);
+    const cJSON *labels = jget(o, "quarters"), *sr = jget(o, "series");
+    size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
+    double *x = quarter_axis(labels, n);
+    if (x && n > 1) {
+        const char *k1[2] = {"capacity", "demand"}, *n1[2] = {"capacity online", "demand"};
+        fan_chart(b, "Capacity against demand: the risk fan", "accelerators", "million", sr, k1,
+                  n1, 2, 1e-6, x, n);
+        const char *k2[2] = {"shortfall", "idle"}, *n2[2] = {"shortfall", "idle"};
+        fan_chart(b, "Shortfall and idle capacity", "accelerators", "million", sr, k2, n2, 2,
+                  1e-6, x, n);
+        const char *k3[1] = {"rental_usd"}, *n3[1] = {"rental spend"};
+        fan_chart(b, "Spend on rented capacity per quarter", "rental", "billion USD", sr, k3, n3,
+                  1, 1e-9, x, n);
+        const char *k4[1] = {"cash_usd"}, *n4[1] = {"cumulative cash"};
+        fan_chart(b, "Cumulative cash", "cash", "billion USD", sr, k4, n4, 1, 1e-9, x, n);
+    }
+    free(x);
+    const cJSON *hs = jget(o, "histograms");
+    histogram(b, "Cost of building too little, over the draws", "cost of too little",
+              "billion USD", jget(hs, "cost_too_little_usd"), 1e-9);
+    histogram(b, "Cost of building too much, over the draws", "cost of too much", "billion USD",
+              jget(hs, "cost_too_much_usd"), 1e-9);
+    size_t nl, a, c, d;
+    double *lv = jarray(jget(bl, "levels"), &nl);
+    double *little = jarray(jget(bl, "expected_cost_too_little_usd"), &a);
+    double *much = jarray(jget(bl, "expected_cost_too_much_usd"), &c);
+    double *total = jarray(jget(bl, "expected_total_cost_usd"), &d);
+    if (lv && little && much && total && nl > 1 && a == nl && c == nl && d == nl) {
+        for (size_t i = 0; i < nl; i++)
+            little[i] /= 1e9, much[i] /= 1e9, total[i] /= 1e9;
+        series s[3] = {{"expected cost of too little", little},
+                       {"expected cost of too much", much},
+                       {"expected total", total}};
+        line_chart(b, "Expected cost against the build level", "build level (x the plan)",
+                   "expected cost", "billion USD", lv, nl, s, 3);
+    }
+    free(lv), free(little), free(much), free(total);
+    tornado(b, jget(o, "tornado"), 1e-9, "billion USD");
+}
+
 /* ---- plan ---- */
 
 static void section_plan(gw_buf *b, const cJSON *o)
@@ -600,6 +971,8 @@ static void section_plan(gw_buf *b, const cJSON *o)
                    "billion USD", yr, nd, &ds, 1);
     }
     free(dep), free(yr);
+    if (jget(o, "timeline"))
+        timeline_charts(b, jget(o, "timeline"));
 }
 
 /* ---- perf ---- */
@@ -848,6 +1221,8 @@ static const struct {
     {"sim", "serving simulation", section_sim},
     {"sim-search", "cheapest configuration search", section_search},
     {"fleet", "fleet simulation", section_fleet},
+    {"timeline", "build-out timeline", section_timeline},
+    {"risk", "build-out risk", section_risk},
 };
 #define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
 
@@ -884,7 +1259,7 @@ static void section_search(gw_buf *b, const cJSON *o)
 }
 
 /* The result kinds with a report section (kept in step with render()). */
-#define REPORT_KINDS "rack, plan, perf, sim, sim-search or fleet"
+#define REPORT_KINDS "rack, plan, perf, sim, sim-search, fleet, timeline or risk"
 static int report_kind(const char *k)
 {
     for (size_t i = 0; i < NKINDS; i++)
