@@ -188,6 +188,45 @@ static void svg_open(gw_buf *b, const char *title, int h)
 }
 
 /* Open a chart: frame, title, y axis with 5 ticks, axis labels. */
+/* A y range [*lo, *hi] over data in [lowest, highest] with four round steps:
+ * from 0 when nothing is negative, else from below the lowest value. */
+static void y_range(double lowest, double highest, double *lo, double *hi)
+{
+    *lo = 0;
+    *hi = nice_max(highest);
+    if (lowest < 0) {
+        double step = nice_max((highest - lowest) / 4);
+        while (floor(lowest / step) * step + 4 * step < highest)
+            step = nice_max(step * 1.01);
+        *lo = floor(lowest / step) * step;
+        *hi = *lo + 4 * step;
+    }
+}
+
+/* Round ticks on a linear x axis [x0, x1] drawn from px0 over width px:
+ * multiples of a 1-2-5 step, at most 8 of them (years come out as years). */
+static void x_ticks(gw_buf *b, double x0, double x1, double px0, double px, double y)
+{
+    double span = x1 - x0;
+    if (!(span > 0))
+        return;
+    double step = pow(10, floor(log10(span / 8)));
+    const double f[] = {1, 2, 5, 10};
+    size_t i = 0;
+    while (i < 3 && span / (step * f[i]) > 8)
+        i++;
+    step *= f[i];
+    for (double v = ceil(x0 / step - 1e-9) * step; v <= x1 + step * 1e-9; v += step) {
+        char t[32];
+        if (fabs(v) < 1e4) /* 2026.5, not 2026 twice */
+            snprintf(t, sizeof t, "%.6g", fabs(v) < step * 1e-9 ? 0 : v);
+        else
+            fmt_tick(t, sizeof t, v);
+        gw_buf_printf(b, "<text x='%.1f' y='%.0f' class='tick' text-anchor='middle'>%s</text>",
+                      px0 + px * (v - x0) / span, y, t);
+    }
+}
+
 /* The y axis runs from ymin (0, or below for values that go negative) to
  * ymax; y_of() places a value on it. */
 static double y_of(double v, double ymin, double ymax)
@@ -231,6 +270,7 @@ static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const ch
     double ymax = nice_max(finite_max(s, ns, n));
     axes(b, title, xlabel, ylabel, unit, 0, ymax);
     double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
+    size_t stride = n > 10 ? (n + 9) / 10 : 1;
     for (size_t i = 0; i < n; i++) {
         for (int k = 0; k < ns; k++) {
             double v = isfinite(s[k].v[i]) && s[k].v[i] > 0 ? s[k].v[i] : 0;
@@ -240,6 +280,8 @@ static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const ch
                           CH_LEFT + slot * (double)i + slot * 0.1 + bw * k,
                           CH_H - CH_BOTTOM - h, bw, h, palette[(size_t)k % NPALETTE], v);
         }
+        if (i % stride) /* many bars (a histogram): label every stride-th */
+            continue;
         gw_buf_printf(b, "<text x='%.1f' y='%d' class='tick' text-anchor='middle'>",
                       CH_LEFT + slot * ((double)i + 0.5), CH_H - CH_BOTTOM + 14);
         esc(b, labels[i]);
@@ -270,14 +312,8 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
         for (size_t i = 0; i < n; i++)
             if (isfinite(s[k].v[i]) && s[k].v[i] < lowest)
                 lowest = s[k].v[i];
-    double ymax = nice_max(m), ymin = 0;
-    if (lowest < 0) { /* four round steps from below the lowest to above the highest */
-        double step = nice_max((m - lowest) / 4);
-        while (floor(lowest / step) * step + 4 * step < m)
-            step = nice_max(step * 1.01);
-        ymin = floor(lowest / step) * step;
-        ymax = ymin + 4 * step;
-    }
+    double ymin, ymax;
+    y_range(lowest, m, &ymin, &ymax);
     axes(b, title, xlabel, ylabel, unit, ymin, ymax);
     double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
     if (log_x && !(x0 > 0))
@@ -320,13 +356,14 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
             gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
                           XPOS(x[i]), CH_H - CH_BOTTOM + 14, t);
         }
-    else
+    else if (log_x)
         for (int k = 0; k <= 4; k++) {
-            double xv = x0 + (x1 - x0) * k / 4;
-            fmt_tick(t, sizeof t, log_x ? exp(xv) : xv);
+            fmt_tick(t, sizeof t, exp(x0 + (x1 - x0) * k / 4));
             gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
                           CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
         }
+    else
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14);
 #undef XPOS
     series_legend(b, s, ns, CH_H - 22);
     gw_buf_printf(b, "</svg></figure>");
@@ -695,8 +732,10 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
             for (size_t i = 0; i < n; i++)
                 if (isfinite(lo[k][i]) && lo[k][i] < ymin)
                     ymin = lo[k][i];
-        /* a cash fan goes negative: shift the axis so both signs show */
-        double top = nice_max(m), bot = ymin < 0 ? -nice_max(-ymin) : 0, span = top - bot;
+        /* a cash fan goes negative: the axis then reaches below 0 */
+        double top, bot;
+        y_range(ymin, m, &bot, &top);
+        double span = top - bot;
         svg_open(b, title, CH_H);
         double x0 = x[0], x1 = x[n - 1] > x[0] ? x[n - 1] : x[0] + 1;
 #define FX(v) (CH_LEFT + CH_PW * ((v) - x0) / (x1 - x0))
@@ -708,10 +747,8 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
             gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>"
                              "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
                           CH_LEFT, FY(v), CH_W - CH_RIGHT, FY(v), CH_LEFT - 4, FY(v) + 4, t);
-            fmt_tick(t, sizeof t, x0 + (x1 - x0) * k / 4);
-            gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
-                          CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
         }
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14);
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='axis'/>", CH_LEFT,
                       FY(0), CH_W - CH_RIGHT, FY(0));
         gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
