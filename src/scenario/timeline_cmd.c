@@ -118,6 +118,9 @@ static int read_value(ctx *c, const gw_tl_field *f, const gw_node *n, const char
                       double *v, int *is_dist)
 {
     unsigned range = f->flags & 0xffu;
+    char full[GW_TIMELINE_PARAM_NAME + 16];
+    snprintf(full, sizeof full, "timeline.%s", name); /* messages use the risk name */
+    name = full;
     *is_dist = 0;
     if (n->kind == GW_NODE_MAP && gw_node_get(n, "dist")) {
         *is_dist = 1;
@@ -573,8 +576,15 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         }
         if (seen[i] && (rc = read_value(&c, f, seen[i], f->key, &v, &dist)))
             return rc;
-        if (!seen[i] && f->need == GW_TL_REQUIRED)
-            return fail(err, tl, "timeline has no %s; expected it (%s)", f->key, f->help);
+        if (!seen[i] && f->need == GW_TL_REQUIRED) {
+            /* at the map it belongs in (supply:), else at timeline: */
+            char parent[32];
+            const char *dot = strchr(f->key, '.');
+            snprintf(parent, sizeof parent, "%.*s", dot ? (int)(dot - f->key) : 0, f->key);
+            const gw_node *at = dot ? gw_node_get(tl, parent) : NULL;
+            return fail(err, at ? at : tl, "timeline has no %s; expected it (%s)", f->key,
+                        f->help);
+        }
         *dst = v;
         add_param(&c, f->key, f, f->offset, v, seen[i], dist);
     }
