@@ -4,7 +4,7 @@
  *   gw-perf-calibrate --catalog DIRS --measurements data/perf/measurements.csv
  *                     [--explanations data/perf/explanations.csv]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
- *                     [--doc-out docs/perf-validation.md] [--bar 0.15]
+ *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *
  * Each row of the measurements table is predicted by the same library calls
  * `gigawatt perf` makes (docs/model.md §7-§8). With --fit, the efficiency
@@ -26,6 +26,7 @@
 #include "gigawatt/catalog.h"
 #include "gigawatt/output.h"
 #include "gigawatt/perf.h"
+#include "cli.h" /* progress on stderr (src/cli/progress.c) */
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
@@ -451,6 +452,9 @@ static double objective(const double *x)
     return s / (n ? n : 1) + 1e-4 * reg;
 }
 
+/* Restarts of the simplex per stack: they escape an early collapse. */
+#define FIT_RESTARTS 12
+
 /* Nelder-Mead (Nelder & Mead 1965; standard coefficients 1, 2, 0.5, 0.5). */
 static void nelder_mead(double *x, int iters)
 {
@@ -757,13 +761,15 @@ static int write_doc(const char *path, double bar)
 int main(int argc, char **argv)
 {
     const char *catdir = NULL, *meas = NULL, *effout = NULL, *docout = NULL, *expl = NULL;
-    int fit = 0;
+    int fit = 0, quiet = 0;
     double bar = 0.15;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--fit") == 0)
             fit = 1;
+        else if (strcmp(a, "--quiet") == 0)
+            quiet = 1;
         else if (v && strcmp(a, "--catalog") == 0)
             catdir = v, i++;
         else if (v && strcmp(a, "--measurements") == 0)
@@ -800,6 +806,13 @@ int main(int argc, char **argv)
     if (expl)
         load_explanations(expl);
     if (fit) {
+        /* progress over the Nelder-Mead restarts (about 10 s in all): a bar
+         * on a terminal, a summary line otherwise, Ctrl-C writes nothing */
+        int total = 0, done = 0;
+        for (int s = 0; s < nstacks; s++)
+            total += stacks[s].nfit ? FIT_RESTARTS : 0;
+        cli_progress pg;
+        cli_progress_begin(&pg, "calibration", "restarts", quiet);
         for (int s = 0; s < nstacks; s++) {
             if (!stacks[s].nfit)
                 continue;
@@ -815,8 +828,17 @@ int main(int argc, char **argv)
             from_eff(&start, x);
             memcpy(x_start, x, sizeof x);
             double before = objective(x);
-            for (int round = 0; round < 12; round++) /* restarts escape early collapse */
+            for (int round = 0; round < FIT_RESTARTS; round++) {
                 nelder_mead(x, 1500);
+                done++;
+                if (cli_progress_cb(&pg, done, total, done)) {
+                    cli_progress_end(&pg, GW_E_STOPPED);
+                    fprintf(stderr, "gw-perf-calibrate: stopped by Ctrl-C after %d of %d "
+                                    "restarts; nothing written\n", done, total);
+                    gw_catalog_free(&cat);
+                    return 130;
+                }
+            }
             to_eff(x, &stacks[s].eff);
             gw_efficiency fitted_start = start;
             for (int k = 0; k < NPARAM; k++) {
@@ -827,6 +849,7 @@ int main(int argc, char **argv)
             printf("fit %s on %d rows: objective %.4f -> %.4f\n", stacks[s].eff.meta.id,
                    stacks[s].nfit, before, objective(x));
         }
+        cli_progress_end(&pg, GW_OK);
         if (effout)
             write_efficiency(effout, 1);
     }
