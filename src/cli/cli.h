@@ -69,5 +69,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_risk(int argc, char **argv); /* src/cli/risk_cmd.c */
+int cmd_runs(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const char usage_main[] =
     "  perf [SCENARIO]       LLM inference and training performance, energy and cost\n"
     "  sim SCENARIO          serving simulation of replicas, iteration by iteration\n"
     "  report RESULT.json... self-contained HTML report of results (-o report.html)\n"
+    "  risk SCENARIO         Monte Carlo of the build-out: too little vs too much (MPI-aware)\n"
+    "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -938,8 +940,13 @@ int main(int argc, char **argv)
         return cmd_sim(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return cmd_report(argc - 1, argv + 1);
-    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim", "report"};
-    const char *sug = gw_suggest(cmd, cmds, 6);
+    if (strcmp(cmd, "risk") == 0)
+        return cmd_risk(argc - 1, argv + 1);
+    if (strcmp(cmd, "runs") == 0)
+        return cmd_runs(argc - 1, argv + 1);
+    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim", "report",
+                                       "risk", "runs"};
+    const char *sug = gw_suggest(cmd, cmds, 8);
     if (sug) {
         fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
         return 2;

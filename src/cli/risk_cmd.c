@@ -1,0 +1,615 @@
+/* src/cli/risk_cmd.c — `gigawatt risk` and `gigawatt runs` (cli layer).
+ *
+ * risk runs the Monte Carlo of src/risk in rounds: every rank (MPI, when
+ * started by mpirun) computes its slice of the round on its threads, rank 0
+ * gathers the slices in draw order, appends them to the SQLite store in one
+ * transaction, and reports progress; after the last round rank 0 aggregates
+ * and prints. A stop (Ctrl-C) or a kill between rounds loses only the round
+ * under way; `--resume RUN` reads the stored draws back, computes the rest
+ * and ends with the bytes an uninterrupted run gives (docs/risk.md §5).
+ *
+ * MPI is initialised only when the process was started by an MPI launcher
+ * (OMPI_COMM_WORLD_SIZE / PMI_SIZE set), so the same binary runs alone. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef GW_HAVE_MPI
+#include <mpi.h>
+#endif
+
+#include "cli.h"
+#include "gigawatt/output.h"
+#include "gigawatt/risk.h"
+
+static const char usage_risk[] =
+    "usage: gigawatt risk SCENARIO [--draws N] [--seed N] [--threads N] [--db FILE]\n"
+    "                     [--json] [-o FILE] [--set K=V] [--quiet]\n"
+    "       gigawatt risk --resume RUN [SCENARIO] [--db FILE] [--threads N] [--json] [-o FILE]\n"
+    "       mpirun -np K gigawatt risk SCENARIO ...\n"
+    "Monte Carlo of the build-out timeline over the scenario's uncertain inputs ({dist: ...}\n"
+    "values and the risk: section): P5/P50/P95 per quarter of capacity, demand, shortfall,\n"
+    "idle capacity, rental spend and cash; the expected cost of building too little versus\n"
+    "too much; the build level with the least expected cost; the inputs that matter most.\n"
+    "Every draw goes to a SQLite store (--db, default gigawatt.db next to -o FILE or here) as\n"
+    "it finishes; after Ctrl-C or a crash --resume RUN continues the run (`gigawatt runs`\n"
+    "lists them). The result is the same for any --threads and any number of MPI ranks.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000 --json -o risk.json\n"
+    "  mpirun -np 2 gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000\n";
+
+static const char usage_runs[] =
+    "usage: gigawatt runs [--db FILE] [--json]\n"
+    "Lists the runs in a SQLite result store (default gigawatt.db): id, kind, start, draws\n"
+    "done, finished or stopped (a stopped risk run continues with gigawatt risk --resume ID).\n";
+
+/* ---- MPI, or one process ----------------------------------------------------------- */
+
+typedef struct par {
+    int rank, size, on;
+    int foreign; /* started by mpirun with several ranks, but built without MPI */
+} par;
+
+static void par_start(par *p, int *argc, char ***argv)
+{
+    p->rank = 0, p->size = 1, p->on = 0, p->foreign = 0;
+#ifdef GW_HAVE_MPI
+    if (getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK")) {
+        MPI_Init(argc, argv);
+        MPI_Comm_rank(MPI_COMM_WORLD, &p->rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &p->size);
+        p->on = 1;
+    }
+#else
+    (void)argc, (void)argv;
+    /* each rank would think itself alone and write the same store */
+    const char *n = getenv("OMPI_COMM_WORLD_SIZE");
+    p->foreign = n && atoi(n) > 1;
+#endif
+}
+
+static void par_end(par *p)
+{
+#ifdef GW_HAVE_MPI
+    if (p->on)
+        MPI_Finalize();
+#endif
+    p->on = 0;
+}
+
+/* The smallest status over the ranks (errors are negative): all go on or
+ * all stop together. */
+static int par_agree(const par *p, int rc)
+{
+#ifdef GW_HAVE_MPI
+    if (p->on) {
+        int all = rc;
+        MPI_Allreduce(&rc, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        return all;
+    }
+#endif
+    (void)p;
+    return rc;
+}
+
+static void par_bcast(const par *p, void *buf, size_t bytes)
+{
+#ifdef GW_HAVE_MPI
+    if (p->on)
+        MPI_Bcast(buf, (int)bytes, MPI_BYTE, 0, MPI_COMM_WORLD);
+#else
+    (void)p, (void)buf, (void)bytes;
+#endif
+}
+
+/* Rank 0 collects `mine` bytes from each rank, in rank order, into `all`
+ * (counts[r] bytes from rank r). */
+static void par_gather(const par *p, const void *mine, int nmine, void *all, const int *counts)
+{
+#ifdef GW_HAVE_MPI
+    if (p->on) {
+        int *displs = calloc((size_t)p->size, sizeof *displs);
+        for (int r = 1; r < p->size && displs; r++)
+            displs[r] = displs[r - 1] + counts[r - 1];
+        MPI_Gatherv(mine, nmine, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
+        free(displs);
+        return;
+    }
+#endif
+    (void)p, (void)counts;
+    if (all != mine && nmine)
+        memcpy(all, mine, (size_t)nmine);
+}
+
+/* ---- options ------------------------------------------------------------------- */
+
+typedef struct risk_opts {
+    cli_opts o;
+    const char *db;
+    long long resume;
+    int threads;
+} risk_opts;
+
+enum { R_JSON = 300, R_QUIET, R_CATALOG, R_SET, R_HELP, R_DRAWS, R_SEED, R_THREADS, R_DB,
+       R_RESUME };
+
+static int usage_fail(int rank, const char *msg, const char *arg)
+{
+    if (rank == 0)
+        fprintf(stderr, "gigawatt: %s '%s'; see gigawatt risk --help\n", msg, arg);
+    return 2;
+}
+
+static int whole_arg(const char *v, long long lo, long long hi, long long *out)
+{
+    char *end;
+    long long x = strtoll(v, &end, 10);
+    if (end == v || *end || x < lo || x > hi)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* -1: go on; else the exit status. */
+static int parse_risk(int argc, char **argv, int rank, risk_opts *r, int runs_cmd)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, R_JSON},          {"quiet", no_argument, NULL, R_QUIET},
+        {"catalog", required_argument, NULL, R_CATALOG}, {"set", required_argument, NULL, R_SET},
+        {"help", no_argument, NULL, R_HELP},          {"output", required_argument, NULL, 'o'},
+        {"draws", required_argument, NULL, R_DRAWS},  {"seed", required_argument, NULL, R_SEED},
+        {"threads", required_argument, NULL, R_THREADS}, {"db", required_argument, NULL, R_DB},
+        {"resume", required_argument, NULL, R_RESUME}, {NULL, 0, NULL, 0}};
+    memset(r, 0, sizeof *r);
+    r->resume = -1;
+    opterr = 0;
+    optind = 1;
+    int c;
+    long long v;
+    gw_error err = {0};
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        if (runs_cmd && c != R_JSON && c != R_DB && c != R_HELP && c != 'h')
+            return usage_fail(rank, "runs takes --db and --json only; not", argv[optind - 1]);
+        switch (c) {
+        case R_JSON: r->o.json = 1; break;
+        case R_QUIET: r->o.quiet = 1; break;
+        case R_CATALOG: r->o.catalog = optarg; break;
+        case 'o': r->o.out = optarg; break;
+        case R_DB: r->db = optarg; break;
+        case 'h':
+        case R_HELP:
+            if (rank == 0)
+                fputs(runs_cmd ? usage_runs : usage_risk, stdout);
+            return 0;
+        case R_SET:
+            if (r->o.nsets >= GW_CLI_MAX_SETS)
+                return usage_fail(rank, "too many --set options at", optarg);
+            r->o.sets[r->o.nsets++] = optarg;
+            break;
+        case R_DRAWS:
+        case R_SEED:
+            if (whole_arg(optarg, c == R_DRAWS ? 1 : 0, c == R_DRAWS ? GW_RISK_MAX_DRAWS
+                                                                      : (1LL << 53),
+                          &v))
+                return usage_fail(rank,
+                                  c == R_DRAWS ? "--draws needs a whole number from 1 to 2000000, "
+                                                 "not"
+                                               : "--seed needs a whole number of 0 or more, not",
+                                  optarg);
+            if (cli_add_set(&r->o, c == R_DRAWS ? "risk.draws" : "risk.seed", optarg, &err))
+                return rank == 0 ? cli_fail(&err) : 2;
+            break;
+        case R_THREADS:
+            if (whole_arg(optarg, 1, 1024, &v))
+                return usage_fail(rank, "--threads needs a whole number from 1 to 1024, not",
+                                  optarg);
+            r->threads = (int)v;
+            break;
+        case R_RESUME:
+            if (whole_arg(optarg, 1, LLONG_MAX, &v))
+                return usage_fail(rank, "--resume needs a run id (see gigawatt runs), not",
+                                  optarg);
+            r->resume = v;
+            break;
+        default:
+            return usage_fail(rank, "unknown or incomplete option", argv[optind - 1]);
+        }
+    }
+    if (optind < argc && !runs_cmd)
+        r->o.scenario = argv[optind++];
+    if (optind < argc)
+        return usage_fail(rank, "unexpected argument", argv[optind]);
+    if (!runs_cmd && !r->o.scenario && r->resume < 0) {
+        if (rank == 0)
+            fprintf(stderr, "gigawatt: risk needs a scenario (or --resume RUN); see gigawatt "
+                            "risk --help\n");
+        return 2;
+    }
+    return -1;
+}
+
+/* --db, else gigawatt.db beside -o FILE, else in the current directory. */
+static void default_db(const risk_opts *r, char *buf, size_t n)
+{
+    if (r->db) {
+        snprintf(buf, n, "%s", r->db);
+        return;
+    }
+    const char *out = r->o.out, *slash = out ? strrchr(out, '/') : NULL;
+    if (slash)
+        snprintf(buf, n, "%.*s/gigawatt.db", (int)(slash - out), out);
+    else
+        snprintf(buf, n, "gigawatt.db");
+}
+
+static int default_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    long per = local ? atol(local) : 1;
+    long t = (cores > 0 ? cores : 1) / (per > 0 ? per : 1);
+    return t < 1 ? 1 : t > 1024 ? 1024 : (int)t;
+}
+
+/* ---- the run -------------------------------------------------------------------- */
+
+/* What rank 0 tells everyone before the rounds. */
+typedef struct shared_hdr {
+    int rc;
+    long long ntodo;
+    char scenario[1024];
+    char sets[2048];
+} shared_hdr;
+
+static void join_command(int argc, char **argv, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < argc && len + 1 < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " " : "gigawatt ", argv[i]);
+}
+
+/* Turn the stored "a.b=v" lines back into --set values. */
+static int apply_stored_sets(risk_opts *r, const char *sets, gw_error *err)
+{
+    char line[1024];
+    const char *s = sets;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t l = nl ? (size_t)(nl - s) : strlen(s);
+        snprintf(line, sizeof line, "%.*s", (int)l, s);
+        char *eq = strchr(line, '=');
+        if (eq) {
+            *eq = 0;
+            int rc = cli_add_set(&r->o, line, eq + 1, err);
+            if (rc)
+                return rc;
+        }
+        s += l + (nl ? 1 : 0);
+    }
+    return GW_OK;
+}
+
+typedef struct run_state {
+    gw_risk_plan *plan;
+    double *in, *out; /* rank 0: every draw */
+    float *series;
+    unsigned char *done;
+    long long *todo;
+    long long ntodo;
+    gw_risk_store *store;
+    gw_risk_run_info info;
+    char dbpath[1024];
+} run_state;
+
+static void state_free(run_state *s)
+{
+    free(s->plan);
+    free(s->in);
+    free(s->out);
+    free(s->series);
+    free(s->done);
+    free(s->todo);
+    gw_risk_store_close(s->store);
+}
+
+/* Rank 0: open the store, start or find the run, load what it holds. */
+static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error *err)
+{
+    const gw_risk_plan *p = s->plan;
+    int rc = gw_risk_store_open(s->dbpath, &s->store, err);
+    if (rc)
+        return rc;
+    size_t n = (size_t)p->draws, ni = (size_t)p->ninputs;
+    size_t no = (size_t)gw_risk_noutputs(p), ns = (size_t)gw_risk_nseries(p);
+    s->in = malloc(sizeof(double) * (ni ? n * ni : 1));
+    s->out = malloc(sizeof(double) * n * no);
+    s->series = malloc(sizeof(float) * (ns ? n * ns : 1));
+    s->done = calloc(n, 1);
+    s->todo = malloc(sizeof(long long) * n);
+    if (!s->in || !s->out || !s->series || !s->done || !s->todo)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0,
+                            "out of memory for %lld draw records; expected fewer --draws",
+                            p->draws);
+    if (r->resume > 0) {
+        gw_risk_run_info old;
+        if ((rc = gw_risk_store_find(s->store, r->resume, &old, err)))
+            return rc;
+        if (strcmp(old.hash, p->hash) != 0)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "run %lld in %s was made from a different scenario or settings "
+                                "(inputs %s, now %s); expected the same scenario, --set, "
+                                "--draws and --seed",
+                                old.id, s->dbpath, old.hash, p->hash);
+        if (old.draws != p->draws || old.ninputs != p->ninputs ||
+            old.noutputs != gw_risk_noutputs(p) || old.nseries != gw_risk_nseries(p))
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "run %lld in %s has another layout; expected a run of this "
+                                "version of gigawatt",
+                                old.id, s->dbpath);
+        s->info = old;
+        if ((rc = gw_risk_store_load(s->store, &s->info, s->in, s->out, s->series, s->done,
+                                     err)))
+            return rc;
+    } else {
+        gw_risk_run_info *in = &s->info;
+        memset(in, 0, sizeof *in);
+        snprintf(in->name, sizeof in->name, "%s", p->name);
+        snprintf(in->hash, sizeof in->hash, "%s", p->hash);
+        join_command(argc, argv, in->command, sizeof in->command);
+        char abs[PATH_MAX];
+        if (r->o.scenario && realpath(r->o.scenario, abs))
+            snprintf(in->scenario_path, sizeof in->scenario_path, "%s", abs);
+        size_t len = 0;
+        for (int i = 0; i < r->o.nsets && len + 1 < sizeof in->sets; i++)
+            len += (size_t)snprintf(in->sets + len, sizeof in->sets - len, "%s%s",
+                                    i ? "\n" : "", r->o.sets[i]);
+        in->seed = p->seed;
+        in->draws = p->draws;
+        in->ninputs = p->ninputs;
+        in->noutputs = gw_risk_noutputs(p);
+        in->nseries = gw_risk_nseries(p);
+        const char *names[GW_RISK_MAX_INPUTS];
+        for (int j = 0; j < p->ninputs; j++)
+            names[j] = p->label[j];
+        if ((rc = gw_risk_store_begin(s->store, in, names, p->dist, err)))
+            return rc;
+    }
+    s->ntodo = 0;
+    for (long long i = 0; i < p->draws; i++)
+        if (!s->done[i])
+            s->todo[s->ntodo++] = i;
+    return GW_OK;
+}
+
+/* The rounds: returns GW_OK, GW_E_STOPPED (Ctrl-C, draws kept) or an error. */
+static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo,
+                      long long ntodo, cli_progress *pg, gw_error *err)
+{
+    const gw_risk_plan *p = s->plan;
+    size_t ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
+    size_t ns = (size_t)gw_risk_nseries(p);
+    /* a round: ~1024 draws per thread per rank, a few hundred ms of work,
+     * so a stop or a kill loses little and the store sees few commits */
+    long long per = 1024LL * r->threads;
+    long long round = per * pp->size;
+    double *in = malloc(sizeof(double) * (size_t)per * (ni ? ni : 1));
+    double *out = malloc(sizeof(double) * (size_t)per * no);
+    float *ser = malloc(sizeof(float) * (size_t)per * (ns ? ns : 1));
+    size_t rows = pp->rank == 0 ? (size_t)round : 1;
+    double *gin = malloc(sizeof(double) * rows * (ni ? ni : 1));
+    double *gout = malloc(sizeof(double) * rows * no);
+    float *gser = malloc(sizeof(float) * rows * (ns ? ns : 1));
+    int *counts = malloc(sizeof(int) * (size_t)pp->size);
+    int rc = (!in || !out || !ser || !gin || !gout || !gser || !counts)
+                 ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
+                 : GW_OK;
+    rc = par_agree(pp, rc);
+    long long done = p->draws - ntodo;
+    for (long long pos = 0; pos < ntodo && rc == GW_OK; pos += round) {
+        long long len = ntodo - pos < round ? ntodo - pos : round;
+        long long lo = pos + len * pp->rank / pp->size, hi = pos + len * (pp->rank + 1) / pp->size;
+        rc = gw_risk_run_draws(p, todo + lo, (size_t)(hi - lo), r->threads, in, out, ser, err);
+        int all = par_agree(pp, rc);
+        if (all && !rc)
+            rc = gw_error_set(err, all, NULL, 0, 0, "a draw failed on another MPI rank");
+        if (rc)
+            break;
+        /* gather the slices in rank (= draw) order: inputs, outputs, series */
+        for (int part = 0; part < 3; part++) {
+            size_t width = part == 0 ? ni * sizeof(double) : part == 1 ? no * sizeof(double)
+                                                                       : ns * sizeof(float);
+            for (int k = 0; k < pp->size; k++)
+                counts[k] = (int)(width * (size_t)(pos + len * (k + 1) / pp->size -
+                                                   (pos + len * k / pp->size)));
+            const void *mine = part == 0 ? (void *)in : part == 1 ? (void *)out : (void *)ser;
+            void *all_buf = part == 0 ? (void *)gin : part == 1 ? (void *)gout : (void *)gser;
+            par_gather(pp, mine, (int)(width * (size_t)(hi - lo)), all_buf, counts);
+        }
+        int stop = 0;
+        if (pp->rank == 0) {
+            rc = gw_risk_store_put(s->store, &s->info, (size_t)len, todo + pos, gin, gout, gser,
+                                   err);
+            for (long long j = 0; j < len && !rc; j++) {
+                long long d = todo[pos + j];
+                if (ni)
+                    memcpy(s->in + (size_t)d * ni, gin + (size_t)j * ni, ni * sizeof(double));
+                memcpy(s->out + (size_t)d * no, gout + (size_t)j * no, no * sizeof(double));
+                if (ns)
+                    memcpy(s->series + (size_t)d * ns, gser + (size_t)j * ns, ns * sizeof(float));
+                s->done[d] = 1;
+            }
+            done += len;
+            stop = !rc && cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
+        }
+        rc = par_agree(pp, rc);
+        par_bcast(pp, &stop, sizeof stop);
+        if (!rc && stop && pos + len < ntodo)
+            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                              "stopped after %lld of %lld draws; they are kept in %s as run "
+                              "%lld; continue with: gigawatt risk --resume %lld --db %s",
+                              done, p->draws, s->dbpath, s->info.id, s->info.id, s->dbpath);
+    }
+    free(in);
+    free(out);
+    free(ser);
+    free(gin);
+    free(gout);
+    free(gser);
+    free(counts);
+    return rc;
+}
+
+static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_error *err)
+{
+    run_state s;
+    memset(&s, 0, sizeof s);
+    default_db(r, s.dbpath, sizeof s.dbpath);
+    shared_hdr *hdr = calloc(1, sizeof *hdr);
+    gw_catalog cat;
+    gw_config cfg;
+    memset(&cat, 0, sizeof cat);
+    gw_config_init(&cfg);
+    gw_node *root = NULL;
+    int rc = hdr ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+
+    /* a resume without a scenario: rank 0 reads where it came from */
+    if (!rc && r->resume > 0 && pp->rank == 0) {
+        gw_risk_store *st = NULL;
+        gw_risk_run_info old;
+        if (access(s.dbpath, F_OK) != 0)
+            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                              "%s: no result store there; expected the --db of the run to "
+                              "resume",
+                              s.dbpath);
+        if (!rc && !(rc = gw_risk_store_open(s.dbpath, &st, err)) &&
+            !(rc = gw_risk_store_find(st, r->resume, &old, err))) {
+            snprintf(hdr->scenario, sizeof hdr->scenario, "%s", old.scenario_path);
+            snprintf(hdr->sets, sizeof hdr->sets, "%s", old.sets);
+        }
+        gw_risk_store_close(st);
+    }
+    if (hdr && r->resume > 0) {
+        hdr->rc = rc;
+        par_bcast(pp, hdr, sizeof *hdr);
+        rc = hdr->rc;
+        if (!rc && !r->o.scenario) {
+            if (!hdr->scenario[0])
+                rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                  "run %lld has no scenario file on record; expected "
+                                  "gigawatt risk --resume %lld SCENARIO",
+                                  r->resume, r->resume);
+            r->o.scenario = hdr->scenario;
+        }
+        if (!rc && r->o.nsets == 0)
+            rc = apply_stored_sets(r, hdr->sets, err);
+    }
+    if (!rc)
+        rc = cli_load_catalog(&r->o, &cat, err);
+    if (!rc)
+        rc = cli_load_scenario(&r->o, &cfg, &root, err);
+    if (!rc && !(s.plan = malloc(sizeof *s.plan)))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (!rc)
+        rc = gw_risk_prepare(&cat, root, s.plan, err);
+    /* every rank resolved the same scenario; rank 0 opens the store */
+    if (!rc && pp->rank == 0)
+        rc = open_run(r, &s, argc, argv, err);
+    if (hdr) {
+        hdr->rc = pp->rank == 0 ? rc : 0;
+        hdr->ntodo = s.ntodo;
+        int mine = rc;
+        par_bcast(pp, hdr, sizeof *hdr);
+        rc = par_agree(pp, mine ? mine : hdr->rc);
+        if (rc && !mine && pp->rank != 0)
+            gw_error_set(err, rc, NULL, 0, 0, "rank 0 failed");
+    }
+    if (!rc && pp->rank != 0 && !(s.todo = malloc(sizeof(long long) * (size_t)(hdr->ntodo + 1))))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    rc = par_agree(pp, rc);
+    if (!rc) {
+        s.ntodo = hdr->ntodo;
+        if (s.ntodo)
+            par_bcast(pp, s.todo, sizeof(long long) * (size_t)s.ntodo);
+        cli_progress pg;
+        cli_progress_begin(&pg, "risk", "draws", r->o.quiet || pp->rank != 0);
+        rc = run_rounds(pp, r, &s, s.todo, s.ntodo, &pg, err);
+        cli_progress_end(&pg, rc);
+    }
+    if (!rc && pp->rank == 0) {
+        gw_risk_summary sum;
+        rc = gw_risk_aggregate(s.plan, s.in, s.out, s.series, r->threads, &sum, err);
+        if (!rc) {
+            int nq = s.plan->quarters;
+            rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names,
+                                      nq, sum.q_p5, sum.q_p50, sum.q_p95, sum.q_mean, err);
+            if (!rc)
+                rc = cli_emit(&r->o, r->o.json ? gw_risk_json(s.plan, &sum)
+                                               : gw_risk_text(s.plan, &sum),
+                              err);
+            gw_risk_summary_free(&sum);
+        }
+    }
+    state_free(&s);
+    free(hdr);
+    gw_config_free(&cfg);
+    gw_catalog_free(&cat);
+    return rc;
+}
+
+int cmd_risk(int argc, char **argv)
+{
+    par pp;
+    par_start(&pp, &argc, &argv);
+    risk_opts r;
+    int code = parse_risk(argc, argv, pp.rank, &r, 0);
+    if (code < 0 && pp.foreign) {
+        fprintf(stderr, "gigawatt: this gigawatt was built without MPI but runs as one of "
+                        "several MPI processes; expected one process, or a build with MPI "
+                        "(scripts/deps installs OpenMPI)\n");
+        code = 2;
+    }
+    if (code < 0) {
+        if (!r.threads)
+            r.threads = default_threads();
+        gw_error err = {0};
+        int rc = risk_main(&pp, &r, argc, argv, &err);
+        if (rc && !err.msg[0]) /* the failure was another rank's */
+            gw_error_set(&err, rc, NULL, 0, 0, "%s on another MPI rank", gw_strerror(rc));
+        code = rc ? (pp.rank == 0 ? cli_fail(&err) : cli_exit_code(rc)) : 0;
+    }
+    par_end(&pp);
+    return code;
+}
+
+int cmd_runs(int argc, char **argv)
+{
+    risk_opts r;
+    int code = parse_risk(argc, argv, 0, &r, 1);
+    if (code >= 0)
+        return code;
+    char path[1024];
+    default_db(&r, path, sizeof path);
+    gw_error err = {0};
+    if (access(path, F_OK) != 0) {
+        gw_error_set(&err, GW_E_INPUT, NULL, 0, 0,
+                     "%s: no result store there; expected a file written by gigawatt risk or "
+                     "sim --db",
+                     path);
+        return cli_fail(&err);
+    }
+    gw_risk_store *st = NULL;
+    char *text = NULL;
+    int rc = gw_risk_store_open(path, &st, &err);
+    if (!rc)
+        rc = gw_risk_store_list(st, r.o.json, &text, &err);
+    gw_risk_store_close(st);
+    if (!rc)
+        rc = cli_emit(&r.o, text, &err);
+    return rc ? cli_fail(&err) : 0;
+}

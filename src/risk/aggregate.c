@@ -1,0 +1,319 @@
+/* src/risk/aggregate.c — from draw records to what a planner reads
+ * (engines layer): percentiles per quarter and of the totals, expected costs
+ * of too little and too much, the build level that minimises the expected
+ * total cost, histograms and the tornado. Equations: docs/risk.md §3-4.
+ *
+ * Every statistic is a function of the draws taken in index order (sums run
+ * from draw 0 up, percentiles are order statistics), so the bytes of a
+ * result do not depend on threads, ranks or a resume; threads here only
+ * split independent series. */
+#include <math.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/risk.h"
+
+const char *const gw_risk_series_names[GW_RISK_NSERIES] = {
+    "capacity", "demand", "shortfall", "idle", "rental_usd", "cash_usd"};
+
+/* ---- order statistics ------------------------------------------------------------ */
+
+/* Hoare's selection with a median-of-three pivot: afterwards a[k] is the
+ * k-th smallest, everything left of it <= a[k] <= everything right of it. */
+static void select_k(double *a, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+    while (hi > lo) {
+        double x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi];
+        double piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < piv)
+                i++;
+            while (a[j] > piv)
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i] = a[j], a[j] = t;
+                i++, j--;
+            }
+        }
+        /* now a[lo..j] <= piv <= a[i..hi], and j < i */
+        if (kk <= j)
+            hi = j;
+        else if (kk >= i)
+            lo = i;
+        else
+            return; /* j < k < i: a[k] is the pivot */
+    }
+}
+
+/* Percentile p of a[0..n) by linear interpolation between order statistics
+ * (Hyndman & Fan 1996, type 7: the default of R and NumPy). Reorders a. */
+static double percentile(double *a, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    select_k(a, n, lo);
+    double v = a[lo];
+    if (lo + 1 < n && h > (double)lo) {
+        double next = a[lo + 1];
+        for (size_t i = lo + 2; i < n; i++) /* the smallest above a[lo] */
+            if (a[i] < next)
+                next = a[i];
+        v += (h - (double)lo) * (next - v);
+    }
+    return v;
+}
+
+static gw_risk_stats stats(double *a, size_t n)
+{
+    gw_risk_stats s;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) /* in draw order, before selection reorders */
+        sum += a[i];
+    s.mean = sum / (double)n;
+    s.p50 = percentile(a, n, 0.50);
+    s.p5 = percentile(a, n, 0.05);
+    s.p95 = percentile(a, n, 0.95);
+    return s;
+}
+
+/* ---- ranks (Spearman) -------------------------------------------------------------- */
+
+typedef struct keyed {
+    double v;
+    size_t i;
+} keyed;
+
+static int by_value(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    if (a->v != b->v)
+        return a->v < b->v ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i; /* a total order: qsort is not stable */
+}
+
+/* Ranks 1..n, ties sharing their average rank. */
+static int ranks(const double *v, size_t stride, size_t n, double *r, keyed *tmp)
+{
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (keyed){v[i * stride], i};
+    qsort(tmp, n, sizeof *tmp, by_value);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && tmp[j + 1].v == tmp[i].v)
+            j++;
+        double avg = 0.5 * (double)(i + j) + 1;
+        for (size_t m = i; m <= j; m++)
+            r[tmp[m].i] = avg;
+        i = j + 1;
+    }
+    return 0;
+}
+
+static double pearson(const double *x, const double *y, size_t n)
+{
+    double mx = 0, my = 0;
+    for (size_t i = 0; i < n; i++)
+        mx += x[i], my += y[i];
+    mx /= (double)n, my /= (double)n;
+    double sxy = 0, sxx = 0, syy = 0;
+    for (size_t i = 0; i < n; i++) {
+        double dx = x[i] - mx, dy = y[i] - my;
+        sxy += dx * dy, sxx += dx * dx, syy += dy * dy;
+    }
+    return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0;
+}
+
+/* ---- per-quarter percentiles on threads --------------------------------------------- */
+
+typedef struct qjob {
+    const gw_risk_plan *p;
+    const float *series;
+    gw_risk_summary *s;
+    size_t n;
+    int lo, hi; /* columns (series x quarter) */
+    double *buf;
+} qjob;
+
+static void *quarter_work(void *arg)
+{
+    qjob *j = arg;
+    size_t ns = (size_t)gw_risk_nseries(j->p);
+    for (int c = j->lo; c < j->hi; c++) {
+        for (size_t d = 0; d < j->n; d++)
+            j->buf[d] = j->series[d * ns + (size_t)c];
+        gw_risk_stats st = stats(j->buf, j->n);
+        j->s->q_p5[c] = st.p5, j->s->q_p50[c] = st.p50;
+        j->s->q_p95[c] = st.p95, j->s->q_mean[c] = st.mean;
+    }
+    return NULL;
+}
+
+/* ---- the tornado ------------------------------------------------------------------- */
+
+static int cost_at(const gw_risk_plan *p, gw_timeline_input *in, gw_timeline_result *res,
+                   double *cost, gw_error *err)
+{
+    int rc = gw_timeline_run(in, res, err);
+    if (rc == GW_OK)
+        *cost = res->total_cost;
+    return rc;
+    (void)p;
+}
+
+static int tornado(const gw_risk_plan *p, gw_risk_summary *s, gw_error *err)
+{
+    gw_timeline_input *in = malloc(sizeof *in);
+    gw_timeline_result *res = malloc(sizeof *res);
+    int rc = (!in || !res) ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory") : GW_OK;
+    if (!rc) {
+        *in = p->base;
+        rc = cost_at(p, in, res, &s->base_cost, err);
+    }
+    for (int j = 0; j < p->ninputs && !rc; j++) {
+        double *slot = (double *)(void *)((char *)in + p->offset[j]);
+        s->torn_lo_x[j] = gw_uncertain_quantile(&p->dist[j], 0.1);
+        s->torn_hi_x[j] = gw_uncertain_quantile(&p->dist[j], 0.9);
+        *in = p->base;
+        *slot = s->torn_lo_x[j];
+        if ((rc = cost_at(p, in, res, &s->torn_lo[j], err)))
+            break;
+        *slot = s->torn_hi_x[j];
+        rc = cost_at(p, in, res, &s->torn_hi[j], err);
+    }
+    free(in);
+    free(res);
+    if (rc)
+        return rc;
+    /* order by swing, largest first; equal swings keep input order */
+    for (int j = 0; j < p->ninputs; j++)
+        s->order[j] = j;
+    for (int a = 1; a < p->ninputs; a++)
+        for (int b = a; b > 0; b--) {
+            int x = s->order[b - 1], y = s->order[b];
+            double sx = fabs(s->torn_hi[x] - s->torn_lo[x]), sy = fabs(s->torn_hi[y] - s->torn_lo[y]);
+            if (sy > sx) {
+                s->order[b - 1] = y, s->order[b] = x;
+            } else
+                break;
+        }
+    return GW_OK;
+}
+
+/* ---- the whole summary ------------------------------------------------------------- */
+
+void gw_risk_summary_free(gw_risk_summary *s)
+{
+    free(s->q_p5);
+    free(s->q_p50);
+    free(s->q_p95);
+    free(s->q_mean);
+    s->q_p5 = s->q_p50 = s->q_p95 = s->q_mean = NULL;
+}
+
+int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
+                      const float *series, int threads, gw_risk_summary *s, gw_error *err)
+{
+    memset(s, 0, sizeof *s);
+    size_t n = (size_t)p->draws, no = (size_t)gw_risk_noutputs(p);
+    size_t ni = (size_t)p->ninputs, ncol = (size_t)gw_risk_nseries(p);
+    s->start_year = p->base.start_year, s->start_q = p->base.start_q;
+    if (threads < 1)
+        threads = 1;
+    double *buf = malloc(sizeof(double) * n * (size_t)threads);
+    double *r1 = malloc(sizeof(double) * n), *r2 = malloc(sizeof(double) * n);
+    keyed *tmp = malloc(sizeof(keyed) * n);
+    s->q_p5 = malloc(sizeof(double) * (ncol ? ncol : 1));
+    s->q_p50 = malloc(sizeof(double) * (ncol ? ncol : 1));
+    s->q_p95 = malloc(sizeof(double) * (ncol ? ncol : 1));
+    s->q_mean = malloc(sizeof(double) * (ncol ? ncol : 1));
+    qjob *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    int rc = GW_OK;
+    if (!buf || !r1 || !r2 || !tmp || !s->q_p5 || !s->q_p50 || !s->q_p95 || !s->q_mean ||
+        !jobs || !tid) {
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    /* per-quarter series: each column is independent, so threads may share them out */
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (qjob){p, series, s, n, (int)(ncol * (size_t)t / (size_t)threads),
+                         (int)(ncol * (size_t)(t + 1) / (size_t)threads), buf + n * (size_t)t};
+        if (t == 0 || pthread_create(&tid[t], NULL, quarter_work, &jobs[t]) != 0) {
+            if (t > 0)
+                quarter_work(&jobs[t]);
+            jobs[t].buf = NULL; /* marks "not a thread" */
+        }
+    }
+    jobs[0].buf = buf;
+    quarter_work(&jobs[0]);
+    for (int t = 1; t < threads; t++)
+        if (jobs[t].buf)
+            pthread_join(tid[t], NULL);
+
+    for (int k = 0; k < GW_RISK_NFIXED; k++) {
+        for (size_t d = 0; d < n; d++)
+            buf[d] = out[d * no + (size_t)k];
+        s->total[k] = stats(buf, n);
+    }
+    long long nshort = 0, nidle = 0;
+    for (size_t d = 0; d < n; d++) {
+        nshort += out[d * no + GW_RISK_SHORTFALL] > 0;
+        nidle += out[d * no + GW_RISK_IDLE] > 0;
+    }
+    s->p_short = (double)nshort / (double)n, s->p_idle = (double)nidle / (double)n;
+
+    /* the cost curve over build levels: means in draw order, then the argmin */
+    for (int l = 0; l < p->nlevels; l++) {
+        double lit = 0, much = 0;
+        for (size_t d = 0; d < n; d++) {
+            const double *o = out + d * no + GW_RISK_NFIXED + 2 * l;
+            lit += o[0], much += o[1];
+            buf[d] = o[0] + o[1];
+        }
+        s->level_too_little[l] = lit / (double)n;
+        s->level_too_much[l] = much / (double)n;
+        s->level_p95[l] = percentile(buf, n, 0.95);
+        double tot = s->level_too_little[l] + s->level_too_much[l];
+        double best = s->level_too_little[s->best_level] + s->level_too_much[s->best_level];
+        if (l == 0 || tot < best)
+            s->best_level = l;
+    }
+
+    /* histograms of the two costs at the planned build: 40 equal bins on [0, max] */
+    for (int h = 0; h < 2; h++) {
+        int k = h == 0 ? GW_RISK_TOO_LITTLE_USD : GW_RISK_TOO_MUCH_USD;
+        double mx = 0;
+        for (size_t d = 0; d < n; d++)
+            mx = fmax(mx, out[d * no + (size_t)k]);
+        s->hist_max[h] = mx;
+        for (size_t d = 0; d < n; d++) {
+            double v = out[d * no + (size_t)k];
+            int b = mx > 0 ? (int)(v / mx * GW_RISK_HIST_BINS) : 0;
+            b = b < 0 ? 0 : b >= GW_RISK_HIST_BINS ? GW_RISK_HIST_BINS - 1 : b;
+            s->hist[h][b]++;
+        }
+    }
+
+    /* rank correlation of each input with the total cost */
+    ranks(out + GW_RISK_TOTAL_COST_USD, no, n, r2, tmp);
+    for (size_t j = 0; j < ni; j++) {
+        ranks(in + j, ni, n, r1, tmp);
+        s->spearman[j] = pearson(r1, r2, n);
+    }
+    rc = tornado(p, s, err);
+done:
+    free(buf);
+    free(r1);
+    free(r2);
+    free(tmp);
+    free(jobs);
+    free(tid);
+    if (rc)
+        gw_risk_summary_free(s);
+    return rc;
+}

@@ -1,0 +1,472 @@
+/* src/risk/store.c — risk runs in the SQLite result store (engines layer,
+ * I/O at the edge). The store is the one `sim --db` writes
+ * (src/output/store.c): the shared `runs` table gets a row per run, and the
+ * risk_* tables hold what a risk run needs to be listed, resumed and read
+ * back. Schema and blob layout: docs/risk.md §5.
+ *
+ * Durability: WAL journal with synchronous=NORMAL, each batch of draws one
+ * transaction, so a process killed at any instant (Ctrl-C, kill -9) leaves
+ * every committed batch in the file and nothing half-written; the next open
+ * rolls the log forward. Nothing is written before the file has been
+ * checked to be gigawatt's (or new), so a foreign or damaged file is
+ * refused untouched. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "gigawatt/output.h"
+#include "gigawatt/risk.h"
+
+struct gw_risk_store {
+    sqlite3 *db;
+    char path[1024];
+    sqlite3_stmt *put; /* INSERT into risk_draws, kept across batches */
+};
+
+/* The same `runs` table as src/output/store.c (fleet), so one file holds
+ * both kinds of run. */
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);"
+    "CREATE TABLE IF NOT EXISTS risk_runs (run INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "scenario_hash TEXT NOT NULL, scenario_path TEXT, sets TEXT, draws INTEGER NOT NULL, "
+    "ninputs INTEGER NOT NULL, noutputs INTEGER NOT NULL, nseries INTEGER NOT NULL, "
+    "ended TEXT);"
+    "CREATE TABLE IF NOT EXISTS risk_inputs (run INTEGER NOT NULL REFERENCES runs(id), "
+    "idx INTEGER NOT NULL, name TEXT, dist TEXT, p10 REAL, p50 REAL, p90 REAL, "
+    "PRIMARY KEY (run, idx));"
+    "CREATE TABLE IF NOT EXISTS risk_draws (run INTEGER NOT NULL REFERENCES runs(id), "
+    "draw INTEGER NOT NULL, shortfall REAL, idle REAL, rental_usd REAL, cash_usd REAL, "
+    "too_little_usd REAL, too_much_usd REAL, inputs BLOB, outputs BLOB, series BLOB, "
+    "PRIMARY KEY (run, draw)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS risk_quarters (run INTEGER NOT NULL REFERENCES runs(id), "
+    "series TEXT NOT NULL, quarter INTEGER NOT NULL, p5 REAL, p50 REAL, p95 REAL, mean REAL, "
+    "PRIMARY KEY (run, series, quarter));";
+
+/* Tables a gigawatt store may hold; any other makes the file foreign. */
+static const char *const own_tables[] = {"runs",        "fleet_hourly", "fleet_site_mw",
+                                         "fleet_tenants", "risk_runs",  "risk_inputs",
+                                         "risk_draws",  "risk_quarters"};
+
+/* SQLite's word on a damaged or foreign file is bad input (exit 2); any
+ * other failure (disk full, permissions) is a runtime one. */
+static int fail(gw_risk_store *st, const char *what, gw_error *err)
+{
+    int ec = sqlite3_extended_errcode(st->db) & 0xff;
+    int code = (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB) ? GW_E_INPUT : GW_E_IO;
+    int rc = gw_error_set(err, code, NULL, 0, 0, "%s: result store: %s (%s); expected %s",
+                          st->path, what, sqlite3_errmsg(st->db),
+                          code == GW_E_INPUT ? "a SQLite result store written by gigawatt"
+                                             : "a writable SQLite file");
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* End a write transaction: COMMIT when every step went well, else roll back. */
+static int commit(gw_risk_store *st, int ok, const char *what, gw_error *err)
+{
+    if (!ok || sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, what, err);
+    return GW_OK;
+}
+
+static void now_utc(char *buf, size_t n)
+{
+    time_t now = time(NULL);
+    struct tm tmv;
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
+}
+
+/* Is every table one of ours? Reading sqlite_master is also the first read
+ * of the file, where a non-database or a damaged header shows. */
+static int check_tables(gw_risk_store *st, gw_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
+                           &q, NULL) != SQLITE_OK)
+        return fail(st, "cannot read the schema", err);
+    int step, has_runs = 0;
+    char foreign[128] = "";
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        size_t i, n = sizeof own_tables / sizeof own_tables[0];
+        for (i = 0; i < n && name; i++)
+            if (strcmp(name, own_tables[i]) == 0)
+                break;
+        if (name && i == n && !foreign[0] && strncmp(name, "sqlite_", 7) != 0)
+            snprintf(foreign, sizeof foreign, "%s", name);
+        if (name && strcmp(name, "runs") == 0)
+            has_runs = 1;
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE)
+        return fail(st, "cannot read the schema", err);
+    if (foreign[0])
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s: has a table '%.60s' that gigawatt does not write; expected a "
+                            "gigawatt result store (or a new file)",
+                            st->path, foreign);
+    if (has_runs) { /* the runs table must have the columns both writers use */
+        if (sqlite3_prepare_v2(st->db, "SELECT id, kind, scenario, command, seed, version, "
+                                       "started FROM runs LIMIT 0",
+                               -1, &q, NULL) != SQLITE_OK)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "%s: its runs table is not gigawatt's (%s); expected a gigawatt "
+                                "result store",
+                                st->path, sqlite3_errmsg(st->db));
+        sqlite3_finalize(q);
+    }
+    return GW_OK;
+}
+
+int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
+{
+    *out = NULL;
+    gw_risk_store *st = calloc(1, sizeof *st);
+    if (!st)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    snprintf(st->path, sizeof st->path, "%s", path);
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (exists && !S_ISREG(sb.st_mode)) {
+        free(st);
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s: is not a regular file; expected a SQLite result store", path);
+    }
+    int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
+    int rc;
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+        rc = gw_error_set(err, GW_E_IO, NULL, 0, 0, "%s: cannot open the result store (%s)",
+                          path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        gw_risk_store_close(st);
+        return rc;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    if ((rc = check_tables(st, err)) ||
+        (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
+                      NULL, NULL) != SQLITE_OK &&
+         (rc = fail(st, "cannot set the journal", err))) ||
+        (sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK &&
+         (rc = fail(st, "cannot create the tables", err)))) {
+        gw_risk_store_close(st);
+        return rc;
+    }
+    *out = st;
+    return GW_OK;
+}
+
+void gw_risk_store_close(gw_risk_store *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->put);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+static const char *dist_name(gw_udist_kind k)
+{
+    static const char *const n[] = {"fixed", "normal", "lognormal", "triangular", "uniform",
+                                    "choice"};
+    return n[k];
+}
+
+int gw_risk_store_begin(gw_risk_store *st, gw_risk_run_info *info, const char *const *names,
+                        const gw_uncertain *dists, gw_error *err)
+{
+    now_utc(info->started, sizeof info->started);
+    info->ended[0] = 0;
+    info->done = 0;
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "cannot start a transaction", err);
+    sqlite3_stmt *q = NULL;
+    int ok = sqlite3_prepare_v2(st->db, "INSERT INTO runs (kind, scenario, command, seed, "
+                                        "version, started) VALUES ('risk', ?, ?, ?, ?, ?)",
+                                -1, &q, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(q, 1, info->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, info->command, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 3, (sqlite3_int64)info->seed);
+        sqlite3_bind_text(q, 4, GW_VERSION, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 5, info->started, -1, SQLITE_STATIC);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    if (!ok)
+        return fail(st, "cannot add the run", err);
+    info->id = sqlite3_last_insert_rowid(st->db);
+    ok = sqlite3_prepare_v2(st->db, "INSERT INTO risk_runs (run, scenario_hash, scenario_path, "
+                                    "sets, draws, ninputs, noutputs, nseries) VALUES "
+                                    "(?,?,?,?,?,?,?,?)",
+                            -1, &q, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(q, 1, info->id);
+        sqlite3_bind_text(q, 2, info->hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, info->scenario_path, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, info->sets, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 5, info->draws);
+        sqlite3_bind_int(q, 6, info->ninputs);
+        sqlite3_bind_int(q, 7, info->noutputs);
+        sqlite3_bind_int(q, 8, info->nseries);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    ok = ok && sqlite3_prepare_v2(st->db, "INSERT INTO risk_inputs VALUES (?,?,?,?,?,?,?)", -1,
+                                  &q, NULL) == SQLITE_OK;
+    for (int i = 0; ok && i < info->ninputs; i++) {
+        sqlite3_bind_int64(q, 1, info->id);
+        sqlite3_bind_int(q, 2, i);
+        sqlite3_bind_text(q, 3, names[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, dist_name(dists[i].kind), -1, SQLITE_STATIC);
+        sqlite3_bind_double(q, 5, gw_uncertain_quantile(&dists[i], 0.1));
+        sqlite3_bind_double(q, 6, gw_uncertain_quantile(&dists[i], 0.5));
+        sqlite3_bind_double(q, 7, gw_uncertain_quantile(&dists[i], 0.9));
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    return commit(st, ok, "cannot add the run", err);
+}
+
+static void copy_col(sqlite3_stmt *q, int col, char *dst, size_t n)
+{
+    const unsigned char *t = sqlite3_column_text(q, col);
+    snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int gw_risk_store_find(gw_risk_store *st, long long id, gw_risk_run_info *info, gw_error *err)
+{
+    memset(info, 0, sizeof *info);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT r.scenario, r.command, r.seed, r.started, "
+                                   "k.scenario_hash, k.scenario_path, k.sets, k.draws, "
+                                   "k.ninputs, k.noutputs, k.nseries, k.ended, "
+                                   "(SELECT count(*) FROM risk_draws d WHERE d.run = r.id) "
+                                   "FROM runs r JOIN risk_runs k ON k.run = r.id WHERE r.id = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(st, "cannot read the runs", err);
+    sqlite3_bind_int64(q, 1, id);
+    int step = sqlite3_step(q);
+    if (step == SQLITE_ROW) {
+        info->id = id;
+        copy_col(q, 0, info->name, sizeof info->name);
+        copy_col(q, 1, info->command, sizeof info->command);
+        info->seed = (unsigned long long)sqlite3_column_int64(q, 2);
+        copy_col(q, 3, info->started, sizeof info->started);
+        copy_col(q, 4, info->hash, sizeof info->hash);
+        copy_col(q, 5, info->scenario_path, sizeof info->scenario_path);
+        copy_col(q, 6, info->sets, sizeof info->sets);
+        info->draws = sqlite3_column_int64(q, 7);
+        info->ninputs = sqlite3_column_int(q, 8);
+        info->noutputs = sqlite3_column_int(q, 9);
+        info->nseries = sqlite3_column_int(q, 10);
+        copy_col(q, 11, info->ended, sizeof info->ended);
+        info->done = sqlite3_column_int64(q, 12);
+    }
+    sqlite3_finalize(q);
+    if (step == SQLITE_DONE)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s: no risk run %lld; expected the id of a run that `gigawatt runs "
+                            "--db %s` lists as risk",
+                            st->path, id, st->path);
+    if (step != SQLITE_ROW)
+        return fail(st, "cannot read the runs", err);
+    if (info->draws < 0 || info->ninputs < 0 || info->noutputs < GW_RISK_NSCALAR ||
+        info->nseries < 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s: run %lld has a damaged layout; expected a run written by "
+                            "gigawatt risk",
+                            st->path, id);
+    return GW_OK;
+}
+
+int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
+                      const long long *idx, const double *in, const double *out,
+                      const float *series, gw_error *err)
+{
+    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs, ns = (size_t)info->nseries;
+    if (!st->put && sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO risk_draws VALUES "
+                                               "(?,?,?,?,?,?,?,?,?,?,?)",
+                                       -1, &st->put, NULL) != SQLITE_OK)
+        return fail(st, "cannot store draws", err);
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "cannot start a transaction", err);
+    sqlite3_stmt *q = st->put;
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        const double *o = out + i * no;
+        sqlite3_bind_int64(q, 1, info->id);
+        sqlite3_bind_int64(q, 2, idx[i]);
+        for (int k = 0; k < GW_RISK_NSCALAR; k++)
+            sqlite3_bind_double(q, 3 + k, o[k]);
+        /* host byte order (little-endian on every machine we build for) */
+        sqlite3_bind_blob(q, 9, in + i * ni, (int)(ni * sizeof(double)), SQLITE_STATIC);
+        sqlite3_bind_blob(q, 10, o, (int)(no * sizeof(double)), SQLITE_STATIC);
+        sqlite3_bind_blob(q, 11, series + i * ns, (int)(ns * sizeof(float)), SQLITE_STATIC);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_reset(q);
+    }
+    sqlite3_clear_bindings(q);
+    return commit(st, ok, "cannot store draws", err);
+}
+
+int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *in,
+                       double *out, float *series, unsigned char *done, gw_error *err)
+{
+    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs, ns = (size_t)info->nseries;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT draw, inputs, outputs, series FROM risk_draws "
+                                   "WHERE run = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(st, "cannot read draws", err);
+    sqlite3_bind_int64(q, 1, info->id);
+    int step;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        long long d = sqlite3_column_int64(q, 0);
+        if (d < 0 || d >= info->draws ||
+            (size_t)sqlite3_column_bytes(q, 1) != ni * sizeof(double) ||
+            (size_t)sqlite3_column_bytes(q, 2) != no * sizeof(double) ||
+            (size_t)sqlite3_column_bytes(q, 3) != ns * sizeof(float)) {
+            sqlite3_finalize(q);
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "%s: draw %lld of run %lld is damaged; expected draws written "
+                                "by gigawatt risk",
+                                st->path, d, info->id);
+        }
+        if (ni)
+            memcpy(in + (size_t)d * ni, sqlite3_column_blob(q, 1), ni * sizeof(double));
+        memcpy(out + (size_t)d * no, sqlite3_column_blob(q, 2), no * sizeof(double));
+        if (ns)
+            memcpy(series + (size_t)d * ns, sqlite3_column_blob(q, 3), ns * sizeof(float));
+        done[d] = 1;
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE)
+        return fail(st, "cannot read draws", err);
+    return GW_OK;
+}
+
+int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int nseries,
+                         const char *const *series_names, int nquarters, const double *p5,
+                         const double *p50, const double *p95, const double *mean,
+                         gw_error *err)
+{
+    char ended[32];
+    now_utc(ended, sizeof ended);
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "cannot start a transaction", err);
+    sqlite3_stmt *q = NULL;
+    /* a resumed run replaces the series it may have written before */
+    int ok = sqlite3_prepare_v2(st->db, "DELETE FROM risk_quarters WHERE run = ?", -1, &q,
+                                NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(q, 1, info->id);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    ok = ok && sqlite3_prepare_v2(st->db, "INSERT INTO risk_quarters VALUES (?,?,?,?,?,?,?)",
+                                  -1, &q, NULL) == SQLITE_OK;
+    for (int s = 0; ok && s < nseries; s++)
+        for (int t = 0; ok && t < nquarters; t++) {
+            size_t k = (size_t)s * (size_t)nquarters + (size_t)t;
+            sqlite3_bind_int64(q, 1, info->id);
+            sqlite3_bind_text(q, 2, series_names[s], -1, SQLITE_STATIC);
+            sqlite3_bind_int(q, 3, t);
+            sqlite3_bind_double(q, 4, p5[k]);
+            sqlite3_bind_double(q, 5, p50[k]);
+            sqlite3_bind_double(q, 6, p95[k]);
+            sqlite3_bind_double(q, 7, mean[k]);
+            ok = sqlite3_step(q) == SQLITE_DONE;
+            sqlite3_reset(q);
+        }
+    sqlite3_finalize(q);
+    ok = ok && sqlite3_prepare_v2(st->db, "UPDATE risk_runs SET ended = ? WHERE run = ?", -1, &q,
+                                  NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(q, 1, ended, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, info->id);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+    }
+    sqlite3_finalize(q);
+    return commit(st, ok, "cannot finish the run", err);
+}
+
+int gw_risk_store_list(gw_risk_store *st, int json, char **text, gw_error *err)
+{
+    *text = NULL;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT r.id, r.kind, r.scenario, r.command, r.seed, "
+                                   "r.version, r.started, k.draws, k.ended, "
+                                   "(SELECT count(*) FROM risk_draws d WHERE d.run = r.id), "
+                                   "k.run IS NOT NULL "
+                                   "FROM runs r LEFT JOIN risk_runs k ON k.run = r.id "
+                                   "ORDER BY r.id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(st, "cannot read the runs", err);
+    gw_buf b = {0};
+    if (json)
+        gw_buf_printf(&b, "[");
+    else
+        gw_buf_printf(&b, "%6s  %-5s  %-20s  %9s  %9s  %-8s  %s\n", "id", "kind", "started",
+                      "draws", "done", "status", "scenario");
+    int step, first = 1;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(q, 0);
+        const char *kind = (const char *)sqlite3_column_text(q, 1);
+        const char *scen = (const char *)sqlite3_column_text(q, 2);
+        const char *cmd = (const char *)sqlite3_column_text(q, 3);
+        const char *started = (const char *)sqlite3_column_text(q, 6);
+        int is_risk = sqlite3_column_int(q, 10);
+        long long draws = sqlite3_column_int64(q, 7), done = sqlite3_column_int64(q, 9);
+        int ended = sqlite3_column_type(q, 8) != SQLITE_NULL;
+        const char *status = !is_risk ? "finished" : ended ? "finished" : "stopped";
+        kind = kind ? kind : "?", scen = scen ? scen : "", cmd = cmd ? cmd : "";
+        started = started ? started : "";
+        if (json) {
+            /* names and commands are the user's text: escape what JSON needs */
+            gw_buf_printf(&b, "%s\n  {\"id\": %lld, \"kind\": \"%s\", \"started\": \"%s\", ",
+                          first ? "" : ",", id, kind, started);
+            gw_buf_printf(&b, "\"status\": \"%s\", \"seed\": %lld", status,
+                          sqlite3_column_int64(q, 4));
+            if (is_risk)
+                gw_buf_printf(&b, ", \"draws\": %lld, \"done\": %lld", draws, done);
+            const char *fields[2] = {scen, cmd}, *keys[2] = {"scenario", "command"};
+            for (int f = 0; f < 2; f++) {
+                gw_buf_printf(&b, ", \"%s\": \"", keys[f]);
+                for (const unsigned char *c = (const unsigned char *)fields[f]; *c; c++)
+                    if (*c == '"' || *c == '\\')
+                        gw_buf_printf(&b, "\\%c", *c);
+                    else if (*c < 0x20)
+                        gw_buf_printf(&b, "\\u%04x", *c);
+                    else
+                        gw_buf_printf(&b, "%c", *c);
+                gw_buf_printf(&b, "\"");
+            }
+            gw_buf_printf(&b, "}");
+        } else if (is_risk) {
+            gw_buf_printf(&b, "%6lld  %-5s  %-20s  %9lld  %9lld  %-8s  %s\n", id, kind, started,
+                          draws, done, status, scen);
+        } else {
+            gw_buf_printf(&b, "%6lld  %-5s  %-20s  %9s  %9s  %-8s  %s\n", id, kind, started, "-",
+                          "-", status, scen);
+        }
+        first = 0;
+    }
+    sqlite3_finalize(q);
+    if (step != SQLITE_DONE) {
+        gw_buf_free(&b);
+        return fail(st, "cannot read the runs", err);
+    }
+    if (json)
+        gw_buf_printf(&b, "%s]\n", first ? "" : "\n");
+    if (b.failed) {
+        gw_buf_free(&b);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    *text = b.s;
+    return GW_OK;
+}

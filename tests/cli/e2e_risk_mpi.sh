@@ -1,0 +1,42 @@
+#!/bin/sh
+# tests/cli/e2e_risk_mpi.sh — `mpirun -np 2 gigawatt risk` gives the bytes
+# of one process (draw i always reads the stream (seed, i); rank 0 gathers
+# the slices in draw order), and a run stored by two ranks resumes in one.
+# Skipped (77) when mpirun is missing or gigawatt was built without MPI.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v mpirun >/dev/null 2>&1; then
+    echo "SKIP: no mpirun (scripts/deps installs openmpi-bin)"
+    exit 77
+fi
+scenario=$root/tests/data/risk-small.yaml
+# OpenMPI keeps some allocations until exit, by design: no leak check for
+# the MPI processes (the single-process runs here keep theirs).
+mpi() {
+    printf '$ mpirun -np %s gigawatt' "$1"
+    shift
+    printf " '%s'" "$@"
+    printf '\n'
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
+        mpirun --allow-run-as-root --oversubscribe -np "$np" "$gw" "$@" \
+        >"$scratch/out" 2>"$scratch/err"
+    rc=$?
+}
+
+ok_to one.json risk "$scenario" --json --threads 1 --db one.db --draws 5000
+np=2
+mpi 2 risk "$scenario" --json --threads 1 --db two.db --draws 5000
+if [ "$rc" -eq 2 ] && grep -q "built without MPI" "$scratch/err"; then
+    echo "SKIP: gigawatt was built without MPI"
+    exit 77
+fi
+[ "$rc" -eq 0 ] || { show; fail "mpirun -np 2 gigawatt risk failed"; }
+cmp one.json "$scratch/out" || fail "2 MPI ranks gave other bytes than 1 process"
+np=3
+mpi 3 risk "$scenario" --json --threads 2 --db three.db --draws 5000
+[ "$rc" -eq 0 ] || { show; fail "mpirun -np 3 gigawatt risk failed"; }
+cmp one.json "$scratch/out" || fail "3 MPI ranks of 2 threads gave other bytes than 1 process"
+# the store written by ranks reads back alone
+ok_to again.json risk --resume 1 --db two.db --json
+cmp one.json again.json || fail "the store of the 2-rank run resumed to other bytes"
+echo "PASS"
