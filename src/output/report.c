@@ -350,12 +350,17 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
         gw_buf_printf(b, " %.3g %s</text>", hl[k].y, unit);
     }
     char t[32];
-    if (log_x && n <= 12) /* a log axis: label the data's own x values */
+    if (log_x && n <= 12) { /* a log axis: label the data's own x values, */
+        double last = -1e9;  /* skipping one that would overprint the previous */
         for (size_t i = 0; i < n; i++) {
+            if (XPOS(x[i]) - last < 28)
+                continue;
+            last = XPOS(x[i]);
             fmt_tick(t, sizeof t, x[i]);
             gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
                           XPOS(x[i]), CH_H - CH_BOTTOM + 14, t);
         }
+    }
     else if (log_x)
         for (int k = 0; k <= 4; k++) {
             fmt_tick(t, sizeof t, exp(x0 + (x1 - x0) * k / 4));
