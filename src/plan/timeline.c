@@ -165,6 +165,8 @@ int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error
         want = "true or false";
     if (!want)
         return GW_OK;
+    if (!err) /* a quick check: the caller names the value and asks again */
+        return GW_E_INPUT;
     return gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "timeline.%s is %.6g; expected %s (%s)",
                         name, v, want, f->help);
 }
@@ -195,11 +197,13 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
             const char *item = base + L->items_offset + (size_t)k * L->item_size;
             for (size_t j = 0; j < L->nfields; j++) {
                 const gw_tl_field *f = &L->fields[j];
+                double v = *(const double *)(item + f->offset);
+                if (!gw_tl_check_value(f, v, NULL, NULL))
+                    continue;
+                /* the name only on failure: run() is called once per draw */
                 char name[GW_TIMELINE_PARAM_NAME];
                 snprintf(name, sizeof name, "%s.%s.%s", L->path, item + L->name_offset, f->key);
-                int rc = gw_tl_check_value(f, *(const double *)(item + f->offset), name, err);
-                if (rc)
-                    return rc;
+                return gw_tl_check_value(f, v, name, err);
             }
         }
     }
@@ -375,8 +379,21 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
     double rented_s = 0, idle_s = 0;
     out->min_cash = INFINITY;
 
+    /* growth per year g is g^(q/4) in quarter q: kept as running products of
+     * g^(1/4) (one pow per rate per run, not per quarter: a draw's cost is
+     * mostly these) */
+    double step_alloc = pow(in->accelerator_growth_per_year, 0.25), fac_alloc = 1;
+    double step_eff = pow(in->efficiency_gain_per_year, 0.25), fac_eff = 1;
+    double step_tok[GW_TIMELINE_MAX_PRODUCTS], fac_tok[GW_TIMELINE_MAX_PRODUCTS];
+    double step_price[GW_TIMELINE_MAX_PRODUCTS], fac_price[GW_TIMELINE_MAX_PRODUCTS];
+    for (int p = 0; p < in->nproducts; p++) {
+        const gw_timeline_product *pr = &in->products[p];
+        step_tok[p] = pow(pr->growth_per_year * pr->token_growth_per_year, 0.25);
+        step_price[p] = pow(pr->price_growth_per_year, 0.25);
+        fac_tok[p] = fac_price[p] = 1;
+    }
+
     for (int q = 0; q < n; q++) {
-        double years = q / 4.0;
 
         /* ---- §2 site pipeline ---- */
         arrivals[0][q] += out->ordered_w[q];
@@ -400,7 +417,7 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
 
         /* ---- §3 accelerators ---- */
         out->slots[q] = online_w * in->accelerators_per_w;
-        out->allocation[q] = in->accelerators_per_quarter * pow(in->accelerator_growth_per_year, years);
+        out->allocation[q] = in->accelerators_per_quarter * fac_alloc;
         double retiring = retire[q] < capacity ? retire[q] : capacity;
         capacity -= retiring;
         double room = out->slots[q] - capacity;
@@ -412,17 +429,19 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
         out->capacity[q] = capacity;
 
         /* ---- §1 demand ---- */
-        double tps = in->tokens_per_s_per_accelerator * pow(in->efficiency_gain_per_year, years);
+        double tps = in->tokens_per_s_per_accelerator * fac_eff;
         double tokens = 0, revenue_full = 0;
         for (int p = 0; p < in->nproducts; p++) {
             const gw_timeline_product *pr = &in->products[p];
-            double t = pr->users * pow(pr->growth_per_year, years) * pr->requests_per_user_per_day *
-                       pr->tokens_per_request * pow(pr->token_growth_per_year, years) *
-                       (Q / 86400.0);
+            double t = pr->users * pr->requests_per_user_per_day * pr->tokens_per_request *
+                       fac_tok[p] * (Q / 86400.0);
             tokens += t;
-            revenue_full += t / 1e6 * pr->usd_per_million_tokens *
-                            pow(pr->price_growth_per_year, years);
+            revenue_full += t / 1e6 * pr->usd_per_million_tokens * fac_price[p];
+            fac_tok[p] *= step_tok[p];
+            fac_price[p] *= step_price[p];
         }
+        fac_alloc *= step_alloc;
+        fac_eff *= step_eff;
         inference[q] = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
         out->demand_inference[q] = inference[q];
         out->demand_training[q] = training[q];

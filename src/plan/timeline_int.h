@@ -48,7 +48,8 @@ extern const gw_tl_list gw_tl_lists[];
 extern const size_t gw_tl_nlists;
 
 /* Check one value against a field's range; on failure fill `err` naming
- * `name` ("timeline.supply.stages.transformer.duration"). */
+ * `name` ("supply.stages.transformer.duration"), or with err NULL just
+ * return GW_E_INPUT. */
 int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error *err);
 
 #endif

@@ -521,7 +521,7 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
 
     /* the plan/perf figures; tokens/s only when inference needs it and it is not given */
     const gw_node *tps_node = get_path(tl, "demand", "tokens_per_s_per_accelerator");
-    double d[14];
+    double d[14] = {0};
     if ((rc = derive(cat, root, tl, in->nproducts > 0 && !tps_node, d, err)))
         return rc;
     if (in->nproducts > 0 && !tps_node && !(d[13] > 0))

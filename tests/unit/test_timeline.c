@@ -140,6 +140,18 @@ static void test_stage_capacity_and_capex(void)
     CHECK_NEAR(R.depreciation[2], 2 * 5e6 / 40, 1e-12);
 }
 
+/* One product: 8.64e10 users x 1 request x 1 token a day = 1e6 tokens/s,
+ * 1000 accelerators at 1000 tokens/s each; 2 USD per million tokens. */
+static void one_product(gw_timeline_input *in)
+{
+    in->nproducts = 1;
+    in->products[0] = (gw_timeline_product){.name = "chat", .users = 8.64e10,
+                                            .growth_per_year = 1, .requests_per_user_per_day = 1,
+                                            .tokens_per_request = 1, .token_growth_per_year = 1,
+                                            .usd_per_million_tokens = 2,
+                                            .price_growth_per_year = 1};
+}
+
 /* Shortfall: rent up to the cap, throttle the rest (inference first);
  * revenue, lost revenue, rental premium, penalties (§4, §6). */
 static void test_shortfall(void)
@@ -149,14 +161,7 @@ static void test_shortfall(void)
     in.online_power_w = 1e6; /* 1,000 accelerators */
     in.target_power_w = 1e6;
     in.accelerators_per_quarter = 1e9;
-    /* inference: 8.64e7 users x 1 request x 1 token a day = 1000 tokens/s
-     * per ... 1e6 tokens/s in all -> 1000 accelerators at 1000 tokens/s */
-    in.nproducts = 1;
-    in.products[0] = (gw_timeline_product){.name = "chat", .users = 8.64e10,
-                                           .growth_per_year = 1, .requests_per_user_per_day = 1,
-                                           .tokens_per_request = 1, .token_growth_per_year = 1,
-                                           .usd_per_million_tokens = 2,
-                                           .price_growth_per_year = 1};
+    one_product(&in);
     /* training: 500 accelerators for the whole horizon */
     in.nruns = 1;
     in.runs[0] = (gw_timeline_run_spec){.name = "t", .flops = 500 * 1e15 * 0.5 * 8 * Q,
@@ -226,12 +231,7 @@ static void test_money_and_cash(void)
     in.online_power_w = 2e6; /* 2,000 accelerators */
     in.target_power_w = 2e6;
     in.accelerators_per_quarter = 1e9;
-    in.nproducts = 1;
-    in.products[0] = (gw_timeline_product){.name = "chat", .users = 8.64e10,
-                                           .growth_per_year = 1, .requests_per_user_per_day = 1,
-                                           .tokens_per_request = 1, .token_growth_per_year = 1,
-                                           .usd_per_million_tokens = 2,
-                                           .price_growth_per_year = 1};
+    one_product(&in);
     in.capex_per_accelerator = 1000;
     in.busy_w_per_accelerator = 1500;
     in.idle_w_per_accelerator = 500;
