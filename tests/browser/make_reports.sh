@@ -32,3 +32,7 @@ done
 # takes minutes; this stays a test)
 "$gw" sim "$root/tests/data/fleet-kinds.yaml" --set 'fleet.horizon=6 h' --quiet \
     --html fleet.html >/dev/null
+# the build-out risk of a small uncertain timeline (docs/risk.md)
+rm -f risk.db
+"$gw" risk "$root/tests/data/risk-small.yaml" --quiet --json -o risk.json --db risk.db
+"$gw" report risk.json -o risk.html
