@@ -95,5 +95,5 @@ foreach(gw_e2e catalog rack plan perf manpage sim scaling overrides determinism 
             $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR}
             ${gw_scratch_dir}/${gw_e2e} "${gw_python3}")
   set_tests_properties(cli/${gw_e2e} PROPERTIES
-    TIMEOUT 60 SKIP_RETURN_CODE 77 ENVIRONMENT "${gw_cli_env}")
+    TIMEOUT 300 SKIP_RETURN_CODE 77 ENVIRONMENT "${gw_cli_env}")
 endforeach()
