@@ -179,6 +179,10 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
                             "timeline horizon is %d quarters; expected 1 to %d (%d years)",
                             in->quarters, GW_TIMELINE_MAX_QUARTERS,
                             GW_TIMELINE_MAX_QUARTERS / 4);
+    if (in->shortfall != GW_SHORTFALL_RENT && in->shortfall != GW_SHORTFALL_THROTTLE)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline shortfall policy is %d; expected rent (%d) or throttle (%d)",
+                            (int)in->shortfall, GW_SHORTFALL_RENT, GW_SHORTFALL_THROTTLE);
     const char *base = (const char *)in;
     for (size_t i = 0; i < gw_tl_ntop; i++) {
         const gw_tl_field *f = &gw_tl_top[i];

@@ -330,6 +330,10 @@ static void test_run_errors(void)
     CHECK_INT(gw_timeline_run(&in, &R, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "a finite number");
     in.efficiency_gain_per_year = 1;
+    in.shortfall = (gw_shortfall_policy)7;
+    CHECK_INT(gw_timeline_run(&in, &R, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "shortfall policy is 7");
+    in.shortfall = GW_SHORTFALL_THROTTLE;
     CHECK_INT(gw_timeline_run(&in, &R, &err), GW_OK);
 }
 
