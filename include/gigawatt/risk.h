@@ -160,9 +160,17 @@ int gw_risk_prepare(const gw_catalog *cat, const gw_node *root, gw_risk_plan *p,
  * out[n * noutputs], series[n * nseries] (row j for draw idx[j]). */
 int gw_risk_run_draws(const gw_risk_plan *p, const long long *idx, size_t n, int threads,
                       double *in, double *out, float *series, gw_error *err);
+/* The series of draws already computed, from their stored inputs in[] (one
+ * timeline run each, at the draw's own build level); their stored outputs
+ * out[] are checked against the run (GW_E_INPUT when they differ: a store
+ * from another version or another catalog). Same row layout as above. */
+int gw_risk_replay_draws(const gw_risk_plan *p, size_t n, int threads, const double *in,
+                         const double *out, float *series, gw_error *err);
 
 /* Percentiles, expected costs, the build-level curve, histograms and the
- * tornado, from the records of all p->draws draws in index order. */
+ * tornado, from the records of all p->draws draws in index order: in[] and
+ * out[] by draw (row-major), series[] by column: series[c * draws + d] for
+ * column c = series k * quarters + quarter t. */
 typedef struct gw_risk_stats { double p5, p50, p95, mean; } gw_risk_stats;
 typedef struct gw_risk_summary {
     gw_risk_stats total[GW_RISK_NFIXED];
@@ -222,14 +230,15 @@ int gw_risk_store_begin(gw_risk_store *st, gw_risk_run_info *info, const char *c
 /* Look a risk run up; GW_E_INPUT when there is none with that id. */
 int gw_risk_store_find(gw_risk_store *st, long long id, gw_risk_run_info *info, gw_error *err);
 /* Append finished draws in one transaction: n draws with indices idx[],
- * each with ninputs + noutputs doubles and nseries floats. */
+ * each with ninputs + noutputs doubles. The per-quarter series are not
+ * stored per draw (they would be two thirds of the file): a resume gets
+ * them back with gw_risk_replay_draws from the stored inputs. */
 int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
-                      const long long *idx, const double *in, const double *out,
-                      const float *series, gw_error *err);
+                      const long long *idx, const double *in, const double *out, gw_error *err);
 /* Read back every stored draw of a run into arrays indexed by draw;
  * done[i] is set for each one found. */
 int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *in,
-                       double *out, float *series, unsigned char *done, gw_error *err);
+                       double *out, unsigned char *done, gw_error *err);
 /* Mark the run finished and store its per-quarter percentile series: rows
  * of (series name, quarter, p5, p50, p95, mean). */
 int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int nseries,

@@ -113,7 +113,7 @@ static void par_gather(const par *p, const void *mine, int nmine, void *all, con
 {
 #ifdef GW_HAVE_MPI
     if (p->on) {
-        int *displs = calloc((size_t)p->size, sizeof *displs);
+        int *displs = calloc((size_t)(unsigned)p->size, sizeof *displs);
         for (int r = 1; r < p->size && displs; r++)
             displs[r] = displs[r - 1] + counts[r - 1];
         MPI_Gatherv(mine, nmine, MPI_BYTE, all, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
@@ -318,6 +318,51 @@ static void state_free(run_state *s)
     gw_risk_store_close(s->store);
 }
 
+/* The per-quarter series of the draws read back from the store: one
+ * timeline run each from the stored inputs (which also checks the stored
+ * outputs), then into the column-major arrays the aggregate reads. */
+static int replay_stored(const risk_opts *r, run_state *s, gw_error *err)
+{
+    const gw_risk_plan *p = s->plan;
+    size_t n = (size_t)p->draws, ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
+    size_t ns = (size_t)gw_risk_nseries(p), m = 0;
+    for (size_t d = 0; d < n; d++)
+        m += s->done[d];
+    if (m == 0)
+        return GW_OK;
+    double *in = malloc(sizeof(double) * m * (ni ? ni : 1));
+    double *out = malloc(sizeof(double) * m * no);
+    float *ser = malloc(sizeof(float) * m * (ns ? ns : 1));
+    size_t *at = malloc(sizeof(size_t) * m);
+    int rc = (!in || !out || !ser || !at)
+                 ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
+                 : GW_OK;
+    for (size_t d = 0, j = 0; !rc && d < n; d++)
+        if (s->done[d]) {
+            at[j] = d;
+            if (ni)
+                memcpy(in + j * ni, s->in + d * ni, ni * sizeof(double));
+            memcpy(out + j * no, s->out + d * no, no * sizeof(double));
+            j++;
+        }
+    if (!rc)
+        rc = gw_risk_replay_draws(p, m, r->threads, in, out, ser, err);
+    if (rc == GW_E_INPUT) { /* name the store and the run in the message */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "%s: run %lld: %.400s", s->dbpath,
+                     s->info.id, why);
+    }
+    for (size_t c = 0; !rc && c < ns; c++)
+        for (size_t j = 0; j < m; j++)
+            s->series[c * n + at[j]] = ser[j * ns + c];
+    free(in);
+    free(out);
+    free(ser);
+    free(at);
+    return rc;
+}
+
 /* Rank 0: open the store, start or find the run, load what it holds. */
 static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error *err)
 {
@@ -353,8 +398,8 @@ static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error 
                                 "version of gigawatt",
                                 old.id, s->dbpath);
         s->info = old;
-        if ((rc = gw_risk_store_load(s->store, &s->info, s->in, s->out, s->series, s->done,
-                                     err)))
+        if ((rc = gw_risk_store_load(s->store, &s->info, s->in, s->out, s->done, err)) ||
+            (rc = replay_stored(r, s, err)))
             return rc;
     } else {
         gw_risk_run_info *in = &s->info;
@@ -433,17 +478,19 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         }
         int stop = 0;
         if (pp->rank == 0) {
-            rc = gw_risk_store_put(s->store, &s->info, (size_t)len, todo + pos, gin, gout, gser,
-                                   err);
+            rc = gw_risk_store_put(s->store, &s->info, (size_t)len, todo + pos, gin, gout, err);
+            size_t n = (size_t)p->draws;
             for (long long j = 0; j < len && !rc; j++) {
-                long long d = todo[pos + j];
+                size_t d = (size_t)todo[pos + j];
                 if (ni)
-                    memcpy(s->in + (size_t)d * ni, gin + (size_t)j * ni, ni * sizeof(double));
-                memcpy(s->out + (size_t)d * no, gout + (size_t)j * no, no * sizeof(double));
-                if (ns)
-                    memcpy(s->series + (size_t)d * ns, gser + (size_t)j * ns, ns * sizeof(float));
+                    memcpy(s->in + d * ni, gin + (size_t)j * ni, ni * sizeof(double));
+                memcpy(s->out + d * no, gout + (size_t)j * no, no * sizeof(double));
                 s->done[d] = 1;
             }
+            /* series by column (the aggregate reads each column whole) */
+            for (size_t c = 0; c < ns && !rc; c++)
+                for (long long j = 0; j < len; j++)
+                    s->series[c * n + (size_t)todo[pos + j]] = gser[(size_t)j * ns + c];
             done += len;
             stop = !rc && cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
         }

@@ -142,10 +142,10 @@ typedef struct qjob {
 static void *quarter_work(void *arg)
 {
     qjob *j = arg;
-    size_t ns = (size_t)gw_risk_nseries(j->p);
     for (int c = j->lo; c < j->hi; c++) {
+        const float *col = j->series + (size_t)c * j->n; /* column-major: contiguous */
         for (size_t d = 0; d < j->n; d++)
-            j->buf[d] = j->series[d * ns + (size_t)c];
+            j->buf[d] = col[d];
         gw_risk_stats st = stats(j->buf, j->n);
         j->s->q_p5[c] = st.p5, j->s->q_p50[c] = st.p50;
         j->s->q_p95[c] = st.p95, j->s->q_mean[c] = st.mean;

@@ -334,29 +334,19 @@ static double sum_q(const double *v, int n)
     return s;
 }
 
-static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
-                    gw_timeline_result *res, double *x, double *o, float *ser, gw_error *err)
+/* The draw's inputs written into a copy of the base input. */
+static void apply(const gw_risk_plan *p, gw_timeline_input *in, const double *x)
 {
-    int k = p->ninputs;
-    double z0[GW_RISK_MAX_INPUTS];
-    gw_rng r;
-    gw_rng_init(&r, p->seed, (uint64_t)i, GW_RISK_STREAM);
-    for (int j = 0; j < k; j++)
-        z0[j] = gw_rng_normal(&r);
     *in = p->base;
-    for (int j = 0; j < k; j++) {
-        /* z = L z0: correlated normal scores (the Gaussian copula) */
-        double z = 0;
-        const double *row = p->chol + (size_t)j * (size_t)k;
-        for (int m = 0; m <= j; m++)
-            z += row[m] * z0[m];
-        x[j] = gw_uncertain_from_normal(&p->dist[j], z);
+    for (int j = 0; j < p->ninputs; j++) {
         double v = x[j];
         memcpy((char *)in + p->offset[j], &v, sizeof v);
     }
-    int rc = gw_timeline_run(in, res, err);
-    if (rc)
-        return rc;
+}
+
+/* The fixed outputs and the per-quarter series of one timeline run. */
+static void record(const gw_risk_plan *p, const gw_timeline_result *res, double *o, float *ser)
+{
     int nq = res->quarters;
     o[GW_RISK_SHORTFALL] = sum_q(res->shortfall, nq);
     o[GW_RISK_IDLE] = sum_q(res->idle, nq);
@@ -376,9 +366,33 @@ static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
     o[GW_RISK_PEAK_SHORTFALL] = res->peak_shortfall;
     const double *src[GW_RISK_NSERIES] = {res->capacity, res->demand, res->shortfall,
                                           res->idle,     res->rental, res->cash};
-    for (int s = 0; s < GW_RISK_NSERIES; s++)
+    for (int k = 0; k < GW_RISK_NSERIES; k++)
         for (int t = 0; t < p->quarters; t++)
-            ser[s * p->quarters + t] = (float)(t < nq ? src[s][t] : 0);
+            ser[k * p->quarters + t] = (float)(t < nq ? src[k][t] : 0);
+}
+
+static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
+                    gw_timeline_result *res, double *x, double *o, float *ser, gw_error *err)
+{
+    int k = p->ninputs;
+    double z0[GW_RISK_MAX_INPUTS];
+    gw_rng r;
+    gw_rng_init(&r, p->seed, (uint64_t)i, GW_RISK_STREAM);
+    for (int j = 0; j < k; j++)
+        z0[j] = gw_rng_normal(&r);
+    for (int j = 0; j < k; j++) {
+        /* z = L z0: correlated normal scores (the Gaussian copula) */
+        double z = 0;
+        const double *row = p->chol + (size_t)j * (size_t)k;
+        for (int m = 0; m <= j; m++)
+            z += row[m] * z0[m];
+        x[j] = gw_uncertain_from_normal(&p->dist[j], z);
+    }
+    apply(p, in, x);
+    int rc = gw_timeline_run(in, res, err);
+    if (rc)
+        return rc;
+    record(p, res, o, ser);
     /* the same world at every build level (common random numbers) */
     double level0 = in->build_level;
     for (int l = 0; l < p->nlevels; l++) {
@@ -391,8 +405,29 @@ static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
     return GW_OK;
 }
 
+/* A stored draw's series again, from its inputs; its stored outputs must
+ * be what this run gives, bit for bit. */
+static int replay_one(const gw_risk_plan *p, long long row, gw_timeline_input *in,
+                      gw_timeline_result *res, const double *x, const double *o, float *ser,
+                      gw_error *err)
+{
+    double again[GW_RISK_NFIXED];
+    apply(p, in, x);
+    int rc = gw_timeline_run(in, res, err);
+    if (rc)
+        return rc;
+    record(p, res, again, ser);
+    if (memcmp(again, o, sizeof again) != 0)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "stored draw %lld does not match the timeline of this gigawatt and "
+                            "catalog; expected a run written by this version",
+                            row);
+    return GW_OK;
+}
+
 typedef struct worker {
     const gw_risk_plan *p;
+    int replay;           /* gw_risk_replay_draws: idx is NULL, rows are draws */
     const long long *idx;
     size_t lo, hi;
     double *in, *out;
@@ -415,8 +450,12 @@ static void *work(void *arg)
         w->failed_at = w->lo;
     }
     for (size_t j = w->lo; j < w->hi && !w->rc; j++) {
-        w->rc = one_draw(p, w->idx[j], in, res, w->in + j * ni, w->out + j * no,
-                         w->series + j * ns, &w->err);
+        if (w->replay)
+            w->rc = replay_one(p, (long long)j, in, res, w->in + j * ni, w->out + j * no,
+                               w->series + j * ns, &w->err);
+        else
+            w->rc = one_draw(p, w->idx[j], in, res, w->in + j * ni, w->out + j * no,
+                             w->series + j * ns, &w->err);
         if (w->rc)
             w->failed_at = j;
     }
@@ -425,8 +464,8 @@ static void *work(void *arg)
     return NULL;
 }
 
-int gw_risk_run_draws(const gw_risk_plan *p, const long long *idx, size_t n, int threads,
-                      double *in, double *out, float *series, gw_error *err)
+static int run_workers(const gw_risk_plan *p, int replay, const long long *idx, size_t n,
+                       int threads, double *in, double *out, float *series, gw_error *err)
 {
     if (threads < 1)
         threads = 1;
@@ -441,7 +480,7 @@ int gw_risk_run_draws(const gw_risk_plan *p, const long long *idx, size_t n, int
     }
     unsigned char *made = calloc((size_t)threads, 1);
     for (int t = 0; t < threads; t++) {
-        w[t] = (worker){p, idx, n * (size_t)t / (size_t)threads,
+        w[t] = (worker){p, replay, idx, n * (size_t)t / (size_t)threads,
                         n * (size_t)(t + 1) / (size_t)threads, in, out, series, 0, 0, {0}};
         /* thread 0's share runs on the caller's thread; a share whose
          * thread cannot be had runs here too (same rows, same result) */
@@ -466,4 +505,18 @@ int gw_risk_run_draws(const gw_risk_plan *p, const long long *idx, size_t n, int
     free(w);
     free(tid);
     return rc;
+}
+
+int gw_risk_run_draws(const gw_risk_plan *p, const long long *idx, size_t n, int threads,
+                      double *in, double *out, float *series, gw_error *err)
+{
+    return run_workers(p, 0, idx, n, threads, in, out, series, err);
+}
+
+int gw_risk_replay_draws(const gw_risk_plan *p, size_t n, int threads, const double *in,
+                         const double *out, float *series, gw_error *err)
+{
+    /* the workers take non-const rows; replay only reads in[] and out[] */
+    return run_workers(p, 1, NULL, n, threads, (double *)(uintptr_t)in, (double *)(uintptr_t)out,
+                       series, err);
 }

@@ -41,8 +41,8 @@ static const char *const schema_sql =
     "PRIMARY KEY (run, idx));"
     "CREATE TABLE IF NOT EXISTS risk_draws (run INTEGER NOT NULL REFERENCES runs(id), "
     "draw INTEGER NOT NULL, shortfall REAL, idle REAL, rental_usd REAL, cash_usd REAL, "
-    "too_little_usd REAL, too_much_usd REAL, inputs BLOB, outputs BLOB, series BLOB, "
-    "PRIMARY KEY (run, draw)) WITHOUT ROWID;"
+    "too_little_usd REAL, too_much_usd REAL, inputs BLOB, outputs BLOB, "
+    "PRIMARY KEY (run, draw));"
     "CREATE TABLE IF NOT EXISTS risk_quarters (run INTEGER NOT NULL REFERENCES runs(id), "
     "series TEXT NOT NULL, quarter INTEGER NOT NULL, p5 REAL, p50 REAL, p95 REAL, mean REAL, "
     "PRIMARY KEY (run, series, quarter));";
@@ -285,12 +285,11 @@ int gw_risk_store_find(gw_risk_store *st, long long id, gw_risk_run_info *info, 
 }
 
 int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
-                      const long long *idx, const double *in, const double *out,
-                      const float *series, gw_error *err)
+                      const long long *idx, const double *in, const double *out, gw_error *err)
 {
-    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs, ns = (size_t)info->nseries;
+    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs;
     if (!st->put && sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO risk_draws VALUES "
-                                               "(?,?,?,?,?,?,?,?,?,?,?)",
+                                               "(?,?,?,?,?,?,?,?,?,?)",
                                        -1, &st->put, NULL) != SQLITE_OK)
         return fail(st, "cannot store draws", err);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -306,7 +305,6 @@ int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
         /* host byte order (little-endian on every machine we build for) */
         sqlite3_bind_blob(q, 9, in + i * ni, (int)(ni * sizeof(double)), SQLITE_STATIC);
         sqlite3_bind_blob(q, 10, o, (int)(no * sizeof(double)), SQLITE_STATIC);
-        sqlite3_bind_blob(q, 11, series + i * ns, (int)(ns * sizeof(float)), SQLITE_STATIC);
         ok = sqlite3_step(q) == SQLITE_DONE;
         sqlite3_reset(q);
     }
@@ -315,11 +313,11 @@ int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
 }
 
 int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *in,
-                       double *out, float *series, unsigned char *done, gw_error *err)
+                       double *out, unsigned char *done, gw_error *err)
 {
-    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs, ns = (size_t)info->nseries;
+    size_t ni = (size_t)info->ninputs, no = (size_t)info->noutputs;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT draw, inputs, outputs, series FROM risk_draws "
+    if (sqlite3_prepare_v2(st->db, "SELECT draw, inputs, outputs FROM risk_draws "
                                    "WHERE run = ?",
                            -1, &q, NULL) != SQLITE_OK)
         return fail(st, "cannot read draws", err);
@@ -329,8 +327,7 @@ int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *
         long long d = sqlite3_column_int64(q, 0);
         if (d < 0 || d >= info->draws ||
             (size_t)sqlite3_column_bytes(q, 1) != ni * sizeof(double) ||
-            (size_t)sqlite3_column_bytes(q, 2) != no * sizeof(double) ||
-            (size_t)sqlite3_column_bytes(q, 3) != ns * sizeof(float)) {
+            (size_t)sqlite3_column_bytes(q, 2) != no * sizeof(double)) {
             sqlite3_finalize(q);
             return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                                 "%s: draw %lld of run %lld is damaged; expected draws written "
@@ -340,8 +337,6 @@ int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *
         if (ni)
             memcpy(in + (size_t)d * ni, sqlite3_column_blob(q, 1), ni * sizeof(double));
         memcpy(out + (size_t)d * no, sqlite3_column_blob(q, 2), no * sizeof(double));
-        if (ns)
-            memcpy(series + (size_t)d * ns, sqlite3_column_blob(q, 3), ns * sizeof(float));
         done[d] = 1;
     }
     sqlite3_finalize(q);

@@ -330,9 +330,28 @@ static void test_engine(gw_catalog *cat)
         CHECK_NEAR(o[GW_RISK_NFIXED + 3], o[GW_RISK_TOO_MUCH_USD], 1e-12);
     }
 
+    /* the stored inputs give the series back, and the outputs are checked */
+    float *again = calloc(n * ns, sizeof(float));
+    CHECK_INT(gw_risk_replay_draws(p, n, 2, one.in, one.out, again, &err), GW_OK);
+    CHECK(memcmp(again, one.ser, n * ns * sizeof(float)) == 0);
+    one.out[5 * no + GW_RISK_TOTAL_COST_USD] *= 1.0000001;
+    CHECK_INT(gw_risk_replay_draws(p, n, 2, one.in, one.out, again, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "stored draw 5 does not match");
+    one.out[5 * no + GW_RISK_TOTAL_COST_USD] = three.out[5 * no + GW_RISK_TOTAL_COST_USD];
+    free(again);
+
+    /* the aggregate reads the series by column */
+    float *col1 = malloc(n * ns * sizeof(float)), *col3 = malloc(n * ns * sizeof(float));
+    for (size_t d = 0; d < n; d++)
+        for (size_t c = 0; c < ns; c++) {
+            col1[c * n + d] = one.ser[d * ns + c];
+            col3[c * n + d] = split.ser[d * ns + c];
+        }
     gw_risk_summary s1, s3;
-    CHECK_INT(gw_risk_aggregate(p, one.in, one.out, one.ser, 1, &s1, &err), GW_OK);
-    CHECK_INT(gw_risk_aggregate(p, split.in, split.out, split.ser, 3, &s3, &err), GW_OK);
+    CHECK_INT(gw_risk_aggregate(p, one.in, one.out, col1, 1, &s1, &err), GW_OK);
+    CHECK_INT(gw_risk_aggregate(p, split.in, split.out, col3, 3, &s3, &err), GW_OK);
+    free(col1);
+    free(col3);
     char *j1 = gw_risk_json(p, &s1), *j3 = gw_risk_json(p, &s3);
     CHECK(j1 && j3 && strcmp(j1, j3) == 0);
     CHECK_STR_HAS(j1, "\"kind\":\t\"risk\"");
@@ -392,7 +411,7 @@ static void test_engine(gw_catalog *cat)
     for (int j = 0; j < p->ninputs; j++)
         names[j] = p->label[j];
     CHECK_INT(gw_risk_store_begin(st, &info, names, p->dist, &err), GW_OK);
-    CHECK_INT(gw_risk_store_put(st, &info, 100, idx, one.in, one.out, one.ser, &err), GW_OK);
+    CHECK_INT(gw_risk_store_put(st, &info, 100, idx, one.in, one.out, &err), GW_OK);
     gw_risk_run_info back;
     CHECK_INT(gw_risk_store_find(st, info.id, &back, &err), GW_OK);
     CHECK_INT(back.done, 100);
@@ -401,10 +420,10 @@ static void test_engine(gw_catalog *cat)
     recs got;
     recs_alloc(p, n, &got);
     unsigned char *done = calloc(n, 1);
-    CHECK_INT(gw_risk_store_load(st, &info, got.in, got.out, got.ser, done, &err), GW_OK);
+    CHECK_INT(gw_risk_store_load(st, &info, got.in, got.out, done, &err), GW_OK);
     CHECK(done[99] && !done[100]);
     CHECK(memcmp(got.out, one.out, 100 * no * sizeof(double)) == 0);
-    CHECK(memcmp(got.ser, one.ser, 100 * ns * sizeof(float)) == 0);
+    CHECK(memcmp(got.in, one.in, 100 * ni * sizeof(double)) == 0);
     char *list = NULL;
     CHECK_INT(gw_risk_store_list(st, 0, &list, &err), GW_OK);
     CHECK_STR_HAS(list, "stopped");
