@@ -174,7 +174,8 @@ int gw_risk_replay_draws(const gw_risk_plan *p, size_t n, int threads, const dou
 typedef struct gw_risk_stats { double p5, p50, p95, mean; } gw_risk_stats;
 typedef struct gw_risk_summary {
     gw_risk_stats total[GW_RISK_NFIXED];
-    double *q_p5, *q_p50, *q_p95, *q_mean; /* [GW_RISK_NSERIES * quarters] */
+    gw_risk_stats *q;                      /* per column: series k, quarter t at
+                                              k * quarters + t */
     double p_short, p_idle;                /* share of draws with any shortfall / idle */
     double level_too_little[GW_RISK_MAX_LEVELS], level_too_much[GW_RISK_MAX_LEVELS];
     double level_p95[GW_RISK_MAX_LEVELS];  /* P95 of the total cost at each level */
@@ -191,6 +192,12 @@ typedef struct gw_risk_summary {
 
 int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
                       const float *series, int threads, gw_risk_summary *s, gw_error *err);
+/* P5/P50/P95/mean of each of `ncols` columns of n floats (column-major),
+ * on threads: what gw_risk_aggregate does with `series`. With series NULL
+ * the aggregate leaves s->q for the caller, who may share the columns out
+ * among MPI ranks this way. */
+int gw_risk_column_stats(const float *cols, size_t ncols, size_t n, int threads,
+                         gw_risk_stats *st, gw_error *err);
 void gw_risk_summary_free(gw_risk_summary *s);
 /* JSON ("kind": "risk") and a text summary; malloc'd, NULL on OOM. */
 char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s);
@@ -240,10 +247,9 @@ int gw_risk_store_put(gw_risk_store *st, const gw_risk_run_info *info, size_t n,
 int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *in,
                        double *out, unsigned char *done, gw_error *err);
 /* Mark the run finished and store its per-quarter percentile series: rows
- * of (series name, quarter, p5, p50, p95, mean). */
+ * of (series name, quarter, p5, p50, p95, mean); q[k * nquarters + t]. */
 int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int nseries,
-                         const char *const *series_names, int nquarters, const double *p5,
-                         const double *p50, const double *p95, const double *mean,
+                         const char *const *series_names, int nquarters, const gw_risk_stats *q,
                          gw_error *err);
 /* Every run in the store (fleet and risk), oldest first, as text or JSON
  * (malloc'd). */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef GW_HAVE_MPI
@@ -432,34 +433,100 @@ static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error 
     return GW_OK;
 }
 
-/* The rounds: returns GW_OK, GW_E_STOPPED (Ctrl-C, draws kept) or an error. */
+static double wall_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Rank 0: a gathered round into the store (one transaction) and into the
+ * arrays of every draw (series by column: the aggregate reads columns). */
+static int keep_round(run_state *s, const long long *idx, long long len, const double *gin,
+                      const double *gout, const float *gser, gw_error *err)
+{
+    const gw_risk_plan *p = s->plan;
+    size_t ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
+    size_t ns = (size_t)gw_risk_nseries(p), n = (size_t)p->draws;
+    int rc = gw_risk_store_put(s->store, &s->info, (size_t)len, idx, gin, gout, err);
+    for (long long j = 0; j < len && !rc; j++) {
+        size_t d = (size_t)idx[j];
+        if (ni)
+            memcpy(s->in + d * ni, gin + (size_t)j * ni, ni * sizeof(double));
+        memcpy(s->out + d * no, gout + (size_t)j * no, no * sizeof(double));
+        s->done[d] = 1;
+    }
+    for (size_t c = 0; c < ns && !rc; c++)
+        for (long long j = 0; j < len; j++)
+            s->series[c * n + (size_t)idx[j]] = gser[(size_t)j * ns + c];
+    return rc;
+}
+
+/* The rounds: returns GW_OK, GW_E_STOPPED (Ctrl-C, draws kept) or an error.
+ *
+ * Each round rank 0 sends the split (how many of the round's draws each
+ * rank computes, as contiguous slices in rank order, so the gathered round
+ * is in draw order); every rank computes its slice; rank 0 gathers. Rank 0
+ * stores round r while the others compute round r+1, and takes a smaller
+ * slice to make room for it: the split balances its measured compute time
+ * per draw against its store time. The split decides who computes a draw,
+ * never what the draw is, so the result does not depend on it. */
 static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo,
                       long long ntodo, cli_progress *pg, gw_error *err)
 {
     const gw_risk_plan *p = s->plan;
     size_t ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
     size_t ns = (size_t)gw_risk_nseries(p);
-    /* a round: ~1024 draws per thread per rank, a few hundred ms of work,
-     * so a stop or a kill loses little and the store sees few commits */
-    long long per = 1024LL * r->threads;
-    long long round = per * pp->size;
-    double *in = malloc(sizeof(double) * (size_t)per * (ni ? ni : 1));
-    double *out = malloc(sizeof(double) * (size_t)per * no);
-    float *ser = malloc(sizeof(float) * (size_t)per * (ns ? ns : 1));
-    size_t rows = pp->rank == 0 ? (size_t)round : 1;
-    double *gin = malloc(sizeof(double) * rows * (ni ? ni : 1));
-    double *gout = malloc(sizeof(double) * rows * no);
-    float *gser = malloc(sizeof(float) * rows * (ns ? ns : 1));
-    int *counts = malloc(sizeof(int) * (size_t)pp->size);
-    int rc = (!in || !out || !ser || !gin || !gout || !gser || !counts)
+    int K = pp->size;
+    /* a round: ~4096 draws per thread per rank, a few tenths of a second of
+     * work, so a stop or a kill loses little and the store sees few commits */
+    long long round = 4096LL * r->threads * K;
+    size_t rows = (size_t)round; /* a slice is at most the whole round */
+    double *in = malloc(sizeof(double) * rows * (ni ? ni : 1));
+    double *out = malloc(sizeof(double) * rows * no);
+    float *ser = malloc(sizeof(float) * rows * (ns ? ns : 1));
+    size_t grows = pp->rank == 0 ? rows : 1;
+    double *gin = malloc(sizeof(double) * grows * (ni ? ni : 1));
+    double *gout = malloc(sizeof(double) * grows * no);
+    float *gser = malloc(sizeof(float) * grows * (ns ? ns : 1));
+    int *counts = malloc(sizeof(int) * (size_t)K);
+    int *ctl = malloc(sizeof(int) * (size_t)(K + 1)); /* stop, then the split */
+    int rc = (!in || !out || !ser || !gin || !gout || !gser || !counts || !ctl)
                  ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
                  : GW_OK;
     rc = par_agree(pp, rc);
-    long long done = p->draws - ntodo;
-    for (long long pos = 0; pos < ntodo && rc == GW_OK; pos += round) {
+    long long done = p->draws - ntodo, pos = 0, pending = 0, pending_at = 0;
+    double tc = 0, tw = 0, nc = 0, nw = 0; /* rank 0: compute and store seconds, draws */
+    int stop = 0;
+    while (rc == GW_OK) {
         long long len = ntodo - pos < round ? ntodo - pos : round;
-        long long lo = pos + len * pp->rank / pp->size, hi = pos + len * (pp->rank + 1) / pp->size;
-        rc = gw_risk_run_draws(p, todo + lo, (size_t)(hi - lo), r->threads, in, out, ser, err);
+        if (pp->rank == 0) {
+            ctl[0] = stop || len == 0;
+            /* rank 0's share: n0 + W/tc = n_k (balanced), n0 + (K-1) n_k = len */
+            double w = nw > 0 && nc > 0 && tc > 0 ? (tw / nw) / (tc / nc) : 0;
+            double n0 = ((double)len - (double)(K - 1) * (double)len * w) / K;
+            long long z = n0 < 0 ? 0 : n0 > (double)len / K ? len / K : (long long)n0;
+            ctl[1] = (int)z;
+            for (int k = 1; k < K; k++)
+                ctl[1 + k] = (int)((len - z) * k / (K - 1) - (len - z) * (k - 1) / (K - 1));
+        }
+        par_bcast(pp, ctl, sizeof(int) * (size_t)(K + 1));
+        if (ctl[0])
+            break;
+        long long lo = pos;
+        for (int k = 0; k < pp->rank; k++)
+            lo += ctl[1 + k];
+        long long mine = ctl[1 + pp->rank];
+        if (pp->rank == 0 && pending) { /* the previous round, while the others compute */
+            double t0 = wall_s();
+            rc = keep_round(s, todo + pending_at, pending, gin, gout, gser, err);
+            tw += wall_s() - t0, nw += (double)pending;
+            pending = 0;
+        }
+        double t0 = wall_s();
+        if (!rc && mine)
+            rc = gw_risk_run_draws(p, todo + lo, (size_t)mine, r->threads, in, out, ser, err);
+        tc += wall_s() - t0, nc += (double)mine;
         int all = par_agree(pp, rc);
         if (all && !rc)
             rc = gw_error_set(err, all, NULL, 0, 0, "a draw failed on another MPI rank");
@@ -469,39 +536,26 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         for (int part = 0; part < 3; part++) {
             size_t width = part == 0 ? ni * sizeof(double) : part == 1 ? no * sizeof(double)
                                                                        : ns * sizeof(float);
-            for (int k = 0; k < pp->size; k++)
-                counts[k] = (int)(width * (size_t)(pos + len * (k + 1) / pp->size -
-                                                   (pos + len * k / pp->size)));
-            const void *mine = part == 0 ? (void *)in : part == 1 ? (void *)out : (void *)ser;
+            for (int k = 0; k < K; k++)
+                counts[k] = (int)(width * (size_t)ctl[1 + k]);
+            const void *m = part == 0 ? (void *)in : part == 1 ? (void *)out : (void *)ser;
             void *all_buf = part == 0 ? (void *)gin : part == 1 ? (void *)gout : (void *)gser;
-            par_gather(pp, mine, (int)(width * (size_t)(hi - lo)), all_buf, counts);
+            par_gather(pp, m, (int)(width * (size_t)mine), all_buf, counts);
         }
-        int stop = 0;
-        if (pp->rank == 0) {
-            rc = gw_risk_store_put(s->store, &s->info, (size_t)len, todo + pos, gin, gout, err);
-            size_t n = (size_t)p->draws;
-            for (long long j = 0; j < len && !rc; j++) {
-                size_t d = (size_t)todo[pos + j];
-                if (ni)
-                    memcpy(s->in + d * ni, gin + (size_t)j * ni, ni * sizeof(double));
-                memcpy(s->out + d * no, gout + (size_t)j * no, no * sizeof(double));
-                s->done[d] = 1;
-            }
-            /* series by column (the aggregate reads each column whole) */
-            for (size_t c = 0; c < ns && !rc; c++)
-                for (long long j = 0; j < len; j++)
-                    s->series[c * n + (size_t)todo[pos + j]] = gser[(size_t)j * ns + c];
-            done += len;
-            stop = !rc && cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
-        }
-        rc = par_agree(pp, rc);
-        par_bcast(pp, &stop, sizeof stop);
-        if (!rc && stop && pos + len < ntodo)
-            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                              "stopped after %lld of %lld draws; they are kept in %s as run "
-                              "%lld; continue with: gigawatt risk --resume %lld --db %s",
-                              done, p->draws, s->dbpath, s->info.id, s->info.id, s->dbpath);
+        pending = len, pending_at = pos;
+        pos += len;
+        done += len;
+        if (pp->rank == 0)
+            stop = cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
     }
+    if (rc == GW_OK && pp->rank == 0 && pending)
+        rc = keep_round(s, todo + pending_at, pending, gin, gout, gser, err);
+    rc = par_agree(pp, rc);
+    if (!rc && pos < ntodo)
+        rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                          "stopped after %lld of %lld draws; they are kept in %s as run "
+                          "%lld; continue with: gigawatt risk --resume %lld --db %s",
+                          done, p->draws, s->dbpath, s->info.id, s->info.id, s->dbpath);
     free(in);
     free(out);
     free(ser);
@@ -509,6 +563,59 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     free(gout);
     free(gser);
     free(counts);
+    free(ctl);
+    return rc;
+}
+
+/* The per-quarter percentiles: rank 0 holds every draw's series by column;
+ * it shares the columns out (each rank takes a contiguous block), every
+ * rank computes its block's statistics on its threads, rank 0 collects
+ * them. One process does them all. *q: rank 0's result, one per column. */
+static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk_stats **q,
+                        gw_error *err)
+{
+    size_t ncol = (size_t)gw_risk_nseries(s->plan), n = (size_t)s->plan->draws;
+    *q = calloc(ncol ? ncol : 1, sizeof **q);
+    int rc = *q ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (!pp->on) {
+        if (!rc)
+            rc = gw_risk_column_stats(s->series, ncol, n, r->threads, *q, err);
+        return rc;
+    }
+#ifdef GW_HAVE_MPI
+    size_t lo = ncol * (size_t)pp->rank / (size_t)pp->size;
+    size_t hi = ncol * (size_t)(pp->rank + 1) / (size_t)pp->size;
+    float *mine = malloc(sizeof(float) * ((hi - lo) * n + 1));
+    gw_risk_stats *st = malloc(sizeof *st * (hi - lo + 1));
+    int *cnt = malloc(sizeof(int) * (size_t)pp->size), *dsp = malloc(sizeof(int) * (size_t)pp->size);
+    if (!rc && (!mine || !st || !cnt || !dsp))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    rc = par_agree(pp, rc);
+    if (!rc) {
+        /* one column (n floats) is the unit, so counts stay small integers */
+        MPI_Datatype column, stat;
+        MPI_Type_contiguous((int)n, MPI_FLOAT, &column);
+        MPI_Type_commit(&column);
+        MPI_Type_contiguous((int)sizeof(gw_risk_stats), MPI_BYTE, &stat);
+        MPI_Type_commit(&stat);
+        for (int k = 0; k < pp->size; k++) {
+            dsp[k] = (int)(ncol * (size_t)k / (size_t)pp->size);
+            cnt[k] = (int)(ncol * (size_t)(k + 1) / (size_t)pp->size) - dsp[k];
+        }
+        MPI_Scatterv(s->series, cnt, dsp, column, mine, (int)(hi - lo), column, 0,
+                     MPI_COMM_WORLD);
+        rc = gw_risk_column_stats(mine, hi - lo, n, r->threads, st, err);
+        rc = par_agree(pp, rc);
+        if (!rc)
+            MPI_Gatherv(st, (int)(hi - lo), stat, *q, cnt, dsp, stat, 0, MPI_COMM_WORLD);
+        MPI_Type_free(&column);
+        MPI_Type_free(&stat);
+    }
+    free(mine);
+    free(st);
+    free(cnt);
+    free(dsp);
+#endif
     return rc;
 }
 
@@ -588,13 +695,17 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
         rc = run_rounds(pp, r, &s, s.todo, s.ntodo, &pg, err);
         cli_progress_end(&pg, rc);
     }
+    gw_risk_stats *q = NULL;
+    if (!rc)
+        rc = column_stats(pp, r, &s, &q, err);
     if (!rc && pp->rank == 0) {
         gw_risk_summary sum;
-        rc = gw_risk_aggregate(s.plan, s.in, s.out, s.series, r->threads, &sum, err);
+        rc = gw_risk_aggregate(s.plan, s.in, s.out, NULL, r->threads, &sum, err);
         if (!rc) {
             int nq = s.plan->quarters;
+            memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
             rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names,
-                                      nq, sum.q_p5, sum.q_p50, sum.q_p95, sum.q_mean, err);
+                                      nq, sum.q, err);
             if (!rc)
                 rc = cli_emit(&r->o, r->o.json ? gw_risk_json(s.plan, &sum)
                                                : gw_risk_text(s.plan, &sum),
@@ -602,6 +713,7 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
             gw_risk_summary_free(&sum);
         }
     }
+    free(q);
     state_free(&s);
     free(hdr);
     gw_config_free(&cfg);

@@ -68,6 +68,29 @@ static double percentile(double *a, size_t n, double p)
     return v;
 }
 
+/* a[lo..hi) holds exactly the order statistics lo..hi-1 (after earlier
+ * selections); put the k-th in place and return it and the (k+1)-th, which
+ * is the smallest to its right, or a[hi] (already in place) at the edge. */
+static void order_pair(double *a, size_t lo, size_t hi, size_t n, size_t k, double *vk,
+                       double *vk1)
+{
+    select_k(a + lo, hi - lo, k - lo);
+    *vk = a[k];
+    double next = k + 1 < hi ? a[k + 1] : hi < n ? a[hi] : a[k];
+    for (size_t i = k + 2; i < hi; i++)
+        if (a[i] < next)
+            next = a[i];
+    *vk1 = next;
+}
+
+static double interp(double lo, double hi, double frac)
+{
+    return frac > 0 ? lo + frac * (hi - lo) : lo;
+}
+
+/* P5, P50, P95 (type 7, as percentile()) and the mean of a[0..n), which it
+ * reorders: the median splits the array, and P5 and P95 are selected in
+ * their halves only (about 2 passes instead of 4.5). */
 static gw_risk_stats stats(double *a, size_t n)
 {
     gw_risk_stats s;
@@ -75,9 +98,21 @@ static gw_risk_stats stats(double *a, size_t n)
     for (size_t i = 0; i < n; i++) /* in draw order, before selection reorders */
         sum += a[i];
     s.mean = sum / (double)n;
-    s.p50 = percentile(a, n, 0.50);
-    s.p5 = percentile(a, n, 0.05);
-    s.p95 = percentile(a, n, 0.95);
+    double h5 = (double)(n - 1) * 0.05, h50 = (double)(n - 1) * 0.5, h95 = (double)(n - 1) * 0.95;
+    size_t k5 = (size_t)h5, k50 = (size_t)h50, k95 = (size_t)h95;
+    if (n < 64 || k5 >= k50 || k95 <= k50) { /* small: the plain way */
+        s.p50 = percentile(a, n, 0.50);
+        s.p5 = percentile(a, n, 0.05);
+        s.p95 = percentile(a, n, 0.95);
+        return s;
+    }
+    double v, v1;
+    order_pair(a, 0, n, n, k50, &v, &v1);
+    s.p50 = interp(v, v1, h50 - (double)k50);
+    order_pair(a, 0, k50, n, k5, &v, &v1);
+    s.p5 = interp(v, v1, h5 - (double)k5);
+    order_pair(a, k50 + 1, n, n, k95, &v, &v1);
+    s.p95 = interp(v, v1, h95 - (double)k95);
     return s;
 }
 
@@ -131,26 +166,55 @@ static double pearson(const double *x, const double *y, size_t n)
 /* ---- per-quarter percentiles on threads --------------------------------------------- */
 
 typedef struct qjob {
-    const gw_risk_plan *p;
-    const float *series;
-    gw_risk_summary *s;
+    const float *cols;
     size_t n;
-    int lo, hi; /* columns (series x quarter) */
+    size_t lo, hi; /* columns */
     double *buf;
+    gw_risk_stats *st;
 } qjob;
 
-static void *quarter_work(void *arg)
+static void *column_work(void *arg)
 {
     qjob *j = arg;
-    for (int c = j->lo; c < j->hi; c++) {
-        const float *col = j->series + (size_t)c * j->n; /* column-major: contiguous */
+    for (size_t c = j->lo; c < j->hi; c++) {
+        const float *col = j->cols + c * j->n; /* column-major: contiguous */
         for (size_t d = 0; d < j->n; d++)
             j->buf[d] = col[d];
-        gw_risk_stats st = stats(j->buf, j->n);
-        j->s->q_p5[c] = st.p5, j->s->q_p50[c] = st.p50;
-        j->s->q_p95[c] = st.p95, j->s->q_mean[c] = st.mean;
+        j->st[c] = stats(j->buf, j->n);
     }
     return NULL;
+}
+
+int gw_risk_column_stats(const float *cols, size_t ncols, size_t n, int threads,
+                         gw_risk_stats *st, gw_error *err)
+{
+    if (threads < 1)
+        threads = 1;
+    if (ncols == 0 || n == 0)
+        return GW_OK;
+    qjob *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    unsigned char *made = calloc((size_t)threads, 1);
+    double *buf = malloc(sizeof(double) * n * (size_t)threads);
+    if (!jobs || !tid || !made || !buf) {
+        free(jobs), free(tid), free(made), free(buf);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* each column is independent: threads share them out, results by index */
+    for (int t = 0; t < threads; t++) {
+        jobs[t] = (qjob){cols, n, ncols * (size_t)t / (size_t)threads,
+                         ncols * (size_t)(t + 1) / (size_t)threads, buf + n * (size_t)t, st};
+        if (t > 0 && pthread_create(&tid[t], NULL, column_work, &jobs[t]) == 0)
+            made[t] = 1;
+        else if (t > 0)
+            column_work(&jobs[t]);
+    }
+    column_work(&jobs[0]);
+    for (int t = 1; t < threads; t++)
+        if (made[t])
+            pthread_join(tid[t], NULL);
+    free(jobs), free(tid), free(made), free(buf);
+    return GW_OK;
 }
 
 /* ---- the tornado ------------------------------------------------------------------- */
@@ -208,11 +272,8 @@ static int tornado(const gw_risk_plan *p, gw_risk_summary *s, gw_error *err)
 
 void gw_risk_summary_free(gw_risk_summary *s)
 {
-    free(s->q_p5);
-    free(s->q_p50);
-    free(s->q_p95);
-    free(s->q_mean);
-    s->q_p5 = s->q_p50 = s->q_p95 = s->q_mean = NULL;
+    free(s->q);
+    s->q = NULL;
 }
 
 int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
@@ -224,36 +285,18 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
     s->start_year = p->base.start_year, s->start_q = p->base.start_q;
     if (threads < 1)
         threads = 1;
-    double *buf = malloc(sizeof(double) * n * (size_t)threads);
+    double *buf = malloc(sizeof(double) * n);
     double *r1 = malloc(sizeof(double) * n), *r2 = malloc(sizeof(double) * n);
     keyed *tmp = malloc(sizeof(keyed) * n);
-    s->q_p5 = malloc(sizeof(double) * (ncol ? ncol : 1));
-    s->q_p50 = malloc(sizeof(double) * (ncol ? ncol : 1));
-    s->q_p95 = malloc(sizeof(double) * (ncol ? ncol : 1));
-    s->q_mean = malloc(sizeof(double) * (ncol ? ncol : 1));
-    qjob *jobs = calloc((size_t)threads, sizeof *jobs);
-    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    s->q = calloc(ncol ? ncol : 1, sizeof *s->q);
     int rc = GW_OK;
-    if (!buf || !r1 || !r2 || !tmp || !s->q_p5 || !s->q_p50 || !s->q_p95 || !s->q_mean ||
-        !jobs || !tid) {
+    if (!buf || !r1 || !r2 || !tmp || !s->q) {
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
-    /* per-quarter series: each column is independent, so threads may share them out */
-    for (int t = 0; t < threads; t++) {
-        jobs[t] = (qjob){p, series, s, n, (int)(ncol * (size_t)t / (size_t)threads),
-                         (int)(ncol * (size_t)(t + 1) / (size_t)threads), buf + n * (size_t)t};
-        if (t == 0 || pthread_create(&tid[t], NULL, quarter_work, &jobs[t]) != 0) {
-            if (t > 0)
-                quarter_work(&jobs[t]);
-            jobs[t].buf = NULL; /* marks "not a thread" */
-        }
-    }
-    jobs[0].buf = buf;
-    quarter_work(&jobs[0]);
-    for (int t = 1; t < threads; t++)
-        if (jobs[t].buf)
-            pthread_join(tid[t], NULL);
+    /* per-quarter series (NULL: the caller fills q, e.g. from MPI ranks) */
+    if (series && (rc = gw_risk_column_stats(series, ncol, n, threads, s->q, err)))
+        goto done;
 
     for (int k = 0; k < GW_RISK_NFIXED; k++) {
         for (size_t d = 0; d < n; d++)
@@ -311,8 +354,6 @@ done:
     free(r1);
     free(r2);
     free(tmp);
-    free(jobs);
-    free(tid);
     if (rc)
         gw_risk_summary_free(s);
     return rc;

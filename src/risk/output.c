@@ -86,11 +86,19 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
     cJSON *ser = cJSON_AddObjectToObject(root, "series");
     for (int k = 0; k < GW_RISK_NSERIES; k++) {
         cJSON *o = cJSON_AddObjectToObject(ser, gw_risk_series_names[k]);
-        size_t off = (size_t)k * (size_t)p->quarters;
-        cJSON_AddItemToObject(o, "p5", num_array(s->q_p5 + off, p->quarters));
-        cJSON_AddItemToObject(o, "p50", num_array(s->q_p50 + off, p->quarters));
-        cJSON_AddItemToObject(o, "p95", num_array(s->q_p95 + off, p->quarters));
-        cJSON_AddItemToObject(o, "mean", num_array(s->q_mean + off, p->quarters));
+        const gw_risk_stats *q = s->q + (size_t)k * (size_t)p->quarters;
+        cJSON *a[4] = {cJSON_CreateArray(), cJSON_CreateArray(), cJSON_CreateArray(),
+                       cJSON_CreateArray()};
+        for (int t = 0; t < p->quarters; t++) {
+            cJSON_AddItemToArray(a[0], cJSON_CreateNumber(q[t].p5));
+            cJSON_AddItemToArray(a[1], cJSON_CreateNumber(q[t].p50));
+            cJSON_AddItemToArray(a[2], cJSON_CreateNumber(q[t].p95));
+            cJSON_AddItemToArray(a[3], cJSON_CreateNumber(q[t].mean));
+        }
+        cJSON_AddItemToObject(o, "p5", a[0]);
+        cJSON_AddItemToObject(o, "p50", a[1]);
+        cJSON_AddItemToObject(o, "p95", a[2]);
+        cJSON_AddItemToObject(o, "mean", a[3]);
     }
 
     cJSON *tot = cJSON_AddObjectToObject(root, "totals");

@@ -346,47 +346,46 @@ int gw_risk_store_load(gw_risk_store *st, const gw_risk_run_info *info, double *
 }
 
 int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int nseries,
-                         const char *const *series_names, int nquarters, const double *p5,
-                         const double *p50, const double *p95, const double *mean,
+                         const char *const *series_names, int nquarters, const gw_risk_stats *q,
                          gw_error *err)
 {
     char ended[32];
     now_utc(ended, sizeof ended);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(st, "cannot start a transaction", err);
-    sqlite3_stmt *q = NULL;
+    sqlite3_stmt *stmt = NULL;
     /* a resumed run replaces the series it may have written before */
-    int ok = sqlite3_prepare_v2(st->db, "DELETE FROM risk_quarters WHERE run = ?", -1, &q,
+    int ok = sqlite3_prepare_v2(st->db, "DELETE FROM risk_quarters WHERE run = ?", -1, &stmt,
                                 NULL) == SQLITE_OK;
     if (ok) {
-        sqlite3_bind_int64(q, 1, info->id);
-        ok = sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_bind_int64(stmt, 1, info->id);
+        ok = sqlite3_step(stmt) == SQLITE_DONE;
     }
-    sqlite3_finalize(q);
+    sqlite3_finalize(stmt);
     ok = ok && sqlite3_prepare_v2(st->db, "INSERT INTO risk_quarters VALUES (?,?,?,?,?,?,?)",
-                                  -1, &q, NULL) == SQLITE_OK;
+                                  -1, &stmt, NULL) == SQLITE_OK;
     for (int s = 0; ok && s < nseries; s++)
         for (int t = 0; ok && t < nquarters; t++) {
             size_t k = (size_t)s * (size_t)nquarters + (size_t)t;
-            sqlite3_bind_int64(q, 1, info->id);
-            sqlite3_bind_text(q, 2, series_names[s], -1, SQLITE_STATIC);
-            sqlite3_bind_int(q, 3, t);
-            sqlite3_bind_double(q, 4, p5[k]);
-            sqlite3_bind_double(q, 5, p50[k]);
-            sqlite3_bind_double(q, 6, p95[k]);
-            sqlite3_bind_double(q, 7, mean[k]);
-            ok = sqlite3_step(q) == SQLITE_DONE;
-            sqlite3_reset(q);
+            sqlite3_bind_int64(stmt, 1, info->id);
+            sqlite3_bind_text(stmt, 2, series_names[s], -1, SQLITE_STATIC);
+            sqlite3_bind_int(stmt, 3, t);
+            sqlite3_bind_double(stmt, 4, q[k].p5);
+            sqlite3_bind_double(stmt, 5, q[k].p50);
+            sqlite3_bind_double(stmt, 6, q[k].p95);
+            sqlite3_bind_double(stmt, 7, q[k].mean);
+            ok = sqlite3_step(stmt) == SQLITE_DONE;
+            sqlite3_reset(stmt);
         }
-    sqlite3_finalize(q);
-    ok = ok && sqlite3_prepare_v2(st->db, "UPDATE risk_runs SET ended = ? WHERE run = ?", -1, &q,
+    sqlite3_finalize(stmt);
+    ok = ok && sqlite3_prepare_v2(st->db, "UPDATE risk_runs SET ended = ? WHERE run = ?", -1, &stmt,
                                   NULL) == SQLITE_OK;
     if (ok) {
-        sqlite3_bind_text(q, 1, ended, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, info->id);
-        ok = sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_bind_text(stmt, 1, ended, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(stmt, 2, info->id);
+        ok = sqlite3_step(stmt) == SQLITE_DONE;
     }
-    sqlite3_finalize(q);
+    sqlite3_finalize(stmt);
     return commit(st, ok, "cannot finish the run", err);
 }
 

@@ -382,7 +382,7 @@ static void test_engine(gw_catalog *cat)
     CHECK_INT(hist, (long long)n);
     /* per-quarter fan: P5 <= P50 <= P95 for capacity in each quarter */
     for (int t = 0; t < p->quarters; t++)
-        CHECK(s1.q_p5[t] <= s1.q_p50[t] && s1.q_p50[t] <= s1.q_p95[t]);
+        CHECK(s1.q[t].p5 <= s1.q[t].p50 && s1.q[t].p50 <= s1.q[t].p95);
     /* the tornado's largest swing comes first */
     int a0 = s1.order[0], a1 = s1.order[1];
     CHECK(fabs(s1.torn_hi[a0] - s1.torn_lo[a0]) >= fabs(s1.torn_hi[a1] - s1.torn_lo[a1]));
