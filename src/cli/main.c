@@ -415,9 +415,15 @@ typedef struct plan_timeline {
     gw_timeline_result r;
 } plan_timeline;
 
-static int run_timeline_if_any(const cli_opts *o, plan_timeline **out, gw_error *err)
+/* Load the catalog and the scenario tree, run `fn` on them, free both: for
+ * the sections (timeline:, fleet:) that work on the tree, not on a
+ * resolved gw_scenario. A scenario that fails to load is the caller's
+ * normal path's to report, so `fn` only sees loaded trees. */
+typedef int (*tree_fn)(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
+                       gw_error *err);
+
+static int with_scenario_tree(cli_opts *o, tree_fn fn, void *user, gw_error *err)
 {
-    *out = NULL;
     gw_catalog cat;
     gw_config cfg;
     gw_node *root;
@@ -425,22 +431,39 @@ static int run_timeline_if_any(const cli_opts *o, plan_timeline **out, gw_error 
     if (rc)
         return rc;
     gw_config_init(&cfg);
-    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK && gw_timeline_present(root)) {
-        plan_timeline *t = malloc(sizeof *t);
-        if (!t)
-            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        else if ((rc = gw_timeline_resolve(&cat, root, &t->in, &t->params, err)) == GW_OK &&
-                 (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
-            for (int i = 0; i < t->params.n; i++)
-                t->params.p[i].node = NULL; /* the config is freed below */
-            *out = t;
-        }
-        if (rc)
-            free(t);
-    }
+    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK)
+        rc = fn(o, &cat, root, user, err);
     gw_config_free(&cfg);
     gw_catalog_free(&cat);
     return rc;
+}
+
+static int timeline_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
+                            gw_error *err)
+{
+    (void)o;
+    plan_timeline **out = user;
+    if (!gw_timeline_present(root))
+        return GW_OK;
+    plan_timeline *t = malloc(sizeof *t);
+    int rc;
+    if (!t)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    else if ((rc = gw_timeline_resolve(cat, root, &t->in, &t->params, err)) == GW_OK &&
+             (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
+        for (int i = 0; i < t->params.n; i++)
+            t->params.p[i].node = NULL; /* the config is freed after this */
+        *out = t;
+    }
+    if (rc)
+        free(t);
+    return rc;
+}
+
+static int run_timeline_if_any(cli_opts *o, plan_timeline **out, gw_error *err)
+{
+    *out = NULL;
+    return with_scenario_tree(o, timeline_on_tree, out, err);
 }
 
 /* The plan's JSON with a "timeline" member, its text with the timeline's
@@ -499,17 +522,11 @@ static char *run_plan(const gw_scenario *sc, cli_opts *o, gw_error *err)
 }
 
 /* sim on a fleet scenario (docs/fleet.md): *is_fleet = 0 when it is not one. */
-static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
+static int fleet_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
+                         gw_error *err)
 {
-    *is_fleet = 0;
-    gw_catalog cat;
-    gw_config cfg;
-    gw_node *root;
-    int rc = cli_load_catalog(o, &cat, err);
-    if (rc)
-        return rc;
-    gw_config_init(&cfg);
-    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK && gw_scenario_has_fleet(root)) {
+    int *is_fleet = user, rc = GW_OK;
+    if (gw_scenario_has_fleet(root)) {
         *is_fleet = 1;
         gw_fleet_report *r = malloc(sizeof *r);
         if (!r)
@@ -517,7 +534,7 @@ static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
         else {
             cli_progress pg;
             cli_progress_begin(&pg, "fleet", "requests", o->quiet);
-            rc = gw_fleet_cmd_run(&cat, root, r, cli_progress_cb, &pg, err);
+            rc = gw_fleet_cmd_run(cat, root, r, cli_progress_cb, &pg, err);
             cli_progress_end(&pg, rc);
         }
         if (r && rc == GW_OK) {
@@ -544,8 +561,13 @@ static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
         }
         free(r);
     }
-    gw_config_free(&cfg);
-    gw_catalog_free(&cat);
+    return rc;
+}
+
+static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
+{
+    *is_fleet = 0;
+    int rc = with_scenario_tree(o, fleet_on_tree, is_fleet, err);
     /* a scenario that fails to load is reported by the normal path */
     return *is_fleet ? rc : GW_OK;
 }
