@@ -133,10 +133,17 @@ typedef struct gw_fleet_tenant_result {
     double revenue_usd;
 } gw_fleet_tenant_result;
 
+typedef struct gw_fleet_tenant_hour {
+    double offered, served, rate_limited, rejected, timed_out;
+} gw_fleet_tenant_hour;
+
 typedef struct gw_fleet_result {
     size_t hours;
     gw_fleet_hour *hour;       /* [hours] */
     double *site_mw;           /* [hours x nsites] mean IT MW */
+    /* per tenant and hour: [hours x ntenants] of {offered, served,
+     * rate_limited, rejected, timed_out}, the hourly fields by tenant */
+    gw_fleet_tenant_hour *tenant_hour;
     gw_fleet_tenant_result *tenant; /* [ntenants] */
     double requests, served, energy_wh, own_cost_usd, rented_cost_usd, revenue_usd;
     uint64_t ticks, failures;

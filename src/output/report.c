@@ -1199,6 +1199,43 @@ static void section_fleet(gw_buf *b, const cJSON *o)
             line_chart(b, "Rented GPUs and GPUs down", "hour", "GPUs", "thousand", x, n, sg, 2);
         }
         free(ut), free(rg), free(dg);
+        /* per tenant: served, and turned away (rate-limited, rejected, timed out) */
+        const cJSON *bt = jget(hr, "by_tenant");
+        int nt = cJSON_IsObject(bt) ? cJSON_GetArraySize(bt) : 0;
+        if (nt > 0 && nt <= 10) {
+            series served[10], away[10];
+            double *sv[10] = {0}, *av[10] = {0};
+            int good = 0;
+            const cJSON *tn;
+            cJSON_ArrayForEach(tn, bt)
+            {
+                size_t a1, a2, a3, a4;
+                sv[good] = jarray(jget(tn, "served"), &a1);
+                av[good] = jarray(jget(tn, "rate_limited"), &a2);
+                double *rj = jarray(jget(tn, "rejected"), &a3);
+                double *to = jarray(jget(tn, "timed_out"), &a4);
+                int fine = sv[good] && av[good] && rj && to && a1 == n && a2 == n && a3 == n &&
+                           a4 == n;
+                for (size_t i = 0; fine && i < n; i++) {
+                    sv[good][i] /= 1e6;
+                    av[good][i] = (av[good][i] + rj[i] + to[i]) / 1e6;
+                }
+                free(rj), free(to);
+                if (!fine)
+                    break;
+                served[good] = (series){tn->string, sv[good]};
+                away[good] = (series){tn->string, av[good]};
+                good++;
+            }
+            if (good == nt) {
+                line_chart(b, "Served per hour, by tenant", "hour", "requests per hour",
+                           "million", x, n, served, nt);
+                line_chart(b, "Turned away per hour (rate-limited, rejected, timed out), by tenant",
+                           "hour", "requests per hour", "million", x, n, away, nt);
+            }
+            for (int k = 0; k < 10; k++)
+                free(sv[k]), free(av[k]);
+        }
         const cJSON *mw = jget(hr, "site_mw");
         int ns = cJSON_GetArraySize(mw);
         if (ns > 0 && ns <= 10) {

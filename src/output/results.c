@@ -969,6 +969,19 @@ char *gw_fleet_json(const gw_fleet_report *rep)
         for (size_t h = 0; h < r->hours; h++)
             cJSON_AddItemToArray(a, cJSON_CreateNumber(((const double *)&r->hour[h])[f]));
     }
+    /* the same counts per tenant: {tenant: {offered: [hours], served: ...}} */
+    cJSON *bt = cJSON_AddObjectToObject(hr, "by_tenant");
+    const char *tnames[] = {"offered", "served", "rate_limited", "rejected", "timed_out"};
+    for (int t = 0; t < c->ntenants; t++) {
+        cJSON *x = cJSON_AddObjectToObject(bt, c->tenants[t].name);
+        for (size_t f = 0; f < sizeof tnames / sizeof tnames[0]; f++) {
+            cJSON *a = cJSON_AddArrayToObject(x, tnames[f]);
+            for (size_t h = 0; h < r->hours; h++) {
+                const gw_fleet_tenant_hour *th = &r->tenant_hour[h * (size_t)c->ntenants + (size_t)t];
+                cJSON_AddItemToArray(a, cJSON_CreateNumber(((const double *)th)[f]));
+            }
+        }
+    }
     cJSON *mw = cJSON_AddObjectToObject(hr, "site_mw");
     for (int si = 0; si < c->nsites; si++) {
         cJSON *a = cJSON_AddArrayToObject(mw, c->sites[si].name);

@@ -301,6 +301,7 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
     gw_fleet_tenant_result *tr = &r->tenant[x->tenant];
     tr->served++, tr->tokens_served += x->prompt + x->output;
     H->served++;
+    r->tenant_hour[(size_t)(H - r->hour) * (size_t)c->ntenants + (size_t)x->tenant].served++;
     H->queue_delay_s += wait;
     if (pick != home)
         H->spilled += dep->rented == 0;
@@ -312,6 +313,7 @@ void gw_fleet_result_free(gw_fleet_result *r)
 {
     free(r->hour);
     free(r->site_mw);
+    free(r->tenant_hour);
     free(r->tenant);
     memset(r, 0, sizeof *r);
 }
@@ -322,7 +324,8 @@ double gw_fleet_memory_estimate(const gw_fleet_config *c)
     for (int t = 0; t < c->ntenants; t++)
         b += c->tenants[t].customers * sizeof(bucket) + 2 * 2048 * 64 * 4.0;
     b += NPRIO * (double)QUEUE_MAX * sizeof(queued);
-    b += (c->horizon_s / 3600 + 1) * (sizeof(gw_fleet_hour) + 8.0 * c->nsites);
+    b += (c->horizon_s / 3600 + 1) * (sizeof(gw_fleet_hour) + 8.0 * c->nsites +
+                                      sizeof(gw_fleet_tenant_hour) * c->ntenants);
     for (int d = 0; d < c->ndeployments; d++)
         b += c->deployments[d].replicas * 8.0 * 0.01; /* repair queue, a share down */
     return b;
@@ -366,6 +369,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     r->hours = hours;
     r->hour = calloc(hours, sizeof *r->hour);
     r->site_mw = calloc(hours * (size_t)(c->nsites > 0 ? c->nsites : 1), sizeof *r->site_mw);
+    r->tenant_hour = calloc(hours * (size_t)(T > 0 ? T : 1), sizeof *r->tenant_hour);
     r->tenant = calloc((size_t)T, sizeof *r->tenant);
     dep_state *ds = calloc((size_t)D, sizeof *ds);
     bucket **buckets = calloc((size_t)T, sizeof *buckets);
@@ -378,7 +382,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     queued *tick_req = NULL, *sorted = NULL;
     size_t tick_cap = 0, sorted_cap = 0;
     int rc = GW_E_NOMEM;
-    if (!r->hour || !r->site_mw || !r->tenant || !ds || !buckets || !ttft || !tpot || !slo_ok ||
+    if (!r->hour || !r->site_mw || !r->tenant_hour || !r->tenant || !ds || !buckets || !ttft || !tpot || !slo_ok ||
         !queues || !exhausted || !shortfall || !ticks_in_hour)
         goto done;
     for (int t = 0; t < T; t++) {
@@ -413,6 +417,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         if (h >= hours)
             h = hours - 1;
         gw_fleet_hour *H = &r->hour[h];
+        gw_fleet_tenant_hour *TH = &r->tenant_hour[h * (size_t)T]; /* [T] of this hour */
         r->ticks++;
         if (c->progress && k % (uint64_t)fmax(1, 60 / tick) == 0 &&
             c->progress(c->progress_user, (double)k, (double)nticks, offered_so_far)) {
@@ -543,7 +548,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                  * random part), so token buckets see time move forward */
                 double at = now + (i + 0.5) / n * tick;
                 tr->offered++, tr->tokens_offered += p + o;
-                H->offered++;
+                H->offered++, TH[t].offered++;
                 offered_so_far++;
                 if (buckets[t]) { /* §2.2 token buckets per customer (RPM, TPM) */
                     /* API use is heavy-tailed: customers by Zipf rank */
@@ -558,7 +563,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                     if (tn->tpm > 0)
                         b->tok = (float)fmin(tn->tpm, b->tok + dt * tn->tpm / 60);
                     if ((tn->rpm > 0 && b->req < 1) || (tn->tpm > 0 && b->tok < p + o)) {
-                        tr->rate_limited++, H->rate_limited++;
+                        tr->rate_limited++, H->rate_limited++, TH[t].rate_limited++;
                         continue;
                     }
                     b->req -= 1, b->tok -= (float)(p + o);
@@ -613,6 +618,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                     if (now - x.arrival > tn->timeout_s) {
                         q->head = (q->head + 1) % q->cap, q->n--;
                         r->tenant[x.tenant].timed_out++, H->timed_out++;
+                        TH[x.tenant].timed_out++;
                         continue;
                     }
                     if (exhausted[m] || !serve(c, ds, r, H, ttft, tpot, slo_ok, &x, now, 1)) {
@@ -633,7 +639,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                                 x.output * c->deployments[home].s_per_output_token;
                 if (tn->timeout_s > 0 && ring_push(&queues[pr * D + m], x))
                     continue;
-                r->tenant[x.tenant].rejected++, H->rejected++;
+                r->tenant[x.tenant].rejected++, H->rejected++, TH[x.tenant].rejected++;
             }
         }
         for (int d = 0; d < D; d++) /* on-demand pools grow with their model's shortfall */

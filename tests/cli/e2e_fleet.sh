@@ -108,8 +108,17 @@ names = ["offered", "served", "rate_limited", "rejected", "timed_out", "spilled"
 for k in names:
     if not isinstance(h.get(k), list) or len(h[k]) != 1 or not all(num(v) and v >= 0 for v in h[k]):
         sys.exit("hourly.%s is %r; expected one number per hour (1 hour)" % (k, h.get(k)))
-if sorted(h) != sorted(names + ["site_mw"]):
+if sorted(h) != sorted(names + ["site_mw", "by_tenant"]):
     sys.exit("hourly has keys %r" % sorted(h))
+# by tenant: every tenant, five counts per hour, adding up to the tenant's totals
+bt = h["by_tenant"]
+if sorted(bt) != sorted(t["name"] for t in d["tenants"]):
+    sys.exit("hourly.by_tenant has %r; expected the tenants" % sorted(bt))
+for t in d["tenants"]:
+    for k in ["offered", "served", "rate_limited", "rejected", "timed_out"]:
+        v = bt[t["name"]][k]
+        if len(v) != 1 or sum(v) != t[k]:
+            sys.exit("hourly.by_tenant.%s.%s = %r; expected [%r]" % (t["name"], k, v, t[k]))
 if sorted(h["site_mw"]) != ["east", "west"] or any(len(v) != 1 for v in h["site_mw"].values()):
     sys.exit("hourly.site_mw is %r; expected east and west, one value each" % h["site_mw"])
 for k in ("offered", "served", "rate_limited", "rejected", "timed_out"):

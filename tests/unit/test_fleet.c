@@ -349,6 +349,29 @@ static void test_conservation(void)
     CHECK_NEAR(r.requests, off, 0);
     CHECK_NEAR(r.served, r.tenant[0].served + r.tenant[1].served, 0);
     CHECK_NEAR(HOURS_SUM(&r, served), r.served, 0);
+    /* per tenant and hour: each tenant's hours add up to its totals, and the
+     * tenants of an hour add up to the hour */
+    for (int i = 0; i < 2; i++) {
+        gw_fleet_tenant_hour sum = {0};
+        for (size_t h = 0; h < r.hours; h++) {
+            const gw_fleet_tenant_hour *th = &r.tenant_hour[h * 2 + (size_t)i];
+            sum.offered += th->offered, sum.served += th->served;
+            sum.rate_limited += th->rate_limited, sum.rejected += th->rejected;
+            sum.timed_out += th->timed_out;
+        }
+        const gw_fleet_tenant_result *x = &r.tenant[i];
+        CHECK_NEAR(sum.offered, x->offered, 0);
+        CHECK_NEAR(sum.served, x->served, 0);
+        CHECK_NEAR(sum.rate_limited, x->rate_limited, 0);
+        CHECK_NEAR(sum.rejected, x->rejected, 0);
+        CHECK_NEAR(sum.timed_out, x->timed_out, 0);
+    }
+    for (size_t h = 0; h < r.hours; h++) {
+        const gw_fleet_tenant_hour *th = &r.tenant_hour[h * 2];
+        CHECK_NEAR(th[0].offered + th[1].offered, r.hour[h].offered, 0);
+        CHECK_NEAR(th[0].served + th[1].served, r.hour[h].served, 0);
+        CHECK_NEAR(th[0].rate_limited + th[1].rate_limited, r.hour[h].rate_limited, 0);
+    }
     /* the replica is full: 17 per tick, 300 ticks */
     CHECK(r.served <= 17 * 300);
     CHECK(r.served >= 0.98 * 17 * 300);
@@ -365,6 +388,8 @@ static int same_result(const gw_fleet_result *a, const gw_fleet_result *b, int n
            a->rented_cost_usd == b->rented_cost_usd && a->revenue_usd == b->revenue_usd &&
            memcmp(a->hour, b->hour, a->hours * sizeof *a->hour) == 0 &&
            memcmp(a->site_mw, b->site_mw, a->hours * (size_t)ns * sizeof *a->site_mw) == 0 &&
+           memcmp(a->tenant_hour, b->tenant_hour,
+                  a->hours * (size_t)nt * sizeof *a->tenant_hour) == 0 &&
            memcmp(a->tenant, b->tenant, (size_t)nt * sizeof *a->tenant) == 0;
 }
 
