@@ -299,7 +299,8 @@ static int apply_stored_sets(risk_opts *r, const char *sets, gw_error *err)
 typedef struct run_state {
     gw_risk_plan *plan;
     double *in, *out; /* rank 0: every draw */
-    float *series;
+    float *own;       /* this rank's block of series columns [own_lo, own_hi), by column */
+    size_t own_lo, own_hi;
     unsigned char *done;
     long long *todo;
     long long ntodo;
@@ -313,55 +314,74 @@ static void state_free(run_state *s)
     free(s->plan);
     free(s->in);
     free(s->out);
-    free(s->series);
+    free(s->own);
     free(s->done);
     free(s->todo);
     gw_risk_store_close(s->store);
 }
 
-/* The per-quarter series of the draws read back from the store: one
- * timeline run each from the stored inputs (which also checks the stored
- * outputs), then into the column-major arrays the aggregate reads. */
-static int replay_stored(const risk_opts *r, run_state *s, gw_error *err)
+/* Rank k's block of the series columns: every rank keeps the per-quarter
+ * series of all draws for its columns only, and computes their
+ * percentiles at the end. */
+static void col_block(const par *pp, size_t ncol, int k, size_t *lo, size_t *hi)
+{
+    *lo = ncol * (size_t)k / (size_t)pp->size;
+    *hi = ncol * (size_t)(k + 1) / (size_t)pp->size;
+}
+
+/* The draws read back from the store (rank 0) to every rank, which runs the
+ * timeline once per draw from its stored inputs (checking the stored
+ * outputs bit for bit) and keeps its columns of the series. */
+static int share_stored(const par *pp, const risk_opts *r, run_state *s, gw_error *err)
 {
     const gw_risk_plan *p = s->plan;
     size_t n = (size_t)p->draws, ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
-    size_t ns = (size_t)gw_risk_nseries(p), m = 0;
-    for (size_t d = 0; d < n; d++)
-        m += s->done[d];
+    size_t ns = (size_t)gw_risk_nseries(p);
+    long long m = 0;
+    if (pp->rank == 0)
+        for (size_t d = 0; d < n; d++)
+            m += s->done[d];
+    par_bcast(pp, &m, sizeof m);
     if (m == 0)
         return GW_OK;
-    double *in = malloc(sizeof(double) * m * (ni ? ni : 1));
-    double *out = malloc(sizeof(double) * m * no);
-    float *ser = malloc(sizeof(float) * m * (ns ? ns : 1));
-    size_t *at = malloc(sizeof(size_t) * m);
+    size_t mm = (size_t)m;
+    double *in = malloc(sizeof(double) * mm * (ni ? ni : 1));
+    double *out = malloc(sizeof(double) * mm * no);
+    float *ser = malloc(sizeof(float) * mm * (ns ? ns : 1));
+    long long *at = malloc(sizeof(long long) * mm);
     int rc = (!in || !out || !ser || !at)
                  ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
                  : GW_OK;
-    for (size_t d = 0, j = 0; !rc && d < n; d++)
-        if (s->done[d]) {
-            at[j] = d;
-            if (ni)
-                memcpy(in + j * ni, s->in + d * ni, ni * sizeof(double));
-            memcpy(out + j * no, s->out + d * no, no * sizeof(double));
-            j++;
-        }
-    if (!rc)
-        rc = gw_risk_replay_draws(p, m, r->threads, in, out, ser, err);
+    rc = par_agree(pp, rc);
+    if (!rc && pp->rank == 0)
+        for (size_t d = 0, j = 0; d < n; d++)
+            if (s->done[d]) {
+                at[j] = (long long)d;
+                if (ni)
+                    memcpy(in + j * ni, s->in + d * ni, ni * sizeof(double));
+                memcpy(out + j * no, s->out + d * no, no * sizeof(double));
+                j++;
+            }
+    if (!rc) {
+        par_bcast(pp, at, sizeof(long long) * mm);
+        par_bcast(pp, in, sizeof(double) * mm * ni);
+        par_bcast(pp, out, sizeof(double) * mm * no);
+        rc = gw_risk_replay_draws(p, mm, r->threads, in, out, ser, err);
+    }
     if (rc == GW_E_INPUT) { /* name the store and the run in the message */
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
         gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "%s: run %lld: %.400s", s->dbpath,
                      s->info.id, why);
     }
-    for (size_t c = 0; !rc && c < ns; c++)
-        for (size_t j = 0; j < m; j++)
-            s->series[c * n + at[j]] = ser[j * ns + c];
+    for (size_t c = s->own_lo; !rc && c < s->own_hi; c++)
+        for (size_t j = 0; j < mm; j++)
+            s->own[(c - s->own_lo) * n + (size_t)at[j]] = ser[j * ns + c];
     free(in);
     free(out);
     free(ser);
     free(at);
-    return rc;
+    return par_agree(pp, rc);
 }
 
 /* Rank 0: open the store, start or find the run, load what it holds. */
@@ -372,13 +392,12 @@ static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error 
     if (rc)
         return rc;
     size_t n = (size_t)p->draws, ni = (size_t)p->ninputs;
-    size_t no = (size_t)gw_risk_noutputs(p), ns = (size_t)gw_risk_nseries(p);
+    size_t no = (size_t)gw_risk_noutputs(p);
     s->in = malloc(sizeof(double) * (ni ? n * ni : 1));
     s->out = malloc(sizeof(double) * n * no);
-    s->series = malloc(sizeof(float) * (ns ? n * ns : 1));
     s->done = calloc(n, 1);
     s->todo = malloc(sizeof(long long) * n);
-    if (!s->in || !s->out || !s->series || !s->done || !s->todo)
+    if (!s->in || !s->out || !s->done || !s->todo)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0,
                             "out of memory for %lld draw records; expected fewer --draws",
                             p->draws);
@@ -399,8 +418,7 @@ static int open_run(risk_opts *r, run_state *s, int argc, char **argv, gw_error 
                                 "version of gigawatt",
                                 old.id, s->dbpath);
         s->info = old;
-        if ((rc = gw_risk_store_load(s->store, &s->info, s->in, s->out, s->done, err)) ||
-            (rc = replay_stored(r, s, err)))
+        if ((rc = gw_risk_store_load(s->store, &s->info, s->in, s->out, s->done, err)))
             return rc;
     } else {
         gw_risk_run_info *in = &s->info;
@@ -441,13 +459,12 @@ static double wall_s(void)
 }
 
 /* Rank 0: a gathered round into the store (one transaction) and into the
- * arrays of every draw (series by column: the aggregate reads columns). */
+ * arrays of every draw. */
 static int keep_round(run_state *s, const long long *idx, long long len, const double *gin,
-                      const double *gout, const float *gser, gw_error *err)
+                      const double *gout, gw_error *err)
 {
     const gw_risk_plan *p = s->plan;
     size_t ni = (size_t)p->ninputs, no = (size_t)gw_risk_noutputs(p);
-    size_t ns = (size_t)gw_risk_nseries(p), n = (size_t)p->draws;
     int rc = gw_risk_store_put(s->store, &s->info, (size_t)len, idx, gin, gout, err);
     for (long long j = 0; j < len && !rc; j++) {
         size_t d = (size_t)idx[j];
@@ -456,10 +473,49 @@ static int keep_round(run_state *s, const long long *idx, long long len, const d
         memcpy(s->out + d * no, gout + (size_t)j * no, no * sizeof(double));
         s->done[d] = 1;
     }
-    for (size_t c = 0; c < ns && !rc; c++)
-        for (long long j = 0; j < len; j++)
-            s->series[c * n + (size_t)idx[j]] = gser[(size_t)j * ns + c];
     return rc;
+}
+
+/* Every rank sends each other rank that rank's columns of the series of the
+ * draws it computed, and files what it receives into its block: `ser` are
+ * this rank's rows (row-major), ctl[1 + k] the rows of rank k, from draw
+ * todo[pos] on. pk and rv are scratch of the round's size. */
+static void exchange_series(const par *pp, run_state *s, const long long *todo, long long pos,
+                            const int *ctl, const float *ser, float *pk, float *rv, int *cnt)
+{
+    size_t ns = (size_t)gw_risk_nseries(s->plan), n = (size_t)s->plan->draws;
+    size_t mine = (size_t)ctl[1 + pp->rank], lo, hi, at = 0;
+    int K = pp->size;
+    int *scnt = cnt, *sdsp = cnt + K, *rcnt = cnt + 2 * K, *rdsp = cnt + 3 * K;
+    for (int k = 0; k < K; k++) { /* pack: destination by destination, column by column */
+        col_block(pp, ns, k, &lo, &hi);
+        sdsp[k] = (int)at;
+        for (size_t c = lo; c < hi; c++)
+            for (size_t j = 0; j < mine; j++)
+                pk[at++] = ser[j * ns + c];
+        scnt[k] = (int)at - sdsp[k];
+    }
+    size_t own = s->own_hi - s->own_lo, rat = 0;
+    for (int k = 0; k < K; k++) {
+        rdsp[k] = (int)rat;
+        rcnt[k] = (int)(own * (size_t)ctl[1 + k]);
+        rat += (size_t)rcnt[k];
+    }
+#ifdef GW_HAVE_MPI
+    if (pp->on)
+        MPI_Alltoallv(pk, scnt, sdsp, MPI_FLOAT, rv, rcnt, rdsp, MPI_FLOAT, MPI_COMM_WORLD);
+    else
+#endif
+        memcpy(rv, pk, sizeof(float) * at);
+    long long first = pos;
+    for (int k = 0; k < K; k++) { /* unpack: source by source */
+        size_t rows = (size_t)ctl[1 + k];
+        const float *from = rv + rdsp[k];
+        for (size_t c = 0; c < own; c++)
+            for (size_t j = 0; j < rows; j++)
+                s->own[c * n + (size_t)todo[first + (long long)j]] = from[c * rows + j];
+        first += (long long)rows;
+    }
 }
 
 /* The rounds: returns GW_OK, GW_E_STOPPED (Ctrl-C, draws kept) or an error.
@@ -488,10 +544,11 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     size_t grows = pp->rank == 0 ? rows : 1;
     double *gin = malloc(sizeof(double) * grows * (ni ? ni : 1));
     double *gout = malloc(sizeof(double) * grows * no);
-    float *gser = malloc(sizeof(float) * grows * (ns ? ns : 1));
-    int *counts = malloc(sizeof(int) * (size_t)K);
+    float *pk = malloc(sizeof(float) * rows * (ns ? ns : 1));  /* series, packed to send */
+    float *rv = malloc(sizeof(float) * rows * (s->own_hi - s->own_lo + 1)); /* received */
+    int *counts = malloc(sizeof(int) * 4 * (size_t)K);
     int *ctl = malloc(sizeof(int) * (size_t)(K + 1)); /* stop, then the split */
-    int rc = (!in || !out || !ser || !gin || !gout || !gser || !counts || !ctl)
+    int rc = (!in || !out || !ser || !gin || !gout || !pk || !rv || !counts || !ctl)
                  ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
                  : GW_OK;
     rc = par_agree(pp, rc);
@@ -519,7 +576,7 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         long long mine = ctl[1 + pp->rank];
         if (pp->rank == 0 && pending) { /* the previous round, while the others compute */
             double t0 = wall_s();
-            rc = keep_round(s, todo + pending_at, pending, gin, gout, gser, err);
+            rc = keep_round(s, todo + pending_at, pending, gin, gout, err);
             tw += wall_s() - t0, nw += (double)pending;
             pending = 0;
         }
@@ -532,16 +589,16 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
             rc = gw_error_set(err, all, NULL, 0, 0, "a draw failed on another MPI rank");
         if (rc)
             break;
-        /* gather the slices in rank (= draw) order: inputs, outputs, series */
-        for (int part = 0; part < 3; part++) {
-            size_t width = part == 0 ? ni * sizeof(double) : part == 1 ? no * sizeof(double)
-                                                                       : ns * sizeof(float);
+        /* inputs and outputs to rank 0, in rank (= draw) order; the series
+         * to the ranks that own their columns */
+        for (int part = 0; part < 2; part++) {
+            size_t width = part == 0 ? ni * sizeof(double) : no * sizeof(double);
             for (int k = 0; k < K; k++)
                 counts[k] = (int)(width * (size_t)ctl[1 + k]);
-            const void *m = part == 0 ? (void *)in : part == 1 ? (void *)out : (void *)ser;
-            void *all_buf = part == 0 ? (void *)gin : part == 1 ? (void *)gout : (void *)gser;
-            par_gather(pp, m, (int)(width * (size_t)mine), all_buf, counts);
+            par_gather(pp, part == 0 ? in : out, (int)(width * (size_t)mine),
+                       part == 0 ? gin : gout, counts);
         }
+        exchange_series(pp, s, todo, pos, ctl, ser, pk, rv, counts);
         pending = len, pending_at = pos;
         pos += len;
         done += len;
@@ -549,7 +606,7 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
             stop = cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
     }
     if (rc == GW_OK && pp->rank == 0 && pending)
-        rc = keep_round(s, todo + pending_at, pending, gin, gout, gser, err);
+        rc = keep_round(s, todo + pending_at, pending, gin, gout, err);
     rc = par_agree(pp, rc);
     if (!rc && pos < ntodo)
         rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
@@ -561,61 +618,42 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     free(ser);
     free(gin);
     free(gout);
-    free(gser);
+    free(pk);
+    free(rv);
     free(counts);
     free(ctl);
     return rc;
 }
 
-/* The per-quarter percentiles: rank 0 holds every draw's series by column;
- * it shares the columns out (each rank takes a contiguous block), every
- * rank computes its block's statistics on its threads, rank 0 collects
- * them. One process does them all. *q: rank 0's result, one per column. */
+/* The per-quarter percentiles: every rank computes those of its block of
+ * columns on its threads; rank 0 collects them. *q: rank 0's result, one
+ * per column. */
 static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk_stats **q,
                         gw_error *err)
 {
     size_t ncol = (size_t)gw_risk_nseries(s->plan), n = (size_t)s->plan->draws;
+    size_t own = s->own_hi - s->own_lo;
     *q = calloc(ncol ? ncol : 1, sizeof **q);
-    int rc = *q ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    if (!pp->on) {
-        if (!rc)
-            rc = gw_risk_column_stats(s->series, ncol, n, r->threads, *q, err);
-        return rc;
-    }
-#ifdef GW_HAVE_MPI
-    size_t lo = ncol * (size_t)pp->rank / (size_t)pp->size;
-    size_t hi = ncol * (size_t)(pp->rank + 1) / (size_t)pp->size;
-    float *mine = malloc(sizeof(float) * ((hi - lo) * n + 1));
-    gw_risk_stats *st = malloc(sizeof *st * (hi - lo + 1));
-    int *cnt = malloc(sizeof(int) * (size_t)pp->size), *dsp = malloc(sizeof(int) * (size_t)pp->size);
-    if (!rc && (!mine || !st || !cnt || !dsp))
-        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    gw_risk_stats *st = calloc(own + 1, sizeof *st);
+    int rc = *q && st ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (!rc)
+        rc = gw_risk_column_stats(s->own, own, n, r->threads, st, err);
     rc = par_agree(pp, rc);
     if (!rc) {
-        /* one column (n floats) is the unit, so counts stay small integers */
-        MPI_Datatype column, stat;
-        MPI_Type_contiguous((int)n, MPI_FLOAT, &column);
-        MPI_Type_commit(&column);
-        MPI_Type_contiguous((int)sizeof(gw_risk_stats), MPI_BYTE, &stat);
-        MPI_Type_commit(&stat);
-        for (int k = 0; k < pp->size; k++) {
-            dsp[k] = (int)(ncol * (size_t)k / (size_t)pp->size);
-            cnt[k] = (int)(ncol * (size_t)(k + 1) / (size_t)pp->size) - dsp[k];
+        int *cnt = malloc(sizeof(int) * 2 * (size_t)pp->size);
+        if (!cnt) { /* the others are in the gather: nothing to do but fail loudly */
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        } else {
+            for (int k = 0; k < pp->size; k++) {
+                size_t lo, hi;
+                col_block(pp, ncol, k, &lo, &hi);
+                cnt[k] = (int)((hi - lo) * sizeof(gw_risk_stats));
+            }
+            par_gather(pp, st, (int)(own * sizeof(gw_risk_stats)), *q, cnt);
+            free(cnt);
         }
-        MPI_Scatterv(s->series, cnt, dsp, column, mine, (int)(hi - lo), column, 0,
-                     MPI_COMM_WORLD);
-        rc = gw_risk_column_stats(mine, hi - lo, n, r->threads, st, err);
-        rc = par_agree(pp, rc);
-        if (!rc)
-            MPI_Gatherv(st, (int)(hi - lo), stat, *q, cnt, dsp, stat, 0, MPI_COMM_WORLD);
-        MPI_Type_free(&column);
-        MPI_Type_free(&stat);
     }
-    free(mine);
     free(st);
-    free(cnt);
-    free(dsp);
-#endif
     return rc;
 }
 
@@ -671,7 +709,17 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     if (!rc)
         rc = gw_risk_prepare(&cat, root, s.plan, err);
-    /* every rank resolved the same scenario; rank 0 opens the store */
+    /* every rank resolved the same scenario and keeps its block of series
+     * columns for every draw; rank 0 opens the store */
+    if (!rc) {
+        size_t ncol = (size_t)gw_risk_nseries(s.plan);
+        col_block(pp, ncol, pp->rank, &s.own_lo, &s.own_hi);
+        s.own = malloc(sizeof(float) * ((s.own_hi - s.own_lo) * (size_t)s.plan->draws + 1));
+        if (!s.own)
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0,
+                              "out of memory for %lld draws' series; expected fewer --draws",
+                              s.plan->draws);
+    }
     if (!rc && pp->rank == 0)
         rc = open_run(r, &s, argc, argv, err);
     if (hdr) {
@@ -686,6 +734,8 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
     if (!rc && pp->rank != 0 && !(s.todo = malloc(sizeof(long long) * (size_t)(hdr->ntodo + 1))))
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     rc = par_agree(pp, rc);
+    if (!rc && r->resume > 0)
+        rc = share_stored(pp, r, &s, err);
     if (!rc) {
         s.ntodo = hdr->ntodo;
         if (s.ntodo)

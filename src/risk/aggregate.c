@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,34 +120,57 @@ static gw_risk_stats stats(double *a, size_t n)
 /* ---- ranks (Spearman) -------------------------------------------------------------- */
 
 typedef struct keyed {
-    double v;
-    size_t i;
+    uint64_t k; /* the value as an unsigned key of the same order */
+    size_t i;   /* its draw */
 } keyed;
 
-static int by_value(const void *x, const void *y)
+/* IEEE 754 doubles ordered as unsigned integers: flip the sign bit of a
+ * positive, every bit of a negative (-0 and +0 become neighbours, which
+ * only matters for ties of zero: both are then ranked as equal below). */
+static uint64_t order_key(double v)
 {
-    const keyed *a = x, *b = y;
-    if (a->v != b->v)
-        return a->v < b->v ? -1 : 1;
-    return a->i < b->i ? -1 : a->i > b->i; /* a total order: qsort is not stable */
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
 }
 
-/* Ranks 1..n, ties sharing their average rank. */
-static int ranks(const double *v, size_t stride, size_t n, double *r, keyed *tmp)
+/* Ranks 1..n, ties sharing their average rank. The draws are sorted by an
+ * LSD radix sort on the 64-bit keys (four passes of 16 bits, stable, so
+ * equal values stay in draw order): a few ms for 10^5 draws where qsort
+ * took 15. */
+static void ranks(const double *v, size_t stride, size_t n, double *r, keyed *a, keyed *b,
+                  size_t *count /* 65536 */)
 {
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = (keyed){v[i * stride], i};
-    qsort(tmp, n, sizeof *tmp, by_value);
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i * stride];
+        a[i] = (keyed){order_key(x == 0 ? 0.0 : x), i};
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        int shift = 16 * pass;
+        memset(count, 0, sizeof *count << 16);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i].k >> shift) & 0xffff]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < (1u << 16); d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i].k >> shift) & 0xffff]++] = a[i];
+        keyed *t = a;
+        a = b, b = t;
+    }
+    /* four passes: the sorted order is back in a */
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j + 1 < n && tmp[j + 1].v == tmp[i].v)
+        while (j + 1 < n && a[j + 1].k == a[i].k)
             j++;
         double avg = 0.5 * (double)(i + j) + 1;
         for (size_t m = i; m <= j; m++)
-            r[tmp[m].i] = avg;
+            r[a[m].i] = avg;
         i = j + 1;
     }
-    return 0;
 }
 
 static double pearson(const double *x, const double *y, size_t n)
@@ -287,10 +311,11 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
         threads = 1;
     double *buf = malloc(sizeof(double) * n);
     double *r1 = malloc(sizeof(double) * n), *r2 = malloc(sizeof(double) * n);
-    keyed *tmp = malloc(sizeof(keyed) * n);
+    keyed *tmp = malloc(sizeof(keyed) * 2 * n);
+    size_t *count = malloc(sizeof(size_t) << 16);
     s->q = calloc(ncol ? ncol : 1, sizeof *s->q);
     int rc = GW_OK;
-    if (!buf || !r1 || !r2 || !tmp || !s->q) {
+    if (!buf || !r1 || !r2 || !tmp || !count || !s->q) {
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -343,9 +368,9 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
     }
 
     /* rank correlation of each input with the total cost */
-    ranks(out + GW_RISK_TOTAL_COST_USD, no, n, r2, tmp);
+    ranks(out + GW_RISK_TOTAL_COST_USD, no, n, r2, tmp, tmp + n, count);
     for (size_t j = 0; j < ni; j++) {
-        ranks(in + j, ni, n, r1, tmp);
+        ranks(in + j, ni, n, r1, tmp, tmp + n, count);
         s->spearman[j] = pearson(r1, r2, n);
     }
     rc = tornado(p, s, err);
@@ -354,6 +379,7 @@ done:
     free(r1);
     free(r2);
     free(tmp);
+    free(count);
     if (rc)
         gw_risk_summary_free(s);
     return rc;
