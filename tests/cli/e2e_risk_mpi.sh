@@ -39,4 +39,27 @@ cmp one.json "$scratch/out" || fail "3 MPI ranks of 2 threads gave other bytes t
 # the store written by ranks reads back alone
 ok_to again.json risk --resume 1 --db two.db --json
 cmp one.json again.json || fail "the store of the 2-rank run resumed to other bytes"
+
+# kill -9 both ranks in the middle, resume on two ranks: the bytes of one process
+draws=40000
+ok_to big.json risk "$scenario" --json --threads 2 --db big.db --draws $draws --quiet
+ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
+    mpirun --allow-run-as-root --oversubscribe -np 2 "$gw" risk "$scenario" --json \
+    --threads 1 --db killed.db --draws $draws --quiet -o never.json >bg.out 2>bg.err &
+mp=$!
+n=0 tries=0
+while [ "${n:-0}" -eq 0 ] && [ $tries -lt 600 ]; do
+    sleep 0.02
+    n=$("$gw" runs --db killed.db --json 2>/dev/null | sed -n 's/.*"done": \([0-9]*\).*/\1/p')
+    tries=$((tries + 1))
+done
+for k in $(ps -o pid= --ppid $mp); do kill -9 "$k"; done
+wait $mp
+kept=$("$gw" runs --db killed.db --json | sed -n 's/.*"done": \([0-9]*\).*/\1/p')
+echo "killed the ranks with ${kept:-0} of $draws draws stored"
+[ "${kept:-0}" -gt 0 ] && [ "${kept:-0}" -lt $draws ] || fail "the kill did not land mid-run"
+np=2
+mpi 2 risk --resume 1 --db killed.db --json --threads 1 --quiet
+[ "$rc" -eq 0 ] || { show; fail "mpirun -np 2 gigawatt risk --resume failed"; }
+cmp big.json "$scratch/out" || fail "kill -9 of the ranks, then --resume on 2 ranks: other bytes"
 echo "PASS"
