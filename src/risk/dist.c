@@ -153,8 +153,9 @@ typedef struct kind_def {
 static const kind_def kinds[] = {
     {"lognormal", GW_UDIST_LOGNORMAL, "p50|p90", "{dist: lognormal, p50: X, p90: Y}"},
     {"normal", GW_UDIST_NORMAL, "mean|p50|sd|p90", "{dist: normal, mean: X, sd: S}"},
-    {"triangular", GW_UDIST_TRIANGULAR, "min|mode|max", "{dist: triangular, min: A, mode: M, max: B}"},
-    {"uniform", GW_UDIST_UNIFORM, "min|max", "{dist: uniform, min: A, max: B}"},
+    {"triangular", GW_UDIST_TRIANGULAR, "min|mode|max|low|high",
+     "{dist: triangular, min: A, mode: M, max: B}"},
+    {"uniform", GW_UDIST_UNIFORM, "min|max|low|high", "{dist: uniform, low: A, high: B}"},
     {"choice", GW_UDIST_CHOICE, "values|weights", "{dist: choice, values: [...], weights: [...]}"},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
@@ -172,11 +173,31 @@ static int key_allowed(const char *keys, const char *k)
     return 0;
 }
 
+/* `low` and `high` are the same as `min` and `max` (the timeline's resolver
+ * reads a uniform's centre as the midpoint of low and high, docs/timeline.md
+ * §9, so that spelling works in gigawatt plan too). */
+static const char *alias_of(const char *key)
+{
+    return strcmp(key, "min") == 0 ? "low" : strcmp(key, "max") == 0 ? "high" : NULL;
+}
+
+static const gw_node *get_param(const gw_node *map, const char *key)
+{
+    const gw_node *v = gw_node_get(map, key);
+    if (!v && alias_of(key))
+        v = gw_node_get(map, alias_of(key));
+    return v;
+}
+
 /* One parameter of the distribution: required, with the field's unit. */
 static int param(const gw_node *map, const char *key, const char *what, gw_dim_id dim,
                  unsigned flags, const kind_def *kd, double *out, gw_error *err)
 {
-    const gw_node *v = gw_node_get(map, key);
+    const gw_node *v = get_param(map, key);
+    if (v && alias_of(key) && gw_node_get(map, key) && gw_node_get(map, alias_of(key)))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "%s: both '%s' and '%s'; expected one of them", what, key,
+                            alias_of(key));
     const gw_node *at = gw_node_key(map, "dist"); /* a flow map's own mark is its end */
     if (!v)
         return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
@@ -203,7 +224,7 @@ static void set_range(gw_uncertain *u, unsigned flags)
 static int order_error(const gw_node *map, const char *key, const char *what, const char *rule,
                        gw_error *err)
 {
-    const gw_node *v = gw_node_get(map, key);
+    const gw_node *v = get_param(map, key);
     if (!v)
         v = map;
     return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col, "%s: %s", what, rule);

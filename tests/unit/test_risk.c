@@ -86,6 +86,9 @@ static void test_parse_kinds(void)
     CHECK_NEAR(gw_uncertain_quantile(&u, 1.0 / 3), 2, 1e-12); /* F(mode) = (2-1)/(4-1) */
     CHECK_INT(parse("{dist: uniform, min: 2 USD, max: 4 USD}", GW_DIM_USD, 0, &u, &err), GW_OK);
     CHECK_NEAR(gw_uncertain_quantile(&u, 0.25), 2.5, 1e-12);
+    /* low/high: the spelling whose midpoint the timeline's resolver reads */
+    CHECK_INT(parse("{dist: uniform, low: 2 USD, high: 4 USD}", GW_DIM_USD, 0, &u, &err), GW_OK);
+    CHECK_NEAR(gw_uncertain_median(&u), 3, 1e-12);
     /* choice: sorted by value, weights as probabilities */
     CHECK_INT(parse("{dist: choice, values: [5, 2, 3], weights: [1, 1, 2]}", GW_DIM_NONE, 0, &u,
                     &err),
@@ -130,6 +133,8 @@ static void test_parse_errors(void)
         {"{dist: triangular, min: 1, mode: 5, max: 4}", GW_DIM_NONE, "mode is outside", 37},
         {"{dist: triangular, min: 4, mode: 4, max: 4}", GW_DIM_NONE, "max is not above", 45},
         {"{dist: uniform, min: 3, max: 2}", GW_DIM_NONE, "max is not above min", 33},
+        {"{dist: uniform, low: 3, high: 2}", GW_DIM_NONE, "max is not above min", 34},
+        {"{dist: uniform, min: 1, low: 1, max: 2}", GW_DIM_NONE, "both 'min' and 'low'", 25},
         {"{dist: choice, values: []}", GW_DIM_NONE, "non-empty list", 27},
         {"{dist: choice, values: [1, 2], weights: [1]}", GW_DIM_NONE, "one weight per value",
          44},
