@@ -41,7 +41,7 @@ ok_to again.json risk --resume 1 --db two.db --json
 cmp one.json again.json || fail "the store of the 2-rank run resumed to other bytes"
 
 # kill -9 both ranks in the middle, resume on two ranks: the bytes of one process
-draws=40000
+draws=16000
 ok_to big.json risk "$scenario" --json --threads 2 --db big.db --draws $draws --quiet
 ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
     mpirun --allow-run-as-root --oversubscribe -np 2 "$gw" risk "$scenario" --json \

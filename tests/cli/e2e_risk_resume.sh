@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 scenario=$root/tests/data/risk-small.yaml
-draws=12000
+draws=9000
 
 # the draws the store holds for run 1 of DB (0 when it has none yet)
 done_in() {
