@@ -1,12 +1,15 @@
 /* src/cli/risk_cmd.c — `gigawatt risk` and `gigawatt runs` (cli layer).
  *
  * risk runs the Monte Carlo of src/risk in rounds: every rank (MPI, when
- * started by mpirun) computes its slice of the round on its threads, rank 0
- * gathers the slices in draw order, appends them to the SQLite store in one
- * transaction, and reports progress; after the last round rank 0 aggregates
- * and prints. A stop (Ctrl-C) or a kill between rounds loses only the round
- * under way; `--resume RUN` reads the stored draws back, computes the rest
- * and ends with the bytes an uninterrupted run gives (docs/risk.md §5).
+ * started by mpirun) computes its slice of the round on its threads; rank 0
+ * gathers the slices' inputs and outputs in draw order and appends them to
+ * the SQLite store in one transaction (while the others compute the next
+ * round), and each rank receives the per-quarter series of its own block of
+ * columns. After the last round every rank computes its columns'
+ * percentiles, and rank 0 aggregates the rest and prints. A stop (Ctrl-C)
+ * or a kill loses only the round under way; `--resume RUN` reads the stored
+ * draws back, computes the rest and ends with the bytes an uninterrupted
+ * run gives (docs/risk.md §5).
  *
  * MPI is initialised only when the process was started by an MPI launcher
  * (OMPI_COMM_WORLD_SIZE / PMI_SIZE set), so the same binary runs alone. */
