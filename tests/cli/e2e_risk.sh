@@ -69,6 +69,60 @@ for x in t["inputs"]:
 PY
 fi
 
+# ---- the store holds every draw: the JSON's Spearman ranks (ties of the
+# choice input included) and means come back from its rows ----------------------------
+if have_python && "$py" -c 'import sqlite3' 2>/dev/null; then
+pycheck a.json a.db <<'PY'
+import json, sqlite3, struct, sys
+d = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+names = [r[0] for r in db.execute("SELECT name FROM risk_inputs WHERE run = 1 ORDER BY idx")]
+rows = db.execute("SELECT draw, inputs, outputs, too_little_usd, too_much_usd FROM risk_draws "
+                  "WHERE run = 1 ORDER BY draw").fetchall()
+if len(rows) != 2000 or [r[0] for r in rows] != list(range(2000)):
+    sys.exit("the store does not hold draws 0..1999 of run 1")
+k = len(names)
+ins = [struct.unpack("<%dd" % k, r[1]) for r in rows]
+outs = [struct.unpack("<%dd" % (len(r[2]) // 8), r[2]) for r in rows]
+total = [o[6] for o in outs]  # total_cost_usd, the 7th output
+if any(abs(o[4] - r[3]) > 0 or abs(o[5] - r[4]) > 0 for o, r in zip(outs, rows)):
+    sys.exit("the cost columns differ from the outputs blob")
+mean = sum(total) / len(total)
+if abs(mean - d["expected"]["total_cost_usd"]) > 1e-9 * abs(mean):
+    sys.exit("mean total cost from the store %r != JSON %r" % (mean, d["expected"]["total_cost_usd"]))
+def ranks(v):
+    order = sorted(range(len(v)), key=lambda i: v[i])
+    r = [0.0] * len(v)
+    i = 0
+    while i < len(v):
+        j = i
+        while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]:
+            j += 1
+        for m in range(i, j + 1):
+            r[order[m]] = (i + j) / 2 + 1
+        i = j + 1
+    return r
+def pearson(x, y):
+    mx, my = sum(x) / len(x), sum(y) / len(y)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    return sxy / (sxx * syy) ** 0.5
+rt = ranks(total)
+rho = {t["name"]: t["spearman"] for t in d["tornado"]["inputs"]}
+for j, n in enumerate(names):
+    want = pearson(ranks([x[j] for x in ins]), rt)
+    if abs(want - rho[n]) > 1e-9:
+        sys.exit("spearman of %s: JSON %r, from the store %r" % (n, rho[n], want))
+rent = [x[names.index("rent")] for x in ins]
+if len(set(rent)) != 3:
+    sys.exit("the choice input took %d values, expected 3" % len(set(rent)))
+q = db.execute("SELECT count(*) FROM risk_quarters WHERE run = 1").fetchone()[0]
+if q != 6 * 12:
+    sys.exit("risk_quarters has %d rows, expected 72" % q)
+PY
+fi
+
 # ---- text and the runs listing ------------------------------------------------------------
 ok_to t.txt risk "$scenario" --db a.db
 contains "cost of too little" t.txt
