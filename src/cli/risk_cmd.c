@@ -344,11 +344,20 @@ static void state_free(run_state *s)
 
 /* Rank k's block of the series columns: every rank keeps the per-quarter
  * series of all draws for its columns only, and computes their
- * percentiles at the end. */
+ * percentiles at the end. Rank 0 takes half a share: it also writes the
+ * store and aggregates the totals (the split of columns changes who
+ * computes a column's percentiles, never their value). */
 static void col_block(const par *pp, size_t ncol, int k, size_t *lo, size_t *hi)
 {
-    *lo = ncol * (size_t)k / (size_t)pp->size;
-    *hi = ncol * (size_t)(k + 1) / (size_t)pp->size;
+    if (pp->size == 1) {
+        *lo = 0, *hi = ncol;
+        return;
+    }
+    /* boundaries in half shares: rank 0 has 1, every other rank 2 */
+    size_t halves = 2 * (size_t)pp->size - 1;
+    size_t b0 = k == 0 ? 0 : 2 * (size_t)k - 1, b1 = 2 * (size_t)k + 1;
+    *lo = ncol * b0 / halves;
+    *hi = ncol * b1 / halves;
 }
 
 /* The draws read back from the store (rank 0) to every rank, which runs the
@@ -546,15 +555,59 @@ static void exchange_series(const par *pp, run_state *s, const long long *todo, 
     }
 }
 
+/* How many of a round's `len` draws each of the K ranks computes, so that
+ * they finish together: rank k takes n_k = T / rate_k, rank 0 also writes
+ * the previous round (len x wrate seconds), so n_0 = (T - W) / rate_0, and
+ * the n add up to len. Until every rate is measured the split is even.
+ * Speeds may differ (machines, other load); the split only decides who
+ * computes a draw, never what the draw is. */
+static void split_round(int K, long long len, const double *rate, double wrate, int *n)
+{
+    int known = 1;
+    for (int k = 0; k < K; k++)
+        known &= rate[k] > 0;
+    double share[64], *sh = K <= 64 ? share : NULL;
+    if (K == 1 || !known || !sh) {
+        for (int k = 0; k < K; k++)
+            n[k] = (int)(len * (k + 1) / K - len * k / K);
+        return;
+    }
+    double inv = 0;
+    for (int k = 0; k < K; k++)
+        inv += 1 / rate[k];
+    double W = (double)len * wrate;
+    double T = ((double)len + W / rate[0]) / inv;
+    sh[0] = (T - W) / rate[0];
+    if (sh[0] < 0) { /* rank 0 only writes; the others share the round */
+        sh[0] = 0;
+        T = (double)len / (inv - 1 / rate[0]);
+    }
+    for (int k = 1; k < K; k++)
+        sh[k] = T / rate[k];
+    /* whole draws: cumulative rounding keeps the sum exactly len */
+    double acc = 0;
+    long long prev = 0;
+    for (int k = 0; k < K; k++) {
+        acc += sh[k];
+        long long upto = k == K - 1 ? len : (long long)(acc + 0.5);
+        if (upto > len)
+            upto = len;
+        if (upto < prev)
+            upto = prev;
+        n[k] = (int)(upto - prev);
+        prev = upto;
+    }
+}
+
 /* The rounds: returns GW_OK, GW_E_STOPPED (Ctrl-C, draws kept) or an error.
  *
  * Each round rank 0 sends the split (how many of the round's draws each
  * rank computes, as contiguous slices in rank order, so the gathered round
- * is in draw order); every rank computes its slice; rank 0 gathers. Rank 0
- * stores round r while the others compute round r+1, and takes a smaller
- * slice to make room for it: the split balances its measured compute time
- * per draw against its store time. The split decides who computes a draw,
- * never what the draw is, so the result does not depend on it. */
+ * is in draw order); every rank computes its slice; rank 0 gathers the
+ * inputs and outputs and every rank gets its columns of the series. Rank 0
+ * stores round r while the others compute round r+1; the split
+ * (split_round) balances every rank's measured speed and rank 0's store
+ * time. */
 static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo,
                       long long ntodo, cli_progress *pg, gw_error *err)
 {
@@ -576,24 +629,23 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     float *rv = malloc(sizeof(float) * rows * (s->own_hi - s->own_lo + 1)); /* received */
     int *counts = malloc(sizeof(int) * 4 * (size_t)K);
     int *ctl = malloc(sizeof(int) * (size_t)(K + 1)); /* stop, then the split */
-    int rc = (!in || !out || !ser || !gin || !gout || !pk || !rv || !counts || !ctl)
+    double *took2 = malloc(sizeof(double) * 2 * (size_t)K); /* rank 0: (seconds, draws) */
+    int rc = (!in || !out || !ser || !gin || !gout || !pk || !rv || !counts || !ctl || !took2)
                  ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory")
                  : GW_OK;
     rc = par_agree(pp, rc);
     long long done = p->draws - ntodo, pos = 0, pending = 0, pending_at = 0;
-    double tc = 0, tw = 0, nc = 0, nw = 0; /* rank 0: compute and store seconds, draws */
+    /* rank 0: seconds per draw of each rank's computing (moving averages
+     * of the last rounds, 0 until measured) and of its own store writes */
+    double *rate = calloc((size_t)K, sizeof *rate), wrate = 0, took[2];
+    if (!rate && !rc)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     int stop = 0;
     while (rc == GW_OK) {
         long long len = ntodo - pos < round ? ntodo - pos : round;
         if (pp->rank == 0) {
             ctl[0] = stop || len == 0;
-            /* rank 0's share: n0 + W/tc = n_k (balanced), n0 + (K-1) n_k = len */
-            double w = nw > 0 && nc > 0 && tc > 0 ? (tw / nw) / (tc / nc) : 0;
-            double n0 = ((double)len - (double)(K - 1) * (double)len * w) / K;
-            long long z = n0 < 0 ? 0 : n0 > (double)len / K ? len / K : (long long)n0;
-            ctl[1] = (int)z;
-            for (int k = 1; k < K; k++)
-                ctl[1 + k] = (int)((len - z) * k / (K - 1) - (len - z) * (k - 1) / (K - 1));
+            split_round(K, len, rate, wrate, ctl + 1);
         }
         par_bcast(pp, ctl, sizeof(int) * (size_t)(K + 1));
         if (ctl[0])
@@ -605,18 +657,28 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         if (pp->rank == 0 && pending) { /* the previous round, while the others compute */
             double t0 = wall_s();
             rc = keep_round(s, todo + pending_at, pending, gin, gout, err);
-            tw += wall_s() - t0, nw += (double)pending;
+            double w = (wall_s() - t0) / (double)pending;
+            wrate = wrate > 0 ? 0.5 * (wrate + w) : w;
             pending = 0;
         }
         double t0 = wall_s();
         if (!rc && mine)
             rc = gw_risk_run_draws(p, todo + lo, (size_t)mine, r->threads, in, out, ser, err);
-        tc += wall_s() - t0, nc += (double)mine;
+        took[0] = wall_s() - t0, took[1] = (double)mine;
         int all = par_agree(pp, rc);
         if (all && !rc)
             rc = gw_error_set(err, all, NULL, 0, 0, "a draw failed on another MPI rank");
         if (rc)
             break;
+        /* how long each rank took, for the next split */
+        for (int k = 0; k < K; k++)
+            counts[k] = (int)sizeof took;
+        par_gather(pp, took, (int)sizeof took, took2, counts);
+        for (int k = 0; pp->rank == 0 && k < K; k++)
+            if (took2[2 * k + 1] > 0) {
+                double t = took2[2 * k] / took2[2 * k + 1];
+                rate[k] = rate[k] > 0 ? 0.5 * (rate[k] + t) : t;
+            }
         /* inputs and outputs to rank 0, in rank (= draw) order; the series
          * to the ranks that own their columns */
         for (int part = 0; part < 2; part++) {
@@ -650,6 +712,8 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     free(rv);
     free(counts);
     free(ctl);
+    free(took2);
+    free(rate);
     return rc;
 }
 
