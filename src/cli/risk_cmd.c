@@ -717,36 +717,35 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
     return rc;
 }
 
-/* The per-quarter percentiles: every rank computes those of its block of
- * columns on its threads; rank 0 collects them. *q: rank 0's result, one
- * per column. */
-static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk_stats **q,
-                        gw_error *err)
+/* The per-quarter percentiles of this rank's block of columns, on its
+ * threads: *st one per own column; *q (rank 0's, one per column) and *cnt
+ * are allocated for gather_column_stats. */
+static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk_stats **st,
+                        gw_risk_stats **q, int **cnt, gw_error *err)
 {
     size_t ncol = (size_t)gw_risk_nseries(s->plan), n = (size_t)s->plan->draws;
     size_t own = s->own_hi - s->own_lo;
     *q = calloc(ncol ? ncol : 1, sizeof **q);
-    gw_risk_stats *st = calloc(own + 1, sizeof *st);
-    int rc = *q && st ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    *st = calloc(own + 1, sizeof **st);
+    *cnt = malloc(sizeof(int) * (size_t)pp->size);
+    int rc = *q && *st && *cnt ? GW_OK
+                               : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     if (!rc)
-        rc = gw_risk_column_stats(s->own, own, n, r->threads, st, err);
-    rc = par_agree(pp, rc);
-    if (!rc) {
-        int *cnt = malloc(sizeof(int) * 2 * (size_t)pp->size);
-        if (!cnt) { /* the others are in the gather: nothing to do but fail loudly */
-            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        } else {
-            for (int k = 0; k < pp->size; k++) {
-                size_t lo, hi;
-                col_block(pp, ncol, k, &lo, &hi);
-                cnt[k] = (int)((hi - lo) * sizeof(gw_risk_stats));
-            }
-            par_gather(pp, st, (int)(own * sizeof(gw_risk_stats)), *q, cnt);
-            free(cnt);
-        }
+        rc = gw_risk_column_stats(s->own, own, n, r->threads, *st, err);
+    return par_agree(pp, rc);
+}
+
+/* Rank 0 collects every rank's column statistics into q. */
+static void gather_column_stats(const par *pp, const run_state *s, const gw_risk_stats *st,
+                                int *cnt, gw_risk_stats *q)
+{
+    size_t ncol = (size_t)gw_risk_nseries(s->plan);
+    for (int k = 0; k < pp->size; k++) {
+        size_t lo, hi;
+        col_block(pp, ncol, k, &lo, &hi);
+        cnt[k] = (int)((hi - lo) * sizeof(gw_risk_stats));
     }
-    free(st);
-    return rc;
+    par_gather(pp, st, (int)((s->own_hi - s->own_lo) * sizeof(gw_risk_stats)), q, cnt);
 }
 
 static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_error *err)
@@ -837,24 +836,36 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
         rc = run_rounds(pp, r, &s, s.todo, s.ntodo, &pg, err);
         cli_progress_end(&pg, rc);
     }
-    gw_risk_stats *q = NULL;
+    gw_risk_stats *st = NULL, *q = NULL;
+    int *cnt = NULL;
     if (!rc)
-        rc = column_stats(pp, r, &s, &q, err);
+        rc = column_stats(pp, r, &s, &st, &q, &cnt, err);
+    /* rank 0 aggregates the totals while the others finish their (larger)
+     * blocks of columns, then collects the columns' statistics */
+    gw_risk_summary sum;
+    int agg = GW_OK, have = 0;
     if (!rc && pp->rank == 0) {
-        gw_risk_summary sum;
-        rc = gw_risk_aggregate(s.plan, s.in, s.out, NULL, r->threads, &sum, err);
-        if (!rc) {
-            int nq = s.plan->quarters;
-            memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
-            rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names,
-                                      nq, sum.q, err);
-            if (!rc)
-                rc = cli_emit(&r->o, r->o.json ? gw_risk_json(s.plan, &sum)
-                                               : gw_risk_text(s.plan, &sum),
-                              err);
-            gw_risk_summary_free(&sum);
-        }
+        agg = gw_risk_aggregate(s.plan, s.in, s.out, NULL, r->threads, &sum, err);
+        have = agg == GW_OK;
     }
+    if (!rc)
+        gather_column_stats(pp, &s, st, cnt, q);
+    if (!rc)
+        rc = agg;
+    if (!rc && pp->rank == 0) {
+        int nq = s.plan->quarters;
+        memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
+        rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names, nq,
+                                  sum.q, err);
+        if (!rc)
+            rc = cli_emit(&r->o, r->o.json ? gw_risk_json(s.plan, &sum)
+                                           : gw_risk_text(s.plan, &sum),
+                          err);
+    }
+    if (have)
+        gw_risk_summary_free(&sum);
+    free(st);
+    free(cnt);
     free(q);
     state_free(&s);
     free(hdr);
