@@ -1450,6 +1450,8 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
         for (int i = 0; i < n; i++) {
             gw_buf_printf(&b, "<section><h2>");
             const char *scen = jstr(jget(docs[i], "inputs"), "scenario");
+            if (!scen[0]) /* risk results name it at the top */
+                scen = jstr(docs[i], "scenario");
             esc(&b, scen[0] ? scen : names[i]);
             gw_buf_printf(&b, " <small>(");
             esc(&b, names[i]);
