@@ -71,7 +71,10 @@ static int dist_center(const gw_node *m, const char *what, gw_dim_id dim, unsign
         if (c)
             return gw_decode_quantity(c, what, dim, flags, v, err);
     }
+    /* a uniform may be written low/high or min/max (src/risk/dist.c takes both) */
     const gw_node *lo = gw_node_get(m, "low"), *hi = gw_node_get(m, "high");
+    if (!lo && !hi)
+        lo = gw_node_get(m, "min"), hi = gw_node_get(m, "max");
     if (lo && hi) {
         double a, b;
         int rc = gw_decode_quantity(lo, what, dim, 0, &a, err);
@@ -93,7 +96,7 @@ static int dist_center(const gw_node *m, const char *what, gw_dim_id dim, unsign
     }
     return gw_error_set(err, GW_E_INPUT, m->file, m->line, m->col,
                         "distribution for '%s' has no central value; expected p50 (or median, "
-                        "mean, mode, low and high, or choices)",
+                        "mean, mode, low and high, min and max, or choices)",
                         what);
 }
 

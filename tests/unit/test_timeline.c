@@ -3,6 +3,7 @@
  * capacities, retirement, the shortfall (rent, then throttle) and its money,
  * depreciation and cash; then resolution from YAML with the real catalog:
  * the named-parameter table, distributions, and bad input at file:line:col. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -421,6 +422,23 @@ static void test_resolve(void)
         CHECK_INT(p->dim, GW_DIM_TIME);
         CHECK_INT(p->is_dist, 0);
         CHECK_NEAR(p->value, 10 * Q, 1e-9);
+    }
+    /* a uniform's centre is its midpoint, written low/high or min/max alike */
+    {
+        static const char *const spellings[] = {"{dist: uniform, low: 1.2, high: 1.8}",
+                                                "{dist: uniform, min: 1.2, max: 1.8}"};
+        for (int k = 0; k < 2; k++) {
+            char yaml[4096];
+            const char *at = strstr(scenario_ok, "{dist: lognormal, p50: 1.5, p90: 2.2}");
+            snprintf(yaml, sizeof yaml, "%.*s%s%s", (int)(at - scenario_ok), scenario_ok,
+                     spellings[k], at + strlen("{dist: lognormal, p50: 1.5, p90: 2.2}"));
+            gw_timeline_input inu;
+            static gw_timeline_params psu;
+            CHECK_INT(resolve_text(yaml, &inu, &psu, &err), GW_OK);
+            const gw_timeline_param *pu =
+                gw_timeline_param_find(&psu, "timeline.demand.products.chat.growth_per_year");
+            CHECK(pu != NULL && pu->is_dist && fabs(pu->value - 1.5) < 1e-12);
+        }
     }
     p = gw_timeline_param_find(&PS, "timeline.derived.capex_per_accelerator");
     CHECK(p != NULL && p->node == NULL);
