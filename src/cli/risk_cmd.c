@@ -32,8 +32,9 @@
 
 static const char usage_risk[] =
     "usage: gigawatt risk SCENARIO [--draws N] [--seed N] [--threads N] [--db FILE]\n"
-    "                     [--json] [-o FILE] [--set K=V] [--quiet]\n"
+    "                     [--json] [-o FILE] [--html FILE] [--set K=V] [--quiet]\n"
     "       gigawatt risk --resume RUN [SCENARIO] [--db FILE] [--threads N] [--json] [-o FILE]\n"
+    "                     [--html FILE]\n"
     "       mpirun -np K gigawatt risk SCENARIO ...\n"
     "Monte Carlo of the build-out timeline over the scenario's uncertain inputs ({dist: ...}\n"
     "values and the risk: section): P5/P50/P95 per quarter of capacity, demand, shortfall,\n"
@@ -42,10 +43,13 @@ static const char usage_risk[] =
     "Every draw goes to a SQLite store (--db, default gigawatt.db next to -o FILE or here) as\n"
     "it finishes; after Ctrl-C or a crash --resume RUN continues the run (`gigawatt runs`\n"
     "lists them). The result is the same for any --threads and any number of MPI ranks.\n"
+    "--html FILE also writes the result as a self-contained HTML report (fan charts,\n"
+    "histograms of the cost of too little and too much, tornado; docs/report.md).\n"
     "\n"
     "examples:\n"
     "  gigawatt risk scenarios/frontier-lab-30gw.yaml\n"
     "  gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000 --json -o risk.json\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 20000 --html risk.html\n"
     "  mpirun -np 2 gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000\n";
 
 static const char usage_runs[] =
@@ -141,7 +145,7 @@ typedef struct risk_opts {
 } risk_opts;
 
 enum { R_JSON = 300, R_QUIET, R_CATALOG, R_SET, R_HELP, R_DRAWS, R_SEED, R_THREADS, R_DB,
-       R_RESUME };
+       R_RESUME, R_HTML };
 
 static int usage_fail(int rank, const char *msg, const char *arg)
 {
@@ -169,7 +173,8 @@ static int parse_risk(int argc, char **argv, int rank, risk_opts *r, int runs_cm
         {"help", no_argument, NULL, R_HELP},          {"output", required_argument, NULL, 'o'},
         {"draws", required_argument, NULL, R_DRAWS},  {"seed", required_argument, NULL, R_SEED},
         {"threads", required_argument, NULL, R_THREADS}, {"db", required_argument, NULL, R_DB},
-        {"resume", required_argument, NULL, R_RESUME}, {NULL, 0, NULL, 0}};
+        {"resume", required_argument, NULL, R_RESUME}, {"html", required_argument, NULL, R_HTML},
+        {NULL, 0, NULL, 0}};
     memset(r, 0, sizeof *r);
     r->resume = -1;
     opterr = 0;
@@ -185,6 +190,7 @@ static int parse_risk(int argc, char **argv, int rank, risk_opts *r, int runs_cm
         case R_QUIET: r->o.quiet = 1; break;
         case R_CATALOG: r->o.catalog = optarg; break;
         case 'o': r->o.out = optarg; break;
+        case R_HTML: r->o.html = optarg; break;
         case R_DB: r->db = optarg; break;
         case 'h':
         case R_HELP:
@@ -857,13 +863,24 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
         memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
         rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names, nq,
                                   sum.q, err);
+        char *text = NULL;
+        if (!rc) {
+            text = cli_result(&r->o, r->o.json || r->o.html ? gw_risk_json(s.plan, &sum) : NULL,
+                              r->o.json ? NULL : gw_risk_text(s.plan, &sum));
+            /* the report first: an unwritable --html path leaves no other output
+             * (the run itself is finished and stored either way) */
+            rc = text ? cli_write_html(&r->o, s.plan->name, err)
+                      : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        }
         if (!rc)
-            rc = cli_emit(&r->o, r->o.json ? gw_risk_json(s.plan, &sum)
-                                           : gw_risk_text(s.plan, &sum),
-                          err);
+            rc = cli_emit(&r->o, text, err);
+        else
+            free(text);
     }
     if (have)
         gw_risk_summary_free(&sum);
+    free(r->o.html_json); /* kept for --html when the output failed first */
+    r->o.html_json = NULL;
     free(st);
     free(cnt);
     free(q);

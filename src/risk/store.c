@@ -123,6 +123,54 @@ static int check_tables(gw_risk_store *st, gw_error *err)
     return GW_OK;
 }
 
+/* A table's column names, comma-joined ("" when it does not exist). */
+static int table_columns(sqlite3 *db, const char *table, char *buf, size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    buf[0] = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &q, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    size_t used = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && used < n) {
+        const char *c = (const char *)sqlite3_column_text(q, 0);
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "", c ? c : "");
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* Every risk table already in the file has exactly the columns this version
+ * writes (compared with the schema made afresh in memory), so a store from
+ * an older gigawatt is refused by name before anything is written, rather
+ * than failing mid-run on an INSERT. */
+static int check_columns(gw_risk_store *st, gw_error *err)
+{
+    static const char *const risk_tables[] = {"risk_runs", "risk_inputs", "risk_draws",
+                                              "risk_quarters"};
+    sqlite3 *ref = NULL;
+    int rc = GW_OK;
+    if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
+        sqlite3_exec(ref, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(ref);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < sizeof risk_tables / sizeof risk_tables[0] && !rc; i++) {
+        char have[1024], want[1024];
+        if (table_columns(st->db, risk_tables[i], have, sizeof have) ||
+            table_columns(ref, risk_tables[i], want, sizeof want))
+            rc = fail(st, "cannot read the schema", err);
+        else if (have[0] && strcmp(have, want) != 0)
+            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                              "%s: table %s has columns (%.200s), not this version's (%.200s); "
+                              "expected a result store written by this gigawatt (or a new file)",
+                              st->path, risk_tables[i], have, want);
+    }
+    sqlite3_close(ref);
+    return rc;
+}
+
 int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
 {
     *out = NULL;
@@ -146,7 +194,7 @@ int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
         return rc;
     }
     sqlite3_busy_timeout(st->db, 5000);
-    if ((rc = check_tables(st, err)) ||
+    if ((rc = check_tables(st, err)) || (rc = check_columns(st, err)) ||
         (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
                       NULL, NULL) != SQLITE_OK &&
          (rc = fail(st, "cannot set the journal", err))) ||

@@ -52,6 +52,14 @@ ok report sim.json -o sim.html
 html_ok sim.html 3
 contains "TTFT" sim.html
 
+# risk: --html beside --json and -o; the same report as `report` on that JSON
+ok risk "$root/tests/data/risk-small.yaml" --quiet --draws 500 --db risk.db --json -o risk.json \
+    --html risk2.html
+ok report risk.json -o risk.html
+html_ok risk2.html 4
+contains "tornado" risk2.html
+sed 's/(risk\.json)/(risk test, 4 GW)/' risk.html >risk-renamed.html
+cmp -s risk-renamed.html risk2.html || fail "risk --html differs from report on the same JSON"
 # --html is the same report as `report` on the --json (up to the result's name)
 sed 's/rack\.json/flags/g' rack.html >rack-renamed.html
 cmp -s rack-renamed.html rack2.html || fail "--html differs from report on the same JSON"
@@ -93,4 +101,6 @@ bad "missing.json: cannot read the result" report missing.json -o out.html
 bad "give -o report.html" report rack.json
 bad "cannot write" report rack.json -o "$scratch/no/such/dir/out.html"
 bad "cannot write" rack --system gb200-nvl72 --html "$scratch/no/such/dir/out.html"
+bad "cannot write" risk "$root/tests/data/risk-small.yaml" --quiet --draws 100 --db bad.db \
+    --html "$scratch/no/such/dir/out.html"
 exit 0

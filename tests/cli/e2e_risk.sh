@@ -145,7 +145,7 @@ cmp a.db a0.db || fail "a refused resume changed the store"
 run risk --resume 7 --db a.db
 [ "$rc" -eq 2 ] || { show; fail "resume of a run that is not there: exit $rc"; }
 contains "no risk run 7" err
-for f in risk-foreign.sqlite risk-not-a-db.txt; do
+for f in risk-foreign.sqlite risk-not-a-db.txt risk-other-version.sqlite; do
     cp "$root/tests/bad/$f" "$f"
     run risk "$scenario" --db "$f"
     [ "$rc" -eq 2 ] || { show; fail "risk --db $f: exit $rc, expected 2"; }
