@@ -36,6 +36,7 @@ bench() { # label, then the command (the db and output paths are appended)
         fi
         i=$((i + 1))
     done
+    echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -n | head -1 >"$T/best"
     echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk -v l="$label" '
         { t[NR] = $1 }
         END { printf "%-34s best %6.2f s  median %6.2f s  %8.0f draws/s (best)\n", l, t[1], t[int((NR + 1) / 2)], 100000 / t[1] }'
@@ -44,7 +45,28 @@ bench "1 process, 1 thread" "$BIN" risk "$S" --threads 1
 bench "1 process, $(nproc) threads" "$BIN" risk "$S" --threads "$(nproc)"
 if command -v mpirun >/dev/null 2>&1; then
     bench "mpirun -np 1, 1 thread" $MPIRUN -np 1 "$BIN" risk "$S" --threads 1
+    t1=$(cat "$T/best")
     bench "mpirun -np 2, 1 thread each" $MPIRUN -np 2 "$BIN" risk "$S" --threads 1
+    t2=$(cat "$T/best")
+    # OpenMPI's own fixed cost: the launcher, MPI_Init and MPI_Finalize
+    # (`risk --help` starts and stops MPI and does nothing else)
+    fixed() {
+        best=""
+        i=0
+        while [ $i -lt "$REPS" ]; do
+            /usr/bin/time -f "%e" -o "$T/time" $MPIRUN -np "$1" "$BIN" risk --help >/dev/null
+            best=$( (echo "$best"; cat "$T/time") | sed '/^$/d' | sort -n | head -1)
+            i=$((i + 1))
+        done
+        echo "$best"
+    }
+    f1=$(fixed 1)
+    f2=$(fixed 2)
+    awk -v t1="$t1" -v t2="$t2" -v f1="$f1" -v f2="$f2" 'BEGIN {
+        printf "MPI start-up + shut-down alone     np 1 %.2f s, np 2 %.2f s\n", f1, f2
+        printf "2 ranks over 1, whole command      %.2fx\n", t1 / t2
+        printf "2 ranks over 1, less MPI start/stop %.2fx  (%.2f s -> %.2f s)\n",
+               (t1 - f1) / (t2 - f2), t1 - f1, t2 - f2 }'
 else
     echo "(no mpirun: scripts/deps installs openmpi-bin)"
 fi

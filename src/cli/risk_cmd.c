@@ -335,6 +335,10 @@ typedef struct run_state {
     gw_risk_store *store;
     gw_risk_run_info info;
     char dbpath[1024];
+    /* rank 0: the last round of a finished run, gathered but not yet kept
+     * (risk_main keeps it while the other ranks compute their columns) */
+    double *last_in, *last_out;
+    long long last_len, last_at;
 } run_state;
 
 static void state_free(run_state *s)
@@ -345,14 +349,18 @@ static void state_free(run_state *s)
     free(s->own);
     free(s->done);
     free(s->todo);
+    free(s->last_in);
+    free(s->last_out);
     gw_risk_store_close(s->store);
 }
 
 /* Rank k's block of the series columns: every rank keeps the per-quarter
  * series of all draws for its columns only, and computes their
- * percentiles at the end. Rank 0 takes half a share: it also writes the
- * store and aggregates the totals (the split of columns changes who
- * computes a column's percentiles, never their value). */
+ * percentiles at the end. Rank 0 takes half a share: while the others
+ * compute their columns' percentiles it also writes the last round to the
+ * store and aggregates the totals (a third of a share was measured too:
+ * slower, bench/RESULTS.md). The split of columns changes who computes a
+ * column's percentiles, never their value. */
 static void col_block(const par *pp, size_t ncol, int k, size_t *lo, size_t *hi)
 {
     if (pp->size == 1) {
@@ -701,8 +709,14 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         if (pp->rank == 0)
             stop = cli_progress_cb(pg, (double)done, (double)p->draws, (double)done);
     }
-    if (rc == GW_OK && pp->rank == 0 && pending)
-        rc = keep_round(s, todo + pending_at, pending, gin, gout, err);
+    if (rc == GW_OK && pp->rank == 0 && pending) {
+        if (pos == ntodo) { /* finished: the caller keeps it, overlapped with the columns */
+            s->last_in = gin, s->last_out = gout, gin = gout = NULL;
+            s->last_len = pending, s->last_at = pending_at;
+        } else { /* stopped: keep it now, before saying what was kept */
+            rc = keep_round(s, todo + pending_at, pending, gin, gout, err);
+        }
+    }
     rc = par_agree(pp, rc);
     if (!rc && pos < ntodo)
         rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
@@ -725,7 +739,7 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
 
 /* The per-quarter percentiles of this rank's block of columns, on its
  * threads: *st one per own column; *q (rank 0's, one per column) and *cnt
- * are allocated for gather_column_stats. */
+ * are allocated for gather_column_stats. Local: the ranks agree after. */
 static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk_stats **st,
                         gw_risk_stats **q, int **cnt, gw_error *err)
 {
@@ -738,7 +752,8 @@ static int column_stats(const par *pp, const risk_opts *r, run_state *s, gw_risk
                                : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     if (!rc)
         rc = gw_risk_column_stats(s->own, own, n, r->threads, *st, err);
-    return par_agree(pp, rc);
+    (void)pp;
+    return rc;
 }
 
 /* Rank 0 collects every rank's column statistics into q. */
@@ -844,20 +859,25 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
     }
     gw_risk_stats *st = NULL, *q = NULL;
     int *cnt = NULL;
-    if (!rc)
-        rc = column_stats(pp, r, &s, &st, &q, &cnt, err);
-    /* rank 0 aggregates the totals while the others finish their (larger)
-     * blocks of columns, then collects the columns' statistics */
+    /* every rank its block of columns; rank 0, while the others finish
+     * their (larger) blocks, also keeps the last round and aggregates the
+     * totals; then the ranks agree and rank 0 collects the columns' stats */
     gw_risk_summary sum;
-    int agg = GW_OK, have = 0;
-    if (!rc && pp->rank == 0) {
-        agg = gw_risk_aggregate(s.plan, s.in, s.out, NULL, r->threads, &sum, err);
-        have = agg == GW_OK;
+    int have = 0;
+    if (!rc) {
+        int mine = column_stats(pp, r, &s, &st, &q, &cnt, err);
+        if (!mine && pp->rank == 0 && s.last_len)
+            mine = keep_round(&s, s.todo + s.last_at, s.last_len, s.last_in, s.last_out, err);
+        if (!mine && pp->rank == 0) {
+            mine = gw_risk_aggregate(s.plan, s.in, s.out, NULL, r->threads, &sum, err);
+            have = mine == GW_OK;
+        }
+        rc = par_agree(pp, mine);
+        if (rc && !mine)
+            gw_error_set(err, rc, NULL, 0, 0, "another MPI rank failed");
     }
     if (!rc)
         gather_column_stats(pp, &s, st, cnt, q);
-    if (!rc)
-        rc = agg;
     if (!rc && pp->rank == 0) {
         int nq = s.plan->quarters;
         memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
