@@ -889,7 +889,7 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
                               r->o.json ? NULL : gw_risk_text(s.plan, &sum));
             /* the report first: an unwritable --html path leaves no other output
              * (the run itself is finished and stored either way) */
-            rc = text ? cli_write_html(&r->o, s.plan->name, err)
+            rc = text ? cli_write_html(&r->o, r->o.scenario, err)
                       : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         }
         if (!rc)

@@ -6,7 +6,8 @@
 # Without Chromium (`scripts/deps test` installs it) the tests are skipped.
 find_program(GW_CHROMIUM NAMES chromium chromium-browser)
 set(gw_browser_dir ${CMAKE_CURRENT_BINARY_DIR}/browser-reports)
-set(gw_browser_reports rack rack-compare plan plan-compare perf perf-compare sim fleet risk)
+set(gw_browser_reports rack rack-compare plan plan-compare perf perf-compare sim sim-vidur fleet
+    risk risk-flagship)
 add_test(NAME browser/reports
   COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/make_reports.sh
           $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR} ${gw_browser_dir})

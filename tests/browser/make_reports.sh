@@ -28,6 +28,7 @@ for a in h100-sxm b200 mi300x; do
 done
 "$gw" report perf-h100-sxm.json perf-b200.json perf-mi300x.json -o perf-compare.html
 "$gw" sim "$s/sim-llama70b-h100.yaml" --quiet --html sim.html >/dev/null
+"$gw" sim "$s/vidur-codellama34b-a100.yaml" --quiet --html sim-vidur.html >/dev/null
 # a fleet: the test fleet over six hours (the full ai-cloud-scarcity day
 # takes minutes; this stays a test)
 "$gw" sim "$root/tests/data/fleet-kinds.yaml" --set 'fleet.horizon=6 h' --quiet \
@@ -36,3 +37,7 @@ done
 rm -f risk.db
 "$gw" risk "$root/tests/data/risk-small.yaml" --quiet --json -o risk.json --db risk.db
 "$gw" report risk.json -o risk.html
+# the flagship's risk, fewer draws than its 100,000 (--html on the command)
+rm -f risk-flagship.db
+"$gw" risk "$s/frontier-lab-30gw.yaml" --draws 2000 --quiet --db risk-flagship.db \
+    --html risk-flagship.html >/dev/null
