@@ -70,5 +70,9 @@ char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e);
 /* Write `data` to `path` via a temporary file in the same directory and
  * rename(2), so readers see the old file or the whole new one. */
 int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_error *err);
+/* Read a whole file into a NUL-terminated string (*text, owned by the
+ * caller): 0, or -1 when it cannot be opened, -2 when it is larger than
+ * about max_bytes or memory runs out. */
+int gw_read_whole_file(const char *path, size_t max_bytes, char **text, size_t *len);
 
 #endif

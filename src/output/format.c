@@ -120,3 +120,33 @@ int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_erro
     }
     return GW_OK;
 }
+
+int gw_read_whole_file(const char *path, size_t max_bytes, char **text, size_t *len_out)
+{
+    *text = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char *t = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 65536;
+            char *grown = cap <= max_bytes + 65536 ? realloc(t, cap) : NULL;
+            if (!grown) {
+                free(t);
+                fclose(f);
+                return -2;
+            }
+            t = grown;
+        }
+        got = fread(t + len, 1, cap - len - 1, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    t[len] = 0;
+    *text = t;
+    if (len_out)
+        *len_out = len;
+    return 0;
+}

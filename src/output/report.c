@@ -1377,34 +1377,16 @@ static int check_result(const char *name, const cJSON *doc, const char **kind, g
     return GW_OK;
 }
 
-/* Read a whole file (at most 1 GiB) into a NUL-terminated string. */
+/* Read a whole result file (at most 1 GiB). */
 static int read_result_file(const char *path, char **text, gw_error *err)
 {
-    *text = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int r = gw_read_whole_file(path, (size_t)1 << 30, text, NULL);
+    if (r == -1)
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
                             "cannot read the result; expected a JSON file from --json");
-    char *t = NULL;
-    size_t len = 0, cap = 0, got;
-    do {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 65536;
-            char *grown = cap <= ((size_t)1 << 30) ? realloc(t, cap) : NULL;
-            if (!grown) {
-                free(t);
-                fclose(f);
-                return gw_error_set(err, GW_E_INPUT, path, 0, 0,
-                                    "the result is too large to read; expected under 1 GiB");
-            }
-            t = grown;
-        }
-        got = fread(t + len, 1, cap - len - 1, f);
-        len += got;
-    } while (got > 0);
-    fclose(f);
-    t[len] = 0;
-    *text = t;
+    if (r)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "the result is too large to read; expected under 1 GiB");
     return GW_OK;
 }
 

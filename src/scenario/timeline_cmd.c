@@ -7,13 +7,18 @@
  * needs (capex, power, opex). When the scenario names a model, the perf
  * model gives the tokens/s one accelerator serves. The timeline's own keys
  * come from the table in src/plan/timeline_int.h, so the keys, units and
- * ranges here and the names the risk engine uses are the same.
+ * ranges here and the names the risk engine uses are the same. A fleet
+ * run's result (`demand.fleet_result`) may give the tokens/s and the
+ * peak-to-mean load instead (docs/timeline.md §1.3).
  * docs/timeline.md documents the section. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
+#include "gigawatt/output.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
 #include "gigawatt/timeline.h"
@@ -27,7 +32,7 @@ static const char *const stage_names[] = {"permitting",   "land",     "construct
 
 /* Keys of a level that are not numbers in the table. */
 static const char *const special_top[] = {"start", "horizon", "demand", "supply", "money"};
-static const char *const special_demand[] = {"training_precision"};
+static const char *const special_demand[] = {"training_precision", "fleet_result"};
 static const char *const special_money[] = {"shortfall"};
 
 typedef struct ctx {
@@ -330,7 +335,8 @@ static int read_map(ctx *c, const gw_node *map, const char *prefix, const gw_nod
             if ((rc = read_map(c, v, path, seen)))
                 return rc;
         } else if (!strcmp(path, "start") || !strcmp(path, "horizon") ||
-                   !strcmp(path, "money.shortfall") || !strcmp(path, "demand.training_precision")) {
+                   !strcmp(path, "money.shortfall") || !strcmp(path, "demand.training_precision") ||
+                   !strcmp(path, "demand.fleet_result")) {
             continue; /* read by the caller */
         } else {
             return unknown(c, k, prefix);
@@ -393,11 +399,151 @@ static int read_time(ctx *c, const gw_node *tl)
     return GW_OK;
 }
 
+/* ---- a fleet run's measured service (docs/timeline.md §1.3) ------------------- */
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, k);
+}
+
+/* The numbers of a JSON array into v (at most cap); how many, or -1. */
+static int jnums(const cJSON *a, double *v, int cap)
+{
+    if (!cJSON_IsArray(a))
+        return -1;
+    int n = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, a)
+    {
+        if (!cJSON_IsNumber(x) || n >= cap)
+            return -1;
+        v[n++] = x->valuedouble;
+    }
+    return n;
+}
+
+/* From `gigawatt sim FLEET.yaml --json -o FILE` (a fleet result): the
+ * tokens/s one accelerator served in the fleet's busiest hour (its
+ * headroom, queueing and SLO-driven utilisation included) and the busiest
+ * hour's offered load over the mean hour's. The fleet must run the plan's
+ * accelerator: tokens/s do not carry over between accelerators. */
+static int fleet_figures(const gw_node *n, const char *accelerator, double *tps, double *pi,
+                         gw_error *err)
+{
+    enum { MAXH = 24 * 366 };
+    if (n->kind != GW_NODE_SCALAR || !n->text[0])
+        return fail(err, n, "fleet_result is %s; expected the path of a fleet result (gigawatt "
+                    "sim FLEET.yaml --json -o FILE)%s",
+                    gw_node_kind_name(n), "");
+    /* relative to the directory of the file that named it, like a trace */
+    char path[1024];
+    const char *slash = strrchr(n->file, '/');
+    if (n->text[0] == '/' || !slash || !strcmp(n->file, "--set"))
+        snprintf(path, sizeof path, "%s", n->text);
+    else
+        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - n->file), n->file, n->text);
+    char *text = NULL;
+    int r = gw_read_whole_file(path, (size_t)1 << 30, &text, NULL);
+    if (r)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "fleet_result %.200s: %s; expected a fleet result from gigawatt sim "
+                            "--json",
+                            path, r == -1 ? "cannot be read" : "is larger than 1 GiB");
+    cJSON *doc = cJSON_Parse(text);
+    free(text);
+    double *h = malloc(sizeof(double) * 4 * MAXH);
+    const char *why = NULL;
+    char detail[160] = "";
+    const cJSON *kind = jget(doc, "kind"), *ver = jget(doc, "gigawatt_version");
+    const cJSON *hourly = jget(doc, "hourly"), *inputs = jget(doc, "inputs");
+    double *offered = h, *served = h + MAXH, *down = h + 2 * MAXH, *rented = h + 3 * MAXH;
+    int nh = 0;
+    if (!h)
+        why = "out of memory";
+    else if (!cJSON_IsObject(doc))
+        why = "is not a complete JSON object";
+    else if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "fleet") != 0)
+        snprintf(detail, sizeof detail, "is a %.20s result, not a fleet one",
+                 cJSON_IsString(kind) ? kind->valuestring : "kindless");
+    else if (!cJSON_IsString(ver) || strcmp(ver->valuestring, GW_VERSION) != 0)
+        snprintf(detail, sizeof detail, "was written by gigawatt %.20s, not %s",
+                 cJSON_IsString(ver) ? ver->valuestring : "(no version)", GW_VERSION);
+    else if ((nh = jnums(jget(hourly, "offered"), offered, MAXH)) < 1 ||
+             jnums(jget(hourly, "served"), served, MAXH) != nh ||
+             jnums(jget(hourly, "down_gpus"), down, MAXH) != nh ||
+             jnums(jget(hourly, "rented_gpus"), rented, MAXH) != nh)
+        why = "has no hourly series (offered, served, down_gpus, rented_gpus) of one length";
+    double own = 0, tokens = 0, requests = 0, horizon = 0;
+    if (!why && !detail[0]) {
+        const cJSON *d, *t, *hz = jget(inputs, "horizon_s");
+        horizon = cJSON_IsNumber(hz) ? hz->valuedouble : 0;
+        cJSON_ArrayForEach(d, jget(inputs, "deployments"))
+        {
+            const cJSON *k = jget(d, "kind"), *a = jget(d, "accelerator");
+            const cJSON *rep = jget(d, "replicas"), *g = jget(d, "gpus_per_replica");
+            if (!cJSON_IsString(k) || strcmp(k->valuestring, "own") != 0)
+                continue;
+            if (!cJSON_IsString(a) || strcmp(a->valuestring, accelerator) != 0) {
+                snprintf(detail, sizeof detail,
+                         "runs %.40s, not the plan's accelerator %.40s (tokens/s do not carry "
+                         "over)",
+                         cJSON_IsString(a) ? a->valuestring : "an unnamed accelerator",
+                         accelerator);
+                break;
+            }
+            if (cJSON_IsNumber(rep) && cJSON_IsNumber(g))
+                own += rep->valuedouble * g->valuedouble;
+        }
+        cJSON_ArrayForEach(t, jget(doc, "tenants"))
+        {
+            const cJSON *ts = jget(t, "tokens_served"), *sv = jget(t, "served");
+            tokens += cJSON_IsNumber(ts) ? ts->valuedouble : 0;
+            requests += cJSON_IsNumber(sv) ? sv->valuedouble : 0;
+        }
+    }
+    if (!why && !detail[0]) {
+        /* whole hours only: a last partial hour would understate the mean */
+        int full = horizon > 0 ? (int)floor(horizon / 3600 + 1e-9) : nh;
+        if (full > nh)
+            full = nh;
+        int peak = 0;
+        double sum = 0;
+        for (int i = 0; i < full; i++) {
+            sum += offered[i];
+            if (served[i] > served[peak])
+                peak = i;
+        }
+        double gpus = own - down[peak] + rented[peak];
+        if (!(own > 0))
+            why = "has no own deployment with accelerators";
+        else if (full < 1)
+            why = "covers less than one whole hour";
+        else if (!(tokens > 0 && requests > 0 && served[peak] > 0 && gpus > 0 && sum > 0))
+            why = "served no inference tokens";
+        else {
+            double peak_offered = 0;
+            for (int i = 0; i < full; i++)
+                peak_offered = fmax(peak_offered, offered[i]);
+            *tps = served[peak] * (tokens / requests) / 3600 / gpus;
+            *pi = peak_offered / (sum / full);
+        }
+    }
+    cJSON_Delete(doc);
+    free(h);
+    if (why || detail[0])
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "fleet_result %.200s %s; expected a fleet result of this gigawatt "
+                            "version (gigawatt sim FLEET.yaml --json) on the plan's accelerator",
+                            path, why ? why : detail);
+    return GW_OK;
+}
+
 /* The figures the plan, rack and perf models give per accelerator and per W. */
 static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl, int want_tps,
                   double *derived, gw_error *err)
 {
-    int with_model = gw_node_get(root, "model") != NULL && want_tps;
+    const gw_node *fleet = get_path(tl, "demand", "fleet_result");
+    int with_model = gw_node_get(root, "model") != NULL && want_tps && !fleet;
     gw_scenario *sc = malloc(sizeof *sc);
     gw_perf_report *pr = NULL;
     gw_plan_result *plan = malloc(sizeof *plan);
@@ -461,7 +607,10 @@ static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl,
     derived[12] = prec == GW_PREC_FP4   ? sc->accelerator.fp4_flops
                   : prec == GW_PREC_FP8 ? sc->accelerator.fp8_flops
                                         : sc->accelerator.bf16_flops;
-    derived[13] = 0;
+    derived[13] = 0, derived[14] = 0;
+    if (fleet && (rc = fleet_figures(fleet, sc->accelerator.meta.id, &derived[13], &derived[14],
+                                     err)))
+        goto done;
     if (with_model) {
         if (!(pr = malloc(sizeof *pr))) {
             rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -524,7 +673,7 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
 
     /* the plan/perf figures; tokens/s only when inference needs it and it is not given */
     const gw_node *tps_node = get_path(tl, "demand", "tokens_per_s_per_accelerator");
-    double d[14] = {0};
+    double d[15] = {0};
     if ((rc = derive(cat, root, tl, in->nproducts > 0 && !tps_node, d, err)))
         return rc;
     if (in->nproducts > 0 && !tps_node && !(d[13] > 0))
@@ -550,6 +699,9 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         const gw_tl_field *f = &gw_tl_top[i];
         double *dst = (double *)((char *)in + f->offset);
         double v = f->dflt;
+        /* a fleet result measures the busy hour's load (unless given here) */
+        if (f->offset == offsetof(gw_timeline_input, peak_to_average) && d[14] > 0)
+            v = d[14];
         int dist = 0;
         if (f->need == GW_TL_DERIVED) {
             static const struct {

@@ -96,6 +96,64 @@ print("timeline: online %.1f GW at the end, min cash %.3g USD (%s), too little %
                              tot["cost_too_much_usd"]))
 EOF
 
+# ---- demand from a fleet run (docs/timeline.md §1.3) ---------------------------------------
+ok sim "$root/tests/data/fleet-day-h100.yaml" --quiet --json -o fleet-day.json
+ok_to fromfleet.json plan "$root/tests/data/timeline-fleet.yaml" --json \
+    --set "timeline.demand.fleet_result=$scratch/fleet-day.json"
+ok_to given.json plan "$root/tests/data/timeline-fleet.yaml" --json \
+    --set "timeline.demand.fleet_result=$scratch/fleet-day.json" \
+    --set timeline.demand.tokens_per_s_per_accelerator=3000 \
+    --set timeline.demand.peak_to_average=2
+pycheck fleet-day.json fromfleet.json given.json <<'EOF'
+import json, sys
+f, d, g = (json.load(open(x)) for x in sys.argv[1:4])
+h = f["hourly"]
+hours = int(f["inputs"]["horizon_s"] // 3600)
+off, srv = h["offered"][:hours], h["served"][:hours]
+peak = max(range(hours), key=lambda i: srv[i])
+dep = f["inputs"]["deployments"][0]
+own = dep["replicas"] * dep["gpus_per_replica"]
+gpus = own - h["down_gpus"][peak] + h["rented_gpus"][peak]
+k = sum(t["tokens_served"] for t in f["tenants"]) / sum(t["served"] for t in f["tenants"])
+tau = srv[peak] * k / 3600 / gpus
+pi = max(off) / (sum(off) / hours)
+inp = d["timeline"]["inputs"]
+got_tau = inp["timeline.demand.tokens_per_s_per_accelerator"]
+got_pi = inp["timeline.demand.peak_to_average"]
+if abs(got_tau - tau) > 1e-9 * tau or abs(got_pi - pi) > 1e-12 * pi:
+    sys.exit("from the fleet: tokens/s %r (want %r), peak/mean %r (want %r)" % (got_tau, tau, got_pi, pi))
+# the busy hour is beyond the deployment: the fleet served at its capacity,
+# target utilisation x tokens per replica-second of the perf model (1 %:
+# whole requests per tick)
+cap = 0.9 * (512 + 128) / (512 * dep["replica_s_per_prompt_token"] +
+                           128 * dep["replica_s_per_output_token"]) / dep["gpus_per_replica"]
+if abs(tau - cap) > 0.01 * cap:
+    sys.exit("busy-hour tokens/s per GPU %.1f, the deployment's capacity %.1f" % (tau, cap))
+# the fleet's own workload needs the fleet's GPUs scaled by what it could
+# not serve in its busiest hour: own x peak offered / peak served
+need = own * max(off) / srv[peak]
+dem = d["timeline"]["series"]["demand_inference_accelerators"][0]
+if abs(dem - need) > 0.01 * need:
+    sys.exit("demand for the fleet's own workload %.3f accelerators, want %.3f" % (dem, need))
+# numbers given in the scenario win over the fleet's
+gi = g["timeline"]["inputs"]
+if gi["timeline.demand.tokens_per_s_per_accelerator"] != 3000 or gi["timeline.demand.peak_to_average"] != 2:
+    sys.exit("given tokens/s and peak/mean were not kept: %r" % gi)
+print("from the fleet: %.0f tokens/s per accelerator, peak/mean %.3f, %.2f accelerators for its workload"
+      % (tau, pi, dem))
+EOF
+# refusals: a result of another kind, another accelerator, no file
+run plan "$root/tests/data/timeline-fleet.yaml" --set "timeline.demand.fleet_result=$scratch/plan.json"
+[ "$rc" -eq 2 ] || { show; fail "a plan result as fleet_result: exit $rc"; }
+contains "is a plan result, not a fleet one" err
+run plan "$flagship" --set "timeline.demand.fleet_result=$scratch/fleet-day.json"
+[ "$rc" -eq 2 ] || { show; fail "a fleet on another accelerator: exit $rc"; }
+contains "runs h100-sxm, not the plan's accelerator gb200" err
+run plan "$root/tests/data/timeline-fleet.yaml" --set "timeline.demand.fleet_result=$scratch/none.json"
+[ "$rc" -eq 2 ] || { show; fail "a missing fleet_result: exit $rc"; }
+contains "cannot be read" err
+[ "$(wc -l <err)" -eq 1 ] || { show; fail "more than one line on stderr"; }
+
 ok_to plan.txt plan "$flagship"
 contains "timeline: 2026-Q1 to 2033-Q4 (32 quarters), build level 1.00" plan.txt
 contains "Cost of too little and of too much" plan.txt
