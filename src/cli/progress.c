@@ -45,12 +45,39 @@ static void duration(char *b, size_t n, double s)
 {
     if (!isfinite(s) || s < 0)
         snprintf(b, n, "--");
+    else if (s < 10)
+        snprintf(b, n, "%.1fs", s);
     else if (s < 60)
         snprintf(b, n, "%.0fs", s);
     else if (s < 3600)
         snprintf(b, n, "%.0fm%02.0fs", floor(s / 60), fmod(s, 60));
     else
         snprintf(b, n, "%.0fh%02.0fm", floor(s / 3600), fmod(s / 60, 60));
+}
+
+/* A count as people read it: 100,000 and 36,200 (three significant figures
+ * above 1,000), not 1e+05 and 3.62e+04. */
+static void count(char *b, size_t n, double v)
+{
+    if (!isfinite(v) || v < 0 || v >= 1e15) {
+        snprintf(b, n, "%.3g", v);
+        return;
+    }
+    if (v >= 1000) { /* three significant figures */
+        double scale = pow(10, floor(log10(v)) - 2);
+        v = round(v / scale) * scale;
+    } else if (v != floor(v)) {
+        snprintf(b, n, "%.3g", v);
+        return;
+    }
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%.0f", v), at = 0;
+    for (int i = 0; i < len && at + 2 < (int)n; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            b[at++] = ',';
+        b[at++] = digits[i];
+    }
+    b[at] = 0;
 }
 
 int cli_progress_cb(void *user, double done, double total, double items)
@@ -71,8 +98,10 @@ int cli_progress_cb(void *user, double done, double total, double items)
     for (int i = 0; i < 30; i++)
         bar[i] = i < fill ? '#' : '.';
     bar[30] = 0;
-    fprintf(stderr, "\r%s [%s] %5.1f%%  %.3g %s/s  ETA %s   ", p->what, bar, 100 * f,
-            el > 0 ? items / el : 0, p->unit, eta);
+    char rate[32];
+    count(rate, sizeof rate, el > 0 ? items / el : 0);
+    fprintf(stderr, "\r%s [%s] %5.1f%%  %s %s/s  ETA %s   ", p->what, bar, 100 * f, rate,
+            p->unit, eta);
     fflush(stderr);
     return 0;
 }
@@ -88,9 +117,10 @@ void cli_progress_end(cli_progress *p, int rc)
     if (rc == GW_E_STOPPED)
         return; /* the error line says what was kept */
     if (rc == GW_OK && (p->tty || el > 2)) {
-        char d[32];
+        char d[32], c[32], r[32];
         duration(d, sizeof d, el);
-        fprintf(stderr, "gigawatt: %s: %.4g %s in %s (%.3g/s)\n", p->what, p->items, p->unit, d,
-                el > 0 ? p->items / el : 0);
+        count(c, sizeof c, p->items);
+        count(r, sizeof r, el > 0 ? p->items / el : 0);
+        fprintf(stderr, "gigawatt: %s: %s %s in %s (%s/s)\n", p->what, c, p->unit, d, r);
     }
 }

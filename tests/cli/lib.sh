@@ -51,7 +51,7 @@ run() {
 
 # The one summary line a long run prints on stderr when it is not a terminal
 # (src/cli/progress.c: runs over 2 s, so it depends on the machine's speed).
-progress_line='^gigawatt: [a-z -]+: [0-9.e+]+ [a-z -]+ in [0-9hms]+ \([0-9.e+]+/s\)$'
+progress_line='^gigawatt: [a-z -]+: [0-9.,e+]+ [a-z -]+ in [0-9.hms]+ \([0-9.,e+]+/s\)$'
 
 # ok ARGS...: run, and require exit status 0 with nothing on stderr but a
 # progress summary.
