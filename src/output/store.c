@@ -1,21 +1,29 @@
 /* src/output/store.c — the SQLite result store (output layer): one database
  * file holds many runs; each run is a row of `runs` and its results rows of
  * per-kind tables. Writes happen in one transaction: a run is in the store
- * whole or not at all. Schema: docs/fleet.md §5 (fleet tables). */
+ * whole or not at all. Schema: docs/fleet.md §5 (fleet tables); the schema
+ * of every table and the check that a file is ours live here too, for the
+ * risk writer (src/risk/store.c) as well (store_int.h). */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "gigawatt/output.h"
+#include "store_int.h"
 
-static const char *const schema_sql =
+const char gw_store_schema_runs[] =
     "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);"
+    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);";
+
+const char gw_store_schema_fleet[] =
     "CREATE TABLE IF NOT EXISTS fleet_hourly (run INTEGER NOT NULL REFERENCES runs(id), "
     "hour INTEGER NOT NULL, offered REAL, served REAL, rate_limited REAL, rejected REAL, "
     "timed_out REAL, spilled REAL, rented REAL, queue_delay_s REAL, utilisation REAL, "
     "rented_gpus REAL, down_gpus REAL, PRIMARY KEY (run, hour));"
+    "CREATE TABLE IF NOT EXISTS fleet_tenant_hourly (run INTEGER NOT NULL REFERENCES runs(id), "
+    "hour INTEGER NOT NULL, tenant TEXT NOT NULL, offered REAL, served REAL, rate_limited REAL, "
+    "rejected REAL, timed_out REAL, PRIMARY KEY (run, hour, tenant));"
     "CREATE TABLE IF NOT EXISTS fleet_site_mw (run INTEGER NOT NULL REFERENCES runs(id), "
     "hour INTEGER NOT NULL, site TEXT NOT NULL, mw REAL, PRIMARY KEY (run, hour, site));"
     "CREATE TABLE IF NOT EXISTS fleet_tenants (run INTEGER NOT NULL REFERENCES runs(id), "
@@ -23,6 +31,98 @@ static const char *const schema_sql =
     "timed_out REAL, tokens_offered REAL, tokens_served REAL, ttft_p50_s REAL, "
     "ttft_p90_s REAL, ttft_p99_s REAL, tpot_p50_s REAL, tpot_p90_s REAL, "
     "slo_attainment REAL, revenue_usd REAL, PRIMARY KEY (run, tenant));";
+
+const char gw_store_schema_risk[] =
+    "CREATE TABLE IF NOT EXISTS risk_runs (run INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "scenario_hash TEXT NOT NULL, scenario_path TEXT, sets TEXT, draws INTEGER NOT NULL, "
+    "ninputs INTEGER NOT NULL, noutputs INTEGER NOT NULL, nseries INTEGER NOT NULL, "
+    "ended TEXT);"
+    "CREATE TABLE IF NOT EXISTS risk_inputs (run INTEGER NOT NULL REFERENCES runs(id), "
+    "idx INTEGER NOT NULL, name TEXT, dist TEXT, p10 REAL, p50 REAL, p90 REAL, "
+    "PRIMARY KEY (run, idx));"
+    "CREATE TABLE IF NOT EXISTS risk_draws (run INTEGER NOT NULL REFERENCES runs(id), "
+    "draw INTEGER NOT NULL, shortfall REAL, idle REAL, rental_usd REAL, cash_usd REAL, "
+    "too_little_usd REAL, too_much_usd REAL, inputs BLOB, outputs BLOB, "
+    "PRIMARY KEY (run, draw));"
+    "CREATE TABLE IF NOT EXISTS risk_quarters (run INTEGER NOT NULL REFERENCES runs(id), "
+    "series TEXT NOT NULL, quarter INTEGER NOT NULL, p5 REAL, p50 REAL, p95 REAL, mean REAL, "
+    "PRIMARY KEY (run, series, quarter));";
+
+/* SQLite's word on a damaged or foreign file is bad input (exit 2); any
+ * other failure (disk full, permissions) is a runtime one. */
+static int check_fail(sqlite3 *db, const char *path, const char *what, gw_error *err)
+{
+    int ec = sqlite3_extended_errcode(db) & 0xff;
+    int code = (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB) ? GW_E_INPUT : GW_E_IO;
+    return gw_error_set(err, code, NULL, 0, 0, "%s: result store: %s (%s); expected %s", path,
+                        what, sqlite3_errmsg(db),
+                        code == GW_E_INPUT ? "a SQLite result store written by gigawatt"
+                                           : "a readable SQLite file");
+}
+
+/* A table's column names, comma-joined ("" when it does not exist). */
+static int table_columns(sqlite3 *db, const char *table, char *buf, size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    buf[0] = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &q, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    size_t used = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && used < n) {
+        const char *c = (const char *)sqlite3_column_text(q, 0);
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "", c ? c : "");
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+int gw_store_check(sqlite3 *db, const char *path, gw_error *err)
+{
+    /* this version's tables, made afresh in memory to compare with */
+    sqlite3 *ref = NULL;
+    if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
+        sqlite3_exec(ref, gw_store_schema_runs, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(ref, gw_store_schema_fleet, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(ref, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close(ref);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    /* reading sqlite_master is also the first read of the file, where a
+     * non-database or a damaged header shows */
+    sqlite3_stmt *q = NULL;
+    int rc = GW_OK, step = SQLITE_DONE;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                               "substr(name, 1, 7) <> 'sqlite_'",
+                           -1, &q, NULL) != SQLITE_OK)
+        rc = check_fail(db, path, "cannot read the schema", err);
+    while (!rc && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        char have[1024], want[1024];
+        if (!name)
+            continue;
+        if (table_columns(db, name, have, sizeof have) ||
+            table_columns(ref, name, want, sizeof want))
+            rc = check_fail(db, path, "cannot read the schema", err);
+        else if (!want[0])
+            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                              "%s: has a table '%.60s' that gigawatt does not write; expected a "
+                              "gigawatt result store (or a new file)",
+                              path, name);
+        else if (strcmp(have, want) != 0)
+            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                              "%s: table %.60s has columns (%.200s), not this version's "
+                              "(%.200s); expected a result store written by this gigawatt (or "
+                              "a new file)",
+                              path, name, have, want);
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = check_fail(db, path, "cannot read the schema", err);
+    sqlite3_finalize(q);
+    sqlite3_close(ref);
+    return rc;
+}
 
 static int fail(sqlite3 *db, const char *path, gw_error *err)
 {
@@ -43,7 +143,14 @@ int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *com
     if (sqlite3_open(path, &db) != SQLITE_OK)
         return fail(db, path, err);
     sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+    /* nothing is written to a file that is not ours (or of this version) */
+    int rc = gw_store_check(db, path, err);
+    if (rc) {
+        sqlite3_close(db);
+        return rc;
+    }
+    if (sqlite3_exec(db, gw_store_schema_runs, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, gw_store_schema_fleet, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err);
     const gw_fleet_config *c = &rep->cfg;
@@ -79,6 +186,22 @@ int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *com
         ok = sqlite3_step(st) == SQLITE_DONE;
         sqlite3_reset(st);
     }
+    sqlite3_finalize(st);
+    if (!ok || sqlite3_prepare_v2(db, "INSERT INTO fleet_tenant_hourly VALUES (?,?,?,?,?,?,?,?)",
+                                  -1, &st, NULL) != SQLITE_OK)
+        return fail(db, path, err);
+    for (size_t h = 0; h < r->hours && ok; h++)
+        for (int t = 0; t < c->ntenants && ok; t++) {
+            /* offered, served, rate_limited, rejected, timed_out: as in the JSON */
+            const double *v = (const double *)&r->tenant_hour[h * (size_t)c->ntenants + (size_t)t];
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
+            sqlite3_bind_text(st, 3, c->tenants[t].name, -1, SQLITE_TRANSIENT);
+            for (int k = 0; k < 5; k++)
+                sqlite3_bind_double(st, 4 + k, v[k]);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_reset(st);
+        }
     sqlite3_finalize(st);
     if (!ok || sqlite3_prepare_v2(db, "INSERT INTO fleet_site_mw VALUES (?,?,?,?)", -1, &st,
                                   NULL) != SQLITE_OK)

@@ -8,8 +8,9 @@
  * transaction, so a process killed at any instant (Ctrl-C, kill -9) leaves
  * every committed batch in the file and nothing half-written; the next open
  * rolls the log forward. Nothing is written before the file has been
- * checked to be gigawatt's (or new), so a foreign or damaged file is
- * refused untouched. */
+ * checked to be gigawatt's, of this version, or new (gw_store_check, shared
+ * with the fleet writer in src/output/store_int.h), so a foreign, older or
+ * damaged file is refused untouched. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,37 +21,13 @@
 
 #include "gigawatt/output.h"
 #include "gigawatt/risk.h"
+#include "../output/store_int.h"
 
 struct gw_risk_store {
     sqlite3 *db;
     char path[1024];
     sqlite3_stmt *put; /* INSERT into risk_draws, kept across batches */
 };
-
-/* The same `runs` table as src/output/store.c (fleet), so one file holds
- * both kinds of run. */
-static const char *const schema_sql =
-    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);"
-    "CREATE TABLE IF NOT EXISTS risk_runs (run INTEGER PRIMARY KEY REFERENCES runs(id), "
-    "scenario_hash TEXT NOT NULL, scenario_path TEXT, sets TEXT, draws INTEGER NOT NULL, "
-    "ninputs INTEGER NOT NULL, noutputs INTEGER NOT NULL, nseries INTEGER NOT NULL, "
-    "ended TEXT);"
-    "CREATE TABLE IF NOT EXISTS risk_inputs (run INTEGER NOT NULL REFERENCES runs(id), "
-    "idx INTEGER NOT NULL, name TEXT, dist TEXT, p10 REAL, p50 REAL, p90 REAL, "
-    "PRIMARY KEY (run, idx));"
-    "CREATE TABLE IF NOT EXISTS risk_draws (run INTEGER NOT NULL REFERENCES runs(id), "
-    "draw INTEGER NOT NULL, shortfall REAL, idle REAL, rental_usd REAL, cash_usd REAL, "
-    "too_little_usd REAL, too_much_usd REAL, inputs BLOB, outputs BLOB, "
-    "PRIMARY KEY (run, draw));"
-    "CREATE TABLE IF NOT EXISTS risk_quarters (run INTEGER NOT NULL REFERENCES runs(id), "
-    "series TEXT NOT NULL, quarter INTEGER NOT NULL, p5 REAL, p50 REAL, p95 REAL, mean REAL, "
-    "PRIMARY KEY (run, series, quarter));";
-
-/* Tables a gigawatt store may hold; any other makes the file foreign. */
-static const char *const own_tables[] = {"runs",        "fleet_hourly", "fleet_site_mw",
-                                         "fleet_tenants", "risk_runs",  "risk_inputs",
-                                         "risk_draws",  "risk_quarters"};
 
 /* SQLite's word on a damaged or foreign file is bad input (exit 2); any
  * other failure (disk full, permissions) is a runtime one. */
@@ -81,96 +58,6 @@ static void now_utc(char *buf, size_t n)
     strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
 }
 
-/* Is every table one of ours? Reading sqlite_master is also the first read
- * of the file, where a non-database or a damaged header shows. */
-static int check_tables(gw_risk_store *st, gw_error *err)
-{
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1,
-                           &q, NULL) != SQLITE_OK)
-        return fail(st, "cannot read the schema", err);
-    int step, has_runs = 0;
-    char foreign[128] = "";
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(q, 0);
-        size_t i, n = sizeof own_tables / sizeof own_tables[0];
-        for (i = 0; i < n && name; i++)
-            if (strcmp(name, own_tables[i]) == 0)
-                break;
-        if (name && i == n && !foreign[0] && strncmp(name, "sqlite_", 7) != 0)
-            snprintf(foreign, sizeof foreign, "%s", name);
-        if (name && strcmp(name, "runs") == 0)
-            has_runs = 1;
-    }
-    sqlite3_finalize(q);
-    if (step != SQLITE_DONE)
-        return fail(st, "cannot read the schema", err);
-    if (foreign[0])
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "%s: has a table '%.60s' that gigawatt does not write; expected a "
-                            "gigawatt result store (or a new file)",
-                            st->path, foreign);
-    if (has_runs) { /* the runs table must have the columns both writers use */
-        if (sqlite3_prepare_v2(st->db, "SELECT id, kind, scenario, command, seed, version, "
-                                       "started FROM runs LIMIT 0",
-                               -1, &q, NULL) != SQLITE_OK)
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                                "%s: its runs table is not gigawatt's (%s); expected a gigawatt "
-                                "result store",
-                                st->path, sqlite3_errmsg(st->db));
-        sqlite3_finalize(q);
-    }
-    return GW_OK;
-}
-
-/* A table's column names, comma-joined ("" when it does not exist). */
-static int table_columns(sqlite3 *db, const char *table, char *buf, size_t n)
-{
-    sqlite3_stmt *q = NULL;
-    buf[0] = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &q, NULL) !=
-        SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-    size_t used = 0;
-    while (sqlite3_step(q) == SQLITE_ROW && used < n) {
-        const char *c = (const char *)sqlite3_column_text(q, 0);
-        used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "", c ? c : "");
-    }
-    sqlite3_finalize(q);
-    return 0;
-}
-
-/* Every risk table already in the file has exactly the columns this version
- * writes (compared with the schema made afresh in memory), so a store from
- * an older gigawatt is refused by name before anything is written, rather
- * than failing mid-run on an INSERT. */
-static int check_columns(gw_risk_store *st, gw_error *err)
-{
-    static const char *const risk_tables[] = {"risk_runs", "risk_inputs", "risk_draws",
-                                              "risk_quarters"};
-    sqlite3 *ref = NULL;
-    int rc = GW_OK;
-    if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
-        sqlite3_exec(ref, schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close(ref);
-        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    for (size_t i = 0; i < sizeof risk_tables / sizeof risk_tables[0] && !rc; i++) {
-        char have[1024], want[1024];
-        if (table_columns(st->db, risk_tables[i], have, sizeof have) ||
-            table_columns(ref, risk_tables[i], want, sizeof want))
-            rc = fail(st, "cannot read the schema", err);
-        else if (have[0] && strcmp(have, want) != 0)
-            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                              "%s: table %s has columns (%.200s), not this version's (%.200s); "
-                              "expected a result store written by this gigawatt (or a new file)",
-                              st->path, risk_tables[i], have, want);
-    }
-    sqlite3_close(ref);
-    return rc;
-}
-
 int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
 {
     *out = NULL;
@@ -194,11 +81,12 @@ int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
         return rc;
     }
     sqlite3_busy_timeout(st->db, 5000);
-    if ((rc = check_tables(st, err)) || (rc = check_columns(st, err)) ||
+    if ((rc = gw_store_check(st->db, st->path, err)) ||
         (sqlite3_exec(st->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", NULL,
                       NULL, NULL) != SQLITE_OK &&
          (rc = fail(st, "cannot set the journal", err))) ||
-        (sqlite3_exec(st->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK &&
+        ((sqlite3_exec(st->db, gw_store_schema_runs, NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec(st->db, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK) &&
          (rc = fail(st, "cannot create the tables", err)))) {
         gw_risk_store_close(st);
         return rc;

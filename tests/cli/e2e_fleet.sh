@@ -211,3 +211,55 @@ if abs(got / mean - 1) > 0.15:
     sys.exit("traced tenant: %r tokens per request; the trace's mean is %r" % (got, mean))
 EOF
 echo "ok: tenant kinds (cloud block revenue, reserve, training, maintenance, trace sizes)"
+
+# ---- the result store: --db (docs/fleet.md §5) ----------------------------------------
+# two fleet runs and a risk run in one file; the rows give back the JSON
+rm -f store.db
+ok_to stored.json sim "$scenario" --json --db store.db
+ok sim "$scenario" --json --db store.db --set fleet.seed=4 -o stored2.json
+ok risk "$root/tests/data/risk-small.yaml" --quiet --draws 200 --db store.db -o risk.txt
+ok_to runs.txt runs --db store.db
+[ "$(grep -c ' fleet ' runs.txt)" -eq 2 ] && [ "$(grep -c ' risk ' runs.txt)" -eq 1 ] ||
+    { cat runs.txt; fail "runs does not list two fleet runs and a risk run"; }
+pycheck stored.json store.db <<'EOF'
+import json, sqlite3, sys
+d = json.load(open(sys.argv[1]))
+db = sqlite3.connect(sys.argv[2])
+runs = db.execute("SELECT id, kind, seed FROM runs ORDER BY id").fetchall()
+if [r[1] for r in runs] != ["fleet", "fleet", "risk"] or runs[0][2] != 3 or runs[1][2] != 4:
+    sys.exit("runs: %r" % runs)
+h = d["hourly"]
+rows = db.execute("SELECT hour, offered, served, rate_limited, rejected, timed_out, rented_gpus "
+                  "FROM fleet_hourly WHERE run = 1 ORDER BY hour").fetchall()
+if len(rows) != len(h["offered"]):
+    sys.exit("fleet_hourly has %d rows for %d hours" % (len(rows), len(h["offered"])))
+for r in rows:
+    want = [h[k][r[0]] for k in ("offered", "served", "rate_limited", "rejected", "timed_out",
+                                 "rented_gpus")]
+    if list(r[1:]) != want:
+        sys.exit("fleet_hourly hour %d: %r, the JSON %r" % (r[0], r[1:], want))
+for name, series in h["by_tenant"].items():
+    got = db.execute("SELECT offered, served, rate_limited, rejected, timed_out FROM "
+                     "fleet_tenant_hourly WHERE run = 1 AND tenant = ? ORDER BY hour",
+                     (name,)).fetchall()
+    want = list(zip(*(series[k] for k in ("offered", "served", "rate_limited", "rejected",
+                                          "timed_out"))))
+    if [tuple(g) for g in got] != want:
+        sys.exit("fleet_tenant_hourly %s: %r, the JSON %r" % (name, got, want))
+for t in d["tenants"]:
+    got = db.execute("SELECT offered, served, tokens_served FROM fleet_tenants WHERE run = 1 "
+                     "AND tenant = ?", (t["name"],)).fetchone()
+    if got != (t["offered"], t["served"], t["tokens_served"]):
+        sys.exit("fleet_tenants %s: %r" % (t["name"], got))
+print("store: %d hours, %d tenants' hourly rows, 3 runs in one file" %
+      (len(rows), len(h["by_tenant"])))
+EOF
+# a file that is not a gigawatt store (or of another version) is refused untouched
+for f in risk-foreign.sqlite risk-not-a-db.txt risk-other-version.sqlite; do
+    cp "$root/tests/bad/$f" "$f"
+    run sim "$scenario" --db "$f"
+    [ "$rc" -eq 2 ] || { show; fail "sim --db $f: exit $rc, expected 2"; }
+    [ "$(wc -l <err)" -eq 1 ] || { show; fail "sim --db $f: more than one line on stderr"; }
+    cmp "$f" "$root/tests/bad/$f" || fail "sim --db $f changed the file"
+done
+echo "ok: result store"

@@ -1,0 +1,26 @@
+/* src/output/store_int.h — what the two writers of the SQLite result store
+ * share (output layer, internal): the schema of every table and the check
+ * that a file is a store this version of gigawatt wrote (or new). The fleet
+ * writer is src/output/store.c, the risk writer src/risk/store.c; one file
+ * may hold runs of both kinds. Schema: docs/fleet.md §5, docs/risk.md §5. */
+#ifndef GW_OUTPUT_STORE_INT_H
+#define GW_OUTPUT_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "gigawatt/gigawatt.h"
+
+/* CREATE TABLE IF NOT EXISTS statements: the runs table both kinds share,
+ * the fleet tables and the risk tables. */
+extern const char gw_store_schema_runs[];
+extern const char gw_store_schema_fleet[];
+extern const char gw_store_schema_risk[];
+
+/* Is the open database `db` (at `path`) a gigawatt store of this version,
+ * or empty? Every table must be one of ours, with exactly this version's
+ * columns; nothing is written. A file that is not SQLite or is damaged
+ * (SQLITE_NOTADB, SQLITE_CORRUPT) and a foreign or older store are bad
+ * input (GW_E_INPUT, exit 2). */
+int gw_store_check(sqlite3 *db, const char *path, gw_error *err);
+
+#endif
