@@ -13,6 +13,15 @@ add_test(NAME browser/reports
           $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR} ${gw_browser_dir})
 set_tests_properties(browser/reports PROPERTIES
   FIXTURES_SETUP gw_browser_reports TIMEOUT 300 ENVIRONMENT "${gw_cli_env}")
+# the check itself: it must refuse a report whose charts lack their tables
+# or legends
+if(GW_CHROMIUM)
+  add_test(NAME browser/check-catches
+    COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/check_catches.sh
+            ${GW_CHROMIUM} ${gw_browser_dir}/rack.html ${gw_browser_dir}/catches)
+  set_tests_properties(browser/check-catches PROPERTIES
+    FIXTURES_REQUIRED gw_browser_reports RESOURCE_LOCK chromium TIMEOUT 300)
+endif()
 foreach(r ${gw_browser_reports})
   if(GW_CHROMIUM)
     add_test(NAME browser/${r}

@@ -4,7 +4,8 @@
 #   - logs no console message and no error (a self-contained page has no
 #     script and fetches nothing, so any console line is a defect);
 #   - lays out every chart (<svg class='chart'>) with a non-zero size, and
-#     as many as the file holds;
+#     as many as the file holds, each with a title, an axis label giving a
+#     unit, a legend and a <details> table of its numbers right under it;
 #   - renders a PNG screenshot, kept as the test's artifact in SCRATCH
 #     (scripts/screenshots copies chosen ones to docs/img/).
 # The chart check runs in a copy of the report with one inline script added
@@ -58,9 +59,9 @@ browse "$scratch/$name.profile" --window-size=1100,2400 --dump-dom \
     "file://$scratch/$name.check.html" >"$scratch/$name.dom" 2>"$scratch/$name.dom.err"
 verdict=$(sed -n 's|.*<pre id="gw-check">\([^<]*\)</pre>.*|\1|p' "$scratch/$name.dom")
 [ -n "$verdict" ] || { tail -5 "$scratch/$name.dom.err" >&2; fail "the checker did not run"; }
-[ "$verdict" = "charts=$expected zero=0" ] ||
-    fail "expected $expected charts all with a size; the browser saw: $verdict"
+[ "$verdict" = "charts=$expected zero=0 bad=0" ] ||
+    fail "expected $expected charts, each with a size, a title, an axis label with its unit, a legend and its numbers under it; the browser saw: $verdict"
 if grep -E 'CONSOLE|Uncaught' "$scratch/$name.dom.err" >&2; then
     fail "console messages while checking (above)"
 fi
-echo "ok $name: $expected charts laid out, no console messages; screenshot $scratch/$name.png"
+echo "ok $name: $expected charts laid out with title, axis labels, legend and numbers; no console messages; screenshot $scratch/$name.png"
