@@ -83,11 +83,20 @@ typedef struct series {
 } series;
 
 /* The numbers behind a chart, one click away. x labels or x values. */
+/* x as a quarter's label: 2027.5 -> "2027-Q3" (the inverse of quarter_year). */
+static void quarter_label(char *buf, size_t n, double x)
+{
+    double q = floor(x * 4 + 0.5);
+    snprintf(buf, n, "%.0f-Q%.0f", floor(q / 4), q - 4 * floor(q / 4) + 1);
+}
+
+/* The numbers of a chart under it: a row per x (labels[i], else x[i], as a
+ * quarter when `quarters`), a column per series. */
 static void table(gw_buf *b, const char *xlabel, const char *const *labels, const double *x,
-                  size_t n, const series *s, int ns, const char *unit)
+                  int quarters, size_t n, const series *s, int ns, const char *unit)
 {
     gw_buf_printf(b, "<details><summary>numbers</summary><table><tr><th>");
-    esc(b, xlabel);
+    esc(b, quarters ? "quarter" : xlabel);
     gw_buf_printf(b, "</th>");
     for (int k = 0; k < ns; k++) {
         gw_buf_printf(b, "<th>");
@@ -99,9 +108,13 @@ static void table(gw_buf *b, const char *xlabel, const char *const *labels, cons
     gw_buf_printf(b, "</tr>");
     for (size_t i = 0; i < n; i++) {
         gw_buf_printf(b, "<tr><td>");
+        char q[32];
         if (labels)
             esc(b, labels[i]);
-        else
+        else if (quarters && isfinite(x[i]) && fabs(x[i]) < 1e6) {
+            quarter_label(q, sizeof q, x[i]);
+            gw_buf_printf(b, "%s", q);
+        } else
             gw_buf_printf(b, "%.6g", x[i]);
         gw_buf_printf(b, "</td>");
         for (int k = 0; k < ns; k++)
@@ -289,7 +302,7 @@ static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const ch
     }
     series_legend(b, s, ns, CH_H - 22);
     gw_buf_printf(b, "</svg></figure>");
-    table(b, xlabel, labels, NULL, n, s, ns, unit);
+    table(b, xlabel, labels, NULL, 0, n, s, ns, unit);
 }
 
 /* A horizontal reference line on a line chart (a latency target, say). */
@@ -301,7 +314,7 @@ typedef struct hline {
 /* Lines over x (x ascending); `log_x` for batch sweeps; optional hlines. */
 static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
                           const char *unit, const double *x, size_t n, const series *s, int ns,
-                          int log_x, const hline *hl, int nhl)
+                          int log_x, const hline *hl, int nhl, int quarters)
 {
     double m = finite_max(s, ns, n);
     for (int k = 0; k < nhl; k++)
@@ -372,13 +385,13 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
 #undef XPOS
     series_legend(b, s, ns, CH_H - 22);
     gw_buf_printf(b, "</svg></figure>");
-    table(b, xlabel, NULL, x, n, s, ns, unit);
+    table(b, xlabel, NULL, x, quarters, n, s, ns, unit);
 }
 
 static void line_chart(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
                        const char *unit, const double *x, size_t n, const series *s, int ns)
 {
-    line_chart_ex(b, title, xlabel, ylabel, unit, x, n, s, ns, 0, NULL, 0);
+    line_chart_ex(b, title, xlabel, ylabel, unit, x, n, s, ns, 0, NULL, 0, 0);
 }
 
 /* Stacked horizontal bars on one scale: row r is the parts v[r][0..np[r]),
@@ -653,7 +666,7 @@ static void quarterly_chart(gw_buf *b, const char *title, const char *ylabel, co
         s[k] = (series){names[k], v[k]};
     }
     if (ok)
-        line_chart(b, title, "year", ylabel, unit, x, n, s, ns);
+        line_chart_ex(b, title, "year", ylabel, unit, x, n, s, ns, 0, NULL, 0, 1);
     for (int k = 0; k < 8; k++)
         free(v[k]);
 }
@@ -800,7 +813,7 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
                 nt++;
             }
         }
-        table(b, "year", NULL, x, n, ts, nt, unit);
+        table(b, "year", NULL, x, 1, n, ts, nt, unit);
     }
     for (int k = 0; k < 4; k++)
         free(lo[k]), free(mid[k]), free(hi[k]);
@@ -1043,15 +1056,15 @@ static void section_perf(gw_buf *b, const cJSON *o)
             tps[i] /= isfinite(count) && count > 0 ? count : 1;
         series s = {"output tokens/s per GPU", tps};
         line_chart_ex(b, "Throughput vs batch", "running sequences per replica (log scale)",
-                      "throughput", "tokens/s per GPU", batch, n, &s, 1, 1, NULL, 0);
+                      "throughput", "tokens/s per GPU", batch, n, &s, 1, 1, NULL, 0, 0);
         /* the frontier: per-token latency against throughput, batch by batch */
         series fs = {"time per output token", tpot}, ts = {"time to first token", ttft};
         hline tpot_slo = {"target", jnum(in, "tpot_slo_s")};
         hline ttft_slo = {"target", jnum(in, "ttft_slo_s")};
         line_chart_ex(b, "Latency-throughput frontier: TPOT (batch 1 to the largest that fits)",
-                      "output tokens/s per GPU", "TPOT", "s", tps, n, &fs, 1, 0, &tpot_slo, 1);
+                      "output tokens/s per GPU", "TPOT", "s", tps, n, &fs, 1, 0, &tpot_slo, 1, 0);
         line_chart_ex(b, "Latency-throughput frontier: TTFT", "output tokens/s per GPU", "TTFT",
-                      "s", tps, n, &ts, 1, 0, &ttft_slo, 1);
+                      "s", tps, n, &ts, 1, 0, &ttft_slo, 1, 0);
     }
     free(batch), free(tps), free(tpot), free(ttft);
     const char *labels[4] = {"linear", "attention", "communication", "overhead"};
