@@ -50,6 +50,10 @@ char *cli_result(cli_opts *o, char *json, char *text);
 /* With --html FILE: render o->html_json (named `name`) as a report and
  * write it atomically. Frees o->html_json. No-op without --html. */
 int cli_write_html(cli_opts *o, const char *name, gw_error *err);
+/* Before a run: every output path given (-o, --html, --requests-csv, and
+ * the result store `db` when not NULL) can be written, so a long run does
+ * not end in an unwritable path (exit 2 at once instead). */
+int cli_check_outputs(const cli_opts *o, const char *db, gw_error *err);
 /* Queue "path=value" built from a flag. */
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err);
 

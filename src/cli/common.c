@@ -1,8 +1,11 @@
 /* src/cli/common.c — catalog and scenario loading, errors and output for
  * every command (cli layer). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gigawatt/output.h"
@@ -121,4 +124,51 @@ int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err)
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "value for %s is too long", path);
     o->sets[o->nsets++] = s;
     return GW_OK;
+}
+
+/* Can `path` be written as an output file? It may exist as a writable file
+ * or device, else its directory must exist and be writable. */
+static int check_output(const char *path, const char *what, gw_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                                "is a directory; expected a file path for %s", what);
+        if (access(path, W_OK) != 0)
+            return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                                "cannot write: %s; expected a writable file for %s",
+                                strerror(errno), what);
+        return GW_OK;
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode) || access(dir, W_OK | X_OK) != 0)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "cannot write: %s; expected a file in a writable directory for %s",
+                            stat(dir, &sb) != 0 ? strerror(errno)
+                            : !S_ISDIR(sb.st_mode) ? "not a directory"
+                                                    : "permission denied",
+                            what);
+    return GW_OK;
+}
+
+int cli_check_outputs(const cli_opts *o, const char *db, gw_error *err)
+{
+    int rc = GW_OK;
+    if (!rc && o->out)
+        rc = check_output(o->out, "-o", err);
+    if (!rc && o->html)
+        rc = check_output(o->html, "--html", err);
+    if (!rc && o->requests_csv)
+        rc = check_output(o->requests_csv, "--requests-csv", err);
+    if (!rc && db)
+        rc = check_output(db, "the result store", err);
+    return rc;
 }

@@ -587,6 +587,8 @@ static int run_model_command(int argc, char **argv, const char *usage,
     gw_catalog cat;
     gw_config cfg;
     gw_error err = {0};
+    if ((rc = cli_check_outputs(&o, o.db, &err))) /* before a run that may be long */
+        return cli_fail(&err);
     if (needs & GW_NEED_SIM) { /* a scenario with fleet: runs the fleet simulator */
         int fleet = 0;
         if ((rc = run_fleet_if_any(&o, &fleet, &err)) || fleet)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -252,6 +253,9 @@ static void default_db(const risk_opts *r, char *buf, size_t n)
         return;
     }
     const char *out = r->o.out, *slash = out ? strrchr(out, '/') : NULL;
+    struct stat sb; /* -o /dev/stdout: not beside a device, here */
+    if (out && stat(out, &sb) == 0 && !S_ISREG(sb.st_mode))
+        slash = NULL;
     if (slash)
         snprintf(buf, n, "%.*s/gigawatt.db", (int)(slash - out), out);
     else
@@ -781,6 +785,9 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
     gw_config_init(&cfg);
     gw_node *root = NULL;
     int rc = hdr ? GW_OK : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    /* every output can be written, before any draw (rank 0 writes them) */
+    if (!rc && pp->rank == 0)
+        rc = cli_check_outputs(&r->o, s.dbpath, err);
 
     /* a resume without a scenario: rank 0 reads where it came from */
     if (!rc && r->resume > 0 && pp->rank == 0) {

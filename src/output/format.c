@@ -1,11 +1,13 @@
 /* src/output/format.c — number formatting, growable strings and atomic
  * file writes (output layer). */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gigawatt/output.h"
@@ -99,11 +101,45 @@ void gw_format_count(double v, char *buf, size_t n)
         snprintf(buf, n, "%.2f", v);
 }
 
+/* A device or FIFO (/dev/stdout, /dev/null, a pipe) is written in place:
+ * a temporary file renamed over it would replace the device. */
+static int write_in_place(const char *path, const char *data, size_t len, gw_error *err)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "cannot write: %s; expected a writable file", strerror(errno));
+    int ok = fwrite(data, 1, len, f) == len;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok)
+        return gw_error_set(err, GW_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    return GW_OK;
+}
+
 int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_error *err)
 {
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return gw_error_set(err, GW_E_IO, path, 0, 0, "path too long");
+    /* what is there decides how: a directory is refused, a device written
+     * in place, a symlink's target replaced (the link stays a link) */
+    struct stat sb, lsb;
+    char resolved[PATH_MAX];
+    const char *target = path;
+    if (stat(path, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode))
+            return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                                "is a directory; expected a file path to write");
+        if (!S_ISREG(sb.st_mode))
+            return write_in_place(path, data, len, err);
+        if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) && realpath(path, resolved))
+            target = resolved;
+    } else if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0,
+                            "is a symbolic link to nothing; expected a file path to write");
+    }
+    char tmp[PATH_MAX + 32];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", target, (long)getpid()) >= (int)sizeof tmp)
+        return gw_error_set(err, GW_E_INPUT, path, 0, 0, "path too long; expected at most %d "
+                                                          "bytes",
+                            PATH_MAX);
     FILE *f = fopen(tmp, "wb");
     if (!f) /* a path the user gave that cannot be written: bad input (exit 2) */
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
@@ -113,7 +149,7 @@ int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_erro
     ok = (fflush(f) == 0) && ok;
     ok = (fsync(fileno(f)) == 0 || errno == EINVAL) && ok;
     ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path) != 0) {
+    if (!ok || rename(tmp, target) != 0) {
         int e = errno;
         remove(tmp);
         return gw_error_set(err, GW_E_IO, path, 0, 0, "cannot write: %s", strerror(e));

@@ -57,9 +57,34 @@ only_files expected.json plan.json expected.txt plan.txt bad.yaml keep.json keep
 # an output that cannot be written (a directory): an error, nothing left
 mkdir outdir
 run plan --json -o outdir "$flagship"
-[ "$rc" -ne 0 ] || fail "plan -o DIRECTORY succeeded"
+[ "$rc" -eq 2 ] || { show; fail "plan -o DIRECTORY exited $rc; expected 2"; }
+contains "is a directory" err
 [ -s out ] && { show; fail "plan -o DIRECTORY wrote to stdout"; }
 [ "$(awk 'END { print NR }' err)" -eq 1 ] || { show; fail "plan -o DIRECTORY: expected a one-line error"; }
 [ -z "$(ls -A outdir)" ] || fail "plan -o DIRECTORY wrote into the directory"
 only_files expected.json plan.json expected.txt plan.txt bad.yaml keep.json keep.orig outdir
+
+# a symbolic link: its target gets the output, the link stays a link
+: >target.json
+ln -s target.json link.json
+ok plan --json -o link.json "$flagship"
+[ -L link.json ] || fail "plan -o LINK replaced the link with a file"
+cmp -s target.json expected.json || fail "plan -o LINK did not write the link's target"
+# a device is written in place, never replaced by a renamed file (as root
+# a rename over /dev/null would succeed and break the machine)
+ok plan --json -o /dev/null "$flagship"
+[ -c /dev/null ] || fail "plan -o /dev/null replaced the device"
+ls /dev/null.tmp.* >/dev/null 2>&1 && fail "a temporary file was left in /dev"
+# a path in a directory that is not there: exit 2 before any work (a risk
+# run would otherwise compute and store every draw first), nothing created
+for args in "plan --json -o nodir/x.json $flagship" "sim $root/tests/data/fleet-small.yaml --db nodir/x.db" \
+    "risk $root/tests/data/risk-small.yaml --draws 100 -o nodir/x.json" \
+    "risk $root/tests/data/risk-small.yaml --draws 100 --db nodir/x.db" \
+    "risk $root/tests/data/risk-small.yaml --draws 100 --db w.db --html nodir/x.html"; do
+    # shellcheck disable=SC2086
+    run $args
+    [ "$rc" -eq 2 ] || { show; fail "gigawatt $args: exit $rc, expected 2"; }
+    contains "expected a file in a writable directory" err
+    [ ! -e w.db ] || fail "gigawatt $args: stored a run before refusing its output path"
+done
 echo "PASS"
