@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "gigawatt/output.h"
+#include "gigawatt/risk.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
 #include "gigawatt/scenario.h"
@@ -438,6 +439,26 @@ static int with_scenario_tree(cli_opts *o, tree_fn fn, void *user, gw_error *err
     return rc;
 }
 
+/* plan runs the timeline at each distribution's centre, but a scenario
+ * that `risk` would refuse (p90 below p50, an unknown distribution, a
+ * correlation matrix that is not one) is refused here too, at its line:
+ * the risk engine's own preparation checks it (docs/risk.md §1-§2). */
+static int check_uncertainty(const gw_catalog *cat, const gw_node *root,
+                             const gw_timeline_params *ps, gw_error *err)
+{
+    int any = gw_node_get(root, "risk") != NULL;
+    for (int i = 0; i < ps->n && !any; i++)
+        any = ps->p[i].is_dist;
+    if (!any)
+        return GW_OK;
+    gw_risk_plan *p = malloc(sizeof *p);
+    if (!p)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = gw_risk_prepare(cat, root, p, err);
+    free(p);
+    return rc;
+}
+
 static int timeline_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
                             gw_error *err)
 {
@@ -450,6 +471,7 @@ static int timeline_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *r
     if (!t)
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     else if ((rc = gw_timeline_resolve(cat, root, &t->in, &t->params, err)) == GW_OK &&
+             (rc = check_uncertainty(cat, root, &t->params, err)) == GW_OK &&
              (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
         for (int i = 0; i < t->params.n; i++)
             t->params.p[i].node = NULL; /* the config is freed after this */
