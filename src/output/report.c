@@ -1504,6 +1504,33 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
     return rc;
 }
 
+/* Parse a result's text; a syntax error is reported at its line and column
+ * (a file cut short at its end, as truncated). */
+static int parse_result(const char *name, const char *text, cJSON **doc, gw_error *err)
+{
+    const char *end = NULL;
+    *doc = cJSON_ParseWithOpts(text, &end, 0);
+    if (*doc)
+        return GW_OK;
+    if (!end)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int line = 1, col = 1;
+    for (const char *c = text; c < end; c++)
+        if (*c == '\n')
+            line++, col = 1;
+        else
+            col++;
+    const char *rest = end;
+    while (*rest == ' ' || *rest == '\t' || *rest == '\n' || *rest == '\r')
+        rest++;
+    if (!*rest)
+        return gw_error_set(err, GW_E_INPUT, name, line, col,
+                            "the JSON ends early (truncated?); expected the whole output of "
+                            "gigawatt --json");
+    return gw_error_set(err, GW_E_INPUT, name, line, col,
+                        "not valid JSON here (edited?); expected the output of gigawatt --json");
+}
+
 int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
 {
     *html = NULL;
@@ -1515,9 +1542,10 @@ int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
     for (int i = 0; i < n && rc == GW_OK; i++) {
         char *text;
         if ((rc = read_result_file(paths[i], &text, err)) == GW_OK) {
-            docs[i] = cJSON_Parse(text);
+            rc = parse_result(paths[i], text, &docs[i], err);
             free(text);
-            rc = check_result(paths[i], docs[i], &kind, err);
+            if (rc == GW_OK)
+                rc = check_result(paths[i], docs[i], &kind, err);
         }
     }
     if (rc == GW_OK)
@@ -1531,9 +1559,11 @@ int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
 int gw_report_html_text(const char *name, const char *json, char **html, gw_error *err)
 {
     *html = NULL;
-    cJSON *doc = cJSON_Parse(json);
+    cJSON *doc = NULL;
     const char *kind = NULL;
-    int rc = check_result(name, doc, &kind, err);
+    int rc = parse_result(name, json, &doc, err);
+    if (rc == GW_OK)
+        rc = check_result(name, doc, &kind, err);
     if (rc == GW_OK)
         rc = render(&name, &doc, 1, kind, html, err);
     cJSON_Delete(doc);

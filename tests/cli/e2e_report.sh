@@ -87,7 +87,11 @@ bad() { # bad MESSAGE ARGS...: exit 2, one stderr line containing MESSAGE, no ou
     if ls ./*.tmp.* >/dev/null 2>&1; then fail "a temporary file was left behind"; fi
 }
 head -c 300 plan.json >truncated.json
-bad "truncated.json: not a complete JSON object" report truncated.json -o out.html
+bad "the JSON ends early (truncated?)" report truncated.json -o out.html
+grep -q '^truncated.json:[0-9]*:[0-9]*: ' err || { show; fail "a truncated result: no line:col"; }
+sed '5s/:/::/' plan.json >syntax.json
+bad "syntax.json:5:" report syntax.json -o out.html
+contains "not valid JSON here (edited?)" err
 sed 's/"gigawatt_version":\t"[^"]*"/"gigawatt_version":\t"0.0.9"/' rack.json >old.json
 bad "written by gigawatt 0.0.9" report old.json -o out.html
 sed 's/"kind":\t"rack"/"kind":\t"teapot"/' rack.json >teapot.json
