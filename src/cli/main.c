@@ -33,26 +33,47 @@ static const char usage_main[] =
     "  --json                print one JSON object on stdout\n"
     "  -o FILE               write the output to FILE (whole or not at all)\n"
     "  --html FILE           also write the result's HTML report to FILE (rack, plan, perf,\n"
-    "                        sim); `gigawatt report` makes one from saved --json results\n"
+    "                        sim, risk); `gigawatt report` makes one from saved --json results\n"
     "  --set KEY.PATH=VALUE  override any scenario value, e.g. --set target.grid_power='15 GW'\n"
     "  --catalog DIR         catalog directory (default: $GIGAWATT_CATALOG or the built-in)\n"
     "  --quiet               no progress messages\n"
-    "  -h, --help            this help; `gigawatt COMMAND --help` for a command\n"
+    "  -h, --help            this help; `gigawatt COMMAND --help` (or `gigawatt help\n"
+    "                        COMMAND`) for a command, with examples\n"
     "\n"
-    "exit codes: 0 ok, 1 runtime failure, 2 bad input or usage\n";
+    "examples:\n"
+    "  gigawatt plan scenarios/frontier-lab-30gw.yaml           # 30 GW, and its build-out\n"
+    "  gigawatt rack --system gb200-nvl72 --html rack.html      # one rack, as a report\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml           # too little vs too much\n"
+    "  gigawatt sim scenarios/sim-llama70b-h100.yaml            # serving, iteration by iteration\n"
+    "\n"
+    "exit codes: 0 ok, 1 runtime failure, 2 bad input or usage, 130 stopped by Ctrl-C\n"
+    "guides: docs/tutorial.md (ten minutes), docs/commands.md (one section per command)\n";
 
 static const char usage_rack[] =
     "usage: gigawatt rack [SCENARIO] [--system ID] [--load X] [--site ID] [--cooling ID]\n"
-    "                     [--accelerator ID] [--json] [-o FILE] [--set K=V]\n"
+    "                     [--accelerator ID] [--json] [-o FILE] [--html FILE] [--set K=V]\n"
     "Power budget of one rack: IT power breakdown, heat to liquid and air, coolant flow,\n"
-    "airflow, losses along the power chain to the grid meter, design-rule checks.\n";
+    "airflow, losses along the power chain to the grid meter, design-rule checks.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt rack --system gb200-nvl72\n"
+    "  gigawatt rack --system dgx-h100 --load 0.8 --cooling air --json\n"
+    "  gigawatt rack scenarios/frontier-lab-30gw.yaml --html rack.html\n";
 
 static const char usage_plan[] =
     "usage: gigawatt plan [SCENARIO] [--system ID] [--site ID] [--average-load X]\n"
     "                     [--grid-power P | --it-power P | --accelerators N | --budget USD]\n"
-    "                     [--json] [-o FILE] [--set K=V]\n"
+    "                     [--json] [-o FILE] [--html FILE] [--set K=V]\n"
     "Fleet sizing from a target: accelerators, racks, sites, IT and grid power, PUE,\n"
-    "energy, water, capex and opex, depreciation, cost per GPU-hour, households.\n";
+    "energy, water, capex and opex, depreciation, cost per GPU-hour, households.\n"
+    "A scenario with a timeline: section adds the quarterly build-out limited by supply\n"
+    "(docs/timeline.md): capacity against demand, shortfall, rented, idle, power, cash.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt plan scenarios/frontier-lab-30gw.yaml\n"
+    "  gigawatt plan scenarios/frontier-lab-30gw.yaml --grid-power '15 GW' --json -o 15gw.json\n"
+    "  gigawatt plan --system gb200-nvl72 --budget 1.4e12USD\n"
+    "  gigawatt plan scenarios/frontier-lab-30gw.yaml --set timeline.build_level=1.3\n";
 
 static const char usage_perf[] =
     "usage: gigawatt perf [SCENARIO] --model ID --accelerator ID [--system ID] [--count N]\n"
@@ -62,7 +83,7 @@ static const char usage_perf[] =
     "       gigawatt perf [SCENARIO] --train --model ID --accelerator ID --count N --tokens N\n"
     "                     [--tp N] [--pp N] [--mfu X] [--seq-len N] [--global-batch TOKENS]\n"
     "                     [--micro-batch N] [--virtual-stages N] [--precision P]\n"
-    "                     [--json] [-o FILE] [--set K=V]\n"
+    "                     [--json] [-o FILE] [--html FILE] [--set K=V]\n"
     "Inference: memory, prefill and decode step times, the best throughput with and without\n"
     "TTFT/TPOT targets, tokens/s per GPU and per MW, joules per token, USD per million tokens.\n"
     "Training (--train): time, GPU-hours, energy and cost for N tokens; MFU given or predicted.\n"
@@ -85,7 +106,7 @@ static const char usage_sim[] =
     "                    [--capacity [--ttft-target S] [--tbt-target S] [--quantile 0.5|0.9|0.99]]\n"
     "                    [--cheapest --target-rate R --ttft-target S [--tbt-target S]\n"
     "                     [--candidates ACC1,ACC2,...] [--tps 1,2,4,8]]\n"
-    "                    [--json] [-o FILE] [--set K=V]\n"
+    "                    [--json] [-o FILE] [--html FILE] [--db FILE] [--set K=V] [--quiet]\n"
     "Iteration-level simulation of LLM serving replicas: continuous batching with paged KV\n"
     "blocks (vLLM prefill-first or Sarathi chunked prefill), each iteration timed by the perf\n"
     "model; TTFT, TPOT, TBT, E2E percentiles, throughput, KV use, energy. --capacity finds\n"
@@ -98,16 +119,18 @@ static const char usage_sim[] =
     "appends the run to a SQLite result store.\n"
     "\n"
     "examples:\n"
-    "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml\n"
-    "  gigawatt sim scenarios/vidur-codellama34b-a100.yaml --scheduler sarathi --json\n"
+    "  gigawatt sim scenarios/sim-llama70b-h100.yaml\n"
+    "  gigawatt sim scenarios/sim-llama70b-h100.yaml --scheduler sarathi --html sim.html\n"
+    "  gigawatt sim scenarios/ai-cloud-scarcity.yaml --requests-csv hourly.csv   # a fleet day\n"
     "  gigawatt sim --model llama-3.3-70b --accelerator h100-sxm --tp 2 --replicas 4 \\\n"
     "               --requests 100000 --rate 20 --set sim.prompt=1000 --set sim.output=200\n";
 
 static const char usage_report[] =
     "usage: gigawatt report RESULT.json [RESULT.json ...] -o report.html\n"
     "A self-contained HTML report (inline CSS and SVG, nothing fetched) of results written\n"
-    "with --json: charts per kind (rack, plan, perf, sim, fleet), every chart's numbers in a\n"
-    "table, and for two or more results of one kind a table of their differences.\n"
+    "with --json: charts per kind (rack, plan with its timeline, perf, sim, fleet, risk),\n"
+    "every chart's numbers in a table, and for two or more results of one kind a table of\n"
+    "their differences.\n"
     "\n"
     "examples:\n"
     "  gigawatt rack --system gb200-nvl72 --json -o rack.json && gigawatt report rack.json -o r.html\n"
@@ -115,7 +138,12 @@ static const char usage_report[] =
 
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
-    "Lists catalog entries by kind, or shows one entry with every value's source.\n";
+    "Lists catalog entries by kind, or shows one entry with every value's source.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt catalog\n"
+    "  gigawatt catalog gb200-nvl72\n"
+    "  gigawatt catalog llama-3.3-70b --json\n";
 
 /* Flags that are shorthand for scenario settings. */
 typedef struct flag_map {
@@ -966,6 +994,15 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage_error(usage_main, "%s", "no command given");
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 && argc >= 3) { /* gigawatt help COMMAND */
+        char *help_argv[4] = {argv[0], argv[2], (char *)"--help", NULL};
+        static const char *const known[] = {"catalog", "rack", "plan", "perf", "sim",
+                                            "report",  "risk", "runs"};
+        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+            if (strcmp(argv[2], known[i]) == 0)
+                return main(3, help_argv);
+        return usage_error(usage_main, "no command '%s' to help with", argv[2]);
+    }
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
         return 0;

@@ -148,10 +148,12 @@ typedef struct risk_opts {
 enum { R_JSON = 300, R_QUIET, R_CATALOG, R_SET, R_HELP, R_DRAWS, R_SEED, R_THREADS, R_DB,
        R_RESUME, R_HTML };
 
+static const char *usage_cmd = "risk"; /* or "runs": whose --help the errors point at */
+
 static int usage_fail(int rank, const char *msg, const char *arg)
 {
     if (rank == 0)
-        fprintf(stderr, "gigawatt: %s '%s'; see gigawatt risk --help\n", msg, arg);
+        fprintf(stderr, "gigawatt: %s '%s'; see gigawatt %s --help\n", msg, arg, usage_cmd);
     return 2;
 }
 
@@ -180,12 +182,23 @@ static int parse_risk(int argc, char **argv, int rank, risk_opts *r, int runs_cm
     r->resume = -1;
     opterr = 0;
     optind = 1;
-    int c;
+    int c, li = -1;
     long long v;
     gw_error err = {0};
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-        if (runs_cmd && c != R_JSON && c != R_DB && c != R_HELP && c != 'h')
-            return usage_fail(rank, "runs takes --db and --json only; not", argv[optind - 1]);
+    usage_cmd = runs_cmd ? "runs" : "risk";
+    while ((c = getopt_long(argc, argv, "o:h", longopts, &li)) != -1) {
+        if (runs_cmd && c != R_JSON && c != R_DB && c != R_HELP && c != 'h') {
+            /* name the option, not the value getopt took with it */
+            char opt[64];
+            if (c == 'o')
+                snprintf(opt, sizeof opt, "-o");
+            else if (li >= 0 && longopts[li].val == c)
+                snprintf(opt, sizeof opt, "--%s", longopts[li].name);
+            else
+                snprintf(opt, sizeof opt, "%s", argv[optind - 1]);
+            return usage_fail(rank, "runs takes --db and --json only; not", opt);
+        }
+        li = -1;
         switch (c) {
         case R_JSON: r->o.json = 1; break;
         case R_QUIET: r->o.quiet = 1; break;

@@ -3,6 +3,7 @@
  * and the capacity search (docs/sim.md). */
 #include "gigawatt/sim_cmd.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,24 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
     if (ss->trace) {
         if ((rc = trace_path(ss->trace, r->trace_path, sizeof r->trace_path, err)))
             return rc;
+        /* a trace that is not there is the scenario's error, at its trace: line
+         * (a trace that is there but wrong keeps the CSV's own line:col) */
+        FILE *probe = fopen(r->trace_path, "rb");
+        if (!probe) {
+            const gw_node *t = ss->trace;
+            int flag = !strcmp(t->file, "--set") || !strcmp(t->file, "<command line>");
+            int e = errno;
+            if (flag) /* --trace FILE: the file is the place */
+                return gw_error_set(err, GW_E_INPUT, r->trace_path, 0, 0,
+                                    "cannot be opened (%s); expected a readable CSV file with "
+                                    "Vidur's columns",
+                                    strerror(e));
+            return gw_error_set(err, GW_E_INPUT, t->file, t->line, t->col,
+                                "trace '%.300s' cannot be opened (%s); expected a readable CSV "
+                                "file with Vidur's columns (or --set sim.trace=FILE)",
+                                r->trace_path, strerror(e));
+        }
+        fclose(probe);
         if ((rc = gw_workload_load_csv(r->trace_path, (size_t)ss->limit, ss->max_tokens,
                                        &r->workload, err)))
             return rc;
