@@ -1390,6 +1390,142 @@ static int check_result(const char *name, const cJSON *doc, const char **kind, g
     return GW_OK;
 }
 
+/* ---- the shape of a result: what a hand edit that still parses breaks ---- */
+
+/* Figures each kind must carry for its charts: 'n' a number (null stands
+ * for "not defined", as gigawatt writes NaN), 'o' an object, 'a' an array. */
+static const struct {
+    const char *kind, *key;
+    char type;
+} required_keys[] = {
+    {"rack", "accelerators", 'n'},         {"rack", "it_power_w", 'n'},
+    {"rack", "grid_power_w", 'n'},         {"rack", "pue", 'n'},
+    {"rack", "it_power_breakdown_w", 'o'}, {"rack", "power_chain", 'a'},
+    {"rack", "violations", 'a'},           {"plan", "accelerators", 'n'},
+    {"plan", "racks", 'n'},                {"plan", "grid_power_w", 'n'},
+    {"plan", "capex_usd", 'n'},            {"plan", "capex_breakdown_usd", 'o'},
+    {"plan", "opex_usd_per_year", 'n'},    {"plan", "opex_breakdown_usd_per_year", 'o'},
+    {"plan", "households_equivalent", 'n'}, {"plan", "usd_per_gpu_hour", 'n'},
+    {"perf", "inputs", 'o'},               {"sim", "requests", 'n'},
+    {"sim", "completed", 'n'},             {"sim", "ttft_s", 'o'},
+    {"sim", "tpot_s", 'o'},                {"sim-search", "candidates", 'a'},
+    {"fleet", "requests", 'n'},            {"fleet", "served", 'n'},
+    {"fleet", "tenants", 'a'},             {"fleet", "hourly", 'o'},
+    {"risk", "draws", 'n'},                {"risk", "quarters", 'a'},
+    {"risk", "series", 'o'},               {"risk", "expected", 'o'},
+    {"risk", "build_levels", 'o'},         {"risk", "histograms", 'o'},
+    {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
+    {"timeline", "series", 'o'},
+};
+
+static int shape_error(const char *name, gw_error *err, const char *fmt, const char *path,
+                       const char *what)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, path, what);
+    return gw_error_set(err, GW_E_INPUT, name, 0, 0,
+                        "%s; expected the output of gigawatt --json as written (edited?)", msg);
+}
+
+/* Every array that holds numbers holds only numbers (or null). */
+static int numbers_only(const char *name, const cJSON *x, char *path, size_t cap, gw_error *err)
+{
+    size_t len = strlen(path);
+    int rc = GW_OK;
+    if (cJSON_IsArray(x)) {
+        int numeric = 0, i = 0;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, x) numeric |= cJSON_IsNumber(e);
+        cJSON_ArrayForEach(e, x)
+        {
+            snprintf(path + len, cap - len, "[%d]", i++);
+            if (numeric && !cJSON_IsNumber(e) && !cJSON_IsNull(e))
+                rc = shape_error(name, err, "%s is not a number%s", path, "");
+            else
+                rc = numbers_only(name, e, path, cap, err);
+            if (rc)
+                break;
+        }
+    } else if (cJSON_IsObject(x)) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, x)
+        {
+            snprintf(path + len, cap - len, "%s%s", len ? "." : "", e->string);
+            if ((rc = numbers_only(name, e, path, cap, err)))
+                break;
+        }
+    }
+    path[len] = 0;
+    return rc;
+}
+
+/* Every numeric array directly in `o` (and, one level down, in its member
+ * objects) has n values: one per quarter or per hour. */
+static int same_length(const char *name, const cJSON *o, const char *at, int n, const char *per,
+                       gw_error *err)
+{
+    const cJSON *m, *a;
+    cJSON_ArrayForEach(m, o)
+    {
+        const cJSON *inner = cJSON_IsObject(m) ? m : NULL;
+        const cJSON *one = cJSON_IsArray(m) ? m : NULL;
+        for (a = inner ? inner->child : one; a; a = inner ? a->next : NULL) {
+            if (cJSON_IsArray(a) && cJSON_GetArraySize(a) != n) {
+                char path[200], what[64];
+                snprintf(path, sizeof path, "%s.%s%s%s", at, m->string, inner ? "." : "",
+                         inner ? a->string : "");
+                snprintf(what, sizeof what, " (%d), not one per %s (%d)", cJSON_GetArraySize(a),
+                         per, n);
+                return shape_error(name, err, "%s has another length%s", path, what);
+            }
+            if (!inner)
+                break;
+        }
+    }
+    return GW_OK;
+}
+
+/* The checks a result passes before it is drawn: the kind's figures are
+ * there with their types, numeric arrays hold numbers, and per-quarter
+ * and per-hour series have one value per quarter or hour. */
+static int check_shape(const char *name, const cJSON *doc, const char *kind, gw_error *err)
+{
+    for (size_t i = 0; i < sizeof required_keys / sizeof required_keys[0]; i++) {
+        if (strcmp(required_keys[i].kind, kind) != 0)
+            continue;
+        const cJSON *x = jget(doc, required_keys[i].key);
+        char t = required_keys[i].type;
+        int ok = t == 'n' ? cJSON_IsNumber(x) || cJSON_IsNull(x)
+                 : t == 'o' ? cJSON_IsObject(x)
+                            : cJSON_IsArray(x);
+        if (!ok)
+            return shape_error(name, err, "'%s' is %s", required_keys[i].key,
+                               !x                ? "missing"
+                               : t == 'n'        ? "not a number"
+                               : t == 'o'        ? "not an object"
+                                                 : "not an array");
+    }
+    char path[512] = "";
+    int rc = numbers_only(name, doc, path, sizeof path, err);
+    const cJSON *tl = strcmp(kind, "timeline") == 0 ? doc : jget(doc, "timeline");
+    if (!rc && strcmp(kind, "risk") == 0)
+        rc = same_length(name, jget(doc, "series"), "series",
+                         cJSON_GetArraySize(jget(doc, "quarters")), "quarter", err);
+    if (!rc && (strcmp(kind, "plan") == 0 || strcmp(kind, "timeline") == 0) && tl &&
+        cJSON_IsObject(jget(tl, "series")))
+        rc = same_length(name, jget(tl, "series"), strcmp(kind, "plan") ? "series"
+                                                                          : "timeline.series",
+                         cJSON_GetArraySize(jget(tl, "quarter_labels")), "quarter", err);
+    if (!rc && strcmp(kind, "fleet") == 0) {
+        const cJSON *h = jget(doc, "hourly");
+        int hours = cJSON_GetArraySize(jget(h, "offered"));
+        rc = same_length(name, h, "hourly", hours, "hour", err);
+        if (!rc)
+            rc = same_length(name, jget(h, "by_tenant"), "hourly.by_tenant", hours, "hour", err);
+    }
+    return rc;
+}
+
 /* Read a whole result file (at most 1 GiB). */
 static int read_result_file(const char *path, char **text, gw_error *err)
 {
@@ -1546,6 +1682,8 @@ int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
             free(text);
             if (rc == GW_OK)
                 rc = check_result(paths[i], docs[i], &kind, err);
+            if (rc == GW_OK)
+                rc = check_shape(paths[i], docs[i], kind, err);
         }
     }
     if (rc == GW_OK)
@@ -1564,6 +1702,8 @@ int gw_report_html_text(const char *name, const char *json, char **html, gw_erro
     int rc = parse_result(name, json, &doc, err);
     if (rc == GW_OK)
         rc = check_result(name, doc, &kind, err);
+    if (rc == GW_OK)
+        rc = check_shape(name, doc, kind, err);
     if (rc == GW_OK)
         rc = render(&name, &doc, 1, kind, html, err);
     cJSON_Delete(doc);
