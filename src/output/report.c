@@ -1539,6 +1539,73 @@ static int read_result_file(const char *path, char **text, gw_error *err)
     return GW_OK;
 }
 
+/* A figure for the differences table, in the unit its key names. */
+static void diff_value(char *buf, size_t n, const char *key, double v)
+{
+    size_t l = strlen(key);
+#define ENDS(sfx) (l >= sizeof(sfx) - 1 && strcmp(key + l - (sizeof(sfx) - 1), sfx) == 0)
+    if (!isfinite(v))
+        snprintf(buf, n, "-");
+    else if (ENDS("_usd") || strstr(key, "_usd_"))
+        gw_format_usd(v, buf, n);
+    else if (ENDS("_w"))
+        gw_format_si(v, "W", buf, n);
+    else if (ENDS("_wh"))
+        gw_format_si(v, "Wh", buf, n);
+    else if (ENDS("_s"))
+        gw_format_si(v, "s", buf, n);
+    else
+        gw_format_count(v, buf, n);
+#undef ENDS
+}
+
+/* Rows of the differences table: every number in docs[0] (at member a, then
+ * b, of the result, or at its top), each result's value and its change
+ * against the first. A seed or a hash is an identity: no change shown. */
+static void diff_rows(gw_buf *b, cJSON **docs, int n, const char *a, const char *bb)
+{
+    const cJSON *first = docs[0];
+    if (a)
+        first = jget(first, a);
+    if (a && bb)
+        first = jget(first, bb);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, first)
+    {
+        if (!cJSON_IsNumber(x))
+            continue;
+        int identity = strcmp(x->string, "seed") == 0 || strstr(x->string, "hash") != NULL;
+        char v[48];
+        gw_buf_printf(b, "<tr><th>");
+        if (a) {
+            esc(b, a);
+            gw_buf_printf(b, ".");
+        }
+        if (bb) {
+            esc(b, bb);
+            gw_buf_printf(b, ".");
+        }
+        esc(b, x->string);
+        diff_value(v, sizeof v, x->string, x->valuedouble);
+        gw_buf_printf(b, "</th><td>%s</td>", v);
+        for (int i = 1; i < n; i++) {
+            const cJSON *o = docs[i];
+            if (a)
+                o = jget(o, a);
+            if (a && bb)
+                o = jget(o, bb);
+            double y = jnum(o, x->string);
+            diff_value(v, sizeof v, x->string, y);
+            gw_buf_printf(b, "<td>%s</td>", v);
+            if (identity || !isfinite(y) || x->valuedouble == 0)
+                gw_buf_printf(b, "<td>%s</td>", y == x->valuedouble ? "same" : "-");
+            else
+                gw_buf_printf(b, "<td>%+.1f%%</td>", 100 * (y / x->valuedouble - 1));
+        }
+        gw_buf_printf(b, "</tr>");
+    }
+}
+
 /* Render parsed results of one kind; names label them. */
 static int render(const char *const *names, cJSON **docs, int n, const char *kind, char **html,
                   gw_error *err)
@@ -1613,21 +1680,17 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
                 gw_buf_printf(&b, "</th><th>change</th>");
             }
             gw_buf_printf(&b, "</tr>");
-            const cJSON *x;
-            cJSON_ArrayForEach(x, docs[0])
-            {
-                if (!cJSON_IsNumber(x))
-                    continue;
-                gw_buf_printf(&b, "<tr><th>");
-                esc(&b, x->string);
-                gw_buf_printf(&b, "</th><td>%.6g</td>", x->valuedouble);
-                for (int i = 1; i < n; i++) {
-                    double y = jnum(docs[i], x->string);
-                    gw_buf_printf(&b, "<td>%.6g</td><td>%+.1f%%</td>", y,
-                                  x->valuedouble != 0 ? 100 * (y / x->valuedouble - 1) : 0);
-                }
-                gw_buf_printf(&b, "</tr>");
-            }
+            /* the top-level figures, then the kind's nested summaries */
+            static const struct {
+                const char *kind, *a, *b;
+            } nested[] = {{"plan", "timeline", "totals"}, {"timeline", "totals", NULL},
+                          {"risk", "expected", NULL},     {"risk", "build_levels", NULL},
+                          {"sim", "ttft_s", NULL},        {"sim", "tpot_s", NULL},
+                          {"sim", "e2e_s", NULL},         {"perf", "offline", NULL}};
+            diff_rows(&b, docs, n, NULL, NULL);
+            for (size_t k = 0; k < sizeof nested / sizeof nested[0]; k++)
+                if (strcmp(nested[k].kind, kind) == 0)
+                    diff_rows(&b, docs, n, nested[k].a, nested[k].b);
             gw_buf_printf(&b, "</table></section>");
         }
         gw_buf_printf(&b, "</body></html>\n");
