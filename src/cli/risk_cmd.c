@@ -735,11 +735,17 @@ static int run_rounds(const par *pp, risk_opts *r, run_state *s, long long *todo
         }
     }
     rc = par_agree(pp, rc);
-    if (!rc && pos < ntodo)
+    if (!rc && pos < ntodo) {
+        /* the command to finish it, with the outputs this one was to write */
+        char outs[700];
+        snprintf(outs, sizeof outs, "%s%s%.300s%s%.300s", r->o.json ? " --json" : "",
+                 r->o.out ? " -o " : "", r->o.out ? r->o.out : "", r->o.html ? " --html " : "",
+                 r->o.html ? r->o.html : "");
         rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
                           "stopped after %lld of %lld draws; they are kept in %s as run "
-                          "%lld; continue with: gigawatt risk --resume %lld --db %s",
-                          done, p->draws, s->dbpath, s->info.id, s->info.id, s->dbpath);
+                          "%lld; continue with: gigawatt risk --resume %lld --db %s%s",
+                          done, p->draws, s->dbpath, s->info.id, s->info.id, s->dbpath, outs);
+    }
     free(in);
     free(out);
     free(ser);

@@ -50,7 +50,7 @@ cmp full.json resumed.json || fail "kill -9 then --resume gave other bytes than 
 interrupt stopped.db INT
 [ "$bgrc" -eq 130 ] || { cat bg.err; fail "Ctrl-C: exit $bgrc, expected 130"; }
 [ "$(wc -l <bg.err)" -eq 1 ] || { cat bg.err; fail "Ctrl-C: not one line on stderr"; }
-contains "they are kept in stopped.db as run 1; continue with: gigawatt risk --resume 1" bg.err
+contains "they are kept in stopped.db as run 1; continue with: gigawatt risk --resume 1 --db stopped.db --json -o never.json" bg.err
 ok_to resumed2.json risk --resume 1 --db stopped.db --json --quiet
 cmp full.json resumed2.json || fail "Ctrl-C then --resume gave other bytes than an uninterrupted run"
 echo "PASS"
