@@ -92,9 +92,17 @@ static int parse_correlations(gw_risk_plan *p, const gw_timeline_params *ps, con
         }
         int a = -1, b = -1;
         double rho = 0;
+        char *endp = NULL;
         if (!rc && !(rc = find_input(p, ps, bt->kids[0], &a, err)) &&
             !(rc = find_input(p, ps, bt->kids[1], &b, err)) &&
-            !(rc = gw_decode_quantity(rn, "rho", GW_DIM_NONE, 0, &rho, err))) {
+            !(rc = rn->kind == GW_NODE_SCALAR &&
+                       (strtod(rn->text, &endp), endp != rn->text && *endp == 0)
+                       ? gw_decode_quantity(rn, "rho", GW_DIM_NONE, 0, &rho, err)
+                       : gw_error_set(err, GW_E_INPUT, rn->file, rn->line, rn->col,
+                                      "rho is '%.40s'; expected a correlation between -1 "
+                                      "and 1, a plain number",
+                                      rn->kind == GW_NODE_SCALAR ? rn->text
+                                                                 : gw_node_kind_name(rn)))) {
             if (a == b)
                 rc = gw_error_set(err, GW_E_INPUT, bt->file, bt->line, bt->col,
                                   "a correlation of '%s' with itself; expected two different "

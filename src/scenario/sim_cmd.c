@@ -273,7 +273,10 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
     }
     const gw_workload *w = &r->workload;
     double span = w->arrival[w->n - 1] - w->arrival[0];
-    q->timeline_s = ss->timeline_s > 0 ? ss->timeline_s : (span > 0 ? span / 200 : 1);
+    /* 200 buckets over the arrivals, but none narrower than a millisecond
+     * (an iteration's order of time): arrivals bunched at one instant
+     * would otherwise spread each iteration over a million buckets */
+    q->timeline_s = ss->timeline_s > 0 ? ss->timeline_s : (span > 0 ? fmax(span / 200, 1e-3) : 1);
     return GW_OK;
 }
 

@@ -289,12 +289,20 @@ static size_t tl_bucket(sim *s, size_t k)
     return k;
 }
 
+/* A bucket index from a position in widths, clamped before the conversion:
+ * an absurd rate or horizon must not overflow size_t (found by the fuzzer:
+ * 2e19 requests/s), and NaN counts as the first bucket. */
+static size_t tl_index(double pos)
+{
+    return pos >= (double)GW_TL_MAX ? (size_t)GW_TL_MAX : pos > 0 ? (size_t)pos : 0;
+}
+
 /* Spread an iteration [t, t + dur) over the buckets it overlaps. */
 static void tl_iteration(sim *s, double t, double dur, double batch, double kv, double watts)
 {
     gw_sim_timeline *tl = &s->r->timeline;
     double w = tl->width_s, a = t - tl->start_s, b = a + dur;
-    for (size_t k = (size_t)(a / w); !s->tl_failed; k++) {
+    for (size_t k = tl_index(a / w); !s->tl_failed; k++) {
         double lo = fmax(a, (double)k * w), hi = fmin(b, (double)(k + 1) * w);
         if (hi > lo) {
             size_t kk = tl_bucket(s, k);
@@ -532,7 +540,7 @@ static void complete(sim *s, replica *rp, int32_t i, double t)
     s->r->completed++;
     gw_sim_timeline *tl = &s->r->timeline;
     if (tl->width_s > 0) {
-        size_t k = tl_bucket(s, (size_t)((t - tl->start_s) / tl->width_s));
+        size_t k = tl_bucket(s, tl_index((t - tl->start_s) / tl->width_s));
         if (k != SIZE_MAX)
             tl->done[k] += 1;
     }
