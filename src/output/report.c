@@ -200,6 +200,42 @@ static void svg_open(gw_buf *b, const char *title, int h)
     gw_buf_printf(b, "</text>");
 }
 
+/* Side by side, the same chart of every result shares its value axis, so
+ * that bars and lines compare by eye: render() draws the results twice,
+ * first only to learn each chart's data range (keyed by its title), then
+ * for real with the union of the ranges. NULL outside a comparison.
+ * Thread-local, as the library may render on several threads at once. */
+typedef struct shared_scales {
+    int learning, n;
+    char title[128][96];
+    double lo[128], hi[128];
+} shared_scales;
+static _Thread_local shared_scales *g_shared;
+
+/* Widen [*lowest, *highest] (a chart's data) to what the same chart spans in
+ * the other results; while learning, record it instead. */
+static void shared_range(const char *title, double *lowest, double *highest)
+{
+    shared_scales *sh = g_shared;
+    if (!sh || !title)
+        return;
+    int i = 0;
+    while (i < sh->n && strncmp(sh->title[i], title, sizeof sh->title[i] - 1) != 0)
+        i++;
+    if (sh->learning) {
+        if (i == sh->n) {
+            if (sh->n == 128)
+                return;
+            snprintf(sh->title[sh->n], sizeof sh->title[0], "%s", title);
+            sh->lo[sh->n] = *lowest, sh->hi[sh->n] = *highest, sh->n++;
+        } else {
+            sh->lo[i] = fmin(sh->lo[i], *lowest), sh->hi[i] = fmax(sh->hi[i], *highest);
+        }
+    } else if (i < sh->n) {
+        *lowest = fmin(*lowest, sh->lo[i]), *highest = fmax(*highest, sh->hi[i]);
+    }
+}
+
 /* Open a chart: frame, title, y axis with 5 ticks, axis labels. */
 /* A y range [*lo, *hi] over data in [lowest, highest] with four round steps:
  * from 0 when nothing is negative, else from below the lowest value. */
@@ -280,7 +316,9 @@ static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const ch
                       const char *unit, const char *const *labels, size_t n, const series *s,
                       int ns)
 {
-    double ymax = nice_max(finite_max(s, ns, n));
+    double zero = 0, top = finite_max(s, ns, n);
+    shared_range(title, &zero, &top);
+    double ymax = nice_max(top);
     axes(b, title, xlabel, ylabel, unit, 0, ymax);
     double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
     size_t stride = n > 10 ? (n + 9) / 10 : 1;
@@ -326,6 +364,7 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
             if (isfinite(s[k].v[i]) && s[k].v[i] < lowest)
                 lowest = s[k].v[i];
     double ymin, ymax;
+    shared_range(title, &lowest, &m);
     y_range(lowest, m, &ymin, &ymax);
     axes(b, title, xlabel, ylabel, unit, ymin, ymax);
     double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
@@ -415,6 +454,8 @@ static void stacked_rows(gw_buf *b, const char *title, const char *xlabel, const
         m = t > m ? t : m;
         nparts += rows[r].np;
     }
+    double zero = 0;
+    shared_range(title, &zero, &m);
     double xmax = nice_max(m), rowh = 34, left = 150;
     int h = (int)(CH_TOP + rowh * nr + 60 + 16 * ((nparts + 5) / 6));
     svg_open(b, title, h);
@@ -752,6 +793,7 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
                     ymin = lo[k][i];
         /* a cash fan goes negative: the axis then reaches below 0 */
         double top, bot;
+        shared_range(title, &ymin, &m);
         y_range(ymin, m, &bot, &top);
         double span = top - bot;
         svg_open(b, title, CH_H);
@@ -1645,6 +1687,18 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
                       "under it.</p><div class='cols'>",
                       report_kinds[ki].title, n > 1 ? 1400 : 980, n > 3 ? 3 : n,
                       report_kinds[ki].title, GW_VERSION);
+        /* a comparison: learn each chart's range over all results first */
+        shared_scales *sh = n > 1 ? calloc(1, sizeof *sh) : NULL;
+        if (sh) {
+            sh->learning = 1;
+            g_shared = sh;
+            for (int i = 0; i < n; i++) {
+                gw_buf scratch = {0};
+                report_kinds[ki].section(&scratch, docs[i]);
+                gw_buf_free(&scratch);
+            }
+            sh->learning = 0;
+        }
         for (int i = 0; i < n; i++) {
             gw_buf_printf(&b, "<section><h2>");
             const char *scen = jstr(jget(docs[i], "inputs"), "scenario");
@@ -1666,6 +1720,8 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
             gw_buf_printf(&b, "</details></section>");
         }
         gw_buf_printf(&b, "</div>");
+        g_shared = NULL; /* the charts across results have their own axes */
+        free(sh);
         if (n > 1 && strcmp(kind, "perf") == 0) {
             gw_buf_printf(&b, "<section><h2>Across the results</h2>");
             compare_perf(&b, names, docs, n);
