@@ -225,7 +225,7 @@ int main(int argc, char **argv)
             return 1;
         }
         gw_sim_config c = {&e, 16, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 8192, 16, 0.01,
-                           0, 0, 5000, 6000, 0, 0, 0};
+                           0, 0, 5000, 6000, 0, 0, 0, NULL, NULL};
         gw_sim_result r;
         double t0 = now_s();
         if (gw_sim_run(&c, &w, &r, &err)) {
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
         }
         double t1 = now_s();
         gw_sim_config c = {&e34, 4, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 4096, 16, 0.01,
-                           0, 0, 0, 0, 0, 0, 0};
+                           0, 0, 0, 0, 0, 0, 0, NULL, NULL};
         if (gw_sim_run(&c, &w, &r, &err)) {
             fprintf(stderr, "bench_sim: %s\n", err.msg);
             return 1;

@@ -81,6 +81,11 @@ typedef struct gw_sim_config {
     int keep_requests;        /* keep per-request results (for the CSV) */
     int step_by_step;         /* 1: one event per iteration, no closed-form decode runs
                                  (docs/sim.md §3.4; for tests: the results must agree) */
+    /* polled every 65,536 events with (completed, requests, completed);
+     * nonzero stops the run with GW_E_STOPPED (NULL: none). Observes only:
+     * the results do not depend on it. */
+    gw_progress_fn progress;
+    void *progress_user;
 } gw_sim_config;
 
 typedef struct gw_stat {

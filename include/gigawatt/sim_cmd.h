@@ -25,7 +25,10 @@ typedef struct gw_sim_report {
 
 /* Build and run. The workload comes from sim: (trace relative to the
  * scenario file's directory). */
-int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err);
+/* `progress` (may be NULL) is kept in r->sim, so the capacity search's
+ * simulations poll it too; nonzero stops with GW_E_STOPPED. */
+int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_progress_fn progress,
+                   void *progress_user, gw_sim_report *r, gw_error *err);
 void gw_sim_report_free(gw_sim_report *r);
 
 /* Capacity search (docs/sim.md §5): the highest arrival rate, as a multiple

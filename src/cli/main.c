@@ -810,7 +810,7 @@ static char *cheapest(cli_opts *o, const gw_scenario *base, gw_error *err)
             }
             int rc = load_all(&co, GW_NEED_SIM, &cat, &cfg, sc, &e2);
             if (rc == GW_OK) {
-                if ((rc = gw_sim_cmd_run(sc, 0, r, &e2)) == GW_OK) {
+                if ((rc = gw_sim_cmd_run(sc, 0, NULL, NULL, r, &e2)) == GW_OK) {
                     gw_capacity cap;
                     rc = gw_sim_capacity(r, o->ttft_target, o->tbt_target,
                                          o->quantile > 0 ? o->quantile : 0.9, 10, &cap, &e2);
@@ -922,8 +922,14 @@ static char *run_sim(const gw_scenario *sc, cli_opts *o, gw_error *err)
         free(r);
         return NULL;
     }
-    if (gw_sim_cmd_run(sc, o->requests_csv != NULL, r, err)) {
-        if (!err->file[0])
+    /* a bar on a terminal (a summary line otherwise) for the run and the
+     * capacity search's simulations; Ctrl-C stops either, writing nothing */
+    cli_progress pg;
+    cli_progress_begin(&pg, o->capacity ? "capacity" : "sim",
+                       o->capacity ? "requests simulated" : "requests", o->quiet);
+    if (gw_sim_cmd_run(sc, o->requests_csv != NULL, cli_progress_cb, &pg, r, err)) {
+        cli_progress_end(&pg, err->code);
+        if (!err->file[0] && err->code != GW_E_STOPPED)
             snprintf(err->file, sizeof err->file, "%s", sc->source_file);
         free(r);
         return NULL;
@@ -939,6 +945,7 @@ static char *run_sim(const gw_scenario *sc, cli_opts *o, gw_error *err)
                                        o->quantile > 0 ? o->quantile : 0.9, 12, &cap, err)) == GW_OK)
             capp = &cap;
     }
+    cli_progress_end(&pg, rc);
     if (rc == GW_OK && o->requests_csv) {
         char *csv = gw_sim_requests_csv(r);
         rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)

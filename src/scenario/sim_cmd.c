@@ -143,7 +143,7 @@ static int trace_path(const gw_node *n, char *out, size_t cap, gw_error *err)
 
 static int locate(int rc, const gw_node *at, gw_error *err)
 {
-    if (rc && at && !err->file[0]) {
+    if (rc && rc != GW_E_STOPPED && at && !err->file[0]) {
         snprintf(err->file, sizeof err->file, "%s", at->file);
         err->line = at->line, err->col = at->col;
     }
@@ -280,10 +280,12 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
     return GW_OK;
 }
 
-int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
+int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_progress_fn progress,
+                   void *progress_user, gw_sim_report *r, gw_error *err)
 {
     memset(r, 0, sizeof *r);
     int rc = build(sc, keep_requests, r, err);
+    r->sim.progress = progress, r->sim.progress_user = progress_user;
     if (rc == GW_OK)
         rc = locate(gw_sim_run(&r->sim, &r->workload, &r->result, err), sc->sim_node, err);
     if (rc)
@@ -305,9 +307,24 @@ static double pick(const gw_stat *s, double q)
     return q >= 0.99 ? s->p99 : q >= 0.9 ? s->p90 : q >= 0.5 ? s->p50 : s->mean;
 }
 
+/* The capacity search's progress: simulations done (and the share of the
+ * one running) of those expected, requests simulated over all of them. */
+typedef struct search_progress {
+    gw_progress_fn fn;
+    void *user;
+    double sims_done, sims_expected, requests_before;
+} search_progress;
+
+static int search_progress_cb(void *u, double done, double total, double items)
+{
+    search_progress *sp = u;
+    return sp->fn(sp->user, sp->sims_done + (total > 0 ? done / total : 0), sp->sims_expected,
+                  sp->requests_before + items);
+}
+
 /* One simulation with arrivals compressed by `scale` (rate × scale). */
 static int trial(const gw_sim_report *base, double scale, double *ttft, double *tbt,
-                 gw_error *err, double q)
+                 gw_error *err, double q, search_progress *sp)
 {
     const gw_workload *w = &base->workload;
     gw_workload s = *w;
@@ -319,11 +336,17 @@ static int trial(const gw_sim_report *base, double scale, double *ttft, double *
     gw_sim_config c = base->sim;
     c.keep_requests = 0;
     c.timeline_s = 0;
+    if (c.progress)
+        c.progress = search_progress_cb, c.progress_user = sp;
     gw_sim_result res;
     int rc = gw_sim_run(&c, &s, &res, err);
     free(s.arrival);
     if (rc)
         return rc;
+    sp->sims_done++;
+    sp->requests_before += (double)w->n;
+    if (sp->sims_expected < sp->sims_done + 1)
+        sp->sims_expected = sp->sims_done + 1;
     *ttft = pick(&res.ttft, q);
     *tbt = pick(&res.tbt, q);
     /* rejected requests (too long to ever fit) do not change with the rate */
@@ -345,11 +368,13 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
     double rate = (double)(w->n - 1) / span;
     double lo = 0, hi = 1, ttft, tbt;
     int rc;
+    /* about two bracketing simulations, then `steps` of bisection */
+    search_progress sp = {base->sim.progress, base->sim.progress_user, 0, steps + 2.0, 0};
 #define MEETS() ((ttft_target_s <= 0 || ttft <= ttft_target_s) && \
                  (tbt_target_s <= 0 || tbt <= tbt_target_s))
     /* bracket: grow or shrink by 2 until the targets flip */
     for (int k = 0; k < 40; k++) {
-        if ((rc = trial(base, hi, &ttft, &tbt, err, quantile)))
+        if ((rc = trial(base, hi, &ttft, &tbt, err, quantile, &sp)))
             return rc;
         out->simulations++;
         if (!MEETS())
@@ -361,7 +386,7 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
     if (lo == 0) { /* even the trace's own rate fails: search below it */
         for (int k = 0; k < 40 && lo == 0; k++) {
             double t = hi / 2;
-            if ((rc = trial(base, t, &ttft, &tbt, err, quantile)))
+            if ((rc = trial(base, t, &ttft, &tbt, err, quantile, &sp)))
                 return rc;
             out->simulations++;
             if (MEETS()) {
@@ -373,7 +398,7 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
     }
     for (int k = 0; k < steps && lo > 0; k++) {
         double mid = (lo + hi) / 2;
-        if ((rc = trial(base, mid, &ttft, &tbt, err, quantile)))
+        if ((rc = trial(base, mid, &ttft, &tbt, err, quantile, &sp)))
             return rc;
         out->simulations++;
         if (MEETS()) {

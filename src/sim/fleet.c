@@ -152,7 +152,8 @@ int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
             if ((rc = gw_workload_synthetic(&syn, &w, err)))
                 return rc;
             gw_sim_config sc = {dep->engine, kr, GW_SCHED_SARATHI, GW_ROUTE_ROUND_ROBIN,
-                                (int)fmin(pr.max_batch, 1e6), 2048, 16, 0.01, 0, 0, 0, 0, 0, 0, 0};
+                                (int)fmin(pr.max_batch, 1e6), 2048, 16, 0.01, 0, 0, 0, 0, 0, 0, 0,
+                                NULL, NULL};
             gw_sim_result sr;
             rc = gw_sim_run(&sc, &w, &sr, err);
             gw_workload_free(&w);

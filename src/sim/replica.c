@@ -814,9 +814,20 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         } else
             break;
         r->events++;
+        if (c->progress && (r->events & 0xFFFF) == 0 &&
+            c->progress(c->progress_user, (double)r->completed, (double)n,
+                        (double)r->completed)) {
+            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                              "stopped at %zu of %zu requests completed; nothing written",
+                              r->completed, n);
+            break;
+        }
     }
     if (rc)
         goto fail;
+    if (c->progress) /* the final count (the last poll may be up to 65,535 events old) */
+        (void)c->progress(c->progress_user, (double)r->completed, (double)n,
+                          (double)r->completed);
 
     /* §4 metrics */
     r->requests = n;

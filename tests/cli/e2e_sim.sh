@@ -442,4 +442,18 @@ if sar["inputs"].get("scheduler") != "sarathi" or not sar["tbt_s"]["max"] <= sce
 print("scenario: p90 TTFT %.3f s on 4 replicas, %.3f s on 8; %.0f output tok/s"
       % (scen["ttft_s"]["p90"], s8["ttft_s"]["p90"], scen["output_tokens_per_s"]))
 EOF
+
+# ---- Ctrl-C: a long run stops cleanly, says so, writes nothing -----------------------
+"$gw" sim "$root/scenarios/sim-llama70b-h100.yaml" --requests 4000000 --rate 2000 \
+    -o never.json >int.out 2>int.err &
+pid=$!
+sleep 2
+kill -INT $pid
+wait $pid
+irc=$?
+[ "$irc" -eq 130 ] || { cat int.err; fail "sim after Ctrl-C: exit $irc, expected 130"; }
+[ "$(wc -l <int.err)" -eq 1 ] || { cat int.err; fail "sim after Ctrl-C: not one line on stderr"; }
+grep -q "^gigawatt: stopped at [0-9]* of 4000000 requests completed; nothing written$" int.err ||
+    { cat int.err; fail "sim after Ctrl-C: not the stopped line"; }
+[ ! -e never.json ] || fail "an interrupted sim wrote its output"
 echo "PASS"

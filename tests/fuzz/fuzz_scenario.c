@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             static gw_sim_report rep;
             if (gw_scenario_resolve(&catalog, root, GW_NEED_SIM, &sc, &err) == GW_OK &&
                 sc.sim.requests <= 200 && sc.sim.replicas <= 8 &&
-                gw_sim_cmd_run(&sc, 1, &rep, &err) == GW_OK) {
+                gw_sim_cmd_run(&sc, 1, NULL, NULL, &rep, &err) == GW_OK) {
                 free(gw_sim_json(&sc, &rep, NULL));
                 free(gw_sim_requests_csv(&rep));
                 gw_sim_report_free(&rep);
