@@ -254,7 +254,12 @@ static void y_range(double lowest, double highest, double *lo, double *hi)
 
 /* Round ticks on a linear x axis [x0, x1] drawn from px0 over width px:
  * multiples of a 1-2-5 step, at most 8 of them (years come out as years). */
-static void x_ticks(gw_buf *b, double x0, double x1, double px0, double px, double y)
+static void quarter_label(char *buf, size_t n, double x);
+
+/* (With `quarters`, x is in years and a tick between whole years reads as
+ * its quarter: 2026-Q3, not 2026.5.) */
+static void x_ticks(gw_buf *b, double x0, double x1, double px0, double px, double y,
+                    int quarters)
 {
     double span = x1 - x0;
     if (!(span > 0))
@@ -265,9 +270,13 @@ static void x_ticks(gw_buf *b, double x0, double x1, double px0, double px, doub
     while (i < 3 && span / (step * f[i]) > 8)
         i++;
     step *= f[i];
+    if (quarters && step < 1) /* ticks on quarters: every quarter or every half year */
+        step = span / 0.25 <= 8 ? 0.25 : 0.5;
     for (double v = ceil(x0 / step - 1e-9) * step; v <= x1 + step * 1e-9; v += step) {
         char t[32];
-        if (fabs(v) < 1e4) /* 2026.5, not 2026 twice */
+        if (quarters && fabs(v - floor(v + 0.5)) > 1e-6)
+            quarter_label(t, sizeof t, v);
+        else if (fabs(v) < 1e4) /* 2026.5, not 2026 twice */
             snprintf(t, sizeof t, "%.6g", fabs(v) < step * 1e-9 ? 0 : v);
         else
             fmt_tick(t, sizeof t, v);
@@ -420,7 +429,7 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
                           CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
         }
     else
-        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14);
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, quarters);
 #undef XPOS
     series_legend(b, s, ns, CH_H - 22);
     gw_buf_printf(b, "</svg></figure>");
@@ -808,7 +817,7 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
                              "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
                           CH_LEFT, FY(v), CH_W - CH_RIGHT, FY(v), CH_LEFT - 4, FY(v) + 4, t);
         }
-        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14);
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 1);
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='axis'/>", CH_LEFT,
                       FY(0), CH_W - CH_RIGHT, FY(0));
         gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
