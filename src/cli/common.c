@@ -104,6 +104,11 @@ int cli_write_html(cli_opts *o, const char *name, gw_error *err)
     if (!o->html)
         return GW_OK;
     char *html = NULL;
+    /* the report names its source by file name: a scenario's directory is
+     * the reader's business, not the page's */
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    if (slash && slash[1])
+        name = slash + 1;
     int rc = o->html_json ? gw_report_html_text(name, o->html_json, &html, err)
                           : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     free(o->html_json);

@@ -1814,8 +1814,26 @@ int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
                 rc = check_shape(paths[i], docs[i], kind, err);
         }
     }
+    /* shown by file name (errors above keep the path as given), unless two
+     * results share a file name */
+    const char **shown = rc == GW_OK ? calloc((size_t)n, sizeof *shown) : NULL;
+    if (rc == GW_OK && !shown)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (int i = 0; shown && i < n; i++) {
+        const char *slash = strrchr(paths[i], '/');
+        shown[i] = slash && slash[1] ? slash + 1 : paths[i];
+    }
+    for (int i = 0; shown && i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(shown[i], shown[j]) == 0) {
+                for (int k = 0; k < n; k++)
+                    shown[k] = paths[k];
+                i = n;
+                break;
+            }
     if (rc == GW_OK)
-        rc = render(paths, docs, n, kind, html, err);
+        rc = render(shown, docs, n, kind, html, err);
+    free(shown);
     for (int i = 0; i < n; i++)
         cJSON_Delete(docs[i]);
     free(docs);
