@@ -404,6 +404,11 @@ static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
     /* the same world at every build level (common random numbers) */
     double level0 = in->build_level;
     for (int l = 0; l < p->nlevels; l++) {
+        if (p->level[l] == 1) { /* the run just made: the same input, bit for bit */
+            o[GW_RISK_NFIXED + 2 * l] = o[GW_RISK_TOO_LITTLE_USD];
+            o[GW_RISK_NFIXED + 2 * l + 1] = o[GW_RISK_TOO_MUCH_USD];
+            continue;
+        }
         in->build_level = level0 * p->level[l];
         if ((rc = gw_timeline_run(in, res, err)))
             return rc;
