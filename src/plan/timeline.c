@@ -358,9 +358,8 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
     for (int c = 0; c < in->ncommitted; c++)
         add_at(committed_online, n, in->committed[c].online_s / Q, in->committed[c].power_w);
 
-    double inference[GW_TIMELINE_MAX_QUARTERS], training[GW_TIMELINE_MAX_QUARTERS];
-    memset(training, 0, sizeof training);
-    training_demand(in, training, n);
+    /* training's accelerators straight into the result (zeroed above) */
+    training_demand(in, out->demand_training, n);
 
     /* §3: retirements scheduled by installs (and the initial fleet, taken as
      * evenly aged: it retires evenly over one life) */
@@ -446,10 +445,9 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
         }
         fac_alloc *= step_alloc;
         fac_eff *= step_eff;
-        inference[q] = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
-        out->demand_inference[q] = inference[q];
-        out->demand_training[q] = training[q];
-        double demand = inference[q] + training[q];
+        double inference = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
+        out->demand_inference[q] = inference;
+        double demand = inference + out->demand_training[q];
         out->demand[q] = demand;
         out->tokens_demand[q] = tokens;
 
@@ -461,8 +459,8 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
             rented = in->rental_max > 0 && shortfall > in->rental_max ? in->rental_max : shortfall;
         double throttled = shortfall - rented;
         /* training holds its accelerators; throttling falls on inference */
-        double throttled_inf = throttled < inference[q] ? throttled : inference[q];
-        double served_frac = inference[q] > 0 ? 1 - throttled_inf / inference[q] : 1;
+        double throttled_inf = throttled < inference ? throttled : inference;
+        double served_frac = inference > 0 ? 1 - throttled_inf / inference : 1;
         out->shortfall[q] = shortfall;
         out->rented[q] = rented;
         out->throttled[q] = throttled;
