@@ -604,9 +604,7 @@ static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl,
                           tp->kind == GW_NODE_SCALAR ? tp->text : gw_node_kind_name(tp));
         goto done;
     }
-    derived[12] = prec == GW_PREC_FP4   ? sc->accelerator.fp4_flops
-                  : prec == GW_PREC_FP8 ? sc->accelerator.fp8_flops
-                                        : sc->accelerator.bf16_flops;
+    derived[12] = gw_precision_peak(&sc->accelerator, (gw_precision)prec);
     derived[13] = 0, derived[14] = 0;
     if (fleet && (rc = fleet_figures(fleet, sc->accelerator.meta.id, &derived[13], &derived[14],
                                      err)))
