@@ -11,6 +11,8 @@
 #include "gigawatt/timeline.h"
 
 /* "2027-Q3" for quarter index q of the result. */
+/* "2027-Q3": quarter q (0-based) of a series starting at start_q of start_year. */
+void gw_quarter_label(int start_year, int start_q, int q, char *buf, size_t n);
 void gw_timeline_quarter_label(const gw_timeline_result *r, int q, char *buf, size_t n);
 
 /* A yearly table and the totals (malloc'd; NULL on OOM). */

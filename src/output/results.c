@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gigawatt/output.h"
+#include "json_int.h"
 
 #define L_PER_M3 1000.0
 
@@ -19,7 +20,7 @@ static cJSON *num(cJSON *o, const char *k, double v)
     return cJSON_AddNumberToObject(o, k, v);
 }
 
-static char *finish(cJSON *root)
+char *gw_json_finish(cJSON *root)
 {
     char *s = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
@@ -37,10 +38,7 @@ static char *finish(cJSON *root)
     return t;
 }
 
-/* Every result starts with its kind and the version that wrote it, so a
- * reader (gigawatt report) can refuse what it does not understand. Call it
- * on the empty result object, first. */
-static void tag(cJSON *root, const char *kind)
+void gw_json_tag(cJSON *root, const char *kind)
 {
     cJSON_AddStringToObject(root, "kind", kind);
     cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
@@ -121,7 +119,7 @@ char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r)
         cJSON_Delete(body);
         return NULL;
     }
-    tag(root, "rack");
+    gw_json_tag(root, "rack");
     /* the rack's fields after the tag, then the inputs (as before the tag) */
     while (body->child) {
         cJSON *item = cJSON_DetachItemViaPointer(body, body->child);
@@ -129,7 +127,7 @@ char *gw_rack_json(const gw_scenario *sc, const gw_rack_result *r)
     }
     cJSON_Delete(body);
     add_inputs(root, sc, sc->load);
-    return finish(root);
+    return gw_json_finish(root);
 }
 
 char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
@@ -137,7 +135,7 @@ char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    tag(o, "plan");
+    gw_json_tag(o, "plan");
     add_inputs(o, sc, sc->average_load);
     num(o, "accelerators", r->accelerators);
     num(o, "racks", r->racks);
@@ -175,7 +173,7 @@ char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
     cJSON *pr = cJSON_AddObjectToObject(o, "per_rack");
     cJSON_AddItemToObject(pr, "design", rack_object(&r->design));
     cJSON_AddItemToObject(pr, "average", rack_object(&r->average));
-    return finish(o);
+    return gw_json_finish(o);
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -378,7 +376,7 @@ char *gw_catalog_list_json(const gw_catalog *cat)
             cJSON_AddItemToArray(arr, o);
         }
     }
-    return finish(root);
+    return gw_json_finish(root);
 }
 
 static const char *scalar_of(const gw_node *m, const char *key)
@@ -465,7 +463,7 @@ char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e)
             }
         }
     }
-    return finish(o);
+    return gw_json_finish(o);
 }
 
 /* ---- perf ------------------------------------------------------------------ */
@@ -517,7 +515,7 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    tag(o, "perf");
+    gw_json_tag(o, "perf");
     cJSON *in = model_inputs(o, sc);
     if (r->has_inference) {
         const gw_perf_result *x = &r->inference;
@@ -591,7 +589,7 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         num(o, "grid_energy_wh", r->train_grid_energy_wh);
         num_or_null(o, "training_usd", r->train_usd, r->has_cost);
     }
-    return finish(o);
+    return gw_json_finish(o);
 }
 
 char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
@@ -722,7 +720,7 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    tag(o, "sim");
+    gw_json_tag(o, "sim");
     cJSON *in = model_inputs(o, sc);
     num(in, "tp", rep->cfg.tp);
     num(in, "pp", rep->cfg.pp);
@@ -791,7 +789,7 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
         num(x, "tbt_s", cap->tbt_s);
         num(x, "simulations", cap->simulations);
     }
-    return finish(o);
+    return gw_json_finish(o);
 }
 
 static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double scale,
@@ -904,7 +902,7 @@ char *gw_fleet_json(const gw_fleet_report *rep)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    tag(o, "fleet");
+    gw_json_tag(o, "fleet");
     cJSON *in = cJSON_AddObjectToObject(o, "inputs");
     if (rep->name[0])
         cJSON_AddStringToObject(in, "scenario", rep->name);
@@ -988,7 +986,7 @@ char *gw_fleet_json(const gw_fleet_report *rep)
         for (size_t h = 0; h < r->hours; h++)
             cJSON_AddItemToArray(a, cJSON_CreateNumber(r->site_mw[h * (size_t)c->nsites + (size_t)si]));
     }
-    return finish(o);
+    return gw_json_finish(o);
 }
 
 char *gw_fleet_text(const gw_fleet_report *rep)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gigawatt/output.h"
+#include "json_int.h"
 #include "gigawatt/timeline_out.h"
 
 #define R(field) offsetof(gw_timeline_result, field)
@@ -56,10 +57,15 @@ static const double *series_of(const gw_timeline_result *r, size_t i)
     return (const double *)((const char *)r + series[i].offset);
 }
 
+void gw_quarter_label(int start_year, int start_q, int q, char *buf, size_t n)
+{
+    int k = start_q - 1 + q;
+    snprintf(buf, n, "%d-Q%d", start_year + k / 4, k % 4 + 1);
+}
+
 void gw_timeline_quarter_label(const gw_timeline_result *r, int q, char *buf, size_t n)
 {
-    int k = r->start_q - 1 + q;
-    snprintf(buf, n, "%d-Q%d", r->start_year + k / 4, k % 4 + 1);
+    gw_quarter_label(r->start_year, r->start_q, q, buf, n);
 }
 
 /* ---- JSON -------------------------------------------------------------------- */
@@ -126,22 +132,6 @@ static cJSON *timeline_object(const gw_timeline_input *in, const gw_timeline_par
     return o;
 }
 
-static char *print(cJSON *root)
-{
-    char *s = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (!s)
-        return NULL;
-    size_t n = strlen(s); /* a newline, so `--json > file` is a text file */
-    char *t = realloc(s, n + 2);
-    if (!t) {
-        free(s);
-        return NULL;
-    }
-    memcpy(t + n, "\n", 2);
-    return t;
-}
-
 char *gw_timeline_json(const gw_timeline_input *in, const gw_timeline_params *params,
                        const gw_timeline_result *r)
 {
@@ -152,10 +142,9 @@ char *gw_timeline_json(const gw_timeline_input *in, const gw_timeline_params *pa
         cJSON_Delete(tl);
         return NULL;
     }
-    cJSON_AddStringToObject(root, "kind", "timeline");
-    cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
+    gw_json_tag(root, "timeline");
     cJSON_AddItemToObject(root, "timeline", tl);
-    return print(root);
+    return gw_json_finish(root);
 }
 
 char *gw_timeline_json_merge(const char *json, const gw_timeline_input *in,
@@ -168,7 +157,7 @@ char *gw_timeline_json_merge(const char *json, const gw_timeline_input *in,
         return NULL;
     }
     cJSON_AddItemToObject(root, "timeline", tl);
-    return print(root);
+    return gw_json_finish(root);
 }
 
 /* ---- text -------------------------------------------------------------------- */

@@ -11,9 +11,9 @@
 
 #include "gigawatt/output.h"
 #include "gigawatt/risk.h"
+#include "gigawatt/timeline_out.h"
+#include "../output/json_int.h"
 
-static const char *const dist_names[] = {"fixed",      "normal",  "lognormal",
-                                         "triangular", "uniform", "choice"};
 
 /* name and meaning of each fixed output, in GW_RISK_* order */
 static const char *const total_keys[GW_RISK_NFIXED] = {
@@ -39,17 +39,11 @@ static void add_stats(cJSON *o, const char *key, const gw_risk_stats *st)
     cJSON_AddNumberToObject(s, "mean", st->mean);
 }
 
-static void quarter_label(int y, int q, int t, char *buf, size_t n)
-{
-    int k = (q - 1) + t;
-    snprintf(buf, n, "%d-Q%d", y + k / 4, k % 4 + 1);
-}
 
 char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
 {
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "kind", "risk");
-    cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
+    gw_json_tag(root, "risk");
     cJSON_AddStringToObject(root, "scenario", p->name);
     cJSON_AddNumberToObject(root, "draws", (double)p->draws);
     cJSON_AddNumberToObject(root, "seed", (double)p->seed);
@@ -60,7 +54,7 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", p->label[j]);
         cJSON_AddStringToObject(o, "path", p->path[j]);
-        cJSON_AddStringToObject(o, "dist", dist_names[p->dist[j].kind]);
+        cJSON_AddStringToObject(o, "dist", gw_udist_names[p->dist[j].kind]);
         cJSON_AddNumberToObject(o, "p10", gw_uncertain_quantile(&p->dist[j], 0.1));
         cJSON_AddNumberToObject(o, "p50", gw_uncertain_quantile(&p->dist[j], 0.5));
         cJSON_AddNumberToObject(o, "p90", gw_uncertain_quantile(&p->dist[j], 0.9));
@@ -80,7 +74,7 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
     cJSON *qs = cJSON_AddArrayToObject(root, "quarters");
     for (int t = 0; t < p->quarters; t++) {
         char lab[16];
-        quarter_label(s->start_year, s->start_q, t, lab, sizeof lab);
+        gw_quarter_label(s->start_year, s->start_q, t, lab, sizeof lab);
         cJSON_AddItemToArray(qs, cJSON_CreateString(lab));
     }
     cJSON *ser = cJSON_AddObjectToObject(root, "series");
@@ -156,18 +150,7 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
         cJSON_AddItemToArray(ti, o);
     }
 
-    char *txt = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!txt)
-        return NULL;
-    size_t n = strlen(txt);
-    char *t = realloc(txt, n + 2);
-    if (!t) {
-        free(txt);
-        return NULL;
-    }
-    t[n] = '\n', t[n + 1] = 0;
-    return t;
+    return gw_json_finish(root);
 }
 
 /* ---- text -------------------------------------------------------------------------- */
@@ -198,8 +181,8 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
 {
     gw_buf b = {0};
     char q0[16], q1[16], a[32], c[32], d[32];
-    quarter_label(s->start_year, s->start_q, 0, q0, sizeof q0);
-    quarter_label(s->start_year, s->start_q, p->quarters - 1, q1, sizeof q1);
+    gw_quarter_label(s->start_year, s->start_q, 0, q0, sizeof q0);
+    gw_quarter_label(s->start_year, s->start_q, p->quarters - 1, q1, sizeof q1);
     gw_buf_printf(&b, "risk: %s\n", p->name[0] ? p->name : "(unnamed scenario)");
     gw_buf_printf(&b, "  %lld draws, seed %llu, %s to %s, %d uncertain input%s, %d "
                       "correlation%s\n\n",
