@@ -40,6 +40,8 @@ typedef enum gw_udist_kind {
     GW_UDIST_UNIFORM,    /* on [a, b] */
     GW_UDIST_CHOICE      /* values[k] with probability weights, sorted by value */
 } gw_udist_kind;
+/* Each kind's name as a scenario writes it ("fixed" for a plain value), by kind. */
+extern const char *const gw_udist_names[];
 
 typedef struct gw_uncertain {
     gw_udist_kind kind;

@@ -50,14 +50,28 @@ const char gw_store_schema_risk[] =
 
 /* SQLite's word on a damaged or foreign file is bad input (exit 2); any
  * other failure (disk full, permissions) is a runtime one. */
-static int check_fail(sqlite3 *db, const char *path, const char *what, gw_error *err)
+int gw_store_sqlite_error(sqlite3 *db, const char *path, const char *what,
+                          const char *expected_io, gw_error *err)
 {
     int ec = sqlite3_extended_errcode(db) & 0xff;
     int code = (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB) ? GW_E_INPUT : GW_E_IO;
     return gw_error_set(err, code, NULL, 0, 0, "%s: result store: %s (%s); expected %s", path,
                         what, sqlite3_errmsg(db),
                         code == GW_E_INPUT ? "a SQLite result store written by gigawatt"
-                                           : "a readable SQLite file");
+                                           : expected_io);
+}
+
+void gw_store_now(char *buf, size_t n)
+{
+    time_t now = time(NULL);
+    struct tm tmv;
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
+}
+
+/* A failed read of the file being checked. */
+static int check_fail(sqlite3 *db, const char *path, const char *what, gw_error *err)
+{
+    return gw_store_sqlite_error(db, path, what, "a readable SQLite file", err);
 }
 
 /* A table's column names, comma-joined ("" when it does not exist). */
@@ -156,9 +170,7 @@ int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *com
     const gw_fleet_config *c = &rep->cfg;
     const gw_fleet_result *r = &rep->result;
     char started[32];
-    time_t now = time(NULL);
-    struct tm tmv;
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
+    gw_store_now(started, sizeof started);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "INSERT INTO runs (kind, scenario, command, seed, version, "
                                "started) VALUES ('fleet', ?, ?, ?, ?, ?)",

@@ -23,4 +23,12 @@ extern const char gw_store_schema_risk[];
  * input (GW_E_INPUT, exit 2). */
 int gw_store_check(sqlite3 *db, const char *path, gw_error *err);
 
+/* An error from SQLite on `path`: a damaged or foreign file (SQLITE_CORRUPT,
+ * SQLITE_NOTADB) is bad input (exit 2), anything else a runtime failure
+ * whose message expects `expected_io` ("a writable SQLite file"). */
+int gw_store_sqlite_error(sqlite3 *db, const char *path, const char *what,
+                          const char *expected_io, gw_error *err);
+/* Now, UTC, as the store's started/ended columns hold it (ISO 8601). */
+void gw_store_now(char *buf, size_t n);
+
 #endif

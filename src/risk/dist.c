@@ -150,6 +150,9 @@ typedef struct kind_def {
     const char *form; /* for messages */
 } kind_def;
 
+const char *const gw_udist_names[] = {"fixed",      "normal",  "lognormal",
+                                     "triangular", "uniform", "choice"};
+
 static const kind_def kinds[] = {
     {"lognormal", GW_UDIST_LOGNORMAL, "p50|p90", "{dist: lognormal, p50: X, p90: Y}"},
     {"normal", GW_UDIST_NORMAL, "mean|p50|sd|p90", "{dist: normal, mean: X, sd: S}"},

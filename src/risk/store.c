@@ -33,12 +33,7 @@ struct gw_risk_store {
  * other failure (disk full, permissions) is a runtime one. */
 static int fail(gw_risk_store *st, const char *what, gw_error *err)
 {
-    int ec = sqlite3_extended_errcode(st->db) & 0xff;
-    int code = (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB) ? GW_E_INPUT : GW_E_IO;
-    int rc = gw_error_set(err, code, NULL, 0, 0, "%s: result store: %s (%s); expected %s",
-                          st->path, what, sqlite3_errmsg(st->db),
-                          code == GW_E_INPUT ? "a SQLite result store written by gigawatt"
-                                             : "a writable SQLite file");
+    int rc = gw_store_sqlite_error(st->db, st->path, what, "a writable SQLite file", err);
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
@@ -51,12 +46,6 @@ static int commit(gw_risk_store *st, int ok, const char *what, gw_error *err)
     return GW_OK;
 }
 
-static void now_utc(char *buf, size_t n)
-{
-    time_t now = time(NULL);
-    struct tm tmv;
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
-}
 
 int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
 {
@@ -104,17 +93,11 @@ void gw_risk_store_close(gw_risk_store *st)
     free(st);
 }
 
-static const char *dist_name(gw_udist_kind k)
-{
-    static const char *const n[] = {"fixed", "normal", "lognormal", "triangular", "uniform",
-                                    "choice"};
-    return n[k];
-}
 
 int gw_risk_store_begin(gw_risk_store *st, gw_risk_run_info *info, const char *const *names,
                         const gw_uncertain *dists, gw_error *err)
 {
-    now_utc(info->started, sizeof info->started);
+    gw_store_now(info->started, sizeof info->started);
     info->ended[0] = 0;
     info->done = 0;
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -157,7 +140,7 @@ int gw_risk_store_begin(gw_risk_store *st, gw_risk_run_info *info, const char *c
         sqlite3_bind_int64(q, 1, info->id);
         sqlite3_bind_int(q, 2, i);
         sqlite3_bind_text(q, 3, names[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 4, dist_name(dists[i].kind), -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, gw_udist_names[dists[i].kind], -1, SQLITE_STATIC);
         sqlite3_bind_double(q, 5, gw_uncertain_quantile(&dists[i], 0.1));
         sqlite3_bind_double(q, 6, gw_uncertain_quantile(&dists[i], 0.5));
         sqlite3_bind_double(q, 7, gw_uncertain_quantile(&dists[i], 0.9));
@@ -286,7 +269,7 @@ int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int ns
                          gw_error *err)
 {
     char ended[32];
-    now_utc(ended, sizeof ended);
+    gw_store_now(ended, sizeof ended);
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(st, "cannot start a transaction", err);
     sqlite3_stmt *stmt = NULL;
