@@ -150,6 +150,11 @@ enum { R_JSON = 300, R_QUIET, R_CATALOG, R_SET, R_HELP, R_DRAWS, R_SEED, R_THREA
 
 static const char *usage_cmd = "risk"; /* or "runs": whose --help the errors point at */
 
+/* GW_RISK_MAX_DRAWS as text, for the usage message */
+#define TEXT_OF(x) #x
+#define NUMBER_TEXT(x) TEXT_OF(x)
+#define MAX_DRAWS_TEXT NUMBER_TEXT(GW_RISK_MAX_DRAWS)
+
 static int usage_fail(int rank, const char *msg, const char *arg)
 {
     if (rank == 0)
@@ -222,8 +227,8 @@ static int parse_risk(int argc, char **argv, int rank, risk_opts *r, int runs_cm
                                                                       : (1LL << 53),
                           &v))
                 return usage_fail(rank,
-                                  c == R_DRAWS ? "--draws needs a whole number from 1 to 2000000, "
-                                                 "not"
+                                  c == R_DRAWS ? "--draws needs a whole number from 1 to " MAX_DRAWS_TEXT
+                                                 ", not"
                                                : "--seed needs a whole number of 0 or more, not",
                                   optarg);
             if (cli_add_set(&r->o, c == R_DRAWS ? "risk.draws" : "risk.seed", optarg, &err))

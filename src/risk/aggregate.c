@@ -243,14 +243,13 @@ int gw_risk_column_stats(const float *cols, size_t ncols, size_t n, int threads,
 
 /* ---- the tornado ------------------------------------------------------------------- */
 
-static int cost_at(const gw_risk_plan *p, gw_timeline_input *in, gw_timeline_result *res,
-                   double *cost, gw_error *err)
+static int cost_at(const gw_timeline_input *in, gw_timeline_result *res, double *cost,
+                   gw_error *err)
 {
     int rc = gw_timeline_run(in, res, err);
     if (rc == GW_OK)
         *cost = res->total_cost;
     return rc;
-    (void)p;
 }
 
 static int tornado(const gw_risk_plan *p, gw_risk_summary *s, gw_error *err)
@@ -260,7 +259,7 @@ static int tornado(const gw_risk_plan *p, gw_risk_summary *s, gw_error *err)
     int rc = (!in || !res) ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory") : GW_OK;
     if (!rc) {
         *in = p->base;
-        rc = cost_at(p, in, res, &s->base_cost, err);
+        rc = cost_at(in, res, &s->base_cost, err);
     }
     for (int j = 0; j < p->ninputs && !rc; j++) {
         double *slot = (double *)(void *)((char *)in + p->offset[j]);
@@ -268,10 +267,10 @@ static int tornado(const gw_risk_plan *p, gw_risk_summary *s, gw_error *err)
         s->torn_hi_x[j] = gw_uncertain_quantile(&p->dist[j], 0.9);
         *in = p->base;
         *slot = s->torn_lo_x[j];
-        if ((rc = cost_at(p, in, res, &s->torn_lo[j], err)))
+        if ((rc = cost_at(in, res, &s->torn_lo[j], err)))
             break;
         *slot = s->torn_hi_x[j];
-        rc = cost_at(p, in, res, &s->torn_hi[j], err);
+        rc = cost_at(in, res, &s->torn_hi[j], err);
     }
     free(in);
     free(res);
