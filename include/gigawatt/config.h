@@ -69,6 +69,10 @@ void gw_node_remove(gw_node *map, const char *key);
 gw_node *gw_node_get(const gw_node *map, const char *key);
 gw_node *gw_node_key(const gw_node *map, const char *key); /* the key node itself */
 const char *gw_node_kind_name(const gw_node *n);
+/* The path a scalar names (a trace, an include, a result file), relative
+ * to the directory of the file that holds it; an absolute path, or a value
+ * from the command line (--set, flags: no directory), stays as written. */
+void gw_node_path(const gw_node *n, char *out, size_t cap);
 
 /* Edit distance, for did-you-mean suggestions. */
 size_t gw_edit_distance(const char *a, const char *b);

@@ -71,6 +71,16 @@ gw_node *gw_node_key(const gw_node *map, const char *key)
     return NULL;
 }
 
+void gw_node_path(const gw_node *n, char *out, size_t cap)
+{
+    const char *slash = strrchr(n->file, '/');
+    int from_file = strcmp(n->file, "--set") != 0 && strcmp(n->file, "<command line>") != 0;
+    if (n->text[0] == '/' || !slash || !from_file)
+        snprintf(out, cap, "%s", n->text);
+    else
+        snprintf(out, cap, "%.*s/%s", (int)(slash - n->file), n->file, n->text);
+}
+
 gw_node *gw_node_get(const gw_node *map, const char *key)
 {
     if (!map || map->kind != GW_NODE_MAP)
@@ -373,12 +383,7 @@ static int resolve_includes(gw_config *cfg, gw_node *root, include_stack *inc, g
                                 "include entry is %s; expected a file name",
                                 it->kind == GW_NODE_SCALAR ? "empty" : gw_node_kind_name(it));
         char full[4096];
-        const char *slash = strrchr(root->file, '/');
-        if (it->text[0] == '/' || !slash)
-            snprintf(full, sizeof full, "%s", it->text);
-        else
-            snprintf(full, sizeof full, "%.*s/%s", (int)(slash - root->file), root->file,
-                     it->text);
+        gw_node_path(it, full, sizeof full);
         gw_node *sub;
         int rc = load_file_rec(cfg, full, 1, inc, it, &sub, err);
         if (rc)

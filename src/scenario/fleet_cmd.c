@@ -376,15 +376,11 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
         if (sp->trace) { /* sizes from a trace */
             char path[1024];
             const gw_node *tr = sp->trace;
-            const char *slash = strrchr(tr->file, '/');
             if (tr->kind != GW_NODE_SCALAR) {
                 rc = located(tr, err, "%s", "trace is not a file path; expected a CSV path");
                 goto out;
             }
-            if (tr->text[0] == '/' || !slash)
-                snprintf(path, sizeof path, "%s", tr->text);
-            else
-                snprintf(path, sizeof path, "%.*s/%s", (int)(slash - tr->file), tr->file, tr->text);
+            gw_node_path(tr, path, sizeof path);
             gw_workload *w = &r->traces[t];
             if ((rc = gw_workload_load_csv(path, 0, 0, w, err)))
                 goto out;

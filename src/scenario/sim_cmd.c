@@ -132,12 +132,7 @@ static int trace_path(const gw_node *n, char *out, size_t cap, gw_error *err)
 {
     if (n->kind != GW_NODE_SCALAR || !n->text[0])
         return node_error(n, err, "trace is %s; expected a file path", gw_node_kind_name(n));
-    const char *slash = strrchr(n->file, '/');
-    int from_file = strcmp(n->file, "--set") != 0 && strcmp(n->file, "<command line>") != 0;
-    if (n->text[0] == '/' || !slash || !from_file)
-        snprintf(out, cap, "%s", n->text);
-    else
-        snprintf(out, cap, "%.*s/%s", (int)(slash - n->file), n->file, n->text);
+    gw_node_path(n, out, cap);
     return GW_OK;
 }
 

@@ -437,11 +437,7 @@ static int fleet_figures(const gw_node *n, const char *accelerator, double *tps,
                     gw_node_kind_name(n), "");
     /* relative to the directory of the file that named it, like a trace */
     char path[1024];
-    const char *slash = strrchr(n->file, '/');
-    if (n->text[0] == '/' || !slash || !strcmp(n->file, "--set"))
-        snprintf(path, sizeof path, "%s", n->text);
-    else
-        snprintf(path, sizeof path, "%.*s/%s", (int)(slash - n->file), n->file, n->text);
+    gw_node_path(n, path, sizeof path);
     char *text = NULL;
     int r = gw_read_whole_file(path, (size_t)1 << 30, &text, NULL);
     if (r)
