@@ -54,6 +54,11 @@ int cli_write_html(cli_opts *o, const char *name, gw_error *err);
  * the result store `db` when not NULL) can be written, so a long run does
  * not end in an unwritable path (exit 2 at once instead). */
 int cli_check_outputs(const cli_opts *o, const char *db, gw_error *err);
+/* A command's outputs, in order: the --html report (named `name`) first, so
+ * an unwritable path leaves no other output, then `text` to -o or stdout.
+ * text NULL: the error already in err (else out of memory). Frees text and
+ * o->html_json. */
+int cli_finish(cli_opts *o, const char *name, char *text, gw_error *err);
 /* Queue "path=value" built from a flag. */
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err);
 

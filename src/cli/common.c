@@ -119,6 +119,21 @@ int cli_write_html(cli_opts *o, const char *name, gw_error *err)
     return rc;
 }
 
+int cli_finish(cli_opts *o, const char *name, char *text, gw_error *err)
+{
+    /* the report first: an unwritable --html path leaves no other output */
+    int rc = text ? cli_write_html(o, name, err)
+                  : err->code ? err->code
+                              : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (rc == GW_OK)
+        rc = cli_emit(o, text, err);
+    else
+        free(text);
+    free(o->html_json);
+    o->html_json = NULL;
+    return rc;
+}
+
 int cli_add_set(cli_opts *o, const char *path, const char *value, gw_error *err)
 {
     if (o->nsets >= GW_CLI_MAX_SETS || o->nowned >= GW_CLI_MAX_SETS)

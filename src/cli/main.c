@@ -600,12 +600,10 @@ static int fleet_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root
                 rc = gw_store_fleet(o->db, r, cmd, err);
             }
             if (rc == GW_OK) {
-                char *out = cli_result(o, o->json || o->html ? gw_fleet_json(r) : NULL,
-                                       o->json ? NULL : gw_fleet_text(r));
-                if ((rc = cli_write_html(o, o->scenario, err)) == GW_OK)
-                    rc = cli_emit(o, out, err);
-                else
-                    free(out);
+                rc = cli_finish(o, o->scenario,
+                                cli_result(o, o->json || o->html ? gw_fleet_json(r) : NULL,
+                                           o->json ? NULL : gw_fleet_text(r)),
+                                err);
             }
             gw_fleet_report_free(r);
         }
@@ -650,14 +648,7 @@ static int run_model_command(int argc, char **argv, const char *usage,
         return cli_fail(&err);
     }
     if ((rc = load_all(&o, needs, &cat, &cfg, sc, &err)) == GW_OK) {
-        char *text = run(sc, &o, &err);
-        /* the report first: an unwritable --html path leaves no other output */
-        rc = text ? cli_write_html(&o, o.scenario ? o.scenario : "flags", &err) : err.code;
-        if (rc == GW_OK)
-            rc = cli_emit(&o, text, &err);
-        else
-            free(text);
-        free(o.html_json);
+        rc = cli_finish(&o, o.scenario ? o.scenario : "flags", run(sc, &o, &err), &err);
         gw_config_free(&cfg);
         gw_catalog_free(&cat);
     }

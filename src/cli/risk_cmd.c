@@ -914,19 +914,12 @@ static int risk_main(const par *pp, risk_opts *r, int argc, char **argv, gw_erro
         memcpy(sum.q, q, sizeof *q * (size_t)gw_risk_nseries(s.plan));
         rc = gw_risk_store_finish(s.store, &s.info, GW_RISK_NSERIES, gw_risk_series_names, nq,
                                   sum.q, err);
-        char *text = NULL;
-        if (!rc) {
-            text = cli_result(&r->o, r->o.json || r->o.html ? gw_risk_json(s.plan, &sum) : NULL,
-                              r->o.json ? NULL : gw_risk_text(s.plan, &sum));
-            /* the report first: an unwritable --html path leaves no other output
-             * (the run itself is finished and stored either way) */
-            rc = text ? cli_write_html(&r->o, r->o.scenario, err)
-                      : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        if (!rc)
-            rc = cli_emit(&r->o, text, err);
-        else
-            free(text);
+        if (!rc) /* the run itself is finished and stored either way */
+            rc = cli_finish(&r->o, r->o.scenario,
+                            cli_result(&r->o,
+                                       r->o.json || r->o.html ? gw_risk_json(s.plan, &sum) : NULL,
+                                       r->o.json ? NULL : gw_risk_text(s.plan, &sum)),
+                            err);
     }
     if (have)
         gw_risk_summary_free(&sum);
