@@ -1401,14 +1401,24 @@ static void section_search(gw_buf *b, const cJSON *o)
     free(lab), free(labels), free(usd), free(mw);
 }
 
-/* The result kinds with a report section (kept in step with render()). */
-#define REPORT_KINDS "rack, plan, perf, sim, sim-search, fleet, timeline or risk"
-static int report_kind(const char *k)
+/* The index of a kind in report_kinds[], or -1 when it has no report. */
+static int kind_index(const char *k)
 {
     for (size_t i = 0; i < NKINDS; i++)
         if (strcmp(k, report_kinds[i].kind) == 0)
-            return 1;
-    return 0;
+            return (int)i;
+    return -1;
+}
+
+/* "rack, plan, ... or risk": the kinds with a report, for messages. */
+static void kinds_text(char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < NKINDS && at < n; i++) {
+        const char *sep = i == 0 ? "" : i + 1 < NKINDS ? ", " : " or ";
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", sep, report_kinds[i].kind);
+    }
 }
 
 /* Check one parsed result: a JSON object of gigawatt's version and of a kind
@@ -1428,10 +1438,12 @@ static int check_result(const char *name, const cJSON *doc, const char **kind, g
         return gw_error_set(err, GW_E_INPUT, name, 0, 0,
                             "written by gigawatt %.20s; expected a result of version %s",
                             ver->valuestring, GW_VERSION);
-    if (!report_kind(k->valuestring))
+    char kinds[200];
+    kinds_text(kinds, sizeof kinds);
+    if (kind_index(k->valuestring) < 0)
         return gw_error_set(err, GW_E_INPUT, name, 0, 0,
                             "kind '%.20s' has no report; expected one of %s", k->valuestring,
-                            REPORT_KINDS);
+                            kinds);
     if (*kind && strcmp(*kind, k->valuestring) != 0)
         return gw_error_set(err, GW_E_INPUT, name, 0, 0,
                             "a %.20s result among %s results; expected results of one kind to "
@@ -1663,9 +1675,7 @@ static int render(const char *const *names, cJSON **docs, int n, const char *kin
 {
     int rc = GW_OK;
     gw_buf b = {0};
-    size_t ki = 0;
-    while (ki + 1 < NKINDS && strcmp(report_kinds[ki].kind, kind) != 0)
-        ki++;
+    size_t ki = (size_t)kind_index(kind); /* check_result admitted it */
     {
         gw_buf_printf(&b,
                       "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
