@@ -734,13 +734,14 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
             return fail(err, at ? at : tl, "timeline has no %s; expected it (%s)", f->key,
                         f->help);
         }
+        /* no inference: tokens/s is unused, keep it valid (and list the
+         * value the model runs with) */
+        if (f->offset == offsetof(gw_timeline_input, tokens_per_s_per_accelerator) &&
+            in->nproducts == 0 && !(v > 0))
+            v = 1;
         *dst = v;
         add_param(&c, f->key, f, f->offset, v, seen[i], dist);
     }
-    if (in->nproducts == 0) /* no inference: tokens/s is unused, keep it valid */
-        in->tokens_per_s_per_accelerator = in->tokens_per_s_per_accelerator > 0
-                                               ? in->tokens_per_s_per_accelerator
-                                               : 1;
 
     /* the model's own checks (cross-field ones), placed at the input they name */
     gw_timeline_result *probe = malloc(sizeof *probe);
