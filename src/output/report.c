@@ -1826,7 +1826,7 @@ int gw_report_html(const char *const *paths, int n, char **html, gw_error *err)
     }
     /* shown by file name (errors above keep the path as given), unless two
      * results share a file name */
-    const char **shown = rc == GW_OK ? calloc((size_t)n, sizeof *shown) : NULL;
+    const char **shown = rc == GW_OK ? calloc((size_t)(n > 0 ? n : 1), sizeof *shown) : NULL;
     if (rc == GW_OK && !shown)
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     for (int i = 0; shown && i < n; i++) {
