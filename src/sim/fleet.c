@@ -412,6 +412,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     double tick = c->tick_s, offered_so_far = 0;
     uint64_t nticks = (uint64_t)ceil(c->horizon_s / tick);
     double hour_weight = 3600 / tick;
+    const uint64_t poll_every = (uint64_t)fmax(1, 60 / tick); /* progress: each simulated minute */
     for (uint64_t k = 0; k < nticks && rc == GW_OK; k++) {
         double now = (double)k * tick;
         size_t h = (size_t)(now / 3600);
@@ -420,7 +421,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         gw_fleet_hour *H = &r->hour[h];
         gw_fleet_tenant_hour *TH = &r->tenant_hour[h * (size_t)T]; /* [T] of this hour */
         r->ticks++;
-        if (c->progress && k % (uint64_t)fmax(1, 60 / tick) == 0 &&
+        if (c->progress && k % poll_every == 0 &&
             c->progress(c->progress_user, (double)k, (double)nticks, offered_so_far)) {
             rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
                               "stopped at %.2f h of %.2f h; nothing written", now / 3600,
@@ -500,6 +501,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
             }
             /* §2.3 blocks held by cloud customers, reserves and training jobs */
             double held = 0;
+            s->reserve = 0;
             for (int t = 0; t < c->ntenants; t++) {
                 const gw_fleet_tenant *tn = &c->tenants[t];
                 if (tn->deployment != d || tn->kind < GW_TENANT_CLOUD)
@@ -511,12 +513,10 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                 if (tn->kind == GW_TENANT_CLOUD)
                     r->tenant[t].revenue_usd +=
                         tn->replicas * dep->gpus_per_replica * tn->usd_per_gpu_hour * tick / 3600;
+                if (tn->kind == GW_TENANT_RESERVE) /* the reserve's own budget */
+                    s->reserve += fmin(tn->replicas, avail) * tick * c->target_utilisation;
             }
             held = fmin(held, avail);
-            s->reserve = 0;
-            for (int t = 0; t < c->ntenants; t++) /* the reserve's own budget */
-                if (c->tenants[t].deployment == d && c->tenants[t].kind == GW_TENANT_RESERVE)
-                    s->reserve += fmin(c->tenants[t].replicas, avail) * tick * c->target_utilisation;
             s->capacity = s->budget = (avail - held) * tick * c->target_utilisation;
             s->used = 0;
         }
