@@ -58,6 +58,15 @@ static int find_input(const gw_risk_plan *p, const gw_timeline_params *ps, const
                         p->ninputs ? p->label[0] : "");
 }
 
+/* Has the pair (a, b) been given a rho already (rho: 0 included)? */
+static int correlated(const gw_risk_plan *p, int a, int b)
+{
+    for (int q = 0; q < p->ncorr; q++)
+        if ((p->corr_a[q] == a && p->corr_b[q] == b) || (p->corr_a[q] == b && p->corr_b[q] == a))
+            return 1;
+    return 0;
+}
+
 static int parse_correlations(gw_risk_plan *p, const gw_timeline_params *ps, const gw_node *cl,
                               gw_error *err)
 {
@@ -112,7 +121,7 @@ static int parse_correlations(gw_risk_plan *p, const gw_timeline_params *ps, con
                 rc = gw_error_set(err, GW_E_INPUT, rn->file, rn->line, rn->col,
                                   "rho is %.60s; expected a correlation between -1 and 1",
                                   rn->text);
-            else if (c[a * k + b] != 0)
+            else if (correlated(p, a, b))
                 rc = gw_error_set(err, GW_E_INPUT, it->file, it->line, it->col,
                                   "'%s' and '%s' are correlated twice; expected one rho per "
                                   "pair",
@@ -126,14 +135,10 @@ static int parse_correlations(gw_risk_plan *p, const gw_timeline_params *ps, con
             free(c);
             return rc;
         }
-        /* rho = 0 given explicitly still counts as given (no duplicate) */
-        c[a * k + b] = c[b * k + a] = rho == 0 ? 0x1p-60 : rho;
+        c[a * k + b] = c[b * k + a] = rho;
         p->corr_a[p->ncorr] = a, p->corr_b[p->ncorr] = b, p->corr_rho[p->ncorr] = rho;
         p->ncorr++;
     }
-    for (int j = 0; j < k * k; j++)
-        if (fabs(c[j]) == 0x1p-60)
-            c[j] = 0;
     rc = k ? gw_cholesky(c, k, p->chol) : GW_OK;
     free(c);
     if (rc)
