@@ -1,0 +1,65 @@
+/* include/gigawatt/command.h — every gigawatt command as one library call
+ * (scenario layer). What the CLI's argv says, as data; what the CLI prints,
+ * as strings. The CLI (src/cli: argv -> request -> print) and the Python
+ * module (python/: kwargs -> request -> dict) are both thin shells over
+ * gw_command_run, so the two give the same bytes for the same request.
+ *
+ * A request names the command, the scenario (a file, or YAML/JSON text),
+ * the --set overrides and the command's options by their long flag names
+ * ("grid-power", "seed", "capacity"). The library checks that the command
+ * takes each option, parses its value, and reports a bad one naming the
+ * flag ("--seed: ..."), exactly as the CLI always has. */
+#ifndef GIGAWATT_COMMAND_H
+#define GIGAWATT_COMMAND_H
+
+#include "gigawatt/gigawatt.h"
+
+struct gw_par_transport; /* include/gigawatt/par.h: how draws go across processes */
+
+/* One option: the long flag without "--" and its text (NULL for a switch
+ * such as "capacity" or "train"). */
+typedef struct gw_command_option {
+    const char *name;
+    const char *value;
+} gw_command_option;
+
+typedef struct gw_command_request {
+    const char *command; /* "catalog" "rack" "plan" "perf" "sim" "risk" "runs" "report" */
+    /* the scenario: a file, or text (YAML, so JSON too) named for errors;
+     * neither: flags and sets alone (rack --system ..., perf --model ...) */
+    const char *scenario_path;
+    const char *scenario_text;
+    const char *scenario_name;          /* the "file" errors in scenario_text name */
+    const char *const *positional;      /* catalog's ID, report's result files */
+    int npositional;
+    const char *const *sets;            /* "key.path=value", as --set */
+    int nsets;
+    const gw_command_option *options;   /* in the order given; later wins, as on the CLI */
+    int noptions;
+    const char *catalog_dir;            /* NULL: $GIGAWATT_CATALOG, else the built-in */
+    int want_json;                      /* fill out->json (the --json document) */
+    int want_text;                      /* fill out->text (what the CLI prints without --json) */
+    gw_progress_fn progress;            /* may be NULL; nonzero return stops: GW_E_STOPPED */
+    void *progress_user;
+    const struct gw_par_transport *par; /* NULL: this process alone (threads) */
+} gw_command_request;
+
+/* What a command produced; every member malloc'd or NULL. */
+typedef struct gw_command_output {
+    char *json;  /* the result document, as `--json` prints it */
+    char *text;  /* the human-readable result */
+    char *csv;   /* sim: per-request table, fleet: hourly series (option "requests-csv") */
+    char *html;  /* the self-contained report (option "html"; report: always) */
+} gw_command_output;
+
+/* Run one command. On error `out` holds nothing and `err` says why (with
+ * file:line:col for scenario input, "--flag: ..." for an option). */
+int gw_command_run(const gw_command_request *req, gw_command_output *out, gw_error *err);
+void gw_command_output_free(gw_command_output *out);
+
+/* The commands, and the options each takes (NULL-terminated lists of long
+ * flag names), for help, completion and Python's keyword arguments. */
+const char *const *gw_command_names(void);
+const char *const *gw_command_options(const char *command);
+
+#endif
