@@ -203,20 +203,18 @@ static void svg_open(gw_buf *b, const char *title, int h)
 /* Side by side, the same chart of every result shares its value axis, so
  * that bars and lines compare by eye: render() draws the results twice,
  * first only to learn each chart's data range (keyed by its title), then
- * for real with the union of the ranges. NULL outside a comparison.
- * Thread-local, as the library may render on several threads at once. */
+ * for real with the union of the ranges. Passed down to every chart (NULL
+ * outside a comparison), so renders on several threads share nothing. */
 typedef struct shared_scales {
     int learning, n;
     char title[128][96];
     double lo[128], hi[128];
 } shared_scales;
-static _Thread_local shared_scales *g_shared;
 
 /* Widen [*lowest, *highest] (a chart's data) to what the same chart spans in
  * the other results; while learning, record it instead. */
-static void shared_range(const char *title, double *lowest, double *highest)
+static void shared_range(shared_scales *sh, const char *title, double *lowest, double *highest)
 {
-    shared_scales *sh = g_shared;
     if (!sh || !title)
         return;
     int i = 0;
@@ -321,12 +319,12 @@ static void axes(gw_buf *b, const char *title, const char *xlabel, const char *y
 }
 
 /* Grouped bars: n categories, ns series, y from 0. */
-static void bar_chart(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+static void bar_chart(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *ylabel,
                       const char *unit, const char *const *labels, size_t n, const series *s,
                       int ns)
 {
     double zero = 0, top = finite_max(s, ns, n);
-    shared_range(title, &zero, &top);
+    shared_range(sh, title, &zero, &top);
     double ymax = nice_max(top);
     axes(b, title, xlabel, ylabel, unit, 0, ymax);
     double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
@@ -359,7 +357,7 @@ typedef struct hline {
 } hline;
 
 /* Lines over x (x ascending); `log_x` for batch sweeps; optional hlines. */
-static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *ylabel,
                           const char *unit, const double *x, size_t n, const series *s, int ns,
                           int log_x, const hline *hl, int nhl, int quarters)
 {
@@ -373,7 +371,7 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
             if (isfinite(s[k].v[i]) && s[k].v[i] < lowest)
                 lowest = s[k].v[i];
     double ymin, ymax;
-    shared_range(title, &lowest, &m);
+    shared_range(sh, title, &lowest, &m);
     y_range(lowest, m, &ymin, &ymax);
     axes(b, title, xlabel, ylabel, unit, ymin, ymax);
     double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
@@ -436,10 +434,10 @@ static void line_chart_ex(gw_buf *b, const char *title, const char *xlabel, cons
     table(b, xlabel, NULL, x, quarters, n, s, ns, unit);
 }
 
-static void line_chart(gw_buf *b, const char *title, const char *xlabel, const char *ylabel,
+static void line_chart(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *ylabel,
                        const char *unit, const double *x, size_t n, const series *s, int ns)
 {
-    line_chart_ex(b, title, xlabel, ylabel, unit, x, n, s, ns, 0, NULL, 0, 0);
+    line_chart_ex(b, sh, title, xlabel, ylabel, unit, x, n, s, ns, 0, NULL, 0, 0);
 }
 
 /* Stacked horizontal bars on one scale: row r is the parts v[r][0..np[r]),
@@ -451,7 +449,7 @@ typedef struct stack_row {
     double v[16];
 } stack_row;
 
-static void stacked_rows(gw_buf *b, const char *title, const char *xlabel, const char *unit,
+static void stacked_rows(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *unit,
                          const stack_row *rows, int nr)
 {
     double m = 0;
@@ -464,7 +462,7 @@ static void stacked_rows(gw_buf *b, const char *title, const char *xlabel, const
         nparts += rows[r].np;
     }
     double zero = 0;
-    shared_range(title, &zero, &m);
+    shared_range(sh, title, &zero, &m);
     double xmax = nice_max(m), rowh = 34, left = 150;
     int h = (int)(CH_TOP + rowh * nr + 60 + 16 * ((nparts + 5) / 6));
     svg_open(b, title, h);
@@ -594,7 +592,7 @@ static void breakdown_row(stack_row *row, const char *label, const cJSON *o, dou
 /* ---- rack: power from the grid meter to the chips and on to the heat ---- */
 
 /* The flow of one rack's power (a rack or plan result's per-rack object). */
-static void rack_flow(gw_buf *b, const cJSON *o, const char *title)
+static void rack_flow(gw_buf *b, shared_scales *sh, const cJSON *o, const char *title)
 {
     stack_row rows[3];
     stack_row *g = &rows[0];
@@ -620,7 +618,7 @@ static void rack_flow(gw_buf *b, const cJSON *o, const char *title)
                           2,
                           {"to liquid", "to air"},
                           {jnum(o, "liquid_heat_w") / 1e3, jnum(o, "air_heat_w") / 1e3}};
-    stacked_rows(b, title, "power", "kW", rows, 3);
+    stacked_rows(b, sh, title, "power", "kW", rows, 3);
 }
 
 static void design_rules(gw_buf *b, const cJSON *o)
@@ -647,7 +645,7 @@ static void design_rules(gw_buf *b, const cJSON *o)
     gw_buf_printf(b, "</table>");
 }
 
-static void section_rack(gw_buf *b, const cJSON *o)
+static void section_rack(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     headline h[] = {{"IT power", jnum(o, "it_power_w") / 1e3, "kW"},
                     {"at the grid meter", jnum(o, "grid_power_w") / 1e3, "kW"},
@@ -656,9 +654,9 @@ static void section_rack(gw_buf *b, const cJSON *o)
                     {"airflow", jnum(o, "airflow_m3_per_h"), "m³/h"},
                     {"accelerators", jnum(o, "accelerators"), ""}};
     headlines(b, h, 6);
-    rack_flow(b, o, "Power from the grid meter to the chips, and the heat out");
+    rack_flow(b, sh, o, "Power from the grid meter to the chips, and the heat out");
     const cJSON *bd = jget(o, "it_power_breakdown_w");
-    const char *labels[16];
+    const char *labels[16] = {0}; /* gcc cannot see n counts what is set */
     double v[16];
     size_t n = 0;
     const cJSON *x;
@@ -668,7 +666,7 @@ static void section_rack(gw_buf *b, const cJSON *o)
         v[n++] = x->valuedouble / 1e3;
     }
     series s = {"IT power", v};
-    bar_chart(b, "Where one rack's IT power goes", "component", "power", "kW", labels, n, &s, 1);
+    bar_chart(b, sh, "Where one rack's IT power goes", "component", "power", "kW", labels, n, &s, 1);
     design_rules(b, o);
 }
 
@@ -699,7 +697,7 @@ static double *quarter_axis(const cJSON *labels, size_t n)
 
 /* One quarterly chart from members of `series` (scaled); skipped when one
  * is missing or of another length. */
-static void quarterly_chart(gw_buf *b, const char *title, const char *ylabel, const char *unit,
+static void quarterly_chart(gw_buf *b, shared_scales *sh, const char *title, const char *ylabel, const char *unit,
                             const cJSON *members, const char *const *keys,
                             const char *const *names, int ns, double scale, const double *x,
                             size_t n)
@@ -716,13 +714,13 @@ static void quarterly_chart(gw_buf *b, const char *title, const char *ylabel, co
         s[k] = (series){names[k], v[k]};
     }
     if (ok)
-        line_chart_ex(b, title, "year", ylabel, unit, x, n, s, ns, 0, NULL, 0, 1);
+        line_chart_ex(b, sh, title, "year", ylabel, unit, x, n, s, ns, 0, NULL, 0, 1);
     for (int k = 0; k < 8; k++)
         free(v[k]);
 }
 
 /* The timeline object of a plan (or a result of kind "timeline"). */
-static void timeline_charts(gw_buf *b, const cJSON *tl)
+static void timeline_charts(gw_buf *b, shared_scales *sh, const cJSON *tl)
 {
     const cJSON *labels = jget(tl, "quarter_labels"), *sr = jget(tl, "series"),
                 *tot = jget(tl, "totals");
@@ -745,36 +743,36 @@ static void timeline_charts(gw_buf *b, const cJSON *tl)
                                "demand_inference_accelerators", "demand_training_accelerators"};
     const char *cap_names[4] = {"capacity online", "demand", "of which inference",
                                 "of which training"};
-    quarterly_chart(b, "Capacity online against demand", "accelerators", "million", sr, cap_keys,
+    quarterly_chart(b, sh, "Capacity online against demand", "accelerators", "million", sr, cap_keys,
                     cap_names, 4, 1e-6, x, n);
     const char *gap_keys[4] = {"shortfall_accelerators", "rented_accelerators",
                                "throttled_accelerators", "idle_accelerators"};
     const char *gap_names[4] = {"shortfall", "served by rented capacity", "throttled", "idle"};
-    quarterly_chart(b, "Too little and too much: shortfall, rented, throttled, idle",
+    quarterly_chart(b, sh, "Too little and too much: shortfall, rented, throttled, idle",
                     "accelerators", "million", sr, gap_keys, gap_names, 4, 1e-6, x, n);
     const char *pw_keys[1] = {"power_w"}, *pw_names[1] = {"power drawn"};
-    quarterly_chart(b, "Power drawn", "power", "GW", sr, pw_keys, pw_names, 1, 1e-9, x, n);
+    quarterly_chart(b, sh, "Power drawn", "power", "GW", sr, pw_keys, pw_names, 1, 1e-9, x, n);
     const char *hh_keys[1] = {"households"}, *hh_names[1] = {"households equivalent"};
-    quarterly_chart(b, "Households whose electricity equals the fleet's", "households",
+    quarterly_chart(b, sh, "Households whose electricity equals the fleet's", "households",
                     "million", sr, hh_keys, hh_names, 1, 1e-6, x, n);
     const char *m_keys[5] = {"capex_usd", "opex_usd", "revenue_usd", "rental_usd",
                              "depreciation_usd"};
     const char *m_names[5] = {"capex", "opex", "revenue", "rented capacity", "depreciation"};
-    quarterly_chart(b, "Money per quarter", "per quarter", "billion USD", sr, m_keys, m_names, 5,
+    quarterly_chart(b, sh, "Money per quarter", "per quarter", "billion USD", sr, m_keys, m_names, 5,
                     1e-9, x, n);
     const char *c_keys[1] = {"cash_usd"}, *c_names[1] = {"cumulative cash"};
-    quarterly_chart(b, "Cumulative cash", "cash", "billion USD", sr, c_keys, c_names, 1, 1e-9,
+    quarterly_chart(b, sh, "Cumulative cash", "cash", "billion USD", sr, c_keys, c_names, 1, 1e-9,
                     x, n);
     free(x);
 }
 
-static void section_timeline(gw_buf *b, const cJSON *o)
+static void section_timeline(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
-    timeline_charts(b, o);
+    timeline_charts(b, sh, o);
 }
 
 /* A fan chart: for each named series its P5-P95 band and its P50 line. */
-static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const char *unit,
+static void fan_chart(gw_buf *b, shared_scales *sh, const char *title, const char *ylabel, const char *unit,
                       const cJSON *members, const char *const *keys, const char *const *names,
                       int ns, double scale, const double *x, size_t n)
 {
@@ -802,7 +800,7 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
                     ymin = lo[k][i];
         /* a cash fan goes negative: the axis then reaches below 0 */
         double top, bot;
-        shared_range(title, &ymin, &m);
+        shared_range(sh, title, &ymin, &m);
         y_range(ymin, m, &bot, &top);
         double span = top - bot;
         svg_open(b, title, CH_H);
@@ -871,7 +869,7 @@ static void fan_chart(gw_buf *b, const char *title, const char *ylabel, const ch
 }
 
 /* A histogram from bin edges and counts (value axis scaled). */
-static void histogram(gw_buf *b, const char *title, const char *xlabel, const char *unit,
+static void histogram(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *unit,
                       const cJSON *h, double scale)
 {
     size_t ne, nc;
@@ -886,7 +884,7 @@ static void histogram(gw_buf *b, const char *title, const char *xlabel, const ch
         series s = {"draws", counts};
         char xl[128];
         snprintf(xl, sizeof xl, "%s (%s), bin from", xlabel, unit);
-        bar_chart(b, title, xl, "draws", "count", labels, nc, &s, 1);
+        bar_chart(b, sh, title, xl, "draws", "count", labels, nc, &s, 1);
     }
     free(edges), free(counts), free(lab), free(labels);
 }
@@ -974,7 +972,7 @@ static void tornado(gw_buf *b, const cJSON *tn, double scale, const char *unit)
     gw_buf_printf(b, "</table></details>");
 }
 
-static void section_risk(gw_buf *b, const cJSON *o)
+static void section_risk(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *ex = jget(o, "expected"), *bl = jget(o, "build_levels");
     headline h[] = {{"draws", jnum(o, "draws"), ""},
@@ -990,22 +988,22 @@ static void section_risk(gw_buf *b, const cJSON *o)
     double *x = quarter_axis(labels, n);
     if (x && n > 1) {
         const char *k1[2] = {"capacity", "demand"}, *n1[2] = {"capacity online", "demand"};
-        fan_chart(b, "Capacity against demand: the risk fan", "accelerators", "million", sr, k1,
+        fan_chart(b, sh, "Capacity against demand: the risk fan", "accelerators", "million", sr, k1,
                   n1, 2, 1e-6, x, n);
         const char *k2[2] = {"shortfall", "idle"}, *n2[2] = {"shortfall", "idle"};
-        fan_chart(b, "Shortfall and idle capacity", "accelerators", "million", sr, k2, n2, 2,
+        fan_chart(b, sh, "Shortfall and idle capacity", "accelerators", "million", sr, k2, n2, 2,
                   1e-6, x, n);
         const char *k3[1] = {"rental_usd"}, *n3[1] = {"rental spend"};
-        fan_chart(b, "Spend on rented capacity per quarter", "rental", "billion USD", sr, k3, n3,
+        fan_chart(b, sh, "Spend on rented capacity per quarter", "rental", "billion USD", sr, k3, n3,
                   1, 1e-9, x, n);
         const char *k4[1] = {"cash_usd"}, *n4[1] = {"cumulative cash"};
-        fan_chart(b, "Cumulative cash", "cash", "billion USD", sr, k4, n4, 1, 1e-9, x, n);
+        fan_chart(b, sh, "Cumulative cash", "cash", "billion USD", sr, k4, n4, 1, 1e-9, x, n);
     }
     free(x);
     const cJSON *hs = jget(o, "histograms");
-    histogram(b, "Cost of building too little, over the draws", "cost of too little",
+    histogram(b, sh, "Cost of building too little, over the draws", "cost of too little",
               "billion USD", jget(hs, "cost_too_little_usd"), 1e-9);
-    histogram(b, "Cost of building too much, over the draws", "cost of too much", "billion USD",
+    histogram(b, sh, "Cost of building too much, over the draws", "cost of too much", "billion USD",
               jget(hs, "cost_too_much_usd"), 1e-9);
     size_t nl, a, c, d;
     double *lv = jarray(jget(bl, "levels"), &nl);
@@ -1018,7 +1016,7 @@ static void section_risk(gw_buf *b, const cJSON *o)
         series s[3] = {{"expected cost of too little", little},
                        {"expected cost of too much", much},
                        {"expected total", total}};
-        line_chart(b, "Expected cost against the build level", "build level (x the plan)",
+        line_chart(b, sh, "Expected cost against the build level", "build level (x the plan)",
                    "expected cost", "billion USD", lv, nl, s, 3);
     }
     free(lv), free(little), free(much), free(total);
@@ -1027,7 +1025,7 @@ static void section_risk(gw_buf *b, const cJSON *o)
 
 /* ---- plan ---- */
 
-static void section_plan(gw_buf *b, const cJSON *o)
+static void section_plan(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     headline h[] = {{"capex", jnum(o, "capex_usd"), "USD"},
                     {"opex per year", jnum(o, "opex_usd_per_year"), "USD"},
@@ -1039,7 +1037,7 @@ static void section_plan(gw_buf *b, const cJSON *o)
     stack_row money[2];
     breakdown_row(&money[0], "capex", jget(o, "capex_breakdown_usd"), 1e-9);
     breakdown_row(&money[1], "opex x 5 years", jget(o, "opex_breakdown_usd_per_year"), 5e-9);
-    stacked_rows(b, "Capex by part, and five years of opex", "money", "billion USD", money, 2);
+    stacked_rows(b, sh, "Capex by part, and five years of opex", "money", "billion USD", money, 2);
     const cJSON *capex = jget(o, "capex_breakdown_usd"), *opex = jget(o,
                                                                         "opex_breakdown_usd_per_year");
     const char *titles[2] = {"Capex by part", "Opex per year by part"};
@@ -1055,16 +1053,16 @@ static void section_plan(gw_buf *b, const cJSON *o)
             v[n++] = x->valuedouble / 1e9;
         }
         series s = {titles[k], v};
-        bar_chart(b, titles[k], "part", k ? "opex per year" : "capex", "billion USD", labels, n,
+        bar_chart(b, sh, titles[k], "part", k ? "opex per year" : "capex", "billion USD", labels, n,
                   &s, 1);
     }
     const cJSON *pr = jget(o, "per_rack");
     if (jget(pr, "average"))
-        rack_flow(b, jget(pr, "average"), "One rack at the average load: grid meter to chips");
+        rack_flow(b, sh, jget(pr, "average"), "One rack at the average load: grid meter to chips");
     const char *hl[2] = {"at the average load", "at full capacity"};
     double hv[2] = {jnum(o, "households_equivalent") / 1e6, jnum(o, "households_at_capacity") / 1e6};
     series hs = {"households", hv};
-    bar_chart(b, "Households whose yearly electricity equals the fleet's", "fleet draws",
+    bar_chart(b, sh, "Households whose yearly electricity equals the fleet's", "fleet draws",
               "households", "million", hl, 2, &hs, 1);
     size_t nd;
     double *dep = jarray(jget(o, "depreciation_usd_per_year"), &nd);
@@ -1073,17 +1071,17 @@ static void section_plan(gw_buf *b, const cJSON *o)
         for (size_t i = 0; i < nd; i++)
             yr[i] = (double)i + 1, dep[i] /= 1e9;
         series ds = {"depreciation", dep};
-        line_chart(b, "Depreciation by year", "year of operation", "depreciation",
+        line_chart(b, sh, "Depreciation by year", "year of operation", "depreciation",
                    "billion USD", yr, nd, &ds, 1);
     }
     free(dep), free(yr);
     if (jget(o, "timeline"))
-        timeline_charts(b, jget(o, "timeline"));
+        timeline_charts(b, sh, jget(o, "timeline"));
 }
 
 /* ---- perf ---- */
 
-static void section_perf(gw_buf *b, const cJSON *o)
+static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *in = jget(o, "inputs");
     headline h[] = {{"throughput", jnum(o, "tokens_per_s"), "output tokens/s"},
@@ -1106,15 +1104,15 @@ static void section_perf(gw_buf *b, const cJSON *o)
         for (size_t i = 0; i < n; i++)
             tps[i] /= isfinite(count) && count > 0 ? count : 1;
         series s = {"output tokens/s per GPU", tps};
-        line_chart_ex(b, "Throughput vs batch", "running sequences per replica (log scale)",
+        line_chart_ex(b, sh, "Throughput vs batch", "running sequences per replica (log scale)",
                       "throughput", "tokens/s per GPU", batch, n, &s, 1, 1, NULL, 0, 0);
         /* the frontier: per-token latency against throughput, batch by batch */
         series fs = {"time per output token", tpot}, ts = {"time to first token", ttft};
         hline tpot_slo = {"target", jnum(in, "tpot_slo_s")};
         hline ttft_slo = {"target", jnum(in, "ttft_slo_s")};
-        line_chart_ex(b, "Latency-throughput frontier: TPOT (batch 1 to the largest that fits)",
+        line_chart_ex(b, sh, "Latency-throughput frontier: TPOT (batch 1 to the largest that fits)",
                       "output tokens/s per GPU", "TPOT", "s", tps, n, &fs, 1, 0, &tpot_slo, 1, 0);
-        line_chart_ex(b, "Latency-throughput frontier: TTFT", "output tokens/s per GPU", "TTFT",
+        line_chart_ex(b, sh, "Latency-throughput frontier: TTFT", "output tokens/s per GPU", "TTFT",
                       "s", tps, n, &ts, 1, 0, &ttft_slo, 1, 0);
     }
     free(batch), free(tps), free(tpot), free(ttft);
@@ -1133,7 +1131,7 @@ static void section_perf(gw_buf *b, const cJSON *o)
         ns++;
     }
     if (ns)
-        bar_chart(b, "Where one iteration's time goes", "part of the step", "time", "ms", labels,
+        bar_chart(b, sh, "Where one iteration's time goes", "part of the step", "time", "ms", labels,
                   4, s, ns);
 }
 
@@ -1150,9 +1148,9 @@ static void compare_perf(gw_buf *b, const char *const *names, cJSON **docs, int 
             usd[i] = jnum(docs[i], "tokens_per_usd") / 1e6;
         }
         series a = {"tokens/s per MW of IT power", mw}, c = {"tokens per USD", usd};
-        bar_chart(b, "Throughput per MW across the results", "result", "throughput",
+        bar_chart(b, NULL, "Throughput per MW across the results", "result", "throughput",
                   "million tokens/s per MW", labels, (size_t)n, &a, 1);
-        bar_chart(b, "Tokens per dollar across the results", "result", "tokens per USD",
+        bar_chart(b, NULL, "Tokens per dollar across the results", "result", "tokens per USD",
                   "million tokens", labels, (size_t)n, &c, 1);
     }
     free(mw), free(usd), free(labels);
@@ -1160,7 +1158,7 @@ static void compare_perf(gw_buf *b, const char *const *names, cJSON **docs, int 
 
 /* ---- sim (one or a few replicas) ---- */
 
-static void section_sim(gw_buf *b, const cJSON *o)
+static void section_sim(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     headline h[] = {{"requests", jnum(o, "completed"), "completed"},
                     {"throughput", jnum(o, "output_tokens_per_s"), "output tokens/s"},
@@ -1183,7 +1181,7 @@ static void section_sim(gw_buf *b, const cJSON *o)
         series s = {names[k], v};
         char t[96];
         snprintf(t, sizeof t, "Distribution of the %s", names[k]);
-        bar_chart(b, t, "statistic over requests", names[k], "s", labels, 5, &s, 1);
+        bar_chart(b, sh, t, "statistic over requests", names[k], "s", labels, 5, &s, 1);
     }
     const cJSON *tl = jget(o, "timeline");
     size_t n, m1, m2;
@@ -1199,13 +1197,13 @@ static void section_sim(gw_buf *b, const cJSON *o)
             pw[i] /= 1e3;
         }
         series sb = {"running batch (all replicas)", batch};
-        line_chart(b, "Running batch over time", "simulated time (s)", "running", "sequences",
+        line_chart(b, sh, "Running batch over time", "simulated time (s)", "running", "sequences",
                    x, n, &sb, 1);
         series sk = {"KV cache in use", kv};
-        line_chart(b, "KV cache use over time", "simulated time (s)", "KV cache", "%", x, n,
+        line_chart(b, sh, "KV cache use over time", "simulated time (s)", "KV cache", "%", x, n,
                    &sk, 1);
         series sp = {"accelerator power", pw};
-        line_chart(b, "Accelerator power over time", "simulated time (s)", "power", "kW", x, n,
+        line_chart(b, sh, "Accelerator power over time", "simulated time (s)", "power", "kW", x, n,
                    &sp, 1);
     }
     free(batch), free(kv), free(pw), free(x);
@@ -1213,7 +1211,126 @@ static void section_sim(gw_buf *b, const cJSON *o)
 
 /* ---- fleet ---- */
 
-static void section_fleet(gw_buf *b, const cJSON *o)
+/* ---- fleet: a day (or more) of serving, hour by hour ---- */
+
+/* Own capacity: utilisation, and GPUs rented and down, per hour. */
+static void fleet_capacity_charts(gw_buf *b, shared_scales *sh, const cJSON *hr, const double *x,
+                                  size_t n)
+{
+    size_t mu, mg, md;
+    double *ut = jarray(jget(hr, "utilisation"), &mu);
+    double *rg = jarray(jget(hr, "rented_gpus"), &mg);
+    double *dg = jarray(jget(hr, "down_gpus"), &md);
+    if (ut && rg && dg && mu == n && mg == n && md == n) {
+        for (size_t i = 0; i < n; i++)
+            ut[i] *= 100, rg[i] /= 1e3, dg[i] /= 1e3;
+        series su = {"own capacity in use", ut};
+        line_chart(b, sh, "Utilisation of own capacity", "hour", "utilisation", "%", x, n, &su,
+                   1);
+        series sg[2] = {{"GPUs rented", rg}, {"own GPUs down", dg}};
+        line_chart(b, sh, "Rented GPUs and GPUs down", "hour", "GPUs", "thousand", x, n, sg, 2);
+    }
+    free(ut), free(rg), free(dg);
+}
+
+/* Served and turned away (rate-limited, rejected, timed out) per hour, by
+ * tenant, for up to 10 tenants. */
+static void fleet_tenant_charts(gw_buf *b, shared_scales *sh, const cJSON *hr, const double *x,
+                                size_t n)
+{
+    const cJSON *bt = jget(hr, "by_tenant");
+    int nt = cJSON_IsObject(bt) ? cJSON_GetArraySize(bt) : 0;
+    if (nt > 0 && nt <= 10) {
+        series served[10], away[10];
+        double *sv[10] = {0}, *av[10] = {0};
+        int good = 0;
+        const cJSON *tn;
+        cJSON_ArrayForEach(tn, bt)
+        {
+            size_t a1, a2, a3, a4;
+            sv[good] = jarray(jget(tn, "served"), &a1);
+            av[good] = jarray(jget(tn, "rate_limited"), &a2);
+            double *rj = jarray(jget(tn, "rejected"), &a3);
+            double *to = jarray(jget(tn, "timed_out"), &a4);
+            int fine = sv[good] && av[good] && rj && to && a1 == n && a2 == n && a3 == n &&
+                       a4 == n;
+            for (size_t i = 0; fine && i < n; i++) {
+                sv[good][i] /= 1e6;
+                av[good][i] = (av[good][i] + rj[i] + to[i]) / 1e6;
+            }
+            free(rj), free(to);
+            if (!fine)
+                break;
+            served[good] = (series){tn->string, sv[good]};
+            away[good] = (series){tn->string, av[good]};
+            good++;
+        }
+        if (good == nt) {
+            line_chart(b, sh, "Served per hour, by tenant", "hour", "requests per hour",
+                       "million", x, n, served, nt);
+            line_chart(b, sh, "Turned away per hour (rate-limited, rejected, timed out), by tenant",
+                       "hour", "requests per hour", "million", x, n, away, nt);
+        }
+        for (int k = 0; k < 10; k++)
+            free(sv[k]), free(av[k]);
+    }
+}
+
+/* The power each site draws per hour, for up to 10 sites. */
+static void fleet_site_chart(gw_buf *b, shared_scales *sh, const cJSON *hr, const double *x,
+                             size_t n)
+{
+    const cJSON *mw = jget(hr, "site_mw");
+    int ns = cJSON_GetArraySize(mw);
+    if (ns > 0 && ns <= 10) {
+        series ss[10];
+        double *sv[10] = {0};
+        int good = 0;
+        const cJSON *site;
+        cJSON_ArrayForEach(site, mw)
+        {
+            size_t k;
+            sv[good] = jarray(site, &k);
+            if (!sv[good] || k != n)
+                break;
+            ss[good] = (series){site->string, sv[good]};
+            good++;
+        }
+        if (good == ns)
+            line_chart(b, sh, "Power drawn per site", "hour", "power", "MW", x, n, ss, ns);
+        for (int k = 0; k < 10; k++)
+            free(sv[k]);
+    }
+}
+
+/* Per tenant over the whole run: who was served, and the time to first token. */
+static void fleet_tenant_bars(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    const cJSON *ts = jget(o, "tenants");
+    size_t nt = cJSON_IsArray(ts) ? (size_t)cJSON_GetArraySize(ts) : 0;
+    const char **labels = calloc(nt ? nt : 1, sizeof *labels);
+    double *sv = calloc(nt ? nt : 1, sizeof *sv), *lv = calloc(nt ? nt : 1, sizeof *lv);
+    double *p50 = calloc(nt ? nt : 1, sizeof *p50), *p90 = calloc(nt ? nt : 1, sizeof *p90);
+    if (labels && sv && lv && p50 && p90 && nt) {
+        size_t i = 0;
+        const cJSON *t;
+        cJSON_ArrayForEach(t, ts) if (i < nt)
+        {
+            labels[i] = jstr(t, "name");
+            sv[i] = jnum(t, "served") / 1e6;
+            lv[i] = (jnum(t, "rate_limited") + jnum(t, "rejected") + jnum(t, "timed_out")) / 1e6;
+            p50[i] = jnum(t, "ttft_p50_s");
+            p90[i++] = jnum(t, "ttft_p90_s");
+        }
+        series s[2] = {{"served", sv}, {"rate-limited, rejected or timed out", lv}};
+        bar_chart(b, sh, "Who was served", "tenant", "requests", "million", labels, nt, s, 2);
+        series q[2] = {{"TTFT p50", p50}, {"TTFT p90", p90}};
+        bar_chart(b, sh, "Time to first token by tenant", "tenant", "TTFT", "s", labels, nt, q, 2);
+    }
+    free(labels), free(sv), free(lv), free(p50), free(p90);
+}
+
+static void section_fleet(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *hr = jget(o, "hourly");
     const char *keys[7] = {"offered", "served", "rate_limited", "rejected", "timed_out",
@@ -1244,115 +1361,25 @@ static void section_fleet(gw_buf *b, const cJSON *o)
         }
         series s[5] = {{names[0], v[0]}, {names[1], v[1]}, {names[2], v[2]}, {names[3], v[3]},
                        {names[4], v[4]}};
-        line_chart(b, "Requests per hour: demand, served, turned away", "hour",
+        line_chart(b, sh, "Requests per hour: demand, served, turned away", "hour",
                    "requests per hour", "million", x, n, s, 5);
         series r[2] = {{names[5], v[5]}, {names[6], v[6]}};
-        line_chart(b, "Overflow to rented capacity", "hour", "requests per hour", "million", x,
+        line_chart(b, sh, "Overflow to rented capacity", "hour", "requests per hour", "million", x,
                    n, r, 2);
-        size_t mu, mg, md;
-        double *ut = jarray(jget(hr, "utilisation"), &mu);
-        double *rg = jarray(jget(hr, "rented_gpus"), &mg);
-        double *dg = jarray(jget(hr, "down_gpus"), &md);
-        if (ut && rg && dg && mu == n && mg == n && md == n) {
-            for (size_t i = 0; i < n; i++)
-                ut[i] *= 100, rg[i] /= 1e3, dg[i] /= 1e3;
-            series su = {"own capacity in use", ut};
-            line_chart(b, "Utilisation of own capacity", "hour", "utilisation", "%", x, n, &su,
-                       1);
-            series sg[2] = {{"GPUs rented", rg}, {"own GPUs down", dg}};
-            line_chart(b, "Rented GPUs and GPUs down", "hour", "GPUs", "thousand", x, n, sg, 2);
-        }
-        free(ut), free(rg), free(dg);
-        /* per tenant: served, and turned away (rate-limited, rejected, timed out) */
-        const cJSON *bt = jget(hr, "by_tenant");
-        int nt = cJSON_IsObject(bt) ? cJSON_GetArraySize(bt) : 0;
-        if (nt > 0 && nt <= 10) {
-            series served[10], away[10];
-            double *sv[10] = {0}, *av[10] = {0};
-            int good = 0;
-            const cJSON *tn;
-            cJSON_ArrayForEach(tn, bt)
-            {
-                size_t a1, a2, a3, a4;
-                sv[good] = jarray(jget(tn, "served"), &a1);
-                av[good] = jarray(jget(tn, "rate_limited"), &a2);
-                double *rj = jarray(jget(tn, "rejected"), &a3);
-                double *to = jarray(jget(tn, "timed_out"), &a4);
-                int fine = sv[good] && av[good] && rj && to && a1 == n && a2 == n && a3 == n &&
-                           a4 == n;
-                for (size_t i = 0; fine && i < n; i++) {
-                    sv[good][i] /= 1e6;
-                    av[good][i] = (av[good][i] + rj[i] + to[i]) / 1e6;
-                }
-                free(rj), free(to);
-                if (!fine)
-                    break;
-                served[good] = (series){tn->string, sv[good]};
-                away[good] = (series){tn->string, av[good]};
-                good++;
-            }
-            if (good == nt) {
-                line_chart(b, "Served per hour, by tenant", "hour", "requests per hour",
-                           "million", x, n, served, nt);
-                line_chart(b, "Turned away per hour (rate-limited, rejected, timed out), by tenant",
-                           "hour", "requests per hour", "million", x, n, away, nt);
-            }
-            for (int k = 0; k < 10; k++)
-                free(sv[k]), free(av[k]);
-        }
-        const cJSON *mw = jget(hr, "site_mw");
-        int ns = cJSON_GetArraySize(mw);
-        if (ns > 0 && ns <= 10) {
-            series ss[10];
-            double *sv[10] = {0};
-            int good = 0;
-            const cJSON *site;
-            cJSON_ArrayForEach(site, mw)
-            {
-                size_t k;
-                sv[good] = jarray(site, &k);
-                if (!sv[good] || k != n)
-                    break;
-                ss[good] = (series){site->string, sv[good]};
-                good++;
-            }
-            if (good == ns)
-                line_chart(b, "Power drawn per site", "hour", "power", "MW", x, n, ss, ns);
-            for (int k = 0; k < 10; k++)
-                free(sv[k]);
-        }
+        fleet_capacity_charts(b, sh, hr, x, n);
+        fleet_tenant_charts(b, sh, hr, x, n);
+        fleet_site_chart(b, sh, hr, x, n);
     }
     for (int k = 0; k < 7; k++)
         free(v[k]);
     free(x);
-    const cJSON *ts = jget(o, "tenants");
-    size_t nt = cJSON_IsArray(ts) ? (size_t)cJSON_GetArraySize(ts) : 0;
-    const char **labels = calloc(nt ? nt : 1, sizeof *labels);
-    double *sv = calloc(nt ? nt : 1, sizeof *sv), *lv = calloc(nt ? nt : 1, sizeof *lv);
-    double *p50 = calloc(nt ? nt : 1, sizeof *p50), *p90 = calloc(nt ? nt : 1, sizeof *p90);
-    if (labels && sv && lv && p50 && p90 && nt) {
-        size_t i = 0;
-        const cJSON *t;
-        cJSON_ArrayForEach(t, ts) if (i < nt)
-        {
-            labels[i] = jstr(t, "name");
-            sv[i] = jnum(t, "served") / 1e6;
-            lv[i] = (jnum(t, "rate_limited") + jnum(t, "rejected") + jnum(t, "timed_out")) / 1e6;
-            p50[i] = jnum(t, "ttft_p50_s");
-            p90[i++] = jnum(t, "ttft_p90_s");
-        }
-        series s[2] = {{"served", sv}, {"rate-limited, rejected or timed out", lv}};
-        bar_chart(b, "Who was served", "tenant", "requests", "million", labels, nt, s, 2);
-        series q[2] = {{"TTFT p50", p50}, {"TTFT p90", p90}};
-        bar_chart(b, "Time to first token by tenant", "tenant", "TTFT", "s", labels, nt, q, 2);
-    }
-    free(labels), free(sv), free(lv), free(p50), free(p90);
+    fleet_tenant_bars(b, sh, o);
 }
 
 /* Every kind with a report: its heading and its section. */
-typedef void (*section_fn)(gw_buf *b, const cJSON *o);
+typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 
-static void section_search(gw_buf *b, const cJSON *o);
+static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1370,7 +1397,7 @@ static const struct {
 #define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
 
 /* sim --cheapest: cost and power of each candidate at the target rate. */
-static void section_search(gw_buf *b, const cJSON *o)
+static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *cs = jget(o, "candidates");
     size_t n = cJSON_IsArray(cs) ? (size_t)cJSON_GetArraySize(cs) : 0;
@@ -1393,9 +1420,9 @@ static void section_search(gw_buf *b, const cJSON *o)
             mw[i++] = jnum(c, "it_mw");
         }
         series su = {"cost at the target rate", usd}, sm = {"IT power at the target rate", mw};
-        bar_chart(b, "What each feasible configuration costs", "accelerator and tensor parallel",
+        bar_chart(b, sh, "What each feasible configuration costs", "accelerator and tensor parallel",
                   "cost", "thousand USD per hour", labels, n, &su, 1);
-        bar_chart(b, "What each feasible configuration draws", "accelerator and tensor parallel",
+        bar_chart(b, sh, "What each feasible configuration draws", "accelerator and tensor parallel",
                   "IT power", "MW", labels, n, &sm, 1);
     }
     free(lab), free(labels), free(usd), free(mw);
@@ -1670,112 +1697,133 @@ static void diff_rows(gw_buf *b, cJSON **docs, int n, const char *a, const char 
 }
 
 /* Render parsed results of one kind; names label them. */
+/* The page up to the results' columns: the style sheet and the title. */
+static void page_head(gw_buf *b, const char *title, int n)
+{
+    gw_buf_printf(b,
+                  "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                  "<meta name='viewport' content='width=device-width'>"
+                  "<title>gigawatt report: %s</title><style>"
+                  "body{font-family:sans-serif;max-width:%dpx;margin:1.5em auto;"
+                  "padding:0 1em;color:#222}"
+                  "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
+                  "h3{font-size:1em}.cols{display:grid;grid-template-columns:repeat(%d,"
+                  "minmax(0,1fr));gap:1.5em}"
+                  "figure{margin:1em 0 .2em}svg{background:#fff;max-width:100%%;height:auto}"
+                  ".title{font:bold 14px sans-serif;text-anchor:middle}"
+                  ".lab{font:12px sans-serif;text-anchor:middle}.tick{font:11px sans-serif}"
+                  ".leg{font:12px sans-serif}.axis{stroke:#444}.grid{stroke:#eee}"
+                  ".ref{stroke:#d62728;stroke-dasharray:6 4}"
+                  ".heads{display:flex;flex-wrap:wrap;gap:.6em;margin:.8em 0}"
+                  ".head{border:1px solid #ddd;border-radius:4px;padding:.4em .7em}"
+                  ".head .v{font-size:1.3em;font-weight:bold}.head .u,.head .l{color:#555;"
+                  "font-size:.85em}.pass{color:#2ca02c}.fail{color:#d62728;font-weight:bold}"
+                  "table{border-collapse:collapse;font-size:12px;margin:.5em 0}"
+                  "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+                  "th{background:#f4f4f4}.kv th{text-align:left}summary{cursor:pointer;"
+                  "color:#1f5f99;font-size:.9em}"
+                  "@media print{details{display:block}details>*{display:block}"
+                  "figure{break-inside:avoid}}"
+                  "</style></head><body><h1>gigawatt report: %s</h1>"
+                  "<p>gigawatt %s; every chart's numbers are in the <em>numbers</em> table "
+                  "under it.</p><div class='cols'>",
+                  title, n > 1 ? 1400 : 980, n > 3 ? 3 : n,
+                  title, GW_VERSION);
+}
+
+/* A comparison draws the results twice: first into scratch, to learn each
+ * chart's range over all results (NULL for one result, or out of memory:
+ * then every chart keeps its own axes). */
+static shared_scales *learn_scales(section_fn section, cJSON **docs, int n)
+{
+    shared_scales *sh = n > 1 ? calloc(1, sizeof *sh) : NULL;
+    if (!sh)
+        return NULL;
+    sh->learning = 1;
+    for (int i = 0; i < n; i++) {
+        gw_buf scratch = {0};
+        section(&scratch, sh, docs[i]);
+        gw_buf_free(&scratch);
+    }
+    sh->learning = 0;
+    return sh;
+}
+
+/* One result's column: its name, its section, its inputs and all its figures. */
+static void result_section(gw_buf *b, shared_scales *sh, section_fn section, const char *name,
+                           const cJSON *doc)
+{
+    gw_buf_printf(b, "<section><h2>");
+    const char *scen = jstr(jget(doc, "inputs"), "scenario");
+    if (!scen[0]) /* risk results name it at the top */
+        scen = jstr(doc, "scenario");
+    esc(b, scen[0] ? scen : name);
+    gw_buf_printf(b, " <small>(");
+    esc(b, name);
+    gw_buf_printf(b, ")</small></h2>");
+    section(b, sh, doc);
+    const cJSON *in = jget(doc, "inputs");
+    if (in) {
+        gw_buf_printf(b, "<details><summary>inputs</summary>");
+        kv_table(b, in);
+        gw_buf_printf(b, "</details>");
+    }
+    gw_buf_printf(b, "<details><summary>all figures</summary>");
+    kv_table(b, doc);
+    gw_buf_printf(b, "</details></section>");
+}
+
+/* A comparison's last table: the top-level numbers of every result
+ * against the first, then the kind's nested summaries. */
+static void differences(gw_buf *b, const char *const *names, cJSON **docs, int n,
+                        const char *kind)
+{
+    gw_buf_printf(b, "<section><h2>Differences against the first result</h2><table>"
+                      "<tr><th>figure</th><th>first</th>");
+    for (int i = 1; i < n; i++) {
+        gw_buf_printf(b, "<th>");
+        esc(b, names[i]);
+        gw_buf_printf(b, "</th><th>change</th>");
+    }
+    gw_buf_printf(b, "</tr>");
+    static const struct {
+        const char *kind, *a, *b;
+    } nested[] = {{"plan", "timeline", "totals"}, {"timeline", "totals", NULL},
+                  {"risk", "expected", NULL},     {"risk", "build_levels", NULL},
+                  {"sim", "ttft_s", NULL},        {"sim", "tpot_s", NULL},
+                  {"sim", "e2e_s", NULL},         {"perf", "offline", NULL}};
+    diff_rows(b, docs, n, NULL, NULL);
+    for (size_t k = 0; k < sizeof nested / sizeof nested[0]; k++)
+        if (strcmp(nested[k].kind, kind) == 0)
+            diff_rows(b, docs, n, nested[k].a, nested[k].b);
+    gw_buf_printf(b, "</table></section>");
+}
+
 static int render(const char *const *names, cJSON **docs, int n, const char *kind, char **html,
                   gw_error *err)
 {
-    int rc = GW_OK;
     gw_buf b = {0};
     size_t ki = (size_t)kind_index(kind); /* check_result admitted it */
-    {
-        gw_buf_printf(&b,
-                      "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-                      "<meta name='viewport' content='width=device-width'>"
-                      "<title>gigawatt report: %s</title><style>"
-                      "body{font-family:sans-serif;max-width:%dpx;margin:1.5em auto;"
-                      "padding:0 1em;color:#222}"
-                      "h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
-                      "h3{font-size:1em}.cols{display:grid;grid-template-columns:repeat(%d,"
-                      "minmax(0,1fr));gap:1.5em}"
-                      "figure{margin:1em 0 .2em}svg{background:#fff;max-width:100%%;height:auto}"
-                      ".title{font:bold 14px sans-serif;text-anchor:middle}"
-                      ".lab{font:12px sans-serif;text-anchor:middle}.tick{font:11px sans-serif}"
-                      ".leg{font:12px sans-serif}.axis{stroke:#444}.grid{stroke:#eee}"
-                      ".ref{stroke:#d62728;stroke-dasharray:6 4}"
-                      ".heads{display:flex;flex-wrap:wrap;gap:.6em;margin:.8em 0}"
-                      ".head{border:1px solid #ddd;border-radius:4px;padding:.4em .7em}"
-                      ".head .v{font-size:1.3em;font-weight:bold}.head .u,.head .l{color:#555;"
-                      "font-size:.85em}.pass{color:#2ca02c}.fail{color:#d62728;font-weight:bold}"
-                      "table{border-collapse:collapse;font-size:12px;margin:.5em 0}"
-                      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-                      "th{background:#f4f4f4}.kv th{text-align:left}summary{cursor:pointer;"
-                      "color:#1f5f99;font-size:.9em}"
-                      "@media print{details{display:block}details>*{display:block}"
-                      "figure{break-inside:avoid}}"
-                      "</style></head><body><h1>gigawatt report: %s</h1>"
-                      "<p>gigawatt %s; every chart's numbers are in the <em>numbers</em> table "
-                      "under it.</p><div class='cols'>",
-                      report_kinds[ki].title, n > 1 ? 1400 : 980, n > 3 ? 3 : n,
-                      report_kinds[ki].title, GW_VERSION);
-        /* a comparison: learn each chart's range over all results first */
-        shared_scales *sh = n > 1 ? calloc(1, sizeof *sh) : NULL;
-        if (sh) {
-            sh->learning = 1;
-            g_shared = sh;
-            for (int i = 0; i < n; i++) {
-                gw_buf scratch = {0};
-                report_kinds[ki].section(&scratch, docs[i]);
-                gw_buf_free(&scratch);
-            }
-            sh->learning = 0;
-        }
-        for (int i = 0; i < n; i++) {
-            gw_buf_printf(&b, "<section><h2>");
-            const char *scen = jstr(jget(docs[i], "inputs"), "scenario");
-            if (!scen[0]) /* risk results name it at the top */
-                scen = jstr(docs[i], "scenario");
-            esc(&b, scen[0] ? scen : names[i]);
-            gw_buf_printf(&b, " <small>(");
-            esc(&b, names[i]);
-            gw_buf_printf(&b, ")</small></h2>");
-            report_kinds[ki].section(&b, docs[i]);
-            const cJSON *in = jget(docs[i], "inputs");
-            if (in) {
-                gw_buf_printf(&b, "<details><summary>inputs</summary>");
-                kv_table(&b, in);
-                gw_buf_printf(&b, "</details>");
-            }
-            gw_buf_printf(&b, "<details><summary>all figures</summary>");
-            kv_table(&b, docs[i]);
-            gw_buf_printf(&b, "</details></section>");
-        }
-        gw_buf_printf(&b, "</div>");
-        g_shared = NULL; /* the charts across results have their own axes */
-        free(sh);
-        if (n > 1 && strcmp(kind, "perf") == 0) {
-            gw_buf_printf(&b, "<section><h2>Across the results</h2>");
-            compare_perf(&b, names, docs, n);
-            gw_buf_printf(&b, "</section>");
-        }
-        if (n > 1) { /* differences of the top-level numbers against the first */
-            gw_buf_printf(&b, "<section><h2>Differences against the first result</h2><table>"
-                              "<tr><th>figure</th><th>first</th>");
-            for (int i = 1; i < n; i++) {
-                gw_buf_printf(&b, "<th>");
-                esc(&b, names[i]);
-                gw_buf_printf(&b, "</th><th>change</th>");
-            }
-            gw_buf_printf(&b, "</tr>");
-            /* the top-level figures, then the kind's nested summaries */
-            static const struct {
-                const char *kind, *a, *b;
-            } nested[] = {{"plan", "timeline", "totals"}, {"timeline", "totals", NULL},
-                          {"risk", "expected", NULL},     {"risk", "build_levels", NULL},
-                          {"sim", "ttft_s", NULL},        {"sim", "tpot_s", NULL},
-                          {"sim", "e2e_s", NULL},         {"perf", "offline", NULL}};
-            diff_rows(&b, docs, n, NULL, NULL);
-            for (size_t k = 0; k < sizeof nested / sizeof nested[0]; k++)
-                if (strcmp(nested[k].kind, kind) == 0)
-                    diff_rows(&b, docs, n, nested[k].a, nested[k].b);
-            gw_buf_printf(&b, "</table></section>");
-        }
-        gw_buf_printf(&b, "</body></html>\n");
-        if (b.failed) {
-            gw_buf_free(&b);
-            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        } else
-            *html = b.s;
+    page_head(&b, report_kinds[ki].title, n);
+    shared_scales *sh = learn_scales(report_kinds[ki].section, docs, n);
+    for (int i = 0; i < n; i++)
+        result_section(&b, sh, report_kinds[ki].section, names[i], docs[i]);
+    gw_buf_printf(&b, "</div>");
+    free(sh); /* the charts across results have their own axes */
+    if (n > 1 && strcmp(kind, "perf") == 0) {
+        gw_buf_printf(&b, "<section><h2>Across the results</h2>");
+        compare_perf(&b, names, docs, n);
+        gw_buf_printf(&b, "</section>");
     }
-    return rc;
+    if (n > 1)
+        differences(&b, names, docs, n, kind);
+    gw_buf_printf(&b, "</body></html>\n");
+    if (b.failed) {
+        gw_buf_free(&b);
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    *html = b.s;
+    return GW_OK;
 }
 
 /* Parse a result's text; a syntax error is reported at its line and column
