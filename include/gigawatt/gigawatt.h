@@ -22,12 +22,18 @@ enum {
 };
 
 /* An error with an optional input position. `file` is empty and line/col
- * are 0 when the error has no place in an input file. */
+ * are 0 when the error has no place in an input file. A model knows no
+ * files: it names the input `field` its error is about instead, and the
+ * scenario layer turns that into file:line:col (gw_scenario_place_error);
+ * no one ever reads a position out of `msg`. */
 typedef struct gw_error {
     int code;       /* one of GW_E_* */
     char file[256]; /* input file, "" if none */
     int line, col;  /* 1-based; 0 when not applicable */
     char msg[512];  /* "what is wrong; what was expected" */
+    char field[128]; /* the input the error is about, as a dotted key relative
+                       to the section the model was given ("tp",
+                       "kv_precision", "supply.stages"); "" if none */
 } gw_error;
 
 /* Fill `err` and return err->code. `file` may be NULL. printf-style. */
@@ -35,6 +41,14 @@ int gw_error_set(gw_error *err, int code, const char *file, int line, int col,
                  const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* A model's input error about `field` (see gw_error.field), with no place
+ * yet: fills `err` with GW_E_INPUT and returns it. printf-style. */
+int gw_error_field(gw_error *err, const char *field, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
 #endif
     ;
 

@@ -146,4 +146,13 @@ const char *gw_scenario_default_system(const gw_catalog *cat, const char *acc);
 void gw_scenario_rack_input(const gw_scenario *sc, gw_rack_input *in);
 void gw_scenario_plan_input(const gw_scenario *sc, gw_plan_input *in);
 
+/* Place a model's error in the scenario (src/scenario/place.c): at the node
+ * err->field names below `section` (a dotted key; a list item by its name:
+ * "supply.stages", "demand.training.pretrain.every"), else at `section`
+ * itself. A setting given by a flag is a --set node, so it sits at
+ * --set:1:N. Leaves an error that already has a file, a stop (GW_E_STOPPED)
+ * or rc == GW_OK alone, and does nothing without a section; returns rc, so
+ * a call can wrap the model's: rc = gw_scenario_place_error(gw_x(...), node, err). */
+int gw_scenario_place_error(int rc, const gw_node *section, gw_error *err);
+
 #endif

@@ -7,25 +7,44 @@
 #include <stdio.h>
 #include <string.h>
 
-int gw_error_set(gw_error *err, int code, const char *file, int line, int col,
-                 const char *fmt, ...)
+static int error_fill(gw_error *err, int code, const char *file, int line, int col,
+                      const char *field, const char *fmt, va_list ap)
 {
-    if (!err)
-        return code;
     err->code = code;
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
     err->col = col;
-    va_list ap;
-    va_start(ap, fmt);
+    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
     /* One line, always: a message built from input text must not break
      * the "file:line:col: msg" contract that tools grep for. */
     for (char *p = err->msg; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
     return code;
+}
+
+int gw_error_set(gw_error *err, int code, const char *file, int line, int col,
+                 const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    error_fill(err, code, file, line, col, NULL, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int gw_error_field(gw_error *err, const char *field, const char *fmt, ...)
+{
+    if (!err)
+        return GW_E_INPUT;
+    va_list ap;
+    va_start(ap, fmt);
+    error_fill(err, GW_E_INPUT, NULL, 0, 0, field, fmt, ap);
+    va_end(ap);
+    return GW_E_INPUT;
 }
 
 void gw_error_format(const gw_error *err, char *buf, size_t n)

@@ -134,7 +134,7 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             "parallelism tp %d, pp %d, ep %d; expected whole numbers >= 1",
                             c->tp, c->pp, c->ep);
     if (fmod(m->heads, c->tp) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "tensor parallelism %d does not divide the %.0f attention heads of "
                             "'%s'; expected a divisor of %.0f",
                             c->tp, m->heads, m->meta.id, m->heads);
@@ -145,26 +145,26 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             a->meta.id, c->tp, c->pp, c->ep);
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
     if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "tensor parallelism %d neither divides nor is a multiple of the %.0f "
                             "KV heads of '%s'; expected one or the other",
                             c->tp, kvh, m->meta.id);
     if (fmod(m->layers, c->pp) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "pp",
                             "pipeline parallelism %d does not divide the %.0f layers of '%s'; "
                             "expected a divisor of %.0f",
                             c->pp, m->layers, m->meta.id, m->layers);
     if (c->ep > 1 && m->experts <= 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "ep",
                             "expert parallelism %d given but '%s' is dense; expected ep 1",
                             c->ep, m->meta.id);
     if (m->experts > 0 && fmod(m->experts, c->ep) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "ep",
                             "expert parallelism %d does not divide the %.0f experts of '%s'; "
                             "expected a divisor of %.0f",
                             c->ep, m->experts, m->meta.id, m->experts);
     if (c->ep > 1 && c->tp % c->ep != 0 && c->ep % c->tp != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "expert parallelism %d and tensor parallelism %d; expected one to "
                             "divide the other (experts sharded within the TP group, or across "
                             "data-parallel attention replicas)",
@@ -175,7 +175,7 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     const char *uses[2] = {"weights and matmuls", "the KV cache"};
     for (int i = 0; i < 2; i++)
         if (gw_precision_peak(a, precs[i]) <= 0 && !(i == 1 && precs[i] == GW_PREC_FP8))
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+            return gw_error_field(err, i == 0 ? "precision" : "kv_precision",
                                 "accelerator '%s' has no %s support (%s_flops unset) for %s; "
                                 "expected a precision it supports",
                                 a->meta.id, gw_precision_name(precs[i]),
@@ -288,7 +288,7 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     double usable = a->hbm_capacity_b;
     if (e->weight_bytes_per_gpu >= usable) {
         double need = floor(e->weight_bytes_per_gpu / usable * tp * pp);
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
                             "but '%s' has %.1f GB; expected tp x pp of at least %.0f or a "
                             "smaller precision",
@@ -428,13 +428,13 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     memset(o, 0, sizeof *o);
     double replica = e->tp * e->pp;
     if (rq->count < 1 || fmod(rq->count, replica) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "count",
                             "%d accelerators is not a whole number of replicas of tp %.0f x pp "
                             "%.0f = %.0f; expected a multiple of %.0f",
                             rq->count, e->tp, e->pp, replica, replica);
     o->dp = (int)(rq->count / replica);
     if (e->ep > e->tp && fmod(o->dp * e->tp, e->ep) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "ep",
                             "expert parallelism %.0f spans %.0f replicas of tp %.0f, but there "
                             "are %d; expected dp x tp to be a multiple of ep",
                             e->ep, e->ep / e->tp, e->tp, o->dp);
@@ -512,7 +512,7 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     if (rc)
         return rc;
     if (rq->count < 1 || rq->tokens <= 0 || rq->sequence_length < 1)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "sequence_length",
                             "training needs accelerators, tokens and a sequence length > 0; "
                             "got %d, %.3g, %.0f",
                             rq->count, rq->tokens, rq->sequence_length);
@@ -526,22 +526,22 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
                             a->meta.id, c->tp);
     double tp = c->tp, pp = c->pp, G = rq->count;
     if (fmod(G, tp * pp) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "count",
                             "%d accelerators is not a multiple of tp %d x pp %d; expected a "
                             "whole number of data-parallel replicas",
                             rq->count, c->tp, c->pp);
     if (fmod(m->heads, tp) != 0)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "tensor parallelism %d does not divide the %.0f attention heads of "
                             "'%s'; expected a divisor of %.0f",
                             c->tp, m->heads, m->meta.id, m->heads);
     if (pp > m->layers)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "pp",
                             "pipeline parallelism %d exceeds the %.0f layers of '%s'; expected "
                             "at most %.0f",
                             c->pp, m->layers, m->meta.id, m->layers);
     if (rq->sequence_length > m->context_length)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "sequence_length",
                             "sequence length %.0f exceeds the %.0f-token context of '%s'; "
                             "expected at most %.0f",
                             rq->sequence_length, m->context_length, m->meta.id, m->context_length);
@@ -549,13 +549,13 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
         double per_replica = rq->global_batch_tokens / rq->sequence_length /
                              (G / (tp * pp));
         if (rq->global_batch_tokens > 0 && per_replica < 1)
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+            return gw_error_field(err, "global_batch",
                                 "global batch of %.4g tokens gives %.3g sequences per data-"
                                 "parallel replica; expected at least one (%.4g tokens)",
                                 rq->global_batch_tokens, per_replica,
                                 rq->sequence_length * (G / (tp * pp)));
         if (rq->global_batch_tokens > 0 && rq->micro_batch > per_replica)
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+            return gw_error_field(err, "micro_batch",
                                 "micro-batch of %.0f sequences exceeds the %.0f per data-"
                                 "parallel replica per step; expected at most %.0f",
                                 rq->micro_batch, floor(per_replica), floor(per_replica));
@@ -583,7 +583,7 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     double shard = p.total / (tp * pp);
     o->weights_per_gpu_b = shard * 4 + shard * 12 / dp;
     if (o->weights_per_gpu_b > a->hbm_capacity_b)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "tp",
                             "training '%s' needs %.1f GB of weights, gradients and optimizer "
                             "state per GPU at tp %d pp %d dp %.0f, more than the %.1f GB of "
                             "'%s'; expected more parallelism",

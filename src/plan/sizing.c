@@ -35,7 +35,7 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     const gw_site *site = in->rack.site;
     const gw_finance *fin = in->finance;
     if (!site)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "plan needs a site; expected site:");
+        return gw_error_field(err, "site", "plan needs a site; expected site:");
     gw_rack_input ri = in->rack;
     ri.load = 1.0;
     int rc = gw_rack_budget(&ri, &r->design, err);
@@ -55,26 +55,30 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     /* §4.2 racks from the target: whole racks that fit (power, budget) or
      * that cover it (accelerators). */
     double racks = 0, per = 0;
-    const char *what = "", *unit = "";
+    const char *what = "", *unit = "", *target_field = ""; /* the scenario's target.<key> */
     switch (in->target) {
     case GW_TARGET_IT_POWER:
+        target_field = "target.it_power";
         per = r->design.it_power_w;
         racks = floor(in->target_value / per);
         what = "IT power";
         unit = " W";
         break;
     case GW_TARGET_GRID_POWER:
+        target_field = "target.grid_power";
         per = r->design.grid_power_w;
         racks = floor(in->target_value / per);
         what = "grid power";
         unit = " W";
         break;
     case GW_TARGET_ACCELERATORS:
+        target_field = "target.accelerators";
         per = r->design.accelerators;
         racks = ceil(in->target_value / per);
         what = "accelerators";
         break;
     case GW_TARGET_BUDGET:
+        target_field = "target.budget";
         per = rack_usd;
         racks = floor(in->target_value / per);
         what = "budget";
@@ -82,12 +86,12 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
         break;
     }
     if (!(in->target_value > 0) || racks < 1)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, target_field,
                             "target %s %g%s is smaller than one rack (%g%s); expected a "
                             "larger target",
                             what, in->target_value, unit, per, unit);
     if (racks > 1e12)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, target_field,
                             "target %s %g%s needs %g racks; expected at most 1e12 racks",
                             what, in->target_value, unit, racks);
     r->racks = racks;

@@ -167,7 +167,7 @@ int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error
         return GW_OK;
     if (!err) /* a quick check: the caller names the value and asks again */
         return GW_E_INPUT;
-    return gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "timeline.%s is %.6g; expected %s (%s)",
+    return gw_error_field(err, name, "timeline.%s is %.6g; expected %s (%s)",
                         name, v, want, f->help);
 }
 
@@ -194,7 +194,7 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         const gw_tl_list *L = &gw_tl_lists[l];
         int n = *(const int *)(base + L->count_offset);
         if (n < 0 || n > L->max)
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+            return gw_error_field(err, L->path,
                                 "timeline.%s has %d items; expected at most %d", L->path, n,
                                 L->max);
         for (int k = 0; k < n; k++) {
@@ -215,21 +215,24 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
     for (int s = 0; s < in->nstages; s++)
         share += in->stages[s].capex_share;
     if (share > 1 + 1e-9)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "supply.stages",
                             "timeline.supply.stages: capex_share adds up to %.4g; expected at "
                             "most 1 (the rest is paid when a project comes online)",
                             share);
     if (in->nstages > 0 && in->stages[0].parallel)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+        return gw_error_field(err, "supply.stages",
                             "timeline.supply.stages.%s is parallel but has no stage before it; "
                             "expected the first stage to be serial",
                             in->stages[0].name);
     for (int r = 0; r < in->nruns; r++)
-        if (in->runs[r].every_s > 0 && in->runs[r].every_s < GW_QUARTER_S / 3)
-            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                                "timeline.demand.training.%s.every is %.4g days; expected 0 "
-                                "(once) or at least a month",
-                                in->runs[r].name, in->runs[r].every_s / 86400);
+        if (in->runs[r].every_s > 0 && in->runs[r].every_s < GW_QUARTER_S / 3) {
+            char field[GW_TIMELINE_PARAM_NAME];
+            snprintf(field, sizeof field, "demand.training.%s.every", in->runs[r].name);
+            return gw_error_field(err, field,
+                                  "timeline.demand.training.%s.every is %.4g days; expected 0 "
+                                  "(once) or at least a month",
+                                  in->runs[r].name, in->runs[r].every_s / 86400);
+        }
     if (in->nruns > 0 && !(in->training_flops_per_accelerator > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "timeline: training runs need the accelerator's peak FLOP/s at "

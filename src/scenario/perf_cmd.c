@@ -40,45 +40,9 @@ static int power_per_accel(const gw_scenario *sc, double u, double *it_w, double
 static int count_ok(double v, const char *what, gw_error *err)
 {
     if (v > 1 << 20)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "%s %.4g is out of range; expected at most %d", what, v, 1 << 20);
+        return gw_error_field(err, what, "%s %.4g is out of range; expected at most %d", what, v,
+                              1 << 20);
     return GW_OK;
-}
-
-/* Model errors know no files: place them at the setting they are about
- * (found by the phrase the model's message uses for it), else at the
- * section the run came from. A setting given by a flag sits at --set:1:N. */
-static int locate(int rc, const gw_node *section, gw_error *err)
-{
-    static const struct {
-        const char *phrase, *key;
-    } culprits[] = {
-        {"tensor parallelism", "tp"},   {"pipeline parallelism", "pp"},
-        {"expert parallelism", "ep"},   {"for the KV cache", "kv_precision"},
-        {"for weights", "precision"},   {"does not fit", "tp"},
-        {"whole number of replicas", "count"}, {"not a multiple of tp", "count"},
-        {"count ", "count"},            {"tp ", "tp"},
-        {"pp ", "pp"},                  {"ep ", "ep"},
-        {"input +", "input_tokens"},    {"sequence length", "sequence_length"},
-        {"global batch", "global_batch"}, {"micro-batch", "micro_batch"},
-        {"training needs", "tokens"},   {"needs", "tp"},
-    };
-    if (!rc || !section || err->file[0])
-        return rc;
-    const gw_node *at = section;
-    for (size_t i = 0; i < sizeof culprits / sizeof culprits[0]; i++) {
-        const char *hit = strstr(err->msg, culprits[i].phrase);
-        /* "count ", "tp " ...: only as the message's first word (range errors) */
-        if (!hit || (culprits[i].phrase[strlen(culprits[i].phrase) - 1] == ' ' && hit != err->msg))
-            continue;
-        const gw_node *k = section->kind == GW_NODE_MAP ? gw_node_get(section, culprits[i].key) : NULL;
-        if (k)
-            at = k;
-        break;
-    }
-    snprintf(err->file, sizeof err->file, "%s", at->file);
-    err->line = at->line, err->col = at->col;
-    return rc;
 }
 
 static int precision_of(const char *text, gw_precision dflt)
@@ -117,9 +81,9 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
     rq->tpot_slo_s = ps->tpot_slo_s;
     rq->max_batch = ps->max_batch;
     if (rq->input_tokens + rq->output_tokens > sc->model.context_length)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "%.0f input + %.0f output tokens exceed the %.0f-token context of "
-                            "'%s'; expected at most %.0f in all",
+        return gw_error_field(err, "input_tokens",
+                              "%.0f input + %.0f output tokens exceed the %.0f-token context of "
+                              "'%s'; expected at most %.0f in all",
                             rq->input_tokens, rq->output_tokens, sc->model.context_length,
                             sc->model.meta.id, sc->model.context_length);
     if ((rc = gw_perf_infer(&r->engine, rq, &r->inference, err)))
@@ -218,9 +182,12 @@ int gw_perf_run(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
         r->usd_per_accel_hour = pr.usd_per_gpu_hour;
         r->has_cost = 1;
     }
-    if (sc->want_inference && (rc = locate(run_inference(sc, r, err), sc->perf_node, err)))
+    /* model errors name their setting (err->field): placed below the section */
+    if (sc->want_inference &&
+        (rc = gw_scenario_place_error(run_inference(sc, r, err), sc->perf_node, err)))
         return rc;
-    if (sc->want_training && (rc = locate(run_training(sc, r, err), sc->training_node, err)))
+    if (sc->want_training &&
+        (rc = gw_scenario_place_error(run_training(sc, r, err), sc->training_node, err)))
         return rc;
     return GW_OK;
 }

@@ -749,19 +749,6 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     rc = gw_timeline_run(in, probe, err);
     free(probe);
-    if (rc && !err->file[0]) {
-        const gw_node *at = tl;
-        for (int i = 0; params && i < params->n; i++) {
-            size_t l = strlen(params->p[i].name);
-            if (params->p[i].node && !strncmp(err->msg, params->p[i].name, l) &&
-                err->msg[l] == ' ')
-                at = params->p[i].node;
-        }
-        const gw_node *st = get_path(tl, "supply", "stages");
-        if (at == tl && st && strstr(err->msg, "supply.stages"))
-            at = st;
-        snprintf(err->file, sizeof err->file, "%s", at->file);
-        err->line = at->line, err->col = at->col;
-    }
-    return rc;
+    /* at the input the model names (err->field, below timeline:), else at timeline: */
+    return gw_scenario_place_error(rc, tl, err);
 }
