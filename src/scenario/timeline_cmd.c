@@ -563,13 +563,12 @@ static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl,
         pi.target = GW_TARGET_ACCELERATORS;
         pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
     }
-    if ((rc = gw_plan_size(&pi, plan, err))) {
-        if (!err->file[0] && sc->target_file[0]) {
-            snprintf(err->file, sizeof err->file, "%s", sc->target_file);
-            err->line = sc->target_line, err->col = sc->target_col;
-        }
+    /* the plan model's errors are about the target: at its value (target:
+     * {grid_power: 30 GW} -> 30 GW), whatever field they name below the root */
+    const gw_node *target = sc->has_target ? gw_node_get(root, "target") : NULL;
+    if ((rc = gw_scenario_place_error(gw_plan_size(&pi, plan, err),
+                                      target ? target->kids[1] : NULL, err)))
         goto done;
-    }
     double a = plan->accelerators, year = GW_SECONDS_PER_YEAR;
     gw_rack_input ri;
     gw_scenario_rack_input(sc, &ri);
