@@ -25,13 +25,16 @@ typedef struct option_spec {
     int target;             /* replaces the scenario's target */
     const char *train_path; /* where it goes under --train (NULL: path) */
     const char *unit;       /* appended to a bare number ("2" -> "2 s") */
+    int front_end_file;     /* a file the front end writes: its name may be left out */
 } option_spec;
 
-#define SETTING(n, p) {n, p, 1, 0, NULL, NULL}
-#define TARGET(n, p) {n, p, 1, 1, NULL, NULL}
-#define TRAINED(n, p, t) {n, p, 1, 0, t, NULL}
-#define VALUE(n) {n, NULL, 1, 0, NULL, NULL}
-#define SWITCH(n) {n, NULL, 0, 0, NULL, NULL}
+#define SETTING(n, p) {.name = n, .path = p, .takes_value = 1}
+#define TARGET(n, p) {.name = n, .path = p, .takes_value = 1, .target = 1}
+#define TRAINED(n, p, t) {.name = n, .path = p, .takes_value = 1, .train_path = t}
+#define SECONDS(n, p) {.name = n, .path = p, .takes_value = 1, .unit = "s"}
+#define VALUE(n) {.name = n, .takes_value = 1}
+#define SWITCH(n) {.name = n}
+#define OUTPUT_FILE(n) {.name = n, .takes_value = 1, .front_end_file = 1}
 
 static const option_spec option_table[] = {
     SETTING("system", "system.ref"), SETTING("accelerator", "accelerator.ref"),
@@ -45,7 +48,7 @@ static const option_spec option_table[] = {
     TRAINED("precision", "perf.precision", "training.precision"),
     SETTING("kv-precision", "perf.kv_precision"), SETTING("input-tokens", "perf.input_tokens"),
     SETTING("output-tokens", "perf.output_tokens"),
-    {"ttft-slo", "perf.ttft_slo", 1, 0, NULL, "s"}, {"tpot-slo", "perf.tpot_slo", 1, 0, NULL, "s"},
+    SECONDS("ttft-slo", "perf.ttft_slo"), SECONDS("tpot-slo", "perf.tpot_slo"),
     SETTING("max-batch", "perf.max_batch"), SETTING("tokens", "training.tokens"),
     SETTING("mfu", "training.mfu"), SETTING("seq-len", "training.sequence_length"),
     SETTING("global-batch", "training.global_batch"),
@@ -56,9 +59,9 @@ static const option_spec option_table[] = {
     SETTING("max-tokens", "sim.max_tokens"), SETTING("requests", "sim.requests"),
     SETTING("rate", "sim.rate"), SETTING("seed", "sim.seed"),
     SETTING("kv-tokens", "sim.kv_tokens"),
-    SWITCH("train"), VALUE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
+    SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
-    VALUE("candidates"), VALUE("tps"), VALUE("db"), VALUE("html"),
+    VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -254,7 +257,7 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
     if (opt->name && strcmp(opt->name, "set") == 0 && opt->value)
         return add_given_set(a, opt->value, err);
     const option_spec *o = opt->name && allowed(list, opt->name) ? find_option(opt->name) : NULL;
-    if (!o || (o->takes_value && !opt->value))
+    if (!o || (o->takes_value && !opt->value && !o->front_end_file))
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
                             "unknown or incomplete option '--%s'; see gigawatt --help",
                             opt->name ? opt->name : "");
