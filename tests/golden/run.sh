@@ -2,11 +2,13 @@
 # tests/golden/run.sh — run every line of COMMANDS and compare the SHA-256
 # of each output with SHA256SUMS (or write SHA256SUMS with --update).
 #   sh run.sh GIGAWATT SOURCE_ROOT SCRATCH_DIR [--update]
-# Store files (*.db) carry timestamps and are not hashed.
+# Store files (*.db) carry timestamps and are not hashed. The source tree's
+# path (in catalog "defined at" lines) is hashed as @ROOT@, so a checkout
+# anywhere gives the same digests.
 set -u
 gw=$1 root=$2 scratch=$3 update=${4:-}
 case $gw in /*) ;; *) gw=$(pwd)/$gw ;; esac
-case $root in /*) ;; *) root=$(pwd)/$root ;; esac
+root=$(cd "$root" && pwd -P) || exit 1
 here=$root/tests/golden
 rm -rf "$scratch" && mkdir -p "$scratch" || exit 1
 sums=$scratch/SHA256SUMS
@@ -24,7 +26,7 @@ grep -v '^[[:space:]]*\(#\|$\)' "$here/COMMANDS" | while IFS='|' read -r name ar
         continue
     fi
     ( cd "$dir" && for f in $(ls | grep -v '\.db$' | grep -v '\.err$' | sort); do
-        sha256sum "$f" | sed "s|  |  $name/|"
+        sed "s|$root|@ROOT@|g" "$f" | sha256sum | sed "s|  -|  $name/$f|"
     done ) >>"$sums"
 done
 if [ "$update" = --update ]; then
