@@ -52,7 +52,7 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     double u = in->load;
     if (!(u >= 0.0 && u <= 1.0))
         return gw_error_field(err, "system.load",
-                            "load %g is outside [0, 1]; expected a utilisation like 0.8", u);
+                              "load %g is outside [0, 1]; expected a utilisation like 0.8", u);
     memset(r, 0, sizeof *r);
 
     /* §1.1 component power, linear between idle and full load */

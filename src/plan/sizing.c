@@ -87,13 +87,13 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     }
     if (!(in->target_value > 0) || racks < 1)
         return gw_error_field(err, target_field,
-                            "target %s %g%s is smaller than one rack (%g%s); expected a "
-                            "larger target",
-                            what, in->target_value, unit, per, unit);
+                              "target %s %g%s is smaller than one rack (%g%s); expected a "
+                              "larger target",
+                              what, in->target_value, unit, per, unit);
     if (racks > 1e12)
         return gw_error_field(err, target_field,
-                            "target %s %g%s needs %g racks; expected at most 1e12 racks",
-                            what, in->target_value, unit, racks);
+                              "target %s %g%s needs %g racks; expected at most 1e12 racks",
+                              what, in->target_value, unit, racks);
     r->racks = racks;
     r->systems = racks * s->systems_per_rack;
     r->accelerators = racks * r->design.accelerators;

@@ -168,7 +168,7 @@ int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error
     if (!err) /* a quick check: the caller names the value and asks again */
         return GW_E_INPUT;
     return gw_error_field(err, name, "timeline.%s is %.6g; expected %s (%s)",
-                        name, v, want, f->help);
+                          name, v, want, f->help);
 }
 
 /* Every numeric input within its range, and the counts within the arrays. */
@@ -195,8 +195,8 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         int n = *(const int *)(base + L->count_offset);
         if (n < 0 || n > L->max)
             return gw_error_field(err, L->path,
-                                "timeline.%s has %d items; expected at most %d", L->path, n,
-                                L->max);
+                                  "timeline.%s has %d items; expected at most %d", L->path, n,
+                                  L->max);
         for (int k = 0; k < n; k++) {
             const char *item = base + L->items_offset + (size_t)k * L->item_size;
             for (size_t j = 0; j < L->nfields; j++) {
@@ -216,14 +216,14 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         share += in->stages[s].capex_share;
     if (share > 1 + 1e-9)
         return gw_error_field(err, "supply.stages",
-                            "timeline.supply.stages: capex_share adds up to %.4g; expected at "
-                            "most 1 (the rest is paid when a project comes online)",
-                            share);
+                              "timeline.supply.stages: capex_share adds up to %.4g; expected at "
+                              "most 1 (the rest is paid when a project comes online)",
+                              share);
     if (in->nstages > 0 && in->stages[0].parallel)
         return gw_error_field(err, "supply.stages",
-                            "timeline.supply.stages.%s is parallel but has no stage before it; "
-                            "expected the first stage to be serial",
-                            in->stages[0].name);
+                              "timeline.supply.stages.%s is parallel but has no stage before it; "
+                              "expected the first stage to be serial",
+                              in->stages[0].name);
     for (int r = 0; r < in->nruns; r++)
         if (in->runs[r].every_s > 0 && in->runs[r].every_s < GW_QUARTER_S / 3) {
             char field[GW_TIMELINE_PARAM_NAME];
