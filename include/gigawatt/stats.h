@@ -54,12 +54,18 @@ double gw_stats_quantile_sorted(const double *v, size_t n, double q);
  *                 representative clamped to the [min, max] seen.
  *  GW_HIST_BITS — no log(): the IEEE exponent and the top 6 mantissa bits
  *                 index the bucket (relative error <= 1/128), values <= 0
- *                 (and NaN) as 0; a quantile is its bucket's midpoint. */
+ *                 (and NaN) as 0; a quantile is its bucket's midpoint.
+ *                 131072 buckets: their counts are 32-bit (one count per
+ *                 request; the fleet's memory estimate counts 4 B a bucket),
+ *                 where GW_HIST_LOG's, which count tokens, are 64-bit. */
 typedef enum gw_stats_hist_kind { GW_HIST_LOG, GW_HIST_BITS } gw_stats_hist_kind;
 
 typedef struct gw_stats_hist {
     gw_stats_hist_kind kind;
-    uint64_t *bins;
+    union {
+        uint64_t *wide;   /* GW_HIST_LOG */
+        uint32_t *narrow; /* GW_HIST_BITS */
+    } bins;
     uint64_t n, zeros;
     double sum, min, max;  /* of the values added, as given */
     double log_gamma;      /* GW_HIST_LOG: log of the bucket ratio */

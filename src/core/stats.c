@@ -115,14 +115,18 @@ int gw_stats_hist_init(gw_stats_hist *h, gw_stats_hist_kind kind)
     h->kind = kind;
     h->log_gamma = log((1 + LOG_ALPHA) / (1 - LOG_ALPHA));
     h->last_x = -1;
-    h->bins = calloc(nbins(kind), sizeof *h->bins);
-    return h->bins ? GW_OK : GW_E_NOMEM;
+    void *bins = calloc(nbins(kind), kind == GW_HIST_LOG ? sizeof(uint64_t) : sizeof(uint32_t));
+    if (kind == GW_HIST_LOG)
+        h->bins.wide = bins;
+    else
+        h->bins.narrow = bins;
+    return bins ? GW_OK : GW_E_NOMEM;
 }
 
 void gw_stats_hist_free(gw_stats_hist *h)
 {
-    free(h->bins);
-    h->bins = NULL;
+    free(h->kind == GW_HIST_LOG ? (void *)h->bins.wide : (void *)h->bins.narrow);
+    memset(&h->bins, 0, sizeof h->bins);
 }
 
 static long bin_of(gw_stats_hist *h, double x)
@@ -155,7 +159,11 @@ void gw_stats_hist_add_n(gw_stats_hist *h, double x, uint64_t n)
         h->zeros += n;
         return;
     }
-    h->bins[bin_of(h, x)] += n;
+    long i = bin_of(h, x);
+    if (h->kind == GW_HIST_LOG)
+        h->bins.wide[i] += n;
+    else
+        h->bins.narrow[i] += (uint32_t)n;
 }
 
 void gw_stats_hist_add(gw_stats_hist *h, double x)
@@ -186,7 +194,7 @@ double gw_stats_hist_quantile(const gw_stats_hist *h, double q)
         return 0;
     uint64_t seen = h->zeros, nb = nbins(h->kind);
     for (uint64_t i = 0; i < nb; i++) {
-        seen += h->bins[i];
+        seen += h->kind == GW_HIST_LOG ? h->bins.wide[i] : h->bins.narrow[i];
         if ((double)seen > rank)
             return representative(h, i);
     }

@@ -120,12 +120,13 @@ static double ring_factor(double n)
     return n > 1 ? 2 * (n - 1) / n : 0;
 }
 
-int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *err)
+/* The configuration against the model and the accelerator: parallelism
+ * that divides what it splits, a scale-up link where GPUs talk, precisions
+ * the accelerator has. Errors name the setting (err->field). */
+static int check_config(const gw_perf_config *c, gw_error *err)
 {
-    memset(e, 0, sizeof *e);
     const gw_llm *m = c->model;
     const gw_accelerator *a = c->accel;
-    const gw_efficiency *f = c->eff;
     int rc = gw_llm_check(m, err);
     if (rc)
         return rc;
@@ -135,9 +136,9 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             c->tp, c->pp, c->ep);
     if (fmod(m->heads, c->tp) != 0)
         return gw_error_field(err, "tp",
-                            "tensor parallelism %d does not divide the %.0f attention heads of "
-                            "'%s'; expected a divisor of %.0f",
-                            c->tp, m->heads, m->meta.id, m->heads);
+                              "tensor parallelism %d does not divide the %.0f attention heads of "
+                              "'%s'; expected a divisor of %.0f",
+                              c->tp, m->heads, m->meta.id, m->heads);
     if ((c->tp > 1 || c->pp > 1 || c->ep > c->tp) && !(a->scaleup_bandwidth_bps > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "accelerator '%s' has no scaleup_bandwidth, needed for tp %d pp %d "
@@ -146,29 +147,29 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
     if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
         return gw_error_field(err, "tp",
-                            "tensor parallelism %d neither divides nor is a multiple of the %.0f "
-                            "KV heads of '%s'; expected one or the other",
-                            c->tp, kvh, m->meta.id);
+                              "tensor parallelism %d neither divides nor is a multiple of the %.0f "
+                              "KV heads of '%s'; expected one or the other",
+                              c->tp, kvh, m->meta.id);
     if (fmod(m->layers, c->pp) != 0)
         return gw_error_field(err, "pp",
-                            "pipeline parallelism %d does not divide the %.0f layers of '%s'; "
-                            "expected a divisor of %.0f",
-                            c->pp, m->layers, m->meta.id, m->layers);
+                              "pipeline parallelism %d does not divide the %.0f layers of '%s'; "
+                              "expected a divisor of %.0f",
+                              c->pp, m->layers, m->meta.id, m->layers);
     if (c->ep > 1 && m->experts <= 0)
         return gw_error_field(err, "ep",
-                            "expert parallelism %d given but '%s' is dense; expected ep 1",
-                            c->ep, m->meta.id);
+                              "expert parallelism %d given but '%s' is dense; expected ep 1",
+                              c->ep, m->meta.id);
     if (m->experts > 0 && fmod(m->experts, c->ep) != 0)
         return gw_error_field(err, "ep",
-                            "expert parallelism %d does not divide the %.0f experts of '%s'; "
-                            "expected a divisor of %.0f",
-                            c->ep, m->experts, m->meta.id, m->experts);
+                              "expert parallelism %d does not divide the %.0f experts of '%s'; "
+                              "expected a divisor of %.0f",
+                              c->ep, m->experts, m->meta.id, m->experts);
     if (c->ep > 1 && c->tp % c->ep != 0 && c->ep % c->tp != 0)
         return gw_error_field(err, "tp",
-                            "expert parallelism %d and tensor parallelism %d; expected one to "
-                            "divide the other (experts sharded within the TP group, or across "
-                            "data-parallel attention replicas)",
-                            c->ep, c->tp);
+                              "expert parallelism %d and tensor parallelism %d; expected one to "
+                              "divide the other (experts sharded within the TP group, or across "
+                              "data-parallel attention replicas)",
+                              c->ep, c->tp);
     /* the KV cache is storage: FP8 KV works without FP8 maths (it is
      * up-converted in attention), FP4 KV needs FP4 support */
     const gw_precision precs[2] = {c->weights, c->kv};
@@ -176,16 +177,155 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     for (int i = 0; i < 2; i++)
         if (gw_precision_peak(a, precs[i]) <= 0 && !(i == 1 && precs[i] == GW_PREC_FP8))
             return gw_error_field(err, i == 0 ? "precision" : "kv_precision",
-                                "accelerator '%s' has no %s support (%s_flops unset) for %s; "
-                                "expected a precision it supports",
-                                a->meta.id, gw_precision_name(precs[i]),
-                                gw_precision_name(precs[i]), uses[i]);
+                                  "accelerator '%s' has no %s support (%s_flops unset) for %s; "
+                                  "expected a precision it supports",
+                                  a->meta.id, gw_precision_name(precs[i]),
+                                  gw_precision_name(precs[i]), uses[i]);
+    return GW_OK;
+}
 
+/* §7.2 attention FLOPs and KV bytes, and §7.3 the communication over the
+ * scale-up link (one direction). */
+static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, double stage_dense)
+{
+    const gw_llm *m = c->model;
+    double tp = c->tp, pp = c->pp, ep = c->ep, h = m->hidden_size;
+    double kvb = gw_precision_bytes(c->kv), kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
+    int mla = strcmp(m->attention, "mla") == 0;
+    /* attention: 2 FLOPs per multiply-add for QK^T and for AV. MLA is
+     * priced in its absorbed form (keys and values are the latent). */
+    double heads_gpu = m->heads / tp;
+    if (mla) {
+        double dk = m->kv_lora_rank + m->qk_rope_head_dim;
+        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 2 * (dk + m->kv_lora_rank);
+        e->kv_bytes_per_token = e->stage_layers * dk * kvb; /* latent, replicated over TP */
+    } else {
+        double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
+        double kv_gpu = kvh >= tp ? kvh / tp : 1; /* KV heads replicate when tp > kv_heads */
+        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 4 * hd;
+        e->kv_bytes_per_token = e->stage_layers * 2 * kv_gpu * hd * kvb;
+    }
+
+    /* §7.3 */
+    if (tp > 1) {
+        /* after attention in every layer; after the MLP in dense layers, and
+         * in MoE layers unless the experts spread over data-parallel
+         * replicas (then an all-to-all replaces it) */
+        double n = e->stage_layers + stage_dense + (ep <= tp ? e->stage_moe_layers : 0);
+        e->allreduces_per_step = n;
+        e->allreduce_bytes_per_token = n * ring_factor(tp) * h * ACT_BYTES;
+    }
+    if (ep > tp) {
+        /* dispatch + combine: each token's hidden state to its k experts,
+         * (ep-1)/ep of them on other GPUs */
+        e->alltoalls_per_step = 2 * e->stage_moe_layers;
+        e->alltoall_bytes_per_token =
+            2 * e->stage_moe_layers * m->active_experts * h * ACT_BYTES * (ep - 1) / ep;
+    }
+    e->pp_bytes_per_token = pp > 1 ? h * ACT_BYTES : 0;
+
+}
+
+/* §7.2 activation traffic per token and layer, unfused: every matmul
+ * reads its input and writes its output once; two norms (read+write),
+ * two residual adds (2 reads + write), rotary on q and k (read+write),
+ * the MLP activation (reads gate and up, writes one). Sharded tensors
+ * divide by tp, the residual stream does not. Kernel fusion removes part
+ * of it: activation_io is the share that still reaches HBM (fitted). */
+static void activation_traffic(const gw_perf_config *c, gw_perf_engine *e, double stage_dense)
+{
+    const gw_llm *m = c->model;
+    const gw_efficiency *f = c->eff;
+    double tp = c->tp, h = m->hidden_size;
+    double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
+    int mla = strcmp(m->attention, "mla") == 0;
+    double q, kv, o;
+    if (mla) {
+        q = m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim);
+        kv = m->kv_lora_rank + m->qk_rope_head_dim;
+        o = m->heads * m->v_head_dim;
+    } else {
+        double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
+        q = m->heads * hd, kv = 2 * kvh * hd, o = q;
+    }
+    double mats = strcmp(m->mlp, "plain") == 0 ? 2 : 3;
+    double ffn_dense = m->ffn_size;
+    double ffn_moe = (m->active_experts + m->shared_experts) * m->moe_ffn_size;
+    /* up (+gate) written and read, activation out written and read */
+    double glu = mats == 3 ? 6 : 4;
+    double per_layer_fixed = 14 * h;
+    double per_layer_tp = (q + kv) + o + 2 * (q + kv) + o;
+    double elems = e->stage_layers * (per_layer_fixed + per_layer_tp / tp) +
+                   stage_dense * glu * ffn_dense / tp + e->stage_moe_layers * glu * ffn_moe / tp;
+    e->activation_bytes_per_token = elems * ACT_BYTES * f->activation_io;
+}
+
+/* The accelerator's rates, derated by the efficiency stack. */
+static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
+{
+    const gw_accelerator *a = c->accel;
+    const gw_efficiency *f = c->eff;
+    e->peak_flops = gw_precision_peak(a, c->weights);
+    e->gemm_rate = e->peak_flops * gw_compute_efficiency(f, c->weights);
+    /* attention runs at the KV cache's precision where the accelerator has
+     * it (FP8 context attention in TensorRT-LLM, FlashAttention-3) */
+    e->attn_peak = gw_precision_peak(a, c->kv) > 0 ? gw_precision_peak(a, c->kv) : a->bf16_flops;
+    e->attn_rate = e->attn_peak * f->attention;
+    e->mem_rate = a->hbm_bandwidth_bps * f->memory;
+    e->hbm_peak = a->hbm_bandwidth_bps;
+    e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
+    e->collective_latency_s = f->collective_latency_s;
+    e->step_overhead_s = f->step_overhead_s;
+
+}
+
+/* §7.5 memory: the weights per GPU and the KV cache in what they leave;
+ * an error when the weights alone do not fit. */
+static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_params *p,
+                      double dense_w, double moe_tp, gw_error *err)
+{
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    const gw_efficiency *f = c->eff;
+    double tp = c->tp, pp = c->pp, wb = gw_precision_bytes(c->weights);
+    /* §7.5 memory: the fullest stage holds its layers' weights plus the
+     * embedding (first) or LM head (last); with one stage, both. */
+    double experts_gpu = e->stage_moe_layers * e->local_experts * p->expert / moe_tp;
+    double emb = p->embedding * (pp == 1 && strcmp(m->embeddings, "untied") == 0 ? 2 : 1);
+    e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
+    /* §7.5: the KV cache gets (1 - reserve) of what the weights leave
+     * (TensorRT-LLM's free_gpu_memory_fraction, vLLM's
+     * gpu_memory_utilization play this role) */
+    double usable = a->hbm_capacity_b;
+    if (e->weight_bytes_per_gpu >= usable) {
+        double need = floor(e->weight_bytes_per_gpu / usable * tp * pp);
+        return gw_error_field(err, "tp",
+                              "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
+                              "but '%s' has %.1f GB; expected tp x pp of at least %.0f or a "
+                              "smaller precision",
+                              m->meta.id, e->weight_bytes_per_gpu / 1e9,
+                              gw_precision_name(c->weights), c->tp, c->pp, a->meta.id, usable / 1e9,
+                              need + 1);
+    }
+    e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
+    e->kv_capacity_tokens = e->kv_capacity_bytes / e->kv_bytes_per_token;
+    e->max_batch_engine = f->max_batch;
+    e->chunk_tokens = f->chunk_tokens;
+    e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
+    return GW_OK;
+}
+
+int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *err)
+{
+    memset(e, 0, sizeof *e);
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    int rc = check_config(c, err);
+    if (rc)
+        return rc;
     gw_llm_params p;
     gw_llm_count_params(m, &p);
     double tp = c->tp, pp = c->pp, ep = c->ep, wb = gw_precision_bytes(c->weights);
-    double kvb = gw_precision_bytes(c->kv), h = m->hidden_size;
-    int mla = strcmp(m->attention, "mla") == 0;
     e->tp = tp, e->pp = pp, e->ep = ep;
     /* §7.2: the last stage is the slowest (it also holds the LM head); MoE
      * layers sit at the end of the stack, so it holds as many as it can. */
@@ -207,107 +347,17 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     /* tokens the expert group sees per replica token: group/tp replicas */
     e->expert_group_replicas = group / tp;
 
-    /* §7.2 attention: 2 FLOPs per multiply-add for QK^T and for AV. MLA is
-     * priced in its absorbed form (keys and values are the latent). */
-    double heads_gpu = m->heads / tp;
-    if (mla) {
-        double dk = m->kv_lora_rank + m->qk_rope_head_dim;
-        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 2 * (dk + m->kv_lora_rank);
-        e->kv_bytes_per_token = e->stage_layers * dk * kvb; /* latent, replicated over TP */
-    } else {
-        double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
-        double kv_gpu = kvh >= tp ? kvh / tp : 1; /* KV heads replicate when tp > kv_heads */
-        e->attn_flops_per_pair = e->stage_layers * heads_gpu * 4 * hd;
-        e->kv_bytes_per_token = e->stage_layers * 2 * kv_gpu * hd * kvb;
-    }
-
-    /* §7.3 communication over the scale-up link, one direction. */
-    if (tp > 1) {
-        /* after attention in every layer; after the MLP in dense layers, and
-         * in MoE layers unless the experts spread over data-parallel
-         * replicas (then an all-to-all replaces it) */
-        double n = e->stage_layers + stage_dense + (ep <= tp ? e->stage_moe_layers : 0);
-        e->allreduces_per_step = n;
-        e->allreduce_bytes_per_token = n * ring_factor(tp) * h * ACT_BYTES;
-    }
-    if (ep > tp) {
-        /* dispatch + combine: each token's hidden state to its k experts,
-         * (ep-1)/ep of them on other GPUs */
-        e->alltoalls_per_step = 2 * e->stage_moe_layers;
-        e->alltoall_bytes_per_token =
-            2 * e->stage_moe_layers * m->active_experts * h * ACT_BYTES * (ep - 1) / ep;
-    }
-    e->pp_bytes_per_token = pp > 1 ? h * ACT_BYTES : 0;
-
-    /* §7.2 activation traffic per token and layer, unfused: every matmul
-     * reads its input and writes its output once; two norms (read+write),
-     * two residual adds (2 reads + write), rotary on q and k (read+write),
-     * the MLP activation (reads gate and up, writes one). Sharded tensors
-     * divide by tp, the residual stream does not. Kernel fusion removes part
-     * of it: activation_io is the share that still reaches HBM (fitted). */
-    {
-        double q, kv, o;
-        if (mla) {
-            q = m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim);
-            kv = m->kv_lora_rank + m->qk_rope_head_dim;
-            o = m->heads * m->v_head_dim;
-        } else {
-            double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
-            q = m->heads * hd, kv = 2 * kvh * hd, o = q;
-        }
-        double mats = strcmp(m->mlp, "plain") == 0 ? 2 : 3;
-        double ffn_dense = m->ffn_size, ffn_moe = (m->active_experts + m->shared_experts) * m->moe_ffn_size;
-        double glu = mats == 3 ? 6 : 4; /* up (+gate) written and read, activation out written and read */
-        double per_layer_fixed = 14 * h;
-        double per_layer_tp = (q + kv) + o + 2 * (q + kv) + o;
-        double elems = e->stage_layers * (per_layer_fixed + per_layer_tp / tp) +
-                       stage_dense * glu * ffn_dense / tp + e->stage_moe_layers * glu * ffn_moe / tp;
-        e->activation_bytes_per_token = elems * ACT_BYTES * f->activation_io;
-    }
-
-    e->peak_flops = gw_precision_peak(a, c->weights);
-    e->gemm_rate = e->peak_flops * gw_compute_efficiency(f, c->weights);
-    /* attention runs at the KV cache's precision where the accelerator has
-     * it (FP8 context attention in TensorRT-LLM, FlashAttention-3) */
-    e->attn_peak = gw_precision_peak(a, c->kv) > 0 ? gw_precision_peak(a, c->kv) : a->bf16_flops;
-    e->attn_rate = e->attn_peak * f->attention;
-    e->mem_rate = a->hbm_bandwidth_bps * f->memory;
-    e->hbm_peak = a->hbm_bandwidth_bps;
-    e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
-    e->collective_latency_s = f->collective_latency_s;
-    e->step_overhead_s = f->step_overhead_s;
-
-    /* §7.5 memory: the fullest stage holds its layers' weights plus the
-     * embedding (first) or LM head (last); with one stage, both. */
-    double experts_gpu = e->stage_moe_layers * e->local_experts * p.expert / moe_tp;
-    double emb = p.embedding * (pp == 1 && strcmp(m->embeddings, "untied") == 0 ? 2 : 1);
-    e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
-    /* §7.5: the KV cache gets (1 - reserve) of what the weights leave
-     * (TensorRT-LLM's free_gpu_memory_fraction, vLLM's
-     * gpu_memory_utilization play this role) */
-    double usable = a->hbm_capacity_b;
-    if (e->weight_bytes_per_gpu >= usable) {
-        double need = floor(e->weight_bytes_per_gpu / usable * tp * pp);
-        return gw_error_field(err, "tp",
-                            "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
-                            "but '%s' has %.1f GB; expected tp x pp of at least %.0f or a "
-                            "smaller precision",
-                            m->meta.id, e->weight_bytes_per_gpu / 1e9,
-                            gw_precision_name(c->weights), c->tp, c->pp, a->meta.id, usable / 1e9,
-                            need + 1);
-    }
-    e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
-    e->kv_capacity_tokens = e->kv_capacity_bytes / e->kv_bytes_per_token;
-    e->max_batch_engine = f->max_batch;
-    e->chunk_tokens = f->chunk_tokens;
-    e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
+    attention_and_links(c, e, stage_dense);
+    activation_traffic(c, e, stage_dense);
+    engine_rates(c, e);
+    if ((rc = memory_fit(c, e, &p, dense_w, moe_tp, err)))
+        return rc;
     if (!gwi_all_finite(&e->stage_layers, sizeof *e / sizeof(double)))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "perf model of '%s' on '%s' overflowed; expected finite inputs",
                             m->meta.id, a->meta.id);
     return GW_OK;
 }
-
 /* §7.2 one stage. Every term is a per-operator roofline: an operator takes
  * the longer of its compute and its memory traffic (Williams et al. 2009),
  * and operators, collectives and the step overhead run one after another. */
@@ -429,15 +479,15 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     double replica = e->tp * e->pp;
     if (rq->count < 1 || fmod(rq->count, replica) != 0)
         return gw_error_field(err, "count",
-                            "%d accelerators is not a whole number of replicas of tp %.0f x pp "
-                            "%.0f = %.0f; expected a multiple of %.0f",
-                            rq->count, e->tp, e->pp, replica, replica);
+                              "%d accelerators is not a whole number of replicas of tp %.0f x pp "
+                              "%.0f = %.0f; expected a multiple of %.0f",
+                              rq->count, e->tp, e->pp, replica, replica);
     o->dp = (int)(rq->count / replica);
     if (e->ep > e->tp && fmod(o->dp * e->tp, e->ep) != 0)
         return gw_error_field(err, "ep",
-                            "expert parallelism %.0f spans %.0f replicas of tp %.0f, but there "
-                            "are %d; expected dp x tp to be a multiple of ep",
-                            e->ep, e->ep / e->tp, e->tp, o->dp);
+                              "expert parallelism %.0f spans %.0f replicas of tp %.0f, but there "
+                              "are %d; expected dp x tp to be a multiple of ep",
+                              e->ep, e->ep / e->tp, e->tp, o->dp);
     if (rq->input_tokens < 1 || rq->output_tokens < 1)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "input %.0f and output %.0f tokens; expected at least 1 each",
@@ -501,21 +551,21 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
 /* §8 training. FLOPs per token: 6 per parameter touched (forward 2,
  * backward 4) plus attention 12·L·H·Q·T (PaLM, Chowdhery et al. 2022,
  * App. B); the input embedding is a lookup, not a matmul. */
-int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_result *o,
-                  gw_error *err)
+/* A training run's request against the model and the accelerator: counts
+ * that split, a batch that feeds every replica, a precision it has. Errors
+ * name the setting (err->field). */
+static int check_training(const gw_perf_config *c, const gw_train_request *rq, gw_error *err)
 {
-    memset(o, 0, sizeof *o);
     const gw_llm *m = c->model;
     const gw_accelerator *a = c->accel;
-    const gw_efficiency *f = c->eff;
     int rc = gw_llm_check(m, err);
     if (rc)
         return rc;
     if (rq->count < 1 || rq->tokens <= 0 || rq->sequence_length < 1)
         return gw_error_field(err, "sequence_length",
-                            "training needs accelerators, tokens and a sequence length > 0; "
-                            "got %d, %.3g, %.0f",
-                            rq->count, rq->tokens, rq->sequence_length);
+                              "training needs accelerators, tokens and a sequence length > 0; "
+                              "got %d, %.3g, %.0f",
+                              rq->count, rq->tokens, rq->sequence_length);
     if (c->tp < 1 || c->pp < 1)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "parallelism tp %d, pp %d; expected whole numbers >= 1", c->tp, c->pp);
@@ -527,72 +577,58 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     double tp = c->tp, pp = c->pp, G = rq->count;
     if (fmod(G, tp * pp) != 0)
         return gw_error_field(err, "count",
-                            "%d accelerators is not a multiple of tp %d x pp %d; expected a "
-                            "whole number of data-parallel replicas",
-                            rq->count, c->tp, c->pp);
+                              "%d accelerators is not a multiple of tp %d x pp %d; expected a "
+                              "whole number of data-parallel replicas",
+                              rq->count, c->tp, c->pp);
     if (fmod(m->heads, tp) != 0)
         return gw_error_field(err, "tp",
-                            "tensor parallelism %d does not divide the %.0f attention heads of "
-                            "'%s'; expected a divisor of %.0f",
-                            c->tp, m->heads, m->meta.id, m->heads);
+                              "tensor parallelism %d does not divide the %.0f attention heads of "
+                              "'%s'; expected a divisor of %.0f",
+                              c->tp, m->heads, m->meta.id, m->heads);
     if (pp > m->layers)
         return gw_error_field(err, "pp",
-                            "pipeline parallelism %d exceeds the %.0f layers of '%s'; expected "
-                            "at most %.0f",
-                            c->pp, m->layers, m->meta.id, m->layers);
+                              "pipeline parallelism %d exceeds the %.0f layers of '%s'; expected "
+                              "at most %.0f",
+                              c->pp, m->layers, m->meta.id, m->layers);
     if (rq->sequence_length > m->context_length)
         return gw_error_field(err, "sequence_length",
-                            "sequence length %.0f exceeds the %.0f-token context of '%s'; "
-                            "expected at most %.0f",
-                            rq->sequence_length, m->context_length, m->meta.id, m->context_length);
+                              "sequence length %.0f exceeds the %.0f-token context of '%s'; "
+                              "expected at most %.0f",
+                              rq->sequence_length, m->context_length, m->meta.id,
+                              m->context_length);
     {
         double per_replica = rq->global_batch_tokens / rq->sequence_length /
                              (G / (tp * pp));
         if (rq->global_batch_tokens > 0 && per_replica < 1)
             return gw_error_field(err, "global_batch",
-                                "global batch of %.4g tokens gives %.3g sequences per data-"
-                                "parallel replica; expected at least one (%.4g tokens)",
-                                rq->global_batch_tokens, per_replica,
-                                rq->sequence_length * (G / (tp * pp)));
+                                  "global batch of %.4g tokens gives %.3g sequences per data-"
+                                  "parallel replica; expected at least one (%.4g tokens)",
+                                  rq->global_batch_tokens, per_replica,
+                                  rq->sequence_length * (G / (tp * pp)));
         if (rq->global_batch_tokens > 0 && rq->micro_batch > per_replica)
             return gw_error_field(err, "micro_batch",
-                                "micro-batch of %.0f sequences exceeds the %.0f per data-"
-                                "parallel replica per step; expected at most %.0f",
-                                rq->micro_batch, floor(per_replica), floor(per_replica));
+                                  "micro-batch of %.0f sequences exceeds the %.0f per data-"
+                                  "parallel replica per step; expected at most %.0f",
+                                  rq->micro_batch, floor(per_replica), floor(per_replica));
     }
-    double peak = gw_precision_peak(a, rq->precision);
-    if (peak <= 0)
+    if (gw_precision_peak(a, rq->precision) <= 0)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "accelerator '%s' has no %s tensor path; expected a precision it "
                             "supports",
                             a->meta.id, gw_precision_name(rq->precision));
-    gw_llm_params p;
-    gw_llm_count_params(m, &p);
-    double dp = G / (tp * pp);
-    double hq = strcmp(m->attention, "mla") == 0
-                    ? m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim)
-                    : m->heads * (m->head_dim > 0 ? m->head_dim : m->hidden_size / m->heads);
-    double matmul_params = p.active - (strcmp(m->embeddings, "tied") == 0 ? 0 : p.embedding);
-    o->flops_per_token = 6 * matmul_params + 12 * m->layers * hq * rq->sequence_length;
-    o->total_flops = o->flops_per_token * rq->tokens;
+    return GW_OK;
+}
 
-    /* Memory: BF16 weights and gradients per tensor/pipeline shard, FP32
-     * master weights and Adam moments (12 B/param) sharded over data
-     * parallelism as well (ZeRO-1, Rajbhandari et al. 2020); activations
-     * are not counted (recomputation makes them small). */
-    double shard = p.total / (tp * pp);
-    o->weights_per_gpu_b = shard * 4 + shard * 12 / dp;
-    if (o->weights_per_gpu_b > a->hbm_capacity_b)
-        return gw_error_field(err, "tp",
-                            "training '%s' needs %.1f GB of weights, gradients and optimizer "
-                            "state per GPU at tp %d pp %d dp %.0f, more than the %.1f GB of "
-                            "'%s'; expected more parallelism",
-                            m->meta.id, o->weights_per_gpu_b / 1e9, c->tp, c->pp, dp,
-                            a->hbm_capacity_b / 1e9, a->meta.id);
-
-    /* Predicted MFU = compute efficiency x (1 - pipeline bubble) x (1 -
-     * exposed TP communication share). Bubble of 1F1B with v interleaved
-     * stages: (pp-1) / (v m + pp - 1) (Narayanan et al. 2021). */
+/* Predicted MFU = compute efficiency x (1 - pipeline bubble) x (1 -
+ * exposed TP communication share). Bubble of 1F1B with v interleaved
+ * stages: (pp-1) / (v m + pp - 1) (Narayanan et al. 2021). */
+static void predict_mfu(const gw_perf_config *c, const gw_train_request *rq, double peak,
+                        double dp, gw_train_result *o)
+{
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    const gw_efficiency *f = c->eff;
+    double tp = c->tp, pp = c->pp;
     double seqs = rq->global_batch_tokens > 0 ? rq->global_batch_tokens / rq->sequence_length
                                               : dp * pp * 4;
     double mb = rq->micro_batch > 0 ? rq->micro_batch : 1;
@@ -614,6 +650,45 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     o->comm_fraction = t_comm / (t_comp + t_comm);
     o->mfu_predicted = ce * (1 - o->bubble_fraction) * (1 - o->comm_fraction);
     o->mfu = rq->mfu > 0 ? rq->mfu : o->mfu_predicted;
+
+}
+
+int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_result *o,
+                  gw_error *err)
+{
+    memset(o, 0, sizeof *o);
+    const gw_llm *m = c->model;
+    const gw_accelerator *a = c->accel;
+    int rc = check_training(c, rq, err);
+    if (rc)
+        return rc;
+    double tp = c->tp, pp = c->pp, G = rq->count;
+    double peak = gw_precision_peak(a, rq->precision);
+    gw_llm_params p;
+    gw_llm_count_params(m, &p);
+    double dp = G / (tp * pp);
+    double hq = strcmp(m->attention, "mla") == 0
+                    ? m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim)
+                    : m->heads * (m->head_dim > 0 ? m->head_dim : m->hidden_size / m->heads);
+    double matmul_params = p.active - (strcmp(m->embeddings, "tied") == 0 ? 0 : p.embedding);
+    o->flops_per_token = 6 * matmul_params + 12 * m->layers * hq * rq->sequence_length;
+    o->total_flops = o->flops_per_token * rq->tokens;
+
+    /* Memory: BF16 weights and gradients per tensor/pipeline shard, FP32
+     * master weights and Adam moments (12 B/param) sharded over data
+     * parallelism as well (ZeRO-1, Rajbhandari et al. 2020); activations
+     * are not counted (recomputation makes them small). */
+    double shard = p.total / (tp * pp);
+    o->weights_per_gpu_b = shard * 4 + shard * 12 / dp;
+    if (o->weights_per_gpu_b > a->hbm_capacity_b)
+        return gw_error_field(err, "tp",
+                              "training '%s' needs %.1f GB of weights, gradients and optimizer "
+                              "state per GPU at tp %d pp %d dp %.0f, more than the %.1f GB of "
+                              "'%s'; expected more parallelism",
+                              m->meta.id, o->weights_per_gpu_b / 1e9, c->tp, c->pp, dp,
+                              a->hbm_capacity_b / 1e9, a->meta.id);
+
+    predict_mfu(c, rq, peak, dp, o);
 
     /* Goodput under interruptions: the job stops G/MTBI times a second and
      * loses `lost` each time (restart, recomputation since the checkpoint). */

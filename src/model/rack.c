@@ -44,18 +44,38 @@ static double upstream(const gw_rack_input *in, gw_rack_result *r, const char *s
     return p;
 }
 
-int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
+/* §1.3 design-rule checks, each with its numbers */
+static void design_rules(const gw_rack_input *in, gw_rack_result *r)
+{
+    const gw_system *s = in->system;
+    double n = s->systems_per_rack, f = r->liquid_fraction;
+    r->weight_kg = n * s->weight_kg + s->rack_weight_kg;
+    r->floor_load_kg_m2 = r->weight_kg / s->rack_footprint_m2;
+    if (r->it_power_w > s->rack_power_capacity_w)
+        violation(r, "rack-power", r->it_power_w, s->rack_power_capacity_w,
+                  "rack IT power %.1f kW exceeds the rack power capacity %.1f kW",
+                  r->it_power_w / 1e3, s->rack_power_capacity_w / 1e3);
+    if (f > 0.0 && r->liquid_heat_w > s->rack_liquid_capacity_w)
+        violation(r, "liquid-capacity", r->liquid_heat_w, s->rack_liquid_capacity_w,
+                  "heat to liquid %.1f kW exceeds the rack liquid loop capacity %.1f kW",
+                  r->liquid_heat_w / 1e3, s->rack_liquid_capacity_w / 1e3);
+    if (in->site && r->air_heat_w > in->site->air_cooling_per_rack_w)
+        violation(r, "room-air", r->air_heat_w, in->site->air_cooling_per_rack_w,
+                  "heat to air %.1f kW exceeds the room's air cooling per rack %.1f kW",
+                  r->air_heat_w / 1e3, in->site->air_cooling_per_rack_w / 1e3);
+    if (in->site && r->floor_load_kg_m2 > in->site->floor_load_capacity_kg_m2)
+        violation(r, "floor-load", r->floor_load_kg_m2, in->site->floor_load_capacity_kg_m2,
+                  "floor load %.0f kg/m2 exceeds the floor rating %.0f kg/m2",
+                  r->floor_load_kg_m2, in->site->floor_load_capacity_kg_m2);
+}
+
+/* §1.1 component power, linear between idle and full load: the core
+ * electronics' draw at this load (returned) and at full load (*full). */
+static double component_power(const gw_rack_input *in, gw_rack_result *r, double *full)
 {
     const gw_system *s = in->system;
     const gw_accelerator *a = in->accelerator;
-    const gw_cooling *c = in->cooling;
     double u = in->load;
-    if (!(u >= 0.0 && u <= 1.0))
-        return gw_error_field(err, "system.load",
-                            "load %g is outside [0, 1]; expected a utilisation like 0.8", u);
-    memset(r, 0, sizeof *r);
-
-    /* §1.1 component power, linear between idle and full load */
     double n = s->systems_per_rack;
     r->systems = n;
     r->accelerators = n * s->accelerators;
@@ -68,9 +88,23 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     r->switch_w = n * s->switch_power_w * ele_share;
     r->other_w = n * s->other_power_w * ele_share;
     double core = r->accelerator_w + r->cpu_w + r->memory_w + r->nic_w + r->switch_w + r->other_w;
-    double core_full = n * (s->accelerators * a->tdp_w +
-                            s->cpus * s->cpu_power_w + s->memory_power_w +
-                            s->nics * s->nic_power_w + s->switch_power_w + s->other_power_w);
+    *full = n * (s->accelerators * a->tdp_w + s->cpus * s->cpu_power_w + s->memory_power_w +
+                 s->nics * s->nic_power_w + s->switch_power_w + s->other_power_w);
+    return core;
+}
+
+int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
+{
+    const gw_system *s = in->system;
+    const gw_cooling *c = in->cooling;
+    double u = in->load;
+    if (!(u >= 0.0 && u <= 1.0))
+        return gw_error_field(err, "system.load",
+                              "load %g is outside [0, 1]; expected a utilisation like 0.8", u);
+    memset(r, 0, sizeof *r);
+
+    double n = s->systems_per_rack, core_full;
+    double core = component_power(in, r, &core_full);
 
     /* §1.2 fans and pumps follow the affinity laws: flow ∝ speed, power ∝
      * speed³, and the flow needed is proportional to the heat carried. */
@@ -133,24 +167,6 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
                                 "the rack's results overflow (an input is extremely large or "
                                 "small); expected inputs within physical ranges");
 
-    /* §1.3 design-rule checks, each with its numbers */
-    r->weight_kg = n * s->weight_kg + s->rack_weight_kg;
-    r->floor_load_kg_m2 = r->weight_kg / s->rack_footprint_m2;
-    if (r->it_power_w > s->rack_power_capacity_w)
-        violation(r, "rack-power", r->it_power_w, s->rack_power_capacity_w,
-                  "rack IT power %.1f kW exceeds the rack power capacity %.1f kW",
-                  r->it_power_w / 1e3, s->rack_power_capacity_w / 1e3);
-    if (f > 0.0 && r->liquid_heat_w > s->rack_liquid_capacity_w)
-        violation(r, "liquid-capacity", r->liquid_heat_w, s->rack_liquid_capacity_w,
-                  "heat to liquid %.1f kW exceeds the rack liquid loop capacity %.1f kW",
-                  r->liquid_heat_w / 1e3, s->rack_liquid_capacity_w / 1e3);
-    if (in->site && r->air_heat_w > in->site->air_cooling_per_rack_w)
-        violation(r, "room-air", r->air_heat_w, in->site->air_cooling_per_rack_w,
-                  "heat to air %.1f kW exceeds the room's air cooling per rack %.1f kW",
-                  r->air_heat_w / 1e3, in->site->air_cooling_per_rack_w / 1e3);
-    if (in->site && r->floor_load_kg_m2 > in->site->floor_load_capacity_kg_m2)
-        violation(r, "floor-load", r->floor_load_kg_m2, in->site->floor_load_capacity_kg_m2,
-                  "floor load %.0f kg/m2 exceeds the floor rating %.0f kg/m2",
-                  r->floor_load_kg_m2, in->site->floor_load_capacity_kg_m2);
+    design_rules(in, r);
     return GW_OK;
 }

@@ -40,15 +40,9 @@ static void add_stats(cJSON *o, const char *key, const gw_risk_stats *st)
 }
 
 
-char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
+/* The uncertain inputs (their P10/P50/P90) and the correlations between them. */
+static void add_inputs(cJSON *root, const gw_risk_plan *p)
 {
-    cJSON *root = cJSON_CreateObject();
-    gw_json_tag(root, "risk");
-    cJSON_AddStringToObject(root, "scenario", p->name);
-    cJSON_AddNumberToObject(root, "draws", (double)p->draws);
-    cJSON_AddNumberToObject(root, "seed", (double)p->seed);
-    cJSON_AddStringToObject(root, "inputs_hash", p->hash);
-
     cJSON *ins = cJSON_AddArrayToObject(root, "inputs");
     for (int j = 0; j < p->ninputs; j++) {
         cJSON *o = cJSON_CreateObject();
@@ -69,8 +63,11 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
         cJSON_AddNumberToObject(o, "rho", p->corr_rho[c]);
         cJSON_AddItemToArray(co, o);
     }
+}
 
-    /* the fan chart: P5/P50/P95 and mean of each series per quarter */
+/* The fan chart: P5/P50/P95 and mean of each series per quarter. */
+static void add_series(cJSON *root, const gw_risk_plan *p, const gw_risk_summary *s)
+{
     cJSON *qs = cJSON_AddArrayToObject(root, "quarters");
     for (int t = 0; t < p->quarters; t++) {
         char lab[16];
@@ -94,18 +91,11 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
         cJSON_AddItemToObject(o, "p95", a[2]);
         cJSON_AddItemToObject(o, "mean", a[3]);
     }
+}
 
-    cJSON *tot = cJSON_AddObjectToObject(root, "totals");
-    for (int k = 0; k < GW_RISK_NFIXED; k++)
-        add_stats(tot, total_keys[k], &s->total[k]);
-
-    cJSON *ex = cJSON_AddObjectToObject(root, "expected");
-    cJSON_AddNumberToObject(ex, "cost_too_little_usd", s->total[GW_RISK_TOO_LITTLE_USD].mean);
-    cJSON_AddNumberToObject(ex, "cost_too_much_usd", s->total[GW_RISK_TOO_MUCH_USD].mean);
-    cJSON_AddNumberToObject(ex, "total_cost_usd", s->total[GW_RISK_TOTAL_COST_USD].mean);
-    cJSON_AddNumberToObject(ex, "probability_of_shortfall", s->p_short);
-    cJSON_AddNumberToObject(ex, "probability_of_idle", s->p_idle);
-
+/* The expected costs at every build level, and the best. */
+static void add_build_levels(cJSON *root, const gw_risk_plan *p, const gw_risk_summary *s)
+{
     cJSON *bl = cJSON_AddObjectToObject(root, "build_levels");
     double tot_l[GW_RISK_MAX_LEVELS];
     for (int l = 0; l < p->nlevels; l++)
@@ -120,19 +110,11 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
     cJSON_AddNumberToObject(bl, "best_level", p->level[s->best_level]);
     cJSON_AddNumberToObject(bl, "best_expected_total_cost_usd", tot_l[s->best_level]);
     cJSON_AddNumberToObject(bl, "planned_build_level", p->base.build_level);
+}
 
-    cJSON *hs = cJSON_AddObjectToObject(root, "histograms");
-    for (int h = 0; h < 2; h++) {
-        cJSON *o = cJSON_AddObjectToObject(hs, h ? "cost_too_much_usd" : "cost_too_little_usd");
-        double edges[GW_RISK_HIST_BINS + 1], counts[GW_RISK_HIST_BINS];
-        for (int b = 0; b <= GW_RISK_HIST_BINS; b++)
-            edges[b] = s->hist_max[h] * b / GW_RISK_HIST_BINS;
-        for (int b = 0; b < GW_RISK_HIST_BINS; b++)
-            counts[b] = (double)s->hist[h][b];
-        cJSON_AddItemToObject(o, "edges", num_array(edges, GW_RISK_HIST_BINS + 1));
-        cJSON_AddItemToObject(o, "counts", num_array(counts, GW_RISK_HIST_BINS));
-    }
-
+/* Each input's swing of the total cost, largest first, and its rank correlation. */
+static void add_tornado(cJSON *root, const gw_risk_plan *p, const gw_risk_summary *s)
+{
     cJSON *tn = cJSON_AddObjectToObject(root, "tornado");
     cJSON_AddStringToObject(tn, "output", "total_cost_usd");
     cJSON_AddNumberToObject(tn, "base", s->base_cost);
@@ -149,7 +131,45 @@ char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
         cJSON_AddNumberToObject(o, "spearman", s->spearman[j]);
         cJSON_AddItemToArray(ti, o);
     }
+}
 
+char *gw_risk_json(const gw_risk_plan *p, const gw_risk_summary *s)
+{
+    cJSON *root = cJSON_CreateObject();
+    gw_json_tag(root, "risk");
+    cJSON_AddStringToObject(root, "scenario", p->name);
+    cJSON_AddNumberToObject(root, "draws", (double)p->draws);
+    cJSON_AddNumberToObject(root, "seed", (double)p->seed);
+    cJSON_AddStringToObject(root, "inputs_hash", p->hash);
+
+    add_inputs(root, p);
+    add_series(root, p, s);
+
+    cJSON *tot = cJSON_AddObjectToObject(root, "totals");
+    for (int k = 0; k < GW_RISK_NFIXED; k++)
+        add_stats(tot, total_keys[k], &s->total[k]);
+
+    cJSON *ex = cJSON_AddObjectToObject(root, "expected");
+    cJSON_AddNumberToObject(ex, "cost_too_little_usd", s->total[GW_RISK_TOO_LITTLE_USD].mean);
+    cJSON_AddNumberToObject(ex, "cost_too_much_usd", s->total[GW_RISK_TOO_MUCH_USD].mean);
+    cJSON_AddNumberToObject(ex, "total_cost_usd", s->total[GW_RISK_TOTAL_COST_USD].mean);
+    cJSON_AddNumberToObject(ex, "probability_of_shortfall", s->p_short);
+    cJSON_AddNumberToObject(ex, "probability_of_idle", s->p_idle);
+
+    add_build_levels(root, p, s);
+
+    cJSON *hs = cJSON_AddObjectToObject(root, "histograms");
+    for (int h = 0; h < 2; h++) {
+        cJSON *o = cJSON_AddObjectToObject(hs, h ? "cost_too_much_usd" : "cost_too_little_usd");
+        double edges[GW_RISK_HIST_BINS + 1], counts[GW_RISK_HIST_BINS];
+        for (int b = 0; b <= GW_RISK_HIST_BINS; b++)
+            edges[b] = s->hist_max[h] * b / GW_RISK_HIST_BINS;
+        for (int b = 0; b < GW_RISK_HIST_BINS; b++)
+            counts[b] = (double)s->hist[h][b];
+        cJSON_AddItemToObject(o, "edges", num_array(edges, GW_RISK_HIST_BINS + 1));
+        cJSON_AddItemToObject(o, "counts", num_array(counts, GW_RISK_HIST_BINS));
+    }
+    add_tornado(root, p, s);
     return gw_json_finish(root);
 }
 

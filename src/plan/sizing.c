@@ -28,32 +28,11 @@ static void depreciate(double *sched, int nyears, double amount, double life_yea
     }
 }
 
-int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
+/* §4.2 racks from the target: whole racks that fit (power, budget) or
+ * that cover it (accelerators); an error below one rack or above 1e12. */
+static int racks_for_target(const gw_plan_input *in, const gw_plan_result *r, double rack_usd,
+                            double *racks_out, gw_error *err)
 {
-    memset(r, 0, sizeof *r);
-    const gw_system *s = in->rack.system;
-    const gw_site *site = in->rack.site;
-    const gw_finance *fin = in->finance;
-    if (!site)
-        return gw_error_field(err, "site", "plan needs a site; expected site:");
-    gw_rack_input ri = in->rack;
-    ri.load = 1.0;
-    int rc = gw_rack_budget(&ri, &r->design, err);
-    if (rc)
-        return rc;
-    ri.load = in->average_load;
-    if ((rc = gw_rack_budget(&ri, &r->average, err)))
-        return rc;
-
-    /* §4.1 capex of one rack, every term linear in the rack count */
-    double sys_usd = s->systems_per_rack * s->price_usd;
-    double net_usd = fin->networking_capex_fraction * sys_usd;
-    double fac_usd = site->facility_capex_usd_per_w * r->design.it_power_w;
-    double pow_usd = site->power_capex_usd_per_w * r->design.grid_power_w;
-    double rack_usd = sys_usd + net_usd + fac_usd + pow_usd;
-
-    /* §4.2 racks from the target: whole racks that fit (power, budget) or
-     * that cover it (accelerators). */
     double racks = 0, per = 0;
     const char *what = "", *unit = "", *target_field = ""; /* the scenario's target.<key> */
     switch (in->target) {
@@ -87,13 +66,71 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     }
     if (!(in->target_value > 0) || racks < 1)
         return gw_error_field(err, target_field,
-                            "target %s %g%s is smaller than one rack (%g%s); expected a "
-                            "larger target",
-                            what, in->target_value, unit, per, unit);
+                              "target %s %g%s is smaller than one rack (%g%s); expected a "
+                              "larger target",
+                              what, in->target_value, unit, per, unit);
     if (racks > 1e12)
         return gw_error_field(err, target_field,
-                            "target %s %g%s needs %g racks; expected at most 1e12 racks",
-                            what, in->target_value, unit, racks);
+                              "target %s %g%s needs %g racks; expected at most 1e12 racks",
+                              what, in->target_value, unit, racks);
+    *racks_out = racks;
+    return GW_OK;
+}
+
+/* §4.4 the depreciation schedule of the four kinds of capex, and the
+ * capital recovery that annualizes them. */
+static int depreciation(const gw_finance *fin, gw_plan_result *r, gw_error *err)
+{
+    const double yr = GW_SECONDS_PER_YEAR;
+    double lives[4] = {fin->it_life_s / yr, fin->network_life_s / yr, fin->facility_life_s / yr,
+                       fin->power_life_s / yr};
+    double amounts[4] = {r->capex.systems, r->capex.networking, r->capex.facility,
+                         r->capex.power};
+    double longest = 0;
+    for (int i = 0; i < 4; i++)
+        longest = fmax(longest, lives[i]);
+    if (longest > GW_PLAN_MAX_YEARS)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "a depreciation life of %.1f years is longer than %d; expected a "
+                            "shorter life",
+                            longest, GW_PLAN_MAX_YEARS);
+    r->depreciation_years = (int)ceil(longest - 1e-9);
+    for (int i = 0; i < 4; i++) {
+        depreciate(r->depreciation_usd, r->depreciation_years, amounts[i], lives[i]);
+        r->annualized_capex_usd += amounts[i] * gw_capital_recovery_factor(fin->cost_of_capital,
+                                                                           lives[i]);
+    }
+
+    return GW_OK;
+}
+
+int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    const gw_system *s = in->rack.system;
+    const gw_site *site = in->rack.site;
+    const gw_finance *fin = in->finance;
+    if (!site)
+        return gw_error_field(err, "site", "plan needs a site; expected site:");
+    gw_rack_input ri = in->rack;
+    ri.load = 1.0;
+    int rc = gw_rack_budget(&ri, &r->design, err);
+    if (rc)
+        return rc;
+    ri.load = in->average_load;
+    if ((rc = gw_rack_budget(&ri, &r->average, err)))
+        return rc;
+
+    /* §4.1 capex of one rack, every term linear in the rack count */
+    double sys_usd = s->systems_per_rack * s->price_usd;
+    double net_usd = fin->networking_capex_fraction * sys_usd;
+    double fac_usd = site->facility_capex_usd_per_w * r->design.it_power_w;
+    double pow_usd = site->power_capex_usd_per_w * r->design.grid_power_w;
+    double rack_usd = sys_usd + net_usd + fac_usd + pow_usd;
+
+    double racks = 0;
+    if ((rc = racks_for_target(in, r, rack_usd, &racks, err)))
+        return rc;
     r->racks = racks;
     r->systems = racks * s->systems_per_rack;
     r->accelerators = racks * r->design.accelerators;
@@ -124,26 +161,8 @@ int gw_plan_size(const gw_plan_input *in, gw_plan_result *r, gw_error *err)
     r->opex.total = r->opex.energy + r->opex.it_maintenance + r->opex.facility_maintenance +
                     r->opex.staff;
 
-    /* §4.4 depreciation schedule and capital recovery */
-    const double yr = GW_SECONDS_PER_YEAR;
-    double lives[4] = {fin->it_life_s / yr, fin->network_life_s / yr, fin->facility_life_s / yr,
-                       fin->power_life_s / yr};
-    double amounts[4] = {r->capex.systems, r->capex.networking, r->capex.facility,
-                         r->capex.power};
-    double longest = 0;
-    for (int i = 0; i < 4; i++)
-        longest = fmax(longest, lives[i]);
-    if (longest > GW_PLAN_MAX_YEARS)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "a depreciation life of %.1f years is longer than %d; expected a "
-                            "shorter life",
-                            longest, GW_PLAN_MAX_YEARS);
-    r->depreciation_years = (int)ceil(longest - 1e-9);
-    for (int i = 0; i < 4; i++) {
-        depreciate(r->depreciation_usd, r->depreciation_years, amounts[i], lives[i]);
-        r->annualized_capex_usd += amounts[i] * gw_capital_recovery_factor(fin->cost_of_capital,
-                                                                           lives[i]);
-    }
+    if ((rc = depreciation(fin, r, err)))
+        return rc;
 
     /* §4.5 cost of one accelerator-hour, all in */
     r->usd_per_gpu_hour = (r->annualized_capex_usd + r->opex.total) /

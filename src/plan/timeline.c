@@ -168,7 +168,7 @@ int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error
     if (!err) /* a quick check: the caller names the value and asks again */
         return GW_E_INPUT;
     return gw_error_field(err, name, "timeline.%s is %.6g; expected %s (%s)",
-                        name, v, want, f->help);
+                          name, v, want, f->help);
 }
 
 /* Every numeric input within its range, and the counts within the arrays. */
@@ -195,8 +195,8 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         int n = *(const int *)(base + L->count_offset);
         if (n < 0 || n > L->max)
             return gw_error_field(err, L->path,
-                                "timeline.%s has %d items; expected at most %d", L->path, n,
-                                L->max);
+                                  "timeline.%s has %d items; expected at most %d", L->path, n,
+                                  L->max);
         for (int k = 0; k < n; k++) {
             const char *item = base + L->items_offset + (size_t)k * L->item_size;
             for (size_t j = 0; j < L->nfields; j++) {
@@ -216,14 +216,14 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         share += in->stages[s].capex_share;
     if (share > 1 + 1e-9)
         return gw_error_field(err, "supply.stages",
-                            "timeline.supply.stages: capex_share adds up to %.4g; expected at "
-                            "most 1 (the rest is paid when a project comes online)",
-                            share);
+                              "timeline.supply.stages: capex_share adds up to %.4g; expected at "
+                              "most 1 (the rest is paid when a project comes online)",
+                              share);
     if (in->nstages > 0 && in->stages[0].parallel)
         return gw_error_field(err, "supply.stages",
-                            "timeline.supply.stages.%s is parallel but has no stage before it; "
-                            "expected the first stage to be serial",
-                            in->stages[0].name);
+                              "timeline.supply.stages.%s is parallel but has no stage before it; "
+                              "expected the first stage to be serial",
+                              in->stages[0].name);
     for (int r = 0; r < in->nruns; r++)
         if (in->runs[r].every_s > 0 && in->runs[r].every_s < GW_QUARTER_S / 3) {
             char field[GW_TIMELINE_PARAM_NAME];
@@ -300,227 +300,267 @@ static void training_demand(const gw_timeline_input *in, double *need, int n)
     }
 }
 
-int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_error *err)
-{
-    int rc = check_input(in, err);
-    if (rc)
-        return rc;
-    memset(out, 0, sizeof *out);
-    const int n = in->quarters;
-    const double Q = GW_QUARTER_S;
-    out->quarters = n;
-    out->start_year = in->start_year;
-    out->start_q = in->start_q;
-
-    /* §2.1 orders: the plan's power times the build level, less what is
-     * already online or committed, ordered evenly until orders_until */
-    double committed_w = 0;
-    for (int c = 0; c < in->ncommitted; c++)
-        committed_w += in->committed[c].power_w;
-    double to_order = in->build_level * in->target_power_w - committed_w - in->online_power_w;
-    if (to_order < 0)
-        to_order = 0;
-    double order_q = in->orders_until_s / Q; /* quarters of ordering, > 0 */
-    for (int q = 0; q < n; q++) {
-        double a = q < order_q ? q : order_q, b = q + 1 < order_q ? q + 1 : order_q;
-        out->ordered_w[q] = to_order * (b - a) / order_q;
-    }
-
-    /* §2.2 stage groups: a serial stage opens a group, parallel ones join it */
-    int ng = 0;
+/* What a run carries from one quarter to the next. */
+typedef struct run_state {
+    /* §2 the site pipeline: stage groups (a serial stage opens one, parallel
+     * ones join it), with their capacity per quarter, duration in quarters
+     * and share of facility capex */
+    int ng;
     double g_cap[GW_TIMELINE_MAX_STAGES], g_dur[GW_TIMELINE_MAX_STAGES];
     double g_share[GW_TIMELINE_MAX_STAGES];
-    double share_total = 0;
-    for (int s = 0; s < in->nstages; s++) {
-        const gw_timeline_stage *st = &in->stages[s];
-        double cap = st->capacity_w > 0 ? st->capacity_w : INFINITY;
-        if (!st->parallel || ng == 0) {
-            g_cap[ng] = cap;
-            g_dur[ng] = st->duration_s / Q;
-            g_share[ng] = st->capex_share;
-            ng++;
-        } else {
-            g_cap[ng - 1] = fmin(g_cap[ng - 1], cap);
-            g_dur[ng - 1] = fmax(g_dur[ng - 1], st->duration_s / Q);
-            g_share[ng - 1] += st->capex_share;
-        }
-        share_total += st->capex_share;
-    }
-    double share_online = 1 - share_total;
-    if (share_online < 0)
-        share_online = 0;
-
+    double share_online; /* the capex share paid when a project comes online */
     /* arrivals[g][q]: W reaching group g's queue in quarter q; arrivals[ng]
-     * are energizations. Two extra quarters absorb the fractional split. */
+     * are energizations */
     double arrivals[GW_TIMELINE_MAX_STAGES + 1][GW_TIMELINE_MAX_QUARTERS];
     double backlog[GW_TIMELINE_MAX_STAGES];
-    memset(arrivals, 0, sizeof arrivals);
-    memset(backlog, 0, sizeof backlog);
     double committed_online[GW_TIMELINE_MAX_QUARTERS];
-    memset(committed_online, 0, sizeof committed_online);
-    for (int c = 0; c < in->ncommitted; c++)
-        add_at(committed_online, n, in->committed[c].online_s / Q, in->committed[c].power_w);
-
-    /* training's accelerators straight into the result (zeroed above) */
-    training_demand(in, out->demand_training, n);
-
-    /* §3: retirements scheduled by installs (and the initial fleet, taken as
-     * evenly aged: it retires evenly over one life) */
+    double committed_w, online_w, cum_ordered, cum_energized, cum_committed;
+    /* §3 accelerators: retirements scheduled by installs */
     double retire[GW_TIMELINE_MAX_QUARTERS];
-    memset(retire, 0, sizeof retire);
-    double life_q = in->accelerator_life_s / Q;
-    if (in->online_accelerators > 0)
-        for (int q = 0; q < n; q++)
-            retire[q] += in->online_accelerators * overlap(q, 0, life_q) / life_q;
-
+    double life_q, capacity;
+    /* §5 depreciation as difference arrays, and the cash */
     double dep_it[GW_TIMELINE_MAX_QUARTERS + 1], dep_fac[GW_TIMELINE_MAX_QUARTERS + 1];
-    memset(dep_it, 0, sizeof dep_it);
-    memset(dep_fac, 0, sizeof dep_fac);
-    double dep_it_q = in->depreciation_s / Q, dep_fac_q = in->facility_depreciation_s / Q;
-
-    double online_w = in->online_power_w, capacity = in->online_accelerators;
-    double cum_ordered = 0, cum_energized = 0, cum_committed = 0, cash = in->start_cash_usd;
-    double dep_rate_it = 0, dep_rate_fac = 0;
-    double tokens_asked = 0, tokens_served = 0, throttled_tokens = 0;
-    double rented_s = 0, idle_s = 0;
-    out->min_cash = INFINITY;
-
+    double dep_it_q, dep_fac_q, dep_rate_it, dep_rate_fac, cash;
     /* growth per year g is g^(q/4) in quarter q: kept as running products of
      * g^(1/4) (one pow per rate per run, not per quarter: a draw's cost is
      * mostly these) */
-    double step_alloc = pow(in->accelerator_growth_per_year, 0.25), fac_alloc = 1;
-    double step_eff = pow(in->efficiency_gain_per_year, 0.25), fac_eff = 1;
+    double step_alloc, fac_alloc, step_eff, fac_eff;
     double step_tok[GW_TIMELINE_MAX_PRODUCTS], fac_tok[GW_TIMELINE_MAX_PRODUCTS];
     double step_price[GW_TIMELINE_MAX_PRODUCTS], fac_price[GW_TIMELINE_MAX_PRODUCTS];
+    /* §6 sums over the run */
+    double tokens_asked, tokens_served, throttled_tokens, rented_s, idle_s;
+} run_state;
+
+/* §2.1 orders: the plan's power times the build level, less what is
+ * already online or committed, ordered evenly until orders_until */
+static void order_schedule(const gw_timeline_input *in, run_state *st, gw_timeline_result *out)
+{
+    const double Q = GW_QUARTER_S;
+    for (int c = 0; c < in->ncommitted; c++)
+        st->committed_w += in->committed[c].power_w;
+    double to_order = in->build_level * in->target_power_w - st->committed_w - in->online_power_w;
+    if (to_order < 0)
+        to_order = 0;
+    double order_q = in->orders_until_s / Q; /* quarters of ordering, > 0 */
+    for (int q = 0; q < out->quarters; q++) {
+        double a = q < order_q ? q : order_q, b = q + 1 < order_q ? q + 1 : order_q;
+        out->ordered_w[q] = to_order * (b - a) / order_q;
+    }
+}
+
+/* §2.2 stage groups: a serial stage opens a group, parallel ones join it */
+static void stage_groups(const gw_timeline_input *in, run_state *st)
+{
+    const double Q = GW_QUARTER_S;
+    int ng = 0;
+    double share_total = 0;
+    for (int s = 0; s < in->nstages; s++) {
+        const gw_timeline_stage *sg = &in->stages[s];
+        double cap = sg->capacity_w > 0 ? sg->capacity_w : INFINITY;
+        if (!sg->parallel || ng == 0) {
+            st->g_cap[ng] = cap;
+            st->g_dur[ng] = sg->duration_s / Q;
+            st->g_share[ng] = sg->capex_share;
+            ng++;
+        } else {
+            st->g_cap[ng - 1] = fmin(st->g_cap[ng - 1], cap);
+            st->g_dur[ng - 1] = fmax(st->g_dur[ng - 1], sg->duration_s / Q);
+            st->g_share[ng - 1] += sg->capex_share;
+        }
+        share_total += sg->capex_share;
+    }
+    st->ng = ng;
+    st->share_online = 1 - share_total;
+    if (st->share_online < 0)
+        st->share_online = 0;
+}
+
+/* Everything before the first quarter: orders, stage groups, committed
+ * projects, training demand, the initial fleet's retirements, the growth
+ * steps. */
+static void run_begin(const gw_timeline_input *in, run_state *st, gw_timeline_result *out)
+{
+    const int n = in->quarters;
+    const double Q = GW_QUARTER_S;
+    memset(st, 0, sizeof *st);
+    order_schedule(in, st, out);
+    stage_groups(in, st);
+    for (int c = 0; c < in->ncommitted; c++)
+        add_at(st->committed_online, n, in->committed[c].online_s / Q, in->committed[c].power_w);
+    /* training's accelerators straight into the result (zeroed by the caller) */
+    training_demand(in, out->demand_training, n);
+    /* §3: the initial fleet, taken as evenly aged, retires evenly over one life */
+    st->life_q = in->accelerator_life_s / Q;
+    if (in->online_accelerators > 0)
+        for (int q = 0; q < n; q++)
+            st->retire[q] += in->online_accelerators * overlap(q, 0, st->life_q) / st->life_q;
+    st->dep_it_q = in->depreciation_s / Q, st->dep_fac_q = in->facility_depreciation_s / Q;
+    st->online_w = in->online_power_w, st->capacity = in->online_accelerators;
+    st->cash = in->start_cash_usd;
+    out->min_cash = INFINITY;
+    st->step_alloc = pow(in->accelerator_growth_per_year, 0.25), st->fac_alloc = 1;
+    st->step_eff = pow(in->efficiency_gain_per_year, 0.25), st->fac_eff = 1;
     for (int p = 0; p < in->nproducts; p++) {
         const gw_timeline_product *pr = &in->products[p];
-        step_tok[p] = pow(pr->growth_per_year * pr->token_growth_per_year, 0.25);
-        step_price[p] = pow(pr->price_growth_per_year, 0.25);
-        fac_tok[p] = fac_price[p] = 1;
+        st->step_tok[p] = pow(pr->growth_per_year * pr->token_growth_per_year, 0.25);
+        st->step_price[p] = pow(pr->price_growth_per_year, 0.25);
+        st->fac_tok[p] = st->fac_price[p] = 1;
     }
+}
 
-    for (int q = 0; q < n; q++) {
-
-        /* ---- §2 site pipeline ---- */
-        arrivals[0][q] += out->ordered_w[q];
-        double facility_capex = 0;
-        for (int g = 0; g < ng; g++) {
-            backlog[g] += arrivals[g][q];
-            double admit = backlog[g] < g_cap[g] ? backlog[g] : g_cap[g];
-            backlog[g] -= admit;
-            facility_capex += admit * in->capex_per_w * g_share[g];
-            add_at(arrivals[g + 1], n, q + g_dur[g], admit);
-        }
-        double energized = arrivals[ng][q];
-        facility_capex += (energized + committed_online[q]) * in->capex_per_w * share_online;
-        online_w += energized + committed_online[q];
-        cum_ordered += out->ordered_w[q];
-        cum_energized += energized;
-        out->online_w[q] = online_w;
-        cum_committed += committed_online[q];
-        /* ordered or committed, not yet online (committed past the horizon included) */
-        out->pipeline_w[q] = cum_ordered - cum_energized + committed_w - cum_committed;
-
-        /* ---- §3 accelerators ---- */
-        out->slots[q] = online_w * in->accelerators_per_w;
-        out->allocation[q] = in->accelerators_per_quarter * fac_alloc;
-        double retiring = retire[q] < capacity ? retire[q] : capacity;
-        capacity -= retiring;
-        double room = out->slots[q] - capacity;
-        double install = room <= 0 ? 0 : room < out->allocation[q] ? room : out->allocation[q];
-        capacity += install;
-        add_at(retire, n, q + life_q, install);
-        out->installed[q] = install;
-        out->retired[q] = retiring;
-        out->capacity[q] = capacity;
-
-        /* ---- §1 demand ---- */
-        double tps = in->tokens_per_s_per_accelerator * fac_eff;
-        double tokens = 0, revenue_full = 0;
-        for (int p = 0; p < in->nproducts; p++) {
-            const gw_timeline_product *pr = &in->products[p];
-            double t = pr->users * pr->requests_per_user_per_day * pr->tokens_per_request *
-                       fac_tok[p] * (Q / 86400.0);
-            tokens += t;
-            revenue_full += t / 1e6 * pr->usd_per_million_tokens * fac_price[p];
-            fac_tok[p] *= step_tok[p];
-            fac_price[p] *= step_price[p];
-        }
-        fac_alloc *= step_alloc;
-        fac_eff *= step_eff;
-        double inference = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
-        out->demand_inference[q] = inference;
-        double demand = inference + out->demand_training[q];
-        out->demand[q] = demand;
-        out->tokens_demand[q] = tokens;
-
-        /* ---- §4 the gap ---- */
-        double gap = demand - capacity;
-        double shortfall = gap > 0 ? gap : 0, idle = gap < 0 ? -gap : 0;
-        double rented = 0;
-        if (in->shortfall == GW_SHORTFALL_RENT)
-            rented = in->rental_max > 0 && shortfall > in->rental_max ? in->rental_max : shortfall;
-        double throttled = shortfall - rented;
-        /* training holds its accelerators; throttling falls on inference */
-        double throttled_inf = throttled < inference ? throttled : inference;
-        double served_frac = inference > 0 ? 1 - throttled_inf / inference : 1;
-        out->shortfall[q] = shortfall;
-        out->rented[q] = rented;
-        out->throttled[q] = throttled;
-        out->idle[q] = idle;
-        out->tokens_served[q] = tokens * served_frac;
-        out->revenue[q] = revenue_full * served_frac;
-        out->lost_revenue[q] = revenue_full - out->revenue[q];
-        tokens_asked += tokens;
-        tokens_served += out->tokens_served[q];
-        throttled_tokens += tokens - out->tokens_served[q];
-        rented_s += rented * Q;
-        idle_s += idle * Q;
-
-        /* ---- §5 power and money ---- */
-        double busy = capacity - idle;
-        out->power_w[q] = busy * in->busy_w_per_accelerator + idle * in->idle_w_per_accelerator;
-        out->households[q] = out->power_w[q] / in->household_w;
-        out->energy[q] = out->power_w[q] * Q * in->electricity_usd_per_j;
-        out->opex[q] = out->energy[q] + capacity * in->opex_per_accelerator_s * Q;
-        out->rental[q] = rented * in->rental_usd_per_accelerator_s * Q;
-        out->capex_facility[q] = facility_capex;
-        out->capex_accelerators[q] = install * in->capex_per_accelerator;
-        out->capex[q] = facility_capex + out->capex_accelerators[q];
-        depreciate(dep_it, n, q, dep_it_q, out->capex_accelerators[q]);
-        depreciate(dep_fac, n, q, dep_fac_q, facility_capex);
-        dep_rate_it += dep_it[q];
-        dep_rate_fac += dep_fac[q];
-        out->depreciation[q] = dep_rate_it + dep_rate_fac;
-        cash += out->revenue[q] - out->capex[q] - out->opex[q] - out->rental[q];
-        out->cash[q] = cash;
-        if (cash < out->min_cash) {
-            out->min_cash = cash;
-            out->min_cash_quarter = q;
-        }
-
-        out->total_capex += out->capex[q];
-        out->total_opex += out->opex[q];
-        out->total_revenue += out->revenue[q];
-        out->total_rental += out->rental[q];
-        out->total_depreciation += out->depreciation[q];
-        out->total_lost_revenue += out->lost_revenue[q];
-        out->quarters_short += shortfall > 0;
-        if (shortfall > out->peak_shortfall)
-            out->peak_shortfall = shortfall;
-        if (idle > out->peak_idle)
-            out->peak_idle = idle;
+/* §2 quarter q of the site pipeline; returns its facility capex. */
+static double pipeline_quarter(const gw_timeline_input *in, run_state *st,
+                               gw_timeline_result *out, int q)
+{
+    const int n = in->quarters, ng = st->ng;
+    st->arrivals[0][q] += out->ordered_w[q];
+    double facility_capex = 0;
+    for (int g = 0; g < ng; g++) {
+        st->backlog[g] += st->arrivals[g][q];
+        double admit = st->backlog[g] < st->g_cap[g] ? st->backlog[g] : st->g_cap[g];
+        st->backlog[g] -= admit;
+        facility_capex += admit * in->capex_per_w * st->g_share[g];
+        add_at(st->arrivals[g + 1], n, q + st->g_dur[g], admit);
     }
+    double energized = st->arrivals[ng][q];
+    facility_capex += (energized + st->committed_online[q]) * in->capex_per_w * st->share_online;
+    st->online_w += energized + st->committed_online[q];
+    st->cum_ordered += out->ordered_w[q];
+    st->cum_energized += energized;
+    out->online_w[q] = st->online_w;
+    st->cum_committed += st->committed_online[q];
+    /* ordered or committed, not yet online (committed past the horizon included) */
+    out->pipeline_w[q] =
+        st->cum_ordered - st->cum_energized + st->committed_w - st->cum_committed;
+    return facility_capex;
+}
 
-    /* §6 the cost of too little and of too much */
-    out->rental_premium = out->total_rental - rented_s * in->owned_usd_per_accelerator_s;
-    out->throttle_penalty = throttled_tokens / 1e6 * in->throttle_penalty_per_million_tokens;
-    out->idle_cost = idle_s * in->owned_usd_per_accelerator_s;
+/* §3 quarter q of the accelerators: retire, then install what the slots
+ * and the allocation allow. */
+static void accelerators_quarter(const gw_timeline_input *in, run_state *st,
+                                 gw_timeline_result *out, int q)
+{
+    out->slots[q] = st->online_w * in->accelerators_per_w;
+    out->allocation[q] = in->accelerators_per_quarter * st->fac_alloc;
+    double retiring = st->retire[q] < st->capacity ? st->retire[q] : st->capacity;
+    st->capacity -= retiring;
+    double room = out->slots[q] - st->capacity;
+    double install = room <= 0 ? 0 : room < out->allocation[q] ? room : out->allocation[q];
+    st->capacity += install;
+    add_at(st->retire, in->quarters, q + st->life_q, install);
+    out->installed[q] = install;
+    out->retired[q] = retiring;
+    out->capacity[q] = st->capacity;
+}
+
+/* §1 quarter q's demand: tokens of every product and the accelerators
+ * they and training need; returns the revenue if every token is served. */
+static double demand_quarter(const gw_timeline_input *in, run_state *st,
+                             gw_timeline_result *out, int q)
+{
+    const double Q = GW_QUARTER_S;
+    double tps = in->tokens_per_s_per_accelerator * st->fac_eff;
+    double tokens = 0, revenue_full = 0;
+    for (int p = 0; p < in->nproducts; p++) {
+        const gw_timeline_product *pr = &in->products[p];
+        double t = pr->users * pr->requests_per_user_per_day * pr->tokens_per_request *
+                   st->fac_tok[p] * (Q / 86400.0);
+        tokens += t;
+        revenue_full += t / 1e6 * pr->usd_per_million_tokens * st->fac_price[p];
+        st->fac_tok[p] *= st->step_tok[p];
+        st->fac_price[p] *= st->step_price[p];
+    }
+    st->fac_alloc *= st->step_alloc;
+    st->fac_eff *= st->step_eff;
+    double inference = tokens > 0 ? tokens / Q * in->peak_to_average / tps : 0;
+    out->demand_inference[q] = inference;
+    out->demand[q] = inference + out->demand_training[q];
+    out->tokens_demand[q] = tokens;
+    return revenue_full;
+}
+
+/* §4 quarter q's gap between demand and capacity: rented, throttled or idle. */
+static void gap_quarter(const gw_timeline_input *in, run_state *st, gw_timeline_result *out,
+                        int q, double revenue_full)
+{
+    const double Q = GW_QUARTER_S;
+    double inference = out->demand_inference[q], tokens = out->tokens_demand[q];
+    double gap = out->demand[q] - st->capacity;
+    double shortfall = gap > 0 ? gap : 0, idle = gap < 0 ? -gap : 0;
+    double rented = 0;
+    if (in->shortfall == GW_SHORTFALL_RENT)
+        rented = in->rental_max > 0 && shortfall > in->rental_max ? in->rental_max : shortfall;
+    double throttled = shortfall - rented;
+    /* training holds its accelerators; throttling falls on inference */
+    double throttled_inf = throttled < inference ? throttled : inference;
+    double served_frac = inference > 0 ? 1 - throttled_inf / inference : 1;
+    out->shortfall[q] = shortfall;
+    out->rented[q] = rented;
+    out->throttled[q] = throttled;
+    out->idle[q] = idle;
+    out->tokens_served[q] = tokens * served_frac;
+    out->revenue[q] = revenue_full * served_frac;
+    out->lost_revenue[q] = revenue_full - out->revenue[q];
+    st->tokens_asked += tokens;
+    st->tokens_served += out->tokens_served[q];
+    st->throttled_tokens += tokens - out->tokens_served[q];
+    st->rented_s += rented * Q;
+    st->idle_s += idle * Q;
+}
+
+/* §5 quarter q's power and money, and the run's totals so far. */
+static void money_quarter(const gw_timeline_input *in, run_state *st, gw_timeline_result *out,
+                          int q, double facility_capex)
+{
+    const double Q = GW_QUARTER_S;
+    const int n = in->quarters;
+    double idle = out->idle[q], capacity = st->capacity;
+    double busy = capacity - idle;
+    out->power_w[q] = busy * in->busy_w_per_accelerator + idle * in->idle_w_per_accelerator;
+    out->households[q] = out->power_w[q] / in->household_w;
+    out->energy[q] = out->power_w[q] * Q * in->electricity_usd_per_j;
+    out->opex[q] = out->energy[q] + capacity * in->opex_per_accelerator_s * Q;
+    out->rental[q] = out->rented[q] * in->rental_usd_per_accelerator_s * Q;
+    out->capex_facility[q] = facility_capex;
+    out->capex_accelerators[q] = out->installed[q] * in->capex_per_accelerator;
+    out->capex[q] = facility_capex + out->capex_accelerators[q];
+    depreciate(st->dep_it, n, q, st->dep_it_q, out->capex_accelerators[q]);
+    depreciate(st->dep_fac, n, q, st->dep_fac_q, facility_capex);
+    st->dep_rate_it += st->dep_it[q];
+    st->dep_rate_fac += st->dep_fac[q];
+    out->depreciation[q] = st->dep_rate_it + st->dep_rate_fac;
+    st->cash += out->revenue[q] - out->capex[q] - out->opex[q] - out->rental[q];
+    out->cash[q] = st->cash;
+    if (st->cash < out->min_cash) {
+        out->min_cash = st->cash;
+        out->min_cash_quarter = q;
+    }
+    out->total_capex += out->capex[q];
+    out->total_opex += out->opex[q];
+    out->total_revenue += out->revenue[q];
+    out->total_rental += out->rental[q];
+    out->total_depreciation += out->depreciation[q];
+    out->total_lost_revenue += out->lost_revenue[q];
+    out->quarters_short += out->shortfall[q] > 0;
+    if (out->shortfall[q] > out->peak_shortfall)
+        out->peak_shortfall = out->shortfall[q];
+    if (idle > out->peak_idle)
+        out->peak_idle = idle;
+}
+
+/* §6 the cost of too little and of too much, and the run's end state. */
+static int run_end(const gw_timeline_input *in, const run_state *st, gw_timeline_result *out,
+                   gw_error *err)
+{
+    const int n = in->quarters;
+    out->rental_premium = out->total_rental - st->rented_s * in->owned_usd_per_accelerator_s;
+    out->throttle_penalty = st->throttled_tokens / 1e6 * in->throttle_penalty_per_million_tokens;
+    out->idle_cost = st->idle_s * in->owned_usd_per_accelerator_s;
     out->cost_too_little = out->total_lost_revenue + out->rental_premium + out->throttle_penalty;
     out->cost_too_much = out->idle_cost;
     out->total_cost = out->cost_too_little + out->cost_too_much;
-    out->final_cash = cash;
-    out->served_fraction = tokens_asked > 0 ? tokens_served / tokens_asked : 1;
+    out->final_cash = st->cash;
+    out->served_fraction = st->tokens_asked > 0 ? st->tokens_served / st->tokens_asked : 1;
     out->first_quarter_covered = -1;
     for (int q = n - 1; q >= 0 && out->shortfall[q] <= 0; q--)
         out->first_quarter_covered = q;
@@ -535,4 +575,25 @@ int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_err
                                 "timeline: the inputs overflow a double (a total is not "
                                 "finite); expected values of a physical size");
     return GW_OK;
+}
+
+int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_error *err)
+{
+    int rc = check_input(in, err);
+    if (rc)
+        return rc;
+    memset(out, 0, sizeof *out);
+    out->quarters = in->quarters;
+    out->start_year = in->start_year;
+    out->start_q = in->start_q;
+    run_state st;
+    run_begin(in, &st, out);
+    for (int q = 0; q < in->quarters; q++) {
+        double facility_capex = pipeline_quarter(in, &st, out, q);
+        accelerators_quarter(in, &st, out, q);
+        double revenue_full = demand_quarter(in, &st, out, q);
+        gap_quarter(in, &st, out, q, revenue_full);
+        money_quarter(in, &st, out, q, facility_capex);
+    }
+    return run_end(in, &st, out, err);
 }
