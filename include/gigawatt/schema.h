@@ -43,6 +43,21 @@ typedef struct gw_field {
     const char *help;     /* one line, with the unit, for docs and listings */
 } gw_field;
 
+/* Rows of a field table, named so a table reads as a list of keys. */
+#define GW_FIELD_QTY(k, T, member, d, fl, h)                                                      \
+    {.key = (k), .type = GW_FT_QTY, .dim = (d), .offset = offsetof(T, member), .flags = (fl),    \
+     .help = (h)}
+#define GW_FIELD_ID(k, T, member, kind, fl, h)                                                    \
+    {.key = (k), .type = GW_FT_ID, .offset = offsetof(T, member), .flags = (fl),                 \
+     .ref_kind = (kind), .help = (h)}
+#define GW_FIELD_ENUM(k, T, member, ch, fl, h)                                                    \
+    {.key = (k), .type = GW_FT_ENUM, .offset = offsetof(T, member), .flags = (fl),               \
+     .choices = (ch), .help = (h)}
+#define GW_FIELD_TEXT(k, T, member, h)                                                            \
+    {.key = (k), .type = GW_FT_TEXT, .offset = offsetof(T, member), .help = (h)}
+#define GW_FIELD_NODE(k, T, member, h)                                                            \
+    {.key = (k), .type = GW_FT_NODE, .offset = offsetof(T, member), .help = (h)}
+
 typedef struct gw_idlist {
     int n;
     char id[GW_IDLIST_MAX][GW_TEXT_MAX];
