@@ -67,4 +67,11 @@ typedef struct gw_dist_spec {
 int gw_dist_spec_parse(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
                        gw_dist_use use, gw_dist_spec *s, gw_error *err);
 
+/* The centre of a {dist: ...} mapping that a deterministic command (plan)
+ * runs with: p50 (or median, mean, mode), else the midpoint of low and high
+ * (or min and max), else the first of the choices (docs/timeline.md §9).
+ * The signature of gw_decode_ctx.dist_centre. */
+int gw_dist_centre(const gw_node *map, const char *what, gw_dim_id dim, unsigned flags,
+                   double *out, gw_error *err);
+
 #endif

@@ -5,16 +5,12 @@
 
 #include "gigawatt/catalog.h"
 
-#define Q(key, T, member, dim, flags, help) \
-    {key, GW_FT_QTY, dim, offsetof(T, member), flags, NULL, NULL, help}
-#define ID(key, T, member, kind, flags, help) \
-    {key, GW_FT_ID, GW_DIM_NONE, offsetof(T, member), flags, kind, NULL, help}
-#define EN(key, T, member, choices, flags, help) \
-    {key, GW_FT_ENUM, GW_DIM_NONE, offsetof(T, member), flags, NULL, choices, help}
-#define TX(key, T, member, help) \
-    {key, GW_FT_TEXT, GW_DIM_NONE, offsetof(T, member), 0, NULL, NULL, help}
-#define IDL(key, T, member, kind, flags, help) \
-    {key, GW_FT_IDLIST, GW_DIM_NONE, offsetof(T, member), flags, kind, NULL, help}
+/* rows (include/gigawatt/schema.h), by their short names */
+#define Q GW_FIELD_QTY
+#define ID GW_FIELD_ID
+#define EN GW_FIELD_ENUM
+#define TX GW_FIELD_TEXT
+#define IDL GW_FIELD_IDLIST
 #define SCHEMA(var, kind, singular, T, table) \
     const gw_schema var = {kind, singular, table, sizeof table / sizeof table[0], sizeof(T)}
 

@@ -395,6 +395,46 @@ int gw_dist_spec_parse(const gw_node *n, const char *what, gw_dim_id dim, unsign
     return rc;
 }
 
+/* ---- the centre a deterministic command takes ------------------------------------ */
+
+int gw_dist_centre(const gw_node *m, const char *what, gw_dim_id dim, unsigned flags, double *v,
+                   gw_error *err)
+{
+    static const char *const keys[] = {"p50", "median", "mean", "mode"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const gw_node *c = gw_node_get(m, keys[i]);
+        if (c)
+            return gw_decode_quantity(c, what, dim, flags, v, err);
+    }
+    /* a uniform may be written low/high or min/max (the dialect takes both) */
+    const gw_node *lo = gw_node_get(m, "low"), *hi = gw_node_get(m, "high");
+    if (!lo && !hi)
+        lo = gw_node_get(m, "min"), hi = gw_node_get(m, "max");
+    if (lo && hi) {
+        double a, b;
+        int rc = gw_decode_quantity(lo, what, dim, 0, &a, err);
+        if (!rc)
+            rc = gw_decode_quantity(hi, what, dim, 0, &b, err);
+        if (rc)
+            return rc;
+        *v = (a + b) / 2;
+        return GW_OK;
+    }
+    const gw_node *ch = gw_node_get(m, "choices");
+    if (!ch)
+        ch = gw_node_get(m, "values");
+    if (ch && ch->kind == GW_NODE_SEQ && ch->nkids > 0) {
+        const gw_node *first = ch->kids[0];
+        if (first->kind == GW_NODE_MAP && gw_node_get(first, "value"))
+            first = gw_node_get(first, "value");
+        return gw_decode_quantity(first, what, dim, flags, v, err);
+    }
+    return gw_error_set(err, GW_E_INPUT, m->file, m->line, m->col,
+                        "distribution for '%s' has no central value; expected p50 (or median, "
+                        "mean, mode, low and high, min and max, or choices)",
+                        what);
+}
+
 /* ---- the risk engine's uncertain inputs ------------------------------------------ */
 
 int gw_uncertain_is_dist(const gw_node *n)
