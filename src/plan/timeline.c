@@ -161,15 +161,20 @@ static const gw_field committed_fields[] = {
 };
 
 #define NF(a) (sizeof a / sizeof a[0])
+/* One list: its path, its item's fields, where the count and the items are. */
+#define LIST(p, fields_, count, items, T, name_, max_)                                            \
+    {.path = (p), .fields = (fields_), .nfields = NF(fields_), .count_offset = IN(count),        \
+     .items_offset = IN(items), .item_size = sizeof(T), .name_offset = offsetof(T, name_),       \
+     .max = (max_)}
 const gw_tl_list gw_tl_lists[] = {
-    {"demand.products", product_fields, NF(product_fields), IN(nproducts), IN(products),
-     sizeof(gw_timeline_product), PR(name), GW_TIMELINE_MAX_PRODUCTS},
-    {"demand.training", run_fields, NF(run_fields), IN(nruns), IN(runs),
-     sizeof(gw_timeline_run_spec), RS(name), GW_TIMELINE_MAX_RUNS},
-    {"supply.stages", stage_fields, NF(stage_fields), IN(nstages), IN(stages),
-     sizeof(gw_timeline_stage), ST(name), GW_TIMELINE_MAX_STAGES},
-    {"supply.committed", committed_fields, NF(committed_fields), IN(ncommitted), IN(committed),
-     sizeof(gw_timeline_committed), CM(name), GW_TIMELINE_MAX_COMMITTED},
+    LIST("demand.products", product_fields, nproducts, products, gw_timeline_product, name,
+         GW_TIMELINE_MAX_PRODUCTS),
+    LIST("demand.training", run_fields, nruns, runs, gw_timeline_run_spec, name,
+         GW_TIMELINE_MAX_RUNS),
+    LIST("supply.stages", stage_fields, nstages, stages, gw_timeline_stage, name,
+         GW_TIMELINE_MAX_STAGES),
+    LIST("supply.committed", committed_fields, ncommitted, committed, gw_timeline_committed, name,
+         GW_TIMELINE_MAX_COMMITTED),
 };
 const size_t gw_tl_nlists = NF(gw_tl_lists);
 
