@@ -299,7 +299,8 @@ static int read_time(ctx *c, const gw_node *tl)
     const gw_node *s = gw_node_get(tl, "start"), *h = gw_node_get(tl, "horizon");
     if (!s)
         return fail(c->err, tl, "timeline has no start; expected e.g. start: 2026-Q1%s%s", "", "");
-    if (s->kind != GW_NODE_SCALAR || !gw_decode_year_quarter(s->text, &c->in->start_year, &c->in->start_q))
+    if (s->kind != GW_NODE_SCALAR ||
+        !gw_decode_year_quarter(s->text, &c->in->start_year, &c->in->start_q))
         return fail(c->err, s, "timeline start is '%.40s'; expected a quarter like 2026-Q1%s",
                     s->kind == GW_NODE_SCALAR ? s->text : gw_node_kind_name(s), "");
     if (!h)

@@ -2,7 +2,8 @@
  * both spellings of a lognormal (p50/p90 and median/sigma) give the same
  * parameters and the same draws, in a sim token count and in a risk input;
  * min/max and low/high are one uniform; a normal's p90 is its sd; the
- * messages of the spellings that clash. */
+ * messages of the spellings that clash; and gw_decode_number, the config
+ * layer's reader of a number that may be a date, a boolean or a {dist:}. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "gigawatt/config.h"
 #include "gigawatt/dist.h"
+#include "gigawatt/schema.h"
 #include "gigawatt/sim_cmd.h"
 #include "gw_test.h"
 
@@ -162,8 +164,49 @@ static void test_risk_normal_and_uniform(void)
     CHECK_STR_HAS(err.msg, "x: distribution 'gamma' is not known; expected lognormal, normal");
 }
 
+/* The config layer's one number reader: dates after a start, booleans, and
+ * a distribution's centre through the dialect (the timeline's fields). */
+static void test_decode_number(void)
+{
+    const gw_field lead = {.key = "lead", .type = GW_FT_QTY, .dim = GW_DIM_TIME,
+                           .flags = GW_F_NONNEG | GW_F_DATE | GW_F_DIST};
+    const gw_field flag = {.key = "parallel", .type = GW_FT_QTY, .flags = GW_F_BOOL};
+    gw_decode_ctx dc = {.start_year = 2026, .start_quarter = 1, .start_name = "the start",
+                        .dist_centre = gw_dist_centre};
+    gw_config cfg;
+    gw_error err = {0};
+    double v = -1;
+    int dist = -1;
+    const gw_node *x = load(&cfg, "2027-Q3");
+    CHECK_INT(gw_decode_number(&lead, x, "lead", &dc, &v, &dist, &err), GW_OK);
+    CHECK(dist == 0 && v == 6 * (GW_SECONDS_PER_YEAR / 4.0));
+    gw_config_free(&cfg);
+    x = load(&cfg, "2025-Q4");
+    CHECK_INT(gw_decode_number(&lead, x, "lead", &dc, &v, &dist, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "'lead' is 2025-Q4, before the start; expected a date from the "
+                           "start on");
+    gw_config_free(&cfg);
+    x = load(&cfg, "{dist: lognormal, median: 2 years, sigma: 0.2}");
+    CHECK_INT(gw_decode_number(&lead, x, "lead", &dc, &v, &dist, &err), GW_OK);
+    CHECK(dist == 1 && v == 2 * GW_SECONDS_PER_YEAR);
+    gw_config_free(&cfg);
+    x = load(&cfg, "18 months");
+    CHECK_INT(gw_decode_number(&lead, x, "lead", &dc, &v, &dist, &err), GW_OK);
+    CHECK(dist == 0 && v == 1.5 * GW_SECONDS_PER_YEAR);
+    gw_config_free(&cfg);
+    x = load(&cfg, "yes");
+    CHECK_INT(gw_decode_number(&flag, x, "parallel", &dc, &v, &dist, &err), GW_OK);
+    CHECK(v == 1);
+    gw_config_free(&cfg);
+    x = load(&cfg, "maybe");
+    CHECK_INT(gw_decode_number(&flag, x, "parallel", &dc, &v, &dist, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "'parallel' is 'maybe'; expected true or false");
+    gw_config_free(&cfg);
+}
+
 int main(void)
 {
+    test_decode_number();
     test_sim_lognormal_spellings();
     test_sim_uniform_spellings();
     test_risk_lognormal_spellings();
