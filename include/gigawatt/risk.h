@@ -3,13 +3,15 @@
  *
  * Any numeric timeline input of a scenario may be a distribution instead of
  * a value:
- *   {dist: lognormal,  p50: X, p90: Y}            median X, 90th percentile Y
+ *   {dist: lognormal,  p50|median: X, p90: Y | sigma: S}   median X, 90th
+ *                                                 percentile Y or sigma S of the log
  *   {dist: normal,     mean|p50: X, sd: S | p90: Y}
  *   {dist: triangular, min: A, mode: M, max: B}
- *   {dist: uniform,    min: A, max: B}
+ *   {dist: uniform,    min|low: A, max|high: B}
  *   {dist: choice,     values: [..], weights: [..]}
  * each optionally with `name:` (how correlations refer to it; default the
- * dotted path, e.g. timeline.demand.growth_per_year). Every parameter takes
+ * dotted path, e.g. timeline.demand.growth_per_year). The dialect is the
+ * scenario's one (include/gigawatt/dist.h). Every parameter takes
  * the field's unit ('30 GW', '18 months'). Deterministic commands (plan) use
  * the median. Draws are correlated through a Gaussian copula: the `risk:`
  * section's correlations give a matrix of normal-score correlations whose

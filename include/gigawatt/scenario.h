@@ -95,6 +95,7 @@ typedef struct gw_tenant_spec {
     char lend[GW_TEXT_MAX];
 } gw_tenant_spec;
 
+/* The schemas of the scenario-only sections (src/scenario/schema.c). */
 extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings,
     gw_schema_fleet_settings, gw_schema_fleet_site, gw_schema_fleet_deployment,
     gw_schema_fleet_event, gw_schema_tenant;

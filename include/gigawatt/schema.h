@@ -31,6 +31,15 @@ typedef enum gw_ftype {
 #define GW_F_FRACTION 0x08u /* within [0, 1] */
 #define GW_F_INTEGER 0x10u  /* a whole number */
 #define GW_F_OPEN_UNIT 0x20u /* within (0, 1]: efficiencies */
+/* the range flags above, without GW_F_REQUIRED */
+#define GW_F_RANGE (GW_F_POSITIVE | GW_F_NONNEG | GW_F_FRACTION | GW_F_INTEGER | GW_F_OPEN_UNIT)
+/* What a number may be written as besides a quantity (gw_decode_number): */
+#define GW_F_DATE 0x100u    /* "2027-Q3": the time from the context's start to that quarter */
+#define GW_F_BOOL 0x200u    /* true/false (yes/no, on/off, 1/0), stored as 1/0 */
+#define GW_F_DIST 0x800u    /* a {dist: ...} mapping: its centre, and the caller told so */
+/* The need levels: GW_F_REQUIRED (absent: an error naming the key), this,
+ * or neither (absent: the field's `dflt`). */
+#define GW_F_DERIVED 0x400u /* absent: filled by the resolver (from the models) */
 
 typedef struct gw_field {
     const char *key;
@@ -41,7 +50,26 @@ typedef struct gw_field {
     const char *ref_kind; /* GW_FT_ID / GW_FT_IDLIST: kind the ids name */
     const char *choices;  /* GW_FT_ENUM: "air|direct-liquid|immersion" */
     const char *help;     /* one line, with the unit, for docs and listings */
+    double dflt;          /* GW_FT_QTY neither required nor derived: the value when absent */
 } gw_field;
+
+/* Rows of a field table, named so a table reads as a list of keys. */
+#define GW_FIELD_QTY(k, T, member, d, fl, h)                                                      \
+    {.key = (k), .type = GW_FT_QTY, .dim = (d), .offset = offsetof(T, member), .flags = (fl),    \
+     .help = (h)}
+#define GW_FIELD_ID(k, T, member, kind, fl, h)                                                    \
+    {.key = (k), .type = GW_FT_ID, .offset = offsetof(T, member), .flags = (fl),                 \
+     .ref_kind = (kind), .help = (h)}
+#define GW_FIELD_ENUM(k, T, member, ch, fl, h)                                                    \
+    {.key = (k), .type = GW_FT_ENUM, .offset = offsetof(T, member), .flags = (fl),               \
+     .choices = (ch), .help = (h)}
+#define GW_FIELD_IDLIST(k, T, member, kind, fl, h)                                                \
+    {.key = (k), .type = GW_FT_IDLIST, .offset = offsetof(T, member), .flags = (fl),             \
+     .ref_kind = (kind), .help = (h)}
+#define GW_FIELD_TEXT(k, T, member, h)                                                            \
+    {.key = (k), .type = GW_FT_TEXT, .offset = offsetof(T, member), .help = (h)}
+#define GW_FIELD_NODE(k, T, member, h)                                                            \
+    {.key = (k), .type = GW_FT_NODE, .offset = offsetof(T, member), .help = (h)}
 
 typedef struct gw_idlist {
     int n;
@@ -79,6 +107,26 @@ int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node 
  * `what` names the value in messages ("load"). */
 int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
                        double *out, gw_error *err);
+
+/* The context numbers of a section need (gw_decode_number). */
+typedef struct gw_decode_ctx {
+    int start_year, start_quarter; /* GW_F_DATE: dates count from this quarter */
+    const char *start_name;        /* how messages name it: "the timeline's start" */
+    /* GW_F_DIST: the value a deterministic run takes for a {dist: ...}
+     * mapping, in the scenario's dialect (the config layer does not know it) */
+    int (*dist_centre)(const gw_node *map, const char *what, gw_dim_id dim, unsigned flags,
+                       double *out, gw_error *err);
+} gw_decode_ctx;
+
+/* One number of field `f` from node `n`, as its flags allow: a distribution
+ * (GW_F_DIST: *is_dist = 1, the centre), a boolean (GW_F_BOOL), a quarter
+ * (GW_F_DATE) or a quantity with the field's dimension and range. `what`
+ * names the value in messages. */
+int gw_decode_number(const gw_field *f, const gw_node *n, const char *what,
+                     const gw_decode_ctx *ctx, double *out, int *is_dist, gw_error *err);
+
+/* "2027-Q3" -> year 2027, quarter 3; 0 when the text is not such a date. */
+int gw_decode_year_quarter(const char *text, int *year, int *quarter);
 
 const gw_field *gw_schema_field(const gw_schema *s, const char *key, size_t *index);
 int gw_field_is_set(const gw_schema *s, const void *obj, const char *key);

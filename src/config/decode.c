@@ -311,3 +311,57 @@ int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node 
     }
     return GW_OK;
 }
+
+/* ---- numbers that may be dates, booleans or distributions ------------------------ */
+
+int gw_decode_year_quarter(const char *text, int *year, int *quarter)
+{
+    int y, k, used = 0;
+    if (sscanf(text, "%4d-Q%1d%n", &y, &k, &used) != 2 || text[used] || k < 1 || k > 4 ||
+        y < 1900 || y > 2200)
+        return 0;
+    *year = y, *quarter = k;
+    return 1;
+}
+
+static int is_true(const char *t)
+{
+    return !strcmp(t, "true") || !strcmp(t, "yes") || !strcmp(t, "on") || !strcmp(t, "1");
+}
+
+static int is_false(const char *t)
+{
+    return !strcmp(t, "false") || !strcmp(t, "no") || !strcmp(t, "off") || !strcmp(t, "0");
+}
+
+int gw_decode_number(const gw_field *f, const gw_node *n, const char *what,
+                     const gw_decode_ctx *ctx, double *out, int *is_dist, gw_error *err)
+{
+    unsigned range = f->flags & GW_F_RANGE;
+    *is_dist = 0;
+    if ((f->flags & GW_F_DIST) && ctx && ctx->dist_centre && n->kind == GW_NODE_MAP &&
+        gw_node_get(n, "dist")) {
+        *is_dist = 1;
+        return ctx->dist_centre(n, what, f->dim, range, out, err);
+    }
+    if ((f->flags & GW_F_BOOL) && n->kind == GW_NODE_SCALAR) {
+        if (is_true(n->text) || is_false(n->text)) {
+            *out = is_true(n->text);
+            return GW_OK;
+        }
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "'%s' is '%.60s'; expected true or false", what, n->text);
+    }
+    int y, q;
+    if ((f->flags & GW_F_DATE) && ctx && n->kind == GW_NODE_SCALAR &&
+        gw_decode_year_quarter(n->text, &y, &q)) {
+        double quarters = (y - ctx->start_year) * 4.0 + (q - ctx->start_quarter);
+        if (quarters < 0)
+            return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                                "'%s' is %.40s, before %s; expected a date from the start on",
+                                what, n->text, ctx->start_name ? ctx->start_name : "the start");
+        *out = quarters * (GW_SECONDS_PER_YEAR / 4.0);
+        return GW_OK;
+    }
+    return gw_decode_quantity(n, what, f->dim, range, out, err);
+}

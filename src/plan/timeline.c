@@ -28,127 +28,157 @@
 
 /* ---- the table of inputs ----------------------------------------------------- */
 
-const gw_tl_field gw_tl_top[] = {
-    {"build_level", IN(build_level), GW_DIM_NONE, GW_F_NONNEG, GW_TL_OPTIONAL, 1,
-     "planned build as a multiple of the baseline plan"},
-    {"demand.tokens_per_s_per_accelerator", IN(tokens_per_s_per_accelerator), GW_DIM_NONE,
-     GW_F_POSITIVE, GW_TL_DERIVED, 0, "tokens/s one accelerator serves (default: the perf model)"},
-    {"demand.efficiency_gain_per_year", IN(efficiency_gain_per_year), GW_DIM_NONE, GW_F_POSITIVE,
-     GW_TL_OPTIONAL, 1, "tokens/s and FLOP/s per accelerator multiply by this per year"},
-    {"demand.peak_to_average", IN(peak_to_average), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL,
-     1, "busy-hour load / average load"},
-    {"supply.target", IN(target_power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_DERIVED, 0,
-     "grid power of the baseline plan (default: the plan's target)"},
-    {"supply.orders_until", IN(orders_until_s), GW_DIM_TIME, GW_F_POSITIVE | GW_TL_DATE,
-     GW_TL_DERIVED, 0, "new sites are ordered evenly from the start until this date"},
-    {"supply.online_power", IN(online_power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
-     "grid power online at the start"},
-    {"supply.online_accelerators", IN(online_accelerators), GW_DIM_NONE, GW_F_NONNEG,
-     GW_TL_OPTIONAL, 0, "accelerators installed at the start"},
-    {"supply.accelerators_per_quarter", IN(accelerators_per_quarter), GW_DIM_NONE, GW_F_NONNEG,
-     GW_TL_REQUIRED, 0, "accelerators the vendors allocate in the first quarter"},
-    {"supply.accelerator_growth_per_year", IN(accelerator_growth_per_year), GW_DIM_NONE,
-     GW_F_POSITIVE, GW_TL_OPTIONAL, 1, "the allocation multiplies by this per year"},
-    {"supply.accelerator_life", IN(accelerator_life_s), GW_DIM_TIME, GW_F_POSITIVE,
-     GW_TL_DERIVED, 0, "accelerators retire after this (default: finance IT life)"},
-    {"money.rental_price", IN(rental_usd_per_accelerator_s), GW_DIM_USD_PER_TIME, GW_F_NONNEG,
-     GW_TL_OPTIONAL, 0, "price of backup capacity per accelerator-hour"},
-    {"money.rental_max", IN(rental_max), GW_DIM_NONE, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
-     "most accelerators rentable at once (0: no limit)"},
-    {"money.throttle_penalty", IN(throttle_penalty_per_million_tokens), GW_DIM_USD, GW_F_NONNEG,
-     GW_TL_OPTIONAL, 0, "cost of a million throttled tokens beyond the lost revenue"},
-    {"money.start_cash", IN(start_cash_usd), GW_DIM_USD, 0, GW_TL_OPTIONAL, 0,
-     "cash at the start"},
-    {"money.depreciation", IN(depreciation_s), GW_DIM_TIME, GW_F_POSITIVE, GW_TL_DERIVED, 0,
-     "straight-line life of accelerator capex (default: finance IT life)"},
-    {"money.facility_depreciation", IN(facility_depreciation_s), GW_DIM_TIME, GW_F_POSITIVE,
-     GW_TL_DERIVED, 0, "straight-line life of facility capex (default: finance facility life)"},
+/* One row: a number of the timeline, any of which may be a distribution. */
+#define TL(k, off, d, fl, dflt_, h)                                                               \
+    {.key = (k), .type = GW_FT_QTY, .dim = (d), .offset = (off), .flags = (fl) | GW_F_DIST,      \
+     .dflt = (dflt_), .help = (h)}
+
+const gw_field gw_tl_top[] = {
+    TL("build_level", IN(build_level), GW_DIM_NONE, GW_F_NONNEG, 1,
+       "planned build as a multiple of the baseline plan"),
+    TL("demand.tokens_per_s_per_accelerator", IN(tokens_per_s_per_accelerator),
+       GW_DIM_NONE, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "tokens/s one accelerator serves (default: the perf model)"),
+    TL("demand.efficiency_gain_per_year", IN(efficiency_gain_per_year),
+       GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "tokens/s and FLOP/s per accelerator multiply by this per year"),
+    TL("demand.peak_to_average", IN(peak_to_average), GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "busy-hour load / average load"),
+    TL("supply.target", IN(target_power_w), GW_DIM_POWER, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "grid power of the baseline plan (default: the plan's target)"),
+    TL("supply.orders_until", IN(orders_until_s),
+       GW_DIM_TIME, GW_F_POSITIVE | GW_F_DATE | GW_F_DERIVED, 0,
+       "new sites are ordered evenly from the start until this date"),
+    TL("supply.online_power", IN(online_power_w), GW_DIM_POWER, GW_F_NONNEG, 0,
+       "grid power online at the start"),
+    TL("supply.online_accelerators", IN(online_accelerators), GW_DIM_NONE, GW_F_NONNEG, 0,
+       "accelerators installed at the start"),
+    TL("supply.accelerators_per_quarter", IN(accelerators_per_quarter),
+       GW_DIM_NONE, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "accelerators the vendors allocate in the first quarter"),
+    TL("supply.accelerator_growth_per_year", IN(accelerator_growth_per_year),
+       GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "the allocation multiplies by this per year"),
+    TL("supply.accelerator_life", IN(accelerator_life_s),
+       GW_DIM_TIME, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "accelerators retire after this (default: finance IT life)"),
+    TL("money.rental_price", IN(rental_usd_per_accelerator_s), GW_DIM_USD_PER_TIME, GW_F_NONNEG, 0,
+       "price of backup capacity per accelerator-hour"),
+    TL("money.rental_max", IN(rental_max), GW_DIM_NONE, GW_F_NONNEG, 0,
+       "most accelerators rentable at once (0: no limit)"),
+    TL("money.throttle_penalty", IN(throttle_penalty_per_million_tokens),
+       GW_DIM_USD, GW_F_NONNEG, 0,
+       "cost of a million throttled tokens beyond the lost revenue"),
+    TL("money.start_cash", IN(start_cash_usd), GW_DIM_USD, 0, 0,
+       "cash at the start"),
+    TL("money.depreciation", IN(depreciation_s), GW_DIM_TIME, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "straight-line life of accelerator capex (default: finance IT life)"),
+    TL("money.facility_depreciation", IN(facility_depreciation_s),
+       GW_DIM_TIME, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "straight-line life of facility capex (default: finance facility life)"),
     /* from the plan, rack and perf models (never in the YAML) */
-    {"derived.accelerators_per_w", IN(accelerators_per_w), GW_DIM_PER_POWER, GW_F_POSITIVE,
-     GW_TL_DERIVED, 0, "accelerators per W of grid capacity"},
-    {"derived.capex_per_accelerator", IN(capex_per_accelerator), GW_DIM_USD, GW_F_NONNEG,
-     GW_TL_DERIVED, 0, "systems + networking capex per accelerator"},
-    {"derived.capex_per_w", IN(capex_per_w), GW_DIM_USD_PER_POWER, GW_F_NONNEG, GW_TL_DERIVED,
-     0, "facility + power capex per W of grid capacity"},
-    {"derived.opex_per_accelerator", IN(opex_per_accelerator_s), GW_DIM_USD_PER_TIME,
-     GW_F_NONNEG, GW_TL_DERIVED, 0, "maintenance + staff per installed accelerator"},
-    {"derived.busy_power_per_accelerator", IN(busy_w_per_accelerator), GW_DIM_POWER,
-     GW_F_NONNEG, GW_TL_DERIVED, 0, "grid power of a serving accelerator"},
-    {"derived.idle_power_per_accelerator", IN(idle_w_per_accelerator), GW_DIM_POWER,
-     GW_F_NONNEG, GW_TL_DERIVED, 0, "grid power of an idle accelerator"},
-    {"derived.electricity_price", IN(electricity_usd_per_j), GW_DIM_USD_PER_ENERGY, GW_F_NONNEG,
-     GW_TL_DERIVED, 0, "electricity price"},
-    {"derived.household_power", IN(household_w), GW_DIM_POWER, GW_F_POSITIVE, GW_TL_DERIVED, 0,
-     "average draw of one household"},
-    {"derived.owned_cost_per_accelerator", IN(owned_usd_per_accelerator_s), GW_DIM_USD_PER_TIME,
-     GW_F_NONNEG, GW_TL_DERIVED, 0, "capital recovery + fixed opex of an owned accelerator"},
-    {"derived.training_flops_per_accelerator", IN(training_flops_per_accelerator),
-     GW_DIM_FLOP_RATE, GW_F_NONNEG, GW_TL_DERIVED, 0, "dense peak at the training precision"},
+    TL("derived.accelerators_per_w", IN(accelerators_per_w),
+       GW_DIM_PER_POWER, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "accelerators per W of grid capacity"),
+    TL("derived.capex_per_accelerator", IN(capex_per_accelerator),
+       GW_DIM_USD, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "systems + networking capex per accelerator"),
+    TL("derived.capex_per_w", IN(capex_per_w), GW_DIM_USD_PER_POWER, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "facility + power capex per W of grid capacity"),
+    TL("derived.opex_per_accelerator", IN(opex_per_accelerator_s),
+       GW_DIM_USD_PER_TIME, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "maintenance + staff per installed accelerator"),
+    TL("derived.busy_power_per_accelerator", IN(busy_w_per_accelerator),
+       GW_DIM_POWER, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "grid power of a serving accelerator"),
+    TL("derived.idle_power_per_accelerator", IN(idle_w_per_accelerator),
+       GW_DIM_POWER, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "grid power of an idle accelerator"),
+    TL("derived.electricity_price", IN(electricity_usd_per_j),
+       GW_DIM_USD_PER_ENERGY, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "electricity price"),
+    TL("derived.household_power", IN(household_w), GW_DIM_POWER, GW_F_POSITIVE | GW_F_DERIVED, 0,
+       "average draw of one household"),
+    TL("derived.owned_cost_per_accelerator", IN(owned_usd_per_accelerator_s),
+       GW_DIM_USD_PER_TIME, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "capital recovery + fixed opex of an owned accelerator"),
+    TL("derived.training_flops_per_accelerator", IN(training_flops_per_accelerator),
+       GW_DIM_FLOP_RATE, GW_F_NONNEG | GW_F_DERIVED, 0,
+       "dense peak at the training precision"),
 };
 const size_t gw_tl_ntop = sizeof gw_tl_top / sizeof gw_tl_top[0];
 
 #define PR(field) offsetof(gw_timeline_product, field)
-static const gw_tl_field product_fields[] = {
-    {"users", PR(users), GW_DIM_NONE, GW_F_NONNEG, GW_TL_REQUIRED, 0, "users at the start"},
-    {"growth_per_year", PR(growth_per_year), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL, 1,
-     "users multiply by this per year"},
-    {"requests_per_user_per_day", PR(requests_per_user_per_day), GW_DIM_NONE, GW_F_NONNEG,
-     GW_TL_REQUIRED, 0, "requests per user per day"},
-    {"tokens_per_request", PR(tokens_per_request), GW_DIM_NONE, GW_F_NONNEG, GW_TL_REQUIRED, 0,
-     "input + output tokens per request"},
-    {"token_growth_per_year", PR(token_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE,
-     GW_TL_OPTIONAL, 1, "tokens per request multiply by this per year"},
-    {"price", PR(usd_per_million_tokens), GW_DIM_USD, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
-     "revenue per million tokens served, at the start"},
-    {"price_growth_per_year", PR(price_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE,
-     GW_TL_OPTIONAL, 1, "the price multiplies by this per year"},
+static const gw_field product_fields[] = {
+    TL("users", PR(users), GW_DIM_NONE, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "users at the start"),
+    TL("growth_per_year", PR(growth_per_year), GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "users multiply by this per year"),
+    TL("requests_per_user_per_day", PR(requests_per_user_per_day),
+       GW_DIM_NONE, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "requests per user per day"),
+    TL("tokens_per_request", PR(tokens_per_request), GW_DIM_NONE, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "input + output tokens per request"),
+    TL("token_growth_per_year", PR(token_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "tokens per request multiply by this per year"),
+    TL("price", PR(usd_per_million_tokens), GW_DIM_USD, GW_F_NONNEG, 0,
+       "revenue per million tokens served, at the start"),
+    TL("price_growth_per_year", PR(price_growth_per_year), GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "the price multiplies by this per year"),
 };
 #define RS(field) offsetof(gw_timeline_run_spec, field)
-static const gw_tl_field run_fields[] = {
-    {"flops", RS(flops), GW_DIM_FLOP, GW_F_POSITIVE, GW_TL_REQUIRED, 0, "training compute"},
-    {"start", RS(start_s), GW_DIM_TIME, GW_F_NONNEG | GW_TL_DATE, GW_TL_OPTIONAL, 0,
-     "when the run starts"},
-    {"duration", RS(duration_s), GW_DIM_TIME, GW_F_POSITIVE, GW_TL_REQUIRED, 0,
-     "wall-clock length of the run"},
-    {"mfu", RS(mfu), GW_DIM_NONE, GW_F_OPEN_UNIT, GW_TL_REQUIRED, 0,
-     "model FLOPs utilisation"},
-    {"every", RS(every_s), GW_DIM_TIME, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
-     "repeat interval (0: once)"},
-    {"growth", RS(growth), GW_DIM_NONE, GW_F_POSITIVE, GW_TL_OPTIONAL, 1,
-     "FLOPs multiply by this from one repeat to the next"},
+static const gw_field run_fields[] = {
+    TL("flops", RS(flops), GW_DIM_FLOP, GW_F_POSITIVE | GW_F_REQUIRED, 0,
+       "training compute"),
+    TL("start", RS(start_s), GW_DIM_TIME, GW_F_NONNEG | GW_F_DATE, 0,
+       "when the run starts"),
+    TL("duration", RS(duration_s), GW_DIM_TIME, GW_F_POSITIVE | GW_F_REQUIRED, 0,
+       "wall-clock length of the run"),
+    TL("mfu", RS(mfu), GW_DIM_NONE, GW_F_OPEN_UNIT | GW_F_REQUIRED, 0,
+       "model FLOPs utilisation"),
+    TL("every", RS(every_s), GW_DIM_TIME, GW_F_NONNEG, 0,
+       "repeat interval (0: once)"),
+    TL("growth", RS(growth), GW_DIM_NONE, GW_F_POSITIVE, 1,
+       "FLOPs multiply by this from one repeat to the next"),
 };
 #define ST(field) offsetof(gw_timeline_stage, field)
-static const gw_tl_field stage_fields[] = {
-    {"duration", ST(duration_s), GW_DIM_TIME, GW_F_NONNEG, GW_TL_REQUIRED, 0,
-     "lead time of the stage"},
-    {"capacity", ST(capacity_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_OPTIONAL, 0,
-     "grid power that may start the stage per quarter (0: no limit)"},
-    {"parallel", ST(parallel), GW_DIM_NONE, GW_TL_BOOL, GW_TL_OPTIONAL, 0,
-     "runs alongside the stage before it"},
-    {"capex_share", ST(capex_share), GW_DIM_NONE, GW_F_FRACTION, GW_TL_OPTIONAL, 0,
-     "fraction of the facility capex paid when a project starts the stage"},
+static const gw_field stage_fields[] = {
+    TL("duration", ST(duration_s), GW_DIM_TIME, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "lead time of the stage"),
+    TL("capacity", ST(capacity_w), GW_DIM_POWER, GW_F_NONNEG, 0,
+       "grid power that may start the stage per quarter (0: no limit)"),
+    TL("parallel", ST(parallel), GW_DIM_NONE, GW_F_BOOL, 0,
+       "runs alongside the stage before it"),
+    TL("capex_share", ST(capex_share), GW_DIM_NONE, GW_F_FRACTION, 0,
+       "fraction of the facility capex paid when a project starts the stage"),
 };
 #define CM(field) offsetof(gw_timeline_committed, field)
-static const gw_tl_field committed_fields[] = {
-    {"power", CM(power_w), GW_DIM_POWER, GW_F_NONNEG, GW_TL_REQUIRED, 0, "grid power"},
-    {"online", CM(online_s), GW_DIM_TIME, GW_F_NONNEG | GW_TL_DATE, GW_TL_REQUIRED, 0,
-     "when it comes online"},
+static const gw_field committed_fields[] = {
+    TL("power", CM(power_w), GW_DIM_POWER, GW_F_NONNEG | GW_F_REQUIRED, 0,
+       "grid power"),
+    TL("online", CM(online_s), GW_DIM_TIME, GW_F_NONNEG | GW_F_DATE | GW_F_REQUIRED, 0,
+       "when it comes online"),
 };
 
 #define NF(a) (sizeof a / sizeof a[0])
+/* One list: its path, its item's fields, where the count and the items are. */
+#define LIST(p, fields_, count, items, T, name_, max_)                                            \
+    {.path = (p), .fields = (fields_), .nfields = NF(fields_), .count_offset = IN(count),        \
+     .items_offset = IN(items), .item_size = sizeof(T), .name_offset = offsetof(T, name_),       \
+     .max = (max_)}
 const gw_tl_list gw_tl_lists[] = {
-    {"demand.products", product_fields, NF(product_fields), IN(nproducts), IN(products),
-     sizeof(gw_timeline_product), PR(name), GW_TIMELINE_MAX_PRODUCTS},
-    {"demand.training", run_fields, NF(run_fields), IN(nruns), IN(runs),
-     sizeof(gw_timeline_run_spec), RS(name), GW_TIMELINE_MAX_RUNS},
-    {"supply.stages", stage_fields, NF(stage_fields), IN(nstages), IN(stages),
-     sizeof(gw_timeline_stage), ST(name), GW_TIMELINE_MAX_STAGES},
-    {"supply.committed", committed_fields, NF(committed_fields), IN(ncommitted), IN(committed),
-     sizeof(gw_timeline_committed), CM(name), GW_TIMELINE_MAX_COMMITTED},
+    LIST("demand.products", product_fields, nproducts, products, gw_timeline_product, name,
+         GW_TIMELINE_MAX_PRODUCTS),
+    LIST("demand.training", run_fields, nruns, runs, gw_timeline_run_spec, name,
+         GW_TIMELINE_MAX_RUNS),
+    LIST("supply.stages", stage_fields, nstages, stages, gw_timeline_stage, name,
+         GW_TIMELINE_MAX_STAGES),
+    LIST("supply.committed", committed_fields, ncommitted, committed, gw_timeline_committed, name,
+         GW_TIMELINE_MAX_COMMITTED),
 };
 const size_t gw_tl_nlists = NF(gw_tl_lists);
 
-int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error *err)
+int gw_tl_check_value(const gw_field *f, double v, const char *name, gw_error *err)
 {
     const char *want = NULL;
     if (!isfinite(v))
@@ -161,7 +191,7 @@ int gw_tl_check_value(const gw_tl_field *f, double v, const char *name, gw_error
         want = "within [0, 1]";
     else if ((f->flags & GW_F_OPEN_UNIT) && !(v > 0 && v <= 1))
         want = "within (0, 1]";
-    else if ((f->flags & GW_TL_BOOL) && v != 0 && v != 1)
+    else if ((f->flags & GW_F_BOOL) && v != 0 && v != 1)
         want = "true or false";
     if (!want)
         return GW_OK;
@@ -185,7 +215,7 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
                             (int)in->shortfall, GW_SHORTFALL_RENT, GW_SHORTFALL_THROTTLE);
     const char *base = (const char *)in;
     for (size_t i = 0; i < gw_tl_ntop; i++) {
-        const gw_tl_field *f = &gw_tl_top[i];
+        const gw_field *f = &gw_tl_top[i];
         int rc = gw_tl_check_value(f, *(const double *)(base + f->offset), f->key, err);
         if (rc)
             return rc;
@@ -200,7 +230,7 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         for (int k = 0; k < n; k++) {
             const char *item = base + L->items_offset + (size_t)k * L->item_size;
             for (size_t j = 0; j < L->nfields; j++) {
-                const gw_tl_field *f = &L->fields[j];
+                const gw_field *f = &L->fields[j];
                 double v = *(const double *)(item + f->offset);
                 if (!gw_tl_check_value(f, v, NULL, NULL))
                     continue;

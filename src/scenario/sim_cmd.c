@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gigawatt/dist.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
 
@@ -24,7 +25,8 @@ static int node_error(const gw_node *n, gw_error *err, const char *fmt, const ch
 }
 
 /* A token-count distribution: a plain number, or {dist: KIND, parameters}
- * (docs/sim.md §2.2). Samples of an empirical one are owned by *owned. */
+ * in the scenario's one dialect (include/gigawatt/dist.h, docs/sim.md §2.2).
+ * Samples of an empirical one are owned by *owned. */
 int gw_scenario_parse_dist(const gw_node *n, const char *what, gw_dist *d, double **owned,
                            gw_error *err)
 {
@@ -41,78 +43,23 @@ int gw_scenario_parse_dist(const gw_node *n, const char *what, gw_dist *d, doubl
     }
     if (n->kind != GW_NODE_MAP)
         return node_error(n, err, "%s is a list; expected a number or {dist: ...}", what);
-    static const struct {
-        const char *name;
-        gw_dist_kind kind;
-        const char *a, *b; /* parameter keys */
-    } kinds[] = {
-        {"fixed", GW_DIST_FIXED, "value", NULL},
-        {"uniform", GW_DIST_UNIFORM, "min", "max"},
-        {"exponential", GW_DIST_EXPONENTIAL, "mean", NULL},
-        {"gamma", GW_DIST_GAMMA, "shape", "scale"},
-        {"lognormal", GW_DIST_LOGNORMAL, "median", "sigma"},
-        {"pareto", GW_DIST_PARETO, "min", "alpha"},
-        {"zipf", GW_DIST_ZIPF, "n", "exponent"},
-        {"empirical", GW_DIST_EMPIRICAL, NULL, NULL},
+    gw_dist_spec s;
+    int rc = gw_dist_spec_parse(n, what, GW_DIM_NONE, 0, GW_DIST_USE_SIM, &s, err);
+    if (rc)
+        return rc;
+    static const gw_dist_kind kind_of[] = {
+        [GW_DF_FIXED] = GW_DIST_FIXED,         [GW_DF_UNIFORM] = GW_DIST_UNIFORM,
+        [GW_DF_EXPONENTIAL] = GW_DIST_EXPONENTIAL, [GW_DF_GAMMA] = GW_DIST_GAMMA,
+        [GW_DF_LOGNORMAL] = GW_DIST_LOGNORMAL, [GW_DF_PARETO] = GW_DIST_PARETO,
+        [GW_DF_ZIPF] = GW_DIST_ZIPF,           [GW_DF_EMPIRICAL] = GW_DIST_EMPIRICAL,
     };
-    const gw_node *kn = gw_node_get(n, "dist");
-    if (!kn || kn->kind != GW_NODE_SCALAR)
-        return node_error(n, err,
-                          "%s has no 'dist'; expected dist: fixed, uniform, exponential, gamma, "
-                          "lognormal, pareto, zipf or empirical",
-                          what);
-    size_t k;
-    for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
-        if (strcmp(kn->text, kinds[k].name) == 0)
-            break;
-    if (k == sizeof kinds / sizeof kinds[0])
-        return node_error(kn, err,
-                          "distribution '%.40s' is not known; expected fixed, uniform, "
-                          "exponential, gamma, lognormal, pareto, zipf or empirical",
-                          kn->text);
-    d->kind = kinds[k].kind;
-    int rc;
-    for (size_t i = 0; i + 1 < n->nkids; i += 2) {
-        const gw_node *key = n->kids[i], *v = n->kids[i + 1];
-        const char *kt = key->text;
-        if (strcmp(kt, "dist") == 0)
-            continue;
-        if (kinds[k].a && strcmp(kt, kinds[k].a) == 0)
-            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, 0, &d->a, err);
-        else if (kinds[k].b && strcmp(kt, kinds[k].b) == 0)
-            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, 0, &d->b, err);
-        else if (strcmp(kt, "at_least") == 0)
-            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, GW_F_NONNEG, &d->lo, err);
-        else if (strcmp(kt, "at_most") == 0)
-            rc = gw_decode_quantity(v, kt, GW_DIM_NONE, GW_F_POSITIVE, &d->hi, err);
-        else if (d->kind == GW_DIST_EMPIRICAL && strcmp(kt, "values") == 0) {
-            if (v->kind != GW_NODE_SEQ || v->nkids == 0)
-                return node_error(v, err, "%s values are not a list; expected [n1, n2, ...]",
-                                  what);
-            double *vals = malloc(v->nkids * sizeof *vals);
-            if (!vals)
-                return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-            free(*owned);
-            *owned = vals;
-            for (size_t j = 0; j < v->nkids; j++)
-                if ((rc = gw_decode_quantity(v->kids[j], "value", GW_DIM_NONE, GW_F_POSITIVE,
-                                             &vals[j], err)))
-                    return rc;
-            /* sorted copy: the inverse CDF walks the order statistics */
-            for (size_t a = 1; a < v->nkids; a++)
-                for (size_t b = a; b > 0 && vals[b - 1] > vals[b]; b--) {
-                    double t = vals[b];
-                    vals[b] = vals[b - 1], vals[b - 1] = t;
-                }
-            d->values = vals, d->nvalues = v->nkids;
-            rc = GW_OK;
-        } else
-            return node_error(key, err,
-                              "unknown key '%.40s' in the distribution; expected its "
-                              "parameters, at_least or at_most",
-                              kt);
-        if (rc)
-            return rc;
+    d->kind = kind_of[s.family]; /* GW_DIST_USE_SIM reads only these families */
+    d->a = s.a, d->b = s.b;
+    d->lo = s.at_least, d->hi = s.at_most;
+    if (s.samples) {
+        free(*owned);
+        *owned = s.samples;
+        d->values = s.samples, d->nvalues = s.nsamples;
     }
     if (d->lo > 0 || d->hi > 0) {
         if (!(d->hi > 0))

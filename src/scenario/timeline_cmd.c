@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "gigawatt/dist.h"
 #include "gigawatt/output.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
@@ -46,66 +47,7 @@ static int fail(gw_error *err, const gw_node *at, const char *fmt, const char *a
     return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col, fmt, a, b);
 }
 
-static int is_true(const char *t)
-{
-    return !strcmp(t, "true") || !strcmp(t, "yes") || !strcmp(t, "on") || !strcmp(t, "1");
-}
-static int is_false(const char *t)
-{
-    return !strcmp(t, "false") || !strcmp(t, "no") || !strcmp(t, "off") || !strcmp(t, "0");
-}
-
-/* "2027-Q3" -> year 2027, quarter 3; 0 when the text is not such a date. */
-static int parse_yq(const char *t, int *year, int *q)
-{
-    int y, k, used = 0;
-    if (sscanf(t, "%4d-Q%1d%n", &y, &k, &used) != 2 || t[used] || k < 1 || k > 4 || y < 1900 ||
-        y > 2200)
-        return 0;
-    *year = y, *q = k;
-    return 1;
-}
-
-/* The central value of a {dist: ...} mapping (the contract in timeline.h). */
-static int dist_center(const gw_node *m, const char *what, gw_dim_id dim, unsigned flags,
-                       double *v, gw_error *err)
-{
-    static const char *const keys[] = {"p50", "median", "mean", "mode"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const gw_node *c = gw_node_get(m, keys[i]);
-        if (c)
-            return gw_decode_quantity(c, what, dim, flags, v, err);
-    }
-    /* a uniform may be written low/high or min/max (src/risk/dist.c takes both) */
-    const gw_node *lo = gw_node_get(m, "low"), *hi = gw_node_get(m, "high");
-    if (!lo && !hi)
-        lo = gw_node_get(m, "min"), hi = gw_node_get(m, "max");
-    if (lo && hi) {
-        double a, b;
-        int rc = gw_decode_quantity(lo, what, dim, 0, &a, err);
-        if (!rc)
-            rc = gw_decode_quantity(hi, what, dim, 0, &b, err);
-        if (rc)
-            return rc;
-        *v = (a + b) / 2;
-        return GW_OK;
-    }
-    const gw_node *ch = gw_node_get(m, "choices");
-    if (!ch)
-        ch = gw_node_get(m, "values");
-    if (ch && ch->kind == GW_NODE_SEQ && ch->nkids > 0) {
-        const gw_node *first = ch->kids[0];
-        if (first->kind == GW_NODE_MAP && gw_node_get(first, "value"))
-            first = gw_node_get(first, "value");
-        return gw_decode_quantity(first, what, dim, flags, v, err);
-    }
-    return gw_error_set(err, GW_E_INPUT, m->file, m->line, m->col,
-                        "distribution for '%s' has no central value; expected p50 (or median, "
-                        "mean, mode, low and high, min and max, or choices)",
-                        what);
-}
-
-static void add_param(ctx *c, const char *name, const gw_tl_field *f, size_t offset, double v,
+static void add_param(ctx *c, const char *name, const gw_field *f, size_t offset, double v,
                       const gw_node *node, int is_dist)
 {
     gw_timeline_params *ps = c->params;
@@ -115,46 +57,28 @@ static void add_param(ctx *c, const char *name, const gw_tl_field *f, size_t off
     snprintf(p->name, sizeof p->name, "timeline.%s", name);
     p->offset = offset;
     p->dim = f->dim;
-    p->flags = f->flags & 0xffu;
+    p->flags = f->flags & GW_F_RANGE;
     p->value = v;
     p->node = node;
     p->is_dist = is_dist;
 }
 
-/* One number: a quantity, a date, a boolean or a distribution's center. */
-static int read_value(ctx *c, const gw_tl_field *f, const gw_node *n, const char *name,
-                      double *v, int *is_dist)
+/* One number: a quantity, a date, a boolean or a distribution's centre,
+ * as the field's flags allow (the config layer's decoder). Messages name
+ * it as the risk engine does: timeline.<name>. */
+static int read_value(ctx *c, const gw_field *f, const gw_node *n, const char *name, double *v,
+                      int *is_dist)
 {
-    unsigned range = f->flags & 0xffu;
     char full[GW_TIMELINE_PARAM_NAME + 16];
-    snprintf(full, sizeof full, "timeline.%s", name); /* messages use the risk name */
-    name = full;
-    *is_dist = 0;
-    if (n->kind == GW_NODE_MAP && gw_node_get(n, "dist")) {
-        *is_dist = 1;
-        return dist_center(n, name, f->dim, range, v, c->err);
-    }
-    if ((f->flags & GW_TL_BOOL) && n->kind == GW_NODE_SCALAR) {
-        if (is_true(n->text) || is_false(n->text)) {
-            *v = is_true(n->text);
-            return GW_OK;
-        }
-        return fail(c->err, n, "'%s' is '%.60s'; expected true or false", name, n->text);
-    }
-    int y, q;
-    if ((f->flags & GW_TL_DATE) && n->kind == GW_NODE_SCALAR && parse_yq(n->text, &y, &q)) {
-        double quarters = (y - c->in->start_year) * 4.0 + (q - c->in->start_q);
-        if (quarters < 0)
-            return fail(c->err, n, "'%s' is %.40s, before the timeline's start; expected a date "
-                        "from the start on",
-                        name, n->text);
-        *v = quarters * GW_QUARTER_S;
-        return GW_OK;
-    }
-    return gw_decode_quantity(n, name, f->dim, range, v, c->err);
+    snprintf(full, sizeof full, "timeline.%s", name);
+    gw_decode_ctx dc = {.start_year = c->in->start_year,
+                        .start_quarter = c->in->start_q,
+                        .start_name = "the timeline's start",
+                        .dist_centre = gw_dist_centre};
+    return gw_decode_number(f, n, full, &dc, v, is_dist, c->err);
 }
 
-static const gw_tl_field *top_field(const char *path)
+static const gw_field *top_field(const char *path)
 {
     for (size_t i = 0; i < gw_tl_ntop; i++)
         if (!strcmp(gw_tl_top[i].key, path))
@@ -269,7 +193,7 @@ static int read_list(ctx *c, const gw_tl_list *L, const gw_node *seq)
         snprintf(item + L->name_offset, GW_TIMELINE_NAME, "%s", nm->text);
         /* every field: given, defaulted or missing */
         for (size_t f = 0; f < L->nfields; f++) {
-            const gw_tl_field *fd = &L->fields[f];
+            const gw_field *fd = &L->fields[f];
             char name[GW_TIMELINE_PARAM_NAME];
             snprintf(name, sizeof name, "%s.%s.%s", L->path, nm->text, fd->key);
             const gw_node *v = gw_node_get(m, fd->key);
@@ -277,7 +201,7 @@ static int read_list(ctx *c, const gw_tl_list *L, const gw_node *seq)
             int dist = 0, rc;
             if (v && (rc = read_value(c, fd, v, name, &x, &dist)))
                 return rc;
-            if (!v && fd->need == GW_TL_REQUIRED) {
+            if (!v && (fd->flags & GW_F_REQUIRED)) {
                 char item_path[80];
                 snprintf(item_path, sizeof item_path, "%s.%s", L->path, nm->text);
                 return fail(c->err, m, "timeline.%s has no %s; expected one (docs/timeline.md)",
@@ -322,7 +246,7 @@ static int read_map(ctx *c, const gw_node *map, const char *prefix, const gw_nod
         const gw_node *k = map->kids[i], *v = map->kids[i + 1];
         char path[96];
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", k->text);
-        const gw_tl_field *f = top_field(path);
+        const gw_field *f = top_field(path);
         const gw_tl_list *L = list_of(path);
         int rc;
         if (f && strncmp(path, "derived.", 8)) {
@@ -375,7 +299,8 @@ static int read_time(ctx *c, const gw_node *tl)
     const gw_node *s = gw_node_get(tl, "start"), *h = gw_node_get(tl, "horizon");
     if (!s)
         return fail(c->err, tl, "timeline has no start; expected e.g. start: 2026-Q1%s%s", "", "");
-    if (s->kind != GW_NODE_SCALAR || !parse_yq(s->text, &c->in->start_year, &c->in->start_q))
+    if (s->kind != GW_NODE_SCALAR ||
+        !gw_decode_year_quarter(s->text, &c->in->start_year, &c->in->start_q))
         return fail(c->err, s, "timeline start is '%.40s'; expected a quarter like 2026-Q1%s",
                     s->kind == GW_NODE_SCALAR ? s->text : gw_node_kind_name(s), "");
     if (!h)
@@ -689,14 +614,14 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
     double orders_until = fmax(horizon_s - lead, GW_QUARTER_S);
 
     for (size_t i = 0; i < gw_tl_ntop; i++) {
-        const gw_tl_field *f = &gw_tl_top[i];
+        const gw_field *f = &gw_tl_top[i];
         double *dst = (double *)((char *)in + f->offset);
         double v = f->dflt;
         /* a fleet result measures the busy hour's load (unless given here) */
         if (f->offset == offsetof(gw_timeline_input, peak_to_average) && d[14] > 0)
             v = d[14];
         int dist = 0;
-        if (f->need == GW_TL_DERIVED) {
+        if ((f->flags & GW_F_DERIVED)) {
             static const struct {
                 size_t offset;
                 int index;
@@ -724,7 +649,7 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         }
         if (seen[i] && (rc = read_value(&c, f, seen[i], f->key, &v, &dist)))
             return rc;
-        if (!seen[i] && f->need == GW_TL_REQUIRED) {
+        if (!seen[i] && (f->flags & GW_F_REQUIRED)) {
             /* at the map it belongs in (supply:), else at timeline: */
             char parent[32];
             const char *dot = strchr(f->key, '.');

@@ -1,0 +1,201 @@
+/* src/scenario/schema.c — the schema of every scenario section that is not a
+ * catalog kind (scenario layer): perf:, training:, sim:, fleet: with its
+ * sites, deployments and events, and tenants:. The catalog kinds'
+ * tables (accelerator, system, site ...) stay in src/catalog/kinds.c, which
+ * a scenario's overrides reuse; these sections exist only in scenarios, so
+ * their keys live here, with the rest of the input language, and the
+ * catalog layer does not reach up into scenario.h for their structs. */
+#include <stddef.h>
+
+#include "gigawatt/scenario.h"
+
+#define Q GW_FIELD_QTY
+#define ID GW_FIELD_ID
+#define EN GW_FIELD_ENUM
+#define TX GW_FIELD_TEXT
+#define NODE GW_FIELD_NODE
+#define SCHEMA(var, plural, one, T, table)                                                        \
+    const gw_schema var = {.kind = (plural), .singular = (one), .fields = (table),                \
+                           .nfields = sizeof table / sizeof table[0], .size = sizeof(T)}
+
+enum { R = GW_F_REQUIRED, POS = GW_F_POSITIVE, NN = GW_F_NONNEG, FR = GW_F_FRACTION,
+       INT = GW_F_INTEGER, EFF = GW_F_OPEN_UNIT };
+
+/* Scenario-only sections (not catalog kinds): the settings of `perf:` and
+ * `training:`. Defaults are applied by the perf command (docs/model.md §7-§8). */
+static const gw_field perf_settings_fields[] = {
+    Q("count", gw_perf_settings, count, GW_DIM_NONE, POS | INT,
+      "accelerators in all (default: one replica, tp x pp)"),
+    Q("tp", gw_perf_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default 1)"),
+    Q("pp", gw_perf_settings, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism (default 1)"),
+    Q("ep", gw_perf_settings, ep, GW_DIM_NONE, POS | INT, "expert parallelism (default 1)"),
+    EN("precision", gw_perf_settings, precision, "bf16|fp8|fp4", 0,
+       "weights and GEMMs (default fp8 where the accelerator has it, else bf16)"),
+    EN("kv_precision", gw_perf_settings, kv_precision, "bf16|fp8|fp4", 0,
+       "KV cache (default fp8 unless precision is bf16)"),
+    Q("input_tokens", gw_perf_settings, input_tokens, GW_DIM_NONE, R | POS | INT,
+      "prompt tokens per request"),
+    Q("output_tokens", gw_perf_settings, output_tokens, GW_DIM_NONE, R | POS | INT,
+      "generated tokens per request"),
+    Q("ttft_slo", gw_perf_settings, ttft_slo_s, GW_DIM_TIME, POS, "time-to-first-token target"),
+    Q("tpot_slo", gw_perf_settings, tpot_slo_s, GW_DIM_TIME, POS, "time-per-output-token target"),
+    Q("max_batch", gw_perf_settings, max_batch, GW_DIM_NONE, POS | INT,
+      "cap on running sequences per replica"),
+};
+SCHEMA(gw_schema_perf_settings, "perf", "perf settings", gw_perf_settings, perf_settings_fields);
+
+static const gw_field train_settings_fields[] = {
+    Q("count", gw_train_settings, count, GW_DIM_NONE, R | POS | INT, "accelerators"),
+    Q("tp", gw_train_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default 1)"),
+    Q("pp", gw_train_settings, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism (default 1)"),
+    EN("precision", gw_train_settings, precision, "bf16|fp8|fp4", 0, "GEMMs (default bf16)"),
+    Q("tokens", gw_train_settings, tokens, GW_DIM_NONE, R | POS, "tokens to train on"),
+    Q("mfu", gw_train_settings, mfu, GW_DIM_NONE, EFF, "model FLOPs utilisation (default: predicted)"),
+    Q("sequence_length", gw_train_settings, sequence_length, GW_DIM_NONE, POS | INT,
+      "tokens per sequence (default 8192, Llama 3 pre-training)"),
+    Q("global_batch", gw_train_settings, global_batch, GW_DIM_NONE, POS,
+      "tokens per optimizer step (default 16M, Llama 3)"),
+    Q("micro_batch", gw_train_settings, micro_batch, GW_DIM_NONE, POS | INT,
+      "sequences per micro-batch (default 1)"),
+    Q("virtual_stages", gw_train_settings, virtual_stages, GW_DIM_NONE, POS | INT,
+      "interleaved pipeline chunks per GPU (default 1)"),
+    ID("reliability", gw_train_settings, reliability, "reliability", 0,
+       "interruption figures (default: the catalog's)"),
+};
+SCHEMA(gw_schema_train_settings, "training", "training settings", gw_train_settings,
+       train_settings_fields);
+
+static const gw_field sim_settings_fields[] = {
+    Q("replicas", gw_sim_settings, replicas, GW_DIM_NONE, POS | INT, "replicas (default 1)"),
+    EN("scheduler", gw_sim_settings, scheduler, "vllm|sarathi", 0,
+       "replica scheduler (default vllm)"),
+    EN("route", gw_sim_settings, route, "round-robin|least-outstanding|kv-aware", 0,
+       "global scheduler (default round-robin)"),
+    Q("max_running", gw_sim_settings, max_running, GW_DIM_NONE, POS | INT,
+      "sequences holding KV on a replica (default 128)"),
+    Q("max_batched_tokens", gw_sim_settings, max_batched_tokens, GW_DIM_NONE, POS | INT,
+      "vLLM: padded prefill tokens per batch (default 4096); Sarathi: chunk budget (512)"),
+    Q("block_size", gw_sim_settings, block_size, GW_DIM_NONE, POS | INT,
+      "KV tokens per block (default 16)"),
+    Q("watermark", gw_sim_settings, watermark, GW_DIM_NONE, FR,
+      "share of KV blocks kept free at admission (default 0.01)"),
+    Q("kv_tokens", gw_sim_settings, kv_tokens, GW_DIM_NONE, POS,
+      "KV capacity per replica in tokens (default: the perf model's)"),
+    Q("context_length", gw_sim_settings, context_length, GW_DIM_NONE, POS | INT,
+      "longest prompt + output accepted (default: the model's)"),
+    Q("seed", gw_sim_settings, seed, GW_DIM_NONE, NN | INT, "random seed (default 1)"),
+    Q("timeline", gw_sim_settings, timeline_s, GW_DIM_TIME, POS,
+      "bucket width of the time series (default: 1/200 of the arrivals' span)"),
+    NODE("trace", gw_sim_settings, trace, "CSV trace (Vidur's columns), relative to the scenario"),
+    Q("limit", gw_sim_settings, limit, GW_DIM_NONE, POS | INT, "first rows of the trace"),
+    Q("max_tokens", gw_sim_settings, max_tokens, GW_DIM_NONE, POS | INT,
+      "cut prompts so prompt + output fits (Vidur: 4096)"),
+    Q("requests", gw_sim_settings, requests, GW_DIM_NONE, POS | INT, "synthetic requests"),
+    EN("arrival", gw_sim_settings, arrival, "poisson|gamma|diurnal", 0,
+       "synthetic arrivals (default poisson)"),
+    Q("rate", gw_sim_settings, rate, GW_DIM_NONE, POS, "mean arrivals per second"),
+    Q("cv", gw_sim_settings, cv, GW_DIM_NONE, POS, "gamma: coefficient of variation of gaps"),
+    Q("amplitude", gw_sim_settings, amplitude, GW_DIM_NONE, FR, "diurnal: relative swing"),
+    Q("period", gw_sim_settings, period_s, GW_DIM_TIME, POS, "diurnal: period (default 1 day)"),
+    NODE("prompt", gw_sim_settings, prompt, "prompt tokens: a number or {dist: ...}"),
+    NODE("output", gw_sim_settings, output, "output tokens: a number or {dist: ...}"),
+};
+SCHEMA(gw_schema_sim_settings, "sim", "sim settings", gw_sim_settings, sim_settings_fields);
+
+static const gw_field fleet_fields[] = {
+    Q("horizon", gw_fleet_settings, horizon_s, GW_DIM_TIME, R | POS, "simulated time"),
+    Q("tick", gw_fleet_settings, tick_s, GW_DIM_TIME, POS, "time step (default 1 s)"),
+    Q("seed", gw_fleet_settings, seed, GW_DIM_NONE, NN | INT, "random seed (default 1)"),
+    Q("start_weekday", gw_fleet_settings, start_weekday, GW_DIM_NONE, NN | INT,
+      "0 = the run starts Monday 00:00 (default 0)"),
+    Q("target_utilisation", gw_fleet_settings, target_utilisation, GW_DIM_NONE, EFF,
+      "share of a replica's best throughput used as capacity (default 0.9)"),
+    Q("spill_penalty", gw_fleet_settings, spill_penalty_s, GW_DIM_TIME, NN,
+      "added TTFT when served in another region (default 0.1 s)"),
+    Q("repair", gw_fleet_settings, repair_s, GW_DIM_TIME, R | NN,
+      "time a failed GPU's replica is down"),
+    ID("reliability", gw_fleet_settings, reliability, "reliability", 0,
+       "GPU interruption rate (default: the catalog's)"),
+    NODE("sites", gw_fleet_settings, sites, "list of sites"),
+    NODE("deployments", gw_fleet_settings, deployments, "list of own deployments"),
+    NODE("rented", gw_fleet_settings, rented, "list of rented pools"),
+    NODE("events", gw_fleet_settings, events, "list of outages and power caps"),
+};
+SCHEMA(gw_schema_fleet_settings, "fleet", "fleet settings", gw_fleet_settings, fleet_fields);
+
+static const gw_field fleet_site_fields[] = {
+    TX("region", gw_fleet_site_spec, region, "region name (spill crosses regions)"),
+    Q("power_cap", gw_fleet_site_spec, power_cap_w, GW_DIM_POWER, POS, "IT power limit"),
+};
+SCHEMA(gw_schema_fleet_site, "sites", "site", gw_fleet_site_spec, fleet_site_fields);
+
+static const gw_field fleet_dep_fields[] = {
+    TX("site", gw_fleet_deployment_spec, site, "site name (own deployments)"),
+    ID("model", gw_fleet_deployment_spec, model, "models", R, "model id"),
+    ID("accelerator", gw_fleet_deployment_spec, accelerator, "accelerators", R, "accelerator id"),
+    ID("system", gw_fleet_deployment_spec, system, "systems", 0,
+       "system id for power and cost (default: the first built from the accelerator)"),
+    EN("precision", gw_fleet_deployment_spec, precision, "bf16|fp8|fp4", 0,
+       "weights (default fp8 where supported)"),
+    Q("replicas", gw_fleet_deployment_spec, replicas, GW_DIM_NONE, R | POS | INT,
+      "replicas (rented on-demand: the cap)"),
+    Q("tp", gw_fleet_deployment_spec, tp, GW_DIM_NONE, POS | INT, "tensor parallelism"),
+    Q("pp", gw_fleet_deployment_spec, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism"),
+    Q("ep", gw_fleet_deployment_spec, ep, GW_DIM_NONE, POS | INT, "expert parallelism"),
+    Q("price", gw_fleet_deployment_spec, price_usd_per_s, GW_DIM_USD_PER_TIME, POS,
+      "rented: price per GPU-hour, e.g. 2.4 USD/h"),
+    Q("delay", gw_fleet_deployment_spec, delay_s, GW_DIM_TIME, NN,
+      "rented on-demand: provisioning delay"),
+    EN("kind", gw_fleet_deployment_spec, kind, "reserved|on-demand", 0, "rented pool kind"),
+};
+SCHEMA(gw_schema_fleet_deployment, "deployments", "deployment", gw_fleet_deployment_spec,
+       fleet_dep_fields);
+
+static const gw_field fleet_event_fields[] = {
+    EN("kind", gw_fleet_event_spec, kind, "outage|maintenance|power-cap", R,
+       "what happens (maintenance: a planned outage)"),
+    TX("site", gw_fleet_event_spec, site, "site name"),
+    Q("start", gw_fleet_event_spec, start_s, GW_DIM_TIME, R | NN, "from the run's start"),
+    Q("duration", gw_fleet_event_spec, duration_s, GW_DIM_TIME, R | POS, "how long"),
+    Q("fraction", gw_fleet_event_spec, fraction, GW_DIM_NONE, R | FR,
+      "outage: share of the site down; power-cap: cap as a share of full power"),
+};
+SCHEMA(gw_schema_fleet_event, "events", "event", gw_fleet_event_spec, fleet_event_fields);
+
+static const gw_field tenant_fields[] = {
+    EN("kind", gw_tenant_spec, kind, "consumer|api|batch|cloud|reserve|training", R,
+       "tenant kind"),
+    TX("deployment", gw_tenant_spec, deployment, "home deployment name"),
+    Q("weekly_users", gw_tenant_spec, weekly_users, GW_DIM_NONE, POS, "consumer: weekly active users"),
+    Q("requests_per_user_week", gw_tenant_spec, requests_per_user_week, GW_DIM_NONE, POS,
+      "consumer: requests per weekly user per week"),
+    Q("rate", gw_tenant_spec, rate, GW_DIM_NONE, POS, "mean requests per second (api, batch)"),
+    Q("peak_to_trough", gw_tenant_spec, peak_to_trough, GW_DIM_NONE, POS,
+      "weekday busiest / quietest hour (default 1)"),
+    Q("peak_hour", gw_tenant_spec, peak_hour, GW_DIM_NONE, NN, "hour of day of the peak"),
+    Q("weekend", gw_tenant_spec, weekend, GW_DIM_NONE, POS, "weekend level / weekday (default 1)"),
+    Q("growth_per_year", gw_tenant_spec, growth_per_year, GW_DIM_NONE, POS,
+      "demand multiplier per year (default 1)"),
+    Q("priority", gw_tenant_spec, priority, GW_DIM_NONE, NN | INT, "0 (first) to 7 (shed first)"),
+    Q("customers", gw_tenant_spec, customers, GW_DIM_NONE, POS | INT, "api: customers in the tier"),
+    Q("customer_skew", gw_tenant_spec, customer_skew, GW_DIM_NONE, NN,
+      "api: Zipf exponent of use over customers (default 1; 0 = even)"),
+    Q("rpm", gw_tenant_spec, rpm, GW_DIM_NONE, POS, "api: requests per minute per customer"),
+    Q("tpm", gw_tenant_spec, tpm, GW_DIM_NONE, POS, "api: tokens per minute per customer"),
+    Q("timeout", gw_tenant_spec, timeout_s, GW_DIM_TIME, NN, "longest queue wait (default 0)"),
+    Q("price", gw_tenant_spec, price_usd_per_mtok, GW_DIM_NONE, NN,
+      "revenue, USD per million tokens served"),
+    Q("ttft_slo", gw_tenant_spec, ttft_slo_s, GW_DIM_TIME, POS, "TTFT target for SLO attainment"),
+    NODE("prompt", gw_tenant_spec, prompt, "prompt tokens: a number or {dist: ...}"),
+    NODE("output", gw_tenant_spec, output, "output tokens: a number or {dist: ...}"),
+    NODE("trace", gw_tenant_spec, trace,
+         "request sizes from a CSV trace (Vidur's columns), rows drawn at random"),
+    Q("replicas", gw_tenant_spec, replicas, GW_DIM_NONE, POS | INT,
+      "cloud, reserve, training: replicas of its deployment it holds"),
+    Q("price_per_gpu_hour", gw_tenant_spec, price_usd_per_gpu_s, GW_DIM_USD_PER_TIME, NN,
+      "cloud: what the block is sold at, e.g. 2.2 USD/h"),
+    EN("lend", gw_tenant_spec, lend, "yes|no", 0, "reserve: idle capacity serves the others"),
+    Q("start", gw_tenant_spec, start_s, GW_DIM_TIME, NN, "training: when the block is taken"),
+    Q("duration", gw_tenant_spec, duration_s, GW_DIM_TIME, POS, "training: how long"),
+};
+SCHEMA(gw_schema_tenant, "tenants", "tenant", gw_tenant_spec, tenant_fields);
