@@ -5,7 +5,10 @@
  * One decoder applies a YAML mapping to a struct through that table, so a
  * catalog entry and the scenario overrides on top of it go through the same
  * code and give the same errors (unknown key with did-you-mean, dimension
- * mismatch, range) at the right file:line:col. */
+ * mismatch, range) at the right file:line:col. The one field table of the
+ * project: catalog kinds (src/catalog/kinds.c), scenario sections
+ * (src/scenario/schema.c) and the timeline's numbers (src/plan/timeline.c),
+ * whose dates, booleans, defaults and distributions gw_decode_number reads. */
 #ifndef GIGAWATT_SCHEMA_H
 #define GIGAWATT_SCHEMA_H
 
@@ -34,11 +37,11 @@ typedef enum gw_ftype {
 /* the range flags above, without GW_F_REQUIRED */
 #define GW_F_RANGE (GW_F_POSITIVE | GW_F_NONNEG | GW_F_FRACTION | GW_F_INTEGER | GW_F_OPEN_UNIT)
 /* What a number may be written as besides a quantity (gw_decode_number): */
-#define GW_F_DATE 0x100u    /* "2027-Q3": the time from the context's start to that quarter */
-#define GW_F_BOOL 0x200u    /* true/false (yes/no, on/off, 1/0), stored as 1/0 */
-#define GW_F_DIST 0x800u    /* a {dist: ...} mapping: its centre, and the caller told so */
-/* The need levels: GW_F_REQUIRED (absent: an error naming the key), this,
- * or neither (absent: the field's `dflt`). */
+#define GW_F_DATE 0x100u /* "2027-Q3": the time from the context's start to that quarter */
+#define GW_F_BOOL 0x200u /* true/false (yes/no, on/off, 1/0), stored as 1/0 */
+#define GW_F_DIST 0x800u /* a {dist: ...} mapping: its centre, and the caller told so */
+/* The need levels of a number: GW_F_REQUIRED (absent: an error naming the
+ * key), GW_F_DERIVED, or neither (absent: the field's `dflt`). */
 #define GW_F_DERIVED 0x400u /* absent: filled by the resolver (from the models) */
 
 typedef struct gw_field {

@@ -216,7 +216,8 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
                                         f->key, gw_dim_example(f->dim));
             }
             double x;
-            if ((rc = gw_decode_quantity(val, f->key, f->dim, f->flags, &x, err)))
+            int is_dist; /* no context: dates and {dist:} need a section that gives one */
+            if ((rc = gw_decode_number(f, val, f->key, NULL, &x, &is_dist, err)))
                 return rc;
             memcpy(dst, &x, sizeof x);
             break;
