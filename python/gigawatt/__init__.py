@@ -284,7 +284,9 @@ def _dump(value, depth, out):
 def dumps(result):
     """A result (or any JSON-like value) as the CLI's ``--json`` prints it:
     cJSON's tab-indented layout and number formatting, ending in a newline.
-    dumps(gigawatt.plan(...)) == the CLI's stdout, byte for byte."""
+    dumps(gigawatt.plan(...)) == the CLI's stdout, byte for byte. (One
+    exception: sim with cheapest=True, whose JSON is laid out by hand; its
+    Result.raw_json has the CLI's bytes.)"""
     out = []
     _dump(result, 0, out)
     out.append("\n")

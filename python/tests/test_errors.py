@@ -1,0 +1,70 @@
+"""python/tests/test_errors.py — bad input raises gigawatt.ScenarioError (a
+ValueError) with the CLI's file:line:col and message; a wrong keyword is a
+TypeError naming it; a missing file is an OSError (python front end)."""
+import os
+import subprocess
+
+import pytest
+
+import gigawatt
+from conftest import ROOT, cli_env, path
+
+
+def cli_error_line(*args):
+    exe = os.environ.get("GIGAWATT_CLI")
+    if not exe:
+        pytest.skip("GIGAWATT_CLI is not set (ctest sets it)")
+    done = subprocess.run([exe, *args], capture_output=True, env=cli_env(), cwd=ROOT)
+    assert done.returncode == 2
+    return done.stderr.decode().rstrip("\n")
+
+
+def test_bad_scenario_file_has_its_place():
+    bad = path("tests", "bad", "dimension-mismatch.yaml")
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.plan(bad)
+    e = caught.value
+    assert isinstance(e, ValueError)
+    assert (e.file, e.line, e.col) == (bad, 4, 8)
+    assert "tdp '132 kg' is a mass; expected a power" in e.message
+    assert str(e) == "%s:%d:%d: %s" % (e.file, e.line, e.col, e.message)
+    assert str(e) == cli_error_line("plan", bad)
+    assert e.code == gigawatt._gigawatt.E_INPUT
+
+
+def test_bad_yaml_text_is_placed_in_the_text():
+    text = "system: gb200-nvl72\ntarget:\n  grid_power: 3 kg\n"
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.plan(text, scenario_name="inline.yaml")
+    e = caught.value
+    assert (e.file, e.line) == ("inline.yaml", 3)
+    assert e.col > 0 and "mass" in e.message
+
+
+def test_bad_dict_scenario():
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.plan({"system": "gb200-nvl72", "target": {"grid_powr": "1 GW"}})
+    assert caught.value.file == "<dict>" and caught.value.line > 0
+
+
+def test_unknown_keyword_is_a_type_error():
+    with pytest.raises(TypeError, match="grid_powr"):
+        gigawatt.plan(path("scenarios", "frontier-lab-30gw.yaml"), grid_powr="15 GW")
+    with pytest.raises(TypeError, match="draws"):
+        gigawatt.plan(path("scenarios", "frontier-lab-30gw.yaml"), draws=10)
+
+
+def test_bad_option_value_names_the_flag():
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.risk(path("tests", "data", "risk-small.yaml"), draws="many")
+    assert "draws" in str(caught.value)
+
+
+def test_missing_file_is_an_os_error():
+    with pytest.raises(OSError):
+        gigawatt.plan(path("scenarios", "no-such-scenario.yaml"))
+
+
+def test_bad_scenario_type():
+    with pytest.raises(TypeError):
+        gigawatt.plan(42)
