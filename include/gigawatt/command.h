@@ -17,7 +17,9 @@
 struct gw_par_transport; /* include/gigawatt/par.h: how draws go across processes */
 
 /* One option: the long flag without "--" and its text (NULL for a switch
- * such as "capacity" or "train"). */
+ * such as "capacity" or "train"). The name "set" is a --set given among
+ * the options, so its place against the flags that are settings is kept
+ * (later wins); `sets` below are applied before every option. */
 typedef struct gw_command_option {
     const char *name;
     const char *value;
@@ -42,6 +44,9 @@ typedef struct gw_command_request {
     gw_progress_fn progress;            /* may be NULL; nonzero return stops: GW_E_STOPPED */
     void *progress_user;
     const struct gw_par_transport *par; /* NULL: this process alone (threads) */
+    /* may be NULL: called as a long run starts ("fleet", "requests"), so
+     * a front end can label the progress it shows */
+    void (*progress_phase)(void *user, const char *what, const char *unit);
 } gw_command_request;
 
 /* What a command produced; every member malloc'd or NULL. */
@@ -61,5 +66,16 @@ void gw_command_output_free(gw_command_output *out);
  * flag names), for help, completion and Python's keyword arguments. */
 const char *const *gw_command_names(void);
 const char *const *gw_command_options(const char *command);
+/* Does option `name` take a value (1), is it a switch (0), or unknown (-1)? */
+int gw_command_option_takes_value(const char *name);
+
+/* Check the request's options and their values without running anything
+ * (what gw_command_run checks first), so a front end can refuse a bad
+ * request before its own preparations (checking output paths). */
+int gw_command_check(const gw_command_request *req, gw_error *err);
+
+/* The catalog directory a request uses: `given` (--catalog), else
+ * $GIGAWATT_CATALOG when set and not empty, else the built-in one. */
+const char *gw_command_catalog_dir(const char *given);
 
 #endif

@@ -49,4 +49,41 @@ int gw_scenario_parse_dist(const gw_node *n, const char *what, gw_dist *d, doubl
 int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_target_s,
                     double quantile, int steps, gw_capacity *out, gw_error *err);
 
+/* The cheapest configuration (docs/sim.md §5.2, `sim --cheapest`): for each
+ * (accelerator, tp) candidate, one replica's capacity under the targets,
+ * the replicas that carry target_rate, their cost per hour and IT power. */
+typedef struct gw_sim_search_spec {
+    double target_rate;              /* requests/s to carry */
+    double ttft_target_s, tbt_target_s; /* 0: none (one of them is needed) */
+    double quantile;                 /* 0: 0.9 */
+    const char *accelerators;        /* ids, comma-separated; NULL: the scenario's */
+    const char *tps;                 /* tensor-parallel degrees, comma-separated; NULL: 1,2,4,8 */
+} gw_sim_search_spec;
+
+typedef struct gw_sim_candidate {
+    char accelerator[GW_TEXT_MAX];
+    int tp;
+    double per_replica_rps, replicas, accelerators, usd_per_hour, it_mw, ttft_s, tbt_s;
+    char why[160]; /* "" when it can carry the load */
+} gw_sim_candidate;
+
+/* The candidates, feasible ones first by cost per hour. */
+typedef struct gw_sim_search {
+    gw_sim_search_spec spec; /* as searched: quantile filled in, lists not kept */
+    char model[GW_TEXT_MAX];
+    gw_sim_candidate *candidates;
+    int n;
+} gw_sim_search;
+
+/* Each candidate's scenario is the base tree (built afresh by `tree`) with
+ * its accelerator, tp, one replica and the accelerator's first catalog
+ * system set on it, resolved against `cat` (loaded once by the caller).
+ * `base` is the scenario as given (its model and accelerator). `progress`
+ * counts candidates; nonzero stops with GW_E_STOPPED. */
+typedef int (*gw_sim_tree_fn)(void *user, gw_config *cfg, gw_node **root, gw_error *err);
+int gw_sim_cheapest(const gw_catalog *cat, const gw_scenario *base, gw_sim_tree_fn tree,
+                    void *tree_user, const gw_sim_search_spec *spec, gw_progress_fn progress,
+                    void *progress_user, gw_sim_search *out, gw_error *err);
+void gw_sim_search_free(gw_sim_search *s);
+
 #endif

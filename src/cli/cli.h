@@ -1,5 +1,7 @@
 /* src/cli/cli.h — shared pieces of the gigawatt command line (cli layer:
- * the only layer that prints or exits). */
+ * the only layer that prints or exits). cli_opts and the loading, result
+ * and --html helpers below serve risk and runs (src/cli/risk_cmd.c) until
+ * they move into the library; the other commands are gw_command_run's. */
 #ifndef GW_CLI_H
 #define GW_CLI_H
 
@@ -43,6 +45,8 @@ int cli_load_catalog(const cli_opts *o, gw_catalog *cat, gw_error *err);
 int cli_load_scenario(const cli_opts *o, gw_config *cfg, gw_node **root, gw_error *err);
 /* Write `text` to -o FILE (atomically) or stdout. Frees text. */
 int cli_emit(const cli_opts *o, char *text, gw_error *err);
+/* The same for the path `out` (NULL: stdout). */
+int cli_write_result(const char *out, char *text, gw_error *err);
 /* A command's result: JSON when --json or --html needs it (else NULL) and
  * the human text unless --json (else NULL). Keeps the JSON for --html in
  * o->html_json and returns what goes to stdout / -o. */
@@ -54,6 +58,9 @@ int cli_write_html(cli_opts *o, const char *name, gw_error *err);
  * the result store `db` when not NULL) can be written, so a long run does
  * not end in an unwritable path (exit 2 at once instead). */
 int cli_check_outputs(const cli_opts *o, const char *db, gw_error *err);
+/* The same for the paths themselves (each may be NULL). */
+int cli_check_paths(const char *out, const char *html, const char *requests_csv, const char *db,
+                    gw_error *err);
 /* A command's outputs, in order: the --html report (named `name`) first, so
  * an unwritable path leaves no other output, then `text` to -o or stdout.
  * text NULL: the error already in err (else out of memory). Frees text and
@@ -72,12 +79,6 @@ void cli_progress_begin(cli_progress *p, const char *what, const char *unit, int
 int cli_progress_cb(void *user, double done, double total, double items);
 void cli_progress_end(cli_progress *p, int rc);
 
-int cmd_catalog(int argc, char **argv);
-int cmd_rack(int argc, char **argv);
-int cmd_plan(int argc, char **argv);
-int cmd_perf(int argc, char **argv);
-int cmd_sim(int argc, char **argv);
-int cmd_report(int argc, char **argv);
 int cmd_risk(int argc, char **argv); /* src/cli/risk_cmd.c */
 int cmd_runs(int argc, char **argv);
 

@@ -1,5 +1,7 @@
-/* src/cli/common.c — catalog and scenario loading, errors and output for
- * every command (cli layer). */
+/* src/cli/common.c — errors, exit codes and output files of every command
+ * (cli layer), and the catalog and scenario loading that risk and runs
+ * (src/cli/risk_cmd.c) still do themselves until they move into the
+ * library as the other commands did (src/scenario/command*.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +10,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gigawatt/command.h"
 #include "gigawatt/output.h"
-
-#ifndef GW_DEFAULT_CATALOG
-#define GW_DEFAULT_CATALOG "data/catalog"
-#endif
 
 int cli_exit_code(int rc)
 {
@@ -36,12 +35,7 @@ int cli_fail(const gw_error *err)
 
 int cli_load_catalog(const cli_opts *o, gw_catalog *cat, gw_error *err)
 {
-    const char *dir = o->catalog;
-    if (!dir)
-        dir = getenv("GIGAWATT_CATALOG");
-    if (!dir || !dir[0])
-        dir = GW_DEFAULT_CATALOG;
-    int rc = gw_catalog_load(cat, dir, err);
+    int rc = gw_catalog_load(cat, gw_command_catalog_dir(o->catalog), err);
     if (rc == GW_E_IO) /* a missing catalog directory is the user's to fix */
         err->code = rc = GW_E_INPUT;
     return rc;
@@ -71,11 +65,16 @@ int cli_load_scenario(const cli_opts *o, gw_config *cfg, gw_node **root, gw_erro
 
 int cli_emit(const cli_opts *o, char *text, gw_error *err)
 {
+    return cli_write_result(o->out, text, err);
+}
+
+int cli_write_result(const char *out, char *text, gw_error *err)
+{
     if (!text)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     int rc = GW_OK;
-    if (o->out) {
-        rc = gw_write_file_atomic(o->out, text, strlen(text), err);
+    if (out) {
+        rc = gw_write_file_atomic(out, text, strlen(text), err);
     } else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
         rc = gw_error_set(err, GW_E_IO, NULL, 0, 0, "cannot write to standard output");
     }
@@ -181,13 +180,19 @@ static int check_output(const char *path, const char *what, gw_error *err)
 
 int cli_check_outputs(const cli_opts *o, const char *db, gw_error *err)
 {
+    return cli_check_paths(o->out, o->html, o->requests_csv, db, err);
+}
+
+int cli_check_paths(const char *out, const char *html, const char *requests_csv, const char *db,
+                    gw_error *err)
+{
     int rc = GW_OK;
-    if (!rc && o->out)
-        rc = check_output(o->out, "-o", err);
-    if (!rc && o->html)
-        rc = check_output(o->html, "--html", err);
-    if (!rc && o->requests_csv)
-        rc = check_output(o->requests_csv, "--requests-csv", err);
+    if (!rc && out)
+        rc = check_output(out, "-o", err);
+    if (!rc && html)
+        rc = check_output(html, "--html", err);
+    if (!rc && requests_csv)
+        rc = check_output(requests_csv, "--requests-csv", err);
     if (!rc && db)
         rc = check_output(db, "the result store", err);
     return rc;

@@ -1,20 +1,16 @@
-/* src/cli/main.c — `gigawatt <command>`: dispatch, option parsing and the
- * commands of the foundation (cli layer). Each command is a thin shell:
- * parse flags into scenario settings, call the library, print. */
+/* src/cli/main.c — `gigawatt <command>` (cli layer): the command table,
+ * the one option parser that turns argv into a gw_command_request, and the
+ * writing of what gw_command_run produced (stdout or -o, --html,
+ * --requests-csv). Every command's work is the library's
+ * (src/scenario/command*.c); risk and runs are still src/cli/risk_cmd.c's. */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "gigawatt/command.h"
 #include "gigawatt/output.h"
-#include "gigawatt/risk.h"
-#include "gigawatt/plan.h"
-#include "gigawatt/rack.h"
-#include "gigawatt/scenario.h"
-#include "gigawatt/timeline.h"
-#include "gigawatt/timeline_out.h"
 
 static const char usage_main[] =
     "usage: gigawatt <command> [options]\n"
@@ -145,861 +141,224 @@ static const char usage_catalog[] =
     "  gigawatt catalog gb200-nvl72\n"
     "  gigawatt catalog llama-3.3-70b --json\n";
 
-/* Flags that are shorthand for scenario settings. */
-typedef struct flag_map {
-    const char *flag, *path;
-    int target;             /* replaces the scenario's target */
-    const char *train_path; /* where it goes under --train (NULL: path) */
-    const char *unit;       /* appended to a bare number ("2" -> "2 s") */
-} flag_map;
+typedef struct cli_command {
+    const char *name, *usage;
+    int max_positional;
+    int scenario; /* the positional is the scenario; outputs are checked before the run */
+} cli_command;
 
-static const flag_map flag_paths[] = {
-    {"system", "system.ref", 0, NULL, NULL},         {"accelerator", "accelerator.ref", 0, NULL, NULL},
-    {"site", "site.ref", 0, NULL, NULL},             {"cooling", "cooling.ref", 0, NULL, NULL},
-    {"load", "operation.load", 0, NULL, NULL},       {"average-load", "operation.average_load", 0, NULL, NULL},
-    {"grid-power", "target.grid_power", 1, NULL, NULL}, {"it-power", "target.it_power", 1, NULL, NULL},
-    {"accelerators", "target.accelerators", 1, NULL, NULL}, {"budget", "target.budget", 1, NULL, NULL},
-    {"model", "model.ref", 0, NULL, NULL},           {"efficiency", "efficiency.ref", 0, NULL, NULL},
-    {"count", "perf.count", 0, "training.count", NULL},
-    {"tp", "perf.tp", 0, "training.tp", NULL},
-    {"pp", "perf.pp", 0, "training.pp", NULL},
-    {"ep", "perf.ep", 0, NULL, NULL},
-    {"precision", "perf.precision", 0, "training.precision", NULL},
-    {"kv-precision", "perf.kv_precision", 0, NULL, NULL},
-    {"input-tokens", "perf.input_tokens", 0, NULL, NULL},
-    {"output-tokens", "perf.output_tokens", 0, NULL, NULL},
-    {"ttft-slo", "perf.ttft_slo", 0, NULL, "s"},
-    {"tpot-slo", "perf.tpot_slo", 0, NULL, "s"},
-    {"max-batch", "perf.max_batch", 0, NULL, NULL},
-    {"tokens", "training.tokens", 0, NULL, NULL},
-    {"mfu", "training.mfu", 0, NULL, NULL},
-    {"seq-len", "training.sequence_length", 0, NULL, NULL},
-    {"global-batch", "training.global_batch", 0, NULL, NULL},
-    {"micro-batch", "training.micro_batch", 0, NULL, NULL},
-    {"virtual-stages", "training.virtual_stages", 0, NULL, NULL},
-    {"replicas", "sim.replicas", 0, NULL, NULL},
-    {"scheduler", "sim.scheduler", 0, NULL, NULL},
-    {"route", "sim.route", 0, NULL, NULL},
-    {"trace", "sim.trace", 0, NULL, NULL},
-    {"limit", "sim.limit", 0, NULL, NULL},
-    {"max-tokens", "sim.max_tokens", 0, NULL, NULL},
-    {"requests", "sim.requests", 0, NULL, NULL},
-    {"rate", "sim.rate", 0, NULL, NULL},
-    {"seed", "sim.seed", 0, NULL, NULL},
-    {"kv-tokens", "sim.kv_tokens", 0, NULL, NULL},
+static const cli_command commands[] = {
+    {"catalog", usage_catalog, 1, 0}, {"rack", usage_rack, 1, 1}, {"plan", usage_plan, 1, 1},
+    {"perf", usage_perf, 1, 1},       {"sim", usage_sim, 1, 1},   {"report", usage_report, 64, 0},
 };
-#define NFLAGS (sizeof flag_paths / sizeof flag_paths[0])
-
-enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_TRAIN, OPT_REQ_CSV,
-       OPT_CAPACITY, OPT_TTFT_TARGET, OPT_TBT_TARGET, OPT_QUANTILE, OPT_CHEAPEST,
-       OPT_TARGET_RATE, OPT_CANDIDATES, OPT_TPS, OPT_DB, OPT_HTML, OPT_MAP };
-
-/* Options of one command that are not scenario settings. */
-static const struct {
-    const char *name;
-    int has_arg, code;
-} extra_opts[] = {
-    {"train", no_argument, OPT_TRAIN},
-    {"requests-csv", required_argument, OPT_REQ_CSV},
-    {"capacity", no_argument, OPT_CAPACITY},
-    {"ttft-target", required_argument, OPT_TTFT_TARGET},
-    {"tbt-target", required_argument, OPT_TBT_TARGET},
-    {"quantile", required_argument, OPT_QUANTILE},
-    {"cheapest", no_argument, OPT_CHEAPEST},
-    {"target-rate", required_argument, OPT_TARGET_RATE},
-    {"candidates", required_argument, OPT_CANDIDATES},
-    {"tps", required_argument, OPT_TPS},
-    {"db", required_argument, OPT_DB},
-    {"html", required_argument, OPT_HTML},
-};
-#define NEXTRA (sizeof extra_opts / sizeof extra_opts[0])
-
-/* A positive number for a command option, or a usage error. */
-static int positive_arg(const char *flag, const char *v, double *out)
-{
-    char *end;
-    double x = strtod(v, &end);
-    if (end == v || *end || !(x > 0) || !isfinite(x)) {
-        fprintf(stderr, "gigawatt: --%s '%s' is not a positive number; see gigawatt --help\n",
-                flag, v);
-        return 2;
-    }
-    *out = x;
-    return -1;
-}
-
-/* A bare number given to a flag with a unit gets the unit ("2" -> "2 s"). */
-static int is_bare_number(const char *s)
-{
-    char *end;
-    (void)strtod(s, &end);
-    return end != s && *end == 0;
-}
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* One line, like every other error; the usage text is behind --help. */
-static int usage_error(const char *usage, const char *fmt, const char *arg)
+static int usage_error(const char *fmt, const char *arg)
 {
-    (void)usage;
     fprintf(stderr, "gigawatt: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "; see gigawatt --help\n");
     return 2;
 }
 
-/* Parse options common to every command plus the shorthand flags in
- * `allowed` (NULL-terminated names from flag_paths). Returns -1 when the
- * command should go on, else the exit code. */
-static int parse_opts(int argc, char **argv, const char *usage, const char *const *allowed,
-                      int max_positional, cli_opts *o, const char **positional)
+/* argv as a request, and what the CLI itself does with it. */
+typedef struct cli_request {
+    gw_command_request req;
+    gw_command_option *options; /* argc of them at most */
+    const char *positional[64];
+    int quiet;
+    const char *out, *html, *requests_csv, *db; /* files the CLI writes or checks */
+} cli_request;
+
+enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_LIBRARY };
+
+/* getopt's table: the options of every command, then the command's own
+ * (gw_command_options), coded OPT_LIBRARY + their index. */
+static struct option *long_options(const char *const *names)
 {
-    struct option longopts[8 + NEXTRA + NFLAGS];
-    int n = 0;
-    longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
-    longopts[n++] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
-    longopts[n++] = (struct option){"catalog", required_argument, NULL, OPT_CATALOG};
-    longopts[n++] = (struct option){"set", required_argument, NULL, OPT_SET};
-    longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
-    longopts[n++] = (struct option){"output", required_argument, NULL, 'o'};
-    int train_ok = 0;
-    for (size_t i = 0; allowed && allowed[i]; i++) {
-        train_ok |= strcmp(allowed[i], "train") == 0;
-        for (size_t j = 0; j < NEXTRA; j++)
-            if (strcmp(allowed[i], extra_opts[j].name) == 0)
-                longopts[n++] = (struct option){extra_opts[j].name, extra_opts[j].has_arg, NULL,
-                                                extra_opts[j].code};
+    size_t n = 0;
+    while (names[n])
+        n++;
+    struct option *lo = calloc(n + 7, sizeof *lo);
+    if (!lo)
+        return NULL;
+    lo[0] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    lo[1] = (struct option){"quiet", no_argument, NULL, OPT_QUIET};
+    lo[2] = (struct option){"catalog", required_argument, NULL, OPT_CATALOG};
+    lo[3] = (struct option){"set", required_argument, NULL, OPT_SET};
+    lo[4] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    lo[5] = (struct option){"output", required_argument, NULL, 'o'};
+    for (size_t i = 0; i < n; i++)
+        lo[6 + i] = (struct option){names[i],
+                                    gw_command_option_takes_value(names[i]) > 0
+                                        ? required_argument
+                                        : no_argument,
+                                    NULL, OPT_LIBRARY + (int)i};
+    return lo;
+}
+
+/* An option for the library; the files among them the CLI writes. */
+static void add_option(cli_request *r, const char *name, const char *value)
+{
+    r->options[r->req.noptions++] = (gw_command_option){name, value};
+    if (strcmp(name, "html") == 0)
+        r->html = value;
+    else if (strcmp(name, "requests-csv") == 0)
+        r->requests_csv = value;
+    else if (strcmp(name, "db") == 0)
+        r->db = value;
+}
+
+/* Returns -1 when the command should go on, else the exit code. */
+static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
+{
+    const char *const *names = gw_command_options(c->name);
+    struct option *lo = long_options(names);
+    if (!lo || !(r->options = calloc((size_t)argc + 1, sizeof *r->options))) {
+        free(lo);
+        fprintf(stderr, "gigawatt: out of memory\n");
+        return 1;
     }
-    memset(o, 0, sizeof *o);
-    /* --train changes where --count/--tp/--pp go, wherever it stands */
-    for (int i = 1; train_ok && i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (strcmp(argv[i], "--train") == 0)
-            o->train = 1;
-    for (size_t i = 0; allowed && allowed[i]; i++)
-        for (size_t j = 0; j < NFLAGS; j++)
-            if (strcmp(allowed[i], flag_paths[j].flag) == 0)
-                longopts[n++] = (struct option){flag_paths[j].flag, required_argument, NULL,
-                                                OPT_MAP + (int)j};
-    longopts[n] = (struct option){NULL, 0, NULL, 0};
+    r->req.options = r->options;
     opterr = 0;
     optind = 1;
-    int c, npos = 0;
-    gw_error err = {0};
-    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_JSON: o->json = 1; break;
-        case OPT_QUIET: o->quiet = 1; break;
-        case OPT_TRAIN: break; /* seen above */
-        case OPT_REQ_CSV: o->requests_csv = optarg; break;
-        case OPT_CAPACITY: o->capacity = 1; break;
-        case OPT_CHEAPEST: o->cheapest = 1; break;
-        case OPT_CANDIDATES: o->candidates = optarg; break;
-        case OPT_TPS: o->tps = optarg; break;
-        case OPT_DB: o->db = optarg; break;
-        case OPT_HTML: o->html = optarg; break;
-        case OPT_TARGET_RATE:
-            if ((c = positive_arg("target-rate", optarg, &o->target_rate)) >= 0)
-                return c;
-            break;
-        case OPT_TTFT_TARGET:
-            if ((c = positive_arg("ttft-target", optarg, &o->ttft_target)) >= 0)
-                return c;
-            break;
-        case OPT_TBT_TARGET:
-            if ((c = positive_arg("tbt-target", optarg, &o->tbt_target)) >= 0)
-                return c;
-            break;
-        case OPT_QUANTILE:
-            if ((c = positive_arg("quantile", optarg, &o->quantile)) >= 0)
-                return c;
-            if (o->quantile != 0.5 && o->quantile != 0.9 && o->quantile != 0.99) {
-                fprintf(stderr, "gigawatt: --quantile %s; expected 0.5, 0.9 or 0.99; see "
-                                "gigawatt --help\n", optarg);
-                return 2;
-            }
-            break;
-        case OPT_CATALOG: o->catalog = optarg; break;
-        case 'o': o->out = optarg; break;
+    int opt, code = -1, npos = 0;
+    while (code < 0 && (opt = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+        switch (opt) {
+        case OPT_JSON: r->req.want_json = 1; break;
+        case OPT_QUIET: r->quiet = 1; break;
+        case OPT_CATALOG: r->req.catalog_dir = optarg; break;
+        case OPT_SET: add_option(r, "set", optarg); break; /* in place among the flags */
+        case 'o': r->out = optarg; break;
         case 'h':
-        case OPT_HELP: fputs(usage, stdout); return 0;
-        case OPT_SET:
-            if (o->nsets >= GW_CLI_MAX_SETS)
-                return usage_error(usage, "too many --set options (at most %s)", "64");
-            o->sets[o->nsets++] = optarg;
-            break;
-        case '?':
-            return usage_error(usage, "unknown or incomplete option '%s'", argv[optind - 1]);
-        default:
-            if (c >= OPT_MAP && c < OPT_MAP + (int)NFLAGS) {
-                const flag_map *fm = &flag_paths[c - OPT_MAP];
-                if (fm->target) {
-                    if (o->replace_target)
-                        return usage_error(usage, "give one target only (%s is the second)",
-                                           argv[optind - 1]);
-                    o->replace_target = 1;
-                }
-                const char *path = o->train && fm->train_path ? fm->train_path : fm->path;
-                if (o->train && strncmp(path, "perf.", 5) == 0) {
-                    fprintf(stderr, "gigawatt: --%s is an inference option, not for --train; "
-                                    "see gigawatt perf --help\n", fm->flag);
-                    return 2;
-                }
-                char val[256];
-                if (fm->unit && is_bare_number(optarg)) {
-                    snprintf(val, sizeof val, "%s %s", optarg, fm->unit);
-                    if (cli_add_set(o, path, val, &err))
-                        return cli_fail(&err);
-                } else if (cli_add_set(o, path, optarg, &err))
-                    return cli_fail(&err);
-            }
-            break;
+        case OPT_HELP: fputs(c->usage, stdout); code = 0; break;
+        case '?': code = usage_error("unknown or incomplete option '%s'", argv[optind - 1]); break;
+        default: add_option(r, names[opt - OPT_LIBRARY], optarg); break;
         }
     }
+    free(lo);
     /* glibc's getopt_long moves operands after the options, so a scenario
      * may come before or after the flags. */
-    while (optind < argc) {
-        if (npos >= max_positional)
-            return usage_error(usage, "unexpected argument '%s'", argv[optind]);
-        positional[npos++] = argv[optind++];
+    while (code < 0 && optind < argc) {
+        if (npos >= c->max_positional)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        r->positional[npos++] = argv[optind++];
     }
-    return -1;
-}
-
-int cmd_catalog(int argc, char **argv)
-{
-    cli_opts o;
-    const char *pos[1] = {NULL};
-    int rc = parse_opts(argc, argv, usage_catalog, NULL, 1, &o, pos);
-    if (rc >= 0)
-        return rc;
-    gw_catalog cat;
-    gw_error err = {0};
-    if ((rc = cli_load_catalog(&o, &cat, &err)))
-        return cli_fail(&err);
-    char *text;
-    if (pos[0]) {
-        const gw_catalog_entry *e = gw_catalog_find_any(&cat, pos[0]);
-        if (!e) {
-            const char *cands[1024];
-            size_t n = 0;
-            for (size_t i = 0; i < cat.n && n < 1024; i++)
-                cands[n++] = cat.entries[i].id;
-            const char *sug = gw_suggest(pos[0], cands, n);
-            gw_error_set(&err, GW_E_INPUT, NULL, 0, 0, "no catalog entry '%.60s'; %s%s%s",
-                         pos[0], sug ? "did you mean '" : "expected an id from `gigawatt catalog`",
-                         sug ? sug : "", sug ? "'?" : "");
-            gw_catalog_free(&cat);
-            return cli_fail(&err);
-        }
-        text = o.json ? gw_catalog_entry_json(&cat, e) : gw_catalog_entry_text(&cat, e);
-    } else {
-        text = o.json ? gw_catalog_list_json(&cat) : gw_catalog_list_text(&cat);
-    }
-    rc = cli_emit(&o, text, &err);
-    gw_catalog_free(&cat);
-    return rc ? cli_fail(&err) : 0;
-}
-
-/* Shared by rack and plan: catalog + scenario + resolution. */
-static int load_all(const cli_opts *o, unsigned needs, gw_catalog *cat, gw_config *cfg,
-                    gw_scenario *sc, gw_error *err)
-{
-    gw_node *root;
-    int rc = cli_load_catalog(o, cat, err);
-    if (rc)
-        return rc;
-    gw_config_init(cfg);
-    if ((rc = cli_load_scenario(o, cfg, &root, err)) ||
-        (rc = gw_scenario_resolve(cat, root, needs, sc, err))) {
-        gw_config_free(cfg);
-        gw_catalog_free(cat);
-    }
-    return rc;
-}
-
-/* Run a model on a resolved scenario and render its result (text or JSON). */
-typedef char *(*model_fn)(const gw_scenario *sc, cli_opts *o, gw_error *err);
-
-static char *run_rack(const gw_scenario *sc, cli_opts *o, gw_error *err)
-{
-    int json = o->json;
-    gw_rack_input in;
-    gw_rack_result r;
-    gw_scenario_rack_input(sc, &in);
-    if (gw_rack_budget(&in, &r, err)) {
-        if (!err->file[0])
-            snprintf(err->file, sizeof err->file, "%s", sc->source_file);
-        return NULL;
-    }
-    char *out = cli_result(o, json || o->html ? gw_rack_json(sc, &r) : NULL,
-                           json ? NULL : gw_rack_text(sc, &r));
-    if (!out)
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    return out;
-}
-
-/* The build-out timeline of a plan scenario (docs/timeline.md): run when the
- * scenario has a timeline: section, else *out stays NULL. */
-typedef struct plan_timeline {
-    gw_timeline_input in;
-    gw_timeline_params params;
-    gw_timeline_result r;
-} plan_timeline;
-
-/* Load the catalog and the scenario tree, run `fn` on them, free both: for
- * the sections (timeline:, fleet:) that work on the tree, not on a
- * resolved gw_scenario. A scenario that fails to load is the caller's
- * normal path's to report, so `fn` only sees loaded trees. */
-typedef int (*tree_fn)(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
-                       gw_error *err);
-
-static int with_scenario_tree(cli_opts *o, tree_fn fn, void *user, gw_error *err)
-{
-    gw_catalog cat;
-    gw_config cfg;
-    gw_node *root;
-    int rc = cli_load_catalog(o, &cat, err);
-    if (rc)
-        return rc;
-    gw_config_init(&cfg);
-    if ((rc = cli_load_scenario(o, &cfg, &root, err)) == GW_OK)
-        rc = fn(o, &cat, root, user, err);
-    gw_config_free(&cfg);
-    gw_catalog_free(&cat);
-    return rc;
-}
-
-/* plan runs the timeline at each distribution's centre, but a scenario
- * that `risk` would refuse (p90 below p50, an unknown distribution, a
- * correlation matrix that is not one) is refused here too, at its line:
- * the risk engine's own preparation checks it (docs/risk.md §1-§2). */
-static int check_uncertainty(const gw_catalog *cat, const gw_node *root,
-                             const gw_timeline_params *ps, gw_error *err)
-{
-    int any = gw_node_get(root, "risk") != NULL;
-    for (int i = 0; i < ps->n && !any; i++)
-        any = ps->p[i].is_dist;
-    if (!any)
-        return GW_OK;
-    gw_risk_plan *p = malloc(sizeof *p);
-    if (!p)
-        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    int rc = gw_risk_prepare(cat, root, p, err);
-    free(p);
-    return rc;
-}
-
-static int timeline_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
-                            gw_error *err)
-{
-    (void)o;
-    plan_timeline **out = user;
-    if (!gw_timeline_present(root))
-        return GW_OK;
-    plan_timeline *t = malloc(sizeof *t);
-    int rc;
-    if (!t)
-        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    else if ((rc = gw_timeline_resolve(cat, root, &t->in, &t->params, err)) == GW_OK &&
-             (rc = check_uncertainty(cat, root, &t->params, err)) == GW_OK &&
-             (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
-        for (int i = 0; i < t->params.n; i++)
-            t->params.p[i].node = NULL; /* the config is freed after this */
-        *out = t;
-    }
-    if (rc)
-        free(t);
-    return rc;
-}
-
-static int run_timeline_if_any(cli_opts *o, plan_timeline **out, gw_error *err)
-{
-    *out = NULL;
-    return with_scenario_tree(o, timeline_on_tree, out, err);
-}
-
-/* The plan's JSON with a "timeline" member, its text with the timeline's
- * table after it; `s` is freed. NULL stays NULL (OOM or not wanted). */
-static char *with_timeline(const plan_timeline *t, char *s, int json)
-{
-    if (!t || !s)
-        return s;
-    char *add = json ? gw_timeline_json_merge(s, &t->in, &t->params, &t->r)
-                     : gw_timeline_text(&t->in, &t->r);
-    if (json || !add) {
-        free(s);
-        return add;
-    }
-    size_t a = strlen(s), b = strlen(add);
-    char *both = malloc(a + b + 1);
-    if (both) {
-        memcpy(both, s, a);
-        memcpy(both + a, add, b + 1);
-    }
-    free(s);
-    free(add);
-    return both;
-}
-
-static char *run_plan(const gw_scenario *sc, cli_opts *o, gw_error *err)
-{
-    int json = o->json;
-    gw_plan_input in;
-    gw_plan_result *r = malloc(sizeof *r); /* ~10 kB: keep it off the stack */
-    if (!r) {
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    gw_scenario_plan_input(sc, &in);
-    char *out = NULL;
-    int rc = gw_plan_size(&in, r, err);
-    if (rc && !err->file[0] && sc->target_file[0]) {
-        /* the model knows no files: its errors are about the target */
-        snprintf(err->file, sizeof err->file, "%s", sc->target_file);
-        err->line = sc->target_line;
-        err->col = sc->target_col;
-    }
-    plan_timeline *tl = NULL;
-    if (rc == GW_OK)
-        rc = run_timeline_if_any(o, &tl, err);
-    if (rc == GW_OK) {
-        out = cli_result(o, json || o->html ? with_timeline(tl, gw_plan_json(sc, r), 1) : NULL,
-                         json ? NULL : with_timeline(tl, gw_plan_text(sc, r), 0));
-        if (!out)
-            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    free(tl);
-    free(r);
-    return out;
-}
-
-/* sim on a fleet scenario (docs/fleet.md): *is_fleet = 0 when it is not one. */
-static int fleet_on_tree(cli_opts *o, const gw_catalog *cat, const gw_node *root, void *user,
-                         gw_error *err)
-{
-    int *is_fleet = user, rc = GW_OK;
-    if (gw_scenario_has_fleet(root)) {
-        *is_fleet = 1;
-        gw_fleet_report *r = malloc(sizeof *r);
-        if (!r)
-            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        else {
-            cli_progress pg;
-            cli_progress_begin(&pg, "fleet", "requests", o->quiet);
-            rc = gw_fleet_cmd_run(cat, root, r, cli_progress_cb, &pg, err);
-            cli_progress_end(&pg, rc);
-        }
-        if (r && rc == GW_OK) {
-            if (o->requests_csv) { /* for a fleet: the hourly series */
-                char *csv = gw_fleet_hourly_csv(r);
-                rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)
-                         : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-                free(csv);
-            }
-            if (rc == GW_OK && o->db) {
-                char cmd[1200];
-                snprintf(cmd, sizeof cmd, "gigawatt sim %s", o->scenario ? o->scenario : "");
-                rc = gw_store_fleet(o->db, r, cmd, err);
-            }
-            if (rc == GW_OK) {
-                rc = cli_finish(o, o->scenario,
-                                cli_result(o, o->json || o->html ? gw_fleet_json(r) : NULL,
-                                           o->json ? NULL : gw_fleet_text(r)),
-                                err);
-            }
-            gw_fleet_report_free(r);
-        }
-        free(r);
-    }
-    return rc;
-}
-
-static int run_fleet_if_any(cli_opts *o, int *is_fleet, gw_error *err)
-{
-    *is_fleet = 0;
-    int rc = with_scenario_tree(o, fleet_on_tree, is_fleet, err);
-    /* a scenario that fails to load is reported by the normal path */
-    return *is_fleet ? rc : GW_OK;
-}
-
-/* The shape of every model command: flags -> scenario -> model -> output. */
-static int run_model_command(int argc, char **argv, const char *usage,
-                             const char *const *allowed, unsigned needs, model_fn run)
-{
-    cli_opts o;
-    const char *pos[1] = {NULL};
-    int rc = parse_opts(argc, argv, usage, allowed, 1, &o, pos);
-    if (rc >= 0)
-        return rc;
-    o.scenario = pos[0];
-    if (!o.scenario && o.nsets == 0)
-        return usage_error(usage, "%s", "give a SCENARIO or flags (see --help)");
-    gw_catalog cat;
-    gw_config cfg;
-    gw_error err = {0};
-    if ((rc = cli_check_outputs(&o, o.db, &err))) /* before a run that may be long */
-        return cli_fail(&err);
-    if (needs & GW_NEED_SIM) { /* a scenario with fleet: runs the fleet simulator */
-        int fleet = 0;
-        if ((rc = run_fleet_if_any(&o, &fleet, &err)) || fleet)
-            return rc ? cli_fail(&err) : 0;
-    }
-    gw_scenario *sc = malloc(sizeof *sc);
-    if (!sc) {
-        gw_error_set(&err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return cli_fail(&err);
-    }
-    if ((rc = load_all(&o, needs, &cat, &cfg, sc, &err)) == GW_OK) {
-        rc = cli_finish(&o, o.scenario ? o.scenario : "flags", run(sc, &o, &err), &err);
-        gw_config_free(&cfg);
-        gw_catalog_free(&cat);
-    }
-    free(sc);
-    return rc ? cli_fail(&err) : 0;
-}
-
-int cmd_rack(int argc, char **argv)
-{
-    static const char *const allowed[] = {"system", "accelerator", "site", "cooling", "load",
-                                          "html", NULL};
-    return run_model_command(argc, argv, usage_rack, allowed, GW_NEED_RACK, run_rack);
-}
-
-int cmd_plan(int argc, char **argv)
-{
-    static const char *const allowed[] = {"system",     "accelerator", "site",
-                                          "cooling",    "average-load", "grid-power",
-                                          "it-power",   "accelerators", "budget",
-                                          "html",       NULL};
-    return run_model_command(argc, argv, usage_plan, allowed, GW_NEED_PLAN, run_plan);
-}
-
-static char *run_perf(const gw_scenario *sc, cli_opts *o, gw_error *err)
-{
-    int json = o->json;
-    gw_perf_report *r = malloc(sizeof *r);
-    if (!r) {
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    char *out = NULL;
-    if (gw_perf_run(sc, r, err) == GW_OK) {
-        out = cli_result(o, json || o->html ? gw_perf_json(sc, r) : NULL,
-                         json ? NULL : gw_perf_text(sc, r));
-        if (!out)
-            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    } else if (!err->file[0]) {
-        /* the model knows no files: its errors are about the scenario's choices */
-        snprintf(err->file, sizeof err->file, "%s", sc->source_file);
-    }
-    free(r);
-    return out;
-}
-
-int cmd_perf(int argc, char **argv)
-{
-    static const char *const allowed[] = {
-        "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
-        "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
-        "max-batch", "tokens", "mfu", "seq-len", "global-batch", "micro-batch",
-        "virtual-stages", "train", "html", NULL};
-    return run_model_command(argc, argv, usage_perf, allowed, GW_NEED_PERF, run_perf);
-}
-
-/* --cheapest (docs/sim.md §5.2): for each (accelerator, tp), one replica's
- * capacity under the targets, the replicas that carry --target-rate, their
- * cost per hour and IT power; sorted by cost. */
-typedef struct candidate {
-    char accel[GW_TEXT_MAX];
-    int tp;
-    double per_replica_rps, replicas, accelerators, usd_per_hour, it_mw, ttft, tbt;
-    char why[160]; /* "" when it can carry the load */
-} candidate;
-
-static int cmp_candidate(const void *a, const void *b)
-{
-    const candidate *x = a, *y = b;
-    if (!!x->why[0] != !!y->why[0])
-        return x->why[0] ? 1 : -1;
-    if (x->usd_per_hour != y->usd_per_hour)
-        return x->usd_per_hour < y->usd_per_hour ? -1 : 1;
-    int c = strcmp(x->accel, y->accel);
-    return c ? c : x->tp - y->tp;
-}
-
-static int split_list(const char *list, char items[][GW_TEXT_MAX], int max)
-{
-    int n = 0;
-    for (const char *p = list; *p && n < max;) {
-        const char *comma = strchr(p, ',');
-        size_t l = comma ? (size_t)(comma - p) : strlen(p);
-        if (l && l < GW_TEXT_MAX) {
-            memcpy(items[n], p, l);
-            items[n++][l] = 0;
-        }
-        p += l + (comma ? 1 : 0);
-    }
-    return n;
-}
-
-static char *cheapest(cli_opts *o, const gw_scenario *base, gw_error *err)
-{
-    if (!(o->target_rate > 0) || (!(o->ttft_target > 0) && !(o->tbt_target > 0))) {
-        gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                     "--cheapest needs --target-rate and --ttft-target and/or --tbt-target");
-        return NULL;
-    }
-    char accs[32][GW_TEXT_MAX], tpl[8][GW_TEXT_MAX];
-    int na = 0, nt = split_list(o->tps ? o->tps : "1,2,4,8", tpl, 8);
-    if (o->candidates)
-        na = split_list(o->candidates, accs, 32);
+    r->req.want_text = !r->req.want_json;
+    if (c->scenario)
+        r->req.scenario_path = r->positional[0];
     else
-        snprintf(accs[na++], GW_TEXT_MAX, "%s", base->accelerator.meta.id);
-    candidate *cs = calloc((size_t)(na * nt), sizeof *cs);
-    if (!cs) {
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    int nc = 0, stopped = 0;
-    cli_progress pg; /* each candidate is a capacity search: ~10 simulations */
-    cli_progress_begin(&pg, "cheapest", "candidates", o->quiet);
-    for (int a = 0; a < na && !stopped; a++)
-        for (int t = 0; t < nt && !stopped; t++) {
-            if ((stopped = cli_progress_cb(&pg, nc, na * nt, nc)) != 0)
-                break;
-            candidate *c = &cs[nc++];
-            snprintf(c->accel, sizeof c->accel, "%s", accs[a]);
-            c->tp = atoi(tpl[t]);
-            cli_opts co = *o;
-            gw_error e2 = {0};
-            char acc_set[GW_TEXT_MAX + 32], tp_set[48], sys_set[GW_TEXT_MAX + 32] = "";
-            snprintf(acc_set, sizeof acc_set, "accelerator.ref=%s", accs[a]);
-            snprintf(tp_set, sizeof tp_set, "perf.tp=%s", tpl[t]);
-            /* each candidate on its own system: the first catalog system built
-             * from it (replacing a system the scenario names) */
-            gw_catalog lookup;
-            if (cli_load_catalog(o, &lookup, &e2) == GW_OK) {
-                const char *sys = gw_scenario_default_system(&lookup, accs[a]);
-                if (sys)
-                    snprintf(sys_set, sizeof sys_set, "system.ref=%s", sys);
-                gw_catalog_free(&lookup);
-            }
-            if (cli_add_set(&co, "sim.replicas", "1", &e2) || co.nsets + 3 > GW_CLI_MAX_SETS) {
-                snprintf(c->why, sizeof c->why, "too many settings");
-                continue;
-            }
-            if (sys_set[0])
-                co.sets[co.nsets++] = sys_set;
-            co.sets[co.nsets++] = acc_set;
-            co.sets[co.nsets++] = tp_set;
-            gw_catalog cat;
-            gw_config cfg;
-            gw_scenario *sc = malloc(sizeof *sc);
-            gw_sim_report *r = malloc(sizeof *r);
-            if (!sc || !r) {
-                free(sc), free(r);
-                snprintf(c->why, sizeof c->why, "out of memory");
-                continue;
-            }
-            int rc = load_all(&co, GW_NEED_SIM, &cat, &cfg, sc, &e2);
-            if (rc == GW_OK) {
-                if ((rc = gw_sim_cmd_run(sc, 0, NULL, NULL, r, &e2)) == GW_OK) {
-                    gw_capacity cap;
-                    rc = gw_sim_capacity(r, o->ttft_target, o->tbt_target,
-                                         o->quantile > 0 ? o->quantile : 0.9, 10, &cap, &e2);
-                    if (rc == GW_OK && cap.rate_rps > 0) {
-                        c->per_replica_rps = cap.rate_rps;
-                        c->replicas = ceil(o->target_rate / cap.rate_rps);
-                        c->accelerators = c->replicas * r->cfg.tp * r->cfg.pp;
-                        c->usd_per_hour = r->has_cost ? c->accelerators * r->usd_per_accel_hour
-                                                      : NAN;
-                        c->it_mw = c->replicas * r->sim.busy_w / 1e6;
-                        c->ttft = cap.ttft_s, c->tbt = cap.tbt_s;
-                        if (!r->has_cost)
-                            snprintf(c->why, sizeof c->why, "no cost known (no catalog system)");
-                    } else if (rc == GW_OK)
-                        snprintf(c->why, sizeof c->why, "misses the targets at any rate");
-                    gw_sim_report_free(r);
-                }
-                gw_config_free(&cfg);
-                gw_catalog_free(&cat);
-            }
-            if (rc && !c->why[0])
-                snprintf(c->why, sizeof c->why, "%.150s", e2.msg);
-            free(sc), free(r);
-        }
-    if (!stopped)
-        cli_progress_cb(&pg, nc, na * nt, nc);
-    cli_progress_end(&pg, stopped ? GW_E_STOPPED : GW_OK);
-    if (stopped) {
-        free(cs);
-        gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                     "stopped by Ctrl-C after %d of %d candidates; nothing written", nc, na * nt);
-        return NULL;
-    }
-    qsort(cs, (size_t)nc, sizeof *cs, cmp_candidate);
-    gw_buf b = {0}, t = {0}; /* JSON (for --json or --html), text (unless --json) */
-    if (o->json || o->html) {
-        gw_buf_printf(&b, "{\n\t\"kind\":\t\"sim-search\",\n\t\"gigawatt_version\":\t\"%s\",\n"
-                          "\t\"model\":\t\"%s\",\n\t\"target_rate\":\t%.17g,\n"
-                          "\t\"ttft_target_s\":\t%.17g,\n\t\"tbt_target_s\":\t%.17g,\n"
-                          "\t\"quantile\":\t%.17g,\n\t\"candidates\":\t[",
-                      GW_VERSION, base->model.meta.id, o->target_rate, o->ttft_target,
-                      o->tbt_target, o->quantile > 0 ? o->quantile : 0.9);
-        for (int i = 0; i < nc; i++) {
-            const candidate *c = &cs[i];
-            gw_buf_printf(&b, "%s{\n\t\t\"accelerator\":\t\"%s\",\n\t\t\"tp\":\t%d,\n",
-                          i ? ", " : "", c->accel, c->tp);
-            if (c->why[0] && !(c->per_replica_rps > 0))
-                gw_buf_printf(&b, "\t\t\"feasible\":\tfalse,\n\t\t\"why\":\t\"%s\"\n\t}",
-                              c->why);
-            else
-                gw_buf_printf(&b, "\t\t\"feasible\":\ttrue,\n\t\t\"per_replica_rps\":\t%.17g,\n"
-                                  "\t\t\"replicas\":\t%.17g,\n\t\t\"accelerators\":\t%.17g,\n"
-                                  "\t\t\"usd_per_hour\":\t%.17g,\n\t\t\"it_mw\":\t%.17g,\n"
-                                  "\t\t\"rps_per_mw\":\t%.17g,\n\t\t\"ttft_s\":\t%.17g,\n"
-                                  "\t\t\"tbt_s\":\t%.17g\n\t}",
-                              c->per_replica_rps, c->replicas, c->accelerators,
-                              isfinite(c->usd_per_hour) ? c->usd_per_hour : -1, c->it_mw,
-                              o->target_rate / c->it_mw, c->ttft, c->tbt);
-        }
-        gw_buf_printf(&b, "]\n}\n");
-    }
-    if (!o->json) {
-        char tt[40] = "any", tb[40] = "any";
-        if (o->ttft_target > 0)
-            snprintf(tt, sizeof tt, "<= %g s", o->ttft_target);
-        if (o->tbt_target > 0)
-            snprintf(tb, sizeof tb, "<= %g s", o->tbt_target);
-        gw_buf_printf(&t, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
-                      o->target_rate, base->model.meta.id,
-                      100 * (o->quantile > 0 ? o->quantile : 0.9), tt, tb);
-        gw_buf_printf(&t, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
-                      "req/s/rep", "replicas", "GPUs", "USD/hour", "IT MW", "req/s/MW");
-        for (int i = 0; i < nc; i++) {
-            const candidate *c = &cs[i];
-            if (c->why[0] && !(c->per_replica_rps > 0))
-                gw_buf_printf(&t, "  %-12s %3d  %s\n", c->accel, c->tp, c->why);
-            else
-                gw_buf_printf(&t, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n", c->accel,
-                              c->tp, c->per_replica_rps, c->replicas, c->accelerators,
-                              c->usd_per_hour, c->it_mw, o->target_rate / c->it_mw);
-        }
-    }
-    free(cs);
-    if (b.failed || t.failed) {
-        gw_buf_free(&b);
-        gw_buf_free(&t);
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    return cli_result(o, b.s, t.s);
+        r->req.positional = r->positional, r->req.npositional = npos;
+    return code;
 }
 
-/* sim: the run, then the optional per-request CSV and capacity search. */
-static char *run_sim(const gw_scenario *sc, cli_opts *o, gw_error *err)
-{
-    int json = o->json;
-    if (o->cheapest)
-        return cheapest(o, sc, err);
-    gw_sim_report *r = malloc(sizeof *r);
-    if (!r) {
-        gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    char *out = NULL;
-    if (o->capacity && !(o->ttft_target > 0) && !(o->tbt_target > 0)) {
-        gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                     "--capacity needs --ttft-target and/or --tbt-target; expected seconds, "
-                     "e.g. --ttft-target 2");
-        free(r);
-        return NULL;
-    }
-    /* a bar on a terminal (a summary line otherwise) for the run and the
-     * capacity search's simulations; Ctrl-C stops either, writing nothing */
+/* Progress on stderr, labelled by the library as a long run starts. */
+typedef struct cli_run {
     cli_progress pg;
-    cli_progress_begin(&pg, o->capacity ? "capacity" : "sim",
-                       o->capacity ? "requests simulated" : "requests", o->quiet);
-    if (gw_sim_cmd_run(sc, o->requests_csv != NULL, cli_progress_cb, &pg, r, err)) {
-        cli_progress_end(&pg, err->code);
-        if (!err->file[0] && err->code != GW_E_STOPPED)
-            snprintf(err->file, sizeof err->file, "%s", sc->source_file);
-        free(r);
-        return NULL;
-    }
-    gw_capacity cap, *capp = NULL;
+    int begun, quiet;
+} cli_run;
+
+static void run_phase(void *user, const char *what, const char *unit)
+{
+    cli_run *run = user;
+    cli_progress_begin(&run->pg, what, unit, run->quiet);
+    run->begun = 1;
+}
+
+static int run_progress(void *user, double done, double total, double items)
+{
+    return cli_progress_cb(&((cli_run *)user)->pg, done, total, items);
+}
+
+/* What the run produced, in order: the per-request or hourly CSV, the
+ * --html report (so an unwritable path leaves no later output), then the
+ * result to -o or stdout. */
+static int write_output(const cli_request *r, gw_command_output *out, gw_error *err)
+{
     int rc = GW_OK;
-    if (o->capacity) {
-        if (!(o->ttft_target > 0) && !(o->tbt_target > 0))
-            rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                              "--capacity needs --ttft-target and/or --tbt-target; expected "
-                              "seconds, e.g. --ttft-target 2");
-        else if ((rc = gw_sim_capacity(r, o->ttft_target, o->tbt_target,
-                                       o->quantile > 0 ? o->quantile : 0.9, 12, &cap, err)) == GW_OK)
-            capp = &cap;
-    }
-    cli_progress_end(&pg, rc);
-    if (rc == GW_OK && o->requests_csv) {
-        char *csv = gw_sim_requests_csv(r);
-        rc = csv ? gw_write_file_atomic(o->requests_csv, csv, strlen(csv), err)
-                 : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        free(csv);
-    }
+    if (r->requests_csv && out->csv)
+        rc = gw_write_file_atomic(r->requests_csv, out->csv, strlen(out->csv), err);
+    if (rc == GW_OK && r->html && out->html)
+        rc = gw_write_file_atomic(r->html, out->html, strlen(out->html), err);
     if (rc == GW_OK) {
-        out = cli_result(o, json || o->html ? gw_sim_json(sc, r, capp) : NULL,
-                         json ? NULL : gw_sim_text(sc, r, capp));
-        if (!out)
-            gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        char **text = strcmp(r->req.command, "report") == 0 ? &out->html
+                      : r->req.want_json                    ? &out->json
+                                                            : &out->text;
+        rc = cli_write_result(r->out, *text, err); /* frees it */
+        *text = NULL;
     }
-    gw_sim_report_free(r);
-    free(r);
-    return out;
+    return rc;
 }
 
-int cmd_sim(int argc, char **argv)
+/* Checks that need no run, then the run, then its outputs. */
+static int run_command(const cli_command *c, cli_request *r)
 {
-    static const char *const allowed[] = {
-        "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
-        "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
-        "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
-        "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
-        NULL};
-    return run_model_command(argc, argv, usage_sim, allowed, GW_NEED_SIM, run_sim);
-}
-
-int cmd_report(int argc, char **argv)
-{
-    cli_opts o;
-    const char *pos[64] = {NULL};
-    int rc = parse_opts(argc, argv, usage_report, NULL, 64, &o, pos);
-    if (rc >= 0)
-        return rc;
-    int n = 0;
-    while (n < 64 && pos[n])
-        n++;
-    if (n == 0)
-        return usage_error(usage_report, "%s", "give one or more RESULT.json files");
-    if (!o.out)
-        return usage_error(usage_report, "%s", "give -o report.html (the report is a file)");
     gw_error err = {0};
-    char *html;
-    if ((rc = gw_report_html(pos, n, &html, &err)))
-        return cli_fail(&err);
-    rc = cli_emit(&o, html, &err);
+    gw_command_output out = {0};
+    cli_run run = {.quiet = r->quiet};
+    int rc = gw_command_check(&r->req, &err);
+    if (rc == GW_OK && strcmp(c->name, "report") == 0 && !r->out)
+        return usage_error("%s", "give -o report.html (the report is a file)");
+    /* before a run that may be long: every output path can be written */
+    if (rc == GW_OK && c->scenario)
+        rc = cli_check_paths(r->out, r->html, r->requests_csv, r->db, &err);
+    if (rc == GW_OK) {
+        r->req.progress = run_progress;
+        r->req.progress_user = &run;
+        r->req.progress_phase = run_phase;
+        rc = gw_command_run(&r->req, &out, &err);
+        if (run.begun)
+            cli_progress_end(&run.pg, rc);
+    }
+    if (rc == GW_OK)
+        rc = write_output(r, &out, &err);
+    gw_command_output_free(&out);
     return rc ? cli_fail(&err) : 0;
+}
+
+static int library_command(const cli_command *c, int argc, char **argv)
+{
+    cli_request r = {.req = {.command = c->name}};
+    int rc = parse_options(c, argc, argv, &r);
+    if (rc < 0)
+        rc = run_command(c, &r);
+    free(r.options);
+    return rc;
+}
+
+static int dispatch(const char *cmd, int argc, char **argv)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return library_command(&commands[i], argc, argv);
+    if (strcmp(cmd, "risk") == 0)
+        return cmd_risk(argc, argv);
+    if (strcmp(cmd, "runs") == 0)
+        return cmd_runs(argc, argv);
+    const char *const *names = gw_command_names();
+    size_t n = 0;
+    while (names[n])
+        n++;
+    const char *sug = gw_suggest(cmd, names, n);
+    if (sug) {
+        fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
+        return 2;
+    }
+    return usage_error("unknown command '%s'", cmd);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error(usage_main, "%s", "no command given");
+        return usage_error("%s", "no command given");
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 && argc >= 3) { /* gigawatt help COMMAND */
         char *help_argv[4] = {argv[0], argv[2], (char *)"--help", NULL};
-        static const char *const known[] = {"catalog", "rack", "plan", "perf", "sim",
-                                            "report",  "risk", "runs"};
-        for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-            if (strcmp(argv[2], known[i]) == 0)
+        for (const char *const *n = gw_command_names(); *n; n++)
+            if (strcmp(argv[2], *n) == 0)
                 return main(3, help_argv);
-        return usage_error(usage_main, "no command '%s' to help with", argv[2]);
+        return usage_error("no command '%s' to help with", argv[2]);
     }
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_main, stdout);
@@ -1009,28 +368,5 @@ int main(int argc, char **argv)
         printf("gigawatt %s\n", GW_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "catalog") == 0)
-        return cmd_catalog(argc - 1, argv + 1);
-    if (strcmp(cmd, "rack") == 0)
-        return cmd_rack(argc - 1, argv + 1);
-    if (strcmp(cmd, "plan") == 0)
-        return cmd_plan(argc - 1, argv + 1);
-    if (strcmp(cmd, "perf") == 0)
-        return cmd_perf(argc - 1, argv + 1);
-    if (strcmp(cmd, "sim") == 0)
-        return cmd_sim(argc - 1, argv + 1);
-    if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc - 1, argv + 1);
-    if (strcmp(cmd, "risk") == 0)
-        return cmd_risk(argc - 1, argv + 1);
-    if (strcmp(cmd, "runs") == 0)
-        return cmd_runs(argc - 1, argv + 1);
-    static const char *const cmds[] = {"catalog", "rack", "plan", "perf", "sim", "report",
-                                       "risk", "runs"};
-    const char *sug = gw_suggest(cmd, cmds, 8);
-    if (sug) {
-        fprintf(stderr, "gigawatt: unknown command '%s'; did you mean '%s'?\n", cmd, sug);
-        return 2;
-    }
-    return usage_error(usage_main, "unknown command '%s'", cmd);
+    return dispatch(cmd, argc - 1, argv + 1);
 }

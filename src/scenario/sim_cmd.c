@@ -407,3 +407,149 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
     out->rate_rps = lo * rate;
     return GW_OK;
 }
+
+/* --cheapest (docs/sim.md §5.2) */
+
+static int cmp_candidate(const void *a, const void *b)
+{
+    const gw_sim_candidate *x = a, *y = b;
+    if (!!x->why[0] != !!y->why[0])
+        return x->why[0] ? 1 : -1;
+    if (x->usd_per_hour != y->usd_per_hour)
+        return x->usd_per_hour < y->usd_per_hour ? -1 : 1;
+    int c = strcmp(x->accelerator, y->accelerator);
+    return c ? c : x->tp - y->tp;
+}
+
+static int split_list(const char *list, char items[][GW_TEXT_MAX], int max)
+{
+    int n = 0;
+    for (const char *p = list; *p && n < max;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l && l < GW_TEXT_MAX) {
+            memcpy(items[n], p, l);
+            items[n++][l] = 0;
+        }
+        p += l + (comma ? 1 : 0);
+    }
+    return n;
+}
+
+/* "path=value" on the candidate's tree, as a --set would put it. */
+static int set_value(gw_config *cfg, gw_node *root, const char *path, const char *value,
+                     gw_error *err)
+{
+    char assignment[GW_TEXT_MAX + 64];
+    snprintf(assignment, sizeof assignment, "%s=%s", path, value);
+    return gw_config_set_path(cfg, root, assignment, "--set", err);
+}
+
+/* The candidate's scenario: the base tree, one replica, on the first
+ * catalog system built from the accelerator (replacing a system the
+ * scenario names), the accelerator and tp. */
+static int candidate_scenario(const gw_catalog *cat, gw_sim_tree_fn tree, void *tree_user,
+                              const gw_sim_candidate *c, const char *tp, gw_config *cfg,
+                              gw_scenario *sc, gw_error *err)
+{
+    gw_node *root;
+    const char *sys = gw_scenario_default_system(cat, c->accelerator);
+    int rc = tree(tree_user, cfg, &root, err);
+    if (rc == GW_OK)
+        rc = set_value(cfg, root, "sim.replicas", "1", err);
+    if (rc == GW_OK && sys)
+        rc = set_value(cfg, root, "system.ref", sys, err);
+    if (rc == GW_OK)
+        rc = set_value(cfg, root, "accelerator.ref", c->accelerator, err);
+    if (rc == GW_OK)
+        rc = set_value(cfg, root, "perf.tp", tp, err);
+    return rc ? rc : gw_scenario_resolve(cat, root, GW_NEED_SIM, sc, err);
+}
+
+/* One replica's capacity, and what carrying the target rate takes. */
+static void size_candidate(const gw_sim_report *r, const gw_capacity *cap,
+                           const gw_sim_search_spec *spec, gw_sim_candidate *c)
+{
+    c->per_replica_rps = cap->rate_rps;
+    c->replicas = ceil(spec->target_rate / cap->rate_rps);
+    c->accelerators = c->replicas * r->cfg.tp * r->cfg.pp;
+    c->usd_per_hour = r->has_cost ? c->accelerators * r->usd_per_accel_hour : NAN;
+    c->it_mw = c->replicas * r->sim.busy_w / 1e6;
+    c->ttft_s = cap->ttft_s, c->tbt_s = cap->tbt_s;
+    if (!r->has_cost)
+        snprintf(c->why, sizeof c->why, "no cost known (no catalog system)");
+}
+
+/* Fill one candidate; its failure is its `why`, not the search's. */
+static void run_candidate(const gw_catalog *cat, gw_sim_tree_fn tree, void *tree_user,
+                          const gw_sim_search_spec *spec, const char *tp, gw_sim_candidate *c)
+{
+    gw_error e = {0};
+    gw_config cfg;
+    gw_scenario *sc = malloc(sizeof *sc);
+    gw_sim_report *r = malloc(sizeof *r);
+    int rc = sc && r ? GW_OK : gw_error_set(&e, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    gw_config_init(&cfg);
+    if (rc == GW_OK && (rc = candidate_scenario(cat, tree, tree_user, c, tp, &cfg, sc, &e)) == GW_OK &&
+        (rc = gw_sim_cmd_run(sc, 0, NULL, NULL, r, &e)) == GW_OK) {
+        gw_capacity cap;
+        rc = gw_sim_capacity(r, spec->ttft_target_s, spec->tbt_target_s, spec->quantile, 10, &cap,
+                             &e);
+        if (rc == GW_OK && cap.rate_rps > 0)
+            size_candidate(r, &cap, spec, c);
+        else if (rc == GW_OK)
+            snprintf(c->why, sizeof c->why, "misses the targets at any rate");
+        gw_sim_report_free(r);
+    }
+    if (rc && !c->why[0])
+        snprintf(c->why, sizeof c->why, "%.150s", e.msg);
+    gw_config_free(&cfg);
+    free(sc), free(r);
+}
+
+int gw_sim_cheapest(const gw_catalog *cat, const gw_scenario *base, gw_sim_tree_fn tree,
+                    void *tree_user, const gw_sim_search_spec *spec, gw_progress_fn progress,
+                    void *progress_user, gw_sim_search *out, gw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!(spec->target_rate > 0) || (!(spec->ttft_target_s > 0) && !(spec->tbt_target_s > 0)))
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "--cheapest needs --target-rate and --ttft-target and/or --tbt-target");
+    out->spec = *spec;
+    out->spec.quantile = spec->quantile > 0 ? spec->quantile : 0.9;
+    out->spec.accelerators = out->spec.tps = NULL;
+    snprintf(out->model, sizeof out->model, "%s", base->model.meta.id);
+    char accs[32][GW_TEXT_MAX], tps[8][GW_TEXT_MAX];
+    int na = 0, nt = split_list(spec->tps ? spec->tps : "1,2,4,8", tps, 8);
+    if (spec->accelerators)
+        na = split_list(spec->accelerators, accs, 32);
+    else
+        snprintf(accs[na++], GW_TEXT_MAX, "%s", base->accelerator.meta.id);
+    if (!(out->candidates = calloc((size_t)(na * nt) + 1, sizeof *out->candidates)))
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (int a = 0; a < na; a++)
+        for (int t = 0; t < nt; t++) {
+            /* each candidate is a capacity search: ~10 simulations */
+            if (progress && progress(progress_user, out->n, na * nt, out->n)) {
+                int done = out->n;
+                gw_sim_search_free(out);
+                return gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                                    "stopped by Ctrl-C after %d of %d candidates; nothing written",
+                                    done, na * nt);
+            }
+            gw_sim_candidate *c = &out->candidates[out->n++];
+            snprintf(c->accelerator, sizeof c->accelerator, "%s", accs[a]);
+            c->tp = atoi(tps[t]);
+            run_candidate(cat, tree, tree_user, &out->spec, tps[t], c);
+        }
+    if (progress)
+        progress(progress_user, out->n, na * nt, out->n);
+    qsort(out->candidates, (size_t)out->n, sizeof *out->candidates, cmp_candidate);
+    return GW_OK;
+}
+
+void gw_sim_search_free(gw_sim_search *s)
+{
+    free(s->candidates);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,80 @@
+/* src/output/search_out.c — the cheapest-configuration search as JSON and
+ * text (output layer): one row per (accelerator, tp) candidate, feasible
+ * ones by cost per hour, the others with why they cannot carry the load. */
+#include "gigawatt/search_out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "gigawatt/output.h"
+
+/* A candidate that found no rate meeting the targets has no figures. */
+static int infeasible(const gw_sim_candidate *c)
+{
+    return c->why[0] && !(c->per_replica_rps > 0);
+}
+
+static char *finish(gw_buf *b)
+{
+    if (b->failed) {
+        gw_buf_free(b);
+        return NULL;
+    }
+    return b->s;
+}
+
+char *gw_sim_search_json(const gw_sim_search *s)
+{
+    const gw_sim_search_spec *p = &s->spec;
+    gw_buf b = {0};
+    gw_buf_printf(&b, "{\n\t\"kind\":\t\"sim-search\",\n\t\"gigawatt_version\":\t\"%s\",\n"
+                      "\t\"model\":\t\"%s\",\n\t\"target_rate\":\t%.17g,\n"
+                      "\t\"ttft_target_s\":\t%.17g,\n\t\"tbt_target_s\":\t%.17g,\n"
+                      "\t\"quantile\":\t%.17g,\n\t\"candidates\":\t[",
+                  GW_VERSION, s->model, p->target_rate, p->ttft_target_s, p->tbt_target_s,
+                  p->quantile);
+    for (int i = 0; i < s->n; i++) {
+        const gw_sim_candidate *c = &s->candidates[i];
+        gw_buf_printf(&b, "%s{\n\t\t\"accelerator\":\t\"%s\",\n\t\t\"tp\":\t%d,\n", i ? ", " : "",
+                      c->accelerator, c->tp);
+        if (infeasible(c))
+            gw_buf_printf(&b, "\t\t\"feasible\":\tfalse,\n\t\t\"why\":\t\"%s\"\n\t}", c->why);
+        else
+            gw_buf_printf(&b, "\t\t\"feasible\":\ttrue,\n\t\t\"per_replica_rps\":\t%.17g,\n"
+                              "\t\t\"replicas\":\t%.17g,\n\t\t\"accelerators\":\t%.17g,\n"
+                              "\t\t\"usd_per_hour\":\t%.17g,\n\t\t\"it_mw\":\t%.17g,\n"
+                              "\t\t\"rps_per_mw\":\t%.17g,\n\t\t\"ttft_s\":\t%.17g,\n"
+                              "\t\t\"tbt_s\":\t%.17g\n\t}",
+                          c->per_replica_rps, c->replicas, c->accelerators,
+                          isfinite(c->usd_per_hour) ? c->usd_per_hour : -1, c->it_mw,
+                          p->target_rate / c->it_mw, c->ttft_s, c->tbt_s);
+    }
+    gw_buf_printf(&b, "]\n}\n");
+    return finish(&b);
+}
+
+char *gw_sim_search_text(const gw_sim_search *s)
+{
+    const gw_sim_search_spec *p = &s->spec;
+    gw_buf t = {0};
+    char tt[40] = "any", tb[40] = "any";
+    if (p->ttft_target_s > 0)
+        snprintf(tt, sizeof tt, "<= %g s", p->ttft_target_s);
+    if (p->tbt_target_s > 0)
+        snprintf(tb, sizeof tb, "<= %g s", p->tbt_target_s);
+    gw_buf_printf(&t, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
+                  p->target_rate, s->model, 100 * p->quantile, tt, tb);
+    gw_buf_printf(&t, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
+                  "req/s/rep", "replicas", "GPUs", "USD/hour", "IT MW", "req/s/MW");
+    for (int i = 0; i < s->n; i++) {
+        const gw_sim_candidate *c = &s->candidates[i];
+        if (infeasible(c))
+            gw_buf_printf(&t, "  %-12s %3d  %s\n", c->accelerator, c->tp, c->why);
+        else
+            gw_buf_printf(&t, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n",
+                          c->accelerator, c->tp, c->per_replica_rps, c->replicas, c->accelerators,
+                          c->usd_per_hour, c->it_mw, p->target_rate / c->it_mw);
+    }
+    return finish(&t);
+}

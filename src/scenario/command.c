@@ -1,0 +1,456 @@
+/* src/scenario/command.c — gw_command_run: every command as one library
+ * call (scenario layer, above the models and engines). Holds the option
+ * table (which flags each command takes, which are scenario settings and
+ * where they go), checks and parses a request's options with the wording
+ * the CLI always printed, loads the catalog and the scenario, and hands the
+ * request to its command (src/scenario/command_*.c). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command_int.h"
+#include "gigawatt/output.h"
+
+#ifndef GW_DEFAULT_CATALOG
+#define GW_DEFAULT_CATALOG "data/catalog"
+#endif
+
+/* Every option of every command. `path` set: a shorthand for a scenario
+ * setting ("--tp 2" is "--set perf.tp=2"). */
+typedef struct option_spec {
+    const char *name;
+    const char *path;       /* scenario setting, NULL for a command option */
+    int takes_value;
+    int target;             /* replaces the scenario's target */
+    const char *train_path; /* where it goes under --train (NULL: path) */
+    const char *unit;       /* appended to a bare number ("2" -> "2 s") */
+    int front_end_file;     /* a file the front end writes: its name may be left out */
+} option_spec;
+
+#define SETTING(n, p) {.name = n, .path = p, .takes_value = 1}
+#define TARGET(n, p) {.name = n, .path = p, .takes_value = 1, .target = 1}
+#define TRAINED(n, p, t) {.name = n, .path = p, .takes_value = 1, .train_path = t}
+#define SECONDS(n, p) {.name = n, .path = p, .takes_value = 1, .unit = "s"}
+#define VALUE(n) {.name = n, .takes_value = 1}
+#define SWITCH(n) {.name = n}
+#define OUTPUT_FILE(n) {.name = n, .takes_value = 1, .front_end_file = 1}
+
+static const option_spec option_table[] = {
+    SETTING("system", "system.ref"), SETTING("accelerator", "accelerator.ref"),
+    SETTING("site", "site.ref"), SETTING("cooling", "cooling.ref"),
+    SETTING("load", "operation.load"), SETTING("average-load", "operation.average_load"),
+    TARGET("grid-power", "target.grid_power"), TARGET("it-power", "target.it_power"),
+    TARGET("accelerators", "target.accelerators"), TARGET("budget", "target.budget"),
+    SETTING("model", "model.ref"), SETTING("efficiency", "efficiency.ref"),
+    TRAINED("count", "perf.count", "training.count"), TRAINED("tp", "perf.tp", "training.tp"),
+    TRAINED("pp", "perf.pp", "training.pp"), SETTING("ep", "perf.ep"),
+    TRAINED("precision", "perf.precision", "training.precision"),
+    SETTING("kv-precision", "perf.kv_precision"), SETTING("input-tokens", "perf.input_tokens"),
+    SETTING("output-tokens", "perf.output_tokens"),
+    SECONDS("ttft-slo", "perf.ttft_slo"), SECONDS("tpot-slo", "perf.tpot_slo"),
+    SETTING("max-batch", "perf.max_batch"), SETTING("tokens", "training.tokens"),
+    SETTING("mfu", "training.mfu"), SETTING("seq-len", "training.sequence_length"),
+    SETTING("global-batch", "training.global_batch"),
+    SETTING("micro-batch", "training.micro_batch"),
+    SETTING("virtual-stages", "training.virtual_stages"), SETTING("replicas", "sim.replicas"),
+    SETTING("scheduler", "sim.scheduler"), SETTING("route", "sim.route"),
+    SETTING("trace", "sim.trace"), SETTING("limit", "sim.limit"),
+    SETTING("max-tokens", "sim.max_tokens"), SETTING("requests", "sim.requests"),
+    SETTING("rate", "sim.rate"), SETTING("seed", "sim.seed"),
+    SETTING("kv-tokens", "sim.kv_tokens"),
+    SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
+    VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
+    VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
+};
+#define NOPTIONS (sizeof option_table / sizeof option_table[0])
+
+static const char *const rack_options[] = {"system", "accelerator", "site", "cooling", "load",
+                                           "html", NULL};
+static const char *const plan_options[] = {
+    "system", "accelerator", "site", "cooling", "average-load", "grid-power", "it-power",
+    "accelerators", "budget", "html", NULL};
+static const char *const perf_options[] = {
+    "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
+    "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
+    "max-batch", "tokens", "mfu", "seq-len", "global-batch", "micro-batch",
+    "virtual-stages", "train", "html", NULL};
+static const char *const sim_options[] = {
+    "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
+    "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
+    "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
+    "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
+    NULL};
+static const char *const no_options[] = {NULL};
+
+typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+
+/* The commands this file runs; risk and runs are the CLI's (src/cli/risk_cmd.c). */
+static const struct {
+    const char *name;
+    const char *const *options;
+    int scenario; /* runs on a scenario: needs one, or flags */
+    command_fn run;
+} commands[] = {
+    {"catalog", no_options, 0, gw_cmd_catalog}, {"rack", rack_options, 1, gw_cmd_rack},
+    {"plan", plan_options, 1, gw_cmd_plan},     {"perf", perf_options, 1, gw_cmd_perf},
+    {"sim", sim_options, 1, gw_cmd_sim},        {"report", no_options, 0, gw_cmd_report},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
+                                            "report",  "risk", "runs", NULL};
+
+const char *const *gw_command_names(void)
+{
+    return command_names;
+}
+
+static int find_command(const char *name)
+{
+    for (size_t i = 0; name && i < NCOMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const char *const *gw_command_options(const char *command)
+{
+    int c = find_command(command);
+    return c < 0 ? NULL : commands[c].options;
+}
+
+static const option_spec *find_option(const char *name)
+{
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (strcmp(name, option_table[i].name) == 0)
+            return &option_table[i];
+    return NULL;
+}
+
+int gw_command_option_takes_value(const char *name)
+{
+    const option_spec *o = name ? find_option(name) : NULL;
+    return o ? o->takes_value : -1;
+}
+
+const char *gw_command_catalog_dir(const char *given)
+{
+    const char *dir = given;
+    if (!dir)
+        dir = getenv("GIGAWATT_CATALOG");
+    if (!dir || !dir[0])
+        dir = GW_DEFAULT_CATALOG;
+    return dir;
+}
+
+static int allowed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Queue "path=value" built from a flag. */
+static int add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err)
+{
+    if (a->nsets >= GW_CMD_MAX_SETS || a->nowned >= GW_CMD_MAX_SETS)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "too many settings; expected at most %d",
+                            GW_CMD_MAX_SETS);
+    char *s = a->owned[a->nowned++];
+    if (snprintf(s, sizeof a->owned[0], "%s=%s", path, value) >= (int)sizeof a->owned[0])
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "value for %s is too long", path);
+    a->sets[a->nsets++] = s;
+    return GW_OK;
+}
+
+static int add_given_set(gw_cmd_args *a, const char *assignment, gw_error *err)
+{
+    if (a->nsets >= GW_CMD_MAX_SETS)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "too many --set options (at most 64); see gigawatt --help");
+    a->sets[a->nsets++] = assignment;
+    return GW_OK;
+}
+
+/* A bare number given to a flag with a unit gets the unit ("2" -> "2 s"). */
+static int is_bare_number(const char *s)
+{
+    char *end;
+    (void)strtod(s, &end);
+    return end != s && *end == 0;
+}
+
+/* A flag that is a scenario setting becomes a set. */
+static int add_setting(gw_cmd_args *a, const option_spec *o, const char *value, gw_error *err)
+{
+    if (o->target) {
+        if (a->replace_target)
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "give one target only (--%s is the second); see gigawatt --help",
+                                o->name);
+        a->replace_target = 1;
+    }
+    const char *path = a->train && o->train_path ? o->train_path : o->path;
+    if (a->train && strncmp(path, "perf.", 5) == 0)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "--%s is an inference option, not for --train; "
+                            "see gigawatt perf --help",
+                            o->name);
+    if (o->unit && is_bare_number(value)) {
+        char with_unit[256];
+        snprintf(with_unit, sizeof with_unit, "%s %s", value, o->unit);
+        return add_set(a, path, with_unit, err);
+    }
+    return add_set(a, path, value, err);
+}
+
+/* A positive number for a command option. */
+static int positive(const char *flag, const char *v, double *out, gw_error *err)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !(x > 0) || !isfinite(x))
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "--%s '%s' is not a positive number; see gigawatt --help", flag, v);
+    *out = x;
+    return GW_OK;
+}
+
+/* An option that is not a scenario setting. */
+static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_error *err)
+{
+    if (strcmp(name, "requests-csv") == 0)
+        a->requests_csv = 1;
+    else if (strcmp(name, "html") == 0)
+        a->html = 1;
+    else if (strcmp(name, "capacity") == 0)
+        a->capacity = 1;
+    else if (strcmp(name, "cheapest") == 0)
+        a->cheapest = 1;
+    else if (strcmp(name, "candidates") == 0)
+        a->candidates = v;
+    else if (strcmp(name, "tps") == 0)
+        a->tps = v;
+    else if (strcmp(name, "db") == 0)
+        a->db = v;
+    else if (strcmp(name, "target-rate") == 0)
+        return positive(name, v, &a->target_rate, err);
+    else if (strcmp(name, "ttft-target") == 0)
+        return positive(name, v, &a->ttft_target, err);
+    else if (strcmp(name, "tbt-target") == 0)
+        return positive(name, v, &a->tbt_target, err);
+    else if (strcmp(name, "quantile") == 0) {
+        int rc = positive(name, v, &a->quantile, err);
+        if (rc == GW_OK && a->quantile != 0.5 && a->quantile != 0.9 && a->quantile != 0.99)
+            rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                              "--quantile %s; expected 0.5, 0.9 or 0.99; see gigawatt --help", v);
+        return rc;
+    }
+    return GW_OK; /* "train": taken before the other options */
+}
+
+static int parse_option(gw_cmd_args *a, const char *const *list, const gw_command_option *opt,
+                        gw_error *err)
+{
+    if (opt->name && strcmp(opt->name, "set") == 0 && opt->value)
+        return add_given_set(a, opt->value, err);
+    const option_spec *o = opt->name && allowed(list, opt->name) ? find_option(opt->name) : NULL;
+    if (!o || (o->takes_value && !opt->value && !o->front_end_file))
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "unknown or incomplete option '--%s'; see gigawatt --help",
+                            opt->name ? opt->name : "");
+    if (o->path)
+        return add_setting(a, o, opt->value, err);
+    return command_option(a, o->name, opt->value, err);
+}
+
+int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->req = req;
+    int c = find_command(req->command);
+    if (c < 0)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "unknown command '%s'; see gigawatt --help",
+                            req->command ? req->command : "");
+    const char *const *list = commands[c].options;
+    /* --train changes where --count/--tp/--pp go, wherever it stands */
+    for (int i = 0; i < req->noptions; i++)
+        if (req->options[i].name && strcmp(req->options[i].name, "train") == 0 &&
+            allowed(list, "train"))
+            a->train = 1;
+    int rc = GW_OK;
+    for (int i = 0; i < req->nsets && rc == GW_OK; i++)
+        rc = add_given_set(a, req->sets[i], err);
+    for (int i = 0; i < req->noptions && rc == GW_OK; i++)
+        rc = parse_option(a, list, &req->options[i], err);
+    if (rc)
+        return rc;
+    if (commands[c].scenario && !req->scenario_path && !req->scenario_text && a->nsets == 0)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "give a SCENARIO or flags (see --help); see gigawatt --help");
+    if (strcmp(req->command, "report") == 0 && req->npositional == 0)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "give one or more RESULT.json files; see gigawatt --help");
+    return GW_OK;
+}
+
+int gw_command_check(const gw_command_request *req, gw_error *err)
+{
+    gw_cmd_args *a = malloc(sizeof *a);
+    if (!a)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = gw_cmd_parse(req, a, err);
+    free(a);
+    return rc;
+}
+
+int gw_command_run(const gw_command_request *req, gw_command_output *out, gw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    gw_cmd_args *a = malloc(sizeof *a); /* ~33 kB of settings: off the stack */
+    if (!a)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = gw_cmd_parse(req, a, err);
+    if (rc == GW_OK)
+        rc = commands[find_command(req->command)].run(a, out, err);
+    free(a);
+    if (rc)
+        gw_command_output_free(out);
+    return rc;
+}
+
+void gw_command_output_free(gw_command_output *out)
+{
+    free(out->json);
+    free(out->text);
+    free(out->csv);
+    free(out->html);
+    memset(out, 0, sizeof *out);
+}
+
+int gw_cmd_load_catalog(const gw_cmd_args *a, gw_catalog *cat, gw_error *err)
+{
+    int rc = gw_catalog_load(cat, gw_command_catalog_dir(a->req->catalog_dir), err);
+    if (rc == GW_E_IO) /* a missing catalog directory is the user's to fix */
+        err->code = rc = GW_E_INPUT;
+    return rc;
+}
+
+const char *gw_cmd_scenario_name(const gw_cmd_args *a)
+{
+    const gw_command_request *r = a->req;
+    if (r->scenario_path)
+        return r->scenario_path;
+    if (r->scenario_text)
+        return r->scenario_name ? r->scenario_name : "<scenario>";
+    return NULL;
+}
+
+int gw_cmd_load_tree(const gw_cmd_args *a, gw_config *cfg, gw_node **root, gw_error *err)
+{
+    const gw_command_request *r = a->req;
+    int rc = GW_OK;
+    if (r->scenario_path || r->scenario_text) {
+        rc = r->scenario_path
+                 ? gw_config_load_file(cfg, r->scenario_path, 1, root, err)
+                 : gw_config_load_buffer(cfg, gw_cmd_scenario_name(a), r->scenario_text,
+                                         strlen(r->scenario_text), 1, root, err);
+        if (rc == GW_E_IO) /* unreadable scenario: bad input, exit 2 */
+            err->code = rc = GW_E_INPUT;
+        if (rc)
+            return rc;
+    } else if (!(*root = gw_config_new_map(cfg, "<command line>"))) {
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (a->replace_target)
+        gw_node_remove(*root, "target");
+    for (int i = 0; i < a->nsets; i++)
+        if ((rc = gw_config_set_path(cfg, *root, a->sets[i], "--set", err)))
+            return rc;
+    return GW_OK;
+}
+
+int gw_cmd_load_tree_and_catalog(const gw_cmd_args *a, gw_cmd_loaded *l, gw_error *err)
+{
+    memset(l, 0, sizeof *l);
+    int rc = gw_cmd_load_catalog(a, &l->cat, err);
+    if (rc)
+        return rc;
+    gw_config_init(&l->cfg);
+    if ((rc = gw_cmd_load_tree(a, &l->cfg, &l->root, err))) {
+        gw_config_free(&l->cfg);
+        gw_catalog_free(&l->cat);
+    }
+    return rc;
+}
+
+int gw_cmd_resolve(gw_cmd_loaded *l, unsigned needs, gw_error *err)
+{
+    if (!(l->sc = malloc(sizeof *l->sc))) /* large: keep it off the stack */
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return gw_scenario_resolve(&l->cat, l->root, needs, l->sc, err);
+}
+
+void gw_cmd_loaded_free(gw_cmd_loaded *l)
+{
+    free(l->sc);
+    gw_config_free(&l->cfg);
+    gw_catalog_free(&l->cat);
+    memset(l, 0, sizeof *l);
+}
+
+int gw_cmd_load_all(const gw_cmd_args *a, unsigned needs, gw_cmd_loaded *l, gw_error *err)
+{
+    int rc = gw_cmd_load_tree_and_catalog(a, l, err);
+    if (rc == GW_OK && (rc = gw_cmd_resolve(l, needs, err)))
+        gw_cmd_loaded_free(l);
+    return rc;
+}
+
+const char *gw_cmd_report_name(const gw_cmd_args *a)
+{
+    const char *name = gw_cmd_scenario_name(a);
+    return name ? name : "flags";
+}
+
+void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err)
+{
+    if (err->file[0])
+        return;
+    if (!at_target) {
+        snprintf(err->file, sizeof err->file, "%s", sc->source_file);
+    } else if (sc->target_file[0]) { /* the plan's errors are about the target */
+        snprintf(err->file, sizeof err->file, "%s", sc->target_file);
+        err->line = sc->target_line;
+        err->col = sc->target_col;
+    }
+}
+
+int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text,
+                  gw_command_output *out, gw_error *err)
+{
+    int rc = GW_OK;
+    if ((!json && (a->req->want_json || a->html)) || (!text && a->req->want_text))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (rc == GW_OK && a->html) {
+        /* the report names its source by file name: a scenario's directory
+         * is the reader's business, not the page's */
+        const char *slash = name ? strrchr(name, '/') : NULL;
+        rc = gw_report_html_text(slash && slash[1] ? slash + 1 : name, json, &out->html, err);
+    }
+    if (rc == GW_OK && a->req->want_json)
+        out->json = json, json = NULL;
+    if (rc == GW_OK && a->req->want_text)
+        out->text = text, text = NULL;
+    free(json);
+    free(text);
+    return rc;
+}
+
+void gw_cmd_phase(const gw_cmd_args *a, const char *what, const char *unit)
+{
+    if (a->req->progress_phase)
+        a->req->progress_phase(a->req->progress_user, what, unit);
+}

@@ -1,0 +1,83 @@
+/* src/scenario/command_int.h — what the command layer's files share (scenario
+ * layer, private): a request with its options checked and parsed, the
+ * catalog and scenario loading every command does, and the packing of a
+ * result's JSON/text/HTML into a gw_command_output. */
+#ifndef GW_COMMAND_INT_H
+#define GW_COMMAND_INT_H
+
+#include "gigawatt/catalog.h"
+#include "gigawatt/command.h"
+#include "gigawatt/config.h"
+#include "gigawatt/scenario.h"
+
+#define GW_CMD_MAX_SETS 64
+
+/* A request after its options were checked and parsed: flags that are
+ * scenario settings became "path=value" sets, the rest typed fields. */
+typedef struct gw_cmd_args {
+    const gw_command_request *req;
+    const char *sets[GW_CMD_MAX_SETS]; /* --set and the flags that map onto it, in order */
+    int nsets;
+    char owned[GW_CMD_MAX_SETS][512]; /* storage for sets built from flags */
+    int nowned;
+    int replace_target; /* a target flag replaces the scenario's target */
+    int train;          /* perf --train */
+    int html;           /* fill out->html */
+    int requests_csv;   /* fill out->csv */
+    int capacity, cheapest;
+    double ttft_target, tbt_target, quantile, target_rate;
+    const char *candidates, *tps; /* --cheapest: comma-separated lists */
+    const char *db;               /* SQLite result store (fleet) */
+} gw_cmd_args;
+
+/* Check and parse req's options into *a (GW_E_USAGE naming the flag). */
+int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err);
+/* The catalog from the request's directory, $GIGAWATT_CATALOG or the built-in. */
+int gw_cmd_load_catalog(const gw_cmd_args *a, gw_catalog *cat, gw_error *err);
+/* The scenario tree (or an empty one) with the sets applied. */
+int gw_cmd_load_tree(const gw_cmd_args *a, gw_config *cfg, gw_node **root, gw_error *err);
+/* The name of the scenario for errors, reports and the store (NULL: flags alone). */
+const char *gw_cmd_scenario_name(const gw_cmd_args *a);
+/* Hand a result to `out`: the JSON when wanted, the HTML report of it
+ * (labelled `name`, the scenario's file name) under option "html", the
+ * text when wanted. Takes ownership of json and text; build json only when
+ * wanted or needed for the report, text only when wanted (else NULL). */
+int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text,
+                  gw_command_output *out, gw_error *err);
+/* Build a result's JSON and text as gw_cmd_finish wants them. */
+#define GW_CMD_WANT_JSON(a) ((a)->req->want_json || (a)->html)
+#define GW_CMD_WANT_TEXT(a) ((a)->req->want_text)
+/* Report the start of a long run to the request's progress_phase. */
+void gw_cmd_phase(const gw_cmd_args *a, const char *what, const char *unit);
+
+/* The commands (src/scenario/command_*.c); `a` is parsed. */
+int gw_cmd_catalog(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_report(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_rack(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+
+/* What a model command runs on: the catalog, the scenario tree and the
+ * scenario resolved from them. */
+typedef struct gw_cmd_loaded {
+    gw_catalog cat;
+    gw_config cfg;
+    gw_node *root;
+    gw_scenario *sc; /* NULL until resolved */
+} gw_cmd_loaded;
+
+/* Load the catalog and the tree; on error nothing is held. */
+int gw_cmd_load_tree_and_catalog(const gw_cmd_args *a, gw_cmd_loaded *l, gw_error *err);
+/* Resolve l->sc from a loaded tree for `needs` (GW_NEED_*). */
+int gw_cmd_resolve(gw_cmd_loaded *l, unsigned needs, gw_error *err);
+void gw_cmd_loaded_free(gw_cmd_loaded *l);
+/* Both, for a command that needs the resolved scenario only. */
+int gw_cmd_load_all(const gw_cmd_args *a, unsigned needs, gw_cmd_loaded *l, gw_error *err);
+/* The label of a result of a model command, for its HTML report. */
+const char *gw_cmd_report_name(const gw_cmd_args *a);
+/* The models know no files: an error without a place is put on the
+ * scenario file (at_target: on where the target was given). */
+void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err);
+
+#endif
