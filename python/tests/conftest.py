@@ -30,11 +30,13 @@ def run_cli(*args):
     exe = os.environ.get("GIGAWATT_CLI")
     if not exe:
         pytest.skip("GIGAWATT_CLI is not set (ctest sets it)")
-    done = subprocess.run([exe, *args], capture_output=True, env=cli_env(), cwd=ROOT)
+    done = subprocess.run([exe, *args], capture_output=True, env=cli_env())
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout.decode()
 
 
-@pytest.fixture
-def cli():
-    return run_cli
+@pytest.fixture(autouse=True)
+def scratch_directory(tmp_path, monkeypatch):
+    """Every test in its own directory: risk keeps its draws in ./gigawatt.db
+    unless told otherwise, and the source tree must stay clean."""
+    monkeypatch.chdir(tmp_path)

@@ -1,20 +1,20 @@
 """python/tests/test_errors.py — bad input raises gigawatt.ScenarioError (a
 ValueError) with the CLI's file:line:col and message; a wrong keyword is a
-TypeError naming it; a missing file is an OSError (python front end)."""
+TypeError naming it; an unwritable output is an OSError (python front end)."""
 import os
 import subprocess
 
 import pytest
 
 import gigawatt
-from conftest import ROOT, cli_env, path
+from conftest import cli_env, path
 
 
 def cli_error_line(*args):
     exe = os.environ.get("GIGAWATT_CLI")
     if not exe:
         pytest.skip("GIGAWATT_CLI is not set (ctest sets it)")
-    done = subprocess.run([exe, *args], capture_output=True, env=cli_env(), cwd=ROOT)
+    done = subprocess.run([exe, *args], capture_output=True, env=cli_env())
     assert done.returncode == 2
     return done.stderr.decode().rstrip("\n")
 
@@ -60,9 +60,20 @@ def test_bad_option_value_names_the_flag():
     assert "draws" in str(caught.value)
 
 
-def test_missing_file_is_an_os_error():
+def test_missing_scenario_is_bad_input_as_on_the_cli():
+    # the CLI exits 2 (bad input) for a scenario it cannot open; so does the
+    # library, and the module raises ScenarioError naming the file
+    missing = path("scenarios", "no-such-scenario.yaml")
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.plan(missing)
+    assert caught.value.file == missing and "cannot open" in caught.value.message
+    assert str(caught.value) == cli_error_line("plan", missing)
+
+
+def test_unwritable_output_is_an_os_error(tmp_path):
     with pytest.raises(OSError):
-        gigawatt.plan(path("scenarios", "no-such-scenario.yaml"))
+        gigawatt.plan(path("scenarios", "frontier-lab-30gw.yaml"),
+                      html=tmp_path / "no-such-dir" / "plan.html")
 
 
 def test_bad_scenario_type():
