@@ -1,0 +1,33 @@
+/* include/gigawatt/risk_command.h — `risk` and `runs` as library calls
+ * (scenario layer, src/scenario/risk_command.c): what gw_command_run
+ * (include/gigawatt/command.h) does for these two commands, so that the
+ * CLI and the Python module run a risk analysis through the library alone.
+ *
+ * risk options, by long flag name (command.h's gw_command_option):
+ *   draws N, seed N      as --set risk.draws=N / risk.seed=N after the sets
+ *   threads N            per process (default: this machine's cores shared
+ *                        among the MPI processes on it)
+ *   db FILE              the SQLite result store (default gigawatt.db here;
+ *                        the CLI decides its own default and passes it)
+ *   resume RUN           continue run RUN of the store; without a scenario
+ *                        the run's own, without sets the run's own
+ *   html [FILE]          also render out->html (the FILE is the caller's)
+ *   command-line TEXT    what the store records as the command (the CLI
+ *                        passes its argv; default "gigawatt risk SCENARIO")
+ * req->par spreads the draws over processes (NULL: this one alone); only
+ * rank 0 gets the outputs. The result is the same for any transport and
+ * thread count. req->progress hears from rank 0 once per round; a nonzero
+ * return stops with GW_E_STOPPED, the draws done kept in the store, and
+ * the message naming the command to continue.
+ *
+ * runs options: db FILE. out->json (want_json) or out->text: the runs of
+ * the store. */
+#ifndef GIGAWATT_RISK_COMMAND_H
+#define GIGAWATT_RISK_COMMAND_H
+
+#include "gigawatt/command.h"
+
+int gw_command_risk(const gw_command_request *req, gw_command_output *out, gw_error *err);
+int gw_command_runs(const gw_command_request *req, gw_command_output *out, gw_error *err);
+
+#endif
