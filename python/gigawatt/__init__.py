@@ -40,7 +40,7 @@ from ._gigawatt import ScenarioError
 
 __version__ = _gigawatt.version
 __all__ = ["catalog", "rack", "plan", "perf", "sim", "risk", "runs", "report",
-           "Result", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
+           "Result", "ResultList", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
            "options"]
 
 # The catalog shipped inside an installed package (pip), used when neither
@@ -49,7 +49,16 @@ __all__ = ["catalog", "rack", "plan", "perf", "sim", "risk", "runs", "report",
 _PACKAGE_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
-class Result(dict):
+class _Outputs:
+    """What a command gave besides its --json document (see Result)."""
+
+    raw_json = None
+    text = None
+    html = None
+    csv = None
+
+
+class Result(_Outputs, dict):
     """A command's ``--json`` document as a dict (json.loads of .raw_json).
 
     Attributes: ``raw_json`` (the library's JSON string, what ``gigawatt
@@ -59,11 +68,6 @@ class Result(dict):
     ``requests_csv=``); None when not asked for.
     """
 
-    raw_json = None
-    text = None
-    html = None
-    csv = None
-
     def arrays(self, path):
         """Same as gigawatt.arrays(self, path)."""
         return arrays(self, path)
@@ -71,6 +75,11 @@ class Result(dict):
     def frame(self, table=None):
         """Same as gigawatt.frame(self, table)."""
         return frame(self, table)
+
+
+class ResultList(_Outputs, list):
+    """A command whose --json document is a list (runs): the list, with the
+    attributes of Result."""
 
 
 def commands():
@@ -168,7 +177,8 @@ def _run(command, scenario=None, positional=(), set=None, catalog_dir=None, prog
                         catalog_dir=None if catalog_dir is None else os.fspath(catalog_dir),
                         want_json=True, want_text=bool(text), progress=progress,
                         **_scenario_args(scenario, scenario_name))
-    result = Result(json.loads(out["json"])) if out["json"] is not None else Result()
+    document = json.loads(out["json"]) if out["json"] is not None else {}
+    result = ResultList(document) if isinstance(document, list) else Result(document)
     result.raw_json, result.text, result.html, result.csv = (
         out["json"], out["text"], out["html"], out["csv"])
     for attr, path in to_write.items():
@@ -213,7 +223,7 @@ def risk(scenario=None, **kwargs):
 
 
 def runs(**kwargs):
-    """``gigawatt runs``: the runs kept in a result store (db=)."""
+    """``gigawatt runs``: the runs kept in a result store (db=), a ResultList."""
     return _run("runs", **kwargs)
 
 

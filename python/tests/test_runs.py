@@ -62,12 +62,14 @@ def test_risk_threads_do_not_change_the_result():
     assert one.raw_json == two.raw_json
 
 
-def test_runs_release_the_gil():
+def test_runs_release_the_gil(tmp_path):
     # two risk runs at once from two Python threads: both finish and agree
+    # (each with its own store: two runs writing one SQLite file would wait
+    # on its lock)
     results = [None, None]
 
     def work(i):
-        results[i] = gigawatt.risk(RISK, draws=1000).raw_json
+        results[i] = gigawatt.risk(RISK, draws=1000, db=tmp_path / ("%d.db" % i)).raw_json
     threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
     for t in threads:
         t.start()
