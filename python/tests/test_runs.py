@@ -76,3 +76,20 @@ def test_runs_release_the_gil(tmp_path):
     for t in threads:
         t.join()
     assert results[0] is not None and results[0] == results[1]
+
+
+def test_ctrl_c_stops_a_run(tmp_path):
+    # a real SIGINT, as Ctrl-C sends: Python's handler runs when the run
+    # next reports progress, and the run stops with KeyboardInterrupt
+    import os
+    import signal
+    import time
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            gigawatt.risk(RISK, draws=50000, db=tmp_path / "stopped.db")
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started >= 0.3
