@@ -73,6 +73,10 @@ int gw_command_option_takes_value(const char *name);
  * (what gw_command_run checks first), so a front end can refuse a bad
  * request before its own preparations (checking output paths). */
 int gw_command_check(const gw_command_request *req, gw_error *err);
+/* The same for the options alone (not whether a scenario or result files
+ * are given): a front end reading its arguments in order can tell whether
+ * the options before one it stops at (--help, an unknown one) were good. */
+int gw_command_check_options(const gw_command_request *req, gw_error *err);
 
 /* The catalog directory a request uses: `given` (--catalog), else
  * $GIGAWATT_CATALOG when set and not empty, else the built-in one. */

@@ -210,20 +210,63 @@ static void add_option(cli_request *r, const char *name, const char *value)
         r->db = value;
 }
 
+/* The options read so far are checked where the reading stops (at --help,
+ * an unknown option, the operands), so the first error on the line is the
+ * one reported, as when every flag was checked as it was read. -1: good,
+ * else the exit code of the error printed. */
+static int options_so_far(const cli_request *r)
+{
+    gw_error err = {0};
+    return gw_command_check_options(&r->req, &err) ? cli_fail(&err) : -1;
+}
+
+/* --train changes where --count/--tp/--pp go wherever it stands, so it is
+ * taken first; only as written in full, as it always was. */
+static void take_train_first(const char *const *names, int argc, char **argv, cli_request *r)
+{
+    int train_ok = 0;
+    for (size_t i = 0; names[i]; i++)
+        train_ok |= strcmp(names[i], "train") == 0;
+    for (int i = 1; train_ok && i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--train") == 0) {
+            add_option(r, "train", NULL);
+            return;
+        }
+}
+
+/* The operands: the scenario, catalog's ID, report's files. */
+static int take_operands(const cli_command *c, int argc, char **argv, cli_request *r)
+{
+    int npos = 0;
+    /* glibc's getopt_long moves operands after the options, so a scenario
+     * may come before or after the flags. */
+    while (optind < argc) {
+        if (npos >= c->max_positional)
+            return usage_error("unexpected argument '%s'", argv[optind]);
+        r->positional[npos++] = argv[optind++];
+    }
+    if (c->scenario)
+        r->req.scenario_path = r->positional[0];
+    else
+        r->req.positional = r->positional, r->req.npositional = npos;
+    return -1;
+}
+
 /* Returns -1 when the command should go on, else the exit code. */
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
     const char *const *names = gw_command_options(c->name);
     struct option *lo = long_options(names);
-    if (!lo || !(r->options = calloc((size_t)argc + 1, sizeof *r->options))) {
+    if (!lo || !(r->options = calloc((size_t)argc + 2, sizeof *r->options))) {
         free(lo);
         fprintf(stderr, "gigawatt: out of memory\n");
         return 1;
     }
     r->req.options = r->options;
+    take_train_first(names, argc, argv, r);
     opterr = 0;
     optind = 1;
-    int opt, code = -1, npos = 0;
+    int opt, code = -1;
     while (code < 0 && (opt = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
         switch (opt) {
         case OPT_JSON: r->req.want_json = 1; break;
@@ -232,24 +275,24 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
         case OPT_SET: add_option(r, "set", optarg); break; /* in place among the flags */
         case 'o': r->out = optarg; break;
         case 'h':
-        case OPT_HELP: fputs(c->usage, stdout); code = 0; break;
-        case '?': code = usage_error("unknown or incomplete option '%s'", argv[optind - 1]); break;
-        default: add_option(r, names[opt - OPT_LIBRARY], optarg); break;
+        case OPT_HELP:
+            if ((code = options_so_far(r)) < 0)
+                fputs(c->usage, stdout), code = 0;
+            break;
+        case '?':
+            if ((code = options_so_far(r)) < 0)
+                code = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+            break;
+        default:
+            if (strcmp(names[opt - OPT_LIBRARY], "train") != 0) /* taken first */
+                add_option(r, names[opt - OPT_LIBRARY], optarg);
+            break;
         }
     }
     free(lo);
-    /* glibc's getopt_long moves operands after the options, so a scenario
-     * may come before or after the flags. */
-    while (code < 0 && optind < argc) {
-        if (npos >= c->max_positional)
-            return usage_error("unexpected argument '%s'", argv[optind]);
-        r->positional[npos++] = argv[optind++];
-    }
+    if (code < 0 && (code = options_so_far(r)) < 0)
+        code = take_operands(c, argc, argv, r);
     r->req.want_text = !r->req.want_json;
-    if (c->scenario)
-        r->req.scenario_path = r->positional[0];
-    else
-        r->req.positional = r->positional, r->req.npositional = npos;
     return code;
 }
 

@@ -186,10 +186,11 @@ static int is_bare_number(const char *s)
 static int add_setting(gw_cmd_args *a, const option_spec *o, const char *value, gw_error *err)
 {
     if (o->target) {
+        /* names the second target by its value, as the CLI always has */
         if (a->replace_target)
             return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                                "give one target only (--%s is the second); see gigawatt --help",
-                                o->name);
+                                "give one target only (%s is the second); see gigawatt --help",
+                                value);
         a->replace_target = 1;
     }
     const char *path = a->train && o->train_path ? o->train_path : o->path;
@@ -266,7 +267,8 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
     return command_option(a, o->name, opt->value, err);
 }
 
-int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
+/* The options alone: each known to the command, each value good. */
+static int parse_options(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
 {
     memset(a, 0, sizeof *a);
     a->req = req;
@@ -285,9 +287,16 @@ int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
         rc = add_given_set(a, req->sets[i], err);
     for (int i = 0; i < req->noptions && rc == GW_OK; i++)
         rc = parse_option(a, list, &req->options[i], err);
+    return rc;
+}
+
+int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
+{
+    int rc = parse_options(req, a, err);
     if (rc)
         return rc;
-    if (commands[c].scenario && !req->scenario_path && !req->scenario_text && a->nsets == 0)
+    if (commands[find_command(req->command)].scenario && !req->scenario_path &&
+        !req->scenario_text && a->nsets == 0)
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
                             "give a SCENARIO or flags (see --help); see gigawatt --help");
     if (strcmp(req->command, "report") == 0 && req->npositional == 0)
@@ -296,14 +305,26 @@ int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
     return GW_OK;
 }
 
-int gw_command_check(const gw_command_request *req, gw_error *err)
+/* gw_command_check and gw_command_check_options: `parse` without a run. */
+static int check_with(int (*parse)(const gw_command_request *, gw_cmd_args *, gw_error *),
+                      const gw_command_request *req, gw_error *err)
 {
     gw_cmd_args *a = malloc(sizeof *a);
     if (!a)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    int rc = gw_cmd_parse(req, a, err);
+    int rc = parse(req, a, err);
     free(a);
     return rc;
+}
+
+int gw_command_check(const gw_command_request *req, gw_error *err)
+{
+    return check_with(gw_cmd_parse, req, err);
+}
+
+int gw_command_check_options(const gw_command_request *req, gw_error *err)
+{
+    return check_with(parse_options, req, err);
 }
 
 int gw_command_run(const gw_command_request *req, gw_command_output *out, gw_error *err)

@@ -127,6 +127,27 @@ static void test_sim_fleet_cheapest(void)
     gw_command_output_free(&r.out);
 }
 
+/* A scenario given as text (Python's dicts): the same result as the flags,
+ * and errors name the text by scenario_name, at its line and column. */
+static void test_scenario_text(void)
+{
+    const gw_command_option o[] = {OPT("system", "gb200-nvl72")};
+    run flags = run_options("rack", NULL, o, 1, 1);
+    run text = run_request((gw_command_request){.command = "rack",
+                                                .scenario_text = "system: gb200-nvl72\n",
+                                                .scenario_name = "<dict>", .want_json = 1});
+    CHECK_INT(text.rc, GW_OK);
+    CHECK_STR_HAS(text.out.json, "gb200-nvl72");
+    CHECK(flags.out.json && text.out.json);
+    gw_command_output_free(&flags.out);
+    gw_command_output_free(&text.out);
+    run bad = run_request((gw_command_request){.command = "rack",
+                                               .scenario_text = "system: gb200-nvl72\nsytem: x\n",
+                                               .scenario_name = "<dict>", .want_json = 1});
+    CHECK_INT(bad.rc, GW_E_INPUT);
+    CHECK(strcmp(bad.err.file, "<dict>") == 0 && bad.err.line == 2);
+}
+
 static void test_report(void)
 {
     const char *files[] = {GW_TEST_SOURCE "/tests/golden/plan-15gw.json.in"};
@@ -182,6 +203,7 @@ int main(void)
     test_plan_is_the_golden_json();
     test_catalog_rack_perf();
     test_sim_fleet_cheapest();
+    test_scenario_text();
     test_report();
     test_option_errors();
     return gw_test_done("test_command");
