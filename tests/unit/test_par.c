@@ -79,6 +79,42 @@ static char *risk_json(const char *scenario, const gw_command_option *opt, int n
     return out.json;
 }
 
+/* The scenario as YAML text gives the same JSON as its file; a bad option
+ * is named as the CLI names a flag. */
+static void test_text_and_options(const char *dir, const char *json_of_file)
+{
+    char *yaml = NULL, db[600];
+    size_t len = 0;
+    FILE *f = fopen(GW_TEST_SOURCE "/tests/data/risk-small.yaml", "rb");
+    if (f) {
+        fseek(f, 0, SEEK_END);
+        len = (size_t)ftell(f);
+        fseek(f, 0, SEEK_SET);
+        yaml = calloc(len + 1, 1);
+        if (yaml && fread(yaml, 1, len, f) != len)
+            yaml[0] = 0;
+        fclose(f);
+    }
+    CHECK(yaml != NULL);
+    snprintf(db, sizeof db, "%s/text.db", dir);
+    gw_command_option opt[3] = {{"db", db}, {"threads", "2"}, {"draws", "10000"}};
+    gw_command_request req = {.command = "risk", .scenario_text = yaml,
+                              .scenario_name = "risk-small.yaml", .options = opt,
+                              .noptions = 3, .catalog_dir = GW_TEST_CATALOG, .want_json = 1};
+    gw_command_output out;
+    gw_error err = {0};
+    CHECK_INT(gw_command_risk(&req, &out, &err), GW_OK);
+    CHECK(out.json && json_of_file && strcmp(out.json, json_of_file) == 0);
+    free(out.json);
+    unlink(db);
+    gw_command_option bad = {"draws", "2.5"};
+    req.options = &bad, req.noptions = 1;
+    CHECK_INT(gw_command_risk(&req, &out, &err), GW_E_USAGE);
+    CHECK_STR_HAS(err.msg, "--draws: needs a whole number from 1 to 2000000, not '2.5'");
+    CHECK(out.json == NULL && out.text == NULL);
+    free(yaml);
+}
+
 static void test_risk_command(const char *dir)
 {
     const char *scenario = GW_TEST_SOURCE "/tests/data/risk-small.yaml";
@@ -118,6 +154,7 @@ static void test_risk_command(const char *dir)
     CHECK_STR_HAS(out.json, "\"status\": \"finished\"");
     CHECK_STR_HAS(out.json, "\"done\": 10000");
     free(out.json);
+    test_text_and_options(dir, a);
     free(a);
     free(b);
     free(c);
