@@ -79,3 +79,32 @@ def test_unwritable_output_is_an_os_error(tmp_path):
 def test_bad_scenario_type():
     with pytest.raises(TypeError):
         gigawatt.plan(42)
+
+
+def bad_plan_cases():
+    """tests/bad/CASES' `plan` cases on a file of tests/bad: (file, position, message)."""
+    cases = []
+    for line in open(path("tests", "bad", "CASES"), encoding="utf-8"):
+        fields = line.rstrip("\n").split("|")
+        if line.startswith("#") or len(fields) != 4:
+            continue
+        file, command, position, message = fields
+        if command == "plan" and file and "@GEN@" not in file:
+            cases.append((file, position, message))
+    return cases
+
+
+@pytest.mark.parametrize("file,position,message", bad_plan_cases(),
+                         ids=[c[0] for c in bad_plan_cases()])
+def test_bad_input_corpus_keeps_its_places(file, position, message, monkeypatch):
+    # every plan case of the bad-input corpus, through the module: the same
+    # file:line:col and wording as the CLI (tests/cli/check_error.sh)
+    monkeypatch.chdir(path("tests", "bad"))
+    with pytest.raises(gigawatt.ScenarioError) as caught:
+        gigawatt.plan(file)
+    e = caught.value
+    assert str(e).startswith(position) and message in str(e)
+    if e.file and e.line:
+        assert str(e) == "%s:%d:%d: %s" % (e.file, e.line, e.col, e.message)
+    elif e.file:  # a place without a line: a file that cannot be read
+        assert str(e) == "%s: %s" % (e.file, e.message)
