@@ -126,8 +126,4 @@ typedef struct gw_sim_result {
 int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err);
 void gw_sim_result_free(gw_sim_result *r);
 
-/* The value at quantile q of the sorted v[0..n) by linear interpolation
- * between order statistics (numpy/pandas default, Hyndman & Fan type 7). */
-double gw_quantile_sorted(const double *v, size_t n, double q);
-
 #endif

@@ -47,6 +47,7 @@ const char *gw_strerror(int code)
     case GW_E_NOMEM: return "out of memory";
     case GW_E_LIMIT: return "input too large";
     case GW_E_USAGE: return "usage error";
+    case GW_E_STOPPED: return "stopped";
     default: return "unknown error";
     }
 }

@@ -1,7 +1,7 @@
 /* src/output/json_int.h — what every result's JSON writer shares (output
  * layer, internal; src/output/results.c defines them): the kind and
  * version tag a result starts with, and the printed text with its final
- * newline. Used by results.c, timeline_out.c and src/risk/output.c. */
+ * newline. Used by results.c, timeline_out.c and risk_out.c. */
 #ifndef GW_OUTPUT_JSON_INT_H
 #define GW_OUTPUT_JSON_INT_H
 

@@ -1,7 +1,7 @@
 /* src/output/store_int.h — what the two writers of the SQLite result store
  * share (output layer, internal): the schema of every table and the check
  * that a file is a store this version of gigawatt wrote (or new). The fleet
- * writer is src/output/store.c, the risk writer src/risk/store.c; one file
+ * writer is src/output/store.c, the risk writer risk_store.c; one file
  * may hold runs of both kinds. Schema: docs/fleet.md §5, docs/risk.md §5. */
 #ifndef GW_OUTPUT_STORE_INT_H
 #define GW_OUTPUT_STORE_INT_H

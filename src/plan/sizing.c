@@ -2,7 +2,7 @@
  * $/GPU-hour and households equivalent (models layer, pure).
  * docs/model.md §4–§6 has the equations and their sources. */
 #include "gigawatt/plan.h"
-#include "../model/model_int.h"
+#include "model/model_int.h"
 
 #include <math.h>
 #include <string.h>

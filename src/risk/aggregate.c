@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gigawatt/risk.h"
+#include "gigawatt/stats.h"
 
 const char *const gw_risk_series_names[GW_RISK_NSERIES] = {
     "capacity", "demand", "shortfall", "idle", "rental_usd", "cash_usd"};
@@ -51,22 +52,21 @@ static void select_k(double *a, size_t n, size_t k)
     }
 }
 
-/* Percentile p of a[0..n) by linear interpolation between order statistics
- * (Hyndman & Fan 1996, type 7: the default of R and NumPy). Reorders a. */
+/* Percentile p of a[0..n), type 7 (gigawatt/stats.h), by selection instead
+ * of a sort. Reorders a. */
 static double percentile(double *a, size_t n, double p)
 {
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)floor(h);
+    size_t lo;
+    double frac = gw_stats_quantile_rank(n, p, &lo);
     select_k(a, n, lo);
-    double v = a[lo];
-    if (lo + 1 < n && h > (double)lo) {
-        double next = a[lo + 1];
+    double v = a[lo], next = v;
+    if (lo + 1 < n && frac > 0) {
+        next = a[lo + 1];
         for (size_t i = lo + 2; i < n; i++) /* the smallest above a[lo] */
             if (a[i] < next)
                 next = a[i];
-        v += (h - (double)lo) * (next - v);
     }
-    return v;
+    return gw_stats_interp(v, next, frac);
 }
 
 /* a[lo..hi) holds exactly the order statistics lo..hi-1 (after earlier
@@ -84,11 +84,6 @@ static void order_pair(double *a, size_t lo, size_t hi, size_t n, size_t k, doub
     *vk1 = next;
 }
 
-static double interp(double lo, double hi, double frac)
-{
-    return frac > 0 ? lo + frac * (hi - lo) : lo;
-}
-
 /* P5, P50, P95 (type 7, as percentile()) and the mean of a[0..n), which it
  * reorders: the median splits the array, and P5 and P95 are selected in
  * their halves only (about 2 passes instead of 4.5). */
@@ -99,8 +94,9 @@ static gw_risk_stats stats(double *a, size_t n)
     for (size_t i = 0; i < n; i++) /* in draw order, before selection reorders */
         sum += a[i];
     s.mean = sum / (double)n;
-    double h5 = (double)(n - 1) * 0.05, h50 = (double)(n - 1) * 0.5, h95 = (double)(n - 1) * 0.95;
-    size_t k5 = (size_t)h5, k50 = (size_t)h50, k95 = (size_t)h95;
+    size_t k5, k50, k95;
+    double f5 = gw_stats_quantile_rank(n, 0.05, &k5), f50 = gw_stats_quantile_rank(n, 0.5, &k50),
+           f95 = gw_stats_quantile_rank(n, 0.95, &k95);
     if (n < 64 || k5 >= k50 || k95 <= k50) { /* small: the plain way */
         s.p50 = percentile(a, n, 0.50);
         s.p5 = percentile(a, n, 0.05);
@@ -109,66 +105,44 @@ static gw_risk_stats stats(double *a, size_t n)
     }
     double v, v1;
     order_pair(a, 0, n, n, k50, &v, &v1);
-    s.p50 = interp(v, v1, h50 - (double)k50);
+    s.p50 = gw_stats_interp(v, v1, f50);
     order_pair(a, 0, k50, n, k5, &v, &v1);
-    s.p5 = interp(v, v1, h5 - (double)k5);
+    s.p5 = gw_stats_interp(v, v1, f5);
     order_pair(a, k50 + 1, n, n, k95, &v, &v1);
-    s.p95 = interp(v, v1, h95 - (double)k95);
+    s.p95 = gw_stats_interp(v, v1, f95);
     return s;
 }
 
 /* ---- ranks (Spearman) -------------------------------------------------------------- */
 
-typedef struct keyed {
-    uint64_t k; /* the value as an unsigned key of the same order */
-    size_t i;   /* its draw */
-} keyed;
+/* scratch of the rank sort: keys and draws, twice n each, and the counts */
+typedef struct rank_scratch {
+    uint64_t *key;
+    size_t *draw;
+    size_t *count; /* GW_STATS_RADIX_BINS */
+} rank_scratch;
 
-/* IEEE 754 doubles ordered as unsigned integers: flip the sign bit of a
- * positive, every bit of a negative (-0 and +0 become neighbours, which
- * only matters for ties of zero: both are then ranked as equal below). */
-static uint64_t order_key(double v)
+/* Ranks 1..n, ties sharing their average rank. The draws are sorted by the
+ * radix sort of gigawatt/stats.h (stable, so equal values stay in draw
+ * order): a few ms for 10^5 draws where qsort took 15. -0 is keyed as +0,
+ * so zeros of either sign tie. */
+static void ranks(const double *v, size_t stride, size_t n, double *r, rank_scratch *sc)
 {
-    uint64_t u;
-    memcpy(&u, &v, sizeof u);
-    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
-}
-
-/* Ranks 1..n, ties sharing their average rank. The draws are sorted by an
- * LSD radix sort on the 64-bit keys (four passes of 16 bits, stable, so
- * equal values stay in draw order): a few ms for 10^5 draws where qsort
- * took 15. */
-static void ranks(const double *v, size_t stride, size_t n, double *r, keyed *a, keyed *b,
-                  size_t *count /* 65536 */)
-{
+    uint64_t *key = sc->key;
+    size_t *draw = sc->draw;
     for (size_t i = 0; i < n; i++) {
         double x = v[i * stride];
-        a[i] = (keyed){order_key(x == 0 ? 0.0 : x), i};
+        key[i] = gw_stats_order_key(x == 0 ? 0.0 : x);
+        draw[i] = i;
     }
-    for (int pass = 0; pass < 4; pass++) {
-        int shift = 16 * pass;
-        memset(count, 0, sizeof *count << 16);
-        for (size_t i = 0; i < n; i++)
-            count[(a[i].k >> shift) & 0xffff]++;
-        size_t sum = 0;
-        for (size_t d = 0; d < (1u << 16); d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            b[count[(a[i].k >> shift) & 0xffff]++] = a[i];
-        keyed *t = a;
-        a = b, b = t;
-    }
-    /* four passes: the sorted order is back in a */
+    gw_stats_radix_sort(key, draw, n, key + n, draw + n, sc->count);
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j + 1 < n && a[j + 1].k == a[i].k)
+        while (j + 1 < n && key[j + 1] == key[i])
             j++;
         double avg = 0.5 * (double)(i + j) + 1;
         for (size_t m = i; m <= j; m++)
-            r[a[m].i] = avg;
+            r[draw[m]] = avg;
         i = j + 1;
     }
 }
@@ -310,11 +284,12 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
         threads = 1;
     double *buf = malloc(sizeof(double) * n);
     double *r1 = malloc(sizeof(double) * n), *r2 = malloc(sizeof(double) * n);
-    keyed *tmp = malloc(sizeof(keyed) * 2 * n);
-    size_t *count = malloc(sizeof(size_t) << 16);
+    rank_scratch rs = {.key = malloc(sizeof(uint64_t) * 2 * n),
+                       .draw = malloc(sizeof(size_t) * 2 * n),
+                       .count = malloc(sizeof(size_t) * GW_STATS_RADIX_BINS)};
     s->q = calloc(ncol ? ncol : 1, sizeof *s->q);
     int rc = GW_OK;
-    if (!buf || !r1 || !r2 || !tmp || !count || !s->q) {
+    if (!buf || !r1 || !r2 || !rs.key || !rs.draw || !rs.count || !s->q) {
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
     }
@@ -367,9 +342,9 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
     }
 
     /* rank correlation of each input with the total cost */
-    ranks(out + GW_RISK_TOTAL_COST_USD, no, n, r2, tmp, tmp + n, count);
+    ranks(out + GW_RISK_TOTAL_COST_USD, no, n, r2, &rs);
     for (size_t j = 0; j < ni; j++) {
-        ranks(in + j, ni, n, r1, tmp, tmp + n, count);
+        ranks(in + j, ni, n, r1, &rs);
         s->spearman[j] = pearson(r1, r2, n);
     }
     rc = tornado(p, s, err);
@@ -377,8 +352,9 @@ done:
     free(buf);
     free(r1);
     free(r2);
-    free(tmp);
-    free(count);
+    free(rs.key);
+    free(rs.draw);
+    free(rs.count);
     if (rc)
         gw_risk_summary_free(s);
     return rc;

@@ -22,7 +22,7 @@
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
 #include "gigawatt/timeline.h"
-#include "../plan/timeline_int.h"
+#include "plan/timeline_int.h"
 
 /* Stage names a pipeline may use: a typo is an error, not a new stage. */
 static const char *const stage_names[] = {"permitting",   "land",     "construction",

@@ -8,55 +8,13 @@
 
 #include "gigawatt/fleet.h"
 #include "gigawatt/sim.h"
+#include "gigawatt/stats.h"
 
 #define WEEK_S (7 * 86400.0)
 #define YEAR_S (365 * 86400.0)
 #define QUEUE_MAX ((size_t)1 << 22) /* queued requests kept per priority; beyond: rejected */
 #define NPRIO 8
 #define NLEVELS 5
-
-/* ---- a log-bucket histogram without log(): the IEEE exponent and the top
- * 6 mantissa bits index the bucket (relative error <= 1/128) ------------------- */
-typedef struct hist {
-    uint32_t *bins; /* 2048 exponents x 64 */
-    uint64_t n;
-} hist;
-
-static int hist_init(hist *h)
-{
-    h->n = 0;
-    h->bins = calloc(2048 * 64, sizeof *h->bins);
-    return h->bins ? GW_OK : GW_E_NOMEM;
-}
-
-static inline void hist_add(hist *h, double x)
-{
-    uint64_t u;
-    if (!(x > 0))
-        x = 0;
-    memcpy(&u, &x, sizeof u);
-    h->bins[(u >> 46) & (2048 * 64 - 1)]++;
-    h->n++;
-}
-
-static double hist_quantile(const hist *h, double q)
-{
-    if (h->n == 0)
-        return NAN;
-    double rank = q * (double)(h->n - 1);
-    uint64_t seen = 0;
-    for (uint64_t k = 0; k < 2048 * 64; k++) {
-        seen += h->bins[k];
-        if ((double)seen > rank) {
-            uint64_t lo = k << 46, hi = ((k + 1) << 46) - 1;
-            double a, b;
-            memcpy(&a, &lo, sizeof a);
-            memcpy(&b, &hi, sizeof b);
-            return (a + b) / 2;
-        }
-    }
-    return NAN;
-}
 
 /* ---- Poisson counts (Knuth for small means, normal approximation above
  * 500 with continuity correction: the error is far below the noise of a day) */
@@ -242,7 +200,7 @@ typedef struct dep_state {
  * (most room first), then rented pools (reserved before on-demand); time it.
  * Returns 0 when no pool has room. */
 static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw_fleet_hour *H,
-                 hist *ttft, hist *tpot, double *slo_ok, const queued *x, double now,
+                 gw_stats_hist *ttft, gw_stats_hist *tpot, double *slo_ok, const queued *x, double now,
                  int from_queue)
 {
     const gw_fleet_tenant *tn = &c->tenants[x->tenant];
@@ -295,8 +253,8 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
     int far = dep->site >= 0 && c->deployments[home].site >= 0 &&
               c->sites[dep->site].region != c->sites[c->deployments[home].site].region;
     double t_first = wait + lt + (far ? c->spill_penalty_s : 0);
-    hist_add(&ttft[x->tenant], t_first);
-    hist_add(&tpot[x->tenant], lp);
+    gw_stats_hist_add(&ttft[x->tenant], t_first);
+    gw_stats_hist_add(&tpot[x->tenant], lp);
     if (tn->ttft_slo_s <= 0 || t_first <= tn->ttft_slo_s)
         slo_ok[x->tenant]++;
     gw_fleet_tenant_result *tr = &r->tenant[x->tenant];
@@ -374,7 +332,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     r->tenant = calloc((size_t)T, sizeof *r->tenant);
     dep_state *ds = calloc((size_t)D, sizeof *ds);
     bucket **buckets = calloc((size_t)T, sizeof *buckets);
-    hist *ttft = calloc((size_t)T, sizeof *ttft), *tpot = calloc((size_t)T, sizeof *tpot);
+    gw_stats_hist *ttft = calloc((size_t)T, sizeof *ttft), *tpot = calloc((size_t)T, sizeof *tpot);
     double *slo_ok = calloc((size_t)T, sizeof *slo_ok);
     ring *queues = calloc((size_t)NPRIO * (size_t)D, sizeof *queues);
     unsigned char *exhausted = calloc((size_t)D, 1);
@@ -388,7 +346,7 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
         goto done;
     for (int t = 0; t < T; t++) {
         gw_fleet_tenant *tn = &c->tenants[t];
-        if (hist_init(&ttft[t]) || hist_init(&tpot[t]))
+        if (gw_stats_hist_init(&ttft[t], GW_HIST_BITS) || gw_stats_hist_init(&tpot[t], GW_HIST_BITS))
             goto done;
         if (tn->customer_skew > 0) {
             tn->customer_dist = (gw_dist){GW_DIST_ZIPF, fmax(1, tn->customers), tn->customer_skew,
@@ -717,11 +675,11 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
     }
     for (int t = 0; rc == GW_OK && t < T; t++) {
         gw_fleet_tenant_result *tr = &r->tenant[t];
-        tr->ttft_p50 = hist_quantile(&ttft[t], 0.5);
-        tr->ttft_p90 = hist_quantile(&ttft[t], 0.9);
-        tr->ttft_p99 = hist_quantile(&ttft[t], 0.99);
-        tr->tpot_p50 = hist_quantile(&tpot[t], 0.5);
-        tr->tpot_p90 = hist_quantile(&tpot[t], 0.9);
+        tr->ttft_p50 = gw_stats_hist_quantile(&ttft[t], 0.5);
+        tr->ttft_p90 = gw_stats_hist_quantile(&ttft[t], 0.9);
+        tr->ttft_p99 = gw_stats_hist_quantile(&ttft[t], 0.99);
+        tr->tpot_p50 = gw_stats_hist_quantile(&tpot[t], 0.5);
+        tr->tpot_p90 = gw_stats_hist_quantile(&tpot[t], 0.9);
         tr->slo_attainment = tr->served > 0 ? slo_ok[t] / tr->served : NAN;
         tr->revenue_usd += tr->tokens_served / 1e6 * c->tenants[t].usd_per_mtok;
         r->revenue_usd += tr->revenue_usd;
@@ -730,7 +688,7 @@ done:
     for (int t = 0; buckets && t < T; t++)
         free(buckets[t]);
     for (int t = 0; ttft && tpot && t < T; t++)
-        free(ttft[t].bins), free(tpot[t].bins);
+        gw_stats_hist_free(&ttft[t]), gw_stats_hist_free(&tpot[t]);
     for (int d = 0; ds && d < D; d++)
         free(ds[d].repair);
     for (int p = 0; queues && p < NPRIO * D; p++)

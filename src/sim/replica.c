@@ -12,90 +12,10 @@
 #include <string.h>
 
 #include "gigawatt/sim.h"
+#include "gigawatt/stats.h"
 
 enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
 enum { EV_BATCH_END = 0, EV_WAKE = 1 }; /* event types */
-
-/* DDSketch-style histogram (Masson, Rim & Lee, VLDB 2019): log buckets with
- * relative accuracy ALPHA, for quantiles of the per-token gaps (TBT), which
- * are too many to keep. Deterministic: counts only. */
-#define ALPHA 0.001
-#define SK_MIN 1e-7
-#define SK_BINS 16200 /* 1e-7 s .. 1e7 s at ALPHA */
-typedef struct sketch {
-    uint64_t *bins, n, zeros;
-    double log_gamma, sum, min, max;
-    double last_x; /* the bucket of the last value: the requests of one */
-    long last_i;   /* decode batch mostly share the same gap, so log() is rare */
-} sketch;
-
-static int sketch_init(sketch *s)
-{
-    memset(s, 0, sizeof *s);
-    s->log_gamma = log((1 + ALPHA) / (1 - ALPHA));
-    s->last_x = -1;
-    s->bins = calloc(SK_BINS, sizeof *s->bins);
-    return s->bins ? GW_OK : GW_E_NOMEM;
-}
-
-/* n equal values at once (a decode run: every request sees the same gap) */
-static void sketch_add_n(sketch *s, double x, uint64_t n)
-{
-    if (n == 0)
-        return;
-    if (s->n == 0 || x < s->min)
-        s->min = x;
-    s->n += n, s->sum += x * (double)n;
-    if (x > s->max)
-        s->max = x;
-    if (x < SK_MIN) {
-        s->zeros += n;
-        return;
-    }
-    if (x != s->last_x) {
-        long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
-        s->last_i = i >= SK_BINS ? SK_BINS - 1 : i;
-        s->last_x = x;
-    }
-    s->bins[s->last_i] += n;
-}
-
-static void sketch_add(sketch *s, double x)
-{
-    if (s->n == 0 || x < s->min)
-        s->min = x;
-    s->n++, s->sum += x;
-    if (x > s->max)
-        s->max = x;
-    if (x < SK_MIN) {
-        s->zeros++;
-        return;
-    }
-    if (x != s->last_x) {
-        long i = (long)ceil(log(x / SK_MIN) / s->log_gamma);
-        s->last_i = i >= SK_BINS ? SK_BINS - 1 : i;
-        s->last_x = x;
-    }
-    s->bins[s->last_i]++;
-}
-
-static double sketch_quantile(const sketch *s, double q)
-{
-    if (s->n == 0)
-        return NAN;
-    double rank = q * (double)(s->n - 1);
-    if (rank < (double)s->zeros)
-        return 0;
-    uint64_t seen = s->zeros;
-    for (long i = 0; i < SK_BINS; i++) {
-        seen += s->bins[i];
-        if ((double)seen > rank) { /* the bucket's representative, within the range seen */
-            double v = SK_MIN * 2 * exp((double)i * s->log_gamma) / (1 + exp(s->log_gamma));
-            return v < s->min ? s->min : v > s->max ? s->max : v;
-        }
-    }
-    return s->max;
-}
 
 /* ---- state ---------------------------------------------------------------- */
 
@@ -126,7 +46,7 @@ typedef struct sim {
     double *sched_at, *first_at, *last_at, *done_at;
     replica *reps;
     long num_blocks, watermark_blocks;
-    sketch tbt, batch;
+    gw_stats_hist tbt, batch; /* per-token gaps (too many to keep) and batch sizes */
     gw_evq q;
     double kv_time, kv_busy_time, kv_max, busy_time, energy;
     double next_arrival; /* time of the next arrival anywhere (INFINITY after the last) */
@@ -353,7 +273,7 @@ static double account(sim *s, const replica *rp, const gw_perf_batch *b, double 
     if (kv > s->kv_max)
         s->kv_max = kv;
     s->r->iterations++;
-    sketch_add(&s->batch, rp->nbatch);
+    gw_stats_hist_add(&s->batch, rp->nbatch);
     if (s->r->timeline.width_s > 0)
         tl_iteration(s, t, dur, rp->nbatch, kv, watts);
     return dur;
@@ -406,7 +326,7 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
         end = prev + dur;
         j++;
         double gap = end - prev; /* as the event loop would compute it */
-        sketch_add_n(&s->tbt, gap, (uint64_t)rp->nbatch);
+        gw_stats_hist_add_n(&s->tbt, gap, (uint64_t)rp->nbatch);
     }
     if (hist != h)
         free(hist);
@@ -557,7 +477,7 @@ static int batch_end(sim *s, int ri, double t)
         if (s->state[i] == ST_RUNNING) { /* a decode step, or ff_iters of them (§3.4) */
             decode_batch = 1;
             s->proc[i] += (int32_t)rp->ff_iters;
-            sketch_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
+            gw_stats_hist_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
             s->last_at[i] = t;
             if (s->proc[i] >= s->P[i] + s->D[i])
                 complete(s, rp, i, t);
@@ -633,48 +553,6 @@ static int arrive(sim *s, int32_t i)
     return gw_evq_push(&s->q, t, EV_WAKE, ri, 0);
 }
 
-/* Sort doubles ascending by LSD radix on their IEEE bits (4 passes of 16
- * bits; negative values flipped so the bit order is the numeric order).
- * qsort's comparison calls cost more than the whole simulation of a short
- * trace. Falls back to nothing: on allocation failure, insertion order
- * stays and the caller's quantiles would be wrong, so it reports failure. */
-static uint64_t key_of(double x)
-{
-    uint64_t u;
-    memcpy(&u, &x, sizeof u);
-    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
-}
-
-static int sort_doubles(double *v, size_t n)
-{
-    double *tmp = malloc(n * sizeof *tmp);
-    size_t *count = calloc(65536, sizeof *count);
-    if (!tmp || !count) {
-        free(tmp), free(count);
-        return GW_E_NOMEM;
-    }
-    double *src = v, *dst = tmp;
-    for (int pass = 0; pass < 4; pass++) {
-        int shift = 16 * pass;
-        memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(key_of(src[i]) >> shift) & 0xFFFF]++;
-        size_t sum = 0;
-        for (size_t k = 0; k < 65536; k++) {
-            size_t c = count[k];
-            count[k] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(key_of(src[i]) >> shift) & 0xFFFF]++] = src[i];
-        double *t = src;
-        src = dst, dst = t;
-    }
-    /* four passes: the sorted data is back in v */
-    free(tmp), free(count);
-    return GW_OK;
-}
-
 /* mean, quantiles (type 7) and max of v[0..n); sorts v */
 static int stat_of(double *v, size_t n, gw_stat *st)
 {
@@ -685,25 +563,14 @@ static int stat_of(double *v, size_t n, gw_stat *st)
     double sum = 0;
     for (size_t k = 0; k < n; k++)
         sum += v[k];
-    if (sort_doubles(v, n))
+    if (gw_stats_sort(v, n))
         return GW_E_NOMEM;
     st->mean = sum / (double)n;
-    st->p50 = gw_quantile_sorted(v, n, 0.5);
-    st->p90 = gw_quantile_sorted(v, n, 0.9);
-    st->p99 = gw_quantile_sorted(v, n, 0.99);
+    st->p50 = gw_stats_quantile_sorted(v, n, 0.5);
+    st->p90 = gw_stats_quantile_sorted(v, n, 0.9);
+    st->p99 = gw_stats_quantile_sorted(v, n, 0.99);
     st->max = v[n - 1];
     return GW_OK;
-}
-
-double gw_quantile_sorted(const double *v, size_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double pos = q * (double)(n - 1);
-    size_t k = (size_t)pos;
-    if (k + 1 >= n)
-        return v[n - 1];
-    return v[k] + (pos - (double)k) * (v[k + 1] - v[k]);
 }
 
 void gw_sim_result_free(gw_sim_result *r)
@@ -728,7 +595,7 @@ static void free_sim(sim *s)
             free(s->reps[k].chunk);
         }
     free(s->reps);
-    free(s->tbt.bins), free(s->batch.bins);
+    gw_stats_hist_free(&s->tbt), gw_stats_hist_free(&s->batch);
     gw_evq_free(&s->q);
 }
 
@@ -781,7 +648,7 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
             goto fail;
         rp->idle_since = w->arrival[0];
     }
-    if (sketch_init(&s.tbt) || sketch_init(&s.batch) ||
+    if (gw_stats_hist_init(&s.tbt, GW_HIST_LOG) || gw_stats_hist_init(&s.batch, GW_HIST_LOG) ||
         gw_evq_init(&s.q, GW_EVQ_QUATERNARY, (size_t)c->replicas + 1))
         goto fail;
     for (size_t i = 0; i < n; i++) {
@@ -861,12 +728,12 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         rc = GW_E_NOMEM;
         goto fail;
     }
-    r->tbt = (gw_stat){s.tbt.n ? s.tbt.sum / (double)s.tbt.n : NAN, sketch_quantile(&s.tbt, 0.5),
-                       sketch_quantile(&s.tbt, 0.9), sketch_quantile(&s.tbt, 0.99),
+    r->tbt = (gw_stat){s.tbt.n ? s.tbt.sum / (double)s.tbt.n : NAN, gw_stats_hist_quantile(&s.tbt, 0.5),
+                       gw_stats_hist_quantile(&s.tbt, 0.9), gw_stats_hist_quantile(&s.tbt, 0.99),
                        s.tbt.n ? s.tbt.max : NAN};
     r->batch_size = (gw_stat){s.batch.n ? s.batch.sum / (double)s.batch.n : NAN,
-                              sketch_quantile(&s.batch, 0.5), sketch_quantile(&s.batch, 0.9),
-                              sketch_quantile(&s.batch, 0.99), s.batch.n ? s.batch.max : NAN};
+                              gw_stats_hist_quantile(&s.batch, 0.5), gw_stats_hist_quantile(&s.batch, 0.9),
+                              gw_stats_hist_quantile(&s.batch, 0.99), s.batch.n ? s.batch.max : NAN};
     r->makespan_s = last_done - first;
     double span = r->makespan_s > 0 ? r->makespan_s : 1;
     r->requests_per_s = (double)r->completed / span;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gigawatt/sim.h"
+#include "gigawatt/stats.h"
 #include "gw_test.h"
 
 /* ---- the engine -------------------------------------------------------------- */
@@ -1139,18 +1140,18 @@ static void test_determinism(gw_sched_kind sched)
 static void test_quantile(void)
 {
     const double v[5] = {1, 2, 4, 8, 16};
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0.5), 4, 0);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0.9), 12.8, 1e-15);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0.99), 15.68, 1e-15);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0.1), 1.4, 1e-15);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0.25), 2, 0);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 0), 1, 0);
-    CHECK_NEAR(gw_quantile_sorted(v, 5, 1), 16, 0);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0.5), 4, 0);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0.9), 12.8, 1e-15);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0.99), 15.68, 1e-15);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0.1), 1.4, 1e-15);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0.25), 2, 0);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 0), 1, 0);
+    CHECK_NEAR(gw_stats_quantile_sorted(v, 5, 1), 16, 0);
     /* two values: q 0.3 -> 10 + 0.3 x 10 = 13 */
     const double two[2] = {10, 20};
-    CHECK_NEAR(gw_quantile_sorted(two, 2, 0.3), 13, 1e-15);
-    CHECK_NEAR(gw_quantile_sorted(v + 2, 1, 0.7), 4, 0);
-    CHECK(isnan(gw_quantile_sorted(v, 0, 0.5)));
+    CHECK_NEAR(gw_stats_quantile_sorted(two, 2, 0.3), 13, 1e-15);
+    CHECK_NEAR(gw_stats_quantile_sorted(v + 2, 1, 0.7), 4, 0);
+    CHECK(isnan(gw_stats_quantile_sorted(v, 0, 0.5)));
 }
 
 static void expect_sim_error(const gw_sim_config *c, const gw_workload *w, const char *msg)

@@ -1,4 +1,4 @@
-/* src/risk/store.c — risk runs in the SQLite result store (engines layer,
+/* src/output/risk_store.c — risk runs in the SQLite result store (output layer,
  * I/O at the edge). The store is the one `sim --db` writes
  * (src/output/store.c): the shared `runs` table gets a row per run, and the
  * risk_* tables hold what a risk run needs to be listed, resumed and read
@@ -21,7 +21,7 @@
 
 #include "gigawatt/output.h"
 #include "gigawatt/risk.h"
-#include "../output/store_int.h"
+#include "store_int.h"
 
 struct gw_risk_store {
     sqlite3 *db;

@@ -1,4 +1,4 @@
-/* src/risk/output.c — a risk summary as JSON ("kind": "risk") and as a text
+/* src/output/risk_out.c — a risk summary as JSON ("kind": "risk") and as a text
  * summary (output side of the risk engine). JSON keys carry their unit
  * (`_usd`; counts of accelerators and accelerator-quarters are plain);
  * cJSON prints doubles with round-trip precision, so the same summary always
@@ -12,7 +12,7 @@
 #include "gigawatt/output.h"
 #include "gigawatt/risk.h"
 #include "gigawatt/timeline_out.h"
-#include "../output/json_int.h"
+#include "json_int.h"
 
 
 /* name and meaning of each fixed output, in GW_RISK_* order */
