@@ -798,40 +798,107 @@ static int write_doc(const char *path, double bar)
     return ok;
 }
 
-int main(int argc, char **argv)
+/* The command line (see the header of this file). */
+typedef struct options {
+    const char *catdir, *meas, *effout, *docout, *expl;
+    int fit, quiet;
+    double bar;
+} options;
+
+static void parse_args(int argc, char **argv, options *o)
 {
-    const char *catdir = NULL, *meas = NULL, *effout = NULL, *docout = NULL, *expl = NULL;
-    int fit = 0, quiet = 0;
-    double bar = 0.15;
+    *o = (options){.bar = 0.15};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--fit") == 0)
-            fit = 1;
+            o->fit = 1;
         else if (strcmp(a, "--quiet") == 0)
-            quiet = 1;
+            o->quiet = 1;
         else if (v && strcmp(a, "--catalog") == 0)
-            catdir = v, i++;
+            o->catdir = v, i++;
         else if (v && strcmp(a, "--measurements") == 0)
-            meas = v, i++;
+            o->meas = v, i++;
         else if (v && strcmp(a, "--efficiency-out") == 0)
-            effout = v, i++;
+            o->effout = v, i++;
         else if (v && strcmp(a, "--doc-out") == 0)
-            docout = v, i++;
+            o->docout = v, i++;
         else if (v && strcmp(a, "--explanations") == 0)
-            expl = v, i++;
+            o->expl = v, i++;
         else if (v && strcmp(a, "--bar") == 0)
-            bar = num(v), i++;
+            o->bar = num(v), i++;
         else
             die("unknown or incomplete argument '%s' (%d); see the header of "
                 "tools/perf_calibrate.c",
                 a, i);
     }
-    if (!catdir || !meas)
+    if (!o->catdir || !o->meas)
         die("%s%d: --catalog and --measurements are required", "", 0);
+}
+
+/* The start of every fit: the same documented point, not the file the fit
+ * rewrites, so re-running it reproduces the same values. */
+static gw_efficiency fit_start(const gw_efficiency *eff)
+{
+    gw_efficiency start = *eff;
+    start.compute = start.compute_bf16 = start.compute_fp4 = 0.7;
+    start.memory = 0.8, start.attention = 0.5, start.scaleup = 0.7;
+    start.activation_io = 0.5, start.step_overhead_s = 2e-3;
+    start.collective_latency_s = 20e-6;
+    return start;
+}
+
+/* Fit every stack with fit rows: FIT_RESTARTS Nelder-Mead rounds each from
+ * fit_start, the factors no row moved marked unconstrained, each rounded
+ * as written. Progress over the restarts (about 10 s in all): a bar on a
+ * terminal, a summary line otherwise. 1 when Ctrl-C stopped it (nothing
+ * is written then). */
+static int fit_all(int quiet)
+{
+    int total = 0, done = 0;
+    for (int s = 0; s < nstacks; s++)
+        total += stacks[s].nfit ? FIT_RESTARTS : 0;
+    cli_progress pg;
+    cli_progress_begin(&pg, "calibration", "restarts", quiet);
+    for (int s = 0; s < nstacks; s++) {
+        if (!stacks[s].nfit)
+            continue;
+        fit_stack = s;
+        gw_efficiency start = fit_start(&stacks[s].eff);
+        double x[NPARAM];
+        from_eff(&start, x);
+        memcpy(x_start, x, sizeof x);
+        double before = objective(x);
+        for (int round = 0; round < FIT_RESTARTS; round++) {
+            nelder_mead(x, 1500);
+            done++;
+            if (cli_progress_cb(&pg, done, total, done)) {
+                cli_progress_end(&pg, GW_E_STOPPED);
+                fprintf(stderr, "gw-perf-calibrate: stopped by Ctrl-C after %d of %d "
+                                "restarts; nothing written\n", done, total);
+                return 1;
+            }
+        }
+        to_eff(x, &stacks[s].eff);
+        for (int k = 0; k < NPARAM; k++) {
+            double *v = field(&stacks[s].eff, k);
+            unconstrained[s][k] = fabs(*v / *field(&start, k) - 1) < 1e-3;
+            *v = as_written(k, *v);
+        }
+        printf("fit %s on %d rows: objective %.4f -> %.4f\n", stacks[s].eff.meta.id,
+               stacks[s].nfit, before, objective(x));
+    }
+    cli_progress_end(&pg, GW_OK);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    parse_args(argc, argv, &o);
     gw_catalog cat;
     gw_error err = {0};
-    if (gw_catalog_load(&cat, catdir, &err)) {
+    if (gw_catalog_load(&cat, o.catdir, &err)) {
         char buf[600];
         gw_error_format(&err, buf, sizeof buf);
         fprintf(stderr, "%s\n", buf);
@@ -842,60 +909,20 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < cat.n; i++)
         if (cat.entries[i].schema == &gw_schema_efficiency)
             stack_of(&cat, cat.entries[i].id);
-    load_rows(&cat, meas);
-    if (expl)
-        load_explanations(expl);
-    if (fit) {
-        /* progress over the Nelder-Mead restarts (about 10 s in all): a bar
-         * on a terminal, a summary line otherwise, Ctrl-C writes nothing */
-        int total = 0, done = 0;
-        for (int s = 0; s < nstacks; s++)
-            total += stacks[s].nfit ? FIT_RESTARTS : 0;
-        cli_progress pg;
-        cli_progress_begin(&pg, "calibration", "restarts", quiet);
-        for (int s = 0; s < nstacks; s++) {
-            if (!stacks[s].nfit)
-                continue;
-            fit_stack = s;
-            /* Every fit starts from the same documented point, not from the
-             * file it rewrites, so re-running it reproduces the same values. */
-            gw_efficiency start = stacks[s].eff;
-            start.compute = start.compute_bf16 = start.compute_fp4 = 0.7;
-            start.memory = 0.8, start.attention = 0.5, start.scaleup = 0.7;
-            start.activation_io = 0.5, start.step_overhead_s = 2e-3;
-            start.collective_latency_s = 20e-6;
-            double x[NPARAM];
-            from_eff(&start, x);
-            memcpy(x_start, x, sizeof x);
-            double before = objective(x);
-            for (int round = 0; round < FIT_RESTARTS; round++) {
-                nelder_mead(x, 1500);
-                done++;
-                if (cli_progress_cb(&pg, done, total, done)) {
-                    cli_progress_end(&pg, GW_E_STOPPED);
-                    fprintf(stderr, "gw-perf-calibrate: stopped by Ctrl-C after %d of %d "
-                                    "restarts; nothing written\n", done, total);
-                    gw_catalog_free(&cat);
-                    return 130;
-                }
-            }
-            to_eff(x, &stacks[s].eff);
-            gw_efficiency fitted_start = start;
-            for (int k = 0; k < NPARAM; k++) {
-                double *v = field(&stacks[s].eff, k);
-                unconstrained[s][k] = fabs(*v / *field(&fitted_start, k) - 1) < 1e-3;
-                *v = as_written(k, *v);
-            }
-            printf("fit %s on %d rows: objective %.4f -> %.4f\n", stacks[s].eff.meta.id,
-                   stacks[s].nfit, before, objective(x));
+    load_rows(&cat, o.meas);
+    if (o.expl)
+        load_explanations(o.expl);
+    if (o.fit) {
+        if (fit_all(o.quiet)) {
+            gw_catalog_free(&cat);
+            return 130;
         }
-        cli_progress_end(&pg, GW_OK);
-        if (effout)
-            write_efficiency(effout, 1);
+        if (o.effout)
+            write_efficiency(o.effout, 1);
     }
     for (int i = 0; i < nrows; i++)
         predict(&rows[i], &stacks[rows[i].eff].eff);
-    int ok = write_doc(docout, bar);
+    int ok = write_doc(o.docout, o.bar);
     gw_catalog_free(&cat);
     return ok ? 0 : 1;
 }
