@@ -287,13 +287,19 @@ static double predict_inference(row *r, const gw_efficiency *eff, int quiet)
         if (!r->f[C_EP][0] && r->model.experts > 0 && tps[i] > 1)
             eps[nep++] = tps[i];
         for (int j = 0; j < nep; j++) {
-            gw_perf_config c = {&r->model, &r->accel, eff, tps[i], pp, eps[j], prec,
-                                prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
+            gw_perf_config c = {.model = &r->model,
+                                .accel = &r->accel,
+                                .eff = eff,
+                                .tp = tps[i],
+                                .pp = pp,
+                                .ep = eps[j],
+                                .weights = prec,
+                                .kv = prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
             gw_perf_engine e;
             gw_error err = {0};
             if (gw_perf_engine_init(&c, &e, &err))
                 continue;
-            gw_perf_request q = {(int)count, in, out, 0, 0, 0};
+            gw_perf_request q = {.count = (int)count, .input_tokens = in, .output_tokens = out};
             if (strcmp(bench, "server") == 0 || strcmp(bench, "interactive") == 0) {
                 q.ttft_slo_s = num(r->f[C_TTFT]);
                 q.tpot_slo_s = num(r->f[C_TPOT]);
@@ -338,10 +344,22 @@ static double predict_training(row *r, const gw_efficiency *eff)
     }
     int whole_run = r->f[C_TP][0] == 0;
     int tp = whole_run ? 8 : (int)num(r->f[C_TP]), pp = whole_run ? 16 : (int)num(r->f[C_PP]);
-    gw_perf_config c = {&r->model, &r->accel, eff, tp, pp, 1, GW_PREC_BF16, GW_PREC_BF16};
+    gw_perf_config c = {.model = &r->model,
+                        .accel = &r->accel,
+                        .eff = eff,
+                        .tp = tp,
+                        .pp = pp,
+                        .ep = 1,
+                        .weights = GW_PREC_BF16,
+                        .kv = GW_PREC_BF16};
     /* Llama 3 405B pre-training: 16M tokens per step (arXiv:2407.21783 Table 4) */
-    gw_train_request q = {(int)count, GW_PREC_BF16, 15.6e12, seq, 16.0 * 1024 * 1024,
-                          1, 1, 0, 0, 0};
+    gw_train_request q = {.count = (int)count,
+                          .precision = GW_PREC_BF16,
+                          .tokens = 15.6e12,
+                          .sequence_length = seq,
+                          .global_batch_tokens = 16.0 * 1024 * 1024,
+                          .micro_batch = 1,
+                          .virtual_stages = 1};
     if (whole_run) {
         /* the Llama 3 reliability entry: 1,898.5 GPU-days between
          * interruptions, 18.5 min lost each (data/catalog/reliability.yaml) */

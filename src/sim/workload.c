@@ -277,7 +277,7 @@ int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     /* gamma gaps with mean 1/rate and cv: shape 1/cv², scale cv²/rate */
-    gw_dist gap = {GW_DIST_EXPONENTIAL, 1 / s->rate, 0, 0, 0, 0, NULL, 0, 0, 0, 0};
+    gw_dist gap = {.kind = GW_DIST_EXPONENTIAL, .a = 1 / s->rate};
     if (s->arrival == GW_ARRIVAL_GAMMA)
         gap = (gw_dist){GW_DIST_GAMMA, 1 / (s->cv * s->cv), s->cv * s->cv / s->rate,
                         0, 0, 0, NULL, 0, 0, 0, 0};
