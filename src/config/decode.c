@@ -174,6 +174,107 @@ static int catalog_value(const gw_node *v, const char *key, const gw_node **valu
     return GW_OK;
 }
 
+/* A quantity: a number with its unit; a catalog entry's {value:, source:}
+ * form, which a scenario may also use. */
+static int decode_qty(const gw_field *f, const gw_node *v, int mode, char *dst, gw_error *err)
+{
+    int rc;
+    const gw_node *val = v;
+    if (mode == GW_DECODE_CATALOG && (rc = catalog_value(v, f->key, &val, err)))
+        return rc;
+    if (mode == GW_DECODE_SCENARIO && v->kind == GW_NODE_MAP) {
+        /* a scenario may also use the catalog form */
+        val = gw_node_get(v, "value");
+        if (!val)
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                "'%s' is a mapping without 'value'; expected a value "
+                                "like '%s'",
+                                f->key, gw_dim_example(f->dim));
+    }
+    double x;
+    int is_dist; /* no context: dates and {dist:} need a section that gives one */
+    if ((rc = gw_decode_number(f, val, f->key, NULL, &x, &is_dist, err)))
+        return rc;
+    memcpy(dst, &x, sizeof x);
+    return GW_OK;
+}
+
+/* A choice, one of f->choices ("a|b|c"); it may carry its source like a
+ * number: {value: gqa, source: ...}. */
+static int decode_enum(const gw_field *f, const gw_node *v, int mode, char *dst, gw_error *err)
+{
+    int rc;
+    const gw_node *val = v;
+    if (v->kind == GW_NODE_MAP) {
+        if (mode == GW_DECODE_CATALOG) {
+            if ((rc = catalog_value(v, f->key, &val, err)))
+                return rc;
+        } else if (!(val = gw_node_get(v, "value")))
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                "'%s' is a mapping without 'value'; expected one of %s",
+                                f->key, f->choices);
+    }
+    if ((rc = copy_text(val, f->key, dst, GW_TEXT_MAX, err)))
+        return rc;
+    const char *c = f->choices;
+    size_t len = strlen(dst);
+    int ok = 0;
+    while (*c) {
+        const char *bar = strchr(c, '|');
+        size_t l = bar ? (size_t)(bar - c) : strlen(c);
+        if (l == len && memcmp(c, dst, l) == 0)
+            ok = 1;
+        c += l + (bar ? 1 : 0);
+    }
+    if (!ok)
+        return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
+                            "%s '%.60s' is not known; expected one of %s", f->key, dst,
+                            f->choices);
+    return GW_OK;
+}
+
+/* A list of catalog ids, at most GW_IDLIST_MAX. */
+static int decode_idlist(const gw_field *f, const gw_node *v, char *dst, gw_error *err)
+{
+    gw_idlist *l = (gw_idlist *)dst;
+    if (v->kind != GW_NODE_SEQ)
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "'%s' is %s; expected a list of %s ids", f->key,
+                            gw_node_kind_name(v), f->ref_kind);
+    if (v->nkids > GW_IDLIST_MAX)
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "'%s' has %zu entries; expected at most %d", f->key, v->nkids,
+                            GW_IDLIST_MAX);
+    l->n = 0;
+    for (size_t j = 0; j < v->nkids; j++) {
+        int rc = copy_text(v->kids[j], f->key, l->id[l->n++], GW_TEXT_MAX, err);
+        if (rc)
+            return rc;
+    }
+    return GW_OK;
+}
+
+/* One field's value v into dst, by the field's type. */
+static int decode_field(const gw_field *f, const gw_node *v, int mode, char *dst,
+                        gw_error *err)
+{
+    switch (f->type) {
+    case GW_FT_QTY:
+        return decode_qty(f, v, mode, dst, err);
+    case GW_FT_TEXT:
+    case GW_FT_ID:
+        return copy_text(v, f->key, dst, GW_TEXT_MAX, err);
+    case GW_FT_ENUM:
+        return decode_enum(f, v, mode, dst, err);
+    case GW_FT_NODE:
+        memcpy(dst, &v, sizeof v);
+        return GW_OK;
+    case GW_FT_IDLIST:
+        return decode_idlist(f, v, dst, err);
+    }
+    return GW_OK;
+}
+
 int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_error *err)
 {
     gw_entry_meta *meta = obj;
@@ -200,84 +301,8 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
         const gw_field *f = gw_schema_field(s, k->text, &fi);
         if (!f)
             return unknown_key(s, k, mode, err);
-        char *dst = (char *)obj + f->offset;
-        switch (f->type) {
-        case GW_FT_QTY: {
-            const gw_node *val = v;
-            if (mode == GW_DECODE_CATALOG && (rc = catalog_value(v, f->key, &val, err)))
-                return rc;
-            if (mode == GW_DECODE_SCENARIO && v->kind == GW_NODE_MAP) {
-                /* a scenario may also use the catalog form */
-                val = gw_node_get(v, "value");
-                if (!val)
-                    return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
-                                        "'%s' is a mapping without 'value'; expected a value "
-                                        "like '%s'",
-                                        f->key, gw_dim_example(f->dim));
-            }
-            double x;
-            int is_dist; /* no context: dates and {dist:} need a section that gives one */
-            if ((rc = gw_decode_number(f, val, f->key, NULL, &x, &is_dist, err)))
-                return rc;
-            memcpy(dst, &x, sizeof x);
-            break;
-        }
-        case GW_FT_TEXT:
-        case GW_FT_ID:
-            if ((rc = copy_text(v, f->key, dst, GW_TEXT_MAX, err)))
-                return rc;
-            break;
-        case GW_FT_ENUM: {
-            /* a choice may carry its source like a number: {value: gqa, source: ...} */
-            const gw_node *val = v;
-            if (v->kind == GW_NODE_MAP) {
-                if (mode == GW_DECODE_CATALOG) {
-                    if ((rc = catalog_value(v, f->key, &val, err)))
-                        return rc;
-                } else if (!(val = gw_node_get(v, "value")))
-                    return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
-                                        "'%s' is a mapping without 'value'; expected one of %s",
-                                        f->key, f->choices);
-            }
-            if ((rc = copy_text(val, f->key, dst, GW_TEXT_MAX, err)))
-                return rc;
-            /* must be one of "a|b|c" */
-            const char *c = f->choices;
-            size_t len = strlen(dst);
-            int ok = 0;
-            while (*c) {
-                const char *bar = strchr(c, '|');
-                size_t l = bar ? (size_t)(bar - c) : strlen(c);
-                if (l == len && memcmp(c, dst, l) == 0)
-                    ok = 1;
-                c += l + (bar ? 1 : 0);
-            }
-            if (!ok)
-                return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
-                                    "%s '%.60s' is not known; expected one of %s", f->key, dst,
-                                    f->choices);
-            break;
-        }
-        case GW_FT_NODE:
-            memcpy(dst, &v, sizeof v);
-            break;
-        case GW_FT_IDLIST: {
-            gw_idlist *l = (gw_idlist *)dst;
-            if (v->kind != GW_NODE_SEQ)
-                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
-                                    "'%s' is %s; expected a list of %s ids", f->key,
-                                    gw_node_kind_name(v), f->ref_kind);
-            if (v->nkids > GW_IDLIST_MAX)
-                return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
-                                    "'%s' has %zu entries; expected at most %d", f->key,
-                                    v->nkids, GW_IDLIST_MAX);
-            l->n = 0;
-            for (size_t j = 0; j < v->nkids; j++)
-                if ((rc = copy_text(v->kids[j], f->key, l->id[l->n++], GW_TEXT_MAX, err)))
-                    return rc;
-            break;
-        }
-        }
+        if ((rc = decode_field(f, v, mode, (char *)obj + f->offset, err)))
+            return rc;
         meta->set |= 1ull << fi;
     }
     if (mode == GW_DECODE_CATALOG && !meta->id[0])

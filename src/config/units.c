@@ -397,7 +397,7 @@ static size_t number_span(const char *s)
 int gw_quantity_parse(const char *text, double *si_value, gw_dim *dim, char *why,
                       size_t nwhy, int *errcol)
 {
-    uparser u = {text, text, why, nwhy, -1, 0};
+    uparser u = {.s = text, .p = text, .why = why, .nwhy = nwhy, .errcol = -1, .depth = 0};
     skip_spaces(&u);
     size_t n = number_span(u.p);
     if (n == 0) {

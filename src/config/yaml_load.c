@@ -173,14 +173,130 @@ static int yaml_fail(const yaml_parser_t *p, const char *file, gw_error *err)
                         "invalid YAML: %s; expected well-formed YAML", what);
 }
 
+/* The tree being built from the parser's events: the open collections
+ * (innermost last) and the root once the first node is seen. */
+typedef struct tree_builder {
+    gw_config *cfg;
+    const char *file;
+    frame stack[GW_CONFIG_MAX_DEPTH + 1];
+    int depth;
+    gw_node *root;
+} tree_builder;
+
+/* A scalar node's text, copied into the arena; NUL inside is refused. */
+static int scalar_text(tree_builder *tb, gw_node *n, const yaml_event_t *ev, gw_error *err)
+{
+    n->text = gw_arena_strndup(&tb->cfg->arena, (const char *)ev->data.scalar.value,
+                               ev->data.scalar.length);
+    if (!n->text)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (strlen(n->text) != ev->data.scalar.length)
+        return gw_error_set(err, GW_E_INPUT, tb->file, n->line, n->col,
+                            "value contains a NUL character; expected text");
+    n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    return GW_OK;
+}
+
+/* Attach n to the innermost open collection (or make it the root); a
+ * mapping or list opens a new level. */
+static int attach(tree_builder *tb, gw_node *n, gw_error *err)
+{
+    gw_node_kind k = n->kind;
+    if (tb->depth == 0) {
+        tb->root = n;
+    } else {
+        frame *parent = &tb->stack[tb->depth - 1];
+        if (parent->node->kind == GW_NODE_MAP && parent->n % 2 == 0 && k != GW_NODE_SCALAR)
+            return gw_error_set(err, GW_E_INPUT, tb->file, n->line, n->col,
+                                "a %s used as a mapping key; expected a plain key",
+                                k == GW_NODE_MAP ? "mapping" : "list");
+        if (push_kid(parent, n))
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (k != GW_NODE_SCALAR) {
+        if (tb->depth >= GW_CONFIG_MAX_DEPTH)
+            return gw_error_set(err, GW_E_LIMIT, tb->file, n->line, n->col,
+                                "nesting deeper than %d levels; expected a flatter "
+                                "document",
+                                GW_CONFIG_MAX_DEPTH);
+        frame *f = &tb->stack[tb->depth];
+        f->node = n;
+        f->tmp = NULL;
+        f->n = f->cap = 0;
+        tb->depth++;
+    }
+    return GW_OK;
+}
+
+/* A scalar, or the start of a mapping or list: anchors are refused (the
+ * input language has no references), the node is made and attached. */
+static int open_node(tree_builder *tb, const yaml_event_t *ev, int line, int col,
+                     gw_error *err)
+{
+    const unsigned char *anchor = ev->type == YAML_SCALAR_EVENT ? ev->data.scalar.anchor
+                                  : ev->type == YAML_MAPPING_START_EVENT
+                                      ? ev->data.mapping_start.anchor
+                                      : ev->data.sequence_start.anchor;
+    if (anchor)
+        return gw_error_set(err, GW_E_INPUT, tb->file, line, col,
+                            "YAML anchor '&%.60s' is not supported; expected plain values",
+                            (const char *)anchor);
+    gw_node_kind k = ev->type == YAML_SCALAR_EVENT           ? GW_NODE_SCALAR
+                     : ev->type == YAML_MAPPING_START_EVENT ? GW_NODE_MAP
+                                                            : GW_NODE_SEQ;
+    gw_node *n = new_node(tb->cfg, k, tb->file, line, col);
+    if (!n)
+        return tb->cfg->nodes >= GW_CONFIG_MAX_NODES
+                   ? gw_error_set(err, GW_E_LIMIT, tb->file, line, col,
+                                  "more than %d values; expected a smaller document",
+                                  GW_CONFIG_MAX_NODES)
+                   : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    int rc = k == GW_NODE_SCALAR ? scalar_text(tb, n, ev, err) : GW_OK;
+    return rc ? rc : attach(tb, n, err);
+}
+
+/* One parser event into the tree; *done at the end of the stream. */
+static int on_event(tree_builder *tb, const yaml_event_t *ev, int *docs, int *done,
+                    gw_error *err)
+{
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1, rc;
+    switch (ev->type) {
+    case YAML_STREAM_END_EVENT:
+        *done = 1;
+        return GW_OK;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*docs > 1)
+            return gw_error_set(err, GW_E_INPUT, tb->file, line, col,
+                                "a second YAML document; expected one document per file");
+        return GW_OK;
+    case YAML_ALIAS_EVENT:
+        return gw_error_set(err, GW_E_INPUT, tb->file, line, col,
+                            "YAML alias '*%.60s' is not supported; expected the value "
+                            "written out (or an include)",
+                            (const char *)ev->data.alias.anchor);
+    case YAML_SCALAR_EVENT:
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        return open_node(tb, ev, line, col, err);
+    case YAML_MAPPING_END_EVENT:
+    case YAML_SEQUENCE_END_EVENT:
+        rc = close_frame(tb->cfg, &tb->stack[tb->depth - 1], err);
+        free(tb->stack[tb->depth - 1].tmp); /* on every path: the arena has the copy */
+        tb->depth--;
+        return rc;
+    default:
+        return GW_OK;
+    }
+}
+
 static int parse_yaml(gw_config *cfg, const char *file, const char *buf, size_t len,
                       gw_node **out, gw_error *err)
 {
     yaml_parser_t parser;
     yaml_event_t ev;
-    frame stack[GW_CONFIG_MAX_DEPTH + 1];
-    int depth = 0, rc = GW_OK, docs = 0, done = 0;
-    gw_node *root = NULL;
+    tree_builder tb;
+    tb.cfg = cfg, tb.file = file, tb.depth = 0, tb.root = NULL;
+    int rc = GW_OK, docs = 0, done = 0;
 
     if (!yaml_parser_initialize(&parser))
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -191,112 +307,17 @@ static int parse_yaml(gw_config *cfg, const char *file, const char *buf, size_t 
             rc = yaml_fail(&parser, file, err);
             break;
         }
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        gw_node *n = NULL;
-        switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = 1;
-            break;
-        case YAML_DOCUMENT_START_EVENT:
-            if (++docs > 1)
-                rc = gw_error_set(err, GW_E_INPUT, file, line, col,
-                                  "a second YAML document; expected one document per file");
-            break;
-        case YAML_ALIAS_EVENT:
-            rc = gw_error_set(err, GW_E_INPUT, file, line, col,
-                              "YAML alias '*%.60s' is not supported; expected the value "
-                              "written out (or an include)",
-                              (const char *)ev.data.alias.anchor);
-            break;
-        case YAML_SCALAR_EVENT:
-        case YAML_MAPPING_START_EVENT:
-        case YAML_SEQUENCE_START_EVENT: {
-            const unsigned char *anchor =
-                ev.type == YAML_SCALAR_EVENT            ? ev.data.scalar.anchor
-                : ev.type == YAML_MAPPING_START_EVENT ? ev.data.mapping_start.anchor
-                                                      : ev.data.sequence_start.anchor;
-            if (anchor) {
-                rc = gw_error_set(err, GW_E_INPUT, file, line, col,
-                                  "YAML anchor '&%.60s' is not supported; expected plain values",
-                                  (const char *)anchor);
-                break;
-            }
-            gw_node_kind k = ev.type == YAML_SCALAR_EVENT           ? GW_NODE_SCALAR
-                             : ev.type == YAML_MAPPING_START_EVENT ? GW_NODE_MAP
-                                                                   : GW_NODE_SEQ;
-            n = new_node(cfg, k, file, line, col);
-            if (!n) {
-                rc = cfg->nodes >= GW_CONFIG_MAX_NODES
-                         ? gw_error_set(err, GW_E_LIMIT, file, line, col,
-                                        "more than %d values; expected a smaller document",
-                                        GW_CONFIG_MAX_NODES)
-                         : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-                break;
-            }
-            if (k == GW_NODE_SCALAR) {
-                n->text = gw_arena_strndup(&cfg->arena, (const char *)ev.data.scalar.value,
-                                           ev.data.scalar.length);
-                if (!n->text) {
-                    rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-                    break;
-                }
-                if (strlen(n->text) != ev.data.scalar.length) {
-                    rc = gw_error_set(err, GW_E_INPUT, file, line, col,
-                                      "value contains a NUL character; expected text");
-                    break;
-                }
-                n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-            }
-            /* attach to the parent (or become the root) */
-            if (depth == 0) {
-                root = n;
-            } else {
-                frame *parent = &stack[depth - 1];
-                if (parent->node->kind == GW_NODE_MAP && parent->n % 2 == 0 &&
-                    k != GW_NODE_SCALAR) {
-                    rc = gw_error_set(err, GW_E_INPUT, file, line, col,
-                                      "a %s used as a mapping key; expected a plain key",
-                                      k == GW_NODE_MAP ? "mapping" : "list");
-                    break;
-                }
-                if (push_kid(parent, n)) {
-                    rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-                    break;
-                }
-            }
-            if (k != GW_NODE_SCALAR) {
-                if (depth >= GW_CONFIG_MAX_DEPTH) {
-                    rc = gw_error_set(err, GW_E_LIMIT, file, line, col,
-                                      "nesting deeper than %d levels; expected a flatter "
-                                      "document",
-                                      GW_CONFIG_MAX_DEPTH);
-                    break;
-                }
-                stack[depth].node = n;
-                stack[depth].tmp = NULL;
-                stack[depth].n = stack[depth].cap = 0;
-                depth++;
-            }
-            break;
-        }
-        case YAML_MAPPING_END_EVENT:
-        case YAML_SEQUENCE_END_EVENT:
-            rc = close_frame(cfg, &stack[depth - 1], err);
-            free(stack[depth - 1].tmp); /* on every path: the arena has the copy */
-            depth--;
-            break;
-        default:
-            break;
-        }
+        rc = on_event(&tb, &ev, &docs, &done, err);
         yaml_event_delete(&ev);
         if (rc)
             break;
     }
-    for (int i = 0; i < depth; i++)
-        free(stack[i].tmp);
+    for (int i = 0; i < tb.depth; i++)
+        free(tb.stack[i].tmp);
     yaml_parser_delete(&parser);
     if (rc)
         return rc;
+    gw_node *root = tb.root;
     if (!root || (root->kind == GW_NODE_SCALAR && !root->quoted &&
                   (root->text[0] == '\0' || strcmp(root->text, "~") == 0 ||
                    strcmp(root->text, "null") == 0)))

@@ -264,7 +264,7 @@ int gw_evq_push(gw_evq *q, double time, int32_t type, int32_t who, int64_t data)
             return GW_E_NOMEM;
         q->heap = h, q->cap = cap;
     }
-    gw_event e = {time, q->next_seq++, type, who, data};
+    gw_event e = {.time = time, .seq = q->next_seq++, .type = type, .who = who, .data = data};
     size_t i = q->n++;
     size_t d = (size_t)q->arity;
     while (i > 0) { /* sift up: move parents down until e fits */

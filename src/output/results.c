@@ -592,10 +592,99 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
     return gw_json_finish(o);
 }
 
+/* The inference section of `perf`'s text: the configuration, memory and
+ * latency, the operating points, and the headline per GPU, MW and token. */
+static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    char t[160];
+    const gw_perf_result *x = &r->inference;
+    const gw_perf_request *q = &r->request;
+    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
+                      "%s KV, %.0f in / %.0f out tokens\n",
+                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
+                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
+                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
+    row_si(b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
+    row_num(b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
+    row_num(b, "max batch", x->max_batch, "sequences per replica");
+    row_si(b, "prefill, one prompt", x->prefill_s, "s");
+    row_si(b, "decode step at max batch", x->decode_step_s, "s");
+    const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
+    const char *names[2] = {"offline (best batch)", "at the latency targets"};
+    for (int i = 0; i < 2; i++) {
+        const gw_perf_point *p = pts[i];
+        if (!p)
+            continue;
+        gw_buf_printf(b, "  %s:\n", names[i]);
+        row_num(b, "  batch", p->batch, "sequences per replica");
+        row_num(b, "  output tokens/s", p->tokens_per_s, "");
+        row_si(b, "  TTFT", p->ttft_s, "s");
+        row_si(b, "  TPOT", p->step_s, "s");
+    }
+    if (x->slo_given) {
+        char slo[96], ttft[40] = "any", tpot[40] = "any";
+        if (q->ttft_slo_s > 0)
+            snprintf(ttft, sizeof ttft, "<= %.3g s", q->ttft_slo_s);
+        if (q->tpot_slo_s > 0)
+            snprintf(tpot, sizeof tpot, "<= %.3g s", q->tpot_slo_s);
+        snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
+        row(b, "targets", slo);
+    }
+    if (!r->headline) {
+        gw_buf_printf(b, "  infeasible: %s\n", x->infeasible);
+    } else {
+        row_num(b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
+        row_num(b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
+        row_si(b, "IT power per GPU", r->it_w_per_accel, "W");
+        snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
+                 r->grid_joules_per_token);
+        row(b, "energy per token", t);
+        if (r->has_cost) {
+            row_usd(b, "cost per million tokens", r->usd_per_million_tokens);
+            row_num(b, "tokens per USD", r->tokens_per_usd, "");
+        }
+    }
+}
+
+/* The training section of `perf`'s text: FLOPs, MFU and its losses,
+ * goodput, time, GPU-hours, energy and cost. */
+static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    char t[160];
+    const gw_train_result *x = &r->training;
+    const gw_train_request *q = &r->train_request;
+    gw_buf_printf(b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
+                  q->count, sc->accelerator.meta.id, r->train_cfg.tp, r->train_cfg.pp,
+                  gw_precision_name(q->precision), q->tokens, q->sequence_length);
+    snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
+    row(b, "FLOPs", t);
+    if (q->mfu > 0)
+        snprintf(t, sizeof t, "%.1f%% given (the model predicts %.1f%%)", 100 * x->mfu,
+                 100 * x->mfu_predicted);
+    else
+        snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
+    row(b, "MFU", t);
+    snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
+             100 * x->bubble_fraction, 100 * x->comm_fraction);
+    row(b, "losses in the prediction", t);
+    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
+             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+             sc->reliability.meta.id);
+    row(b, "goodput", t);
+    snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
+             x->compute_days);
+    row(b, "time", t);
+    row_num(b, "GPU-hours", x->gpu_hours, "");
+    row_si(b, "energy (IT)", r->train_energy_wh, "Wh");
+    row_si(b, "energy (grid)", r->train_grid_energy_wh, "Wh");
+    if (r->has_cost)
+        row_usd(b, "cost", r->train_usd);
+}
+
 char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
 {
     gw_buf b = {0};
-    char t[160];
     gw_buf_printf(&b, "perf%s%s\n", sc->name[0] ? ": " : "", sc->name);
     gw_buf_printf(&b, "  model %s on %s (efficiency %s)", sc->model.meta.id,
                   sc->accelerator.meta.id, sc->efficiency.meta.id);
@@ -606,88 +695,12 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
-    if (r->has_inference) {
-        const gw_perf_result *x = &r->inference;
-        const gw_perf_request *q = &r->request;
-        gw_buf_printf(&b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                          "%s KV, %.0f in / %.0f out tokens\n",
-                      r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                      r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                      gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
-        row_si(&b, "weights per GPU", x->weights_per_gpu_b, "B");
-        row_si(&b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
-        row_num(&b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
-        row_num(&b, "max batch", x->max_batch, "sequences per replica");
-        row_si(&b, "prefill, one prompt", x->prefill_s, "s");
-        row_si(&b, "decode step at max batch", x->decode_step_s, "s");
-        const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
-        const char *names[2] = {"offline (best batch)", "at the latency targets"};
-        for (int i = 0; i < 2; i++) {
-            const gw_perf_point *p = pts[i];
-            if (!p)
-                continue;
-            gw_buf_printf(&b, "  %s:\n", names[i]);
-            row_num(&b, "  batch", p->batch, "sequences per replica");
-            row_num(&b, "  output tokens/s", p->tokens_per_s, "");
-            row_si(&b, "  TTFT", p->ttft_s, "s");
-            row_si(&b, "  TPOT", p->step_s, "s");
-        }
-        if (x->slo_given) {
-            char slo[96], ttft[40] = "any", tpot[40] = "any";
-            if (q->ttft_slo_s > 0)
-                snprintf(ttft, sizeof ttft, "<= %.3g s", q->ttft_slo_s);
-            if (q->tpot_slo_s > 0)
-                snprintf(tpot, sizeof tpot, "<= %.3g s", q->tpot_slo_s);
-            snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
-            row(&b, "targets", slo);
-        }
-        if (!r->headline) {
-            gw_buf_printf(&b, "  infeasible: %s\n", x->infeasible);
-        } else {
-            row_num(&b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
-            row_num(&b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
-            row_si(&b, "IT power per GPU", r->it_w_per_accel, "W");
-            snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
-                     r->grid_joules_per_token);
-            row(&b, "energy per token", t);
-            if (r->has_cost) {
-                row_usd(&b, "cost per million tokens", r->usd_per_million_tokens);
-                row_num(&b, "tokens per USD", r->tokens_per_usd, "");
-            }
-        }
-    }
+    if (r->has_inference)
+        perf_text_inference(&b, sc, r);
     if (r->has_cost)
         row_usd(&b, "cost per GPU-hour (plan model)", r->usd_per_accel_hour);
-    if (r->has_training) {
-        const gw_train_result *x = &r->training;
-        const gw_train_request *q = &r->train_request;
-        gw_buf_printf(&b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
-                      q->count, sc->accelerator.meta.id, r->train_cfg.tp, r->train_cfg.pp,
-                      gw_precision_name(q->precision), q->tokens, q->sequence_length);
-        snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
-        row(&b, "FLOPs", t);
-        if (q->mfu > 0)
-            snprintf(t, sizeof t, "%.1f%% given (the model predicts %.1f%%)", 100 * x->mfu,
-                     100 * x->mfu_predicted);
-        else
-            snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
-        row(&b, "MFU", t);
-        snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
-                 100 * x->bubble_fraction, 100 * x->comm_fraction);
-        row(&b, "losses in the prediction", t);
-        snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-                 x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
-                 sc->reliability.meta.id);
-        row(&b, "goodput", t);
-        snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
-                 x->compute_days);
-        row(&b, "time", t);
-        row_num(&b, "GPU-hours", x->gpu_hours, "");
-        row_si(&b, "energy (IT)", r->train_energy_wh, "Wh");
-        row_si(&b, "energy (grid)", r->train_grid_energy_wh, "Wh");
-        if (r->has_cost)
-            row_usd(&b, "cost", r->train_usd);
-    }
+    if (r->has_training)
+        perf_text_training(&b, sc, r);
     if (b.failed) {
         gw_buf_free(&b);
         return NULL;

@@ -150,6 +150,130 @@ static int fail(sqlite3 *db, const char *path, gw_error *err)
     return rc;
 }
 
+/* The runs row of a fleet run; *run its id. 1 when written. */
+static int insert_fleet_run(sqlite3 *db, const gw_fleet_report *rep, const char *command,
+                            sqlite3_int64 *run)
+{
+    char started[32];
+    gw_store_now(started, sizeof started);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO runs (kind, scenario, command, seed, version, "
+                               "started) VALUES ('fleet', ?, ?, ?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, rep->name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)rep->cfg.seed);
+    sqlite3_bind_text(st, 4, GW_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, started, -1, SQLITE_TRANSIENT);
+    int ok = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    *run = sqlite3_last_insert_rowid(db);
+    return ok;
+}
+
+/* fleet_hourly: the 11 numbers of each hour, in gw_fleet_hour's order. */
+static int insert_fleet_hours(sqlite3 *db, sqlite3_int64 run, const gw_fleet_result *r)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO fleet_hourly VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (size_t h = 0; h < r->hours && ok; h++) {
+        const double *v = (const double *)&r->hour[h];
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
+        for (int k = 0; k < 11; k++)
+            sqlite3_bind_double(st, 3 + k, v[k]);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* fleet_tenant_hourly: offered, served, rate_limited, rejected, timed_out
+ * per tenant and hour, as in the JSON. */
+static int insert_fleet_tenant_hours(sqlite3 *db, sqlite3_int64 run, const gw_fleet_report *rep)
+{
+    const gw_fleet_config *c = &rep->cfg;
+    const gw_fleet_result *r = &rep->result;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO fleet_tenant_hourly VALUES (?,?,?,?,?,?,?,?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (size_t h = 0; h < r->hours && ok; h++)
+        for (int t = 0; t < c->ntenants && ok; t++) {
+            const double *v = (const double *)&r->tenant_hour[h * (size_t)c->ntenants + (size_t)t];
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
+            sqlite3_bind_text(st, 3, c->tenants[t].name, -1, SQLITE_TRANSIENT);
+            for (int k = 0; k < 5; k++)
+                sqlite3_bind_double(st, 4 + k, v[k]);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_reset(st);
+        }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* fleet_site_mw: each site's mean MW per hour. */
+static int insert_fleet_site_mw(sqlite3 *db, sqlite3_int64 run, const gw_fleet_report *rep)
+{
+    const gw_fleet_config *c = &rep->cfg;
+    const gw_fleet_result *r = &rep->result;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO fleet_site_mw VALUES (?,?,?,?)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (size_t h = 0; h < r->hours && ok; h++)
+        for (int si = 0; si < c->nsites && ok; si++) {
+            sqlite3_bind_int64(st, 1, run);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
+            sqlite3_bind_text(st, 3, c->sites[si].name, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_double(st, 4, r->site_mw[h * (size_t)c->nsites + (size_t)si]);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_reset(st);
+        }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* fleet_tenants: each tenant's totals over the run; NaN (nothing served)
+ * stays NULL. */
+static int insert_fleet_tenants(sqlite3 *db, sqlite3_int64 run, const gw_fleet_report *rep)
+{
+    const gw_fleet_config *c = &rep->cfg;
+    const gw_fleet_result *r = &rep->result;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT INTO fleet_tenants VALUES "
+                               "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int ok = 1;
+    for (int t = 0; t < c->ntenants && ok; t++) {
+        const gw_fleet_tenant_result *x = &r->tenant[t];
+        const double v[14] = {x->offered,      x->served,        x->rate_limited, x->rejected,
+                              x->timed_out,    x->tokens_offered, x->tokens_served, x->ttft_p50,
+                              x->ttft_p90,     x->ttft_p99,      x->tpot_p50,     x->tpot_p90,
+                              x->slo_attainment, x->revenue_usd};
+        sqlite3_bind_int64(st, 1, run);
+        sqlite3_bind_text(st, 2, c->tenants[t].name, -1, SQLITE_TRANSIENT);
+        for (int k = 0; k < 14; k++)
+            if (v[k] == v[k])
+                sqlite3_bind_double(st, 3 + k, v[k]);
+            else
+                sqlite3_bind_null(st, 3 + k);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
 int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *command,
                    gw_error *err)
 {
@@ -167,89 +291,12 @@ int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *com
         sqlite3_exec(db, gw_store_schema_fleet, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err);
-    const gw_fleet_config *c = &rep->cfg;
-    const gw_fleet_result *r = &rep->result;
-    char started[32];
-    gw_store_now(started, sizeof started);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT INTO runs (kind, scenario, command, seed, version, "
-                               "started) VALUES ('fleet', ?, ?, ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return fail(db, path, err);
-    sqlite3_bind_text(st, 1, rep->name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)c->seed);
-    sqlite3_bind_text(st, 4, GW_VERSION, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, started, -1, SQLITE_TRANSIENT);
-    int ok = sqlite3_step(st) == SQLITE_DONE;
-    sqlite3_finalize(st);
-    if (!ok)
-        return fail(db, path, err);
-    sqlite3_int64 run = sqlite3_last_insert_rowid(db);
-    if (sqlite3_prepare_v2(db, "INSERT INTO fleet_hourly VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1,
-                           &st, NULL) != SQLITE_OK)
-        return fail(db, path, err);
-    for (size_t h = 0; h < r->hours && ok; h++) {
-        const double *v = (const double *)&r->hour[h];
-        sqlite3_bind_int64(st, 1, run);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
-        for (int k = 0; k < 11; k++)
-            sqlite3_bind_double(st, 3 + k, v[k]);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    if (!ok || sqlite3_prepare_v2(db, "INSERT INTO fleet_tenant_hourly VALUES (?,?,?,?,?,?,?,?)",
-                                  -1, &st, NULL) != SQLITE_OK)
-        return fail(db, path, err);
-    for (size_t h = 0; h < r->hours && ok; h++)
-        for (int t = 0; t < c->ntenants && ok; t++) {
-            /* offered, served, rate_limited, rejected, timed_out: as in the JSON */
-            const double *v = (const double *)&r->tenant_hour[h * (size_t)c->ntenants + (size_t)t];
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
-            sqlite3_bind_text(st, 3, c->tenants[t].name, -1, SQLITE_TRANSIENT);
-            for (int k = 0; k < 5; k++)
-                sqlite3_bind_double(st, 4 + k, v[k]);
-            ok = sqlite3_step(st) == SQLITE_DONE;
-            sqlite3_reset(st);
-        }
-    sqlite3_finalize(st);
-    if (!ok || sqlite3_prepare_v2(db, "INSERT INTO fleet_site_mw VALUES (?,?,?,?)", -1, &st,
-                                  NULL) != SQLITE_OK)
-        return fail(db, path, err);
-    for (size_t h = 0; h < r->hours && ok; h++)
-        for (int si = 0; si < c->nsites && ok; si++) {
-            sqlite3_bind_int64(st, 1, run);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)h);
-            sqlite3_bind_text(st, 3, c->sites[si].name, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_double(st, 4, r->site_mw[h * (size_t)c->nsites + (size_t)si]);
-            ok = sqlite3_step(st) == SQLITE_DONE;
-            sqlite3_reset(st);
-        }
-    sqlite3_finalize(st);
-    if (!ok || sqlite3_prepare_v2(db, "INSERT INTO fleet_tenants VALUES "
-                                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                  -1, &st, NULL) != SQLITE_OK)
-        return fail(db, path, err);
-    for (int t = 0; t < c->ntenants && ok; t++) {
-        const gw_fleet_tenant_result *x = &r->tenant[t];
-        const double v[14] = {x->offered,      x->served,        x->rate_limited, x->rejected,
-                              x->timed_out,    x->tokens_offered, x->tokens_served, x->ttft_p50,
-                              x->ttft_p90,     x->ttft_p99,      x->tpot_p50,     x->tpot_p90,
-                              x->slo_attainment, x->revenue_usd};
-        sqlite3_bind_int64(st, 1, run);
-        sqlite3_bind_text(st, 2, c->tenants[t].name, -1, SQLITE_TRANSIENT);
-        for (int k = 0; k < 14; k++)
-            if (v[k] == v[k]) /* NaN (nothing served) stays NULL */
-                sqlite3_bind_double(st, 3 + k, v[k]);
-            else
-                sqlite3_bind_null(st, 3 + k);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    if (!ok || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    sqlite3_int64 run = 0;
+    if (!insert_fleet_run(db, rep, command, &run) ||
+        !insert_fleet_hours(db, run, &rep->result) ||
+        !insert_fleet_tenant_hours(db, run, rep) || !insert_fleet_site_mw(db, run, rep) ||
+        !insert_fleet_tenants(db, run, rep) ||
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err);
     sqlite3_close(db);
     return GW_OK;

@@ -15,7 +15,16 @@
 #include "gigawatt/sim.h"
 
 #define WEEK_S (7 * 86400.0)
-#define MEMORY_LIMIT_B (4.0 * 1024 * 1024 * 1024) /* the bar: 4 GiB on this machine */
+#define GIB (1024.0 * 1024 * 1024)
+/* The largest fleet run accepted, in GiB of estimated memory: issue 5's bar
+ * (a day of 2.5e9 requests on ~1e6 accelerators in <= 4 GiB peak on the
+ * 2-core reference machine). Beyond it a scenario is refused up front, with
+ * its estimate, rather than dying in the allocator mid-run. */
+#define MEMORY_LIMIT_GIB 4
+/* The GPU failure rate when fleet: names no reliability: entry: the one
+ * large-scale measurement in the catalog (data/catalog/reliability.yaml,
+ * Llama 3 405B pre-training on 16,384 H100). */
+#define DEFAULT_RELIABILITY "llama3-h100"
 
 int gw_scenario_has_fleet(const gw_node *root)
 {
@@ -114,15 +123,35 @@ static int system_economics(const gw_catalog *cat, const char *system, const gw_
     return rc;
 }
 
-int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report *r,
-                     gw_progress_fn progress, void *progress_user, gw_error *err)
+/* A fleet scenario's sections decoded into their spec structs, before they
+ * are resolved against the catalog (owned arrays, freed by free_specs). */
+typedef struct fleet_specs {
+    const gw_node *fleet, *tenant_list; /* fleet: and tenants: */
+    gw_fleet_settings fs;
+    gw_fleet_site_spec *sites;
+    gw_fleet_deployment_spec *deps, *rented;
+    gw_fleet_event_spec *events;
+    gw_tenant_spec *tenants;
+    int ns, nd, nr, ne, nt;
+} fleet_specs;
+
+static void free_specs(fleet_specs *s)
 {
-    memset(r, 0, sizeof *r);
-    int rc;
-    const gw_node *fn = gw_node_get(root, "fleet"), *tl = gw_node_get(root, "tenants");
-    const gw_node *nm = gw_node_get(root, "name");
-    if (nm && nm->kind == GW_NODE_SCALAR)
-        snprintf(r->name, sizeof r->name, "%s", nm->text);
+    free(s->sites), free(s->deps), free(s->rented), free(s->events), free(s->tenants);
+}
+
+/* Copy the position of `at` into an error that has none yet. */
+static void locate_unplaced(gw_error *err, const gw_node *at)
+{
+    if (!err->file[0]) {
+        snprintf(err->file, sizeof err->file, "%s", at->file);
+        err->line = at->line, err->col = at->col;
+    }
+}
+
+/* A fleet scenario has four top-level keys; anything else is a typo. */
+static int check_top_keys(const gw_node *root, gw_error *err)
+{
     for (size_t i = 0; i + 1 < root->nkids; i += 2) {
         const char *k = root->kids[i]->text;
         if (strcmp(k, "name") && strcmp(k, "description") && strcmp(k, "fleet") &&
@@ -132,40 +161,44 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
                            "description, fleet or tenants",
                            k);
     }
+    return GW_OK;
+}
+
+/* fleet: and tenants: through their schemas, then the lists inside; a fleet
+ * needs at least one deployment (own or rented) and one tenant. */
+static int decode_specs(const gw_node *root, fleet_specs *s, gw_error *err)
+{
+    int rc;
+    const gw_node *fn = s->fleet, *tl = s->tenant_list;
     if (!fn || fn->kind != GW_NODE_MAP)
         return located(fn ? fn : root, err, "%s", "fleet is not a mapping; expected fleet: {...}");
-    gw_fleet_settings fs;
-    memset(&fs, 0, sizeof fs);
-    if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &fs, GW_DECODE_SCENARIO, err)) ||
-        (rc = gw_decode_check_required(&gw_schema_fleet_settings, &fs, fn, err)))
+    if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &s->fs, GW_DECODE_SCENARIO, err)) ||
+        (rc = gw_decode_check_required(&gw_schema_fleet_settings, &s->fs, fn, err)))
         return rc;
-    gw_fleet_site_spec *sites = NULL;
-    gw_fleet_deployment_spec *deps = NULL, *rented = NULL;
-    gw_fleet_event_spec *events = NULL;
-    gw_tenant_spec *tenants = NULL;
-    int ns = 0, nd = 0, nr = 0, ne = 0, nt = 0;
-    if ((rc = decode_list(fs.sites, &gw_schema_fleet_site, "sites", (void **)&sites, &ns, err)))
-        goto out;
-    rc = decode_list(fs.deployments, &gw_schema_fleet_deployment, "deployments", (void **)&deps,
-                     &nd, err);
-    if (!rc)
-        rc = decode_list(fs.rented, &gw_schema_fleet_deployment, "rented", (void **)&rented, &nr,
-                         err);
-    if (!rc)
-        rc = decode_list(fs.events, &gw_schema_fleet_event, "events", (void **)&events, &ne, err);
-    if (!rc)
-        rc = decode_list(tl, &gw_schema_tenant, "tenants", (void **)&tenants, &nt, err);
-    if (rc)
-        goto out;
-    if (nd + nr == 0 || nt == 0) {
-        rc = located(nd + nr == 0 ? fn : (tl ? tl : root), err, "%s",
-                     nd + nr == 0 ? "the fleet has no deployments; expected deployments: or "
-                                    "rented: with at least one replica"
-                                  : "no tenants; expected tenants: with at least one");
-        goto out;
-    }
+    const gw_fleet_settings *fs = &s->fs;
+    if ((rc = decode_list(fs->sites, &gw_schema_fleet_site, "sites", (void **)&s->sites, &s->ns,
+                          err)) ||
+        (rc = decode_list(fs->deployments, &gw_schema_fleet_deployment, "deployments",
+                          (void **)&s->deps, &s->nd, err)) ||
+        (rc = decode_list(fs->rented, &gw_schema_fleet_deployment, "rented", (void **)&s->rented,
+                          &s->nr, err)) ||
+        (rc = decode_list(fs->events, &gw_schema_fleet_event, "events", (void **)&s->events,
+                          &s->ne, err)) ||
+        (rc = decode_list(tl, &gw_schema_tenant, "tenants", (void **)&s->tenants, &s->nt, err)))
+        return rc;
+    if (s->nd + s->nr == 0 || s->nt == 0)
+        return located(s->nd + s->nr == 0 ? fn : (tl ? tl : root), err, "%s",
+                       s->nd + s->nr == 0 ? "the fleet has no deployments; expected deployments: "
+                                            "or rented: with at least one replica"
+                                          : "no tenants; expected tenants: with at least one");
+    return GW_OK;
+}
+
+/* The arrays of the fleet config and of the report, sized from the specs. */
+static int alloc_report(gw_fleet_report *r, const fleet_specs *s, gw_error *err)
+{
     gw_fleet_config *c = &r->cfg;
-    int D = nd + nr;
+    int ns = s->ns, ne = s->ne, nt = s->nt, D = s->nd + s->nr;
     c->nsites = ns, c->ndeployments = D, c->nevents = ne, c->ntenants = nt;
     c->sites = calloc((size_t)(ns ? ns : 1), sizeof *c->sites);
     c->deployments = calloc((size_t)D, sizeof *c->deployments);
@@ -180,249 +213,346 @@ int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report
     r->empirical = calloc((size_t)nt * 2, sizeof *r->empirical);
     r->traces = calloc((size_t)nt, sizeof *r->traces);
     if (!c->sites || !c->deployments || !c->events || !c->tenants || !r->models || !r->accels ||
-        !r->effs || !r->engines || !r->model_ids || !r->regions || !r->empirical || !r->traces) {
-        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        goto out;
-    }
-    c->horizon_s = fs.horizon_s;
-    c->tick_s = fs.tick_s > 0 ? fs.tick_s : 1;
-    c->seed = gw_field_is_set(&gw_schema_fleet_settings, &fs, "seed") ? (uint64_t)fs.seed : 1;
-    c->start_weekday = fs.start_weekday;
-    c->target_utilisation = fs.target_utilisation > 0 ? fs.target_utilisation : 0.9;
-    c->spill_penalty_s = gw_field_is_set(&gw_schema_fleet_settings, &fs, "spill_penalty")
-                             ? fs.spill_penalty_s : 0.1;
-    c->repair_s = fs.repair_s;
-    {
-        gw_reliability rel;
-        const gw_node *rn = gw_node_get(fn, "reliability");
-        if ((rc = gw_catalog_get(cat, &gw_schema_reliability,
-                                 fs.reliability[0] ? fs.reliability : "llama3-h100", rn ? rn : fn,
-                                 &rel, err)))
-            goto out;
+        !r->effs || !r->engines || !r->model_ids || !r->regions || !r->empirical || !r->traces)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return GW_OK;
+}
+
+/* The fleet-wide settings with their defaults, and the GPU failure rate of
+ * the reliability entry named (DEFAULT_RELIABILITY when none is). */
+static int resolve_settings(const gw_catalog *cat, const fleet_specs *s, gw_fleet_config *c,
+                            gw_error *err)
+{
+    const gw_fleet_settings *fs = &s->fs;
+    c->horizon_s = fs->horizon_s;
+    c->tick_s = fs->tick_s > 0 ? fs->tick_s : 1;
+    c->seed = gw_field_is_set(&gw_schema_fleet_settings, fs, "seed") ? (uint64_t)fs->seed : 1;
+    c->start_weekday = fs->start_weekday;
+    c->target_utilisation = fs->target_utilisation > 0 ? fs->target_utilisation : 0.9;
+    c->spill_penalty_s = gw_field_is_set(&gw_schema_fleet_settings, fs, "spill_penalty")
+                             ? fs->spill_penalty_s : 0.1;
+    c->repair_s = fs->repair_s;
+    gw_reliability rel;
+    const gw_node *rn = gw_node_get(s->fleet, "reliability");
+    int rc = gw_catalog_get(cat, &gw_schema_reliability,
+                            fs->reliability[0] ? fs->reliability : DEFAULT_RELIABILITY,
+                            rn ? rn : s->fleet, &rel, err);
+    if (rc == GW_OK)
         c->gpu_failures_per_hour = 3600 / rel.accelerator_mtbi_s;
-    }
-    for (int i = 0; i < ns; i++) {
-        snprintf(c->sites[i].name, GW_FLEET_NAME, "%s", sites[i].meta.name);
-        snprintf(r->regions[i], GW_TEXT_MAX, "%s", sites[i].region[0] ? sites[i].region
-                                                                      : sites[i].meta.name);
+    return rc;
+}
+
+/* Sites keep their order; sites naming the same region share its index. */
+static void resolve_sites(const fleet_specs *s, gw_fleet_report *r)
+{
+    gw_fleet_config *c = &r->cfg;
+    for (int i = 0; i < s->ns; i++) {
+        const gw_fleet_site_spec *sp = &s->sites[i];
+        snprintf(c->sites[i].name, GW_FLEET_NAME, "%s", sp->meta.name);
+        snprintf(r->regions[i], GW_TEXT_MAX, "%s", sp->region[0] ? sp->region : sp->meta.name);
         c->sites[i].region = i;
         for (int j = 0; j < i; j++)
             if (strcmp(r->regions[j], r->regions[i]) == 0) {
                 c->sites[i].region = c->sites[j].region;
                 break;
             }
-        c->sites[i].power_cap_w = sites[i].power_cap_w;
+        c->sites[i].power_cap_w = sp->power_cap_w;
     }
-    const gw_node *dl = fs.deployments, *rl = fs.rented;
-    for (int d = 0; d < D; d++) {
-        int is_rented = d >= nd;
-        const gw_fleet_deployment_spec *sp = is_rented ? &rented[d - nd] : &deps[d];
-        const gw_node *at = is_rented ? rl->kids[d - nd] : dl->kids[d];
-        gw_fleet_deployment *dep = &c->deployments[d];
-        snprintf(dep->name, GW_FLEET_NAME, "%s", sp->meta.name);
-        if (is_rented) {
-            dep->site = -1;
-            dep->rented = strcmp(sp->kind, "on-demand") == 0 ? 2 : 1;
-            if (!(sp->price_usd_per_s > 0)) {
-                rc = located(at, err,
-                             "rented pool '%.40s' has no price; expected price: per GPU-hour, "
-                             "e.g. 2.4 USD/h",
-                             sp->meta.name);
-                goto out;
-            }
-            dep->usd_per_gpu_hour = sp->price_usd_per_s * 3600;
-            dep->provision_s = sp->delay_s;
-        } else {
-            dep->site = find_name(sites, sizeof *sites, ns, sp->site);
-            if (dep->site < 0) {
-                rc = located(at, err,
-                             "deployment's site '%.40s' is not one of the fleet's sites; "
-                             "expected a name from sites:",
-                             sp->site);
-                goto out;
-            }
-        }
-        if ((rc = gw_catalog_get(cat, &gw_schema_llm, sp->model, gw_node_get(at, "model"),
-                                 &r->models[d], err)) ||
-            (rc = gw_catalog_get(cat, &gw_schema_accelerator, sp->accelerator,
-                                 gw_node_get(at, "accelerator"), &r->accels[d], err)))
-            goto out;
-        if (!r->accels[d].efficiency[0]) {
-            rc = located(at, err, "accelerator '%.40s' names no efficiency entry; expected an "
-                                  "accelerator with a measured stack",
-                         sp->accelerator);
-            goto out;
-        }
-        if ((rc = gw_catalog_get(cat, &gw_schema_efficiency, r->accels[d].efficiency, at,
-                                 &r->effs[d], err)))
-            goto out;
-        gw_precision dflt = r->accels[d].fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
-        gw_precision prec = sp->precision[0] ? (gw_precision)gw_precision_parse(sp->precision)
-                                             : dflt;
-        gw_perf_config pc = {&r->models[d], &r->accels[d], &r->effs[d],
-                             (int)fmax(1, fmin(sp->tp, 4096)), (int)fmax(1, fmin(sp->pp, 4096)),
-                             (int)fmax(1, fmin(sp->ep, 4096)), prec,
-                             prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
-        if ((rc = gw_perf_engine_init(&pc, &r->engines[d], err))) {
-            snprintf(err->file, sizeof err->file, "%s", at->file);
-            err->line = at->line, err->col = at->col;
-            goto out;
-        }
-        dep->engine = &r->engines[d];
-        dep->gpus_per_replica = pc.tp * pc.pp;
-        dep->replicas = sp->replicas;
-        snprintf(r->model_ids[d], GW_TEXT_MAX, "%s", sp->model);
-        dep->model = d;
-        for (int j = 0; j < d; j++)
-            if (strcmp(r->model_ids[j], sp->model) == 0) {
-                dep->model = c->deployments[j].model;
-                break;
-            }
-        const char *sys = sp->system[0] ? sp->system
-                                        : gw_scenario_default_system(cat, sp->accelerator);
-        double idle = r->accels[d].tdp_w * r->accels[d].idle_power_fraction,
-               busy = r->accels[d].tdp_w, usd_h = 0;
-        if (sys && (rc = system_economics(cat, sys, at, &idle, &busy, &usd_h, err)))
-            goto out;
-        if (!sys && !is_rented) {
-            rc = located(at, err, "no catalog system is built from '%.40s'; expected system: "
-                                  "for its power and cost",
-                         sp->accelerator);
-            goto out;
-        }
-        dep->idle_w = idle * dep->gpus_per_replica;
-        dep->busy_w = busy * dep->gpus_per_replica;
-        if (!is_rented)
-            dep->usd_per_gpu_hour = usd_h;
+}
+
+/* Where deployment d runs: a rented pool (its price and provisioning delay)
+ * or one of the fleet's sites. */
+static int place_deployment(const fleet_specs *s, const gw_fleet_deployment_spec *sp,
+                            const gw_node *at, int is_rented, gw_fleet_deployment *dep,
+                            gw_error *err)
+{
+    if (is_rented) {
+        dep->site = -1;
+        dep->rented = strcmp(sp->kind, "on-demand") == 0 ? 2 : 1;
+        if (!(sp->price_usd_per_s > 0))
+            return located(at, err,
+                           "rented pool '%.40s' has no price; expected price: per GPU-hour, "
+                           "e.g. 2.4 USD/h",
+                           sp->meta.name);
+        dep->usd_per_gpu_hour = sp->price_usd_per_s * 3600;
+        dep->provision_s = sp->delay_s;
+        return GW_OK;
     }
-    for (int e = 0; e < ne; e++) {
+    dep->site = find_name(s->sites, sizeof *s->sites, s->ns, sp->site);
+    if (dep->site < 0)
+        return located(at, err,
+                       "deployment's site '%.40s' is not one of the fleet's sites; "
+                       "expected a name from sites:",
+                       sp->site);
+    return GW_OK;
+}
+
+/* Deployment d's model, accelerator and efficiency from the catalog, and
+ * its perf engine at the spec's parallelism (each clamped to 1..4096) and
+ * precision (FP8 where the accelerator has it, else BF16). */
+static int deployment_engine(const gw_catalog *cat, const gw_fleet_deployment_spec *sp,
+                             const gw_node *at, gw_fleet_report *r, int d, gw_error *err)
+{
+    int rc;
+    if ((rc = gw_catalog_get(cat, &gw_schema_llm, sp->model, gw_node_get(at, "model"),
+                             &r->models[d], err)) ||
+        (rc = gw_catalog_get(cat, &gw_schema_accelerator, sp->accelerator,
+                             gw_node_get(at, "accelerator"), &r->accels[d], err)))
+        return rc;
+    if (!r->accels[d].efficiency[0])
+        return located(at, err, "accelerator '%.40s' names no efficiency entry; expected an "
+                                "accelerator with a measured stack",
+                       sp->accelerator);
+    if ((rc = gw_catalog_get(cat, &gw_schema_efficiency, r->accels[d].efficiency, at,
+                             &r->effs[d], err)))
+        return rc;
+    gw_precision dflt = r->accels[d].fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
+    gw_precision prec = sp->precision[0] ? (gw_precision)gw_precision_parse(sp->precision)
+                                         : dflt;
+    gw_perf_config pc = {
+        .model = &r->models[d],
+        .accel = &r->accels[d],
+        .eff = &r->effs[d],
+        .tp = (int)fmax(1, fmin(sp->tp, 4096)),
+        .pp = (int)fmax(1, fmin(sp->pp, 4096)),
+        .ep = (int)fmax(1, fmin(sp->ep, 4096)),
+        .weights = prec,
+        .kv = prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8,
+    };
+    if ((rc = gw_perf_engine_init(&pc, &r->engines[d], err))) {
+        snprintf(err->file, sizeof err->file, "%s", at->file);
+        err->line = at->line, err->col = at->col;
+        return rc;
+    }
+    gw_fleet_deployment *dep = &r->cfg.deployments[d];
+    dep->engine = &r->engines[d];
+    dep->gpus_per_replica = pc.tp * pc.pp;
+    return GW_OK;
+}
+
+/* Deployment d: placement, perf engine, the model index it shares with
+ * earlier deployments of the same model, and its power and cost per
+ * replica (from its catalog system; a rented pool may have none). */
+static int resolve_deployment(const gw_catalog *cat, const fleet_specs *s, gw_fleet_report *r,
+                              int d, gw_error *err)
+{
+    int rc, is_rented = d >= s->nd;
+    const gw_fleet_deployment_spec *sp = is_rented ? &s->rented[d - s->nd] : &s->deps[d];
+    const gw_node *at = is_rented ? s->fs.rented->kids[d - s->nd] : s->fs.deployments->kids[d];
+    gw_fleet_config *c = &r->cfg;
+    gw_fleet_deployment *dep = &c->deployments[d];
+    snprintf(dep->name, GW_FLEET_NAME, "%s", sp->meta.name);
+    if ((rc = place_deployment(s, sp, at, is_rented, dep, err)) ||
+        (rc = deployment_engine(cat, sp, at, r, d, err)))
+        return rc;
+    dep->replicas = sp->replicas;
+    snprintf(r->model_ids[d], GW_TEXT_MAX, "%s", sp->model);
+    dep->model = d;
+    for (int j = 0; j < d; j++)
+        if (strcmp(r->model_ids[j], sp->model) == 0) {
+            dep->model = c->deployments[j].model;
+            break;
+        }
+    const char *sys = sp->system[0] ? sp->system
+                                    : gw_scenario_default_system(cat, sp->accelerator);
+    double idle = r->accels[d].tdp_w * r->accels[d].idle_power_fraction,
+           busy = r->accels[d].tdp_w, usd_h = 0;
+    if (sys && (rc = system_economics(cat, sys, at, &idle, &busy, &usd_h, err)))
+        return rc;
+    if (!sys && !is_rented)
+        return located(at, err, "no catalog system is built from '%.40s'; expected system: "
+                                "for its power and cost",
+                       sp->accelerator);
+    dep->idle_w = idle * dep->gpus_per_replica;
+    dep->busy_w = busy * dep->gpus_per_replica;
+    if (!is_rented)
+        dep->usd_per_gpu_hour = usd_h;
+    return GW_OK;
+}
+
+/* Power caps and outages, each at one of the fleet's sites. */
+static int resolve_events(const fleet_specs *s, gw_fleet_config *c, gw_error *err)
+{
+    for (int e = 0; e < s->ne; e++) {
+        const gw_fleet_event_spec *sp = &s->events[e];
         gw_fleet_event *ev = &c->events[e];
-        ev->kind = strcmp(events[e].kind, "power-cap") == 0 ? GW_EVENT_POWER_CAP : GW_EVENT_OUTAGE;
-        ev->site = find_name(sites, sizeof *sites, ns, events[e].site);
-        if (ev->site < 0) {
-            rc = located(fs.events->kids[e], err,
-                         "event's site '%.40s' is not one of the fleet's sites; expected a name "
-                         "from sites:",
-                         events[e].site);
-            goto out;
-        }
-        ev->start_s = events[e].start_s, ev->duration_s = events[e].duration_s;
-        ev->fraction = events[e].fraction;
+        ev->kind = strcmp(sp->kind, "power-cap") == 0 ? GW_EVENT_POWER_CAP : GW_EVENT_OUTAGE;
+        ev->site = find_name(s->sites, sizeof *s->sites, s->ns, sp->site);
+        if (ev->site < 0)
+            return located(s->fs.events->kids[e], err,
+                           "event's site '%.40s' is not one of the fleet's sites; expected a "
+                           "name from sites:",
+                           sp->site);
+        ev->start_s = sp->start_s, ev->duration_s = sp->duration_s;
+        ev->fraction = sp->fraction;
     }
-    for (int t = 0; t < nt; t++) {
-        const gw_tenant_spec *sp = &tenants[t];
-        const gw_node *at = tl->kids[t];
-        gw_fleet_tenant *tn = &c->tenants[t];
-        snprintf(tn->name, GW_FLEET_NAME, "%s", sp->meta.name);
-        tn->kind = strcmp(sp->kind, "api") == 0        ? GW_TENANT_API
-                   : strcmp(sp->kind, "batch") == 0    ? GW_TENANT_BATCH
-                   : strcmp(sp->kind, "cloud") == 0    ? GW_TENANT_CLOUD
-                   : strcmp(sp->kind, "reserve") == 0  ? GW_TENANT_RESERVE
-                   : strcmp(sp->kind, "training") == 0 ? GW_TENANT_TRAINING
-                                                       : GW_TENANT_CONSUMER;
-        tn->replicas = sp->replicas;
-        tn->usd_per_gpu_hour = sp->price_usd_per_gpu_s * 3600;
-        tn->lend = strcmp(sp->lend, "yes") == 0;
-        tn->start_s = sp->start_s;
-        tn->duration_s = gw_field_is_set(&gw_schema_tenant, sp, "duration") ? sp->duration_s
-                                                                            : INFINITY;
-        if (tn->kind >= GW_TENANT_CLOUD && !(tn->replicas > 0)) {
-            rc = located(at, err, "tenant '%.40s' holds no replicas; expected replicas: for a "
-                                  "cloud, reserve or training tenant",
-                         sp->meta.name);
-            goto out;
-        }
-        tn->deployment = -1;
-        for (int d = 0; d < D; d++)
-            if (strcmp(c->deployments[d].name, sp->deployment) == 0)
-                tn->deployment = d;
-        if (tn->deployment < 0) {
-            rc = located(at, err,
-                         "tenant's deployment '%.40s' is not one of the fleet's deployments; "
-                         "expected a name from deployments: or rented:",
-                         sp->deployment);
-            goto out;
-        }
-        if (tn->kind == GW_TENANT_CONSUMER)
-            tn->rate = sp->weekly_users * sp->requests_per_user_week / WEEK_S;
-        else
-            tn->rate = sp->rate;
-        if (!(tn->rate > 0) && (tn->kind == GW_TENANT_CLOUD || tn->kind == GW_TENANT_TRAINING)) {
-            /* a held block with no requests of its own */
-        } else if (!(tn->rate > 0)) {
-            rc = located(at, err, "tenant '%.40s' has no demand; expected weekly_users and "
-                                  "requests_per_user_week (consumer) or rate (api, batch)",
-                         sp->meta.name);
-            goto out;
-        }
-        tn->peak_to_trough = sp->peak_to_trough > 0 ? sp->peak_to_trough : 1;
-        tn->peak_hour = sp->peak_hour;
-        tn->weekend = sp->weekend > 0 ? sp->weekend : 1;
-        tn->growth_per_year = sp->growth_per_year > 0 ? sp->growth_per_year : 1;
-        if (sp->priority > 7 || sp->customers > 1e7) {
-            rc = located(at, err, "tenant '%.40s': priority above 7 or more than 1e7 customers; "
-                                  "expected a priority 0-7 and at most 1e7 customers",
-                         sp->meta.name);
-            goto out;
-        }
-        tn->priority = (int)sp->priority;
-        tn->customers = sp->customers > 0 ? sp->customers : 1;
-        tn->customer_skew = gw_field_is_set(&gw_schema_tenant, sp, "customer_skew")
-                                ? sp->customer_skew : 1;
-        tn->rpm = sp->rpm, tn->tpm = sp->tpm;
-        tn->timeout_s = sp->timeout_s;
-        tn->usd_per_mtok = sp->price_usd_per_mtok;
-        tn->ttft_slo_s = sp->ttft_slo_s;
-        if (sp->trace) { /* sizes from a trace */
-            char path[1024];
-            const gw_node *tr = sp->trace;
-            if (tr->kind != GW_NODE_SCALAR) {
-                rc = located(tr, err, "%s", "trace is not a file path; expected a CSV path");
-                goto out;
-            }
-            gw_node_path(tr, path, sizeof path);
-            gw_workload *w = &r->traces[t];
-            if ((rc = gw_workload_load_csv(path, 0, 0, w, err)))
-                goto out;
-            tn->trace_prompt = w->prompt, tn->trace_output = w->output, tn->trace_n = w->n;
-            tn->prompt = (gw_dist){GW_DIST_FIXED, 1, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
-            tn->output = tn->prompt;
-            continue;
-        }
-        if (!(tn->rate > 0)) { /* no requests: sizes unused */
-            tn->prompt = (gw_dist){GW_DIST_FIXED, 1, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
-            tn->output = tn->prompt;
-            continue;
-        }
-        if ((rc = gw_scenario_parse_dist(sp->prompt, "prompt", &tn->prompt, &r->empirical[2 * t],
-                                         err)) ||
-            (rc = gw_scenario_parse_dist(sp->output, "output", &tn->output,
-                                         &r->empirical[2 * t + 1], err))) {
-            if (!err->file[0]) {
-                snprintf(err->file, sizeof err->file, "%s", at->file);
-                err->line = at->line, err->col = at->col;
-            }
-            goto out;
-        }
+    return GW_OK;
+}
+
+/* Tenant t's kind, held block, deployment and demand: consumers from weekly
+ * users, the others from their rate; a cloud or training block may have no
+ * requests of its own. */
+static int tenant_demand(const gw_tenant_spec *sp, const gw_node *at, gw_fleet_config *c,
+                         gw_fleet_tenant *tn, gw_error *err)
+{
+    snprintf(tn->name, GW_FLEET_NAME, "%s", sp->meta.name);
+    tn->kind = strcmp(sp->kind, "api") == 0        ? GW_TENANT_API
+               : strcmp(sp->kind, "batch") == 0    ? GW_TENANT_BATCH
+               : strcmp(sp->kind, "cloud") == 0    ? GW_TENANT_CLOUD
+               : strcmp(sp->kind, "reserve") == 0  ? GW_TENANT_RESERVE
+               : strcmp(sp->kind, "training") == 0 ? GW_TENANT_TRAINING
+                                                   : GW_TENANT_CONSUMER;
+    tn->replicas = sp->replicas;
+    tn->usd_per_gpu_hour = sp->price_usd_per_gpu_s * 3600;
+    tn->lend = strcmp(sp->lend, "yes") == 0;
+    tn->start_s = sp->start_s;
+    tn->duration_s = gw_field_is_set(&gw_schema_tenant, sp, "duration") ? sp->duration_s
+                                                                        : INFINITY;
+    if (tn->kind >= GW_TENANT_CLOUD && !(tn->replicas > 0))
+        return located(at, err, "tenant '%.40s' holds no replicas; expected replicas: for a "
+                                "cloud, reserve or training tenant",
+                       sp->meta.name);
+    tn->deployment = -1;
+    for (int d = 0; d < c->ndeployments; d++)
+        if (strcmp(c->deployments[d].name, sp->deployment) == 0)
+            tn->deployment = d;
+    if (tn->deployment < 0)
+        return located(at, err,
+                       "tenant's deployment '%.40s' is not one of the fleet's deployments; "
+                       "expected a name from deployments: or rented:",
+                       sp->deployment);
+    if (tn->kind == GW_TENANT_CONSUMER)
+        tn->rate = sp->weekly_users * sp->requests_per_user_week / WEEK_S;
+    else
+        tn->rate = sp->rate;
+    int held_only = tn->kind == GW_TENANT_CLOUD || tn->kind == GW_TENANT_TRAINING;
+    if (!(tn->rate > 0) && !held_only)
+        return located(at, err, "tenant '%.40s' has no demand; expected weekly_users and "
+                                "requests_per_user_week (consumer) or rate (api, batch)",
+                       sp->meta.name);
+    return GW_OK;
+}
+
+/* Tenant t's daily shape, priority, customers, limits and price. */
+static int tenant_terms(const gw_tenant_spec *sp, const gw_node *at, gw_fleet_tenant *tn,
+                        gw_error *err)
+{
+    tn->peak_to_trough = sp->peak_to_trough > 0 ? sp->peak_to_trough : 1;
+    tn->peak_hour = sp->peak_hour;
+    tn->weekend = sp->weekend > 0 ? sp->weekend : 1;
+    tn->growth_per_year = sp->growth_per_year > 0 ? sp->growth_per_year : 1;
+    if (sp->priority > 7 || sp->customers > 1e7)
+        return located(at, err, "tenant '%.40s': priority above 7 or more than 1e7 customers; "
+                                "expected a priority 0-7 and at most 1e7 customers",
+                       sp->meta.name);
+    tn->priority = (int)sp->priority;
+    tn->customers = sp->customers > 0 ? sp->customers : 1;
+    tn->customer_skew = gw_field_is_set(&gw_schema_tenant, sp, "customer_skew")
+                            ? sp->customer_skew : 1;
+    tn->rpm = sp->rpm, tn->tpm = sp->tpm;
+    tn->timeout_s = sp->timeout_s;
+    tn->usd_per_mtok = sp->price_usd_per_mtok;
+    tn->ttft_slo_s = sp->ttft_slo_s;
+    return GW_OK;
+}
+
+/* Tenant t's request sizes: from a trace file, unused (a fixed 1) when it
+ * sends no requests, else its prompt: and output: distributions. */
+static int tenant_sizes(const gw_tenant_spec *sp, const gw_node *at, gw_fleet_report *r, int t,
+                        gw_error *err)
+{
+    static const gw_dist unused = {.kind = GW_DIST_FIXED, .a = 1, .integer = 1};
+    gw_fleet_tenant *tn = &r->cfg.tenants[t];
+    int rc;
+    if (sp->trace) {
+        char path[1024];
+        const gw_node *tr = sp->trace;
+        if (tr->kind != GW_NODE_SCALAR)
+            return located(tr, err, "%s", "trace is not a file path; expected a CSV path");
+        gw_node_path(tr, path, sizeof path);
+        gw_workload *w = &r->traces[t];
+        if ((rc = gw_workload_load_csv(path, 0, 0, w, err)))
+            return rc;
+        tn->trace_prompt = w->prompt, tn->trace_output = w->output, tn->trace_n = w->n;
+        tn->prompt = tn->output = unused;
+        return GW_OK;
     }
+    if (!(tn->rate > 0)) {
+        tn->prompt = tn->output = unused;
+        return GW_OK;
+    }
+    if ((rc = gw_scenario_parse_dist(sp->prompt, "prompt", &tn->prompt, &r->empirical[2 * t],
+                                     err)) ||
+        (rc = gw_scenario_parse_dist(sp->output, "output", &tn->output, &r->empirical[2 * t + 1],
+                                     err)))
+        locate_unplaced(err, at);
+    return rc;
+}
+
+static int resolve_tenant(const fleet_specs *s, gw_fleet_report *r, int t, gw_error *err)
+{
+    const gw_tenant_spec *sp = &s->tenants[t];
+    const gw_node *at = s->tenant_list->kids[t];
+    gw_fleet_tenant *tn = &r->cfg.tenants[t];
+    int rc;
+    if ((rc = tenant_demand(sp, at, &r->cfg, tn, err)) || (rc = tenant_terms(sp, at, tn, err)))
+        return rc;
+    return tenant_sizes(sp, at, r, t, err);
+}
+
+/* Every part of the config from the specs, in the order the scenario is
+ * written: settings, sites, deployments, events, tenants. */
+static int resolve_config(const gw_catalog *cat, const fleet_specs *s, gw_fleet_report *r,
+                          gw_error *err)
+{
+    int rc = resolve_settings(cat, s, &r->cfg, err);
+    if (rc)
+        return rc;
+    resolve_sites(s, r);
+    for (int d = 0; d < s->nd + s->nr; d++)
+        if ((rc = resolve_deployment(cat, s, r, d, err)))
+            return rc;
+    if ((rc = resolve_events(s, &r->cfg, err)))
+        return rc;
+    for (int t = 0; t < s->nt; t++)
+        if ((rc = resolve_tenant(s, r, t, err)))
+            return rc;
+    return GW_OK;
+}
+
+int gw_fleet_cmd_run(const gw_catalog *cat, const gw_node *root, gw_fleet_report *r,
+                     gw_progress_fn progress, void *progress_user, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    fleet_specs s;
+    memset(&s, 0, sizeof s);
+    s.fleet = gw_node_get(root, "fleet"), s.tenant_list = gw_node_get(root, "tenants");
+    const gw_node *fn = s.fleet, *nm = gw_node_get(root, "name");
+    if (nm && nm->kind == GW_NODE_SCALAR)
+        snprintf(r->name, sizeof r->name, "%s", nm->text);
+    int rc = check_top_keys(root, err);
+    if (rc)
+        return rc;
+    if ((rc = decode_specs(root, &s, err)) || (rc = alloc_report(r, &s, err)) ||
+        (rc = resolve_config(cat, &s, r, err)))
+        goto out;
+    gw_fleet_config *c = &r->cfg;
     r->memory_estimate_b = gw_fleet_memory_estimate(c);
-    if (r->memory_estimate_b > MEMORY_LIMIT_B) {
+    if (r->memory_estimate_b > MEMORY_LIMIT_GIB * GIB) {
         rc = gw_error_set(err, GW_E_INPUT, fn->file, fn->line, fn->col,
                           "this fleet would need about %.1f GiB of memory; expected at most "
-                          "4 GiB (fewer API customers or tenants)",
-                          r->memory_estimate_b / (1024.0 * 1024 * 1024));
+                          "%d GiB (fewer API customers or tenants)",
+                          r->memory_estimate_b / GIB, MEMORY_LIMIT_GIB);
         goto out;
     }
     c->progress = progress, c->progress_user = progress_user;
     if ((rc = gw_fleet_calibrate(c, err)) || (rc = gw_fleet_run(c, &r->result, err))) {
-        if (!err->file[0] && rc != GW_E_STOPPED) {
-            snprintf(err->file, sizeof err->file, "%s", fn->file);
-            err->line = fn->line, err->col = fn->col;
-        }
+        if (rc != GW_E_STOPPED)
+            locate_unplaced(err, fn);
         goto out;
     }
 out:
-    free(sites), free(deps), free(rented), free(events), free(tenants);
+    free_specs(&s);
     if (rc)
         gw_fleet_report_free(r);
     return rc;

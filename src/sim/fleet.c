@@ -79,7 +79,8 @@ int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
         double pin = wsum > 0 ? fmax(1, round(psum / wsum)) : 1000;
         double pout = wsum > 0 ? fmax(1, round(osum / wsum)) : 200;
         /* the operating point: the offline best batch of the perf model */
-        gw_perf_request rq = {dep->gpus_per_replica, pin, pout, 0, 0, 0};
+        gw_perf_request rq = {.count = dep->gpus_per_replica, .input_tokens = pin,
+                              .output_tokens = pout};
         gw_perf_result pr;
         int rc = gw_perf_infer(dep->engine, &rq, &pr, err);
         if (rc)
@@ -104,14 +105,19 @@ int gw_fleet_calibrate(gw_fleet_config *c, gw_error *err)
             syn.requests = 1000 * (size_t)kr;
             syn.rate = rho * rate_req * kr;
             syn.seed = c->seed + (uint64_t)d;
-            syn.prompt = (gw_dist){GW_DIST_FIXED, pin, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
-            syn.output = (gw_dist){GW_DIST_FIXED, pout, 0, 0, 0, 1, NULL, 0, 0, 0, 0};
+            syn.prompt = (gw_dist){.kind = GW_DIST_FIXED, .a = pin, .integer = 1};
+            syn.output = (gw_dist){.kind = GW_DIST_FIXED, .a = pout, .integer = 1};
             gw_workload w;
             if ((rc = gw_workload_synthetic(&syn, &w, err)))
                 return rc;
-            gw_sim_config sc = {dep->engine, kr, GW_SCHED_SARATHI, GW_ROUTE_ROUND_ROBIN,
-                                (int)fmin(pr.max_batch, 1e6), 2048, 16, 0.01, 0, 0, 0, 0, 0, 0, 0,
-                                NULL, NULL};
+            gw_sim_config sc = {.engine = dep->engine,
+                                .replicas = kr,
+                                .scheduler = GW_SCHED_SARATHI,
+                                .route = GW_ROUTE_ROUND_ROBIN,
+                                .max_running = (int)fmin(pr.max_batch, 1e6),
+                                .max_batched_tokens = 2048,
+                                .block_size = 16,
+                                .watermark = 0.01};
             gw_sim_result sr;
             rc = gw_sim_run(&sc, &w, &sr, err);
             gw_workload_free(&w);
@@ -196,13 +202,34 @@ typedef struct dep_state {
     double calm_since;  /* on-demand: since when no shortfall and under half busy */
 } dep_state;
 
+/* Everything a run keeps besides the result; lives from run_init to run_free. */
+typedef struct fleet_run {
+    gw_fleet_config *c;
+    gw_fleet_result *r;
+    int T, D;                     /* tenants, deployments */
+    size_t hours;
+    double tick, hour_weight;     /* tick length (s); ticks per full hour */
+    dep_state *ds;                /* [D] */
+    bucket **buckets;             /* [T]: per customer, API tenants with limits only */
+    gw_stats_hist *ttft, *tpot;   /* [T] */
+    double *slo_ok;               /* [T]: requests within the TTFT SLO */
+    ring *queues;                 /* [NPRIO x D]: per (priority, model) */
+    unsigned char *exhausted;     /* [D] per model: no room left this tick */
+    double *shortfall;            /* [D] per model: replica-seconds turned away this tick */
+    double *ticks_in_hour;        /* [hours] */
+    queued *tick_req, *sorted;    /* this tick's requests, drawn and by priority */
+    size_t tick_cap, sorted_cap, nreq;
+    double offered_so_far;        /* for progress */
+} fleet_run;
+
 /* §3 place one request: its home deployment, then its model elsewhere
  * (most room first), then rented pools (reserved before on-demand); time it.
  * Returns 0 when no pool has room. */
-static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw_fleet_hour *H,
-                 gw_stats_hist *ttft, gw_stats_hist *tpot, double *slo_ok, const queued *x, double now,
-                 int from_queue)
+static int serve(fleet_run *run, gw_fleet_hour *H, const queued *x, double now, int from_queue)
 {
+    const gw_fleet_config *c = run->c;
+    dep_state *ds = run->ds;
+    gw_fleet_result *r = run->r;
     const gw_fleet_tenant *tn = &c->tenants[x->tenant];
     int home = tn->deployment, model = c->deployments[home].model, pick = -1, D = c->ndeployments;
     double cost = x->prompt * c->deployments[home].s_per_prompt_token +
@@ -253,10 +280,10 @@ static int serve(const gw_fleet_config *c, dep_state *ds, gw_fleet_result *r, gw
     int far = dep->site >= 0 && c->deployments[home].site >= 0 &&
               c->sites[dep->site].region != c->sites[c->deployments[home].site].region;
     double t_first = wait + lt + (far ? c->spill_penalty_s : 0);
-    gw_stats_hist_add(&ttft[x->tenant], t_first);
-    gw_stats_hist_add(&tpot[x->tenant], lp);
+    gw_stats_hist_add(&run->ttft[x->tenant], t_first);
+    gw_stats_hist_add(&run->tpot[x->tenant], lp);
     if (tn->ttft_slo_s <= 0 || t_first <= tn->ttft_slo_s)
-        slo_ok[x->tenant]++;
+        run->slo_ok[x->tenant]++;
     gw_fleet_tenant_result *tr = &r->tenant[x->tenant];
     tr->served++, tr->tokens_served += x->prompt + x->output;
     H->served++;
@@ -290,9 +317,11 @@ double gw_fleet_memory_estimate(const gw_fleet_config *c)
     return b;
 }
 
-int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
+/* ---- the phases of a tick ------------------------------------------------------ */
+
+/* What gw_fleet_run needs of its config; messages name the first problem. */
+static int check_config(const gw_fleet_config *c, gw_error *err)
 {
-    memset(r, 0, sizeof *r);
     for (int d = 0; d < c->ndeployments; d++)
         if (!(c->deployments[d].s_per_output_token > 0))
             return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -323,378 +352,547 @@ int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
                                 "0-7 and one of the %d deployments",
                                 c->tenants[t].name, c->tenants[t].priority,
                                 c->tenants[t].deployment, c->ndeployments);
+    return GW_OK;
+}
+
+/* The result's arrays and the run's state; each tenant's histograms, its
+ * customers' Zipf ranks and full token buckets; every pool up but the
+ * on-demand ones (which start empty). GW_E_NOMEM, or the Zipf's error. */
+static int run_init(fleet_run *run, gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
+{
+    memset(run, 0, sizeof *run);
     size_t hours = (size_t)ceil(c->horizon_s / 3600);
     int T = c->ntenants, D = c->ndeployments;
+    run->c = c, run->r = r, run->T = T, run->D = D, run->hours = hours;
+    run->tick = c->tick_s, run->hour_weight = 3600 / run->tick;
     r->hours = hours;
     r->hour = calloc(hours, sizeof *r->hour);
     r->site_mw = calloc(hours * (size_t)(c->nsites > 0 ? c->nsites : 1), sizeof *r->site_mw);
     r->tenant_hour = calloc(hours * (size_t)(T > 0 ? T : 1), sizeof *r->tenant_hour);
     r->tenant = calloc((size_t)T, sizeof *r->tenant);
-    dep_state *ds = calloc((size_t)D, sizeof *ds);
-    bucket **buckets = calloc((size_t)T, sizeof *buckets);
-    gw_stats_hist *ttft = calloc((size_t)T, sizeof *ttft), *tpot = calloc((size_t)T, sizeof *tpot);
-    double *slo_ok = calloc((size_t)T, sizeof *slo_ok);
-    ring *queues = calloc((size_t)NPRIO * (size_t)D, sizeof *queues);
-    unsigned char *exhausted = calloc((size_t)D, 1);
-    double *shortfall = calloc((size_t)D, sizeof *shortfall);
-    double *ticks_in_hour = calloc(hours, sizeof *ticks_in_hour);
-    queued *tick_req = NULL, *sorted = NULL;
-    size_t tick_cap = 0, sorted_cap = 0;
-    int rc = GW_E_NOMEM;
-    if (!r->hour || !r->site_mw || !r->tenant_hour || !r->tenant || !ds || !buckets || !ttft || !tpot || !slo_ok ||
-        !queues || !exhausted || !shortfall || !ticks_in_hour)
-        goto done;
+    run->ds = calloc((size_t)D, sizeof *run->ds);
+    run->buckets = calloc((size_t)T, sizeof *run->buckets);
+    run->ttft = calloc((size_t)T, sizeof *run->ttft);
+    run->tpot = calloc((size_t)T, sizeof *run->tpot);
+    run->slo_ok = calloc((size_t)T, sizeof *run->slo_ok);
+    run->queues = calloc((size_t)NPRIO * (size_t)D, sizeof *run->queues);
+    run->exhausted = calloc((size_t)D, 1);
+    run->shortfall = calloc((size_t)D, sizeof *run->shortfall);
+    run->ticks_in_hour = calloc(hours, sizeof *run->ticks_in_hour);
+    if (!r->hour || !r->site_mw || !r->tenant_hour || !r->tenant || !run->ds || !run->buckets ||
+        !run->ttft || !run->tpot || !run->slo_ok || !run->queues || !run->exhausted ||
+        !run->shortfall || !run->ticks_in_hour)
+        return GW_E_NOMEM;
     for (int t = 0; t < T; t++) {
         gw_fleet_tenant *tn = &c->tenants[t];
-        if (gw_stats_hist_init(&ttft[t], GW_HIST_BITS) || gw_stats_hist_init(&tpot[t], GW_HIST_BITS))
-            goto done;
+        if (gw_stats_hist_init(&run->ttft[t], GW_HIST_BITS) ||
+            gw_stats_hist_init(&run->tpot[t], GW_HIST_BITS))
+            return GW_E_NOMEM;
         if (tn->customer_skew > 0) {
-            tn->customer_dist = (gw_dist){GW_DIST_ZIPF, fmax(1, tn->customers), tn->customer_skew,
-                                          0, 0, 1, NULL, 0, 0, 0, 0};
-            if ((rc = gw_dist_prepare(&tn->customer_dist, err)))
-                goto done;
-            rc = GW_E_NOMEM;
+            tn->customer_dist = (gw_dist){.kind = GW_DIST_ZIPF,
+                                          .a = fmax(1, tn->customers),
+                                          .b = tn->customer_skew,
+                                          .integer = 1};
+            int rc = gw_dist_prepare(&tn->customer_dist, err);
+            if (rc)
+                return rc;
         }
         if (tn->kind == GW_TENANT_API && (tn->rpm > 0 || tn->tpm > 0)) {
             size_t nc = (size_t)fmax(1, tn->customers);
-            if (!(buckets[t] = malloc(nc * sizeof **buckets)))
-                goto done;
+            if (!(run->buckets[t] = malloc(nc * sizeof **run->buckets)))
+                return GW_E_NOMEM;
             for (size_t k = 0; k < nc; k++) /* full at the start */
-                buckets[t][k] = (bucket){(float)tn->rpm, (float)tn->tpm, 0};
+                run->buckets[t][k] = (bucket){(float)tn->rpm, (float)tn->tpm, 0};
         }
     }
     for (int d = 0; d < D; d++)
-        ds[d].up = c->deployments[d].rented == 2 ? 0 : c->deployments[d].replicas;
-    rc = GW_OK;
+        run->ds[d].up = c->deployments[d].rented == 2 ? 0 : c->deployments[d].replicas;
+    return GW_OK;
+}
 
-    double tick = c->tick_s, offered_so_far = 0;
-    uint64_t nticks = (uint64_t)ceil(c->horizon_s / tick);
-    double hour_weight = 3600 / tick;
-    const uint64_t poll_every = (uint64_t)fmax(1, 60 / tick); /* progress: each simulated minute */
-    for (uint64_t k = 0; k < nticks && rc == GW_OK; k++) {
-        double now = (double)k * tick;
-        size_t h = (size_t)(now / 3600);
-        if (h >= hours)
-            h = hours - 1;
-        gw_fleet_hour *H = &r->hour[h];
-        gw_fleet_tenant_hour *TH = &r->tenant_hour[h * (size_t)T]; /* [T] of this hour */
-        r->ticks++;
-        if (c->progress && k % poll_every == 0 &&
-            c->progress(c->progress_user, (double)k, (double)nticks, offered_so_far)) {
-            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                              "stopped at %.2f h of %.2f h; nothing written", now / 3600,
-                              c->horizon_s / 3600);
-            break;
+static void run_free(fleet_run *run)
+{
+    for (int t = 0; run->buckets && t < run->T; t++)
+        free(run->buckets[t]);
+    for (int t = 0; run->ttft && run->tpot && t < run->T; t++)
+        gw_stats_hist_free(&run->ttft[t]), gw_stats_hist_free(&run->tpot[t]);
+    for (int d = 0; run->ds && d < run->D; d++)
+        free(run->ds[d].repair);
+    for (int p = 0; run->queues && p < NPRIO * run->D; p++)
+        free(run->queues[p].v);
+    free(run->queues), free(run->exhausted), free(run->shortfall), free(run->ticks_in_hour);
+    free(run->buckets), free(run->ttft), free(run->tpot), free(run->slo_ok), free(run->ds);
+    free(run->tick_req), free(run->sorted);
+}
+
+/* ---- phase 1, §4: what each deployment can serve this tick */
+
+/* An own deployment: replicas back from repair, then this tick's GPU
+ * failures (Poisson over the GPUs up), each replica down until repaired. */
+static int fail_and_repair(fleet_run *run, int d, uint64_t k, double now)
+{
+    const gw_fleet_config *c = run->c;
+    const gw_fleet_deployment *dep = &c->deployments[d];
+    dep_state *s = &run->ds[d];
+    while (s->rn && s->repair[s->rhead] <= now) { /* repaired */
+        s->rhead = (s->rhead + 1) % s->rcap, s->rn--;
+        s->up += 1;
+    }
+    gw_rng rr;
+    gw_rng_init(&rr, c->seed, k * (uint64_t)run->D + (uint64_t)d, 7);
+    double fails = poisson(&rr, s->up * dep->gpus_per_replica *
+                                    c->gpu_failures_per_hour * run->tick / 3600);
+    fails = fmin(fails, s->up);
+    for (double f = 0; f < fails; f++) {
+        if (s->rn == s->rcap) {
+            size_t cap = s->rcap ? s->rcap * 2 : 64;
+            double *v = malloc(cap * sizeof *v);
+            if (!v)
+                return GW_E_NOMEM;
+            for (size_t i = 0; i < s->rn; i++)
+                v[i] = s->repair[(s->rhead + i) % s->rcap];
+            free(s->repair);
+            s->repair = v, s->rhead = 0, s->rcap = cap;
         }
+        s->repair[(s->rhead + s->rn++) % s->rcap] = now + c->repair_s;
+        s->up -= 1;
+        run->r->failures++;
+    }
+    return GW_OK;
+}
 
-        /* §4 failures, repairs, outages, power caps, on-demand provisioning */
-        for (int d = 0; d < D; d++) {
-            const gw_fleet_deployment *dep = &c->deployments[d];
-            dep_state *s = &ds[d];
-            if (dep->rented == 0) {
-                while (s->rn && s->repair[s->rhead] <= now) { /* repaired */
-                    s->rhead = (s->rhead + 1) % s->rcap, s->rn--;
-                    s->up += 1;
-                }
-                gw_rng rr;
-                gw_rng_init(&rr, c->seed, k * (uint64_t)D + (uint64_t)d, 7);
-                double fails = poisson(&rr, s->up * dep->gpus_per_replica *
-                                                c->gpu_failures_per_hour * tick / 3600);
-                fails = fmin(fails, s->up);
-                for (double f = 0; f < fails; f++) {
-                    if (s->rn == s->rcap) {
-                        size_t cap = s->rcap ? s->rcap * 2 : 64;
-                        double *v = malloc(cap * sizeof *v);
-                        if (!v) {
-                            rc = GW_E_NOMEM;
-                            break;
-                        }
-                        for (size_t i = 0; i < s->rn; i++)
-                            v[i] = s->repair[(s->rhead + i) % s->rcap];
-                        free(s->repair);
-                        s->repair = v, s->rhead = 0, s->rcap = cap;
-                    }
-                    s->repair[(s->rhead + s->rn++) % s->rcap] = now + c->repair_s;
-                    s->up -= 1;
-                    r->failures++;
-                }
-            } else if (dep->rented == 2) {
-                for (int i = 0; i < s->npending;)
-                    if (s->pending_t[i] <= now) {
-                        s->up += s->pending_n[i];
-                        s->pending_t[i] = s->pending_t[--s->npending];
-                        s->pending_n[i] = s->pending_n[s->npending];
-                    } else
-                        i++;
-            }
-            double avail = s->up;
-            if (dep->site >= 0) {
-                double site_factor = 1, cap_w = c->sites[dep->site].power_cap_w;
-                for (int e = 0; e < c->nevents; e++) {
-                    const gw_fleet_event *ev = &c->events[e];
-                    if (ev->site != dep->site || now < ev->start_s ||
-                        now >= ev->start_s + ev->duration_s)
-                        continue;
-                    if (ev->kind == GW_EVENT_OUTAGE)
-                        site_factor *= 1 - ev->fraction;
-                    else {
-                        double full = 0;
-                        for (int d2 = 0; d2 < D; d2++)
-                            if (c->deployments[d2].site == dep->site)
-                                full += c->deployments[d2].replicas * c->deployments[d2].busy_w;
-                        double capw = ev->fraction * full;
-                        cap_w = cap_w > 0 ? fmin(cap_w, capw) : capw;
-                    }
-                }
-                avail *= site_factor;
-                if (cap_w > 0) { /* a power cap slows the site: capacity scales with power */
-                    double full = 0;
-                    for (int d2 = 0; d2 < D; d2++)
-                        if (c->deployments[d2].site == dep->site)
-                            full += ds[d2].up * c->deployments[d2].busy_w;
-                    if (full > cap_w)
-                        avail *= cap_w / full;
-                }
-                H->down_gpus += (dep->replicas - avail) * dep->gpus_per_replica / hour_weight;
-            }
-            /* §2.3 blocks held by cloud customers, reserves and training jobs */
-            double held = 0;
-            s->reserve = 0;
-            for (int t = 0; t < c->ntenants; t++) {
-                const gw_fleet_tenant *tn = &c->tenants[t];
-                if (tn->deployment != d || tn->kind < GW_TENANT_CLOUD)
-                    continue;
-                if (tn->kind == GW_TENANT_TRAINING &&
-                    (now < tn->start_s || now >= tn->start_s + tn->duration_s))
-                    continue;
-                held += tn->replicas;
-                if (tn->kind == GW_TENANT_CLOUD)
-                    r->tenant[t].revenue_usd +=
-                        tn->replicas * dep->gpus_per_replica * tn->usd_per_gpu_hour * tick / 3600;
-                if (tn->kind == GW_TENANT_RESERVE) /* the reserve's own budget */
-                    s->reserve += fmin(tn->replicas, avail) * tick * c->target_utilisation;
-            }
-            held = fmin(held, avail);
-            s->capacity = s->budget = (avail - held) * tick * c->target_utilisation;
-            s->used = 0;
+/* An on-demand pool: the replicas asked for earlier that are ready now. */
+static void provisioned(dep_state *s, double now)
+{
+    for (int i = 0; i < s->npending;)
+        if (s->pending_t[i] <= now) {
+            s->up += s->pending_n[i];
+            s->pending_t[i] = s->pending_t[--s->npending];
+            s->pending_n[i] = s->pending_n[s->npending];
+        } else
+            i++;
+}
+
+/* Replicas of deployment d able to serve now: those up, less an outage's
+ * share of its site, scaled down under a power cap (capacity scales with
+ * power); the GPUs missing count as down in the hour. */
+static double available(const fleet_run *run, int d, double now, gw_fleet_hour *H)
+{
+    const gw_fleet_config *c = run->c;
+    const gw_fleet_deployment *dep = &c->deployments[d];
+    double avail = run->ds[d].up;
+    if (dep->site < 0)
+        return avail;
+    double site_factor = 1, cap_w = c->sites[dep->site].power_cap_w;
+    for (int e = 0; e < c->nevents; e++) {
+        const gw_fleet_event *ev = &c->events[e];
+        if (ev->site != dep->site || now < ev->start_s || now >= ev->start_s + ev->duration_s)
+            continue;
+        if (ev->kind == GW_EVENT_OUTAGE)
+            site_factor *= 1 - ev->fraction;
+        else {
+            double full = 0;
+            for (int d2 = 0; d2 < run->D; d2++)
+                if (c->deployments[d2].site == dep->site)
+                    full += c->deployments[d2].replicas * c->deployments[d2].busy_w;
+            double capw = ev->fraction * full;
+            cap_w = cap_w > 0 ? fmin(cap_w, capw) : capw;
         }
+    }
+    avail *= site_factor;
+    if (cap_w > 0) { /* a power cap slows the site: capacity scales with power */
+        double full = 0;
+        for (int d2 = 0; d2 < run->D; d2++)
+            if (c->deployments[d2].site == dep->site)
+                full += run->ds[d2].up * c->deployments[d2].busy_w;
+        if (full > cap_w)
+            avail *= cap_w / full;
+    }
+    H->down_gpus += (dep->replicas - avail) * dep->gpus_per_replica / run->hour_weight;
+    return avail;
+}
 
-        /* §2 arrivals: counts per tenant, each request drawn */
-        size_t nreq = 0;
-        for (int t = 0; t < T && rc == GW_OK; t++) {
-            const gw_fleet_tenant *tn = &c->tenants[t];
-            gw_rng rg;
-            gw_rng_init(&rg, c->seed, k * (uint64_t)T + (uint64_t)t, 1);
-            double n = poisson(&rg, demand_rate(tn, now + tick / 2, c->start_weekday) * tick);
-            if (nreq + n > tick_cap) {
-                size_t cap = (size_t)(nreq + n) * 2 + 1024;
-                queued *v = realloc(tick_req, cap * sizeof *v);
-                if (!v) {
-                    rc = GW_E_NOMEM;
-                    break;
-                }
-                tick_req = v, tick_cap = cap;
+/* §2.3 blocks held by cloud customers, reserves and training jobs come off
+ * deployment d's `avail` replicas (a cloud block earns its price, a
+ * reserve's own budget is set aside); the rest is this tick's budget. */
+static void hold_blocks(fleet_run *run, int d, double avail, double now)
+{
+    const gw_fleet_config *c = run->c;
+    const gw_fleet_deployment *dep = &c->deployments[d];
+    dep_state *s = &run->ds[d];
+    double tick = run->tick, held = 0;
+    s->reserve = 0;
+    for (int t = 0; t < c->ntenants; t++) {
+        const gw_fleet_tenant *tn = &c->tenants[t];
+        if (tn->deployment != d || tn->kind < GW_TENANT_CLOUD)
+            continue;
+        if (tn->kind == GW_TENANT_TRAINING &&
+            (now < tn->start_s || now >= tn->start_s + tn->duration_s))
+            continue;
+        held += tn->replicas;
+        if (tn->kind == GW_TENANT_CLOUD)
+            run->r->tenant[t].revenue_usd +=
+                tn->replicas * dep->gpus_per_replica * tn->usd_per_gpu_hour * tick / 3600;
+        if (tn->kind == GW_TENANT_RESERVE) /* the reserve's own budget */
+            s->reserve += fmin(tn->replicas, avail) * tick * c->target_utilisation;
+    }
+    held = fmin(held, avail);
+    s->capacity = s->budget = (avail - held) * tick * c->target_utilisation;
+    s->used = 0;
+}
+
+/* Failures, repairs, on-demand provisioning, outages and power caps, then
+ * the held blocks, deployment by deployment (a power cap weighs the replicas
+ * up at its site, so a deployment sees the failures of those before it). */
+static int capacity_phase(fleet_run *run, uint64_t k, double now, gw_fleet_hour *H)
+{
+    for (int d = 0; d < run->D; d++) {
+        int rented = run->c->deployments[d].rented;
+        if (rented == 0 && fail_and_repair(run, d, k, now))
+            return GW_E_NOMEM;
+        if (rented == 2)
+            provisioned(&run->ds[d], now);
+        hold_blocks(run, d, available(run, d, now, H), now);
+    }
+    return GW_OK;
+}
+
+/* ---- phase 2, §2: arrivals and rate limits */
+
+/* §2.2 the token buckets (RPM, TPM) of the API customer a request at `at`
+ * comes from: API use is heavy-tailed, so customers by Zipf rank when
+ * skewed. 1 and the tokens taken when it is within its limits, else 0. */
+static int within_limits(fleet_run *run, int t, gw_rng *rg, double at, double tokens)
+{
+    const gw_fleet_tenant *tn = &run->c->tenants[t];
+    size_t cu = tn->customer_skew > 0 ? (size_t)gw_dist_sample(&tn->customer_dist, rg) - 1
+                                      : (size_t)(gw_rng_uniform(rg) * fmax(1, tn->customers));
+    bucket *b = &run->buckets[t][cu];
+    double dt = at - b->last;
+    b->last = at;
+    if (tn->rpm > 0)
+        b->req = (float)fmin(tn->rpm, b->req + dt * tn->rpm / 60);
+    if (tn->tpm > 0)
+        b->tok = (float)fmin(tn->tpm, b->tok + dt * tn->tpm / 60);
+    if ((tn->rpm > 0 && b->req < 1) || (tn->tpm > 0 && b->tok < tokens))
+        return 0;
+    b->req -= 1, b->tok -= (float)tokens;
+    return 1;
+}
+
+/* Room for n requests of this tick in run->tick_req. */
+static int reserve_requests(fleet_run *run, double n)
+{
+    if (n <= run->tick_cap)
+        return 1;
+    size_t cap = (size_t)n * 2 + 1024;
+    queued *v = realloc(run->tick_req, cap * sizeof *v);
+    if (!v)
+        return 0;
+    run->tick_req = v, run->tick_cap = cap;
+    return 1;
+}
+
+/* Each tenant's count this tick (Poisson at its §2.1 rate), each request's
+ * sizes drawn (or a trace row) and spread evenly over the tick, in order
+ * (the count is the random part), so token buckets see time move forward;
+ * those within their limits go to run->tick_req. */
+static int arrivals_phase(fleet_run *run, uint64_t k, double now, gw_fleet_hour *H,
+                          gw_fleet_tenant_hour *TH)
+{
+    const gw_fleet_config *c = run->c;
+    double tick = run->tick;
+    size_t nreq = 0; /* kept in locals through the hot loop, stored at the end */
+    for (int t = 0; t < run->T; t++) {
+        const gw_fleet_tenant *tn = &c->tenants[t];
+        gw_rng rg;
+        gw_rng_init(&rg, c->seed, k * (uint64_t)run->T + (uint64_t)t, 1);
+        double n = poisson(&rg, demand_rate(tn, now + tick / 2, c->start_weekday) * tick);
+        if (!reserve_requests(run, (double)nreq + n))
+            return GW_E_NOMEM;
+        queued *req = run->tick_req;
+        gw_fleet_tenant_result *tr = &run->r->tenant[t];
+        for (double i = 0; i < n; i++) {
+            double p, o;
+            if (tn->trace_n) { /* a row of the trace, at random */
+                size_t row = (size_t)(gw_rng_uniform(&rg) * (double)tn->trace_n);
+                p = tn->trace_prompt[row], o = tn->trace_output[row];
+            } else
+                p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
+            double at = now + (i + 0.5) / n * tick;
+            tr->offered++, tr->tokens_offered += p + o;
+            H->offered++, TH[t].offered++;
+            if (run->buckets[t] && !within_limits(run, t, &rg, at, p + o)) {
+                tr->rate_limited++, H->rate_limited++, TH[t].rate_limited++;
+                continue;
             }
-            gw_fleet_tenant_result *tr = &r->tenant[t];
-            for (double i = 0; i < n; i++) {
-                double p, o;
-                if (tn->trace_n) { /* a row of the trace, at random */
-                    size_t row = (size_t)(gw_rng_uniform(&rg) * (double)tn->trace_n);
-                    p = tn->trace_prompt[row], o = tn->trace_output[row];
-                } else
-                    p = gw_dist_sample(&tn->prompt, &rg), o = gw_dist_sample(&tn->output, &rg);
-                /* spread evenly over the tick, in order (the count is the
-                 * random part), so token buckets see time move forward */
-                double at = now + (i + 0.5) / n * tick;
-                tr->offered++, tr->tokens_offered += p + o;
-                H->offered++, TH[t].offered++;
-                offered_so_far++;
-                if (buckets[t]) { /* §2.2 token buckets per customer (RPM, TPM) */
-                    /* API use is heavy-tailed: customers by Zipf rank */
-                    size_t cu = tn->customer_skew > 0
-                                    ? (size_t)gw_dist_sample(&tn->customer_dist, &rg) - 1
-                                    : (size_t)(gw_rng_uniform(&rg) * fmax(1, tn->customers));
-                    bucket *b = &buckets[t][cu];
-                    double dt = at - b->last;
-                    b->last = at;
-                    if (tn->rpm > 0)
-                        b->req = (float)fmin(tn->rpm, b->req + dt * tn->rpm / 60);
-                    if (tn->tpm > 0)
-                        b->tok = (float)fmin(tn->tpm, b->tok + dt * tn->tpm / 60);
-                    if ((tn->rpm > 0 && b->req < 1) || (tn->tpm > 0 && b->tok < p + o)) {
-                        tr->rate_limited++, H->rate_limited++, TH[t].rate_limited++;
-                        continue;
-                    }
-                    b->req -= 1, b->tok -= (float)(p + o);
-                }
-                tick_req[nreq++] = (queued){at, (float)p, (float)o, t};
-            }
+            req[nreq++] = (queued){at, (float)p, (float)o, t};
         }
-        if (rc)
-            break;
+        run->offered_so_far += n; /* whole counts: the same sum as one by one */
+    }
+    run->nreq = nreq;
+    return GW_OK;
+}
 
-        /* §3 admission by priority: queued (older) first, then this tick's,
-         * in arrival-draw order within a priority (a stable partition) */
-        size_t start[NPRIO + 1] = {0};
-        for (size_t j = 0; j < nreq; j++)
-            start[c->tenants[tick_req[j].tenant].priority + 1]++;
-        for (int pr = 0; pr < NPRIO; pr++)
-            start[pr + 1] += start[pr];
-        if (nreq > sorted_cap) {
-            queued *v = realloc(sorted, nreq * sizeof *v);
-            if (!v) {
-                rc = GW_E_NOMEM;
+/* ---- phase 3, §3.3: admission by priority, routing and service */
+
+/* This tick's requests by priority into run->sorted, in arrival-draw order
+ * within a priority (a stable counting sort); priority p's are
+ * start[p] .. start[p + 1]. */
+static int sort_by_priority(fleet_run *run, size_t start[NPRIO + 1])
+{
+    const gw_fleet_config *c = run->c;
+    size_t nreq = run->nreq;
+    for (size_t j = 0; j < nreq; j++)
+        start[c->tenants[run->tick_req[j].tenant].priority + 1]++;
+    for (int pr = 0; pr < NPRIO; pr++)
+        start[pr + 1] += start[pr];
+    if (nreq > run->sorted_cap) {
+        queued *v = realloc(run->sorted, nreq * sizeof *v);
+        if (!v)
+            return GW_E_NOMEM;
+        run->sorted = v, run->sorted_cap = nreq;
+    }
+    size_t fill[NPRIO];
+    memcpy(fill, start, sizeof fill);
+    for (size_t j = 0; j < nreq; j++)
+        run->sorted[fill[c->tenants[run->tick_req[j].tenant].priority]++] = run->tick_req[j];
+    return GW_OK;
+}
+
+/* §2.3 the reserves' own requests (priority 0) are in: a lending reserve's
+ * idle block joins its deployment's budget. */
+static void lend_reserves(fleet_run *run)
+{
+    const gw_fleet_config *c = run->c;
+    dep_state *ds = run->ds;
+    for (int t = 0; t < run->T; t++) {
+        const gw_fleet_tenant *tn = &c->tenants[t];
+        if (tn->kind == GW_TENANT_RESERVE && tn->lend && ds[tn->deployment].reserve > 0) {
+            ds[tn->deployment].budget += ds[tn->deployment].reserve;
+            ds[tn->deployment].capacity += ds[tn->deployment].reserve;
+            ds[tn->deployment].reserve = 0;
+            run->exhausted[c->deployments[tn->deployment].model] = 0;
+        }
+    }
+}
+
+/* Older requests of priority pr first, one queue per model: once a model
+ * has no capacity left this tick, its queue waits whole (timeouts are
+ * enforced at the queue head). */
+static void drain_queues(fleet_run *run, int pr, double now, gw_fleet_hour *H,
+                         gw_fleet_tenant_hour *TH)
+{
+    for (int m = 0; m < run->D; m++) {
+        ring *q = &run->queues[pr * run->D + m];
+        while (q->n) {
+            queued x = q->v[q->head];
+            const gw_fleet_tenant *tn = &run->c->tenants[x.tenant];
+            if (now - x.arrival > tn->timeout_s) {
+                q->head = (q->head + 1) % q->cap, q->n--;
+                run->r->tenant[x.tenant].timed_out++, H->timed_out++;
+                TH[x.tenant].timed_out++;
+                continue;
+            }
+            if (run->exhausted[m] || !serve(run, H, &x, now, 1)) {
+                run->exhausted[m] = 1;
                 break;
             }
-            sorted = v, sorted_cap = nreq;
+            q->head = (q->head + 1) % q->cap, q->n--;
         }
-        {
-            size_t fill[NPRIO];
-            memcpy(fill, start, sizeof fill);
-            for (size_t j = 0; j < nreq; j++)
-                sorted[fill[c->tenants[tick_req[j].tenant].priority]++] = tick_req[j];
-        }
-        memset(exhausted, 0, (size_t)D);
-        for (int pr = 0; pr < NPRIO; pr++) {
-            if (pr == 1) /* §2.3 the reserves' requests (priority 0) are in: lend what idles */
-                for (int t = 0; t < T; t++) {
-                    const gw_fleet_tenant *tn = &c->tenants[t];
-                    if (tn->kind == GW_TENANT_RESERVE && tn->lend && ds[tn->deployment].reserve > 0) {
-                        ds[tn->deployment].budget += ds[tn->deployment].reserve;
-                        ds[tn->deployment].capacity += ds[tn->deployment].reserve;
-                        ds[tn->deployment].reserve = 0;
-                        exhausted[c->deployments[tn->deployment].model] = 0;
-                    }
-                }
-            /* older requests first, one queue per (priority, model): once a
-             * model has no capacity left this tick, its queue waits whole
-             * (timeouts are enforced at the queue head) */
-            for (int m = 0; m < D; m++) {
-                ring *q = &queues[pr * D + m];
-                while (q->n) {
-                    queued x = q->v[q->head];
-                    const gw_fleet_tenant *tn = &c->tenants[x.tenant];
-                    if (now - x.arrival > tn->timeout_s) {
-                        q->head = (q->head + 1) % q->cap, q->n--;
-                        r->tenant[x.tenant].timed_out++, H->timed_out++;
-                        TH[x.tenant].timed_out++;
-                        continue;
-                    }
-                    if (exhausted[m] || !serve(c, ds, r, H, ttft, tpot, slo_ok, &x, now, 1)) {
-                        exhausted[m] = 1;
-                        break;
-                    }
-                    q->head = (q->head + 1) % q->cap, q->n--;
-                }
-            }
-            for (size_t j = start[pr]; j < start[pr + 1]; j++) {
-                queued x = sorted[j];
-                const gw_fleet_tenant *tn = &c->tenants[x.tenant];
-                int home = tn->deployment, m = c->deployments[home].model;
-                if (!exhausted[m] && serve(c, ds, r, H, ttft, tpot, slo_ok, &x, now, 0))
-                    continue;
-                exhausted[m] = 1;
-                shortfall[m] += x.prompt * c->deployments[home].s_per_prompt_token +
-                                x.output * c->deployments[home].s_per_output_token;
-                if (tn->timeout_s > 0 && ring_push(&queues[pr * D + m], x))
-                    continue;
-                r->tenant[x.tenant].rejected++, H->rejected++, TH[x.tenant].rejected++;
-            }
-        }
-        for (int d = 0; d < D; d++) /* on-demand pools grow with their model's shortfall */
-            if (c->deployments[d].rented == 2)
-                ds[d].want += shortfall[c->deployments[d].model] / (tick * c->target_utilisation);
-        memset(shortfall, 0, (size_t)D * sizeof *shortfall);
-
-        /* §4 on-demand autoscaling: ask for what was short, release what idles */
-        for (int d = 0; d < D; d++) {
-            const gw_fleet_deployment *dep = &c->deployments[d];
-            dep_state *s = &ds[d];
-            if (dep->rented != 2)
-                continue;
-            double pend = 0;
-            for (int i = 0; i < s->npending; i++)
-                pend += s->pending_n[i];
-            double need = ceil(s->want) - pend;
-            int calm = s->want == 0 && s->used < 0.5 * s->capacity;
-            if (!calm)
-                s->calm_since = now + tick;
-            if (need > 0 && s->npending < 64 && s->up + pend < dep->replicas) {
-                need = fmin(need, dep->replicas - s->up - pend);
-                s->pending_t[s->npending] = now + dep->provision_s;
-                s->pending_n[s->npending++] = need;
-            } else if (calm && now + tick - s->calm_since >= fmax(600, dep->provision_s)) {
-                /* release half the idle replicas after a calm spell as long
-                 * as it takes to get them back (at least 10 minutes) */
-                s->up = fmax(0, s->up - ceil((s->capacity - s->used) /
-                                             (tick * c->target_utilisation) / 2));
-                s->calm_since = now + tick;
-            }
-            s->want = 0;
-        }
-
-        /* §5 power, utilisation, costs of the tick */
-        double own_cap = 0, own_used = 0;
-        for (int d = 0; d < D; d++) {
-            const gw_fleet_deployment *dep = &c->deployments[d];
-            dep_state *s = &ds[d];
-            double u = s->capacity > 0 ? s->used / (s->capacity / c->target_utilisation) : 0;
-            double w = s->up * (dep->idle_w + (dep->busy_w - dep->idle_w) * u);
-            r->energy_wh += w * tick / 3600;
-            double gpu_h = (dep->rented == 0 ? dep->replicas : s->up) * dep->gpus_per_replica *
-                           tick / 3600;
-            if (dep->rented == 0) {
-                r->own_cost_usd += gpu_h * dep->usd_per_gpu_hour;
-                own_cap += s->capacity, own_used += s->used;
-                if (dep->site >= 0)
-                    r->site_mw[h * (size_t)c->nsites + (size_t)dep->site] += w / 1e6 / hour_weight;
-            } else {
-                r->rented_cost_usd += gpu_h * dep->usd_per_gpu_hour;
-                H->rented_gpus += s->up * dep->gpus_per_replica / hour_weight;
-            }
-        }
-        H->utilisation += (own_cap > 0 ? own_used / own_cap : 0) / hour_weight;
-        for (int d = 0; d < D; d++)
-            ds[d].rho_prev = ds[d].capacity > 0 ? ds[d].used / ds[d].capacity : 1;
-        ticks_in_hour[h]++;
     }
-    for (int p = 0; rc == GW_OK && p < NPRIO * D; p++) /* still waiting at the horizon */
-        for (size_t j = 0; j < queues[p].n; j++)
-            r->tenant[queues[p].v[(queues[p].head + j) % queues[p].cap].tenant].queued_at_end++;
-    for (size_t h = 0; rc == GW_OK && h < hours; h++) {
+}
+
+/* This tick's requests of priority pr: served where there is room (serve),
+ * else their model's shortfall grows and they queue when they may wait,
+ * or are rejected. */
+static void admit_new(fleet_run *run, int pr, const size_t *start, double now,
+                      gw_fleet_hour *H, gw_fleet_tenant_hour *TH)
+{
+    const gw_fleet_config *c = run->c;
+    for (size_t j = start[pr]; j < start[pr + 1]; j++) {
+        queued x = run->sorted[j];
+        const gw_fleet_tenant *tn = &c->tenants[x.tenant];
+        int home = tn->deployment, m = c->deployments[home].model;
+        if (!run->exhausted[m] && serve(run, H, &x, now, 0))
+            continue;
+        run->exhausted[m] = 1;
+        run->shortfall[m] += x.prompt * c->deployments[home].s_per_prompt_token +
+                             x.output * c->deployments[home].s_per_output_token;
+        if (tn->timeout_s > 0 && ring_push(&run->queues[pr * run->D + m], x))
+            continue;
+        run->r->tenant[x.tenant].rejected++, H->rejected++, TH[x.tenant].rejected++;
+    }
+}
+
+/* Priority by priority: queued (older) requests first, then this tick's. */
+static int admission_phase(fleet_run *run, double now, gw_fleet_hour *H,
+                           gw_fleet_tenant_hour *TH)
+{
+    size_t start[NPRIO + 1] = {0};
+    if (sort_by_priority(run, start))
+        return GW_E_NOMEM;
+    memset(run->exhausted, 0, (size_t)run->D);
+    for (int pr = 0; pr < NPRIO; pr++) {
+        if (pr == 1)
+            lend_reserves(run);
+        drain_queues(run, pr, now, H, TH);
+        admit_new(run, pr, start, now, H, TH);
+    }
+    return GW_OK;
+}
+
+/* ---- phase 4, §3.4: on-demand autoscaling */
+
+/* On-demand pools grow with their model's shortfall: ask for what was
+ * short, release what idles. */
+static void autoscale_phase(fleet_run *run, double now)
+{
+    const gw_fleet_config *c = run->c;
+    double tick = run->tick;
+    for (int d = 0; d < run->D; d++)
+        if (c->deployments[d].rented == 2)
+            run->ds[d].want +=
+                run->shortfall[c->deployments[d].model] / (tick * c->target_utilisation);
+    memset(run->shortfall, 0, (size_t)run->D * sizeof *run->shortfall);
+    for (int d = 0; d < run->D; d++) {
+        const gw_fleet_deployment *dep = &c->deployments[d];
+        dep_state *s = &run->ds[d];
+        if (dep->rented != 2)
+            continue;
+        double pend = 0;
+        for (int i = 0; i < s->npending; i++)
+            pend += s->pending_n[i];
+        double need = ceil(s->want) - pend;
+        int calm = s->want == 0 && s->used < 0.5 * s->capacity;
+        if (!calm)
+            s->calm_since = now + tick;
+        if (need > 0 && s->npending < 64 && s->up + pend < dep->replicas) {
+            need = fmin(need, dep->replicas - s->up - pend);
+            s->pending_t[s->npending] = now + dep->provision_s;
+            s->pending_n[s->npending++] = need;
+        } else if (calm && now + tick - s->calm_since >= fmax(600, dep->provision_s)) {
+            /* release half the idle replicas after a calm spell as long
+             * as it takes to get them back (at least 10 minutes) */
+            s->up = fmax(0, s->up - ceil((s->capacity - s->used) /
+                                         (tick * c->target_utilisation) / 2));
+            s->calm_since = now + tick;
+        }
+        s->want = 0;
+    }
+}
+
+/* ---- phase 5, §5: power, utilisation and cost of the tick */
+
+static void account_phase(fleet_run *run, size_t h, gw_fleet_hour *H)
+{
+    const gw_fleet_config *c = run->c;
+    gw_fleet_result *r = run->r;
+    double tick = run->tick, hour_weight = run->hour_weight, own_cap = 0, own_used = 0;
+    for (int d = 0; d < run->D; d++) {
+        const gw_fleet_deployment *dep = &c->deployments[d];
+        dep_state *s = &run->ds[d];
+        double u = s->capacity > 0 ? s->used / (s->capacity / c->target_utilisation) : 0;
+        double w = s->up * (dep->idle_w + (dep->busy_w - dep->idle_w) * u);
+        r->energy_wh += w * tick / 3600;
+        double gpu_h = (dep->rented == 0 ? dep->replicas : s->up) * dep->gpus_per_replica *
+                       tick / 3600;
+        if (dep->rented == 0) {
+            r->own_cost_usd += gpu_h * dep->usd_per_gpu_hour;
+            own_cap += s->capacity, own_used += s->used;
+            if (dep->site >= 0)
+                r->site_mw[h * (size_t)c->nsites + (size_t)dep->site] += w / 1e6 / hour_weight;
+        } else {
+            r->rented_cost_usd += gpu_h * dep->usd_per_gpu_hour;
+            H->rented_gpus += s->up * dep->gpus_per_replica / hour_weight;
+        }
+    }
+    H->utilisation += (own_cap > 0 ? own_used / own_cap : 0) / hour_weight;
+    for (int d = 0; d < run->D; d++)
+        run->ds[d].rho_prev = run->ds[d].capacity > 0 ? run->ds[d].used / run->ds[d].capacity : 1;
+}
+
+/* One tick k: the five phases in order, into the hour it falls in. */
+static int run_tick(fleet_run *run, uint64_t k)
+{
+    gw_fleet_result *r = run->r;
+    double now = (double)k * run->tick;
+    size_t h = (size_t)(now / 3600);
+    if (h >= run->hours)
+        h = run->hours - 1;
+    gw_fleet_hour *H = &r->hour[h];
+    gw_fleet_tenant_hour *TH = &r->tenant_hour[h * (size_t)run->T]; /* [T] of this hour */
+    r->ticks++;
+    int rc;
+    if ((rc = capacity_phase(run, k, now, H)) || (rc = arrivals_phase(run, k, now, H, TH)) ||
+        (rc = admission_phase(run, now, H, TH)))
+        return rc;
+    autoscale_phase(run, now);
+    account_phase(run, h, H);
+    run->ticks_in_hour[h]++;
+    return GW_OK;
+}
+
+/* ---- phase 6, §5: the results at the horizon */
+
+/* Requests still waiting, hourly means over the ticks each hour had (the
+ * last hour may be partial), each tenant's percentiles, SLO and revenue. */
+static void finish(fleet_run *run)
+{
+    const gw_fleet_config *c = run->c;
+    gw_fleet_result *r = run->r;
+    for (int p = 0; p < NPRIO * run->D; p++) /* still waiting at the horizon */
+        for (size_t j = 0; j < run->queues[p].n; j++) {
+            const ring *q = &run->queues[p];
+            r->tenant[q->v[(q->head + j) % q->cap].tenant].queued_at_end++;
+        }
+    for (size_t h = 0; h < run->hours; h++) {
         gw_fleet_hour *H = &r->hour[h];
         if (H->served > 0)
             H->queue_delay_s /= H->served;
-        /* means over the ticks the hour had (the last hour may be partial) */
-        double f = ticks_in_hour[h] > 0 ? hour_weight / ticks_in_hour[h] : 0;
+        double f = run->ticks_in_hour[h] > 0 ? run->hour_weight / run->ticks_in_hour[h] : 0;
         H->utilisation *= f, H->rented_gpus *= f, H->down_gpus *= f;
         for (int si = 0; si < c->nsites; si++)
             r->site_mw[h * (size_t)c->nsites + (size_t)si] *= f;
         r->requests += H->offered;
         r->served += H->served;
     }
-    for (int t = 0; rc == GW_OK && t < T; t++) {
+    for (int t = 0; t < run->T; t++) {
         gw_fleet_tenant_result *tr = &r->tenant[t];
-        tr->ttft_p50 = gw_stats_hist_quantile(&ttft[t], 0.5);
-        tr->ttft_p90 = gw_stats_hist_quantile(&ttft[t], 0.9);
-        tr->ttft_p99 = gw_stats_hist_quantile(&ttft[t], 0.99);
-        tr->tpot_p50 = gw_stats_hist_quantile(&tpot[t], 0.5);
-        tr->tpot_p90 = gw_stats_hist_quantile(&tpot[t], 0.9);
-        tr->slo_attainment = tr->served > 0 ? slo_ok[t] / tr->served : NAN;
+        tr->ttft_p50 = gw_stats_hist_quantile(&run->ttft[t], 0.5);
+        tr->ttft_p90 = gw_stats_hist_quantile(&run->ttft[t], 0.9);
+        tr->ttft_p99 = gw_stats_hist_quantile(&run->ttft[t], 0.99);
+        tr->tpot_p50 = gw_stats_hist_quantile(&run->tpot[t], 0.5);
+        tr->tpot_p90 = gw_stats_hist_quantile(&run->tpot[t], 0.9);
+        tr->slo_attainment = tr->served > 0 ? run->slo_ok[t] / tr->served : NAN;
         tr->revenue_usd += tr->tokens_served / 1e6 * c->tenants[t].usd_per_mtok;
         r->revenue_usd += tr->revenue_usd;
     }
-done:
-    for (int t = 0; buckets && t < T; t++)
-        free(buckets[t]);
-    for (int t = 0; ttft && tpot && t < T; t++)
-        gw_stats_hist_free(&ttft[t]), gw_stats_hist_free(&tpot[t]);
-    for (int d = 0; ds && d < D; d++)
-        free(ds[d].repair);
-    for (int p = 0; queues && p < NPRIO * D; p++)
-        free(queues[p].v);
-    free(queues), free(exhausted), free(shortfall), free(ticks_in_hour);
-    free(buckets), free(ttft), free(tpot), free(slo_ok), free(ds), free(tick_req), free(sorted);
+}
+
+int gw_fleet_run(gw_fleet_config *c, gw_fleet_result *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc = check_config(c, err);
+    if (rc)
+        return rc;
+    fleet_run run;
+    rc = run_init(&run, c, r, err);
+    uint64_t nticks = (uint64_t)ceil(c->horizon_s / run.tick);
+    const uint64_t poll_every = (uint64_t)fmax(1, 60 / run.tick); /* each simulated minute */
+    for (uint64_t k = 0; k < nticks && rc == GW_OK; k++) {
+        if (c->progress && k % poll_every == 0 &&
+            c->progress(c->progress_user, (double)k, (double)nticks, run.offered_so_far)) {
+            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                              "stopped at %.2f h of %.2f h; nothing written",
+                              (double)k * run.tick / 3600, c->horizon_s / 3600);
+            break;
+        }
+        rc = run_tick(&run, k);
+    }
+    if (rc == GW_OK)
+        finish(&run);
+    run_free(&run);
     if (rc) {
         gw_fleet_result_free(r);
         if (rc == GW_E_STOPPED)

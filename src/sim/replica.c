@@ -345,6 +345,81 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
     return end;
 }
 
+/* Every running request decodes one token, oldest first. */
+static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
+{
+    for (int k = 0; k < rp->nrunning; k++) {
+        int32_t i = rp->running[k];
+        rp->batch[rp->nbatch] = i;
+        rp->chunk[rp->nbatch++] = 1;
+        b->decode_seqs += 1;
+        b->decode_context += s->proc[i];
+    }
+}
+
+/* vLLM, prefill-first: admit from the queue head while the padded batch
+ * (count × longest prompt) fits the token budget; with no prefill, decode
+ * every running request. */
+static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
+{
+    const gw_sim_config *c = s->c;
+    int32_t longest = 0;
+    while (rp->wait_head >= 0) {
+        int32_t i = rp->wait_head;
+        int32_t p = s->P[i] > longest ? s->P[i] : longest;
+        /* a prompt longer than the whole budget runs alone (vLLM refuses
+         * such a configuration; here it must not stall the replica, and a
+         * preempted request's prompt grows by its generated tokens) */
+        int alone = rp->nbatch == 0 && p > c->max_batched_tokens;
+        if (!admissible(s, rp, i) ||
+            (!alone && (long)(rp->nbatch + 1) * p > c->max_batched_tokens) ||
+            rp->nbatch == c->max_running)
+            break;
+        wait_pop(s, rp);
+        admit(s, rp, i, t);
+        longest = p;
+        rp->batch[rp->nbatch] = i;
+        rp->chunk[rp->nbatch++] = s->P[i];
+        b->prefill_tokens += s->P[i];
+        b->prefill_chunks += 1;
+        b->prefill_pairs += (double)s->P[i] * (s->P[i] + 1) / 2;
+    }
+    if (rp->nbatch == 0) {
+        make_room_to_decode(s, rp);
+        add_decodes(s, rp, b);
+    }
+}
+
+/* Sarathi-Serve: every running request decodes, and prefill chunks fill
+ * the rest of the token budget, so decodes never stall. */
+static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
+{
+    const gw_sim_config *c = s->c;
+    make_room_to_decode(s, rp);
+    add_decodes(s, rp, b);
+    long budget = c->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
+    /* requests mid-prefill are at the queue head (they stay there until
+     * their last chunk), then new ones in order */
+    for (int32_t i = rp->wait_head; i >= 0 && budget > 0 && rp->nbatch < c->max_running + 1;) {
+        int32_t nx = s->next[i];
+        if (s->state[i] == ST_WAITING) {
+            if (!admissible(s, rp, i))
+                break;
+            admit(s, rp, i, t);
+        }
+        long left = s->P[i] - s->proc[i];
+        long ch = left < budget ? left : budget;
+        rp->batch[rp->nbatch] = i;
+        rp->chunk[rp->nbatch++] = (int32_t)ch;
+        b->prefill_tokens += (double)ch;
+        b->prefill_chunks += 1;
+        b->prefill_pairs += (double)ch * (s->proc[i] + (ch + 1) / 2.0);
+        b->prefill_past += s->proc[i];
+        budget -= ch;
+        i = nx;
+    }
+}
+
 /* Form the next iteration on replica `ri` at time t (§3.1 vLLM, §3.3
  * Sarathi); start it, or leave the replica idle. */
 static int schedule(sim *s, int ri, double t)
@@ -353,81 +428,16 @@ static int schedule(sim *s, int ri, double t)
     const gw_sim_config *c = s->c;
     rp->nbatch = 0;
     uint64_t preemptions_before = s->r->preemptions;
-    gw_perf_batch b = {0, 0, 0, 0, 0, 0};
+    gw_perf_batch b = {0};
     for (int attempt = 0; attempt < 2 && rp->nbatch == 0; attempt++) {
         /* a second pass only when preemptions emptied the decode batch:
          * the requests they sent back may now be admitted */
         if (attempt == 1 && rp->wait_head < 0)
             break;
-    if (c->scheduler == GW_SCHED_VLLM) {
-        /* prefill-first: admit from the queue head while the padded batch
-         * (count × longest prompt) fits the token budget */
-        int32_t longest = 0;
-        while (rp->wait_head >= 0) {
-            int32_t i = rp->wait_head;
-            int32_t p = s->P[i] > longest ? s->P[i] : longest;
-            /* a prompt longer than the whole budget runs alone (vLLM refuses
-             * such a configuration; here it must not stall the replica, and a
-             * preempted request's prompt grows by its generated tokens) */
-            int alone = rp->nbatch == 0 && p > c->max_batched_tokens;
-            if (!admissible(s, rp, i) ||
-                (!alone && (long)(rp->nbatch + 1) * p > c->max_batched_tokens) ||
-                rp->nbatch == c->max_running)
-                break;
-            wait_pop(s, rp);
-            admit(s, rp, i, t);
-            longest = p;
-            rp->batch[rp->nbatch] = i;
-            rp->chunk[rp->nbatch++] = s->P[i];
-            b.prefill_tokens += s->P[i];
-            b.prefill_chunks += 1;
-            b.prefill_pairs += (double)s->P[i] * (s->P[i] + 1) / 2;
-        }
-        if (rp->nbatch == 0) {
-            /* decode every running request, oldest first */
-            make_room_to_decode(s, rp);
-            for (int k = 0; k < rp->nrunning; k++) {
-                int32_t i = rp->running[k];
-                rp->batch[rp->nbatch] = i;
-                rp->chunk[rp->nbatch++] = 1;
-                b.decode_seqs += 1;
-                b.decode_context += s->proc[i];
-            }
-        }
-    } else {
-        /* Sarathi-Serve: every running request decodes, and prefill chunks
-         * fill the rest of the token budget, so decodes never stall */
-        make_room_to_decode(s, rp);
-        long budget = c->max_batched_tokens;
-        for (int k = 0; k < rp->nrunning; k++) {
-            int32_t i = rp->running[k];
-            rp->batch[rp->nbatch] = i;
-            rp->chunk[rp->nbatch++] = 1;
-            b.decode_seqs += 1;
-            b.decode_context += s->proc[i];
-            budget--;
-        }
-        /* requests mid-prefill are at the queue head (they stay there
-         * until their last chunk), then new ones in order */
-        for (int32_t i = rp->wait_head; i >= 0 && budget > 0 && rp->nbatch < c->max_running + 1;) {
-            int32_t nx = s->next[i];
-            if (s->state[i] == ST_WAITING) {
-                if (!admissible(s, rp, i))
-                    break;
-                admit(s, rp, i, t);
-            }
-            long left = s->P[i] - s->proc[i];
-            long ch = left < budget ? left : budget;
-            rp->batch[rp->nbatch] = i;
-            rp->chunk[rp->nbatch++] = (int32_t)ch;
-            b.prefill_tokens += (double)ch;
-            b.prefill_chunks += 1;
-            b.prefill_pairs += (double)ch * (s->proc[i] + (ch + 1) / 2.0);
-            b.prefill_past += s->proc[i];
-            budget -= ch;
-            i = nx;
-        }
-    }
+        if (c->scheduler == GW_SCHED_VLLM)
+            vllm_batch(s, rp, &b, t);
+        else
+            sarathi_batch(s, rp, &b, t);
     }
     if (rp->nbatch == 0) {
         if (rp->busy) {
@@ -557,7 +567,7 @@ static int arrive(sim *s, int32_t i)
 static int stat_of(double *v, size_t n, gw_stat *st)
 {
     if (n == 0) {
-        *st = (gw_stat){NAN, NAN, NAN, NAN, NAN};
+        *st = (gw_stat){.mean = NAN, .p50 = NAN, .p90 = NAN, .p99 = NAN, .max = NAN};
         return GW_OK;
     }
     double sum = 0;
@@ -599,9 +609,9 @@ static void free_sim(sim *s)
     gw_evq_free(&s->q);
 }
 
-int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err)
+/* The limits a run needs; the message names them all. */
+static int check_sim_config(const gw_sim_config *c, const gw_workload *w, gw_error *err)
 {
-    memset(r, 0, sizeof *r);
     if (c->replicas < 1 || c->replicas > 1000000 || c->max_running < 1 ||
         c->max_batched_tokens < 1 || c->block_size < 1 || !(c->watermark >= 0 && c->watermark < 1))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -613,6 +623,185 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
     if (w->n == 0 || w->n > (size_t)INT32_MAX)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "%zu requests; expected 1 to 2^31-1", w->n);
+    return GW_OK;
+}
+
+/* The per-request arrays, each replica's queues (a Sarathi batch: every
+ * running request plus prefill chunks), the histograms and the event
+ * queue; every request unscheduled. GW_E_NOMEM when short. */
+static int sim_init(sim *s)
+{
+    const gw_sim_config *c = s->c;
+    const gw_workload *w = s->w;
+    size_t n = w->n;
+    s->P = malloc(n * sizeof *s->P), s->D = malloc(n * sizeof *s->D);
+    s->proc = calloc(n, sizeof *s->proc), s->blocks = calloc(n, sizeof *s->blocks);
+    s->next = malloc(n * sizeof *s->next), s->state = calloc(n, 1);
+    s->rep = malloc(n * sizeof *s->rep), s->restarts = calloc(n, sizeof *s->restarts);
+    s->sched_at = malloc(n * sizeof(double)), s->first_at = malloc(n * sizeof(double));
+    s->last_at = malloc(n * sizeof(double)), s->done_at = malloc(n * sizeof(double));
+    s->reps = calloc((size_t)c->replicas, sizeof *s->reps);
+    if (!s->P || !s->D || !s->proc || !s->blocks || !s->next || !s->state || !s->rep ||
+        !s->restarts || !s->sched_at || !s->first_at || !s->last_at || !s->done_at || !s->reps)
+        return GW_E_NOMEM;
+    for (int k = 0; k < c->replicas; k++) {
+        replica *rp = &s->reps[k];
+        rp->wait_head = rp->wait_tail = -1;
+        rp->running = malloc(((size_t)c->max_running + 1) * sizeof *rp->running);
+        size_t bcap = (size_t)c->max_running + 2;
+        rp->batch = malloc(bcap * sizeof *rp->batch);
+        rp->chunk = malloc(bcap * sizeof *rp->chunk);
+        if (!rp->running || !rp->batch || !rp->chunk)
+            return GW_E_NOMEM;
+        rp->idle_since = w->arrival[0];
+    }
+    if (gw_stats_hist_init(&s->tbt, GW_HIST_LOG) || gw_stats_hist_init(&s->batch, GW_HIST_LOG) ||
+        gw_evq_init(&s->q, GW_EVQ_QUATERNARY, (size_t)c->replicas + 1))
+        return GW_E_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        s->P[i] = w->prompt[i], s->D[i] = w->output[i], s->rep[i] = -1;
+        s->sched_at[i] = s->first_at[i] = s->last_at[i] = s->done_at[i] = NAN;
+    }
+    if (c->timeline_s > 0) {
+        s->r->timeline.width_s = c->timeline_s;
+        s->r->timeline.start_s = w->arrival[0];
+    }
+    return GW_OK;
+}
+
+/* §3 the event loop: the next arrival when it is not later than the first
+ * event, else that event (a wake-up or a batch's end), until both run out;
+ * progress is polled every 65,536 events and once more at the end. */
+static int event_loop(sim *s, gw_error *err)
+{
+    const gw_sim_config *c = s->c;
+    const gw_workload *w = s->w;
+    gw_sim_result *r = s->r;
+    size_t n = w->n, next_arrival = 0;
+    s->next_arrival = w->arrival[0];
+    int rc = GW_OK;
+    while (rc == GW_OK) {
+        const gw_event *top = gw_evq_peek(&s->q);
+        if (next_arrival < n && (!top || w->arrival[next_arrival] <= top->time)) {
+            int32_t i = (int32_t)next_arrival++;
+            s->next_arrival = next_arrival < n ? w->arrival[next_arrival] : INFINITY;
+            rc = arrive(s, i);
+        } else if (top) {
+            gw_event e;
+            gw_evq_pop(&s->q, &e);
+            if (e.type == EV_WAKE) {
+                s->reps[e.who].wake_pending = 0;
+                rc = s->reps[e.who].busy ? GW_OK : schedule(s, e.who, e.time);
+            } else
+                rc = batch_end(s, e.who, e.time);
+        } else
+            break;
+        r->events++;
+        if (c->progress && (r->events & 0xFFFF) == 0 &&
+            c->progress(c->progress_user, (double)r->completed, (double)n,
+                        (double)r->completed))
+            return gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                                "stopped at %zu of %zu requests completed; nothing written",
+                                r->completed, n);
+    }
+    if (rc == GW_OK && c->progress) /* the final count (the last poll may be 65,535 events old) */
+        (void)c->progress(c->progress_user, (double)r->completed, (double)n,
+                          (double)r->completed);
+    return rc;
+}
+
+/* §4 TTFT, TPOT (Vidur's: decode time over the output count, the first
+ * included), end-to-end time and scheduling delay of the completed
+ * requests, and their token totals and last completion. */
+static int request_stats(sim *s, double *last_done, double *out_tokens, double *in_tokens)
+{
+    const gw_workload *w = s->w;
+    gw_sim_result *r = s->r;
+    size_t n = w->n, m = 0;
+    double *v = malloc(n * sizeof *v);
+    double *ttft = malloc(n * sizeof *v), *tpot = malloc(n * sizeof *v), *e2e = malloc(n * sizeof *v);
+    if (!v || !ttft || !tpot || !e2e) {
+        free(v), free(ttft), free(tpot), free(e2e);
+        return GW_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (s->state[i] != ST_DONE)
+            continue;
+        if (s->done_at[i] > *last_done)
+            *last_done = s->done_at[i];
+        ttft[m] = s->first_at[i] - w->arrival[i];
+        tpot[m] = (s->done_at[i] - s->first_at[i]) / s->D[i];
+        e2e[m] = s->done_at[i] - w->arrival[i];
+        v[m] = s->sched_at[i] - w->arrival[i];
+        *out_tokens += w->output[i];
+        *in_tokens += w->prompt[i];
+        m++;
+    }
+    int rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, m, &r->tpot) | stat_of(e2e, m, &r->e2e) |
+             stat_of(v, m, &r->scheduling_delay);
+    free(v), free(ttft), free(tpot), free(e2e);
+    return rc ? GW_E_NOMEM : GW_OK;
+}
+
+/* mean, quantiles and max of a log histogram (NAN when empty) */
+static gw_stat hist_stat(const gw_stats_hist *h)
+{
+    return (gw_stat){.mean = h->n ? h->sum / (double)h->n : NAN,
+                     .p50 = gw_stats_hist_quantile(h, 0.5),
+                     .p90 = gw_stats_hist_quantile(h, 0.9),
+                     .p99 = gw_stats_hist_quantile(h, 0.99),
+                     .max = h->n ? h->max : NAN};
+}
+
+/* §4 the run's rates over its makespan (first arrival to last completion),
+ * energy (replicas idle at the end count to the last completion), power,
+ * busy share and KV use. */
+static void run_totals(sim *s, double last_done, double out_tokens, double in_tokens)
+{
+    const gw_sim_config *c = s->c;
+    gw_sim_result *r = s->r;
+    r->tbt = hist_stat(&s->tbt);
+    r->batch_size = hist_stat(&s->batch);
+    r->makespan_s = last_done - s->w->arrival[0];
+    double span = r->makespan_s > 0 ? r->makespan_s : 1;
+    r->requests_per_s = (double)r->completed / span;
+    r->output_tokens_per_s = out_tokens / span;
+    r->input_tokens_per_s = in_tokens / span;
+    for (int k = 0; k < c->replicas; k++)
+        if (!s->reps[k].busy)
+            s->energy += c->idle_w * (last_done - s->reps[k].idle_since > 0
+                                          ? last_done - s->reps[k].idle_since : 0);
+    r->energy_j = s->energy;
+    r->mean_power_w = s->energy / span;
+    r->joules_per_output_token = out_tokens > 0 ? s->energy / out_tokens : NAN;
+    r->busy_fraction = s->busy_time / (span * c->replicas);
+    r->kv_use_mean = s->kv_busy_time > 0 ? s->kv_time / s->kv_busy_time : 0;
+    r->kv_use_max = s->kv_max;
+}
+
+/* Each request's replica, restarts and times, for the per-request CSV. */
+static int keep_requests(sim *s)
+{
+    size_t n = s->w->n;
+    gw_sim_result *r = s->r;
+    r->per_request = malloc(n * sizeof *r->per_request);
+    if (!r->per_request)
+        return GW_E_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        r->per_request[i] = (gw_sim_request){.replica = s->rep[i],
+                                             .restarts = s->restarts[i],
+                                             .scheduled = s->sched_at[i],
+                                             .first_token = s->first_at[i],
+                                             .completed = s->done_at[i]};
+    return GW_OK;
+}
+
+int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int rc = check_sim_config(c, w, err);
+    if (rc)
+        return rc;
     sim s;
     memset(&s, 0, sizeof s);
     s.c = c, s.w = w, s.r = r;
@@ -624,151 +813,23 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
                             "the KV cache holds %.0f tokens, less than one block of %d; "
                             "expected more memory per replica",
                             kv_tokens, c->block_size);
-    size_t n = w->n;
-    int rc = GW_E_NOMEM;
-    s.P = malloc(n * sizeof *s.P), s.D = malloc(n * sizeof *s.D);
-    s.proc = calloc(n, sizeof *s.proc), s.blocks = calloc(n, sizeof *s.blocks);
-    s.next = malloc(n * sizeof *s.next), s.state = calloc(n, 1);
-    s.rep = malloc(n * sizeof *s.rep), s.restarts = calloc(n, sizeof *s.restarts);
-    s.sched_at = malloc(n * sizeof(double)), s.first_at = malloc(n * sizeof(double));
-    s.last_at = malloc(n * sizeof(double)), s.done_at = malloc(n * sizeof(double));
-    s.reps = calloc((size_t)c->replicas, sizeof *s.reps);
-    if (!s.P || !s.D || !s.proc || !s.blocks || !s.next || !s.state || !s.rep || !s.restarts ||
-        !s.sched_at || !s.first_at || !s.last_at || !s.done_at || !s.reps)
+    double last_done = w->arrival[0], out_tokens = 0, in_tokens = 0;
+    if ((rc = sim_init(&s)) || (rc = event_loop(&s, err)))
         goto fail;
-    for (int k = 0; k < c->replicas; k++) {
-        replica *rp = &s.reps[k];
-        rp->wait_head = rp->wait_tail = -1;
-        rp->running = malloc(((size_t)c->max_running + 1) * sizeof *rp->running);
-        /* a Sarathi batch: every running request plus prefill chunks */
-        size_t bcap = (size_t)c->max_running + 2;
-        rp->batch = malloc(bcap * sizeof *rp->batch);
-        rp->chunk = malloc(bcap * sizeof *rp->chunk);
-        if (!rp->running || !rp->batch || !rp->chunk)
-            goto fail;
-        rp->idle_since = w->arrival[0];
-    }
-    if (gw_stats_hist_init(&s.tbt, GW_HIST_LOG) || gw_stats_hist_init(&s.batch, GW_HIST_LOG) ||
-        gw_evq_init(&s.q, GW_EVQ_QUATERNARY, (size_t)c->replicas + 1))
+    r->requests = w->n;
+    if ((rc = request_stats(&s, &last_done, &out_tokens, &in_tokens)))
         goto fail;
-    for (size_t i = 0; i < n; i++) {
-        s.P[i] = w->prompt[i], s.D[i] = w->output[i], s.rep[i] = -1;
-        s.sched_at[i] = s.first_at[i] = s.last_at[i] = s.done_at[i] = NAN;
-    }
-    if (c->timeline_s > 0) {
-        r->timeline.width_s = c->timeline_s;
-        r->timeline.start_s = w->arrival[0];
-    }
-
-    /* §3 the event loop */
-    size_t next_arrival = 0;
-    s.next_arrival = w->arrival[0];
-    rc = GW_OK;
-    while (rc == GW_OK) {
-        const gw_event *top = gw_evq_peek(&s.q);
-        if (next_arrival < n && (!top || w->arrival[next_arrival] <= top->time)) {
-            int32_t i = (int32_t)next_arrival++;
-            s.next_arrival = next_arrival < n ? w->arrival[next_arrival] : INFINITY;
-            rc = arrive(&s, i);
-        } else if (top) {
-            gw_event e;
-            gw_evq_pop(&s.q, &e);
-            if (e.type == EV_WAKE) {
-                s.reps[e.who].wake_pending = 0;
-                rc = s.reps[e.who].busy ? GW_OK : schedule(&s, e.who, e.time);
-            } else
-                rc = batch_end(&s, e.who, e.time);
-        } else
-            break;
-        r->events++;
-        if (c->progress && (r->events & 0xFFFF) == 0 &&
-            c->progress(c->progress_user, (double)r->completed, (double)n,
-                        (double)r->completed)) {
-            rc = gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                              "stopped at %zu of %zu requests completed; nothing written",
-                              r->completed, n);
-            break;
-        }
-    }
-    if (rc)
-        goto fail;
-    if (c->progress) /* the final count (the last poll may be up to 65,535 events old) */
-        (void)c->progress(c->progress_user, (double)r->completed, (double)n,
-                          (double)r->completed);
-
-    /* §4 metrics */
-    r->requests = n;
-    double first = w->arrival[0], last_done = first, out_tokens = 0, in_tokens = 0;
-    double *v = malloc(n * sizeof *v);
-    double *ttft = malloc(n * sizeof *v), *tpot = malloc(n * sizeof *v), *e2e = malloc(n * sizeof *v);
-    if (!v || !ttft || !tpot || !e2e) {
-        free(v), free(ttft), free(tpot), free(e2e);
+    run_totals(&s, last_done, out_tokens, in_tokens);
+    if (s.tl_failed || (c->keep_requests && keep_requests(&s))) {
         rc = GW_E_NOMEM;
         goto fail;
-    }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s.state[i] != ST_DONE)
-            continue;
-        if (s.done_at[i] > last_done)
-            last_done = s.done_at[i];
-        ttft[m] = s.first_at[i] - w->arrival[i];
-        /* Vidur's TPOT: decode time over the output count (the first included) */
-        tpot[m] = (s.done_at[i] - s.first_at[i]) / s.D[i];
-        e2e[m] = s.done_at[i] - w->arrival[i];
-        v[m] = s.sched_at[i] - w->arrival[i];
-        out_tokens += w->output[i];
-        in_tokens += w->prompt[i];
-        m++;
-    }
-    rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, m, &r->tpot) | stat_of(e2e, m, &r->e2e) |
-         stat_of(v, m, &r->scheduling_delay);
-    free(v), free(ttft), free(tpot), free(e2e);
-    if (rc) {
-        rc = GW_E_NOMEM;
-        goto fail;
-    }
-    r->tbt = (gw_stat){s.tbt.n ? s.tbt.sum / (double)s.tbt.n : NAN, gw_stats_hist_quantile(&s.tbt, 0.5),
-                       gw_stats_hist_quantile(&s.tbt, 0.9), gw_stats_hist_quantile(&s.tbt, 0.99),
-                       s.tbt.n ? s.tbt.max : NAN};
-    r->batch_size = (gw_stat){s.batch.n ? s.batch.sum / (double)s.batch.n : NAN,
-                              gw_stats_hist_quantile(&s.batch, 0.5), gw_stats_hist_quantile(&s.batch, 0.9),
-                              gw_stats_hist_quantile(&s.batch, 0.99), s.batch.n ? s.batch.max : NAN};
-    r->makespan_s = last_done - first;
-    double span = r->makespan_s > 0 ? r->makespan_s : 1;
-    r->requests_per_s = (double)r->completed / span;
-    r->output_tokens_per_s = out_tokens / span;
-    r->input_tokens_per_s = in_tokens / span;
-    for (int k = 0; k < c->replicas; k++)
-        if (!s.reps[k].busy)
-            s.energy += c->idle_w * (last_done - s.reps[k].idle_since > 0
-                                         ? last_done - s.reps[k].idle_since : 0);
-    r->energy_j = s.energy;
-    r->mean_power_w = s.energy / span;
-    r->joules_per_output_token = out_tokens > 0 ? s.energy / out_tokens : NAN;
-    r->busy_fraction = s.busy_time / (span * c->replicas);
-    r->kv_use_mean = s.kv_busy_time > 0 ? s.kv_time / s.kv_busy_time : 0;
-    r->kv_use_max = s.kv_max;
-    if (s.tl_failed) {
-        rc = GW_E_NOMEM;
-        goto fail;
-    }
-    if (c->keep_requests) {
-        r->per_request = malloc(n * sizeof *r->per_request);
-        if (!r->per_request) {
-            rc = GW_E_NOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < n; i++)
-            r->per_request[i] = (gw_sim_request){s.rep[i], s.restarts[i], s.sched_at[i],
-                                                 s.first_at[i], s.done_at[i]};
     }
     free_sim(&s);
     return GW_OK;
 fail:
     free_sim(&s);
     gw_sim_result_free(r);
-    if (rc == GW_E_NOMEM || rc == GW_OK)
+    if (rc == GW_E_NOMEM)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     return rc;
 }

@@ -26,6 +26,8 @@ static int reserve(gw_workload *w, size_t n)
     return w->arrival && w->prompt && w->output ? GW_OK : GW_E_NOMEM;
 }
 
+/* 1 GiB: a trace is read whole into memory, and the largest published
+ * serving traces are far smaller; the error message says "1 GiB". */
 #define MAX_TRACE_BYTES ((size_t)1 << 30)
 #define MAX_TOKENS_PER_REQUEST 1e8 /* far beyond any context; keeps int32 safe */
 
@@ -80,10 +82,9 @@ static int parse_number(const field *f, double *out)
     return *end == 0 && errno == 0 && isfinite(*out);
 }
 
-int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_workload *w,
-                         gw_error *err)
+/* The whole trace file into a fresh buffer (*text, *len; the caller frees). */
+static int read_trace(const char *path, char **text_out, size_t *len_out, gw_error *err)
 {
-    memset(w, 0, sizeof *w);
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
@@ -117,36 +118,102 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
             break;
     }
     fclose(fp);
-    /* count lines for the allocation */
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
-    int rc = GW_OK;
-    const char *p = text, *end = text + len;
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *hend = nl ? nl : end;
+    *text_out = text, *len_out = len;
+    return GW_OK;
+}
+
+/* The three columns a trace needs (Vidur's names), by position in the
+ * header [p, hend): col[0] arrived_at, col[1] num_prefill_tokens,
+ * col[2] num_decode_tokens. */
+static const char *const TRACE_COLUMNS[3] = {"arrived_at", "num_prefill_tokens",
+                                             "num_decode_tokens"};
+
+static int find_columns(const char *p, const char *hend, int col[3], const char *path,
+                        gw_error *err)
+{
     field f[64];
     int nh = split_line(p, hend, f, 64);
-    int c_arr = -1, c_pre = -1, c_dec = -1;
+    col[0] = col[1] = col[2] = -1;
     for (int i = 0; i < nh && i < 64; i++) {
-        if (field_is(&f[i], "arrived_at"))
-            c_arr = i;
-        else if (field_is(&f[i], "num_prefill_tokens"))
-            c_pre = i;
-        else if (field_is(&f[i], "num_decode_tokens"))
-            c_dec = i;
+        if (field_is(&f[i], TRACE_COLUMNS[0]))
+            col[0] = i;
+        else if (field_is(&f[i], TRACE_COLUMNS[1]))
+            col[1] = i;
+        else if (field_is(&f[i], TRACE_COLUMNS[2]))
+            col[2] = i;
     }
-    if (c_arr < 0 || c_pre < 0 || c_dec < 0) {
-        const char *miss = c_arr < 0 ? "arrived_at" : c_pre < 0 ? "num_prefill_tokens"
-                                                                : "num_decode_tokens";
+    for (int k = 0; k < 3; k++)
+        if (col[k] < 0)
+            return gw_error_set(err, GW_E_INPUT, path, 1, 1,
+                                "no column '%s' in the header; expected the columns arrived_at, "
+                                "num_prefill_tokens, num_decode_tokens",
+                                TRACE_COLUMNS[k]);
+    return GW_OK;
+}
+
+/* One data row's fields f[0..n) at line `line`: its three numbers, checked
+ * (arrival non-negative and not before `last`, whole token counts 1..1e8),
+ * the prompt cut to max_tokens as Vidur does, appended to w. */
+static int parse_row(const field *f, int n, int need, const int col[3], int line, double last,
+                     double max_tokens, gw_workload *w, const char *path, gw_error *err)
+{
+    if (n < need)
+        return gw_error_set(err, GW_E_INPUT, path, line, 1,
+                            "%d fields; expected at least %d (the header's columns)", n, need);
+    double v[3]; /* arrival, prompt, output */
+    for (int k = 0; k < 3; k++)
+        if (!parse_number(&f[col[k]], &v[k]))
+            return gw_error_set(err, GW_E_INPUT, path, line, f[col[k]].col,
+                                "%s is not a number; expected a plain number", TRACE_COLUMNS[k]);
+    double a = v[0], pre = v[1], dec = v[2];
+    if (a < 0 || a < last)
+        return gw_error_set(err, GW_E_INPUT, path, line, f[col[0]].col,
+                            a < 0 ? "arrived_at %.9g is negative; expected seconds >= 0"
+                                  : "arrived_at %.9g is before the previous row's; expected "
+                                    "non-decreasing arrival times",
+                            a);
+    if (pre < 1 || dec < 1 || pre != floor(pre) || dec != floor(dec) ||
+        pre > MAX_TOKENS_PER_REQUEST || dec > MAX_TOKENS_PER_REQUEST) {
+        int c = (pre < 1 || pre != floor(pre) || pre > MAX_TOKENS_PER_REQUEST) ? f[col[1]].col
+                                                                              : f[col[2]].col;
+        return gw_error_set(err, GW_E_INPUT, path, line, c,
+                            "token counts %.9g and %.9g; expected whole numbers from 1 to 1e8",
+                            pre, dec);
+    }
+    if (max_tokens > 0 && pre + dec > max_tokens) {
+        /* Vidur's convention: cut the prompt by the excess, keep the output */
+        double cutp = pre - (pre + dec - max_tokens);
+        pre = cutp >= 1 ? cutp : 1;
+        w->cut++;
+    }
+    w->arrival[w->n] = a;
+    w->prompt[w->n] = (int32_t)pre;
+    w->output[w->n] = (int32_t)dec;
+    w->n++;
+    return GW_OK;
+}
+
+int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_workload *w,
+                         gw_error *err)
+{
+    memset(w, 0, sizeof *w);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_trace(path, &text, &len, err);
+    if (rc)
+        return rc;
+    size_t lines = 1; /* for the allocation */
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    const char *p = text, *end = text + len;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    int col[3];
+    if ((rc = find_columns(p, nl ? nl : end, col, path, err))) {
         free(text);
-        return gw_error_set(err, GW_E_INPUT, path, 1, 1,
-                            "no column '%s' in the header; expected the columns arrived_at, "
-                            "num_prefill_tokens, num_decode_tokens",
-                            miss);
+        return rc;
     }
-    int need = c_arr > c_pre ? c_arr : c_pre;
-    need = (need > c_dec ? need : c_dec) + 1;
+    int need = col[0] > col[1] ? col[0] : col[1];
+    need = (need > col[2] ? need : col[2]) + 1;
     if ((rc = reserve(w, lines))) {
         free(text);
         gw_workload_free(w);
@@ -154,7 +221,6 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
     }
     p = nl ? nl + 1 : end;
     int line = 1;
-    double last = -INFINITY;
     while (p < end && (!limit || w->n < limit)) {
         line++;
         nl = memchr(p, '\n', (size_t)(end - p));
@@ -165,53 +231,11 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
             q++;
         if (q == le)
             continue; /* blank line */
+        field f[64];
         int n = split_line(start, le, f, 64); /* columns count from the line's start */
-        if (n < need) {
-            rc = gw_error_set(err, GW_E_INPUT, path, line, 1,
-                              "%d fields; expected at least %d (the header's columns)", n, need);
+        double last = w->n ? w->arrival[w->n - 1] : -INFINITY;
+        if ((rc = parse_row(f, n, need, col, line, last, max_tokens, w, path, err)))
             break;
-        }
-        double a, pre, dec;
-        const struct {
-            int c;
-            double *v;
-            const char *name;
-        } cols[3] = {{c_arr, &a, "arrived_at"}, {c_pre, &pre, "num_prefill_tokens"},
-                     {c_dec, &dec, "num_decode_tokens"}};
-        for (int k = 0; k < 3 && rc == GW_OK; k++)
-            if (!parse_number(&f[cols[k].c], cols[k].v))
-                rc = gw_error_set(err, GW_E_INPUT, path, line, f[cols[k].c].col,
-                                  "%s is not a number; expected a plain number", cols[k].name);
-        if (rc)
-            break;
-        if (a < 0 || a < last) {
-            rc = gw_error_set(err, GW_E_INPUT, path, line, f[c_arr].col,
-                              a < 0 ? "arrived_at %.9g is negative; expected seconds >= 0"
-                                    : "arrived_at %.9g is before the previous row's; expected "
-                                      "non-decreasing arrival times",
-                              a);
-            break;
-        }
-        if (pre < 1 || dec < 1 || pre != floor(pre) || dec != floor(dec) ||
-            pre > MAX_TOKENS_PER_REQUEST || dec > MAX_TOKENS_PER_REQUEST) {
-            int col = (pre < 1 || pre != floor(pre) || pre > MAX_TOKENS_PER_REQUEST)
-                          ? f[c_pre].col : f[c_dec].col;
-            rc = gw_error_set(err, GW_E_INPUT, path, line, col,
-                              "token counts %.9g and %.9g; expected whole numbers from 1 to 1e8",
-                              pre, dec);
-            break;
-        }
-        if (max_tokens > 0 && pre + dec > max_tokens) {
-            /* Vidur's convention: cut the prompt by the excess, keep the output */
-            double cutp = pre - (pre + dec - max_tokens);
-            pre = cutp >= 1 ? cutp : 1;
-            w->cut++;
-        }
-        last = a;
-        w->arrival[w->n] = a;
-        w->prompt[w->n] = (int32_t)pre;
-        w->output[w->n] = (int32_t)dec;
-        w->n++;
     }
     free(text);
     if (rc == GW_OK && w->n == 0)
@@ -253,7 +277,7 @@ int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     /* gamma gaps with mean 1/rate and cv: shape 1/cv², scale cv²/rate */
-    gw_dist gap = {GW_DIST_EXPONENTIAL, 1 / s->rate, 0, 0, 0, 0, NULL, 0, 0, 0, 0};
+    gw_dist gap = {.kind = GW_DIST_EXPONENTIAL, .a = 1 / s->rate};
     if (s->arrival == GW_ARRIVAL_GAMMA)
         gap = (gw_dist){GW_DIST_GAMMA, 1 / (s->cv * s->cv), s->cv * s->cv / s->rate,
                         0, 0, 0, NULL, 0, 0, 0, 0};
