@@ -26,8 +26,9 @@ static int reserve(gw_workload *w, size_t n)
     return w->arrival && w->prompt && w->output ? GW_OK : GW_E_NOMEM;
 }
 
-/* 1 GiB: a trace is read whole into memory, and the largest published
- * serving traces are far smaller; the error message says "1 GiB". */
+/* A trace is read whole into memory: 1 GiB bounds that allocation, so a
+ * wrong path (a disk image, a log) fails fast with a message rather than
+ * exhausting memory; the error message says "1 GiB". */
 #define MAX_TRACE_BYTES ((size_t)1 << 30)
 #define MAX_TOKENS_PER_REQUEST 1e8 /* far beyond any context; keeps int32 safe */
 
