@@ -30,6 +30,8 @@ typedef struct gw_cmd_args {
     const char *db;               /* SQLite result store (fleet) */
 } gw_cmd_args;
 
+/* Queue "path=value" built from a flag (or recalled from a store). */
+int gw_cmd_add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err);
 /* Check and parse req's options into *a (GW_E_USAGE naming the flag). */
 int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err);
 /* The catalog from the request's directory, $GIGAWATT_CATALOG or the built-in. */
@@ -57,6 +59,12 @@ int gw_cmd_rack(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+
+/* risk and runs read their own options (src/scenario/risk_command.c):
+ * check them, and with `whole` what else a run needs (risk: a scenario or
+ * a run to resume), as gw_command_check / gw_command_check_options. */
+int gw_cmd_risk_check(const gw_command_request *req, int whole, gw_error *err);
+int gw_cmd_runs_check(const gw_command_request *req, int whole, gw_error *err);
 
 /* What a model command runs on: the catalog, the scenario tree and the
  * scenario resolved from them. */
