@@ -459,17 +459,11 @@ const char *gw_cmd_report_name(const gw_cmd_args *a)
     return name ? name : "flags";
 }
 
-void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err)
+int gw_cmd_place_on_file(int rc, const gw_scenario *sc, gw_error *err)
 {
-    if (err->file[0])
-        return;
-    if (!at_target) {
+    if (rc != GW_OK && rc != GW_E_STOPPED && !err->file[0])
         snprintf(err->file, sizeof err->file, "%s", sc->source_file);
-    } else if (sc->target_file[0]) { /* the plan's errors are about the target */
-        snprintf(err->file, sizeof err->file, "%s", sc->target_file);
-        err->line = sc->target_line;
-        err->col = sc->target_col;
-    }
+    return rc;
 }
 
 int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text,

@@ -84,8 +84,11 @@ void gw_cmd_loaded_free(gw_cmd_loaded *l);
 int gw_cmd_load_all(const gw_cmd_args *a, unsigned needs, gw_cmd_loaded *l, gw_error *err);
 /* The label of a result of a model command, for its HTML report. */
 const char *gw_cmd_report_name(const gw_cmd_args *a);
-/* The models know no files: an error without a place is put on the
- * scenario file (at_target: on where the target was given). */
-void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err);
+/* A model error that gw_scenario_place_error could not place (no section
+ * to place it in, or a field that is no scenario path: the rack model's
+ * "system.load", its overflow without a field) goes on the scenario file
+ * without a line, as it always has; a stop and a placed error stay as
+ * they are. Returns rc. */
+int gw_cmd_place_on_file(int rc, const gw_scenario *sc, gw_error *err);
 
 #endif
