@@ -223,7 +223,8 @@ static void test_risk_and_runs(void)
     CHECK_INT(gw_command_option_takes_value("resume"), 1);
     const gw_command_option zero[] = {OPT("draws", "0")};
     expect_usage("risk", zero, 1,
-                 "--draws needs a whole number from 1 to 2000000, not '0'; see gigawatt risk --help");
+                 "--draws needs a whole number from 1 to 2000000, not '0'; "
+                 "see gigawatt risk --help");
     gw_command_request none = {.command = "risk"};
     gw_error e = {0};
     CHECK_INT(gw_command_check_options(&none, &e), GW_OK); /* options alone: good */
