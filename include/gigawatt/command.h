@@ -8,7 +8,8 @@
  * the --set overrides and the command's options by their long flag names
  * ("grid-power", "seed", "capacity"). The library checks that the command
  * takes each option, parses its value, and reports a bad one naming the
- * flag ("--seed: ..."), exactly as the CLI always has. */
+ * flag ("--seed: ..."), exactly as the CLI always has. risk and runs read
+ * their own options (include/gigawatt/risk_command.h). */
 #ifndef GIGAWATT_COMMAND_H
 #define GIGAWATT_COMMAND_H
 

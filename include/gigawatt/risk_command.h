@@ -1,10 +1,14 @@
 /* include/gigawatt/risk_command.h — `risk` and `runs` as library calls
  * (scenario layer, src/scenario/risk_command.c): what gw_command_run
- * (include/gigawatt/command.h) does for these two commands, so that the
- * CLI and the Python module run a risk analysis through the library alone.
+ * (include/gigawatt/command.h) runs for these two commands, and
+ * gw_command_check / gw_command_options check and list, so that the CLI
+ * and the Python module run a risk analysis through the library alone.
+ * A bad option's message is the CLI's ("--draws needs a whole number from
+ * 1 to N, not 'x'; see gigawatt risk --help").
  *
  * risk options, by long flag name (command.h's gw_command_option):
- *   draws N, seed N      as --set risk.draws=N / risk.seed=N after the sets
+ *   draws N, seed N      as --set risk.draws=N / risk.seed=N in their place
+ *   set K=V              a --set among the options (after req->sets)
  *   threads N            per process (default: this machine's cores shared
  *                        among the MPI processes on it)
  *   db FILE              the SQLite result store (default gigawatt.db here;

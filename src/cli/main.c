@@ -2,7 +2,8 @@
  * the one option parser that turns argv into a gw_command_request, and the
  * writing of what gw_command_run produced (stdout or -o, --html,
  * --requests-csv). Every command's work is the library's
- * (src/scenario/command*.c); risk and runs are still src/cli/risk_cmd.c's. */
+ * (src/scenario/command*.c, risk and runs src/scenario/risk_command.c);
+ * risk's MPI transport and files are src/cli/risk_cmd.c's. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,37 +142,101 @@ static const char usage_catalog[] =
     "  gigawatt catalog gb200-nvl72\n"
     "  gigawatt catalog llama-3.3-70b --json\n";
 
+static const char usage_risk[] =
+    "usage: gigawatt risk SCENARIO [--draws N] [--seed N] [--threads N] [--db FILE]\n"
+    "                     [--json] [-o FILE] [--html FILE] [--set K=V] [--quiet]\n"
+    "       gigawatt risk --resume RUN [SCENARIO] [--db FILE] [--threads N] [--json] [-o FILE]\n"
+    "                     [--html FILE]\n"
+    "       mpirun -np K gigawatt risk SCENARIO ...\n"
+    "Monte Carlo of the build-out timeline over the scenario's uncertain inputs ({dist: ...}\n"
+    "values and the risk: section): P5/P50/P95 per quarter of capacity, demand, shortfall,\n"
+    "idle capacity, rental spend and cash; the expected cost of building too little versus\n"
+    "too much; the build level with the least expected cost; the inputs that matter most.\n"
+    "Every draw goes to a SQLite store (--db, default gigawatt.db next to -o FILE or here) as\n"
+    "it finishes; after Ctrl-C or a crash --resume RUN continues the run (`gigawatt runs`\n"
+    "lists them). The result is the same for any --threads and any number of MPI ranks.\n"
+    "--html FILE also writes the result as a self-contained HTML report (fan charts,\n"
+    "histograms of the cost of too little and too much, tornado; docs/report.md).\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000 --json -o risk.json\n"
+    "  gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 20000 --html risk.html\n"
+    "  mpirun -np 2 gigawatt risk scenarios/frontier-lab-30gw.yaml --draws 100000\n";
+
+static const char usage_runs[] =
+    "usage: gigawatt runs [--db FILE] [--json]\n"
+    "Lists the runs in a SQLite result store (default gigawatt.db): id, kind, start, draws\n"
+    "done, finished or stopped (a stopped risk run continues with gigawatt risk --resume ID).\n";
+
 typedef struct cli_command {
     const char *name, *usage;
     int max_positional;
     int scenario; /* the positional is the scenario; outputs are checked before the run */
+    const char *see;      /* the help a usage error points at */
+    int par;              /* risk: over MPI, into a result store, resumable */
+    const char *flags_of; /* runs: reads risk's flags ... */
+    const char *only;     /* ... and refuses all but its own, --json and --help */
 } cli_command;
 
+#define COMMAND(n, u, npos, sc) {.name = n, .usage = u, .max_positional = npos, .scenario = sc, \
+                                 .see = "gigawatt --help"}
 static const cli_command commands[] = {
-    {"catalog", usage_catalog, 1, 0}, {"rack", usage_rack, 1, 1}, {"plan", usage_plan, 1, 1},
-    {"perf", usage_perf, 1, 1},       {"sim", usage_sim, 1, 1},   {"report", usage_report, 64, 0},
+    COMMAND("catalog", usage_catalog, 1, 0), COMMAND("rack", usage_rack, 1, 1),
+    COMMAND("plan", usage_plan, 1, 1),       COMMAND("perf", usage_perf, 1, 1),
+    COMMAND("sim", usage_sim, 1, 1),         COMMAND("report", usage_report, 64, 0),
+    {.name = "risk", .usage = usage_risk, .max_positional = 1, .scenario = 1,
+     .see = "gigawatt risk --help", .par = 1},
+    {.name = "runs", .usage = usage_runs, .see = "gigawatt runs --help", .flags_of = "risk",
+     .only = "runs takes --db and --json only; not"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 /* One line, like every other error; the usage text is behind --help. */
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error_see(const char *see, const char *fmt, const char *arg)
 {
     fprintf(stderr, "gigawatt: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "; see gigawatt --help\n");
+    fprintf(stderr, "; see %s\n", see);
     return 2;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    return usage_error_see("gigawatt --help", fmt, arg);
 }
 
 /* argv as a request, and what the CLI itself does with it. */
 typedef struct cli_request {
     gw_command_request req;
-    gw_command_option *options; /* argc of them at most */
+    const cli_command *cmd;
+    gw_command_option *options; /* argc + 2 of them at most */
     const char *positional[64];
     int quiet;
+    int rank; /* an MPI rank other than 0 prints nothing */
     const char *out, *html, *requests_csv, *db; /* files the CLI writes or checks */
+    char db_default[1024], command_line[1024];  /* risk's, when not given */
 } cli_request;
 
+/* A usage error of r's command, on rank 0 only. */
+static int request_usage_error(const cli_request *r, const char *fmt, const char *arg)
+{
+    return r->rank == 0 ? usage_error_see(r->cmd->see, fmt, arg) : 2;
+}
+
+/* An error, on rank 0 only; the exit code. */
+static int request_fail(const cli_request *r, const gw_error *err)
+{
+    return r->rank == 0 ? cli_fail(err) : cli_exit_code(err->code);
+}
+
 enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_LIBRARY };
+
+/* Library options the CLI fills in itself, not flags. */
+static int cli_given(const char *name)
+{
+    return strcmp(name, "command-line") == 0;
+}
 
 /* getopt's table: the options of every command, then the command's own
  * (gw_command_options), coded OPT_LIBRARY + their index. */
@@ -189,12 +254,13 @@ static struct option *long_options(const char *const *names)
     lo[3] = (struct option){"set", required_argument, NULL, OPT_SET};
     lo[4] = (struct option){"help", no_argument, NULL, OPT_HELP};
     lo[5] = (struct option){"output", required_argument, NULL, 'o'};
-    for (size_t i = 0; i < n; i++)
-        lo[6 + i] = (struct option){names[i],
-                                    gw_command_option_takes_value(names[i]) > 0
-                                        ? required_argument
-                                        : no_argument,
-                                    NULL, OPT_LIBRARY + (int)i};
+    for (size_t i = 0, at = 6; i < n; i++)
+        if (!cli_given(names[i]))
+            lo[at++] = (struct option){names[i],
+                                       gw_command_option_takes_value(names[i]) > 0
+                                           ? required_argument
+                                           : no_argument,
+                                       NULL, OPT_LIBRARY + (int)i};
     return lo;
 }
 
@@ -217,7 +283,7 @@ static void add_option(cli_request *r, const char *name, const char *value)
 static int options_so_far(const cli_request *r)
 {
     gw_error err = {0};
-    return gw_command_check_options(&r->req, &err) ? cli_fail(&err) : -1;
+    return gw_command_check_options(&r->req, &err) ? request_fail(r, &err) : -1;
 }
 
 /* --train changes where --count/--tp/--pp go wherever it stands, so it is
@@ -242,7 +308,7 @@ static int take_operands(const cli_command *c, int argc, char **argv, cli_reques
      * may come before or after the flags. */
     while (optind < argc) {
         if (npos >= c->max_positional)
-            return usage_error("unexpected argument '%s'", argv[optind]);
+            return request_usage_error(r, "unexpected argument '%s'", argv[optind]);
         r->positional[npos++] = argv[optind++];
     }
     if (c->scenario)
@@ -252,10 +318,36 @@ static int take_operands(const cli_command *c, int argc, char **argv, cli_reques
     return -1;
 }
 
+/* runs reads risk's flags but takes only its own, --json and --help. */
+static int takes_flag(const cli_command *c, const char *const *names, int opt)
+{
+    if (!c->only || opt == OPT_JSON || opt == OPT_HELP || opt == 'h')
+        return 1;
+    for (const char *const *own = gw_command_options(c->name); opt >= OPT_LIBRARY && *own; own++)
+        if (strcmp(*own, names[opt - OPT_LIBRARY]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A flag runs does not take, named as written (not the value getopt took
+ * with it); `li` is getopt's index into `lo`, or -1. */
+static int refuse_flag(const cli_request *r, const struct option *lo, int opt, int li, char **argv)
+{
+    char name[64], text[160];
+    if (opt == 'o')
+        snprintf(name, sizeof name, "-o");
+    else if (li >= 0 && lo[li].val == opt)
+        snprintf(name, sizeof name, "--%s", lo[li].name);
+    else
+        snprintf(name, sizeof name, "%s", argv[optind - 1]);
+    snprintf(text, sizeof text, "%s '%s'", r->cmd->only, name);
+    return request_usage_error(r, "%s", text);
+}
+
 /* Returns -1 when the command should go on, else the exit code. */
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
-    const char *const *names = gw_command_options(c->name);
+    const char *const *names = gw_command_options(c->flags_of ? c->flags_of : c->name);
     struct option *lo = long_options(names);
     if (!lo || !(r->options = calloc((size_t)argc + 2, sizeof *r->options))) {
         free(lo);
@@ -266,8 +358,13 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
     take_train_first(names, argc, argv, r);
     opterr = 0;
     optind = 1;
-    int opt, code = -1;
-    while (code < 0 && (opt = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+    int opt, code = -1, li = -1;
+    while (code < 0 && (opt = getopt_long(argc, argv, "o:h", lo, &li)) != -1) {
+        if (!takes_flag(c, names, opt)) {
+            code = refuse_flag(r, lo, opt, li, argv);
+            break;
+        }
+        li = -1;
         switch (opt) {
         case OPT_JSON: r->req.want_json = 1; break;
         case OPT_QUIET: r->quiet = 1; break;
@@ -277,11 +374,12 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
         case 'h':
         case OPT_HELP:
             if ((code = options_so_far(r)) < 0)
-                fputs(c->usage, stdout), code = 0;
+                code = r->rank == 0 ? fputs(c->usage, stdout), 0 : 0;
             break;
         case '?':
             if ((code = options_so_far(r)) < 0)
-                code = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+                code = request_usage_error(r, "unknown or incomplete option '%s'",
+                                           argv[optind - 1]);
             break;
         default:
             if (strcmp(names[opt - OPT_LIBRARY], "train") != 0) /* taken first */
@@ -334,18 +432,39 @@ static int write_output(const cli_request *r, gw_command_output *out, gw_error *
     return rc;
 }
 
-/* Checks that need no run, then the run, then its outputs. */
-static int run_command(const cli_command *c, cli_request *r)
+/* risk: the result store (--db, else beside -o FILE or here) and the
+ * command line it records. */
+static void add_risk_options(cli_request *r, int argc, char **argv)
+{
+    if (!r->db) {
+        cli_default_db(r->out, r->db_default, sizeof r->db_default);
+        add_option(r, "db", r->db_default);
+    }
+    cli_command_line(argc, argv, r->command_line, sizeof r->command_line);
+    add_option(r, "command-line", r->command_line);
+}
+
+/* Before a run that may be long: every output path can be written (rank 0
+ * writes them; every rank hears whether they can). */
+static int check_outputs(const cli_request *r, const cli_par *par, gw_error *err)
+{
+    int rc = r->rank == 0 ? cli_check_paths(r->out, r->html, r->requests_csv, r->db, err) : GW_OK;
+    return par ? par->t.agree(par->t.user, rc) : rc;
+}
+
+/* Checks that need no run, then the run, then its outputs (rank 0). */
+static int run_command(const cli_command *c, cli_request *r, const cli_par *par)
 {
     gw_error err = {0};
     gw_command_output out = {0};
-    cli_run run = {.quiet = r->quiet};
+    cli_run run = {.quiet = r->quiet || r->rank != 0};
     int rc = gw_command_check(&r->req, &err);
+    if (rc == GW_OK && par && cli_par_foreign(par))
+        return 2;
     if (rc == GW_OK && strcmp(c->name, "report") == 0 && !r->out)
         return usage_error("%s", "give -o report.html (the report is a file)");
-    /* before a run that may be long: every output path can be written */
     if (rc == GW_OK && c->scenario)
-        rc = cli_check_paths(r->out, r->html, r->requests_csv, r->db, &err);
+        rc = check_outputs(r, par, &err);
     if (rc == GW_OK) {
         r->req.progress = run_progress;
         r->req.progress_user = &run;
@@ -354,19 +473,32 @@ static int run_command(const cli_command *c, cli_request *r)
         if (run.begun)
             cli_progress_end(&run.pg, rc);
     }
-    if (rc == GW_OK)
+    if (rc == GW_E_STOPPED && c->par)
+        cli_resume_outputs(r->req.want_json, r->out, r->html, &err);
+    if (rc == GW_OK && r->rank == 0)
         rc = write_output(r, &out, &err);
     gw_command_output_free(&out);
-    return rc ? cli_fail(&err) : 0;
+    if (rc && !err.msg[0]) /* the failure was another MPI rank's */
+        gw_error_set(&err, rc, NULL, 0, 0, "%s on another MPI rank", gw_strerror(rc));
+    return rc ? request_fail(r, &err) : 0;
 }
 
+/* risk starts the MPI transport (under a launcher) before reading argv,
+ * which MPI may rewrite. */
 static int library_command(const cli_command *c, int argc, char **argv)
 {
-    cli_request r = {.req = {.command = c->name}};
+    cli_par par;
+    int rank = c->par ? cli_par_start(&par, &argc, &argv) : 0;
+    cli_request r = {.req = {.command = c->name, .par = c->par ? &par.t : NULL},
+                     .cmd = c, .rank = rank};
     int rc = parse_options(c, argc, argv, &r);
+    if (rc < 0 && c->par)
+        add_risk_options(&r, argc, argv);
     if (rc < 0)
-        rc = run_command(c, &r);
+        rc = run_command(c, &r, c->par ? &par : NULL);
     free(r.options);
+    if (c->par)
+        cli_par_end(&par);
     return rc;
 }
 
@@ -375,10 +507,6 @@ static int dispatch(const char *cmd, int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
             return library_command(&commands[i], argc, argv);
-    if (strcmp(cmd, "risk") == 0)
-        return cmd_risk(argc, argv);
-    if (strcmp(cmd, "runs") == 0)
-        return cmd_runs(argc, argv);
     const char *const *names = gw_command_names();
     size_t n = 0;
     while (names[n])

@@ -11,6 +11,7 @@
 
 #include "command_int.h"
 #include "gigawatt/output.h"
+#include "gigawatt/risk_command.h"
 
 #ifndef GW_DEFAULT_CATALOG
 #define GW_DEFAULT_CATALOG "data/catalog"
@@ -62,6 +63,7 @@ static const option_spec option_table[] = {
     SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
+    VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("command-line"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -81,20 +83,35 @@ static const char *const sim_options[] = {
     "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
     "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
     NULL};
+/* include/gigawatt/risk_command.h says what each does */
+static const char *const risk_options[] = {"draws", "seed",   "threads",      "db",
+                                           "resume", "html", "command-line", NULL};
+static const char *const runs_options[] = {"db", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+/* risk and runs: the request as it came, their options read by themselves */
+typedef int (*request_fn)(const gw_command_request *req, gw_command_output *out, gw_error *err);
+typedef int (*check_fn)(const gw_command_request *req, int whole, gw_error *err);
 
-/* The commands this file runs; risk and runs are the CLI's (src/cli/risk_cmd.c). */
+/* Every command: `run` on the options parsed here, or `own` (with `check`)
+ * on the request itself. */
 static const struct {
     const char *name;
     const char *const *options;
     int scenario; /* runs on a scenario: needs one, or flags */
     command_fn run;
+    request_fn own;
+    check_fn check;
 } commands[] = {
-    {"catalog", no_options, 0, gw_cmd_catalog}, {"rack", rack_options, 1, gw_cmd_rack},
-    {"plan", plan_options, 1, gw_cmd_plan},     {"perf", perf_options, 1, gw_cmd_perf},
-    {"sim", sim_options, 1, gw_cmd_sim},        {"report", no_options, 0, gw_cmd_report},
+    {"catalog", no_options, 0, gw_cmd_catalog, NULL, NULL},
+    {"rack", rack_options, 1, gw_cmd_rack, NULL, NULL},
+    {"plan", plan_options, 1, gw_cmd_plan, NULL, NULL},
+    {"perf", perf_options, 1, gw_cmd_perf, NULL, NULL},
+    {"sim", sim_options, 1, gw_cmd_sim, NULL, NULL},
+    {"report", no_options, 0, gw_cmd_report, NULL, NULL},
+    {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
+    {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -152,8 +169,7 @@ static int allowed(const char *const *list, const char *name)
     return 0;
 }
 
-/* Queue "path=value" built from a flag. */
-static int add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err)
+int gw_cmd_add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err)
 {
     if (a->nsets >= GW_CMD_MAX_SETS || a->nowned >= GW_CMD_MAX_SETS)
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "too many settings; expected at most %d",
@@ -202,9 +218,9 @@ static int add_setting(gw_cmd_args *a, const option_spec *o, const char *value, 
     if (o->unit && is_bare_number(value)) {
         char with_unit[256];
         snprintf(with_unit, sizeof with_unit, "%s %s", value, o->unit);
-        return add_set(a, path, with_unit, err);
+        return gw_cmd_add_set(a, path, with_unit, err);
     }
-    return add_set(a, path, value, err);
+    return gw_cmd_add_set(a, path, value, err);
 }
 
 /* A positive number for a command option. */
@@ -305,10 +321,14 @@ int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
     return GW_OK;
 }
 
-/* gw_command_check and gw_command_check_options: `parse` without a run. */
+/* gw_command_check and gw_command_check_options: `parse` without a run
+ * (`whole` for a command that reads its own options). */
 static int check_with(int (*parse)(const gw_command_request *, gw_cmd_args *, gw_error *),
-                      const gw_command_request *req, gw_error *err)
+                      int whole, const gw_command_request *req, gw_error *err)
 {
+    int c = find_command(req->command);
+    if (c >= 0 && commands[c].check)
+        return commands[c].check(req, whole, err);
     gw_cmd_args *a = malloc(sizeof *a);
     if (!a)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
@@ -319,16 +339,19 @@ static int check_with(int (*parse)(const gw_command_request *, gw_cmd_args *, gw
 
 int gw_command_check(const gw_command_request *req, gw_error *err)
 {
-    return check_with(gw_cmd_parse, req, err);
+    return check_with(gw_cmd_parse, 1, req, err);
 }
 
 int gw_command_check_options(const gw_command_request *req, gw_error *err)
 {
-    return check_with(parse_options, req, err);
+    return check_with(parse_options, 0, req, err);
 }
 
 int gw_command_run(const gw_command_request *req, gw_command_output *out, gw_error *err)
 {
+    int c = find_command(req->command);
+    if (c >= 0 && commands[c].own)
+        return commands[c].own(req, out, err);
     memset(out, 0, sizeof *out);
     gw_cmd_args *a = malloc(sizeof *a); /* ~33 kB of settings: off the stack */
     if (!a)
@@ -436,17 +459,11 @@ const char *gw_cmd_report_name(const gw_cmd_args *a)
     return name ? name : "flags";
 }
 
-void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err)
+int gw_cmd_place_on_file(int rc, const gw_scenario *sc, gw_error *err)
 {
-    if (err->file[0])
-        return;
-    if (!at_target) {
+    if (rc != GW_OK && rc != GW_E_STOPPED && !err->file[0])
         snprintf(err->file, sizeof err->file, "%s", sc->source_file);
-    } else if (sc->target_file[0]) { /* the plan's errors are about the target */
-        snprintf(err->file, sizeof err->file, "%s", sc->target_file);
-        err->line = sc->target_line;
-        err->col = sc->target_col;
-    }
+    return rc;
 }
 
 int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text,

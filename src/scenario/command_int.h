@@ -30,6 +30,8 @@ typedef struct gw_cmd_args {
     const char *db;               /* SQLite result store (fleet) */
 } gw_cmd_args;
 
+/* Queue "path=value" built from a flag (or recalled from a store). */
+int gw_cmd_add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err);
 /* Check and parse req's options into *a (GW_E_USAGE naming the flag). */
 int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err);
 /* The catalog from the request's directory, $GIGAWATT_CATALOG or the built-in. */
@@ -58,6 +60,12 @@ int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 
+/* risk and runs read their own options (src/scenario/risk_command.c):
+ * check them, and with `whole` what else a run needs (risk: a scenario or
+ * a run to resume), as gw_command_check / gw_command_check_options. */
+int gw_cmd_risk_check(const gw_command_request *req, int whole, gw_error *err);
+int gw_cmd_runs_check(const gw_command_request *req, int whole, gw_error *err);
+
 /* What a model command runs on: the catalog, the scenario tree and the
  * scenario resolved from them. */
 typedef struct gw_cmd_loaded {
@@ -76,8 +84,11 @@ void gw_cmd_loaded_free(gw_cmd_loaded *l);
 int gw_cmd_load_all(const gw_cmd_args *a, unsigned needs, gw_cmd_loaded *l, gw_error *err);
 /* The label of a result of a model command, for its HTML report. */
 const char *gw_cmd_report_name(const gw_cmd_args *a);
-/* The models know no files: an error without a place is put on the
- * scenario file (at_target: on where the target was given). */
-void gw_cmd_place_model_error(const gw_scenario *sc, int at_target, gw_error *err);
+/* A model error that gw_scenario_place_error could not place (no section
+ * to place it in, or a field that is no scenario path: the rack model's
+ * "system.load", its overflow without a field) goes on the scenario file
+ * without a line, as it always has; a stop and a placed error stay as
+ * they are. Returns rc. */
+int gw_cmd_place_on_file(int rc, const gw_scenario *sc, gw_error *err);
 
 #endif

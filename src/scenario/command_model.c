@@ -68,9 +68,7 @@ int gw_cmd_rack(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
     gw_rack_input in;
     gw_rack_result r;
     gw_scenario_rack_input(l.sc, &in);
-    if ((rc = gw_rack_budget(&in, &r, err)))
-        gw_cmd_place_model_error(l.sc, 0, err);
-    else
+    if ((rc = gw_cmd_place_on_file(gw_rack_budget(&in, &r, err), l.sc, err)) == GW_OK)
         rc = gw_cmd_finish(a, gw_cmd_report_name(a),
                            GW_CMD_WANT_JSON(a) ? gw_rack_json(l.sc, &r) : NULL,
                            GW_CMD_WANT_TEXT(a) ? gw_rack_text(l.sc, &r) : NULL, out, err);
@@ -164,8 +162,11 @@ int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = out_of_memory(err);
     else {
         gw_scenario_plan_input(l.sc, &in);
-        if ((rc = gw_plan_size(&in, r, err)))
-            gw_cmd_place_model_error(l.sc, 1, err);
+        /* the plan model's errors are about the target: at its value
+         * (target: {grid_power: 30 GW} -> 30 GW), as the timeline's are */
+        const gw_node *target = gw_node_get(l.root, "target");
+        rc = gw_scenario_place_error(gw_plan_size(&in, r, err), target ? target->kids[1] : NULL,
+                                     err);
     }
     if (rc == GW_OK)
         rc = run_timeline_if_any(&l, &tl, err);
@@ -190,10 +191,8 @@ int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
     gw_perf_report *r = malloc(sizeof *r);
     if (!r)
         rc = out_of_memory(err);
-    else if ((rc = gw_perf_run(l.sc, r, err)))
-        /* the model knows no files: its errors are about the scenario's choices */
-        gw_cmd_place_model_error(l.sc, 0, err);
-    else
+    /* gw_perf_run places what it can (perf:, training:); the rest goes on the file */
+    else if ((rc = gw_cmd_place_on_file(gw_perf_run(l.sc, r, err), l.sc, err)) == GW_OK)
         rc = gw_cmd_finish(a, gw_cmd_report_name(a),
                            GW_CMD_WANT_JSON(a) ? gw_perf_json(l.sc, r) : NULL,
                            GW_CMD_WANT_TEXT(a) ? gw_perf_text(l.sc, r) : NULL, out, err);

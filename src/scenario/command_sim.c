@@ -97,10 +97,10 @@ static int run_replicas(const gw_cmd_args *a, const gw_scenario *sc, gw_command_
         return out_of_memory(err);
     gw_cmd_phase(a, a->capacity ? "capacity" : "sim",
                  a->capacity ? "requests simulated" : "requests");
-    int rc = gw_sim_cmd_run(sc, a->requests_csv, a->req->progress, a->req->progress_user, r, err);
+    int rc = gw_cmd_place_on_file(
+        gw_sim_cmd_run(sc, a->requests_csv, a->req->progress, a->req->progress_user, r, err), sc,
+        err);
     if (rc) {
-        if (!err->file[0] && err->code != GW_E_STOPPED)
-            snprintf(err->file, sizeof err->file, "%s", sc->source_file);
         free(r);
         return rc;
     }

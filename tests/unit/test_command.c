@@ -2,12 +2,16 @@
  * the one library call behind the CLI and the Python module: each command
  * gives the bytes `gigawatt` prints (plan --json against the golden copy
  * tests/golden/plan-15gw.json.in, the others deterministic and of their
- * kind), its CSV and HTML on request, and the CLI's wording and status for
- * an unknown option and a bad option value. */
+ * kind), its CSV and HTML on request, the CLI's wording and status for
+ * an unknown option and a bad option value, and risk and runs run through
+ * it as through their own calls. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "gigawatt/command.h"
 #include "gigawatt/output.h"
+#include "gigawatt/risk_command.h"
 #include "gw_test.h"
 
 #define OPT(n, v) {(n), (v)}
@@ -198,6 +202,60 @@ static void test_option_errors(void)
     CHECK_INT(gw_command_option_takes_value("nonsense"), -1);
 }
 
+static int listed(const char *const *list, const char *name)
+{
+    for (int i = 0; list && list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* risk and runs through gw_command_run: their options listed and checked
+ * with the CLI's wording, a risk run's JSON the same as gw_command_risk's,
+ * runs listing the store it wrote. */
+static void test_risk_and_runs(void)
+{
+    CHECK(listed(gw_command_options("risk"), "draws") &&
+          listed(gw_command_options("risk"), "command-line") &&
+          !listed(gw_command_options("risk"), "capacity"));
+    CHECK(listed(gw_command_options("runs"), "db") && !listed(gw_command_options("runs"), "html"));
+    CHECK_INT(gw_command_option_takes_value("draws"), 1);
+    CHECK_INT(gw_command_option_takes_value("resume"), 1);
+    const gw_command_option zero[] = {OPT("draws", "0")};
+    expect_usage("risk", zero, 1,
+                 "--draws needs a whole number from 1 to 2000000, not '0'; "
+                 "see gigawatt risk --help");
+    gw_command_request none = {.command = "risk"};
+    gw_error e = {0};
+    CHECK_INT(gw_command_check_options(&none, &e), GW_OK); /* options alone: good */
+    CHECK_INT(gw_command_check(&none, &e), GW_E_USAGE);
+    CHECK_STR_HAS(e.msg, "risk needs a scenario (or --resume RUN)");
+
+    char db[64];
+    snprintf(db, sizeof db, "/tmp/gw-test-command-%d.db", (int)getpid());
+    unlink(db);
+    const gw_command_option opts[] = {OPT("draws", "50"), OPT("db", db)};
+    const char *scenario = GW_TEST_SOURCE "/tests/data/risk-small.yaml";
+    run r = run_options("risk", scenario, opts, 2, 1);
+    CHECK_INT(r.rc, GW_OK);
+    gw_command_request req = {.command = "risk", .scenario_path = scenario, .options = opts,
+                              .noptions = 2, .catalog_dir = GW_TEST_CATALOG, .want_json = 1};
+    gw_command_output direct;
+    CHECK_INT(gw_command_risk(&req, &direct, &e), GW_OK);
+    CHECK(r.out.json && direct.json && strcmp(r.out.json, direct.json) == 0);
+    gw_command_output_free(&r.out);
+    gw_command_output_free(&direct);
+    run list = run_options("runs", NULL, &opts[1], 1, 0);
+    CHECK_INT(list.rc, GW_OK);
+    CHECK_STR_HAS(list.out.text, "finished");
+    gw_command_output_free(&list.out);
+    unlink(db);
+    const gw_command_option gone[] = {OPT("db", "/nonexistent/gw.db")};
+    run missing = run_options("runs", NULL, gone, 1, 0);
+    CHECK_INT(missing.rc, GW_E_INPUT);
+    CHECK_STR_HAS(missing.err.msg, "no result store there");
+}
+
 int main(void)
 {
     test_plan_is_the_golden_json();
@@ -206,5 +264,6 @@ int main(void)
     test_scenario_text();
     test_report();
     test_option_errors();
+    test_risk_and_runs();
     return gw_test_done("test_command");
 }

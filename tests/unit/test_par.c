@@ -110,7 +110,7 @@ static void test_text_and_options(const char *dir, const char *json_of_file)
     gw_command_option bad = {"draws", "2.5"};
     req.options = &bad, req.noptions = 1;
     CHECK_INT(gw_command_risk(&req, &out, &err), GW_E_USAGE);
-    CHECK_STR_HAS(err.msg, "--draws: needs a whole number from 1 to 2000000, not '2.5'");
+    CHECK_STR_HAS(err.msg, "--draws needs a whole number from 1 to 2000000, not '2.5'");
     CHECK(out.json == NULL && out.text == NULL);
     free(yaml);
 }
