@@ -15,34 +15,6 @@
 #include <string.h>
 
 #include "gigawatt/command.h"
-#include "gigawatt/risk_command.h"
-
-/* risk and runs are library calls of their own (risk_command.h) that
- * gw_command_run does not dispatch to yet, nor list options for; until it
- * does, the module calls them directly with the options that header lists.
- * Afterwards this is the same call, and gw_command_options' list wins. */
-static const char *const risk_options[] = {"draws", "seed", "threads", "db", "resume",
-                                           "html", "command-line", NULL};
-static const char *const runs_options[] = {"db", NULL};
-
-static int command_run(const gw_command_request *req, gw_command_output *out, gw_error *err)
-{
-    if (strcmp(req->command, "risk") == 0)
-        return gw_command_risk(req, out, err);
-    if (strcmp(req->command, "runs") == 0)
-        return gw_command_runs(req, out, err);
-    return gw_command_run(req, out, err);
-}
-
-static const char *const *command_options(const char *command)
-{
-    const char *const *names = gw_command_options(command);
-    if (!names && strcmp(command, "risk") == 0)
-        names = risk_options;
-    if (!names && strcmp(command, "runs") == 0)
-        names = runs_options;
-    return names;
-}
 
 typedef struct module_state {
     PyObject *scenario_error; /* gigawatt.ScenarioError, a ValueError */
@@ -228,7 +200,7 @@ static PyObject *run_request(module_state *st, gw_command_request *req, progress
     req->progress = progress_trampoline;
     req->progress_user = ps;
     Py_BEGIN_ALLOW_THREADS
-    rc = command_run(req, &out, &err);
+    rc = gw_command_run(req, &out, &err);
     Py_END_ALLOW_THREADS
     PyObject *result = NULL;
     if (ps->exc_type) {
@@ -322,7 +294,7 @@ static PyObject *py_options(PyObject *module, PyObject *args)
     const char *command;
     if (!PyArg_ParseTuple(args, "s:options", &command))
         return NULL;
-    const char *const *names = command_options(command);
+    const char *const *names = gw_command_options(command);
     if (!names)
         return PyErr_Format(PyExc_ValueError, "no gigawatt command '%s'", command);
     return name_tuple(names);
