@@ -1,0 +1,203 @@
+/* src/output/sim_out.c — a sim (replica simulation) result as text, as
+ * JSON and as one CSV row per request (output layer).
+ * JSON keys carry their unit in the name (`_w`, `_wh`, `_usd`), values
+ * are SI; cJSON prints doubles with round-trip precision, so the same
+ * result always gives the same bytes. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "gigawatt/output.h"
+#include "json_int.h"
+#include "text_int.h"
+
+static void stat_object(cJSON *o, const char *k, const gw_stat *st)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    const double v[5] = {st->mean, st->p50, st->p90, st->p99, st->max};
+    const char *names[5] = {"mean", "p50", "p90", "p99", "max"};
+    for (int i = 0; i < 5; i++)
+        gw_json_num_or_null(x, names[i], v[i], isfinite(v[i]));
+}
+
+char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_sim_config *c = &rep->sim;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    gw_json_tag(o, "sim");
+    cJSON *in = gw_json_model_inputs(o, sc);
+    gw_json_num(in, "tp", rep->cfg.tp);
+    gw_json_num(in, "pp", rep->cfg.pp);
+    gw_json_num(in, "ep", rep->cfg.ep);
+    cJSON_AddStringToObject(in, "precision", gw_precision_name(rep->cfg.weights));
+    cJSON_AddStringToObject(in, "kv_precision", gw_precision_name(rep->cfg.kv));
+    gw_json_num(in, "replicas", c->replicas);
+    gw_json_num(in, "accelerators", rep->accelerators);
+    cJSON_AddStringToObject(in, "scheduler", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm");
+    cJSON_AddStringToObject(in, "route", c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
+                                         : c->route == GW_ROUTE_LEAST_OUTSTANDING
+                                             ? "least-outstanding"
+                                             : "round-robin");
+    gw_json_num(in, "max_running", c->max_running);
+    gw_json_num(in, "max_batched_tokens", c->max_batched_tokens);
+    gw_json_num(in, "block_size", c->block_size);
+    gw_json_num(in, "watermark", c->watermark);
+    gw_json_num(in, "kv_tokens_per_replica",
+                c->kv_tokens > 0 ? c->kv_tokens : rep->engine.kv_capacity_tokens);
+    if (sc->sim.trace)
+        cJSON_AddStringToObject(in, "trace", sc->sim.trace->text);
+    else
+        gw_json_num(in, "rate", sc->sim.rate);
+    gw_json_num(o, "requests", (double)r->requests);
+    gw_json_num(o, "completed", (double)r->completed);
+    gw_json_num(o, "rejected", (double)r->rejected);
+    gw_json_num(o, "prompts_cut", (double)rep->workload.cut);
+    gw_json_num(o, "iterations", (double)r->iterations);
+    gw_json_num(o, "preemptions", (double)r->preemptions);
+    gw_json_num(o, "events", (double)r->events);
+    gw_json_num(o, "makespan_s", r->makespan_s);
+    gw_json_num(o, "requests_per_s", r->requests_per_s);
+    gw_json_num(o, "output_tokens_per_s", r->output_tokens_per_s);
+    gw_json_num(o, "input_tokens_per_s", r->input_tokens_per_s);
+    stat_object(o, "ttft_s", &r->ttft);
+    stat_object(o, "tpot_s", &r->tpot);
+    stat_object(o, "tbt_s", &r->tbt);
+    stat_object(o, "e2e_s", &r->e2e);
+    stat_object(o, "scheduling_delay_s", &r->scheduling_delay);
+    stat_object(o, "batch_size", &r->batch_size);
+    gw_json_num(o, "kv_use_mean", r->kv_use_mean);
+    gw_json_num(o, "kv_use_max", r->kv_use_max);
+    gw_json_num(o, "busy_fraction", r->busy_fraction);
+    gw_json_num(o, "energy_j", r->energy_j);
+    gw_json_num(o, "mean_power_w", r->mean_power_w);
+    gw_json_num_or_null(o, "joules_per_output_token", r->joules_per_output_token,
+                        isfinite(r->joules_per_output_token));
+    double usd_h = rep->usd_per_accel_hour * rep->accelerators;
+    gw_json_num_or_null(o, "usd_per_hour", usd_h, rep->has_cost);
+    gw_json_num_or_null(o, "usd_per_million_output_tokens",
+                        r->output_tokens_per_s > 0 ? 1e6 * usd_h / 3600 / r->output_tokens_per_s
+                                                   : 0,
+                        rep->has_cost && r->output_tokens_per_s > 0);
+    if (r->timeline.n) {
+        cJSON *t = cJSON_AddObjectToObject(o, "timeline");
+        gw_json_num(t, "start_s", r->timeline.start_s);
+        gw_json_num(t, "width_s", r->timeline.width_s);
+        gw_json_array(t, "batch", r->timeline.batch, r->timeline.n);
+        gw_json_array(t, "kv_use", r->timeline.kv_use, r->timeline.n);
+        gw_json_array(t, "power_w", r->timeline.power_w, r->timeline.n);
+        gw_json_array(t, "completed", r->timeline.done, r->timeline.n);
+    }
+    if (cap) {
+        cJSON *x = cJSON_AddObjectToObject(o, "capacity");
+        gw_json_num(x, "rate_scale", cap->scale);
+        gw_json_num(x, "requests_per_s", cap->rate_rps);
+        gw_json_num(x, "ttft_s", cap->ttft_s);
+        gw_json_num(x, "tbt_s", cap->tbt_s);
+        gw_json_num(x, "simulations", cap->simulations);
+    }
+    return gw_json_finish(o);
+}
+
+static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double scale,
+                     const char *unit)
+{
+    char t[160];
+    if (!isfinite(st->mean))
+        snprintf(t, sizeof t, "n/a (no completed requests)");
+    else
+        snprintf(t, sizeof t, "%.4g / %.4g / %.4g / %.4g%s%s", st->mean * scale, st->p50 * scale,
+                 st->p90 * scale, st->p99 * scale, unit[0] ? " " : "", unit);
+    gw_text_row(b, label, t);
+}
+
+char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_sim_config *c = &rep->sim;
+    gw_buf b = {0};
+    char t[200];
+    gw_buf_printf(&b, "sim%s%s\n", sc->name[0] ? ": " : "", sc->name);
+    gw_buf_printf(&b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s routing\n",
+                  sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id, rep->cfg.tp,
+                  rep->cfg.pp, gw_precision_name(rep->cfg.weights), c->replicas,
+                  c->replicas == 1 ? "" : "s", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm",
+                  c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
+                  : c->route == GW_ROUTE_LEAST_OUTSTANDING ? "least-outstanding" : "round-robin");
+    if (sc->sim.trace)
+        gw_buf_printf(&b, "  workload: %s, %zu request%s (%zu prompt%s cut)\n",
+                      sc->sim.trace->text, r->requests, r->requests == 1 ? "" : "s",
+                      rep->workload.cut, rep->workload.cut == 1 ? "" : "s");
+    else
+        gw_buf_printf(&b, "  workload: synthetic, %zu request%s at %.4g/s\n", r->requests,
+                      r->requests == 1 ? "" : "s", sc->sim.rate);
+    snprintf(t, sizeof t, "%zu completed, %zu rejected, %llu preemptions", r->completed,
+             r->rejected, (unsigned long long)r->preemptions);
+    gw_text_row(&b, "requests", t);
+    snprintf(t, sizeof t, "%.4g req/s, %.4g output tok/s over %.4g s", r->requests_per_s,
+             r->output_tokens_per_s, r->makespan_s);
+    gw_text_row(&b, "throughput", t);
+    gw_buf_printf(&b, "  %-34s %s\n", "", "mean / p50 / p90 / p99");
+    stat_row(&b, "TTFT", &r->ttft, 1, "s");
+    stat_row(&b, "TPOT", &r->tpot, 1e3, "ms");
+    stat_row(&b, "TBT", &r->tbt, 1e3, "ms");
+    stat_row(&b, "E2E", &r->e2e, 1, "s");
+    stat_row(&b, "scheduling delay", &r->scheduling_delay, 1, "s");
+    stat_row(&b, "batch size", &r->batch_size, 1, "");
+    snprintf(t, sizeof t, "%.2f%% mean, %.2f%% max", 100 * r->kv_use_mean, 100 * r->kv_use_max);
+    gw_text_row(&b, "KV cache in use", t);
+    snprintf(t, sizeof t, "%.1f%%", 100 * r->busy_fraction);
+    gw_text_row(&b, "replicas busy", t);
+    snprintf(t, sizeof t, "%llu iterations, %llu events", (unsigned long long)r->iterations,
+             (unsigned long long)r->events);
+    gw_text_row(&b, "simulated", t);
+    gw_text_row_si(&b, "energy (IT)", r->energy_j / 3600, "Wh");
+    gw_text_row_si(&b, "mean power (IT)", r->mean_power_w, "W");
+    if (isfinite(r->joules_per_output_token)) {
+        snprintf(t, sizeof t, "%.3g J", r->joules_per_output_token);
+        gw_text_row(&b, "energy per output token", t);
+    }
+    if (rep->has_cost && r->output_tokens_per_s > 0)
+        gw_text_row_usd(&b, "cost per million output tokens", 1e6 * rep->usd_per_accel_hour *
+                        rep->accelerators / 3600 / r->output_tokens_per_s);
+    if (cap) {
+        snprintf(t, sizeof t, "%.4g req/s (x%.3g the workload's rate; %d simulations)",
+                 cap->rate_rps, cap->scale, cap->simulations);
+        gw_text_row(&b, "capacity at the targets", t);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *gw_sim_requests_csv(const gw_sim_report *rep)
+{
+    const gw_sim_result *r = &rep->result;
+    const gw_workload *w = &rep->workload;
+    gw_buf b = {0};
+    gw_buf_printf(&b, "id,replica,arrived_at,prompt_tokens,output_tokens,scheduled_at,"
+                      "first_token_at,completed_at,ttft_s,tpot_s,e2e_s,restarts\n");
+    for (size_t i = 0; r->per_request && i < w->n && !b.failed; i++) {
+        const gw_sim_request *q = &r->per_request[i];
+        if (isnan(q->completed)) {
+            gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,,,,,,,%d\n", i, q->replica, w->arrival[i],
+                          w->prompt[i], w->output[i], q->restarts);
+            continue;
+        }
+        gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", i,
+                      q->replica,
+                      w->arrival[i], w->prompt[i], w->output[i], q->scheduled, q->first_token,
+                      q->completed, q->first_token - w->arrival[i],
+                      (q->completed - q->first_token) / w->output[i],
+                      q->completed - w->arrival[i], q->restarts);
+    }
+    if (b.failed) {
+        gw_buf_free(&b);
+        return NULL;
+    }
+    return b.s;
+}

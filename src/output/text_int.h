@@ -1,0 +1,21 @@
+/* src/output/text_int.h — what the result writers' text tables share
+ * (output layer, internal; src/output/common_out.c defines them): the
+ * two-line header of a facility result and the indented label-value rows. */
+#ifndef GW_OUTPUT_TEXT_INT_H
+#define GW_OUTPUT_TEXT_INT_H
+
+#include "gigawatt/output.h"
+
+/* "  label                              value" */
+void gw_text_row(gw_buf *b, const char *label, const char *value);
+/* the value in SI units of `unit` ("132.4 kW") */
+void gw_text_row_si(gw_buf *b, const char *label, double v, const char *unit);
+/* the value in USD ("950 M USD") */
+void gw_text_row_usd(gw_buf *b, const char *label, double v);
+/* a count, then `unit` if not empty ("24.5 M households") */
+void gw_text_row_num(gw_buf *b, const char *label, double v, const char *unit);
+/* "title: scenario" and the system, cooling, site and load of a rack or
+ * plan result */
+void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double load);
+
+#endif
