@@ -78,12 +78,22 @@ typedef struct stack {
     int nfit;
 } stack;
 
-static row rows[MAX_ROWS];
-static int nrows;
-static stack stacks[MAX_EFF];
-static int nstacks;
-static const char *expl_pat[256], *expl_text[256];
-static int nexpl;
+
+/* Everything one run of the tool holds: the measurement rows, the
+ * efficiency stacks they name, the explanations of rows beyond 30%, and
+ * the state of the fit; passed to every function that reads or fills it. */
+typedef struct calibration {
+    row rows[MAX_ROWS];
+    int nrows;
+    stack stacks[MAX_EFF];
+    int nstacks;
+    const char *expl_pat[256], *expl_text[256];
+    int nexpl;
+    char *measurements_text, *explanations_text; /* the rows and explanations point into them */
+    int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
+    int fit_stack;                  /* the stack the objective measures */
+    double x_start[NPARAM];         /* its start, which the objective pulls towards */
+} calibration;
 
 static void die(const char *fmt, const char *a, int line)
 {
@@ -167,24 +177,24 @@ static double num(const char *s)
     return (*end || errno) ? NAN : v;
 }
 
-static int stack_of(const gw_catalog *cat, const char *id)
+static int stack_of(calibration *cal, const gw_catalog *cat, const char *id)
 {
-    for (int i = 0; i < nstacks; i++)
-        if (strcmp(stacks[i].eff.meta.id, id) == 0)
+    for (int i = 0; i < cal->nstacks; i++)
+        if (strcmp(cal->stacks[i].eff.meta.id, id) == 0)
             return i;
-    if (nstacks == MAX_EFF)
+    if (cal->nstacks == MAX_EFF)
         die("%s:%d: too many efficiency entries", id, 0);
     gw_error err = {0};
-    stack *s = &stacks[nstacks];
+    stack *s = &cal->stacks[cal->nstacks];
     if (gw_catalog_get(cat, &gw_schema_efficiency, id, NULL, &s->eff, &err))
         die("efficiency '%s' (line %d): not in the catalog", id, 0);
     s->entry = gw_catalog_find(cat, &gw_schema_efficiency, id);
-    return nstacks++;
+    return cal->nstacks++;
 }
 
-static void load_rows(const gw_catalog *cat, const char *path)
+static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
 {
-    char *text = slurp(path), *p = text;
+    char *p = cal->measurements_text = slurp(path);
     char *hdr[MAX_COLS];
     int nh = split_csv(&p, hdr, MAX_COLS);
     if (nh != C_N)
@@ -195,7 +205,7 @@ static void load_rows(const gw_catalog *cat, const char *path)
     int line = 1;
     while (*p) {
         line++;
-        row *r = &rows[nrows];
+        row *r = &cal->rows[cal->nrows];
         int n = split_csv(&p, r->f, C_N);
         if (n == 0 || (n == 1 && !r->f[0][0]))
             continue;
@@ -203,7 +213,7 @@ static void load_rows(const gw_catalog *cat, const char *path)
             fprintf(stderr, "%s:%d:1: %d fields; expected %d\n", path, line, n, C_N);
             exit(2);
         }
-        if (nrows == MAX_ROWS)
+        if (cal->nrows == MAX_ROWS)
             die("%s:%d: too many rows", path, line);
         r->line = line;
         r->fit = strcmp(r->f[C_ROLE], "fit") == 0;
@@ -221,36 +231,35 @@ static void load_rows(const gw_catalog *cat, const char *path)
         }
         if (!r->accel.efficiency[0])
             die("%s:%d: accelerator has no efficiency entry", path, line);
-        r->eff = stack_of(cat, r->accel.efficiency);
+        r->eff = stack_of(cal, cat, r->accel.efficiency);
         if (r->fit)
-            stacks[r->eff].nfit++;
-        nrows++;
+            cal->stacks[r->eff].nfit++;
+        cal->nrows++;
     }
-    /* the text stays allocated: rows point into it */
 }
 
-static void load_explanations(const char *path)
+static void load_explanations(calibration *cal, const char *path)
 {
-    char *text = slurp(path), *p = text;
+    char *p = cal->explanations_text = slurp(path);
     char *f[4];
     int n = split_csv(&p, f, 4); /* header */
     (void)n;
-    while (*p && nexpl < 256) {
+    while (*p && cal->nexpl < 256) {
         n = split_csv(&p, f, 4);
         if (n >= 2 && f[0][0]) {
-            expl_pat[nexpl] = f[0];
-            expl_text[nexpl++] = f[1];
+            cal->expl_pat[cal->nexpl] = f[0];
+            cal->expl_text[cal->nexpl++] = f[1];
         }
     }
 }
 
 /* The first explanation whose pattern (a shell glob over row ids) matches;
  * NULL if none. */
-static const char *explanation(const char *id)
+static const char *explanation(const calibration *cal, const char *id)
 {
-    for (int i = 0; i < nexpl; i++)
-        if (fnmatch(expl_pat[i], id, 0) == 0)
-            return expl_text[i];
+    for (int i = 0; i < cal->nexpl; i++)
+        if (fnmatch(cal->expl_pat[i], id, 0) == 0)
+            return cal->expl_text[i];
     return NULL;
 }
 
@@ -440,23 +449,19 @@ static double as_written(int k, double si)
     return strtod(buf, NULL);
 }
 
-/* Factors no fit row moved stay at the start; the file says so. */
-static int unconstrained[MAX_EFF][16];
-
-static int fit_stack;
-static double x_start[NPARAM];
-
 /* Mean squared log error over the stack's fit rows, plus a weak pull to the
  * start so that parameters the rows do not constrain stay where they were. */
-static double objective(const double *x)
+/* The objective's user pointer is the calibration (cal->fit_stack, cal->x_start). */
+static double objective(const double *x, void *user)
 {
-    gw_efficiency e = stacks[fit_stack].eff;
+    calibration *cal = user;
+    gw_efficiency e = cal->stacks[cal->fit_stack].eff;
     to_eff(x, &e);
     double s = 0;
     int n = 0;
-    for (int i = 0; i < nrows; i++) {
-        row *r = &rows[i];
-        if (!r->fit || r->eff != fit_stack)
+    for (int i = 0; i < cal->nrows; i++) {
+        row *r = &cal->rows[i];
+        if (!r->fit || r->eff != cal->fit_stack)
             continue;
         double p = strcmp(r->f[C_KIND], "training") == 0 ? predict_training(r, &e)
                                                          : predict_inference(r, &e, 1);
@@ -466,22 +471,25 @@ static double objective(const double *x)
     }
     double reg = 0;
     for (int k = 0; k < NPARAM; k++)
-        reg += (x[k] - x_start[k]) * (x[k] - x_start[k]);
+        reg += (x[k] - cal->x_start[k]) * (x[k] - cal->x_start[k]);
     return s / (n ? n : 1) + 1e-4 * reg;
 }
 
 /* Restarts of the simplex per stack: they escape an early collapse. */
 #define FIT_RESTARTS 12
 
-/* Nelder-Mead (Nelder & Mead 1965; standard coefficients 1, 2, 0.5, 0.5). */
-static void nelder_mead(double *x, int iters)
+typedef double objective_fn(const double *x, void *user);
+
+/* Nelder-Mead (Nelder & Mead 1965; standard coefficients 1, 2, 0.5, 0.5):
+ * minimise f(x, user) from x, in place. */
+static void nelder_mead(double *x, int iters, objective_fn *f_of, void *user)
 {
     double p[NPARAM + 1][NPARAM], f[NPARAM + 1];
     for (int i = 0; i <= NPARAM; i++) {
         memcpy(p[i], x, sizeof p[i]);
         if (i)
             p[i][i - 1] += 0.5;
-        f[i] = objective(p[i]);
+        f[i] = f_of(p[i], user);
     }
     for (int it = 0; it < iters; it++) {
         int lo = 0, hi = 0, nh = 0;
@@ -502,11 +510,11 @@ static void nelder_mead(double *x, int iters)
                     c[k] += p[i][k] / NPARAM;
         for (int k = 0; k < NPARAM; k++)
             xr[k] = c[k] + (c[k] - p[hi][k]);
-        double fr = objective(xr);
+        double fr = f_of(xr, user);
         if (fr < f[lo]) {
             for (int k = 0; k < NPARAM; k++)
                 xe[k] = c[k] + 2 * (c[k] - p[hi][k]);
-            double fe = objective(xe);
+            double fe = f_of(xe, user);
             if (fe < fr) {
                 memcpy(p[hi], xe, sizeof xe);
                 f[hi] = fe;
@@ -520,7 +528,7 @@ static void nelder_mead(double *x, int iters)
         } else {
             for (int k = 0; k < NPARAM; k++)
                 xc[k] = c[k] + 0.5 * (p[hi][k] - c[k]);
-            double fc = objective(xc);
+            double fc = f_of(xc, user);
             if (fc < f[hi]) {
                 memcpy(p[hi], xc, sizeof xc);
                 f[hi] = fc;
@@ -529,7 +537,7 @@ static void nelder_mead(double *x, int iters)
                     if (i != lo) {
                         for (int k = 0; k < NPARAM; k++)
                             p[i][k] = p[lo][k] + 0.5 * (p[i][k] - p[lo][k]);
-                        f[i] = objective(p[i]);
+                        f[i] = f_of(p[i], user);
                     }
             }
         }
@@ -577,7 +585,7 @@ static void write_value(FILE *f, const gw_node *entry, const char *key)
     }
 }
 
-static void write_efficiency(const char *path, int fitted)
+static void write_efficiency(const calibration *cal, const char *path, int fitted)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -597,11 +605,11 @@ static void write_efficiency(const char *path, int fitted)
             "\nefficiency:\n");
     static const char *const fixed[] = {"memory_reserve", "max_batch", "chunk_tokens",
                                         "kv_policy"};
-    for (int s = 0; s < nstacks; s++) {
-        const gw_efficiency *e = &stacks[s].eff;
-        const gw_node *node = stacks[s].entry->node;
+    for (int s = 0; s < cal->nstacks; s++) {
+        const gw_efficiency *e = &cal->stacks[s].eff;
+        const gw_node *node = cal->stacks[s].entry->node;
         fprintf(f, "  - id: \"%s\"\n    name: \"%s\"\n", e->meta.id, e->meta.name);
-        if (fitted && stacks[s].nfit > 0) {
+        if (fitted && cal->stacks[s].nfit > 0) {
             const char *src = "fit: tools/perf_calibrate.c on the `fit` rows of "
                               "data/perf/measurements.csv (docs/perf-validation.md)";
             const char *nosrc = "start value of the fit in tools/perf_calibrate.c: no `fit` "
@@ -609,7 +617,7 @@ static void write_efficiency(const char *path, int fitted)
             gw_efficiency fitted_eff = *e;
             for (int k = 0; k < NPARAM; k++) {
                 double v = *field(&fitted_eff, k) * params[k].scale;
-                const char *why = unconstrained[s][k] ? nosrc : src;
+                const char *why = cal->unconstrained[s][k] ? nosrc : src;
                 if (params[k].unit[0])
                     fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
                             params[k].unit, why);
@@ -645,11 +653,12 @@ typedef struct error_summary {
     double med_fit, med_chk;
 } error_summary;
 
-static void summarize(double *abs_fit, double *abs_chk, error_summary *sum)
+static void summarize(const calibration *cal, double *abs_fit, double *abs_chk,
+                      error_summary *sum)
 {
     memset(sum, 0, sizeof *sum);
-    for (int i = 0; i < nrows; i++) {
-        row *r = &rows[i];
+    for (int i = 0; i < cal->nrows; i++) {
+        const row *r = &cal->rows[i];
         if (isnan(r->predicted)) {
             sum->nskip++;
             continue;
@@ -661,7 +670,7 @@ static void summarize(double *abs_fit, double *abs_chk, error_summary *sum)
             abs_chk[sum->nc++] = a;
             if (a > 0.30) {
                 sum->over30++;
-                if (!explanation(r->f[C_ID]))
+                if (!explanation(cal, r->f[C_ID]))
                     sum->unexplained++;
             }
         }
@@ -696,7 +705,7 @@ static void doc_summary(FILE *f, const double *abs_fit, const error_summary *sum
 }
 
 /* The fitted efficiency factors, one line per stack. */
-static void doc_factors(FILE *f)
+static void doc_factors(const calibration *cal, FILE *f)
 {
     fprintf(f, "## Fitted efficiency factors\n\n| stack | fit rows |");
     for (int k = 0; k < NPARAM; k++)
@@ -705,9 +714,9 @@ static void doc_factors(FILE *f)
     for (int k = 0; k < NPARAM; k++)
         fprintf(f, "---:|");
     fprintf(f, "\n");
-    for (int s = 0; s < nstacks; s++) {
-        gw_efficiency e = stacks[s].eff;
-        fprintf(f, "| %s | %d |", e.meta.id, stacks[s].nfit);
+    for (int s = 0; s < cal->nstacks; s++) {
+        gw_efficiency e = cal->stacks[s].eff;
+        fprintf(f, "| %s | %d |", e.meta.id, cal->stacks[s].nfit);
         for (int k = 0; k < NPARAM; k++)
             fprintf(f, " %.3g |", *field(&e, k) * params[k].scale);
         fprintf(f, "\n");
@@ -716,15 +725,15 @@ static void doc_factors(FILE *f)
 
 /* Per accelerator and source (the id before its dot): where the model is
  * good and where not, over the checked rows. */
-static void doc_by_source(FILE *f)
+static void doc_by_source(const calibration *cal, FILE *f)
 {
     fprintf(f, "\n## By accelerator and source (checked rows)\n\n"
                "| accelerator | source | n | median abs. error | median signed error |\n"
                "|---|---|---:|---:|---:|\n");
     char seen[MAX_ROWS][64];
     int ns = 0;
-    for (int i = 0; i < nrows; i++) {
-        row *r = &rows[i];
+    for (int i = 0; i < cal->nrows; i++) {
+        const row *r = &cal->rows[i];
         if (r->fit || isnan(r->predicted))
             continue;
         char key[64];
@@ -739,8 +748,8 @@ static void doc_by_source(FILE *f)
         snprintf(seen[ns++], 64, "%s", key);
         double a[MAX_ROWS], sg[MAX_ROWS];
         int n = 0;
-        for (int j = 0; j < nrows; j++) {
-            row *q = &rows[j];
+        for (int j = 0; j < cal->nrows; j++) {
+            const row *q = &cal->rows[j];
             if (q->fit || isnan(q->predicted) || strcmp(q->f[C_ACCEL], r->f[C_ACCEL]) != 0 ||
                 strncmp(q->f[C_ID], r->f[C_ID], (size_t)(dot ? dot - r->f[C_ID] : 8)) != 0 ||
                 q->f[C_ID][dot ? dot - r->f[C_ID] : 8] != '.')
@@ -757,15 +766,15 @@ static void doc_by_source(FILE *f)
 
 /* Every row: measured, predicted, error (bold beyond 30%), the config the
  * model ran and the explanation (or UNEXPLAINED for a check row). */
-static void doc_rows(FILE *f)
+static void doc_rows(const calibration *cal, FILE *f)
 {
     fprintf(f, "\n## Every row\n\n"
                "Error = predicted / measured − 1. Config is what the model ran (after "
                "defaults; the best parallelism when the source does not say).\n\n"
                "| id | role | model | hardware | in/out | metric | measured | predicted | "
                "error | config | note |\n|---|---|---|---|---|---|---:|---:|---:|---|---|\n");
-    for (int i = 0; i < nrows; i++) {
-        row *r = &rows[i];
+    for (int i = 0; i < cal->nrows; i++) {
+        const row *r = &cal->rows[i];
         char m[32], p[32], e[32];
         fmt_num(m, sizeof m, r->measured);
         fmt_num(p, sizeof p, r->predicted);
@@ -776,7 +785,7 @@ static void doc_rows(FILE *f)
             snprintf(e, sizeof e, "%s%+.1f%%%s", fabs(err_of(r)) > 0.30 ? "**" : "",
                      100 * err_of(r), fabs(err_of(r)) > 0.30 ? "**" : "");
         const char *why = r->skip[0] ? r->skip : "";
-        const char *ex = beyond30 ? explanation(r->f[C_ID]) : NULL;
+        const char *ex = beyond30 ? explanation(cal, r->f[C_ID]) : NULL;
         fprintf(f, "| %s | %s | %s | %s×%s | %s/%s | %s | %s | %s | %s | %s | %s%s |\n",
                 r->f[C_ID], r->f[C_ROLE], r->f[C_MODEL], r->f[C_COUNT], r->f[C_ACCEL],
                 r->f[C_IN][0] ? r->f[C_IN] : "?", r->f[C_OUT][0] ? r->f[C_OUT] : "?",
@@ -788,15 +797,15 @@ static void doc_rows(FILE *f)
 /* Print the summary; with a path, write the validation doc (through a
  * temporary file, renamed over it). 1 when the bar holds: a median
  * |error| on check rows within `bar` and every row beyond 30% explained. */
-static int write_doc(const char *path, double bar)
+static int write_doc(const calibration *cal, const char *path, double bar)
 {
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = path ? fopen(tmp, "w") : NULL;
-    double *abs_fit = calloc((size_t)nrows, sizeof(double));
-    double *abs_chk = calloc((size_t)nrows, sizeof(double));
+    double *abs_fit = calloc((size_t)cal->nrows, sizeof(double));
+    double *abs_chk = calloc((size_t)cal->nrows, sizeof(double));
     error_summary sum;
-    summarize(abs_fit, abs_chk, &sum);
+    summarize(cal, abs_fit, abs_chk, &sum);
     printf("fit rows %d: median |error| %.1f%%\n", sum.nf, 100 * sum.med_fit);
     printf("check rows %d: median |error| %.1f%% (bar %.0f%%), %d within 15%%, %d beyond 30%% "
            "(%d unexplained); %d rows not modelled\n",
@@ -805,9 +814,9 @@ static int write_doc(const char *path, double bar)
     int ok = sum.nc > 0 && sum.med_chk <= bar && sum.unexplained == 0;
     if (f) {
         doc_summary(f, abs_fit, &sum, bar);
-        doc_factors(f);
-        doc_by_source(f);
-        doc_rows(f);
+        doc_factors(cal, f);
+        doc_by_source(cal, f);
+        doc_rows(cal, f);
         if (fclose(f) || rename(tmp, path))
             die("%s:%d: cannot write", path, 0);
     }
@@ -871,24 +880,24 @@ static gw_efficiency fit_start(const gw_efficiency *eff)
  * as written. Progress over the restarts (about 10 s in all): a bar on a
  * terminal, a summary line otherwise. 1 when Ctrl-C stopped it (nothing
  * is written then). */
-static int fit_all(int quiet)
+static int fit_all(calibration *cal, int quiet)
 {
     int total = 0, done = 0;
-    for (int s = 0; s < nstacks; s++)
-        total += stacks[s].nfit ? FIT_RESTARTS : 0;
+    for (int s = 0; s < cal->nstacks; s++)
+        total += cal->stacks[s].nfit ? FIT_RESTARTS : 0;
     cli_progress pg;
     cli_progress_begin(&pg, "calibration", "restarts", quiet);
-    for (int s = 0; s < nstacks; s++) {
-        if (!stacks[s].nfit)
+    for (int s = 0; s < cal->nstacks; s++) {
+        if (!cal->stacks[s].nfit)
             continue;
-        fit_stack = s;
-        gw_efficiency start = fit_start(&stacks[s].eff);
+        cal->fit_stack = s;
+        gw_efficiency start = fit_start(&cal->stacks[s].eff);
         double x[NPARAM];
         from_eff(&start, x);
-        memcpy(x_start, x, sizeof x);
-        double before = objective(x);
+        memcpy(cal->x_start, x, sizeof x);
+        double before = objective(x, cal);
         for (int round = 0; round < FIT_RESTARTS; round++) {
-            nelder_mead(x, 1500);
+            nelder_mead(x, 1500, objective, cal);
             done++;
             if (cli_progress_cb(&pg, done, total, done)) {
                 cli_progress_end(&pg, GW_E_STOPPED);
@@ -897,14 +906,14 @@ static int fit_all(int quiet)
                 return 1;
             }
         }
-        to_eff(x, &stacks[s].eff);
+        to_eff(x, &cal->stacks[s].eff);
         for (int k = 0; k < NPARAM; k++) {
-            double *v = field(&stacks[s].eff, k);
-            unconstrained[s][k] = fabs(*v / *field(&start, k) - 1) < 1e-3;
+            double *v = field(&cal->stacks[s].eff, k);
+            cal->unconstrained[s][k] = fabs(*v / *field(&start, k) - 1) < 1e-3;
             *v = as_written(k, *v);
         }
-        printf("fit %s on %d rows: objective %.4f -> %.4f\n", stacks[s].eff.meta.id,
-               stacks[s].nfit, before, objective(x));
+        printf("fit %s on %d rows: objective %.4f -> %.4f\n", cal->stacks[s].eff.meta.id,
+               cal->stacks[s].nfit, before, objective(x, cal));
     }
     cli_progress_end(&pg, GW_OK);
     return 0;
@@ -924,23 +933,27 @@ int main(int argc, char **argv)
     }
     /* every stack of the catalog, in catalog order, so the rewritten
      * efficiency file keeps the ones no measurement names */
+    calibration *cal = calloc(1, sizeof *cal);
+    if (!cal)
+        die("%s%d: out of memory", "", 0);
     for (size_t i = 0; i < cat.n; i++)
         if (cat.entries[i].schema == &gw_schema_efficiency)
-            stack_of(&cat, cat.entries[i].id);
-    load_rows(&cat, o.meas);
+            stack_of(cal, &cat, cat.entries[i].id);
+    load_rows(cal, &cat, o.meas);
     if (o.expl)
-        load_explanations(o.expl);
-    if (o.fit) {
-        if (fit_all(o.quiet)) {
-            gw_catalog_free(&cat);
-            return 130;
-        }
-        if (o.effout)
-            write_efficiency(o.effout, 1);
-    }
-    for (int i = 0; i < nrows; i++)
-        predict(&rows[i], &stacks[rows[i].eff].eff);
-    int ok = write_doc(o.docout, o.bar);
+        load_explanations(cal, o.expl);
+    int status = 130;
+    if (o.fit && fit_all(cal, o.quiet))
+        goto done;
+    if (o.fit && o.effout)
+        write_efficiency(cal, o.effout, 1);
+    for (int i = 0; i < cal->nrows; i++)
+        predict(&cal->rows[i], &cal->stacks[cal->rows[i].eff].eff);
+    status = write_doc(cal, o.docout, o.bar) ? 0 : 1;
+done:
+    free(cal->measurements_text);
+    free(cal->explanations_text);
+    free(cal);
     gw_catalog_free(&cat);
-    return ok ? 0 : 1;
+    return status;
 }

@@ -1,32 +1,21 @@
-/* include/gigawatt/output.h — turning results into text and JSON, and
- * writing files whole or not at all (output layer). Functions here build
- * strings; only the CLI decides where they go. */
+/* include/gigawatt/output.h — turning results into text and JSON (output
+ * layer). Functions here build strings; only the CLI decides where they go
+ * (written whole or not at all through gigawatt/file.h). */
 #ifndef GIGAWATT_OUTPUT_H
 #define GIGAWATT_OUTPUT_H
 
 #include <stddef.h>
 
+/* the buffer and file helpers every writer uses, for the callers that
+ * found them here before they moved to core */
+#include "gigawatt/buffer.h"
+#include "gigawatt/file.h"
 #include "gigawatt/catalog.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/sim_cmd.h"
 #include "gigawatt/fleet_cmd.h"
 #include "gigawatt/scenario.h"
-
-/* A growable string. All functions keep it NUL-terminated; on allocation
- * failure `failed` is set and further appends are ignored. */
-typedef struct gw_buf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} gw_buf;
-
-void gw_buf_free(gw_buf *b);
-void gw_buf_printf(gw_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
 
 /* "132.4 kW", "1.23 GW", "4.1 TWh": value in SI units of `unit`. */
 void gw_format_si(double v, const char *unit, char *buf, size_t n);
@@ -66,13 +55,5 @@ char *gw_catalog_list_text(const gw_catalog *cat);
 char *gw_catalog_list_json(const gw_catalog *cat);
 char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e);
 char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e);
-
-/* Write `data` to `path` via a temporary file in the same directory and
- * rename(2), so readers see the old file or the whole new one. */
-int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_error *err);
-/* Read a whole file into a NUL-terminated string (*text, owned by the
- * caller): 0, or -1 when it cannot be opened, -2 when it is larger than
- * about max_bytes or memory runs out. */
-int gw_read_whole_file(const char *path, size_t max_bytes, char **text, size_t *len);
 
 #endif

@@ -1616,10 +1616,10 @@ static int check_shape(const char *name, const cJSON *doc, const char *kind, gw_
     return rc;
 }
 
-/* Read a whole result file (at most 1 GiB). */
+/* Read a whole result file (at most GW_FILE_MAX_READ_BYTES, 1 GiB). */
 static int read_result_file(const char *path, char **text, gw_error *err)
 {
-    int r = gw_read_whole_file(path, (size_t)1 << 30, text, NULL);
+    int r = gw_read_whole_file(path, GW_FILE_MAX_READ_BYTES, text, NULL);
     if (r == -1)
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
                             "cannot read the result; expected a JSON file from --json");

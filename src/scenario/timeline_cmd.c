@@ -19,7 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "gigawatt/dist.h"
-#include "gigawatt/output.h"
+#include "gigawatt/file.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
 #include "gigawatt/timeline.h"
@@ -364,7 +364,7 @@ static int fleet_figures(const gw_node *n, const char *accelerator, double *tps,
     char path[1024];
     gw_node_path(n, path, sizeof path);
     char *text = NULL;
-    int r = gw_read_whole_file(path, (size_t)1 << 30, &text, NULL);
+    int r = gw_read_whole_file(path, GW_FILE_MAX_READ_BYTES, &text, NULL);
     if (r)
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "fleet_result %.200s: %s; expected a fleet result from gigawatt sim "

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gigawatt/file.h" /* GW_FILE_MAX_READ_BYTES bounds a trace read whole */
 #include "gigawatt/sim.h"
 
 void gw_workload_free(gw_workload *w)
@@ -26,10 +27,6 @@ static int reserve(gw_workload *w, size_t n)
     return w->arrival && w->prompt && w->output ? GW_OK : GW_E_NOMEM;
 }
 
-/* A trace is read whole into memory: 1 GiB bounds that allocation, so a
- * wrong path (a disk image, a log) fails fast with a message rather than
- * exhausting memory; the error message says "1 GiB". */
-#define MAX_TRACE_BYTES ((size_t)1 << 30)
 #define MAX_TOKENS_PER_REQUEST 1e8 /* far beyond any context; keeps int32 safe */
 
 /* One CSV field [b, e) of line `line` starting at column `col`. */
@@ -90,36 +87,15 @@ static int read_trace(const char *path, char **text_out, size_t *len_out, gw_err
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
                             "the trace is not a regular file; expected a CSV file");
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    int r = gw_read_whole_file(path, GW_FILE_MAX_READ_BYTES, text_out, len_out);
+    if (r == GW_FILE_UNREADABLE)
         return gw_error_set(err, GW_E_INPUT, path, 0, 0,
                             "cannot open the trace; expected a readable CSV file");
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            cap = cap ? cap * 2 : 1 << 20;
-            if (cap > MAX_TRACE_BYTES + 65536) {
-                free(text);
-                fclose(fp);
-                return gw_error_set(err, GW_E_LIMIT, path, 0, 0,
-                                    "trace larger than 1 GiB; expected a smaller file");
-            }
-            char *t = realloc(text, cap);
-            if (!t) {
-                free(text);
-                fclose(fp);
-                return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-            }
-            text = t;
-        }
-        size_t got = fread(text + len, 1, cap - len, fp);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(fp);
-    *text_out = text, *len_out = len;
+    if (r == GW_FILE_TOO_LARGE)
+        return gw_error_set(err, GW_E_LIMIT, path, 0, 0,
+                            "trace larger than 1 GiB; expected a smaller file");
+    if (r)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     return GW_OK;
 }
 
