@@ -232,9 +232,10 @@ PyDoc_STRVAR(run_doc,
 
 static PyObject *py_run(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"command", "scenario_path", "scenario_text", "scenario_name",
-                             "positional", "sets", "options", "catalog_dir", "want_json",
-                             "want_text", "progress", NULL};
+    /* automatic, not static: the parser only reads it (CPython < 3.13 types it char **) */
+    char *kwlist[] = {"command", "scenario_path", "scenario_text", "scenario_name",
+                      "positional", "sets", "options", "catalog_dir", "want_json",
+                      "want_text", "progress", NULL};
     gw_command_request req = {.want_json = 1};
     PyObject *positional = Py_None, *sets = Py_None, *options = Py_None, *callback = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|zzzOOOzppO:run", kwlist, &req.command,
