@@ -57,7 +57,8 @@ cflags = pkg_config("--cflags")
 extension = Extension(
     "gigawatt._gigawatt",
     sources=["_gigawatt.c"] + library_sources(),
-    include_dirs=[rel("include")] + [f[2:] for f in cflags if f.startswith("-I")],
+    # src/: the library's private include directory (module-named internal headers)
+    include_dirs=[rel("include"), rel("src")] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_POSIX_C_SOURCE", "200809L"), ("_DEFAULT_SOURCE", None)],
     extra_compile_args=["-std=c17"] + [f for f in cflags if not f.startswith("-I")],
     extra_link_args=pkg_config("--libs") + ["-lm", "-pthread"],
