@@ -24,8 +24,9 @@ a fleet's hourly series). Give a path instead of True to also write the file.
 Long series come out as NumPy arrays with :func:`arrays` and as pandas
 DataFrames with :func:`frame`; NumPy and pandas are imported only there.
 Errors in the input raise :class:`ScenarioError` (a ValueError) with
-``file``, ``line``, ``col`` and ``message``; a file that cannot be read
-raises OSError. A ``progress(done, total, items)`` callback is called during
+``file``, ``line``, ``col`` and ``message`` (a scenario file that cannot
+be read is such an error, as the CLI's exit 2); an output file that cannot
+be written raises OSError. A ``progress(done, total, items)`` callback is called during
 long runs (sim, risk); an exception it raises, or Ctrl-C, stops the run
 cleanly. The GIL is released while the library works.
 """
