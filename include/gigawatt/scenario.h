@@ -117,8 +117,10 @@ typedef struct gw_scenario {
     gw_target_kind target;
     double target_value;
     char site_note[128]; /* how the site was chosen, when defaulted */
-    char target_file[256]; /* where the target was given, for model errors */
-    int target_line, target_col;
+    /* the target's value node (target: {grid_power: 30 GW} -> 30 GW), where the
+     * plan model's errors belong; NULL without a target; valid while the
+     * scenario's gw_config lives */
+    const gw_node *target_node;
     char source_file[256]; /* the scenario file ("<command line>" without one) */
     /* GW_NEED_PERF */
     int has_system;        /* 0: no system has this accelerator; power from TDP, no cost */

@@ -162,11 +162,8 @@ int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = out_of_memory(err);
     else {
         gw_scenario_plan_input(l.sc, &in);
-        /* the plan model's errors are about the target: at its value
-         * (target: {grid_power: 30 GW} -> 30 GW), as the timeline's are */
-        const gw_node *target = gw_node_get(l.root, "target");
-        rc = gw_scenario_place_error(gw_plan_size(&in, r, err), target ? target->kids[1] : NULL,
-                                     err);
+        /* the plan model's errors are about the target, as the timeline's are */
+        rc = gw_scenario_place_error(gw_plan_size(&in, r, err), l.sc->target_node, err);
     }
     if (rc == GW_OK)
         rc = run_timeline_if_any(&l, &tl, err);

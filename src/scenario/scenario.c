@@ -184,9 +184,7 @@ static int resolve_target(const gw_node *root, unsigned needs, gw_scenario *sc, 
             continue;
         sc->has_target = 1;
         sc->target = kinds[i].kind;
-        snprintf(sc->target_file, sizeof sc->target_file, "%s", v->file);
-        sc->target_line = v->line;
-        sc->target_col = v->col;
+        sc->target_node = v;
         return gw_decode_quantity(v, kinds[i].key, kinds[i].dim, kinds[i].flags,
                                   &sc->target_value, err);
     }

@@ -488,11 +488,8 @@ static int derive(const gw_catalog *cat, const gw_node *root, const gw_node *tl,
         pi.target = GW_TARGET_ACCELERATORS;
         pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
     }
-    /* the plan model's errors are about the target: at its value (target:
-     * {grid_power: 30 GW} -> 30 GW), whatever field they name below the root */
-    const gw_node *target = sc->has_target ? gw_node_get(root, "target") : NULL;
-    if ((rc = gw_scenario_place_error(gw_plan_size(&pi, plan, err),
-                                      target ? target->kids[1] : NULL, err)))
+    /* the plan model's errors are about the target, at its value node */
+    if ((rc = gw_scenario_place_error(gw_plan_size(&pi, plan, err), sc->target_node, err)))
         goto done;
     double a = plan->accelerators, year = GW_SECONDS_PER_YEAR;
     gw_rack_input ri;
