@@ -24,6 +24,11 @@ typedef struct gw_accelerator {
     double scaleup_bandwidth_bps;            /* bytes/s per device (NVLink, IF, ICI) */
     double price_usd;                        /* per device */
     char efficiency[GW_TEXT_MAX];            /* efficiency id of its usual software stack */
+    char generation[GW_TEXT_MAX];            /* ampere | hopper | blackwell | cdna3 | ...:
+                                                with an engine, picks the efficiency stack */
+    double scaleup_domain;                   /* accelerators in one scale-up domain
+                                                (8: HGX, 72: NVL72); 0 = unknown */
+    double scaleout_bandwidth_bps;           /* RDMA NIC bytes/s per device, one direction */
 } gw_accelerator;
 
 typedef struct gw_system {
@@ -123,6 +128,10 @@ typedef struct gw_llm {
     double q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim; /* MLA */
     double parameters;           /* published total, checked against the count */
     double active_parameters;    /* published per-token active, MoE */
+    double mtp_modules;          /* multi-token-prediction heads shipped (0 = none) */
+    double mtp_accept_length[8]; /* measured mean tokens per step with nextn = i+1 */
+    int mtp_accept_n;            /* how many of them are given */
+    char hf_id[GW_TEXT_MAX];     /* Hugging Face id, for `validate` ("" = none) */
 } gw_llm;
 
 /* How close a software stack gets to an accelerator's peaks: fitted by
@@ -142,6 +151,12 @@ typedef struct gw_efficiency {
     double max_batch;        /* the engine's cap on running sequences */
     double chunk_tokens;     /* token budget of one iteration (chunked prefill); 0 = none */
     char kv_policy[GW_TEXT_MAX]; /* reserve (input+output up front) | on-demand (paged) */
+    char engine[GW_TEXT_MAX];    /* trtllm | sglang | vllm ("" = not stated) */
+    char generation[GW_TEXT_MAX];/* accelerator generation it is measured on */
+    char version[GW_TEXT_MAX];   /* engine version the factors come from ("" = any) */
+    double alltoall_latency_s;   /* MoE all-to-all floor per call inside a scale-up domain */
+    double alltoall_rdma_latency_s; /* the same across nodes over RDMA */
+    double workspace_b;          /* activations + workspace per GPU the engine keeps, bytes */
 } gw_efficiency;
 
 /* Job interruptions of large training runs (docs/model.md §8). */

@@ -52,13 +52,32 @@ void gw_llm_count_params(const gw_llm *m, gw_llm_params *out);
  * model (a wrong shape would silently mis-size everything downstream). */
 int gw_llm_check(const gw_llm *m, gw_error *err);
 
+/* Most draft tokens a speculative step proposes (MTP nextn, draft model k). */
+#define GW_SPEC_MAX 8
+
+/* One serving configuration of one model. Every field added after `kv` is
+ * zero for "off / as before", so a zero-initialised config keeps the
+ * pre-frontier model (and its outputs) exactly. */
 typedef struct gw_perf_config {
     const gw_llm *model;
     const gw_accelerator *accel;
     const gw_efficiency *eff;
-    int tp, pp, ep;             /* ep divides tp: experts are sharded inside the TP group */
+    int tp, pp, ep;             /* ep divides tp: experts are sharded inside the TP group;
+                                   ep > tp: experts spread over ep/tp attention replicas */
     gw_precision weights;       /* also the GEMM compute precision */
     gw_precision kv;            /* KV cache storage */
+    /* ---- frontier serving (docs/model.md §7.8-§7.10) ---- */
+    int attention_dp;           /* attention data-parallel ranks in one worker (DEP: tp 1,
+                                   attention_dp = ep); 0 = 1. A worker is tp x pp x
+                                   attention_dp GPUs; each rank is one replica of tp x pp */
+    int expert_weights_set;     /* 1: routed experts use expert_weights (FP4 experts, FP8 rest) */
+    gw_precision expert_weights;
+    int eplb;                   /* expert-load balancing (redundant experts) on */
+    int spec_tokens;            /* speculative decoding: draft tokens per step (k); 0 = off */
+    double spec_accept_length;  /* mean tokens out per verify step incl. the bonus token,
+                                   1..k+1; 0 = the model's measured MTP acceptance */
+    const gw_llm *draft_model;  /* NULL with spec_tokens > 0: the model's own MTP head */
+    double memory_fraction;     /* share of HBM the engine may use; 0 = the stack's */
 } gw_perf_config;
 
 /* Per-replica constants for gw_perf_step, all per accelerator of the
@@ -93,6 +112,12 @@ typedef struct gw_perf_engine {
     double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
     double peak_flops;              /* dense peak at the weight precision, FLOP/s */
     double attn_peak, hbm_peak;     /* BF16 peak FLOP/s, HBM bytes/s: utilisation */
+    /* ---- frontier serving ---- */
+    double attention_dp;            /* ranks per worker (>= 1) */
+    double spec_tokens;             /* k draft tokens per speculating sequence and step */
+    double spec_accept[GW_SPEC_MAX];/* P(draft position i+1 accepted | earlier ones were) */
+    double spec_accept_length;      /* mean tokens out per step per sequence, 1..k+1 */
+    double draft_flops_per_token, draft_bytes_per_step; /* one draft pass, per token / step */
 } gw_perf_engine;
 
 /* One iteration's work for a replica. Sums make the cost exact for any mix:
@@ -104,6 +129,8 @@ typedef struct gw_perf_batch {
     double prefill_past;    /* sum over chunks of p: earlier tokens whose KV is read */
     double decode_seqs;     /* sequences decoding one token */
     double decode_context;  /* sum of their context lengths (tokens already cached) */
+    double decode_draft_tokens; /* draft tokens verified alongside (k per speculating
+                                   sequence); their drafting is priced in the step too */
 } gw_perf_batch;
 
 /* Where one step's time goes (per pipeline stage). */

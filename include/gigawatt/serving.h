@@ -1,0 +1,61 @@
+/* include/gigawatt/serving.h — what a serving deployment delivers at a
+ * client concurrency (models layer: pure functions, no I/O, no globals).
+ *
+ * Built on perf.h's step model. A deployment is either aggregated (workers
+ * that prefill and decode the same requests) or disaggregated (a prefill
+ * pool and a decode pool, the KV cache moved between them per request,
+ * "xPyD"). A worker is tp x pp x attention_dp accelerators; each of its
+ * attention_dp ranks is one gw_perf_engine replica.
+ *
+ * The load is a closed loop, as trtllm-bench, InferenceX and `vllm bench`
+ * run it: `concurrency` requests in flight, a new one starting as one
+ * finishes (docs: ../shared/facts/serving/README.md). concurrency = 0 asks
+ * for the most the deployment sustains (the offline point).
+ *
+ * Tokens per second per GPU comes in the three public definitions; every
+ * output says which it prints. Equations and references: docs/model.md
+ * §7.9 (closed loop) and §7.10 (disaggregation). */
+#ifndef GIGAWATT_SERVING_H
+#define GIGAWATT_SERVING_H
+
+#include "gigawatt/perf.h"
+
+/* One pool of identical workers. */
+typedef struct gw_serve_pool {
+    const gw_perf_engine *engine; /* one rank (replica) of a worker, initialised */
+    int workers;                  /* workers in the pool */
+    double concurrency;           /* requests in flight per worker; 0 = from the request */
+} gw_serve_pool;
+
+typedef struct gw_serve_request {
+    double input_tokens, output_tokens;  /* nominal per request */
+    double length_low;            /* lengths drawn in [low x nominal, nominal]; 0 or 1 =
+                                     fixed (InferenceX draws at 0.8) */
+    double concurrency;           /* client requests in flight in all; 0 = the most it holds */
+    double kv_link_bps;           /* disagg: prefill -> decode bytes/s per request stream;
+                                     0 = the slower of the pools' scale-out links */
+    double kv_handover_s;         /* disagg: fixed hand-over latency; 0 = the measured default */
+} gw_serve_request;
+
+typedef struct gw_serve_point {
+    double ttft_s, tpot_s, e2e_s;  /* means over requests at the steady state */
+    double requests_per_s;
+    double tokens_per_user_s;      /* 1 / tpot */
+    double tps_gpu_io;             /* (input + output) tokens/s over all GPUs (InferenceX) */
+    double tps_gpu_out;            /* output tokens/s over all GPUs */
+    double tps_decode_gpu_out;     /* output tokens/s over decode GPUs (LMSYS, DeepSeek) */
+    double gpus, prefill_gpus, decode_gpus;
+    double batch_per_rank;         /* decode sequences per attention rank in a step */
+    double kv_transfer_s;          /* disagg: per request */
+    char bound[32];                /* what limits it: prefill | decode | kv-cache | concurrency */
+} gw_serve_point;
+
+/* Aggregated: `workers` workers of engine e (e->attention_dp ranks each). */
+int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *rq,
+                 gw_serve_point *out, gw_error *err);
+
+/* Disaggregated: prefill pool, decode pool, KV moved per request. */
+int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
+                    const gw_serve_request *rq, gw_serve_point *out, gw_error *err);
+
+#endif
