@@ -33,7 +33,8 @@ static int load(const gw_catalog *cat, const char *model, const char *accel, int
         gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &s->accel, &err) ||
         gw_catalog_get(cat, &gw_schema_efficiency, s->accel.efficiency, NULL, &s->eff, &err))
         goto fail;
-    s->cfg = (gw_perf_config){&s->model, &s->accel, &s->eff, tp, 1, ep, GW_PREC_FP8, GW_PREC_FP8};
+    s->cfg = (gw_perf_config){.model = &s->model, .accel = &s->accel, .eff = &s->eff, .tp = tp,
+                              .pp = 1, .ep = ep, .weights = GW_PREC_FP8, .kv = GW_PREC_FP8};
     if (gw_perf_engine_init(&s->cfg, &s->engine, &err))
         goto fail;
     return 0;
@@ -52,8 +53,9 @@ static double time_step(const gw_perf_engine *e, volatile double *sink)
         double t0 = now_s();
         for (int i = 0; i < n; i++) {
             double decode = 1 + (i & 255), chunk = (i & 7) ? 0 : 512;
-            gw_perf_batch b = {chunk, chunk > 0, chunk * (chunk + 1) / 2, 0, decode,
-                               decode * (1000 + (i & 1023))};
+            gw_perf_batch b = {.prefill_tokens = chunk, .prefill_chunks = chunk > 0,
+                               .prefill_pairs = chunk * (chunk + 1) / 2, .decode_seqs = decode,
+                               .decode_context = decode * (1000 + (i & 1023))};
             *sink += gw_perf_step(e, &b, NULL);
         }
         double t = (now_s() - t0) / n;

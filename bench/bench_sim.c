@@ -168,7 +168,8 @@ static int load_engine(const gw_catalog *cat, const char *model, const char *acc
         gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, a, &err) ||
         gw_catalog_get(cat, &gw_schema_efficiency, a->efficiency, NULL, f, &err))
         goto fail;
-    gw_perf_config c = {m, a, f, tp, 1, 1, prec, prec};
+    gw_perf_config c = {.model = m, .accel = a, .eff = f, .tp = tp, .pp = 1, .ep = 1,
+                        .weights = prec, .kv = prec};
     if (gw_perf_engine_init(&c, e, &err))
         goto fail;
     return 0;

@@ -406,8 +406,13 @@ double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_ste
     if (e->pp <= 1)
         return gw_perf_stage_time(e, b, d);
     double k = 1 / e->pp;
-    gw_perf_batch mb = {b->prefill_tokens * k, b->prefill_chunks * k, b->prefill_pairs * k,
-                        b->prefill_past * k,   b->decode_seqs * k,    b->decode_context * k};
+    gw_perf_batch mb = {.prefill_tokens = b->prefill_tokens * k,
+                        .prefill_chunks = b->prefill_chunks * k,
+                        .prefill_pairs = b->prefill_pairs * k,
+                        .prefill_past = b->prefill_past * k,
+                        .decode_seqs = b->decode_seqs * k,
+                        .decode_context = b->decode_context * k,
+                        .decode_draft_tokens = b->decode_draft_tokens * k};
     return e->pp * gw_perf_stage_time(e, &mb, d);
 }
 
@@ -441,7 +446,9 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
      * (each chunk crosses all pp stages). */
     double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, in) : in;
     double done = 0, ttft = pt->step_s / 2;
-    gw_perf_batch cb = {0, 1, 0, 0, b.decode_seqs / e->pp, b.decode_context / e->pp};
+    gw_perf_batch cb = {.prefill_chunks = 1,
+                        .decode_seqs = b.decode_seqs / e->pp,
+                        .decode_context = b.decode_context / e->pp};
     while (done < in) {
         double c = fmin(chunk, in - done);
         cb.prefill_tokens = c;
@@ -518,8 +525,9 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     gw_perf_steady(e, &alone, 1, &one);
     o->prefill_s = one.ttft_s - one.step_s / 2; /* the prompt alone, no wait */
     {
-        gw_perf_batch d = {0, 0, 0, 0, o->max_batch,
-                           o->max_batch * (rq->input_tokens + rq->output_tokens / 2)};
+        gw_perf_batch d = {
+            .decode_seqs = o->max_batch,
+            .decode_context = o->max_batch * (rq->input_tokens + rq->output_tokens / 2)};
         o->decode_step_s = gw_perf_step(e, &d, NULL);
     }
     gw_perf_steady(e, rq, o->max_batch, &o->offline);

@@ -52,7 +52,8 @@ static int load_engine(void)
         fprintf(stderr, "catalog entry: %s\n", err.msg);
         return rc;
     }
-    gw_perf_config pc = {&M, &A, &F, 2, 1, 1, GW_PREC_FP8, GW_PREC_FP8};
+    gw_perf_config pc = {.model = &M, .accel = &A, .eff = &F, .tp = 2, .pp = 1, .ep = 1,
+                         .weights = GW_PREC_FP8, .kv = GW_PREC_FP8};
     rc = gw_perf_engine_init(&pc, &E, &err);
     CHECK_INT(rc, GW_OK);
     if (rc)

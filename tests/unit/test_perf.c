@@ -104,7 +104,8 @@ static gw_efficiency eff(void)
 static gw_perf_config config(const gw_llm *m, const gw_accelerator *a, const gw_efficiency *f,
                              int tp, int pp, int ep)
 {
-    gw_perf_config c = {m, a, f, tp, pp, ep, GW_PREC_BF16, GW_PREC_BF16};
+    gw_perf_config c = {.model = m, .accel = a, .eff = f, .tp = tp, .pp = pp, .ep = ep,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
     return c;
 }
 
@@ -403,7 +404,7 @@ static void test_engine_moe(void)
      * local experts cost 4 x 0.25 x 36864 B on top of the dense weights.
      * memory: (116480 + 36864) / 5e11; KV 4 layers x 2 x 2 heads x 16 x 2 B
      * = 512 B x (10 + 1) tokens / 5e11; all-reduce 8 x 1 x 128 B / 1e11 */
-    gw_perf_batch b = {0, 0, 0, 0, 1, 10};
+    gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 1, .decode_context = 10};
     double t = gw_perf_stage_time(&e, &b, NULL);
     CHECK_NEAR(t, 1e-3 + 153344 / 5e11 + 512 * 11 / 5e11 + 1024 / 1e11, 1e-12);
 
@@ -434,7 +435,7 @@ static void test_stage_time_decode_memory_bound(void)
      *         vs 160256 B / 5e11 = 3.20512e-7 s -> memory
      * attention: 512 x 8000 = 4096000 FLOP / 5e14 = 8.19e-9 s
      *         vs 256 x (8000 + 8) = 2050048 B / 5e11 = 4.100096e-6 s -> memory */
-    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
+    gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 8, .decode_context = 8000};
     gw_perf_step_detail d;
     double t = gw_perf_stage_time(&e, &b, &d);
     CHECK_NEAR(d.linear_s, 3.20512e-7, 1e-12);
@@ -469,7 +470,7 @@ static void test_stage_time_prefill_compute_bound(void)
      *         vs 3.20512e-7 s of weights -> compute
      * attention: 512 x 8390656 = 4296015872 FLOP / 5e14 = 8.592031744e-6 s
      *         vs 256 x 4096 B / 5e11 = 2.097152e-6 s -> compute */
-    gw_perf_batch b = {4096, 1, 8390656, 0, 0, 0};
+    gw_perf_batch b = {.prefill_tokens = 4096, .prefill_chunks = 1, .prefill_pairs = 8390656, .prefill_past = 0, .decode_seqs = 0, .decode_context = 0};
     gw_perf_step_detail d;
     double t = gw_perf_stage_time(&e, &b, &d);
     CHECK_NEAR(d.linear_s, 1.207985152e-6, 1e-12);
@@ -479,7 +480,7 @@ static void test_stage_time_prefill_compute_bound(void)
     /* a second chunk of the same prompt reads the first chunk's KV:
      * 256 x (4096 past + 4096 new) B / 5e11 = 4.194304e-6 s, still below
      * its attention compute 512 x 4096 x (4096 + 4097/2) / 5e14 */
-    gw_perf_batch b2 = {4096, 1, 4096 * (4096 + 4097 / 2.0), 4096, 0, 0};
+    gw_perf_batch b2 = {.prefill_tokens = 4096, .prefill_chunks = 1, .prefill_pairs = 4096 * (4096 + 4097 / 2.0), .prefill_past = 4096, .decode_seqs = 0, .decode_context = 0};
     CHECK_NEAR(gw_perf_stage_time(&e, &b2, &d),
                1e-3 + 1.207985152e-6 + 512 * 4096 * (4096 + 2048.5) / 5e14, 1e-12);
 }
@@ -498,7 +499,7 @@ static void test_stage_time_tp2_allreduce(void)
      * 2.050048e-6 s; plus 4 all-reduces (attention + MLP, 2 layers) of
      * 8 tokens x 64 x 2 B = 1024 B, each 2(2-1)/2 x 1024 B over
      * 400e9 / 2 x 0.5 = 1e11 B/s: 4 x 1.024e-8 = 4.096e-8 s */
-    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
+    gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 8, .decode_context = 8000};
     gw_perf_step_detail d;
     double t = gw_perf_stage_time(&e, &b, &d);
     CHECK_NEAR(d.comm_s, 4.096e-8, 1e-12);
@@ -526,7 +527,7 @@ static void test_stage_time_empty_batch(void)
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    gw_perf_batch b = {0, 0, 0, 0, 0, 0};
+    gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 0, .decode_context = 0};
     gw_perf_step_detail d;
     memset(&d, 0xff, sizeof d);
     CHECK_NEAR(gw_perf_stage_time(&e, &b, &d), 0, 0); /* no step overhead either */
@@ -550,15 +551,15 @@ static void test_step_pp2_is_two_half_stages(void)
      * / 5e11 = 1.73056e-7 s; KV 128 x (4000 + 4) B / 5e11 = 1.025024e-6 s;
      * activations to the next stage 4 x 128 B / 1e11 = 5.12e-9 s.
      * Stage 1.0012032 ms, step 2 x that. */
-    gw_perf_batch b = {0, 0, 0, 0, 8, 8000};
-    gw_perf_batch half = {0, 0, 0, 0, 4, 4000};
+    gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 8, .decode_context = 8000};
+    gw_perf_batch half = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = 4, .decode_context = 4000};
     double stage = 1e-3 + 1.73056e-7 + 1.025024e-6 + 5.12e-9;
     CHECK_NEAR(gw_perf_stage_time(&e, &half, NULL), stage, 1e-12);
     CHECK_NEAR(gw_perf_step(&e, &b, NULL), 2 * stage, 1e-12); /* 2.0024064 ms */
     CHECK_NEAR(gw_perf_step(&e, &b, NULL), 2 * gw_perf_stage_time(&e, &half, NULL), 1e-15);
     /* prefill splits the same way: a 4096-token chunk -> 2 x 2048 */
-    gw_perf_batch p = {4096, 2, 2 * 2048 * 2049 / 2.0, 0, 0, 0};
-    gw_perf_batch ph = {2048, 1, 2048 * 2049 / 2.0, 0, 0, 0};
+    gw_perf_batch p = {.prefill_tokens = 4096, .prefill_chunks = 2, .prefill_pairs = 2 * 2048 * 2049 / 2.0, .prefill_past = 0, .decode_seqs = 0, .decode_context = 0};
+    gw_perf_batch ph = {.prefill_tokens = 2048, .prefill_chunks = 1, .prefill_pairs = 2048 * 2049 / 2.0, .prefill_past = 0, .decode_seqs = 0, .decode_context = 0};
     CHECK_NEAR(gw_perf_step(&e, &p, NULL), 2 * gw_perf_stage_time(&e, &ph, NULL), 1e-15);
 }
 
@@ -623,8 +624,8 @@ static void test_steady_state_monotone_in_batch(void)
             CHECK(p.tokens_per_s >= prev_tps);
             CHECK(p.utilisation >= 0 && p.utilisation <= 1);
             prev_step = p.step_s, prev_tps = p.tokens_per_s;
-            gw_perf_batch b = {0, 0, 0, 0, B, B * 1000.0};
-            gw_perf_batch b1 = {0, 0, 0, 0, B + 1, (B + 1) * 1000.0};
+            gw_perf_batch b = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = B, .decode_context = B * 1000.0};
+            gw_perf_batch b1 = {.prefill_tokens = 0, .prefill_chunks = 0, .prefill_pairs = 0, .prefill_past = 0, .decode_seqs = B + 1, .decode_context = (B + 1) * 1000.0};
             CHECK(gw_perf_step(&e, &b1, NULL) >= gw_perf_step(&e, &b, NULL));
         }
     }

@@ -7,8 +7,8 @@
  * (docs/notes/vidur-semantics.md §1, §3, §4). The engine is test_perf.c's
  * made-up one (tiny dense model, 1e15 FLOP/s, 1e12 B/s, every efficiency
  * 0.5, 1 ms step overhead), so a step is about 1 ms and no catalog data is
- * read. Batches: prefill of P tokens alone = {P, 1, P(P+1)/2, 0, 0, 0};
- * n decodes with contexts c_i = {0, 0, 0, 0, n, sum c_i}, where a request's
+ * read. Batches: prefill of P tokens alone = {.prefill_tokens = P, .prefill_chunks = 1, .prefill_pairs = P(P+1)/2};
+ * n decodes with contexts c_i = {.decode_seqs = n, .decode_context = sum c_i}, where a request's
  * context is the tokens it has processed, its first output token included
  * (P + 1 at its first decode). */
 #include <stdint.h>
@@ -48,7 +48,8 @@ static gw_perf_engine make_engine(void)
     f.step_overhead_s = 1e-3;
     f.memory_reserve = 0.1, f.max_batch = 256;
     strcpy(f.kv_policy, "reserve");
-    gw_perf_config c = {&m, &a, &f, 1, 1, 1, GW_PREC_BF16, GW_PREC_BF16};
+    gw_perf_config c = {.model = &m, .accel = &a, .eff = &f, .tp = 1, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
     gw_perf_engine e;
     gw_error err;
     int rc = gw_perf_engine_init(&c, &e, &err);
@@ -63,14 +64,14 @@ static gw_perf_engine E; /* set once in main */
 /* a whole prompt of p tokens, alone */
 static double prefill(double p)
 {
-    gw_perf_batch b = {p, 1, p * (p + 1) / 2, 0, 0, 0};
+    gw_perf_batch b = {.prefill_tokens = p, .prefill_chunks = 1, .prefill_pairs = p * (p + 1) / 2};
     return gw_perf_step(&E, &b, NULL);
 }
 
 /* n sequences decoding one token each, contexts summing to ctx */
 static double decode(double n, double ctx)
 {
-    gw_perf_batch b = {0, 0, 0, 0, n, ctx};
+    gw_perf_batch b = {.decode_seqs = n, .decode_context = ctx};
     return gw_perf_step(&E, &b, NULL);
 }
 
@@ -504,8 +505,9 @@ static void test_one_request_vllm(void)
     /* energy by hand from each step's utilisation */
     double energy = 0;
     for (int k = 0; k < 5; k++) {
-        gw_perf_batch b = k == 0 ? (gw_perf_batch){100, 1, 5050, 0, 0, 0}
-                                 : (gw_perf_batch){0, 0, 0, 0, 1, 100 + k};
+        gw_perf_batch b = k == 0 ? (gw_perf_batch){.prefill_tokens = 100, .prefill_chunks = 1,
+                                                   .prefill_pairs = 5050}
+                                 : (gw_perf_batch){.decode_seqs = 1, .decode_context = 100 + k};
         gw_perf_step_detail d;
         double t = gw_perf_step(&E, &b, &d);
         double u = fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / t);
@@ -619,7 +621,7 @@ static void test_two_requests_one_batch(void)
     gw_sim_config c = base_config();
     gw_sim_result r;
     CHECK_INT(run(&c, &w, &r), GW_OK);
-    gw_perf_batch both = {200, 2, 2 * 5050, 0, 0, 0};
+    gw_perf_batch both = {.prefill_tokens = 200, .prefill_chunks = 2, .prefill_pairs = 2 * 5050};
     double AA = gw_perf_step(&E, &both, NULL);
     double e2e = AA + decode(2, 202) + decode(2, 204);
     CHECK_INT(r.iterations, 3);
@@ -720,8 +722,12 @@ static void test_sarathi(void)
 {
     double A = prefill(100), B1 = decode(1, 101);
     double a1 = A + B1 / 2;
-    gw_perf_batch m1 = {255, 1, 32640, 0, 1, 102}, m2 = {255, 1, 97665, 255, 1, 103},
-                  m3 = {90, 1, 49995, 510, 1, 104};
+    gw_perf_batch m1 = {.prefill_tokens = 255, .prefill_chunks = 1, .prefill_pairs = 32640,
+                        .decode_seqs = 1, .decode_context = 102},
+                  m2 = {.prefill_tokens = 255, .prefill_chunks = 1, .prefill_pairs = 97665,
+                        .prefill_past = 255, .decode_seqs = 1, .decode_context = 103},
+                  m3 = {.prefill_tokens = 90, .prefill_chunks = 1, .prefill_pairs = 49995,
+                        .prefill_past = 510, .decode_seqs = 1, .decode_context = 104};
     double M1 = gw_perf_step(&E, &m1, NULL), M2 = gw_perf_step(&E, &m2, NULL),
            M3 = gw_perf_step(&E, &m3, NULL), M4 = decode(2, 706);
     double rest = 0, longest = fmax(fmax(B1, M1), fmax(fmax(M2, M3), M4));
