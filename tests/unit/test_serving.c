@@ -1,0 +1,299 @@
+/* tests/unit/test_serving.c — serving deployments (src/model/serving.c,
+ * docs/serving.md) against hand arithmetic on perf.c's step: the closed
+ * loop at C = 1 is a prompt alone then decode steps of batch 1; Little's
+ * law holds at every concurrency; the three tokens/s-per-GPU definitions
+ * relate as their definitions say; disaggregated rate matching picks the
+ * slower pool; the KV transfer is tokens x bytes / link + hand-over.
+ * Expected values are built from gw_perf_step on batches written out here,
+ * never from serving.c's own helpers. The last test prints predicted vs
+ * measured TTFT/TPOT for a few rows of ../shared/facts/serving/
+ * silicon-sample.csv (reported, not fitted, not asserted). */
+#include "gigawatt/catalog.h"
+#include "gigawatt/serving.h"
+#include "gw_test.h"
+
+/* Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
+ * 100, SwiGLU, untied: 86528 parameters (tests/unit/test_perf.c derives
+ * it). KV per token, BF16: 2 layers x 2 (k, v) x 2 heads x 16 x 2 B = 256 B. */
+static gw_llm tiny_dense(void)
+{
+    gw_llm m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.meta.id, "tiny-dense");
+    strcpy(m.attention, "gqa");
+    strcpy(m.mlp, "gated");
+    strcpy(m.embeddings, "untied");
+    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
+    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    m.parameters = 86528;
+    return m;
+}
+
+/* 1e15 FLOP/s BF16, 1e12 B/s HBM of `hbm` bytes, 400e9 B/s scale-up in
+ * both directions; every efficiency 0.5, 1 ms step overhead, 256
+ * sequences at most, whole prompts, KV reserved to the end. */
+typedef struct rig {
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    gw_perf_engine e;
+} rig;
+
+static void rig_init(rig *r, double hbm, int tp)
+{
+    memset(r, 0, sizeof *r);
+    r->m = tiny_dense();
+    strcpy(r->a.meta.id, "round");
+    r->a.bf16_flops = 1e15, r->a.fp8_flops = 2e15;
+    r->a.hbm_capacity_b = hbm, r->a.hbm_bandwidth_bps = 1e12;
+    r->a.scaleup_bandwidth_bps = 400e9, r->a.tdp_w = 1000;
+    r->a.scaleup_domain = 8, r->a.scaleout_bandwidth_bps = 50e9;
+    strcpy(r->f.meta.id, "half");
+    r->f.compute = 0.5, r->f.memory = 0.5, r->f.attention = 0.5, r->f.scaleup = 0.5;
+    r->f.step_overhead_s = 1e-3;
+    r->f.memory_reserve = 0.1, r->f.max_batch = 256;
+    strcpy(r->f.kv_policy, "reserve");
+    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
+                        .ep = 1, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &r->e, &err), GW_OK);
+}
+
+/* One whole prompt of `in` tokens alone in a step. */
+static double prompt_alone(const gw_perf_engine *e, double in)
+{
+    gw_perf_batch b = {.prefill_tokens = in, .prefill_chunks = 1,
+                       .prefill_pairs = in * (in + 1) / 2};
+    return gw_perf_step(e, &b, NULL);
+}
+
+/* `seqs` decodes at context `ctx`, `draft` draft tokens each. */
+static double decode_only(const gw_perf_engine *e, double seqs, double ctx, double draft)
+{
+    gw_perf_batch b = {.decode_seqs = seqs, .decode_context = seqs * ctx,
+                       .decode_draft_tokens = seqs * draft};
+    return gw_perf_step(e, &b, NULL);
+}
+
+static void test_kv_bytes_of_the_model(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    CHECK_NEAR(r.e.kv_bytes_per_token_model, 256, 1e-12);
+    rig_init(&r, 100e9, 2); /* sharded over TP, the model's total is the same */
+    CHECK_NEAR(r.e.kv_bytes_per_token_model, 256, 1e-12);
+    CHECK_NEAR(r.e.scaleup_domain, 8, 0);
+    CHECK_NEAR(r.e.scaleout_bps, 50e9, 0);
+}
+
+/* C = 1: TTFT = the prompt alone, TPOT = a decode step of batch 1 at the
+ * mean context I + O/2, e2e = TTFT + (O-1) TPOT, rate = 1 / e2e. */
+static void test_agg_single_client(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    double ttft = prompt_alone(&r.e, 1000), tpot = decode_only(&r.e, 1, 1050, 0);
+    CHECK_NEAR(p.ttft_s, ttft, 1e-9);
+    CHECK_NEAR(p.tpot_s, tpot, 1e-9);
+    CHECK_NEAR(p.e2e_s, ttft + 99 * tpot, 1e-9);
+    CHECK_NEAR(p.requests_per_s, 1 / (ttft + 99 * tpot), 1e-9);
+    CHECK_NEAR(p.tokens_per_user_s, 1 / tpot, 1e-9);
+    CHECK_NEAR(p.batch_per_rank, 1, 0);
+    CHECK_NEAR(p.gpus, 1, 0);
+    CHECK_STR_HAS(p.bound, "concurrency");
+}
+
+/* Little's law, requests_per_s x e2e = C, below and beyond the largest
+ * batch; beyond it the extra requests wait (TTFT grows by the wait) and
+ * the rate stops growing. The three definitions: io = out (I+O)/O, and
+ * decode-GPU = out x gpus / decode_gpus (all GPUs decode when aggregated). */
+static void test_agg_littles_law_and_definitions(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100};
+    const double clients[] = {1, 7, 64, 256, 600, 2048};
+    gw_serve_point p[6];
+    gw_error err;
+    for (int i = 0; i < 6; i++) {
+        rq.concurrency = clients[i];
+        CHECK_INT(gw_serve_agg(&r.e, 2, &rq, &p[i], &err), GW_OK);
+        CHECK_NEAR(p[i].requests_per_s * p[i].e2e_s, clients[i], 1e-9);
+        CHECK_NEAR(p[i].tps_gpu_io, p[i].tps_gpu_out * 1100 / 100, 1e-12);
+        CHECK_NEAR(p[i].tps_decode_gpu_out, p[i].tps_gpu_out * p[i].gpus / p[i].decode_gpus,
+                   1e-12);
+        CHECK_NEAR(p[i].tps_gpu_out, p[i].requests_per_s * 100 / 2, 1e-12);
+        if (i > 0)
+            CHECK(p[i].requests_per_s >= p[i - 1].requests_per_s * (1 - 1e-9));
+    }
+    /* 2 workers x 256 sequences = 512: at 600 and 2048 both ranks are full,
+     * the same rate, and the extra clients only wait */
+    CHECK_NEAR(p[4].batch_per_rank, 256, 0);
+    CHECK_NEAR(p[4].requests_per_s, p[5].requests_per_s, 1e-9);
+    CHECK_NEAR(p[5].ttft_s - p[4].ttft_s, (2048 - 600) / p[4].requests_per_s, 1e-9);
+    CHECK_STR_HAS(p[5].bound, "decode");
+    CHECK_STR_HAS(p[2].bound, "concurrency");
+    /* concurrency 0: the offline point, every rank at its largest batch */
+    rq.concurrency = 0;
+    gw_serve_point off;
+    CHECK_INT(gw_serve_agg(&r.e, 2, &rq, &off, &err), GW_OK);
+    CHECK_NEAR(off.requests_per_s, p[4].requests_per_s, 1e-9);
+    CHECK_NEAR(off.requests_per_s * off.e2e_s, 512, 1e-9);
+}
+
+/* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
+ * the rate x 90 and input+output the rate x 990. */
+static void test_agg_drawn_lengths(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .length_low = 0.8,
+                           .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.tps_gpu_out, p.requests_per_s * 90, 1e-12);
+    CHECK_NEAR(p.tps_gpu_io, p.requests_per_s * 990, 1e-12);
+    CHECK_NEAR(p.e2e_s, p.ttft_s + 89 * p.tpot_s, 1e-12);
+    /* E[I^2] = 1000^2 (1 + 0.8 + 0.64)/3: the prompt's pairs */
+    gw_perf_batch b = {.prefill_tokens = 900, .prefill_chunks = 1,
+                       .prefill_pairs = (1e6 * 2.44 / 3 + 900) / 2};
+    CHECK_NEAR(p.ttft_s, gw_perf_step(&r.e, &b, NULL), 1e-9);
+    /* output-weighted context: 900 + 100 x 2.44/3 / (2 x 0.9) */
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 1, 900 + 100 * 2.44 / 3 / 1.8, 0), 1e-9);
+}
+
+/* Speculative decoding: k = 2 drafts verified per step, 2.5 tokens out
+ * per step: TPOT = step / 2.5, and (O-1)/2.5 decode steps per request. */
+static void test_agg_speculative(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    r.e.spec_tokens = 2, r.e.spec_accept_length = 2.5;
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 101, .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    double step = decode_only(&r.e, 1, 1000 + 101 / 2.0, 2);
+    CHECK_NEAR(p.tpot_s, step / 2.5, 1e-9);
+    CHECK_NEAR(p.e2e_s, prompt_alone(&r.e, 1000) + 40 * step, 1e-9);
+}
+
+/* Disaggregated, one prefill worker and one decode worker of tp 1.
+ * Prefill capacity: 1 prompt per step (whole prompts, no budget) =
+ * 1 / t_prompt; decode capacity at 256 sequences: 256 / (99 steps).
+ * With a slow prefill (long prompts) the prefill pool binds; with many
+ * prefill workers the decode pool does. */
+static void test_disagg_rate_matching(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_pool pre = {.engine = &r.e, .workers = 1}, dec = {.engine = &r.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 4000, .output_tokens = 100, .kv_link_bps = 1e9,
+                           .kv_handover_s = 0.01};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    double xp = 1 / prompt_alone(&r.e, 4000);
+    double xd = 256 / (99 * decode_only(&r.e, 256, 4050, 0));
+    CHECK(xp < xd);
+    CHECK_NEAR(p.requests_per_s, xp, 1e-6);
+    CHECK_STR_HAS(p.bound, "prefill");
+    CHECK_NEAR(p.kv_transfer_s, 4000 * 256 / 1e9 + 0.01, 1e-12);
+    CHECK_NEAR(p.gpus, 2, 0);
+    CHECK_NEAR(p.prefill_gpus, 1, 0);
+    CHECK_NEAR(p.decode_gpus, 1, 0);
+    CHECK_NEAR(p.tps_decode_gpu_out, p.tps_gpu_out * 2, 1e-12);
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, p.requests_per_s * (p.ttft_s + 99 * p.tpot_s), 1e-12);
+
+    pre.workers = 64; /* now prefill outruns decode */
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.requests_per_s, xd, 1e-9);
+    CHECK_NEAR(p.batch_per_rank, 256, 0);
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 256, 4050, 0), 1e-9);
+    CHECK_STR_HAS(p.bound, "decode");
+
+    /* a closed loop of 1: prompt alone, transfer, then batch-1 decodes */
+    rq.concurrency = 1;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, 1, 1e-6);
+    CHECK_NEAR(p.ttft_s, prompt_alone(&r.e, 4000) + p.kv_transfer_s, 1e-3);
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 1, 4050, 0), 1e-9);
+    CHECK_STR_HAS(p.bound, "concurrency");
+}
+
+/* The default KV link: both pools in one scale-up domain (8) -> the
+ * achieved scale-up rate (400e9 / 2 x 0.5 = 1e11 B/s per GPU), else the
+ * scale-out NIC (50e9 B/s); tp 2 on both sides sends 2 streams. */
+static void test_disagg_kv_link_rule(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 2);
+    gw_serve_pool pre = {.engine = &r.e, .workers = 1}, dec = {.engine = &r.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 1e11) + 0.168, 1e-12);
+    dec.workers = 4; /* 2 + 8 GPUs: beyond the domain */
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 50e9) + 0.168, 1e-12);
+    r.e.scaleout_bps = 0;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "disagg");
+}
+
+/* A decode rank whose memory holds the weights but not one request's KV:
+ * an error on "disagg". Weights 86528 x 2 B = 173056 B; 50 KB of HBM
+ * beyond them x 0.9 / 256 B = 175 tokens < 1000 + 100. */
+static void test_disagg_kv_does_not_fit(void)
+{
+    rig big, small;
+    rig_init(&big, 100e9, 1);
+    rig_init(&small, 173056 + 50e3, 1);
+    gw_serve_pool pre = {.engine = &big.e, .workers = 1}, dec = {.engine = &small.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 100, .output_tokens = 1000, .kv_link_bps = 1e9};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "disagg");
+    CHECK_STR_HAS(err.msg, "cannot hold one request's KV cache");
+    rq.output_tokens = 1;
+    dec.engine = &big.e;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "nothing to decode");
+}
+
+static void test_bad_requests(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 0, .output_tokens = 100};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_E_INPUT);
+    rq.input_tokens = 10, rq.concurrency = -1;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "concurrency");
+    rq.concurrency = 1;
+    CHECK_INT(gw_serve_agg(&r.e, 0, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "workers");
+}
+
+int main(void)
+{
+    test_kv_bytes_of_the_model();
+    test_agg_single_client();
+    test_agg_littles_law_and_definitions();
+    test_agg_drawn_lengths();
+    test_agg_speculative();
+    test_disagg_rate_matching();
+    test_disagg_kv_link_rule();
+    test_disagg_kv_does_not_fit();
+    test_bad_requests();
+    return gw_test_done("serving");
+}
