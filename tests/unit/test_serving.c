@@ -284,6 +284,97 @@ static void test_bad_requests(void)
     CHECK_STR_HAS(err.field, "workers");
 }
 
+/* ---- measured points: reported, not fitted, not asserted ------------- */
+
+/* One configuration from the catalog. */
+typedef struct real {
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    gw_perf_engine e;
+} real;
+
+static int real_init(real *r, const gw_catalog *cat, const char *model, const char *accel,
+                     int tp, int ep, gw_precision w, gw_precision kv)
+{
+    gw_error err;
+    memset(r, 0, sizeof *r);
+    if (gw_catalog_get(cat, &gw_schema_llm, model, NULL, &r->m, &err) ||
+        gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &r->a, &err) ||
+        gw_catalog_get(cat, &gw_schema_efficiency, r->a.efficiency, NULL, &r->f, &err))
+        return fprintf(stderr, "catalog: %s\n", err.msg), 1;
+    if (r->a.scaleup_domain <= 0 && strcmp(accel, "gb200") == 0)
+        r->a.scaleup_domain = 72; /* NVL72, until the catalog carries it */
+    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
+                        .ep = ep, .weights = w, .kv = kv};
+    if (gw_perf_engine_init(&c, &r->e, &err))
+        return fprintf(stderr, "engine: %s\n", err.msg), 1;
+    return 0;
+}
+
+static void report(const char *id, const gw_serve_point *p, double ttft_ms, double tpot_ms)
+{
+    printf("  %-44s TTFT %8.1f ms (measured %8.1f, %+6.1f%%)  TPOT %6.2f ms (measured %6.2f, "
+           "%+6.1f%%)  batch %6.1f  %s\n",
+           id, 1e3 * p->ttft_s, ttft_ms, 100 * (1e3 * p->ttft_s / ttft_ms - 1), 1e3 * p->tpot_s,
+           tpot_ms, 100 * (1e3 * p->tpot_s / tpot_ms - 1), p->batch_per_rank, p->bound);
+}
+
+/* ../shared/facts/serving/silicon-sample.csv rows (TensorRT-LLM 1.0.0rc3,
+ * Llama-3.1-8B-Instruct BF16 on one H100 SXM, 1024/512, fixed lengths),
+ * and DeepSeek-R1 NVFP4 on GB200 disaggregated (2026-03-23, Dynamo +
+ * TensorRT-LLM; the rows give no worker counts: one of each assumed, MTP
+ * not flagged: off). */
+static void test_measured_points(void)
+{
+    gw_catalog cat;
+    gw_error err;
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        CHECK(0);
+        return;
+    }
+    real r;
+    printf("predicted vs measured (silicon-sample.csv; not fitted):\n");
+    if (real_init(&r, &cat, "llama-3.1-8b", "h100-sxm", 1, 1, GW_PREC_BF16, GW_PREC_BF16) == 0) {
+        static const struct { double c, ttft, tpot; } rows[] = {
+            {8, 550.008, 7.41679}, {16, 308.376, 8.35392}, {32, 225.650, 9.87725},
+            {64, 229.864, 13.1023}, {128, 364.321, 19.2576}};
+        for (int i = 0; i < 5; i++) {
+            gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 512,
+                                   .concurrency = rows[i].c};
+            gw_serve_point p;
+            CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+            char id[64];
+            snprintf(id, sizeof id, "llama-3.1-8b h100 trtllm agg 1k/512 c%.0f", rows[i].c);
+            report(id, &p, rows[i].ttft, rows[i].tpot);
+        }
+    } else
+        CHECK(0);
+    static const struct { const char *id; double in, out, c; int ptp, pep, dtp, dep;
+                          double ttft, tpot; } dis[] = {
+        {"..._8192x1024_c12_tp4_0_ep4_0_380", 8192, 1024, 12, 4, 4, 8, 4, 503.441, 7.18354},
+        {"..._1024x1024_c666_tp4_0_ep4_0_365", 1024, 1024, 666, 4, 4, 32, 4, 3670.23, 12.6355}};
+    for (int i = 0; i < 2; i++) {
+        real pr, dr;
+        if (real_init(&pr, &cat, "deepseek-r1", "gb200", dis[i].ptp, dis[i].pep, GW_PREC_FP4,
+                      GW_PREC_FP8) ||
+            real_init(&dr, &cat, "deepseek-r1", "gb200", dis[i].dtp, dis[i].dep, GW_PREC_FP4,
+                      GW_PREC_FP8)) {
+            CHECK(0);
+            continue;
+        }
+        gw_serve_pool pre = {.engine = &pr.e, .workers = 1}, dec = {.engine = &dr.e, .workers = 1};
+        gw_serve_request rq = {.input_tokens = dis[i].in, .output_tokens = dis[i].out,
+                               .concurrency = dis[i].c};
+        gw_serve_point p;
+        CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+        report(dis[i].id, &p, dis[i].ttft, dis[i].tpot);
+        printf("    KV transfer %.1f ms, %.0f req/s, prefill %.0f / decode %.0f GPUs\n",
+               1e3 * p.kv_transfer_s, p.requests_per_s, p.prefill_gpus, p.decode_gpus);
+    }
+    gw_catalog_free(&cat);
+}
+
 int main(void)
 {
     test_kv_bytes_of_the_model();
@@ -295,5 +386,6 @@ int main(void)
     test_disagg_kv_link_rule();
     test_disagg_kv_does_not_fit();
     test_bad_requests();
+    test_measured_points();
     return gw_test_done("serving");
 }
