@@ -350,6 +350,25 @@ static void test_measured_points(void)
         }
     } else
         CHECK(0);
+    /* 2026-04-06 runs: Llama-3.1-70B FP8 on H200, TensorRT-LLM, 1024/1024 */
+    static const struct { int tp; double c, ttft, tpot; } r70[] = {
+        {4, 4, 230.4, 7.98}, {4, 16, 281.9, 8.93}, {4, 64, 528.7, 13.66}, {4, 128, 750.4, 19.28},
+        {8, 8, 81.8, 6.72},  {8, 32, 143.3, 9.3},  {8, 128, 323.5, 21.64}};
+    for (int i = 0; i < 7; i++) {
+        if (real_init(&r, &cat, "llama-3.1-70b", "h200", r70[i].tp, 1, GW_PREC_FP8,
+                      GW_PREC_FP8)) {
+            CHECK(0);
+            continue;
+        }
+        gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 1024,
+                               .concurrency = r70[i].c};
+        gw_serve_point p;
+        CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+        char id[64];
+        snprintf(id, sizeof id, "llama-3.1-70b h200 trtllm agg 1k/1k tp%d c%.0f", r70[i].tp,
+                 r70[i].c);
+        report(id, &p, r70[i].ttft, r70[i].tpot);
+    }
     static const struct { const char *id; double in, out, c; int ptp, pep, dtp, dep;
                           double ttft, tpot; } dis[] = {
         {"..._8192x1024_c12_tp4_0_ep4_0_380", 8192, 1024, 12, 4, 4, 8, 4, 503.441, 7.18354},
@@ -363,6 +382,9 @@ static void test_measured_points(void)
             CHECK(0);
             continue;
         }
+        /* MLA latent (512 + 64) x 61 layers x 1 B (FP8): 35,136 B per token
+         * (frontier-serving.csv F.fs.kv.mla.fp8_bytes) */
+        CHECK_NEAR(pr.e.kv_bytes_per_token_model, 35136, 1e-12);
         gw_serve_pool pre = {.engine = &pr.e, .workers = 1}, dec = {.engine = &dr.e, .workers = 1};
         gw_serve_request rq = {.input_tokens = dis[i].in, .output_tokens = dis[i].out,
                                .concurrency = dis[i].c};
