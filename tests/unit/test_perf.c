@@ -771,11 +771,13 @@ static void test_engine_init_errors(void)
     six.heads = 6, six.kv_heads = 3, six.parameters = 98816;
     c = config(&six, &a, &f, 2, 1, 1);
     expect_init_error(&c, "neither divides nor is a multiple of the 3 KV heads");
-    /* weights of 173056 B on 100 kB of HBM: tp x pp of at least
-     * floor(1.73) + 1 = 2 */
+    /* weights of 173056 B on 100 kB of HBM, of which the engine uses 90%
+     * less a 1000 B workspace = 89000 B: tp x pp of at least
+     * floor(173056 / 89000) + 1 = 2 */
     a.hbm_capacity_b = 100e3;
+    f.workspace_b = 1000;
     c = config(&m, &a, &f, 1, 1, 1);
-    expect_init_error(&c, "expected tp x pp of at least 2");
+    expect_init_error(&c, "expected at least 2 GPUs' share of the weights");
     /* ... and tp 2 (86528 B per GPU) fits */
     c.tp = 2;
     gw_perf_engine e;
