@@ -170,6 +170,10 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
  * with pp > 1 the batch is split into pp micro-batches in flight, so the
  * step takes pp stage-times of b/pp (docs/model.md §7.4). */
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d);
+/* §7.8.4: the busiest GPU's routed-expert load over the mean, minus 1, when
+ * `group_tokens` tokens are routed over the expert group (0 before the
+ * frontier model, for a dense model, or ep 1). */
+double gw_perf_expert_imbalance(const gw_perf_engine *e, double group_tokens);
 /* Attention-DP (§7.8.2): the busiest of the worker's attention_dp ranks when each
  * averages `mean`. New prompts are dealt to ranks round-robin; decode contexts
  * spread with standard deviation `context_sd` per sequence and prompt lengths

@@ -20,7 +20,6 @@ static inline int gwi_all_finite(const double *v, size_t n)
 #include "gigawatt/perf.h"
 double gwi_expected_max_normal(double n);
 void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group);
-double gwi_expert_imbalance(const gw_perf_engine *e, double group_tokens);
 
 /* spec.c (docs/model.md §7.11): validates the speculative settings and
  * fills the engine's spec_* and draft_* fields; `resident_b` gets the

@@ -68,7 +68,7 @@ static double popularity_cv2(double imbalance)
 /* §7.8.4: the busiest GPU's routed load is (1 + i) x the mean, with
  * i = z_ep * sqrt((1 - 1/ep) (c^2/m + ep/(k T))): expert popularity (CV c
  * over m experts per GPU) plus multinomial routing of T group tokens. */
-double gwi_expert_imbalance(const gw_perf_engine *e, double group_tokens)
+double gw_perf_expert_imbalance(const gw_perf_engine *e, double group_tokens)
 {
     if (e->imbalance_max_z <= 0 || group_tokens <= 0)
         return 0;

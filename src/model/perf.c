@@ -510,7 +510,7 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
     }
     double rows = b->prefill_chunks + b->decode_seqs + draft; /* LM-head rows */
     double group = b->dp_tokens > 0 ? b->dp_tokens : tokens * e->expert_group_replicas;
-    double hot = 1 + gwi_expert_imbalance(e, group);
+    double hot = 1 + gw_perf_expert_imbalance(e, group);
     double routed_tokens = group / e->expert_group_replicas * hot;
     double dense_flops = tokens * e->linear_flops_per_token + rows * e->head_flops_per_seq;
     double routed_flops = routed_tokens * e->routed_flops_per_token;
