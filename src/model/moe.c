@@ -37,22 +37,37 @@
 #define ANCHOR_IMBALANCE_NO_EPLB 1.564
 #define ANCHOR_IMBALANCE_EPLB 0.109
 
+/* The standard normal quantile Phi^-1(p) for 0.5 <= p < 1: P. J. Acklam's
+ * rational approximation (2003; relative error below 1.2e-9), no iteration. */
+static double normal_quantile_upper(double p)
+{
+    static const double a[6] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                -2.759285104469687e+02, 1.383577518672690e+02,
+                                -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[5] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                -1.556989798598866e+02, 6.680131188771972e+01,
+                                -1.328068155288572e+01};
+    static const double c[6] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                -2.400758277161838e+00, -2.549732539343734e+00,
+                                4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[4] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                2.445134137142996e+00, 3.754408661907416e+00};
+    if (p <= 0.97575) {
+        double q = p - 0.5, r = q * q;
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+               (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    }
+    double q = sqrt(-2 * log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+           ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+}
+
 /* Expected maximum of n independent standard normals, by Blom's
  * approximation E[max] = Phi^-1((n - 0.375)/(n + 0.25)) (Blom 1958; within
- * 4% for n >= 2, 0.2% for n >= 8); 0 for n <= 1. Bisection on erfc. */
+ * 4% for n >= 2, 0.2% for n >= 8); 0 for n <= 1. */
 double gwi_expected_max_normal(double n)
 {
-    if (n <= 1)
-        return 0;
-    double p = (n - 0.375) / (n + 0.25), lo = 0, hi = 10;
-    for (int i = 0; i < 48; i++) {
-        double mid = (lo + hi) / 2;
-        if (0.5 * erfc(-mid / sqrt(2.0)) < p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return (lo + hi) / 2;
+    return n <= 1 ? 0 : normal_quantile_upper((n - 0.375) / (n + 0.25));
 }
 
 /* The squared coefficient of variation of one expert's popularity, c^2,
