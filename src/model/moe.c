@@ -142,7 +142,9 @@ void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group)
     gw_precision xp = c->expert_weights_set ? c->expert_weights : c->weights;
     e->expert_peak = gw_precision_peak(a, xp);
     e->expert_gemm_rate = e->expert_peak * gw_compute_efficiency(c->eff, xp);
-    e->dp_max_z = gwi_expected_max_normal(e->attention_dp);
+    /* the replicas that meet in every MoE layer: the attention-DP ranks, or
+     * ep/tp replicas when ep > tp without attention_dp */
+    e->dp_max_z = e->experts > 0 ? gwi_expected_max_normal(e->expert_group_replicas) : 0;
     alltoall_per_fabric(c, e, group);
     if (!(e->experts > 0) || e->ep <= 1)
         return;
@@ -166,11 +168,10 @@ void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, doub
                         double prompt_cv, gw_perf_batch *s)
 {
     *s = *mean;
-    double n = e->attention_dp;
-    double tokens = mean->prefill_tokens + mean->decode_seqs + mean->decode_draft_tokens;
     /* ranks wait for each other only where the MoE layers join them */
-    if (!e->frontier || n <= 1 || !(e->experts > 0) || e->expert_group_replicas <= 1 ||
-        tokens <= 0)
+    double n = e->expert_group_replicas;
+    double tokens = mean->prefill_tokens + mean->decode_seqs + mean->decode_draft_tokens;
+    if (!e->frontier || !(e->experts > 0) || n <= 1 || tokens <= 0)
         return;
     s->dp_tokens = n * tokens;
     if (mean->prefill_chunks > 0) {

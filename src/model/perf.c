@@ -528,8 +528,9 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
     double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
     double att = fmax(att_flops / e->attn_rate, att_bytes / e->mem_rate);
     double link = e->link_rate > 0 ? e->link_rate : 1;
-    double a2a = fmax(tokens, routed_tokens) * fmax(e->alltoall_bytes_per_token / link,
-                                                    e->alltoall_rdma_bytes_per_token / e->rdma_rate);
+    double per_token = fmax(e->alltoall_bytes_per_token / link,
+                            e->alltoall_rdma_bytes_per_token / e->rdma_rate);
+    double a2a = fmax(tokens, routed_tokens) * per_token;
     double comm = tokens * (e->allreduce_bytes_per_token + e->pp_bytes_per_token) / link + a2a +
                   e->allreduces_per_step * e->collective_latency_s +
                   e->alltoalls_per_step * e->alltoall_latency_s;
@@ -650,9 +651,8 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
                         .decode_seqs = mean.decode_seqs / e->pp,
                         .decode_context = mean.decode_context / e->pp,
                         .decode_draft_tokens = mean.decode_draft_tokens / e->pp};
-    double others = b.dp_tokens > 0 ? (e->attention_dp - 1) * (batch - starts + starts * in +
-                                                               mean.decode_draft_tokens) / e->pp
-                                    : 0;
+    double rank_tokens = batch - starts + starts * in + mean.decode_draft_tokens;
+    double others = b.dp_tokens > 0 ? (e->expert_group_replicas - 1) * rank_tokens / e->pp : 0;
     while (done < in) {
         double c = fmin(chunk, in - done);
         cb.prefill_tokens = c;

@@ -954,8 +954,14 @@ static void test_frontier_dp_slowest(void)
     r.e.chunk_tokens = 60;
     gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
     CHECK_NEAR(s.prefill_tokens, 50, 0);
-    /* without attention-DP the batch is its own busiest rank */
-    r.c.attention_dp = 1;
+    /* ep 8 over tp 1 without attention_dp: the same 8 replicas meet */
+    r.c.attention_dp = 1, r.e.chunk_tokens = 0;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.expert_group_replicas, 8, 0);
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
+    CHECK_NEAR(s.prefill_tokens, 50 * scale, 1e-12);
+    /* with the experts inside the rank (ep 1) it is its own busiest rank */
+    r.c.ep = 1;
     CHECK_INT(rig_init(&r), GW_OK);
     gw_perf_dp_slowest(&r.e, &mean, 100, 0.2, &s);
     CHECK_NEAR(s.prefill_tokens, 50, 0);
@@ -1035,7 +1041,8 @@ static void test_spec_acceptance_and_errors(void)
     expect_init_error(&r.c, "model 'tiny-dense' has no MTP head; expected a draft_model or "
                           "spec_tokens 0");
     r.m.mtp_modules = 1;
-    r.m.mtp_accept_length[0] = 1.92, r.m.mtp_accept_length[1] = 2.58, r.m.mtp_accept_length[2] = 2.82;
+    double measured[3] = {1.92, 2.58, 2.82};
+    memcpy(r.m.mtp_accept_length, measured, sizeof measured);
     r.m.mtp_accept_n = 3;
     CHECK_INT(rig_init(&r), GW_OK);
     CHECK_NEAR(r.e.spec_accept[0], 0.92, 1e-12);
