@@ -528,8 +528,9 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
     double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
     double att = fmax(att_flops / e->attn_rate, att_bytes / e->mem_rate);
     double link = e->link_rate > 0 ? e->link_rate : 1;
-    double per_token = fmax(e->alltoall_bytes_per_token / link,
-                            e->alltoall_rdma_bytes_per_token / e->rdma_rate);
+    double rdma = e->alltoall_rdma_bytes_per_token > 0 ? e->alltoall_rdma_bytes_per_token /
+                                                             e->rdma_rate : 0;
+    double per_token = fmax(e->alltoall_bytes_per_token / link, rdma);
     double a2a = fmax(tokens, routed_tokens) * per_token;
     double comm = tokens * (e->allreduce_bytes_per_token + e->pp_bytes_per_token) / link + a2a +
                   e->allreduces_per_step * e->collective_latency_s +
