@@ -91,7 +91,7 @@ double gw_perf_expert_imbalance(const gw_perf_engine *e, double group_tokens)
                sqrt(e->imbalance_popularity + e->imbalance_sampling / group_tokens);
     /* a GPU cannot take more than min(k, its experts) of each token's k
      * assignments: at most ep x min(k, m) / k of the mean */
-    double m = e->local_experts, k = e->active_experts;
+    double m = e->experts / e->ep, k = e->active_experts;
     return fmin(i, e->ep * fmin(k, m) / k - 1);
 }
 
@@ -117,7 +117,7 @@ static void alltoall_per_fabric(const gw_perf_config *c, gw_perf_engine *e, doub
                    f->scaleup;
     if (!(e->experts > 0) || group <= e->tp)
         return;
-    double q = rank_missed(e->experts, e->local_experts, e->active_experts);
+    double q = rank_missed(e->experts, e->experts / e->ep, e->active_experts);
     /* each expert rank is group/ep GPUs (experts split moe_tp ways): a hit
      * rank receives the token on all of them, less the sender itself */
     double remote_gpus = (1 - q) * (group - 1);
@@ -151,7 +151,7 @@ void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group)
     double ep = e->ep;
     e->imbalance_max_z = gwi_expected_max_normal(ep);
     double cv2 = popularity_cv2(c->eplb ? ANCHOR_IMBALANCE_EPLB : ANCHOR_IMBALANCE_NO_EPLB);
-    e->imbalance_popularity = (1 - 1 / ep) * cv2 / e->local_experts;
+    e->imbalance_popularity = (1 - 1 / ep) * cv2 / (e->experts / ep);
     e->imbalance_sampling = (ep - 1) / e->active_experts;
 }
 

@@ -196,7 +196,7 @@ static int check_config(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "ep",
                               "expert parallelism %d given but '%s' is dense; expected ep 1",
                               c->ep, m->meta.id);
-    if (m->experts > 0 && fmod(m->experts, c->ep) != 0)
+    if (m->experts > 0 && fmod(m->experts, c->ep) != 0 && !c->eplb)
         return gw_error_field(err, "ep",
                               "expert parallelism %d does not divide the %.0f experts of '%s'; "
                               "expected a divisor of %.0f",
@@ -435,6 +435,11 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     }
     e->experts = m->experts, e->active_experts = m->active_experts;
     e->local_experts = m->experts > 0 ? m->experts / ep : 0;
+    /* §7.8.4: EPLB keeps one redundant slot per GPU (288 slots at EP32, TensorRT-LLM
+     * F.fs.eplb.trtllm.eplb32 and DeepSeek F.fs.deepseek.redundant_experts; 4 per GPU
+     * at EP72), so ep need not divide the experts */
+    if (c->eplb && m->experts > 0 && ep > 1)
+        e->local_experts = floor(m->experts / ep) + 1;
 
     double dense_w = e->stage_layers * p.attention_per_layer + stage_dense * p.dense_mlp_per_layer +
                      e->stage_moe_layers * (p.router + m->shared_experts * p.expert);

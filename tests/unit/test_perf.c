@@ -872,6 +872,14 @@ static void test_frontier_expert_imbalance(void)
     r.c.eplb = 1;
     CHECK_INT(rig_init(&r), GW_OK);
     CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 8192), 0.109, 1e-9);
+    CHECK_NEAR(r.e.local_experts, 9, 0); /* 8 + one redundant slot */
+    /* EP72 over 256 experts only with EPLB's slots: 3 + 1 per GPU */
+    r.c.ep = 72, r.c.attention_dp = 72;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.local_experts, 4, 0);
+    r.c.eplb = 0;
+    expect_init_error(&r.c, "expert parallelism 72 does not divide the 256 experts");
+    r.c.eplb = 1, r.c.ep = 32, r.c.attention_dp = 32;
     /* ep 8 over 8 ranks: m = 32 experts per GPU, same popularity CV:
      * i(inf) = z8 sqrt((7/8) c^2 / 32), c^2 = 8 ((1.564/z32)^2 (32/31) - 1/2048) */
     r.c.eplb = 0, r.c.ep = 8, r.c.attention_dp = 8;
