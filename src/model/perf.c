@@ -394,10 +394,10 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
                               c->pp, c->ep, e->workspace_bytes / 1e9, usable * frac / 1e9,
                               a->meta.id, usable / 1e9, frac, need + 1);
     }
-    if (e->frontier)
+    if (e->frontier || f->workspace_b > 0)
         e->kv_capacity_bytes = share - weights;
-    else /* pre-frontier (calibrated): reserve taken of what the weights leave,
-          * TensorRT-LLM's free_gpu_memory_fraction */
+    else /* pre-frontier stacks (calibrated): reserve taken of what the weights
+          * leave, TensorRT-LLM's free_gpu_memory_fraction */
         e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
