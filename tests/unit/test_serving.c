@@ -268,6 +268,33 @@ static void test_disagg_kv_does_not_fit(void)
     CHECK_STR_HAS(err.msg, "nothing to decode");
 }
 
+/* Caps: a rank of 173056 B of weights and 2 MB more of HBM caches
+ * 2e6 x 0.9 / 256 = 7031 tokens = 6 sequences of 1100 (KV reserved):
+ * beyond 6 clients the KV cache bounds an aggregated worker. A decode
+ * pool's concurrency caps its batch per worker. */
+static void test_batch_caps(void)
+{
+    rig r;
+    rig_init(&r, 173056 + 2e6, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 20};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 6, 0);
+    CHECK_STR_HAS(p.bound, "kv-cache");
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, 20, 1e-9);
+
+    rig big;
+    rig_init(&big, 100e9, 1);
+    gw_serve_pool pre = {.engine = &big.e, .workers = 64},
+                  dec = {.engine = &big.e, .workers = 1, .concurrency = 32};
+    rq.kv_link_bps = 1e9, rq.concurrency = 0;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 32, 0);
+    CHECK_NEAR(p.requests_per_s, 32 / (99 * decode_only(&big.e, 32, 1050, 0)), 1e-9);
+    CHECK_STR_HAS(p.bound, "decode");
+}
+
 static void test_bad_requests(void)
 {
     rig r;
@@ -303,8 +330,6 @@ static int real_init(real *r, const gw_catalog *cat, const char *model, const ch
         gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &r->a, &err) ||
         gw_catalog_get(cat, &gw_schema_efficiency, r->a.efficiency, NULL, &r->f, &err))
         return fprintf(stderr, "catalog: %s\n", err.msg), 1;
-    if (r->a.scaleup_domain <= 0 && strcmp(accel, "gb200") == 0)
-        r->a.scaleup_domain = 72; /* NVL72, until the catalog carries it */
     gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
                         .ep = ep, .weights = w, .kv = kv};
     if (gw_perf_engine_init(&c, &r->e, &err))
@@ -407,6 +432,7 @@ int main(void)
     test_disagg_rate_matching();
     test_disagg_kv_link_rule();
     test_disagg_kv_does_not_fit();
+    test_batch_caps();
     test_bad_requests();
     test_measured_points();
     return gw_test_done("serving");
