@@ -284,6 +284,16 @@ static void test_batch_caps(void)
     CHECK_STR_HAS(p.bound, "kv-cache");
     CHECK_NEAR(p.requests_per_s * p.e2e_s, 20, 1e-9);
 
+    /* long prompts, two output tokens, all 256 slots full, no step
+     * overhead: the others' prompts (8 us of attention each) are most of
+     * every step (a decode reads 1 MB of KV: 2 us) */
+    rig_init(&r, 100e9, 1);
+    r.e.step_overhead_s = 0;
+    gw_serve_request longp = {.input_tokens = 4000, .output_tokens = 2, .concurrency = 1000};
+    CHECK_INT(gw_serve_agg(&r.e, 1, &longp, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 256, 0);
+    CHECK_STR_HAS(p.bound, "prefill");
+
     rig big;
     rig_init(&big, 100e9, 1);
     gw_serve_pool pre = {.engine = &big.e, .workers = 64},
