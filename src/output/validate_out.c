@@ -163,7 +163,7 @@ static void partitions_text(gw_buf *b, const gw_validate_result *r)
     for (size_t i = 0; i < r->npartitions; i++) {
         const gw_validate_partition *p = &r->partitions[i];
         snprintf(name, sizeof name, "%s %s %s %s", p->model, p->system, p->engine, p->mode);
-        gw_buf_printf(b, "%-*s", w, name);
+        gw_buf_printf(b, "%-*s", w, strcmp(name, "   ") ? name : "(rows without names)");
         errors_text(b, p);
     }
     gw_buf_printf(b, "\n");
@@ -196,8 +196,8 @@ static void stacks_text(gw_buf *b, const gw_validate_result *r)
         if (!p->efficiency[0] || p->engine_stack || stack_listed(r, i))
             continue;
         if (!header++)
-            gw_buf_printf(b, "\nno %s stack for the accelerator's generation in the catalog; "
-                             "its default stack used:\n", "engine's");
+            gw_buf_printf(b, "\nthe catalog has no stack of the engine for these accelerators; "
+                             "their own stack was used:\n");
         gw_buf_printf(b, "  %s %s: %s\n", p->system, p->engine, p->efficiency);
     }
 }

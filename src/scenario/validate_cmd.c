@@ -112,7 +112,7 @@ static int blank_record(const csv_record *r)
 /* ---- the columns --------------------------------------------------------------- */
 
 enum column {
-    C_ID, C_SOURCE, C_BACKEND, C_MODEL, C_SYSTEM, C_PRECISION, C_MODE, C_ISL, C_OSL,
+    C_ID, C_SOURCE, C_BACKEND, C_VERSION, C_MODEL, C_SYSTEM, C_PRECISION, C_MODE, C_ISL, C_OSL,
     C_GEMM, C_MOE_QUANT, C_TTFT, C_TPOT,
     C_ROLE0, /* then ROLE_COLUMNS per role: agg (""), prefill_, decode_ */
 };
@@ -121,7 +121,7 @@ enum role { ROLE_AGG, ROLE_PREFILL, ROLE_DECODE, NROLES };
 #define NCOLUMNS (C_ROLE0 + NROLES * ROLE_COLUMNS)
 
 static const char *const column_names[C_ROLE0] = {
-    "id", "silicon_data_source", "backend", "model_path", "system", "precision", "mode", "isl",
+    "id", "silicon_data_source", "backend", "backend_version", "model_path", "system", "precision", "mode", "isl",
     "osl", "gemm_quant_mode", "moe_quant_mode", "silicon_ttft_ms", "silicon_tpot_ms"};
 static const char *const role_prefix[NROLES] = {"", "prefill_", "decode_"};
 static const char *const role_names[ROLE_COLUMNS] = {
@@ -154,8 +154,7 @@ typedef struct validate_ctx {
     int nheader;
     gw_llm *models;
     gw_accelerator *accels;
-    gw_efficiency *effs;
-    size_t nmodels, naccels, neffs;
+    size_t nmodels, naccels;
 } validate_ctx;
 
 /* Every entry of `schema`'s kind, decoded into an array of `size`-byte structs. */
@@ -188,7 +187,6 @@ static void ctx_free(validate_ctx *c)
 {
     free(c->models);
     free(c->accels);
-    free(c->effs);
 }
 
 static int ctx_init(validate_ctx *c, const gw_catalog *cat, const char *name, gw_error *err)
@@ -200,9 +198,6 @@ static int ctx_init(validate_ctx *c, const gw_catalog *cat, const char *name, gw
     if (rc == GW_OK)
         rc = decode_all(cat, &gw_schema_accelerator, sizeof *c->accels, (void **)&c->accels,
                         &c->naccels, err);
-    if (rc == GW_OK)
-        rc = decode_all(cat, &gw_schema_efficiency, sizeof *c->effs, (void **)&c->effs,
-                        &c->neffs, err);
     if (rc)
         ctx_free(c);
     return rc;
@@ -271,22 +266,18 @@ static const gw_accelerator *find_accel(const validate_ctx *c, const char *syste
     return NULL;
 }
 
-/* The engine's stack for the accelerator's generation, else the
- * accelerator's default (*own = 0). */
+/* The engine's stack for the accelerator (gw_catalog_efficiency_for, the
+ * row's backend_version preferred), else the accelerator's own (*own = 0:
+ * listed as such in the output). */
 static const gw_efficiency *find_stack(const validate_ctx *c, const gw_accelerator *a,
-                                       const char *engine, int *own)
+                                       const char *engine, const char *version, int *own)
 {
-    *own = 0;
-    for (size_t i = 0; a->generation[0] && i < c->neffs; i++)
-        if (strcasecmp(c->effs[i].engine, engine) == 0 &&
-            strcasecmp(c->effs[i].generation, a->generation) == 0) {
-            *own = 1;
-            return &c->effs[i];
-        }
-    for (size_t i = 0; i < c->neffs; i++)
-        if (strcmp(c->effs[i].meta.id, a->efficiency) == 0)
-            return &c->effs[i];
-    return NULL;
+    const gw_efficiency *f = NULL;
+    gw_error err = {0};
+    *own = gw_catalog_efficiency_for(c->cat, a, engine, version, &f, &err) == GW_OK;
+    if (!*own)
+        gw_catalog_efficiency_for(c->cat, a, NULL, NULL, &f, &err);
+    return f;
 }
 
 /* ---- one row ----------------------------------------------------------------- */
@@ -325,7 +316,7 @@ static int row_fail_at(const validate_ctx *c, row_input *in, int column, const c
 static const char *text_of(const validate_ctx *c, const row_input *in, int column)
 {
     int f = c->index[column];
-    return f >= 0 ? field_text(in->rec, f) : "";
+    return f >= 0 && f < in->rec->n ? field_text(in->rec, f) : "";
 }
 
 /* A number in `column`: empty gives `dflt` (NAN: required). `whole`:
@@ -443,16 +434,23 @@ static void copy_name(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src);
 }
 
+/* The row's names as written (those it has). */
+static void copy_names(const validate_ctx *c, row_input *in)
+{
+    gw_validate_row *o = in->out;
+    copy_name(o->id, sizeof o->id, text_of(c, in, C_ID));
+    copy_name(o->model, sizeof o->model, text_of(c, in, C_MODEL));
+    copy_name(o->system, sizeof o->system, text_of(c, in, C_SYSTEM));
+    copy_name(o->engine, sizeof o->engine, text_of(c, in, C_BACKEND));
+    copy_name(o->mode, sizeof o->mode, text_of(c, in, C_MODE));
+}
+
 /* The row's model, system and engine stack; names for its partition. */
 static int identify(const validate_ctx *c, row_input *in)
 {
     gw_validate_row *o = in->out;
     const char *path = text_of(c, in, C_MODEL), *sys = text_of(c, in, C_SYSTEM);
-    copy_name(o->id, sizeof o->id, text_of(c, in, C_ID));
-    copy_name(o->model, sizeof o->model, path);
-    copy_name(o->system, sizeof o->system, sys);
-    copy_name(o->engine, sizeof o->engine, text_of(c, in, C_BACKEND));
-    copy_name(o->mode, sizeof o->mode, text_of(c, in, C_MODE));
+    copy_names(c, in);
     if (strcmp(o->mode, "agg") != 0 && strcmp(o->mode, "disagg") != 0)
         return row_fail_at(c, in, C_MODE, "mode '%.40s'; expected agg or disagg", o->mode);
     if (!(in->model = find_model(c, path)))
@@ -466,7 +464,8 @@ static int identify(const validate_ctx *c, row_input *in)
     copy_name(o->system, sizeof o->system, in->accel->meta.id);
     if (!o->engine[0])
         return row_fail_at(c, in, C_BACKEND, "backend is empty; expected trtllm, sglang or vllm");
-    if (!(in->eff = find_stack(c, in->accel, o->engine, &o->engine_stack)))
+    if (!(in->eff = find_stack(c, in->accel, o->engine, text_of(c, in, C_VERSION),
+                               &o->engine_stack)))
         return row_fail_at(c, in, C_SYSTEM, "accelerator '%s' names no efficiency stack in the "
                            "catalog; expected its efficiency: entry", in->accel->meta.id);
     copy_name(o->efficiency, sizeof o->efficiency, in->eff->meta.id);
@@ -579,8 +578,7 @@ static void validate_row(const validate_ctx *c, const csv_record *rec, gw_valida
     o->predicted_ttft_ms = o->predicted_tpot_ms = NAN;
     row_input in = {.rec = rec, .out = o};
     if (rec->too_many || rec->n != c->nheader) {
-        copy_name(o->id, sizeof o->id, rec->n > 0 && c->index[C_ID] < rec->n
-                                           ? field_text(rec, c->index[C_ID]) : "");
+        copy_names(c, &in);
         snprintf(o->error, sizeof o->error, "%s:%d:%d: %d fields; expected %d, as the header",
                  c->name, rec->line, rec->end_col, rec->too_many ? MAX_FIELDS + 1 : rec->n,
                  c->nheader);
@@ -686,19 +684,28 @@ static int read_rows(validate_ctx *c, const char *text, size_t len, gw_validate_
 
 /* ---- summaries ----------------------------------------------------------------- */
 
+static int ascending(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* qsort, not gw_stats_sort: a partition holds tens of rows, where the
+ * radix sort's 65,536 counters per pass cost more than the sort. */
 static void errors_of(double *v, size_t n, gw_validate_errors *e)
 {
     e->n = (int)n;
     e->median_abs_pct = e->mape_pct = e->signed_median_pct = NAN;
-    if (n == 0 || gw_stats_sort(v, n))
+    if (n == 0)
         return;
+    qsort(v, n, sizeof *v, ascending);
     e->signed_median_pct = gw_stats_quantile_sorted(v, n, 0.5);
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += fabs(v[i]), v[i] = fabs(v[i]);
     e->mape_pct = sum / n;
-    if (gw_stats_sort(v, n) == 0)
-        e->median_abs_pct = gw_stats_quantile_sorted(v, n, 0.5);
+    qsort(v, n, sizeof *v, ascending);
+    e->median_abs_pct = gw_stats_quantile_sorted(v, n, 0.5);
 }
 
 static int predicted(const gw_validate_row *r)
