@@ -18,9 +18,21 @@
 
 #include <stddef.h>
 
-#include "gigawatt/catalog.h"
+#include "gigawatt/serving.h"
 
 #define GW_VALIDATE_NAME 96
+
+/* What a row runs, once mapped (docs/validate.md §5-§6): kept so that a
+ * caller can predict it again with another efficiency stack (the
+ * calibration, tools/perf_calibrate.c). The configs point at the result's
+ * own models and accelerators and at the catalog's stack. */
+typedef struct gw_validate_case {
+    int disagg;                 /* 0: cfg[0] alone; 1: cfg[0] prefill, cfg[1] decode */
+    gw_perf_config cfg[2];
+    int workers[2];             /* per pool (agg: 1 worker) */
+    double pool_concurrency[2]; /* requests in flight per worker; 0 = from the request */
+    gw_serve_request rq;
+} gw_validate_case;
 
 /* One row as read and predicted. Figures not known are NAN. */
 typedef struct gw_validate_row {
@@ -36,6 +48,9 @@ typedef struct gw_validate_row {
     int moe;                           /* 1: the model has routed experts, 0: dense,
                                           -1: the model is unknown */
     double gpus;                       /* accelerators of the deployment (0: unknown) */
+    int mapped;                        /* `run` holds the row's deployment (it may still
+                                          fail in the model: see error) */
+    gw_validate_case run;
     double measured_ttft_ms, measured_tpot_ms;
     double predicted_ttft_ms, predicted_tpot_ms;
     char error[384];                   /* why it is unpredictable; "" = predicted */
@@ -65,6 +80,8 @@ typedef struct gw_validate_partition {
 #define GW_VALIDATE_GROUPS 5 /* all, agg, disagg, moe, dense */
 
 typedef struct gw_validate_result {
+    gw_llm *models;                    /* the catalog's, decoded: rows' configs point here */
+    gw_accelerator *accels;
     gw_validate_row *rows;             /* in file order */
     size_t nrows;
     gw_validate_partition *partitions; /* sorted by model, system, engine, mode */
@@ -80,6 +97,11 @@ int gw_validate_csv(const gw_catalog *cat, const char *name, const char *text, s
 int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result *out,
                      gw_error *err);
 void gw_validate_free(gw_validate_result *r);
+
+/* Predict a mapped row's deployment, with stack `eff` in place of its own
+ * (NULL: its own). The model's error (does not fit, ...) in err. */
+int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff,
+                        gw_serve_point *out, gw_error *err);
 
 /* Fill a group or partition's error figures from `rows` (those with
  * p->... matching are the caller's choice: every row given counts). */

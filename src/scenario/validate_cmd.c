@@ -152,8 +152,8 @@ typedef struct validate_ctx {
     const char *name;    /* the file, for positions */
     int index[NCOLUMNS]; /* field of each column, -1 when the header lacks it */
     int nheader;
-    gw_llm *models;
-    gw_accelerator *accels;
+    const gw_llm *models;     /* the result's */
+    const gw_accelerator *accels;
     size_t nmodels, naccels;
 } validate_ctx;
 
@@ -183,23 +183,19 @@ static int decode_all(const gw_catalog *cat, const gw_schema *schema, size_t siz
     return GW_OK;
 }
 
-static void ctx_free(validate_ctx *c)
-{
-    free(c->models);
-    free(c->accels);
-}
-
-static int ctx_init(validate_ctx *c, const gw_catalog *cat, const char *name, gw_error *err)
+/* The catalog's models and accelerators, decoded into the result (its
+ * rows' configs point at them). */
+static int ctx_init(validate_ctx *c, const gw_catalog *cat, const char *name,
+                    gw_validate_result *out, gw_error *err)
 {
     memset(c, 0, sizeof *c);
     c->cat = cat, c->name = name;
-    int rc = decode_all(cat, &gw_schema_llm, sizeof *c->models, (void **)&c->models,
+    int rc = decode_all(cat, &gw_schema_llm, sizeof *out->models, (void **)&out->models,
                         &c->nmodels, err);
     if (rc == GW_OK)
-        rc = decode_all(cat, &gw_schema_accelerator, sizeof *c->accels, (void **)&c->accels,
-                        &c->naccels, err);
-    if (rc)
-        ctx_free(c);
+        rc = decode_all(cat, &gw_schema_accelerator, sizeof *out->accels,
+                        (void **)&out->accels, &c->naccels, err);
+    c->models = out->models, c->accels = out->accels;
     return rc;
 }
 
@@ -484,17 +480,23 @@ static double source_concurrency(const char *s)
     return x >= 1 && isfinite(x) ? x : NAN;
 }
 
-/* A model error as the row's reason, named by the role it came from and
- * placed at the column of the setting it is about (err->field). */
-static int row_model_fail(const validate_ctx *c, row_input *in, int role, const gw_error *err)
+/* A model error as the row's reason, placed at the column of the setting
+ * it is about (err->field: "tp", or "decode.tp" for a pool). */
+static int row_model_fail(const validate_ctx *c, row_input *in, const gw_error *err)
 {
     static const struct {
         const char *field;
         int column;
     } at[] = {{"tp", R_TP}, {"pp", R_PP}, {"ep", R_MOE_EP}, {"attention_dp", R_ADP}};
+    int role = ROLE_AGG;
+    const char *f = err->field;
+    if (strncmp(f, "prefill.", 8) == 0)
+        role = ROLE_PREFILL, f += 8;
+    else if (strncmp(f, "decode.", 7) == 0)
+        role = ROLE_DECODE, f += 7;
     int column = -1;
     for (size_t i = 0; i < sizeof at / sizeof *at; i++)
-        if (strcmp(err->field, at[i].field) == 0)
+        if (strcmp(f, at[i].field) == 0)
             column = role_col(role, at[i].column);
     return row_fail_at(c, in, column, "%s%s", role == ROLE_PREFILL  ? "prefill: "
                                               : role == ROLE_DECODE ? "decode: "
@@ -502,27 +504,56 @@ static int row_model_fail(const validate_ctx *c, row_input *in, int role, const 
                        err->msg);
 }
 
-static int engine_for(const validate_ctx *c, row_input *in, int role, gw_perf_engine *e,
-                      double *gpus)
+/* One pool's engine of a case: cfg with `eff` in place of its own. */
+static int case_engine(const gw_validate_case *c, int r, const gw_efficiency *eff,
+                       gw_perf_engine *e, gw_error *err)
 {
-    gw_perf_config cfg = {.model = in->model, .accel = in->accel, .eff = in->eff};
-    if (precisions(c, in, &cfg) || parallelism(c, in, role, &cfg, gpus))
-        return -1;
-    gw_error err = {0};
-    if (gw_perf_engine_init(&cfg, e, &err))
-        return row_model_fail(c, in, role, &err);
-    return 0;
+    gw_perf_config cfg = c->cfg[r];
+    if (eff)
+        cfg.eff = eff;
+    int rc = gw_perf_engine_init(&cfg, e, err);
+    if (rc && c->disagg) { /* say which pool: "decode.tp" */
+        char f[sizeof err->field];
+        snprintf(f, sizeof f, "%s.%s", r ? "decode" : "prefill", err->field);
+        snprintf(err->field, sizeof err->field, "%s", f);
+    }
+    return rc;
 }
 
-static int predict_agg(const validate_ctx *c, row_input *in, gw_serve_request *rq,
-                       gw_serve_point *pt)
+int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff, gw_serve_point *out,
+                        gw_error *err)
 {
-    gw_perf_engine e;
-    if (engine_for(c, in, ROLE_AGG, &e, &in->out->gpus) ||
-        number_of(c, in, role_col(ROLE_AGG, R_BATCH), NAN, 1, &rq->concurrency))
-        return -1;
-    gw_error err = {0};
-    return gw_serve_agg(&e, 1, rq, pt, &err) ? row_model_fail(c, in, ROLE_AGG, &err) : 0;
+    gw_perf_engine e[2];
+    int rc = case_engine(c, 0, eff, &e[0], err);
+    if (rc == GW_OK && !c->disagg)
+        return gw_serve_agg(&e[0], c->workers[0], &c->rq, out, err);
+    if (rc == GW_OK)
+        rc = case_engine(c, 1, eff, &e[1], err);
+    if (rc)
+        return rc;
+    gw_serve_pool pool[2];
+    for (int r = 0; r < 2; r++)
+        pool[r] = (gw_serve_pool){.engine = &e[r], .workers = c->workers[r],
+                                  .concurrency = c->pool_concurrency[r]};
+    return gw_serve_disagg(&pool[0], &pool[1], &c->rq, out, err);
+}
+
+/* A role's config: the row's model, accelerator, stack, precisions and
+ * that role's parallelism. */
+static int role_config(const validate_ctx *c, row_input *in, int role, gw_perf_config *cfg,
+                       double *gpus)
+{
+    *cfg = (gw_perf_config){.model = in->model, .accel = in->accel, .eff = in->eff};
+    return precisions(c, in, cfg) || parallelism(c, in, role, cfg, gpus) ? -1 : 0;
+}
+
+static int map_agg(const validate_ctx *c, row_input *in, gw_validate_case *k)
+{
+    k->workers[0] = 1;
+    return role_config(c, in, ROLE_AGG, &k->cfg[0], &in->out->gpus) ||
+                   number_of(c, in, role_col(ROLE_AGG, R_BATCH), NAN, 1, &k->rq.concurrency)
+               ? -1
+               : 0;
 }
 
 /* The client concurrency of a disaggregated row: batch_size, else decode
@@ -543,29 +574,23 @@ static int disagg_concurrency(const validate_ctx *c, row_input *in, double dwork
     return 0;
 }
 
-static int predict_disagg(const validate_ctx *c, row_input *in, gw_serve_request *rq,
-                          gw_serve_point *pt)
+static int map_disagg(const validate_ctx *c, row_input *in, gw_validate_case *k)
 {
-    gw_perf_engine pe, de;
-    gw_serve_pool pool[2] = {{.engine = &pe}, {.engine = &de}};
     double gpus[2], workers[2], batch[2];
+    k->disagg = 1;
     for (int r = 0; r < 2; r++) {
         int role = r ? ROLE_DECODE : ROLE_PREFILL;
-        if (engine_for(c, in, role, r ? &de : &pe, &gpus[r]) ||
+        if (role_config(c, in, role, &k->cfg[r], &gpus[r]) ||
             number_of(c, in, role_col(role, R_WORKERS), 1, 1, &workers[r]) ||
             number_of(c, in, role_col(role, R_BATCH), 0, 1, &batch[r]))
             return -1;
-        pool[r].workers = (int)workers[r];
+        k->workers[r] = (int)workers[r];
         /* a role's batch_size is per attention rank: per worker x ranks */
-        pool[r].concurrency = batch[r] * fmax(1, pool[r].engine->attention_dp);
+        k->pool_concurrency[r] = batch[r] * fmax(1, k->cfg[r].attention_dp);
     }
-    if (disagg_concurrency(c, in, workers[1], fmax(1, de.attention_dp), &rq->concurrency))
-        return -1;
     in->out->gpus = workers[0] * gpus[0] + workers[1] * gpus[1];
-    gw_error err = {0};
-    return gw_serve_disagg(&pool[0], &pool[1], rq, pt, &err)
-               ? row_model_fail(c, in, ROLE_AGG, &err)
-               : 0;
+    return disagg_concurrency(c, in, workers[1], fmax(1, k->cfg[1].attention_dp),
+                              &k->rq.concurrency);
 }
 
 /* Read, map and predict one record into *o. */
@@ -599,15 +624,23 @@ static void validate_row(const validate_ctx *c, const csv_record *rec, gw_valida
                     in.model->meta.id);
         return;
     }
-    int rc = strcmp(o->mode, "agg") == 0 ? predict_agg(c, &in, &rq, &pt)
-                                         : predict_disagg(c, &in, &rq, &pt);
-    if (rc == 0 && !(pt.ttft_s > 0 && pt.tpot_s > 0 && isfinite(pt.ttft_s + pt.tpot_s))) {
+    gw_validate_case *k = &o->run;
+    k->rq = rq;
+    if (strcmp(o->mode, "agg") == 0 ? map_agg(c, &in, k) : map_disagg(c, &in, k))
+        return;
+    o->mapped = 1;
+    gw_error err = {0};
+    int rc = gw_validate_predict(k, NULL, &pt, &err);
+    if (rc) {
+        row_model_fail(c, &in, &err);
+        return;
+    }
+    if (!(pt.ttft_s > 0 && pt.tpot_s > 0 && isfinite(pt.ttft_s + pt.tpot_s))) {
         row_fail_at(c, &in, -1, "the serving model gave no finite TTFT and TPOT (bound: %s)",
                     pt.bound);
         return;
     }
-    if (rc == 0)
-        o->predicted_ttft_ms = pt.ttft_s * 1e3, o->predicted_tpot_ms = pt.tpot_s * 1e3;
+    o->predicted_ttft_ms = pt.ttft_s * 1e3, o->predicted_tpot_ms = pt.tpot_s * 1e3;
 }
 
 /* ---- the file ---------------------------------------------------------------- */
@@ -812,13 +845,11 @@ int gw_validate_csv(const gw_catalog *cat, const char *name, const char *text, s
     validate_ctx *c = malloc(sizeof *c);
     if (!c)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    int rc = ctx_init(c, cat, name, err);
-    if (rc == GW_OK) {
+    int rc = ctx_init(c, cat, name, out, err);
+    if (rc == GW_OK)
         rc = read_rows(c, text, len, out, err);
-        if (rc == GW_OK && summarise(out))
-            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        ctx_free(c);
-    }
+    if (rc == GW_OK && summarise(out))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     free(c);
     if (rc)
         gw_validate_free(out);
@@ -844,6 +875,8 @@ int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result
 
 void gw_validate_free(gw_validate_result *r)
 {
+    free(r->models);
+    free(r->accels);
     free(r->rows);
     free(r->partitions);
     memset(r, 0, sizeof *r);
