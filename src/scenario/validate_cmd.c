@@ -382,6 +382,14 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
     if (w < 0)
         return row_fail_at(c, in, column, "precision '%.40s' is unknown; expected fp8, "
                            "fp8_block, nvfp4, mxfp4, w4a16_mxfp4, bf16 or fp16", given);
+    /* the perf model computes weights at their storage precision: 4-bit
+     * weights on a GPU without FP4 matmuls (gpt-oss's MXFP4 checkpoint on
+     * Hopper, run by w4a16 kernels) have no config that says so */
+    if (gw_precision_peak(in->accel, (gw_precision)w) <= 0)
+        return row_fail_at(c, in, column, "%s weights on '%s', which has no %s matmuls; "
+                           "expected a precision it computes (weights stored below their compute "
+                           "precision, as w4a16 kernels run them, are not modelled)",
+                           given, in->accel->meta.id, gw_precision_name((gw_precision)w));
     cfg->weights = (gw_precision)w;
     cfg->kv = w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8;
     const char *e = text_of(c, in, C_MOE_QUANT);
