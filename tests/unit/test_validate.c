@@ -166,13 +166,16 @@ static void test_unpredictable_rows(const gw_catalog *cat)
 }
 
 /* Vendor-quantised ids map to their base model; a disaggregated row's
- * concurrency comes from silicon_data_source when no batch size says it. */
+ * concurrency comes from silicon_data_source when no batch size says it;
+ * one without worker counts is unpredictable. */
 static void test_names_and_disagg(const gw_catalog *cat)
 {
     const char rows[] =
         "q,x,sglang,Qwen/Qwen3-235B-A22B-FP8,h200_sxm,fp8,agg,1000,100,fp8,fp8,8,4,1,,4,1,,,,,,"
         ",,,,,,,,,331,15\n"
         "d,\"cfg; silicon_concurrency=64; image\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,"
+        "disagg,1024,1024,fp8,fp8,,,,,,,,1,8,1,1,8,1,,1,8,1,1,8,1,500,10\n"
+        "w,\"cfg; silicon_concurrency=64; image\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,"
         "disagg,1024,1024,fp8,fp8,,,,,,,,,8,1,1,8,1,,,8,1,1,8,1,500,10\n";
     char *text = join(header, rows, "");
     gw_validate_result r;
@@ -184,9 +187,12 @@ static void test_names_and_disagg(const gw_catalog *cat)
     CHECK(strcmp(r.rows[1].system, "b200") == 0);
     CHECK(strcmp(r.rows[1].mode, "disagg") == 0);
     CHECK_NEAR(r.rows[1].gpus, 16, 0);
+    CHECK_NEAR(r.rows[1].run.rq.concurrency, 64, 0);
+    /* no worker counts: the deployment's size is unknown */
+    CHECK_STR_HAS(r.rows[2].error, "prefill_num_workers is empty");
     CHECK_INT(r.npartitions, 2);
-    CHECK_INT(r.groups[2].rows, 1); /* disagg */
-    CHECK_INT(r.groups[3].rows, 2); /* moe */
+    CHECK_INT(r.groups[2].rows, 2); /* disagg */
+    CHECK_INT(r.groups[3].rows, 3); /* moe */
     gw_validate_free(&r);
     free(text);
 }
