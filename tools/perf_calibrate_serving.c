@@ -280,7 +280,7 @@ int serving_doc(FILE *f, serving_set *s)
 {
     doc_preamble(f, s);
     fprintf(f, "### Summary\n\n");
-    summary_header(f, "rows");
+    summary_header(f, "set");
     gw_validate_partition p, fitp;
     summary(s, 1, ALL, &fitp);
     summary_row(f, "fit", &fitp);
