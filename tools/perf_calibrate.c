@@ -3,7 +3,8 @@
  *
  *   gw-perf-calibrate --catalog DIRS --measurements data/perf/measurements.csv
  *                     [--explanations data/perf/explanations.csv]
- *                     [--serving data/perf/silicon-sample.csv]
+ *                     [--serving data/perf/silicon-sample.csv
+ *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *
@@ -100,6 +101,7 @@ typedef struct calibration {
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
     const gw_catalog *cat;
+    char *findings;                 /* --serving-findings: the text, appended to the doc */
     serving_set serving;            /* --serving: silicon-sample.csv's runs */
     int has_serving;
 } calibration;
@@ -840,6 +842,8 @@ static int write_doc(const calibration *cal, const char *path, double bar)
         doc_rows(cal, f);
         if (cal->has_serving)
             serving_doc(f, (serving_set *)&cal->serving);
+        if (cal->findings) /* hand-written: why the partitions that are off are off */
+            fputs(cal->findings, f);
         if (fclose(f) || rename(tmp, path))
             die("%s:%d: cannot write", path, 0);
     }
@@ -866,7 +870,7 @@ static void load_serving(calibration *cal, const char *path)
 
 /* The command line (see the header of this file). */
 typedef struct options {
-    const char *catdir, *meas, *effout, *docout, *expl, *serving;
+    const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings;
     int fit, quiet;
     double bar;
 } options;
@@ -893,6 +897,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->expl = v, i++;
         else if (v && strcmp(a, "--serving") == 0)
             o->serving = v, i++;
+        else if (v && strcmp(a, "--serving-findings") == 0)
+            o->findings = v, i++;
         else if (v && strcmp(a, "--bar") == 0)
             o->bar = num(v), i++;
         else
@@ -987,6 +993,8 @@ int main(int argc, char **argv)
     cal->cat = &cat;
     if (o.serving)
         load_serving(cal, o.serving);
+    if (o.findings)
+        cal->findings = slurp(o.findings);
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
@@ -1006,6 +1014,7 @@ done:
         serving_free(&cal->serving);
     free(cal->measurements_text);
     free(cal->explanations_text);
+    free(cal->findings);
     free(cal);
     gw_catalog_free(&cat);
     return status;
