@@ -588,19 +588,66 @@ static double err_of(const row *r)
     return r->predicted / r->measured - 1;
 }
 
-/* A catalog value's fields as YAML, from the loaded node. */
-static void write_value(FILE *f, const gw_node *entry, const char *key)
+/* A scalar as a YAML double-quoted string. */
+static void write_quoted(FILE *f, const char *text)
 {
-    const gw_node *v = gw_node_get(entry, key);
-    if (!v)
-        return;
-    fprintf(f, "    %s:\n", key);
-    static const char *const parts[] = {"value", "source", "note"};
-    for (int i = 0; i < 3; i++) {
-        const gw_node *x = gw_node_get(v, parts[i]);
-        if (x && x->kind == GW_NODE_SCALAR)
-            fprintf(f, "      %s: \"%s\"\n", parts[i], x->text);
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fputc('\\', f);
+        fputc(*c, f);
     }
+    fputc('"', f);
+}
+
+/* An entry's key as it was loaded: a scalar ("engine: \"vllm\"") or a
+ * mapping of scalars (value, source, note), so every field the fit does
+ * not own (engine, generation, version, workspace, all-to-all latencies,
+ * engine settings) survives the rewrite as written. */
+static void write_key(FILE *f, const char *key, const gw_node *v)
+{
+    if (v->kind == GW_NODE_SCALAR) {
+        fprintf(f, "    %s: ", key);
+        write_quoted(f, v->text);
+        fputc('\n', f);
+        return;
+    }
+    fprintf(f, "    %s:\n", key);
+    for (size_t i = 0; v->kind == GW_NODE_MAP && i + 1 < v->nkids; i += 2)
+        if (v->kids[i + 1]->kind == GW_NODE_SCALAR) {
+            fprintf(f, "      %s: ", v->kids[i]->text);
+            write_quoted(f, v->kids[i + 1]->text);
+            fputc('\n', f);
+        }
+}
+
+static int fitted_key(const char *key)
+{
+    for (int k = 0; k < NPARAM; k++)
+        if (strcmp(params[k].key, key) == 0)
+            return k;
+    return -1;
+}
+
+/* One fitted factor: its value as fitted, or (unconstrained) as started. */
+static void write_fitted(FILE *f, const calibration *cal, int s, int k)
+{
+    const char *src = cal->has_serving
+                          ? "fit: tools/perf_calibrate.c on the `fit` rows of "
+                            "data/perf/measurements.csv and data/perf/silicon-sample.csv "
+                            "(docs/perf-validation.md)"
+                          : "fit: tools/perf_calibrate.c on the `fit` rows of "
+                            "data/perf/measurements.csv (docs/perf-validation.md)";
+    const char *nosrc = "start value of the fit in tools/perf_calibrate.c: no `fit` row "
+                        "constrains it";
+    gw_efficiency e = cal->stacks[s].eff;
+    double v = *field(&e, k) * params[k].scale;
+    const char *why = cal->unconstrained[s][k] ? nosrc : src;
+    if (params[k].unit[0])
+        fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
+                params[k].unit, why);
+    else
+        fprintf(f, "    %s: {value: %.4f, source: \"%s\"}\n", params[k].key, v, why);
 }
 
 static void write_efficiency(const calibration *cal, const char *path, int fitted)
@@ -612,46 +659,35 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
         die("%s:%d: cannot write", tmp, 0);
     fprintf(f,
             "# efficiency.yaml - how close a software stack gets to an accelerator's peaks,\n"
-            "# for the perf model (docs/model.md §7). One entry per stack family; an\n"
-            "# accelerator names its usual stack with `efficiency:`.\n"
+            "# for the perf model (docs/model.md §7). One entry per (generation, engine)\n"
+            "# stack; an accelerator names its usual stack with `efficiency:`.\n"
             "#\n"
-            "# compute, memory, attention, scaleup, step_overhead and collective_latency\n"
-            "# are FITTED by tools/perf_calibrate.c on the rows of data/perf/measurements.csv\n"
-            "# whose role is `fit` (scripts/perf-validate rewrites this file); edit the\n"
-            "# measurements, not these numbers. memory_reserve, max_batch, chunk_tokens\n"
-            "# and kv_policy are engine settings, sourced to the engine's documentation.\n"
+            "# compute, memory, attention, scaleup, activation_io, step_overhead and\n"
+            "# collective_latency are FITTED by tools/perf_calibrate.c on the `fit` rows of\n"
+            "# data/perf/measurements.csv and of data/perf/silicon-sample.csv\n"
+            "# (scripts/perf-validate rewrites this file, keeping every other field as\n"
+            "# written); edit the measurements, not these numbers. The other fields are\n"
+            "# engine settings and identities, sourced to the engine's documentation.\n"
             "\nefficiency:\n");
-    static const char *const fixed[] = {"memory_reserve", "max_batch", "chunk_tokens",
-                                        "kv_policy"};
     for (int s = 0; s < cal->nstacks; s++) {
         const gw_efficiency *e = &cal->stacks[s].eff;
         const gw_node *node = cal->stacks[s].entry->node;
-        fprintf(f, "  - id: \"%s\"\n    name: \"%s\"\n", e->meta.id, e->meta.name);
-        if (fitted && cal->stacks[s].nfit + cal->stacks[s].nfit_serving > 0) {
-            const char *src = cal->has_serving
-                                  ? "fit: tools/perf_calibrate.c on the `fit` rows of "
-                                    "data/perf/measurements.csv and data/perf/silicon-sample.csv "
-                                    "(docs/perf-validation.md)"
-                                  : "fit: tools/perf_calibrate.c on the `fit` rows of "
-                                    "data/perf/measurements.csv (docs/perf-validation.md)";
-            const char *nosrc = "start value of the fit in tools/perf_calibrate.c: no `fit` "
-                                "row of data/perf/measurements.csv constrains it";
-            gw_efficiency fitted_eff = *e;
-            for (int k = 0; k < NPARAM; k++) {
-                double v = *field(&fitted_eff, k) * params[k].scale;
-                const char *why = cal->unconstrained[s][k] ? nosrc : src;
-                if (params[k].unit[0])
-                    fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
-                            params[k].unit, why);
-                else
-                    fprintf(f, "    %s: {value: %.4f, source: \"%s\"}\n", params[k].key, v, why);
-            }
-        } else {
-            for (int k = 0; k < NPARAM; k++)
-                write_value(f, node, params[k].key);
+        int refit = fitted && cal->stacks[s].nfit + cal->stacks[s].nfit_serving > 0;
+        fprintf(f, "  - id: \"%s\"\n", e->meta.id);
+        for (size_t i = 0; i + 1 < node->nkids; i += 2) {
+            const char *key = node->kids[i]->text;
+            int k = fitted_key(key);
+            if (strcmp(key, "id") == 0)
+                continue;
+            if (k >= 0 && refit)
+                write_fitted(f, cal, s, k);
+            else
+                write_key(f, key, node->kids[i + 1]);
         }
-        for (int k = 0; k < 4; k++)
-            write_value(f, node, fixed[k]);
+        /* a factor the entry left out (optional ones) gets its fitted value */
+        for (int k = 0; refit && k < NPARAM; k++)
+            if (!gw_node_get(node, params[k].key))
+                write_fitted(f, cal, s, k);
     }
     if (fclose(f) || rename(tmp, path))
         die("%s:%d: cannot write", path, 0);
@@ -998,8 +1034,8 @@ int main(int argc, char **argv)
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
-    if (o.fit && o.effout)
-        write_efficiency(cal, o.effout, 1);
+    if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
+        write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)
         predict(&cal->rows[i], &cal->stacks[cal->rows[i].eff].eff);
     if (cal->has_serving) {
