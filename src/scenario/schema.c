@@ -79,7 +79,7 @@ static const gw_field perf_disagg_fields[] = {
     Q("kv_handover", gw_perf_disagg_settings, kv_handover_s, GW_DIM_TIME, POS,
       "fixed KV hand-over latency per request (default: measured)"),
 };
-SCHEMA(gw_schema_perf_disagg, "disagg", "disagg settings", gw_perf_disagg_settings,
+SCHEMA(gw_schema_perf_disagg, "disagg", "perf.disagg", gw_perf_disagg_settings,
        perf_disagg_fields);
 
 /* perf.disagg.prefill and .decode: one pool's workers and their parallelism. */
@@ -92,7 +92,7 @@ static const gw_field perf_pool_fields[] = {
     Q("workers", gw_perf_pool_settings, workers, GW_DIM_NONE, POS | INT,
       "workers in the pool (required)"),
 };
-SCHEMA(gw_schema_perf_pool, "pool", "pool settings", gw_perf_pool_settings, perf_pool_fields);
+SCHEMA(gw_schema_perf_pool, "pool", "disagg pool", gw_perf_pool_settings, perf_pool_fields);
 
 static const gw_field train_settings_fields[] = {
     Q("count", gw_train_settings, count, GW_DIM_NONE, R | POS | INT, "accelerators"),
