@@ -241,8 +241,12 @@ static void serving_text(gw_buf *b, const gw_perf_report *r)
 {
     const gw_serve_point *p = &r->serving;
     char t[160];
-    snprintf(t, sizeof t, "%.0f requests in flight, %s-bound", r->serve_request.concurrency,
-             p->bound);
+    if (r->serve_request.concurrency > 0)
+        snprintf(t, sizeof t, "%.0f requests in flight, %s-bound", r->serve_request.concurrency,
+                 p->bound);
+    else /* Little's law: in flight = rate x time in the system */
+        snprintf(t, sizeof t, "%.0f requests in flight (the most it holds), %s-bound",
+                 p->requests_per_s * p->e2e_s, p->bound);
     gw_buf_printf(b, "  serving (closed loop):\n");
     gw_text_row(b, "  concurrency", t);
     gw_text_row_si(b, "  TTFT", p->ttft_s, "s");

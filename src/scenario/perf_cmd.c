@@ -239,6 +239,60 @@ static int run_disaggregated(const gw_scenario *sc, gw_perf_report *r, gw_error 
     return GW_OK;
 }
 
+/* What a closed-loop run is asked for (perf: and perf.disagg). */
+static void serve_request(const gw_scenario *sc, gw_serve_request *q)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    *q = (gw_serve_request){.input_tokens = ps->input_tokens,
+                            .output_tokens = ps->output_tokens,
+                            .length_low = ps->length_low,
+                            .concurrency = ps->concurrency,
+                            .kv_link_bps = sc->disagg.kv_link_bandwidth_bps,
+                            .kv_handover_s = sc->disagg.kv_handover_s};
+}
+
+/* The serving point becomes the headline: output tokens/s over all its
+ * GPUs, its TTFT and TPOT; power at the utilisation of a decode rank
+ * running its batch (the steady state of that batch; docs/commands.md). */
+static void serving_headline(gw_perf_report *r, const gw_perf_engine *decode)
+{
+    const gw_serve_point *s = &r->serving;
+    gw_perf_point *h = &r->serving_point;
+    gw_perf_request one = {.count = (int)(decode->tp * decode->pp),
+                           .input_tokens = r->serve_request.input_tokens,
+                           .output_tokens = r->serve_request.output_tokens};
+    gw_perf_steady(decode, &one, fmax(1, floor(s->batch_per_rank)), h);
+    h->batch = s->batch_per_rank;
+    h->step_s = s->tpot_s;
+    h->ttft_s = s->ttft_s;
+    h->tokens_per_s = s->tps_gpu_out * s->gpus;
+    r->count = (int)s->gpus;
+    r->headline = h;
+}
+
+/* Aggregated at a client concurrency (gw_serve_agg) or disaggregated
+ * (gw_serve_disagg); model errors name their field below perf: (a pool's
+ * as disagg.prefill / disagg.decode). */
+static int run_serving(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    serve_request(sc, &r->serve_request);
+    int rc;
+    if (r->has_disagg) {
+        const gw_serve_pool pools[2] = {
+            {.engine = &r->prefill_engine, .workers = r->prefill_workers},
+            {.engine = &r->decode_engine, .workers = r->decode_workers}};
+        rc = gw_serve_disagg(&pools[0], &pools[1], &r->serve_request, &r->serving, err);
+    } else {
+        int workers = r->count / worker_gpus(&r->cfg);
+        rc = gw_serve_agg(&r->engine, workers, &r->serve_request, &r->serving, err);
+    }
+    if (rc)
+        return rc;
+    r->has_serving = 1;
+    serving_headline(r, r->has_disagg ? &r->decode_engine : &r->engine);
+    return GW_OK;
+}
+
 static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
 {
     int rc;
@@ -246,6 +300,8 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
         return rc;
     r->frontier = frontier_given(sc);
     rc = sc->has_disagg ? run_disaggregated(sc, r, err) : run_aggregated(sc, r, err);
+    if (rc == GW_OK && (sc->has_disagg || sc->perf.concurrency > 0))
+        rc = run_serving(sc, r, err);
     if (rc || !r->headline)
         return rc;
     return headline_figures(sc, r, err);

@@ -16,51 +16,6 @@ static int placed(int rc, const gw_scenario *sc, gw_error *err)
     return gw_scenario_place_error(rc, sc->perf_node, err);
 }
 
-#ifndef GW_HAVE_EFFICIENCY_FOR
-/* Until the catalog's gw_catalog_efficiency_for lands on main: the same
- * contract. The efficiency stack of `engine` measured on the accelerator's
- * generation; `version` "" = the newest (the greatest version string),
- * else that version. Errors (GW_E_INPUT, field "engine" or
- * "engine_version") name what the catalog has instead. */
-static int efficiency_for(const gw_catalog *cat, const gw_accelerator *accel, const char *engine,
-                          const char *version, gw_efficiency *out, gw_error *err)
-{
-    int found = 0, engine_seen = 0;
-    char have[256] = "";
-    for (size_t i = 0; i < cat->n; i++) {
-        const gw_catalog_entry *e = &cat->entries[i];
-        gw_efficiency f;
-        if (e->schema != &gw_schema_efficiency ||
-            gw_catalog_get(cat, &gw_schema_efficiency, e->id, NULL, &f, err))
-            continue;
-        if (strcmp(f.engine, engine) != 0 || !accel->generation[0] ||
-            strcmp(f.generation, accel->generation) != 0)
-            continue;
-        engine_seen = 1;
-        size_t used = strlen(have);
-        snprintf(have + used, sizeof have - used, "%s%s", used ? ", " : "",
-                 f.version[0] ? f.version : "(any)");
-        if (version[0] && strcmp(f.version, version) != 0)
-            continue;
-        if (!found || strcmp(f.version, out->version) > 0)
-            *out = f;
-        found = 1;
-    }
-    if (found)
-        return GW_OK;
-    if (engine_seen)
-        return gw_error_field(err, "engine_version",
-                              "no %s %s stack for %s accelerators like '%s'; expected one of: %s",
-                              engine, version, accel->generation, accel->meta.id, have);
-    return gw_error_field(err, "engine",
-                          "accelerator '%s' (%s) does not run engine '%s': the catalog has no "
-                          "such efficiency stack; expected an engine measured on it",
-                          accel->meta.id, accel->generation[0] ? accel->generation
-                                                                : "generation unknown",
-                          engine);
-}
-#endif
-
 /* perf.engine: the efficiency stack becomes that engine's. An explicit
  * efficiency: of another engine contradicts it. */
 static int resolve_engine(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
@@ -70,33 +25,29 @@ static int resolve_engine(const gw_catalog *cat, const gw_node *root, gw_scenari
     if (!ps->engine[0]) {
         if (ps->engine_version[0])
             return placed(gw_error_field(err, "engine_version",
-                                             "engine_version '%s' without an engine; expected "
-                                             "engine: trtllm, sglang or vllm with it",
-                                             ps->engine_version), sc, err);
+                                         "engine_version '%s' without an engine; expected "
+                                         "engine: trtllm, sglang or vllm with it",
+                                         ps->engine_version), sc, err);
         return GW_OK;
     }
     sc->has_engine = 1;
     if (gw_node_get(root, "efficiency")) {
         if (sc->efficiency.engine[0] && strcmp(sc->efficiency.engine, ps->engine) != 0)
             return placed(gw_error_field(err, "engine",
-                                             "engine '%s' but efficiency '%s' is a %s stack; "
-                                             "expected one or the other",
-                                             ps->engine, sc->efficiency.meta.id,
-                                             sc->efficiency.engine), sc, err);
+                                         "engine '%s' but efficiency '%s' is a %s stack; "
+                                         "expected one or the other",
+                                         ps->engine, sc->efficiency.meta.id,
+                                         sc->efficiency.engine), sc, err);
         return GW_OK; /* the given stack, overrides and all */
     }
-    gw_efficiency f;
-#ifdef GW_HAVE_EFFICIENCY_FOR
+    const gw_efficiency *f;
     int rc = gw_catalog_efficiency_for(cat, &sc->accelerator, ps->engine, ps->engine_version, &f,
                                        err);
-#else
-    int rc = efficiency_for(cat, &sc->accelerator, ps->engine, ps->engine_version, &f, err);
-#endif
-    if (rc && !err->field[0])
+    if (rc) {
         snprintf(err->field, sizeof err->field, "engine");
-    if (rc)
         return placed(rc, sc, err);
-    sc->efficiency = f;
+    }
+    sc->efficiency = *f;
     return GW_OK;
 }
 
@@ -113,24 +64,24 @@ static int resolve_speculation(const gw_catalog *cat, gw_scenario *sc, gw_error 
         sc->has_draft_model = 1;
         if (!(ps->mtp > 0))
             return placed(gw_error_field(err, "draft_model",
-                                             "draft_model '%s' without mtp; expected mtp: k, "
-                                             "the draft tokens per step (1 to %d)",
-                                             ps->draft_model, GW_SPEC_MAX), sc, err);
+                                         "draft_model '%s' without mtp; expected mtp: k, "
+                                         "the draft tokens per step (1 to %d)",
+                                         ps->draft_model, GW_SPEC_MAX), sc, err);
     }
     if (ps->mtp > GW_SPEC_MAX)
         return placed(gw_error_field(err, "mtp", "mtp %.0f draft tokens; expected 1 to %d",
-                                         ps->mtp, GW_SPEC_MAX), sc, err);
+                                     ps->mtp, GW_SPEC_MAX), sc, err);
     if (ps->mtp > 0 && !sc->has_draft_model && !(sc->model.mtp_modules > 0))
         return placed(gw_error_field(err, "mtp",
-                                         "mtp %.0f but '%s' has no draft head (no MTP modules); "
-                                         "expected mtp: 0 or a draft_model",
-                                         ps->mtp, sc->model.meta.id), sc, err);
+                                     "mtp %.0f but '%s' has no draft head (no MTP modules); "
+                                     "expected mtp: 0 or a draft_model",
+                                     ps->mtp, sc->model.meta.id), sc, err);
     if (ps->spec_accept_length > 0 &&
         (!(ps->mtp > 0) || ps->spec_accept_length < 1 || ps->spec_accept_length > ps->mtp + 1))
         return placed(gw_error_field(err, "spec_accept_length",
-                                         "spec_accept_length %.3g with mtp %.0f; expected 1 to "
-                                         "mtp + 1 tokens per step, with mtp >= 1",
-                                         ps->spec_accept_length, ps->mtp), sc, err);
+                                     "spec_accept_length %.3g with mtp %.0f; expected 1 to "
+                                     "mtp + 1 tokens per step, with mtp >= 1",
+                                     ps->spec_accept_length, ps->mtp), sc, err);
     return GW_OK;
 }
 
