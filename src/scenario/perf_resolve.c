@@ -47,6 +47,17 @@ static int resolve_engine(const gw_catalog *cat, const gw_node *root, gw_scenari
         snprintf(err->field, sizeof err->field, "engine");
         return placed(rc, sc, err);
     }
+    /* the catalog falls back to an unversioned stack; a version asked for
+     * and not there is the user's to know */
+    if (ps->engine_version[0] && strcmp(f->version, ps->engine_version) != 0)
+        return placed(gw_error_field(err, "engine_version",
+                                     "no %s %s stack for '%s' (%s); expected "
+                                     "engine_version %s%s",
+                                     ps->engine, ps->engine_version, sc->accelerator.meta.id,
+                                     sc->accelerator.generation,
+                                     f->version[0] ? f->version : "left out",
+                                     f->version[0] ? " or none" : " (the stack names none)"),
+                      sc, err);
     sc->efficiency = *f;
     return GW_OK;
 }

@@ -286,6 +286,36 @@ if not (tight["tpot_s"] <= 0.04 and tight["tokens_per_s"] < t):
              % (tight["tpot_s"], tight["tokens_per_s"], t))
 print("scenario: %.0f tok/s on 8 GPUs, %.0f on 16" % (t, scen16["tokens_per_s"]))
 EOF
+# ---- the engine picks the efficiency stack -------------------------------------
+# shellcheck disable=SC2086
+ok_to eng-trt.json perf $infer --count 2 --engine trtllm --json
+# shellcheck disable=SC2086
+ok_to eng-sgl.json perf $infer --count 2 --engine sglang --json
+# shellcheck disable=SC2086
+ok_to eng-vllm.json perf $infer --count 2 --engine vllm --json
+pycheck two.json eng-trt.json eng-sgl.json eng-vllm.json <<'EOF'
+import json, sys
+plain, trt, sgl, vllm = (json.load(open(f)) for f in sys.argv[1:5])
+ids = {}
+for d, engine in ((trt, "trtllm"), (sgl, "sglang"), (vllm, "vllm")):
+    st = d.get("efficiency_stack") or {}
+    if d["inputs"].get("engine") != engine or st.get("engine") != engine:
+        sys.exit("--engine %s: inputs.engine %r, stack engine %r" % (engine, d["inputs"].get("engine"), st.get("engine")))
+    if st.get("generation") != "hopper" or d["inputs"].get("efficiency") != st.get("id"):
+        sys.exit("--engine %s: stack %r on an H100; expected a hopper stack, named in inputs" % (engine, st))
+    ids[engine] = st["id"]
+if len(set(ids.values())) != 3:
+    sys.exit("the three engines share stacks: %r" % ids)
+# the H100's own stack is TensorRT-LLM's: --engine trtllm changes no number
+if ids["trtllm"] != plain["inputs"]["efficiency"] or trt["tokens_per_s"] != plain["tokens_per_s"]:
+    sys.exit("--engine trtllm: stack %r, %r tok/s; expected the default %r, %r"
+             % (ids["trtllm"], trt["tokens_per_s"], plain["inputs"]["efficiency"], plain["tokens_per_s"]))
+if sgl["tokens_per_s"] == trt["tokens_per_s"] and vllm["tokens_per_s"] == trt["tokens_per_s"]:
+    sys.exit("the engine changed the stack but no number")
+print("H100 Llama 3.3 70B TP2 stacks: %s; tok/s trtllm %.0f, sglang %.0f, vllm %.0f"
+      % (", ".join(sorted(ids.values())), trt["tokens_per_s"], sgl["tokens_per_s"], vllm["tokens_per_s"]))
+EOF
+
 # ---- frontier serving: closed loop, disaggregation, the three per-GPU rates -------
 # DeepSeek-R1 FP4 on B200: aggregated TP8 at 1 and 64 clients; 1 prefill TP8
 # worker + 2 decode TP8/EP8 workers, from flags and from a scenario file.
