@@ -112,11 +112,16 @@ static int frontier_given(const gw_scenario *sc)
 }
 
 /* The memory line of one GPU: hbm x fraction - weights - workspace = KV,
- * the workspace being the rest, so it adds up however the stack reserves. */
+ * the workspace being the rest (a drafter's weights too), so it adds up
+ * however the model sized it: the frontier model's fraction (given, else
+ * 1 - the stack's reserve), or the pre-frontier one's reserve taken of
+ * what the weights leave, shown as fraction 1 (docs/model.md §7.5). */
 static void memory_line(const gw_perf_config *c, const gw_perf_engine *e, gw_perf_report *r)
 {
     r->hbm_b = c->accel->hbm_capacity_b;
-    r->memory_fraction = c->memory_fraction > 0 ? c->memory_fraction : 1;
+    r->memory_fraction = !e->frontier          ? 1
+                         : c->memory_fraction > 0 ? c->memory_fraction
+                                                  : 1 - c->eff->memory_reserve;
     r->kv_b = e->kv_capacity_bytes;
     r->workspace_b = r->hbm_b * r->memory_fraction - e->weight_bytes_per_gpu - r->kv_b;
 }

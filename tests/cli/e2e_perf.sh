@@ -424,4 +424,44 @@ print("R1 FP4 B200: agg TP8 C=1 %.1f tok/s/user, C=64 %.0f tok/s/GPU; 1P(TP8)+2D
          s["tokens_per_s_per_decode_gpu_out"], 1e3 * s["kv_transfer_s"]))
 EOF
 
+# ---- MoE at rack scale and speculative decoding ---------------------------------
+# DEP8 (attention-DP 8 x EP 8, tp 1) DeepSeek-R1 FP4 on 8 x B200 at 256 clients;
+# MTP with 1 and 3 draft tokens at batch 1 (one client) against none.
+# shellcheck disable=SC2086
+ok_to dep8.json perf $r1 --count 8 --ep 8 --attention-dp 8 --concurrency 256 --json
+for k in 0 1 3; do
+    # shellcheck disable=SC2086
+    ok_to "mtp$k.json" perf $r1 --count 8 --tp 8 --ep 8 --concurrency 1 --mtp $k --json
+done
+pycheck dep8.json mtp0.json mtp1.json mtp3.json c64.json <<'EOF'
+import json, sys
+dep, m0, m1, m3, tp8 = (json.load(open(f)) for f in sys.argv[1:6])
+i = dep["inputs"]
+if (i["count"], i["tp"], i["ep"], i["attention_dp"], i["expert_precision"]) != (8, 1, 8, 8, "fp4"):
+    sys.exit("DEP8: inputs %r" % i)
+s = dep["serving"]
+if s["gpus"] != 8 or not s["tokens_per_s_per_gpu_out"] > 0 or not s["batch_per_rank"] > 0:
+    sys.exit("DEP8: serving %r" % s)
+# 256 clients over 8 attention ranks: each rank decodes its share, at most 32
+if not s["batch_per_rank"] <= 32 + 1e-9:
+    sys.exit("DEP8: %r sequences per rank; expected at most 256 / 8 = 32" % s["batch_per_rank"])
+for d, k in ((m0, 0), (m1, 1), (m3, 3)):
+    if d["inputs"]["mtp"] != k:
+        sys.exit("--mtp %d: inputs.mtp is %r" % (k, d["inputs"]["mtp"]))
+acc1, acc3 = m1["inputs"]["spec_accept_length"], m3["inputs"]["spec_accept_length"]
+if m0["inputs"]["spec_accept_length"] is not None or not 1 < acc1 <= 2 or not acc1 < acc3 <= 4:
+    sys.exit("accepted tokens per step: %r, %r, %r; expected none, (1, 2], (acc1, 4]"
+             % (m0["inputs"]["spec_accept_length"], acc1, acc3))
+u0, u1, u3 = (d["serving"]["tokens_per_s_per_user"] for d in (m0, m1, m3))
+if not u0 < u1 < u3:
+    sys.exit("batch 1: tokens/s per user %r (no MTP), %r (MTP 1), %r (MTP 3); expected rising"
+             % (u0, u1, u3))
+# the gain is below the accepted length: drafting and verifying cost time
+if not u3 / u0 < acc3:
+    sys.exit("MTP 3 gains %.2fx with %.2f tokens per step; expected less than that" % (u3 / u0, acc3))
+print("DEP8 R1 FP4 8xB200 C=256: %.0f out tok/s/GPU at %.1f tok/s/user; batch 1: %.0f / %.0f / %.0f "
+      "tok/s/user with MTP 0 / 1 / 3 (%.2f, %.2f tokens per step)"
+      % (s["tokens_per_s_per_gpu_out"], s["tokens_per_s_per_user"], u0, u1, u3, acc1, acc3))
+EOF
+
 echo "PASS"
