@@ -225,8 +225,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_sim: %s\n", err.msg);
             return 1;
         }
-        gw_sim_config c = {&e, 16, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 8192, 16, 0.01,
-                           0, 0, 5000, 6000, 0, 0, 0, NULL, NULL};
+        gw_sim_config c = {.engine = &e, .replicas = 16, .scheduler = GW_SCHED_VLLM,
+                           .route = GW_ROUTE_ROUND_ROBIN, .max_running = 128,
+                           .max_batched_tokens = 8192, .block_size = 16, .watermark = 0.01,
+                           .idle_w = 5000, .busy_w = 6000};
         gw_sim_result r;
         double t0 = now_s();
         if (gw_sim_run(&c, &w, &r, &err)) {
@@ -259,8 +261,9 @@ int main(int argc, char **argv)
             return 1;
         }
         double t1 = now_s();
-        gw_sim_config c = {&e34, 4, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 4096, 16, 0.01,
-                           0, 0, 0, 0, 0, 0, 0, NULL, NULL};
+        gw_sim_config c = {.engine = &e34, .replicas = 4, .scheduler = GW_SCHED_VLLM,
+                           .route = GW_ROUTE_ROUND_ROBIN, .max_running = 128,
+                           .max_batched_tokens = 4096, .block_size = 16, .watermark = 0.01};
         if (gw_sim_run(&c, &w, &r, &err)) {
             fprintf(stderr, "bench_sim: %s\n", err.msg);
             return 1;
