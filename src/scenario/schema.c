@@ -133,7 +133,8 @@ SCHEMA(gw_schema_sim_disagg, "disagg", "disagg settings", gw_sim_disagg_settings
        sim_disagg_fields);
 
 static const gw_field sim_pool_fields[] = {
-    Q("workers", gw_sim_pool_settings, workers, GW_DIM_NONE, R | POS | INT, "workers in the pool"),
+    Q("workers", gw_sim_pool_settings, workers, GW_DIM_NONE, POS | INT,
+      "workers in the pool (required)"),
     Q("tp", gw_sim_pool_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default perf's)"),
     Q("pp", gw_sim_pool_settings, pp, GW_DIM_NONE, POS | INT,
       "pipeline parallelism (default perf's)"),

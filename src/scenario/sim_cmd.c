@@ -177,7 +177,11 @@ static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg
                             "attention_dp}",
                             name, name);
     int rc = gw_decode(&gw_schema_sim_pool, n, p, GW_DECODE_SCENARIO, err);
-    return rc ? rc : gw_decode_check_required(&gw_schema_sim_pool, p, n, err);
+    if (rc == GW_OK && !(p->workers > 0))
+        rc = gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                          "disagg.%s: no 'workers'; expected the number of %s workers", name,
+                          name);
+    return rc;
 }
 
 /* §3.6 sim.disagg: the prefill pool becomes the config's own engine and
@@ -239,15 +243,20 @@ static int build_closed(const gw_scenario *sc, gw_sim_config *q, gw_error *err)
     static const char *const only_closed[] = {"concurrency", "input_tokens", "output_tokens",
                                               "length_low", "duration", "warmup"};
     for (size_t k = 0; k < sizeof only_closed / sizeof *only_closed && !closed; k++)
-        if (gw_field_is_set(&gw_schema_sim_settings, ss, only_closed[k]))
-            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+        if (gw_field_is_set(&gw_schema_sim_settings, ss, only_closed[k])) {
+            const gw_node *v = gw_node_get(at, only_closed[k]);
+            if (!v)
+                v = at;
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
                                 "sim.%s without mode: closed-loop; expected mode: closed-loop "
                                 "with it, or no %s",
                                 only_closed[k], only_closed[k]);
+        }
     if (!closed)
         return GW_OK;
-    if (ss->trace || ss->rate > 0)
-        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+    const gw_node *open = ss->trace ? ss->trace : gw_node_get(at, "rate");
+    if (open)
+        return gw_error_set(err, GW_E_INPUT, open->file, open->line, open->col,
                             "sim.mode closed-loop with a %s; expected no trace and no rate "
                             "(the client issues a request as one completes)",
                             ss->trace ? "trace" : "rate");
