@@ -125,9 +125,9 @@ static const gw_field sim_disagg_fields[] = {
     NODE("prefill", gw_sim_disagg_settings, prefill, "the prefill pool (required)"),
     NODE("decode", gw_sim_disagg_settings, decode, "the decode pool (required)"),
     Q("kv_link_bandwidth", gw_sim_disagg_settings, kv_link_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
-      "prefill -> decode bytes/s per request (default: the accelerator's scale-out link)"),
+      "prefill -> decode bytes/s per request (default: docs/serving.md's link rule)"),
     Q("kv_handover", gw_sim_disagg_settings, kv_handover_s, GW_DIM_TIME, NN,
-      "fixed KV hand-over latency per request (default 0)"),
+      "fixed KV hand-over latency per request (default: the measured 168 ms)"),
 };
 SCHEMA(gw_schema_sim_disagg, "disagg", "disagg settings", gw_sim_disagg_settings,
        sim_disagg_fields);

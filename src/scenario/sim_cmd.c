@@ -12,6 +12,7 @@
 #include "gigawatt/dist.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
+#include "gigawatt/serving.h"
 
 static double or_default(double v, double d)
 {
@@ -185,9 +186,9 @@ static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg
 }
 
 /* §3.6 sim.disagg: the prefill pool becomes the config's own engine and
- * replicas, the decode pool disagg.decode, and the KV link between them
- * (the bytes moved per token: the decode replica's KV summed over its
- * GPUs, as perf reports a replica's). */
+ * replicas, the decode pool disagg.decode, and the KV link between them as
+ * the serving model takes it (docs/serving.md): the whole model's KV per
+ * token, the link by its rule, the measured hand-over by default. */
 static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_report *r,
                         gw_error *err)
 {
@@ -202,15 +203,16 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
         (rc = build_engine(sc, &pre, ds.prefill, &r->cfg, &r->engine, err)) ||
         (rc = build_engine(sc, &dec, ds.decode, &r->decode_cfg, &r->decode_engine, err)))
         return rc;
-    double link = ds.kv_link_bandwidth_bps > 0 ? ds.kv_link_bandwidth_bps
-                                               : sc->accelerator.scaleout_bandwidth_bps;
-    if (!(link > 0))
-        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "disagg: accelerator '%s' has no scale-out bandwidth in the "
-                            "catalog; expected kv_link_bandwidth: (e.g. 50 GB/s)",
-                            sc->accelerator.meta.id);
     gw_sim_config *q = &r->sim;
-    const gw_perf_engine *de = &r->decode_engine;
+    const gw_perf_engine *pe = &r->engine, *de = &r->decode_engine;
+    double link, pre_gpus = pre.workers * ranks_per_worker(pe) * pe->tp * pe->pp;
+    double dec_gpus = dec.workers * ranks_per_worker(de) * de->tp * de->pp;
+    if ((rc = gw_serve_kv_link(pe, pre_gpus, de, dec_gpus, ds.kv_link_bandwidth_bps, &link, err)))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "disagg: no link for the KV cache between the pools (%.0f + %.0f "
+                            "GPUs beyond one scale-up domain, no scale-out bandwidth in the "
+                            "catalog); expected kv_link_bandwidth: (e.g. 50 GB/s)",
+                            pre_gpus, dec_gpus);
     q->replicas = (int)pre.workers * ranks_per_worker(&r->engine);
     q->max_running = (int)fmin(or_default(pre.max_running, q->max_running), 1e6);
     q->max_batched_tokens = (int)fmin(or_default(pre.max_batched_tokens, q->max_batched_tokens), 1e8);
@@ -225,9 +227,11 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
                    .kv_tokens = dec.kv_tokens > 0 ? dec.kv_tokens : sc->sim.kv_tokens,
                    .idle_w = idle * de->tp * de->pp,
                    .busy_w = busy * de->tp * de->pp},
-        .kv_bytes_per_token = de->kv_bytes_per_token * de->tp * de->pp,
+        .kv_bytes_per_token = de->kv_bytes_per_token_model,
         .kv_link_bps = link,
-        .kv_handover_s = ds.kv_handover_s};
+        .kv_handover_s = gw_field_is_set(&gw_schema_sim_disagg, &ds, "kv_handover")
+                             ? ds.kv_handover_s
+                             : gw_serve_kv_handover_default_s()};
     r->prefill_workers = (int)pre.workers, r->decode_workers = (int)dec.workers;
     return GW_OK;
 }
