@@ -184,12 +184,13 @@ static void admit(sim *s, replica *rp, int32_t i, double t)
  * preempted. `limit` is the index in running[] of the last still eligible.
  * Speculating, the step also writes the KV of its k drafts: blocks for
  * proc + k tokens, one free block checked before each (§3.7). */
-static int grow_or_preempt(sim *s, replica *rp, int k, int *limit)
+static inline int grow_or_preempt(sim *s, replica *rp, int k, int *limit, long ahead)
 {
     int32_t i = rp->running[k];
-    long ahead = rp->pool->spec, bs = s->c->block_size;
+    /* a local: the stores to blocks_used below could alias the pool's */
+    const long num_blocks = rp->pool->num_blocks, bs = s->c->block_size;
     do {
-        while (rp->pool->num_blocks - rp->blocks_used < 1) {
+        while (num_blocks - rp->blocks_used < 1) {
             if (*limit > k) {
                 int32_t v = rp->running[*limit];
                 rp->nrunning--;
@@ -269,11 +270,11 @@ static void tl_iteration(sim *s, double t, double dur, double batch, double kv, 
 
 /* Before a decode step of every running request, oldest first: each takes
  * its block or, when none is free, preempts the newest (or itself). */
-static void make_room_to_decode(sim *s, replica *rp)
+static inline void make_room_ahead(sim *s, replica *rp, long ahead)
 {
     int limit = rp->nrunning - 1;
     for (int k = 0; k <= limit; k++)
-        if (!grow_or_preempt(s, rp, k, &limit)) {
+        if (!grow_or_preempt(s, rp, k, &limit, ahead)) {
             int32_t i = rp->running[k];
             rp->nrunning--;
             memmove(&rp->running[k], &rp->running[k + 1],
@@ -282,6 +283,15 @@ static void make_room_to_decode(sim *s, replica *rp)
             restart(s, rp, i);
             k--;
         }
+}
+
+/* The hot loop: without speculation (ahead 0) the compiler specialises it. */
+static void make_room_to_decode(sim *s, replica *rp)
+{
+    if (rp->pool->spec)
+        make_room_ahead(s, rp, rp->pool->spec);
+    else
+        make_room_ahead(s, rp, 0);
 }
 
 /* One iteration's bookkeeping: its duration from the perf model, energy at
@@ -357,12 +367,13 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
         hist[((p0 % bs) + bs) % bs]++;   /* iteration j needs a block if (p0+j-1) % bs == 1 */
     }
     long used = rp->blocks_used;
+    const long num_blocks = rp->pool->num_blocks;
     double prev = end;
     long j = 1;
     while (j < room && end < horizon) {
         /* iteration j+1 is scheduled with p0 + j tokens per request */
         long need = hist[((1 - j) % bs + bs) % bs];
-        if (rp->pool->num_blocks - used - need < 1)
+        if (num_blocks - used - need < 1)
             break; /* it would have to preempt: leave it to the normal path */
         used += need;
         b->decode_context += b->decode_seqs;
@@ -399,8 +410,8 @@ static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
         rp->chunk[rp->nbatch++] = 1;
         b->decode_seqs += 1;
         b->decode_context += s->proc[i];
-        b->decode_draft_tokens += rp->pool->spec;
     }
+    b->decode_draft_tokens += (double)rp->pool->spec * rp->nrunning; /* k per sequence */
 }
 
 /* vLLM, prefill-first: admit from the queue head while the padded batch
@@ -576,15 +587,14 @@ static int hand_over(sim *s, replica *rp, int32_t i, double t)
     return gw_evq_push(&s->q, t + x, EV_KV_ARRIVAL, -1, i);
 }
 
-/* A decode step (or ff_iters of them, §3.4) of running request i ends. */
-static void decode_done(sim *s, replica *rp, int32_t i, double t)
+/* A decode step (or ff_iters of them, §3.4) of running request i ends
+ * with `gain` more tokens (at most its output). On a decode replica of a
+ * disaggregated run the first one out is its first token (§3.6). */
+static inline void decode_done(sim *s, replica *rp, int32_t i, int32_t gain, int first_here,
+                               double t)
 {
-    int32_t gain = rp->pool->spec ? spec_gain(s, rp->pool, i) : (int32_t)rp->ff_iters;
-    int32_t left = s->P[i] + s->D[i] - s->proc[i];
-    s->proc[i] += gain < left ? gain : left;
-    s->decode_steps += (double)rp->ff_iters;
-    s->decode_tokens += gain < left ? gain : left;
-    if (isnan(s->first_at[i])) /* disagg: the first token out of the decode worker (§3.6) */
+    s->proc[i] += gain;
+    if (first_here && isnan(s->first_at[i]))
         s->first_at[i] = rp->ff_first_end;
     else
         gw_stats_hist_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
@@ -595,19 +605,28 @@ static void decode_done(sim *s, replica *rp, int32_t i, double t)
 
 static int issue(sim *s, double t);
 
-/* §3.1 the end of an iteration: tokens counted, first tokens and
- * completions stamped, prefilled requests handed over (§3.6), a closed
- * loop's next requests issued (§2.3), then the next iteration formed. */
-static int batch_end(sim *s, int ri, double t)
+/* The requests of the iteration that ended at t: decodes gain their
+ * tokens, finished prefills their first token (and, on a disaggregated
+ * prefill replica, leave: §3.6). Returns how many decoded. `spec` and
+ * `disagg` are constants in the common call, so the hot loop is
+ * specialised without their branches. */
+static inline int end_requests(sim *s, replica *rp, double t, int spec, int disagg, int *rc)
 {
-    replica *rp = &s->reps[ri];
-    int decode_batch = 0, rc = GW_OK;
-    int disagg_prefill = s->c->disagg.on && rp->pool == &s->pools[0];
+    const pool *pl = rp->pool;
+    int decoded = 0;
+    int disagg_prefill = disagg && pl == &s->pools[0];
+    int disagg_decode = disagg && pl != &s->pools[0];
     for (int k = 0; k < rp->nbatch; k++) {
         int32_t i = rp->batch[k];
         if (s->state[i] == ST_RUNNING) {
-            decode_batch = 1;
-            decode_done(s, rp, i, t);
+            decoded++;
+            if (spec) {
+                int32_t gain = spec_gain(s, pl, i), left = s->P[i] + s->D[i] - s->proc[i];
+                gain = gain < left ? gain : left;
+                s->decode_tokens += gain;
+                decode_done(s, rp, i, gain, disagg_decode, t);
+            } else /* ff_iters never passes the first completion (§3.4) */
+                decode_done(s, rp, i, (int32_t)rp->ff_iters, disagg_decode, t);
             continue;
         }
         s->proc[i] += rp->chunk[k];
@@ -622,7 +641,7 @@ static int batch_end(sim *s, int ri, double t)
         if (s->state[i] == ST_PREFILL && rp->wait.head == i)
             fifo_pop(s, &rp->wait); /* Sarathi: it sat at the queue head while chunking */
         if (hand) {
-            rc |= hand_over(s, rp, i, t);
+            *rc |= hand_over(s, rp, i, t);
         } else if (s->proc[i] >= s->P[i] + s->D[i]) {
             complete(s, rp, i, t);
         } else {
@@ -630,6 +649,22 @@ static int batch_end(sim *s, int ri, double t)
             running_insert(rp, i);
         }
     }
+    return decoded;
+}
+
+/* §3.1 the end of an iteration: tokens counted, first tokens and
+ * completions stamped, prefilled requests handed over (§3.6), a closed
+ * loop's next requests issued (§2.3), then the next iteration formed. */
+static int batch_end(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    const int spec = rp->pool->spec, disagg = s->c->disagg.on;
+    int rc = GW_OK;
+    int decode_batch = spec || disagg ? end_requests(s, rp, t, spec, disagg, &rc)
+                                      : end_requests(s, rp, t, 0, 0, &rc);
+    s->decode_steps += (double)decode_batch * (double)rp->ff_iters;
+    if (!spec) /* one token a step, the last ones of a run included (§3.4) */
+        s->decode_tokens += (double)decode_batch * (double)rp->ff_iters;
     if (decode_batch) { /* drop the completed from the running list */
         int kept = 0;
         for (int k = 0; k < rp->nrunning; k++)
