@@ -186,6 +186,8 @@ typedef struct gw_catalog {
     gw_catalog_entry *entries;/* sorted by kind order, then id */
     size_t n;
     char dir[1024];
+    gw_efficiency *efficiency; /* every efficiency entry, decoded at load, in id order */
+    size_t nefficiency;
 } gw_catalog;
 
 /* Load and validate every *.yaml in `dirs`, a ':'-separated list of
@@ -203,5 +205,15 @@ const gw_catalog_entry *gw_catalog_find_any(const gw_catalog *cat, const char *i
  * an error located at `at` (the node that named it), with did-you-mean. */
 int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *id,
                    const gw_node *at, void *obj, gw_error *err);
+
+/* The efficiency stack accelerator `a` runs under `engine` (trtllm | sglang |
+ * vllm): NULL or "" -> its own `efficiency:` stack (as before engines);
+ * else the stack of (a->generation, engine), preferring `version` (else
+ * one that names no version), then a's own stack if it is that engine's,
+ * then the base generation's (blackwell-ultra -> blackwell). *out points
+ * into `cat` and lives as long as it. None: GW_E_INPUT naming the engines
+ * the accelerator has stacks for (docs/catalog.md, "Engines"). */
+int gw_catalog_efficiency_for(const gw_catalog *cat, const gw_accelerator *a, const char *engine,
+                              const char *version, const gw_efficiency **out, gw_error *err);
 
 #endif

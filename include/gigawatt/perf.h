@@ -118,6 +118,12 @@ typedef struct gw_perf_engine {
     double spec_accept[GW_SPEC_MAX];/* P(draft position i+1 accepted | earlier ones were) */
     double spec_accept_length;      /* mean tokens out per step per sequence, 1..k+1 */
     double draft_flops_per_token, draft_bytes_per_step; /* one draft pass, per token / step */
+    /* ---- disaggregation (serving.h, docs/serving.md) ---- */
+    double kv_bytes_per_token_model; /* the whole model's KV cache per token: every layer, one
+                                        copy (no TP replication; MLA: the latent), as moved
+                                        from a prefill to a decode worker */
+    double scaleup_domain;          /* accelerators in one scale-up domain; 0 = unknown */
+    double scaleout_bps;            /* RDMA bytes/s per accelerator, one direction; 0 = unknown */
 } gw_perf_engine;
 
 /* One iteration's work for a replica. Sums make the cost exact for any mix:

@@ -25,7 +25,8 @@ typedef enum gw_ftype {
     GW_FT_ID,     /* char[GW_TEXT_MAX], an id of `ref_kind` (checked by the caller) */
     GW_FT_IDLIST, /* gw_idlist of ids of `ref_kind` */
     GW_FT_ENUM,   /* char[GW_TEXT_MAX], one of `choices` ("a|b|c") */
-    GW_FT_NODE    /* const gw_node *: a nested value the caller decodes itself */
+    GW_FT_NODE,   /* const gw_node *: a nested value the caller decodes itself */
+    GW_FT_QTYLIST /* double[max_items] with its count (int) at count_offset: [1.9, 2.6] */
 } gw_ftype;
 
 #define GW_F_REQUIRED 0x01u /* must be set once all layers are applied */
@@ -54,6 +55,8 @@ typedef struct gw_field {
     const char *choices;  /* GW_FT_ENUM: "air|direct-liquid|immersion" */
     const char *help;     /* one line, with the unit, for docs and listings */
     double dflt;          /* GW_FT_QTY neither required nor derived: the value when absent */
+    size_t count_offset;  /* GW_FT_QTYLIST: the int that receives the number of items */
+    size_t max_items;     /* GW_FT_QTYLIST: capacity of the double array */
 } gw_field;
 
 /* Rows of a field table, named so a table reads as a list of keys. */
@@ -71,6 +74,11 @@ typedef struct gw_field {
      .ref_kind = (kind), .help = (h)}
 #define GW_FIELD_TEXT(k, T, member, h)                                                            \
     {.key = (k), .type = GW_FT_TEXT, .offset = offsetof(T, member), .help = (h)}
+/* a list of quantities, each with the field's dimension and range */
+#define GW_FIELD_QTYLIST(k, T, member, count, d, fl, h)                                           \
+    {.key = (k), .type = GW_FT_QTYLIST, .dim = (d), .offset = offsetof(T, member), .flags = (fl),\
+     .count_offset = offsetof(T, count),                                                         \
+     .max_items = sizeof((T *)0)->member / sizeof((T *)0)->member[0], .help = (h)}
 #define GW_FIELD_NODE(k, T, member, h)                                                            \
     {.key = (k), .type = GW_FT_NODE, .offset = offsetof(T, member), .help = (h)}
 

@@ -155,6 +155,94 @@ static int validate_refs(const gw_catalog *cat, const gw_schema *s, const gw_nod
     return GW_OK;
 }
 
+/* The item of list field `key` of entry node `e` at `index` (for errors). */
+static const gw_node *list_item(const gw_node *e, const char *key, int index)
+{
+    const gw_node *v = gw_node_get(e, key);
+    const gw_node *list = v && v->kind == GW_NODE_MAP ? gw_node_get(v, "value") : v;
+    return list && list->kind == GW_NODE_SEQ && (size_t)index < list->nkids ? list->kids[index]
+                                                                           : e;
+}
+
+/* A model's MTP numbers: acceptance needs a draft module, and with nextn = k
+ * a step yields between 1 and k + 1 tokens (the verified token plus at most
+ * k accepted drafts). */
+static int check_llm(const gw_node *e, const gw_llm *m, gw_error *err)
+{
+    if (m->mtp_accept_n > 0 && !(m->mtp_modules >= 1)) {
+        const gw_node *v = gw_node_get(e, "mtp_accept_length");
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "model '%s' gives mtp_accept_length but no mtp_modules; expected "
+                            "mtp_modules of 1 or more (the draft heads the weights ship)",
+                            m->meta.id);
+    }
+    for (int i = 0; i < m->mtp_accept_n; i++) {
+        double len = m->mtp_accept_length[i];
+        if (len < 1 || len > i + 2) {
+            const gw_node *v = list_item(e, "mtp_accept_length", i);
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                "mtp_accept_length item %d is %g tokens per step; expected "
+                                "1 to %d with nextn = %d",
+                                i + 1, len, i + 2, i + 1);
+        }
+    }
+    return GW_OK;
+}
+
+/* Decode every efficiency entry once into cat->efficiency (in id order), so
+ * gw_catalog_efficiency_for can hand out pointers that live as long as the
+ * catalog. */
+static int decode_efficiencies(gw_catalog *cat, gw_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cat->n; i++)
+        n += cat->entries[i].schema == &gw_schema_efficiency;
+    cat->efficiency = calloc(n ? n : 1, sizeof *cat->efficiency);
+    if (!cat->efficiency)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < cat->n; i++) {
+        if (cat->entries[i].schema != &gw_schema_efficiency)
+            continue;
+        int rc = gw_decode(&gw_schema_efficiency, cat->entries[i].node,
+                           &cat->efficiency[cat->nefficiency], GW_DECODE_CATALOG, err);
+        if (rc)
+            return rc;
+        cat->nefficiency++;
+    }
+    return GW_OK;
+}
+
+/* An efficiency stack names its engine and generation together, and no two
+ * stacks share (generation, engine, version): gw_catalog_efficiency_for
+ * must find at most one. */
+static int check_efficiency_stacks(const gw_catalog *cat, gw_error *err)
+{
+    for (size_t i = 0; i < cat->nefficiency; i++) {
+        const gw_efficiency *a = &cat->efficiency[i];
+        const gw_node *e = gw_catalog_find(cat, &gw_schema_efficiency, a->meta.id)->node;
+        if (!a->engine[0] != !a->generation[0]) {
+            const gw_node *v = gw_node_get(e, a->engine[0] ? "engine" : "generation");
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                "efficiency '%s' gives %s without %s; expected both (the "
+                                "stack of an engine on a generation) or neither",
+                                a->meta.id, a->engine[0] ? "engine" : "generation",
+                                a->engine[0] ? "generation" : "engine");
+        }
+        for (size_t j = 0; a->engine[0] && j < i; j++) {
+            const gw_efficiency *b = &cat->efficiency[j];
+            if (!strcmp(a->engine, b->engine) && !strcmp(a->generation, b->generation) &&
+                !strcmp(a->version, b->version))
+                return gw_error_set(err, GW_E_INPUT, e->file, e->line, e->col,
+                                    "efficiency '%s' is a second %s stack on %s (version "
+                                    "'%s', as '%s'); expected one per generation, engine and "
+                                    "version",
+                                    a->meta.id, a->engine, a->generation, a->version,
+                                    b->meta.id);
+        }
+    }
+    return GW_OK;
+}
+
 /* Add every *.yaml in `dir` (sorted by name, so the load order is stable). */
 static int add_dir(gw_catalog *cat, const char *dir, size_t *cap, gw_error *err)
 {
@@ -248,9 +336,12 @@ int gw_catalog_load(gw_catalog *cat, const char *dirs, gw_error *err)
         memset(buf, 0, sizeof buf);
         if ((rc = gw_decode(e->schema, e->node, buf, GW_DECODE_CATALOG, err)) ||
             (rc = gw_decode_check_required(e->schema, buf, e->node, err)) ||
-            (rc = validate_refs(cat, e->schema, e->node, buf, err)))
+            (rc = validate_refs(cat, e->schema, e->node, buf, err)) ||
+            (e->schema == &gw_schema_llm && (rc = check_llm(e->node, (gw_llm *)buf, err))))
             goto fail;
     }
+    if ((rc = decode_efficiencies(cat, err)) || (rc = check_efficiency_stacks(cat, err)))
+        goto fail;
     return GW_OK;
 fail:
     gw_catalog_free(cat);
@@ -262,6 +353,9 @@ void gw_catalog_free(gw_catalog *cat)
     free(cat->entries);
     cat->entries = NULL;
     cat->n = 0;
+    free(cat->efficiency);
+    cat->efficiency = NULL;
+    cat->nefficiency = 0;
     gw_config_free(&cat->cfg);
 }
 
@@ -294,4 +388,105 @@ int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *i
     }
     memset(obj, 0, schema->size);
     return gw_decode(schema, e->node, obj, GW_DECODE_CATALOG, err);
+}
+
+/* ---- the efficiency stack of an accelerator under an engine ------------------------- */
+
+/* The stack of (generation, engine) with the best version match: the exact
+ * version, else one that names none ("any"), else the first by id. */
+static const gw_efficiency *stack_of(const gw_catalog *cat, const char *generation,
+                                     const char *engine, const char *version)
+{
+    const gw_efficiency *any = NULL, *first = NULL;
+    for (size_t i = 0; i < cat->nefficiency; i++) {
+        const gw_efficiency *f = &cat->efficiency[i];
+        if (strcmp(f->generation, generation) != 0 || strcmp(f->engine, engine) != 0)
+            continue;
+        if (version && version[0] && strcmp(f->version, version) == 0)
+            return f;
+        if (!f->version[0] && !any)
+            any = f;
+        if (!first)
+            first = f;
+    }
+    return any ? any : first;
+}
+
+/* "trtllm, sglang": the engines with a stack on `generation` (or its base). */
+static void engines_of(const gw_catalog *cat, const char *generation, const char *base,
+                       char *out, size_t cap)
+{
+    out[0] = 0;
+    for (size_t i = 0; i < cat->nefficiency; i++) {
+        const gw_efficiency *f = &cat->efficiency[i];
+        if (!f->engine[0] || (strcmp(f->generation, generation) && strcmp(f->generation, base)) ||
+            strstr(out, f->engine))
+            continue;
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", len ? ", " : "", f->engine);
+    }
+}
+
+/* The decoded efficiency entry `id`, or NULL (cat->efficiency is in id order). */
+static const gw_efficiency *efficiency_by_id(const gw_catalog *cat, const char *id)
+{
+    size_t lo = 0, hi = cat->nefficiency;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(cat->efficiency[mid].meta.id, id);
+        if (c == 0)
+            return &cat->efficiency[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+int gw_catalog_efficiency_for(const gw_catalog *cat, const gw_accelerator *a, const char *engine,
+                              const char *version, const gw_efficiency **out, gw_error *err)
+{
+    const gw_efficiency *own = efficiency_by_id(cat, a->efficiency);
+    *out = NULL;
+    if (!engine || !engine[0]) {
+        if (!own)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "accelerator '%s' has no efficiency stack; expected an "
+                                "'efficiency:' in its catalog entry",
+                                a->meta.id);
+        *out = own;
+        return GW_OK;
+    }
+    /* the generation's stack; the accelerator's own if it is that engine's;
+     * the base generation's (blackwell-ultra -> blackwell) */
+    char base[GW_TEXT_MAX];
+    snprintf(base, sizeof base, "%s", a->generation);
+    char *dash = strrchr(base, '-');
+    if (dash && strncmp(base, "tpu-", 4) != 0)
+        *dash = 0;
+    else
+        base[0] = 0;
+    const gw_efficiency *f = a->generation[0] ? stack_of(cat, a->generation, engine, version)
+                                              : NULL;
+    if (!f && own && strcmp(own->engine, engine) == 0)
+        f = own;
+    if (!f && base[0])
+        f = stack_of(cat, base, engine, version);
+    if (f) {
+        *out = f;
+        return GW_OK;
+    }
+    char have[256];
+    engines_of(cat, a->generation, base[0] ? base : a->generation, have, sizeof have);
+    if (own && own->engine[0] && !strstr(have, own->engine)) {
+        size_t len = strlen(have);
+        snprintf(have + len, sizeof have - len, "%s%s", len ? ", " : "", own->engine);
+    }
+    return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                        "accelerator '%s' (generation %s) has no '%s' efficiency stack; "
+                        "expected one of: %s",
+                        a->meta.id, a->generation[0] ? a->generation : "not given", engine,
+                        have[0] ? have : "none (add an efficiency entry with this engine and "
+                                         "generation to data/catalog/efficiency.yaml)");
 }

@@ -11,8 +11,15 @@
 #define EN GW_FIELD_ENUM
 #define TX GW_FIELD_TEXT
 #define IDL GW_FIELD_IDLIST
+#define QL GW_FIELD_QTYLIST
 #define SCHEMA(var, kind, singular, T, table) \
     const gw_schema var = {kind, singular, table, sizeof table / sizeof table[0], sizeof(T)}
+
+/* accelerator generations (an efficiency stack is measured on one; a
+ * generation with a suffix falls back to its base: blackwell-ultra ->
+ * blackwell, gw_catalog_efficiency_for) and serving engines */
+#define GENERATIONS "ampere|hopper|blackwell|blackwell-ultra|cdna3|cdna4|tpu-v5|tpu-v6|tpu-v7"
+#define ENGINES "trtllm|sglang|vllm"
 
 enum { R = GW_F_REQUIRED, POS = GW_F_POSITIVE, NN = GW_F_NONNEG, FR = GW_F_FRACTION,
        INT = GW_F_INTEGER, EFF = GW_F_OPEN_UNIT };
@@ -32,6 +39,12 @@ static const gw_field accelerator_fields[] = {
     Q("price", gw_accelerator, price_usd, GW_DIM_USD, POS, "price per device"),
     ID("efficiency", gw_accelerator, efficiency, "efficiency", 0,
        "efficiency entry of its usual inference stack (perf model)"),
+    EN("generation", gw_accelerator, generation, GENERATIONS, 0,
+       "architecture generation: with an engine, picks the efficiency stack"),
+    Q("scaleup_domain", gw_accelerator, scaleup_domain, GW_DIM_NONE, POS | INT,
+      "accelerators in one NVLink / Infinity Fabric / ICI domain"),
+    Q("scaleout_bandwidth", gw_accelerator, scaleout_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
+      "RDMA NIC bandwidth per device, one direction"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
@@ -170,6 +183,11 @@ static const gw_field llm_fields[] = {
     Q("parameters", gw_llm, parameters, GW_DIM_NONE, R | POS, "published total parameters"),
     Q("active_parameters", gw_llm, active_parameters, GW_DIM_NONE, NN,
       "published active parameters per token (MoE)"),
+    Q("mtp_modules", gw_llm, mtp_modules, GW_DIM_NONE, NN | INT,
+      "multi-token-prediction (draft) modules shipped with the weights"),
+    QL("mtp_accept_length", gw_llm, mtp_accept_length, mtp_accept_n, GW_DIM_NONE, POS,
+       "measured mean tokens per decode step with nextn = 1, 2, ..."),
+    TX("hf_id", gw_llm, hf_id, "Hugging Face model id (org/name)"),
 };
 SCHEMA(gw_schema_llm, "models", "model", gw_llm, llm_fields);
 
@@ -197,6 +215,16 @@ static const gw_field efficiency_fields[] = {
       "token budget of one iteration; 0 = whole prompts"),
     EN("kv_policy", gw_efficiency, kv_policy, "reserve|on-demand", R,
        "KV for input+output reserved at admission, or paged on demand"),
+    EN("engine", gw_efficiency, engine, ENGINES, 0, "serving engine the factors belong to"),
+    EN("generation", gw_efficiency, generation, GENERATIONS, 0,
+       "accelerator generation the factors are measured on"),
+    TX("version", gw_efficiency, version, "engine version the factors come from"),
+    Q("alltoall_latency", gw_efficiency, alltoall_latency_s, GW_DIM_TIME, NN,
+      "MoE all-to-all floor per call inside a scale-up domain"),
+    Q("alltoall_rdma_latency", gw_efficiency, alltoall_rdma_latency_s, GW_DIM_TIME, NN,
+      "MoE all-to-all floor per call across nodes over RDMA"),
+    Q("workspace", gw_efficiency, workspace_b, GW_DIM_BYTES, NN,
+      "activations + workspace the engine keeps per GPU besides weights and KV"),
 };
 SCHEMA(gw_schema_efficiency, "efficiency", "efficiency", gw_efficiency, efficiency_fields);
 

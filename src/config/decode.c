@@ -254,10 +254,43 @@ static int decode_idlist(const gw_field *f, const gw_node *v, char *dst, gw_erro
     return GW_OK;
 }
 
-/* One field's value v into dst, by the field's type. */
-static int decode_field(const gw_field *f, const gw_node *v, int mode, char *dst,
+/* A list of quantities, [1.92, 2.58]: each item is checked like a single
+ * value of the field (dimension, range) and errors point at the item; a
+ * catalog list carries one source for the whole list. */
+static int decode_qtylist(const gw_field *f, const gw_node *v, int mode, char *obj,
+                          gw_error *err)
+{
+    int rc;
+    const gw_node *val = v;
+    if (mode == GW_DECODE_CATALOG && (rc = catalog_value(v, f->key, &val, err)))
+        return rc;
+    if (val->kind != GW_NODE_SEQ)
+        return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
+                            "'%s' is %s; expected a list of numbers like [%s, %s]", f->key,
+                            gw_node_kind_name(val), gw_dim_example(f->dim),
+                            gw_dim_example(f->dim));
+    if (val->nkids == 0 || val->nkids > f->max_items)
+        return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
+                            "'%s' has %zu items; expected 1 to %zu", f->key, val->nkids,
+                            f->max_items);
+    double *items = (double *)(obj + f->offset);
+    for (size_t j = 0; j < val->nkids; j++) {
+        char what[128];
+        snprintf(what, sizeof what, "%s item %zu", f->key, j + 1);
+        unsigned range = f->flags & GW_F_RANGE;
+        if ((rc = gw_decode_quantity(val->kids[j], what, f->dim, range, &items[j], err)))
+            return rc;
+    }
+    int n = (int)val->nkids;
+    memcpy(obj + f->count_offset, &n, sizeof n);
+    return GW_OK;
+}
+
+/* One field's value v into its place in obj, by the field's type. */
+static int decode_field(const gw_field *f, const gw_node *v, int mode, char *obj,
                         gw_error *err)
 {
+    char *dst = obj + f->offset;
     switch (f->type) {
     case GW_FT_QTY:
         return decode_qty(f, v, mode, dst, err);
@@ -271,6 +304,8 @@ static int decode_field(const gw_field *f, const gw_node *v, int mode, char *dst
         return GW_OK;
     case GW_FT_IDLIST:
         return decode_idlist(f, v, dst, err);
+    case GW_FT_QTYLIST:
+        return decode_qtylist(f, v, mode, obj, err);
     }
     return GW_OK;
 }
@@ -301,7 +336,7 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
         const gw_field *f = gw_schema_field(s, k->text, &fi);
         if (!f)
             return unknown_key(s, k, mode, err);
-        if ((rc = decode_field(f, v, mode, (char *)obj + f->offset, err)))
+        if ((rc = decode_field(f, v, mode, (char *)obj, err)))
             return rc;
         meta->set |= 1ull << fi;
     }
@@ -325,6 +360,8 @@ int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node 
                 snprintf(expect, sizeof expect, "one of %s", f->choices);
             else if (f->type == GW_FT_IDLIST)
                 snprintf(expect, sizeof expect, "a list of %s ids", f->ref_kind);
+            else if (f->type == GW_FT_QTYLIST)
+                snprintf(expect, sizeof expect, "a list of numbers");
             if (!meta->id[0]) /* settings sections have no id */
                 return gw_error_set(err, GW_E_INPUT, where ? where->file : NULL,
                                     where ? where->line : 0, where ? where->col : 0,

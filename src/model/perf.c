@@ -199,11 +199,13 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
         double dk = m->kv_lora_rank + m->qk_rope_head_dim;
         e->attn_flops_per_pair = e->stage_layers * heads_gpu * 2 * (dk + m->kv_lora_rank);
         e->kv_bytes_per_token = e->stage_layers * dk * kvb; /* latent, replicated over TP */
+        e->kv_bytes_per_token_model = m->layers * dk * kvb;
     } else {
         double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
         double kv_gpu = kvh >= tp ? kvh / tp : 1; /* KV heads replicate when tp > kv_heads */
         e->attn_flops_per_pair = e->stage_layers * heads_gpu * 4 * hd;
         e->kv_bytes_per_token = e->stage_layers * 2 * kv_gpu * hd * kvb;
+        e->kv_bytes_per_token_model = m->layers * 2 * kvh * hd * kvb;
     }
 
     /* §7.3 */
@@ -276,6 +278,8 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
     e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
     e->collective_latency_s = f->collective_latency_s;
     e->step_overhead_s = f->step_overhead_s;
+    e->scaleup_domain = a->scaleup_domain;
+    e->scaleout_bps = a->scaleout_bandwidth_bps;
 
 }
 

@@ -76,7 +76,14 @@ char *gw_catalog_entry_text(const gw_catalog *cat, const gw_catalog_entry *e)
         } else {
             const char *val = scalar_of(v, "value"), *src = scalar_of(v, "source"),
                        *note = scalar_of(v, "note"), *fact = scalar_of(v, "fact");
-            gw_buf_printf(&b, "\n  %-26s %s\n", k->text, val ? val : "?");
+            const gw_node *list = gw_node_get(v, "value");
+            if (!val && list && list->kind == GW_NODE_SEQ) { /* a list of numbers */
+                gw_buf_printf(&b, "\n  %-26s", k->text);
+                for (size_t j = 0; j < list->nkids; j++)
+                    gw_buf_printf(&b, "%s%s", j ? ", " : " ", list->kids[j]->text);
+                gw_buf_printf(&b, "\n");
+            } else
+                gw_buf_printf(&b, "\n  %-26s %s\n", k->text, val ? val : "?");
             if (src)
                 gw_buf_printf(&b, "  %-26s source: %s\n", "", src);
             if (fact)
@@ -116,6 +123,19 @@ char *gw_catalog_entry_json(const gw_catalog *cat, const gw_catalog_entry *e)
             cJSON *f = cJSON_AddObjectToObject(fields, k->text);
             const gw_field *fd = gw_schema_field(e->schema, k->text, NULL);
             const char *val = scalar_of(v, "value");
+            const gw_node *list = gw_node_get(v, "value");
+            if (!val && list && list->kind == GW_NODE_SEQ) { /* a list of numbers */
+                cJSON *texts = cJSON_AddArrayToObject(f, "value");
+                cJSON *sis = cJSON_AddArrayToObject(f, "si");
+                for (size_t j = 0; j < list->nkids; j++) {
+                    double si;
+                    gw_dim d;
+                    char why[8];
+                    cJSON_AddItemToArray(texts, cJSON_CreateString(list->kids[j]->text));
+                    if (gw_quantity_parse(list->kids[j]->text, &si, &d, why, sizeof why, NULL) == 0)
+                        cJSON_AddItemToArray(sis, cJSON_CreateNumber(si));
+                }
+            }
             if (val) {
                 cJSON_AddStringToObject(f, "value", val);
                 double si;

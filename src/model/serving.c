@@ -1,0 +1,447 @@
+/* src/model/serving.c — a serving deployment at a client concurrency:
+ * aggregated workers in a closed loop, and disaggregated prefill/decode
+ * pools with the KV cache moved per request (models layer: pure
+ * arithmetic on perf.c's step model, no allocation, no I/O).
+ * The API: include/gigawatt/serving.h. The equations and their references:
+ * docs/serving.md (docs/model.md §7.9 closed loop, §7.10 disaggregation). */
+#include "gigawatt/serving.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "model_int.h"
+
+/* Hand-over latency of one request from a prefill to a decode worker, on
+ * top of the bytes over the link: vLLM's NIXL connector measured 197 ms
+ * p50 decode-side hand-over for ~5K-token prompts of which ~29 ms was the
+ * transfer itself (../shared/facts/frontier-serving.csv
+ * F.fs.kv.nixl.handover, vLLM PR 51919), so 168 ms is orchestration.
+ * gw_serve_request.kv_handover_s overrides it. */
+#define KV_HANDOVER_DEFAULT_S 0.168
+
+/* Fixed points and bisections stop at this relative change, or after so
+ * many rounds (each round is one or two step evaluations). */
+#define SOLVE_TOL 1e-7
+#define SOLVE_ROUNDS 60
+
+/* Mean lengths of the requests. Lengths drawn uniformly in
+ * [low x nominal, nominal] (InferenceX: 0.8) have E[x] = N(1+low)/2 and
+ * E[x^2] = N^2(1+low+low^2)/3. A sequence stays in the batch in proportion
+ * to its output, so the context the decodes see is output-weighted:
+ * E[I] + E[O^2]/(2E[O]) (= I + O/2 for fixed lengths, as in §7.4). */
+typedef struct lengths {
+    double in, out;         /* means */
+    double in_pairs;        /* E[I(I+1)/2]: causal query-key pairs of one prompt */
+    double decode_context;  /* mean context of a decoding sequence */
+} lengths;
+
+static lengths mean_lengths(const gw_serve_request *rq)
+{
+    double lo = rq->length_low > 0 && rq->length_low < 1 ? rq->length_low : 1;
+    double m1 = (1 + lo) / 2, m2 = (1 + lo + lo * lo) / 3;
+    double in = rq->input_tokens, out = rq->output_tokens;
+    lengths L = {.in = in * m1,
+                 .out = out * m1,
+                 .in_pairs = (in * in * m2 + in * m1) / 2,
+                 .decode_context = in * m1 + out * m2 / (2 * m1)};
+    return L;
+}
+
+/* Tokens a decoding sequence gains per step: the mean accepted length with
+ * speculative decoding (the bonus token included), else one. */
+static double tokens_per_step(const gw_perf_engine *e)
+{
+    return e->spec_tokens > 0 && e->spec_accept_length >= 1 ? e->spec_accept_length : 1;
+}
+
+/* Decode steps of one request after its first token: (O-1)/accepted. */
+static double decode_steps(const gw_perf_engine *e, const lengths *L)
+{
+    return (L->out - 1) / tokens_per_step(e);
+}
+
+/* `seqs` decoding sequences, each verifying k draft tokens when
+ * speculating. */
+static void add_decodes(const gw_perf_engine *e, const lengths *L, double seqs, gw_perf_batch *b)
+{
+    b->decode_seqs += seqs;
+    b->decode_context += seqs * L->decode_context;
+    b->decode_draft_tokens += seqs * e->spec_tokens;
+}
+
+/* `prompts` prompts' worth of prefill (a rate times a step: fractional),
+ * each cut into m chunks of the engine's budget c; the chunks of one prompt
+ * read c*m(m-1)/2 earlier tokens' KV and make I(I+1)/2 causal pairs in all
+ * (§7.2), whatever the chunking. */
+static void add_prompts(const gw_perf_engine *e, const lengths *L, double prompts,
+                        gw_perf_batch *b)
+{
+    double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, L->in) : L->in;
+    double m = ceil(L->in / chunk);
+    b->prefill_tokens += prompts * L->in;
+    b->prefill_chunks += prompts * m;
+    b->prefill_pairs += prompts * L->in_pairs;
+    b->prefill_past += prompts * chunk * m * (m - 1) / 2;
+}
+
+/* One prompt's own prefill: its chunks, one per iteration, each beside
+ * `decodes` decoding sequences and crossing all pp stages (§7.4). */
+static double prompt_time(const gw_perf_engine *e, const lengths *L, double decodes)
+{
+    double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, L->in) : L->in;
+    gw_perf_batch cb = {.prefill_chunks = 1};
+    add_decodes(e, L, decodes / e->pp, &cb);
+    double done = 0, t = 0;
+    while (done < L->in) {
+        double c = fmin(chunk, L->in - done);
+        cb.prefill_tokens = c;
+        cb.prefill_pairs = c * (done + (c + 1) / 2);
+        cb.prefill_past = done;
+        t += e->pp * gw_perf_stage_time(e, &cb, NULL);
+        done += c;
+    }
+    return t;
+}
+
+/* The most sequences one rank runs at once: the KV capacity over a
+ * sequence's tokens, capped by the engine (§7.5). gw_perf_infer owns that
+ * rule; it is asked for one worker (tp x pp x attention_dp GPUs). */
+static int rank_max_batch(const gw_perf_engine *e, const lengths *L, double *batch,
+                          int *kv_short, gw_error *err)
+{
+    gw_perf_request pr = {.count = (int)(e->tp * e->pp * fmax(1, e->attention_dp)),
+                          .input_tokens = L->in,
+                          .output_tokens = L->out};
+    gw_perf_result res;
+    int rc = gw_perf_infer(e, &pr, &res, err);
+    *batch = res.max_batch;
+    *kv_short = res.infeasible[0] != 0; /* not even one sequence's KV fits */
+    return rc;
+}
+
+/* ---- §7.9 aggregated: one rank in a closed loop ---------------------- */
+
+typedef struct rank_point {
+    double step_s;     /* a step as a decoding sequence sees it */
+    double prefill_s;  /* a prompt's own prefill, waiting for the iteration boundary included */
+    double service_s;  /* prefill_s + decode steps x step_s: admission to last token */
+    double rate;       /* requests per second through the rank */
+    double prefill_share; /* of a step's time, the share the others' prompts add */
+} rank_point;
+
+/* A rank running b sequences (b >= 1). Seen from one decoding sequence, a
+ * step holds itself, the others in their decode phase, and the others'
+ * prompts at the rank's request rate: rate x step x (b-1)/b prompts per
+ * step. The rate is b over the service time, which depends on the step:
+ * a fixed point, found by iteration (a contraction: prompts per step are
+ * bounded by (b-1)/decode_steps). At b = 1 it is a prompt alone, then
+ * decode steps of batch 1. */
+static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_point *r)
+{
+    double steps = decode_steps(e, L), self = steps > 0 ? 1 : 0, others = b - 1;
+    gw_perf_batch s0 = {0};
+    add_decodes(e, L, b, &s0);
+    double step = gw_perf_step(e, &s0, NULL);
+    double prefill = prompt_time(e, L, others);
+    for (int i = 0; i < SOLVE_ROUNDS; i++) {
+        double service = prefill + steps * step;
+        double decoding = others * steps * step / service;
+        double prompts = others * step / service; /* = rate x step x (b-1)/b */
+        gw_perf_batch s = {0};
+        add_decodes(e, L, self + decoding, &s);
+        add_prompts(e, L, prompts, &s);
+        double next = gw_perf_step(e, &s, NULL);
+        /* a new prompt waits for the running iteration to end: half a
+         * step on average, when there is one running */
+        prefill = fmin(1, others) * next / 2 + prompt_time(e, L, decoding);
+        int done = fabs(next - step) <= SOLVE_TOL * next;
+        step = next;
+        if (done)
+            break;
+    }
+    gw_perf_batch alone = {0}; /* the same step without the others' prompts */
+    add_decodes(e, L, self + others * steps * step / (prefill + steps * step), &alone);
+    r->prefill_share = 1 - gw_perf_step(e, &alone, NULL) / step;
+    r->step_s = step;
+    r->prefill_s = prefill;
+    r->service_s = prefill + steps * step;
+    r->rate = b / r->service_s;
+}
+
+static int check_request(const gw_serve_request *rq, gw_error *err)
+{
+    if (!(rq->input_tokens >= 1 && rq->output_tokens >= 1))
+        return gw_error_field(err, "input_tokens",
+                              "input %g and output %g tokens; expected at least 1 each",
+                              rq->input_tokens, rq->output_tokens);
+    if (!(rq->length_low >= 0 && rq->length_low <= 1))
+        return gw_error_field(err, "length_low",
+                              "lengths drawn from %g of nominal; expected a share in 0..1",
+                              rq->length_low);
+    if (!(rq->concurrency >= 0) || !isfinite(rq->concurrency))
+        return gw_error_field(err, "concurrency",
+                              "client concurrency %g; expected requests in flight >= 0 "
+                              "(0 = the most the deployment holds)",
+                              rq->concurrency);
+    return GW_OK;
+}
+
+/* The rates and the three tokens/s-per-GPU definitions from the request
+ * rate, once gpus, ttft_s and tpot_s are set. */
+static int finish_point(gw_serve_point *p, const lengths *L, double rate, gw_error *err)
+{
+    p->requests_per_s = rate;
+    p->e2e_s = p->ttft_s + (L->out - 1) * p->tpot_s;
+    p->tokens_per_user_s = p->tpot_s > 0 ? 1 / p->tpot_s : 0;
+    p->tps_gpu_io = rate * (L->in + L->out) / p->gpus;
+    p->tps_gpu_out = rate * L->out / p->gpus;
+    p->tps_decode_gpu_out = rate * L->out / p->decode_gpus;
+    if (!gwi_all_finite(&p->ttft_s, offsetof(gw_serve_point, bound) / sizeof(double)))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "serving estimate overflowed; expected finite inputs");
+    return GW_OK;
+}
+
+/* §7.9: n = C / ranks requests per rank; the rank runs b = min(n, B) of
+ * them (priced at least one), the rest wait. Below B the loop is as fast
+ * as the service (cycle = service, rate = C / cycle); at B the ranks are
+ * full (rate = ranks x b / service) and Little's law gives the cycle,
+ * C / rate, of which the part beyond the service is the wait. */
+int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *rq,
+                 gw_serve_point *out, gw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_request(rq, err);
+    if (rc)
+        return rc;
+    if (workers < 1)
+        return gw_error_field(err, "workers", "%d workers; expected at least 1", workers);
+    lengths L = mean_lengths(rq);
+    double adp = fmax(1, e->attention_dp), ranks = workers * adp, bmax;
+    int kv_short;
+    if ((rc = rank_max_batch(e, &L, &bmax, &kv_short, err)))
+        return rc;
+    double clients = rq->concurrency > 0 ? rq->concurrency : ranks * bmax;
+    double n = clients / ranks, b = fmin(fmax(n, 1), bmax);
+    rank_point r;
+    agg_rank(e, &L, b, &r);
+    double rate = n <= bmax ? clients / r.service_s : ranks * r.rate;
+    double wait = clients / rate - r.service_s;
+    out->gpus = ranks * e->tp * e->pp;
+    out->prefill_gpus = out->decode_gpus = out->gpus; /* every GPU does both */
+    out->batch_per_rank = b;
+    out->ttft_s = fmax(0, wait) + r.prefill_s;
+    out->tpot_s = r.step_s / tokens_per_step(e);
+    const char *bound = n < bmax                      ? "concurrency"
+                        : bmax < e->max_batch_engine ? "kv-cache"
+                        : r.prefill_share > 0.5       ? "prefill"
+                                                      : "decode";
+    strcpy(out->bound, bound);
+    return finish_point(out, &L, rate, err);
+}
+
+/* ---- §7.10 disaggregated: a prefill pool, a decode pool -------------- */
+
+typedef struct pool_view {
+    const gw_perf_engine *e;
+    double ranks, gpus; /* attention ranks and GPUs in the pool */
+    double cap;         /* per rank: requests it may hold (the pool's concurrency); 0 = none */
+} pool_view;
+
+static int view_pool(const gw_serve_pool *p, const char *role, pool_view *v, gw_error *err)
+{
+    if (!p || !p->engine || p->workers < 1 || !(p->concurrency >= 0))
+        return gw_error_field(err, "disagg",
+                              "the %s pool has %d workers at concurrency %g; expected an "
+                              "initialised engine, at least 1 worker and a concurrency >= 0",
+                              role, p ? p->workers : 0, p ? p->concurrency : 0);
+    double adp = fmax(1, p->engine->attention_dp);
+    v->e = p->engine;
+    v->ranks = p->workers * adp;
+    v->gpus = v->ranks * p->engine->tp * p->engine->pp;
+    v->cap = p->concurrency > 0 ? p->concurrency / adp : 0;
+    return GW_OK;
+}
+
+/* A prefill rank runs prompts only: as many whole prompts per step as the
+ * token budget holds (chunk_tokens: TensorRT-LLM's max_num_tokens, vLLM's
+ * max_num_batched_tokens), at least one, at most the pool's concurrency;
+ * a prompt longer than the budget takes its chunks one step each. */
+static double prompts_per_step_max(const pool_view *v, const lengths *L)
+{
+    double budget = v->e->chunk_tokens;
+    double p = budget > 0 && L->in <= budget ? floor(budget / L->in) : 1;
+    return v->cap > 0 ? fmin(p, fmax(1, floor(v->cap))) : p;
+}
+
+static double prefill_step(const gw_perf_engine *e, const lengths *L, double prompts)
+{
+    if (e->chunk_tokens > 0 && L->in > e->chunk_tokens)
+        return prompt_time(e, L, 0);
+    gw_perf_batch b = {0};
+    add_prompts(e, L, prompts, &b);
+    return gw_perf_step(e, &b, NULL);
+}
+
+/* A prompt's time on a prefill rank that receives x requests/s: a step
+ * takes what arrived during the last one, p = x t(p) prompts (1..pmax, a
+ * fixed point), and a new prompt waits for the running step to end, half
+ * a step times the rank's busy share x t / p. */
+static double prefill_latency(const pool_view *v, const lengths *L, double x, double pmax)
+{
+    double p = 1, t = prefill_step(v->e, L, 1);
+    for (int i = 0; i < SOLVE_ROUNDS; i++) {
+        double next = fmin(pmax, fmax(1, x * t));
+        if (fabs(next - p) <= SOLVE_TOL * next)
+            break;
+        p = next;
+        t = prefill_step(v->e, L, p);
+    }
+    return fmin(1, x * t / p) * t / 2 + t;
+}
+
+/* Requests/s through the decode pool at b sequences per rank, each
+ * staying decode_steps steps (a step priced at one sequence at least). */
+static double decode_rate(const pool_view *d, const lengths *L, double b, double *step)
+{
+    gw_perf_batch s = {0};
+    add_decodes(d->e, L, fmax(b, 1), &s);
+    *step = gw_perf_step(d->e, &s, NULL);
+    return d->ranks * b / (decode_steps(d->e, L) * *step);
+}
+
+/* The KV link of one request stream: given, else the scale-up link
+ * (achieved, one direction) when both pools fit in one scale-up domain,
+ * else the slower side's scale-out NIC; a rank's GPUs send their shards
+ * in parallel, the narrower side's tp x pp streams. */
+static int kv_link(const pool_view *p, const pool_view *d, const gw_serve_request *rq,
+                   double *bps, gw_error *err)
+{
+    if (rq->kv_link_bps > 0) {
+        *bps = rq->kv_link_bps;
+        return GW_OK;
+    }
+    double streams = fmin(p->e->tp, d->e->tp) * fmin(p->e->pp, d->e->pp);
+    double domain = fmin(p->e->scaleup_domain, d->e->scaleup_domain);
+    if (domain > 0 && p->gpus + d->gpus <= domain)
+        *bps = fmin(p->e->link_rate, d->e->link_rate) * streams;
+    else
+        *bps = fmin(p->e->scaleout_bps, d->e->scaleout_bps) * streams;
+    if (*bps > 0)
+        return GW_OK;
+    return gw_error_field(err, "disagg",
+                          "no link for the KV cache between the pools (%.0f + %.0f GPUs, scale-up "
+                          "domain %g, no scale-out bandwidth); expected kv_link_bps or the "
+                          "accelerators' scaleout_bandwidth",
+                          p->gpus, d->gpus, domain);
+}
+
+/* What a disaggregated solve needs at every trial decode batch. */
+typedef struct disagg {
+    const pool_view *p, *d;
+    const lengths *L;
+    double pmax;  /* prompts per prefill step at most */
+    double kv_s;  /* KV transfer and hand-over, per request */
+} disagg;
+
+/* A request's time through both pools without waiting, with the decode
+ * pool at b sequences per rank and the prefill pool at the same rate. */
+static double disagg_cycle(const disagg *s, double b, double *rate, double *step,
+                           double *prefill)
+{
+    *rate = decode_rate(s->d, s->L, b, step);
+    *prefill = prefill_latency(s->p, s->L, *rate / s->p->ranks, s->pmax);
+    return *prefill + s->kv_s + decode_steps(s->d->e, s->L) * *step;
+}
+
+/* The decode batch per rank in (0, hi] at which the rate (by_clients 0)
+ * or the requests in flight, rate x cycle (by_clients 1), reach `target`:
+ * both grow with the batch, so bisection finds it. */
+static double solve_batch(const disagg *s, double hi, int by_clients, double target)
+{
+    double lo = 0;
+    for (int i = 0; i < SOLVE_ROUNDS && hi - lo > SOLVE_TOL * hi; i++) {
+        double mid = (lo + hi) / 2, rate, step, pf;
+        double v = by_clients ? disagg_cycle(s, mid, &rate, &step, &pf) * rate
+                              : decode_rate(s->d, s->L, mid, &step);
+        if (v < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
+}
+
+/* Checks of a disaggregated deployment against the request: something to
+ * decode, a prefill rank that holds one prompt, a decode rank that holds
+ * one request (its largest batch, *bd, else an error on "disagg"). */
+static int check_disagg(const pool_view *p, const pool_view *d, const lengths *L, double *bd,
+                        int *kv_limited, gw_error *err)
+{
+    if (!(L->out > 1))
+        return gw_error_field(err, "disagg",
+                              "%g output tokens per request leave nothing to decode; expected "
+                              "at least 2 (or an aggregated deployment)",
+                              L->out);
+    if (p->e->kv_capacity_tokens < L->in)
+        return gw_error_field(err, "disagg",
+                              "a prefill rank caches %.0f tokens, less than one %.0f-token "
+                              "prompt; expected more memory per prefill rank (tp x pp)",
+                              p->e->kv_capacity_tokens, L->in);
+    int kv_short;
+    int rc = rank_max_batch(d->e, L, bd, &kv_short, err);
+    if (rc && kv_short) {
+        char why[sizeof err->msg];
+        memcpy(why, err->msg, sizeof why);
+        return gw_error_field(err, "disagg", "a decode rank (tp %g x pp %g) cannot hold one "
+                              "request's KV cache: %s", d->e->tp, d->e->pp, why);
+    }
+    if (rc)
+        return rc;
+    *kv_limited = *bd < d->e->max_batch_engine && !(d->cap > 0 && d->cap < *bd);
+    if (d->cap > 0)
+        *bd = fmin(*bd, fmax(1, d->cap));
+    return GW_OK;
+}
+
+/* §7.10: the pools' capacities at their largest batches, prefill Xp and
+ * decode Xd; the rate is min(Xp, Xd, C / cycle) with the cycle taken at
+ * the loads that rate puts on the pools. */
+int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
+                    const gw_serve_request *rq, gw_serve_point *out, gw_error *err)
+{
+    memset(out, 0, sizeof *out);
+    pool_view p, d;
+    int rc = check_request(rq, err);
+    if (rc || (rc = view_pool(prefill, "prefill", &p, err)) ||
+        (rc = view_pool(decode, "decode", &d, err)))
+        return rc;
+    lengths L = mean_lengths(rq);
+    double bd = 0, link = 0;
+    int kv_limited = 0;
+    if ((rc = check_disagg(&p, &d, &L, &bd, &kv_limited, err)) ||
+        (rc = kv_link(&p, &d, rq, &link, err)))
+        return rc;
+    out->kv_transfer_s = L.in * p.e->kv_bytes_per_token_model / link +
+                         (rq->kv_handover_s > 0 ? rq->kv_handover_s : KV_HANDOVER_DEFAULT_S);
+    disagg s = {.p = &p, .d = &d, .L = &L, .pmax = prompts_per_step_max(&p, &L),
+                .kv_s = out->kv_transfer_s};
+    double step, rate, pf;
+    double xd = decode_rate(&d, &L, bd, &step);
+    double xp = p.ranks * s.pmax / prefill_step(p.e, &L, s.pmax);
+    double b = xp < xd ? solve_batch(&s, bd, 0, xp) : bd;
+    double cycle = disagg_cycle(&s, b, &rate, &step, &pf);
+    const char *bound = xp < xd ? "prefill" : kv_limited ? "kv-cache" : "decode";
+    double clients = rq->concurrency > 0 ? rq->concurrency : rate * cycle;
+    if (rate * cycle > clients) {
+        b = solve_batch(&s, b, 1, clients);
+        cycle = disagg_cycle(&s, b, &rate, &step, &pf);
+        bound = "concurrency";
+    }
+    out->prefill_gpus = p.gpus, out->decode_gpus = d.gpus, out->gpus = p.gpus + d.gpus;
+    out->batch_per_rank = b;
+    out->ttft_s = fmax(0, clients / rate - cycle) + pf + out->kv_transfer_s;
+    out->tpot_s = step / tokens_per_step(d.e);
+    strcpy(out->bound, bound);
+    return finish_point(out, &L, rate, err);
+}

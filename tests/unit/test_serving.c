@@ -1,0 +1,413 @@
+/* tests/unit/test_serving.c — serving deployments (src/model/serving.c,
+ * docs/serving.md) against hand arithmetic on perf.c's step: the closed
+ * loop at C = 1 is a prompt alone then decode steps of batch 1; Little's
+ * law holds at every concurrency; the three tokens/s-per-GPU definitions
+ * relate as their definitions say; disaggregated rate matching picks the
+ * slower pool; the KV transfer is tokens x bytes / link + hand-over.
+ * Expected values are built from gw_perf_step on batches written out here,
+ * never from serving.c's own helpers. The last test prints predicted vs
+ * measured TTFT/TPOT for a few rows of ../shared/facts/serving/
+ * silicon-sample.csv (reported, not fitted, not asserted). */
+#include "gigawatt/catalog.h"
+#include "gigawatt/serving.h"
+#include "gw_test.h"
+
+/* Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
+ * 100, SwiGLU, untied: 86528 parameters (tests/unit/test_perf.c derives
+ * it). KV per token, BF16: 2 layers x 2 (k, v) x 2 heads x 16 x 2 B = 256 B. */
+static gw_llm tiny_dense(void)
+{
+    gw_llm m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.meta.id, "tiny-dense");
+    strcpy(m.attention, "gqa");
+    strcpy(m.mlp, "gated");
+    strcpy(m.embeddings, "untied");
+    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
+    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    m.parameters = 86528;
+    return m;
+}
+
+/* 1e15 FLOP/s BF16, 1e12 B/s HBM of `hbm` bytes, 400e9 B/s scale-up in
+ * both directions; every efficiency 0.5, 1 ms step overhead, 256
+ * sequences at most, whole prompts, KV reserved to the end. */
+typedef struct rig {
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    gw_perf_engine e;
+} rig;
+
+static void rig_init(rig *r, double hbm, int tp)
+{
+    memset(r, 0, sizeof *r);
+    r->m = tiny_dense();
+    strcpy(r->a.meta.id, "round");
+    r->a.bf16_flops = 1e15, r->a.fp8_flops = 2e15;
+    r->a.hbm_capacity_b = hbm, r->a.hbm_bandwidth_bps = 1e12;
+    r->a.scaleup_bandwidth_bps = 400e9, r->a.tdp_w = 1000;
+    r->a.scaleup_domain = 8, r->a.scaleout_bandwidth_bps = 50e9;
+    strcpy(r->f.meta.id, "half");
+    r->f.compute = 0.5, r->f.memory = 0.5, r->f.attention = 0.5, r->f.scaleup = 0.5;
+    r->f.step_overhead_s = 1e-3;
+    r->f.memory_reserve = 0.1, r->f.max_batch = 256;
+    strcpy(r->f.kv_policy, "reserve");
+    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
+                        .ep = 1, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &r->e, &err), GW_OK);
+}
+
+/* One whole prompt of `in` tokens alone in a step. */
+static double prompt_alone(const gw_perf_engine *e, double in)
+{
+    gw_perf_batch b = {.prefill_tokens = in, .prefill_chunks = 1,
+                       .prefill_pairs = in * (in + 1) / 2};
+    return gw_perf_step(e, &b, NULL);
+}
+
+/* `seqs` decodes at context `ctx`, `draft` draft tokens each. */
+static double decode_only(const gw_perf_engine *e, double seqs, double ctx, double draft)
+{
+    gw_perf_batch b = {.decode_seqs = seqs, .decode_context = seqs * ctx,
+                       .decode_draft_tokens = seqs * draft};
+    return gw_perf_step(e, &b, NULL);
+}
+
+static void test_kv_bytes_of_the_model(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    CHECK_NEAR(r.e.kv_bytes_per_token_model, 256, 1e-12);
+    rig_init(&r, 100e9, 2); /* sharded over TP, the model's total is the same */
+    CHECK_NEAR(r.e.kv_bytes_per_token_model, 256, 1e-12);
+    CHECK_NEAR(r.e.scaleup_domain, 8, 0);
+    CHECK_NEAR(r.e.scaleout_bps, 50e9, 0);
+}
+
+/* C = 1: TTFT = the prompt alone, TPOT = a decode step of batch 1 at the
+ * mean context I + O/2, e2e = TTFT + (O-1) TPOT, rate = 1 / e2e. */
+static void test_agg_single_client(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    double ttft = prompt_alone(&r.e, 1000), tpot = decode_only(&r.e, 1, 1050, 0);
+    CHECK_NEAR(p.ttft_s, ttft, 1e-9);
+    CHECK_NEAR(p.tpot_s, tpot, 1e-9);
+    CHECK_NEAR(p.e2e_s, ttft + 99 * tpot, 1e-9);
+    CHECK_NEAR(p.requests_per_s, 1 / (ttft + 99 * tpot), 1e-9);
+    CHECK_NEAR(p.tokens_per_user_s, 1 / tpot, 1e-9);
+    CHECK_NEAR(p.batch_per_rank, 1, 0);
+    CHECK_NEAR(p.gpus, 1, 0);
+    CHECK_STR_HAS(p.bound, "concurrency");
+}
+
+/* Little's law, requests_per_s x e2e = C, below and beyond the largest
+ * batch; beyond it the extra requests wait (TTFT grows by the wait) and
+ * the rate stops growing. The three definitions: io = out (I+O)/O, and
+ * decode-GPU = out x gpus / decode_gpus (all GPUs decode when aggregated). */
+static void test_agg_littles_law_and_definitions(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100};
+    const double clients[] = {1, 7, 64, 256, 600, 2048};
+    gw_serve_point p[6];
+    gw_error err;
+    for (int i = 0; i < 6; i++) {
+        rq.concurrency = clients[i];
+        CHECK_INT(gw_serve_agg(&r.e, 2, &rq, &p[i], &err), GW_OK);
+        CHECK_NEAR(p[i].requests_per_s * p[i].e2e_s, clients[i], 1e-9);
+        CHECK_NEAR(p[i].tps_gpu_io, p[i].tps_gpu_out * 1100 / 100, 1e-12);
+        CHECK_NEAR(p[i].tps_decode_gpu_out, p[i].tps_gpu_out * p[i].gpus / p[i].decode_gpus,
+                   1e-12);
+        CHECK_NEAR(p[i].tps_gpu_out, p[i].requests_per_s * 100 / 2, 1e-12);
+        if (i > 0)
+            CHECK(p[i].requests_per_s >= p[i - 1].requests_per_s * (1 - 1e-9));
+    }
+    /* 2 workers x 256 sequences = 512: at 600 and 2048 both ranks are full,
+     * the same rate, and the extra clients only wait */
+    CHECK_NEAR(p[4].batch_per_rank, 256, 0);
+    CHECK_NEAR(p[4].requests_per_s, p[5].requests_per_s, 1e-9);
+    CHECK_NEAR(p[5].ttft_s - p[4].ttft_s, (2048 - 600) / p[4].requests_per_s, 1e-9);
+    CHECK_STR_HAS(p[5].bound, "decode");
+    CHECK_STR_HAS(p[2].bound, "concurrency");
+    /* concurrency 0: the offline point, every rank at its largest batch */
+    rq.concurrency = 0;
+    gw_serve_point off;
+    CHECK_INT(gw_serve_agg(&r.e, 2, &rq, &off, &err), GW_OK);
+    CHECK_NEAR(off.requests_per_s, p[4].requests_per_s, 1e-9);
+    CHECK_NEAR(off.requests_per_s * off.e2e_s, 512, 1e-9);
+}
+
+/* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
+ * the rate x 90 and input+output the rate x 990. */
+static void test_agg_drawn_lengths(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .length_low = 0.8,
+                           .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.tps_gpu_out, p.requests_per_s * 90, 1e-12);
+    CHECK_NEAR(p.tps_gpu_io, p.requests_per_s * 990, 1e-12);
+    CHECK_NEAR(p.e2e_s, p.ttft_s + 89 * p.tpot_s, 1e-12);
+    /* E[I^2] = 1000^2 (1 + 0.8 + 0.64)/3: the prompt's pairs */
+    gw_perf_batch b = {.prefill_tokens = 900, .prefill_chunks = 1,
+                       .prefill_pairs = (1e6 * 2.44 / 3 + 900) / 2};
+    CHECK_NEAR(p.ttft_s, gw_perf_step(&r.e, &b, NULL), 1e-9);
+    /* output-weighted context: 900 + 100 x 2.44/3 / (2 x 0.9) */
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 1, 900 + 100 * 2.44 / 3 / 1.8, 0), 1e-9);
+}
+
+/* Speculative decoding: k = 2 drafts verified per step, 2.5 tokens out
+ * per step: TPOT = step / 2.5, and (O-1)/2.5 decode steps per request. */
+static void test_agg_speculative(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    r.e.spec_tokens = 2, r.e.spec_accept_length = 2.5;
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 101, .concurrency = 1};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    double step = decode_only(&r.e, 1, 1000 + 101 / 2.0, 2);
+    CHECK_NEAR(p.tpot_s, step / 2.5, 1e-9);
+    CHECK_NEAR(p.e2e_s, prompt_alone(&r.e, 1000) + 40 * step, 1e-9);
+}
+
+/* Disaggregated, one prefill worker and one decode worker of tp 1.
+ * Prefill capacity: 1 prompt per step (whole prompts, no budget) =
+ * 1 / t_prompt; decode capacity at 256 sequences: 256 / (99 steps).
+ * With a slow prefill (long prompts) the prefill pool binds; with many
+ * prefill workers the decode pool does. */
+static void test_disagg_rate_matching(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_pool pre = {.engine = &r.e, .workers = 1}, dec = {.engine = &r.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 4000, .output_tokens = 100, .kv_link_bps = 1e9,
+                           .kv_handover_s = 0.01};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    double xp = 1 / prompt_alone(&r.e, 4000);
+    double xd = 256 / (99 * decode_only(&r.e, 256, 4050, 0));
+    CHECK(xp < xd);
+    CHECK_NEAR(p.requests_per_s, xp, 1e-6);
+    CHECK_STR_HAS(p.bound, "prefill");
+    CHECK_NEAR(p.kv_transfer_s, 4000 * 256 / 1e9 + 0.01, 1e-12);
+    CHECK_NEAR(p.gpus, 2, 0);
+    CHECK_NEAR(p.prefill_gpus, 1, 0);
+    CHECK_NEAR(p.decode_gpus, 1, 0);
+    CHECK_NEAR(p.tps_decode_gpu_out, p.tps_gpu_out * 2, 1e-12);
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, p.requests_per_s * (p.ttft_s + 99 * p.tpot_s), 1e-12);
+
+    pre.workers = 64; /* now prefill outruns decode */
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.requests_per_s, xd, 1e-9);
+    CHECK_NEAR(p.batch_per_rank, 256, 0);
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 256, 4050, 0), 1e-9);
+    CHECK_STR_HAS(p.bound, "decode");
+
+    /* a closed loop of 1: prompt alone, transfer, then batch-1 decodes */
+    rq.concurrency = 1;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, 1, 1e-6);
+    CHECK_NEAR(p.ttft_s, prompt_alone(&r.e, 4000) + p.kv_transfer_s, 1e-3);
+    CHECK_NEAR(p.tpot_s, decode_only(&r.e, 1, 4050, 0), 1e-9);
+    CHECK_STR_HAS(p.bound, "concurrency");
+}
+
+/* The default KV link: both pools in one scale-up domain (8) -> the
+ * achieved scale-up rate (400e9 / 2 x 0.5 = 1e11 B/s per GPU), else the
+ * scale-out NIC (50e9 B/s); tp 2 on both sides sends 2 streams. */
+static void test_disagg_kv_link_rule(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 2);
+    gw_serve_pool pre = {.engine = &r.e, .workers = 1}, dec = {.engine = &r.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 1e11) + 0.168, 1e-12);
+    dec.workers = 4; /* 2 + 8 GPUs: beyond the domain */
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 50e9) + 0.168, 1e-12);
+    r.e.scaleout_bps = 0;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "disagg");
+}
+
+/* A decode rank whose memory holds the weights but not one request's KV:
+ * an error on "disagg". Weights 86528 x 2 B = 173056 B; 50 KB of HBM
+ * beyond them x 0.9 / 256 B = 175 tokens < 1000 + 100. */
+static void test_disagg_kv_does_not_fit(void)
+{
+    rig big, small;
+    rig_init(&big, 100e9, 1);
+    rig_init(&small, 173056 + 50e3, 1);
+    gw_serve_pool pre = {.engine = &big.e, .workers = 1}, dec = {.engine = &small.e, .workers = 1};
+    gw_serve_request rq = {.input_tokens = 100, .output_tokens = 1000, .kv_link_bps = 1e9};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "disagg");
+    CHECK_STR_HAS(err.msg, "cannot hold one request's KV cache");
+    rq.output_tokens = 1;
+    dec.engine = &big.e;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "nothing to decode");
+}
+
+static void test_bad_requests(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_serve_request rq = {.input_tokens = 0, .output_tokens = 100};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_E_INPUT);
+    rq.input_tokens = 10, rq.concurrency = -1;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "concurrency");
+    rq.concurrency = 1;
+    CHECK_INT(gw_serve_agg(&r.e, 0, &rq, &p, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "workers");
+}
+
+/* ---- measured points: reported, not fitted, not asserted ------------- */
+
+/* One configuration from the catalog. */
+typedef struct real {
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    gw_perf_engine e;
+} real;
+
+static int real_init(real *r, const gw_catalog *cat, const char *model, const char *accel,
+                     int tp, int ep, gw_precision w, gw_precision kv)
+{
+    gw_error err;
+    memset(r, 0, sizeof *r);
+    if (gw_catalog_get(cat, &gw_schema_llm, model, NULL, &r->m, &err) ||
+        gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &r->a, &err) ||
+        gw_catalog_get(cat, &gw_schema_efficiency, r->a.efficiency, NULL, &r->f, &err))
+        return fprintf(stderr, "catalog: %s\n", err.msg), 1;
+    if (r->a.scaleup_domain <= 0 && strcmp(accel, "gb200") == 0)
+        r->a.scaleup_domain = 72; /* NVL72, until the catalog carries it */
+    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
+                        .ep = ep, .weights = w, .kv = kv};
+    if (gw_perf_engine_init(&c, &r->e, &err))
+        return fprintf(stderr, "engine: %s\n", err.msg), 1;
+    return 0;
+}
+
+static void report(const char *id, const gw_serve_point *p, double ttft_ms, double tpot_ms)
+{
+    printf("  %-44s TTFT %8.1f ms (measured %8.1f, %+6.1f%%)  TPOT %6.2f ms (measured %6.2f, "
+           "%+6.1f%%)  batch %6.1f  %s\n",
+           id, 1e3 * p->ttft_s, ttft_ms, 100 * (1e3 * p->ttft_s / ttft_ms - 1), 1e3 * p->tpot_s,
+           tpot_ms, 100 * (1e3 * p->tpot_s / tpot_ms - 1), p->batch_per_rank, p->bound);
+}
+
+/* ../shared/facts/serving/silicon-sample.csv rows (TensorRT-LLM 1.0.0rc3,
+ * Llama-3.1-8B-Instruct BF16 on one H100 SXM, 1024/512, fixed lengths),
+ * and DeepSeek-R1 NVFP4 on GB200 disaggregated (2026-03-23, Dynamo +
+ * TensorRT-LLM; the rows give no worker counts: one of each assumed, MTP
+ * not flagged: off). */
+static void test_measured_points(void)
+{
+    gw_catalog cat;
+    gw_error err;
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        CHECK(0);
+        return;
+    }
+    real r;
+    printf("predicted vs measured (silicon-sample.csv; not fitted):\n");
+    if (real_init(&r, &cat, "llama-3.1-8b", "h100-sxm", 1, 1, GW_PREC_BF16, GW_PREC_BF16) == 0) {
+        static const struct { double c, ttft, tpot; } rows[] = {
+            {8, 550.008, 7.41679}, {16, 308.376, 8.35392}, {32, 225.650, 9.87725},
+            {64, 229.864, 13.1023}, {128, 364.321, 19.2576}};
+        for (int i = 0; i < 5; i++) {
+            gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 512,
+                                   .concurrency = rows[i].c};
+            gw_serve_point p;
+            CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+            char id[64];
+            snprintf(id, sizeof id, "llama-3.1-8b h100 trtllm agg 1k/512 c%.0f", rows[i].c);
+            report(id, &p, rows[i].ttft, rows[i].tpot);
+        }
+    } else
+        CHECK(0);
+    /* 2026-04-06 runs: Llama-3.1-70B FP8 on H200, TensorRT-LLM, 1024/1024 */
+    static const struct { int tp; double c, ttft, tpot; } r70[] = {
+        {4, 4, 230.4, 7.98}, {4, 16, 281.9, 8.93}, {4, 64, 528.7, 13.66}, {4, 128, 750.4, 19.28},
+        {8, 8, 81.8, 6.72},  {8, 32, 143.3, 9.3},  {8, 128, 323.5, 21.64}};
+    for (int i = 0; i < 7; i++) {
+        if (real_init(&r, &cat, "llama-3.1-70b", "h200", r70[i].tp, 1, GW_PREC_FP8,
+                      GW_PREC_FP8)) {
+            CHECK(0);
+            continue;
+        }
+        gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 1024,
+                               .concurrency = r70[i].c};
+        gw_serve_point p;
+        CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+        char id[64];
+        snprintf(id, sizeof id, "llama-3.1-70b h200 trtllm agg 1k/1k tp%d c%.0f", r70[i].tp,
+                 r70[i].c);
+        report(id, &p, r70[i].ttft, r70[i].tpot);
+    }
+    static const struct { const char *id; double in, out, c; int ptp, pep, dtp, dep;
+                          double ttft, tpot; } dis[] = {
+        {"..._8192x1024_c12_tp4_0_ep4_0_380", 8192, 1024, 12, 4, 4, 8, 4, 503.441, 7.18354},
+        {"..._1024x1024_c666_tp4_0_ep4_0_365", 1024, 1024, 666, 4, 4, 32, 4, 3670.23, 12.6355}};
+    for (int i = 0; i < 2; i++) {
+        real pr, dr;
+        if (real_init(&pr, &cat, "deepseek-r1", "gb200", dis[i].ptp, dis[i].pep, GW_PREC_FP4,
+                      GW_PREC_FP8) ||
+            real_init(&dr, &cat, "deepseek-r1", "gb200", dis[i].dtp, dis[i].dep, GW_PREC_FP4,
+                      GW_PREC_FP8)) {
+            CHECK(0);
+            continue;
+        }
+        /* MLA latent (512 + 64) x 61 layers x 1 B (FP8): 35,136 B per token
+         * (frontier-serving.csv F.fs.kv.mla.fp8_bytes) */
+        CHECK_NEAR(pr.e.kv_bytes_per_token_model, 35136, 1e-12);
+        gw_serve_pool pre = {.engine = &pr.e, .workers = 1}, dec = {.engine = &dr.e, .workers = 1};
+        gw_serve_request rq = {.input_tokens = dis[i].in, .output_tokens = dis[i].out,
+                               .concurrency = dis[i].c};
+        gw_serve_point p;
+        CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+        report(dis[i].id, &p, dis[i].ttft, dis[i].tpot);
+        printf("    KV transfer %.1f ms, %.0f req/s, prefill %.0f / decode %.0f GPUs\n",
+               1e3 * p.kv_transfer_s, p.requests_per_s, p.prefill_gpus, p.decode_gpus);
+    }
+    gw_catalog_free(&cat);
+}
+
+int main(void)
+{
+    test_kv_bytes_of_the_model();
+    test_agg_single_client();
+    test_agg_littles_law_and_definitions();
+    test_agg_drawn_lengths();
+    test_agg_speculative();
+    test_disagg_rate_matching();
+    test_disagg_kv_link_rule();
+    test_disagg_kv_does_not_fit();
+    test_bad_requests();
+    test_measured_points();
+    return gw_test_done("serving");
+}
