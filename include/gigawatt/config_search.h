@@ -83,7 +83,7 @@ typedef struct gw_search_result {
     long evaluated;               /* candidates priced by the serving model */
     long roles, roles_pruned;     /* worker shapes tried; refused (memory, divisibility) */
     long failed;                  /* candidates the serving model refused */
-    char pruned_why[256];         /* the first refusal of a worker shape, for messages */
+    char pruned_why[256];         /* the last (largest) worker shape's refusal, for messages */
 } gw_search_result;
 
 /* Run the search. An error for a spec that cannot be searched (no GPUs, no

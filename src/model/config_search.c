@@ -17,6 +17,7 @@
 #include "gigawatt/config_search.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,8 +155,10 @@ static int shape_fits(search *q, role *x, double tokens_per_seq)
                          "tp %d x attention-dp %d holds no %.0f-token request in its KV cache",
                          x->tp, x->adp, tokens_per_seq);
     }
-    if (!ok && !q->r->roles_pruned++)
-        memcpy(q->r->pruned_why, why.msg, sizeof q->r->pruned_why - 1);
+    if (!ok) { /* the last refusal: the largest shape's, the one closest to fitting */
+        q->r->roles_pruned++;
+        snprintf(q->r->pruned_why, sizeof q->r->pruned_why, "%s", why.msg);
+    }
     return ok;
 }
 
@@ -328,14 +331,21 @@ static int check_spec(const gw_search_spec *s, gw_error *err)
     if (!(s->input_tokens >= 1) || !(s->output_tokens >= 1))
         return gw_error_field(err, "input_tokens", "%.4g input and %.4g output tokens; "
                               "expected at least 1 of each", s->input_tokens, s->output_tokens);
+    const gw_llm *m = s->base.model;
+    if (m->context_length > 0 && s->input_tokens + s->output_tokens > m->context_length)
+        return gw_error_field(err, "input_tokens",
+                              "%.0f input + %.0f output tokens exceed the %.0f-token context of "
+                              "'%s'; expected at most %.0f in all",
+                              s->input_tokens, s->output_tokens, m->context_length, m->meta.id,
+                              m->context_length);
     if (s->mtp_max < 0 || s->mtp_max > GW_SPEC_MAX)
         return gw_error_field(err, "mtp", "mtp %d; expected 0 to %d draft tokens", s->mtp_max,
                               GW_SPEC_MAX);
-    if (s->mtp_max > 0 && !(s->base.model->mtp_modules > 0))
+    if (s->mtp_max > 0 && !(m->mtp_modules > 0))
         return gw_error_field(err, "mtp",
                               "MTP with %d draft tokens, but '%s' has no multi-token-prediction "
                               "head; expected mtp: 0 for this model",
-                              s->mtp_max, s->base.model->meta.id);
+                              s->mtp_max, m->meta.id);
     if ((unsigned)s->metric > GW_SEARCH_TPS_DECODE_OUT)
         return gw_error_field(err, "metric", "unknown metric; expected io, out or decode");
     unsigned modes = s->modes ? s->modes : GW_SEARCH_AGG | GW_SEARCH_DISAGG;

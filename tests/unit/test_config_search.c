@@ -300,7 +300,7 @@ static void test_search_pruning_and_errors(void)
     gw_error err = {0};
     CHECK_INT(gw_search_run(&u.s, &r, &err), GW_OK);
     CHECK(r.roles_pruned >= 2); /* 1x1 for prefill and for decode */
-    CHECK_STR_HAS(r.pruned_why, "does not fit");
+    CHECK(r.pruned_why[0] != 0);
     for (size_t i = 0; i < r.nfront; i++)
         CHECK(r.front[i].decode.tp * r.front[i].decode.attention_dp >= 2);
     gw_search_result_free(&r);
@@ -308,6 +308,7 @@ static void test_search_pruning_and_errors(void)
     setup_init(&u, 1e3);
     CHECK_INT(gw_search_run(&u.s, &r, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "no worker shape of 'moe16' on 8 'round'");
+    CHECK_STR_HAS(err.msg, "does not fit"); /* the largest shape's reason */
     /* MTP on a model without an MTP head */
     setup_init(&u, 100e9);
     u.s.mtp_max = 2;
