@@ -64,8 +64,7 @@ static const option_spec option_table[] = {
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("command-line"),
-    SETTING("mode", "search.mode"), SETTING("mtp", "search.mtp"),
-    SETTING("metric", "search.metric"), SWITCH("csv"),
+    SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -91,7 +90,7 @@ static const char *const risk_options[] = {"draws", "seed",   "threads",      "d
 static const char *const runs_options[] = {"db", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
-    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "mode", "mtp", "metric", "csv",
+    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "mode", "metric", "csv",
     "html", NULL};
 static const char *const no_options[] = {NULL};
 

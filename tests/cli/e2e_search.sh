@@ -134,7 +134,7 @@ for p in d["front"]:
 EOF
 
 # ---- refusals: one line, exit 2 --------------------------------------------------------
-for bad in "--mtp 2:no multi-token-prediction head" "--mode both-ways:mode" \
+for bad in "--set search.mtp=2:no multi-token-prediction head" "--mode both-ways:mode" \
            "--metric tokens:metric"; do
     flag=${bad%%:*}
     msg=${bad#*:}
