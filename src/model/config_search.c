@@ -39,7 +39,7 @@ const char *gw_search_metric_name(gw_search_metric m)
 /* One worker shape with its engine (one attention rank of it). */
 typedef struct role {
     int tp, adp, ep, spec;
-    double max_batch;  /* sequences of input+output one rank holds */
+    double max_batch;  /* sequences one rank runs (prefill: 1 when a prompt fits) */
     gw_perf_engine e;
 } role;
 
@@ -134,9 +134,28 @@ static int push_role(roles *rs, const role *x)
     return 0;
 }
 
+/* The most sequences one rank of `x` runs: a decode (or aggregated) rank
+ * by the perf model's rule (KV capacity over a sequence's tokens as the
+ * stack's KV policy counts them, capped by the engine: gw_perf_infer owns
+ * it, and the serving model asks it the same), a prefill rank by whether
+ * one prompt's KV fits. 0 when none. */
+static double rank_batch(const search *q, const role *x, int prefill)
+{
+    const gw_search_spec *s = q->s;
+    if (prefill)
+        return x->e.kv_capacity_tokens >= s->input_tokens ? 1 : 0;
+    gw_perf_request pr = {.count = x->tp * x->adp, .input_tokens = s->input_tokens,
+                          .output_tokens = s->output_tokens};
+    gw_perf_result res;
+    gw_error ignored = {0};
+    if (gw_perf_infer(&x->e, &pr, &res, &ignored) != GW_OK)
+        return 0;
+    return floor(res.max_batch);
+}
+
 /* Build one shape's engine; 0 when it cannot serve (weights do not fit, a
  * parallelism that does not divide, no room for one request's KV). */
-static int shape_fits(search *q, role *x, double tokens_per_seq)
+static int shape_fits(search *q, role *x, int prefill)
 {
     const gw_search_spec *s = q->s;
     gw_perf_config c = s->base;
@@ -145,15 +164,12 @@ static int shape_fits(search *q, role *x, double tokens_per_seq)
     gw_error why = {0};
     q->r->roles++;
     int ok = gw_perf_engine_init(&c, &x->e, &why) == GW_OK;
-    if (ok) {
-        x->max_batch = floor(x->e.kv_capacity_tokens / tokens_per_seq);
-        if (x->e.max_batch_engine > 0)
-            x->max_batch = fmin(x->max_batch, x->e.max_batch_engine);
-        ok = x->max_batch >= 1;
-        if (!ok)
-            gw_error_set(&why, GW_E_INPUT, NULL, 0, 0,
-                         "tp %d x attention-dp %d holds no %.0f-token request in its KV cache",
-                         x->tp, x->adp, tokens_per_seq);
+    if (ok && !((x->max_batch = rank_batch(q, x, prefill)) >= 1)) {
+        ok = 0;
+        gw_error_set(&why, GW_E_INPUT, NULL, 0, 0,
+                     "tp %d x attention-dp %d holds no %.0f-token %s in its KV cache", x->tp,
+                     x->adp, prefill ? s->input_tokens : s->input_tokens + s->output_tokens,
+                     prefill ? "prompt" : "request");
     }
     if (!ok) { /* the last refusal: the largest shape's, the one closest to fitting */
         q->r->roles_pruned++;
@@ -185,11 +201,10 @@ static int build_roles(search *q, gw_error *err)
                 continue; /* attention-DP: powers of two and the domain */
             for (int k = 0; k <= s->mtp_max; k++) {
                 role x = {.tp = tp, .adp = adp, .ep = moe ? size : 1, .spec = k};
-                if (k == 0 && (s->modes & GW_SEARCH_DISAGG) &&
-                    shape_fits(q, &x, s->input_tokens) && push_role(&q->prefill, &x))
+                if (k == 0 && (s->modes & GW_SEARCH_DISAGG) && shape_fits(q, &x, 1) &&
+                    push_role(&q->prefill, &x))
                     return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-                if (shape_fits(q, &x, s->input_tokens + s->output_tokens) &&
-                    push_role(&q->decode, &x))
+                if (shape_fits(q, &x, 0) && push_role(&q->decode, &x))
                     return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
             }
         }
