@@ -136,14 +136,19 @@ static double seconds_now(void)
     return (double)t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+/* --csv: the front as CSV in out->csv (Python's Result.csv) and, on the
+ * CLI, printed in place of the text. */
 static int output(const gw_cmd_args *a, const gw_search_report *r, gw_command_output *out,
                   gw_error *err)
 {
     char *text = NULL;
     if (GW_CMD_WANT_TEXT(a))
         text = a->csv ? gw_config_search_csv(r) : gw_config_search_text(r);
-    return gw_cmd_finish(a, gw_cmd_report_name(a),
-                         GW_CMD_WANT_JSON(a) ? gw_config_search_json(r) : NULL, text, out, err);
+    int rc = gw_cmd_finish(a, gw_cmd_report_name(a),
+                           GW_CMD_WANT_JSON(a) ? gw_config_search_json(r) : NULL, text, out, err);
+    if (rc == GW_OK && a->csv && !(out->csv = gw_config_search_csv(r)))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return rc;
 }
 
 int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
