@@ -19,6 +19,9 @@
 
 enum { GW_SEARCH_AGG = 1, GW_SEARCH_DISAGG = 2 }; /* gw_search_spec.modes bits */
 
+/* Largest term of a prefill:decode worker ratio x:y tried (docs/search.md §2). */
+#define GW_SEARCH_RATIO_MAX 16
+
 /* Which public tokens/s-per-GPU definition the front and the best use. */
 typedef enum gw_search_metric {
     GW_SEARCH_TPS_IO,        /* (input + output) tokens/s over all GPUs (InferenceX) */
@@ -54,6 +57,10 @@ typedef struct gw_search_spec {
     gw_search_metric metric;
     gw_search_agg_fn agg;         /* required: what prices an aggregated candidate */
     gw_search_disagg_fn disagg;   /* required with GW_SEARCH_DISAGG */
+    gw_progress_fn progress;      /* may be NULL: called per decode shape (done, total)
+                                     with the candidates priced; nonzero stops the search
+                                     (GW_E_STOPPED) */
+    void *progress_user;
 } gw_search_spec;
 
 /* One pool's shape. A worker is tp x attention_dp GPUs (pp 1). */

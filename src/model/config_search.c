@@ -319,13 +319,15 @@ static int sweep_ratio(search *q, const role *pr, const role *d, int x, int y, i
     return sweep(q, &dep, grow, err);
 }
 
-/* Every ratio x:y in lowest terms that fits the budget; x grows while the
- * prefill pool is what limits (or TTFT misses its target). */
+/* Every ratio x:y in lowest terms, terms up to GW_SEARCH_RATIO_MAX, that
+ * fits the budget; x grows while the prefill pool is what limits (or TTFT
+ * misses its target). */
 static int sweep_disagg(search *q, const role *pr, const role *d, gw_error *err)
 {
     int pg = pr->tp * pr->adp, dg = d->tp * d->adp;
-    for (int y = 1; pg + y * dg <= q->s->gpus; y++)
-        for (int x = 1, grow = 1; grow && x * pg + y * dg <= q->s->gpus; x++) {
+    for (int y = 1; y <= GW_SEARCH_RATIO_MAX && pg + y * dg <= q->s->gpus; y++)
+        for (int x = 1, grow = 1;
+             grow && x <= GW_SEARCH_RATIO_MAX && x * pg + y * dg <= q->s->gpus; x++) {
             if (gcd(x, y) != 1)
                 continue;
             int rc = sweep_ratio(q, pr, d, x, y, &grow, err);
@@ -370,15 +372,32 @@ static int check_spec(const gw_search_spec *s, gw_error *err)
     return GW_OK;
 }
 
+/* The caller's progress, once per decode shape and mode. */
+static int progress(const search *q, size_t done, gw_error *err)
+{
+    const gw_search_spec *s = q->s;
+    size_t total = q->decode.n * ((s->modes & GW_SEARCH_AGG ? 1u : 0u) +
+                                  (s->modes & GW_SEARCH_DISAGG ? 1u : 0u));
+    if (s->progress &&
+        s->progress(s->progress_user, (double)done, (double)total, (double)q->r->evaluated))
+        return gw_error_set(err, GW_E_STOPPED, NULL, 0, 0, "configuration search stopped");
+    return GW_OK;
+}
+
 static int run_all(search *q, gw_error *err)
 {
     const gw_search_spec *s = q->s;
     int rc = build_roles(q, err);
+    size_t done = 0;
     for (size_t i = 0; rc == GW_OK && (s->modes & GW_SEARCH_AGG) && i < q->decode.n; i++)
-        rc = sweep_agg(q, &q->decode.v[i], err);
-    for (size_t i = 0; rc == GW_OK && (s->modes & GW_SEARCH_DISAGG) && i < q->decode.n; i++)
+        if ((rc = sweep_agg(q, &q->decode.v[i], err)) == GW_OK)
+            rc = progress(q, ++done, err);
+    for (size_t i = 0; rc == GW_OK && (s->modes & GW_SEARCH_DISAGG) && i < q->decode.n; i++) {
         for (size_t j = 0; rc == GW_OK && j < q->prefill.n; j++)
             rc = sweep_disagg(q, &q->prefill.v[j], &q->decode.v[i], err);
+        if (rc == GW_OK)
+            rc = progress(q, ++done, err);
+    }
     return rc;
 }
 

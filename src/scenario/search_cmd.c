@@ -166,6 +166,7 @@ int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = place(build_spec(l.sc, &ss, &r->spec, err), l.root, l.sc, err);
     }
     if (rc == GW_OK) {
+        r->spec.progress = a->req->progress, r->spec.progress_user = a->req->progress_user;
         gw_cmd_phase(a, "configuration search", "candidates");
         double t0 = seconds_now();
         rc = place(gw_search_run(&r->spec, &r->result, err), l.root, l.sc, err);

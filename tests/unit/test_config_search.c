@@ -291,6 +291,31 @@ static void test_search_modes_and_cuts(void)
     gw_search_result_free(&r);
 }
 
+/* Progress once per decode shape and mode; a nonzero answer stops. */
+static int count_calls(void *user, double done, double total, double items)
+{
+    int *calls = user;
+    (*calls)++;
+    return done >= total / 2 && items > 0 && calls[1]; /* calls[1]: stop half-way */
+}
+
+static void test_search_progress(void)
+{
+    setup u;
+    setup_init(&u, 100e9);
+    int calls[2] = {0, 0};
+    u.s.progress = count_calls, u.s.progress_user = calls;
+    gw_search_result r;
+    gw_error err = {0};
+    CHECK_INT(gw_search_run(&u.s, &r, &err), GW_OK);
+    CHECK_INT(calls[0], 16); /* 8 decode shapes, aggregated then disaggregated */
+    gw_search_result_free(&r);
+    calls[0] = 0, calls[1] = 1;
+    CHECK_INT(gw_search_run(&u.s, &r, &err), GW_E_STOPPED);
+    CHECK_INT(calls[0], 8);
+    CHECK_INT(r.nfront, 0); /* a stopped search holds nothing */
+}
+
 static void test_search_pruning_and_errors(void)
 {
     setup u;
@@ -335,6 +360,7 @@ int main(void)
     test_search_synthetic();
     test_search_targets();
     test_search_modes_and_cuts();
+    test_search_progress();
     test_search_pruning_and_errors();
     return gw_test_done("test_config_search");
 }
