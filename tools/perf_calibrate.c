@@ -30,7 +30,7 @@
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
-#define MAX_EFF 8
+#define MAX_EFF 32 /* efficiency entries: one per (generation, engine) stack, with room */
 /* The fitted factors: fractions move in logit space, times in log space. */
 typedef struct param {
     const char *key;
@@ -576,9 +576,13 @@ static void write_value(FILE *f, const gw_node *entry, const char *key)
     const gw_node *v = gw_node_get(entry, key);
     if (!v)
         return;
+    if (v->kind == GW_NODE_SCALAR) { /* engine, generation, version: plain text */
+        fprintf(f, "    %s: \"%s\"\n", key, v->text);
+        return;
+    }
     fprintf(f, "    %s:\n", key);
-    static const char *const parts[] = {"value", "source", "note"};
-    for (int i = 0; i < 3; i++) {
+    static const char *const parts[] = {"value", "source", "note", "fact"};
+    for (int i = 0; i < 4; i++) {
         const gw_node *x = gw_node_get(v, parts[i]);
         if (x && x->kind == GW_NODE_SCALAR)
             fprintf(f, "      %s: \"%s\"\n", parts[i], x->text);
@@ -604,11 +608,15 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             "# and kv_policy are engine settings, sourced to the engine's documentation.\n"
             "\nefficiency:\n");
     static const char *const fixed[] = {"memory_reserve", "max_batch", "chunk_tokens",
-                                        "kv_policy"};
+                                        "kv_policy", "workspace", "alltoall_latency",
+                                        "alltoall_rdma_latency"};
+    static const char *const tags[] = {"engine", "generation", "version"};
     for (int s = 0; s < cal->nstacks; s++) {
         const gw_efficiency *e = &cal->stacks[s].eff;
         const gw_node *node = cal->stacks[s].entry->node;
         fprintf(f, "  - id: \"%s\"\n    name: \"%s\"\n", e->meta.id, e->meta.name);
+        for (int k = 0; k < 3; k++) /* the stack's engine and generation (catalog.h) */
+            write_value(f, node, tags[k]);
         if (fitted && cal->stacks[s].nfit > 0) {
             const char *src = "fit: tools/perf_calibrate.c on the `fit` rows of "
                               "data/perf/measurements.csv (docs/perf-validation.md)";
@@ -628,7 +636,7 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             for (int k = 0; k < NPARAM; k++)
                 write_value(f, node, params[k].key);
         }
-        for (int k = 0; k < 4; k++)
+        for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
             write_value(f, node, fixed[k]);
     }
     if (fclose(f) || rename(tmp, path))

@@ -124,6 +124,23 @@ typedef struct gw_perf_engine {
                                         from a prefill to a decode worker */
     double scaleup_domain;          /* accelerators in one scale-up domain; 0 = unknown */
     double scaleout_bps;            /* RDMA bytes/s per accelerator, one direction; 0 = unknown */
+    /* ---- frontier model internals (docs/model.md §7.8, §7.11) ---- */
+    double frontier;                /* 1: some frontier field is set, the §7.8 step model
+                                       prices every step; 0: the pre-frontier model, bit for bit */
+    double expert_gemm_rate, expert_peak; /* routed experts' FLOP/s achieved / peak */
+    double imbalance_max_z;         /* expected max of ep standard normals (0 for ep 1) */
+    double imbalance_popularity;    /* (1 - 1/ep) c^2 / m: a GPU's routed-load CV^2 from
+                                       expert popularity (c: per-expert CV, m experts/GPU) */
+    double imbalance_sampling;      /* (ep - 1) / k: over T group tokens, the CV^2 of routing */
+    double dp_max_z;                /* expected max of attention_dp standard normals */
+    double alltoall_rdma_bytes_per_token; /* EP traffic leaving the scale-up domain */
+    double rdma_rate;               /* bytes/s achieved over the scale-out NIC */
+    double alltoall_latency_s;      /* floor per dispatch or combine call */
+    double attn_flops_per_prefill_pair, attn_flops_per_past_token; /* MLA prefill: MHA form */
+    double draft_attn_flops_per_pair; /* the drafter's attention, per context token */
+    double draft_kv_bytes_per_token;  /* the drafter's KV read per context token and pass */
+    double draft_expert_bytes;      /* MTP head: one layer's local experts, bytes each */
+    double workspace_bytes;         /* activations + workspace kept per GPU (§7.5) */
 } gw_perf_engine;
 
 /* One iteration's work for a replica. Sums make the cost exact for any mix:
@@ -137,13 +154,16 @@ typedef struct gw_perf_batch {
     double decode_context;  /* sum of their context lengths (tokens already cached) */
     double decode_draft_tokens; /* draft tokens verified alongside (k per speculating
                                    sequence); their drafting is priced in the step too */
+    double dp_tokens;       /* attention-DP: tokens of all the worker's ranks together (the
+                               experts see them all); 0 = every rank like this one */
 } gw_perf_batch;
 
 /* Where one step's time goes (per pipeline stage). */
 typedef struct gw_perf_step_detail {
-    double linear_s, attention_s, comm_s, overhead_s; /* sum = stage time */
+    double linear_s, attention_s, comm_s, overhead_s; /* + draft_s = stage time */
     double flops, bytes;                              /* per GPU, this stage */
     double compute_busy_s, memory_busy_s;             /* at peak: utilisation numerators */
+    double draft_s;                                   /* speculative drafting (§7.11) */
 } gw_perf_step_detail;
 
 int gw_perf_engine_init(const gw_perf_config *cfg, gw_perf_engine *e, gw_error *err);
@@ -156,6 +176,17 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
  * with pp > 1 the batch is split into pp micro-batches in flight, so the
  * step takes pp stage-times of b/pp (docs/model.md §7.4). */
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d);
+/* §7.8.4: the busiest GPU's routed-expert load over the mean, minus 1, when
+ * `group_tokens` tokens are routed over the expert group (0 before the
+ * frontier model, for a dense model, or ep 1). */
+double gw_perf_expert_imbalance(const gw_perf_engine *e, double group_tokens);
+/* Attention-DP (§7.8.2): the busiest of the worker's attention_dp ranks when each
+ * averages `mean`. New prompts are dealt to ranks round-robin; decode contexts
+ * spread with standard deviation `context_sd` per sequence and prompt lengths
+ * with coefficient of variation `prompt_cv`. Sets dp_tokens (the experts see
+ * the mean). A copy of `mean` when there is nothing to wait for. */
+void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, double context_sd,
+                        double prompt_cv, gw_perf_batch *slowest);
 
 /* Steady state for fixed input/output lengths (trtllm-bench, MLPerf). */
 typedef struct gw_perf_request {
@@ -167,11 +198,12 @@ typedef struct gw_perf_request {
 
 typedef struct gw_perf_point {
     double batch;           /* running sequences per replica */
-    double step_s;          /* one mixed iteration = time per output token */
+    double step_s;          /* time per output token (one iteration / accept length) */
     double ttft_s;          /* a new prompt's prefill with the running batch alongside */
     double tokens_per_s;    /* output tokens/s of all replicas */
     double utilisation;     /* busy share of the bottleneck resource, for power */
     gw_perf_step_detail detail;
+    double iteration_s;     /* one mixed iteration (= step_s without speculation) */
 } gw_perf_point;
 
 typedef struct gw_perf_result {

@@ -16,4 +16,15 @@ static inline int gwi_all_finite(const double *v, size_t n)
     return 1;
 }
 
+/* moe.c (docs/model.md §7.8) */
+#include "gigawatt/perf.h"
+double gwi_expected_max_normal(double n);
+void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group);
+
+/* spec.c (docs/model.md §7.11): validates the speculative settings and
+ * fills the engine's spec_* and draft_* fields; `resident_b` gets the
+ * drafter's weights per GPU. */
+int gwi_spec_setup(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_params *p,
+                   double moe_tp, double *resident_b, gw_error *err);
+
 #endif

@@ -120,6 +120,43 @@ static double ring_factor(double n)
     return n > 1 ? 2 * (n - 1) / n : 0;
 }
 
+/* The frontier settings (§7.8-§7.11): attention-DP ranks the experts can
+ * span, an expert precision the accelerator has, a memory share. */
+static int check_frontier(const gw_perf_config *c, gw_error *err)
+{
+    const gw_llm *m = c->model;
+    if (c->attention_dp < 0)
+        return gw_error_field(err, "attention_dp",
+                              "attention data parallelism %d; expected a whole number >= 1",
+                              c->attention_dp);
+    int worker = c->tp * (c->attention_dp > 1 ? c->attention_dp : 1);
+    if (c->attention_dp > 1 && m->experts > 0 && worker % c->ep != 0)
+        return gw_error_field(err, "ep",
+                              "expert parallelism %d does not divide the %d GPUs of a worker of "
+                              "tp %d x attention_dp %d; expected a divisor of %d (the experts "
+                              "spread over the worker's attention ranks)",
+                              c->ep, worker, c->tp, c->attention_dp, worker);
+    if (c->attention_dp > 1 && !(c->accel->scaleup_bandwidth_bps > 0) && m->experts > 0)
+        return gw_error_field(err, "attention_dp",
+                              "accelerator '%s' has no scaleup_bandwidth, needed for experts "
+                              "across %d attention ranks; expected it or attention_dp 1",
+                              c->accel->meta.id, c->attention_dp);
+    if (c->expert_weights_set && !(m->experts > 0))
+        return gw_error_field(err, "expert_precision",
+                              "an expert precision given but '%s' is dense; expected none",
+                              m->meta.id);
+    if (c->expert_weights_set && gw_precision_peak(c->accel, c->expert_weights) <= 0)
+        return gw_error_field(err, "expert_precision",
+                              "accelerator '%s' has no %s support for the experts; expected a "
+                              "precision it supports",
+                              c->accel->meta.id, gw_precision_name(c->expert_weights));
+    if (c->memory_fraction < 0 || c->memory_fraction > 1)
+        return gw_error_field(err, "memory_fraction",
+                              "memory fraction %g; expected a share of HBM in (0, 1]",
+                              c->memory_fraction);
+    return GW_OK;
+}
+
 /* The configuration against the model and the accelerator: parallelism
  * that divides what it splits, a scale-up link where GPUs talk, precisions
  * the accelerator has. Errors name the setting (err->field). */
@@ -181,12 +218,13 @@ static int check_config(const gw_perf_config *c, gw_error *err)
                                   "expected a precision it supports",
                                   a->meta.id, gw_precision_name(precs[i]),
                                   gw_precision_name(precs[i]), uses[i]);
-    return GW_OK;
+    return check_frontier(c, err);
 }
 
 /* §7.2 attention FLOPs and KV bytes, and §7.3 the communication over the
  * scale-up link (one direction). */
-static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, double stage_dense)
+static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, double stage_dense,
+                                double group)
 {
     const gw_llm *m = c->model;
     double tp = c->tp, pp = c->pp, ep = c->ep, h = m->hidden_size;
@@ -200,12 +238,21 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
         e->attn_flops_per_pair = e->stage_layers * heads_gpu * 2 * (dk + m->kv_lora_rank);
         e->kv_bytes_per_token = e->stage_layers * dk * kvb; /* latent, replicated over TP */
         e->kv_bytes_per_token_model = m->layers * dk * kvb;
+        /* §7.8.5: prefill runs MLA in its MHA form (TensorRT-LLM's context MLA,
+         * SGLang's and vLLM's prefill): keys and values up-projected from the
+         * latent, heads of qk_nope + qk_rope for QK^T and v_head for AV; a
+         * chunk's cached prefix is up-projected again (r_kv -> nope + v) */
+        double d_qk = m->qk_nope_head_dim + m->qk_rope_head_dim;
+        e->attn_flops_per_prefill_pair = e->stage_layers * heads_gpu * 2 * (d_qk + m->v_head_dim);
+        e->attn_flops_per_past_token = e->stage_layers * heads_gpu * 2 * m->kv_lora_rank *
+                                       (m->qk_nope_head_dim + m->v_head_dim);
     } else {
         double hd = m->head_dim > 0 ? m->head_dim : h / m->heads;
         double kv_gpu = kvh >= tp ? kvh / tp : 1; /* KV heads replicate when tp > kv_heads */
         e->attn_flops_per_pair = e->stage_layers * heads_gpu * 4 * hd;
         e->kv_bytes_per_token = e->stage_layers * 2 * kv_gpu * hd * kvb;
         e->kv_bytes_per_token_model = m->layers * 2 * kvh * hd * kvb;
+        e->attn_flops_per_prefill_pair = e->attn_flops_per_pair;
     }
 
     /* §7.3 */
@@ -213,11 +260,11 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
         /* after attention in every layer; after the MLP in dense layers, and
          * in MoE layers unless the experts spread over data-parallel
          * replicas (then an all-to-all replaces it) */
-        double n = e->stage_layers + stage_dense + (ep <= tp ? e->stage_moe_layers : 0);
+        double n = e->stage_layers + stage_dense + (group <= tp ? e->stage_moe_layers : 0);
         e->allreduces_per_step = n;
         e->allreduce_bytes_per_token = n * ring_factor(tp) * h * ACT_BYTES;
     }
-    if (ep > tp) {
+    if (group > tp) {
         /* dispatch + combine: each token's hidden state to its k experts,
          * (ep-1)/ep of them on other GPUs */
         e->alltoalls_per_step = 2 * e->stage_moe_layers;
@@ -283,10 +330,35 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
 
 }
 
+/* Tokens of the largest iteration when the engine states no budget:
+ * TensorRT-LLM's default max_num_tokens. */
+#define DEFAULT_STEP_TOKENS 8192.0
+
+/* §7.5 activations and workspace the engine keeps per GPU: the stack's
+ * measured workspace_b, else the live activations of its largest iteration
+ * (T tokens: the chunk budget, else the batch cap): the residual stream,
+ * its normalised copy and two attention/MLP outputs (4h), the widest
+ * TP-sharded intermediate (gate and up, 2f/tp), in BF16, plus FP32 logits
+ * of every sequence (V/tp each). Runtime context and graphs are left out. */
+static double workspace_bytes(const gw_perf_config *c)
+{
+    const gw_llm *m = c->model;
+    const gw_efficiency *f = c->eff;
+    if (f->workspace_b > 0)
+        return f->workspace_b;
+    double tokens = f->chunk_tokens > 0 ? f->chunk_tokens
+                                        : f->max_batch > 0 ? f->max_batch : DEFAULT_STEP_TOKENS;
+    double rows = f->max_batch > 0 ? fmin(f->max_batch, tokens) : tokens;
+    double ffn = fmax(m->ffn_size, (m->active_experts + m->shared_experts) * m->moe_ffn_size);
+    return tokens * ACT_BYTES * (4 * m->hidden_size + 2 * ffn / c->tp) +
+           rows * m->vocab_size / c->tp * 4.0;
+}
+
 /* §7.5 memory: the weights per GPU and the KV cache in what they leave;
- * an error when the weights alone do not fit. */
+ * an error when the weights and the workspace do not fit in the engine's
+ * share of HBM. `drafter_b` is a speculative drafter's weights per GPU. */
 static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_params *p,
-                      double dense_w, double moe_tp, gw_error *err)
+                      double dense_w, double moe_tp, double drafter_b, gw_error *err)
 {
     const gw_llm *m = c->model;
     const gw_accelerator *a = c->accel;
@@ -296,23 +368,39 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
      * embedding (first) or LM head (last); with one stage, both. */
     double experts_gpu = e->stage_moe_layers * e->local_experts * p->expert / moe_tp;
     double emb = p->embedding * (pp == 1 && strcmp(m->embeddings, "untied") == 0 ? 2 : 1);
-    e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
-    /* §7.5: the KV cache gets (1 - reserve) of what the weights leave
-     * (TensorRT-LLM's free_gpu_memory_fraction, vLLM's
-     * gpu_memory_utilization play this role) */
+    if (c->expert_weights_set) /* §7.8.1: routed experts at their own precision */
+        e->weight_bytes_per_gpu = (dense_w + emb) / tp * wb +
+                                  experts_gpu * gw_precision_bytes(c->expert_weights);
+    else
+        e->weight_bytes_per_gpu = ((dense_w + emb) / tp + experts_gpu) * wb;
+    /* §7.5: the engine uses memory_fraction of HBM (vLLM's
+     * gpu_memory_utilization, SGLang's mem_fraction_static), else 1 -
+     * reserve; weights, drafter and workspace come out of it first */
     double usable = a->hbm_capacity_b;
-    if (e->weight_bytes_per_gpu >= usable) {
-        double need = floor(e->weight_bytes_per_gpu / usable * tp * pp);
+    double frac = c->memory_fraction > 0 ? c->memory_fraction : 1 - f->memory_reserve;
+    e->workspace_bytes = workspace_bytes(c);
+    double share = usable * frac - e->workspace_bytes;
+    double weights = e->weight_bytes_per_gpu + drafter_b;
+    if (weights >= share) {
+        double need = floor(weights / share * tp * pp);
         return gw_error_field(err, "tp",
-                              "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d, "
-                              "but '%s' has %.1f GB; expected tp x pp of at least %.0f or a "
-                              "smaller precision",
-                              m->meta.id, e->weight_bytes_per_gpu / 1e9,
-                              gw_precision_name(c->weights), c->tp, c->pp, a->meta.id, usable / 1e9,
-                              need + 1);
+                              "'%s' does not fit: %.1f GB of %s weights per GPU at tp %d pp %d "
+                              "ep %d, plus %.1f GB of activations and workspace, exceed the "
+                              "%.1f GB the engine uses of '%s' (%.1f GB x memory fraction "
+                              "%.2f); expected at least %.0f GPUs' share of the weights (more tp "
+                              "or pp), a smaller precision (or expert_precision) or a larger "
+                              "memory_fraction",
+                              m->meta.id, weights / 1e9, gw_precision_name(c->weights), c->tp,
+                              c->pp, c->ep, e->workspace_bytes / 1e9, usable * frac / 1e9,
+                              a->meta.id, usable / 1e9, frac, need + 1);
     }
-    e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
-    e->kv_capacity_tokens = e->kv_capacity_bytes / e->kv_bytes_per_token;
+    if (e->frontier)
+        e->kv_capacity_bytes = share - weights;
+    else /* pre-frontier (calibrated): reserve taken of what the weights leave,
+          * TensorRT-LLM's free_gpu_memory_fraction */
+        e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
+    e->kv_capacity_tokens =
+        e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
     e->max_batch_engine = f->max_batch;
     e->chunk_tokens = f->chunk_tokens;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
@@ -338,6 +426,17 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     double stage_dense = e->stage_layers - e->stage_moe_layers;
     double moe_tp = ep >= tp ? 1 : tp / ep;     /* ways one expert is split */
     double group = fmax(ep, tp);                 /* GPUs that share the experts */
+    /* §7.8: any frontier setting switches to the frontier step model; all
+     * zero keeps the pre-frontier model's numbers bit for bit */
+    e->frontier = c->attention_dp > 0 || c->expert_weights_set || c->eplb || c->spec_tokens ||
+                  c->memory_fraction > 0 || c->draft_model;
+    e->attention_dp = c->attention_dp > 1 ? c->attention_dp : 1;
+    if (e->attention_dp > 1 && m->experts > 0) {
+        /* §7.8.2: the experts spread over the whole worker (TensorRT-LLM:
+         * moe_tp x moe_ep = the world of the attention-DP ranks) */
+        group = tp * e->attention_dp;
+        moe_tp = group / ep;
+    }
     e->experts = m->experts, e->active_experts = m->active_experts;
     e->local_experts = m->experts > 0 ? m->experts / ep : 0;
 
@@ -347,14 +446,19 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     e->routed_flops_per_token = 2 * e->stage_moe_layers * m->active_experts * p.expert / tp;
     e->head_flops_per_seq = 2 * p.embedding / tp;
     e->dense_weight_bytes = (dense_w + p.embedding) / tp * wb;
-    e->expert_bytes = e->stage_moe_layers * p.expert / moe_tp * wb;
+    e->expert_bytes = e->stage_moe_layers * p.expert / moe_tp *
+                      (c->expert_weights_set ? gw_precision_bytes(c->expert_weights) : wb);
     /* tokens the expert group sees per replica token: group/tp replicas */
     e->expert_group_replicas = group / tp;
 
-    attention_and_links(c, e, stage_dense);
+    attention_and_links(c, e, stage_dense, group);
     activation_traffic(c, e, stage_dense);
     engine_rates(c, e);
-    if ((rc = memory_fit(c, e, &p, dense_w, moe_tp, err)))
+    if (e->frontier)
+        gwi_moe_setup(c, e, group);
+    double drafter_b;
+    if ((rc = gwi_spec_setup(c, e, &p, moe_tp, &drafter_b, err)) ||
+        (rc = memory_fit(c, e, &p, dense_w, moe_tp, drafter_b, err)))
         return rc;
     if (!gwi_all_finite(&e->stage_layers, sizeof *e / sizeof(double)))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -362,12 +466,97 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
                             m->meta.id, a->meta.id);
     return GW_OK;
 }
+/* Bytes of routed experts one GPU reads: its local experts hit at least
+ * once by `assignments` tokens' worth of routing (uniform, k of E each). */
+static double expert_read_bytes(const gw_perf_engine *e, double assignments, double bytes_each)
+{
+    if (!(e->experts > 0))
+        return 0;
+    double miss = pow(1 - e->active_experts / e->experts, assignments);
+    return e->local_experts * (1 - miss) * bytes_each;
+}
+
+/* §7.11 drafting: passes = draft tokens per sequence, each over the decode
+ * sequences: the MTP layer (or draft model) against its weights, its
+ * experts hit and its own KV cache, plus its collectives' latency. */
+static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
+{
+    double draft = b->decode_draft_tokens, seqs = b->decode_seqs;
+    if (!(draft > 0) || !(seqs > 0))
+        return 0;
+    double flops = seqs * e->draft_flops_per_token;
+    double att_flops = e->draft_attn_flops_per_pair * b->decode_context;
+    double bytes = e->draft_bytes_per_step + e->draft_kv_bytes_per_token * b->decode_context +
+                   expert_read_bytes(e, seqs * e->expert_group_replicas, e->draft_expert_bytes);
+    /* one layer's collectives: two TP all-reduces, a dispatch and a combine */
+    double layers = e->stage_moe_layers > 0 ? e->stage_moe_layers : 1;
+    double lat = (e->tp > 1 ? 2 * e->collective_latency_s : 0) +
+                 (e->draft_expert_bytes > 0 ? e->alltoalls_per_step / layers : 0) *
+                     e->alltoall_latency_s;
+    double pass = fmax(flops / e->gemm_rate + att_flops / e->attn_rate, bytes / e->mem_rate);
+    return draft / seqs * (pass + lat);
+}
+
+/* §7.8 the frontier stage: `b` is this rank (the busiest one when the
+ * caller used gw_perf_dp_slowest), the experts see b->dp_tokens over the
+ * expert group, their busiest GPU (1 + imbalance) x the mean; routed
+ * experts at their own rate; MLA prefill in MHA form; the all-to-all per
+ * fabric; draft tokens verified and drafted. */
+static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                                  gw_perf_step_detail *d)
+{
+    double draft = b->decode_draft_tokens;
+    double tokens = b->prefill_tokens + b->decode_seqs + draft;
+    if (tokens <= 0) {
+        if (d)
+            memset(d, 0, sizeof *d);
+        return 0;
+    }
+    double rows = b->prefill_chunks + b->decode_seqs + draft; /* LM-head rows */
+    double group = b->dp_tokens > 0 ? b->dp_tokens : tokens * e->expert_group_replicas;
+    double hot = 1 + gw_perf_expert_imbalance(e, group);
+    double routed_tokens = group / e->expert_group_replicas * hot;
+    double dense_flops = tokens * e->linear_flops_per_token + rows * e->head_flops_per_seq;
+    double routed_flops = routed_tokens * e->routed_flops_per_token;
+    double lin_bytes = e->dense_weight_bytes + tokens * e->activation_bytes_per_token +
+                       expert_read_bytes(e, group * hot, e->expert_bytes);
+    double lin_c = dense_flops / e->gemm_rate +
+                   (routed_flops > 0 ? routed_flops / e->expert_gemm_rate : 0);
+    double lin = fmax(lin_c, lin_bytes / e->mem_rate);
+    /* a sequence's k drafts attend to its context and to the drafts before */
+    double per_seq = b->decode_seqs > 0 ? draft / b->decode_seqs : 0;
+    double draft_pairs = per_seq * b->decode_context + draft * (per_seq + 1) / 2;
+    double att_flops = e->attn_flops_per_pair * (b->decode_context + draft_pairs) +
+                       e->attn_flops_per_prefill_pair * b->prefill_pairs +
+                       e->attn_flops_per_past_token * b->prefill_past;
+    double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
+    double att = fmax(att_flops / e->attn_rate, att_bytes / e->mem_rate);
+    double link = e->link_rate > 0 ? e->link_rate : 1;
+    double a2a = fmax(tokens, routed_tokens) * fmax(e->alltoall_bytes_per_token / link,
+                                                    e->alltoall_rdma_bytes_per_token / e->rdma_rate);
+    double comm = tokens * (e->allreduce_bytes_per_token + e->pp_bytes_per_token) / link + a2a +
+                  e->allreduces_per_step * e->collective_latency_s +
+                  e->alltoalls_per_step * e->alltoall_latency_s;
+    double drafting = drafting_time(e, b);
+    if (d) {
+        d->linear_s = lin, d->attention_s = att, d->comm_s = comm, d->draft_s = drafting;
+        d->overhead_s = e->step_overhead_s;
+        d->flops = dense_flops + routed_flops + att_flops, d->bytes = lin_bytes + att_bytes;
+        d->compute_busy_s = dense_flops / e->peak_flops + att_flops / e->attn_peak +
+                            (routed_flops > 0 ? routed_flops / e->expert_peak : 0);
+        d->memory_busy_s = (lin_bytes + att_bytes) / e->hbm_peak;
+    }
+    return lin + att + comm + drafting + e->step_overhead_s;
+}
+
 /* §7.2 one stage. Every term is a per-operator roofline: an operator takes
  * the longer of its compute and its memory traffic (Williams et al. 2009),
  * and operators, collectives and the step overhead run one after another. */
 double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
                           gw_perf_step_detail *d)
 {
+    if (e->frontier)
+        return frontier_stage_time(e, b, d);
     double tokens = b->prefill_tokens + b->decode_seqs;
     if (tokens <= 0) {
         if (d)
@@ -416,7 +605,8 @@ double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_ste
                         .prefill_past = b->prefill_past * k,
                         .decode_seqs = b->decode_seqs * k,
                         .decode_context = b->decode_context * k,
-                        .decode_draft_tokens = b->decode_draft_tokens * k};
+                        .decode_draft_tokens = b->decode_draft_tokens * k,
+                        .dp_tokens = b->dp_tokens * k};
     return e->pp * gw_perf_stage_time(e, &mb, d);
 }
 
@@ -429,35 +619,50 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
                     gw_perf_point *pt)
 {
     double in = rq->input_tokens, out = rq->output_tokens;
-    double starts = batch / out;
-    gw_perf_batch b = {
+    /* §7.11: a sequence emits `accept` tokens per step (1 without
+     * speculation), so it lives out/accept steps */
+    double accept = e->spec_accept_length > 0 ? e->spec_accept_length : 1;
+    double starts = batch * accept / out;
+    gw_perf_batch mean = {
         .prefill_tokens = starts * in,
         .prefill_chunks = starts,
         .prefill_pairs = starts * in * (in + 1) / 2,
         .prefill_past = 0,
         .decode_seqs = batch - starts,
         .decode_context = (batch - starts) * (in + out / 2),
+        .decode_draft_tokens = e->spec_tokens * (batch - starts),
     };
+    /* §7.8.2: an attention-DP worker waits for its busiest rank; decode
+     * contexts spread evenly over the output, sd O/sqrt(12) */
+    gw_perf_batch b;
+    gw_perf_dp_slowest(e, &mean, out / sqrt(12.0), 0, &b);
     memset(pt, 0, sizeof *pt);
     pt->batch = batch;
-    pt->step_s = gw_perf_step(e, &b, &pt->detail);
+    pt->iteration_s = gw_perf_step(e, &b, &pt->detail);
+    pt->step_s = pt->iteration_s / accept;
     double dp = rq->count / (e->tp * e->pp);
     pt->tokens_per_s = dp * batch / pt->step_s;
-    double stage = pt->step_s / e->pp;
+    double stage = pt->iteration_s / e->pp;
     pt->utilisation = fmin(1, fmax(pt->detail.compute_busy_s, pt->detail.memory_busy_s) / stage);
     /* TTFT: a new prompt waits on average half an iteration for the next
      * iteration boundary, then its chunks run alongside the decodes
-     * (each chunk crosses all pp stages). */
+     * (each chunk crosses all pp stages); with attention-DP the other
+     * ranks carry the mean load. */
     double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, in) : in;
-    double done = 0, ttft = pt->step_s / 2;
+    double done = 0, ttft = pt->iteration_s / 2;
     gw_perf_batch cb = {.prefill_chunks = 1,
-                        .decode_seqs = b.decode_seqs / e->pp,
-                        .decode_context = b.decode_context / e->pp};
+                        .decode_seqs = mean.decode_seqs / e->pp,
+                        .decode_context = mean.decode_context / e->pp,
+                        .decode_draft_tokens = mean.decode_draft_tokens / e->pp};
+    double others = b.dp_tokens > 0 ? (e->attention_dp - 1) * (batch - starts + starts * in +
+                                                               mean.decode_draft_tokens) / e->pp
+                                    : 0;
     while (done < in) {
         double c = fmin(chunk, in - done);
         cb.prefill_tokens = c;
         cb.prefill_pairs = c * (done + (c + 1) / 2);
         cb.prefill_past = done;
+        cb.dp_tokens = others > 0 ? others + c + cb.decode_seqs + cb.decode_draft_tokens : 0;
         ttft += e->pp * gw_perf_stage_time(e, &cb, NULL);
         done += c;
     }
@@ -493,6 +698,12 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
                               "%d accelerators is not a whole number of replicas of tp %.0f x pp "
                               "%.0f = %.0f; expected a multiple of %.0f",
                               rq->count, e->tp, e->pp, replica, replica);
+    if (e->attention_dp > 1 && fmod(rq->count, replica * e->attention_dp) != 0)
+        return gw_error_field(err, "count",
+                              "%d accelerators is not a whole number of workers of tp %.0f x pp "
+                              "%.0f x attention_dp %.0f; expected a multiple of %.0f",
+                              rq->count, e->tp, e->pp, e->attention_dp,
+                              replica * e->attention_dp);
     o->dp = (int)(rq->count / replica);
     if (e->ep > e->tp && fmod(o->dp * e->tp, e->ep) != 0)
         return gw_error_field(err, "ep",
@@ -531,7 +742,8 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     {
         gw_perf_batch d = {
             .decode_seqs = o->max_batch,
-            .decode_context = o->max_batch * (rq->input_tokens + rq->output_tokens / 2)};
+            .decode_context = o->max_batch * (rq->input_tokens + rq->output_tokens / 2),
+            .decode_draft_tokens = o->max_batch * e->spec_tokens};
         o->decode_step_s = gw_perf_step(e, &d, NULL);
     }
     gw_perf_steady(e, rq, o->max_batch, &o->offline);

@@ -4,7 +4,7 @@
  * batching and its SLO search, training time and MFU. The numbers are
  * round on purpose (an accelerator of 1e15 FLOP/s and 1e12 B/s, every
  * efficiency 0.5) so each expected value below follows from the equations
- * in perf.c's comments with a pencil. Only the catalog test reads data. */
+ * in perf.c's comments with a pencil. Only the catalog tests read data. */
 #include "gigawatt/perf.h"
 #include "gw_test.h"
 
@@ -771,17 +771,384 @@ static void test_engine_init_errors(void)
     six.heads = 6, six.kv_heads = 3, six.parameters = 98816;
     c = config(&six, &a, &f, 2, 1, 1);
     expect_init_error(&c, "neither divides nor is a multiple of the 3 KV heads");
-    /* weights of 173056 B on 100 kB of HBM: tp x pp of at least
-     * floor(1.73) + 1 = 2 */
+    /* weights of 173056 B on 100 kB of HBM, of which the engine uses 90%
+     * less a 1000 B workspace = 89000 B: tp x pp of at least
+     * floor(173056 / 89000) + 1 = 2 */
     a.hbm_capacity_b = 100e3;
+    f.workspace_b = 1000;
     c = config(&m, &a, &f, 1, 1, 1);
-    expect_init_error(&c, "expected tp x pp of at least 2");
+    expect_init_error(&c, "expected at least 2 GPUs' share of the weights");
     /* ... and tp 2 (86528 B per GPU) fits */
     c.tp = 2;
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     CHECK_NEAR(e.kv_capacity_tokens, (100e3 - 86528) * 0.9 / 128, 1e-12); /* 94.7 */
+}
+
+/* ---- frontier model (docs/model.md §7.8, §7.11) ---------------------- */
+
+/* One configuration of the made-up inputs and its engine: a test changes
+ * a field of r.c, r.a or r.f and runs rig_init again. */
+typedef struct rig {
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    gw_perf_config c;
+    gw_perf_engine e;
+    gw_error err;
+} rig;
+
+static void rig_setup(rig *r, gw_llm m, int tp, int ep, int attention_dp)
+{
+    memset(r, 0, sizeof *r);
+    r->m = m, r->a = accel(), r->f = eff();
+    r->c = config(&r->m, &r->a, &r->f, tp, 1, ep);
+    r->c.attention_dp = attention_dp;
+}
+
+static int rig_init(rig *r)
+{
+    return gw_perf_engine_init(&r->c, &r->e, &r->err);
+}
+
+/* A dense model with attention_dp 1 has nothing MoE about it: the frontier
+ * step prices it as before (only the KV capacity follows §7.5's share:
+ * 100e9 x 0.9 - workspace - weights; workspace 256 tokens x 2 B x (4 x 64 +
+ * 2 x 128) + 256 rows x 100 x 4 B = 364544 B). */
+static void test_frontier_dense_as_before(void)
+{
+    rig r;
+    rig_setup(&r, tiny_dense(), 1, 1, 0);
+    gw_perf_engine old;
+    CHECK_INT(gw_perf_engine_init(&r.c, &old, &r.err), GW_OK);
+    r.c.attention_dp = 1;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(old.frontier, 0, 0);
+    CHECK_NEAR(r.e.frontier, 1, 0);
+    CHECK_NEAR(r.e.workspace_bytes, 364544, 0);
+    CHECK_NEAR(r.e.kv_capacity_bytes, 90e9 - 364544 - 173056, 1e-15);
+    gw_perf_batch b = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 5050,
+                       .decode_seqs = 8, .decode_context = 8000};
+    CHECK_NEAR(gw_perf_stage_time(&r.e, &b, NULL), gw_perf_stage_time(&old, &b, NULL), 1e-14);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 1000), 0, 0);
+    /* memory_fraction: 100e9 x 0.5 less workspace and weights */
+    r.c.memory_fraction = 0.5;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.kv_capacity_bytes, 50e9 - 364544 - 173056, 1e-15);
+    r.c.memory_fraction = 1.5;
+    expect_init_error(&r.c, "memory fraction 1.5; expected a share of HBM in (0, 1]");
+}
+
+/* One MoE layer of 256 experts, top-8, like DeepSeek's: attention 2 x 16384,
+ * dense MLP 24576, router 64 x 256 = 16384, experts 256 x 6144 = 1572864,
+ * embedding 6400 (tied): 1652992 parameters. */
+static gw_llm wide_moe(void)
+{
+    gw_llm m = tiny_moe();
+    strcpy(m.meta.id, "wide-moe");
+    m.layers = 2, m.dense_layers = 1, m.experts = 256, m.active_experts = 8;
+    m.shared_experts = 0, m.parameters = 1652992;
+    return m;
+}
+
+/* §7.8.4: the anchor is reproduced (EP32, 256 tokens per rank: 1.564 no
+ * EPLB, 0.109 with), and far from it the popularity term alone remains. */
+static void test_frontier_expert_imbalance(void)
+{
+    rig r;
+    rig_setup(&r, wide_moe(), 1, 32, 32);
+    CHECK_INT(rig_init(&r), GW_OK);
+    double z = r.e.imbalance_max_z; /* E[max of 32 normals] = 2.0697 */
+    CHECK_NEAR(z, 2.0697, 0.002);
+    CHECK_NEAR(r.e.dp_max_z, z, 0);
+    CHECK_NEAR(r.e.local_experts, 8, 0);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 8192), 1.564, 1e-9);
+    /* T -> infinity: i^2 = 1.564^2 - z^2 (31/32) / 2048 (the anchor's sampling share) */
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 1e15), sqrt(1.564 * 1.564 - z * z * 31 / 32 / 2048),
+               1e-9);
+    /* fewer tokens, more imbalance */
+    CHECK(gw_perf_expert_imbalance(&r.e, 256) > gw_perf_expert_imbalance(&r.e, 8192));
+    r.c.eplb = 1;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 8192), 0.109, 1e-9);
+    /* ep 8 over 8 ranks: m = 32 experts per GPU, same popularity CV:
+     * i(inf) = z8 sqrt((7/8) c^2 / 32), c^2 = 8 ((1.564/z32)^2 (32/31) - 1/2048) */
+    r.c.eplb = 0, r.c.ep = 8, r.c.attention_dp = 8;
+    CHECK_INT(rig_init(&r), GW_OK);
+    double c2 = 8 * (pow(1.564 / z, 2) * 32 / 31 - 1.0 / 2048);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 1e15), r.e.imbalance_max_z * sqrt(7.0 / 8 * c2 / 32),
+               1e-6);
+    /* ep 1: every GPU holds a slice of every expert, nothing to balance */
+    r.c.ep = 1, r.c.attention_dp = 1;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 100), 0, 0);
+}
+
+/* §7.8.3: tiny MoE (8 experts, top-2, 3 MoE layers, h 64) over 8 ranks of
+ * DEP8: one expert per GPU, a token misses a given GPU with (7/8)(6/7) =
+ * 0.75, so it reaches 0.25 x 7 = 1.75 other GPUs: BF16 dispatch + BF16
+ * combine = 64 x 4 B x 1.75 x 3 layers = 1344 B per token. */
+static void test_frontier_alltoall_per_fabric(void)
+{
+    rig r;
+    rig_setup(&r, tiny_moe(), 1, 8, 8);
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.expert_group_replicas, 8, 0);
+    CHECK_NEAR(r.e.alltoall_bytes_per_token, 1344, 1e-15);
+    CHECK_NEAR(r.e.alltoall_rdma_bytes_per_token, 0, 0);
+    CHECK_NEAR(r.e.alltoalls_per_step, 6, 0);
+    CHECK_NEAR(r.e.alltoall_latency_s, 25e-6, 0); /* the NVL72 fallback */
+    CHECK_NEAR(r.e.allreduces_per_step, 0, 0);
+    /* FP8 experts dispatch in FP8: 64 x 3 B x 1.75 x 3 */
+    r.c.expert_weights_set = 1, r.c.expert_weights = GW_PREC_FP8;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.alltoall_bytes_per_token, 1008, 1e-15);
+    /* a scale-up domain of 4: 3 of the 7 other GPUs over NVLink, 4 over
+     * RDMA (no NIC in the catalog: 50 GB/s x 0.5), the RDMA floor */
+    r.c.expert_weights_set = 0;
+    r.a.scaleup_domain = 4;
+    r.f.alltoall_rdma_latency_s = 1e-4;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.alltoall_bytes_per_token, 576, 1e-15);
+    CHECK_NEAR(r.e.alltoall_rdma_bytes_per_token, 768, 1e-15);
+    CHECK_NEAR(r.e.rdma_rate, 25e9, 0);
+    CHECK_NEAR(r.e.alltoall_latency_s, 1e-4, 0);
+    /* one decode token per rank: the experts see 8, the hottest GPU
+     * (1 + i) x 1; RDMA 768 / 25e9 beats NVLink 576 / 1e11 */
+    gw_perf_batch b = {.decode_seqs = 1, .decode_context = 10};
+    gw_perf_step_detail d;
+    gw_perf_stage_time(&r.e, &b, &d);
+    double hot = 1 + gw_perf_expert_imbalance(&r.e, 8);
+    CHECK_NEAR(d.comm_s, hot * 768 / 25e9 + 6 * 1e-4, 1e-12);
+}
+
+/* §7.8.2: the busiest of 8 ranks. Half a prompt per rank per step on
+ * average: 8 x 0.5 = 4 arrive per step, dealt round-robin, so the busiest
+ * rank takes max(1 - e^-4, 0.5 + (1 - e^-4)/2) = 0.99084 prompts; its
+ * decode contexts sum to the mean + z8 x sd x sqrt(seqs). */
+static void test_frontier_dp_slowest(void)
+{
+    rig r;
+    rig_setup(&r, tiny_moe(), 1, 8, 8);
+    CHECK_INT(rig_init(&r), GW_OK);
+    gw_perf_batch mean = {.prefill_tokens = 50, .prefill_chunks = 0.5, .prefill_pairs = 2525,
+                          .decode_seqs = 10, .decode_context = 10000};
+    gw_perf_batch s;
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
+    double any = 1 - exp(-4.0), scale = fmax(any, 0.5 + any / 2) / 0.5;
+    CHECK_NEAR(scale, 1.98168436, 1e-8);
+    CHECK_NEAR(s.prefill_tokens, 50 * scale, 1e-12);
+    CHECK_NEAR(s.prefill_chunks, 0.5 * scale, 1e-12);
+    CHECK_NEAR(s.prefill_pairs, 2525 * scale, 1e-12); /* chunks alike: x scale */
+    CHECK_NEAR(s.decode_seqs, 10, 0);
+    CHECK_NEAR(s.decode_context, 10000 + r.e.dp_max_z * 100 * sqrt(10.0), 1e-12);
+    CHECK_NEAR(s.dp_tokens, 8 * 60.0, 0);
+    CHECK_NEAR(r.e.dp_max_z, 1.4236, 0.01); /* E[max of 8 normals] */
+    /* prompt lengths spread 20%: the busiest prompt is 1 + z8 x 0.2 longer */
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0.2, &s);
+    double t = scale * (1 + r.e.dp_max_z * 0.2);
+    CHECK_NEAR(s.prefill_tokens, 50 * t, 1e-12);
+    CHECK_NEAR(s.prefill_pairs, 2525 * t * t / scale, 1e-12);
+    /* a token budget of 60 per rank leaves 50 for prompts: no more than the mean */
+    r.e.chunk_tokens = 60;
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
+    CHECK_NEAR(s.prefill_tokens, 50, 0);
+    /* without attention-DP the batch is its own busiest rank */
+    r.c.attention_dp = 1;
+    CHECK_INT(rig_init(&r), GW_OK);
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0.2, &s);
+    CHECK_NEAR(s.prefill_tokens, 50, 0);
+    CHECK_NEAR(s.decode_context, 10000, 0);
+    CHECK_NEAR(s.dp_tokens, 0, 0);
+}
+
+/* §7.8.1 FP8 experts beside BF16 attention; §7.8 attention-DP errors. */
+static void test_frontier_expert_precision_and_errors(void)
+{
+    rig r;
+    rig_setup(&r, tiny_moe(), 2, 2, 0);
+    r.c.expert_weights_set = 1, r.c.expert_weights = GW_PREC_FP8;
+    CHECK_INT(rig_init(&r), GW_OK);
+    /* as test_engine_moe, the 4 x 3 local experts at 1 B */
+    CHECK_NEAR(r.e.expert_bytes, 3 * 6144 * 1.0, 0);
+    CHECK_NEAR(r.e.weight_bytes_per_gpu, 116480 + 3 * 4 * 6144 * 1.0, 0);
+    CHECK_NEAR(r.e.expert_gemm_rate, 1e15, 0); /* 2e15 x 0.5 */
+    CHECK_NEAR(r.e.gemm_rate, 5e14, 0);
+    r.c.expert_weights = GW_PREC_FP4;
+    expect_init_error(&r.c, "accelerator 'round' has no fp4 support for the experts");
+    gw_llm dense = tiny_dense();
+    gw_perf_config moe = r.c;
+    r.c = config(&dense, &r.a, &r.f, 1, 1, 1);
+    r.c.expert_weights_set = 1;
+    expect_init_error(&r.c, "an expert precision given but 'tiny-dense' is dense");
+    r.c = moe;
+    r.c.expert_weights_set = 0, r.c.ep = 8, r.c.tp = 1, r.c.attention_dp = 4;
+    expect_init_error(&r.c, "expert parallelism 8 does not divide the 4 GPUs of a worker");
+    memset(&r.err, 0, sizeof r.err);
+    CHECK_INT(rig_init(&r), GW_E_INPUT);
+    CHECK_STR_HAS(r.err.field, "ep");
+    r.c.attention_dp = -1;
+    expect_init_error(&r.c, "attention data parallelism -1");
+    /* a worker is tp x pp x attention_dp GPUs: 4 is not one of 8 */
+    r.c.attention_dp = 8;
+    CHECK_INT(rig_init(&r), GW_OK);
+    gw_perf_request rq = {.count = 4, .input_tokens = 100, .output_tokens = 100};
+    gw_perf_result res;
+    CHECK_INT(gw_perf_infer(&r.e, &rq, &res, &r.err), GW_E_INPUT);
+    CHECK_STR_HAS(r.err.msg, "not a whole number of workers");
+    CHECK_STR_HAS(r.err.field, "count");
+    rq.count = 16;
+    CHECK_INT(gw_perf_infer(&r.e, &rq, &res, &r.err), GW_OK);
+    CHECK_INT(res.dp, 16);
+}
+
+/* §7.8.5 MLA prefill in MHA form: per pair 2 layers x 4 heads x 2 x
+ * (12 + 8) = 320 FLOPs, per cached prefix token the latent up-projected,
+ * 2 x 4 x 2 x 16 x (8 + 8) = 4096; decode stays absorbed (576). */
+static void test_frontier_mla_prefill(void)
+{
+    rig r;
+    rig_setup(&r, tiny_mla(), 1, 1, 1);
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.attn_flops_per_pair, 2 * 4 * 2 * (20 + 16.0), 0);
+    CHECK_NEAR(r.e.attn_flops_per_prefill_pair, 320, 0);
+    CHECK_NEAR(r.e.attn_flops_per_past_token, 4096, 0);
+    CHECK_NEAR(r.e.kv_bytes_per_token, 2 * 20 * 2.0, 0); /* latent + rope, BF16 */
+    /* 100 new tokens after 50 cached: pairs 100 x (50 + 101/2) = 10050;
+     * linear 100 x 2 x 65024 + 1 x 12800 */
+    gw_perf_batch b = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 10050,
+                       .prefill_past = 50};
+    gw_perf_step_detail d;
+    gw_perf_stage_time(&r.e, &b, &d);
+    CHECK_NEAR(d.flops, 100 * 130048.0 + 12800 + 320 * 10050.0 + 4096 * 50.0, 1e-15);
+}
+
+/* §7.11 acceptance: measured lengths 1.92, 2.58, 2.82 (nextn 1-3) give
+ * P(first i pass) 0.92, 0.66, 0.24, so per position 0.92, 0.66/0.92,
+ * 0.24/0.66; a given length 1.75 with k 2 is geometric 1 + p + p^2, p 0.5. */
+static void test_spec_acceptance_and_errors(void)
+{
+    rig r;
+    rig_setup(&r, tiny_dense(), 1, 1, 0);
+    r.c.spec_tokens = 3;
+    expect_init_error(&r.c, "model 'tiny-dense' has no MTP head; expected a draft_model or "
+                          "spec_tokens 0");
+    r.m.mtp_modules = 1;
+    r.m.mtp_accept_length[0] = 1.92, r.m.mtp_accept_length[1] = 2.58, r.m.mtp_accept_length[2] = 2.82;
+    r.m.mtp_accept_n = 3;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.spec_accept[0], 0.92, 1e-12);
+    CHECK_NEAR(r.e.spec_accept[1], 0.66 / 0.92, 1e-12);
+    CHECK_NEAR(r.e.spec_accept[2], 0.24 / 0.66, 1e-12);
+    CHECK_NEAR(r.e.spec_accept_length, 2.82, 1e-12);
+    /* k 5 beyond the measured 3: the extra drafts are never accepted */
+    r.c.spec_tokens = 5;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.spec_accept[3], 0, 0);
+    CHECK_NEAR(r.e.spec_accept_length, 2.82, 1e-12);
+    r.c.spec_tokens = 2, r.c.spec_accept_length = 1.75;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.spec_accept[0], 0.5, 1e-12);
+    CHECK_NEAR(r.e.spec_accept[1], 0.5, 1e-12);
+    CHECK_NEAR(r.e.spec_accept_length, 1.75, 1e-12);
+    r.c.spec_accept_length = 3.5;
+    expect_init_error(&r.c, "accept length 3.5 with 2 draft tokens; expected 1 to 3");
+    r.c.spec_tokens = 9, r.c.spec_accept_length = 0;
+    expect_init_error(&r.c, "9 draft tokens per step; expected 0 (off) to 8");
+    gw_llm draft = tiny_dense();
+    r.c.spec_tokens = 2, r.c.draft_model = &draft;
+    expect_init_error(&r.c, "draft model 'tiny-dense' has no measured acceptance");
+    r.c.spec_accept_length = 2;
+    CHECK_INT(rig_init(&r), GW_OK);
+    /* a draft model of the same shape: all its weights each pass */
+    CHECK_NEAR(r.e.draft_bytes_per_step, (73728 + 6400) * 2.0, 0);
+    CHECK_NEAR(r.e.draft_kv_bytes_per_token, 256, 0);
+}
+
+/* §7.11 a verify step of 8 sequences with 3 drafts each (tiny dense, MTP
+ * head: one layer 12288 + 2 x 64 x 64 + 24576 = 45056 weights).
+ * verify: 32 tokens, weights 160256 B / 5e11 = 3.20512e-7 s (memory);
+ *   attention 8000 + 3 x 8000 + 24 x 2 = 32048 pairs (compute 3.3e-8 s)
+ *   against 256 x (8000 + 32) B / 5e11 = 4.112384e-6 s;
+ * drafting: 3 passes of (45056 + 6400) x 2 + 128 x 8000 = 1126912 B / 5e11. */
+static void test_spec_step_and_steady(void)
+{
+    rig r;
+    rig_setup(&r, tiny_dense(), 1, 1, 0);
+    r.m.mtp_modules = 1;
+    r.c.spec_tokens = 3, r.c.spec_accept_length = 2.5;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.draft_flops_per_token, 2 * 45056 + 12800.0, 0);
+    CHECK_NEAR(r.e.draft_bytes_per_step, (45056 + 6400) * 2.0, 0);
+    CHECK_NEAR(r.e.draft_kv_bytes_per_token, 128, 0);
+    CHECK_NEAR(r.e.draft_attn_flops_per_pair, 256, 0);
+    /* the MTP layer's weights and its KV come out of the cache */
+    CHECK_NEAR(r.e.kv_capacity_tokens, (90e9 - 364544 - 173056 - 45056 * 2.0) / (256 + 128), 1e-12);
+    gw_perf_batch b = {.decode_seqs = 8, .decode_context = 8000, .decode_draft_tokens = 24};
+    gw_perf_step_detail d;
+    double t = gw_perf_stage_time(&r.e, &b, &d);
+    CHECK_NEAR(d.linear_s, 3.20512e-7, 1e-12);
+    CHECK_NEAR(d.attention_s, 4.112384e-6, 1e-12);
+    CHECK_NEAR(d.draft_s, 3 * 1126912 / 5e11, 1e-12);
+    CHECK_NEAR(t, 1e-3 + 3.20512e-7 + 4.112384e-6 + 3 * 1126912 / 5e11, 1e-12);
+    /* steady state: 2.5 tokens per sequence and step */
+    gw_perf_request rq = {.count = 1, .input_tokens = 100, .output_tokens = 100};
+    gw_perf_point p;
+    gw_perf_steady(&r.e, &rq, 8, &p);
+    CHECK_NEAR(p.step_s * 2.5, p.iteration_s, 1e-15);
+    CHECK_NEAR(p.tokens_per_s, 8 * 2.5 / p.iteration_s, 1e-12);
+    /* the gain over no speculation shrinks as the batch grows and the
+     * verify pass turns compute-bound (20 layers: the MTP layer is 1/20th;
+     * 20 x 36864 + 2 x 6400 = 750080 parameters; HBM at 1e14 B/s so the
+     * tiny KV cache does not hide the matmuls) */
+    r.m.layers = 20, r.m.parameters = 750080;
+    r.a.hbm_bandwidth_bps = 1e14;
+    gw_perf_config off = r.c;
+    off.spec_tokens = 0, off.spec_accept_length = 0, off.attention_dp = 1;
+    gw_perf_engine e0;
+    CHECK_INT(gw_perf_engine_init(&off, &e0, &r.err), GW_OK);
+    r.f.step_overhead_s = 0;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_INT(gw_perf_engine_init(&off, &e0, &r.err), GW_OK);
+    gw_perf_point p0, p1;
+    gw_perf_steady(&e0, &rq, 1, &p0);
+    gw_perf_steady(&r.e, &rq, 1, &p1);
+    double gain_small = p0.step_s / p1.step_s;
+    gw_perf_steady(&e0, &rq, 65536, &p0);
+    gw_perf_steady(&r.e, &rq, 65536, &p1);
+    double gain_large = p0.step_s / p1.step_s;
+    CHECK(gain_small > 1.2);
+    CHECK(gain_large < gain_small);
+}
+
+/* §7.5 with the catalog: DeepSeek-R1 in FP8 does not fit on 8 H100-80GB
+ * (83.9 GB of weights per GPU against 0.9 x 85.5 GB less activations). */
+static void test_deepseek_fp8_h100_does_not_fit(void)
+{
+    gw_catalog cat;
+    gw_error err;
+    memset(&err, 0, sizeof err);
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        CHECK(0);
+        return;
+    }
+    static gw_llm m;
+    static gw_accelerator a;
+    static gw_efficiency f;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_llm, "deepseek-r1", NULL, &m, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "h100-sxm", NULL, &a, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_efficiency, a.efficiency, NULL, &f, &err), GW_OK);
+    gw_perf_config c = {.model = &m, .accel = &a, .eff = &f, .tp = 8, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_FP8, .kv = GW_PREC_FP8};
+    gw_perf_engine e;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "'deepseek-r1' does not fit: 83.9 GB of fp8 weights per GPU");
+    CHECK_STR_HAS(err.field, "tp");
+    /* on H200 (141 GB) it does */
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "h200", NULL, &a, &err), GW_OK);
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_catalog_free(&cat);
 }
 
 /* ---- §8 training ----------------------------------------------------- */
@@ -993,6 +1360,15 @@ int main(void)
     test_infer_slo_search();
     test_infer_memory_and_errors();
     test_engine_init_errors();
+    test_frontier_dense_as_before();
+    test_frontier_expert_imbalance();
+    test_frontier_alltoall_per_fabric();
+    test_frontier_dp_slowest();
+    test_frontier_expert_precision_and_errors();
+    test_frontier_mla_prefill();
+    test_spec_acceptance_and_errors();
+    test_spec_step_and_steady();
+    test_deepseek_fp8_h100_does_not_fit();
     test_train_given_mfu();
     test_train_interruptions();
     test_train_predicted_mfu();

@@ -52,6 +52,7 @@ static void rig_init(rig *r, double hbm, int tp)
     r->f.compute = 0.5, r->f.memory = 0.5, r->f.attention = 0.5, r->f.scaleup = 0.5;
     r->f.step_overhead_s = 1e-3;
     r->f.memory_reserve = 0.1, r->f.max_batch = 256;
+    r->f.workspace_b = 1e3; /* a stated workspace, tiny: the small rig's HBM is ~220 KB */
     strcpy(r->f.kv_policy, "reserve");
     gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
                         .ep = 1, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};

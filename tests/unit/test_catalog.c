@@ -1,0 +1,258 @@
+/* tests/unit/test_catalog.c — the catalog's engine stacks and numeric
+ * lists (catalog layer): gw_catalog_efficiency_for on a small made-up
+ * catalog (every branch: own stack, generation, version, base generation,
+ * none), the same lookups on the real catalog, and the list decoder's
+ * values and file:line:col errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gigawatt/catalog.h"
+#include "gw_test.h"
+
+/* One efficiency entry with every required field; `extra` adds lines. */
+static void put_stack(FILE *f, const char *id, const char *extra)
+{
+    fprintf(f,
+            "  - id: \"%s\"\n"
+            "    compute: {value: 0.5, source: \"test\"}\n"
+            "    activation_io: {value: 0.5, source: \"test\"}\n"
+            "    memory: {value: 0.8, source: \"test\"}\n"
+            "    attention: {value: 0.5, source: \"test\"}\n"
+            "    scaleup: {value: 0.6, source: \"test\"}\n"
+            "    step_overhead: {value: \"1 ms\", source: \"test\"}\n"
+            "    collective_latency: {value: \"20 us\", source: \"test\"}\n"
+            "    memory_reserve: {value: 0.1, source: \"test\"}\n"
+            "    max_batch: {value: 256, source: \"test\"}\n"
+            "    kv_policy: {value: on-demand, source: \"test\"}\n"
+            "%s",
+            id, extra);
+}
+
+static const char accelerators_yaml[] =
+    "accelerators:\n"
+    "  - id: \"hop\"\n"
+    "    efficiency: \"hop-trt\"\n"
+    "    generation: {value: hopper, source: \"test\"}\n"
+    "  - id: \"ultra\"\n"
+    "    efficiency: \"bw-trt\"\n"
+    "    generation: {value: blackwell-ultra, source: \"test\"}\n"
+    "  - id: \"amd\"\n"
+    "    efficiency: \"amd-own\"\n"
+    "    generation: {value: cdna4, source: \"test\"}\n"
+    "  - id: \"bare\"\n";
+
+/* A catalog directory under $TMPDIR with the stacks above; its path. */
+static const char *write_small_catalog(char *dir, size_t cap)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, cap, "%s/gw-test-catalog-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return NULL;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/accelerators.yaml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return NULL;
+    fputs(accelerators_yaml, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/efficiency.yaml", dir);
+    if (!(f = fopen(path, "w")))
+        return NULL;
+    fputs("efficiency:\n", f);
+    put_stack(f, "hop-trt", "    engine: trtllm\n    generation: hopper\n");
+    put_stack(f, "hop-sgl", "    engine: sglang\n    generation: hopper\n");
+    put_stack(f, "hop-sgl-058",
+              "    engine: sglang\n    generation: hopper\n    version: \"0.5.8\"\n");
+    put_stack(f, "bw-trt", "    engine: trtllm\n    generation: blackwell\n");
+    put_stack(f, "bw-vllm", "    engine: vllm\n    generation: blackwell\n");
+    put_stack(f, "amd-own", "    engine: vllm\n    generation: cdna3\n");
+    put_stack(f, "untagged", "");
+    fclose(f);
+    return dir;
+}
+
+static void remove_small_catalog(const char *dir)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/accelerators.yaml", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/efficiency.yaml", dir);
+    remove(path);
+    rmdir(dir);
+}
+
+/* The id of the stack `accel` runs under `engine` (version), or the error. */
+static const char *stack_id(const gw_catalog *cat, const char *accel, const char *engine,
+                            const char *version, gw_error *err)
+{
+    static gw_accelerator a;
+    const gw_efficiency *f = NULL;
+    if (gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &a, err) != GW_OK)
+        return err->msg;
+    int rc = gw_catalog_efficiency_for(cat, &a, engine, version, &f, err);
+    return rc == GW_OK && f ? f->meta.id : err->msg;
+}
+
+static void test_lookup_small(void)
+{
+    char dir[1100];
+    gw_catalog cat;
+    gw_error err = {0};
+    if (!write_small_catalog(dir, sizeof dir)) {
+        CHECK(!"cannot write the test catalog");
+        return;
+    }
+    int rc = gw_catalog_load(&cat, dir, &err);
+    CHECK_INT(rc, GW_OK);
+    if (rc) {
+        fprintf(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+        remove_small_catalog(dir);
+        return;
+    }
+    /* no engine: the accelerator's own stack, as before engines */
+    CHECK_STR_HAS(stack_id(&cat, "hop", NULL, NULL, &err), "hop-trt");
+    CHECK_STR_HAS(stack_id(&cat, "hop", "", NULL, &err), "hop-trt");
+    /* by generation; the version-less stack unless the version matches */
+    CHECK_STR_HAS(stack_id(&cat, "hop", "sglang", NULL, &err), "hop-sgl");
+    CHECK(strcmp(stack_id(&cat, "hop", "sglang", "0.5.9", &err), "hop-sgl") == 0);
+    CHECK_STR_HAS(stack_id(&cat, "hop", "sglang", "0.5.8", &err), "hop-sgl-058");
+    /* blackwell-ultra: its own trtllm stack, else blackwell's */
+    CHECK_STR_HAS(stack_id(&cat, "ultra", "trtllm", NULL, &err), "bw-trt");
+    CHECK_STR_HAS(stack_id(&cat, "ultra", "vllm", NULL, &err), "bw-vllm");
+    /* a generation without stacks: the accelerator's own, when its engine matches */
+    CHECK_STR_HAS(stack_id(&cat, "amd", "vllm", NULL, &err), "amd-own");
+    /* an engine the accelerator does not run: the engines it does */
+    CHECK_STR_HAS(stack_id(&cat, "hop", "vllm", NULL, &err),
+                  "accelerator 'hop' (generation hopper) has no 'vllm' efficiency stack; "
+                  "expected one of: sglang, trtllm");
+    CHECK_INT(err.code, GW_E_INPUT);
+    CHECK_STR_HAS(stack_id(&cat, "amd", "sglang", NULL, &err), "expected one of: vllm");
+    CHECK_STR_HAS(stack_id(&cat, "bare", "trtllm", NULL, &err), "(generation not given)");
+    CHECK_STR_HAS(stack_id(&cat, "bare", NULL, NULL, &err), "has no efficiency stack");
+    gw_catalog_free(&cat);
+    remove_small_catalog(dir);
+}
+
+/* The real catalog: every engine stack the measured data uses resolves. */
+static void test_lookup_real(void)
+{
+    gw_catalog cat;
+    gw_error err = {0};
+    int rc = gw_catalog_load(&cat, GW_TEST_CATALOG, &err);
+    CHECK_INT(rc, GW_OK);
+    if (rc) {
+        fprintf(stderr, "catalog: %s:%d: %s\n", err.file, err.line, err.msg);
+        return;
+    }
+    CHECK_STR_HAS(stack_id(&cat, "h100-sxm", "trtllm", NULL, &err), "nvidia-hopper-trtllm");
+    CHECK_STR_HAS(stack_id(&cat, "h200", "sglang", NULL, &err), "nvidia-hopper-sglang");
+    CHECK_STR_HAS(stack_id(&cat, "h100-sxm", "vllm", NULL, &err), "nvidia-hopper-vllm");
+    CHECK_STR_HAS(stack_id(&cat, "b200", "sglang", NULL, &err), "nvidia-blackwell-sglang");
+    CHECK_STR_HAS(stack_id(&cat, "gb200", "vllm", NULL, &err), "nvidia-blackwell-vllm");
+    CHECK_STR_HAS(stack_id(&cat, "gb300", "trtllm", NULL, &err), "nvidia-blackwell-trtllm");
+    CHECK_STR_HAS(stack_id(&cat, "b300", "sglang", NULL, &err), "nvidia-blackwell-sglang");
+    CHECK_STR_HAS(stack_id(&cat, "mi355x", "sglang", NULL, &err), "amd-sglang");
+    CHECK_STR_HAS(stack_id(&cat, "mi300x", "vllm", NULL, &err), "amd-vllm");
+    CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "vllm", NULL, &err), "nvidia-ampere");
+    CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "sglang", NULL, &err), "expected one of: vllm");
+    CHECK_STR_HAS(stack_id(&cat, "mi300x", "trtllm", NULL, &err), "no 'trtllm' efficiency stack");
+    /* every accelerator names its generation and scale-up domain */
+    for (size_t i = 0; i < cat.n; i++) {
+        if (cat.entries[i].schema != &gw_schema_accelerator)
+            continue;
+        gw_accelerator a;
+        CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, cat.entries[i].id, NULL, &a, &err),
+                  GW_OK);
+        CHECK(a.generation[0] != 0);
+        CHECK(a.scaleup_domain >= 8);
+    }
+    /* DeepSeek-R1's MTP acceptance (F.fs.mtp.trtllm.accept.mtp1..5) */
+    gw_llm m;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_llm, "deepseek-r1", NULL, &m, &err), GW_OK);
+    CHECK_INT(m.mtp_modules, 1);
+    CHECK_INT(m.mtp_accept_n, 5);
+    CHECK_NEAR(m.mtp_accept_length[0], 1.92, 1e-12);
+    CHECK_NEAR(m.mtp_accept_length[4], 3.01, 1e-12);
+    CHECK_STR_HAS(m.hf_id, "deepseek-ai/DeepSeek-R1");
+    gw_catalog_free(&cat);
+}
+
+/* A one-model catalog whose mtp_accept_length is `list`, loaded: GW_OK with
+ * the model in *m, or the error in *err. `line` gets the list's text. */
+static int load_list(const char *list, gw_llm *m, char *line, size_t cap, gw_error *err)
+{
+    char dir[1100], path[1200];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/gw-test-list-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return GW_E_IO;
+    snprintf(path, sizeof path, "%s/models.yaml", dir);
+    snprintf(line, cap, "    mtp_accept_length: {source: t, value: %s}", list);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return GW_E_IO;
+    fprintf(f,
+            "models:\n  - id: m\n    attention: gqa\n    mlp: gated\n    embeddings: tied\n"
+            "    layers: {value: 2, source: t}\n    hidden_size: {value: 64, source: t}\n"
+            "    heads: {value: 4, source: t}\n    vocab_size: {value: 100, source: t}\n"
+            "    context_length: {value: 128, source: t}\n"
+            "    parameters: {value: 100000, source: t}\n"
+            "    mtp_modules: {value: 1, source: t}\n"
+            "%s\n",
+            line);
+    fclose(f);
+    gw_catalog cat;
+    int rc = gw_catalog_load(&cat, dir, err);
+    if (rc == GW_OK) {
+        rc = gw_catalog_get(&cat, &gw_schema_llm, "m", NULL, m, err);
+        gw_catalog_free(&cat);
+    }
+    remove(path);
+    rmdir(dir);
+    return rc;
+}
+
+/* The numeric list: values and count, and each bad list's error at the
+ * offending item (line 13 of the file, the column of `at` in the line). */
+static void test_number_list(void)
+{
+    static const char *const cases[][3] = {
+        /* list, expected message, the text the column points at */
+        {"[1.9, 2.5]", "", ""},
+        {"[1.9, fast]", "mtp_accept_length item 2", "fast"},
+        {"[1.9, 3.5]", "mtp_accept_length item 2 is 3.5 tokens per step; expected 1 to 3", "3.5"},
+        {"[1.9, -2]", "item 2 is -2; expected a value greater than zero", "-2"},
+        {"1.9", "is a scalar; expected a list of numbers", "1.9"},
+        {"[]", "has 0 items; expected 1 to 8", "[]"},
+        {"[1, 2, 3, 4, 5, 6, 7, 8, 9]", "has 9 items; expected 1 to 8", "[1,"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        gw_llm m;
+        gw_error err = {0};
+        char line[256];
+        int rc = load_list(cases[c][0], &m, line, sizeof line, &err);
+        if (!cases[c][1][0]) {
+            CHECK_INT(rc, GW_OK);
+            CHECK_INT(m.mtp_accept_n, 2);
+            CHECK_NEAR(m.mtp_accept_length[0], 1.9, 1e-12);
+            CHECK_NEAR(m.mtp_accept_length[1], 2.5, 1e-12);
+            continue;
+        }
+        CHECK_INT(rc, GW_E_INPUT);
+        CHECK_STR_HAS(err.msg, cases[c][1]);
+        CHECK_STR_HAS(err.file, "models.yaml");
+        CHECK_INT(err.line, 13);
+        CHECK_INT(err.col, strstr(line, cases[c][2]) - line + 1);
+    }
+}
+
+int main(void)
+{
+    test_lookup_small();
+    test_lookup_real();
+    test_number_list();
+    return gw_test_done("test_catalog");
+}
