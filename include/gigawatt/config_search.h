@@ -57,6 +57,8 @@ typedef struct gw_search_spec {
     gw_search_metric metric;
     gw_search_agg_fn agg;         /* required: what prices an aggregated candidate */
     gw_search_disagg_fn disagg;   /* required with GW_SEARCH_DISAGG */
+    int exhaustive;               /* 1: no cuts (saturation, surplus prefill), every ratio
+                                     and concurrency priced: to check the cuts lose nothing */
     gw_progress_fn progress;      /* may be NULL: called per decode shape (done, total)
                                      with the candidates priced; nonzero stops the search
                                      (GW_E_STOPPED) */

@@ -280,8 +280,9 @@ static int sweep(search *q, const deployment *dep, int *grow, gw_error *err)
         }
         if ((rc = record(q, &p, err)))
             return rc;
-        *grow |= strcmp(p.serve.bound, "prefill") == 0 || !meets(s, &p.serve, 0);
-        if (saturated(last, &p))
+        *grow |= s->exhaustive || strcmp(p.serve.bound, "prefill") == 0 ||
+                 !meets(s, &p.serve, 0);
+        if (!s->exhaustive && saturated(last, &p))
             break;
         prev = p, last = &prev;
     }

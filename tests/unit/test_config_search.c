@@ -291,6 +291,30 @@ static void test_search_modes_and_cuts(void)
     gw_search_result_free(&r);
 }
 
+/* The cuts lose no front point: the exhaustive search (every ratio, every
+ * concurrency) finds the same front and best, from more candidates. */
+static void test_cuts_lose_nothing(void)
+{
+    setup u;
+    setup_init(&u, 100e9);
+    u.s.ttft_target_s = 0.03, u.s.tpot_target_s = 0.01;
+    gw_search_result cut, all;
+    gw_error err = {0};
+    CHECK_INT(gw_search_run(&u.s, &cut, &err), GW_OK);
+    u.s.exhaustive = 1;
+    CHECK_INT(gw_search_run(&u.s, &all, &err), GW_OK);
+    CHECK(all.evaluated > cut.evaluated);
+    CHECK_INT(all.nfront, cut.nfront);
+    for (size_t i = 0; i < all.nfront && all.nfront == cut.nfront; i++) {
+        CHECK_NEAR(all.front[i].tps_gpu, cut.front[i].tps_gpu, 0);
+        CHECK_NEAR(all.front[i].tps_user, cut.front[i].tps_user, 0);
+    }
+    CHECK_INT(all.has_best, cut.has_best);
+    CHECK_NEAR(all.best.tps_gpu, cut.best.tps_gpu, 0);
+    gw_search_result_free(&cut);
+    gw_search_result_free(&all);
+}
+
 /* Progress once per decode shape and mode; a nonzero answer stops. */
 static int count_calls(void *user, double done, double total, double items)
 {
@@ -361,6 +385,7 @@ int main(void)
     test_search_targets();
     test_search_modes_and_cuts();
     test_search_progress();
+    test_cuts_lose_nothing();
     test_search_pruning_and_errors();
     return gw_test_done("test_config_search");
 }
