@@ -36,7 +36,7 @@
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
-#define MAX_EFF 24
+#define MAX_EFF 32 /* efficiency entries: one per (generation, engine) stack, with room */
 /* The fitted factors: fractions move in logit space, times in log space. */
 typedef struct param {
     const char *key;

@@ -156,6 +156,8 @@ static void test_lookup_real(void)
     CHECK_STR_HAS(stack_id(&cat, "b300", "sglang", NULL, &err), "nvidia-blackwell-sglang");
     CHECK_STR_HAS(stack_id(&cat, "mi355x", "sglang", NULL, &err), "amd-sglang");
     CHECK_STR_HAS(stack_id(&cat, "mi300x", "vllm", NULL, &err), "amd-vllm");
+    CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "vllm", NULL, &err), "nvidia-ampere");
+    CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "sglang", NULL, &err), "expected one of: vllm");
     CHECK_STR_HAS(stack_id(&cat, "mi300x", "trtllm", NULL, &err), "no 'trtllm' efficiency stack");
     /* every accelerator names its generation and scale-up domain */
     for (size_t i = 0; i < cat.n; i++) {
