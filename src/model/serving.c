@@ -482,3 +482,17 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     strcpy(out->bound, bound);
     return finish_point(out, &L, rate, err);
 }
+
+int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
+                     const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
+                     double *bps, gw_error *err)
+{
+    const pool_view p = {.e = prefill, .gpus = prefill_gpus}, d = {.e = decode, .gpus = decode_gpus};
+    const gw_serve_request rq = {.kv_link_bps = kv_link_bps};
+    return kv_link(&p, &d, &rq, bps, err);
+}
+
+double gw_serve_kv_handover_default_s(void)
+{
+    return KV_HANDOVER_DEFAULT_S;
+}
