@@ -33,7 +33,27 @@ typedef struct gw_sim_settings {
     char scheduler[GW_TEXT_MAX], route[GW_TEXT_MAX], arrival[GW_TEXT_MAX];
     double limit, max_tokens, requests, rate, cv, amplitude, period_s;
     const gw_node *trace, *prompt, *output;
+    /* closed loop and disaggregation (docs/sim.md §2.3, §3.6) */
+    char mode[GW_TEXT_MAX];   /* open-loop | closed-loop */
+    double concurrency, input_tokens, output_tokens, length_low, duration_s, warmup;
+    const gw_node *disagg;    /* decoded by the sim command (gw_schema_sim_disagg) */
 } gw_sim_settings;
+
+/* sim.disagg.prefill / .decode: perf.disagg's pool keys (tp, pp,
+ * attention_dp, ep, workers) and the replica scheduler's limits. */
+typedef struct gw_sim_pool_settings {
+    gw_entry_meta meta;
+    double tp, pp, attention_dp, ep, workers, max_running, max_batched_tokens, kv_tokens;
+} gw_sim_pool_settings;
+
+/* sim.disagg: the two pools and the KV link (perf.disagg's key names). */
+typedef struct gw_sim_disagg_settings {
+    gw_entry_meta meta;
+    const gw_node *prefill, *decode;
+    double kv_link_bandwidth_bps, kv_handover_s;
+} gw_sim_disagg_settings;
+
+extern const gw_schema gw_schema_sim_disagg, gw_schema_sim_pool;
 
 /* The scenario's `perf:` section (inference). Unset numbers are 0, unset
  * texts "": every frontier setting (engine on) unset keeps the model as

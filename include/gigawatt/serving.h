@@ -13,8 +13,9 @@
  * for the most the deployment sustains (the offline point).
  *
  * Tokens per second per GPU comes in the three public definitions; every
- * output says which it prints. Equations and references: docs/model.md
- * §7.9 (closed loop) and §7.10 (disaggregation). */
+ * output says which it prints. Equations and references: docs/serving.md
+ * (docs/model.md §7.9 closed loop, §7.10 disaggregation). Both functions
+ * are pure arithmetic, no allocation: a point costs microseconds. */
 #ifndef GIGAWATT_SERVING_H
 #define GIGAWATT_SERVING_H
 
@@ -24,7 +25,9 @@
 typedef struct gw_serve_pool {
     const gw_perf_engine *engine; /* one rank (replica) of a worker, initialised */
     int workers;                  /* workers in the pool */
-    double concurrency;           /* requests in flight per worker; 0 = from the request */
+    double concurrency;           /* most requests in flight per worker (the engine's batch
+                                     for decode, prompts per step for prefill); 0 = no cap
+                                     beyond memory and the engine's */
 } gw_serve_pool;
 
 typedef struct gw_serve_request {
@@ -45,7 +48,8 @@ typedef struct gw_serve_point {
     double tps_gpu_out;            /* output tokens/s over all GPUs */
     double tps_decode_gpu_out;     /* output tokens/s over decode GPUs (LMSYS, DeepSeek) */
     double gpus, prefill_gpus, decode_gpus;
-    double batch_per_rank;         /* decode sequences per attention rank in a step */
+    double batch_per_rank;         /* sequences running per attention rank (disagg: on a
+                                      decode rank) */
     double kv_transfer_s;          /* disagg: per request */
     char bound[32];                /* what limits it: prefill | decode | kv-cache | concurrency */
 } gw_serve_point;
@@ -57,5 +61,17 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
 /* Disaggregated: prefill pool, decode pool, KV moved per request. */
 int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
                     const gw_serve_request *rq, gw_serve_point *out, gw_error *err);
+
+/* The KV link of one request stream from a prefill to a decode pool, as
+ * gw_serve_disagg takes it (docs/serving.md, KV transfer): kv_link_bps when
+ * > 0, else the scale-up link when both pools' GPUs fit one scale-up
+ * domain, else the slower scale-out NIC, times the narrower side's tp x pp
+ * streams. GW_E_INPUT (field "disagg") when there is none. For the replica
+ * simulator's transfer events (docs/sim.md §3.6). */
+int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
+                     const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
+                     double *bps, gw_error *err);
+/* The hand-over latency a request pays besides its bytes when none is given. */
+double gw_serve_kv_handover_default_s(void);
 
 #endif

@@ -25,6 +25,7 @@ static const char usage_main[] =
     "  report RESULT.json... self-contained HTML report of results (-o report.html)\n"
     "  risk SCENARIO         Monte Carlo of the build-out: too little vs too much (MPI-aware)\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
+    "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -148,6 +149,20 @@ static const char usage_report[] =
     "  gigawatt rack --system gb200-nvl72 --json -o rack.json && gigawatt report rack.json -o r.html\n"
     "  gigawatt report plan-30gw.json plan-15gw.json -o compare.html\n";
 
+static const char usage_validate[] =
+    "usage: gigawatt validate MEASURED.csv [--json] [-o FILE] [--catalog DIR]\n"
+    "Predicts TTFT and TPOT for every row of a CSV of measured serving runs (the columns of\n"
+    "silicon-sample.csv, by header name, in any order) and compares: per row (id, predicted\n"
+    "and measured TTFT and TPOT in ms, error %), per partition (model x system x engine x\n"
+    "mode: rows, median |error|, MAPE, signed median) and per group (all, agg, disagg, MoE,\n"
+    "dense). A row it cannot predict (unknown model or system, a missing or non-numeric value,\n"
+    "a parallelism that does not divide, a model that does not fit) is listed with its reason\n"
+    "as file:line:col. The mapping of each column: docs/validate.md.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt validate ../shared/facts/serving/silicon-sample.csv\n"
+    "  gigawatt validate my-benchmarks.csv --json -o validate.json\n";
+
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
     "Lists catalog entries by kind, or shows one entry with every value's source.\n"
@@ -204,6 +219,7 @@ static const cli_command commands[] = {
      .see = "gigawatt risk --help", .par = 1},
     {.name = "runs", .usage = usage_runs, .see = "gigawatt runs --help", .flags_of = "risk",
      .only = "runs takes --db and --json only; not"},
+    COMMAND("validate", usage_validate, 1, 0),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -196,7 +196,7 @@ static int check_config(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "ep",
                               "expert parallelism %d given but '%s' is dense; expected ep 1",
                               c->ep, m->meta.id);
-    if (m->experts > 0 && fmod(m->experts, c->ep) != 0)
+    if (m->experts > 0 && fmod(m->experts, c->ep) != 0 && !c->eplb)
         return gw_error_field(err, "ep",
                               "expert parallelism %d does not divide the %.0f experts of '%s'; "
                               "expected a divisor of %.0f",
@@ -394,10 +394,10 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
                               c->pp, c->ep, e->workspace_bytes / 1e9, usable * frac / 1e9,
                               a->meta.id, usable / 1e9, frac, need + 1);
     }
-    if (e->frontier)
+    if (e->frontier || f->workspace_b > 0)
         e->kv_capacity_bytes = share - weights;
-    else /* pre-frontier (calibrated): reserve taken of what the weights leave,
-          * TensorRT-LLM's free_gpu_memory_fraction */
+    else /* pre-frontier stacks (calibrated): reserve taken of what the weights
+          * leave, TensorRT-LLM's free_gpu_memory_fraction */
         e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
@@ -439,6 +439,11 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     }
     e->experts = m->experts, e->active_experts = m->active_experts;
     e->local_experts = m->experts > 0 ? m->experts / ep : 0;
+    /* §7.8.4: EPLB keeps one redundant slot per GPU (288 slots at EP32, TensorRT-LLM
+     * F.fs.eplb.trtllm.eplb32 and DeepSeek F.fs.deepseek.redundant_experts; 4 per GPU
+     * at EP72), so ep need not divide the experts */
+    if (c->eplb && m->experts > 0 && ep > 1)
+        e->local_experts = floor(m->experts / ep) + 1;
 
     double dense_w = e->stage_layers * p.attention_per_layer + stage_dense * p.dense_mlp_per_layer +
                      e->stage_moe_layers * (p.router + m->shared_experts * p.expert);
@@ -532,8 +537,10 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
     double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
     double att = fmax(att_flops / e->attn_rate, att_bytes / e->mem_rate);
     double link = e->link_rate > 0 ? e->link_rate : 1;
-    double a2a = fmax(tokens, routed_tokens) * fmax(e->alltoall_bytes_per_token / link,
-                                                    e->alltoall_rdma_bytes_per_token / e->rdma_rate);
+    double rdma = e->alltoall_rdma_bytes_per_token > 0 ? e->alltoall_rdma_bytes_per_token /
+                                                             e->rdma_rate : 0;
+    double per_token = fmax(e->alltoall_bytes_per_token / link, rdma);
+    double a2a = fmax(tokens, routed_tokens) * per_token;
     double comm = tokens * (e->allreduce_bytes_per_token + e->pp_bytes_per_token) / link + a2a +
                   e->allreduces_per_step * e->collective_latency_s +
                   e->alltoalls_per_step * e->alltoall_latency_s;
@@ -654,9 +661,8 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
                         .decode_seqs = mean.decode_seqs / e->pp,
                         .decode_context = mean.decode_context / e->pp,
                         .decode_draft_tokens = mean.decode_draft_tokens / e->pp};
-    double others = b.dp_tokens > 0 ? (e->attention_dp - 1) * (batch - starts + starts * in +
-                                                               mean.decode_draft_tokens) / e->pp
-                                    : 0;
+    double rank_tokens = batch - starts + starts * in + mean.decode_draft_tokens;
+    double others = b.dp_tokens > 0 ? (e->expert_group_replicas - 1) * rank_tokens / e->pp : 0;
     while (done < in) {
         double c = fmin(chunk, in - done);
         cb.prefill_tokens = c;

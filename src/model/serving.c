@@ -25,25 +25,32 @@
 #define SOLVE_ROUNDS 60
 
 /* Mean lengths of the requests. Lengths drawn uniformly in
- * [low x nominal, nominal] (InferenceX: 0.8) have E[x] = N(1+low)/2 and
- * E[x^2] = N^2(1+low+low^2)/3. A sequence stays in the batch in proportion
- * to its output, so the context the decodes see is output-weighted:
- * E[I] + E[O^2]/(2E[O]) (= I + O/2 for fixed lengths, as in §7.4). */
+ * [low x nominal, nominal] (InferenceX: 0.8) have E[x] = N(1+low)/2,
+ * E[x^2] = N^2(1+low+low^2)/3, E[x^3] = N^3(1+low)(1+low^2)/4. A sequence
+ * stays in the batch in proportion to its output, so the context a decode
+ * sees, I + U O (U uniform in 0..1), is output-weighted: mean
+ * E[I] + E[O^2]/(2E[O]) (= I + O/2 for fixed lengths, as in §7.4), variance
+ * Var(I) + E[O^3]/(3E[O]) - (E[O^2]/(2E[O]))^2 (= O^2/12 for fixed ones). */
 typedef struct lengths {
     double in, out;         /* means */
     double in_pairs;        /* E[I(I+1)/2]: causal query-key pairs of one prompt */
     double decode_context;  /* mean context of a decoding sequence */
+    double context_sd;      /* its standard deviation (attention-DP rank spread) */
+    double prompt_cv;       /* the prompts' coefficient of variation */
 } lengths;
 
 static lengths mean_lengths(const gw_serve_request *rq)
 {
     double lo = rq->length_low > 0 && rq->length_low < 1 ? rq->length_low : 1;
-    double m1 = (1 + lo) / 2, m2 = (1 + lo + lo * lo) / 3;
+    double m1 = (1 + lo) / 2, m2 = (1 + lo + lo * lo) / 3, m3 = (1 + lo) * (1 + lo * lo) / 4;
     double in = rq->input_tokens, out = rq->output_tokens;
+    double var_in = in * in * (m2 - m1 * m1), half = out * m2 / (2 * m1);
     lengths L = {.in = in * m1,
                  .out = out * m1,
                  .in_pairs = (in * in * m2 + in * m1) / 2,
-                 .decode_context = in * m1 + out * m2 / (2 * m1)};
+                 .decode_context = in * m1 + half,
+                 .context_sd = sqrt(fmax(0, var_in + out * out * m3 / (3 * m1) - half * half)),
+                 .prompt_cv = (1 - lo) / (sqrt(3) * (1 + lo))};
     return L;
 }
 
@@ -84,9 +91,29 @@ static void add_prompts(const gw_perf_engine *e, const lengths *L, double prompt
     b->prefill_past += prompts * chunk * m * (m - 1) / 2;
 }
 
+/* A step of a rank whose mean load is `mean`: with attention-DP the
+ * worker waits for its busiest rank (perf's §7.8.2, from the lengths'
+ * spread); *other_ranks gets the tokens the other ranks add to the
+ * experts' load (0 when the ranks are not joined). */
+static double rank_step(const gw_perf_engine *e, const lengths *L, const gw_perf_batch *mean,
+                        double *other_ranks)
+{
+    gw_perf_batch slowest;
+    gw_perf_dp_slowest(e, mean, L->context_sd, L->prompt_cv, &slowest);
+    if (other_ranks)
+        *other_ranks = slowest.dp_tokens > 0 ? (e->attention_dp - 1) *
+                                                   (mean->prefill_tokens + mean->decode_seqs +
+                                                    mean->decode_draft_tokens)
+                                             : 0;
+    return gw_perf_step(e, &slowest, NULL);
+}
+
 /* One prompt's own prefill: its chunks, one per iteration, each beside
- * `decodes` decoding sequences and crossing all pp stages (§7.4). */
-static double prompt_time(const gw_perf_engine *e, const lengths *L, double decodes)
+ * `decodes` decoding sequences and crossing all pp stages (§7.4); the
+ * other attention-DP ranks add `other_ranks` tokens per step to the
+ * experts' load. */
+static double prompt_time(const gw_perf_engine *e, const lengths *L, double decodes,
+                          double other_ranks)
 {
     double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, L->in) : L->in;
     gw_perf_batch cb = {.prefill_chunks = 1};
@@ -97,6 +124,9 @@ static double prompt_time(const gw_perf_engine *e, const lengths *L, double deco
         cb.prefill_tokens = c;
         cb.prefill_pairs = c * (done + (c + 1) / 2);
         cb.prefill_past = done;
+        cb.dp_tokens = other_ranks > 0 ? other_ranks / e->pp + c + cb.decode_seqs +
+                                             cb.decode_draft_tokens
+                                       : 0;
         t += e->pp * gw_perf_stage_time(e, &cb, NULL);
         done += c;
     }
@@ -141,8 +171,9 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
     double steps = decode_steps(e, L), self = steps > 0 ? 1 : 0, others = b - 1;
     gw_perf_batch s0 = {0};
     add_decodes(e, L, b, &s0);
-    double step = gw_perf_step(e, &s0, NULL);
-    double prefill = prompt_time(e, L, others);
+    double other_ranks;
+    double step = rank_step(e, L, &s0, &other_ranks);
+    double prefill = prompt_time(e, L, others, other_ranks);
     for (int i = 0; i < SOLVE_ROUNDS; i++) {
         double service = prefill + steps * step;
         double decoding = others * steps * step / service;
@@ -150,10 +181,10 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
         gw_perf_batch s = {0};
         add_decodes(e, L, self + decoding, &s);
         add_prompts(e, L, prompts, &s);
-        double next = gw_perf_step(e, &s, NULL);
+        double next = rank_step(e, L, &s, &other_ranks);
         /* a new prompt waits for the running iteration to end: half a
          * step on average, when there is one running */
-        prefill = fmin(1, others) * next / 2 + prompt_time(e, L, decoding);
+        prefill = fmin(1, others) * next / 2 + prompt_time(e, L, decoding, other_ranks);
         int done = fabs(next - step) <= SOLVE_TOL * next;
         step = next;
         if (done)
@@ -161,7 +192,7 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
     }
     gw_perf_batch alone = {0}; /* the same step without the others' prompts */
     add_decodes(e, L, self + others * steps * step / (prefill + steps * step), &alone);
-    r->prefill_share = 1 - gw_perf_step(e, &alone, NULL) / step;
+    r->prefill_share = 1 - rank_step(e, L, &alone, NULL) / step;
     r->step_s = step;
     r->prefill_s = prefill;
     r->service_s = prefill + steps * step;
@@ -276,11 +307,15 @@ static double prompts_per_step_max(const pool_view *v, const lengths *L)
 
 static double prefill_step(const gw_perf_engine *e, const lengths *L, double prompts)
 {
-    if (e->chunk_tokens > 0 && L->in > e->chunk_tokens)
-        return prompt_time(e, L, 0);
     gw_perf_batch b = {0};
     add_prompts(e, L, prompts, &b);
-    return gw_perf_step(e, &b, NULL);
+    if (e->chunk_tokens > 0 && L->in > e->chunk_tokens) {
+        /* one prompt in chunks; the other ranks chunk theirs alongside */
+        double other_ranks;
+        rank_step(e, L, &b, &other_ranks);
+        return prompt_time(e, L, 0, other_ranks * e->chunk_tokens / L->in);
+    }
+    return rank_step(e, L, &b, NULL);
 }
 
 /* A prompt's time on a prefill rank that receives x requests/s: a step
@@ -306,7 +341,7 @@ static double decode_rate(const pool_view *d, const lengths *L, double b, double
 {
     gw_perf_batch s = {0};
     add_decodes(d->e, L, fmax(b, 1), &s);
-    *step = gw_perf_step(d->e, &s, NULL);
+    *step = rank_step(d->e, L, &s, NULL);
     return d->ranks * b / (decode_steps(d->e, L) * *step);
 }
 
@@ -446,4 +481,18 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     out->tpot_s = step / tokens_per_step(d.e);
     strcpy(out->bound, bound);
     return finish_point(out, &L, rate, err);
+}
+
+int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
+                     const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
+                     double *bps, gw_error *err)
+{
+    const pool_view p = {.e = prefill, .gpus = prefill_gpus}, d = {.e = decode, .gpus = decode_gpus};
+    const gw_serve_request rq = {.kv_link_bps = kv_link_bps};
+    return kv_link(&p, &d, &rq, bps, err);
+}
+
+double gw_serve_kv_handover_default_s(void)
+{
+    return KV_HANDOVER_DEFAULT_S;
 }

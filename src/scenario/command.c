@@ -136,11 +136,12 @@ static const struct {
     {"report", no_options, 0, gw_cmd_report, NULL, NULL},
     {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
+    {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
-                                            "report",  "risk", "runs", NULL};
+                                            "report",  "risk", "runs", "validate", NULL};
 
 const char *const *gw_command_names(void)
 {

@@ -149,8 +149,56 @@ static const gw_field sim_settings_fields[] = {
     Q("period", gw_sim_settings, period_s, GW_DIM_TIME, POS, "diurnal: period (default 1 day)"),
     NODE("prompt", gw_sim_settings, prompt, "prompt tokens: a number or {dist: ...}"),
     NODE("output", gw_sim_settings, output, "output tokens: a number or {dist: ...}"),
+    EN("mode", gw_sim_settings, mode, "open-loop|closed-loop", 0,
+       "open-loop: arrivals from a trace or a rate (default); closed-loop: a benchmark client "
+       "keeping concurrency requests in flight"),
+    Q("concurrency", gw_sim_settings, concurrency, GW_DIM_NONE, POS | INT,
+      "closed loop: requests in flight"),
+    Q("input_tokens", gw_sim_settings, input_tokens, GW_DIM_NONE, POS | INT,
+      "closed loop: prompt tokens per request (nominal)"),
+    Q("output_tokens", gw_sim_settings, output_tokens, GW_DIM_NONE, POS | INT,
+      "closed loop: output tokens per request (nominal)"),
+    Q("length_low", gw_sim_settings, length_low, GW_DIM_NONE, EFF,
+      "closed loop: lengths uniform in [low x nominal, nominal] (InferenceX 0.8; default 1)"),
+    Q("duration", gw_sim_settings, duration_s, GW_DIM_TIME, POS,
+      "closed loop: no request issued from this time on (with or instead of requests)"),
+    Q("warmup", gw_sim_settings, warmup, GW_DIM_NONE, NN | INT,
+      "closed loop: first requests left out of the metrics (default 0)"),
+    NODE("disagg", gw_sim_settings, disagg,
+         "disaggregated prefill/decode: {prefill: {...}, decode: {...}, kv_link_bandwidth, "
+         "kv_handover}"),
 };
 SCHEMA(gw_schema_sim_settings, "sim", "sim settings", gw_sim_settings, sim_settings_fields);
+
+/* sim.disagg: perf.disagg's keys, so one block reads the same in both. */
+static const gw_field sim_disagg_fields[] = {
+    NODE("prefill", gw_sim_disagg_settings, prefill, "the prefill pool (required)"),
+    NODE("decode", gw_sim_disagg_settings, decode, "the decode pool (required)"),
+    Q("kv_link_bandwidth", gw_sim_disagg_settings, kv_link_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
+      "prefill -> decode bytes/s per request (default: docs/serving.md's link rule)"),
+    Q("kv_handover", gw_sim_disagg_settings, kv_handover_s, GW_DIM_TIME, NN,
+      "fixed KV hand-over latency per request (default: the measured 168 ms)"),
+};
+SCHEMA(gw_schema_sim_disagg, "disagg", "disagg settings", gw_sim_disagg_settings,
+       sim_disagg_fields);
+
+static const gw_field sim_pool_fields[] = {
+    Q("workers", gw_sim_pool_settings, workers, GW_DIM_NONE, POS | INT,
+      "workers in the pool (required)"),
+    Q("tp", gw_sim_pool_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default perf's)"),
+    Q("pp", gw_sim_pool_settings, pp, GW_DIM_NONE, POS | INT,
+      "pipeline parallelism (default perf's)"),
+    Q("attention_dp", gw_sim_pool_settings, attention_dp, GW_DIM_NONE, POS | INT,
+      "attention data-parallel ranks per worker, each a replica (default 1)"),
+    Q("ep", gw_sim_pool_settings, ep, GW_DIM_NONE, POS | INT, "expert parallelism (default perf's)"),
+    Q("max_running", gw_sim_pool_settings, max_running, GW_DIM_NONE, POS | INT,
+      "sequences holding KV on a replica (default sim's)"),
+    Q("max_batched_tokens", gw_sim_pool_settings, max_batched_tokens, GW_DIM_NONE, POS | INT,
+      "prefill token budget per batch (default sim's)"),
+    Q("kv_tokens", gw_sim_pool_settings, kv_tokens, GW_DIM_NONE, POS,
+      "KV capacity per replica in tokens (default: the perf model's)"),
+};
+SCHEMA(gw_schema_sim_pool, "pool", "pool settings", gw_sim_pool_settings, sim_pool_fields);
 
 static const gw_field fleet_fields[] = {
     Q("horizon", gw_fleet_settings, horizon_s, GW_DIM_TIME, R | POS, "simulated time"),

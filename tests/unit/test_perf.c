@@ -783,7 +783,8 @@ static void test_engine_init_errors(void)
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_NEAR(e.kv_capacity_tokens, (100e3 - 86528) * 0.9 / 128, 1e-12); /* 94.7 */
+    /* a stack that states its workspace gets the rest: 89000 - 86528 B */
+    CHECK_NEAR(e.kv_capacity_tokens, (100e3 * 0.9 - 1000 - 86528) / 128, 1e-12); /* 19.3 */
 }
 
 /* ---- frontier model (docs/model.md §7.8, §7.11) ---------------------- */
@@ -872,6 +873,14 @@ static void test_frontier_expert_imbalance(void)
     r.c.eplb = 1;
     CHECK_INT(rig_init(&r), GW_OK);
     CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 8192), 0.109, 1e-9);
+    CHECK_NEAR(r.e.local_experts, 9, 0); /* 8 + one redundant slot */
+    /* EP72 over 256 experts only with EPLB's slots: 3 + 1 per GPU */
+    r.c.ep = 72, r.c.attention_dp = 72;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.local_experts, 4, 0);
+    r.c.eplb = 0;
+    expect_init_error(&r.c, "expert parallelism 72 does not divide the 256 experts");
+    r.c.eplb = 1, r.c.ep = 32, r.c.attention_dp = 32;
     /* ep 8 over 8 ranks: m = 32 experts per GPU, same popularity CV:
      * i(inf) = z8 sqrt((7/8) c^2 / 32), c^2 = 8 ((1.564/z32)^2 (32/31) - 1/2048) */
     r.c.eplb = 0, r.c.ep = 8, r.c.attention_dp = 8;
@@ -954,8 +963,14 @@ static void test_frontier_dp_slowest(void)
     r.e.chunk_tokens = 60;
     gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
     CHECK_NEAR(s.prefill_tokens, 50, 0);
-    /* without attention-DP the batch is its own busiest rank */
-    r.c.attention_dp = 1;
+    /* ep 8 over tp 1 without attention_dp: the same 8 replicas meet */
+    r.c.attention_dp = 1, r.e.chunk_tokens = 0;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.expert_group_replicas, 8, 0);
+    gw_perf_dp_slowest(&r.e, &mean, 100, 0, &s);
+    CHECK_NEAR(s.prefill_tokens, 50 * scale, 1e-12);
+    /* with the experts inside the rank (ep 1) it is its own busiest rank */
+    r.c.ep = 1;
     CHECK_INT(rig_init(&r), GW_OK);
     gw_perf_dp_slowest(&r.e, &mean, 100, 0.2, &s);
     CHECK_NEAR(s.prefill_tokens, 50, 0);
@@ -1035,7 +1050,8 @@ static void test_spec_acceptance_and_errors(void)
     expect_init_error(&r.c, "model 'tiny-dense' has no MTP head; expected a draft_model or "
                           "spec_tokens 0");
     r.m.mtp_modules = 1;
-    r.m.mtp_accept_length[0] = 1.92, r.m.mtp_accept_length[1] = 2.58, r.m.mtp_accept_length[2] = 2.82;
+    double measured[3] = {1.92, 2.58, 2.82};
+    memcpy(r.m.mtp_accept_length, measured, sizeof measured);
     r.m.mtp_accept_n = 3;
     CHECK_INT(rig_init(&r), GW_OK);
     CHECK_NEAR(r.e.spec_accept[0], 0.92, 1e-12);

@@ -146,6 +146,30 @@ static void test_agg_littles_law_and_definitions(void)
     CHECK_NEAR(off.requests_per_s * off.e2e_s, 512, 1e-9);
 }
 
+/* Attention-DP: a worker of 2 ranks holds C / 2 requests per rank. A
+ * dense model's ranks never wait for each other (no MoE layer joins
+ * them), so 2 clients on one worker of 2 ranks are 2 single clients: the
+ * C = 1 times, twice the rate, 2 GPUs. */
+static void test_agg_attention_dp_ranks(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .attention_dp = 2, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_engine e2;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e2, &err), GW_OK);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 2};
+    gw_serve_point p;
+    CHECK_INT(gw_serve_agg(&e2, 1, &rq, &p, &err), GW_OK);
+    double ttft = prompt_alone(&e2, 1000), tpot = decode_only(&e2, 1, 1050, 0);
+    CHECK_NEAR(p.gpus, 2, 0);
+    CHECK_NEAR(p.batch_per_rank, 1, 0);
+    CHECK_NEAR(p.ttft_s, ttft, 1e-9);
+    CHECK_NEAR(p.tpot_s, tpot, 1e-9);
+    CHECK_NEAR(p.requests_per_s, 2 / (ttft + 99 * tpot), 1e-9);
+}
+
 /* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
  * the rate x 90 and input+output the rate x 990. */
 static void test_agg_drawn_lengths(void)
@@ -269,6 +293,43 @@ static void test_disagg_kv_does_not_fit(void)
     CHECK_STR_HAS(err.msg, "nothing to decode");
 }
 
+/* Caps: a rank of 173056 B of weights and 2 MB more of HBM caches
+ * 2e6 x 0.9 / 256 = 7031 tokens = 6 sequences of 1100 (KV reserved):
+ * beyond 6 clients the KV cache bounds an aggregated worker. A decode
+ * pool's concurrency caps its batch per worker. */
+static void test_batch_caps(void)
+{
+    rig r;
+    rig_init(&r, 173056 + 2e6, 1);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 20};
+    gw_serve_point p;
+    gw_error err;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 6, 0);
+    CHECK_STR_HAS(p.bound, "kv-cache");
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, 20, 1e-9);
+
+    /* long prompts, two output tokens, all 256 slots full, no step
+     * overhead: the others' prompts (8 us of attention each) are most of
+     * every step (a decode reads 1 MB of KV: 2 us) */
+    rig_init(&r, 100e9, 1);
+    r.e.step_overhead_s = 0;
+    gw_serve_request longp = {.input_tokens = 4000, .output_tokens = 2, .concurrency = 1000};
+    CHECK_INT(gw_serve_agg(&r.e, 1, &longp, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 256, 0);
+    CHECK_STR_HAS(p.bound, "prefill");
+
+    rig big;
+    rig_init(&big, 100e9, 1);
+    gw_serve_pool pre = {.engine = &big.e, .workers = 64},
+                  dec = {.engine = &big.e, .workers = 1, .concurrency = 32};
+    rq.kv_link_bps = 1e9, rq.concurrency = 0;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 32, 0);
+    CHECK_NEAR(p.requests_per_s, 32 / (99 * decode_only(&big.e, 32, 1050, 0)), 1e-9);
+    CHECK_STR_HAS(p.bound, "decode");
+}
+
 static void test_bad_requests(void)
 {
     rig r;
@@ -287,7 +348,7 @@ static void test_bad_requests(void)
 
 /* ---- measured points: reported, not fitted, not asserted ------------- */
 
-/* One configuration from the catalog. */
+/* One configuration from the catalog; a worker of tp x adp GPUs. */
 typedef struct real {
     gw_llm m;
     gw_accelerator a;
@@ -295,8 +356,13 @@ typedef struct real {
     gw_perf_engine e;
 } real;
 
+typedef struct shape {
+    int tp, adp, ep;
+    gw_precision w;
+} shape;
+
 static int real_init(real *r, const gw_catalog *cat, const char *model, const char *accel,
-                     int tp, int ep, gw_precision w, gw_precision kv)
+                     shape sh)
 {
     gw_error err;
     memset(r, 0, sizeof *r);
@@ -304,28 +370,60 @@ static int real_init(real *r, const gw_catalog *cat, const char *model, const ch
         gw_catalog_get(cat, &gw_schema_accelerator, accel, NULL, &r->a, &err) ||
         gw_catalog_get(cat, &gw_schema_efficiency, r->a.efficiency, NULL, &r->f, &err))
         return fprintf(stderr, "catalog: %s\n", err.msg), 1;
-    if (r->a.scaleup_domain <= 0 && strcmp(accel, "gb200") == 0)
-        r->a.scaleup_domain = 72; /* NVL72, until the catalog carries it */
-    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
-                        .ep = ep, .weights = w, .kv = kv};
+    gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = sh.tp, .pp = 1,
+                        .ep = sh.ep, .attention_dp = sh.adp, .weights = sh.w,
+                        .kv = sh.w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
     if (gw_perf_engine_init(&c, &r->e, &err))
         return fprintf(stderr, "engine: %s\n", err.msg), 1;
     return 0;
 }
 
-static void report(const char *id, const gw_serve_point *p, double ttft_ms, double tpot_ms)
+typedef struct measured {
+    const char *id; /* the row's id, shortened */
+    double in, out, c, ttft_ms, tpot_ms;
+    shape pre, dec; /* agg rows: dec only */
+} measured;
+
+static void report(const measured *row, const gw_serve_point *p)
 {
-    printf("  %-44s TTFT %8.1f ms (measured %8.1f, %+6.1f%%)  TPOT %6.2f ms (measured %6.2f, "
-           "%+6.1f%%)  batch %6.1f  %s\n",
-           id, 1e3 * p->ttft_s, ttft_ms, 100 * (1e3 * p->ttft_s / ttft_ms - 1), 1e3 * p->tpot_s,
-           tpot_ms, 100 * (1e3 * p->tpot_s / tpot_ms - 1), p->batch_per_rank, p->bound);
+    printf("  %-44s TTFT %7.0f ms (measured %7.0f, %+6.1f%%)  TPOT %6.2f ms (measured %6.2f, "
+           "%+6.1f%%)  batch %5.1f  %s\n",
+           row->id, 1e3 * p->ttft_s, row->ttft_ms, 100 * (1e3 * p->ttft_s / row->ttft_ms - 1),
+           1e3 * p->tpot_s, row->tpot_ms, 100 * (1e3 * p->tpot_s / row->tpot_ms - 1),
+           p->batch_per_rank, p->bound);
 }
 
-/* ../shared/facts/serving/silicon-sample.csv rows (TensorRT-LLM 1.0.0rc3,
- * Llama-3.1-8B-Instruct BF16 on one H100 SXM, 1024/512, fixed lengths),
- * and DeepSeek-R1 NVFP4 on GB200 disaggregated (2026-03-23, Dynamo +
- * TensorRT-LLM; the rows give no worker counts: one of each assumed, MTP
- * not flagged: off). */
+/* One worker at the row's concurrency (disagg: one worker per pool, as the
+ * rows below state). */
+static void check_row(const gw_catalog *cat, const char *model, const char *accel,
+                      const measured *row)
+{
+    real pr, dr;
+    gw_error err;
+    gw_serve_point p;
+    gw_serve_request rq = {.input_tokens = row->in, .output_tokens = row->out,
+                           .concurrency = row->c};
+    if (real_init(&dr, cat, model, accel, row->dec)) {
+        CHECK(0);
+        return;
+    }
+    if (row->pre.tp == 0) {
+        CHECK_INT(gw_serve_agg(&dr.e, 1, &rq, &p, &err), GW_OK);
+    } else {
+        if (real_init(&pr, cat, model, accel, row->pre)) {
+            CHECK(0);
+            return;
+        }
+        gw_serve_pool pre = {.engine = &pr.e, .workers = 1}, dec = {.engine = &dr.e, .workers = 1};
+        CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    }
+    report(row, &p);
+}
+
+/* Rows of ../shared/facts/serving/silicon-sample.csv (lengths fixed, MTP
+ * not flagged in the file: off; KV at FP8 unless the weights are BF16). A
+ * DEP row's batch_size is per attention rank: its client concurrency is
+ * the id's c. */
 static void test_measured_points(void)
 {
     gw_catalog cat;
@@ -334,67 +432,51 @@ static void test_measured_points(void)
         CHECK(0);
         return;
     }
-    real r;
+    const shape tp1 = {1, 1, 1, GW_PREC_BF16}, tp4 = {4, 1, 1, GW_PREC_FP8},
+                tp8 = {8, 1, 1, GW_PREC_FP8}, dep8_fp4 = {1, 8, 8, GW_PREC_FP4},
+                dep8 = {1, 8, 8, GW_PREC_FP8}, dep32 = {1, 32, 32, GW_PREC_FP8};
+    /* TensorRT-LLM 1.0.0rc3, Llama-3.1-8B-Instruct BF16, 1 x H100 SXM */
+    static const char *id8[] = {"llama-3.1-8b h100 agg 1k/512 c8", "... c16", "... c32",
+                                "... c64", "... c128"};
+    const double c8[] = {8, 16, 32, 64, 128}, t8[][2] = {{550.008, 7.41679}, {308.376, 8.35392},
+                        {225.650, 9.87725}, {229.864, 13.1023}, {364.321, 19.2576}};
     printf("predicted vs measured (silicon-sample.csv; not fitted):\n");
-    if (real_init(&r, &cat, "llama-3.1-8b", "h100-sxm", 1, 1, GW_PREC_BF16, GW_PREC_BF16) == 0) {
-        static const struct { double c, ttft, tpot; } rows[] = {
-            {8, 550.008, 7.41679}, {16, 308.376, 8.35392}, {32, 225.650, 9.87725},
-            {64, 229.864, 13.1023}, {128, 364.321, 19.2576}};
-        for (int i = 0; i < 5; i++) {
-            gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 512,
-                                   .concurrency = rows[i].c};
-            gw_serve_point p;
-            CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
-            char id[64];
-            snprintf(id, sizeof id, "llama-3.1-8b h100 trtllm agg 1k/512 c%.0f", rows[i].c);
-            report(id, &p, rows[i].ttft, rows[i].tpot);
-        }
-    } else
-        CHECK(0);
+    for (int i = 0; i < 5; i++) {
+        measured row = {id8[i], 1024, 512, c8[i], t8[i][0], t8[i][1], .dec = tp1};
+        check_row(&cat, "llama-3.1-8b", "h100-sxm", &row);
+    }
     /* 2026-04-06 runs: Llama-3.1-70B FP8 on H200, TensorRT-LLM, 1024/1024 */
-    static const struct { int tp; double c, ttft, tpot; } r70[] = {
-        {4, 4, 230.4, 7.98}, {4, 16, 281.9, 8.93}, {4, 64, 528.7, 13.66}, {4, 128, 750.4, 19.28},
-        {8, 8, 81.8, 6.72},  {8, 32, 143.3, 9.3},  {8, 128, 323.5, 21.64}};
-    for (int i = 0; i < 7; i++) {
-        if (real_init(&r, &cat, "llama-3.1-70b", "h200", r70[i].tp, 1, GW_PREC_FP8,
-                      GW_PREC_FP8)) {
-            CHECK(0);
-            continue;
-        }
-        gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 1024,
-                               .concurrency = r70[i].c};
-        gw_serve_point p;
-        CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
-        char id[64];
-        snprintf(id, sizeof id, "llama-3.1-70b h200 trtllm agg 1k/1k tp%d c%.0f", r70[i].tp,
-                 r70[i].c);
-        report(id, &p, r70[i].ttft, r70[i].tpot);
-    }
-    static const struct { const char *id; double in, out, c; int ptp, pep, dtp, dep;
-                          double ttft, tpot; } dis[] = {
-        {"..._8192x1024_c12_tp4_0_ep4_0_380", 8192, 1024, 12, 4, 4, 8, 4, 503.441, 7.18354},
-        {"..._1024x1024_c666_tp4_0_ep4_0_365", 1024, 1024, 666, 4, 4, 32, 4, 3670.23, 12.6355}};
-    for (int i = 0; i < 2; i++) {
-        real pr, dr;
-        if (real_init(&pr, &cat, "deepseek-r1", "gb200", dis[i].ptp, dis[i].pep, GW_PREC_FP4,
-                      GW_PREC_FP8) ||
-            real_init(&dr, &cat, "deepseek-r1", "gb200", dis[i].dtp, dis[i].dep, GW_PREC_FP4,
-                      GW_PREC_FP8)) {
-            CHECK(0);
-            continue;
-        }
-        /* MLA latent (512 + 64) x 61 layers x 1 B (FP8): 35,136 B per token
-         * (frontier-serving.csv F.fs.kv.mla.fp8_bytes) */
-        CHECK_NEAR(pr.e.kv_bytes_per_token_model, 35136, 1e-12);
-        gw_serve_pool pre = {.engine = &pr.e, .workers = 1}, dec = {.engine = &dr.e, .workers = 1};
-        gw_serve_request rq = {.input_tokens = dis[i].in, .output_tokens = dis[i].out,
-                               .concurrency = dis[i].c};
-        gw_serve_point p;
-        CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
-        report(dis[i].id, &p, dis[i].ttft, dis[i].tpot);
-        printf("    KV transfer %.1f ms, %.0f req/s, prefill %.0f / decode %.0f GPUs\n",
-               1e3 * p.kv_transfer_s, p.requests_per_s, p.prefill_gpus, p.decode_gpus);
-    }
+    const measured r70[] = {
+        {"llama-3.1-70b h200 agg 1k/1k tp4 c4", 1024, 1024, 4, 230.4, 7.98, .dec = tp4},
+        {"... tp4 c16", 1024, 1024, 16, 281.9, 8.93, .dec = tp4},
+        {"... tp4 c64", 1024, 1024, 64, 528.7, 13.66, .dec = tp4},
+        {"... tp4 c128", 1024, 1024, 128, 750.4, 19.28, .dec = tp4},
+        {"... tp8 c8", 1024, 1024, 8, 81.8, 6.72, .dec = tp8},
+        {"... tp8 c32", 1024, 1024, 32, 143.3, 9.3, .dec = tp8},
+        {"... tp8 c128", 1024, 1024, 128, 323.5, 21.64, .dec = tp8}};
+    for (int i = 0; i < 7; i++)
+        check_row(&cat, "llama-3.1-70b", "h200", &r70[i]);
+    /* 2026-03-25: DeepSeek-R1 NVFP4 on 8 x B200, TensorRT-LLM, DEP8 agg
+     * (rows _1085, _1084, _974) */
+    const measured b200[] = {
+        {"deepseek-r1 b200 DEP8 agg 1k/1k c128", 1024, 1024, 128, 798, 21.33, .dec = dep8_fp4},
+        {"... 1k/1k c256", 1024, 1024, 256, 791, 23.91, .dec = dep8_fp4},
+        {"... 8k/1k c256", 8192, 1024, 256, 3316, 29.67, .dec = dep8_fp4}};
+    for (int i = 0; i < 3; i++)
+        check_row(&cat, "deepseek-r1", "b200", &b200[i]);
+    /* dsr1_gb200_trtllm_fp8_disagg_*_cfg375 (TensorRT-LLM 0.8.1.post2):
+     * 1 prefill worker DEP8, 1 decode worker DEP32, FP8 */
+    const measured gb200[] = {
+        {"deepseek-r1 gb200 1P(DEP8)1D(DEP32) 1k/1k c256", 1024, 1024, 256, 667.3, 15.33, dep8,
+         dep32},
+        {"... 1k/8k c2048", 1024, 8192, 2048, 1877.2, 24.50, dep8, dep32}};
+    for (int i = 0; i < 2; i++)
+        check_row(&cat, "deepseek-r1", "gb200", &gb200[i]);
+    /* MLA latent (512 + 64) x 61 layers x 1 B (FP8): 35,136 B per token
+     * (frontier-serving.csv F.fs.kv.mla.fp8_bytes) */
+    real r;
+    if (real_init(&r, &cat, "deepseek-r1", "gb200", dep8) == 0)
+        CHECK_NEAR(r.e.kv_bytes_per_token_model, 35136, 1e-12);
     gw_catalog_free(&cat);
 }
 
@@ -403,11 +485,13 @@ int main(void)
     test_kv_bytes_of_the_model();
     test_agg_single_client();
     test_agg_littles_law_and_definitions();
+    test_agg_attention_dp_ranks();
     test_agg_drawn_lengths();
     test_agg_speculative();
     test_disagg_rate_matching();
     test_disagg_kv_link_rule();
     test_disagg_kv_does_not_fit();
+    test_batch_caps();
     test_bad_requests();
     test_measured_points();
     return gw_test_done("serving");
