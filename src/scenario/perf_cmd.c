@@ -112,10 +112,8 @@ static int frontier_given(const gw_scenario *sc)
 }
 
 /* The memory line of one GPU: hbm x fraction - weights - workspace = KV,
- * the workspace being the rest (a drafter's weights too), so it adds up
- * however the model sized it: the frontier model's fraction (given, else
- * 1 - the stack's reserve), or the pre-frontier one's reserve taken of
- * what the weights leave, shown as fraction 1 (docs/model.md §7.5). */
+ * the fraction given, else 1 - the stack's reserve; the workspace is the
+ * rest (a drafter's weights too), so the line adds up (docs/model.md §7.5). */
 static void memory_line(const gw_perf_config *c, const gw_perf_engine *e, gw_perf_report *r)
 {
     r->hbm_b = c->accel->hbm_capacity_b;
