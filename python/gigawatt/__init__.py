@@ -40,7 +40,8 @@ from . import _gigawatt
 from ._gigawatt import ScenarioError
 
 __version__ = _gigawatt.version
-__all__ = ["catalog", "rack", "plan", "perf", "sim", "search", "risk", "runs", "report",
+__all__ = ["catalog", "rack", "plan", "perf", "sim", "search", "validate", "risk", "runs",
+           "report",
            "Result", "ResultList", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
            "options"]
 
@@ -229,6 +230,14 @@ def search(scenario=None, **kwargs):
 def risk(scenario=None, **kwargs):
     """``gigawatt risk``: Monte Carlo of the build-out (draws=, seed=, threads=, db=)."""
     return _run("risk", scenario, **kwargs)
+
+
+def validate(measured, **kwargs):
+    """``gigawatt validate``: the perf model against a CSV of measured serving
+    runs (silicon-sample.csv's columns): per row predicted and measured TTFT
+    and TPOT, or the reason a row cannot be predicted, and the summary per
+    partition (docs/validate.md)."""
+    return _run("validate", positional=(os.fspath(measured),), **kwargs)
 
 
 def runs(**kwargs):

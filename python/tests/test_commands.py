@@ -65,6 +65,8 @@ CASES = [
       "output_tokens": 1000, "tpot_slo": 0.05, "mode": "agg"},
      ["search", "--model", "deepseek-r1", "--system", "gb200-nvl72", "--input-tokens", "1000",
       "--output-tokens", "1000", "--tpot-slo", "0.05", "--mode", "agg"]),
+    ("validate-small", "validate", (path("tests", "data", "validate-small.csv"),), {},
+     ["validate", path("tests", "data", "validate-small.csv")]),
     ("risk-small", "risk", (path("tests", "data", "risk-small.yaml"),), {},
      ["risk", path("tests", "data", "risk-small.yaml"), "--quiet"]),
     ("risk-draws", "risk", (FLAGSHIP,), {"draws": 500, "seed": 3},
