@@ -8,7 +8,11 @@
  *    1988) written here only as the measured alternative.
  * 2. The replica simulator: 10^4, 10^5, 10^6 synthetic requests through a
  *    replica set; events/s and requests/s.
- * 3. The Vidur side-by-side configuration on its trace (first 10,000 rows),
+ * 3. Issue 13's modes on the same replicas: a closed loop (C = 512 on 16
+ *    replicas, lengths drawn in [0.8, 1] x 1000/1000), the same with
+ *    speculative decoding (3 drafts accepted 0.8/0.7/0.6, one event per
+ *    step), and disaggregated 4 prefill + 12 decode replicas.
+ * 4. The Vidur side-by-side configuration on its trace (first 10,000 rows),
  *    in-process (the whole-process time is measured from the shell).
  *
  * Run: build-release/bench/bench_sim [TRACE] */
@@ -178,6 +182,58 @@ fail:
     return 1;
 }
 
+/* §3: one closed-loop run of `requests`, timed. */
+static int bench_closed(const char *what, const gw_sim_config *base, size_t requests)
+{
+    gw_sim_config c = *base;
+    c.closed = (gw_sim_closed_loop){.concurrency = 512, .input_tokens = 1000,
+                                    .output_tokens = 1000, .length_low = 0.8,
+                                    .requests = requests};
+    c.seed = 42;
+    gw_sim_result r;
+    gw_error err = {0};
+    double t0 = now_s();
+    if (gw_sim_run(&c, NULL, &r, &err)) {
+        fprintf(stderr, "bench_sim: %s\n", err.msg);
+        return 1;
+    }
+    double t = now_s() - t0;
+    printf("  %-26s %10zu %10.3f %12llu %12llu %14.3g %12.4g\n", what, requests, t,
+           (unsigned long long)r.iterations, (unsigned long long)r.events, (double)requests / t,
+           r.tps_gpu_out);
+    gw_sim_result_free(&r);
+    return 0;
+}
+
+static int bench_frontier(const gw_perf_engine *e)
+{
+    printf("\nissue 13 modes, Llama-3.3-70B on H100 TP2 (FP8), vLLM, closed loop at 512 in "
+           "flight,\n1000/1000 tokens drawn in [0.8, 1]:\n");
+    printf("  %-26s %10s %10s %12s %12s %14s %12s\n", "mode", "requests", "wall s",
+           "iterations", "events", "requests/s", "out tok/s/GPU");
+    gw_sim_config c = {.engine = e, .replicas = 16, .scheduler = GW_SCHED_VLLM,
+                       .route = GW_ROUTE_ROUND_ROBIN, .max_running = 128,
+                       .max_batched_tokens = 8192, .block_size = 16, .watermark = 0.01,
+                       .idle_w = 5000, .busy_w = 6000};
+    if (bench_closed("closed loop, 16 replicas", &c, 100000))
+        return 1;
+    gw_perf_engine spec = *e;
+    spec.spec_tokens = 3;
+    spec.spec_accept[0] = 0.8, spec.spec_accept[1] = 0.7, spec.spec_accept[2] = 0.6;
+    spec.spec_accept_length = 2.696;
+    c.engine = &spec;
+    if (bench_closed("+ speculative, k = 3", &c, 100000))
+        return 1;
+    c.engine = e;
+    c.replicas = 4;
+    c.disagg = (gw_sim_disagg){.on = 1, .kv_bytes_per_token = e->kv_bytes_per_token_model,
+                               .kv_link_bps = 50e9, .kv_handover_s = 0.168,
+                               .decode = {.engine = e, .replicas = 12, .max_running = 128,
+                                          .max_batched_tokens = 8192, .idle_w = 5000,
+                                          .busy_w = 6000}};
+    return bench_closed("disaggregated 4P + 12D", &c, 100000);
+}
+
 int main(int argc, char **argv)
 {
     printf("event set, hold model (ns per pop+push):\n");
@@ -225,8 +281,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_sim: %s\n", err.msg);
             return 1;
         }
-        gw_sim_config c = {&e, 16, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 8192, 16, 0.01,
-                           0, 0, 5000, 6000, 0, 0, 0, NULL, NULL};
+        gw_sim_config c = {.engine = &e, .replicas = 16, .scheduler = GW_SCHED_VLLM,
+                           .route = GW_ROUTE_ROUND_ROBIN, .max_running = 128,
+                           .max_batched_tokens = 8192, .block_size = 16, .watermark = 0.01,
+                           .idle_w = 5000, .busy_w = 6000};
         gw_sim_result r;
         double t0 = now_s();
         if (gw_sim_run(&c, &w, &r, &err)) {
@@ -240,6 +298,9 @@ int main(int argc, char **argv)
         gw_sim_result_free(&r);
         gw_workload_free(&w);
     }
+
+    if (bench_frontier(&e))
+        return 1;
 
     const char *trace = argc > 1 ? argv[1] : GW_BENCH_TRACE;
     static gw_perf_engine e34;
@@ -259,8 +320,9 @@ int main(int argc, char **argv)
             return 1;
         }
         double t1 = now_s();
-        gw_sim_config c = {&e34, 4, GW_SCHED_VLLM, GW_ROUTE_ROUND_ROBIN, 128, 4096, 16, 0.01,
-                           0, 0, 0, 0, 0, 0, 0, NULL, NULL};
+        gw_sim_config c = {.engine = &e34, .replicas = 4, .scheduler = GW_SCHED_VLLM,
+                           .route = GW_ROUTE_ROUND_ROBIN, .max_running = 128,
+                           .max_batched_tokens = 4096, .block_size = 16, .watermark = 0.01};
         if (gw_sim_run(&c, &w, &r, &err)) {
             fprintf(stderr, "bench_sim: %s\n", err.msg);
             return 1;

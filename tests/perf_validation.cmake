@@ -6,7 +6,9 @@
 execute_process(
   COMMAND ${TOOL} --catalog ${SRC}/data/catalog:${SRC}/data/models
           --measurements ${SRC}/data/perf/measurements.csv
-          --explanations ${SRC}/data/perf/explanations.csv --doc-out ${OUT}
+          --explanations ${SRC}/data/perf/explanations.csv
+          --serving ${SRC}/data/perf/silicon-sample.csv
+          --serving-findings ${SRC}/data/perf/serving-findings.md --doc-out ${OUT}
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "gw-perf-calibrate: the validation bar is not met (exit ${rc})")

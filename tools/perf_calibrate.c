@@ -3,6 +3,8 @@
  *
  *   gw-perf-calibrate --catalog DIRS --measurements data/perf/measurements.csv
  *                     [--explanations data/perf/explanations.csv]
+ *                     [--serving data/perf/silicon-sample.csv
+ *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *
@@ -12,7 +14,10 @@
  * over that stack's rows marked `fit` (Nelder-Mead in a transformed space:
  * logit for fractions, log for times), starting from the catalog's values,
  * and the efficiency file is rewritten with the fitted values. Rows marked
- * `check` are only predicted. Exit status: 0 when the median absolute error
+ * `check` are only predicted. With --serving, the measured serving runs of
+ * silicon-sample.csv join the fit (their fit rows: tools/perf_calibrate_serving.c)
+ * and the report gains their section, fit and check rows per partition;
+ * their bars are reported, not (yet) part of the exit status. Exit status: 0 when the median absolute error
  * over the check rows is within --bar and every check row beyond 30% has an
  * explanation; 1 otherwise; 2 on bad input. Run by scripts/perf-validate. */
 #include <errno.h>
@@ -27,6 +32,7 @@
 #include "gigawatt/output.h"
 #include "gigawatt/perf.h"
 #include "cli.h" /* progress on stderr (src/cli/progress.c) */
+#include "perf_calibrate_serving.h"
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
@@ -76,6 +82,7 @@ typedef struct stack {
     gw_efficiency eff;
     const gw_catalog_entry *entry;
     int nfit;
+    int nfit_serving; /* fit rows of silicon-sample.csv on it */
 } stack;
 
 
@@ -93,6 +100,10 @@ typedef struct calibration {
     int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
+    const gw_catalog *cat;
+    char *findings;                 /* --serving-findings: the text, appended to the doc */
+    serving_set serving;            /* --serving: silicon-sample.csv's runs */
+    int has_serving;
 } calibration;
 
 static void die(const char *fmt, const char *a, int line)
@@ -449,8 +460,10 @@ static double as_written(int k, double si)
     return strtod(buf, NULL);
 }
 
-/* Mean squared log error over the stack's fit rows, plus a weak pull to the
- * start so that parameters the rows do not constrain stay where they were. */
+/* Mean squared log error over the stack's fit rows, plus (with --serving)
+ * that of its silicon-sample.csv fit rows' TPOT and TTFT, each set's mean
+ * counting once, plus a weak pull to the start so that parameters the rows
+ * do not constrain stay where they were. */
 /* The objective's user pointer is the calibration (cal->fit_stack, cal->x_start). */
 static double objective(const double *x, void *user)
 {
@@ -469,10 +482,15 @@ static double objective(const double *x, void *user)
         s += d * d;
         n++;
     }
-    double reg = 0;
+    double reg = 0, serving = 0;
     for (int k = 0; k < NPARAM; k++)
         reg += (x[k] - cal->x_start[k]) * (x[k] - cal->x_start[k]);
-    return s / (n ? n : 1) + 1e-4 * reg;
+    if (cal->has_serving) {
+        int ns;
+        serving_objective(&cal->serving, cal->fit_stack, &e, &serving, &ns);
+        serving /= ns ? ns : 1;
+    }
+    return s / (n ? n : 1) + serving + 1e-4 * reg;
 }
 
 /* Restarts of the simplex per stack: they escape an early collapse. */
@@ -570,23 +588,66 @@ static double err_of(const row *r)
     return r->predicted / r->measured - 1;
 }
 
-/* A catalog value's fields as YAML, from the loaded node. */
-static void write_value(FILE *f, const gw_node *entry, const char *key)
+/* A scalar as a YAML double-quoted string. */
+static void write_quoted(FILE *f, const char *text)
 {
-    const gw_node *v = gw_node_get(entry, key);
-    if (!v)
-        return;
-    if (v->kind == GW_NODE_SCALAR) { /* engine, generation, version: plain text */
-        fprintf(f, "    %s: \"%s\"\n", key, v->text);
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fputc('\\', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+/* An entry's key as it was loaded: a scalar ("engine: \"vllm\"") or a
+ * mapping of scalars (value, source, note), so every field the fit does
+ * not own (engine, generation, version, workspace, all-to-all latencies,
+ * engine settings) survives the rewrite as written. */
+static void write_key(FILE *f, const char *key, const gw_node *v)
+{
+    if (v->kind == GW_NODE_SCALAR) {
+        fprintf(f, "    %s: ", key);
+        write_quoted(f, v->text);
+        fputc('\n', f);
         return;
     }
     fprintf(f, "    %s:\n", key);
-    static const char *const parts[] = {"value", "source", "note", "fact"};
-    for (int i = 0; i < 4; i++) {
-        const gw_node *x = gw_node_get(v, parts[i]);
-        if (x && x->kind == GW_NODE_SCALAR)
-            fprintf(f, "      %s: \"%s\"\n", parts[i], x->text);
-    }
+    for (size_t i = 0; v->kind == GW_NODE_MAP && i + 1 < v->nkids; i += 2)
+        if (v->kids[i + 1]->kind == GW_NODE_SCALAR) {
+            fprintf(f, "      %s: ", v->kids[i]->text);
+            write_quoted(f, v->kids[i + 1]->text);
+            fputc('\n', f);
+        }
+}
+
+static int fitted_key(const char *key)
+{
+    for (int k = 0; k < NPARAM; k++)
+        if (strcmp(params[k].key, key) == 0)
+            return k;
+    return -1;
+}
+
+/* One fitted factor: its value as fitted, or (unconstrained) as started. */
+static void write_fitted(FILE *f, const calibration *cal, int s, int k)
+{
+    const char *src = cal->has_serving
+                          ? "fit: tools/perf_calibrate.c on the `fit` rows of "
+                            "data/perf/measurements.csv and data/perf/silicon-sample.csv "
+                            "(docs/perf-validation.md)"
+                          : "fit: tools/perf_calibrate.c on the `fit` rows of "
+                            "data/perf/measurements.csv (docs/perf-validation.md)";
+    const char *nosrc = "start value of the fit in tools/perf_calibrate.c: no `fit` row "
+                        "constrains it";
+    gw_efficiency e = cal->stacks[s].eff;
+    double v = *field(&e, k) * params[k].scale;
+    const char *why = cal->unconstrained[s][k] ? nosrc : src;
+    if (params[k].unit[0])
+        fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
+                params[k].unit, why);
+    else
+        fprintf(f, "    %s: {value: %.4f, source: \"%s\"}\n", params[k].key, v, why);
 }
 
 static void write_efficiency(const calibration *cal, const char *path, int fitted)
@@ -598,46 +659,35 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
         die("%s:%d: cannot write", tmp, 0);
     fprintf(f,
             "# efficiency.yaml - how close a software stack gets to an accelerator's peaks,\n"
-            "# for the perf model (docs/model.md §7). One entry per stack family; an\n"
-            "# accelerator names its usual stack with `efficiency:`.\n"
+            "# for the perf model (docs/model.md §7). One entry per (generation, engine)\n"
+            "# stack; an accelerator names its usual stack with `efficiency:`.\n"
             "#\n"
-            "# compute, memory, attention, scaleup, step_overhead and collective_latency\n"
-            "# are FITTED by tools/perf_calibrate.c on the rows of data/perf/measurements.csv\n"
-            "# whose role is `fit` (scripts/perf-validate rewrites this file); edit the\n"
-            "# measurements, not these numbers. memory_reserve, max_batch, chunk_tokens\n"
-            "# and kv_policy are engine settings, sourced to the engine's documentation.\n"
+            "# compute, memory, attention, scaleup, activation_io, step_overhead and\n"
+            "# collective_latency are FITTED by tools/perf_calibrate.c on the `fit` rows of\n"
+            "# data/perf/measurements.csv and of data/perf/silicon-sample.csv\n"
+            "# (scripts/perf-validate rewrites this file, keeping every other field as\n"
+            "# written); edit the measurements, not these numbers. The other fields are\n"
+            "# engine settings and identities, sourced to the engine's documentation.\n"
             "\nefficiency:\n");
-    static const char *const fixed[] = {"memory_reserve", "max_batch", "chunk_tokens",
-                                        "kv_policy", "workspace", "alltoall_latency",
-                                        "alltoall_rdma_latency"};
-    static const char *const tags[] = {"engine", "generation", "version"};
     for (int s = 0; s < cal->nstacks; s++) {
         const gw_efficiency *e = &cal->stacks[s].eff;
         const gw_node *node = cal->stacks[s].entry->node;
-        fprintf(f, "  - id: \"%s\"\n    name: \"%s\"\n", e->meta.id, e->meta.name);
-        for (int k = 0; k < 3; k++) /* the stack's engine and generation (catalog.h) */
-            write_value(f, node, tags[k]);
-        if (fitted && cal->stacks[s].nfit > 0) {
-            const char *src = "fit: tools/perf_calibrate.c on the `fit` rows of "
-                              "data/perf/measurements.csv (docs/perf-validation.md)";
-            const char *nosrc = "start value of the fit in tools/perf_calibrate.c: no `fit` "
-                                "row of data/perf/measurements.csv constrains it";
-            gw_efficiency fitted_eff = *e;
-            for (int k = 0; k < NPARAM; k++) {
-                double v = *field(&fitted_eff, k) * params[k].scale;
-                const char *why = cal->unconstrained[s][k] ? nosrc : src;
-                if (params[k].unit[0])
-                    fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
-                            params[k].unit, why);
-                else
-                    fprintf(f, "    %s: {value: %.4f, source: \"%s\"}\n", params[k].key, v, why);
-            }
-        } else {
-            for (int k = 0; k < NPARAM; k++)
-                write_value(f, node, params[k].key);
+        int refit = fitted && cal->stacks[s].nfit + cal->stacks[s].nfit_serving > 0;
+        fprintf(f, "  - id: \"%s\"\n", e->meta.id);
+        for (size_t i = 0; i + 1 < node->nkids; i += 2) {
+            const char *key = node->kids[i]->text;
+            int k = fitted_key(key);
+            if (strcmp(key, "id") == 0)
+                continue;
+            if (k >= 0 && refit)
+                write_fitted(f, cal, s, k);
+            else
+                write_key(f, key, node->kids[i + 1]);
         }
-        for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-            write_value(f, node, fixed[k]);
+        /* a factor the entry left out (optional ones) gets its fitted value */
+        for (int k = 0; refit && k < NPARAM; k++)
+            if (!gw_node_get(node, params[k].key))
+                write_fitted(f, cal, s, k);
     }
     if (fclose(f) || rename(tmp, path))
         die("%s:%d: cannot write", path, 0);
@@ -715,7 +765,7 @@ static void doc_summary(FILE *f, const double *abs_fit, const error_summary *sum
 /* The fitted efficiency factors, one line per stack. */
 static void doc_factors(const calibration *cal, FILE *f)
 {
-    fprintf(f, "## Fitted efficiency factors\n\n| stack | fit rows |");
+    fprintf(f, "## Fitted efficiency factors\n\n| stack | fit rows (measurements, serving) |");
     for (int k = 0; k < NPARAM; k++)
         fprintf(f, " %s%s%s |", params[k].key, params[k].unit[0] ? ", " : "", params[k].unit);
     fprintf(f, "\n|---|---:|");
@@ -724,7 +774,8 @@ static void doc_factors(const calibration *cal, FILE *f)
     fprintf(f, "\n");
     for (int s = 0; s < cal->nstacks; s++) {
         gw_efficiency e = cal->stacks[s].eff;
-        fprintf(f, "| %s | %d |", e.meta.id, cal->stacks[s].nfit);
+        fprintf(f, "| %s | %d, %d |", e.meta.id, cal->stacks[s].nfit,
+                cal->stacks[s].nfit_serving);
         for (int k = 0; k < NPARAM; k++)
             fprintf(f, " %.3g |", *field(&e, k) * params[k].scale);
         fprintf(f, "\n");
@@ -825,6 +876,10 @@ static int write_doc(const calibration *cal, const char *path, double bar)
         doc_factors(cal, f);
         doc_by_source(cal, f);
         doc_rows(cal, f);
+        if (cal->has_serving)
+            serving_doc(f, (serving_set *)&cal->serving);
+        if (cal->findings) /* hand-written: why the partitions that are off are off */
+            fputs(cal->findings, f);
         if (fclose(f) || rename(tmp, path))
             die("%s:%d: cannot write", path, 0);
     }
@@ -833,9 +888,25 @@ static int write_doc(const calibration *cal, const char *path, double bar)
     return ok;
 }
 
+/* silicon-sample.csv's rows (--serving), each named by its stack. */
+static int serving_stack(void *user, const char *id)
+{
+    calibration *cal = user;
+    return stack_of(cal, cal->cat, id);
+}
+
+static void load_serving(calibration *cal, const char *path)
+{
+    serving_load(&cal->serving, cal->cat, path, serving_stack, cal);
+    cal->has_serving = 1;
+    for (size_t i = 0; i < cal->serving.res.nrows; i++)
+        if (cal->serving.fit[i] && cal->serving.stack[i] >= 0)
+            cal->stacks[cal->serving.stack[i]].nfit_serving++;
+}
+
 /* The command line (see the header of this file). */
 typedef struct options {
-    const char *catdir, *meas, *effout, *docout, *expl;
+    const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings;
     int fit, quiet;
     double bar;
 } options;
@@ -860,6 +931,10 @@ static void parse_args(int argc, char **argv, options *o)
             o->docout = v, i++;
         else if (v && strcmp(a, "--explanations") == 0)
             o->expl = v, i++;
+        else if (v && strcmp(a, "--serving") == 0)
+            o->serving = v, i++;
+        else if (v && strcmp(a, "--serving-findings") == 0)
+            o->findings = v, i++;
         else if (v && strcmp(a, "--bar") == 0)
             o->bar = num(v), i++;
         else
@@ -892,11 +967,11 @@ static int fit_all(calibration *cal, int quiet)
 {
     int total = 0, done = 0;
     for (int s = 0; s < cal->nstacks; s++)
-        total += cal->stacks[s].nfit ? FIT_RESTARTS : 0;
+        total += cal->stacks[s].nfit + cal->stacks[s].nfit_serving ? FIT_RESTARTS : 0;
     cli_progress pg;
     cli_progress_begin(&pg, "calibration", "restarts", quiet);
     for (int s = 0; s < cal->nstacks; s++) {
-        if (!cal->stacks[s].nfit)
+        if (!cal->stacks[s].nfit && !cal->stacks[s].nfit_serving)
             continue;
         cal->fit_stack = s;
         gw_efficiency start = fit_start(&cal->stacks[s].eff);
@@ -920,8 +995,9 @@ static int fit_all(calibration *cal, int quiet)
             cal->unconstrained[s][k] = fabs(*v / *field(&start, k) - 1) < 1e-3;
             *v = as_written(k, *v);
         }
-        printf("fit %s on %d rows: objective %.4f -> %.4f\n", cal->stacks[s].eff.meta.id,
-               cal->stacks[s].nfit, before, objective(x, cal));
+        printf("fit %s on %d + %d serving rows: objective %.4f -> %.4f\n",
+               cal->stacks[s].eff.meta.id, cal->stacks[s].nfit, cal->stacks[s].nfit_serving,
+               before, objective(x, cal));
     }
     cli_progress_end(&pg, GW_OK);
     return 0;
@@ -950,17 +1026,31 @@ int main(int argc, char **argv)
     load_rows(cal, &cat, o.meas);
     if (o.expl)
         load_explanations(cal, o.expl);
+    cal->cat = &cat;
+    if (o.serving)
+        load_serving(cal, o.serving);
+    if (o.findings)
+        cal->findings = slurp(o.findings);
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
-    if (o.fit && o.effout)
-        write_efficiency(cal, o.effout, 1);
+    if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
+        write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)
         predict(&cal->rows[i], &cal->stacks[cal->rows[i].eff].eff);
+    if (cal->has_serving) {
+        const gw_efficiency *effs[MAX_EFF];
+        for (int s = 0; s < cal->nstacks; s++)
+            effs[s] = &cal->stacks[s].eff;
+        serving_predict(&cal->serving, effs);
+    }
     status = write_doc(cal, o.docout, o.bar) ? 0 : 1;
 done:
+    if (cal->has_serving)
+        serving_free(&cal->serving);
     free(cal->measurements_text);
     free(cal->explanations_text);
+    free(cal->findings);
     free(cal);
     gw_catalog_free(&cat);
     return status;

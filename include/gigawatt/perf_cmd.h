@@ -7,6 +7,7 @@
 #define GIGAWATT_PERF_CMD_H
 
 #include "gigawatt/scenario.h"
+#include "gigawatt/serving.h"
 
 #define GW_PERF_SWEEP_MAX 24 /* batch 1 .. 2^22, then max_batch */
 
@@ -24,6 +25,21 @@ typedef struct gw_perf_report {
      * and the latency-throughput frontier (for reports) */
     gw_perf_point sweep[GW_PERF_SWEEP_MAX];
     int nsweep;
+    /* ---- frontier serving (perf.engine ... perf.disagg; docs/commands.md) ---- */
+    int frontier;                  /* any frontier setting given: print engine and memory */
+    /* memory per GPU of a worker: hbm x fraction - weights - workspace = KV
+     * (workspace: what the engine keeps besides weights and KV, so the
+     * line adds up whichever way the stack reserves it) */
+    double hbm_b, memory_fraction, workspace_b, kv_b;
+    int has_disagg;                /* two pools; cfg/engine/inference unused */
+    gw_perf_config prefill_cfg, decode_cfg;
+    gw_perf_engine prefill_engine, decode_engine;
+    int prefill_workers, decode_workers;
+    double prefill_hbm_kv_b, decode_hbm_kv_b; /* KV bytes per GPU in each pool */
+    int has_serving;               /* concurrency or disagg: the closed-loop point */
+    gw_serve_request serve_request;
+    gw_serve_point serving;
+    gw_perf_point serving_point;   /* the serving point as the headline */
     gw_train_request train_request;
     gw_perf_config train_cfg;
     gw_train_result training;
@@ -44,5 +60,14 @@ typedef struct gw_perf_report {
 } gw_perf_report;
 
 int gw_perf_run(const gw_scenario *sc, gw_perf_report *r, gw_error *err);
+
+/* The frontier settings of perf: against the catalog (src/scenario/
+ * perf_resolve.c): perf.engine replaces the efficiency stack with that
+ * engine's for the accelerator's generation, perf.draft_model is looked
+ * up, perf.mtp checked against the model's draft head, perf.disagg's pools
+ * decoded. Called by gw_scenario_resolve once perf: is decoded; errors at
+ * the setting's node. */
+int gw_perf_settings_resolve(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
+                             gw_error *err);
 
 #endif

@@ -33,16 +33,66 @@ typedef struct gw_sim_settings {
     char scheduler[GW_TEXT_MAX], route[GW_TEXT_MAX], arrival[GW_TEXT_MAX];
     double limit, max_tokens, requests, rate, cv, amplitude, period_s;
     const gw_node *trace, *prompt, *output;
+    /* closed loop and disaggregation (docs/sim.md §2.3, §3.6) */
+    char mode[GW_TEXT_MAX];   /* open-loop | closed-loop */
+    double concurrency, input_tokens, output_tokens, length_low, duration_s, warmup;
+    const gw_node *disagg;    /* decoded by the sim command (gw_schema_sim_disagg) */
 } gw_sim_settings;
 
-/* The scenario's `perf:` section (inference). Unset numbers are 0. */
+/* sim.disagg.prefill / .decode: perf.disagg's pool keys (tp, pp,
+ * attention_dp, ep, workers) and the replica scheduler's limits. */
+typedef struct gw_sim_pool_settings {
+    gw_entry_meta meta;
+    double tp, pp, attention_dp, ep, workers, max_running, max_batched_tokens, kv_tokens;
+} gw_sim_pool_settings;
+
+/* sim.disagg: the two pools and the KV link (perf.disagg's key names). */
+typedef struct gw_sim_disagg_settings {
+    gw_entry_meta meta;
+    const gw_node *prefill, *decode;
+    double kv_link_bandwidth_bps, kv_handover_s;
+} gw_sim_disagg_settings;
+
+extern const gw_schema gw_schema_sim_disagg, gw_schema_sim_pool;
+
+/* The scenario's `perf:` section (inference). Unset numbers are 0, unset
+ * texts "": every frontier setting (engine on) unset keeps the model as
+ * before (docs/commands.md, perf). */
 typedef struct gw_perf_settings {
     gw_entry_meta meta;
     double count, tp, pp, ep;
     char precision[GW_TEXT_MAX], kv_precision[GW_TEXT_MAX];
     double input_tokens, output_tokens;
     double ttft_slo_s, tpot_slo_s, max_batch;
+    /* ---- frontier serving (issue 13) ---- */
+    char engine[GW_TEXT_MAX];         /* trtllm | sglang | vllm: picks the efficiency stack */
+    char engine_version[GW_TEXT_MAX]; /* "" = the newest stack of that engine */
+    double attention_dp;              /* attention data-parallel ranks per worker */
+    char expert_precision[GW_TEXT_MAX]; /* routed experts' weights ("" = precision) */
+    char eplb[GW_TEXT_MAX];           /* "true" | "false" ("" = false) */
+    double mtp;                       /* draft tokens per step (k); 0 = off */
+    double spec_accept_length;        /* mean tokens per step; 0 = measured */
+    char draft_model[GW_TEXT_MAX];    /* speculative decoding with this model id */
+    double memory_fraction;           /* share of HBM the engine may use */
+    double concurrency;               /* closed loop: client requests in flight */
+    double length_low;                /* lengths drawn in [low x nominal, nominal] */
+    const gw_node *disagg;            /* disaggregated prefill/decode (gw_perf_disagg) */
 } gw_perf_settings;
+
+/* One pool of a disaggregated deployment: perf.disagg.prefill / .decode. */
+typedef struct gw_perf_pool_settings {
+    gw_entry_meta meta;
+    double tp, pp, attention_dp, ep, workers;
+} gw_perf_pool_settings;
+
+/* perf.disagg: two pools and the KV link between them. */
+typedef struct gw_perf_disagg_settings {
+    gw_entry_meta meta;
+    const gw_node *prefill, *decode;   /* decoded into the pools below */
+    double kv_link_bandwidth_bps;      /* per request stream; 0 = the scale-out link */
+    double kv_handover_s;              /* fixed hand-over latency; 0 = measured default */
+    gw_perf_pool_settings prefill_pool, decode_pool;
+} gw_perf_disagg_settings;
 
 /* The scenario's `training:` section. */
 typedef struct gw_train_settings {
@@ -96,8 +146,8 @@ typedef struct gw_tenant_spec {
 } gw_tenant_spec;
 
 /* The schemas of the scenario-only sections (src/scenario/schema.c). */
-extern const gw_schema gw_schema_perf_settings, gw_schema_train_settings, gw_schema_sim_settings,
-    gw_schema_fleet_settings, gw_schema_fleet_site, gw_schema_fleet_deployment,
+extern const gw_schema gw_schema_perf_settings, gw_schema_perf_disagg, gw_schema_perf_pool,
+    gw_schema_train_settings, gw_schema_sim_settings, gw_schema_fleet_settings, gw_schema_fleet_site, gw_schema_fleet_deployment,
     gw_schema_fleet_event, gw_schema_tenant;
 
 typedef struct gw_scenario {
@@ -129,6 +179,12 @@ typedef struct gw_scenario {
     gw_efficiency efficiency;
     int want_inference, want_training;
     gw_perf_settings perf;
+    /* perf: resolved against the catalog (gw_perf_settings_resolve) */
+    int has_engine;          /* perf.engine given: efficiency is that engine's stack */
+    int has_draft_model;     /* perf.draft_model given: draft_model is it */
+    gw_llm draft_model;
+    int has_disagg;          /* perf.disagg given: its pools are decoded */
+    gw_perf_disagg_settings disagg;
     gw_train_settings training;
     gw_reliability reliability;
     /* where perf: and training: were given (the root when perf: is absent),

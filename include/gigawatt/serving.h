@@ -62,4 +62,16 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
 int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
                     const gw_serve_request *rq, gw_serve_point *out, gw_error *err);
 
+/* The KV link of one request stream from a prefill to a decode pool, as
+ * gw_serve_disagg takes it (docs/serving.md, KV transfer): kv_link_bps when
+ * > 0, else the scale-up link when both pools' GPUs fit one scale-up
+ * domain, else the slower scale-out NIC, times the narrower side's tp x pp
+ * streams. GW_E_INPUT (field "disagg") when there is none. For the replica
+ * simulator's transfer events (docs/sim.md §3.6). */
+int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
+                     const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
+                     double *bps, gw_error *err);
+/* The hand-over latency a request pays besides its bytes when none is given. */
+double gw_serve_kv_handover_default_s(void);
+
 #endif

@@ -63,6 +63,46 @@ typedef enum gw_route_kind {
     GW_ROUTE_KV_AWARE           /* most free KV blocks */
 } gw_route_kind;
 
+/* Closed-loop benchmark load (docs/sim.md §2.3): `concurrency` requests in
+ * flight, a new one issued the instant one completes, as trtllm-bench,
+ * InferenceX and `vllm bench serve --max-concurrency` run it. Request i's
+ * lengths are drawn from the stream (seed, i, ...) in
+ * [length_low x nominal, nominal]; the workload argument is not read. */
+typedef struct gw_sim_closed_loop {
+    int concurrency;              /* C; 0 = open loop (the workload's arrivals) */
+    double input_tokens, output_tokens; /* nominal (the longest drawn) */
+    double length_low;            /* share of nominal drawn from; 0 or 1 = fixed lengths */
+    size_t requests;              /* issued in all; 0 = until duration_s */
+    double duration_s;            /* no request issued at or after it; 0 = none */
+    size_t warmup;                /* the first requests issued, left out of the metrics */
+} gw_sim_closed_loop;
+
+/* Request i's prompt and output tokens in the closed loop: fixed, or whole
+ * numbers uniform on [ceil(low x nominal), nominal], each from its own
+ * stream, so the draws depend on (seed, i) only. */
+void gw_workload_closed_lengths(const gw_sim_closed_loop *cl, uint64_t seed, size_t i,
+                                int32_t *prompt, int32_t *output);
+
+/* A pool of identical replicas (disaggregation's decode pool). */
+typedef struct gw_sim_pool {
+    const gw_perf_engine *engine;
+    int replicas;                 /* attention ranks: workers x attention_dp */
+    int max_running, max_batched_tokens;
+    double kv_tokens;             /* per replica; 0 = the engine's */
+    double idle_w, busy_w;        /* IT watts of one replica at utilisation 0 and 1 */
+} gw_sim_pool;
+
+/* Disaggregated prefill/decode (docs/sim.md §3.6): the config's own
+ * engine, replicas and limits are the prefill pool; a request's KV moves to
+ * the least-loaded decode replica after its prefill. */
+typedef struct gw_sim_disagg {
+    int on;
+    gw_sim_pool decode;
+    double kv_bytes_per_token;    /* the whole model's KV per cached token, moved */
+    double kv_link_bps;           /* bytes/s of one request's transfer */
+    double kv_handover_s;         /* fixed latency per hand-over */
+} gw_sim_disagg;
+
 typedef struct gw_sim_config {
     const gw_perf_engine *engine; /* one replica's iteration time */
     int replicas;
@@ -86,6 +126,10 @@ typedef struct gw_sim_config {
      * the results do not depend on it. */
     gw_progress_fn progress;
     void *progress_user;
+    /* ---- issue 13; zero = as before ---- */
+    gw_sim_closed_loop closed;    /* concurrency > 0: closed loop */
+    gw_sim_disagg disagg;         /* on: prefill and decode pools */
+    uint64_t seed;                /* closed-loop lengths, speculative acceptance draws */
 } gw_sim_config;
 
 typedef struct gw_stat {
@@ -121,6 +165,16 @@ typedef struct gw_sim_result {
     double busy_fraction;              /* replica time spent iterating */
     gw_sim_timeline timeline;
     gw_sim_request *per_request;       /* keep_requests: one per workload row */
+    /* ---- issue 13 ---- */
+    double gpus, decode_gpus;          /* all; the decode pool's (all when aggregated) */
+    double tps_gpu_io;                 /* (input + output) tokens/s over all GPUs (InferenceX) */
+    double tps_gpu_out;                /* output tokens/s over all GPUs */
+    double tps_decode_gpu_out;         /* output tokens/s over decode GPUs (LMSYS, DeepSeek) */
+    double concurrency_mean;           /* sum of E2E / makespan: Little's law's in-flight mean */
+    double tokens_per_decode_step;     /* output tokens a sequence gains per decode step */
+    double kv_transfer_s;              /* disagg: mean KV transfer + hand-over per request */
+    size_t measured;                   /* requests in the metrics (closed loop: after warm-up) */
+    gw_workload issued;                /* closed loop: the requests as issued (arrival = issue) */
 } gw_sim_result;
 
 int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err);

@@ -11,14 +11,17 @@
 #include "gigawatt/sim.h"
 
 typedef struct gw_sim_report {
-    gw_perf_config cfg;
+    gw_perf_config cfg;            /* the replicas' (disaggregated: the prefill pool's) */
     gw_perf_engine engine;
+    gw_perf_config decode_cfg;     /* disaggregated: the decode pool's */
+    gw_perf_engine decode_engine;
+    int prefill_workers, decode_workers; /* disaggregated: workers per pool */
     gw_sim_config sim;
     gw_workload workload;
     gw_sim_result result;
     char trace_path[1024]; /* "" for a synthetic workload */
     double *empirical[2];  /* owned sample arrays of empirical distributions */
-    int accelerators;      /* replicas x tp x pp */
+    int accelerators;      /* replicas x tp x pp, both pools */
     int has_cost;
     double usd_per_accel_hour;
 } gw_sim_report;

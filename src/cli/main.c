@@ -26,6 +26,7 @@ static const char usage_main[] =
     "  risk SCENARIO         Monte Carlo of the build-out: too little vs too much (MPI-aware)\n"
     "  search [SCENARIO]     serving configuration search: Pareto front, best under targets\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
+    "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -78,6 +79,13 @@ static const char usage_perf[] =
     "                     [--tp N] [--pp N] [--ep N] [--precision bf16|fp8|fp4]\n"
     "                     [--kv-precision P] --input-tokens N --output-tokens N\n"
     "                     [--ttft-slo SECONDS] [--tpot-slo SECONDS] [--max-batch N]\n"
+    "                     [--engine trtllm|sglang|vllm] [--engine-version V]\n"
+    "                     [--attention-dp N] [--expert-precision P] [--eplb true|false]\n"
+    "                     [--mtp K] [--spec-accept-length X] [--draft-model ID]\n"
+    "                     [--memory-fraction X] [--concurrency C] [--length-low X]\n"
+    "                     [--prefill-tp|-pp|-attention-dp|-ep|-workers N]\n"
+    "                     [--decode-tp|-pp|-attention-dp|-ep|-workers N]\n"
+    "                     [--kv-link-bandwidth BYTES/S] [--kv-handover SECONDS]\n"
     "       gigawatt perf [SCENARIO] --train --model ID --accelerator ID --count N --tokens N\n"
     "                     [--tp N] [--pp N] [--mfu X] [--seq-len N] [--global-batch TOKENS]\n"
     "                     [--micro-batch N] [--virtual-stages N] [--precision P]\n"
@@ -86,12 +94,20 @@ static const char usage_perf[] =
     "TTFT/TPOT targets, tokens/s per GPU and per MW, joules per token, USD per million tokens.\n"
     "Training (--train): time, GPU-hours, energy and cost for N tokens; MFU given or predicted.\n"
     "With --train, --count/--tp/--pp/--precision describe the training job.\n"
+    "Serving (docs/commands.md): --engine picks the efficiency stack; --concurrency C runs a\n"
+    "closed loop of C requests; --prefill-*/--decode-* (workers required) disaggregate. Both\n"
+    "print TTFT, TPOT, tokens/s per user and tokens/s per GPU in its three definitions.\n"
     "\n"
     "examples:\n"
     "  gigawatt perf --model llama-3.3-70b --accelerator h100-sxm --count 2 --tp 2 \\\n"
     "                --input-tokens 1000 --output-tokens 1000\n"
     "  gigawatt perf --model llama-2-70b --accelerator h100-sxm --count 8 --tp 2 \\\n"
     "                --input-tokens 294 --output-tokens 290 --ttft-slo 2 --tpot-slo 0.2\n"
+    "  gigawatt perf --model deepseek-r1 --accelerator b200 --count 8 --ep 8 --attention-dp 8 \\\n"
+    "                --precision fp4 --input-tokens 1000 --output-tokens 1000 --concurrency 256\n"
+    "  gigawatt perf --model deepseek-r1 --accelerator b200 --precision fp4 --input-tokens 1000 \\\n"
+    "                --output-tokens 1000 --prefill-tp 8 --prefill-workers 1 --decode-tp 8 \\\n"
+    "                --decode-ep 8 --decode-workers 2\n"
     "  gigawatt perf --train --model llama-3.1-405b --accelerator h100-sxm --count 16384 \\\n"
     "                --tp 8 --pp 16 --tokens 15.6e12\n";
 
@@ -134,6 +150,20 @@ static const char usage_report[] =
     "  gigawatt rack --system gb200-nvl72 --json -o rack.json && gigawatt report rack.json -o r.html\n"
     "  gigawatt report plan-30gw.json plan-15gw.json -o compare.html\n";
 
+static const char usage_validate[] =
+    "usage: gigawatt validate MEASURED.csv [--json] [-o FILE] [--catalog DIR]\n"
+    "Predicts TTFT and TPOT for every row of a CSV of measured serving runs (the columns of\n"
+    "silicon-sample.csv, by header name, in any order) and compares: per row (id, predicted\n"
+    "and measured TTFT and TPOT in ms, error %), per partition (model x system x engine x\n"
+    "mode: rows, median |error|, MAPE, signed median) and per group (all, agg, disagg, MoE,\n"
+    "dense). A row it cannot predict (unknown model or system, a missing or non-numeric value,\n"
+    "a parallelism that does not divide, a model that does not fit) is listed with its reason\n"
+    "as file:line:col. The mapping of each column: docs/validate.md.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt validate ../shared/facts/serving/silicon-sample.csv\n"
+    "  gigawatt validate my-benchmarks.csv --json -o validate.json\n";
+
 static const char usage_catalog[] =
     "usage: gigawatt catalog [ID] [--json] [--catalog DIR]\n"
     "Lists catalog entries by kind, or shows one entry with every value's source.\n"
@@ -173,17 +203,18 @@ static const char usage_runs[] =
 static const char usage_search[] =
     "usage: gigawatt search [SCENARIO] --model ID (--system ID | --accelerator ID) [--count N]\n"
     "                       --input-tokens N --output-tokens N [--ttft-slo S] [--tpot-slo S]\n"
-    "                       [--precision P] [--kv-precision P] [--mode agg|disagg|both]\n"
-    "                       [--metric io|out|decode] [--csv]\n"
+    "                       [--precision P] [--kv-precision P] [--engine E] [--mtp K]\n"
+    "                       [--expert-precision P] [--eplb true|false] [--length-low X]\n"
+    "                       [--mode agg|disagg|both] [--metric io|out|decode] [--csv]\n"
     "                       [--json] [-o FILE] [--html FILE] [--set K=V]\n"
     "Serving configuration search: aggregated and disaggregated deployments, TP x attention-DP\n"
     "(EP = their product for MoE) per role, the prefill:decode worker ratio, client\n"
     "concurrency and MTP draft tokens, each priced once by the serving model. Prints the Pareto\n"
     "front of tokens/s per GPU against tokens/s per user and the best deployment under the\n"
     "TTFT/TPOT targets; --csv prints the front as CSV, --html draws it (docs/search.md).\n"
-    "--count is the GPU budget (default: the system's accelerators); the scenario's search:\n"
-    "section also takes mtp (most draft tokens tried), domain, expert_precision, eplb and\n"
-    "length_low.\n"
+    "--count is the GPU budget (default: the system's accelerators); --mtp K the most MTP\n"
+    "draft tokens tried (default 3 with an MTP head); the scenario's search: section also\n"
+    "takes domain (the scale-up domain).\n"
     "\n"
     "examples:\n"
     "  gigawatt search --model deepseek-r1 --system gb200-nvl72 \\\n"
@@ -212,6 +243,7 @@ static const cli_command commands[] = {
     {.name = "runs", .usage = usage_runs, .see = "gigawatt runs --help", .flags_of = "risk",
      .only = "runs takes --db and --json only; not"},
     COMMAND("search", usage_search, 1, 1),
+    COMMAND("validate", usage_validate, 1, 0),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

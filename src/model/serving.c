@@ -409,7 +409,8 @@ static double solve_batch(const disagg *s, double hi, int by_clients, double tar
 
 /* Checks of a disaggregated deployment against the request: something to
  * decode, a prefill rank that holds one prompt, a decode rank that holds
- * one request (its largest batch, *bd, else an error on "disagg"). */
+ * one request (its largest batch, *bd, else an error on that pool,
+ * "disagg.prefill" / "disagg.decode", for the scenario to place). */
 static int check_disagg(const pool_view *p, const pool_view *d, const lengths *L, double *bd,
                         int *kv_limited, gw_error *err)
 {
@@ -419,7 +420,7 @@ static int check_disagg(const pool_view *p, const pool_view *d, const lengths *L
                               "at least 2 (or an aggregated deployment)",
                               L->out);
     if (p->e->kv_capacity_tokens < L->in)
-        return gw_error_field(err, "disagg",
+        return gw_error_field(err, "disagg.prefill",
                               "a prefill rank caches %.0f tokens, less than one %.0f-token "
                               "prompt; expected more memory per prefill rank (tp x pp)",
                               p->e->kv_capacity_tokens, L->in);
@@ -428,7 +429,8 @@ static int check_disagg(const pool_view *p, const pool_view *d, const lengths *L
     if (rc && kv_short) {
         char why[sizeof err->msg];
         memcpy(why, err->msg, sizeof why);
-        return gw_error_field(err, "disagg", "a decode rank (tp %g x pp %g) cannot hold one "
+        return gw_error_field(err, "disagg.decode",
+                              "a decode rank (tp %g x pp %g) cannot hold one "
                               "request's KV cache: %s", d->e->tp, d->e->pp, why);
     }
     if (rc)
@@ -479,4 +481,18 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     out->tpot_s = step / tokens_per_step(d.e);
     strcpy(out->bound, bound);
     return finish_point(out, &L, rate, err);
+}
+
+int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
+                     const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
+                     double *bps, gw_error *err)
+{
+    const pool_view p = {.e = prefill, .gpus = prefill_gpus}, d = {.e = decode, .gpus = decode_gpus};
+    const gw_serve_request rq = {.kv_link_bps = kv_link_bps};
+    return kv_link(&p, &d, &rq, bps, err);
+}
+
+double gw_serve_kv_handover_default_s(void)
+{
+    return KV_HANDOVER_DEFAULT_S;
 }

@@ -26,6 +26,145 @@ static cJSON *point_object(const gw_perf_point *p)
     return o;
 }
 
+/* The frontier settings as used (inputs), the efficiency stack the engine
+ * picked, and the memory line (docs/commands.md, perf JSON). */
+static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_perf_report *r)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    const gw_perf_config *c = &r->cfg;
+    const gw_efficiency *f = &sc->efficiency;
+    cJSON_AddStringToObject(in, "engine", ps->engine[0] ? ps->engine : f->engine);
+    gw_json_num(in, "attention_dp", c->attention_dp > 1 ? c->attention_dp : 1);
+    cJSON_AddStringToObject(in, "expert_precision",
+                            gw_precision_name(c->expert_weights_set ? c->expert_weights
+                                                                    : c->weights));
+    cJSON_AddBoolToObject(in, "eplb", c->eplb != 0);
+    gw_json_num(in, "mtp", c->spec_tokens);
+    gw_json_num_or_null(in, "spec_accept_length", r->engine.spec_accept_length,
+                        c->spec_tokens > 0);
+    if (sc->has_draft_model)
+        cJSON_AddStringToObject(in, "draft_model", sc->draft_model.meta.id);
+    else
+        cJSON_AddNullToObject(in, "draft_model");
+    gw_json_num(in, "memory_fraction", r->memory_fraction);
+    gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
+    gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
+    cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");
+    cJSON_AddStringToObject(st, "id", f->meta.id);
+    cJSON_AddStringToObject(st, "engine", f->engine);
+    cJSON_AddStringToObject(st, "version", f->version);
+    cJSON_AddStringToObject(st, "generation", f->generation);
+    cJSON *m = cJSON_AddObjectToObject(o, "memory_per_gpu");
+    gw_json_num(m, "hbm_bytes", r->hbm_b);
+    gw_json_num(m, "memory_fraction", r->memory_fraction);
+    gw_json_num(m, "weights_bytes", r->engine.weight_bytes_per_gpu);
+    gw_json_num(m, "workspace_bytes", r->workspace_b);
+    gw_json_num(m, "kv_bytes", r->kv_b);
+}
+
+static cJSON *pool_json(const gw_perf_config *c, int workers)
+{
+    cJSON *o = cJSON_CreateObject();
+    gw_json_num(o, "workers", workers);
+    gw_json_num(o, "tp", c->tp);
+    gw_json_num(o, "pp", c->pp);
+    gw_json_num(o, "attention_dp", c->attention_dp > 1 ? c->attention_dp : 1);
+    gw_json_num(o, "ep", c->ep);
+    return o;
+}
+
+/* The closed-loop point (gw_serve_agg / gw_serve_disagg), keys in SI. */
+static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
+{
+    if (r->has_disagg) {
+        cJSON *d = cJSON_AddObjectToObject(o, "disagg");
+        cJSON_AddItemToObject(d, "prefill", pool_json(&r->prefill_cfg, r->prefill_workers));
+        cJSON_AddItemToObject(d, "decode", pool_json(&r->decode_cfg, r->decode_workers));
+        gw_json_num_or_null(d, "kv_link_bandwidth_bps", sc->disagg.kv_link_bandwidth_bps,
+                            sc->disagg.kv_link_bandwidth_bps > 0);
+        gw_json_num_or_null(d, "kv_handover_s", sc->disagg.kv_handover_s,
+                            sc->disagg.kv_handover_s > 0);
+    }
+    if (!r->has_serving)
+        return;
+    const gw_serve_point *p = &r->serving;
+    cJSON *s = cJSON_AddObjectToObject(o, "serving");
+    gw_json_num(s, "concurrency", r->serve_request.concurrency);
+    gw_json_num(s, "ttft_s", p->ttft_s);
+    gw_json_num(s, "tpot_s", p->tpot_s);
+    gw_json_num(s, "e2e_s", p->e2e_s);
+    gw_json_num(s, "requests_per_s", p->requests_per_s);
+    gw_json_num(s, "tokens_per_s_per_user", p->tokens_per_user_s);
+    gw_json_num(s, "tokens_per_s_per_gpu_io", p->tps_gpu_io);
+    gw_json_num(s, "tokens_per_s_per_gpu_out", p->tps_gpu_out);
+    gw_json_num(s, "tokens_per_s_per_decode_gpu_out", p->tps_decode_gpu_out);
+    gw_json_num(s, "gpus", p->gpus);
+    gw_json_num(s, "prefill_gpus", p->prefill_gpus);
+    gw_json_num(s, "decode_gpus", p->decode_gpus);
+    gw_json_num(s, "batch_per_rank", p->batch_per_rank);
+    gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
+    cJSON_AddStringToObject(s, "bound", p->bound);
+}
+
+/* The inference half of perf's JSON, keys in the order they always had;
+ * the frontier members (efficiency_stack, memory_per_gpu, disagg,
+ * serving) only when a frontier setting is given. */
+static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_perf_report *r)
+{
+    const gw_perf_result *x = &r->inference;
+    const gw_perf_request *q = &r->request;
+    const int agg = r->has_inference;
+    gw_json_num(in, "count", r->count);
+    if (agg) {
+        gw_json_num(in, "tp", r->cfg.tp);
+        gw_json_num(in, "pp", r->cfg.pp);
+        gw_json_num(in, "ep", r->cfg.ep);
+        gw_json_num(in, "dp", r->dp);
+    }
+    cJSON_AddStringToObject(in, "precision", gw_precision_name(r->cfg.weights));
+    cJSON_AddStringToObject(in, "kv_precision", gw_precision_name(r->cfg.kv));
+    gw_json_num(in, "input_tokens", q->input_tokens);
+    gw_json_num(in, "output_tokens", q->output_tokens);
+    gw_json_num_or_null(in, "ttft_slo_s", q->ttft_slo_s, q->ttft_slo_s > 0);
+    gw_json_num_or_null(in, "tpot_slo_s", q->tpot_slo_s, q->tpot_slo_s > 0);
+    if (r->frontier)
+        frontier_json(o, in, sc, r);
+    const gw_perf_point *h = r->headline;
+    cJSON_AddBoolToObject(o, "feasible", h != NULL);
+    if (!h && agg)
+        cJSON_AddStringToObject(o, "infeasible", x->infeasible);
+    if (agg) {
+        gw_json_num(o, "prefill_s", x->prefill_s);
+        gw_json_num(o, "decode_step_s", x->decode_step_s);
+        gw_json_num(o, "max_batch", x->max_batch);
+    }
+    gw_json_num_or_null(o, "batch", h ? h->batch : 0, h != NULL);
+    gw_json_num_or_null(o, "tokens_per_s", r->tokens_per_s, h != NULL);
+    gw_json_num_or_null(o, "tokens_per_s_per_gpu", r->tokens_per_s_per_gpu, h != NULL);
+    gw_json_num_or_null(o, "tokens_per_s_per_mw", r->tokens_per_s_per_mw, h != NULL);
+    gw_json_num_or_null(o, "ttft_s", h ? h->ttft_s : 0, h != NULL);
+    gw_json_num_or_null(o, "tpot_s", h ? h->step_s : 0, h != NULL);
+    gw_json_num_or_null(o, "joules_per_token", r->joules_per_token, h != NULL);
+    gw_json_num_or_null(o, "grid_joules_per_token", r->grid_joules_per_token, h != NULL);
+    gw_json_num_or_null(o, "it_power_per_gpu_w", r->it_w_per_accel, h != NULL);
+    gw_json_num_or_null(o, "tokens_per_usd", r->tokens_per_usd, h && r->has_cost);
+    gw_json_num_or_null(o, "usd_per_million_tokens", r->usd_per_million_tokens,
+                        h && r->has_cost);
+    if (r->frontier)
+        serving_json(o, sc, r);
+    if (!agg)
+        return;
+    cJSON *mem = cJSON_AddObjectToObject(o, "memory");
+    gw_json_num(mem, "weights_per_gpu_bytes", x->weights_per_gpu_b);
+    gw_json_num(mem, "kv_bytes_per_token", x->kv_bytes_per_token);
+    gw_json_num(mem, "kv_capacity_tokens", x->kv_capacity_tokens);
+    cJSON_AddItemToObject(o, "offline", point_object(&x->offline));
+    if (x->slo_given && x->slo_feasible)
+        cJSON_AddItemToObject(o, "at_slo", point_object(&x->slo));
+    cJSON *sw = cJSON_AddArrayToObject(o, "batch_sweep"); /* throughput vs batch */
+    for (int i = 0; i < r->nsweep; i++)
+        cJSON_AddItemToArray(sw, point_object(&r->sweep[i]));
+}
 
 char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -34,50 +173,8 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         return NULL;
     gw_json_tag(o, "perf");
     cJSON *in = gw_json_model_inputs(o, sc);
-    if (r->has_inference) {
-        const gw_perf_result *x = &r->inference;
-        const gw_perf_request *q = &r->request;
-        gw_json_num(in, "count", r->count);
-        gw_json_num(in, "tp", r->cfg.tp);
-        gw_json_num(in, "pp", r->cfg.pp);
-        gw_json_num(in, "ep", r->cfg.ep);
-        gw_json_num(in, "dp", r->dp);
-        cJSON_AddStringToObject(in, "precision", gw_precision_name(r->cfg.weights));
-        cJSON_AddStringToObject(in, "kv_precision", gw_precision_name(r->cfg.kv));
-        gw_json_num(in, "input_tokens", q->input_tokens);
-        gw_json_num(in, "output_tokens", q->output_tokens);
-        gw_json_num_or_null(in, "ttft_slo_s", q->ttft_slo_s, q->ttft_slo_s > 0);
-        gw_json_num_or_null(in, "tpot_slo_s", q->tpot_slo_s, q->tpot_slo_s > 0);
-        const gw_perf_point *h = r->headline;
-        cJSON_AddBoolToObject(o, "feasible", h != NULL);
-        if (!h)
-            cJSON_AddStringToObject(o, "infeasible", x->infeasible);
-        gw_json_num(o, "prefill_s", x->prefill_s);
-        gw_json_num(o, "decode_step_s", x->decode_step_s);
-        gw_json_num(o, "max_batch", x->max_batch);
-        gw_json_num_or_null(o, "batch", h ? h->batch : 0, h != NULL);
-        gw_json_num_or_null(o, "tokens_per_s", r->tokens_per_s, h != NULL);
-        gw_json_num_or_null(o, "tokens_per_s_per_gpu", r->tokens_per_s_per_gpu, h != NULL);
-        gw_json_num_or_null(o, "tokens_per_s_per_mw", r->tokens_per_s_per_mw, h != NULL);
-        gw_json_num_or_null(o, "ttft_s", h ? h->ttft_s : 0, h != NULL);
-        gw_json_num_or_null(o, "tpot_s", h ? h->step_s : 0, h != NULL);
-        gw_json_num_or_null(o, "joules_per_token", r->joules_per_token, h != NULL);
-        gw_json_num_or_null(o, "grid_joules_per_token", r->grid_joules_per_token, h != NULL);
-        gw_json_num_or_null(o, "it_power_per_gpu_w", r->it_w_per_accel, h != NULL);
-        gw_json_num_or_null(o, "tokens_per_usd", r->tokens_per_usd, h && r->has_cost);
-        gw_json_num_or_null(o, "usd_per_million_tokens", r->usd_per_million_tokens,
-                            h && r->has_cost);
-        cJSON *mem = cJSON_AddObjectToObject(o, "memory");
-        gw_json_num(mem, "weights_per_gpu_bytes", x->weights_per_gpu_b);
-        gw_json_num(mem, "kv_bytes_per_token", x->kv_bytes_per_token);
-        gw_json_num(mem, "kv_capacity_tokens", x->kv_capacity_tokens);
-        cJSON_AddItemToObject(o, "offline", point_object(&x->offline));
-        if (x->slo_given && x->slo_feasible)
-            cJSON_AddItemToObject(o, "at_slo", point_object(&x->slo));
-        cJSON *sw = cJSON_AddArrayToObject(o, "batch_sweep"); /* throughput vs batch */
-        for (int i = 0; i < r->nsweep; i++)
-            cJSON_AddItemToArray(sw, point_object(&r->sweep[i]));
-    }
+    if (r->has_inference || r->has_disagg)
+        inference_json(o, in, sc, r);
     gw_json_num_or_null(o, "usd_per_gpu_hour", r->usd_per_accel_hour, r->has_cost);
     if (r->has_training) {
         const gw_train_result *t = &r->training;
@@ -110,11 +207,104 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
     return gw_json_finish(o);
 }
 
+/* The engine, the frontier settings and the memory line of one GPU. */
+static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    char t[256];
+    const gw_efficiency *f = &sc->efficiency;
+    const gw_perf_config *c = &r->cfg;
+    const char *engine = sc->perf.engine[0] ? sc->perf.engine : f->engine;
+    snprintf(t, sizeof t, "%s%s%s (efficiency stack %s)", engine[0] ? engine : "not stated",
+             f->version[0] ? " " : "", f->version, f->meta.id);
+    gw_text_row(b, "engine", t);
+    char adp[32] = ""; /* disaggregated: each pool's line says it */
+    if (!r->has_disagg)
+        snprintf(adp, sizeof adp, "attention-DP %d, ", c->attention_dp > 1 ? c->attention_dp : 1);
+    int n = snprintf(t, sizeof t, "%sexperts %s, EPLB %s", adp,
+                     gw_precision_name(c->expert_weights_set ? c->expert_weights : c->weights),
+                     c->eplb ? "on" : "off");
+    if (c->spec_tokens > 0 && n > 0 && n < (int)sizeof t)
+        snprintf(t + n, sizeof t - (size_t)n, ", speculative %d tokens (%s, %.2f per step)",
+                 c->spec_tokens, sc->has_draft_model ? sc->draft_model.meta.id : "MTP",
+                 r->engine.spec_accept_length);
+    else if (n > 0 && n < (int)sizeof t)
+        snprintf(t + n, sizeof t - (size_t)n, ", no speculative decoding");
+    gw_text_row(b, "settings", t);
+    snprintf(t, sizeof t, "%.1f GB x %.2f - %.1f GB weights - %.1f GB workspace = %.1f GB KV",
+             r->hbm_b / 1e9, r->memory_fraction, r->engine.weight_bytes_per_gpu / 1e9,
+             r->workspace_b / 1e9, r->kv_b / 1e9);
+    gw_text_row(b, r->has_disagg ? "memory per decode GPU" : "memory per GPU", t);
+}
+
+/* The closed-loop point: latency, per user, the three per-GPU rates. */
+static void serving_text(gw_buf *b, const gw_perf_report *r)
+{
+    const gw_serve_point *p = &r->serving;
+    char t[160];
+    if (r->serve_request.concurrency > 0)
+        snprintf(t, sizeof t, "%.0f requests in flight, %s-bound", r->serve_request.concurrency,
+                 p->bound);
+    else /* Little's law: in flight = rate x time in the system */
+        snprintf(t, sizeof t, "%.0f requests in flight (the most it holds), %s-bound",
+                 p->requests_per_s * p->e2e_s, p->bound);
+    gw_buf_printf(b, "  serving (closed loop):\n");
+    gw_text_row(b, "  concurrency", t);
+    gw_text_row_si(b, "  TTFT", p->ttft_s, "s");
+    gw_text_row_si(b, "  TPOT", p->tpot_s, "s");
+    gw_text_row_num(b, "  tokens/s per user", p->tokens_per_user_s, "");
+    gw_text_row_num(b, "  tokens/s per GPU", p->tps_gpu_io,
+                    "input+output over all GPUs (InferenceX)");
+    gw_text_row_num(b, "  tokens/s per GPU", p->tps_gpu_out, "output over all GPUs");
+    gw_text_row_num(b, "  tokens/s per GPU", p->tps_decode_gpu_out,
+                    "output over decode GPUs (LMSYS/DeepSeek)");
+    if (r->has_disagg)
+        gw_text_row_si(b, "  KV transfer per request", p->kv_transfer_s, "s");
+}
+
+/* The disaggregated header: the two pools. */
+static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    const gw_perf_request *q = &r->request;
+    const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
+    const int workers[2] = {r->prefill_workers, r->decode_workers};
+    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+                     "tokens\n",
+                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
+                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    for (int i = 0; i < 2; i++) {
+        char t[160];
+        snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
+                 workers[i] == 1 ? "" : "s", pc[i]->tp, pc[i]->pp,
+                 pc[i]->attention_dp > 1 ? pc[i]->attention_dp : 1, pc[i]->ep);
+        gw_text_row(b, i == 0 ? "prefill pool" : "decode pool", t);
+    }
+    frontier_text(b, sc, r);
+}
+
+/* The headline per GPU, MW and token (or why there is none). */
+static void headline_text(gw_buf *b, const gw_perf_report *r, const char *infeasible)
+{
+    char t[160];
+    if (!r->headline) {
+        gw_buf_printf(b, "  infeasible: %s\n", infeasible);
+        return;
+    }
+    gw_text_row_num(b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
+    gw_text_row_num(b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
+    gw_text_row_si(b, "IT power per GPU", r->it_w_per_accel, "W");
+    snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
+             r->grid_joules_per_token);
+    gw_text_row(b, "energy per token", t);
+    if (r->has_cost) {
+        gw_text_row_usd(b, "cost per million tokens", r->usd_per_million_tokens);
+        gw_text_row_num(b, "tokens per USD", r->tokens_per_usd, "");
+    }
+}
+
 /* The inference section of `perf`'s text: the configuration, memory and
  * latency, the operating points, and the headline per GPU, MW and token. */
 static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
 {
-    char t[160];
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
     gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
@@ -122,6 +312,8 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
                   r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
                   r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
                   gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    if (r->frontier)
+        frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
     gw_text_row_si(b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
     gw_text_row_num(b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
@@ -149,20 +341,9 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
         snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
         gw_text_row(b, "targets", slo);
     }
-    if (!r->headline) {
-        gw_buf_printf(b, "  infeasible: %s\n", x->infeasible);
-    } else {
-        gw_text_row_num(b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
-        gw_text_row_num(b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
-        gw_text_row_si(b, "IT power per GPU", r->it_w_per_accel, "W");
-        snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
-                 r->grid_joules_per_token);
-        gw_text_row(b, "energy per token", t);
-        if (r->has_cost) {
-            gw_text_row_usd(b, "cost per million tokens", r->usd_per_million_tokens);
-            gw_text_row_num(b, "tokens per USD", r->tokens_per_usd, "");
-        }
-    }
+    if (r->has_serving)
+        serving_text(b, r);
+    headline_text(b, r, x->infeasible);
 }
 
 /* The training section of `perf`'s text: FLOPs, MFU and its losses,
@@ -215,6 +396,12 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
                           "alone, cost unknown\n");
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
+    if (r->has_disagg) {
+        disagg_text(&b, sc, r);
+        if (r->has_serving)
+            serving_text(&b, r);
+        headline_text(&b, r, "the serving model gave no point");
+    }
     if (r->has_cost)
         gw_text_row_usd(&b, "cost per GPU-hour (plan model)", r->usd_per_accel_hour);
     if (r->has_training)

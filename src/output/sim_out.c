@@ -20,6 +20,72 @@ static void stat_object(cJSON *o, const char *k, const gw_stat *st)
         gw_json_num_or_null(x, names[i], v[i], isfinite(v[i]));
 }
 
+static const char *route_name(gw_route_kind k)
+{
+    return k == GW_ROUTE_KV_AWARE ? "kv-aware"
+           : k == GW_ROUTE_LEAST_OUTSTANDING ? "least-outstanding" : "round-robin";
+}
+
+/* Closed loop, disaggregation or speculative decoding (docs/sim.md §2.3,
+ * §3.6, §3.7): what an open-loop run without them never prints, so those
+ * outputs stay as they were. */
+static int frontier_run(const gw_sim_report *rep)
+{
+    return rep->sim.closed.concurrency > 0 || rep->sim.disagg.on || rep->engine.spec_tokens > 0;
+}
+
+static void pool_json(cJSON *o, const char *k, int workers, const gw_perf_config *c,
+                      int replicas)
+{
+    cJSON *x = cJSON_AddObjectToObject(o, k);
+    gw_json_num(x, "workers", workers);
+    gw_json_num(x, "tp", c->tp);
+    gw_json_num(x, "pp", c->pp);
+    gw_json_num(x, "ep", c->ep);
+    gw_json_num(x, "attention_dp", c->attention_dp > 1 ? c->attention_dp : 1);
+    gw_json_num(x, "replicas", replicas);
+    gw_json_num(x, "accelerators", (double)replicas * c->tp * c->pp);
+}
+
+/* The inputs and results of a frontier run (keys in SI; the three per-GPU
+ * throughputs each named by its definition). */
+static void frontier_json(cJSON *o, cJSON *in, const gw_sim_report *rep)
+{
+    const gw_sim_config *c = &rep->sim;
+    const gw_sim_result *r = &rep->result;
+    const gw_sim_closed_loop *cl = &c->closed;
+    if (cl->concurrency > 0) {
+        cJSON_AddStringToObject(in, "mode", "closed-loop");
+        gw_json_num(in, "concurrency", cl->concurrency);
+        gw_json_num(in, "input_tokens", cl->input_tokens);
+        gw_json_num(in, "output_tokens", cl->output_tokens);
+        gw_json_num(in, "length_low", cl->length_low > 0 ? cl->length_low : 1);
+        gw_json_num_or_null(in, "duration_s", cl->duration_s, cl->duration_s > 0);
+        gw_json_num(in, "warmup", (double)cl->warmup);
+        cJSON_AddStringToObject(in, "tpot", "(e2e - ttft) / (output - 1)");
+    }
+    if (c->disagg.on) {
+        cJSON *d = cJSON_AddObjectToObject(in, "disagg");
+        pool_json(d, "prefill", rep->prefill_workers, &rep->cfg, c->replicas);
+        pool_json(d, "decode", rep->decode_workers, &rep->decode_cfg, c->disagg.decode.replicas);
+        gw_json_num(d, "kv_link_bandwidth_bps", c->disagg.kv_link_bps);
+        gw_json_num(d, "kv_handover_s", c->disagg.kv_handover_s);
+        gw_json_num(d, "kv_bytes_per_token", c->disagg.kv_bytes_per_token);
+        gw_json_num(o, "kv_transfer_mean_s", r->kv_transfer_s);
+    }
+    gw_json_num(in, "spec_tokens", rep->engine.spec_tokens);
+    gw_json_num(o, "measured", (double)r->measured);
+    gw_json_num(o, "concurrency_mean", r->concurrency_mean);
+    gw_json_num_or_null(o, "tokens_per_decode_step", r->tokens_per_decode_step,
+                        isfinite(r->tokens_per_decode_step));
+    gw_json_num(o, "gpus", r->gpus);
+    gw_json_num(o, "decode_gpus", r->decode_gpus);
+    cJSON *t = cJSON_AddObjectToObject(o, "tokens_per_s_per_gpu");
+    gw_json_num(t, "input_output_all_gpus", r->tps_gpu_io);
+    gw_json_num(t, "output_all_gpus", r->tps_gpu_out);
+    gw_json_num(t, "output_decode_gpus", r->tps_decode_gpu_out);
+}
+
 char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
 {
     const gw_sim_result *r = &rep->result;
@@ -37,10 +103,7 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     gw_json_num(in, "replicas", c->replicas);
     gw_json_num(in, "accelerators", rep->accelerators);
     cJSON_AddStringToObject(in, "scheduler", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm");
-    cJSON_AddStringToObject(in, "route", c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
-                                         : c->route == GW_ROUTE_LEAST_OUTSTANDING
-                                             ? "least-outstanding"
-                                             : "round-robin");
+    cJSON_AddStringToObject(in, "route", route_name(c->route));
     gw_json_num(in, "max_running", c->max_running);
     gw_json_num(in, "max_batched_tokens", c->max_batched_tokens);
     gw_json_num(in, "block_size", c->block_size);
@@ -49,8 +112,10 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                 c->kv_tokens > 0 ? c->kv_tokens : rep->engine.kv_capacity_tokens);
     if (sc->sim.trace)
         cJSON_AddStringToObject(in, "trace", sc->sim.trace->text);
-    else
+    else if (c->closed.concurrency == 0)
         gw_json_num(in, "rate", sc->sim.rate);
+    if (frontier_run(rep))
+        frontier_json(o, in, rep);
     gw_json_num(o, "requests", (double)r->requests);
     gw_json_num(o, "completed", (double)r->completed);
     gw_json_num(o, "rejected", (double)r->rejected);
@@ -113,6 +178,72 @@ static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double sca
     gw_text_row(b, label, t);
 }
 
+/* The deployment and the workload of a frontier run, two lines. */
+static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report *rep)
+{
+    const gw_sim_config *c = &rep->sim;
+    const gw_sim_closed_loop *cl = &c->closed;
+    const gw_perf_config *p = &rep->cfg, *d = &rep->decode_cfg;
+    const char *sched = c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm";
+    if (c->disagg.on)
+        gw_buf_printf(b, "  %s on %d x %s (%s), disaggregated: %d prefill worker%s (tp %d pp %d "
+                         "ep %d, %d replica%s), %d decode worker%s (tp %d pp %d ep %d, %d "
+                         "replica%s), KV over %.4g GB/s + %.4g ms, %s scheduler\n",
+                      sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id,
+                      gw_precision_name(p->weights), rep->prefill_workers,
+                      rep->prefill_workers == 1 ? "" : "s", p->tp, p->pp, p->ep, c->replicas,
+                      c->replicas == 1 ? "" : "s", rep->decode_workers,
+                      rep->decode_workers == 1 ? "" : "s", d->tp, d->pp, d->ep,
+                      c->disagg.decode.replicas, c->disagg.decode.replicas == 1 ? "" : "s",
+                      c->disagg.kv_link_bps / 1e9, c->disagg.kv_handover_s * 1e3, sched);
+    else
+        gw_buf_printf(b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s "
+                         "routing\n",
+                      sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id, p->tp, p->pp,
+                      gw_precision_name(p->weights), c->replicas, c->replicas == 1 ? "" : "s",
+                      sched, route_name(c->route));
+    char drawn[64] = "";
+    if (cl->length_low > 0 && cl->length_low < 1)
+        snprintf(drawn, sizeof drawn, " (drawn in [%.3g, 1] x these)", cl->length_low);
+    if (cl->concurrency > 0)
+        gw_buf_printf(b, "  closed loop: %d in flight, %.0f input / %.0f output tokens%s, %zu "
+                         "requests issued, the first %zu not measured\n",
+                      cl->concurrency, cl->input_tokens, cl->output_tokens, drawn,
+                      rep->result.requests, cl->warmup);
+    else
+        gw_buf_printf(b, "  workload: %s, %zu requests\n",
+                      sc->sim.trace ? sc->sim.trace->text : "synthetic", rep->result.requests);
+    if (rep->engine.spec_tokens > 0)
+        gw_buf_printf(b, "  speculative decoding: %.0f draft tokens a step, %.3g accepted + 1 "
+                         "expected\n",
+                      rep->engine.spec_tokens, rep->engine.spec_accept_length);
+}
+
+/* The rows only a frontier run has. */
+static void frontier_rows(gw_buf *b, const gw_sim_report *rep)
+{
+    const gw_sim_result *r = &rep->result;
+    char t[200];
+    snprintf(t, sizeof t, "%.4g (InferenceX's definition)", r->tps_gpu_io);
+    gw_text_row(b, "tok/s per GPU, in+out / all GPUs", t);
+    snprintf(t, sizeof t, "%.4g", r->tps_gpu_out);
+    gw_text_row(b, "tok/s per GPU, output / all GPUs", t);
+    snprintf(t, sizeof t, "%.4g (LMSYS's, DeepSeek's; %.0f of %.0f GPUs)", r->tps_decode_gpu_out,
+             r->decode_gpus, r->gpus);
+    gw_text_row(b, "tok/s per GPU, out / decode GPUs", t);
+    snprintf(t, sizeof t, "%.4g requests (sum of E2E / makespan, %zu measured)",
+             r->concurrency_mean, r->measured);
+    gw_text_row(b, "in flight (Little's law)", t);
+    if (rep->sim.disagg.on) {
+        snprintf(t, sizeof t, "%.4g ms per request", r->kv_transfer_s * 1e3);
+        gw_text_row(b, "KV transfer + hand-over", t);
+    }
+    if (isfinite(r->tokens_per_decode_step) && rep->engine.spec_tokens > 0) {
+        snprintf(t, sizeof t, "%.4g", r->tokens_per_decode_step);
+        gw_text_row(b, "tokens per decode step", t);
+    }
+}
+
 char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
 {
     const gw_sim_result *r = &rep->result;
@@ -120,13 +251,17 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     gw_buf b = {0};
     char t[200];
     gw_buf_printf(&b, "sim%s%s\n", sc->name[0] ? ": " : "", sc->name);
-    gw_buf_printf(&b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s routing\n",
+    if (frontier_run(rep))
+        frontier_head(&b, sc, rep);
+    else
+        gw_buf_printf(&b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s routing\n",
                   sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id, rep->cfg.tp,
                   rep->cfg.pp, gw_precision_name(rep->cfg.weights), c->replicas,
                   c->replicas == 1 ? "" : "s", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm",
-                  c->route == GW_ROUTE_KV_AWARE ? "kv-aware"
-                  : c->route == GW_ROUTE_LEAST_OUTSTANDING ? "least-outstanding" : "round-robin");
-    if (sc->sim.trace)
+                  route_name(c->route));
+    if (frontier_run(rep))
+        ;
+    else if (sc->sim.trace)
         gw_buf_printf(&b, "  workload: %s, %zu request%s (%zu prompt%s cut)\n",
                       sc->sim.trace->text, r->requests, r->requests == 1 ? "" : "s",
                       rep->workload.cut, rep->workload.cut == 1 ? "" : "s");
@@ -141,7 +276,8 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     gw_text_row(&b, "throughput", t);
     gw_buf_printf(&b, "  %-34s %s\n", "", "mean / p50 / p90 / p99");
     stat_row(&b, "TTFT", &r->ttft, 1, "s");
-    stat_row(&b, "TPOT", &r->tpot, 1e3, "ms");
+    stat_row(&b, c->closed.concurrency > 0 ? "TPOT (E2E - TTFT) / (out - 1)" : "TPOT", &r->tpot,
+             1e3, "ms");
     stat_row(&b, "TBT", &r->tbt, 1e3, "ms");
     stat_row(&b, "E2E", &r->e2e, 1, "s");
     stat_row(&b, "scheduling delay", &r->scheduling_delay, 1, "s");
@@ -153,6 +289,8 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     snprintf(t, sizeof t, "%llu iterations, %llu events", (unsigned long long)r->iterations,
              (unsigned long long)r->events);
     gw_text_row(&b, "simulated", t);
+    if (frontier_run(rep))
+        frontier_rows(&b, rep);
     gw_text_row_si(&b, "energy (IT)", r->energy_j / 3600, "Wh");
     gw_text_row_si(&b, "mean power (IT)", r->mean_power_w, "W");
     if (isfinite(r->joules_per_output_token)) {
@@ -192,7 +330,8 @@ char *gw_sim_requests_csv(const gw_sim_report *rep)
                       q->replica,
                       w->arrival[i], w->prompt[i], w->output[i], q->scheduled, q->first_token,
                       q->completed, q->first_token - w->arrival[i],
-                      (q->completed - q->first_token) / w->output[i],
+                      (q->completed - q->first_token) /
+                          (rep->sim.closed.concurrency > 0 ? w->output[i] - 1 : w->output[i]),
                       q->completed - w->arrival[i], q->restarts);
     }
     if (b.failed) {

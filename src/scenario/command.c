@@ -50,7 +50,27 @@ static const option_spec option_table[] = {
     SETTING("kv-precision", "perf.kv_precision"), SETTING("input-tokens", "perf.input_tokens"),
     SETTING("output-tokens", "perf.output_tokens"),
     SECONDS("ttft-slo", "perf.ttft_slo"), SECONDS("tpot-slo", "perf.tpot_slo"),
-    SETTING("max-batch", "perf.max_batch"), SETTING("tokens", "training.tokens"),
+    SETTING("max-batch", "perf.max_batch"),
+    /* frontier serving (docs/commands.md, perf): one flag per perf: key */
+    SETTING("engine", "perf.engine"), SETTING("engine-version", "perf.engine_version"),
+    SETTING("attention-dp", "perf.attention_dp"),
+    SETTING("expert-precision", "perf.expert_precision"), SETTING("eplb", "perf.eplb"),
+    SETTING("mtp", "perf.mtp"), SETTING("spec-accept-length", "perf.spec_accept_length"),
+    SETTING("draft-model", "perf.draft_model"),
+    SETTING("memory-fraction", "perf.memory_fraction"),
+    SETTING("concurrency", "perf.concurrency"), SETTING("length-low", "perf.length_low"),
+    SETTING("prefill-tp", "perf.disagg.prefill.tp"),
+    SETTING("prefill-pp", "perf.disagg.prefill.pp"),
+    SETTING("prefill-attention-dp", "perf.disagg.prefill.attention_dp"),
+    SETTING("prefill-ep", "perf.disagg.prefill.ep"),
+    SETTING("prefill-workers", "perf.disagg.prefill.workers"),
+    SETTING("decode-tp", "perf.disagg.decode.tp"), SETTING("decode-pp", "perf.disagg.decode.pp"),
+    SETTING("decode-attention-dp", "perf.disagg.decode.attention_dp"),
+    SETTING("decode-ep", "perf.disagg.decode.ep"),
+    SETTING("decode-workers", "perf.disagg.decode.workers"),
+    SETTING("kv-link-bandwidth", "perf.disagg.kv_link_bandwidth"),
+    SECONDS("kv-handover", "perf.disagg.kv_handover"),
+    SETTING("tokens", "training.tokens"),
     SETTING("mfu", "training.mfu"), SETTING("seq-len", "training.sequence_length"),
     SETTING("global-batch", "training.global_batch"),
     SETTING("micro-batch", "training.micro_batch"),
@@ -76,8 +96,12 @@ static const char *const plan_options[] = {
 static const char *const perf_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
     "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
-    "max-batch", "tokens", "mfu", "seq-len", "global-batch", "micro-batch",
-    "virtual-stages", "train", "html", NULL};
+    "max-batch", "engine", "engine-version", "attention-dp", "expert-precision", "eplb", "mtp",
+    "spec-accept-length", "draft-model", "memory-fraction", "concurrency", "length-low",
+    "prefill-tp", "prefill-pp", "prefill-attention-dp", "prefill-ep", "prefill-workers",
+    "decode-tp", "decode-pp", "decode-attention-dp", "decode-ep", "decode-workers",
+    "kv-link-bandwidth", "kv-handover", "tokens", "mfu", "seq-len", "global-batch",
+    "micro-batch", "virtual-stages", "train", "html", NULL};
 static const char *const sim_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
     "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
@@ -90,8 +114,9 @@ static const char *const risk_options[] = {"draws", "seed",   "threads",      "d
 static const char *const runs_options[] = {"db", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
-    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "mode", "metric", "csv",
-    "html", NULL};
+    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
+    "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
+    "metric", "csv", "html", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -118,11 +143,13 @@ static const struct {
     {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
+    {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
-                                            "report",  "risk", "runs", "search", NULL};
+                                            "report",  "risk", "runs", "search",
+                                            "validate", NULL};
 
 const char *const *gw_command_names(void)
 {

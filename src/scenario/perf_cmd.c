@@ -50,29 +50,132 @@ static int precision_of(const char *text, gw_precision dflt)
     return text[0] ? gw_precision_parse(text) : (int)dflt;
 }
 
-static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+/* The settings every worker of the deployment shares: model, stack,
+ * precisions, expert placement and speculative decoding (perf: section). */
+static void shared_config(const gw_scenario *sc, gw_perf_config *c)
 {
     const gw_perf_settings *ps = &sc->perf;
-    const char *names[4] = {"count", "tp", "pp", "ep"};
-    const double vals[4] = {ps->count, ps->tp, ps->pp, ps->ep};
-    for (int i = 0; i < 4; i++)
-        if (count_ok(vals[i], names[i], err))
-            return err->code;
-    gw_perf_config *c = &r->cfg;
     c->model = &sc->model;
     c->accel = &sc->accelerator;
     c->eff = &sc->efficiency;
-    c->tp = (int)or_default(ps->tp, 1);
-    c->pp = (int)or_default(ps->pp, 1);
-    c->ep = (int)or_default(ps->ep, 1);
     gw_precision dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
     c->weights = (gw_precision)precision_of(ps->precision, dflt);
     c->kv = (gw_precision)precision_of(ps->kv_precision,
                                        c->weights == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8);
+    c->expert_weights_set = ps->expert_precision[0] != 0;
+    c->expert_weights = (gw_precision)precision_of(ps->expert_precision, c->weights);
+    c->eplb = strcmp(ps->eplb, "true") == 0;
+    c->spec_tokens = (int)ps->mtp;
+    c->spec_accept_length = ps->spec_accept_length;
+    c->draft_model = sc->has_draft_model ? &sc->draft_model : NULL;
+    c->memory_fraction = ps->memory_fraction;
+}
+
+/* Accelerators in one worker: tp x pp x attention_dp. */
+static int worker_gpus(const gw_perf_config *c)
+{
+    return c->tp * c->pp * (c->attention_dp > 1 ? c->attention_dp : 1);
+}
+
+/* count is whole workers of tp x pp x attention_dp (with attention_dp 1
+ * the model's own replica check says it, as it always has). */
+static int check_workers(const gw_perf_config *c, int count, gw_error *err)
+{
+    int worker = worker_gpus(c);
+    if (c->attention_dp > 1 && count % worker != 0)
+        return gw_error_field(err, "count",
+                              "%d accelerators is not a whole number of workers of tp %d x pp %d "
+                              "x attention_dp %d = %d; expected a multiple of %d",
+                              count, c->tp, c->pp, c->attention_dp, worker, worker);
+    return GW_OK;
+}
+
+/* Counts of the perf: section as ints (count_ok on each). */
+static int counts_ok(const gw_perf_settings *ps, gw_error *err)
+{
+    const char *names[5] = {"count", "tp", "pp", "ep", "attention_dp"};
+    const double vals[5] = {ps->count, ps->tp, ps->pp, ps->ep, ps->attention_dp};
+    for (int i = 0; i < 5; i++)
+        if (count_ok(vals[i], names[i], err))
+            return err->code;
+    return GW_OK;
+}
+
+/* Any frontier setting given: the output adds the engine and memory lines
+ * (without one, it stays byte for byte what it was). */
+static int frontier_given(const gw_scenario *sc)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
+           ps->expert_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
+           ps->concurrency > 0 || ps->length_low > 0;
+}
+
+/* The memory line of one GPU: hbm x fraction - weights - workspace = KV,
+ * the workspace being the rest (a drafter's weights too), so it adds up
+ * however the model sized it: the frontier model's fraction (given, else
+ * 1 - the stack's reserve), or the pre-frontier one's reserve taken of
+ * what the weights leave, shown as fraction 1 (docs/model.md §7.5). */
+static void memory_line(const gw_perf_config *c, const gw_perf_engine *e, gw_perf_report *r)
+{
+    r->hbm_b = c->accel->hbm_capacity_b;
+    r->memory_fraction = !e->frontier          ? 1
+                         : c->memory_fraction > 0 ? c->memory_fraction
+                                                  : 1 - c->eff->memory_reserve;
+    r->kv_b = e->kv_capacity_bytes;
+    r->workspace_b = r->hbm_b * r->memory_fraction - e->weight_bytes_per_gpu - r->kv_b;
+}
+
+/* Per GPU, MW and USD at the headline point over `count` accelerators. */
+static int headline_figures(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    const gw_perf_point *p = r->headline;
+    int rc = power_per_accel(sc, p->utilisation, &r->it_w_per_accel, &r->grid_w_per_accel, err);
+    if (rc)
+        return rc;
+    r->tokens_per_s = p->tokens_per_s;
+    r->tokens_per_s_per_gpu = p->tokens_per_s / r->count;
+    r->tokens_per_s_per_mw = p->tokens_per_s / (r->count * r->it_w_per_accel / 1e6);
+    r->joules_per_token = r->count * r->it_w_per_accel / p->tokens_per_s;
+    r->grid_joules_per_token = r->count * r->grid_w_per_accel / p->tokens_per_s;
+    if (r->has_cost) {
+        double usd_per_s = r->count * r->usd_per_accel_hour / 3600;
+        r->tokens_per_usd = p->tokens_per_s / usd_per_s;
+        r->usd_per_million_tokens = 1e6 * usd_per_s / p->tokens_per_s;
+    }
+    return GW_OK;
+}
+
+static int check_context(const gw_scenario *sc, gw_error *err)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    if (ps->input_tokens + ps->output_tokens > sc->model.context_length)
+        return gw_error_field(err, "input_tokens",
+                              "%.0f input + %.0f output tokens exceed the %.0f-token context of "
+                              "'%s'; expected at most %.0f in all",
+                              ps->input_tokens, ps->output_tokens, sc->model.context_length,
+                              sc->model.meta.id, sc->model.context_length);
+    return GW_OK;
+}
+
+/* Aggregated workers: the steady state of gw_perf_infer, its batch sweep,
+ * and the headline at the targets (or the offline best). */
+static int run_aggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    gw_perf_config *c = &r->cfg;
+    shared_config(sc, c);
+    c->tp = (int)or_default(ps->tp, 1);
+    c->pp = (int)or_default(ps->pp, 1);
+    c->ep = (int)or_default(ps->ep, 1);
+    c->attention_dp = ps->attention_dp > 1 ? (int)ps->attention_dp : 0;
     int rc = gw_perf_engine_init(c, &r->engine, err);
     if (rc)
         return rc;
-    r->count = (int)or_default(ps->count, (double)c->tp * c->pp);
+    memory_line(c, &r->engine, r);
+    r->count = (int)or_default(ps->count, worker_gpus(c));
+    if ((rc = check_workers(c, r->count, err)) || (rc = check_context(sc, err)))
+        return rc;
     gw_perf_request *rq = &r->request;
     rq->count = r->count;
     rq->input_tokens = ps->input_tokens;
@@ -80,12 +183,6 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
     rq->ttft_slo_s = ps->ttft_slo_s;
     rq->tpot_slo_s = ps->tpot_slo_s;
     rq->max_batch = ps->max_batch;
-    if (rq->input_tokens + rq->output_tokens > sc->model.context_length)
-        return gw_error_field(err, "input_tokens",
-                              "%.0f input + %.0f output tokens exceed the %.0f-token context of "
-                              "'%s'; expected at most %.0f in all",
-                            rq->input_tokens, rq->output_tokens, sc->model.context_length,
-                            sc->model.meta.id, sc->model.context_length);
     if ((rc = gw_perf_infer(&r->engine, rq, &r->inference, err)))
         return rc;
     r->dp = r->inference.dp;
@@ -99,22 +196,120 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
             break;
     }
     r->headline = res->slo_feasible ? &res->slo : NULL;
-    if (!r->headline)
-        return GW_OK;
-    const gw_perf_point *p = r->headline;
-    if ((rc = power_per_accel(sc, p->utilisation, &r->it_w_per_accel, &r->grid_w_per_accel, err)))
-        return rc;
-    r->tokens_per_s = p->tokens_per_s;
-    r->tokens_per_s_per_gpu = p->tokens_per_s / r->count;
-    r->tokens_per_s_per_mw = p->tokens_per_s / (r->count * r->it_w_per_accel / 1e6);
-    r->joules_per_token = r->count * r->it_w_per_accel / p->tokens_per_s;
-    r->grid_joules_per_token = r->count * r->grid_w_per_accel / p->tokens_per_s;
-    if (r->has_cost) {
-        double usd_per_s = r->count * r->usd_per_accel_hour / 3600;
-        r->tokens_per_usd = p->tokens_per_s / usd_per_s;
-        r->usd_per_million_tokens = 1e6 * usd_per_s / p->tokens_per_s;
-    }
     return GW_OK;
+}
+
+/* One pool of perf.disagg: the shared settings with its parallelism;
+ * errors at the pool's node (disagg.prefill.tp ...). */
+static int pool_engine(const gw_scenario *sc, const gw_perf_pool_settings *p,
+                       const gw_node *node, gw_perf_config *c, gw_perf_engine *e, int *workers,
+                       gw_error *err)
+{
+    const char *names[5] = {"tp", "pp", "attention_dp", "ep", "workers"};
+    const double vals[5] = {p->tp, p->pp, p->attention_dp, p->ep, p->workers};
+    int rc = GW_OK;
+    for (int i = 0; i < 5 && rc == GW_OK; i++)
+        rc = count_ok(vals[i], names[i], err);
+    shared_config(sc, c);
+    c->tp = (int)or_default(p->tp, 1);
+    c->pp = (int)or_default(p->pp, 1);
+    c->ep = (int)or_default(p->ep, 1);
+    c->attention_dp = p->attention_dp > 1 ? (int)p->attention_dp : 0;
+    *workers = (int)p->workers;
+    if (rc == GW_OK)
+        rc = gw_perf_engine_init(c, e, err);
+    return gw_scenario_place_error(rc, node, err);
+}
+
+/* Disaggregated: a prefill pool and a decode pool (perf.disagg). */
+static int run_disaggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    const gw_perf_disagg_settings *d = &sc->disagg;
+    int rc = pool_engine(sc, &d->prefill_pool, d->prefill, &r->prefill_cfg, &r->prefill_engine,
+                         &r->prefill_workers, err);
+    if (rc == GW_OK)
+        rc = pool_engine(sc, &d->decode_pool, d->decode, &r->decode_cfg, &r->decode_engine,
+                         &r->decode_workers, err);
+    if (rc || (rc = check_context(sc, err)))
+        return rc;
+    r->has_disagg = 1;
+    r->cfg = r->decode_cfg; /* what the engine and memory lines describe */
+    r->engine = r->decode_engine;
+    memory_line(&r->decode_cfg, &r->decode_engine, r);
+    r->count = worker_gpus(&r->prefill_cfg) * r->prefill_workers +
+               worker_gpus(&r->decode_cfg) * r->decode_workers;
+    r->request.input_tokens = sc->perf.input_tokens;
+    r->request.output_tokens = sc->perf.output_tokens;
+    r->request.count = r->count;
+    return GW_OK;
+}
+
+/* What a closed-loop run is asked for (perf: and perf.disagg). */
+static void serve_request(const gw_scenario *sc, gw_serve_request *q)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    *q = (gw_serve_request){.input_tokens = ps->input_tokens,
+                            .output_tokens = ps->output_tokens,
+                            .length_low = ps->length_low,
+                            .concurrency = ps->concurrency,
+                            .kv_link_bps = sc->disagg.kv_link_bandwidth_bps,
+                            .kv_handover_s = sc->disagg.kv_handover_s};
+}
+
+/* The serving point becomes the headline: output tokens/s over all its
+ * GPUs, its TTFT and TPOT; power at the utilisation of a decode rank
+ * running its batch (the steady state of that batch; docs/commands.md). */
+static void serving_headline(gw_perf_report *r, const gw_perf_engine *decode)
+{
+    const gw_serve_point *s = &r->serving;
+    gw_perf_point *h = &r->serving_point;
+    gw_perf_request one = {.count = (int)(decode->tp * decode->pp),
+                           .input_tokens = r->serve_request.input_tokens,
+                           .output_tokens = r->serve_request.output_tokens};
+    gw_perf_steady(decode, &one, fmax(1, floor(s->batch_per_rank)), h);
+    h->batch = s->batch_per_rank;
+    h->step_s = s->tpot_s;
+    h->ttft_s = s->ttft_s;
+    h->tokens_per_s = s->tps_gpu_out * s->gpus;
+    r->count = (int)s->gpus;
+    r->headline = h;
+}
+
+/* Aggregated at a client concurrency (gw_serve_agg) or disaggregated
+ * (gw_serve_disagg); model errors name their field below perf: (a pool's
+ * as disagg.prefill / disagg.decode). */
+static int run_serving(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    serve_request(sc, &r->serve_request);
+    int rc;
+    if (r->has_disagg) {
+        const gw_serve_pool pools[2] = {
+            {.engine = &r->prefill_engine, .workers = r->prefill_workers},
+            {.engine = &r->decode_engine, .workers = r->decode_workers}};
+        rc = gw_serve_disagg(&pools[0], &pools[1], &r->serve_request, &r->serving, err);
+    } else {
+        int workers = r->count / worker_gpus(&r->cfg);
+        rc = gw_serve_agg(&r->engine, workers, &r->serve_request, &r->serving, err);
+    }
+    if (rc)
+        return rc;
+    r->has_serving = 1;
+    serving_headline(r, r->has_disagg ? &r->decode_engine : &r->engine);
+    return GW_OK;
+}
+
+static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
+{
+    int rc;
+    if ((rc = counts_ok(&sc->perf, err)))
+        return rc;
+    r->frontier = frontier_given(sc);
+    rc = sc->has_disagg ? run_disaggregated(sc, r, err) : run_aggregated(sc, r, err);
+    if (rc == GW_OK && (sc->has_disagg || sc->perf.concurrency > 0))
+        rc = run_serving(sc, r, err);
+    if (rc || !r->headline)
+        return rc;
+    return headline_figures(sc, r, err);
 }
 
 static int run_training(const gw_scenario *sc, gw_perf_report *r, gw_error *err)

@@ -1,6 +1,7 @@
 /* src/scenario/scenario.c — resolving a scenario tree against the catalog
  * (scenario layer). See include/gigawatt/scenario.h for the rules. */
 #include "gigawatt/scenario.h"
+#include "gigawatt/perf_cmd.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -439,6 +440,8 @@ static int resolve_perf(const gw_catalog *cat, const gw_node *root, unsigned nee
     sc->want_inference = pn != NULL || tn == NULL;
     sc->perf_node = pn ? pn : root;
     sc->training_node = tn;
+    if ((rc = gw_perf_settings_resolve(cat, root, sc, err)))
+        return rc;
     if (needs & GW_NEED_SIM) {
         /* the simulator takes the parallelism and precision from perf:, the
          * token counts from its workload */

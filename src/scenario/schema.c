@@ -41,8 +41,58 @@ static const gw_field perf_settings_fields[] = {
     Q("tpot_slo", gw_perf_settings, tpot_slo_s, GW_DIM_TIME, POS, "time-per-output-token target"),
     Q("max_batch", gw_perf_settings, max_batch, GW_DIM_NONE, POS | INT,
       "cap on running sequences per replica"),
+    /* frontier serving (issue 13): all unset = the model as before */
+    EN("engine", gw_perf_settings, engine, "trtllm|sglang|vllm", 0,
+       "serving engine: picks the efficiency stack for the accelerator's generation"),
+    TX("engine_version", gw_perf_settings, engine_version,
+       "engine version of the stack (default: the catalog's newest)"),
+    Q("attention_dp", gw_perf_settings, attention_dp, GW_DIM_NONE, POS | INT,
+      "attention data-parallel ranks per worker (DEP: tp 1, attention_dp = ep; default 1)"),
+    EN("expert_precision", gw_perf_settings, expert_precision, "bf16|fp8|fp4", 0,
+       "routed experts' weights (default: precision)"),
+    EN("eplb", gw_perf_settings, eplb, "true|false", 0,
+       "expert-load balancing with redundant experts (default false)"),
+    Q("mtp", gw_perf_settings, mtp, GW_DIM_NONE, NN | INT,
+      "speculative decoding: draft tokens per step (default 0 = off)"),
+    Q("spec_accept_length", gw_perf_settings, spec_accept_length, GW_DIM_NONE, POS,
+      "mean tokens per verify step, 1..mtp+1 (default: the model's measured)"),
+    ID("draft_model", gw_perf_settings, draft_model, "models", 0,
+       "draft model id for speculative decoding (default: the model's MTP head)"),
+    Q("memory_fraction", gw_perf_settings, memory_fraction, GW_DIM_NONE, EFF,
+      "share of HBM the engine may use (default: the stack's)"),
+    Q("concurrency", gw_perf_settings, concurrency, GW_DIM_NONE, POS | INT,
+      "closed loop: client requests in flight (default: none, the steady state)"),
+    Q("length_low", gw_perf_settings, length_low, GW_DIM_NONE, EFF,
+      "closed loop: lengths drawn in [low x nominal, nominal] (InferenceX 0.8; default 1)"),
+    NODE("disagg", gw_perf_settings, disagg,
+         "disaggregated prefill/decode: {prefill: {...}, decode: {...}, kv_link_bandwidth, "
+         "kv_handover}"),
 };
 SCHEMA(gw_schema_perf_settings, "perf", "perf settings", gw_perf_settings, perf_settings_fields);
+
+/* perf.disagg: the two pools of workers and the KV link between them. */
+static const gw_field perf_disagg_fields[] = {
+    NODE("prefill", gw_perf_disagg_settings, prefill, "the prefill pool (required)"),
+    NODE("decode", gw_perf_disagg_settings, decode, "the decode pool (required)"),
+    Q("kv_link_bandwidth", gw_perf_disagg_settings, kv_link_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
+      "prefill -> decode bytes/s per request (default: the scale-out link)"),
+    Q("kv_handover", gw_perf_disagg_settings, kv_handover_s, GW_DIM_TIME, POS,
+      "fixed KV hand-over latency per request (default: measured)"),
+};
+SCHEMA(gw_schema_perf_disagg, "disagg", "perf.disagg", gw_perf_disagg_settings,
+       perf_disagg_fields);
+
+/* perf.disagg.prefill and .decode: one pool's workers and their parallelism. */
+static const gw_field perf_pool_fields[] = {
+    Q("tp", gw_perf_pool_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default 1)"),
+    Q("pp", gw_perf_pool_settings, pp, GW_DIM_NONE, POS | INT, "pipeline parallelism (default 1)"),
+    Q("attention_dp", gw_perf_pool_settings, attention_dp, GW_DIM_NONE, POS | INT,
+      "attention data-parallel ranks per worker (default 1)"),
+    Q("ep", gw_perf_pool_settings, ep, GW_DIM_NONE, POS | INT, "expert parallelism (default 1)"),
+    Q("workers", gw_perf_pool_settings, workers, GW_DIM_NONE, POS | INT,
+      "workers in the pool (required)"),
+};
+SCHEMA(gw_schema_perf_pool, "pool", "disagg pool", gw_perf_pool_settings, perf_pool_fields);
 
 static const gw_field train_settings_fields[] = {
     Q("count", gw_train_settings, count, GW_DIM_NONE, R | POS | INT, "accelerators"),
@@ -99,8 +149,56 @@ static const gw_field sim_settings_fields[] = {
     Q("period", gw_sim_settings, period_s, GW_DIM_TIME, POS, "diurnal: period (default 1 day)"),
     NODE("prompt", gw_sim_settings, prompt, "prompt tokens: a number or {dist: ...}"),
     NODE("output", gw_sim_settings, output, "output tokens: a number or {dist: ...}"),
+    EN("mode", gw_sim_settings, mode, "open-loop|closed-loop", 0,
+       "open-loop: arrivals from a trace or a rate (default); closed-loop: a benchmark client "
+       "keeping concurrency requests in flight"),
+    Q("concurrency", gw_sim_settings, concurrency, GW_DIM_NONE, POS | INT,
+      "closed loop: requests in flight"),
+    Q("input_tokens", gw_sim_settings, input_tokens, GW_DIM_NONE, POS | INT,
+      "closed loop: prompt tokens per request (nominal)"),
+    Q("output_tokens", gw_sim_settings, output_tokens, GW_DIM_NONE, POS | INT,
+      "closed loop: output tokens per request (nominal)"),
+    Q("length_low", gw_sim_settings, length_low, GW_DIM_NONE, EFF,
+      "closed loop: lengths uniform in [low x nominal, nominal] (InferenceX 0.8; default 1)"),
+    Q("duration", gw_sim_settings, duration_s, GW_DIM_TIME, POS,
+      "closed loop: no request issued from this time on (with or instead of requests)"),
+    Q("warmup", gw_sim_settings, warmup, GW_DIM_NONE, NN | INT,
+      "closed loop: first requests left out of the metrics (default 0)"),
+    NODE("disagg", gw_sim_settings, disagg,
+         "disaggregated prefill/decode: {prefill: {...}, decode: {...}, kv_link_bandwidth, "
+         "kv_handover}"),
 };
 SCHEMA(gw_schema_sim_settings, "sim", "sim settings", gw_sim_settings, sim_settings_fields);
+
+/* sim.disagg: perf.disagg's keys, so one block reads the same in both. */
+static const gw_field sim_disagg_fields[] = {
+    NODE("prefill", gw_sim_disagg_settings, prefill, "the prefill pool (required)"),
+    NODE("decode", gw_sim_disagg_settings, decode, "the decode pool (required)"),
+    Q("kv_link_bandwidth", gw_sim_disagg_settings, kv_link_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
+      "prefill -> decode bytes/s per request (default: docs/serving.md's link rule)"),
+    Q("kv_handover", gw_sim_disagg_settings, kv_handover_s, GW_DIM_TIME, NN,
+      "fixed KV hand-over latency per request (default: the measured 168 ms)"),
+};
+SCHEMA(gw_schema_sim_disagg, "disagg", "disagg settings", gw_sim_disagg_settings,
+       sim_disagg_fields);
+
+static const gw_field sim_pool_fields[] = {
+    Q("workers", gw_sim_pool_settings, workers, GW_DIM_NONE, POS | INT,
+      "workers in the pool (required)"),
+    Q("tp", gw_sim_pool_settings, tp, GW_DIM_NONE, POS | INT, "tensor parallelism (default perf's)"),
+    Q("pp", gw_sim_pool_settings, pp, GW_DIM_NONE, POS | INT,
+      "pipeline parallelism (default perf's)"),
+    Q("attention_dp", gw_sim_pool_settings, attention_dp, GW_DIM_NONE, POS | INT,
+      "attention data-parallel ranks per worker, each a replica (default 1)"),
+    Q("ep", gw_sim_pool_settings, ep, GW_DIM_NONE, POS | INT, "expert parallelism (default perf's)"),
+    Q("max_running", gw_sim_pool_settings, max_running, GW_DIM_NONE, POS | INT,
+      "sequences holding KV on a replica (default sim's)"),
+    Q("max_batched_tokens", gw_sim_pool_settings, max_batched_tokens, GW_DIM_NONE, POS | INT,
+      "prefill token budget per batch (default sim's)"),
+    Q("kv_tokens", gw_sim_pool_settings, kv_tokens, GW_DIM_NONE, POS,
+      "KV capacity per replica in tokens (default: the perf model's)"),
+};
+SCHEMA(gw_schema_sim_pool, "pool", "pool settings", gw_sim_pool_settings, sim_pool_fields);
 
 static const gw_field fleet_fields[] = {
     Q("horizon", gw_fleet_settings, horizon_s, GW_DIM_TIME, R | POS, "simulated time"),

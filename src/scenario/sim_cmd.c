@@ -12,6 +12,7 @@
 #include "gigawatt/dist.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
+#include "gigawatt/serving.h"
 
 static double or_default(double v, double d)
 {
@@ -92,82 +93,205 @@ static int locate(int rc, const gw_node *at, gw_error *err)
     return rc;
 }
 
-static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
+/* One replica's engine: perf:'s parallelism and precision, with a
+ * disaggregated pool's tp, pp, ep and attention_dp over them (pool NULL:
+ * perf:'s alone). Errors sit at `at`. */
+static int build_engine(const gw_scenario *sc, const gw_sim_pool_settings *pool,
+                        const gw_node *at, gw_perf_config *c, gw_perf_engine *e, gw_error *err)
 {
-    const gw_sim_settings *ss = &sc->sim;
     const gw_perf_settings *ps = &sc->perf;
-    gw_perf_config *c = &r->cfg;
+    double tp = pool && pool->tp > 0 ? pool->tp : ps->tp;
+    double pp = pool && pool->pp > 0 ? pool->pp : ps->pp;
+    double ep = pool && pool->ep > 0 ? pool->ep : ps->ep;
+    double adp = pool ? pool->attention_dp : 0;
     c->model = &sc->model;
     c->accel = &sc->accelerator;
     c->eff = &sc->efficiency;
-    if (ps->tp > 4096 || ps->pp > 4096 || ps->ep > 4096 || ss->replicas > 1e6)
+    if (tp > 4096 || pp > 4096 || ep > 4096 || adp > 4096 || sc->sim.replicas > 1e6 ||
+        (pool && pool->workers > 1e6))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "parallelism or replicas out of range; expected tp, pp, ep <= 4096 "
-                            "and replicas <= 1e6");
-    c->tp = (int)or_default(ps->tp, 1);
-    c->pp = (int)or_default(ps->pp, 1);
-    c->ep = (int)or_default(ps->ep, 1);
+                            "parallelism or replicas out of range; expected tp, pp, ep, "
+                            "attention_dp <= 4096 and replicas (workers) <= 1e6");
+    c->tp = (int)or_default(tp, 1);
+    c->pp = (int)or_default(pp, 1);
+    c->ep = (int)or_default(ep, 1);
+    c->attention_dp = (int)adp;
     gw_precision dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
     c->weights = ps->precision[0] ? (gw_precision)gw_precision_parse(ps->precision) : dflt;
     c->kv = ps->kv_precision[0] ? (gw_precision)gw_precision_parse(ps->kv_precision)
                                 : (c->weights == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8);
-    int rc = locate(gw_perf_engine_init(c, &r->engine, err), sc->perf_node, err);
+    return locate(gw_perf_engine_init(c, e, err), at, err);
+}
+
+/* IT watts of one accelerator at utilisation 0 and 1 from the rack model
+ * (the accelerator's TDP without a system), and the plan model's cost per
+ * accelerator-hour when there is a system. */
+static int accelerator_power(const gw_scenario *sc, double *idle, double *busy,
+                             gw_sim_report *r, gw_error *err)
+{
+    *idle = sc->accelerator.tdp_w * sc->accelerator.idle_power_fraction;
+    *busy = sc->accelerator.tdp_w;
+    if (!sc->has_system)
+        return GW_OK;
+    gw_rack_input in;
+    gw_scenario_rack_input(sc, &in);
+    gw_rack_result rr;
+    in.load = 0;
+    int rc;
+    if ((rc = gw_rack_budget(&in, &rr, err)))
+        return rc;
+    *idle = rr.it_power_w / rr.accelerators;
+    in.load = 1;
+    if ((rc = gw_rack_budget(&in, &rr, err)))
+        return rc;
+    *busy = rr.it_power_w / rr.accelerators;
+    gw_plan_input pi;
+    gw_scenario_plan_input(sc, &pi);
+    pi.target = GW_TARGET_ACCELERATORS;
+    pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
+    gw_plan_result *pr = malloc(sizeof *pr);
+    if (!pr)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    rc = gw_plan_size(&pi, pr, err);
+    r->usd_per_accel_hour = pr->usd_per_gpu_hour;
+    free(pr);
     if (rc)
         return rc;
+    r->has_cost = 1;
+    return GW_OK;
+}
+
+/* The attention ranks of a worker, each a replica of the simulator. */
+static int ranks_per_worker(const gw_perf_engine *e)
+{
+    return e->attention_dp > 1 ? (int)e->attention_dp : 1;
+}
+
+/* One sim.disagg pool, decoded at its node; workers required. */
+static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg,
+                       gw_sim_pool_settings *p, gw_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!n)
+        return gw_error_set(err, GW_E_INPUT, disagg->file, disagg->line, disagg->col,
+                            "disagg: no '%s' pool; expected %s: {workers, tp, pp, ep, "
+                            "attention_dp}",
+                            name, name);
+    int rc = gw_decode(&gw_schema_sim_pool, n, p, GW_DECODE_SCENARIO, err);
+    if (rc == GW_OK && !(p->workers > 0))
+        rc = gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                          "disagg.%s: no 'workers'; expected the number of %s workers", name,
+                          name);
+    return rc;
+}
+
+/* §3.6 sim.disagg: the prefill pool becomes the config's own engine and
+ * replicas, the decode pool disagg.decode, and the KV link between them as
+ * the serving model takes it (docs/serving.md): the whole model's KV per
+ * token, the link by its rule, the measured hand-over by default. */
+static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_report *r,
+                        gw_error *err)
+{
+    const gw_node *n = sc->sim.disagg;
+    gw_sim_disagg_settings ds;
+    gw_sim_pool_settings pre, dec;
+    memset(&ds, 0, sizeof ds);
+    int rc;
+    if ((rc = gw_decode(&gw_schema_sim_disagg, n, &ds, GW_DECODE_SCENARIO, err)) ||
+        (rc = decode_pool(ds.prefill, "prefill", n, &pre, err)) ||
+        (rc = decode_pool(ds.decode, "decode", n, &dec, err)) ||
+        (rc = build_engine(sc, &pre, ds.prefill, &r->cfg, &r->engine, err)) ||
+        (rc = build_engine(sc, &dec, ds.decode, &r->decode_cfg, &r->decode_engine, err)))
+        return rc;
     gw_sim_config *q = &r->sim;
-    q->engine = &r->engine;
-    q->replicas = (int)or_default(ss->replicas, 1);
-    q->scheduler = strcmp(ss->scheduler, "sarathi") == 0 ? GW_SCHED_SARATHI : GW_SCHED_VLLM;
-    q->route = strcmp(ss->route, "least-outstanding") == 0 ? GW_ROUTE_LEAST_OUTSTANDING
-               : strcmp(ss->route, "kv-aware") == 0    ? GW_ROUTE_KV_AWARE
-                                                       : GW_ROUTE_ROUND_ROBIN;
-    /* defaults: vLLM's (Vidur's vLLM scheduler: 128 sequences, 4096 padded
-     * prefill tokens, 16-token blocks, 1% watermark); Sarathi-Serve's 512-token chunks */
-    q->max_running = (int)fmin(or_default(ss->max_running, 128), 1e6);
-    q->max_batched_tokens = (int)fmin(
-        or_default(ss->max_batched_tokens, q->scheduler == GW_SCHED_SARATHI ? 512 : 4096), 1e8);
-    q->block_size = (int)fmin(or_default(ss->block_size, 16), 1e6);
-    q->watermark = gw_field_is_set(&gw_schema_sim_settings, ss, "watermark") ? ss->watermark
-                                                                             : 0.01;
-    q->kv_tokens = ss->kv_tokens;
-    q->context_length = or_default(ss->context_length, sc->model.context_length);
-    q->keep_requests = keep_requests;
-    r->accelerators = q->replicas * c->tp * c->pp;
+    const gw_perf_engine *pe = &r->engine, *de = &r->decode_engine;
+    double link, pre_gpus = pre.workers * ranks_per_worker(pe) * pe->tp * pe->pp;
+    double dec_gpus = dec.workers * ranks_per_worker(de) * de->tp * de->pp;
+    if ((rc = gw_serve_kv_link(pe, pre_gpus, de, dec_gpus, ds.kv_link_bandwidth_bps, &link, err)))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "disagg: no link for the KV cache between the pools (%.0f + %.0f "
+                            "GPUs beyond one scale-up domain, no scale-out bandwidth in the "
+                            "catalog); expected kv_link_bandwidth: (e.g. 50 GB/s)",
+                            pre_gpus, dec_gpus);
+    q->replicas = (int)pre.workers * ranks_per_worker(&r->engine);
+    q->max_running = (int)fmin(or_default(pre.max_running, q->max_running), 1e6);
+    q->max_batched_tokens = (int)fmin(or_default(pre.max_batched_tokens, q->max_batched_tokens), 1e8);
+    q->kv_tokens = pre.kv_tokens > 0 ? pre.kv_tokens : q->kv_tokens;
+    q->disagg = (gw_sim_disagg){
+        .on = 1,
+        .decode = {.engine = de,
+                   .replicas = (int)dec.workers * ranks_per_worker(de),
+                   .max_running = (int)fmin(or_default(dec.max_running, q->max_running), 1e6),
+                   .max_batched_tokens =
+                       (int)fmin(or_default(dec.max_batched_tokens, q->max_batched_tokens), 1e8),
+                   .kv_tokens = dec.kv_tokens > 0 ? dec.kv_tokens : sc->sim.kv_tokens,
+                   .idle_w = idle * de->tp * de->pp,
+                   .busy_w = busy * de->tp * de->pp},
+        .kv_bytes_per_token = de->kv_bytes_per_token_model,
+        .kv_link_bps = link,
+        .kv_handover_s = gw_field_is_set(&gw_schema_sim_disagg, &ds, "kv_handover")
+                             ? ds.kv_handover_s
+                             : gw_serve_kv_handover_default_s()};
+    r->prefill_workers = (int)pre.workers, r->decode_workers = (int)dec.workers;
+    return GW_OK;
+}
 
-    /* power per replica from the rack model at utilisation 0 and 1 */
-    double idle = sc->accelerator.tdp_w * sc->accelerator.idle_power_fraction;
-    double busy = sc->accelerator.tdp_w;
-    if (sc->has_system) {
-        gw_rack_input in;
-        gw_scenario_rack_input(sc, &in);
-        gw_rack_result rr;
-        in.load = 0;
-        if ((rc = gw_rack_budget(&in, &rr, err)))
-            return rc;
-        idle = rr.it_power_w / rr.accelerators;
-        in.load = 1;
-        if ((rc = gw_rack_budget(&in, &rr, err)))
-            return rc;
-        busy = rr.it_power_w / rr.accelerators;
-        gw_plan_input pi;
-        gw_scenario_plan_input(sc, &pi);
-        pi.target = GW_TARGET_ACCELERATORS;
-        pi.target_value = sc->system.accelerators * sc->system.systems_per_rack;
-        gw_plan_result *pr = malloc(sizeof *pr);
-        if (!pr)
-            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        rc = gw_plan_size(&pi, pr, err);
-        r->usd_per_accel_hour = pr->usd_per_gpu_hour;
-        free(pr);
-        if (rc)
-            return rc;
-        r->has_cost = 1;
-    }
-    q->idle_w = idle * c->tp * c->pp;
-    q->busy_w = busy * c->tp * c->pp;
-
-    /* the workload */
+/* §2.3 sim.mode: closed-loop — the client's concurrency and nominal
+ * lengths; no trace and no rate. Settings of the closed loop in an open
+ * loop are an error too (they would be ignored). */
+static int build_closed(const gw_scenario *sc, gw_sim_config *q, gw_error *err)
+{
+    const gw_sim_settings *ss = &sc->sim;
     const gw_node *at = sc->sim_node;
+    int closed = strcmp(ss->mode, "closed-loop") == 0;
+    static const char *const only_closed[] = {"concurrency", "input_tokens", "output_tokens",
+                                              "length_low", "duration", "warmup"};
+    for (size_t k = 0; k < sizeof only_closed / sizeof *only_closed && !closed; k++)
+        if (gw_field_is_set(&gw_schema_sim_settings, ss, only_closed[k])) {
+            const gw_node *v = gw_node_get(at, only_closed[k]);
+            if (!v)
+                v = at;
+            return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                                "sim.%s without mode: closed-loop; expected mode: closed-loop "
+                                "with it, or no %s",
+                                only_closed[k], only_closed[k]);
+        }
+    if (!closed)
+        return GW_OK;
+    const gw_node *open = ss->trace ? ss->trace : gw_node_get(at, "rate");
+    if (open)
+        return gw_error_set(err, GW_E_INPUT, open->file, open->line, open->col,
+                            "sim.mode closed-loop with a %s; expected no trace and no rate "
+                            "(the client issues a request as one completes)",
+                            ss->trace ? "trace" : "rate");
+    if (!(ss->concurrency > 0) || !(ss->input_tokens > 0) || !(ss->output_tokens > 0) ||
+        (!(ss->requests > 0) && !(ss->duration_s > 0)))
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "sim.mode closed-loop needs concurrency, input_tokens, "
+                            "output_tokens and requests or duration; expected all of them");
+    if (ss->requests > 0 && ss->warmup >= ss->requests)
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "sim.warmup %.0f of %.0f requests; expected fewer warm-up requests "
+                            "than requests",
+                            ss->warmup, ss->requests);
+    q->closed = (gw_sim_closed_loop){
+        .concurrency = (int)fmin(ss->concurrency, 1e7),
+        .input_tokens = ss->input_tokens,
+        .output_tokens = ss->output_tokens,
+        .length_low = gw_field_is_set(&gw_schema_sim_settings, ss, "length_low") ? ss->length_low
+                                                                                  : 1,
+        .requests = (size_t)fmin(ss->requests, 2e9),
+        .duration_s = ss->duration_s,
+        .warmup = (size_t)fmin(ss->warmup, 2e9)};
+    return GW_OK;
+}
+
+/* The open loop's workload: a trace, or synthetic arrivals. */
+static int build_workload(const gw_scenario *sc, gw_sim_report *r, gw_error *err)
+{
+    const gw_sim_settings *ss = &sc->sim;
+    const gw_node *at = sc->sim_node;
+    int rc;
     if (ss->trace) {
         if ((rc = trace_path(ss->trace, r->trace_path, sizeof r->trace_path, err)))
             return rc;
@@ -214,12 +338,61 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
             return rc;
     }
     const gw_workload *w = &r->workload;
+    gw_sim_config *q = &r->sim;
     double span = w->arrival[w->n - 1] - w->arrival[0];
     /* 200 buckets over the arrivals, but none narrower than a millisecond
      * (an iteration's order of time): arrivals bunched at one instant
      * would otherwise spread each iteration over a million buckets */
     q->timeline_s = ss->timeline_s > 0 ? ss->timeline_s : (span > 0 ? fmax(span / 200, 1e-3) : 1);
     return GW_OK;
+}
+
+
+static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
+{
+    const gw_sim_settings *ss = &sc->sim;
+    gw_sim_config *q = &r->sim;
+    int rc;
+    if (!ss->disagg && (rc = build_engine(sc, NULL, sc->perf_node, &r->cfg, &r->engine, err)))
+        return rc;
+    if (ss->disagg && gw_field_is_set(&gw_schema_sim_settings, ss, "replicas"))
+        return gw_error_set(err, GW_E_INPUT, ss->disagg->file, ss->disagg->line,
+                            ss->disagg->col,
+                            "sim.replicas with sim.disagg; expected the workers of each pool "
+                            "(disagg.prefill.workers, disagg.decode.workers) instead");
+    q->engine = &r->engine;
+    q->scheduler = strcmp(ss->scheduler, "sarathi") == 0 ? GW_SCHED_SARATHI : GW_SCHED_VLLM;
+    q->route = strcmp(ss->route, "least-outstanding") == 0 ? GW_ROUTE_LEAST_OUTSTANDING
+               : strcmp(ss->route, "kv-aware") == 0    ? GW_ROUTE_KV_AWARE
+                                                       : GW_ROUTE_ROUND_ROBIN;
+    /* defaults: vLLM's (Vidur's vLLM scheduler: 128 sequences, 4096 padded
+     * prefill tokens, 16-token blocks, 1% watermark); Sarathi-Serve's 512-token chunks */
+    q->max_running = (int)fmin(or_default(ss->max_running, 128), 1e6);
+    q->max_batched_tokens = (int)fmin(
+        or_default(ss->max_batched_tokens, q->scheduler == GW_SCHED_SARATHI ? 512 : 4096), 1e8);
+    q->block_size = (int)fmin(or_default(ss->block_size, 16), 1e6);
+    q->watermark = gw_field_is_set(&gw_schema_sim_settings, ss, "watermark") ? ss->watermark
+                                                                             : 0.01;
+    q->kv_tokens = ss->kv_tokens;
+    q->context_length = or_default(ss->context_length, sc->model.context_length);
+    q->keep_requests = keep_requests;
+    q->seed = gw_field_is_set(&gw_schema_sim_settings, ss, "seed") ? (uint64_t)ss->seed : 1;
+    double idle, busy;
+    if ((rc = accelerator_power(sc, &idle, &busy, r, err)))
+        return rc;
+    if (ss->disagg) {
+        if ((rc = build_disagg(sc, idle, busy, r, err)))
+            return rc;
+    } else
+        q->replicas = (int)or_default(ss->replicas, 1) * ranks_per_worker(&r->engine);
+    const gw_perf_config *c = &r->cfg;
+    q->idle_w = idle * c->tp * c->pp;
+    q->busy_w = busy * c->tp * c->pp;
+    r->accelerators = q->replicas * c->tp * c->pp +
+                      q->disagg.decode.replicas * r->decode_cfg.tp * r->decode_cfg.pp;
+    if ((rc = build_closed(sc, q, err)))
+        return rc;
+    return q->closed.concurrency > 0 ? GW_OK : build_workload(sc, r, err);
 }
 
 int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_progress_fn progress,
@@ -230,6 +403,10 @@ int gw_sim_cmd_run(const gw_scenario *sc, int keep_requests, gw_progress_fn prog
     r->sim.progress = progress, r->sim.progress_user = progress_user;
     if (rc == GW_OK)
         rc = locate(gw_sim_run(&r->sim, &r->workload, &r->result, err), sc->sim_node, err);
+    if (rc == GW_OK && r->sim.closed.concurrency > 0) { /* the requests as the client issued them */
+        r->workload = r->result.issued;
+        memset(&r->result.issued, 0, sizeof r->result.issued);
+    }
     if (rc)
         gw_sim_report_free(r);
     return rc;
@@ -300,6 +477,10 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
                     double quantile, int steps, gw_capacity *out, gw_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (base->sim.closed.concurrency > 0)
+        return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                            "--capacity searches an arrival rate; a closed loop has none "
+                            "(its load is sim.concurrency); expected sim.mode open-loop");
     const gw_workload *w = &base->workload;
     double span = w->arrival[w->n - 1] - w->arrival[0];
     if (w->n < 2 || !(span > 0))

@@ -14,13 +14,33 @@
 #include "gigawatt/sim.h"
 #include "gigawatt/stats.h"
 
-enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED };
-enum { EV_BATCH_END = 0, EV_WAKE = 1 }; /* event types */
+enum { ST_NEW, ST_WAITING, ST_PREFILL, ST_RUNNING, ST_DONE, ST_REJECTED,
+       ST_TRANSFER,  /* disagg: KV on its way to the decode pool */
+       ST_HANDED };  /* disagg: on a decode replica, waiting for room */
+enum { EV_BATCH_END = 0, EV_WAKE = 1, EV_KV_ARRIVAL = 2 }; /* event types */
+enum { STREAM_SPEC = 0x53504543u }; /* 'SPEC': speculative acceptance draws */
+
+/* Replicas of one engine and its limits: the only pool, or disaggregation's
+ * prefill pool (0) and decode pool (1). */
+typedef struct pool {
+    const gw_perf_engine *engine;
+    long num_blocks, watermark_blocks;
+    int max_running, max_batched_tokens;
+    double idle_w, busy_w;
+    int first, count;   /* replicas [first, first + count) */
+    int spec;           /* draft tokens per decode step (0: no speculation) */
+} pool;
+
+typedef struct fifo {
+    int32_t head, tail; /* linked through sim.next; -1 when empty */
+} fifo;
 
 /* ---- state ---------------------------------------------------------------- */
 
 typedef struct replica {
-    int32_t wait_head, wait_tail;   /* FIFO through next[]; restarts go to the front */
+    const pool *pool;
+    fifo wait;                      /* queued requests; restarts go to the front */
+    fifo handed;                    /* disagg decode: KV arrived, not yet admitted */
     int32_t *running;               /* prefilled requests, oldest arrival first */
     int nrunning;
     int32_t *batch;                 /* this iteration's requests */
@@ -38,14 +58,18 @@ typedef struct replica {
 
 typedef struct sim {
     const gw_sim_config *c;
-    const gw_workload *w;
+    const gw_workload *w;           /* closed loop: r->issued, grown as requests are issued */
     gw_sim_result *r;
+    pool pools[2];
+    int npools, nreplicas;
+    size_t cap;                     /* per-request arrays allocated */
+    size_t to_issue;                /* closed loop: completions not yet replaced */
+    double decode_steps, decode_tokens, transfer_s, transfers;
     int32_t *P, *D, *proc, *blocks, *next;
     uint8_t *state;
     int32_t *rep, *restarts;
     double *sched_at, *first_at, *last_at, *done_at;
     replica *reps;
-    long num_blocks, watermark_blocks;
     gw_stats_hist tbt, batch; /* per-token gaps (too many to keep) and batch sizes */
     gw_evq q;
     double kv_time, kv_busy_time, kv_max, busy_time, energy;
@@ -60,30 +84,30 @@ static long ceil_div(long a, long b)
     return (a + b - 1) / b;
 }
 
-static void wait_push_back(sim *s, replica *rp, int32_t i)
+static void fifo_push_back(sim *s, fifo *f, int32_t i)
 {
     s->next[i] = -1;
-    if (rp->wait_tail < 0)
-        rp->wait_head = i;
+    if (f->tail < 0)
+        f->head = i;
     else
-        s->next[rp->wait_tail] = i;
-    rp->wait_tail = i;
+        s->next[f->tail] = i;
+    f->tail = i;
 }
 
-static void wait_push_front(sim *s, replica *rp, int32_t i)
+static void fifo_push_front(sim *s, fifo *f, int32_t i)
 {
-    s->next[i] = rp->wait_head;
-    rp->wait_head = i;
-    if (rp->wait_tail < 0)
-        rp->wait_tail = i;
+    s->next[i] = f->head;
+    f->head = i;
+    if (f->tail < 0)
+        f->tail = i;
 }
 
-static int32_t wait_pop(sim *s, replica *rp)
+static int32_t fifo_pop(sim *s, fifo *f)
 {
-    int32_t i = rp->wait_head;
-    rp->wait_head = s->next[i];
-    if (rp->wait_head < 0)
-        rp->wait_tail = -1;
+    int32_t i = f->head;
+    f->head = s->next[i];
+    if (f->head < 0)
+        f->tail = -1;
     return i;
 }
 
@@ -122,16 +146,16 @@ static void restart(sim *s, replica *rp, int32_t i)
      * restarted request goes right after them, so they can finish their
      * chunks (in front, it could block them and the replica forever) */
     int32_t after = -1;
-    for (int32_t k = rp->wait_head; k >= 0 && s->state[k] == ST_PREFILL; k = s->next[k])
+    for (int32_t k = rp->wait.head; k >= 0 && s->state[k] == ST_PREFILL; k = s->next[k])
         after = k;
     if (after < 0) {
-        wait_push_front(s, rp, i);
+        fifo_push_front(s, &rp->wait, i);
         return;
     }
     s->next[i] = s->next[after];
     s->next[after] = i;
-    if (rp->wait_tail == after)
-        rp->wait_tail = i;
+    if (rp->wait.tail == after)
+        rp->wait.tail = i;
 }
 
 /* §3.1 can a queued request be admitted: blocks for its prompt, keeping the
@@ -139,8 +163,8 @@ static void restart(sim *s, replica *rp, int32_t i)
 static int admissible(const sim *s, const replica *rp, int32_t i)
 {
     long need = ceil_div(s->P[i] - s->proc[i] > 0 ? s->P[i] : 1, s->c->block_size);
-    return s->num_blocks - rp->blocks_used - need >= s->watermark_blocks &&
-           rp->holders < s->c->max_running;
+    return rp->pool->num_blocks - rp->blocks_used - need >= rp->pool->watermark_blocks &&
+           rp->holders < rp->pool->max_running;
 }
 
 static void admit(sim *s, replica *rp, int32_t i, double t)
@@ -157,25 +181,31 @@ static void admit(sim *s, replica *rp, int32_t i, double t)
 /* A running request about to decode: one free block must exist (Vidur's
  * check), taking a new one when its tokens cross a block boundary; else
  * preempt the newest running request, or itself. Returns 0 if it was
- * preempted. `limit` is the index in running[] of the last still eligible. */
-static int grow_or_preempt(sim *s, replica *rp, int k, int *limit)
+ * preempted. `limit` is the index in running[] of the last still eligible.
+ * Speculating, the step also writes the KV of its k drafts: blocks for
+ * proc + k tokens, one free block checked before each (§3.7). */
+static inline int grow_or_preempt(sim *s, replica *rp, int k, int *limit, long ahead)
 {
     int32_t i = rp->running[k];
-    while (s->num_blocks - rp->blocks_used < 1) {
-        if (*limit > k) {
-            int32_t v = rp->running[*limit];
-            rp->nrunning--;
-            memmove(&rp->running[*limit], &rp->running[*limit + 1],
-                    (size_t)(rp->nrunning - *limit) * sizeof *rp->running);
-            (*limit)--;
-            restart(s, rp, v);
-        } else
-            return 0;
-    }
-    if ((long)s->proc[i] > (long)s->blocks[i] * s->c->block_size) {
-        s->blocks[i]++;
-        rp->blocks_used++;
-    }
+    /* a local: the stores to blocks_used below could alias the pool's */
+    const long num_blocks = rp->pool->num_blocks, bs = s->c->block_size;
+    do {
+        while (num_blocks - rp->blocks_used < 1) {
+            if (*limit > k) {
+                int32_t v = rp->running[*limit];
+                rp->nrunning--;
+                memmove(&rp->running[*limit], &rp->running[*limit + 1],
+                        (size_t)(rp->nrunning - *limit) * sizeof *rp->running);
+                (*limit)--;
+                restart(s, rp, v);
+            } else
+                return 0;
+        }
+        if ((long)s->proc[i] + ahead > (long)s->blocks[i] * bs) {
+            s->blocks[i]++;
+            rp->blocks_used++;
+        }
+    } while (ahead > 0 && (long)s->proc[i] + ahead > (long)s->blocks[i] * bs);
     return 1;
 }
 
@@ -230,7 +260,7 @@ static void tl_iteration(sim *s, double t, double dur, double batch, double kv, 
                 return;
             double f = (hi - lo) / w;
             tl->batch[kk] += batch * f;
-            tl->kv_use[kk] += kv * f / s->c->replicas;
+            tl->kv_use[kk] += kv * f / s->nreplicas;
             tl->power_w[kk] += watts * f;
         }
         if ((double)(k + 1) * w >= b || k + 1 >= GW_TL_MAX)
@@ -240,11 +270,11 @@ static void tl_iteration(sim *s, double t, double dur, double batch, double kv, 
 
 /* Before a decode step of every running request, oldest first: each takes
  * its block or, when none is free, preempts the newest (or itself). */
-static void make_room_to_decode(sim *s, replica *rp)
+static inline void make_room_ahead(sim *s, replica *rp, long ahead)
 {
     int limit = rp->nrunning - 1;
     for (int k = 0; k <= limit; k++)
-        if (!grow_or_preempt(s, rp, k, &limit)) {
+        if (!grow_or_preempt(s, rp, k, &limit, ahead)) {
             int32_t i = rp->running[k];
             rp->nrunning--;
             memmove(&rp->running[k], &rp->running[k + 1],
@@ -255,19 +285,28 @@ static void make_room_to_decode(sim *s, replica *rp)
         }
 }
 
+/* The hot loop: without speculation (ahead 0) the compiler specialises it. */
+static void make_room_to_decode(sim *s, replica *rp)
+{
+    if (rp->pool->spec)
+        make_room_ahead(s, rp, rp->pool->spec);
+    else
+        make_room_ahead(s, rp, 0);
+}
+
 /* One iteration's bookkeeping: its duration from the perf model, energy at
  * its utilisation, KV use, batch size, the timeline bucket of its start. */
 static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
 {
-    const gw_sim_config *c = s->c;
+    const pool *pl = rp->pool;
     gw_perf_step_detail d;
-    double dur = gw_perf_step(c->engine, b, &d);
-    double stage = dur / c->engine->pp;
+    double dur = gw_perf_step(pl->engine, b, &d);
+    double stage = dur / pl->engine->pp;
     double u = stage > 0 ? fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / stage) : 0;
-    double watts = c->idle_w + (c->busy_w - c->idle_w) * u;
+    double watts = pl->idle_w + (pl->busy_w - pl->idle_w) * u;
     s->energy += watts * dur;
     s->busy_time += dur;
-    double kv = (double)blocks / (double)s->num_blocks;
+    double kv = (double)blocks / (double)pl->num_blocks;
     s->kv_time += kv * dur;
     s->kv_busy_time += dur;
     if (kv > s->kv_max)
@@ -277,6 +316,21 @@ static double account(sim *s, const replica *rp, const gw_perf_batch *b, double 
     if (s->r->timeline.width_s > 0)
         tl_iteration(s, t, dur, rp->nbatch, kv, watts);
     return dur;
+}
+
+/* The earliest time a request may be routed anywhere: the next arrival of
+ * the workload; in a closed loop or a disaggregated run also the next
+ * pending event (a completion issues a request, a KV transfer lands on a
+ * decode replica; this replica's own event is not in the set). */
+static double ff_horizon(const sim *s)
+{
+    double h = s->next_arrival;
+    if (s->c->closed.concurrency > 0 || s->c->disagg.on) {
+        const gw_event *top = gw_evq_peek(&s->q);
+        if (top && top->time < h)
+            h = top->time;
+    }
+    return h;
 }
 
 /* §3.4 decode-only runs in closed form. While no request arrives (anywhere)
@@ -298,7 +352,8 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
         if (left < room)
             room = left;
     }
-    if (room <= 1 || end >= s->next_arrival)
+    double horizon = ff_horizon(s);
+    if (room <= 1 || end >= horizon)
         return end;
     /* new blocks per iteration: request i takes one when the tokens it is
      * scheduled with, proc + j - 1 at iteration j, pass a multiple of bs */
@@ -312,12 +367,13 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
         hist[((p0 % bs) + bs) % bs]++;   /* iteration j needs a block if (p0+j-1) % bs == 1 */
     }
     long used = rp->blocks_used;
+    const long num_blocks = rp->pool->num_blocks;
     double prev = end;
     long j = 1;
-    while (j < room && end < s->next_arrival) {
+    while (j < room && end < horizon) {
         /* iteration j+1 is scheduled with p0 + j tokens per request */
         long need = hist[((1 - j) % bs + bs) % bs];
-        if (s->num_blocks - used - need < 1)
+        if (num_blocks - used - need < 1)
             break; /* it would have to preempt: leave it to the normal path */
         used += need;
         b->decode_context += b->decode_seqs;
@@ -355,6 +411,7 @@ static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
         b->decode_seqs += 1;
         b->decode_context += s->proc[i];
     }
+    b->decode_draft_tokens += (double)rp->pool->spec * rp->nrunning; /* k per sequence */
 }
 
 /* vLLM, prefill-first: admit from the queue head while the padded batch
@@ -362,20 +419,20 @@ static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
  * every running request. */
 static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
 {
-    const gw_sim_config *c = s->c;
+    const pool *pl = rp->pool;
     int32_t longest = 0;
-    while (rp->wait_head >= 0) {
-        int32_t i = rp->wait_head;
+    while (rp->wait.head >= 0) {
+        int32_t i = rp->wait.head;
         int32_t p = s->P[i] > longest ? s->P[i] : longest;
         /* a prompt longer than the whole budget runs alone (vLLM refuses
          * such a configuration; here it must not stall the replica, and a
          * preempted request's prompt grows by its generated tokens) */
-        int alone = rp->nbatch == 0 && p > c->max_batched_tokens;
+        int alone = rp->nbatch == 0 && p > pl->max_batched_tokens;
         if (!admissible(s, rp, i) ||
-            (!alone && (long)(rp->nbatch + 1) * p > c->max_batched_tokens) ||
-            rp->nbatch == c->max_running)
+            (!alone && (long)(rp->nbatch + 1) * p > pl->max_batched_tokens) ||
+            rp->nbatch == pl->max_running)
             break;
-        wait_pop(s, rp);
+        fifo_pop(s, &rp->wait);
         admit(s, rp, i, t);
         longest = p;
         rp->batch[rp->nbatch] = i;
@@ -394,13 +451,13 @@ static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
  * the rest of the token budget, so decodes never stall. */
 static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
 {
-    const gw_sim_config *c = s->c;
+    const pool *pl = rp->pool;
     make_room_to_decode(s, rp);
     add_decodes(s, rp, b);
-    long budget = c->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
+    long budget = pl->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
-    for (int32_t i = rp->wait_head; i >= 0 && budget > 0 && rp->nbatch < c->max_running + 1;) {
+    for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1;) {
         int32_t nx = s->next[i];
         if (s->state[i] == ST_WAITING) {
             if (!admissible(s, rp, i))
@@ -420,6 +477,27 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
     }
 }
 
+/* §3.6 a decode replica admits handed-over requests in the order their KV
+ * arrived, while their blocks (as after a prefill) fit above the watermark
+ * and a slot is free; they decode from this iteration on. */
+static void admit_handed(sim *s, replica *rp)
+{
+    const pool *pl = rp->pool;
+    while (rp->handed.head >= 0) {
+        int32_t i = rp->handed.head;
+        long need = ceil_div(s->P[i], s->c->block_size);
+        if (pl->num_blocks - rp->blocks_used - need < pl->watermark_blocks ||
+            rp->holders >= pl->max_running)
+            break;
+        fifo_pop(s, &rp->handed);
+        s->blocks[i] = (int32_t)need;
+        rp->blocks_used += need;
+        rp->holders++;
+        s->state[i] = ST_RUNNING;
+        running_insert(rp, i);
+    }
+}
+
 /* Form the next iteration on replica `ri` at time t (§3.1 vLLM, §3.3
  * Sarathi); start it, or leave the replica idle. */
 static int schedule(sim *s, int ri, double t)
@@ -429,10 +507,12 @@ static int schedule(sim *s, int ri, double t)
     rp->nbatch = 0;
     uint64_t preemptions_before = s->r->preemptions;
     gw_perf_batch b = {0};
+    if (rp->handed.head >= 0)
+        admit_handed(s, rp);
     for (int attempt = 0; attempt < 2 && rp->nbatch == 0; attempt++) {
         /* a second pass only when preemptions emptied the decode batch:
          * the requests they sent back may now be admitted */
-        if (attempt == 1 && rp->wait_head < 0)
+        if (attempt == 1 && rp->wait.head < 0)
             break;
         if (c->scheduler == GW_SCHED_VLLM)
             vllm_batch(s, rp, &b, t);
@@ -447,16 +527,17 @@ static int schedule(sim *s, int ri, double t)
         return GW_OK;
     }
     if (!rp->busy) {
-        s->energy += c->idle_w * (t - rp->idle_since);
+        s->energy += rp->pool->idle_w * (t - rp->idle_since);
         rp->busy = 1;
     }
     double end = t + account(s, rp, &b, t, rp->blocks_used);
     rp->ff_iters = 1;
     rp->ff_first_end = end;
     /* a preemption just now sent a request back to the queue: the next
-     * iteration may admit it, so this run is not closed-form */
+     * iteration may admit it, so this run is not closed-form; speculative
+     * steps draw their tokens one step at a time (§3.7) */
     if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step &&
-        s->r->preemptions == preemptions_before)
+        s->r->preemptions == preemptions_before && rp->pool->spec == 0)
         end = fast_forward(s, rp, &b, end);
     return gw_evq_push(&s->q, end, EV_BATCH_END, ri, 0);
 }
@@ -468,6 +549,7 @@ static void complete(sim *s, replica *rp, int32_t i, double t)
     free_blocks(s, rp, i);
     rp->outstanding--;
     s->r->completed++;
+    s->to_issue += s->c->closed.concurrency > 0; /* §2.3 the client sends the next */
     gw_sim_timeline *tl = &s->r->timeline;
     if (tl->width_s > 0) {
         size_t k = tl_bucket(s, tl_index((t - tl->start_s) / tl->width_s));
@@ -476,21 +558,75 @@ static void complete(sim *s, replica *rp, int32_t i, double t)
     }
 }
 
-/* §3.1 the end of an iteration: tokens counted, first tokens and
- * completions stamped, then the next iteration formed. */
-static int batch_end(sim *s, int ri, double t)
+/* §3.7 the tokens a speculating sequence gains in one step: 1 + the drafts
+ * accepted, draft j accepted with probability spec_accept[j] given all
+ * earlier ones were, stopping at the first rejection. The draw is keyed by
+ * (seed, request, its token count), so it depends on no other request. */
+static int32_t spec_gain(const sim *s, const pool *pl, int32_t i)
 {
-    replica *rp = &s->reps[ri];
-    int decode_batch = 0;
+    gw_rng r;
+    gw_rng_init(&r, s->c->seed, (uint64_t)i << 32 | (uint32_t)s->proc[i], STREAM_SPEC);
+    int32_t gain = 1;
+    for (int j = 0; j < pl->spec && gw_rng_uniform(&r) < pl->engine->spec_accept[j]; j++)
+        gain++;
+    return gain;
+}
+
+/* §3.6 a prefill replica has finished a prompt: its blocks are freed and
+ * its KV leaves over the link, landing after P x bytes per token /
+ * bandwidth + the hand-over latency. */
+static int hand_over(sim *s, replica *rp, int32_t i, double t)
+{
+    const gw_sim_disagg *d = &s->c->disagg;
+    free_blocks(s, rp, i);
+    rp->outstanding--;
+    s->state[i] = ST_TRANSFER;
+    double x = (double)s->P[i] * d->kv_bytes_per_token / d->kv_link_bps + d->kv_handover_s;
+    s->transfer_s += x;
+    s->transfers += 1;
+    return gw_evq_push(&s->q, t + x, EV_KV_ARRIVAL, -1, i);
+}
+
+/* A decode step (or ff_iters of them, §3.4) of running request i ends
+ * with `gain` more tokens (at most its output). On a decode replica of a
+ * disaggregated run the first one out is its first token (§3.6). */
+static inline void decode_done(sim *s, replica *rp, int32_t i, int32_t gain, int first_here,
+                               double t)
+{
+    s->proc[i] += gain;
+    if (first_here && isnan(s->first_at[i]))
+        s->first_at[i] = rp->ff_first_end;
+    else
+        gw_stats_hist_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
+    s->last_at[i] = t;
+    if (s->proc[i] >= s->P[i] + s->D[i])
+        complete(s, rp, i, t);
+}
+
+static int issue(sim *s, double t);
+
+/* The requests of the iteration that ended at t: decodes gain their
+ * tokens, finished prefills their first token (and, on a disaggregated
+ * prefill replica, leave: §3.6). Returns how many decoded. `spec` and
+ * `disagg` are constants in the common call, so the hot loop is
+ * specialised without their branches. */
+static inline int end_requests(sim *s, replica *rp, double t, int spec, int disagg, int *rc)
+{
+    const pool *pl = rp->pool;
+    int decoded = 0;
+    int disagg_prefill = disagg && pl == &s->pools[0];
+    int disagg_decode = disagg && pl != &s->pools[0];
     for (int k = 0; k < rp->nbatch; k++) {
         int32_t i = rp->batch[k];
-        if (s->state[i] == ST_RUNNING) { /* a decode step, or ff_iters of them (§3.4) */
-            decode_batch = 1;
-            s->proc[i] += (int32_t)rp->ff_iters;
-            gw_stats_hist_add(&s->tbt, rp->ff_first_end - s->last_at[i]);
-            s->last_at[i] = t;
-            if (s->proc[i] >= s->P[i] + s->D[i])
-                complete(s, rp, i, t);
+        if (s->state[i] == ST_RUNNING) {
+            decoded++;
+            if (spec) {
+                int32_t gain = spec_gain(s, pl, i), left = s->P[i] + s->D[i] - s->proc[i];
+                gain = gain < left ? gain : left;
+                s->decode_tokens += gain;
+                decode_done(s, rp, i, gain, disagg_decode, t);
+            } else /* ff_iters never passes the first completion (§3.4) */
+                decode_done(s, rp, i, (int32_t)rp->ff_iters, disagg_decode, t);
             continue;
         }
         s->proc[i] += rp->chunk[k];
@@ -498,18 +634,37 @@ static int batch_end(sim *s, int ri, double t)
             continue; /* more chunks to come */
         /* the prefill's last chunk yields the first output token */
         s->proc[i] += 1;
-        if (isnan(s->first_at[i]))
+        int hand = disagg_prefill && s->proc[i] < s->P[i] + s->D[i];
+        if (!hand && isnan(s->first_at[i]))
             s->first_at[i] = t;
         s->last_at[i] = t;
-        if (s->state[i] == ST_PREFILL && rp->wait_head == i)
-            wait_pop(s, rp); /* Sarathi: it sat at the queue head while chunking */
-        if (s->proc[i] >= s->P[i] + s->D[i]) {
+        if (s->state[i] == ST_PREFILL && rp->wait.head == i)
+            fifo_pop(s, &rp->wait); /* Sarathi: it sat at the queue head while chunking */
+        if (hand) {
+            *rc |= hand_over(s, rp, i, t);
+        } else if (s->proc[i] >= s->P[i] + s->D[i]) {
             complete(s, rp, i, t);
         } else {
             s->state[i] = ST_RUNNING;
             running_insert(rp, i);
         }
     }
+    return decoded;
+}
+
+/* §3.1 the end of an iteration: tokens counted, first tokens and
+ * completions stamped, prefilled requests handed over (§3.6), a closed
+ * loop's next requests issued (§2.3), then the next iteration formed. */
+static int batch_end(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    const int spec = rp->pool->spec, disagg = s->c->disagg.on;
+    int rc = GW_OK;
+    int decode_batch = spec || disagg ? end_requests(s, rp, t, spec, disagg, &rc)
+                                      : end_requests(s, rp, t, 0, 0, &rc);
+    s->decode_steps += (double)decode_batch * (double)rp->ff_iters;
+    if (!spec) /* one token a step, the last ones of a run included (§3.4) */
+        s->decode_tokens += (double)decode_batch * (double)rp->ff_iters;
     if (decode_batch) { /* drop the completed from the running list */
         int kept = 0;
         for (int k = 0; k < rp->nrunning; k++)
@@ -517,50 +672,86 @@ static int batch_end(sim *s, int ri, double t)
                 rp->running[kept++] = rp->running[k];
         rp->nrunning = kept;
     }
-    return schedule(s, ri, t);
+    for (; s->to_issue > 0 && rc == GW_OK; s->to_issue--)
+        rc = issue(s, t);
+    return rc ? rc : schedule(s, ri, t);
 }
 
-static int route(sim *s, int32_t i)
+/* The replica of `pl` with the fewest requests outstanding (or KV blocks
+ * in use), the first of equals. */
+static int least_loaded(const sim *s, const pool *pl, int by_blocks)
 {
-    const gw_sim_config *c = s->c;
-    if (c->route == GW_ROUTE_ROUND_ROBIN)
-        return (int)(s->rr_next++ % (size_t)c->replicas);
-    int best = 0;
-    for (int k = 1; k < c->replicas; k++) {
+    int best = pl->first;
+    for (int k = pl->first + 1; k < pl->first + pl->count; k++) {
         const replica *a = &s->reps[k], *b = &s->reps[best];
-        if (c->route == GW_ROUTE_LEAST_OUTSTANDING ? a->outstanding < b->outstanding
-                                                    : a->blocks_used < b->blocks_used)
+        if (by_blocks ? a->blocks_used < b->blocks_used : a->outstanding < b->outstanding)
             best = k;
     }
-    (void)i;
     return best;
+}
+
+static int route(sim *s, const pool *pl)
+{
+    if (s->c->route == GW_ROUTE_ROUND_ROBIN)
+        return pl->first + (int)(s->rr_next++ % (size_t)pl->count);
+    return least_loaded(s, pl, s->c->route == GW_ROUTE_KV_AWARE);
+}
+
+/* An idle replica forms its batch at this instant, but after every arrival
+ * at the same time (arrivals go first at ties), so requests arriving
+ * together share a prefill batch, as in Vidur. */
+static int wake(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    if (rp->busy || rp->wake_pending)
+        return GW_OK;
+    rp->wake_pending = 1;
+    return gw_evq_push(&s->q, t, EV_WAKE, ri, 0);
+}
+
+/* A request of `prompt` + `total` tokens can never run: beyond the context
+ * length, or more blocks than a replica's cache less the watermark (the
+ * prefill pool holds the prompt, the decode pool all of it). */
+static int never_fits(const sim *s, long prompt, long total)
+{
+    long bs = s->c->block_size;
+    const pool *pre = &s->pools[0], *dec = &s->pools[s->npools - 1];
+    long on_prefill = s->c->disagg.on ? prompt : total;
+    return (s->c->context_length > 0 && total > s->c->context_length) ||
+           ceil_div(on_prefill, bs) > pre->num_blocks - pre->watermark_blocks ||
+           ceil_div(total, bs) > dec->num_blocks - dec->watermark_blocks;
 }
 
 static int arrive(sim *s, int32_t i)
 {
-    const gw_sim_config *c = s->c;
     double t = s->w->arrival[i];
-    long total = (long)s->P[i] + s->D[i];
     /* a request that can never fit is rejected, not queued forever */
-    if ((c->context_length > 0 && total > c->context_length) ||
-        ceil_div(total, c->block_size) > s->num_blocks - s->watermark_blocks) {
+    if (never_fits(s, s->P[i], (long)s->P[i] + s->D[i])) {
         s->state[i] = ST_REJECTED;
         s->r->rejected++;
         return GW_OK;
     }
-    int ri = route(s, i);
+    int ri = route(s, &s->pools[0]);
     replica *rp = &s->reps[ri];
     s->rep[i] = ri;
     s->state[i] = ST_WAITING;
     rp->outstanding++;
-    wait_push_back(s, rp, i);
-    if (rp->busy || rp->wake_pending)
-        return GW_OK;
-    /* an idle replica forms its batch at this instant, but after every
-     * arrival at the same time (arrivals go first at ties), so requests
-     * arriving together share a prefill batch, as in Vidur */
-    rp->wake_pending = 1;
-    return gw_evq_push(&s->q, t, EV_WAKE, ri, 0);
+    fifo_push_back(s, &rp->wait, i);
+    return wake(s, ri, t);
+}
+
+/* §3.6 a request's KV lands: to the decode replica with the fewest
+ * requests outstanding (Dynamo's and SGLang's router default), to wait
+ * there until its blocks fit. */
+static int kv_arrival(sim *s, int32_t i, double t)
+{
+    int ri = least_loaded(s, &s->pools[1], 0);
+    replica *rp = &s->reps[ri];
+    s->rep[i] = ri;
+    s->state[i] = ST_HANDED;
+    rp->outstanding++;
+    fifo_push_back(s, &rp->handed, i);
+    return wake(s, ri, t);
 }
 
 /* mean, quantiles (type 7) and max of v[0..n); sorts v */
@@ -590,6 +781,7 @@ void gw_sim_result_free(gw_sim_result *r)
     free(r->timeline.power_w);
     free(r->timeline.done);
     free(r->per_request);
+    gw_workload_free(&r->issued);
     memset(r, 0, sizeof *r);
 }
 
@@ -599,7 +791,7 @@ static void free_sim(sim *s)
     free(s->rep), free(s->restarts), free(s->sched_at), free(s->first_at), free(s->last_at);
     free(s->done_at);
     if (s->reps)
-        for (int k = 0; k < s->c->replicas; k++) {
+        for (int k = 0; k < s->nreplicas; k++) {
             free(s->reps[k].running);
             free(s->reps[k].batch);
             free(s->reps[k].chunk);
@@ -609,77 +801,198 @@ static void free_sim(sim *s)
     gw_evq_free(&s->q);
 }
 
-/* The limits a run needs; the message names them all. */
-static int check_sim_config(const gw_sim_config *c, const gw_workload *w, gw_error *err)
+/* The limits of one pool; the message names them all. */
+static int check_pool(const char *what, const gw_sim_pool *p, int block_size, double watermark,
+                      gw_error *err)
 {
-    if (c->replicas < 1 || c->replicas > 1000000 || c->max_running < 1 ||
-        c->max_batched_tokens < 1 || c->block_size < 1 || !(c->watermark >= 0 && c->watermark < 1))
+    if (!p->engine || p->replicas < 1 || p->replicas > 1000000 || p->max_running < 1 ||
+        p->max_batched_tokens < 1 || block_size < 1 || !(watermark >= 0 && watermark < 1))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "simulation with %d replicas, max_running %d, max_batched_tokens %d, "
+                            "%s with %d replicas, max_running %d, max_batched_tokens %d, "
                             "block_size %d, watermark %g; expected replicas and limits >= 1 and "
                             "a watermark in [0, 1)",
-                            c->replicas, c->max_running, c->max_batched_tokens, c->block_size,
-                            c->watermark);
-    if (w->n == 0 || w->n > (size_t)INT32_MAX)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "%zu requests; expected 1 to 2^31-1", w->n);
+                            what, p->replicas, p->max_running, p->max_batched_tokens, block_size,
+                            watermark);
     return GW_OK;
 }
 
-/* The per-request arrays, each replica's queues (a Sarathi batch: every
- * running request plus prefill chunks), the histograms and the event
- * queue; every request unscheduled. GW_E_NOMEM when short. */
-static int sim_init(sim *s)
+/* The limits a run needs; the messages name them. */
+static int check_sim_config(const gw_sim_config *c, const gw_workload *w, gw_error *err)
 {
-    const gw_sim_config *c = s->c;
-    const gw_workload *w = s->w;
-    size_t n = w->n;
-    s->P = malloc(n * sizeof *s->P), s->D = malloc(n * sizeof *s->D);
-    s->proc = calloc(n, sizeof *s->proc), s->blocks = calloc(n, sizeof *s->blocks);
-    s->next = malloc(n * sizeof *s->next), s->state = calloc(n, 1);
-    s->rep = malloc(n * sizeof *s->rep), s->restarts = calloc(n, sizeof *s->restarts);
-    s->sched_at = malloc(n * sizeof(double)), s->first_at = malloc(n * sizeof(double));
-    s->last_at = malloc(n * sizeof(double)), s->done_at = malloc(n * sizeof(double));
-    s->reps = calloc((size_t)c->replicas, sizeof *s->reps);
-    if (!s->P || !s->D || !s->proc || !s->blocks || !s->next || !s->state || !s->rep ||
-        !s->restarts || !s->sched_at || !s->first_at || !s->last_at || !s->done_at || !s->reps)
+    const gw_sim_pool own = {.engine = c->engine, .replicas = c->replicas,
+                             .max_running = c->max_running,
+                             .max_batched_tokens = c->max_batched_tokens};
+    int rc = check_pool(c->disagg.on ? "prefill pool" : "simulation", &own, c->block_size,
+                        c->watermark, err);
+    if (rc == GW_OK && c->disagg.on)
+        rc = check_pool("decode pool", &c->disagg.decode, c->block_size, c->watermark, err);
+    if (rc)
+        return rc;
+    const gw_sim_disagg *d = &c->disagg;
+    if (d->on && !(d->kv_link_bps > 0 && d->kv_bytes_per_token >= 0 && d->kv_handover_s >= 0))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "KV link of %g B/s, %g B per token, hand-over %g s; expected a "
+                            "positive bandwidth and the rest >= 0",
+                            d->kv_link_bps, d->kv_bytes_per_token, d->kv_handover_s);
+    const gw_sim_closed_loop *cl = &c->closed;
+    if (cl->concurrency > 0) {
+        if (cl->concurrency > 10000000 || !(cl->input_tokens >= 1 && cl->output_tokens >= 1) ||
+            (!cl->requests && !(cl->duration_s > 0)) || cl->requests > (size_t)INT32_MAX ||
+            !(cl->length_low >= 0 && cl->length_low <= 1) ||
+            (cl->requests && cl->warmup >= cl->requests))
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "closed loop at concurrency %d, %g/%g tokens, length_low %g, "
+                                "%zu requests, %g s, warm-up %zu; expected input and output "
+                                ">= 1 token, length_low in [0, 1], requests or a duration, "
+                                "and fewer warm-up requests than requests",
+                                cl->concurrency, cl->input_tokens, cl->output_tokens,
+                                cl->length_low, cl->requests, cl->duration_s, cl->warmup);
+        return GW_OK;
+    }
+    if (!w || w->n == 0 || w->n > (size_t)INT32_MAX)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%zu requests; expected 1 to 2^31-1", w ? w->n : 0);
+    return GW_OK;
+}
+
+/* Request i as it enters: its tokens from the workload, unscheduled. */
+static void init_request(sim *s, size_t i)
+{
+    s->P[i] = s->w->prompt[i], s->D[i] = s->w->output[i], s->rep[i] = -1;
+    s->proc[i] = s->blocks[i] = s->restarts[i] = 0;
+    s->state[i] = ST_NEW;
+    s->sched_at[i] = s->first_at[i] = s->last_at[i] = s->done_at[i] = NAN;
+}
+
+/* The per-request arrays (and in a closed loop the issued workload's)
+ * grown to `cap` entries, the new ones uninitialised. */
+static int grow_requests(sim *s, size_t cap)
+{
+#define GROW(ptr)                                                                                  \
+    do {                                                                                           \
+        void *grown = realloc((ptr), cap * sizeof *(ptr));                                         \
+        if (!grown)                                                                                \
+            return GW_E_NOMEM;                                                                     \
+        (ptr) = grown;                                                                             \
+    } while (0)
+    GROW(s->P); GROW(s->D); GROW(s->proc); GROW(s->blocks); GROW(s->next); GROW(s->state);
+    GROW(s->rep); GROW(s->restarts); GROW(s->sched_at); GROW(s->first_at); GROW(s->last_at);
+    GROW(s->done_at);
+    if (s->c->closed.concurrency > 0) {
+        gw_workload *iw = &s->r->issued;
+        GROW(iw->arrival); GROW(iw->prompt); GROW(iw->output);
+    }
+#undef GROW
+    s->cap = cap;
+    return GW_OK;
+}
+
+/* §2.3 the closed loop's next request, issued at t (a completion, or 0 for
+ * the first C); none once `requests` are out, or from duration_s on. */
+static int issue(sim *s, double t)
+{
+    const gw_sim_closed_loop *cl = &s->c->closed;
+    gw_workload *iw = &s->r->issued;
+    size_t i = iw->n;
+    if ((cl->requests && i >= cl->requests) || (cl->duration_s > 0 && t >= cl->duration_s) ||
+        i >= (size_t)INT32_MAX)
+        return GW_OK;
+    if (i == s->cap && grow_requests(s, 2 * s->cap))
         return GW_E_NOMEM;
-    for (int k = 0; k < c->replicas; k++) {
+    iw->arrival[i] = t;
+    gw_workload_closed_lengths(cl, s->c->seed, i, &iw->prompt[i], &iw->output[i]);
+    iw->n = i + 1;
+    init_request(s, i);
+    return arrive(s, (int32_t)i);
+}
+
+/* One pool's blocks, limits and power; its replicas start idle at t0. */
+static int init_pool(sim *s, pool *pl, const gw_sim_pool *p, int first, double t0, gw_error *err)
+{
+    double kv_tokens = p->kv_tokens > 0 ? p->kv_tokens : p->engine->kv_capacity_tokens;
+    *pl = (pool){.engine = p->engine,
+                 .num_blocks = (long)floor(kv_tokens / s->c->block_size),
+                 .max_running = p->max_running,
+                 .max_batched_tokens = p->max_batched_tokens,
+                 .idle_w = p->idle_w,
+                 .busy_w = p->busy_w,
+                 .first = first,
+                 .count = p->replicas,
+                 .spec = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX)};
+    pl->watermark_blocks = (long)(s->c->watermark * (double)pl->num_blocks);
+    if (pl->num_blocks < 1)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "the KV cache holds %.0f tokens, less than one block of %d; "
+                            "expected more memory per replica",
+                            kv_tokens, s->c->block_size);
+    for (int k = first; k < first + p->replicas; k++) {
         replica *rp = &s->reps[k];
-        rp->wait_head = rp->wait_tail = -1;
-        rp->running = malloc(((size_t)c->max_running + 1) * sizeof *rp->running);
-        size_t bcap = (size_t)c->max_running + 2;
+        rp->pool = pl;
+        rp->wait = rp->handed = (fifo){-1, -1};
+        rp->running = malloc(((size_t)p->max_running + 1) * sizeof *rp->running);
+        size_t bcap = (size_t)p->max_running + 2;
         rp->batch = malloc(bcap * sizeof *rp->batch);
         rp->chunk = malloc(bcap * sizeof *rp->chunk);
         if (!rp->running || !rp->batch || !rp->chunk)
-            return GW_E_NOMEM;
-        rp->idle_since = w->arrival[0];
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        rp->idle_since = t0;
     }
-    if (gw_stats_hist_init(&s->tbt, GW_HIST_LOG) || gw_stats_hist_init(&s->batch, GW_HIST_LOG) ||
-        gw_evq_init(&s->q, GW_EVQ_QUATERNARY, (size_t)c->replicas + 1))
-        return GW_E_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        s->P[i] = w->prompt[i], s->D[i] = w->output[i], s->rep[i] = -1;
-        s->sched_at[i] = s->first_at[i] = s->last_at[i] = s->done_at[i] = NAN;
-    }
+    return GW_OK;
+}
+
+/* The pools, the per-request arrays, each replica's queues (a Sarathi
+ * batch: every running request plus prefill chunks), the histograms and
+ * the event queue; every request unscheduled. */
+static int sim_init(sim *s, gw_error *err)
+{
+    const gw_sim_config *c = s->c;
+    int closed = c->closed.concurrency > 0;
+    const gw_sim_pool own = {.engine = c->engine, .replicas = c->replicas,
+                             .max_running = c->max_running,
+                             .max_batched_tokens = c->max_batched_tokens,
+                             .kv_tokens = c->kv_tokens, .idle_w = c->idle_w, .busy_w = c->busy_w};
+    s->npools = c->disagg.on ? 2 : 1;
+    s->nreplicas = c->replicas + (c->disagg.on ? c->disagg.decode.replicas : 0);
+    double t0 = closed ? 0 : s->w->arrival[0];
+    int rc = (s->reps = calloc((size_t)s->nreplicas, sizeof *s->reps)) ? GW_OK : GW_E_NOMEM;
+    if (rc == GW_OK && (rc = init_pool(s, &s->pools[0], &own, 0, t0, err)) == GW_OK &&
+        c->disagg.on)
+        rc = init_pool(s, &s->pools[1], &c->disagg.decode, c->replicas, t0, err);
+    if (rc)
+        return rc;
+    size_t n = closed ? (c->closed.requests ? c->closed.requests
+                                            : 2 * (size_t)c->closed.concurrency + 1024)
+                      : s->w->n;
+    if (grow_requests(s, n) || gw_stats_hist_init(&s->tbt, GW_HIST_LOG) ||
+        gw_stats_hist_init(&s->batch, GW_HIST_LOG) ||
+        gw_evq_init(&s->q, GW_EVQ_QUATERNARY, (size_t)s->nreplicas + 1))
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < (closed ? 0 : n); i++)
+        init_request(s, i);
     if (c->timeline_s > 0) {
         s->r->timeline.width_s = c->timeline_s;
-        s->r->timeline.start_s = w->arrival[0];
+        s->r->timeline.start_s = t0;
     }
     return GW_OK;
 }
 
 /* §3 the event loop: the next arrival when it is not later than the first
- * event, else that event (a wake-up or a batch's end), until both run out;
- * progress is polled every 65,536 events and once more at the end. */
+ * event, else that event (a wake-up, a batch's end or a KV hand-over),
+ * until both run out; progress is polled every 65,536 events and once
+ * more at the end. A closed loop issues its first C requests at 0 and the
+ * rest at completions (§2.3). */
 static int event_loop(sim *s, gw_error *err)
 {
     const gw_sim_config *c = s->c;
     const gw_workload *w = s->w;
     gw_sim_result *r = s->r;
-    size_t n = w->n, next_arrival = 0;
-    s->next_arrival = w->arrival[0];
+    const gw_sim_closed_loop *cl = &c->closed;
+    size_t n = cl->concurrency > 0 ? 0 : w->n, next_arrival = 0;
+    s->next_arrival = n ? w->arrival[0] : INFINITY;
     int rc = GW_OK;
+    for (int k = 0; k < cl->concurrency && rc == GW_OK; k++)
+        rc = issue(s, 0);
+#define TOTAL() (n ? (double)n : cl->requests ? (double)cl->requests : (double)(r->completed + cl->concurrency))
     while (rc == GW_OK) {
         const gw_event *top = gw_evq_peek(&s->q);
         if (next_arrival < n && (!top || w->arrival[next_arrival] <= top->time)) {
@@ -692,52 +1005,67 @@ static int event_loop(sim *s, gw_error *err)
             if (e.type == EV_WAKE) {
                 s->reps[e.who].wake_pending = 0;
                 rc = s->reps[e.who].busy ? GW_OK : schedule(s, e.who, e.time);
-            } else
+            } else if (e.type == EV_KV_ARRIVAL)
+                rc = kv_arrival(s, (int32_t)e.data, e.time);
+            else
                 rc = batch_end(s, e.who, e.time);
         } else
             break;
         r->events++;
         if (c->progress && (r->events & 0xFFFF) == 0 &&
-            c->progress(c->progress_user, (double)r->completed, (double)n,
-                        (double)r->completed))
+            c->progress(c->progress_user, (double)r->completed, TOTAL(), (double)r->completed))
             return gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                                "stopped at %zu of %zu requests completed; nothing written",
-                                r->completed, n);
+                                "stopped at %zu of %.0f requests completed; nothing written",
+                                r->completed, TOTAL());
     }
     if (rc == GW_OK && c->progress) /* the final count (the last poll may be 65,535 events old) */
-        (void)c->progress(c->progress_user, (double)r->completed, (double)n,
-                          (double)r->completed);
+        (void)c->progress(c->progress_user, (double)r->completed, TOTAL(), (double)r->completed);
+#undef TOTAL
     return rc;
 }
 
-/* §4 TTFT, TPOT (Vidur's: decode time over the output count, the first
- * included), end-to-end time and scheduling delay of the completed
- * requests, and their token totals and last completion. */
-static int request_stats(sim *s, double *last_done, double *out_tokens, double *in_tokens)
+/* The totals request_stats gathers over the requests it measures. */
+typedef struct measured {
+    double first_arrival, last_done, out_tokens, in_tokens, e2e_sum;
+} measured;
+
+/* §4 TTFT, TPOT, end-to-end time and scheduling delay of the completed
+ * requests (a closed loop's after its warm-up), and their totals. TPOT is
+ * Vidur's (decode time over the output count, the first included) in an
+ * open loop, the benchmarks' (E2E − TTFT) / (output − 1) in a closed one. */
+static int request_stats(sim *s, measured *t)
 {
     const gw_workload *w = s->w;
     gw_sim_result *r = s->r;
-    size_t n = w->n, m = 0;
+    int closed = s->c->closed.concurrency > 0;
+    size_t n = w->n, m = 0, mt = 0, first = closed ? s->c->closed.warmup : 0;
     double *v = malloc(n * sizeof *v);
     double *ttft = malloc(n * sizeof *v), *tpot = malloc(n * sizeof *v), *e2e = malloc(n * sizeof *v);
     if (!v || !ttft || !tpot || !e2e) {
         free(v), free(ttft), free(tpot), free(e2e);
         return GW_E_NOMEM;
     }
-    for (size_t i = 0; i < n; i++) {
+    t->first_arrival = first < n ? w->arrival[first] : w->arrival[0];
+    t->last_done = t->first_arrival;
+    for (size_t i = first; i < n; i++) {
         if (s->state[i] != ST_DONE)
             continue;
-        if (s->done_at[i] > *last_done)
-            *last_done = s->done_at[i];
+        if (s->done_at[i] > t->last_done)
+            t->last_done = s->done_at[i];
         ttft[m] = s->first_at[i] - w->arrival[i];
-        tpot[m] = (s->done_at[i] - s->first_at[i]) / s->D[i];
+        if (!closed)
+            tpot[mt++] = (s->done_at[i] - s->first_at[i]) / s->D[i];
+        else if (w->output[i] > 1)
+            tpot[mt++] = (s->done_at[i] - s->first_at[i]) / (w->output[i] - 1);
         e2e[m] = s->done_at[i] - w->arrival[i];
+        t->e2e_sum += e2e[m];
         v[m] = s->sched_at[i] - w->arrival[i];
-        *out_tokens += w->output[i];
-        *in_tokens += w->prompt[i];
+        t->out_tokens += w->output[i];
+        t->in_tokens += w->prompt[i];
         m++;
     }
-    int rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, m, &r->tpot) | stat_of(e2e, m, &r->e2e) |
+    r->measured = m;
+    int rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, mt, &r->tpot) | stat_of(e2e, m, &r->e2e) |
              stat_of(v, m, &r->scheduling_delay);
     free(v), free(ttft), free(tpot), free(e2e);
     return rc ? GW_E_NOMEM : GW_OK;
@@ -753,28 +1081,45 @@ static gw_stat hist_stat(const gw_stats_hist *h)
                      .max = h->n ? h->max : NAN};
 }
 
-/* §4 the run's rates over its makespan (first arrival to last completion),
- * energy (replicas idle at the end count to the last completion), power,
- * busy share and KV use. */
-static void run_totals(sim *s, double last_done, double out_tokens, double in_tokens)
+/* §4 the rates over the makespan (first measured arrival to last
+ * completion) and per GPU in the three public definitions; energy
+ * (replicas idle at the end count to the last completion), power, busy
+ * share over the whole run; KV use. */
+static void run_totals(sim *s, const measured *t)
 {
-    const gw_sim_config *c = s->c;
     gw_sim_result *r = s->r;
     r->tbt = hist_stat(&s->tbt);
     r->batch_size = hist_stat(&s->batch);
-    r->makespan_s = last_done - s->w->arrival[0];
+    r->makespan_s = t->last_done - t->first_arrival;
     double span = r->makespan_s > 0 ? r->makespan_s : 1;
-    r->requests_per_s = (double)r->completed / span;
-    r->output_tokens_per_s = out_tokens / span;
-    r->input_tokens_per_s = in_tokens / span;
-    for (int k = 0; k < c->replicas; k++)
+    double run = t->last_done - (s->w->n ? s->w->arrival[0] : 0);
+    run = s->c->closed.concurrency > 0 ? (run > 0 ? run : 1) : span;
+    r->requests_per_s = (double)r->measured / span;
+    if (s->c->closed.concurrency == 0)
+        r->requests_per_s = (double)r->completed / span;
+    r->output_tokens_per_s = t->out_tokens / span;
+    r->input_tokens_per_s = t->in_tokens / span;
+    r->concurrency_mean = t->e2e_sum / span;
+    for (int p = 0; p < s->npools; p++) {
+        const pool *pl = &s->pools[p];
+        double gpus = pl->count * pl->engine->tp * pl->engine->pp;
+        r->gpus += gpus;
+        r->decode_gpus = gpus; /* the last pool decodes */
+    }
+    r->tps_gpu_io = (t->out_tokens + t->in_tokens) / span / r->gpus;
+    r->tps_gpu_out = r->output_tokens_per_s / r->gpus;
+    r->tps_decode_gpu_out = r->output_tokens_per_s / r->decode_gpus;
+    r->tokens_per_decode_step = s->decode_steps > 0 ? s->decode_tokens / s->decode_steps : NAN;
+    r->kv_transfer_s = s->transfers > 0 ? s->transfer_s / s->transfers : 0;
+    for (int k = 0; k < s->nreplicas; k++)
         if (!s->reps[k].busy)
-            s->energy += c->idle_w * (last_done - s->reps[k].idle_since > 0
-                                          ? last_done - s->reps[k].idle_since : 0);
+            s->energy += s->reps[k].pool->idle_w *
+                         (t->last_done - s->reps[k].idle_since > 0
+                              ? t->last_done - s->reps[k].idle_since : 0);
     r->energy_j = s->energy;
-    r->mean_power_w = s->energy / span;
-    r->joules_per_output_token = out_tokens > 0 ? s->energy / out_tokens : NAN;
-    r->busy_fraction = s->busy_time / (span * c->replicas);
+    r->mean_power_w = s->energy / run;
+    r->joules_per_output_token = t->out_tokens > 0 ? s->energy / t->out_tokens : NAN;
+    r->busy_fraction = s->busy_time / (run * s->nreplicas);
     r->kv_use_mean = s->kv_busy_time > 0 ? s->kv_time / s->kv_busy_time : 0;
     r->kv_use_max = s->kv_max;
 }
@@ -796,6 +1141,22 @@ static int keep_requests(sim *s)
     return GW_OK;
 }
 
+/* A closed loop's longest request must fit, or the client would wait
+ * forever for a request that never runs. */
+static int check_closed_fits(const sim *s, gw_error *err)
+{
+    const gw_sim_closed_loop *cl = &s->c->closed;
+    long in = (long)fmin(round(cl->input_tokens), 1e8), out = (long)fmin(round(cl->output_tokens), 1e8);
+    if (cl->concurrency > 0 && never_fits(s, in, in + out))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "a closed-loop request of %ld + %ld tokens never fits a replica "
+                            "(%ld KV blocks of %d%s, context length %.0f); expected shorter "
+                            "requests or more KV per replica",
+                            in, out, s->pools[s->npools - 1].num_blocks, s->c->block_size,
+                            s->npools > 1 ? " on a decode replica" : "", s->c->context_length);
+    return GW_OK;
+}
+
 int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -804,22 +1165,16 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
         return rc;
     sim s;
     memset(&s, 0, sizeof s);
-    s.c = c, s.w = w, s.r = r;
-    double kv_tokens = c->kv_tokens > 0 ? c->kv_tokens : c->engine->kv_capacity_tokens;
-    s.num_blocks = (long)floor(kv_tokens / c->block_size);
-    s.watermark_blocks = (long)(c->watermark * (double)s.num_blocks);
-    if (s.num_blocks < 1)
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "the KV cache holds %.0f tokens, less than one block of %d; "
-                            "expected more memory per replica",
-                            kv_tokens, c->block_size);
-    double last_done = w->arrival[0], out_tokens = 0, in_tokens = 0;
-    if ((rc = sim_init(&s)) || (rc = event_loop(&s, err)))
+    s.c = c, s.r = r;
+    s.w = c->closed.concurrency > 0 ? &r->issued : w;
+    measured t = {0};
+    if ((rc = sim_init(&s, err)) || (rc = check_closed_fits(&s, err)) ||
+        (rc = event_loop(&s, err)))
         goto fail;
-    r->requests = w->n;
-    if ((rc = request_stats(&s, &last_done, &out_tokens, &in_tokens)))
+    r->requests = s.w->n;
+    if ((rc = request_stats(&s, &t)))
         goto fail;
-    run_totals(&s, last_done, out_tokens, in_tokens);
+    run_totals(&s, &t);
     if (s.tl_failed || (c->keep_requests && keep_requests(&s))) {
         rc = GW_E_NOMEM;
         goto fail;
@@ -829,7 +1184,7 @@ int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, g
 fail:
     free_sim(&s);
     gw_sim_result_free(r);
-    if (rc == GW_E_NOMEM)
+    if (rc == GW_E_NOMEM && !err->msg[0])
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     return rc;
 }

@@ -225,6 +225,26 @@ int gw_workload_load_csv(const char *path, size_t limit, double max_tokens, gw_w
 /* stream purposes: one independent stream per (seed, request, purpose) */
 enum { STREAM_GAP = 1, STREAM_PROMPT = 2, STREAM_OUTPUT = 3, STREAM_THIN = 4 };
 
+/* A whole number uniform on [ceil(low x n), n] (n when low is 0 or 1),
+ * at least 1: vLLM's random dataset draws integers in a range the same way. */
+static int32_t closed_length(double n, double low, uint64_t seed, size_t i, uint32_t purpose)
+{
+    double hi = fmin(fmax(round(n), 1), MAX_TOKENS_PER_REQUEST);
+    if (!(low > 0 && low < 1))
+        return (int32_t)hi;
+    double lo = fmax(ceil(low * hi), 1);
+    gw_rng r;
+    gw_rng_init(&r, seed, i, purpose);
+    return (int32_t)fmin(lo + floor(gw_rng_uniform(&r) * (hi - lo + 1)), hi);
+}
+
+void gw_workload_closed_lengths(const gw_sim_closed_loop *cl, uint64_t seed, size_t i,
+                                int32_t *prompt, int32_t *output)
+{
+    *prompt = closed_length(cl->input_tokens, cl->length_low, seed, i, STREAM_PROMPT);
+    *output = closed_length(cl->output_tokens, cl->length_low, seed, i, STREAM_OUTPUT);
+}
+
 int gw_workload_synthetic(const gw_synthetic *s, gw_workload *w, gw_error *err)
 {
     memset(w, 0, sizeof *w);

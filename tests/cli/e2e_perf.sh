@@ -3,7 +3,9 @@
 # arithmetic of its JSON (replicas, per-GPU figures), latency targets
 # (met, or infeasible with exit 0), precisions, training against the
 # Llama 3.1 405B model card, the text table, determinism and -o, and the
-# example scenario scenarios/perf-llama70b-h100.yaml with overrides.
+# example scenario scenarios/perf-llama70b-h100.yaml with overrides, and the
+# frontier serving settings (closed loop, disaggregation, the three
+# tokens/s-per-GPU definitions, the engine, DEP, MTP).
 #
 # The two sanity bands are calibration points, not tuning targets:
 #   - Llama 3.3 70B, 2 x H100 SXM at TP2, FP8, 1000 in / 1000 out tokens:
@@ -284,4 +286,182 @@ if not (tight["tpot_s"] <= 0.04 and tight["tokens_per_s"] < t):
              % (tight["tpot_s"], tight["tokens_per_s"], t))
 print("scenario: %.0f tok/s on 8 GPUs, %.0f on 16" % (t, scen16["tokens_per_s"]))
 EOF
+# ---- the engine picks the efficiency stack -------------------------------------
+# shellcheck disable=SC2086
+ok_to eng-trt.json perf $infer --count 2 --engine trtllm --json
+# shellcheck disable=SC2086
+ok_to eng-sgl.json perf $infer --count 2 --engine sglang --json
+# shellcheck disable=SC2086
+ok_to eng-vllm.json perf $infer --count 2 --engine vllm --json
+pycheck two.json eng-trt.json eng-sgl.json eng-vllm.json <<'EOF'
+import json, sys
+plain, trt, sgl, vllm = (json.load(open(f)) for f in sys.argv[1:5])
+ids = {}
+for d, engine in ((trt, "trtllm"), (sgl, "sglang"), (vllm, "vllm")):
+    st = d.get("efficiency_stack") or {}
+    if d["inputs"].get("engine") != engine or st.get("engine") != engine:
+        sys.exit("--engine %s: inputs.engine %r, stack engine %r" % (engine, d["inputs"].get("engine"), st.get("engine")))
+    if st.get("generation") != "hopper" or d["inputs"].get("efficiency") != st.get("id"):
+        sys.exit("--engine %s: stack %r on an H100; expected a hopper stack, named in inputs" % (engine, st))
+    ids[engine] = st["id"]
+if len(set(ids.values())) != 3:
+    sys.exit("the three engines share stacks: %r" % ids)
+# the H100's own stack is TensorRT-LLM's: --engine trtllm changes no number
+if ids["trtllm"] != plain["inputs"]["efficiency"] or trt["tokens_per_s"] != plain["tokens_per_s"]:
+    sys.exit("--engine trtllm: stack %r, %r tok/s; expected the default %r, %r"
+             % (ids["trtllm"], trt["tokens_per_s"], plain["inputs"]["efficiency"], plain["tokens_per_s"]))
+if sgl["tokens_per_s"] == trt["tokens_per_s"] and vllm["tokens_per_s"] == trt["tokens_per_s"]:
+    sys.exit("the engine changed the stack but no number")
+print("H100 Llama 3.3 70B TP2 stacks: %s; tok/s trtllm %.0f, sglang %.0f, vllm %.0f"
+      % (", ".join(sorted(ids.values())), trt["tokens_per_s"], sgl["tokens_per_s"], vllm["tokens_per_s"]))
+EOF
+
+# ---- frontier serving: closed loop, disaggregation, the three per-GPU rates -------
+# DeepSeek-R1 FP4 on B200: aggregated TP8 at 1 and 64 clients; 1 prefill TP8
+# worker + 2 decode TP8/EP8 workers, from flags and from a scenario file.
+r1="--model deepseek-r1 --accelerator b200 --precision fp4 --input-tokens 1000 --output-tokens 1000"
+pools="--prefill-tp 8 --prefill-workers 1 --decode-tp 8 --decode-ep 8 --decode-workers 2"
+# shellcheck disable=SC2086
+ok_to c1.json perf $r1 --count 8 --tp 8 --ep 8 --concurrency 1 --json
+# shellcheck disable=SC2086
+ok_to c64.json perf $r1 --count 8 --tp 8 --ep 8 --concurrency 64 --json
+# shellcheck disable=SC2086
+ok_to dis.json perf $r1 $pools --concurrency 256 --json
+# shellcheck disable=SC2086
+ok_to dis.txt perf $r1 $pools --concurrency 256
+cat > dis.yaml <<'YAML'
+model: deepseek-r1
+accelerator: b200
+perf:
+  precision: fp4
+  input_tokens: 1000
+  output_tokens: 1000
+  concurrency: 256
+  disagg:
+    prefill: {tp: 8, workers: 1}
+    decode: {tp: 8, ep: 8, workers: 2}
+YAML
+ok_to dis-file.json perf dis.yaml --json
+for label in "input+output over all GPUs (InferenceX)" "output over all GPUs" \
+    "output over decode GPUs (LMSYS/DeepSeek)" "KV transfer per request" "memory per decode GPU"; do
+    contains "$label" dis.txt
+done
+pycheck two.json c1.json c64.json dis.json dis-file.json <<'EOF'
+import json, math, sys
+plain, c1, c64, dis, dfile = (json.load(open(f)) for f in sys.argv[1:6])
+
+def rel(a, b):
+    return abs(a - b) / max(abs(a), abs(b))
+
+# no frontier setting: none of the frontier members (the output as it was)
+for k in ("serving", "disagg", "efficiency_stack", "memory_per_gpu"):
+    if k in plain:
+        sys.exit("no frontier setting, yet the JSON has %r" % k)
+keys = ("ttft_s", "tpot_s", "e2e_s", "requests_per_s", "tokens_per_s_per_user",
+        "tokens_per_s_per_gpu_io", "tokens_per_s_per_gpu_out",
+        "tokens_per_s_per_decode_gpu_out", "gpus", "prefill_gpus", "decode_gpus",
+        "batch_per_rank")
+for d, name in ((c1, "agg C=1"), (c64, "agg C=64"), (dis, "disagg")):
+    s = d.get("serving")
+    if not isinstance(s, dict):
+        sys.exit("%s: no serving object" % name)
+    for k in keys:
+        v = s.get(k)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v <= 0:
+            sys.exit("%s: serving.%s is %r; expected a positive number" % (name, k, v))
+    if not isinstance(s.get("bound"), str) or not s["bound"]:
+        sys.exit("%s: serving.bound is %r" % (name, s.get("bound")))
+    # the three definitions, tied by the token counts (fixed 1000/1000 lengths)
+    if rel(s["tokens_per_s_per_gpu_io"], 2 * s["tokens_per_s_per_gpu_out"]) > 1e-9:
+        sys.exit("%s: io %r is not (1000 + 1000) / 1000 x out %r"
+                 % (name, s["tokens_per_s_per_gpu_io"], s["tokens_per_s_per_gpu_out"]))
+    if rel(s["tokens_per_s_per_decode_gpu_out"] * s["decode_gpus"],
+           s["tokens_per_s_per_gpu_out"] * s["gpus"]) > 1e-9:
+        sys.exit("%s: output per decode GPU x decode GPUs != output per GPU x GPUs" % name)
+    if rel(s["tokens_per_s_per_user"], 1 / s["tpot_s"]) > 1e-9:
+        sys.exit("%s: tokens/s per user %r is not 1 / TPOT" % (name, s["tokens_per_s_per_user"]))
+    if d["inputs"]["count"] != s["gpus"]:
+        sys.exit("%s: inputs.count %r but %r GPUs serve" % (name, d["inputs"]["count"], s["gpus"]))
+    # the serving point is the headline
+    if rel(d["tokens_per_s_per_gpu"], s["tokens_per_s_per_gpu_out"]) > 1e-12:
+        sys.exit("%s: headline tokens/s per GPU %r is not the serving point's %r"
+                 % (name, d["tokens_per_s_per_gpu"], s["tokens_per_s_per_gpu_out"]))
+    m = d["memory_per_gpu"]
+    if abs(m["hbm_bytes"] * m["memory_fraction"] - m["weights_bytes"] - m["workspace_bytes"]
+           - m["kv_bytes"]) > 1e-6 * m["hbm_bytes"]:
+        sys.exit("%s: the memory line does not add up: %r" % (name, m))
+for d, name in ((c1, "agg C=1"), (c64, "agg C=64")):
+    s = d["serving"]
+    if s["kv_transfer_s"] is not None or s["decode_gpus"] != s["gpus"] or s["prefill_gpus"] != s["gpus"]:
+        sys.exit("%s: aggregated, yet kv_transfer_s %r, decode GPUs %r of %r"
+                 % (name, s["kv_transfer_s"], s["decode_gpus"], s["gpus"]))
+# more clients: more tokens/s per GPU, fewer per user
+if not (c64["serving"]["tokens_per_s_per_gpu_out"] > c1["serving"]["tokens_per_s_per_gpu_out"]
+        and c64["serving"]["tokens_per_s_per_user"] < c1["serving"]["tokens_per_s_per_user"]):
+    sys.exit("C=64 vs C=1: per GPU %r vs %r, per user %r vs %r; expected more per GPU, less per user"
+             % (c64["serving"]["tokens_per_s_per_gpu_out"], c1["serving"]["tokens_per_s_per_gpu_out"],
+                c64["serving"]["tokens_per_s_per_user"], c1["serving"]["tokens_per_s_per_user"]))
+s = dis["serving"]
+if (s["prefill_gpus"], s["decode_gpus"], s["gpus"]) != (8, 16, 24):
+    sys.exit("disagg: %r prefill + %r decode = %r GPUs; expected 8 + 16 = 24"
+             % (s["prefill_gpus"], s["decode_gpus"], s["gpus"]))
+if not s["kv_transfer_s"] > 0:
+    sys.exit("disagg: kv_transfer_s %r; expected a transfer time" % s["kv_transfer_s"])
+if not s["tokens_per_s_per_decode_gpu_out"] > s["tokens_per_s_per_gpu_out"]:
+    sys.exit("disagg: output per decode GPU %r not above output per GPU %r"
+             % (s["tokens_per_s_per_decode_gpu_out"], s["tokens_per_s_per_gpu_out"]))
+want = {"prefill": {"workers": 1, "tp": 8, "pp": 1, "attention_dp": 1, "ep": 1},
+        "decode": {"workers": 2, "tp": 8, "pp": 1, "attention_dp": 1, "ep": 8}}
+for k, v in want.items():
+    if dis["disagg"].get(k) != v:
+        sys.exit("disagg.%s is %r; expected %r" % (k, dis["disagg"].get(k), v))
+if dis["serving"] != dfile["serving"] or dis["disagg"] != dfile["disagg"]:
+    sys.exit("the disagg flags and the same scenario file give different results")
+print("R1 FP4 B200: agg TP8 C=1 %.1f tok/s/user, C=64 %.0f tok/s/GPU; 1P(TP8)+2D(TP8EP8) C=256: "
+      "%.0f io / %.0f out / %.0f decode-out tok/s/GPU, KV transfer %.0f ms"
+      % (c1["serving"]["tokens_per_s_per_user"], c64["serving"]["tokens_per_s_per_gpu_out"],
+         s["tokens_per_s_per_gpu_io"], s["tokens_per_s_per_gpu_out"],
+         s["tokens_per_s_per_decode_gpu_out"], 1e3 * s["kv_transfer_s"]))
+EOF
+
+# ---- MoE at rack scale and speculative decoding ---------------------------------
+# DEP8 (attention-DP 8 x EP 8, tp 1) DeepSeek-R1 FP4 on 8 x B200 at 256 clients;
+# MTP with 1 and 3 draft tokens at batch 1 (one client) against none.
+# shellcheck disable=SC2086
+ok_to dep8.json perf $r1 --count 8 --ep 8 --attention-dp 8 --concurrency 256 --json
+for k in 0 1 3; do
+    # shellcheck disable=SC2086
+    ok_to "mtp$k.json" perf $r1 --count 8 --tp 8 --ep 8 --concurrency 1 --mtp $k --json
+done
+pycheck dep8.json mtp0.json mtp1.json mtp3.json c64.json <<'EOF'
+import json, sys
+dep, m0, m1, m3, tp8 = (json.load(open(f)) for f in sys.argv[1:6])
+i = dep["inputs"]
+if (i["count"], i["tp"], i["ep"], i["attention_dp"], i["expert_precision"]) != (8, 1, 8, 8, "fp4"):
+    sys.exit("DEP8: inputs %r" % i)
+s = dep["serving"]
+if s["gpus"] != 8 or not s["tokens_per_s_per_gpu_out"] > 0 or not s["batch_per_rank"] > 0:
+    sys.exit("DEP8: serving %r" % s)
+# 256 clients over 8 attention ranks: each rank decodes its share, at most 32
+if not s["batch_per_rank"] <= 32 + 1e-9:
+    sys.exit("DEP8: %r sequences per rank; expected at most 256 / 8 = 32" % s["batch_per_rank"])
+for d, k in ((m0, 0), (m1, 1), (m3, 3)):
+    if d["inputs"]["mtp"] != k:
+        sys.exit("--mtp %d: inputs.mtp is %r" % (k, d["inputs"]["mtp"]))
+acc1, acc3 = m1["inputs"]["spec_accept_length"], m3["inputs"]["spec_accept_length"]
+if m0["inputs"]["spec_accept_length"] is not None or not 1 < acc1 <= 2 or not acc1 < acc3 <= 4:
+    sys.exit("accepted tokens per step: %r, %r, %r; expected none, (1, 2], (acc1, 4]"
+             % (m0["inputs"]["spec_accept_length"], acc1, acc3))
+u0, u1, u3 = (d["serving"]["tokens_per_s_per_user"] for d in (m0, m1, m3))
+if not u0 < u1 < u3:
+    sys.exit("batch 1: tokens/s per user %r (no MTP), %r (MTP 1), %r (MTP 3); expected rising"
+             % (u0, u1, u3))
+# the gain is below the accepted length: drafting and verifying cost time
+if not u3 / u0 < acc3:
+    sys.exit("MTP 3 gains %.2fx with %.2f tokens per step; expected less than that" % (u3 / u0, acc3))
+print("DEP8 R1 FP4 8xB200 C=256: %.0f out tok/s/GPU at %.1f tok/s/user; batch 1: %.0f / %.0f / %.0f "
+      "tok/s/user with MTP 0 / 1 / 3 (%.2f, %.2f tokens per step)"
+      % (s["tokens_per_s_per_gpu_out"], s["tokens_per_s_per_user"], u0, u1, u3, acc1, acc3))
+EOF
+
 echo "PASS"

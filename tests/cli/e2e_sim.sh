@@ -443,6 +443,91 @@ print("scenario: p90 TTFT %.3f s on 4 replicas, %.3f s on 8; %.0f output tok/s"
       % (scen["ttft_s"]["p90"], s8["ttft_s"]["p90"], scen["output_tokens_per_s"]))
 EOF
 
+# ---- closed loop (docs/sim.md §2.3): C in flight, a request issued as one completes ------
+closed="$llama --replicas 2 --set sim.mode=closed-loop --set sim.concurrency=16
+ --set sim.input_tokens=800 --set sim.output_tokens=200 --set sim.length_low=0.8
+ --set sim.requests=300 --set sim.warmup=20"
+# shellcheck disable=SC2086 # word lists
+ok_to closed.json sim $closed --json --requests-csv closed.csv
+# shellcheck disable=SC2086
+ok_to closed2.json sim $closed --json
+cmp closed.json closed2.json || fail "a closed loop is not deterministic"
+# shellcheck disable=SC2086
+ok_to closed.txt sim $closed
+for line in "closed loop: 16 in flight" "TPOT (E2E - TTFT) / (out - 1)" "in+out / all GPUs" \
+    "output / all GPUs" "out / decode GPUs" "Little's law"; do
+    contains "$line" closed.txt
+done
+pycheck closed.json closed.csv <<'EOF'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+i = d["inputs"]
+for k, v in {"mode": "closed-loop", "concurrency": 16, "input_tokens": 800, "output_tokens": 200,
+             "length_low": 0.8, "warmup": 20, "replicas": 2, "accelerators": 4}.items():
+    if i.get(k) != v:
+        sys.exit("closed: inputs.%s is %r; expected %r" % (k, i.get(k), v))
+if d["requests"] != 300 or d["completed"] != 300 or d["measured"] != 280 or len(rows) != 300:
+    sys.exit("closed: %r issued, %r completed, %r measured, %d rows; expected 300, 300, 280"
+             % (d["requests"], d["completed"], d["measured"], len(rows)))
+# the client: 16 start at 0, each later one at an earlier request's completion;
+# never more than 16 in flight
+done = sorted(float(r["completed_at"]) for r in rows)
+ev = sorted([(float(r["arrived_at"]), 1) for r in rows] + [(t, -1) for t in done],
+            key=lambda e: (e[0], e[1]))
+inflight = peak = 0
+for _, x in ev:
+    inflight += x
+    peak = max(peak, inflight)
+if peak != 16:
+    sys.exit("closed: %d in flight at the peak; expected 16" % peak)
+starts = [float(r["arrived_at"]) for r in rows]
+if starts[:16] != [0.0] * 16 or not all(t in set(done) for t in starts[16:]):
+    sys.exit("closed: a request not issued at 0 or at a completion")
+for r in rows:
+    p, o = int(r["prompt_tokens"]), int(r["output_tokens"])
+    if not (640 <= p <= 800 and 160 <= o <= 200):
+        sys.exit("closed: lengths %d/%d outside [0.8, 1] x 800/200" % (p, o))
+    e2e, ttft = float(r["e2e_s"]), float(r["ttft_s"])
+    if abs(float(r["tpot_s"]) - (e2e - ttft) / (o - 1)) > 1e-9 * e2e:
+        sys.exit("closed: tpot_s %s is not (e2e - ttft)/(output - 1)" % r["tpot_s"])
+t = d["tokens_per_s_per_gpu"]
+if abs(t["output_all_gpus"] * 4 - d["output_tokens_per_s"]) > 1e-9 * d["output_tokens_per_s"]:
+    sys.exit("closed: output tok/s per GPU %r x 4 GPUs != %r" % (t["output_all_gpus"], d["output_tokens_per_s"]))
+io = d["output_tokens_per_s"] + d["input_tokens_per_s"]
+if abs(t["input_output_all_gpus"] * 4 - io) > 1e-9 * io or t["output_decode_gpus"] != t["output_all_gpus"]:
+    sys.exit("closed: per-GPU definitions %r" % t)
+if not 14 < d["concurrency_mean"] <= 16:
+    sys.exit("closed: Little's law gives %r in flight; expected just under 16" % d["concurrency_mean"])
+print("closed loop: %.0f output tok/s per GPU, %.1f in flight" % (t["output_all_gpus"], d["concurrency_mean"]))
+EOF
+
+# ---- disaggregated prefill/decode (docs/sim.md §3.6) ----------------------------------------
+disagg="$llama --set sim.mode=closed-loop --set sim.concurrency=32 --set sim.input_tokens=2000
+ --set sim.output_tokens=100 --set sim.requests=200 --set sim.disagg.prefill.workers=1
+ --set sim.disagg.decode.workers=3 --set sim.disagg.kv_link_bandwidth=25GB/s
+ --set sim.disagg.kv_handover=20ms"
+# shellcheck disable=SC2086
+ok_to disagg.json sim $disagg --json
+pycheck disagg.json <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+g = d["inputs"]["disagg"]
+if (g["prefill"]["workers"], g["decode"]["workers"], d["gpus"], d["decode_gpus"]) != (1, 3, 8, 6):
+    sys.exit("disagg: pools %r, %r GPUs, %r decode GPUs" % (g, d["gpus"], d["decode_gpus"]))
+# every request moves 2000 tokens of KV over 25 GB/s, then the 20 ms hand-over
+want = 2000 * g["kv_bytes_per_token"] / 25e9 + 0.020
+if abs(d["kv_transfer_mean_s"] - want) > 1e-12 or g["kv_bytes_per_token"] != 163840:
+    sys.exit("disagg: transfer %r s, expected %r (KV %r B/token)" % (d["kv_transfer_mean_s"], want, g["kv_bytes_per_token"]))
+if d["completed"] != 200 or not d["ttft_s"]["p50"] > want:
+    sys.exit("disagg: %r completed, TTFT p50 %r" % (d["completed"], d["ttft_s"]["p50"]))
+t = d["tokens_per_s_per_gpu"]
+if abs(t["output_decode_gpus"] * 6 - t["output_all_gpus"] * 8) > 1e-9 * t["output_all_gpus"]:
+    sys.exit("disagg: per-GPU definitions %r" % t)
+print("disagg 1P3D: transfer %.1f ms, TTFT p50 %.3f s, %.0f output tok/s per decode GPU"
+      % (1e3 * d["kv_transfer_mean_s"], d["ttft_s"]["p50"], t["output_decode_gpus"]))
+EOF
+
 # ---- Ctrl-C: a long run stops cleanly, says so, writes nothing -----------------------
 "$gw" sim "$root/scenarios/sim-llama70b-h100.yaml" --requests 4000000 --rate 2000 \
     -o never.json >int.out 2>int.err &

@@ -1202,6 +1202,303 @@ static void test_sim_errors(void)
     expect_sim_error(&c, &empty, "0 requests");
 }
 
+/* ---- issue 13: closed loop, speculative decoding, disaggregation ------------------ */
+
+/* A closed loop over base_config(): C in flight, fixed lengths unless
+ * length_low says otherwise. */
+static gw_sim_config closed_config(int concurrency, double in, double out, size_t requests)
+{
+    gw_sim_config c = base_config();
+    c.closed = (gw_sim_closed_loop){.concurrency = concurrency, .input_tokens = in,
+                                    .output_tokens = out, .requests = requests};
+    c.seed = 1;
+    return c;
+}
+
+/* §2.3 C = 1, fixed lengths P = 100, O = 5: each request is issued the
+ * instant the previous completes and runs alone, so its E2E is exactly
+ * prefill(100) + the 4 decodes at contexts 101..104, its TTFT the prefill,
+ * its TPOT (E2E - TTFT) / 4, and Little's law holds with one in flight. */
+static void test_closed_loop_one(void)
+{
+    gw_sim_config c = closed_config(1, 100, 5, 4);
+    gw_sim_result r;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    double A = prefill(100), e2e = A;
+    for (int k = 0; k < 4; k++)
+        e2e += decode(1, 101 + k);
+    CHECK_INT(r.requests, 4);
+    CHECK_INT(r.completed, 4);
+    CHECK_INT(r.measured, 4);
+    CHECK_INT(r.iterations, 4 * 5);
+    CHECK_INT(r.issued.n, 4);
+    for (size_t i = 0; i < r.issued.n && r.per_request; i++) {
+        CHECK_INT(r.issued.prompt[i], 100);
+        CHECK_INT(r.issued.output[i], 5);
+        double prev_done = i ? r.per_request[i - 1].completed : 0;
+        CHECK(beq(r.issued.arrival[i], prev_done)); /* issued at the completion itself */
+        CHECK_NEAR(r.per_request[i].completed - r.issued.arrival[i], e2e, 1e-12);
+        CHECK_NEAR(r.per_request[i].first_token - r.issued.arrival[i], A, 1e-12);
+    }
+    CHECK_NEAR(r.ttft.mean, A, 1e-12);
+    CHECK_NEAR(r.e2e.max, e2e, 1e-12);
+    CHECK_NEAR(r.tpot.mean, (e2e - A) / 4, 1e-12);
+    CHECK_NEAR(r.makespan_s, 4 * e2e, 1e-12);
+    CHECK_NEAR(r.requests_per_s * r.e2e.mean, 1, 1e-12);
+    CHECK_NEAR(r.concurrency_mean, 1, 1e-12);
+    /* per GPU: one replica of tp 1 */
+    CHECK_NEAR(r.gpus, 1, 0);
+    CHECK_NEAR(r.tps_gpu_out, 20 / (4 * e2e), 1e-12);
+    CHECK_NEAR(r.tps_gpu_io, 420 / (4 * e2e), 1e-12);
+    CHECK_NEAR(r.tps_decode_gpu_out, r.tps_gpu_out, 0);
+    CHECK_NEAR(r.tokens_per_decode_step, 1, 0);
+    gw_sim_result_free(&r);
+}
+
+/* §2.3 C = 8 over 2 replicas, lengths drawn in [0.8, 1] x nominal, 40 of
+ * 400 requests of warm-up. Little's law on the measured requests: the sum
+ * of their E2E is the integral of how many are in flight, at most C over
+ * the makespan, and C except while warm-up requests finish at the start
+ * and the last ones drain at the end (each shorter than the longest E2E). */
+static void test_closed_loop_little(void)
+{
+    gw_sim_config c = closed_config(8, 300, 60, 400);
+    c.replicas = 2;
+    c.closed.length_low = 0.8;
+    c.closed.warmup = 40;
+    gw_sim_result r, r2;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    CHECK_INT(r.completed, 400);
+    CHECK_INT(r.measured, 360);
+    int varied = 0;
+    double longest = 0, in = 0, out = 0;
+    for (size_t i = 0; i < r.issued.n && r.per_request; i++) {
+        CHECK(r.issued.prompt[i] >= 240 && r.issued.prompt[i] <= 300);
+        CHECK(r.issued.output[i] >= 48 && r.issued.output[i] <= 60);
+        varied += r.issued.prompt[i] != 300;
+        longest = fmax(longest, r.per_request[i].completed - r.issued.arrival[i]);
+        if (i >= 40)
+            in += r.issued.prompt[i], out += r.issued.output[i];
+    }
+    CHECK(varied > 300);
+    double sum_e2e = r.e2e.mean * 360;
+    CHECK(sum_e2e <= 8 * r.makespan_s * (1 + 1e-12));
+    CHECK(sum_e2e >= 8 * (r.makespan_s - 2 * longest));
+    CHECK_NEAR(r.concurrency_mean, sum_e2e / r.makespan_s, 1e-12);
+    CHECK(r.concurrency_mean > 7 && r.concurrency_mean <= 8);
+    CHECK_NEAR(r.requests_per_s, 360 / r.makespan_s, 1e-12);
+    CHECK_NEAR(r.tps_gpu_out, out / r.makespan_s / 2, 1e-12);
+    CHECK_NEAR(r.tps_gpu_io, (in + out) / r.makespan_s / 2, 1e-12);
+    /* deterministic with the seed; another seed, other lengths */
+    CHECK_INT(run(&c, NULL, &r2), GW_OK);
+    CHECK(same_result(&r, &r2, 400));
+    gw_sim_result_free(&r2);
+    c.seed = 2;
+    CHECK_INT(run(&c, NULL, &r2), GW_OK);
+    CHECK(!beq(r.e2e.mean, r2.e2e.mean));
+    gw_sim_result_free(&r2);
+    /* closed-form decode runs agree with one event per iteration (§3.4:
+     * a run ends at the next pending event, where a completion may issue) */
+    c.seed = 1;
+    c.step_by_step = 1;
+    CHECK_INT(run(&c, NULL, &r2), GW_OK);
+    CHECK_INT(r2.iterations, r.iterations);
+    CHECK(same_stat(&r.ttft, &r2.ttft) && same_stat(&r.e2e, &r2.e2e));
+    gw_sim_result_free(&r2);
+    gw_sim_result_free(&r);
+}
+
+/* §2.3 a duration and no count: requests issued until 1 s, none after,
+ * all of them finished (past the first allocation: the arrays grow). */
+static void test_closed_loop_duration(void)
+{
+    gw_sim_config c = closed_config(8, 10, 2, 0);
+    c.closed.duration_s = 1;
+    gw_sim_result r;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    CHECK(r.requests > 2 * 8 + 1024);
+    CHECK_INT(r.completed, r.requests);
+    double last = 0;
+    for (size_t i = 0; i < r.issued.n; i++)
+        last = fmax(last, r.issued.arrival[i]);
+    CHECK(last < 1);
+    CHECK(r.makespan_s >= 1);
+    gw_sim_result_free(&r);
+}
+
+/* E with k drafts accepted with the given probabilities */
+static gw_perf_engine spec_engine(int k, const double *accept)
+{
+    gw_perf_engine e = E;
+    e.spec_tokens = k;
+    double keep = 1;
+    e.spec_accept_length = 1;
+    for (int j = 0; j < k; j++) {
+        e.spec_accept[j] = accept[j];
+        keep *= accept[j];
+        e.spec_accept_length += keep;
+    }
+    return e;
+}
+
+/* §3.7 every draft accepted: 4 tokens per step, so O = 9 takes the
+ * prefill's token and two verify steps (contexts 101 and 105) priced with
+ * 3 draft tokens each; none accepted: 1 token per step, still priced with
+ * the drafts. */
+static void test_spec_exact(void)
+{
+    const double all[3] = {1, 1, 1}, none[3] = {0, 0, 0};
+    gw_perf_engine e = spec_engine(3, all);
+    gw_sim_config c = closed_config(1, 100, 9, 1);
+    c.engine = &e;
+    gw_sim_result r;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    gw_perf_batch b1 = {.decode_seqs = 1, .decode_context = 101, .decode_draft_tokens = 3};
+    gw_perf_batch b2 = {.decode_seqs = 1, .decode_context = 105, .decode_draft_tokens = 3};
+    double e2e = prefill(100) + gw_perf_step(&e, &b1, NULL) + gw_perf_step(&e, &b2, NULL);
+    CHECK_INT(r.iterations, 3);
+    CHECK_NEAR(r.e2e.mean, e2e, 1e-12);
+    CHECK_NEAR(r.tokens_per_decode_step, 4, 0);
+    gw_sim_result_free(&r);
+    e = spec_engine(3, none);
+    c.engine = &e;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    CHECK_INT(r.iterations, 9);
+    CHECK_NEAR(r.tokens_per_decode_step, 1, 0);
+    e2e = prefill(100);
+    for (int k = 0; k < 8; k++) {
+        gw_perf_batch b = {.decode_seqs = 1, .decode_context = 101 + k, .decode_draft_tokens = 3};
+        e2e += gw_perf_step(&e, &b, NULL);
+    }
+    CHECK_NEAR(r.e2e.mean, e2e, 1e-12);
+    gw_sim_result_free(&r);
+}
+
+/* §3.7 acceptance 0.8, 0.7, 0.6: a step yields 1 + 0.8 + 0.56 + 0.336 =
+ * 2.696 tokens on average; ~47,000 sequence-steps (standard error ~0.2%)
+ * converge to it, and the outputs come out whole. */
+static void test_spec_converges(void)
+{
+    const double acc[3] = {0.8, 0.7, 0.6};
+    gw_perf_engine e = spec_engine(3, acc);
+    CHECK_NEAR(e.spec_accept_length, 2.696, 1e-12);
+    gw_sim_config c = closed_config(16, 50, 2000, 64);
+    c.engine = &e;
+    c.kv_tokens = 200000;
+    gw_sim_result r;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    CHECK_INT(r.completed, 64);
+    CHECK_INT(r.preemptions, 0);
+    CHECK_NEAR(r.tokens_per_decode_step, e.spec_accept_length, 0.015);
+    CHECK(r.iterations < 4 * 2000 / 2.5 + 100); /* ~2.7x fewer steps than 1 token each */
+    gw_sim_result_free(&r);
+}
+
+/* A disaggregated config: base_config() as the prefill pool, `decode`
+ * replicas of E as the decode pool, 1000 B of KV per token over 1 GB/s
+ * with a 10 ms hand-over. */
+static gw_sim_config disagg_config(int prefill, int decode)
+{
+    gw_sim_config c = base_config();
+    c.replicas = prefill;
+    c.disagg = (gw_sim_disagg){.on = 1, .kv_bytes_per_token = 1000, .kv_link_bps = 1e9,
+                               .kv_handover_s = 0.01,
+                               .decode = {.engine = &E, .replicas = decode, .max_running = 128,
+                                          .max_batched_tokens = 4096, .kv_tokens = 16000,
+                                          .idle_w = 100, .busy_w = 1100}};
+    return c;
+}
+
+/* §3.6 one request (P 100, O 5): prefill A on the prefill replica, the KV
+ * moves in 100 x 1000 B / 1 GB/s + 10 ms = 10.1 ms, the decode replica
+ * decodes tokens 2..5 at contexts 101..104; TTFT is the first decode's end
+ * (the first token out of the decode worker). */
+static void test_disagg_one(void)
+{
+    double arr[1] = {0.5};
+    int32_t P[1] = {100}, D[1] = {5};
+    gw_workload w = workload(1, arr, P, D);
+    gw_sim_config c = disagg_config(1, 1);
+    gw_sim_result r;
+    CHECK_INT(run(&c, &w, &r), GW_OK);
+    double A = prefill(100), x = 100 * 1000 / 1e9 + 0.01;
+    double ttft = A + x + decode(1, 101), e2e = A + x;
+    for (int k = 0; k < 4; k++)
+        e2e += decode(1, 101 + k);
+    CHECK_INT(r.completed, 1);
+    CHECK_INT(r.iterations, 5);
+    CHECK_NEAR(r.kv_transfer_s, x, 1e-15);
+    CHECK_NEAR(r.ttft.mean, ttft, 1e-12);
+    CHECK_NEAR(r.e2e.mean, e2e, 1e-12);
+    CHECK_INT(r.per_request ? r.per_request[0].replica : -1, 1); /* the decode replica */
+    CHECK_NEAR(r.gpus, 2, 0);
+    CHECK_NEAR(r.decode_gpus, 1, 0);
+    CHECK_NEAR(r.tps_decode_gpu_out, 2 * r.tps_gpu_out, 1e-15);
+    gw_sim_result_free(&r);
+    /* O = 1: done at the prefill, no transfer */
+    D[0] = 1;
+    CHECK_INT(run(&c, &w, &r), GW_OK);
+    CHECK_NEAR(r.ttft.mean, A, 1e-12);
+    CHECK_NEAR(r.kv_transfer_s, 0, 0);
+    gw_sim_result_free(&r);
+}
+
+/* §3.6 300 bursty requests through 2 prefill and 3 decode replicas whose
+ * KV holds only a few requests each: every request completes with all its
+ * tokens, decode replicas admit only what fits (KV use <= 1), all three
+ * are used (least outstanding), and the closed-form decode runs agree
+ * with one event per iteration. */
+static void test_disagg_many(void)
+{
+    gw_error err;
+    gw_workload w;
+    gw_synthetic s = synth(300, GW_ARRIVAL_GAMMA, 100, 21);
+    s.cv = 2;
+    CHECK_INT(gw_workload_synthetic(&s, &w, &err), GW_OK);
+    gw_sim_config c = disagg_config(2, 3);
+    c.disagg.decode.kv_tokens = 4096;
+    gw_sim_result a, b;
+    CHECK_INT(run(&c, &w, &a), GW_OK);
+    CHECK_INT(a.completed + a.rejected, 300);
+    CHECK(a.kv_use_max <= 1);
+    int used[5] = {0};
+    for (size_t i = 0; i < w.n && a.per_request; i++)
+        if (a.per_request[i].replica >= 0 && w.output[i] > 1)
+            used[a.per_request[i].replica]++;
+    CHECK(used[0] == 0 && used[1] == 0 && used[2] > 0 && used[3] > 0 && used[4] > 0);
+    c.step_by_step = 1;
+    CHECK_INT(run(&c, &w, &b), GW_OK);
+    CHECK_INT(a.iterations, b.iterations);
+    CHECK(same_stat(&a.ttft, &b.ttft) && same_stat(&a.e2e, &b.e2e));
+    gw_sim_result_free(&a);
+    gw_sim_result_free(&b);
+    gw_workload_free(&w);
+}
+
+static void test_issue13_errors(void)
+{
+    gw_sim_config c = closed_config(4, 100, 10, 0);
+    expect_sim_error(&c, NULL, "requests or a duration");
+    c = closed_config(4, 100, 10, 10);
+    c.closed.warmup = 10;
+    expect_sim_error(&c, NULL, "fewer warm-up requests");
+    c = closed_config(4, 15000, 2000, 10); /* 17000 tokens > 1000 blocks of 16 */
+    expect_sim_error(&c, NULL, "never fits a replica");
+    c = disagg_config(1, 1);
+    c.disagg.kv_link_bps = 0;
+    double arr[1] = {0};
+    int32_t P[1] = {10}, D[1] = {10};
+    gw_workload w = workload(1, arr, P, D);
+    expect_sim_error(&c, &w, "expected a positive bandwidth");
+    c = disagg_config(1, 0);
+    expect_sim_error(&c, &w, "decode pool with 0 replicas");
+    c = disagg_config(1, 1);
+    c.closed = (gw_sim_closed_loop){.concurrency = 1, .input_tokens = 100, .output_tokens = 10,
+                                    .requests = 1};
+    c.disagg.decode.kv_tokens = 64; /* 4 blocks: not one request's KV */
+    expect_sim_error(&c, NULL, "on a decode replica");
+}
+
 int main(void)
 {
     E = make_engine();
@@ -1236,5 +1533,13 @@ int main(void)
     test_determinism(GW_SCHED_SARATHI);
     test_quantile();
     test_sim_errors();
+    test_closed_loop_one();
+    test_closed_loop_little();
+    test_closed_loop_duration();
+    test_spec_exact();
+    test_spec_converges();
+    test_disagg_one();
+    test_disagg_many();
+    test_issue13_errors();
     return gw_test_done("test_sim");
 }

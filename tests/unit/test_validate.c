@@ -1,0 +1,237 @@
+/* tests/unit/test_validate.c — `validate` as a library call
+ * (gw_validate_csv) on small CSVs and the real catalog: the summary
+ * arithmetic by hand; a row's prediction equals the serving model called
+ * on the configuration docs/validate.md says the row maps to; columns found
+ * by name in any order; quoted fields and CRLF; every unpredictable row
+ * kept with file:line:col; a malformed file refused with its position. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/serving.h"
+#include "gigawatt/validate.h"
+#include "gw_test.h"
+
+static const char header[] =
+    "id,silicon_data_source,backend,model_path,system,precision,mode,isl,osl,gemm_quant_mode,"
+    "moe_quant_mode,batch_size,tp_size,pp_size,attention_dp_size,moe_tp_size,moe_ep_size,"
+    "prefill_batch_size,prefill_num_workers,prefill_tp_size,prefill_pp_size,"
+    "prefill_attention_dp_size,prefill_moe_tp_size,prefill_moe_ep_size,decode_batch_size,"
+    "decode_num_workers,decode_tp_size,decode_pp_size,decode_attention_dp_size,"
+    "decode_moe_tp_size,decode_moe_ep_size,silicon_ttft_ms,silicon_tpot_ms\n";
+
+/* Llama 3.1 70B, FP8, TP2 on H200 with TensorRT-LLM, 1024/1024 at 16 in flight */
+static const char llama_row[] =
+    "llama,\"run; concurrency=16, quoted\",trtllm,meta-llama/Llama-3.1-70B,h200_sxm,fp8,agg,"
+    "1024,1024,fp8,,16,2,1,1,2,1,,,,,,,,,,,,,,,300,20\n";
+
+static int run(const gw_catalog *cat, const char *text, gw_validate_result *r, gw_error *err)
+{
+    memset(err, 0, sizeof *err);
+    return gw_validate_csv(cat, "t.csv", text, strlen(text), r, err);
+}
+
+static char *join(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *s = malloc(n);
+    snprintf(s, n, "%s%s%s", a, b, c);
+    return s;
+}
+
+/* errors +10 %, -20 %, +30 % and one unpredictable row */
+static void test_summary_arithmetic(void)
+{
+    gw_validate_row rows[4] = {
+        {.predicted_ttft_ms = 110, .measured_ttft_ms = 100, .predicted_tpot_ms = 11,
+         .measured_tpot_ms = 10},
+        {.predicted_ttft_ms = 80, .measured_ttft_ms = 100, .predicted_tpot_ms = 8,
+         .measured_tpot_ms = 10},
+        {.predicted_ttft_ms = 130, .measured_ttft_ms = 100, .predicted_tpot_ms = 13,
+         .measured_tpot_ms = 10},
+        {.predicted_ttft_ms = NAN, .measured_ttft_ms = 100, .error = "t.csv:5:1: no"},
+    };
+    const gw_validate_row *p[4] = {&rows[0], &rows[1], &rows[2], &rows[3]};
+    gw_validate_partition s = {0};
+    gw_validate_summarise(p, 4, &s);
+    CHECK_INT(s.rows, 4);
+    CHECK_INT(s.unpredictable, 1);
+    CHECK_INT(s.ttft.n, 3);
+    CHECK_NEAR(s.ttft.signed_median_pct, 10, 1e-9);
+    CHECK_NEAR(s.ttft.median_abs_pct, 20, 1e-9);
+    CHECK_NEAR(s.ttft.mape_pct, 20, 1e-9);
+    CHECK_NEAR(s.tpot.signed_median_pct, 10, 1e-9);
+    CHECK_NEAR(s.tpot.mape_pct, 20, 1e-9);
+}
+
+/* The row's prediction is gw_serve_agg on the documented mapping. */
+static void test_agg_mapping(const gw_catalog *cat)
+{
+    char *text = join(header, llama_row, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK_INT(r.nrows, 1);
+    const gw_validate_row *w = &r.rows[0];
+    CHECK(strcmp(w->error, "") == 0);
+    CHECK(strcmp(w->model, "llama-3.1-70b") == 0);
+    CHECK(strcmp(w->system, "h200") == 0);
+    CHECK_INT(w->moe, 0);
+    CHECK_NEAR(w->gpus, 2, 0);
+
+    gw_llm m;
+    gw_accelerator a;
+    gw_efficiency f;
+    CHECK_INT(gw_catalog_get(cat, &gw_schema_llm, "llama-3.1-70b", NULL, &m, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(cat, &gw_schema_accelerator, "h200", NULL, &a, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(cat, &gw_schema_efficiency, w->efficiency, NULL, &f, &err), GW_OK);
+    gw_perf_config cfg = {.model = &m, .accel = &a, .eff = &f, .tp = 2, .pp = 1, .ep = 1,
+                          .weights = GW_PREC_FP8, .kv = GW_PREC_FP8};
+    gw_perf_engine e;
+    CHECK_INT(gw_perf_engine_init(&cfg, &e, &err), GW_OK);
+    gw_serve_request rq = {.input_tokens = 1024, .output_tokens = 1024, .concurrency = 16};
+    gw_serve_point pt;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &pt, &err), GW_OK);
+    CHECK_NEAR(w->predicted_ttft_ms, pt.ttft_s * 1e3, 1e-12);
+    CHECK_NEAR(w->predicted_tpot_ms, pt.tpot_s * 1e3, 1e-12);
+    CHECK_NEAR(w->measured_ttft_ms, 300, 0);
+    CHECK_NEAR(r.groups[0].tpot.signed_median_pct, 100 * (w->predicted_tpot_ms - 20) / 20, 1e-12);
+    gw_validate_free(&r);
+    free(text);
+}
+
+/* The same rows, the columns reversed and CRLF line ends: the same numbers. */
+static void test_column_order(const gw_catalog *cat)
+{
+    const char rev_header[] = "silicon_tpot_ms,silicon_ttft_ms,isl,osl,batch_size,tp_size,"
+                              "mode,system,model_path,backend,gemm_quant_mode,id\r\n";
+    const char rev_row[] = "20,300,1024,1024,16,2,agg,h200_sxm,meta-llama/Llama-3.1-70B,"
+                           "trtllm,fp8,llama\r\n";
+    char *a = join(header, llama_row, ""), *b = join(rev_header, rev_row, "");
+    gw_validate_result ra, rb;
+    gw_error err;
+    CHECK_INT(run(cat, a, &ra, &err), GW_OK);
+    CHECK_INT(run(cat, b, &rb, &err), GW_OK);
+    CHECK_INT(rb.nrows, 1);
+    CHECK(strcmp(rb.rows[0].error, "") == 0);
+    CHECK(strcmp(rb.rows[0].id, "llama") == 0);
+    CHECK(ra.rows[0].predicted_ttft_ms == rb.rows[0].predicted_ttft_ms);
+    CHECK(ra.rows[0].predicted_tpot_ms == rb.rows[0].predicted_tpot_ms);
+    gw_validate_free(&ra);
+    gw_validate_free(&rb);
+    free(a);
+    free(b);
+}
+
+/* Each bad row is kept, in order, with its position and reason. */
+static void test_unpredictable_rows(const gw_catalog *cat)
+{
+    const char rows[] =
+        "a,,trtllm,acme/Nonexistent-7B,h200_sxm,fp8,agg,1024,1024,fp8,,16,2,1,1,2,1,,,,,,,,,,,"
+        ",,,,300,20\n"
+        "b,,trtllm,meta-llama/Llama-3.1-70B,tpu_v9,fp8,agg,1024,1024,fp8,,16,2,1,1,2,1,,,,,,,,,"
+        ",,,,,,300,20\n"
+        "c,,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,fp8,agg,lots,1024,fp8,,16,2,1,1,2,1,,,,,,,"
+        ",,,,,,,,300,20\n"
+        "d,,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,fp8,agg,1024,1024,fp8,,16,3,1,1,3,1,,,,,,,"
+        ",,,,,,,,300,20\n"
+        "e,only,three\n"
+        "f,,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,fp8,agg,1024,1024,fp8,,16,2,1,1,2,1,,,,,,,"
+        ",,,,,,,,300,\n";
+    char *text = join(header, rows, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK_INT(r.nrows, 6);
+    CHECK_STR_HAS(r.rows[0].error, "t.csv:2:");
+    CHECK_STR_HAS(r.rows[0].error, "model 'acme/Nonexistent-7B' is not in the catalog");
+    CHECK_INT(r.rows[0].moe, -1);
+    CHECK_STR_HAS(r.rows[1].error, "system 'tpu_v9' is not in the catalog");
+    /* "c,,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,fp8,agg," is 52 characters */
+    CHECK_STR_HAS(r.rows[2].error, "t.csv:4:53: isl 'lots' is not a number");
+    CHECK_STR_HAS(r.rows[3].error, "t.csv:5:");
+    CHECK_STR_HAS(r.rows[3].error, "does not divide the 64 attention heads");
+    CHECK_STR_HAS(r.rows[4].error, "t.csv:6:13: 3 fields; expected 33");
+    CHECK_STR_HAS(r.rows[5].error, "t.csv:7:");
+    CHECK_STR_HAS(r.rows[5].error, "silicon_tpot_ms is empty");
+    CHECK(isnan(r.rows[0].predicted_ttft_ms));
+    CHECK_NEAR(r.rows[0].measured_ttft_ms, 300, 0);
+    CHECK_INT(r.groups[0].rows, 6);
+    CHECK_INT(r.groups[0].unpredictable, 6);
+    CHECK_INT(r.groups[0].ttft.n, 0);
+    CHECK(isnan(r.groups[0].ttft.median_abs_pct));
+    gw_validate_free(&r);
+    free(text);
+}
+
+/* Vendor-quantised ids map to their base model; a disaggregated row's
+ * concurrency comes from silicon_data_source when no batch size says it;
+ * one without worker counts is unpredictable. */
+static void test_names_and_disagg(const gw_catalog *cat)
+{
+    const char rows[] =
+        "q,x,sglang,Qwen/Qwen3-235B-A22B-FP8,h200_sxm,fp8,agg,1000,100,fp8,fp8,8,4,1,,4,1,,,,,,"
+        ",,,,,,,,,331,15\n"
+        "d,\"cfg; silicon_concurrency=64; image\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,"
+        "disagg,1024,1024,fp8,fp8,,,,,,,,1,8,1,1,8,1,,1,8,1,1,8,1,500,10\n"
+        "w,\"cfg; silicon_concurrency=64; image\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,"
+        "disagg,1024,1024,fp8,fp8,,,,,,,,,8,1,1,8,1,,,8,1,1,8,1,500,10\n";
+    char *text = join(header, rows, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK(strcmp(r.rows[0].model, "qwen3-235b-a22b") == 0);
+    CHECK_INT(r.rows[0].moe, 1);
+    CHECK(strcmp(r.rows[1].model, "deepseek-r1") == 0);
+    CHECK(strcmp(r.rows[1].system, "b200") == 0);
+    CHECK(strcmp(r.rows[1].mode, "disagg") == 0);
+    CHECK_NEAR(r.rows[1].gpus, 16, 0);
+    CHECK_NEAR(r.rows[1].run.rq.concurrency, 64, 0);
+    /* no worker counts: the deployment's size is unknown */
+    CHECK_STR_HAS(r.rows[2].error, "prefill_num_workers is empty");
+    CHECK_INT(r.npartitions, 2);
+    CHECK_INT(r.groups[2].rows, 2); /* disagg */
+    CHECK_INT(r.groups[3].rows, 3); /* moe */
+    gw_validate_free(&r);
+    free(text);
+}
+
+static void check_file_error(const gw_catalog *cat, const char *text, int line, int col,
+                             const char *msg)
+{
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_E_INPUT);
+    CHECK(strcmp(err.file, "t.csv") == 0);
+    CHECK_INT(err.line, line);
+    CHECK_INT(err.col, col);
+    CHECK_STR_HAS(err.msg, msg);
+    CHECK(r.rows == NULL && r.nrows == 0);
+}
+
+static void test_malformed_files(const gw_catalog *cat)
+{
+    check_file_error(cat, "", 1, 1, "no header line");
+    check_file_error(cat, "\n\n", 1, 1, "no header line");
+    check_file_error(cat, "a,b\n1,2\n", 1, 1, "the header has no column 'id'");
+    check_file_error(cat, "id,mode,id\n", 1, 9, "column 'id' appears twice");
+}
+
+int main(void)
+{
+    gw_catalog cat;
+    gw_error err = {0};
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        fprintf(stderr, "catalog: %s\n", err.msg);
+        return 1;
+    }
+    test_summary_arithmetic();
+    test_agg_mapping(&cat);
+    test_column_order(&cat);
+    test_unpredictable_rows(&cat);
+    test_names_and_disagg(&cat);
+    test_malformed_files(&cat);
+    gw_catalog_free(&cat);
+    return gw_test_done("test_validate");
+}

@@ -1,0 +1,34 @@
+/* tools/perf_calibrate_serving.h — the measured serving runs of
+ * silicon-sample.csv in the calibration (tools/perf_calibrate.c): which
+ * rows fit and which only check, their share of the fit's objective, and
+ * their section of docs/perf-validation.md. */
+#ifndef GW_PERF_CALIBRATE_SERVING_H
+#define GW_PERF_CALIBRATE_SERVING_H
+
+#include <stdio.h>
+
+#include "gigawatt/validate.h"
+
+#define SERVING_FIT_SHARE 0.3 /* of each partition's rows */
+
+typedef struct serving_set {
+    gw_validate_result res;   /* rows as `gigawatt validate` maps them */
+    unsigned char *fit;       /* per row: 1 fit, 0 check */
+    int *stack;               /* per row: the calibration's stack index, -1 unmapped */
+    int nfit_rows;
+} serving_set;
+
+/* Read and map the file (gw_validate_file), choose the fit rows, and
+ * name each row's stack through stack_index(id) (the caller's stacks). */
+void serving_load(serving_set *s, const gw_catalog *cat, const char *path,
+                  int (*stack_index)(void *user, const char *id), void *user);
+void serving_free(serving_set *s);
+/* Fit rows of stack `k`: the summed squared log errors of their TPOT with
+ * stack `e`, and how many. */
+void serving_objective(const serving_set *s, int k, const gw_efficiency *e, double *sum, int *n);
+/* Predict every mapped row again with its stack's factors (effs[stack]). */
+void serving_predict(serving_set *s, const gw_efficiency *const *effs);
+/* The docs/perf-validation.md section; 1 when its bars hold. */
+int serving_doc(FILE *f, serving_set *s);
+
+#endif
