@@ -242,8 +242,8 @@ static const cli_command commands[] = {
      .see = "gigawatt risk --help", .par = 1},
     {.name = "runs", .usage = usage_runs, .see = "gigawatt runs --help", .flags_of = "risk",
      .only = "runs takes --db and --json only; not"},
-    COMMAND("search", usage_search, 1, 1),
     COMMAND("validate", usage_validate, 1, 0),
+    COMMAND("search", usage_search, 1, 1),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

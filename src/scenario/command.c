@@ -142,14 +142,14 @@ static const struct {
     {"report", no_options, 0, gw_cmd_report, NULL, NULL},
     {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
-    {"search", search_options, 1, gw_cmd_search, NULL, NULL},
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
+    {"search", search_options, 1, gw_cmd_search, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
-                                            "report",  "risk", "runs", "search",
-                                            "validate", NULL};
+                                            "report",  "risk", "runs", "validate",
+                                            "search",   NULL};
 
 const char *const *gw_command_names(void)
 {

@@ -60,8 +60,8 @@ int gw_cmd_rack(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
-int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err); /* search_cmd.c */
 int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
+int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err); /* search_cmd.c */
 
 /* risk and runs read their own options (src/scenario/risk_command.c):
  * check them, and with `whole` what else a run needs (risk: a scenario or
