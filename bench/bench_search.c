@@ -148,6 +148,9 @@ int main(int argc, char **argv)
     report("search, TTFT <= 2 s, TPOT <= 50 ms", &s);
     if (argc > 1 && strcmp(argv[1], "--exhaustive") == 0)
         check_cuts(s);
+    gw_search_spec fp4 = s; /* FP4 experts: more shapes fit, more candidates */
+    fp4.base.expert_weights_set = 1, fp4.base.expert_weights = GW_PREC_FP4;
+    report("FP4 experts, same targets", &fp4);
     s.modes = GW_SEARCH_AGG;
     report("aggregated only, same targets", &s);
     double c = time_command();

@@ -160,7 +160,8 @@ static int shape_fits(search *q, role *x, int prefill)
     const gw_search_spec *s = q->s;
     gw_perf_config c = s->base;
     c.tp = x->tp, c.pp = 1, c.attention_dp = x->adp, c.ep = x->ep;
-    c.spec_tokens = x->spec, c.spec_accept_length = 0, c.draft_model = NULL;
+    c.spec_tokens = x->spec, c.spec_accept_length = 0; /* the measured acceptance per k */
+    c.draft_model = x->spec > 0 ? s->base.draft_model : NULL;
     gw_error why = {0};
     q->r->roles++;
     int ok = gw_perf_engine_init(&c, &x->e, &why) == GW_OK;
@@ -359,7 +360,7 @@ static int check_spec(const gw_search_spec *s, gw_error *err)
     if (s->mtp_max < 0 || s->mtp_max > GW_SPEC_MAX)
         return gw_error_field(err, "mtp", "mtp %d; expected 0 to %d draft tokens", s->mtp_max,
                               GW_SPEC_MAX);
-    if (s->mtp_max > 0 && !(m->mtp_modules > 0))
+    if (s->mtp_max > 0 && !(m->mtp_modules > 0) && !s->base.draft_model)
         return gw_error_field(err, "mtp",
                               "MTP with %d draft tokens, but '%s' has no multi-token-prediction "
                               "head; expected mtp: 0 for this model",

@@ -114,8 +114,9 @@ static const char *const risk_options[] = {"draws", "seed",   "threads",      "d
 static const char *const runs_options[] = {"db", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
-    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "mode", "metric", "csv",
-    "html", NULL};
+    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
+    "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
+    "metric", "csv", "html", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);

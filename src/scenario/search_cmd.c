@@ -1,10 +1,12 @@
 /* src/scenario/search_cmd.c — `gigawatt search` (scenario layer): the
  * serving configuration search from a scenario and flags. The model, the
- * hardware and the stack resolve as for perf; the workload, the budget and
- * the targets are perf:'s (input_tokens, output_tokens, count, ttft_slo,
- * tpot_slo, precision, kv_precision); the search's own knobs are the
- * `search:` section (mode, mtp, metric, domain, expert_precision, eplb,
- * length_low). Defaults and the search space: docs/search.md. */
+ * hardware and the stack (perf.engine) resolve as for perf; the workload,
+ * the budget, the targets and the serving settings are perf:'s
+ * (input_tokens, output_tokens, count, ttft_slo, tpot_slo, precision,
+ * kv_precision, expert_precision, eplb, memory_fraction, length_low, and
+ * mtp as the most draft tokens tried); the search's own knobs are the
+ * `search:` section (mode, metric, domain). Defaults and the search space:
+ * docs/search.md. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,28 +18,18 @@
 /* The scenario's `search:` section. */
 typedef struct search_settings {
     gw_entry_meta meta;
-    char mode[GW_TEXT_MAX], metric[GW_TEXT_MAX], expert_precision[GW_TEXT_MAX],
-        eplb[GW_TEXT_MAX];
-    double mtp, domain, length_low;
-    int mtp_given;
+    char mode[GW_TEXT_MAX], metric[GW_TEXT_MAX];
+    double domain;
 } search_settings;
 
 static const gw_field search_fields[] = {
     GW_FIELD_ENUM("mode", search_settings, mode, "agg|disagg|both", 0,
                   "deployments searched (default both)"),
-    GW_FIELD_QTY("mtp", search_settings, mtp, GW_DIM_NONE, GW_F_NONNEG | GW_F_INTEGER,
-                 "most MTP draft tokens tried, 0 = off (default 3 with an MTP head, else 0)"),
     GW_FIELD_ENUM("metric", search_settings, metric, "io|out|decode", 0,
                   "tokens/s per GPU: input+output over all GPUs (default), output over all, "
                   "output over decode GPUs"),
     GW_FIELD_QTY("domain", search_settings, domain, GW_DIM_NONE, GW_F_POSITIVE | GW_F_INTEGER,
                  "scale-up domain (default the accelerator's, else the system's GPUs)"),
-    GW_FIELD_ENUM("expert_precision", search_settings, expert_precision, "bf16|fp8|fp4", 0,
-                  "routed experts' weights (default: precision)"),
-    GW_FIELD_ENUM("eplb", search_settings, eplb, "on|off", 0,
-                  "expert-load balancing (default off)"),
-    GW_FIELD_QTY("length_low", search_settings, length_low, GW_DIM_NONE, GW_F_FRACTION,
-                 "lengths drawn in [length_low x nominal, nominal] (default fixed)"),
 };
 static const gw_schema search_schema = {.kind = "search", .singular = "search settings",
                                         .fields = search_fields,
@@ -54,9 +46,7 @@ static int read_settings(const gw_node *root, search_settings *ss, gw_error *err
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "search is %s; expected a mapping of settings",
                             gw_node_kind_name(n));
-    int rc = gw_decode(&search_schema, n, ss, GW_DECODE_SCENARIO, err);
-    ss->mtp_given = gw_field_is_set(&search_schema, ss, "mtp");
-    return rc;
+    return gw_decode(&search_schema, n, ss, GW_DECODE_SCENARIO, err);
 }
 
 static int precision_or(const char *text, int dflt)
@@ -87,6 +77,10 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
     const gw_perf_settings *ps = &sc->perf;
     int dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
     gw_precision w = (gw_precision)precision_or(ps->precision, dflt);
+    /* perf.mtp: the most draft tokens tried; unset: 3 with an MTP head */
+    int mtp = gw_field_is_set(&gw_schema_perf_settings, ps, "mtp") ? (int)ps->mtp
+              : sc->model.mtp_modules > 0                          ? 3
+                                                                   : 0;
     double domain = ss->domain > 0                        ? ss->domain
                     : sc->accelerator.scaleup_domain > 0  ? sc->accelerator.scaleup_domain
                     : sc->has_system                      ? sc->system.accelerators
@@ -96,23 +90,22 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
                  .weights = w,
                  .kv = (gw_precision)precision_or(ps->kv_precision,
                                                   w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8),
-                 .expert_weights_set = ss->expert_precision[0] != 0,
-                 .expert_weights = (gw_precision)precision_or(ss->expert_precision, (int)w),
-                 .eplb = strcmp(ss->eplb, "on") == 0},
+                 .expert_weights_set = ps->expert_precision[0] != 0,
+                 .expert_weights = (gw_precision)precision_or(ps->expert_precision, (int)w),
+                 .eplb = strcmp(ps->eplb, "true") == 0,
+                 .draft_model = sc->has_draft_model ? &sc->draft_model : NULL,
+                 .memory_fraction = ps->memory_fraction},
         .gpus = (int)gpus, .domain = (int)(domain < gpus ? domain : gpus),
         .input_tokens = ps->input_tokens, .output_tokens = ps->output_tokens,
-        .length_low = ss->length_low, .ttft_target_s = ps->ttft_slo_s,
+        .length_low = ps->length_low, .ttft_target_s = ps->ttft_slo_s,
         .tpot_target_s = ps->tpot_slo_s,
         .modes = strcmp(ss->mode, "agg") == 0      ? GW_SEARCH_AGG
                  : strcmp(ss->mode, "disagg") == 0 ? GW_SEARCH_DISAGG
                                                    : GW_SEARCH_AGG | GW_SEARCH_DISAGG,
-        .mtp_max = ss->mtp_given ? (int)ss->mtp : sc->model.mtp_modules > 0 ? 3 : 0,
+        .mtp_max = mtp,
         .metric = ss->metric[0] ? (gw_search_metric)gw_search_metric_parse(ss->metric)
                                 : GW_SEARCH_TPS_IO,
         .agg = gw_serve_agg, .disagg = gw_serve_disagg};
-    if (ss->mtp > GW_SPEC_MAX)
-        return gw_error_field(err, "mtp", "mtp %.0f; expected at most %d draft tokens", ss->mtp,
-                              GW_SPEC_MAX);
     return GW_OK;
 }
 
@@ -121,7 +114,7 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
 static int place(int rc, const gw_node *root, const gw_scenario *sc, gw_error *err)
 {
     const char *f = err->field;
-    int own = strcmp(f, "mtp") == 0 || strcmp(f, "metric") == 0 || strcmp(f, "domain") == 0;
+    int own = strcmp(f, "metric") == 0 || strcmp(f, "domain") == 0;
     const gw_node *searchn = gw_node_get(root, "search");
     if (rc && own && !searchn)
         err->field[0] = 0; /* a default's error: about the model, on the file */

@@ -6,7 +6,7 @@
 # the metric flag, aggregated-only mode, CSV, text, the HTML report drawn
 # from --html and from saved JSON, a scenario's search: section,
 # determinism, and the refusals (MTP on a model without an MTP head, an
-# unknown mode or metric) as one line with exit 2.
+# unknown mode or metric) as one line with exit 2; --engine picks the stack.
 . "$(dirname "$0")/lib.sh"
 need_python
 
@@ -133,8 +133,20 @@ for p in d["front"]:
         sys.exit("metric decode: tokens/s per GPU is not output over decode GPUs")
 EOF
 
+# ---- the engine picks the efficiency stack (perf.engine) --------------------------------
+# shellcheck disable=SC2086
+ok_to sglang.json search $r1 --engine sglang --mode agg --mtp 1 --json
+pycheck sglang.json <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if d["inputs"]["efficiency"] != "nvidia-blackwell-sglang" or d["inputs"]["mtp_max"] != 1:
+    sys.exit("inputs %r; expected the sglang stack and MTP up to 1" % d["inputs"])
+if max(p["mtp"] for p in d["front"]) > 1:
+    sys.exit("a front point with more draft tokens than --mtp 1")
+EOF
+
 # ---- refusals: one line, exit 2 --------------------------------------------------------
-for bad in "--set search.mtp=2:no multi-token-prediction head" "--mode both-ways:mode" \
+for bad in "--mtp 2:has no draft head" "--mode both-ways:mode" \
            "--metric tokens:metric"; do
     flag=${bad%%:*}
     msg=${bad#*:}
