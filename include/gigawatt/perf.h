@@ -10,6 +10,13 @@
  * overhead. gw_perf_step is the replica simulator's clock: it does a few
  * dozen flops and no allocation (bench/: well under a microsecond).
  *
+ * Any frontier field of the configuration (attention_dp, an expert precision,
+ * eplb, spec_tokens, a draft model, memory_fraction) switches the step to the
+ * frontier model (src/model/moe.c, spec.c; docs/model.md §7.8, §7.11):
+ * attention-DP ranks waiting for the busiest, expert-load imbalance, the
+ * all-to-all per fabric, MLA prefill in MHA form, speculative verify and
+ * drafting. All of them zero keeps the pre-frontier numbers bit for bit.
+ *
  * gw_perf_infer builds on it: memory (weights, KV bytes per token, largest
  * batch), steady-state continuous batching for fixed input/output lengths,
  * the best batch with and without TTFT/TPOT targets, per GPU / MW / USD.
