@@ -61,6 +61,12 @@ typedef struct gw_perf_report {
 
 int gw_perf_run(const gw_scenario *sc, gw_perf_report *r, gw_error *err);
 
+/* The settings every worker of the scenario's deployment shares, from
+ * perf: (model, stack, precisions, expert placement, speculative
+ * decoding); the caller sets tp, pp, ep and attention_dp. Also the replica
+ * simulator's (src/scenario/sim_cmd.c), so both price the same engine. */
+void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c);
+
 /* The frontier settings of perf: against the catalog (src/scenario/
  * perf_resolve.c): perf.engine replaces the efficiency stack with that
  * engine's for the accelerator's generation, perf.draft_model is looked

@@ -8,6 +8,9 @@
  * decode contexts. A global scheduler routes each request at its arrival.
  * The event set holds one pending iteration end per busy replica; arrivals
  * stream in from the (sorted) workload, and at equal times arrive first.
+ * Also: a closed-loop benchmark client (C in flight), speculative decode
+ * steps, and disaggregated prefill/decode pools with a KV transfer per
+ * request; all off at zero, as before.
  * Semantics, metrics and references: docs/sim.md. */
 #ifndef GIGAWATT_SIM_H
 #define GIGAWATT_SIM_H

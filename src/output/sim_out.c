@@ -74,6 +74,8 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_sim_report *rep)
         gw_json_num(o, "kv_transfer_mean_s", r->kv_transfer_s);
     }
     gw_json_num(in, "spec_tokens", rep->engine.spec_tokens);
+    gw_json_num_or_null(in, "spec_accept_length", rep->engine.spec_accept_length,
+                        rep->engine.spec_tokens > 0);
     gw_json_num(o, "measured", (double)r->measured);
     gw_json_num(o, "concurrency_mean", r->concurrency_mean);
     gw_json_num_or_null(o, "tokens_per_decode_step", r->tokens_per_decode_step,
@@ -214,8 +216,8 @@ static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report 
         gw_buf_printf(b, "  workload: %s, %zu requests\n",
                       sc->sim.trace ? sc->sim.trace->text : "synthetic", rep->result.requests);
     if (rep->engine.spec_tokens > 0)
-        gw_buf_printf(b, "  speculative decoding: %.0f draft tokens a step, %.3g accepted + 1 "
-                         "expected\n",
+        gw_buf_printf(b, "  speculative decoding: %.0f draft tokens a step, %.3g tokens a step "
+                         "expected (accepted + 1)\n",
                       rep->engine.spec_tokens, rep->engine.spec_accept_length);
 }
 

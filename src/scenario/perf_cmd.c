@@ -52,7 +52,7 @@ static int precision_of(const char *text, gw_precision dflt)
 
 /* The settings every worker of the deployment shares: model, stack,
  * precisions, expert placement and speculative decoding (perf: section). */
-static void shared_config(const gw_scenario *sc, gw_perf_config *c)
+void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
 {
     const gw_perf_settings *ps = &sc->perf;
     c->model = &sc->model;
@@ -160,7 +160,7 @@ static int run_aggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *er
 {
     const gw_perf_settings *ps = &sc->perf;
     gw_perf_config *c = &r->cfg;
-    shared_config(sc, c);
+    gw_perf_shared_config(sc, c);
     c->tp = (int)or_default(ps->tp, 1);
     c->pp = (int)or_default(ps->pp, 1);
     c->ep = (int)or_default(ps->ep, 1);
@@ -206,7 +206,7 @@ static int pool_engine(const gw_scenario *sc, const gw_perf_pool_settings *p,
     int rc = GW_OK;
     for (int i = 0; i < 5 && rc == GW_OK; i++)
         rc = count_ok(vals[i], names[i], err);
-    shared_config(sc, c);
+    gw_perf_shared_config(sc, c);
     c->tp = (int)or_default(p->tp, 1);
     c->pp = (int)or_default(p->pp, 1);
     c->ep = (int)or_default(p->ep, 1);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gigawatt/dist.h"
+#include "gigawatt/perf_cmd.h"
 #include "gigawatt/plan.h"
 #include "gigawatt/rack.h"
 #include "gigawatt/serving.h"
@@ -93,9 +94,10 @@ static int locate(int rc, const gw_node *at, gw_error *err)
     return rc;
 }
 
-/* One replica's engine: perf:'s parallelism and precision, with a
- * disaggregated pool's tp, pp, ep and attention_dp over them (pool NULL:
- * perf:'s alone). Errors sit at `at`. */
+/* One replica's engine: perf:'s (the settings perf itself prices, so a
+ * scenario's engine, precisions, expert placement and speculative decoding
+ * hold here too), with a disaggregated pool's tp, pp, ep and attention_dp
+ * over them (pool NULL: perf:'s alone). Errors sit at `at`. */
 static int build_engine(const gw_scenario *sc, const gw_sim_pool_settings *pool,
                         const gw_node *at, gw_perf_config *c, gw_perf_engine *e, gw_error *err)
 {
@@ -103,10 +105,8 @@ static int build_engine(const gw_scenario *sc, const gw_sim_pool_settings *pool,
     double tp = pool && pool->tp > 0 ? pool->tp : ps->tp;
     double pp = pool && pool->pp > 0 ? pool->pp : ps->pp;
     double ep = pool && pool->ep > 0 ? pool->ep : ps->ep;
-    double adp = pool ? pool->attention_dp : 0;
-    c->model = &sc->model;
-    c->accel = &sc->accelerator;
-    c->eff = &sc->efficiency;
+    double adp = pool ? pool->attention_dp : ps->attention_dp;
+    gw_perf_shared_config(sc, c);
     if (tp > 4096 || pp > 4096 || ep > 4096 || adp > 4096 || sc->sim.replicas > 1e6 ||
         (pool && pool->workers > 1e6))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -115,11 +115,7 @@ static int build_engine(const gw_scenario *sc, const gw_sim_pool_settings *pool,
     c->tp = (int)or_default(tp, 1);
     c->pp = (int)or_default(pp, 1);
     c->ep = (int)or_default(ep, 1);
-    c->attention_dp = (int)adp;
-    gw_precision dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
-    c->weights = ps->precision[0] ? (gw_precision)gw_precision_parse(ps->precision) : dflt;
-    c->kv = ps->kv_precision[0] ? (gw_precision)gw_precision_parse(ps->kv_precision)
-                                : (c->weights == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8);
+    c->attention_dp = adp > 1 ? (int)adp : 0;
     return locate(gw_perf_engine_init(c, e, err), at, err);
 }
 
@@ -189,17 +185,46 @@ static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg
  * replicas, the decode pool disagg.decode, and the KV link between them as
  * the serving model takes it (docs/serving.md): the whole model's KV per
  * token, the link by its rule, the measured hand-over by default. */
+/* perf.disagg's pools as the simulator's (no scheduler limits of their own). */
+static gw_sim_pool_settings from_perf_pool(const gw_perf_pool_settings *p)
+{
+    return (gw_sim_pool_settings){.tp = p->tp, .pp = p->pp, .ep = p->ep,
+                                  .attention_dp = p->attention_dp, .workers = p->workers};
+}
+
+/* The disaggregated deployment: sim.disagg, else perf.disagg (the same
+ * keys; resolved with the scenario). */
+static int disagg_settings(const gw_scenario *sc, gw_sim_disagg_settings *ds,
+                           gw_sim_pool_settings *pre, gw_sim_pool_settings *dec, gw_error *err)
+{
+    memset(ds, 0, sizeof *ds);
+    const gw_node *n = sc->sim.disagg;
+    int rc;
+    if (!n) {
+        ds->prefill = sc->disagg.prefill, ds->decode = sc->disagg.decode;
+        ds->kv_link_bandwidth_bps = sc->disagg.kv_link_bandwidth_bps;
+        ds->kv_handover_s = sc->disagg.kv_handover_s > 0 ? sc->disagg.kv_handover_s
+                                                         : gw_serve_kv_handover_default_s();
+        *pre = from_perf_pool(&sc->disagg.prefill_pool);
+        *dec = from_perf_pool(&sc->disagg.decode_pool);
+        return GW_OK;
+    }
+    if ((rc = gw_decode(&gw_schema_sim_disagg, n, ds, GW_DECODE_SCENARIO, err)) ||
+        (rc = decode_pool(ds->prefill, "prefill", n, pre, err)) ||
+        (rc = decode_pool(ds->decode, "decode", n, dec, err)))
+        return rc;
+    if (!gw_field_is_set(&gw_schema_sim_disagg, ds, "kv_handover"))
+        ds->kv_handover_s = gw_serve_kv_handover_default_s();
+    return GW_OK;
+}
+
 static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_report *r,
                         gw_error *err)
 {
-    const gw_node *n = sc->sim.disagg;
     gw_sim_disagg_settings ds;
     gw_sim_pool_settings pre, dec;
-    memset(&ds, 0, sizeof ds);
     int rc;
-    if ((rc = gw_decode(&gw_schema_sim_disagg, n, &ds, GW_DECODE_SCENARIO, err)) ||
-        (rc = decode_pool(ds.prefill, "prefill", n, &pre, err)) ||
-        (rc = decode_pool(ds.decode, "decode", n, &dec, err)) ||
+    if ((rc = disagg_settings(sc, &ds, &pre, &dec, err)) ||
         (rc = build_engine(sc, &pre, ds.prefill, &r->cfg, &r->engine, err)) ||
         (rc = build_engine(sc, &dec, ds.decode, &r->decode_cfg, &r->decode_engine, err)))
         return rc;
@@ -207,6 +232,7 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
     const gw_perf_engine *pe = &r->engine, *de = &r->decode_engine;
     double link, pre_gpus = pre.workers * ranks_per_worker(pe) * pe->tp * pe->pp;
     double dec_gpus = dec.workers * ranks_per_worker(de) * de->tp * de->pp;
+    const gw_node *n = sc->sim.disagg ? sc->sim.disagg : sc->perf.disagg;
     if ((rc = gw_serve_kv_link(pe, pre_gpus, de, dec_gpus, ds.kv_link_bandwidth_bps, &link, err)))
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "disagg: no link for the KV cache between the pools (%.0f + %.0f "
@@ -229,9 +255,7 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
                    .busy_w = busy * de->tp * de->pp},
         .kv_bytes_per_token = de->kv_bytes_per_token_model,
         .kv_link_bps = link,
-        .kv_handover_s = gw_field_is_set(&gw_schema_sim_disagg, &ds, "kv_handover")
-                             ? ds.kv_handover_s
-                             : gw_serve_kv_handover_default_s()};
+        .kv_handover_s = ds.kv_handover_s};
     r->prefill_workers = (int)pre.workers, r->decode_workers = (int)dec.workers;
     return GW_OK;
 }
@@ -353,13 +377,14 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
     const gw_sim_settings *ss = &sc->sim;
     gw_sim_config *q = &r->sim;
     int rc;
-    if (!ss->disagg && (rc = build_engine(sc, NULL, sc->perf_node, &r->cfg, &r->engine, err)))
+    const gw_node *disagg = ss->disagg ? ss->disagg : sc->has_disagg ? sc->perf.disagg : NULL;
+    if (!disagg && (rc = build_engine(sc, NULL, sc->perf_node, &r->cfg, &r->engine, err)))
         return rc;
-    if (ss->disagg && gw_field_is_set(&gw_schema_sim_settings, ss, "replicas"))
-        return gw_error_set(err, GW_E_INPUT, ss->disagg->file, ss->disagg->line,
-                            ss->disagg->col,
-                            "sim.replicas with sim.disagg; expected the workers of each pool "
-                            "(disagg.prefill.workers, disagg.decode.workers) instead");
+    if (disagg && gw_field_is_set(&gw_schema_sim_settings, ss, "replicas"))
+        return gw_error_set(err, GW_E_INPUT, disagg->file, disagg->line, disagg->col,
+                            "sim.replicas with %s.disagg; expected the workers of each pool "
+                            "(disagg.prefill.workers, disagg.decode.workers) instead",
+                            ss->disagg ? "sim" : "perf");
     q->engine = &r->engine;
     q->scheduler = strcmp(ss->scheduler, "sarathi") == 0 ? GW_SCHED_SARATHI : GW_SCHED_VLLM;
     q->route = strcmp(ss->route, "least-outstanding") == 0 ? GW_ROUTE_LEAST_OUTSTANDING
@@ -380,7 +405,7 @@ static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_
     double idle, busy;
     if ((rc = accelerator_power(sc, &idle, &busy, r, err)))
         return rc;
-    if (ss->disagg) {
+    if (disagg) {
         if ((rc = build_disagg(sc, idle, busy, r, err)))
             return rc;
     } else

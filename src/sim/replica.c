@@ -3,8 +3,11 @@
  * metric definitions and references are in docs/sim.md §3–§4; comments give
  * the section. One event per busy replica sits in the event set (its
  * iteration's end); arrivals stream from the sorted workload and go first
- * at equal times. Every request is an index into arrays (struct of arrays):
- * the hot loop touches only the fields it needs. */
+ * at equal times; a closed loop issues its requests at completions
+ * instead (§2.3), and a disaggregated run adds one KV-transfer event per
+ * request between its two pools (§3.6). Every request is an index into
+ * arrays (struct of arrays): the hot loop touches only the fields it
+ * needs. */
 #include <limits.h>
 #include <stdint.h>
 #include <math.h>

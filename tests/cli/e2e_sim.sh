@@ -528,6 +528,37 @@ print("disagg 1P3D: transfer %.1f ms, TTFT p50 %.3f s, %.0f output tok/s per dec
       % (1e3 * d["kv_transfer_mean_s"], d["ttft_s"]["p50"], t["output_decode_gpus"]))
 EOF
 
+# ---- the perf: section's deployment in the simulator: MTP (§3.7) and perf.disagg (§3.6) ----
+r1="--model deepseek-r1 --accelerator gb200 --set perf.precision=fp8 --set perf.mtp=3
+ --set sim.mode=closed-loop --set sim.concurrency=64 --set sim.input_tokens=1000
+ --set sim.output_tokens=1000 --set sim.requests=256"
+# shellcheck disable=SC2086
+ok_to mtp.json sim $r1 --tp 8 --set perf.ep=8 --json
+# shellcheck disable=SC2086
+ok_to pdisagg.json sim $r1 --set perf.disagg.prefill.workers=1 --set perf.disagg.prefill.tp=8 \
+    --set perf.disagg.prefill.ep=8 --set perf.disagg.decode.workers=1 \
+    --set perf.disagg.decode.attention_dp=8 --set perf.disagg.decode.ep=8 --json
+pycheck mtp.json pdisagg.json <<'EOF'
+import json, sys
+m, d = (json.load(open(f)) for f in sys.argv[1:3])
+i = m["inputs"]
+if i.get("spec_tokens") != 3 or not 1 < i.get("spec_accept_length", 0) <= 4:
+    sys.exit("mtp: spec_tokens %r, spec_accept_length %r" % (i.get("spec_tokens"), i.get("spec_accept_length")))
+# ~256 x 1000 sequence-steps / 2.8: the mean tokens per step within 3% of the acceptance
+if abs(m["tokens_per_decode_step"] / i["spec_accept_length"] - 1) > 0.03:
+    sys.exit("mtp: %r tokens per decode step, acceptance length %r"
+             % (m["tokens_per_decode_step"], i["spec_accept_length"]))
+g = d["inputs"]["disagg"]
+if (g["prefill"]["tp"], g["decode"]["attention_dp"], g["decode"]["replicas"], d["gpus"],
+        d["decode_gpus"]) != (8, 8, 8, 16, 8):
+    sys.exit("perf.disagg in sim: pools %r, %r GPUs" % (g, d["gpus"]))
+if abs(g["kv_handover_s"] - 0.168) > 1e-12 or g["kv_bytes_per_token"] != 35136:
+    sys.exit("perf.disagg in sim: hand-over %r, KV %r B/token (R1 FP8 MLA: 35,136)"
+             % (g["kv_handover_s"], g["kv_bytes_per_token"]))
+print("DeepSeek-R1 MTP3: %.3f tokens a step (acceptance %.3f); 1P(TP8) + 1D(DEP8): %.0f out tok/s per decode GPU"
+      % (m["tokens_per_decode_step"], i["spec_accept_length"], d["tokens_per_s_per_gpu"]["output_decode_gpus"]))
+EOF
+
 # ---- Ctrl-C: a long run stops cleanly, says so, writes nothing -----------------------
 "$gw" sim "$root/scenarios/sim-llama70b-h100.yaml" --requests 4000000 --rate 2000 \
     -o never.json >int.out 2>int.err &
