@@ -7,26 +7,9 @@
  * in perf.c's comments with a pencil. Only the catalog tests read data. */
 #include "gigawatt/perf.h"
 #include "gw_test.h"
+#include "tiny_model.h"
 
-/* ---- made-up inputs ------------------------------------------------- */
-
-/* Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
- * 100, SwiGLU, untied. Per layer: attention 2*64*64 + 2*64*32 = 12288,
- * MLP 3*64*128 = 24576; embedding 100*64 = 6400, twice (untied).
- * Total 2*(12288 + 24576) + 2*6400 = 86528. */
-static gw_llm tiny_dense(void)
-{
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-dense");
-    strcpy(m.attention, "gqa");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "untied");
-    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
-    m.parameters = 86528;
-    return m;
-}
+/* ---- made-up inputs (the dense one: tiny_model.h) --------------------- */
 
 /* MoE: L 4 of which 1 dense, h 64, heads 4 = kv_heads 4, head_dim 16, dense
  * ffn 128, 8 routed experts of ffn 32 (2 active) + 1 shared, vocab 100,

@@ -11,23 +11,7 @@
 #include "gigawatt/catalog.h"
 #include "gigawatt/serving.h"
 #include "gw_test.h"
-
-/* Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
- * 100, SwiGLU, untied: 86528 parameters (tests/unit/test_perf.c derives
- * it). KV per token, BF16: 2 layers x 2 (k, v) x 2 heads x 16 x 2 B = 256 B. */
-static gw_llm tiny_dense(void)
-{
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-dense");
-    strcpy(m.attention, "gqa");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "untied");
-    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
-    m.parameters = 86528;
-    return m;
-}
+#include "tiny_model.h"
 
 /* 1e15 FLOP/s BF16, 1e12 B/s HBM of `hbm` bytes, 400e9 B/s scale-up in
  * both directions; every efficiency 0.5, 1 ms step overhead, 256

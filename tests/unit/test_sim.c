@@ -18,22 +18,14 @@
 #include "gigawatt/sim.h"
 #include "gigawatt/stats.h"
 #include "gw_test.h"
+#include "tiny_model.h"
 
 /* ---- the engine -------------------------------------------------------------- */
 
-/* test_perf.c's tiny dense model: L 2, h 64, 4 heads, 2 KV heads, head_dim
- * 16, ffn 128, vocab 100, 86528 parameters. */
+/* tiny_model.h's dense model on a made-up accelerator. */
 static gw_perf_engine make_engine(void)
 {
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-dense");
-    strcpy(m.attention, "gqa");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "untied");
-    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
-    m.parameters = 86528;
+    gw_llm m = tiny_dense();
     gw_accelerator a;
     memset(&a, 0, sizeof a);
     strcpy(a.meta.id, "round");
