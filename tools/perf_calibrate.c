@@ -98,6 +98,7 @@ typedef struct calibration {
     int nexpl;
     char *measurements_text, *explanations_text; /* the rows and explanations point into them */
     int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
+    int overhead_fitted[MAX_EFF];   /* request_overhead fitted on serving TTFT (1) */
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
     const gw_catalog *cat;
@@ -679,6 +680,8 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             int k = fitted_key(key);
             if (strcmp(key, "id") == 0)
                 continue;
+            if (strcmp(key, "request_overhead") == 0 && cal->overhead_fitted[s])
+                continue; /* written after the loop */
             if (k >= 0 && refit)
                 write_fitted(f, cal, s, k);
             else
@@ -688,6 +691,11 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
         for (int k = 0; refit && k < NPARAM; k++)
             if (!gw_node_get(node, params[k].key))
                 write_fitted(f, cal, s, k);
+        if (cal->overhead_fitted[s])
+            fprintf(f, "    request_overhead: {value: \"%.4g ms\", source: \"fit: "
+                       "tools/perf_calibrate.c on the TTFT of the `fit` rows of "
+                       "data/perf/silicon-sample.csv (docs/serving.md §7.9.1)\"}\n",
+                    e->request_overhead_s * 1e3);
     }
     if (fclose(f) || rename(tmp, path))
         die("%s:%d: cannot write", path, 0);
@@ -1003,6 +1011,22 @@ static int fit_all(calibration *cal, int quiet)
     return 0;
 }
 
+/* Each stack's request_overhead, after its other factors are fitted: the
+ * serving TTFT's one fitted constant (docs/serving.md §7.9.1). */
+static void fit_request_overheads(calibration *cal)
+{
+    for (int s = 0; s < cal->nstacks; s++) {
+        if (!cal->stacks[s].nfit_serving)
+            continue;
+        double o = serving_fit_request_overhead(&cal->serving, s, &cal->stacks[s].eff);
+        if (o < 0)
+            continue;
+        cal->stacks[s].eff.request_overhead_s = o;
+        cal->overhead_fitted[s] = 1;
+        printf("fit %s request_overhead: %.0f ms\n", cal->stacks[s].eff.meta.id, o * 1e3);
+    }
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -1034,6 +1058,8 @@ int main(int argc, char **argv)
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
+    if (o.fit && cal->has_serving)
+        fit_request_overheads(cal);
     if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
         write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)
