@@ -6,6 +6,7 @@
  *                     [--serving data/perf/silicon-sample.csv
  *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
+ *                     [--fit-request-overhead --efficiency-out ...]
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *
  * Each row of the measurements table is predicted by the same library calls
@@ -17,7 +18,10 @@
  * `check` are only predicted. With --serving, the measured serving runs of
  * silicon-sample.csv join the fit (their fit rows: tools/perf_calibrate_serving.c)
  * and the report gains their section, fit and check rows per partition;
- * their bars are reported, not (yet) part of the exit status. Exit status: 0 when the median absolute error
+ * their bars are reported, not (yet) part of the exit status. After the
+ * fit (or alone, --fit-request-overhead, the other factors as the catalog
+ * has them), each stack's request_overhead is fitted on its serving fit
+ * rows' TTFT (docs/serving.md §7.9.1). Exit status: 0 when the median absolute error
  * over the check rows is within --bar and every check row beyond 30% has an
  * explanation; 1 otherwise; 2 on bad input. Run by scripts/perf-validate. */
 #include <errno.h>
@@ -915,7 +919,7 @@ static void load_serving(calibration *cal, const char *path)
 /* The command line (see the header of this file). */
 typedef struct options {
     const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings;
-    int fit, quiet;
+    int fit, fit_overhead, quiet;
     double bar;
 } options;
 
@@ -927,6 +931,8 @@ static void parse_args(int argc, char **argv, options *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--fit") == 0)
             o->fit = 1;
+        else if (strcmp(a, "--fit-request-overhead") == 0)
+            o->fit_overhead = 1;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = 1;
         else if (v && strcmp(a, "--catalog") == 0)
@@ -1058,7 +1064,7 @@ int main(int argc, char **argv)
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
-    if (o.fit && cal->has_serving)
+    if ((o.fit || o.fit_overhead) && cal->has_serving)
         fit_request_overheads(cal);
     if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
         write_efficiency(cal, o.effout, o.fit);
