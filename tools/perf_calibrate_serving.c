@@ -8,10 +8,11 @@
  * (ties by line) and the first 30% (rounded) fit; every other row only
  * checks. The choice depends on the ids and the partition alone, not on
  * the model's errors, so it is reproducible and a refit cannot move a row
- * between the sets. The fit uses their TPOT only; TTFT is reported, not
- * fitted: its errors are queueing and harness waits (docs/serving.md,
- * "Check against measured points"; docs/perf-validation.md), which the
- * efficiency factors must not absorb. */
+ * between the sets. The step factors are fitted on their TPOT only; of
+ * TTFT only the stack's request_overhead is fitted, after them
+ * (serving_fit_request_overhead): the closed loop's start-up wave is
+ * the serving model's arithmetic (docs/serving.md §7.9.1), which the
+ * step factors must not absorb. */
 #include "perf_calibrate_serving.h"
 
 #include <math.h>
