@@ -275,15 +275,16 @@ static void doc_preamble(FILE *f, const serving_set *s)
 }
 
 /* Per partition: fit and check counts, check errors; `bad` counts the
- * partitions with >= 20 check rows beyond a 30% median. */
-static void doc_partitions(FILE *f, const serving_set *s, int *bad)
+ * partitions with >= 20 check rows beyond a 30% median (TTFT or TPOT),
+ * `bad_tpot` those beyond it on TPOT. */
+static void doc_partitions(FILE *f, const serving_set *s, int *bad, int *bad_tpot)
 {
     fprintf(f, "\n### Per partition\n\n"
                "| partition | stack | fit rows | check rows | check unpredictable | check "
                "TTFT median abs. | check TTFT signed | check TPOT median abs. | check TPOT "
                "signed | fit TPOT median abs. |\n"
                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    *bad = 0;
+    *bad = *bad_tpot = 0;
     for (size_t i = 0; i < s->res.npartitions; i++) {
         const gw_validate_partition *q = &s->res.partitions[i];
         gw_validate_partition c = {0}, t = {0};
@@ -308,6 +309,7 @@ static void doc_partitions(FILE *f, const serving_set *s, int *bad)
         free(x);
         int off = c.tpot.n >= 20 && (c.tpot.median_abs_pct > 30 || c.ttft.median_abs_pct > 30);
         *bad += off;
+        *bad_tpot += c.tpot.n >= 20 && c.tpot.median_abs_pct > 30;
         fprintf(f, "| %s%s %s %s %s%s | %s%s | %d | %d | %d |", off ? "**" : "", q->model,
                 q->system, q->engine, q->mode, off ? "**" : "",
                 c.efficiency[0] ? c.efficiency : t.efficiency,
@@ -338,13 +340,13 @@ int serving_doc(FILE *f, serving_set *s)
         summary_row(f, label, &p);
     }
     summary(s, 0, ALL, &p);
-    int bad;
-    doc_partitions(f, s, &bad);
+    int bad, bad_tpot;
+    doc_partitions(f, s, &bad, &bad_tpot);
     int tpot_ok = p.tpot.median_abs_pct <= 15, ttft_ok = p.ttft.median_abs_pct <= 20;
     fprintf(f, "\n**Bars (issue 13), check rows:** TPOT median abs. error ≤ 15%%: %.1f%%, "
                "**%s**; TTFT ≤ 20%%: %.1f%%, **%s**; partitions with ≥ 20 check rows beyond a "
-               "30%% median (bold above): %d, **%s**.\n",
+               "30%% median (bold above): %d, **%s** (on TPOT alone: %d).\n",
             p.tpot.median_abs_pct, tpot_ok ? "met" : "NOT met", p.ttft.median_abs_pct,
-            ttft_ok ? "met" : "NOT met", bad, bad ? "NOT met" : "met");
+            ttft_ok ? "met" : "NOT met", bad, bad ? "NOT met" : "met", bad_tpot);
     return tpot_ok && ttft_ok && !bad;
 }

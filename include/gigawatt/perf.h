@@ -10,6 +10,11 @@
  * overhead. gw_perf_step is the replica simulator's clock: it does a few
  * dozen flops and no allocation (bench/: well under a microsecond).
  *
+ * One step model serves every configuration (src/model/moe.c, spec.c;
+ * docs/model.md §7.8, §7.11): attention-DP ranks waiting for the busiest,
+ * expert-load imbalance, the all-to-all per fabric, MLA prefill in MHA form,
+ * speculative verify and drafting; a setting left at zero is simply off.
+ *
  * gw_perf_infer builds on it: memory (weights, KV bytes per token, largest
  * batch), steady-state continuous batching for fixed input/output lengths,
  * the best batch with and without TTFT/TPOT targets, per GPU / MW / USD.
@@ -55,9 +60,9 @@ int gw_llm_check(const gw_llm *m, gw_error *err);
 /* Most draft tokens a speculative step proposes (MTP nextn, draft model k). */
 #define GW_SPEC_MAX 8
 
-/* One serving configuration of one model. Every field added after `kv` is
- * zero for "off / as before", so a zero-initialised config keeps the
- * pre-frontier model (and its outputs) exactly. */
+/* One serving configuration of one model. Every field after `kv` is zero
+ * for "off" (no attention DP, experts at `weights`, no speculation, the
+ * stack's memory fraction). */
 typedef struct gw_perf_config {
     const gw_llm *model;
     const gw_accelerator *accel;
@@ -126,8 +131,6 @@ typedef struct gw_perf_engine {
     double scaleout_bps;            /* RDMA bytes/s per accelerator, one direction; 0 = unknown */
     double request_overhead_s;      /* the stack's per-request time in TTFT outside the steps */
     /* ---- frontier model internals (docs/model.md §7.8, §7.11) ---- */
-    double frontier;                /* 1: some frontier field is set, the §7.8 step model
-                                       prices every step; 0: the pre-frontier model, bit for bit */
     double expert_gemm_rate, expert_peak; /* routed experts' FLOP/s achieved / peak */
     double imbalance_max_z;         /* expected max of ep standard normals (0 for ep 1) */
     double imbalance_popularity;    /* (1 - 1/ep) c^2 / m: a GPU's routed-load CV^2 from

@@ -40,7 +40,7 @@ from . import _gigawatt
 from ._gigawatt import ScenarioError
 
 __version__ = _gigawatt.version
-__all__ = ["catalog", "rack", "plan", "perf", "sim", "risk", "runs", "report",
+__all__ = ["catalog", "rack", "plan", "perf", "sim", "search", "risk", "runs", "report",
            "Result", "ResultList", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
            "options"]
 
@@ -216,6 +216,14 @@ def sim(scenario=None, **kwargs):
     scenario has a fleet: section. requests_csv=True returns the per-request
     table (replica) or the hourly series (fleet) as Result.csv."""
     return _run("sim", scenario, **kwargs)
+
+
+def search(scenario=None, **kwargs):
+    """``gigawatt search``: the serving configuration search (model=, system=,
+    input_tokens=, output_tokens=, ttft_slo=, tpot_slo=, mode=, metric=): the
+    Pareto front of tokens/s per GPU vs per user and the best under the
+    targets (docs/search.md); csv=True gives the front as CSV in Result.csv."""
+    return _run("search", scenario, **kwargs)
 
 
 def risk(scenario=None, **kwargs):

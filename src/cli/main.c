@@ -24,6 +24,7 @@ static const char usage_main[] =
     "  sim SCENARIO          serving simulation of replicas, iteration by iteration\n"
     "  report RESULT.json... self-contained HTML report of results (-o report.html)\n"
     "  risk SCENARIO         Monte Carlo of the build-out: too little vs too much (MPI-aware)\n"
+    "  search [SCENARIO]     serving configuration search: Pareto front, best under targets\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
     "\n"
@@ -199,6 +200,27 @@ static const char usage_runs[] =
     "Lists the runs in a SQLite result store (default gigawatt.db): id, kind, start, draws\n"
     "done, finished or stopped (a stopped risk run continues with gigawatt risk --resume ID).\n";
 
+static const char usage_search[] =
+    "usage: gigawatt search [SCENARIO] --model ID (--system ID | --accelerator ID) [--count N]\n"
+    "                       --input-tokens N --output-tokens N [--ttft-slo S] [--tpot-slo S]\n"
+    "                       [--precision P] [--kv-precision P] [--mode agg|disagg|both]\n"
+    "                       [--metric io|out|decode] [--csv]\n"
+    "                       [--json] [-o FILE] [--html FILE] [--set K=V]\n"
+    "Serving configuration search: aggregated and disaggregated deployments, TP x attention-DP\n"
+    "(EP = their product for MoE) per role, the prefill:decode worker ratio, client\n"
+    "concurrency and MTP draft tokens, each priced once by the serving model. Prints the Pareto\n"
+    "front of tokens/s per GPU against tokens/s per user and the best deployment under the\n"
+    "TTFT/TPOT targets; --csv prints the front as CSV, --html draws it (docs/search.md).\n"
+    "--count is the GPU budget (default: the system's accelerators); the scenario's search:\n"
+    "section also takes mtp (most draft tokens tried), domain, expert_precision, eplb and\n"
+    "length_low.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt search --model deepseek-r1 --system gb200-nvl72 \\\n"
+    "                  --input-tokens 1000 --output-tokens 1000 --ttft-slo 2 --tpot-slo 0.02\n"
+    "  gigawatt search --model llama-3.3-70b --system dgx-h100 --input-tokens 1000 \\\n"
+    "                  --output-tokens 200 --mode agg --csv -o front.csv\n";
+
 typedef struct cli_command {
     const char *name, *usage;
     int max_positional;
@@ -220,6 +242,7 @@ static const cli_command commands[] = {
     {.name = "runs", .usage = usage_runs, .see = "gigawatt runs --help", .flags_of = "risk",
      .only = "runs takes --db and --json only; not"},
     COMMAND("validate", usage_validate, 1, 0),
+    COMMAND("search", usage_search, 1, 1),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

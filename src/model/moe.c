@@ -171,7 +171,7 @@ void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, doub
     /* ranks wait for each other only where the MoE layers join them */
     double n = e->expert_group_replicas;
     double tokens = mean->prefill_tokens + mean->decode_seqs + mean->decode_draft_tokens;
-    if (!e->frontier || !(e->experts > 0) || n <= 1 || tokens <= 0)
+    if (!(e->experts > 0) || n <= 1 || tokens <= 0)
         return;
     s->dp_tokens = n * tokens;
     if (mean->prefill_chunks > 0 && mean->prefill_tokens > 0) {

@@ -394,11 +394,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
                               c->pp, c->ep, e->workspace_bytes / 1e9, usable * frac / 1e9,
                               a->meta.id, usable / 1e9, frac, need + 1);
     }
-    if (e->frontier || f->workspace_b > 0)
-        e->kv_capacity_bytes = share - weights;
-    else /* pre-frontier stacks (calibrated): reserve taken of what the weights
-          * leave, TensorRT-LLM's free_gpu_memory_fraction */
-        e->kv_capacity_bytes = (usable - e->weight_bytes_per_gpu) * (1 - f->memory_reserve);
+    e->kv_capacity_bytes = share - weights;
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
     e->max_batch_engine = f->max_batch;
@@ -427,10 +423,6 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     double stage_dense = e->stage_layers - e->stage_moe_layers;
     double moe_tp = ep >= tp ? 1 : tp / ep;     /* ways one expert is split */
     double group = fmax(ep, tp);                 /* GPUs that share the experts */
-    /* §7.8: any frontier setting switches to the frontier step model; all
-     * zero keeps the pre-frontier model's numbers bit for bit */
-    e->frontier = c->attention_dp > 0 || c->expert_weights_set || c->eplb || c->spec_tokens ||
-                  c->memory_fraction > 0 || c->draft_model;
     e->attention_dp = c->attention_dp > 1 ? c->attention_dp : 1;
     if (e->attention_dp > 1 && m->experts > 0) {
         /* §7.8.2: the experts spread over the whole worker (TensorRT-LLM:
@@ -460,8 +452,7 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     attention_and_links(c, e, stage_dense, group);
     activation_traffic(c, e, stage_dense);
     engine_rates(c, e);
-    if (e->frontier)
-        gwi_moe_setup(c, e, group);
+    gwi_moe_setup(c, e, group);
     double drafter_b;
     if ((rc = gwi_spec_setup(c, e, &p, moe_tp, &drafter_b, err)) ||
         (rc = memory_fit(c, e, &p, dense_w, moe_tp, drafter_b, err)))
@@ -563,43 +554,7 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
 double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
                           gw_perf_step_detail *d)
 {
-    if (e->frontier)
-        return frontier_stage_time(e, b, d);
-    double tokens = b->prefill_tokens + b->decode_seqs;
-    if (tokens <= 0) {
-        if (d)
-            memset(d, 0, sizeof *d);
-        return 0;
-    }
-    double rows = b->prefill_chunks + b->decode_seqs; /* LM-head rows */
-    double lin_flops = tokens * (e->linear_flops_per_token + e->routed_flops_per_token) +
-                       rows * e->head_flops_per_seq;
-    double lin_bytes = e->dense_weight_bytes;
-    if (e->experts > 0) {
-        /* expected experts hit at least once by the group's tokens (uniform
-         * routing, each token picks k of E) */
-        double miss = pow(1 - e->active_experts / e->experts, tokens * e->expert_group_replicas);
-        lin_bytes += e->local_experts * (1 - miss) * e->expert_bytes;
-    }
-    lin_bytes += tokens * e->activation_bytes_per_token;
-    double lin_c = lin_flops / e->gemm_rate, lin_m = lin_bytes / e->mem_rate;
-    double att_flops = e->attn_flops_per_pair * (b->prefill_pairs + b->decode_context);
-    double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
-    double att_c = att_flops / e->attn_rate, att_m = att_bytes / e->mem_rate;
-    double comm = tokens * (e->allreduce_bytes_per_token + e->alltoall_bytes_per_token +
-                            e->pp_bytes_per_token) / (e->link_rate > 0 ? e->link_rate : 1) +
-                  (e->allreduces_per_step + e->alltoalls_per_step) * e->collective_latency_s;
-    double lin = fmax(lin_c, lin_m), att = fmax(att_c, att_m);
-    double t = lin + att + comm + e->step_overhead_s;
-    if (d) {
-        d->linear_s = lin, d->attention_s = att, d->comm_s = comm;
-        d->overhead_s = e->step_overhead_s;
-        d->flops = lin_flops + att_flops, d->bytes = lin_bytes + att_bytes;
-        /* busy time at peak, for the power model (§7.7) */
-        d->compute_busy_s = lin_flops / e->peak_flops + att_flops / e->attn_peak;
-        d->memory_busy_s = (lin_bytes + att_bytes) / e->hbm_peak;
-    }
-    return t;
+    return frontier_stage_time(e, b, d);
 }
 
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d)

@@ -1380,6 +1380,7 @@ static void section_fleet(gw_buf *b, shared_scales *sh, const cJSON *o)
 typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1390,6 +1391,7 @@ static const struct {
     {"perf", "inference and training performance", section_perf},
     {"sim", "serving simulation", section_sim},
     {"sim-search", "cheapest configuration search", section_search},
+    {"config-search", "serving configuration search", section_config_search},
     {"fleet", "fleet simulation", section_fleet},
     {"timeline", "build-out timeline", section_timeline},
     {"risk", "build-out risk", section_risk},
@@ -1426,6 +1428,98 @@ static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o)
                   "IT power", "MW", labels, n, &sm, 1);
     }
     free(lab), free(labels), free(usd), free(mw);
+}
+
+/* ---- config-search: the Pareto front ---- */
+
+/* The front as a scatter on linear axes from 0: aggregated and
+ * disaggregated points in their colours joined by the front's staircase,
+ * the best under the targets ringed, the TPOT target as a vertical line
+ * (tokens/s per user = 1 / TPOT). Points come tokens/s per user ascending. */
+static void front_chart(gw_buf *b, shared_scales *sh, const double *user, const double *gpu,
+                        const int *disagg, size_t n, double best_user, double best_gpu,
+                        double tpot_target)
+{
+    const char *title = "Pareto front: tokens/s per GPU against tokens/s per user";
+    double lo = 0, top = 0, right = tpot_target > 0 ? 1 / tpot_target : 0;
+    for (size_t i = 0; i < n; i++)
+        top = fmax(top, gpu[i]), right = fmax(right, user[i]);
+    shared_range(sh, title, &lo, &top);
+    double ymax = nice_max(top), xmax = nice_max(right);
+    axes(b, title, "output tokens/s per user", "throughput", "tokens/s per GPU", 0, ymax);
+#define FX(v) (CH_LEFT + CH_PW * (v) / xmax)
+    gw_buf_printf(b, "<polyline fill='none' stroke='#bbb' stroke-width='1.5' points='");
+    for (size_t i = 0; i < n; i++) /* a staircase: each point holds until the next */
+        gw_buf_printf(b, "%.1f,%.1f %.1f,%.1f ", i ? FX(user[i - 1]) : FX(0),
+                      y_of(gpu[i], 0, ymax), FX(user[i]), y_of(gpu[i], 0, ymax));
+    gw_buf_printf(b, "'/>");
+    for (size_t i = 0; i < n; i++)
+        gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3.5' fill='%s'><title>%s: %.4g "
+                         "tokens/s per user, %.4g per GPU</title></circle>",
+                      FX(user[i]), y_of(gpu[i], 0, ymax), palette[disagg[i] ? 1 : 0],
+                      disagg[i] ? "disaggregated" : "aggregated", user[i], gpu[i]);
+    if (isfinite(best_user) && isfinite(best_gpu))
+        gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='8' fill='none' stroke='%s' "
+                         "stroke-width='2'><title>best under the targets</title></circle>",
+                      FX(best_user), y_of(best_gpu, 0, ymax), palette[3]);
+    if (tpot_target > 0)
+        gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%d' class='ref'/>"
+                         "<text x='%.1f' y='%d' class='tick'>TPOT target</text>",
+                      FX(1 / tpot_target), CH_TOP, FX(1 / tpot_target), CH_H - CH_BOTTOM,
+                      FX(1 / tpot_target) + 3, CH_TOP + 10);
+    x_ticks(b, 0, xmax, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 0);
+#undef FX
+    const char *names[3] = {"aggregated", "disaggregated", ""};
+    legend(b, names, 2, CH_H - 22);
+    gw_buf_printf(b, "<text x='%d' y='%d' class='leg' fill='%s'>ringed: best under the "
+                     "targets</text></svg></figure>",
+                  CH_LEFT + 240, CH_H - 22, palette[3]);
+}
+
+/* gigawatt search: the best deployment's figures, the front drawn, and
+ * the front's numbers. */
+static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    const cJSON *best = jget(o, "best"), *fr = jget(o, "front"), *tg = jget(o, "targets");
+    headline h[] = {{"best: tokens/s per GPU", jnum(best, "tokens_per_s_per_gpu"), ""},
+                    {"best: tokens/s per user", jnum(best, "tokens_per_s_per_user"), ""},
+                    {"best: TTFT", jnum(best, "ttft_s"), "s"},
+                    {"best: TPOT", jnum(best, "tpot_s"), "s"},
+                    {"candidates priced", jnum(o, "candidates_evaluated"), ""}};
+    headlines(b, h, 5);
+    if (!cJSON_IsObject(best))
+        gw_buf_printf(b, "<p>No deployment meets the targets.</p>");
+    else {
+        gw_buf_printf(b, "<p>Best: %s", strcmp(jstr(best, "mode"), "disagg") ? "aggregated"
+                                                                             : "disaggregated");
+        const char *roles[2] = {"prefill", strcmp(jstr(best, "mode"), "disagg") ? "workers"
+                                                                                : "decode"};
+        for (int k = 0; k < 2; k++) {
+            const cJSON *r = jget(best, roles[k]);
+            if (cJSON_IsObject(r))
+                gw_buf_printf(b, ", %s %.0f x (tp %.0f, attention-DP %.0f, EP %.0f)", roles[k],
+                              jnum(r, "workers"), jnum(r, "tp"), jnum(r, "attention_dp"),
+                              jnum(r, "ep"));
+        }
+        gw_buf_printf(b, ", MTP %.0f, %.0f clients, bound by ", jnum(best, "mtp"),
+                      jnum(best, "concurrency"));
+        esc(b, jstr(best, "bound"));
+        gw_buf_printf(b, ".</p>");
+    }
+    size_t n = 0, m = 0;
+    double *user = jarray_of(fr, "tokens_per_s_per_user", &n);
+    double *gpu = jarray_of(fr, "tokens_per_s_per_gpu", &m);
+    int *dis = calloc(n ? n : 1, sizeof *dis);
+    size_t i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, fr) if (dis && i < n) dis[i++] = strcmp(jstr(p, "mode"), "disagg") == 0;
+    if (user && gpu && dis && n) {
+        front_chart(b, sh, user, gpu, dis, n, jnum(best, "tokens_per_s_per_user"),
+                    jnum(best, "tokens_per_s_per_gpu"), jnum(tg, "tpot_s"));
+        series s = {"tokens/s per GPU", gpu};
+        table(b, "tokens/s per user", NULL, user, 0, n, &s, 1, "tokens/s");
+    }
+    free(user), free(gpu), free(dis);
 }
 
 /* The index of a kind in report_kinds[], or -1 when it has no report. */
@@ -1498,7 +1592,8 @@ static const struct {
     {"plan", "households_equivalent", 'n'}, {"plan", "usd_per_gpu_hour", 'n'},
     {"perf", "inputs", 'o'},               {"sim", "requests", 'n'},
     {"sim", "completed", 'n'},             {"sim", "ttft_s", 'o'},
-    {"sim", "tpot_s", 'o'},                {"sim-search", "candidates", 'a'},
+    {"sim", "tpot_s", 'o'},                {"sim-search", "candidates", 'a'},    {"config-search", "front", 'a'},
+    {"config-search", "targets", 'o'},
     {"fleet", "requests", 'n'},            {"fleet", "served", 'n'},
     {"fleet", "tenants", 'a'},             {"fleet", "hourly", 'o'},
     {"risk", "draws", 'n'},                {"risk", "quarters", 'a'},

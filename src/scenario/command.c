@@ -84,6 +84,7 @@ static const option_spec option_table[] = {
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("command-line"),
+    SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -111,6 +112,10 @@ static const char *const sim_options[] = {
 static const char *const risk_options[] = {"draws", "seed",   "threads",      "db",
                                            "resume", "html", "command-line", NULL};
 static const char *const runs_options[] = {"db", NULL};
+static const char *const search_options[] = {
+    "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
+    "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "mode", "metric", "csv",
+    "html", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -137,11 +142,13 @@ static const struct {
     {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
+    {"search", search_options, 1, gw_cmd_search, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
-                                            "report",  "risk", "runs", "validate", NULL};
+                                            "report",  "risk", "runs", "validate",
+                                            "search",   NULL};
 
 const char *const *gw_command_names(void)
 {
@@ -271,6 +278,8 @@ static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_er
         a->capacity = 1;
     else if (strcmp(name, "cheapest") == 0)
         a->cheapest = 1;
+    else if (strcmp(name, "csv") == 0)
+        a->csv = 1;
     else if (strcmp(name, "candidates") == 0)
         a->candidates = v;
     else if (strcmp(name, "tps") == 0)

@@ -119,9 +119,7 @@ static int frontier_given(const gw_scenario *sc)
 static void memory_line(const gw_perf_config *c, const gw_perf_engine *e, gw_perf_report *r)
 {
     r->hbm_b = c->accel->hbm_capacity_b;
-    r->memory_fraction = !e->frontier          ? 1
-                         : c->memory_fraction > 0 ? c->memory_fraction
-                                                  : 1 - c->eff->memory_reserve;
+    r->memory_fraction = c->memory_fraction > 0 ? c->memory_fraction : 1 - c->eff->memory_reserve;
     r->kv_b = e->kv_capacity_bytes;
     r->workspace_b = r->hbm_b * r->memory_fraction - e->weight_bytes_per_gpu - r->kv_b;
 }

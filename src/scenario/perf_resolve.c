@@ -130,11 +130,27 @@ static int resolve_disagg(gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* length_low draws the closed loop's lengths: without a closed loop
+ * (concurrency or disagg) it would be silently ignored. */
+static int check_closed_loop(gw_scenario *sc, gw_error *err)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    if (ps->length_low > 0 && !(ps->concurrency > 0) && !sc->has_disagg)
+        return placed(gw_error_field(err, "length_low",
+                                     "length_low %.3g without a closed loop; expected "
+                                     "concurrency: C (or disagg:) with it",
+                                     ps->length_low),
+                      sc, err);
+    return GW_OK;
+}
+
 int gw_perf_settings_resolve(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
                              gw_error *err)
 {
     int rc;
     if ((rc = resolve_engine(cat, root, sc, err)) || (rc = resolve_speculation(cat, sc, err)))
         return rc;
-    return resolve_disagg(sc, err);
+    if ((rc = resolve_disagg(sc, err)))
+        return rc;
+    return check_closed_loop(sc, err);
 }

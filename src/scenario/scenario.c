@@ -11,6 +11,7 @@ static const char *const top_keys[] = {
     "site",        "electricity", "finance",   "households",  "operation", "target",
     "model",       "efficiency",  "perf",      "training",    "sim",
     "timeline",    "risk", /* read by gigawatt plan (docs/timeline.md) and gigawatt risk */
+    "search",      /* read by gigawatt search (docs/search.md) */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -96,7 +97,7 @@ static int check_top_keys(const gw_node *root, gw_error *err)
                             "unknown key '%.60s' in the scenario; expected one of name, system, "
                             "accelerator, cooling, power_chain, site, electricity, finance, "
                             "households, operation, target, model, efficiency, perf, training, sim, "
-                            "timeline, risk",
+                            "timeline, risk, search",
                             k->text);
     }
     return GW_OK;

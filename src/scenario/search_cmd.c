@@ -1,0 +1,182 @@
+/* src/scenario/search_cmd.c — `gigawatt search` (scenario layer): the
+ * serving configuration search from a scenario and flags. The model, the
+ * hardware and the stack resolve as for perf; the workload, the budget and
+ * the targets are perf:'s (input_tokens, output_tokens, count, ttft_slo,
+ * tpot_slo, precision, kv_precision); the search's own knobs are the
+ * `search:` section (mode, mtp, metric, domain, expert_precision, eplb,
+ * length_low). Defaults and the search space: docs/search.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "command_int.h"
+#include "gigawatt/config_search_out.h"
+
+/* The scenario's `search:` section. */
+typedef struct search_settings {
+    gw_entry_meta meta;
+    char mode[GW_TEXT_MAX], metric[GW_TEXT_MAX], expert_precision[GW_TEXT_MAX],
+        eplb[GW_TEXT_MAX];
+    double mtp, domain, length_low;
+    int mtp_given;
+} search_settings;
+
+static const gw_field search_fields[] = {
+    GW_FIELD_ENUM("mode", search_settings, mode, "agg|disagg|both", 0,
+                  "deployments searched (default both)"),
+    GW_FIELD_QTY("mtp", search_settings, mtp, GW_DIM_NONE, GW_F_NONNEG | GW_F_INTEGER,
+                 "most MTP draft tokens tried, 0 = off (default 3 with an MTP head, else 0)"),
+    GW_FIELD_ENUM("metric", search_settings, metric, "io|out|decode", 0,
+                  "tokens/s per GPU: input+output over all GPUs (default), output over all, "
+                  "output over decode GPUs"),
+    GW_FIELD_QTY("domain", search_settings, domain, GW_DIM_NONE, GW_F_POSITIVE | GW_F_INTEGER,
+                 "scale-up domain (default the accelerator's, else the system's GPUs)"),
+    GW_FIELD_ENUM("expert_precision", search_settings, expert_precision, "bf16|fp8|fp4", 0,
+                  "routed experts' weights (default: precision)"),
+    GW_FIELD_ENUM("eplb", search_settings, eplb, "on|off", 0,
+                  "expert-load balancing (default off)"),
+    GW_FIELD_QTY("length_low", search_settings, length_low, GW_DIM_NONE, GW_F_FRACTION,
+                 "lengths drawn in [length_low x nominal, nominal] (default fixed)"),
+};
+static const gw_schema search_schema = {.kind = "search", .singular = "search settings",
+                                        .fields = search_fields,
+                                        .nfields = sizeof search_fields / sizeof search_fields[0],
+                                        .size = sizeof(search_settings)};
+
+static int read_settings(const gw_node *root, search_settings *ss, gw_error *err)
+{
+    memset(ss, 0, sizeof *ss);
+    const gw_node *n = gw_node_get(root, "search");
+    if (!n)
+        return GW_OK;
+    if (n->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "search is %s; expected a mapping of settings",
+                            gw_node_kind_name(n));
+    int rc = gw_decode(&search_schema, n, ss, GW_DECODE_SCENARIO, err);
+    ss->mtp_given = gw_field_is_set(&search_schema, ss, "mtp");
+    return rc;
+}
+
+static int precision_or(const char *text, int dflt)
+{
+    return text[0] ? gw_precision_parse(text) : dflt;
+}
+
+/* The budget: perf.count, else one system's accelerators. */
+static int budget(const gw_scenario *sc, double *gpus, gw_error *err)
+{
+    *gpus = sc->perf.count > 0 ? sc->perf.count : sc->has_system ? sc->system.accelerators : 0;
+    if (!(*gpus >= 1) || *gpus > 1 << 20)
+        return gw_error_field(err, "count",
+                              "%.4g accelerators to search over; expected count: 1 to %d in "
+                              "perf: (or a system, whose accelerators are the default)",
+                              *gpus, 1 << 20);
+    return GW_OK;
+}
+
+/* The spec from the resolved scenario and the search: section. */
+static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_search_spec *s,
+                      gw_error *err)
+{
+    double gpus;
+    int rc = budget(sc, &gpus, err);
+    if (rc)
+        return rc;
+    const gw_perf_settings *ps = &sc->perf;
+    int dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
+    gw_precision w = (gw_precision)precision_or(ps->precision, dflt);
+    double domain = ss->domain > 0                        ? ss->domain
+                    : sc->accelerator.scaleup_domain > 0  ? sc->accelerator.scaleup_domain
+                    : sc->has_system                      ? sc->system.accelerators
+                                                          : 1;
+    *s = (gw_search_spec){
+        .base = {.model = &sc->model, .accel = &sc->accelerator, .eff = &sc->efficiency,
+                 .weights = w,
+                 .kv = (gw_precision)precision_or(ps->kv_precision,
+                                                  w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8),
+                 .expert_weights_set = ss->expert_precision[0] != 0,
+                 .expert_weights = (gw_precision)precision_or(ss->expert_precision, (int)w),
+                 .eplb = strcmp(ss->eplb, "on") == 0},
+        .gpus = (int)gpus, .domain = (int)(domain < gpus ? domain : gpus),
+        .input_tokens = ps->input_tokens, .output_tokens = ps->output_tokens,
+        .length_low = ss->length_low, .ttft_target_s = ps->ttft_slo_s,
+        .tpot_target_s = ps->tpot_slo_s,
+        .modes = strcmp(ss->mode, "agg") == 0      ? GW_SEARCH_AGG
+                 : strcmp(ss->mode, "disagg") == 0 ? GW_SEARCH_DISAGG
+                                                   : GW_SEARCH_AGG | GW_SEARCH_DISAGG,
+        .mtp_max = ss->mtp_given ? (int)ss->mtp : sc->model.mtp_modules > 0 ? 3 : 0,
+        .metric = ss->metric[0] ? (gw_search_metric)gw_search_metric_parse(ss->metric)
+                                : GW_SEARCH_TPS_IO,
+        .agg = gw_serve_agg, .disagg = gw_serve_disagg};
+    if (ss->mtp > GW_SPEC_MAX)
+        return gw_error_field(err, "mtp", "mtp %.0f; expected at most %d draft tokens", ss->mtp,
+                              GW_SPEC_MAX);
+    return GW_OK;
+}
+
+/* Where an error of the search belongs: its own knobs under search:, the
+ * workload and budget under perf:. */
+static int place(int rc, const gw_node *root, const gw_scenario *sc, gw_error *err)
+{
+    const char *f = err->field;
+    int own = strcmp(f, "mtp") == 0 || strcmp(f, "metric") == 0 || strcmp(f, "domain") == 0;
+    const gw_node *searchn = gw_node_get(root, "search");
+    if (rc && own && !searchn)
+        err->field[0] = 0; /* a default's error: about the model, on the file */
+    rc = gw_scenario_place_error(rc, own && searchn ? searchn : sc->perf_node, err);
+    return gw_cmd_place_on_file(rc, sc, err);
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    timespec_get(&t, TIME_UTC);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/* --csv: the front as CSV in out->csv (Python's Result.csv) and, on the
+ * CLI, printed in place of the text. */
+static int output(const gw_cmd_args *a, const gw_search_report *r, gw_command_output *out,
+                  gw_error *err)
+{
+    char *text = NULL;
+    if (GW_CMD_WANT_TEXT(a))
+        text = a->csv ? gw_config_search_csv(r) : gw_config_search_text(r);
+    int rc = gw_cmd_finish(a, gw_cmd_report_name(a),
+                           GW_CMD_WANT_JSON(a) ? gw_config_search_json(r) : NULL, text, out, err);
+    if (rc == GW_OK && a->csv && !(out->csv = gw_config_search_csv(r)))
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    return rc;
+}
+
+int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
+{
+    gw_cmd_loaded l;
+    int rc = gw_cmd_load_all(a, GW_NEED_PERF, &l, err);
+    if (rc)
+        return rc;
+    search_settings ss;
+    gw_search_report *r = calloc(1, sizeof *r);
+    if (!r)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    if (rc == GW_OK && (rc = read_settings(l.root, &ss, err)) == GW_OK) {
+        r->sc = l.sc;
+        rc = place(build_spec(l.sc, &ss, &r->spec, err), l.root, l.sc, err);
+    }
+    if (rc == GW_OK) {
+        r->spec.progress = a->req->progress, r->spec.progress_user = a->req->progress_user;
+        gw_cmd_phase(a, "configuration search", "candidates");
+        double t0 = seconds_now();
+        rc = place(gw_search_run(&r->spec, &r->result, err), l.root, l.sc, err);
+        r->seconds = seconds_now() - t0;
+    }
+    if (rc == GW_OK)
+        rc = output(a, r, out, err);
+    if (r)
+        gw_search_result_free(&r->result);
+    free(r);
+    gw_cmd_loaded_free(&l);
+    return rc;
+}
