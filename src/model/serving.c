@@ -318,7 +318,9 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
                       : 0;
     out->ttft_s = e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + r.prefill_s, wave);
     out->tpot_s = r.step_s / tokens_per_step(e);
-    if (n <= bmax) /* the clients' cycle is the mean e2e, overhead and wave included */
+    /* the clients' cycle is the mean e2e, overhead and wave included (without
+     * either it is the service time already, bit for bit) */
+    if (n <= bmax && (e->request_overhead_s > 0 || rq->requests_per_client >= 1))
         rate = clients / (out->ttft_s + decode_steps(e, &L) * r.step_s);
     const char *bound = n < bmax                      ? "concurrency"
                         : bmax < e->max_batch_engine ? "kv-cache"
