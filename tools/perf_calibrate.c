@@ -6,6 +6,7 @@
  *                     [--serving data/perf/silicon-sample.csv
  *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
+ *                     [--fit-request-overhead --efficiency-out ...]
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *
  * Each row of the measurements table is predicted by the same library calls
@@ -17,7 +18,10 @@
  * `check` are only predicted. With --serving, the measured serving runs of
  * silicon-sample.csv join the fit (their fit rows: tools/perf_calibrate_serving.c)
  * and the report gains their section, fit and check rows per partition;
- * their bars are reported, not (yet) part of the exit status. Exit status: 0 when the median absolute error
+ * their bars are reported, not (yet) part of the exit status. After the
+ * fit (or alone, --fit-request-overhead, the other factors as the catalog
+ * has them), each stack's request_overhead is fitted on its serving fit
+ * rows' TTFT (docs/serving.md §7.9.1). Exit status: 0 when the median absolute error
  * over the check rows is within --bar and every check row beyond 30% has an
  * explanation; 1 otherwise; 2 on bad input. Run by scripts/perf-validate. */
 #include <errno.h>
@@ -110,6 +114,7 @@ typedef struct calibration {
     int nexpl;
     char *measurements_text, *explanations_text; /* the rows and explanations point into them */
     int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
+    int overhead_fitted[MAX_EFF];   /* request_overhead fitted on serving TTFT (1) */
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
     const gw_catalog *cat;
@@ -694,6 +699,8 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             int k = fitted_key(key);
             if (strcmp(key, "id") == 0)
                 continue;
+            if (strcmp(key, "request_overhead") == 0 && cal->overhead_fitted[s])
+                continue; /* written after the loop */
             if (k >= 0 && refit)
                 write_fitted(f, cal, s, k);
             else
@@ -703,6 +710,11 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
         for (int k = 0; refit && k < NPARAM; k++)
             if (!gw_node_get(node, params[k].key))
                 write_fitted(f, cal, s, k);
+        if (cal->overhead_fitted[s])
+            fprintf(f, "    request_overhead: {value: \"%.4g ms\", source: \"fit: "
+                       "tools/perf_calibrate.c on the TTFT of the `fit` rows of "
+                       "data/perf/silicon-sample.csv (docs/serving.md §7.9.1)\"}\n",
+                    e->request_overhead_s * 1e3);
     }
     if (fclose(f) || rename(tmp, path))
         die("%s:%d: cannot write", path, 0);
@@ -922,7 +934,7 @@ static void load_serving(calibration *cal, const char *path)
 /* The command line (see the header of this file). */
 typedef struct options {
     const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings;
-    int fit, quiet;
+    int fit, fit_overhead, quiet;
     double bar;
 } options;
 
@@ -934,6 +946,8 @@ static void parse_args(int argc, char **argv, options *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--fit") == 0)
             o->fit = 1;
+        else if (strcmp(a, "--fit-request-overhead") == 0)
+            o->fit_overhead = 1;
         else if (strcmp(a, "--quiet") == 0)
             o->quiet = 1;
         else if (v && strcmp(a, "--catalog") == 0)
@@ -1022,6 +1036,22 @@ static int fit_all(calibration *cal, int quiet)
     return 0;
 }
 
+/* Each stack's request_overhead, after its other factors are fitted: the
+ * serving TTFT's one fitted constant (docs/serving.md §7.9.1). */
+static void fit_request_overheads(calibration *cal)
+{
+    for (int s = 0; s < cal->nstacks; s++) {
+        if (!cal->stacks[s].nfit_serving)
+            continue;
+        double o = serving_fit_request_overhead(&cal->serving, s, &cal->stacks[s].eff);
+        if (o < 0)
+            continue;
+        cal->stacks[s].eff.request_overhead_s = o;
+        cal->overhead_fitted[s] = 1;
+        printf("fit %s request_overhead: %.0f ms\n", cal->stacks[s].eff.meta.id, o * 1e3);
+    }
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -1053,6 +1083,8 @@ int main(int argc, char **argv)
     int status = 130;
     if (o.fit && fit_all(cal, o.quiet))
         goto done;
+    if ((o.fit || o.fit_overhead) && cal->has_serving)
+        fit_request_overheads(cal);
     if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
         write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)

@@ -8,10 +8,11 @@
  * (ties by line) and the first 30% (rounded) fit; every other row only
  * checks. The choice depends on the ids and the partition alone, not on
  * the model's errors, so it is reproducible and a refit cannot move a row
- * between the sets. The fit uses their TPOT only; TTFT is reported, not
- * fitted: its errors are queueing and harness waits (docs/serving.md,
- * "Check against measured points"; docs/perf-validation.md), which the
- * efficiency factors must not absorb. */
+ * between the sets. The step factors are fitted on their TPOT only; of
+ * TTFT only the stack's request_overhead is fitted, after them
+ * (serving_fit_request_overhead): the closed loop's start-up wave is
+ * the serving model's arithmetic (docs/serving.md §7.9.1), which the
+ * step factors must not absorb. */
 #include "perf_calibrate_serving.h"
 
 #include <math.h>
@@ -124,6 +125,51 @@ void serving_objective(const serving_set *s, int k, const gw_efficiency *e, doub
         double dt = ok ? log(pt.tpot_s * 1e3 / w->measured_tpot_ms) : 3;
         *sum += dt * dt, (*n)++;
     }
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of |base + o - measured| / measured over n rows (err: scratch). */
+static double median_rel_error(const double *base, const double *meas, int n, double o,
+                               double *err)
+{
+    for (int i = 0; i < n; i++)
+        err[i] = fabs(base[i] + o - meas[i]) / meas[i];
+    qsort(err, (size_t)n, sizeof *err, by_value);
+    return n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
+}
+
+/* TTFT is additive in the overhead (serving.c adds it last), so the rows
+ * are predicted once without it and the constant is searched on a grid. */
+double serving_fit_request_overhead(const serving_set *s, int k, const gw_efficiency *e)
+{
+    gw_efficiency bare = *e;
+    bare.request_overhead_s = 0;
+    size_t nr = s->res.nrows ? s->res.nrows : 1;
+    double *base = malloc(3 * nr * sizeof *base), *meas = base + nr, *err = meas + nr;
+    if (!base)
+        fail("out of memory", "");
+    int n = 0;
+    for (size_t i = 0; i < s->res.nrows; i++) {
+        const gw_validate_row *w = &s->res.rows[i];
+        gw_serve_point pt;
+        gw_error gerr = {0};
+        if (s->fit[i] && s->stack[i] == k && w->measured_ttft_ms > 0 &&
+            gw_validate_predict(&w->run, &bare, &pt, &gerr) == GW_OK && pt.ttft_s > 0)
+            base[n] = pt.ttft_s * 1e3, meas[n++] = w->measured_ttft_ms;
+    }
+    double best = -1, best_err = INFINITY;
+    for (int ms = 0; n > 0 && ms <= 2000; ms++) {
+        double m = median_rel_error(base, meas, n, ms, err);
+        if (m < best_err)
+            best_err = m, best = ms * 1e-3;
+    }
+    free(base);
+    return best;
 }
 
 void serving_predict(serving_set *s, const gw_efficiency *const *effs)

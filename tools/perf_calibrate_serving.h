@@ -26,6 +26,11 @@ void serving_free(serving_set *s);
 /* Fit rows of stack `k`: the summed squared log errors of their TPOT with
  * stack `e`, and how many. */
 void serving_objective(const serving_set *s, int k, const gw_efficiency *e, double *sum, int *n);
+/* The stack's request_overhead (docs/serving.md §7.9.1), seconds: the
+ * constant added to the TTFT of its fit rows, predicted with factors `e`
+ * otherwise, that gives them the least median relative error (1 ms grid,
+ * 0..2 s). -1 when stack `k` has no fit row with a TTFT. */
+double serving_fit_request_overhead(const serving_set *s, int k, const gw_efficiency *e);
 /* Predict every mapped row again with its stack's factors (effs[stack]). */
 void serving_predict(serving_set *s, const gw_efficiency *const *effs);
 /* The docs/perf-validation.md section; 1 when its bars hold. */

@@ -157,6 +157,9 @@ typedef struct gw_efficiency {
     double alltoall_latency_s;   /* MoE all-to-all floor per call inside a scale-up domain */
     double alltoall_rdma_latency_s; /* the same across nodes over RDMA */
     double workspace_b;          /* activations + workspace per GPU the engine keeps, bytes */
+    double request_overhead_s;   /* per request, in its time to first token, outside the
+                                    engine's steps (HTTP, tokenising, scheduling,
+                                    detokenising; docs/serving.md §7.9.1); 0 = none */
 } gw_efficiency;
 
 /* Job interruptions of large training runs (docs/model.md §8). */

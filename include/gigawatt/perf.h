@@ -129,6 +129,7 @@ typedef struct gw_perf_engine {
                                         from a prefill to a decode worker */
     double scaleup_domain;          /* accelerators in one scale-up domain; 0 = unknown */
     double scaleout_bps;            /* RDMA bytes/s per accelerator, one direction; 0 = unknown */
+    double request_overhead_s;      /* the stack's per-request time in TTFT outside the steps */
     /* ---- frontier model internals (docs/model.md §7.8, §7.11) ---- */
     double expert_gemm_rate, expert_peak; /* routed experts' FLOP/s achieved / peak */
     double imbalance_max_z;         /* expected max of ep standard normals (0 for ep 1) */

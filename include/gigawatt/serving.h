@@ -38,6 +38,9 @@ typedef struct gw_serve_request {
     double kv_link_bps;           /* disagg: prefill -> decode bytes/s per request stream;
                                      0 = the slower of the pools' scale-out links */
     double kv_handover_s;         /* disagg: fixed hand-over latency; 0 = the measured default */
+    double requests_per_client;   /* benchmark length: requests each client sends, all
+                                     clients starting together (InferenceX: 10); 0 = the
+                                     steady state alone (docs/serving.md §7.9.1) */
 } gw_serve_request;
 
 typedef struct gw_serve_point {

@@ -225,6 +225,8 @@ static const gw_field efficiency_fields[] = {
       "MoE all-to-all floor per call across nodes over RDMA"),
     Q("workspace", gw_efficiency, workspace_b, GW_DIM_BYTES, NN,
       "activations + workspace the engine keeps per GPU besides weights and KV"),
+    Q("request_overhead", gw_efficiency, request_overhead_s, GW_DIM_TIME, NN,
+      "per request, in its time to first token, outside the engine's steps"),
 };
 SCHEMA(gw_schema_efficiency, "efficiency", "efficiency", gw_efficiency, efficiency_fields);
 

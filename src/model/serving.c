@@ -199,6 +199,52 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
     r->rate = b / r->service_s;
 }
 
+/* ---- §7.9.1 the benchmark's start: a synchronised wave --------------- */
+
+/* Mean time to first token of n prompts that reach an idle rank at once,
+ * as a closed-loop benchmark's C clients do at its start: the engine
+ * admits per_step whole prompts per iteration (its token budget over a
+ * prompt's tokens: TensorRT-LLM's max_num_tokens, vLLM's
+ * max_num_batched_tokens; one prompt, in chunks, when it is longer than
+ * the budget; all n without a budget), so group g's prompts get their
+ * first token when the iterations of groups 0..g are done. With
+ * `decoding` (aggregated), each iteration also carries the decodes of the
+ * groups before it. */
+static double wave_ttft(const gw_perf_engine *e, const lengths *L, double n, double per_step,
+                        int decoding)
+{
+    n = fmax(n, 1);
+    per_step = fmin(fmax(per_step, 1), n);
+    double groups = ceil(n / per_step - SOLVE_TOL), clock = 0, sum = 0;
+    for (double g = 0; g < groups; g++) {
+        double prompts = fmin(per_step, n - g * per_step);
+        gw_perf_batch s = {0};
+        if (decoding)
+            add_decodes(e, L, g * per_step, &s);
+        add_prompts(e, L, prompts, &s);
+        clock += rank_step(e, L, &s, NULL);
+        sum += prompts * clock;
+    }
+    return sum / n;
+}
+
+/* Prompts an engine admits per iteration: its budget over a prompt, at
+ * least one; every prompt at once without a budget. */
+static double budget_prompts(const gw_perf_engine *e, const lengths *L, double n)
+{
+    return e->chunk_tokens > 0 ? fmax(1, floor(e->chunk_tokens / L->in)) : n;
+}
+
+/* A benchmark of K requests per client (requests_per_client) starts all C
+ * at once and then runs its cycles out of phase (lengths drawn at random,
+ * or staggered by the wave itself): of every client's K first tokens, one
+ * is the wave's and K-1 the steady state's (docs/serving.md §7.9.1). */
+static double benchmark_ttft(const gw_serve_request *rq, double steady_s, double wave_s)
+{
+    double k = rq->requests_per_client;
+    return k >= 1 ? steady_s + (wave_s - steady_s) / k : steady_s;
+}
+
 static int check_request(const gw_serve_request *rq, gw_error *err)
 {
     if (!(rq->input_tokens >= 1 && rq->output_tokens >= 1))
@@ -214,6 +260,12 @@ static int check_request(const gw_serve_request *rq, gw_error *err)
                               "client concurrency %g; expected requests in flight >= 0 "
                               "(0 = the most the deployment holds)",
                               rq->concurrency);
+    if (!(rq->requests_per_client == 0 || rq->requests_per_client >= 1) ||
+        !isfinite(rq->requests_per_client))
+        return gw_error_field(err, "requests_per_client",
+                              "%g requests per client; expected 0 (the steady state) or at "
+                              "least 1",
+                              rq->requests_per_client);
     return GW_OK;
 }
 
@@ -261,8 +313,15 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
     out->gpus = ranks * e->tp * e->pp;
     out->prefill_gpus = out->decode_gpus = out->gpus; /* every GPU does both */
     out->batch_per_rank = b;
-    out->ttft_s = fmax(0, wait) + r.prefill_s;
+    double wave = rq->requests_per_client >= 1
+                      ? wave_ttft(e, &L, b, budget_prompts(e, &L, b), 1)
+                      : 0;
+    out->ttft_s = e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + r.prefill_s, wave);
     out->tpot_s = r.step_s / tokens_per_step(e);
+    /* the clients' cycle is the mean e2e, overhead and wave included (without
+     * either it is the service time already, bit for bit) */
+    if (n <= bmax && (e->request_overhead_s > 0 || rq->requests_per_client >= 1))
+        rate = clients / (out->ttft_s + decode_steps(e, &L) * r.step_s);
     const char *bound = n < bmax                      ? "concurrency"
                         : bmax < e->max_batch_engine ? "kv-cache"
                         : r.prefill_share > 0.5       ? "prefill"
@@ -477,7 +536,12 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     }
     out->prefill_gpus = p.gpus, out->decode_gpus = d.gpus, out->gpus = p.gpus + d.gpus;
     out->batch_per_rank = b;
-    out->ttft_s = fmax(0, clients / rate - cycle) + pf + out->kv_transfer_s;
+    /* the wave: the C clients' prompts over the prefill ranks at once */
+    double wave = rq->requests_per_client >= 1
+                      ? wave_ttft(p.e, &L, clients / p.ranks, s.pmax, 0)
+                      : 0;
+    out->ttft_s = p.e->request_overhead_s + out->kv_transfer_s +
+                  benchmark_ttft(rq, fmax(0, clients / rate - cycle) + pf, wave);
     out->tpot_s = step / tokens_per_step(d.e);
     strcpy(out->bound, bound);
     return finish_point(out, &L, rate, err);

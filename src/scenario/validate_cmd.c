@@ -629,7 +629,10 @@ static void validate_row(const validate_ctx *c, const csv_record *rec, gw_valida
         return;
     }
     double ttft, tpot;
-    gw_serve_request rq = {0};
+    /* the benchmark: C clients start together and send 10 requests each
+     * (InferenceMAX's client: --num-prompts $((CONC * 10)) --max-concurrency
+     * $CONC --request-rate inf; docs/serving.md §7.9.1) */
+    gw_serve_request rq = {.requests_per_client = 10};
     gw_serve_point pt;
     if (number_of(c, &in, C_TTFT, NAN, 0, &ttft) || number_of(c, &in, C_TPOT, NAN, 0, &tpot))
         return (void)identify(c, &in);

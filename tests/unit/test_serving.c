@@ -314,6 +314,45 @@ static void test_batch_caps(void)
     CHECK_STR_HAS(p.bound, "decode");
 }
 
+/* §7.9.1, the benchmark's start: C = 4 clients start together on an idle
+ * engine whose budget holds 2 prompts of 1000 tokens, so two groups: the
+ * first alone (t0), the second beside the first's decodes (t1); the wave's
+ * mean TTFT is (2 t0 + 2 (t0 + t1)) / 4. Of K requests per client one is
+ * the wave's: TTFT = overhead + steady + (wave - steady) / K; TPOT is the
+ * steady state's, e2e = TTFT + (O-1) TPOT, and the clients cycle in e2e. */
+static void test_agg_benchmark_wave(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    r.f.chunk_tokens = 2000;
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &r.e, &err), GW_OK);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 4};
+    gw_serve_point steady, wave, bench;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &steady, &err), GW_OK);
+    rq.requests_per_client = 1;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &wave, &err), GW_OK);
+    gw_perf_batch g0 = {.prefill_tokens = 2000, .prefill_chunks = 2,
+                        .prefill_pairs = 2 * 1000 * 1001 / 2.0};
+    gw_perf_batch g1 = g0;
+    g1.decode_seqs = 2, g1.decode_context = 2 * 1050.0;
+    double t0 = gw_perf_step(&r.e, &g0, NULL), t1 = gw_perf_step(&r.e, &g1, NULL);
+    double mean = (2 * t0 + 2 * (t0 + t1)) / 4;
+    CHECK_NEAR(wave.ttft_s, mean, 1e-9);
+    r.e.request_overhead_s = 0.05;
+    rq.requests_per_client = 10;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &bench, &err), GW_OK);
+    CHECK_NEAR(bench.ttft_s, 0.05 + steady.ttft_s + (mean - steady.ttft_s) / 10, 1e-9);
+    CHECK_NEAR(bench.tpot_s, steady.tpot_s, 1e-12);
+    CHECK_NEAR(bench.e2e_s, bench.ttft_s + 99 * bench.tpot_s, 1e-9);
+    CHECK_NEAR(bench.requests_per_s * bench.e2e_s, 4, 1e-9); /* Little, below the batch cap */
+    rq.requests_per_client = 0.5; /* neither the steady state nor a benchmark */
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &bench, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "requests_per_client");
+}
+
 static void test_bad_requests(void)
 {
     rig r;
@@ -476,6 +515,7 @@ int main(void)
     test_disagg_kv_link_rule();
     test_disagg_kv_does_not_fit();
     test_batch_caps();
+    test_agg_benchmark_wave();
     test_bad_requests();
     test_measured_points();
     return gw_test_done("serving");
