@@ -122,7 +122,7 @@ static double ring_factor(double n)
 
 /* The frontier settings (§7.8-§7.11): attention-DP ranks the experts can
  * span, an expert precision the accelerator has, a memory share. */
-static int check_frontier(const gw_perf_config *c, gw_error *err)
+static int check_serving_settings(const gw_perf_config *c, gw_error *err)
 {
     const gw_llm *m = c->model;
     if (c->attention_dp < 0)
@@ -218,7 +218,7 @@ static int check_config(const gw_perf_config *c, gw_error *err)
                                   "expected a precision it supports",
                                   a->meta.id, gw_precision_name(precs[i]),
                                   gw_precision_name(precs[i]), uses[i]);
-    return check_frontier(c, err);
+    return check_serving_settings(c, err);
 }
 
 /* §7.2 attention FLOPs and KV bytes, and §7.3 the communication over the
@@ -494,13 +494,16 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
     return draft / seqs * (pass + lat);
 }
 
-/* §7.8 the frontier stage: `b` is this rank (the busiest one when the
+/* §7.2 one stage. Every term is a per-operator roofline: an operator takes
+ * the longer of its compute and its memory traffic (Williams et al. 2009),
+ * and operators, collectives and the step overhead run one after another.
+ * §7.8: `b` is this rank (the busiest one when the
  * caller used gw_perf_dp_slowest), the experts see b->dp_tokens over the
  * expert group, their busiest GPU (1 + imbalance) x the mean; routed
  * experts at their own rate; MLA prefill in MHA form; the all-to-all per
  * fabric; draft tokens verified and drafted. */
-static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
-                                  gw_perf_step_detail *d)
+double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                          gw_perf_step_detail *d)
 {
     double draft = b->decode_draft_tokens;
     double tokens = b->prefill_tokens + b->decode_seqs + draft;
@@ -546,15 +549,6 @@ static double frontier_stage_time(const gw_perf_engine *e, const gw_perf_batch *
         d->memory_busy_s = (lin_bytes + att_bytes) / e->hbm_peak;
     }
     return lin + att + comm + drafting + e->step_overhead_s;
-}
-
-/* §7.2 one stage. Every term is a per-operator roofline: an operator takes
- * the longer of its compute and its memory traffic (Williams et al. 2009),
- * and operators, collectives and the step overhead run one after another. */
-double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
-                          gw_perf_step_detail *d)
-{
-    return frontier_stage_time(e, b, d);
 }
 
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d)
