@@ -214,4 +214,12 @@ void gw_scenario_plan_input(const gw_scenario *sc, gw_plan_input *in);
  * a call can wrap the model's: rc = gw_scenario_place_error(gw_x(...), node, err). */
 int gw_scenario_place_error(int rc, const gw_node *section, gw_error *err);
 
+/* One pool (`name`: prefill or decode) of a disagg: section (perf.disagg,
+ * sim.disagg), decoded at its node `n` by `schema` into `out`; the pool's
+ * `workers` (a double at `workers_offset` in `out`) must be given. A
+ * missing pool is placed on `disagg`. */
+int gw_scenario_decode_pool(const gw_schema *schema, const gw_node *n, const char *name,
+                            const gw_node *disagg, void *out, size_t out_size,
+                            size_t workers_offset, gw_error *err);
+
 #endif

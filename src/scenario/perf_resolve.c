@@ -5,6 +5,7 @@
  * gw_scenario_resolve after perf: is decoded, so every command that runs
  * the perf model (perf, plan's timeline, sim) sees the same resolution.
  * Every error sits at its setting's file:line:col (a flag's at --set). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,18 +97,19 @@ static int resolve_speculation(const gw_catalog *cat, gw_scenario *sc, gw_error 
     return GW_OK;
 }
 
-/* One pool of perf.disagg, decoded at its node; workers required. */
-static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg,
-                       gw_perf_pool_settings *p, gw_error *err)
+int gw_scenario_decode_pool(const gw_schema *schema, const gw_node *n, const char *name,
+                            const gw_node *disagg, void *out, size_t out_size,
+                            size_t workers_offset, gw_error *err)
 {
-    memset(p, 0, sizeof *p);
+    memset(out, 0, out_size);
     if (!n)
         return gw_error_set(err, GW_E_INPUT, disagg->file, disagg->line, disagg->col,
                             "disagg: no '%s' pool; expected %s: {tp, pp, attention_dp, ep, "
                             "workers}",
                             name, name);
-    int rc = gw_decode(&gw_schema_perf_pool, n, p, GW_DECODE_SCENARIO, err);
-    if (rc == GW_OK && !(p->workers > 0))
+    int rc = gw_decode(schema, n, out, GW_DECODE_SCENARIO, err);
+    double workers = *(const double *)((const char *)out + workers_offset);
+    if (rc == GW_OK && !(workers > 0))
         rc = gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                           "disagg.%s: no 'workers'; expected the number of %s workers", name,
                           name);
@@ -123,8 +125,12 @@ static int resolve_disagg(gw_scenario *sc, gw_error *err)
     memset(d, 0, sizeof *d);
     int rc;
     if ((rc = gw_decode(&gw_schema_perf_disagg, n, d, GW_DECODE_SCENARIO, err)) ||
-        (rc = decode_pool(d->prefill, "prefill", n, &d->prefill_pool, err)) ||
-        (rc = decode_pool(d->decode, "decode", n, &d->decode_pool, err)))
+        (rc = gw_scenario_decode_pool(&gw_schema_perf_pool, d->prefill, "prefill", n,
+                                      &d->prefill_pool, sizeof d->prefill_pool,
+                                      offsetof(gw_perf_pool_settings, workers), err)) ||
+        (rc = gw_scenario_decode_pool(&gw_schema_perf_pool, d->decode, "decode", n,
+                                      &d->decode_pool, sizeof d->decode_pool,
+                                      offsetof(gw_perf_pool_settings, workers), err)))
         return rc;
     sc->has_disagg = 1;
     return GW_OK;

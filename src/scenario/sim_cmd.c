@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,24 +164,6 @@ static int ranks_per_worker(const gw_perf_engine *e)
     return e->attention_dp > 1 ? (int)e->attention_dp : 1;
 }
 
-/* One sim.disagg pool, decoded at its node; workers required. */
-static int decode_pool(const gw_node *n, const char *name, const gw_node *disagg,
-                       gw_sim_pool_settings *p, gw_error *err)
-{
-    memset(p, 0, sizeof *p);
-    if (!n)
-        return gw_error_set(err, GW_E_INPUT, disagg->file, disagg->line, disagg->col,
-                            "disagg: no '%s' pool; expected %s: {workers, tp, pp, ep, "
-                            "attention_dp}",
-                            name, name);
-    int rc = gw_decode(&gw_schema_sim_pool, n, p, GW_DECODE_SCENARIO, err);
-    if (rc == GW_OK && !(p->workers > 0))
-        rc = gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                          "disagg.%s: no 'workers'; expected the number of %s workers", name,
-                          name);
-    return rc;
-}
-
 /* §3.6 sim.disagg: the prefill pool becomes the config's own engine and
  * replicas, the decode pool disagg.decode, and the KV link between them as
  * the serving model takes it (docs/serving.md): the whole model's KV per
@@ -210,8 +193,12 @@ static int disagg_settings(const gw_scenario *sc, gw_sim_disagg_settings *ds,
         return GW_OK;
     }
     if ((rc = gw_decode(&gw_schema_sim_disagg, n, ds, GW_DECODE_SCENARIO, err)) ||
-        (rc = decode_pool(ds->prefill, "prefill", n, pre, err)) ||
-        (rc = decode_pool(ds->decode, "decode", n, dec, err)))
+        (rc = gw_scenario_decode_pool(&gw_schema_sim_pool, ds->prefill, "prefill", n, pre,
+                                      sizeof *pre, offsetof(gw_sim_pool_settings, workers),
+                                      err)) ||
+        (rc = gw_scenario_decode_pool(&gw_schema_sim_pool, ds->decode, "decode", n, dec,
+                                      sizeof *dec, offsetof(gw_sim_pool_settings, workers),
+                                      err)))
         return rc;
     if (!gw_field_is_set(&gw_schema_sim_disagg, ds, "kv_handover"))
         ds->kv_handover_s = gw_serve_kv_handover_default_s();
