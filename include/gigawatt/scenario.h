@@ -56,8 +56,9 @@ typedef struct gw_sim_disagg_settings {
 extern const gw_schema gw_schema_sim_disagg, gw_schema_sim_pool;
 
 /* The scenario's `perf:` section (inference). Unset numbers are 0, unset
- * texts "": every frontier setting (engine on) unset keeps the model as
- * before (docs/commands.md, perf). */
+ * texts "": each serving setting unset is off, and the output prints the
+ * engine, memory and serving lines only when one is given
+ * (docs/commands.md, perf). */
 typedef struct gw_perf_settings {
     gw_entry_meta meta;
     double count, tp, pp, ep;
