@@ -9,6 +9,7 @@
 
 #include "gigawatt/config_search.h"
 #include "gw_test.h"
+#include "tiny_model.h"
 
 /* ---- made-up inputs ---- */
 
@@ -31,28 +32,6 @@ static gw_llm moe16(void)
     return m;
 }
 
-static gw_accelerator accel(double hbm)
-{
-    gw_accelerator a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.meta.id, "round");
-    a.bf16_flops = 1e15, a.fp8_flops = 2e15;
-    a.hbm_capacity_b = hbm, a.hbm_bandwidth_bps = 1e12;
-    a.scaleup_bandwidth_bps = 400e9;
-    a.tdp_w = 1000;
-    return a;
-}
-
-static gw_efficiency eff(void)
-{
-    gw_efficiency f;
-    memset(&f, 0, sizeof f);
-    strcpy(f.meta.id, "half");
-    f.compute = 0.5, f.memory = 0.5, f.attention = 0.5, f.scaleup = 0.5;
-    f.step_overhead_s = 1e-3, f.memory_reserve = 0.1, f.max_batch = 256;
-    strcpy(f.kv_policy, "reserve");
-    return f;
-}
 
 /* ---- synthetic serving models --------------------------------------- */
 
@@ -131,8 +110,8 @@ typedef struct setup {
 static void setup_init(setup *u, double hbm)
 {
     u->m = moe16();
-    u->a = accel(hbm);
-    u->f = eff();
+    u->a = round_accel(hbm);
+    u->f = half_eff();
     u->s = (gw_search_spec){
         .base = {.model = &u->m, .accel = &u->a, .eff = &u->f, .weights = GW_PREC_FP8,
                  .kv = GW_PREC_FP8},

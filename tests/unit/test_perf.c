@@ -54,34 +54,20 @@ static gw_llm tiny_mla(void)
     return m;
 }
 
-/* bf16 1e15 FLOP/s, fp8 2e15, no fp4; 100 GB of HBM at 1e12 B/s; scale-up
- * 400e9 B/s both directions = 200e9 one way. */
+/* tiny_model.h's accelerator with 100 GB of HBM (scale-up 200e9 B/s one
+ * way). */
 static gw_accelerator accel(void)
 {
-    gw_accelerator a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.meta.id, "round");
-    a.bf16_flops = 1e15, a.fp8_flops = 2e15, a.fp4_flops = 0;
-    a.hbm_capacity_b = 100e9, a.hbm_bandwidth_bps = 1e12;
-    a.scaleup_bandwidth_bps = 400e9;
-    a.tdp_w = 1000;
-    return a;
+    return round_accel(100e9);
 }
 
-/* Every achieved share 0.5: gemm 5e14 (bf16), attention 5e14, HBM 5e11 B/s,
- * link 1e11 B/s one way; 1 ms per step, no collective latency, 10 % of the
- * free HBM held back, at most 256 sequences, whole prompts, KV reserved. */
+/* tiny_model.h's stack: gemm 5e14 (bf16), attention 5e14, HBM 5e11 B/s,
+ * link 1e11 B/s one way, 1 ms per step, with a stated workspace so that
+ * §7.5's share is hand-checkable. */
 static gw_efficiency eff(void)
 {
-    gw_efficiency f;
-    memset(&f, 0, sizeof f);
-    strcpy(f.meta.id, "half");
-    f.compute = 0.5, f.memory = 0.5, f.attention = 0.5, f.scaleup = 0.5;
-    f.activation_io = 0;
-    f.step_overhead_s = 1e-3, f.collective_latency_s = 0;
-    f.memory_reserve = 0.1, f.max_batch = 256, f.chunk_tokens = 0;
-    f.workspace_b = 1000; /* stated, so §7.5's share is hand-checkable */
-    strcpy(f.kv_policy, "reserve");
+    gw_efficiency f = half_eff();
+    f.workspace_b = 1000;
     return f;
 }
 

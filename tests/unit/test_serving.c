@@ -27,17 +27,10 @@ static void rig_init(rig *r, double hbm, int tp)
 {
     memset(r, 0, sizeof *r);
     r->m = tiny_dense();
-    strcpy(r->a.meta.id, "round");
-    r->a.bf16_flops = 1e15, r->a.fp8_flops = 2e15;
-    r->a.hbm_capacity_b = hbm, r->a.hbm_bandwidth_bps = 1e12;
-    r->a.scaleup_bandwidth_bps = 400e9, r->a.tdp_w = 1000;
+    r->a = round_accel(hbm);
     r->a.scaleup_domain = 8, r->a.scaleout_bandwidth_bps = 50e9;
-    strcpy(r->f.meta.id, "half");
-    r->f.compute = 0.5, r->f.memory = 0.5, r->f.attention = 0.5, r->f.scaleup = 0.5;
-    r->f.step_overhead_s = 1e-3;
-    r->f.memory_reserve = 0.1, r->f.max_batch = 256;
+    r->f = half_eff();
     r->f.workspace_b = 1e3; /* a stated workspace, tiny: the small rig's HBM is ~220 KB */
-    strcpy(r->f.kv_policy, "reserve");
     gw_perf_config c = {.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = tp, .pp = 1,
                         .ep = 1, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
     gw_error err;

@@ -22,24 +22,12 @@
 
 /* ---- the engine -------------------------------------------------------------- */
 
-/* tiny_model.h's dense model on a made-up accelerator. */
+/* tiny_model.h's dense model, accelerator (100 GB) and stack. */
 static gw_perf_engine make_engine(void)
 {
     gw_llm m = tiny_dense();
-    gw_accelerator a;
-    memset(&a, 0, sizeof a);
-    strcpy(a.meta.id, "round");
-    a.bf16_flops = 1e15, a.fp8_flops = 2e15;
-    a.hbm_capacity_b = 100e9, a.hbm_bandwidth_bps = 1e12;
-    a.scaleup_bandwidth_bps = 400e9;
-    a.tdp_w = 1000;
-    gw_efficiency f;
-    memset(&f, 0, sizeof f);
-    strcpy(f.meta.id, "half");
-    f.compute = 0.5, f.memory = 0.5, f.attention = 0.5, f.scaleup = 0.5;
-    f.step_overhead_s = 1e-3;
-    f.memory_reserve = 0.1, f.max_batch = 256;
-    strcpy(f.kv_policy, "reserve");
+    gw_accelerator a = round_accel(100e9);
+    gw_efficiency f = half_eff();
     gw_perf_config c = {.model = &m, .accel = &a, .eff = &f, .tp = 1, .pp = 1, .ep = 1,
                         .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
     gw_perf_engine e;

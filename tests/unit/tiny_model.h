@@ -1,6 +1,7 @@
-/* tests/unit/tiny_model.h — the made-up dense model the perf, serving and
- * simulator tests price by hand. It uses no catalog data on purpose: model
- * tests must not move when data does.
+/* tests/unit/tiny_model.h — the made-up dense model, accelerator and
+ * efficiency stack the perf, serving, search and simulator tests price by
+ * hand. They use no catalog data on purpose: model tests must not move when
+ * data does.
  *
  * Dense GQA: L 2, h 64, heads 4, kv_heads 2, head_dim 16, ffn 128, vocab
  * 100, SwiGLU, untied. Per layer: attention 2*64*64 + 2*64*32 = 12288,
@@ -26,6 +27,35 @@ static inline gw_llm tiny_dense(void)
     m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
     m.parameters = 86528;
     return m;
+}
+
+/* 1e15 FLOP/s BF16 (2e15 FP8, no FP4), `hbm` bytes of HBM at 1e12 B/s,
+ * 400e9 B/s of scale-up in both directions, 1000 W. */
+static inline gw_accelerator round_accel(double hbm)
+{
+    gw_accelerator a;
+    memset(&a, 0, sizeof a);
+    strcpy(a.meta.id, "round");
+    a.bf16_flops = 1e15, a.fp8_flops = 2e15;
+    a.hbm_capacity_b = hbm, a.hbm_bandwidth_bps = 1e12;
+    a.scaleup_bandwidth_bps = 400e9;
+    a.tdp_w = 1000;
+    return a;
+}
+
+/* Every achieved share 0.5, 1 ms per step, no collective latency, 10 % of
+ * HBM held back, at most 256 sequences, whole prompts, KV reserved to the
+ * end; no stated workspace (the tests that need one state it). */
+static inline gw_efficiency half_eff(void)
+{
+    gw_efficiency f;
+    memset(&f, 0, sizeof f);
+    strcpy(f.meta.id, "half");
+    f.compute = 0.5, f.memory = 0.5, f.attention = 0.5, f.scaleup = 0.5;
+    f.step_overhead_s = 1e-3;
+    f.memory_reserve = 0.1, f.max_batch = 256;
+    strcpy(f.kv_policy, "reserve");
+    return f;
 }
 
 #endif
