@@ -166,6 +166,19 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
         cJSON_AddItemToArray(sw, point_object(&r->sweep[i]));
 }
 
+/* The batch and schedule a training run used: given, or the defaults of
+ * docs/model.md §8.2 (and whether they are). */
+static void training_schedule_json(cJSON *ti, const gw_train_request *q, const gw_train_result *t)
+{
+    gw_json_num(ti, "global_batch_tokens", t->global_batch_tokens);
+    cJSON_AddBoolToObject(ti, "global_batch_default", !(q->global_batch_tokens > 0));
+    cJSON_AddBoolToObject(ti, "global_batch_above_published", t->batch_above_published);
+    gw_json_num(ti, "micro_batch", t->micro_batch);
+    gw_json_num(ti, "micro_batches_per_replica", t->micro_batches);
+    gw_json_num(ti, "virtual_stages", t->virtual_stages);
+    cJSON_AddBoolToObject(ti, "virtual_stages_default", !(q->virtual_stages >= 1));
+}
+
 char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
 {
     cJSON *o = cJSON_CreateObject();
@@ -186,7 +199,7 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         cJSON_AddStringToObject(ti, "precision", gw_precision_name(q->precision));
         gw_json_num(ti, "tokens", q->tokens);
         gw_json_num(ti, "sequence_length", q->sequence_length);
-        gw_json_num(ti, "global_batch_tokens", q->global_batch_tokens);
+        training_schedule_json(ti, q, t);
         gw_json_num_or_null(ti, "mfu", q->mfu, q->mfu > 0);
         cJSON_AddStringToObject(ti, "reliability", sc->reliability.meta.id);
         gw_json_num(o, "train_days", t->train_days);
@@ -200,6 +213,11 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         gw_json_num(o, "interruptions", t->interruptions);
         gw_json_num(o, "pipeline_bubble_fraction", t->bubble_fraction);
         gw_json_num(o, "tp_comm_fraction", t->comm_fraction);
+        cJSON *sh = cJSON_AddObjectToObject(o, "step_shares");
+        gw_json_num(sh, "model_flops", t->step_model_flops);
+        gw_json_num(sh, "kernels_below_peak", t->step_kernels);
+        gw_json_num(sh, "tp_communication", t->step_tp_comm);
+        gw_json_num(sh, "pipeline_bubble", t->step_bubble);
         gw_json_num(o, "energy_wh", r->train_energy_wh);
         gw_json_num(o, "grid_energy_wh", r->train_grid_energy_wh);
         gw_json_num_or_null(o, "training_usd", r->train_usd, r->has_cost);
@@ -346,6 +364,29 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
     headline_text(b, r, x->infeasible);
 }
 
+/* The batch and schedule (given or default, §8.2) and where a step's time
+ * goes: four shares of the step that add up to 100% (§8.3). */
+static void training_schedule_text(gw_buf *b, const gw_train_request *q, const gw_train_result *x)
+{
+    char t[256];
+    const char *why = q->global_batch_tokens > 0 ? " (given)"
+                      : x->batch_above_published
+                          ? " (default: one sequence per replica, above the published 62.9 M)"
+                          : " (default: grows with dp, within the published 16.8-62.9 M)";
+    snprintf(t, sizeof t, "%.1f M tokens a step%s", x->global_batch_tokens / 1e6, why);
+    gw_text_row(b, "global batch", t);
+    snprintf(t, sizeof t, "%.0f micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
+             x->micro_batches, x->micro_batches == 1 ? "" : "es", x->micro_batch,
+             x->virtual_stages, x->virtual_stages == 1 ? "" : "s",
+             q->virtual_stages >= 1 ? " (given)" : "");
+    gw_text_row(b, "pipeline schedule", t);
+    snprintf(t, sizeof t, "%.1f%% model FLOPs, %.1f%% kernels below peak, %.1f%% exposed TP "
+             "communication, %.1f%% pipeline bubble",
+             100 * x->step_model_flops, 100 * x->step_kernels, 100 * x->step_tp_comm,
+             100 * x->step_bubble);
+    gw_text_row(b, "step time (predicted)", t);
+}
+
 /* The training section of `perf`'s text: FLOPs, MFU and its losses,
  * goodput, time, GPU-hours, energy and cost. */
 static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
@@ -364,9 +405,7 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
     else
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
-    snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
-             100 * x->bubble_fraction, 100 * x->comm_fraction);
-    gw_text_row(b, "losses in the prediction", t);
+    training_schedule_text(b, q, x);
     snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
              x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);

@@ -329,12 +329,13 @@ static int run_training(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
     q->precision = c->weights;
     q->tokens = ts->tokens;
     q->mfu = ts->mfu;
-    /* Llama 3 405B pre-training: 8,192-token sequences, 16M-token batches
-     * (arXiv:2407.21783 §3.4.1) */
+    /* Llama 3 405B pre-training: 8,192-token sequences (arXiv:2407.21783
+     * §3.4.1); the batch and the schedule left out (0) are the model's
+     * defaults, which scale with the cluster (docs/model.md §8.2) */
     q->sequence_length = or_default(ts->sequence_length, 8192);
-    q->global_batch_tokens = or_default(ts->global_batch, 16.0 * 1024 * 1024);
-    q->micro_batch = or_default(ts->micro_batch, 1);
-    q->virtual_stages = or_default(ts->virtual_stages, 1);
+    q->global_batch_tokens = ts->global_batch;
+    q->micro_batch = ts->micro_batch;
+    q->virtual_stages = ts->virtual_stages;
     q->accelerator_mtbi_s = sc->reliability.accelerator_mtbi_s;
     q->lost_per_interruption_s = sc->reliability.lost_per_interruption_s;
     int rc = gw_perf_train(c, q, &r->training, err);
