@@ -5,6 +5,7 @@
  * result always gives the same bytes. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gigawatt/output.h"
 #include "json_int.h"
@@ -73,6 +74,41 @@ static cJSON *pool_json(const gw_perf_config *c, int workers)
     return o;
 }
 
+/* The engine's name for its cap on running sequences (docs/catalog.md). */
+static const char *engine_cap_name(const gw_efficiency *f)
+{
+    return strcmp(f->engine, "vllm") == 0     ? "max_num_seqs"
+           : strcmp(f->engine, "sglang") == 0 ? "max_running_requests"
+           : strcmp(f->engine, "trtllm") == 0 ? "max_batch_size"
+                                              : "max_batch";
+}
+
+/* What bound the headline batch, and the engine's cap in force, so a
+ * comparison is not decided by an unstated default (issue 14). */
+static void batch_limit_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
+{
+    cJSON *l = cJSON_AddObjectToObject(o, "batch_limit");
+    cJSON_AddStringToObject(l, "bound", r->batch_bound);
+    gw_json_num(l, "engine_cap", r->batch_cap);
+    cJSON_AddStringToObject(l, "engine_cap_from",
+                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
+    cJSON_AddStringToObject(l, "engine_cap_name", engine_cap_name(&sc->efficiency));
+    gw_json_num_or_null(l, "kv_fit", r->batch_kv_fit, r->has_inference);
+}
+
+/* `bound` (cap NAME N, its origin[; the KV cache holds K]) on one row. */
+static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
+                             const gw_scenario *sc, const gw_perf_report *r)
+{
+    char t[200], kv[64] = "";
+    const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
+    if (r->has_inference)
+        snprintf(kv, sizeof kv, "; the KV cache holds %.0f", r->batch_kv_fit);
+    snprintf(t, sizeof t, "%s (%s %.0f, %s%s)", bound, engine_cap_name(&sc->efficiency),
+             r->batch_cap, cap, kv);
+    gw_text_row(b, row, t);
+}
+
 /* The closed-loop point (gw_serve_agg / gw_serve_disagg), keys in SI. */
 static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -104,6 +140,10 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
     gw_json_num(s, "batch_per_rank", p->batch_per_rank);
     gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
     cJSON_AddStringToObject(s, "bound", p->bound);
+    cJSON_AddStringToObject(s, "batch_bound", r->serving_batch_bound);
+    gw_json_num(s, "engine_cap", r->batch_cap);
+    cJSON_AddStringToObject(s, "engine_cap_from",
+                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
 }
 
 /* The inference half of perf's JSON, keys in the order they always had;
@@ -152,6 +192,8 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
                         h && r->has_cost);
     if (r->frontier)
         serving_json(o, sc, r);
+    if (r->batch_bound)
+        batch_limit_json(o, sc, r);
     if (!agg)
         return;
     cJSON *mem = cJSON_AddObjectToObject(o, "memory");
@@ -255,7 +297,7 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
 }
 
 /* The closed-loop point: latency, per user, the three per-GPU rates. */
-static void serving_text(gw_buf *b, const gw_perf_report *r)
+static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
 {
     const gw_serve_point *p = &r->serving;
     char t[160];
@@ -267,6 +309,7 @@ static void serving_text(gw_buf *b, const gw_perf_report *r)
                  p->requests_per_s * p->e2e_s, p->bound);
     gw_buf_printf(b, "  serving (closed loop):\n");
     gw_text_row(b, "  concurrency", t);
+    batch_limit_text(b, "  batch per rank bound by", r->serving_batch_bound, sc, r);
     gw_text_row_si(b, "  TTFT", p->ttft_s, "s");
     gw_text_row_si(b, "  TPOT", p->tpot_s, "s");
     gw_text_row_num(b, "  tokens/s per user", p->tokens_per_user_s, "");
@@ -336,6 +379,7 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
     gw_text_row_si(b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
     gw_text_row_num(b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
     gw_text_row_num(b, "max batch", x->max_batch, "sequences per replica");
+    batch_limit_text(b, "batch bound by", r->batch_bound, sc, r);
     gw_text_row_si(b, "prefill, one prompt", x->prefill_s, "s");
     gw_text_row_si(b, "decode step at max batch", x->decode_step_s, "s");
     const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
@@ -360,7 +404,7 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
         gw_text_row(b, "targets", slo);
     }
     if (r->has_serving)
-        serving_text(b, r);
+        serving_text(b, sc, r);
     headline_text(b, r, x->infeasible);
 }
 
@@ -438,7 +482,7 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     if (r->has_disagg) {
         disagg_text(&b, sc, r);
         if (r->has_serving)
-            serving_text(&b, r);
+            serving_text(&b, sc, r);
         headline_text(&b, r, "the serving model gave no point");
     }
     if (r->has_cost)

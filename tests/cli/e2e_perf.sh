@@ -204,6 +204,53 @@ print("llama-3.1-405b: %.1f days, %.2f M GPU-hours at MFU 0.4 (model card 30.84 
       "predicted MFU %.3f" % (days, gh / 1e6, pred["mfu_predicted"]))
 EOF
 
+# ---- --max-batch wins over the engine's default cap (issue 14 item 3) -----------------
+# vLLM's default max_num_seqs on an 80 GB H100 is 1024; the KV cache of 8 x H100
+# holds ~2,190 sequences of 1000 + 1000/2 tokens. --max-batch 2048 must raise the
+# cap (not be ignored), and the output must say which cap bound the batch.
+vllm="--model llama-3.3-70b --accelerator h100-sxm --count 8 --tp 8 --input-tokens 1000 --output-tokens 1000 --engine vllm"
+# shellcheck disable=SC2086
+ok_to cap-default.json perf $vllm --json
+# shellcheck disable=SC2086
+ok_to cap-flag.json perf $vllm --max-batch 2048 --json
+# shellcheck disable=SC2086
+ok_to cap-small.json perf $vllm --max-batch 64 --json
+# shellcheck disable=SC2086
+ok_to cap-slo.json perf $vllm --tpot-slo 0.03 --json
+# shellcheck disable=SC2086
+ok_to cap-loop.json perf $vllm --max-batch 2048 --concurrency 2048 --json
+# shellcheck disable=SC2086
+ok_to cap-flag.txt perf $vllm --max-batch 2048
+contains "batch bound by                     max-batch setting (max_num_seqs 2048" cap-flag.txt
+# shellcheck disable=SC2086
+ok perf $vllm --html cap.html
+grep -q "batch bound by engine default (max_num_seqs 1024" cap.html ||
+    fail "the perf report does not say the engine's default cap bound the batch"
+pycheck cap-default.json cap-flag.json cap-small.json cap-slo.json cap-loop.json <<'EOF2'
+import json, sys
+dflt, flag, small, slo, loop = (json.load(open(f)) for f in sys.argv[1:6])
+def want(name, d, bound, cap, src):
+    l = d["batch_limit"]
+    if (l["bound"], l["engine_cap"], l["engine_cap_from"]) != (bound, cap, src):
+        sys.exit("%s: batch_limit %r; expected %s, cap %s from %s" % (name, l, bound, cap, src))
+want("default", dflt, "engine default", 1024, "engine default")
+want("--max-batch 2048", flag, "max-batch setting", 2048, "max-batch setting")
+want("--max-batch 64", small, "max-batch setting", 64, "max-batch setting")
+want("--tpot-slo", slo, "latency target", 1024, "engine default")
+if dflt["max_batch"] != 1024 or flag["max_batch"] != 2048 or small["max_batch"] != 64:
+    sys.exit("max_batch %r / %r / %r; expected 1024, 2048 (the flag wins), 64"
+             % (dflt["max_batch"], flag["max_batch"], small["max_batch"]))
+if not flag["batch_limit"]["kv_fit"] > 2048:
+    sys.exit("kv_fit %r; expected the KV cache to hold more than 2048" % flag["batch_limit"]["kv_fit"])
+s = loop["serving"]
+if s["engine_cap"] != 2048 or not s["batch_per_rank"] > 1024:
+    sys.exit("closed loop at 2048 clients: cap %r, batch %r; expected the flag's 2048 to let "
+             "it pass vLLM's 1024" % (s["engine_cap"], s["batch_per_rank"]))
+print("vllm max_num_seqs: default 1024 (%s), --max-batch 2048 -> %d (%s), closed loop batch %.0f"
+      % (dflt["batch_limit"]["bound"], flag["max_batch"], flag["batch_limit"]["bound"],
+         s["batch_per_rank"]))
+EOF2
+
 # ---- training defaults scale with the cluster (issue 14 item 1) -----------------------
 # Llama 3.1 405B on 99,840 GB200 at TP8 PP16: the default batch grows with data
 # parallelism (within the published 16M-62.9M tokens), virtual stages cut the
