@@ -975,6 +975,12 @@ static void section_risk(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"cheapest build level", jnum(bl, "best_level"), "x the plan"},
                     {"planned build level", jnum(bl, "planned_build_level"), "x the plan"}};
     headlines(b, h, 7);
+    if (cJSON_IsTrue(jget(bl, "flat")))
+        gw_buf_printf(b, "<p>The expected cost is flat from %.3gx to %.3gx of the plan (within "
+                         "%.1f%% of the least): the cheapest level shown is the smallest of the "
+                         "tie.</p>",
+                      jnum(bl, "flat_from_level"), jnum(bl, "flat_to_level"),
+                      100 * jnum(bl, "tie_tolerance"));
     const cJSON *labels = jget(o, "quarters"), *sr = jget(o, "series");
     size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
     double *x = quarter_axis(labels, n);
