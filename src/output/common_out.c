@@ -55,6 +55,9 @@ void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
     for (int i = 0; i < sc->nstages; i++)
         cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
     gw_json_num(in, "load", load);
+    gw_json_num(in, "systems_per_rack", sc->system.systems_per_rack);
+    if (sc->rack_note[0])
+        cJSON_AddStringToObject(in, "rack_note", sc->rack_note);
 }
 
 /* A number, or null when it does not exist (infeasible, no cost known):
@@ -135,4 +138,6 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
                   sc->system.meta.id, sc->accelerator.meta.id, sc->system.accelerators,
                   sc->cooling.meta.id, sc->site.meta.id, sc->site_note[0] ? " (" : "",
                   sc->site_note, sc->site_note[0] ? ")" : "", load);
+    if (sc->rack_note[0])
+        gw_buf_printf(b, "  %s\n", sc->rack_note);
 }
