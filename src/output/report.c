@@ -1093,6 +1093,16 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"training", jnum(o, "train_days"), "days"},
                     {"GPU-hours", jnum(o, "gpu_hours"), ""}};
     headlines(b, h, 8);
+    const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
+    if (cap) {
+        gw_buf_printf(b, "<p>batch bound by ");
+        esc(b, jstr(cap, "bound"));
+        gw_buf_printf(b, " (");
+        esc(b, jstr(cap, "engine_cap_name"));
+        gw_buf_printf(b, " %.0f, from the ", jnum(cap, "engine_cap"));
+        esc(b, jstr(cap, "engine_cap_from"));
+        gw_buf_printf(b, ")</p>");
+    }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
     double *batch = jarray_of(sw, "batch", &n);
