@@ -533,6 +533,7 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
+    gw_text_status_note(&b, sc);
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
     if (r->has_inference || r->has_disagg)
