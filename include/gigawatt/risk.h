@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gigawatt/run_source.h"
 #include "gigawatt/schema.h"
 #include "gigawatt/timeline.h"
 
@@ -229,8 +230,10 @@ typedef struct gw_risk_run_info {
     long long id;             /* rowid in runs */
     char name[2 * GW_TEXT_MAX]; /* scenario name */
     char hash[17];            /* 64-bit FNV-1a of the resolved inputs, hex */
-    char command[1024];
+    /* where it came from (gw_run_source's fields, as the store keeps them) */
+    char command[sizeof(((gw_run_source *)0)->command)];
     char scenario_path[1024]; /* absolute path of the scenario file, or "" */
+    char scenario_sha256[GW_SHA256_HEX_LEN + 1];
     char sets[2048];          /* the --set list, one per line */
     unsigned long long seed;
     long long draws, done;    /* asked for; finished and stored */
@@ -268,7 +271,13 @@ int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int ns
                          const char *const *series_names, int nquarters, const gw_risk_stats *q,
                          gw_error *err);
 /* Every run in the store (fleet and risk), oldest first, as text or JSON
- * (malloc'd). */
+ * (malloc'd; kind "runs": the store's path and its runs, each with where it
+ * came from: docs/commands.md, runs). */
 int gw_risk_store_list(gw_risk_store *st, int json, char **text, gw_error *err);
+/* Delete run `id` of any kind, every row of it, in one transaction;
+ * GW_E_INPUT when there is none. The file keeps its size until vacuumed. */
+int gw_risk_store_delete(gw_risk_store *st, long long id, gw_error *err);
+/* Give the space of deleted rows back to the file system (VACUUM). */
+int gw_risk_store_vacuum(gw_risk_store *st, gw_error *err);
 
 #endif

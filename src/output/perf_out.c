@@ -4,6 +4,7 @@
  * are SI; cJSON prints doubles with round-trip precision, so the same
  * result always gives the same bytes. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -353,11 +354,11 @@ static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report 
     const gw_serve_point *p = &r->serving;
     char t[160];
     if (r->serve_request.concurrency > 0)
-        snprintf(t, sizeof t, "%.0f requests in flight, %s-bound", r->serve_request.concurrency,
-                 p->bound);
+        snprintf(t, sizeof t, "%s requests in flight, %s-bound",
+                 gw_text_count(round(r->serve_request.concurrency)).s, p->bound);
     else /* Little's law: in flight = rate x time in the system */
-        snprintf(t, sizeof t, "%.0f requests in flight (the most it holds), %s-bound",
-                 p->requests_per_s * p->e2e_s, p->bound);
+        snprintf(t, sizeof t, "%s requests in flight (the most it holds), %s-bound",
+                 gw_text_count(round(p->requests_per_s * p->e2e_s)).s, p->bound);
     gw_buf_printf(b, "  serving (closed loop):\n");
     gw_text_row(b, "  concurrency", t);
     batch_limit_text(b, "  batch per rank bound by", r->serving_batch_bound, sc, r);
@@ -404,8 +405,8 @@ static void headline_text(gw_buf *b, const gw_perf_report *r, const char *infeas
     gw_text_row_num(b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
     gw_text_row_num(b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
     gw_text_row_si(b, "IT power per GPU", r->it_w_per_accel, "W");
-    snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
-             r->grid_joules_per_token);
+    snprintf(t, sizeof t, "%s J (IT), %s J (grid)", gw_text_num(r->joules_per_token, 3).s,
+             gw_text_num(r->grid_joules_per_token, 3).s);
     gw_text_row(b, "energy per token", t);
     if (r->has_cost) {
         gw_text_row_usd(b, "cost per million tokens", r->usd_per_million_tokens);
@@ -448,9 +449,9 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
     if (x->slo_given) {
         char slo[96], ttft[40] = "any", tpot[40] = "any";
         if (q->ttft_slo_s > 0)
-            snprintf(ttft, sizeof ttft, "<= %.3g s", q->ttft_slo_s);
+            snprintf(ttft, sizeof ttft, "<= %s s", gw_text_num(q->ttft_slo_s, 3).s);
         if (q->tpot_slo_s > 0)
-            snprintf(tpot, sizeof tpot, "<= %.3g s", q->tpot_slo_s);
+            snprintf(tpot, sizeof tpot, "<= %s s", gw_text_num(q->tpot_slo_s, 3).s);
         snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
         gw_text_row(b, "targets", slo);
     }
@@ -489,10 +490,14 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
     char t[160];
     const gw_train_result *x = &r->training;
     const gw_train_request *q = &r->train_request;
-    gw_buf_printf(b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
-                  q->count, sc->accelerator.meta.id, r->train_cfg.tp, r->train_cfg.pp,
-                  gw_precision_name(q->precision), q->tokens, q->sequence_length);
-    snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
+    gw_buf_printf(b, "\nTraining: %s x %s, tp %d pp %d, %s, %s tokens of %s\n",
+                  gw_text_count(q->count).s, sc->accelerator.meta.id, r->train_cfg.tp,
+                  r->train_cfg.pp, gw_precision_name(q->precision), gw_text_num(q->tokens, 3).s,
+                  gw_text_count(q->sequence_length).s);
+    char flops[32], per_token[32];
+    gw_format_si(x->total_flops, "FLOP", flops, sizeof flops);
+    gw_format_si(x->flops_per_token, "FLOP", per_token, sizeof per_token);
+    snprintf(t, sizeof t, "%s (%s per token)", flops, per_token);
     gw_text_row(b, "FLOPs", t);
     if (q->mfu > 0)
         snprintf(t, sizeof t, "%.1f%% given (the model predicts %.1f%%)", 100 * x->mfu,
@@ -528,6 +533,7 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
+    gw_text_status_note(&b, sc);
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
     if (r->has_inference || r->has_disagg)
