@@ -6,9 +6,9 @@
  * (docs/validate.md). The fit rows: in each partition (model x system x
  * engine x mode) the rows are ranked by the 64-bit FNV-1a hash of their id
  * (the row's seed, gw_validate_case.seed; ties by line) and the first 30%
- * (rounded) fit; every other row only checks. The choice depends on the ids and the partition alone, not on
- * the model's errors, so it is reproducible and a refit cannot move a row
- * between the sets. The step factors are fitted on their TPOT only; of
+ * (rounded) fit; every other row only checks. The choice depends on the
+ * ids and the partition alone, not on the model's errors, so it is
+ * reproducible and a refit cannot move a row between the sets. The step factors are fitted on their TPOT only; of
  * TTFT only the stack's request_overhead is fitted, after them
  * (serving_fit_request_overhead): the closed loop's start-up wave is
  * the serving model's arithmetic (docs/serving.md §7.9.1), which the
