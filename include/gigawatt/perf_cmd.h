@@ -40,6 +40,15 @@ typedef struct gw_perf_report {
     gw_serve_request serve_request;
     gw_serve_point serving;
     gw_perf_point serving_point;   /* the serving point as the headline */
+    /* what bound the steady-state batch (docs/model.md §7.5): "memory" (the
+     * KV cache), "engine default" (the stack's max_batch), "max-batch
+     * setting" (perf.max_batch), "latency target"; NULL without one */
+    const char *batch_bound;
+    double batch_cap;              /* the engine's cap in force (decode pool's if disagg) */
+    double batch_kv_fit;           /* sequences the KV cache of a replica holds */
+    /* the closed loop's batch per rank: the engine's cap when it reached
+     * it, "memory", or the serving bound (concurrency, prefill, decode) */
+    const char *serving_batch_bound;
     gw_train_request train_request;
     gw_perf_config train_cfg;
     gw_train_result training;

@@ -119,6 +119,15 @@ void gw_text_row_num(gw_buf *b, const char *label, double v, const char *unit)
     gw_text_row(b, label, t);
 }
 
+void gw_csv_reals(gw_buf *b, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char s[40];
+        gw_format_real(v[i], s, sizeof s);
+        gw_buf_printf(b, ",%s", s);
+    }
+}
+
 void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double load)
 {
     gw_buf_printf(b, "%s%s%s\n", title, sc->name[0] ? ": " : "", sc->name);

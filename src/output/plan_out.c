@@ -71,8 +71,7 @@ char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r)
     snprintf(t, sizeof t, "%.3f annual (%.3f at design load)", r->pue, r->design.pue);
     gw_text_row(&b, "PUE", t);
     gw_text_row_si(&b, "annual energy at the meter", r->annual_energy_wh, "Wh");
-    snprintf(t, sizeof t, "%.3g m3/yr", r->water_m3_per_year);
-    gw_text_row(&b, "water", t);
+    gw_text_row_num(&b, "water", r->water_m3_per_year, "m3/yr");
     gw_buf_printf(&b, "\nCapex\n");
     gw_text_row_usd(&b, "accelerator systems", r->capex.systems);
     gw_text_row_usd(&b, "networking", r->capex.networking);

@@ -164,18 +164,10 @@ static void fmt_tick(char *buf, size_t n, double v)
         snprintf(buf, n, "%.4g", v);
 }
 
-/* The smallest f x 10^k at or above m (axis top), f chosen so that the four
- * quarter ticks are round too (0.25, 0.3, 0.4, 0.5, 0.6, 1, 1.5, 2, 2.5). */
+/* The top of a value axis from 0 (src/output/format.c chooses it). */
 static double nice_max(double m)
 {
-    if (!(m > 0) || !isfinite(m))
-        return 1;
-    double p = pow(10, floor(log10(m)));
-    const double f[] = {1, 1.2, 1.6, 2, 2.4, 4, 6, 8, 10};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (f[i] * p >= m * (1 - 1e-12))
-            return f[i] * p;
-    return 10 * p;
+    return gw_format_axis_top(m);
 }
 
 static double finite_max(const series *s, int ns, size_t n)
@@ -1093,6 +1085,16 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"training", jnum(o, "train_days"), "days"},
                     {"GPU-hours", jnum(o, "gpu_hours"), ""}};
     headlines(b, h, 8);
+    const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
+    if (cap) {
+        gw_buf_printf(b, "<p>batch bound by ");
+        esc(b, jstr(cap, "bound"));
+        gw_buf_printf(b, " (");
+        esc(b, jstr(cap, "engine_cap_name"));
+        gw_buf_printf(b, " %.0f, from the ", jnum(cap, "engine_cap"));
+        esc(b, jstr(cap, "engine_cap_from"));
+        gw_buf_printf(b, ")</p>");
+    }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
     double *batch = jarray_of(sw, "batch", &n);

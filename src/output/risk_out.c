@@ -13,6 +13,7 @@
 #include "gigawatt/risk.h"
 #include "gigawatt/timeline_out.h"
 #include "json_int.h"
+#include "text_int.h"
 
 
 /* name and meaning of each fixed output, in GW_RISK_* order */
@@ -204,9 +205,9 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
     gw_quarter_label(s->start_year, s->start_q, 0, q0, sizeof q0);
     gw_quarter_label(s->start_year, s->start_q, p->quarters - 1, q1, sizeof q1);
     gw_buf_printf(&b, "risk: %s\n", p->name[0] ? p->name : "(unnamed scenario)");
-    gw_buf_printf(&b, "  %lld draws, seed %llu, %s to %s, %d uncertain input%s, %d "
+    gw_buf_printf(&b, "  %s draws, seed %llu, %s to %s, %d uncertain input%s, %d "
                       "correlation%s\n\n",
-                  p->draws, p->seed, q0, q1, p->ninputs, p->ninputs == 1 ? "" : "s", p->ncorr,
+                  gw_text_count((double)p->draws).s, p->seed, q0, q1, p->ninputs, p->ninputs == 1 ? "" : "s", p->ncorr,
                   p->ncorr == 1 ? "" : "s");
     gw_buf_printf(&b, "  %-32s %14s %14s %14s %14s\n", "over the horizon", "P5", "P50", "P95",
                   "mean");
@@ -234,7 +235,8 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
         gw_format_usd(s->level_too_much[l], e[1], sizeof e[1]);
         gw_format_usd(s->level_too_little[l] + s->level_too_much[l], e[2], sizeof e[2]);
         gw_format_usd(s->level_p95[l], e[3], sizeof e[3]);
-        gw_buf_printf(&b, "  %20.3g %15s %15s %16s %16s%s\n", p->level[l], e[0], e[1], e[2], e[3],
+        gw_buf_printf(&b, "  %20s %15s %15s %16s %16s%s\n", gw_text_num(p->level[l], 3).s, e[0],
+                      e[1], e[2], e[3],
                       l == s->best_level ? "  <- least expected cost" : "");
     }
 
