@@ -7,7 +7,12 @@
  * client-concurrency band: the evidence of data/perf/serving-findings.md
  * finding 9. A tool, not the library: it prints.
  *
- *   gw-validate-replay [--catalog DIRS] [--rows OUT.csv] FILE.csv */
+ * A second table gives the share of the replay's start-up wave that the
+ * measured TTFT holds in every cycle (wave_share_table).
+ * --length-low X replays every row with lengths drawn from X of nominal
+ * (1: fixed) instead of the harness's 0.8.
+ *
+ *   gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv] FILE.csv */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +25,14 @@
 #include "perf_calibrate_serving.h"
 
 /* One predicted row: measured, closed form, replay (ms). */
+#define USAGE                                                                             \
+    "usage: gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv] FILE.csv\n"
+
 typedef struct compared {
     const gw_validate_row *row;
     int fit;
     double cf_ttft, cf_tpot, rp_ttft, rp_ttft_p50, rp_tpot, rp_tpot_p50;
+    double rp_wave, rp_later;
 } compared;
 
 static int any_stack(void *user, const char *id)
@@ -138,6 +147,40 @@ static void table(const compared *c, size_t n)
     free(sel), free(scratch);
 }
 
+/* The share of the replay's start-up wave that the measured TTFT holds
+ * beyond the replay's later cycles, s = (measured - later) / (wave -
+ * later), median per engine, mode and concurrency band over all rows
+ * (the fit rows too: TTFT is not fitted but its overhead). K = 10 cycles
+ * that desynchronise after the wave, as the replay's do, give s = 1/K =
+ * 0.1; waves that persist in every cycle give s = 1. */
+static void wave_share_table(const compared *c, size_t n)
+{
+    static const char *const engines[] = {"trtllm", "sglang", "vllm"};
+    static const char *const bands[] = {"C <= 8", "C <= 32", "C <= 128", "C > 128"};
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        exit(2);
+    printf("\n| engine | mode | band | rows | share of the wave in every cycle (median) |\n"
+           "|---|---|---|---:|---:|\n");
+    for (int e = 0; e < 3; e++)
+        for (int d = 0; d < 2; d++)
+            for (int k = 0; k < 4; k++) {
+                size_t m = 0;
+                for (size_t i = 0; i < n; i++) {
+                    const gw_validate_row *w = c[i].row;
+                    double spread = c[i].rp_wave - c[i].rp_later;
+                    if (strcmp(w->engine, engines[e]) == 0 &&
+                        strcmp(w->mode, d ? "disagg" : "agg") == 0 &&
+                        strcmp(band(w->run.rq.concurrency), bands[k]) == 0 && spread > 1)
+                        v[m++] = (w->measured_ttft_ms - c[i].rp_later) / spread;
+                }
+                if (m >= 5)
+                    printf("| %s | %s | %s | %zu | %.2f |\n", engines[e], d ? "disagg" : "agg",
+                           bands[k], m, median(v, m));
+            }
+    free(v);
+}
+
 static void write_rows(const char *path, const compared *c, size_t n)
 {
     FILE *f = fopen(path, "w");
@@ -147,14 +190,15 @@ static void write_rows(const char *path, const compared *c, size_t n)
     }
     fprintf(f, "id,engine,mode,moe,fit,concurrency,isl,osl,measured_ttft_ms,measured_tpot_ms,"
                "closed_form_ttft_ms,closed_form_tpot_ms,replay_ttft_mean_ms,replay_ttft_p50_ms,"
-               "replay_tpot_mean_ms,replay_tpot_p50_ms\n");
+               "replay_tpot_mean_ms,replay_tpot_p50_ms,replay_wave_ttft_ms,replay_later_ttft_ms\n");
     for (size_t i = 0; i < n; i++) {
         const gw_validate_row *w = c[i].row;
-        fprintf(f, "%s,%s,%s,%d,%d,%g,%g,%g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", w->id,
+        fprintf(f, "%s,%s,%s,%d,%d,%g,%g,%g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                w->id,
                 w->engine, w->mode, w->moe, c[i].fit, w->run.rq.concurrency,
                 w->run.rq.input_tokens, w->run.rq.output_tokens, w->measured_ttft_ms,
                 w->measured_tpot_ms, c[i].cf_ttft, c[i].cf_tpot, c[i].rp_ttft, c[i].rp_ttft_p50,
-                c[i].rp_tpot, c[i].rp_tpot_p50);
+                c[i].rp_tpot, c[i].rp_tpot_p50, c[i].rp_wave, c[i].rp_later);
     }
     fclose(f);
 }
@@ -162,20 +206,23 @@ static void write_rows(const char *path, const compared *c, size_t n)
 int main(int argc, char **argv)
 {
     const char *catdir = gw_command_catalog_dir(NULL), *rows_out = NULL, *path = NULL;
+    double length_low = 0; /* the replay's default: the harness's 0.8 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--catalog") == 0 && i + 1 < argc)
             catdir = argv[++i];
+        else if (strcmp(argv[i], "--length-low") == 0 && i + 1 < argc)
+            length_low = atof(argv[++i]);
         else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
             rows_out = argv[++i];
         else if (argv[i][0] != '-' && !path)
             path = argv[i];
         else {
-            fprintf(stderr, "usage: gw-validate-replay [--catalog DIRS] [--rows OUT.csv] FILE.csv\n");
+            fprintf(stderr, USAGE);
             return 2;
         }
     }
     if (!path) {
-        fprintf(stderr, "usage: gw-validate-replay [--catalog DIRS] [--rows OUT.csv] FILE.csv\n");
+        fprintf(stderr, USAGE);
         return 2;
     }
     gw_catalog cat;
@@ -197,7 +244,10 @@ int main(int argc, char **argv)
         gw_error rerr = {0};
         if (!w->mapped || w->error[0])
             continue;
-        if (gw_validate_replay(&w->run, NULL, &rp, &rerr)) {
+        gw_validate_case run = w->run;
+        if (length_low > 0)
+            run.rq.length_low = length_low;
+        if (gw_validate_replay(&run, NULL, &rp, &rerr)) {
             failed++;
             fprintf(stderr, "%s: %s\n", w->id, rerr.msg);
             continue;
@@ -205,11 +255,13 @@ int main(int argc, char **argv)
         c[n++] = (compared){.row = w, .fit = s.fit[i],
                             .cf_ttft = w->predicted_ttft_ms, .cf_tpot = w->predicted_tpot_ms,
                             .rp_ttft = rp.ttft_mean_s * 1e3, .rp_ttft_p50 = rp.ttft_p50_s * 1e3,
-                            .rp_tpot = rp.tpot_mean_s * 1e3, .rp_tpot_p50 = rp.tpot_p50_s * 1e3};
+                            .rp_tpot = rp.tpot_mean_s * 1e3, .rp_tpot_p50 = rp.tpot_p50_s * 1e3,
+                            .rp_wave = rp.wave_ttft_s * 1e3, .rp_later = rp.later_ttft_s * 1e3};
     }
     fprintf(stderr, "gw-validate-replay: %zu rows replayed (%zu failed) in %.1f s of CPU\n", n,
             failed, (double)(clock() - t0) / CLOCKS_PER_SEC);
     table(c, n);
+    wave_share_table(c, n);
     if (rows_out)
         write_rows(rows_out, c, n);
     free(c);

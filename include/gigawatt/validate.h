@@ -107,7 +107,7 @@ void gw_validate_free(gw_validate_result *r);
 int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff,
                         gw_serve_point *out, gw_error *err);
 
-/* A row's benchmark replayed (docs/validate.md §7): C clients start
+/* A row's benchmark replayed (docs/validate.md §9): C clients start
  * together, each sends requests_per_client requests with lengths drawn in
  * [length_low x nominal, nominal] (c->rq.length_low; 0 = the harness's
  * 0.8, 1 = fixed; seeded by c->seed), through the replica simulator with
@@ -118,6 +118,8 @@ int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff,
 typedef struct gw_validate_replay_result {
     double ttft_mean_s, ttft_p50_s;
     double tpot_mean_s, tpot_p50_s;  /* (e2e - ttft) / (output - 1) per request */
+    double wave_ttft_s;              /* mean over the first C requests (the start-up wave) */
+    double later_ttft_s;             /* mean over the rest (K > 1), NAN without */
     size_t requests;                 /* simulated, all measured (no warm-up) */
     uint64_t iterations;
 } gw_validate_replay_result;

@@ -6,7 +6,7 @@
 
 #include "gigawatt/validate.h"
 
-/* Replay case c (docs/validate.md §7) on engines[0] (aggregated, or the
+/* Replay case c (docs/validate.md §9) on engines[0] (aggregated, or the
  * prefill pool) and engines[1] (the decode pool when c->disagg), whose
  * stack's engine is engine_kind (trtllm | sglang | vllm). */
 int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *engines,

@@ -11,7 +11,7 @@
  * TTFT and TPOT are the means over its C x K requests, as the harness
  * reports them. It checks what the closed form leaves out; `validate`
  * keeps the closed form, which the replay does not beat on TTFT
- * (docs/validate.md §7, data/perf/serving-findings.md finding 9). */
+ * (docs/validate.md §9, data/perf/serving-findings.md finding 9). */
 #include <math.h>
 #include <string.h>
 
@@ -21,13 +21,13 @@
 
 /* InferenceMAX's client (benchmark_serving.py --num-prompts $((CONC * 10))
  * --random-range-ratio 0.8), which AIConfigurator's own replay of these
- * rows reproduces (docs/validate.md §7) */
+ * rows reproduces (docs/validate.md §9) */
 #define REPLAY_LENGTH_LOW 0.8
 /* 16-token KV blocks (vLLM's; TensorRT-LLM pages 32, SGLang 1 — only the
  * rounding of the cache's capacity depends on it) */
 #define REPLAY_BLOCK_TOKENS 16
 
-/* The engine's iteration rule (docs/validate.md §7): vLLM v1 and
+/* The engine's iteration rule (docs/validate.md §9): vLLM v1 and
  * TensorRT-LLM put the running decodes and new prompts in one iteration
  * under one token budget (Sarathi's stall-free batching); SGLang runs a
  * batch of new prompts alone, the decodes waiting for it (prefill first,
@@ -99,6 +99,7 @@ int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *
                    .output_tokens = c->rq.output_tokens,
                    .length_low = c->rq.length_low > 0 ? c->rq.length_low : REPLAY_LENGTH_LOW,
                    .requests = (size_t)(clients * k)},
+        .keep_requests = 1, /* the wave's share of TTFT */
         .seed = c->seed};
     pool_limits(e, c->disagg ? c->pool_concurrency[0] : 0, &q.max_running,
                 &q.max_batched_tokens);
@@ -108,11 +109,19 @@ int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *
         return rc;
     /* the stack's time outside the steps (docs/serving.md §7.9.1), as the
      * closed form adds it: after the loop, on every request's first token */
-    double overhead = e->request_overhead_s;
+    double overhead = e->request_overhead_s, sum[2] = {0, 0};
+    size_t first = (size_t)fmin(clients, (double)r.requests), n[2] = {0, 0};
+    for (size_t i = 0; i < r.requests; i++) {
+        int later = i >= first;
+        sum[later] += r.per_request[i].first_token - r.issued.arrival[i], n[later]++;
+    }
     *out = (gw_validate_replay_result){.ttft_mean_s = overhead + r.ttft.mean,
                                        .ttft_p50_s = overhead + r.ttft.p50,
                                        .tpot_mean_s = r.tpot.mean,
                                        .tpot_p50_s = r.tpot.p50,
+                                       .wave_ttft_s = overhead + sum[0] / (double)n[0],
+                                       .later_ttft_s = n[1] ? overhead + sum[1] / (double)n[1]
+                                                            : NAN,
                                        .requests = r.measured,
                                        .iterations = r.iterations};
     gw_sim_result_free(&r);

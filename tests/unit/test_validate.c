@@ -224,7 +224,7 @@ static void test_malformed_files(const gw_catalog *cat)
     check_file_error(cat, "id,mode,id\n", 1, 9, "column 'id' appears twice");
 }
 
-/* ---- the benchmark replayed (gw_validate_replay, docs/validate.md §7) ---- */
+/* ---- the benchmark replayed (gw_validate_replay, docs/validate.md §9) ---- */
 
 /* Map one row (backend, concurrency) of Llama-3.1-8B BF16 on one H200. */
 static gw_validate_result map_llama8b(const gw_catalog *cat, const char *backend, int concurrency,
@@ -260,6 +260,7 @@ static void test_one_client_is_the_closed_form(const gw_catalog *cat, const char
     CHECK_INT(rp.requests, 10); /* one client, K = 10 */
     CHECK_NEAR(rp.ttft_mean_s, pt.ttft_s, 1e-9);
     CHECK_NEAR(rp.ttft_p50_s, pt.ttft_s, 1e-9);
+    CHECK_NEAR(rp.wave_ttft_s, rp.later_ttft_s, 1e-9); /* one client: no wave */
     /* the decode step is affine in the context at batch 1 (memory bound):
      * the mean over contexts I+1 .. I+O-1 is the step at I + O/2 */
     CHECK_NEAR(rp.tpot_mean_s, pt.tpot_s, 1e-3);
@@ -288,6 +289,8 @@ static void test_wave_of_fixed_lengths(const gw_catalog *cat)
     CHECK_INT(rb.requests, 32);
     CHECK_NEAR(ra.ttft_p50_s, ra.ttft_mean_s, 1e-12); /* one group: every prompt alike */
     CHECK_NEAR(rb.ttft_mean_s, 2.5 * ra.ttft_mean_s, 1e-9);
+    CHECK_NEAR(rb.wave_ttft_s, rb.ttft_mean_s, 1e-12); /* K = 1: every request is the wave's */
+    CHECK(isnan(rb.later_ttft_s));
     CHECK(rb.ttft_mean_s > 0);
     gw_validate_free(&one);
     gw_validate_free(&four);
