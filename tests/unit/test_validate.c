@@ -8,7 +8,8 @@
  * cases (one client with fixed lengths is the closed form's prompt alone
  * and decodes of batch 1; C clients of fixed lengths on SGLang's
  * prefill-first scheduler give the start-up wave's groups one prefill
- * iteration apart; the draws are the row's seed's alone). */
+ * iteration apart; a disaggregated first token waits for the decode
+ * pool's first step; the draws are the row's seed's alone). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +297,31 @@ static void test_wave_of_fixed_lengths(const gw_catalog *cat)
     gw_validate_free(&four);
 }
 
+/* One client on a disaggregated deployment (DeepSeek-R1, 1 prefill DEP8
+ * and 1 decode DEP8 on B200), fixed lengths: the replay's TTFT is the
+ * closed form's prefill + KV transfer + hand-over plus the first decode
+ * step on the decode pool (docs/sim.md §3.6 item 4), which at batch 1 is
+ * the request's TPOT to within the growth of its context. */
+static void test_disagg_first_token_on_the_decode_pool(const gw_catalog *cat)
+{
+    const char row[] = "d,\"cfg; silicon_concurrency=1\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,"
+                       "fp8,disagg,1024,1024,fp8,fp8,,,,,,,,1,8,1,1,8,1,,1,8,1,1,8,1,500,10\n";
+    char *text = join(header, row, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK(r.rows[0].mapped && strcmp(r.rows[0].error, "") == 0);
+    gw_validate_case c = r.rows[0].run;
+    c.rq.length_low = 1;
+    gw_validate_replay_result rp;
+    gw_serve_point pt;
+    CHECK_INT(gw_validate_replay(&c, NULL, &rp, &err), GW_OK);
+    CHECK_INT(gw_validate_predict(&c, NULL, &pt, &err), GW_OK);
+    CHECK_NEAR(rp.ttft_mean_s - pt.ttft_s, rp.tpot_mean_s, 0.02);
+    gw_validate_free(&r);
+    free(text);
+}
+
 /* Lengths drawn at 80-100% (the harness's default): the row's seed alone
  * decides them, so a replay repeats to the bit, and another seed moves it. */
 static void test_draws_follow_the_seed(const gw_catalog *cat)
@@ -333,6 +359,7 @@ int main(void)
     test_one_client_is_the_closed_form(&cat, "sglang");
     test_wave_of_fixed_lengths(&cat);
     test_draws_follow_the_seed(&cat);
+    test_disagg_first_token_on_the_decode_pool(&cat);
     gw_catalog_free(&cat);
     return gw_test_done("test_validate");
 }
