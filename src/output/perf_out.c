@@ -110,6 +110,56 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     gw_text_row(b, row, t);
 }
 
+/* A metric's median errors, or null where no check row was predicted. */
+static void caveat_metric(cJSON *abs_o, cJSON *signed_o, const char *name, double abs_v,
+                          double signed_v)
+{
+    gw_json_num_or_null(abs_o, name, abs_v, abs_v >= 0);
+    gw_json_num_or_null(signed_o, name, signed_v, abs_v >= 0);
+}
+
+/* The validation's known large error where this configuration falls
+ * (docs/perf-validation.md per partition), or null. */
+static void caveat_json(cJSON *o, const gw_perf_caveat *c)
+{
+    if (!c->beyond) {
+        cJSON_AddNullToObject(o, "caveat");
+        return;
+    }
+    cJSON *k = cJSON_AddObjectToObject(o, "caveat");
+    cJSON_AddStringToObject(k, "partition", c->partition);
+    gw_json_num(k, "n", c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n);
+    gw_json_num(k, "threshold", GW_PERF_CAVEAT_THRESHOLD);
+    cJSON *a = cJSON_AddObjectToObject(k, "median_abs_error");
+    cJSON *sg = cJSON_AddObjectToObject(k, "signed_median");
+    caveat_metric(a, sg, "ttft", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric(a, sg, "tpot", c->tpot_median_abs, c->tpot_signed);
+    cJSON_AddStringToObject(k, "source", "docs/perf-validation.md (data/perf/known-errors.csv)");
+}
+
+/* "TTFT 57.7% (signed -56.5%)" of one metric, or nothing without rows. */
+static void caveat_metric_text(char *t, size_t size, const char *name, double abs_v,
+                               double signed_v)
+{
+    if (abs_v >= 0)
+        snprintf(t, size, "%s %.1f%% (signed %+.1f%%)", name, 100 * abs_v, 100 * signed_v);
+    else
+        snprintf(t, size, "%s not measured", name);
+}
+
+static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
+{
+    if (!c->beyond)
+        return;
+    char t[400], ttft[64], tpot[64];
+    caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
+    snprintf(t, sizeof t, "known large error in %s (%d measured check rows): median error "
+             "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
+             c->partition, c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n, ttft, tpot);
+    gw_text_row(b, "caveat", t);
+}
+
 /* The closed-loop point (gw_serve_agg / gw_serve_disagg), keys in SI. */
 static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -195,6 +245,7 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
         serving_json(o, sc, r);
     if (r->batch_bound)
         batch_limit_json(o, sc, r);
+    caveat_json(o, &r->caveat);
     if (!agg)
         return;
     cJSON *mem = cJSON_AddObjectToObject(o, "memory");
@@ -482,8 +533,11 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
+    gw_text_status_note(&b, sc);
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
+    if (r->has_inference || r->has_disagg)
+        caveat_text(&b, &r->caveat);
     if (r->has_disagg) {
         disagg_text(&b, sc, r);
         if (r->has_serving)
