@@ -53,22 +53,6 @@ def library_sources():
     return sources
 
 
-def known_errors_source():
-    """data/perf/known-errors.csv compiled in as CMakeLists.txt does it (the
-    string src/scenario/known_errors.c reads), rewritten only when it changes."""
-    csv = open(os.path.join(ROOT, "data", "perf", "known-errors.csv"), encoding="utf-8").read()
-    text = ("/* generated from data/perf/known-errors.csv by python/setup.py: do not edit */\n"
-            "extern const char gwi_known_errors_csv[];\n"
-            "const char gwi_known_errors_csv[] =\n\"%s\";\n"
-            % csv.replace("\n", "\\n\"\n\""))
-    out = os.path.join(HERE, "build", "generated", "known_errors_csv.c")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    if not os.path.exists(out) or open(out, encoding="utf-8").read() != text:
-        with open(out, "w", encoding="utf-8") as f:
-            f.write(text)
-    return os.path.relpath(out, HERE)
-
-
 def pkg_config(flag):
     try:
         out = subprocess.run(["pkg-config", flag, *PKG_CONFIG], check=True,
@@ -98,7 +82,7 @@ class build_py_with_catalog(build_py):
 cflags = pkg_config("--cflags")
 extension = Extension(
     "gigawatt._gigawatt",
-    sources=["_gigawatt.c"] + library_sources() + [known_errors_source()],
+    sources=["_gigawatt.c"] + library_sources(),
     # src/: the library's private include directory (module-named internal headers)
     include_dirs=[rel("include"), rel("src")] + [f[2:] for f in cflags if f.startswith("-I")],
     define_macros=[("_POSIX_C_SOURCE", "200809L"), ("_DEFAULT_SOURCE", None)],
