@@ -200,11 +200,16 @@ void gw_format_tick(double v, double step, char *buf, size_t n)
     /* "20k", not "20,000"; "0.5M, 1M, 1.5M", not "1,500k" */
     int i = a >= 1e4 ? scale_of(a * 10, 0, UNIT_SCALE) : UNIT_SCALE;
     double x = v / scales[i].factor, s = a / scales[i].factor;
-    /* decimals the step needs: 0.25 two, 0.5 one, 20 none */
-    int d = 0;
-    while (d < 12 && fabs(s * pow(10, d) - floor(s * pow(10, d) + 0.5)) > 1e-6 * s * pow(10, d))
+    /* decimals the step needs: 0.25 two, 0.5 one, 20 none; a step that is
+     * not round (a tornado's span / 4) gets its first three digits */
+    int d = 0, most = 2 - (int)floor(log10(s));
+    while (d < most && d < 12 &&
+           fabs(s * pow(10, d) - floor(s * pow(10, d) + 0.5)) > 1e-6 * s * pow(10, d))
         d++;
-    grouped(x, d, buf, n);
+    if (fabs(x) < 1e4) /* 2026 is a year: no comma below five digits */
+        snprintf(buf, n, "%.*f", d, x);
+    else
+        grouped(x, d, buf, n);
     if (scales[i].si[0])
         snprintf(buf + strlen(buf), n - strlen(buf), "%s", scales[i].si);
 }
