@@ -266,8 +266,11 @@ double gw_format_axis_unit(double top, const char *unit, char *out, size_t n)
         snprintf(out, n, "%s", unit); /* %, x the plan, tokens per USD: as given */
         return 1;
     }
+    if (strcmp(rest, "count") == 0)
+        rest = "";
     double real = top * scales[w].factor;
-    int want = scale_of(real, 1, UNIT_SCALE);
+    /* below 10,000 the plain number reads best ("8000 draws") */
+    int want = fabs(real) >= 1e4 ? scale_of(real, 1, UNIT_SCALE) : UNIT_SCALE;
     if (real == 0 || !isfinite(real))
         want = w;
     if (want == UNIT_SCALE)

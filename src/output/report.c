@@ -890,7 +890,8 @@ static void histogram(gw_buf *b, shared_scales *sh, const char *title, const cha
     if (edges && counts && lab && labels && nc > 0 && ne == nc + 1) {
         value_axis ax = axis_for(0, edges[nc] * scale, unit, (int)nc);
         for (size_t i = 0; i < nc; i++) {
-            axis_tick(&ax, edges[i] * scale, lab[i], sizeof lab[i]);
+            /* bin edges are not round (max / bins): three digits each */
+            gw_format_number(edges[i] * scale * ax.factor, 3, lab[i], sizeof lab[i]);
             labels[i] = lab[i];
         }
         series s = {"draws", counts};

@@ -150,6 +150,10 @@ static void test_axes(void)
     CHECK_STR(u, "s");
     CHECK_NEAR(gw_format_axis_unit(80, "%", u, sizeof u), 1, 0);
     CHECK_STR(u, "%");
+    CHECK_NEAR(gw_format_axis_unit(2400, "count", u, sizeof u), 1, 0);
+    CHECK_STR(u, "count");                             /* not "thousand count" */
+    CHECK_NEAR(gw_format_axis_unit(24000, "count", u, sizeof u), 1e-3, 1e-12);
+    CHECK_STR(u, "thousand");
     CHECK_NEAR(gw_format_axis_unit(3.2, "billion USD", u, sizeof u), 1, 0);
     CHECK_STR(u, "billion USD");
 }
