@@ -15,6 +15,7 @@
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/sim_cmd.h"
 #include "gigawatt/fleet_cmd.h"
+#include "gigawatt/run_source.h"
 #include "gigawatt/scenario.h"
 
 /* The one number formatter of every writer (src/output/format.c): no
@@ -64,8 +65,9 @@ char *gw_fleet_text(const gw_fleet_report *r);
 char *gw_fleet_json(const gw_fleet_report *r);
 char *gw_fleet_hourly_csv(const gw_fleet_report *r);
 /* Append a fleet run to the SQLite result store at `path` (created if
- * missing), in one transaction. */
-int gw_store_fleet(const char *path, const gw_fleet_report *r, const char *command,
+ * missing), in one transaction, with where it came from (`source`, as a
+ * risk run records it too). */
+int gw_store_fleet(const char *path, const gw_fleet_report *r, const gw_run_source *source,
                    gw_error *err);
 /* A self-contained HTML report of one or more result JSON files of one kind
  * (rack, plan, perf, sim, fleet): charts as inline SVG, their numbers in

@@ -996,6 +996,12 @@ static void section_risk(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"cheapest build level", jnum(bl, "best_level"), "x the plan"},
                     {"planned build level", jnum(bl, "planned_build_level"), "x the plan"}};
     headlines(b, h, 7);
+    if (cJSON_IsTrue(jget(bl, "flat")))
+        gw_buf_printf(b, "<p>The expected cost is flat from %.3gx to %.3gx of the plan (within "
+                         "%.1f%% of the least): the cheapest level shown is the smallest of the "
+                         "tie.</p>",
+                      jnum(bl, "flat_from_level"), jnum(bl, "flat_to_level"),
+                      100 * jnum(bl, "tie_tolerance"));
     const cJSON *labels = jget(o, "quarters"), *sr = jget(o, "series");
     size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
     double *x = quarter_axis(labels, n);
@@ -1099,12 +1105,31 @@ static void section_plan(gw_buf *b, shared_scales *sh, const cJSON *o)
  * days of compute against the days on the calendar). */
 static void training_charts(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
-    const char *labels[3] = {"useful compute (MFU)", "pipeline bubble", "exposed TP communication"};
-    double share[3] = {100 * jnum(o, "mfu"), 100 * jnum(o, "pipeline_bubble_fraction"),
-                       100 * jnum(o, "tp_comm_fraction")};
-    series s = {"share of the step", share};
-    bar_chart(b, sh, "MFU and the losses in the prediction", "part of a training step",
-              "share of the step", "%", labels, 3, &s, 1);
+    /* the step's shares (they sum to the whole step): the model's FLOPs at
+     * peak (the MFU), then what the model names as lost */
+    const cJSON *sh_ = jget(o, "step_shares");
+    static const char *const keys[4] = {"model_flops", "kernels_below_peak", "tp_communication",
+                                        "pipeline_bubble"};
+    static const char *const names[4] = {"model FLOPs at peak (the MFU)", "kernels below peak",
+                                         "exposed TP communication", "pipeline bubble"};
+    stack_row step = {.label = "one training step"};
+    for (int i = 0; i < 4; i++)
+        if (isfinite(jnum(sh_, keys[i])) && step.np < 16) {
+            step.names[step.np] = names[i];
+            step.v[step.np++] = 100 * jnum(sh_, keys[i]);
+        }
+    if (step.np > 0) {
+        stacked_rows(b, sh, "Where a training step's time goes", "share of the step", "%", &step,
+                     1);
+    } else { /* a result from before the shares: the MFU beside the losses it names */
+        const char *labels[3] = {"useful compute (MFU)", "pipeline bubble",
+                                 "exposed TP communication"};
+        double share[3] = {100 * jnum(o, "mfu"), 100 * jnum(o, "pipeline_bubble_fraction"),
+                           100 * jnum(o, "tp_comm_fraction")};
+        series s = {"share of the step", share};
+        bar_chart(b, sh, "MFU and the losses in the prediction", "part of a training step",
+                  "share of the step", "%", labels, 3, &s, 1);
+    }
     double days = jnum(o, "train_days"), compute = jnum(o, "compute_days");
     if (isfinite(days) && isfinite(compute)) {
         stack_row row = {.label = "calendar", .np = 2,
@@ -1135,6 +1160,16 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
     headlines(b, h, 12);
     if (isfinite(jnum(o, "train_days")))
         training_charts(b, sh, o);
+    const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
+    if (cap) {
+        gw_buf_printf(b, "<p>batch bound by ");
+        esc(b, jstr(cap, "bound"));
+        gw_buf_printf(b, " (");
+        esc(b, jstr(cap, "engine_cap_name"));
+        gw_buf_printf(b, " %.0f, from the ", jnum(cap, "engine_cap"));
+        esc(b, jstr(cap, "engine_cap_from"));
+        gw_buf_printf(b, ")</p>");
+    }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
     double *batch = jarray_of(sw, "batch", &n);
@@ -1471,6 +1506,7 @@ typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1485,7 +1521,45 @@ static const struct {
     {"fleet", "fleet simulation", section_fleet},
     {"timeline", "build-out timeline", section_timeline},
     {"risk", "build-out risk", section_risk},
+    {"runs", "stored runs", section_runs},
 };
+
+/* runs --json: the store's runs as a table, each with what runs it again. */
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    (void)sh;
+    const cJSON *runs = jget(o, "runs");
+    int n = cJSON_IsArray(runs) ? cJSON_GetArraySize(runs) : 0;
+    headline h[] = {{"runs", n, ""}};
+    headlines(b, h, 1);
+    gw_buf_printf(b, "<p>store ");
+    esc(b, jstr(o, "store"));
+    gw_buf_printf(b, "</p><table><tr><th>id</th><th>kind</th><th>started</th><th>status</th>"
+                     "<th>draws done</th><th>scenario</th><th>command</th>"
+                     "<th>scenario SHA-256</th></tr>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, runs)
+    {
+        gw_buf_printf(b, "<tr><td>%.0f</td><td>", jnum(x, "id"));
+        const char *cells[] = {jstr(x, "kind"), jstr(x, "started"), jstr(x, "status")};
+        for (int c = 0; c < 3; c++) {
+            esc(b, cells[c]);
+            gw_buf_printf(b, "</td><td>");
+        }
+        if (isfinite(jnum(x, "draws")))
+            gw_buf_printf(b, "%.0f of %.0f", jnum(x, "done"), jnum(x, "draws"));
+        else
+            gw_buf_printf(b, "&mdash;");
+        gw_buf_printf(b, "</td><td style='text-align:left'>");
+        esc(b, jstr(x, "scenario"));
+        gw_buf_printf(b, "</td><td style='text-align:left'><code>");
+        esc(b, jstr(x, "command"));
+        gw_buf_printf(b, "</code></td><td><code>");
+        esc(b, jstr(x, "scenario_sha256"));
+        gw_buf_printf(b, "</code></td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
 #define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
 
 /* sim --cheapest: cost and power of each candidate at the target rate. */
@@ -1691,6 +1765,7 @@ static const struct {
     {"fleet", "tenants", 'a'},             {"fleet", "hourly", 'o'},
     {"risk", "draws", 'n'},                {"risk", "quarters", 'a'},
     {"risk", "series", 'o'},               {"risk", "expected", 'o'},
+    {"runs", "runs", 'a'},
     {"risk", "build_levels", 'o'},         {"risk", "histograms", 'o'},
     {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
     {"timeline", "series", 'o'},

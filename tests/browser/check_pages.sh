@@ -59,7 +59,7 @@ has plan-15gw "(frontier-lab-30gw.yaml with --grid-power 15 GW)"
 lacks rack-flags "flags (flags)"
 lacks rack-flags ">flags<"
 has rack-flags "rack --system gb300-nvl72"
-has train "MFU and the losses in the prediction"
+has train "Where a training step's time goes"
 has train "Goodput:"
 # the risk histograms: in a unit the bins read in
 lacks risk "k billion"
