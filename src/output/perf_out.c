@@ -104,9 +104,9 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     char t[200], kv[64] = "";
     const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
     if (r->has_inference)
-        snprintf(kv, sizeof kv, "; the KV cache holds %.0f", r->batch_kv_fit);
-    snprintf(t, sizeof t, "%s (%s %.0f, %s%s)", bound, engine_cap_name(&sc->efficiency),
-             r->batch_cap, cap, kv);
+        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(round(r->batch_kv_fit)).s);
+    snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
+             gw_text_count(round(r->batch_cap)).s, cap, kv);
     gw_text_row(b, row, t);
 }
 
@@ -380,10 +380,11 @@ static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *
     const gw_perf_request *q = &r->request;
     const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
     const int workers[2] = {r->prefill_workers, r->decode_workers};
-    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+    gw_buf_printf(b, "\nDisaggregated inference: %s x %s, %s weights, %s KV, %s in / %s out "
                      "tokens\n",
-                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+                  gw_text_count(r->count).s, sc->accelerator.meta.id,
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     for (int i = 0; i < 2; i++) {
         char t[160];
         snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
@@ -420,11 +421,12 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
 {
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
-    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                      "%s KV, %.0f in / %.0f out tokens\n",
-                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    gw_buf_printf(b, "\nInference: %s x %s, tp %d pp %d ep %d (%s replica%s), %s weights, "
+                      "%s KV, %s in / %s out tokens\n",
+                  gw_text_count(r->count).s, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp,
+                  r->cfg.ep, gw_text_count(r->dp).s, r->dp == 1 ? "" : "s",
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     if (r->frontier)
         frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
@@ -471,8 +473,9 @@ static void training_schedule_text(gw_buf *b, const gw_train_request *q, const g
                           : " (default: grows with dp, within the published 16.8-62.9 M)";
     snprintf(t, sizeof t, "%.1f M tokens a step%s", x->global_batch_tokens / 1e6, why);
     gw_text_row(b, "global batch", t);
-    snprintf(t, sizeof t, "%.0f micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
-             x->micro_batches, x->micro_batches == 1 ? "" : "es", x->micro_batch,
+    snprintf(t, sizeof t, "%s micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
+             gw_text_count(round(x->micro_batches)).s, x->micro_batches == 1 ? "" : "es",
+             x->micro_batch,
              x->virtual_stages, x->virtual_stages == 1 ? "" : "s",
              q->virtual_stages >= 1 ? " (given)" : "");
     gw_text_row(b, "pipeline schedule", t);

@@ -1166,7 +1166,7 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
         esc(b, jstr(cap, "bound"));
         gw_buf_printf(b, " (");
         esc(b, jstr(cap, "engine_cap_name"));
-        gw_buf_printf(b, " %.0f, from the ", jnum(cap, "engine_cap"));
+        gw_buf_printf(b, " %s, from the ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
         esc(b, jstr(cap, "engine_cap_from"));
         gw_buf_printf(b, ")</p>");
     }
