@@ -509,8 +509,9 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
     training_schedule_text(b, q, x);
-    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+    snprintf(t, sizeof t, "%.1f%% (%s interruption%s, reliability %s)", 100 * x->goodput,
+             gw_text_count(round(x->interruptions)).s,
+             x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);
     gw_text_row(b, "goodput", t);
     snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
