@@ -381,10 +381,11 @@ static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *
     const gw_perf_request *q = &r->request;
     const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
     const int workers[2] = {r->prefill_workers, r->decode_workers};
-    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+    gw_buf_printf(b, "\nDisaggregated inference: %s x %s, %s weights, %s KV, %s in / %s out "
                      "tokens\n",
-                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+                  gw_text_count(r->count).s, sc->accelerator.meta.id,
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     for (int i = 0; i < 2; i++) {
         char t[160];
         snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
@@ -421,11 +422,12 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
 {
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
-    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                      "%s KV, %.0f in / %.0f out tokens\n",
-                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    gw_buf_printf(b, "\nInference: %s x %s, tp %d pp %d ep %d (%s replica%s), %s weights, "
+                      "%s KV, %s in / %s out tokens\n",
+                  gw_text_count(r->count).s, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp,
+                  r->cfg.ep, gw_text_count(r->dp).s, r->dp == 1 ? "" : "s",
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     if (r->frontier)
         frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
@@ -508,8 +510,9 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
     training_schedule_text(b, q, x);
-    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+    snprintf(t, sizeof t, "%.1f%% (%s interruption%s, reliability %s)", 100 * x->goodput,
+             gw_text_count(round(x->interruptions)).s,
+             x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);
     gw_text_row(b, "goodput", t);
     snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
