@@ -247,7 +247,8 @@ static void doc_preamble(FILE *f, const serving_set *s)
 {
     fprintf(f, "\n## Serving runs: silicon-sample.csv (issue 13)\n\n"
                "%zu measured serving runs (data/perf/silicon-sample.csv, from NVIDIA's "
-               "AIConfigurator repository, Apache-2.0: ../shared/facts/serving/README.md), each "
+               "AIConfigurator repository, Apache-2.0, github:ai-dynamo/aiconfigurator; "
+               "columns: data/perf/README.md), each "
                "mapped onto the catalog exactly as `gigawatt validate` maps it "
                "(docs/validate.md) and predicted with the serving model (docs/serving.md). "
                "Errors are predicted / measured − 1 (positive: the model is slower).\n\n"

@@ -3,7 +3,7 @@
  * the serving model; the writers at the end are the output layer's).
  *
  * Input: any CSV with the columns of silicon-sample.csv
- * (../shared/facts/serving/README.md), found by header name in any order.
+ * (data/perf/README.md), found by header name in any order.
  * Each row is one measured operating point: model, system, engine,
  * precisions, parallelism, client concurrency, lengths, and the measured
  * TTFT and TPOT. Each row is mapped onto a gw_perf_config (the mapping:

@@ -714,7 +714,7 @@ static int read_header(validate_ctx *c, const csv_record *h, gw_error *err)
             column_name(required_columns[i], name, sizeof name);
             return gw_error_set(err, GW_E_INPUT, c->name, h->line, 1,
                                 "the header has no column '%s'; expected silicon-sample.csv's "
-                                "columns (../shared/facts/serving/README.md)",
+                                "columns (data/perf/README.md)",
                                 name);
         }
     return GW_OK;
