@@ -56,7 +56,11 @@ int gw_config_load_buffer(gw_config *cfg, const char *name, const char *buf, siz
 gw_node *gw_config_new_map(gw_config *cfg, const char *file);
 
 /* Apply "a.b.c=value" to a map tree, creating maps on the way; the value is
- * a scalar located at `origin` (e.g. "--set"), column = its offset + 1.
+ * a scalar located at `origin`: a file (line 1, column = its offset + 1),
+ * or, when `origin` starts with '-', the option the user typed ("--tp",
+ * "--set perf.tp=2"), which errors name whole, without a line and column
+ * (line 0); the maps it creates are then in no file (errors about a
+ * section an option created name no option), else at the same origin.
  * A scalar met on the way is read as its long form: `system: gb200-nvl72`
  * is `system: {ref: gb200-nvl72}`, so --set system.load=... works on both. */
 int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,

@@ -248,12 +248,17 @@ static int add_setting(gw_cmd_args *a, const option_spec *o, const char *value, 
                             "--%s is an inference option, not for --train; "
                             "see gigawatt perf --help",
                             o->name);
+    int rc;
     if (o->unit && is_bare_number(value)) {
         char with_unit[256];
         snprintf(with_unit, sizeof with_unit, "%s %s", value, o->unit);
-        return gw_cmd_add_set(a, path, with_unit, err);
+        rc = gw_cmd_add_set(a, path, with_unit, err);
+    } else {
+        rc = gw_cmd_add_set(a, path, value, err);
     }
-    return gw_cmd_add_set(a, path, value, err);
+    if (rc == GW_OK) /* errors about its value name the flag */
+        a->set_flag[a->nsets - 1] = o->name;
+    return rc;
 }
 
 /* A positive number for a command option. */
@@ -440,14 +445,21 @@ int gw_cmd_load_tree(const gw_cmd_args *a, gw_config *cfg, gw_node **root, gw_er
             err->code = rc = GW_E_INPUT;
         if (rc)
             return rc;
-    } else if (!(*root = gw_config_new_map(cfg, "<command line>"))) {
+    } else if (!(*root = gw_config_new_map(cfg, ""))) { /* flags alone: no file to name */
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (a->replace_target)
         gw_node_remove(*root, "target");
-    for (int i = 0; i < a->nsets; i++)
-        if ((rc = gw_config_set_path(cfg, *root, a->sets[i], "--set", err)))
+    for (int i = 0; i < a->nsets; i++) {
+        /* errors name what the user typed: "--tp", "--set perf.tp=x" */
+        char origin[600];
+        if (a->set_flag[i])
+            snprintf(origin, sizeof origin, "--%s", a->set_flag[i]);
+        else
+            snprintf(origin, sizeof origin, "--set %.500s", a->sets[i]);
+        if ((rc = gw_config_set_path(cfg, *root, a->sets[i], origin, err)))
             return rc;
+    }
     return GW_OK;
 }
 

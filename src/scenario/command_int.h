@@ -18,6 +18,7 @@ typedef struct gw_cmd_args {
     const gw_command_request *req;
     const char *sets[GW_CMD_MAX_SETS]; /* --set and the flags that map onto it, in order */
     int nsets;
+    const char *set_flag[GW_CMD_MAX_SETS]; /* the flag a set came from (NULL: --set) */
     char owned[GW_CMD_MAX_SETS][512]; /* storage for sets built from flags */
     int nowned;
     int replace_target; /* a target flag replaces the scenario's target */

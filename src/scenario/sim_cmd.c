@@ -311,7 +311,7 @@ static int build_workload(const gw_scenario *sc, gw_sim_report *r, gw_error *err
         FILE *probe = fopen(r->trace_path, "rb");
         if (!probe) {
             const gw_node *t = ss->trace;
-            int flag = !strcmp(t->file, "--set") || !strcmp(t->file, "<command line>");
+            int flag = t->line == 0; /* given on the command line */
             int e = errno;
             if (flag) /* --trace FILE: the file is the place */
                 return gw_error_set(err, GW_E_INPUT, r->trace_path, 0, 0,
@@ -582,7 +582,7 @@ static int set_value(gw_config *cfg, gw_node *root, const char *path, const char
 {
     char assignment[GW_TEXT_MAX + 64];
     snprintf(assignment, sizeof assignment, "%s=%s", path, value);
-    return gw_config_set_path(cfg, root, assignment, "--set", err);
+    return gw_config_set_path(cfg, root, assignment, "--cheapest", err);
 }
 
 /* The candidate's scenario: the base tree, one replica, on the first
