@@ -80,7 +80,11 @@ void gw_node_path(const gw_node *n, char *out, size_t cap);
 
 /* Edit distance, for did-you-mean suggestions. */
 size_t gw_edit_distance(const char *a, const char *b);
-/* The candidate closest to `word`, or NULL when none is close enough. */
+/* The candidate meant by `word`, or NULL when none is close enough: the
+ * shortest candidate `word` is a prefix of ("h100" -> "h100-sxm"), else the
+ * nearest by edit distance (at most 1, 2 or 3 edits by length). The one
+ * did-you-mean of every message: callers pass the candidates of the kind
+ * expected (accelerator ids for an accelerator, a section's keys ...). */
 const char *gw_suggest(const char *word, const char *const *cands, size_t n);
 
 #endif

@@ -399,6 +399,33 @@ static int refuse_flag(const cli_request *r, const struct option *lo, int opt, i
     return request_usage_error(r, "%s", text);
 }
 
+/* An option the command does not know, with the one it likely meant
+ * (gw_suggest over its own options and the common ones). */
+static int unknown_option(const cli_request *r, const char *given)
+{
+    static const char *const common[] = {"json", "quiet", "catalog", "set", "help", "output"};
+    const char *cands[160];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        cands[n++] = common[i];
+    for (const char *const *o = gw_command_options(r->cmd->name); *o && n < 160; o++)
+        if (!cli_given(*o))
+            cands[n++] = *o;
+    char name[64];
+    snprintf(name, sizeof name, "%s", given + strspn(given, "-"));
+    name[strcspn(name, "=")] = 0;
+    const char *sug = strncmp(given, "--", 2) == 0 ? gw_suggest(name, cands, n) : NULL;
+    char text[200];
+    if (sug)
+        snprintf(text, sizeof text, "unknown option '%.60s' for %s; did you mean '--%s'?", given,
+                 r->cmd->name, sug);
+    else
+        snprintf(text, sizeof text, "unknown or incomplete option '%.60s'", given);
+    if (sug && r->rank == 0) /* "did you mean" is the expectation: no "see" */
+        fprintf(stderr, "gigawatt: %s\n", text);
+    return sug ? 2 : request_usage_error(r, "%s", text);
+}
+
 /* Returns -1 when the command should go on, else the exit code. */
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
@@ -433,8 +460,7 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
             break;
         case '?':
             if ((code = options_so_far(r)) < 0)
-                code = request_usage_error(r, "unknown or incomplete option '%s'",
-                                           argv[optind - 1]);
+                code = unknown_option(r, argv[optind - 1]);
             break;
         default:
             if (strcmp(names[opt - OPT_LIBRARY], "train") != 0) /* taken first */

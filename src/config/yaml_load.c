@@ -674,9 +674,31 @@ size_t gw_edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+/* A word the user shortened ("h100" for h100-sxm, "iowa" for
+ * iowa-industrial-2025) is a prefix of what was meant: the shortest such
+ * candidate, one where the word ends at a '-', '_' or '.' first. Two
+ * letters at least, so "a" suggests nothing. */
+static const char *by_prefix(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word);
+    const char *best = NULL;
+    int best_boundary = 0;
+    for (size_t i = 0; len >= 2 && i < n; i++) {
+        if (strncmp(cands[i], word, len) != 0 || !cands[i][len])
+            continue;
+        int boundary = strchr("-_.", cands[i][len]) != NULL;
+        if (!best || boundary > best_boundary ||
+            (boundary == best_boundary && strlen(cands[i]) < strlen(best)))
+            best = cands[i], best_boundary = boundary;
+    }
+    return best;
+}
+
 const char *gw_suggest(const char *word, const char *const *cands, size_t n)
 {
-    const char *best = NULL;
+    const char *best = by_prefix(word, cands, n);
+    if (best)
+        return best;
     size_t bestd = (size_t)-1, len = strlen(word);
     size_t limit = len < 4 ? 1 : len < 8 ? 2 : 3;
     for (size_t i = 0; i < n; i++) {
