@@ -323,6 +323,105 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
     return command_option(a, o->name, opt->value, err);
 }
 
+/* ---- options that apply only with another (issue 14 item 6) ----------------
+ * An option a command lists but would ignore is refused, naming the option
+ * and the command, never dropped in silence. */
+
+static const gw_command_option *given_option(const gw_command_request *req, const char *name)
+{
+    for (int i = 0; i < req->noptions; i++)
+        if (req->options[i].name && strcmp(req->options[i].name, name) == 0)
+            return &req->options[i];
+    return NULL;
+}
+
+/* `option` applies only with one of `needs` (NULL-terminated), or, for a
+ * need written "!x", never with x. */
+typedef struct option_rule {
+    const char *command, *option;
+    const char *needs[3];
+    const char *why; /* why it needs them, for the message */
+} option_rule;
+
+#define TRAINING(o) {"perf", o, {"train"}, "it is a training option"}
+static const option_rule option_rules[] = {
+    TRAINING("tokens"), TRAINING("mfu"), TRAINING("seq-len"), TRAINING("global-batch"),
+    TRAINING("micro-batch"), TRAINING("virtual-stages"),
+    {"sim", "ttft-target", {"capacity", "cheapest"}, "the searches' latency target"},
+    {"sim", "tbt-target", {"capacity", "cheapest"}, "the searches' latency target"},
+    {"sim", "quantile", {"capacity", "cheapest"}, "the searches' latency quantile"},
+    {"sim", "target-rate", {"cheapest"}, "it sizes the cheapest search"},
+    {"sim", "candidates", {"cheapest"}, "it lists the cheapest search's accelerators"},
+    {"sim", "tps", {"cheapest"}, "it lists the cheapest search's tensor parallelisms"},
+    {"sim", "capacity", {"!cheapest"}, "they are two searches"},
+    {"sim", "requests-csv", {"!cheapest"}, "a search writes no per-request table"},
+};
+#undef TRAINING
+
+/* Each `needs` as "--a or --b" into buf. */
+static const char *needs_text(const option_rule *r, char *buf, size_t cap)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; k < 3 && r->needs[k] && at < cap; k++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s--%s", k ? " or " : "",
+                               r->needs[k] + (r->needs[k][0] == '!'));
+    return buf;
+}
+
+static int check_option_rules(const gw_command_request *req, gw_error *err)
+{
+    for (size_t i = 0; i < sizeof option_rules / sizeof option_rules[0]; i++) {
+        const option_rule *r = &option_rules[i];
+        if (strcmp(req->command, r->command) != 0 || !given_option(req, r->option))
+            continue;
+        int ok = 0, absent = r->needs[0][0] == '!';
+        for (int k = 0; k < 3 && r->needs[k]; k++)
+            ok |= absent ? !given_option(req, r->needs[k] + 1)
+                         : given_option(req, r->needs[k]) != NULL;
+        char needs[96];
+        needs_text(r, needs, sizeof needs);
+        if (!ok && absent)
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "%s --%s cannot go with %s (%s); expected one of the two; see "
+                                "gigawatt %s --help",
+                                r->command, r->option, needs, r->why, r->command);
+        if (!ok)
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "%s --%s applies only with %s (%s); expected %s with it, or no "
+                                "--%s; see gigawatt %s --help",
+                                r->command, r->option, needs, r->why, needs, r->option,
+                                r->command);
+    }
+    return GW_OK;
+}
+
+/* sim on a fleet: scenario runs the fleet simulator, which takes these
+ * options of sim's only; on any other scenario the replica simulator,
+ * which stores nothing (--db: fleet runs only). */
+static const char *const fleet_sim_options[] = {"requests-csv", "db", "html", NULL};
+
+int gw_cmd_check_scenario_kind(const gw_cmd_args *a, int fleet, gw_error *err)
+{
+    const gw_command_request *req = a->req;
+    for (int i = 0; i < req->noptions; i++) {
+        const char *name = req->options[i].name;
+        if (!name || !strcmp(name, "set"))
+            continue;
+        if (fleet && !allowed(fleet_sim_options, name))
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "sim --%s does not apply to fleet scenarios (a fleet: section "
+                                "runs the fleet simulator); expected only --requests-csv, --db, "
+                                "--html or --set fleet.KEY=VALUE with one",
+                                name);
+        if (!fleet && !strcmp(name, "db"))
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "sim --db stores fleet runs only, not a replica simulation; "
+                                "expected a scenario with a fleet: section, or no --db");
+    }
+    return GW_OK;
+}
+
 /* The options alone: each known to the command, each value good. */
 static int parse_options(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
 {
@@ -349,6 +448,8 @@ static int parse_options(const gw_command_request *req, gw_cmd_args *a, gw_error
 int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
 {
     int rc = parse_options(req, a, err);
+    if (rc == GW_OK) /* after --help: an option's partner may come later */
+        rc = check_option_rules(req, err);
     if (rc)
         return rc;
     if (commands[find_command(req->command)].scenario && !req->scenario_path &&
