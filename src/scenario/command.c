@@ -300,9 +300,11 @@ static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_er
         return positive(name, v, &a->tbt_target, err);
     else if (strcmp(name, "quantile") == 0) {
         int rc = positive(name, v, &a->quantile, err);
-        if (rc == GW_OK && a->quantile != 0.5 && a->quantile != 0.9 && a->quantile != 0.99)
+        if (rc == GW_OK && !(a->quantile < 1))
             rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                              "--quantile %s; expected 0.5, 0.9 or 0.99; see gigawatt --help", v);
+                              "--quantile %s is not below 1; expected a quantile between 0 and "
+                              "1, e.g. 0.95; see gigawatt --help",
+                              v);
         return rc;
     }
     return GW_OK; /* "train": taken before the other options */

@@ -433,9 +433,11 @@ void gw_sim_report_free(gw_sim_report *r)
     r->empirical[0] = r->empirical[1] = NULL;
 }
 
+/* The q-quantile of a trial: the kept p50/p90/p99 for those (the same
+ * numbers as always), else pq, which the trial asked for. */
 static double pick(const gw_stat *s, double q)
 {
-    return q >= 0.99 ? s->p99 : q >= 0.9 ? s->p90 : q >= 0.5 ? s->p50 : s->mean;
+    return q == 0.99 ? s->p99 : q == 0.9 ? s->p90 : q == 0.5 ? s->p50 : s->pq;
 }
 
 /* The capacity search's progress: simulations done (and the share of the
@@ -466,6 +468,7 @@ static int trial(const gw_sim_report *base, double scale, double *ttft, double *
         s.arrival[i] = w->arrival[0] + (w->arrival[i] - w->arrival[0]) / scale;
     gw_sim_config c = base->sim;
     c.keep_requests = 0;
+    c.quantile = q;
     c.timeline_s = 0;
     if (c.progress)
         c.progress = search_progress_cb, c.progress_user = sp;
