@@ -56,7 +56,11 @@ int gw_config_load_buffer(gw_config *cfg, const char *name, const char *buf, siz
 gw_node *gw_config_new_map(gw_config *cfg, const char *file);
 
 /* Apply "a.b.c=value" to a map tree, creating maps on the way; the value is
- * a scalar located at `origin` (e.g. "--set"), column = its offset + 1.
+ * a scalar located at `origin`: a file (line 1, column = its offset + 1),
+ * or, when `origin` starts with '-', the option the user typed ("--tp",
+ * "--set perf.tp=2"), which errors name whole, without a line and column
+ * (line 0); the maps it creates are then in no file (errors about a
+ * section an option created name no option), else at the same origin.
  * A scalar met on the way is read as its long form: `system: gb200-nvl72`
  * is `system: {ref: gb200-nvl72}`, so --set system.load=... works on both. */
 int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
@@ -76,7 +80,11 @@ void gw_node_path(const gw_node *n, char *out, size_t cap);
 
 /* Edit distance, for did-you-mean suggestions. */
 size_t gw_edit_distance(const char *a, const char *b);
-/* The candidate closest to `word`, or NULL when none is close enough. */
+/* The candidate meant by `word`, or NULL when none is close enough: the
+ * shortest candidate `word` is a prefix of ("h100" -> "h100-sxm"), else the
+ * nearest by edit distance (at most 1, 2 or 3 edits by length). The one
+ * did-you-mean of every message: callers pass the candidates of the kind
+ * expected (accelerator ids for an accelerator, a section's keys ...). */
 const char *gw_suggest(const char *word, const char *const *cands, size_t n);
 
 #endif

@@ -173,7 +173,7 @@ typedef struct gw_scenario {
      * plan model's errors belong; NULL without a target; valid while the
      * scenario's gw_config lives */
     const gw_node *target_node;
-    char source_file[256]; /* the scenario file ("<command line>" without one) */
+    char source_file[256]; /* the scenario file ("" without one) */
     /* GW_NEED_PERF */
     int has_system;        /* 0: no system has this accelerator; power from TDP, no cost */
     char system_note[128]; /* how the system was chosen, when defaulted */

@@ -133,10 +133,12 @@ typedef struct gw_sim_config {
     gw_sim_closed_loop closed;    /* concurrency > 0: closed loop */
     gw_sim_disagg disagg;         /* on: prefill and decode pools */
     uint64_t seed;                /* closed-loop lengths, speculative acceptance draws */
+    double quantile;              /* in (0, 1): also each gw_stat's pq (--capacity's targets) */
 } gw_sim_config;
 
 typedef struct gw_stat {
     double mean, p50, p90, p99, max;
+    double pq; /* at gw_sim_config.quantile (NAN when that is 0) */
 } gw_stat;
 
 typedef struct gw_sim_timeline {

@@ -117,20 +117,22 @@ static const char usage_sim[] =
     "                    [--route round-robin|least-outstanding|kv-aware]\n"
     "                    (--trace FILE [--limit N] [--max-tokens N] | --requests N --rate R)\n"
     "                    [--seed N] [--requests-csv FILE]\n"
-    "                    [--capacity [--ttft-target S] [--tbt-target S] [--quantile 0.5|0.9|0.99]]\n"
+    "                    [--capacity [--ttft-target S] [--tbt-target S] [--quantile Q]]\n"
     "                    [--cheapest --target-rate R --ttft-target S [--tbt-target S]\n"
     "                     [--candidates ACC1,ACC2,...] [--tps 1,2,4,8]]\n"
     "                    [--json] [-o FILE] [--html FILE] [--db FILE] [--set K=V] [--quiet]\n"
     "Iteration-level simulation of LLM serving replicas: continuous batching with paged KV\n"
     "blocks (vLLM prefill-first or Sarathi chunked prefill), each iteration timed by the perf\n"
     "model; TTFT, TPOT, TBT, E2E percentiles, throughput, KV use, energy. --capacity finds\n"
-    "the highest arrival rate meeting the latency targets (bisection over simulations);\n"
+    "the highest arrival rate meeting the latency targets at quantile Q, any in (0, 1)\n"
+    "(default 0.9), by bisection over simulations;\n"
     "--cheapest sizes every (accelerator, tp) candidate for --target-rate requests/s and\n"
     "ranks them by cost per hour.\n"
     "Traces use Vidur's CSV columns: arrived_at, num_prefill_tokens, num_decode_tokens.\n"
     "A scenario with a fleet: section runs the request-level fleet simulator instead\n"
     "(docs/fleet.md); --requests-csv FILE then writes its hourly series and --db FILE\n"
-    "appends the run to a SQLite result store.\n"
+    "appends the run to a SQLite result store. It takes only those, --html and --set;\n"
+    "the replica options are refused there, as --db is on a replica scenario.\n"
     "\n"
     "examples:\n"
     "  gigawatt sim scenarios/sim-llama70b-h100.yaml\n"
@@ -398,6 +400,32 @@ static int refuse_flag(const cli_request *r, const struct option *lo, int opt, i
     return request_usage_error(r, "%s", text);
 }
 
+/* An option the command does not know, with the one it likely meant
+ * (gw_suggest over its own options and the common ones). */
+static int unknown_option(const cli_request *r, const char *given)
+{
+    static const char *const common[] = {"json", "quiet", "catalog", "set", "help", "output"};
+    const char *cands[160];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+        cands[n++] = common[i];
+    for (const char *const *o = gw_command_options(r->cmd->name); *o && n < 160; o++)
+        cands[n++] = *o;
+    char name[64];
+    snprintf(name, sizeof name, "%s", given + strspn(given, "-"));
+    name[strcspn(name, "=")] = 0;
+    const char *sug = strncmp(given, "--", 2) == 0 ? gw_suggest(name, cands, n) : NULL;
+    char text[200];
+    if (sug)
+        snprintf(text, sizeof text, "unknown option '%.60s' for %s; did you mean '--%s'?", given,
+                 r->cmd->name, sug);
+    else
+        snprintf(text, sizeof text, "unknown or incomplete option '%.60s'", given);
+    if (sug && r->rank == 0) /* "did you mean" is the expectation: no "see" */
+        fprintf(stderr, "gigawatt: %s\n", text);
+    return sug ? 2 : request_usage_error(r, "%s", text);
+}
+
 /* Returns -1 when the command should go on, else the exit code. */
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
@@ -432,8 +460,7 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
             break;
         case '?':
             if ((code = options_so_far(r)) < 0)
-                code = request_usage_error(r, "unknown or incomplete option '%s'",
-                                           argv[optind - 1]);
+                code = unknown_option(r, argv[optind - 1]);
             break;
         default:
             if (strcmp(names[opt - OPT_LIBRARY], "train") != 0) /* taken first */

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int is_null(const gw_node *n)
@@ -13,42 +14,114 @@ static int is_null(const gw_node *n)
             strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0);
 }
 
-static const char *dim_phrase(gw_dim_id dim, char *buf, size_t n)
+/* "a power like '700 W'", "an energy like '1.5 MWh'"; a number without a
+ * unit by what it counts: "a whole number like '8'", "a number like '0.8'". */
+static const char *dim_phrase(gw_dim_id dim, unsigned flags, const char *example, char *buf,
+                              size_t n)
 {
-    gw_dim d = gw_dim_of(dim);
-    snprintf(buf, n, "%s %s like '%s'", dim == GW_DIM_NONE ? "a" : "a", gw_dim_name(d),
-             gw_dim_example(dim));
+    if (dim == GW_DIM_NONE)
+        snprintf(buf, n, "%s like '%s'", flags & GW_F_INTEGER ? "a whole number" : "a number",
+                 flags & GW_F_INTEGER ? "8" : "0.8");
+    else {
+        const char *name = gw_dim_name(gw_dim_of(dim));
+        snprintf(buf, n, "%s %s like '%s'", strchr("aeiou", name[0]) ? "an" : "a", name,
+                 example ? example : gw_dim_example(dim));
+    }
     return buf;
+}
+
+/* The unit a planner writes a key in, where the dimension's example unit
+ * would read oddly ("30 W" of grid power); else the example's unit. */
+static const char *natural_unit(const char *what, gw_dim_id dim)
+{
+    static const struct { const char *key, *unit; } units[] = {
+        {"grid_power", "GW"}, {"it_power", "MW"}, {"budget", "USD"}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(what, units[i].key) == 0)
+            return units[i].unit;
+    const char *space = strchr(gw_dim_example(dim), ' ');
+    return space ? space + 1 : "";
+}
+
+/* A value given on the command line (--tp 2, --set perf.tp=2) is named by
+ * its option, so its message does not repeat the key: "'x' is not a number"
+ * where a file's says "tp 'x' is not a number". */
+static const char *subject(const gw_node *n, const char *what, char *buf, size_t cap)
+{
+    if (n->line == 0 && n->file[0])
+        return "";
+    snprintf(buf, cap, "%s ", what);
+    return buf;
+}
+
+/* The text is no number at all ("x", "eight"): the parser's span is empty. */
+static int not_a_number(const char *text)
+{
+    char *end;
+    while (*text == ' ')
+        text++;
+    (void)strtod(text, &end);
+    return end == text;
+}
+
+static int no_unit(const gw_node *n, const char *subj, const char *what, gw_dim_id dim,
+                   unsigned flags, gw_error *err)
+{
+    char example[96], expect[160];
+    snprintf(example, sizeof example, "%.40s %s", n->text, natural_unit(what, dim));
+    return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                        "%s'%.80s' has no unit; expected %s", subj, n->text,
+                        dim_phrase(dim, flags, example, expect, sizeof expect));
+}
+
+static const char *out_of_range(unsigned flags, double v)
+{
+    if ((flags & GW_F_POSITIVE) && !(v > 0))
+        return "a value greater than zero";
+    if ((flags & GW_F_NONNEG) && v < 0)
+        return "a value of zero or more";
+    if ((flags & GW_F_FRACTION) && (v < 0 || v > 1))
+        return "a value between 0 and 1 (or 0 % to 100 %)";
+    if ((flags & GW_F_OPEN_UNIT) && (v <= 0 || v > 1))
+        return "a value above 0 and at most 1 (or 100 %)";
+    if ((flags & GW_F_INTEGER) && fabs(v - nearbyint(v)) > 1e-9)
+        return "a whole number";
+    if ((flags & GW_F_INTEGER) && fabs(v) > 1e15)
+        return "a whole number of at most 1e15";
+    return NULL;
 }
 
 int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
                        double *out, gw_error *err)
 {
-    char expect[128];
-    dim_phrase(dim, expect, sizeof expect);
+    char expect[160], sb[96];
+    dim_phrase(dim, flags, NULL, expect, sizeof expect);
     if (is_null(n))
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "'%s' has no value; expected %s", what, expect);
     if (n->kind != GW_NODE_SCALAR)
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "'%s' is %s; expected %s", what, gw_node_kind_name(n), expect);
+    const char *subj = subject(n, what, sb, sizeof sb);
+    if (not_a_number(n->text))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "%s'%.80s' is not a number; expected %s", subj, n->text, expect);
     double v;
     gw_dim d;
     char why[256];
     int col = 0;
-    if (gw_quantity_parse(n->text, &v, &d, why, sizeof why, &col))
+    if (gw_quantity_parse(n->text, &v, &d, why, sizeof why, &col)) {
+        if (!subj[0]) /* the option is the place */
+            return gw_error_set(err, GW_E_INPUT, n->file, 0, 0, "%s", why);
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col + (n->quoted ? 1 : 0) + col,
                             "%s: %s", what, why);
-    gw_dim want = gw_dim_of(dim);
-    if (!gw_dim_equal(d, want)) {
-        /* a bare number where a unit is needed: "700" for a power */
+    }
+    if (!gw_dim_equal(d, gw_dim_of(dim))) {
+        /* a bare number where a unit is needed: "700" for a power; zero needs none */
         gw_dim none = gw_dim_of(GW_DIM_NONE);
-        if (gw_dim_equal(d, none) && v == 0.0) {
-            /* zero needs no unit */
-        } else if (gw_dim_equal(d, none)) {
-            return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                                "%s '%.80s' has no unit; expected %s", what, n->text, expect);
-        } else {
+        if (gw_dim_equal(d, none) && v != 0.0)
+            return no_unit(n, subj, what, dim, flags, err);
+        if (!gw_dim_equal(d, none)) {
             char got[96];
             const char *name = gw_dim_name(d);
             if (!name[0]) {
@@ -56,26 +129,20 @@ int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsign
                 name = got;
             }
             return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                                "%s '%.80s' is %s%s; expected %s", what, n->text,
-                                gw_dim_name(d)[0] ? "a " : "in ", name, expect);
+                                "%s'%.80s' is %s%s; expected %s", subj, n->text,
+                                !gw_dim_name(d)[0]             ? "in "
+                                : strchr("aeiou", name[0]) ? "an "
+                                                               : "a ",
+                                name, expect);
         }
     }
-    const char *bad = NULL;
-    if ((flags & GW_F_POSITIVE) && !(v > 0))
-        bad = "a value greater than zero";
-    else if ((flags & GW_F_NONNEG) && v < 0)
-        bad = "a value of zero or more";
-    else if ((flags & GW_F_FRACTION) && (v < 0 || v > 1))
-        bad = "a value between 0 and 1 (or 0 % to 100 %)";
-    else if ((flags & GW_F_OPEN_UNIT) && (v <= 0 || v > 1))
-        bad = "a value above 0 and at most 1 (or 100 %)";
-    else if ((flags & GW_F_INTEGER) && fabs(v - nearbyint(v)) > 1e-9)
-        bad = "a whole number";
-    else if ((flags & GW_F_INTEGER) && fabs(v) > 1e15)
-        bad = "a whole number of at most 1e15";
-    if (bad)
+    const char *bad = out_of_range(flags, v);
+    if (bad && subj[0])
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "%s is %.80s; expected %s", what, n->text, bad);
+    if (bad)
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "'%.80s' is out of range; expected %s", n->text, bad);
     *out = v;
     return GW_OK;
 }
@@ -226,9 +293,11 @@ static int decode_enum(const gw_field *f, const gw_node *v, int mode, char *dst,
             ok = 1;
         c += l + (bar ? 1 : 0);
     }
+    char sb[96];
     if (!ok)
         return gw_error_set(err, GW_E_INPUT, val->file, val->line, val->col,
-                            "%s '%.60s' is not known; expected one of %s", f->key, dst,
+                            "%s'%.60s' is not known; expected one of %s",
+                            subject(val, f->key, sb, sizeof sb), dst,
                             f->choices);
     return GW_OK;
 }
@@ -355,7 +424,7 @@ int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node 
         if ((f->flags & GW_F_REQUIRED) && !((meta->set >> i) & 1u)) {
             char expect[128] = "an id";
             if (f->type == GW_FT_QTY)
-                dim_phrase(f->dim, expect, sizeof expect);
+                dim_phrase(f->dim, f->flags, NULL, expect, sizeof expect);
             else if (f->type == GW_FT_ENUM)
                 snprintf(expect, sizeof expect, "one of %s", f->choices);
             else if (f->type == GW_FT_IDLIST)

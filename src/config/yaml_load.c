@@ -74,7 +74,7 @@ gw_node *gw_node_key(const gw_node *map, const char *key)
 void gw_node_path(const gw_node *n, char *out, size_t cap)
 {
     const char *slash = strrchr(n->file, '/');
-    int from_file = strcmp(n->file, "--set") != 0 && strcmp(n->file, "<command line>") != 0;
+    int from_file = n->line > 0; /* not an option's value (gw_config_set_path) */
     if (n->text[0] == '/' || !slash || !from_file)
         snprintf(out, cap, "%s", n->text);
     else
@@ -587,15 +587,22 @@ static gw_node *map_put_at(gw_config *cfg, gw_node *map, const char *key, gw_nod
 int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
                        const char *origin, gw_error *err)
 {
+    /* an option the user typed ("--tp", "--set a.b=1") is named whole,
+     * without a line:col in text the user never saw */
+    int line = origin[0] == '-' ? 0 : 1;
+#define AT(offset) line, line ? (int)(offset) + 1 : 0
     const char *eq = strchr(assignment, '=');
     if (!eq || eq == assignment)
-        return gw_error_set(err, GW_E_USAGE, origin, 1, 1,
+        return gw_error_set(err, GW_E_USAGE, origin, AT(0),
                             "'%.100s' is not an assignment; expected key.path=value",
                             assignment);
     const char *file = gw_arena_strdup(&cfg->arena, origin);
     if (!file)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    gw_node *val = new_node(cfg, GW_NODE_SCALAR, file, 1, (int)(eq - assignment) + 2);
+    /* a section an option creates is no text the user typed: its errors
+     * ("training: no 'count'") name no option (its key does) */
+    const char *map_file = line ? file : "";
+    gw_node *val = new_node(cfg, GW_NODE_SCALAR, file, AT(eq - assignment + 1));
     if (!val || !(val->text = gw_arena_strdup(&cfg->arena, eq + 1)))
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     gw_node *map = root;
@@ -604,29 +611,30 @@ int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
         const char *dot = memchr(seg, '.', (size_t)(eq - seg));
         const char *end = dot ? dot : eq;
         if (end == seg)
-            return gw_error_set(err, GW_E_USAGE, file, 1, (int)(seg - assignment) + 1,
+            return gw_error_set(err, GW_E_USAGE, file, AT(seg - assignment),
                                 "empty key in '%.100s'; expected key.path=value", assignment);
         char *key = gw_arena_strndup(&cfg->arena, seg, (size_t)(end - seg));
         if (!key)
             return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         if (!dot)
-            return map_put_at(cfg, map, key, val, (int)(seg - assignment) + 1) ? GW_OK
+            return map_put_at(cfg, map, key, val, line ? (int)(seg - assignment) + 1 : 0) ? GW_OK
                                                : gw_error_set(err, GW_E_NOMEM, NULL, 0, 0,
                                                               "out of memory");
         gw_node *next = gw_node_get(map, key);
         if (!next) {
-            next = new_node(cfg, GW_NODE_MAP, file, 1, (int)(seg - assignment) + 1);
-            if (!next || !map_put(cfg, map, key, next))
+            next = new_node(cfg, GW_NODE_MAP, file, AT(seg - assignment));
+            if (!next || !map_put(cfg, map, key, next)) /* its key: the option's */
                 return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+            next->file = map_file;
         } else if (next->kind == GW_NODE_SCALAR) {
             /* shorthand `key: id` becomes `key: {ref: id}`; the new mapping
              * is the --set's doing, so errors about it point there */
-            gw_node *m = new_node(cfg, GW_NODE_MAP, file, 1, (int)(seg - assignment) + 1);
+            gw_node *m = new_node(cfg, GW_NODE_MAP, file, AT(seg - assignment));
             if (!m || !map_put(cfg, m, "ref", next) || !map_put(cfg, map, key, m))
                 return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
             next = m;
         } else if (next->kind != GW_NODE_MAP) {
-            return gw_error_set(err, GW_E_USAGE, file, 1, (int)(seg - assignment) + 1,
+            return gw_error_set(err, GW_E_USAGE, file, AT(seg - assignment),
                                 "'%s' is %s, not a mapping; expected a path through mappings",
                                 key, gw_node_kind_name(next));
         }
@@ -634,6 +642,7 @@ int gw_config_set_path(gw_config *cfg, gw_node *root, const char *assignment,
         seg = dot + 1;
     }
 }
+#undef AT
 
 /* ---- suggestions ---------------------------------------------------------- */
 
@@ -665,9 +674,31 @@ size_t gw_edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+/* A word the user shortened ("h100" for h100-sxm, "iowa" for
+ * iowa-industrial-2025) is a prefix of what was meant: the shortest such
+ * candidate, one where the word ends at a '-', '_' or '.' first. Two
+ * letters at least, so "a" suggests nothing. */
+static const char *by_prefix(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word);
+    const char *best = NULL;
+    int best_boundary = 0;
+    for (size_t i = 0; len >= 2 && i < n; i++) {
+        if (strncmp(cands[i], word, len) != 0 || !cands[i][len])
+            continue;
+        int boundary = strchr("-_.", cands[i][len]) != NULL;
+        if (!best || boundary > best_boundary ||
+            (boundary == best_boundary && strlen(cands[i]) < strlen(best)))
+            best = cands[i], best_boundary = boundary;
+    }
+    return best;
+}
+
 const char *gw_suggest(const char *word, const char *const *cands, size_t n)
 {
-    const char *best = NULL;
+    const char *best = by_prefix(word, cands, n);
+    if (best)
+        return best;
     size_t bestd = (size_t)-1, len = strlen(word);
     size_t limit = len < 4 ? 1 : len < 8 ? 2 : 3;
     for (size_t i = 0; i < n; i++) {

@@ -248,12 +248,17 @@ static int add_setting(gw_cmd_args *a, const option_spec *o, const char *value, 
                             "--%s is an inference option, not for --train; "
                             "see gigawatt perf --help",
                             o->name);
+    int rc;
     if (o->unit && is_bare_number(value)) {
         char with_unit[256];
         snprintf(with_unit, sizeof with_unit, "%s %s", value, o->unit);
-        return gw_cmd_add_set(a, path, with_unit, err);
+        rc = gw_cmd_add_set(a, path, with_unit, err);
+    } else {
+        rc = gw_cmd_add_set(a, path, value, err);
     }
-    return gw_cmd_add_set(a, path, value, err);
+    if (rc == GW_OK) /* errors about its value name the flag */
+        a->set_flag[a->nsets - 1] = o->name;
+    return rc;
 }
 
 /* A positive number for a command option. */
@@ -295,9 +300,11 @@ static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_er
         return positive(name, v, &a->tbt_target, err);
     else if (strcmp(name, "quantile") == 0) {
         int rc = positive(name, v, &a->quantile, err);
-        if (rc == GW_OK && a->quantile != 0.5 && a->quantile != 0.9 && a->quantile != 0.99)
+        if (rc == GW_OK && !(a->quantile < 1))
             rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                              "--quantile %s; expected 0.5, 0.9 or 0.99; see gigawatt --help", v);
+                              "--quantile %s is not below 1; expected a quantile between 0 and "
+                              "1, e.g. 0.95; see gigawatt --help",
+                              v);
         return rc;
     }
     return GW_OK; /* "train": taken before the other options */
@@ -316,6 +323,105 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
     if (o->path)
         return add_setting(a, o, opt->value, err);
     return command_option(a, o->name, opt->value, err);
+}
+
+/* ---- options that apply only with another (issue 14 item 6) ----------------
+ * An option a command lists but would ignore is refused, naming the option
+ * and the command, never dropped in silence. */
+
+static const gw_command_option *given_option(const gw_command_request *req, const char *name)
+{
+    for (int i = 0; i < req->noptions; i++)
+        if (req->options[i].name && strcmp(req->options[i].name, name) == 0)
+            return &req->options[i];
+    return NULL;
+}
+
+/* `option` applies only with one of `needs` (NULL-terminated), or, for a
+ * need written "!x", never with x. */
+typedef struct option_rule {
+    const char *command, *option;
+    const char *needs[3];
+    const char *why; /* why it needs them, for the message */
+} option_rule;
+
+#define TRAINING(o) {"perf", o, {"train"}, "it is a training option"}
+static const option_rule option_rules[] = {
+    TRAINING("tokens"), TRAINING("mfu"), TRAINING("seq-len"), TRAINING("global-batch"),
+    TRAINING("micro-batch"), TRAINING("virtual-stages"),
+    {"sim", "ttft-target", {"capacity", "cheapest"}, "the searches' latency target"},
+    {"sim", "tbt-target", {"capacity", "cheapest"}, "the searches' latency target"},
+    {"sim", "quantile", {"capacity", "cheapest"}, "the searches' latency quantile"},
+    {"sim", "target-rate", {"cheapest"}, "it sizes the cheapest search"},
+    {"sim", "candidates", {"cheapest"}, "it lists the cheapest search's accelerators"},
+    {"sim", "tps", {"cheapest"}, "it lists the cheapest search's tensor parallelisms"},
+    {"sim", "capacity", {"!cheapest"}, "they are two searches"},
+    {"sim", "requests-csv", {"!cheapest"}, "a search writes no per-request table"},
+};
+#undef TRAINING
+
+/* Each `needs` as "--a or --b" into buf. */
+static const char *needs_text(const option_rule *r, char *buf, size_t cap)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (int k = 0; k < 3 && r->needs[k] && at < cap; k++)
+        at += (size_t)snprintf(buf + at, cap - at, "%s--%s", k ? " or " : "",
+                               r->needs[k] + (r->needs[k][0] == '!'));
+    return buf;
+}
+
+static int check_option_rules(const gw_command_request *req, gw_error *err)
+{
+    for (size_t i = 0; i < sizeof option_rules / sizeof option_rules[0]; i++) {
+        const option_rule *r = &option_rules[i];
+        if (strcmp(req->command, r->command) != 0 || !given_option(req, r->option))
+            continue;
+        int ok = 0, absent = r->needs[0][0] == '!';
+        for (int k = 0; k < 3 && r->needs[k]; k++)
+            ok |= absent ? !given_option(req, r->needs[k] + 1)
+                         : given_option(req, r->needs[k]) != NULL;
+        char needs[96];
+        needs_text(r, needs, sizeof needs);
+        if (!ok && absent)
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "%s --%s cannot go with %s (%s); expected one of the two; see "
+                                "gigawatt %s --help",
+                                r->command, r->option, needs, r->why, r->command);
+        if (!ok)
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "%s --%s applies only with %s (%s); expected %s with it, or no "
+                                "--%s; see gigawatt %s --help",
+                                r->command, r->option, needs, r->why, needs, r->option,
+                                r->command);
+    }
+    return GW_OK;
+}
+
+/* sim on a fleet: scenario runs the fleet simulator, which takes these
+ * options of sim's only; on any other scenario the replica simulator,
+ * which stores nothing (--db: fleet runs only). */
+static const char *const fleet_sim_options[] = {"requests-csv", "db", "html", NULL};
+
+int gw_cmd_check_scenario_kind(const gw_cmd_args *a, int fleet, gw_error *err)
+{
+    const gw_command_request *req = a->req;
+    for (int i = 0; i < req->noptions; i++) {
+        const char *name = req->options[i].name;
+        if (!name || !strcmp(name, "set"))
+            continue;
+        if (fleet && !allowed(fleet_sim_options, name))
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "sim --%s does not apply to fleet scenarios (a fleet: section "
+                                "runs the fleet simulator); expected only --requests-csv, --db, "
+                                "--html or --set fleet.KEY=VALUE with one",
+                                name);
+        if (!fleet && !strcmp(name, "db"))
+            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                                "sim --db stores fleet runs only, not a replica simulation; "
+                                "expected a scenario with a fleet: section, or no --db");
+    }
+    return GW_OK;
 }
 
 /* The options alone: each known to the command, each value good. */
@@ -344,6 +450,8 @@ static int parse_options(const gw_command_request *req, gw_cmd_args *a, gw_error
 int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err)
 {
     int rc = parse_options(req, a, err);
+    if (rc == GW_OK) /* after --help: an option's partner may come later */
+        rc = check_option_rules(req, err);
     if (rc)
         return rc;
     if (commands[find_command(req->command)].scenario && !req->scenario_path &&
@@ -440,14 +548,21 @@ int gw_cmd_load_tree(const gw_cmd_args *a, gw_config *cfg, gw_node **root, gw_er
             err->code = rc = GW_E_INPUT;
         if (rc)
             return rc;
-    } else if (!(*root = gw_config_new_map(cfg, "<command line>"))) {
+    } else if (!(*root = gw_config_new_map(cfg, ""))) { /* flags alone: no file to name */
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (a->replace_target)
         gw_node_remove(*root, "target");
-    for (int i = 0; i < a->nsets; i++)
-        if ((rc = gw_config_set_path(cfg, *root, a->sets[i], "--set", err)))
+    for (int i = 0; i < a->nsets; i++) {
+        /* errors name what the user typed: "--tp", "--set perf.tp=x" */
+        char origin[600];
+        if (a->set_flag[i])
+            snprintf(origin, sizeof origin, "--%s", a->set_flag[i]);
+        else
+            snprintf(origin, sizeof origin, "--set %.500s", a->sets[i]);
+        if ((rc = gw_config_set_path(cfg, *root, a->sets[i], origin, err)))
             return rc;
+    }
     return GW_OK;
 }
 

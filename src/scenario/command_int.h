@@ -19,6 +19,7 @@ typedef struct gw_cmd_args {
     const gw_command_request *req;
     const char *sets[GW_CMD_MAX_SETS]; /* --set and the flags that map onto it, in order */
     int nsets;
+    const char *set_flag[GW_CMD_MAX_SETS]; /* the flag a set came from (NULL: --set) */
     char owned[GW_CMD_MAX_SETS][512]; /* storage for sets built from flags */
     int nowned;
     int replace_target; /* a target flag replaces the scenario's target */
@@ -36,6 +37,9 @@ typedef struct gw_cmd_args {
 int gw_cmd_add_set(gw_cmd_args *a, const char *path, const char *value, gw_error *err);
 /* Check and parse req's options into *a (GW_E_USAGE naming the flag). */
 int gw_cmd_parse(const gw_command_request *req, gw_cmd_args *a, gw_error *err);
+/* sim's options against the kind of scenario it runs (`fleet`: one with a
+ * fleet: section): GW_E_USAGE naming an option that kind does not take. */
+int gw_cmd_check_scenario_kind(const gw_cmd_args *a, int fleet, gw_error *err);
 /* The catalog from the request's directory, $GIGAWATT_CATALOG or the built-in. */
 int gw_cmd_load_catalog(const gw_cmd_args *a, gw_catalog *cat, gw_error *err);
 /* The scenario tree (or an empty one) with the sets applied. */

@@ -128,7 +128,10 @@ int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
     int rc = gw_cmd_load_tree_and_catalog(a, &l, err);
     if (rc)
         return rc;
-    if (gw_scenario_has_fleet(l.root)) /* a scenario with fleet: runs the fleet simulator */
+    int fleet = gw_scenario_has_fleet(l.root);
+    if ((rc = gw_cmd_check_scenario_kind(a, fleet, err)))
+        ; /* an option this kind of scenario does not take */
+    else if (fleet) /* a scenario with fleet: runs the fleet simulator */
         rc = run_fleet(a, &l, out, err);
     else if ((rc = gw_cmd_resolve(&l, GW_NEED_SIM, err)) == GW_OK)
         rc = a->cheapest ? run_cheapest(a, &l, out, err) : run_replicas(a, l.sc, out, err);

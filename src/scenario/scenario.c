@@ -24,6 +24,15 @@ static size_t count_kind(const gw_catalog *cat, const gw_schema *s)
     return n;
 }
 
+/* Where an error about a default the site names (its cooling, its
+ * electricity) belongs: at that key of the scenario's site: when given
+ * there (the id is the user's), else at the site: section, else the top. */
+static const gw_node *site_default_at(const gw_node *siten, const gw_node *root, const char *key)
+{
+    const gw_node *given = siten ? gw_node_get(siten, key) : NULL;
+    return given ? given : siten ? siten : root;
+}
+
 /* Resolve one section into `obj`: node may be NULL (use default_id), a
  * scalar id, or a map with optional `ref` and overrides. `where` locates
  * errors about the default. */
@@ -402,13 +411,14 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
         return rc;
     const gw_node *cooln = gw_node_get(root, "cooling");
     if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
-                            siten ? siten : root, &sc->cooling, err)) ||
+                            site_default_at(siten, root, "cooling"), &sc->cooling, err)) ||
         (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
         (rc = fit_rack_to_site(root, sc, err)))
         return rc;
     if (needs & (GW_NEED_PLAN | GW_NEED_PERF | GW_NEED_SIM)) {
         if ((rc = resolve_entry(cat, &gw_schema_electricity, gw_node_get(root, "electricity"),
-                                sc->site.electricity, siten ? siten : root, &sc->electricity,
+                                sc->site.electricity,
+                                site_default_at(siten, root, "electricity"), &sc->electricity,
                                 err)) ||
             (rc = resolve_entry(cat, &gw_schema_finance, gw_node_get(root, "finance"), NULL,
                                 root, &sc->finance, err)) ||

@@ -311,7 +311,7 @@ static int build_workload(const gw_scenario *sc, gw_sim_report *r, gw_error *err
         FILE *probe = fopen(r->trace_path, "rb");
         if (!probe) {
             const gw_node *t = ss->trace;
-            int flag = !strcmp(t->file, "--set") || !strcmp(t->file, "<command line>");
+            int flag = t->line == 0; /* given on the command line */
             int e = errno;
             if (flag) /* --trace FILE: the file is the place */
                 return gw_error_set(err, GW_E_INPUT, r->trace_path, 0, 0,
@@ -433,9 +433,11 @@ void gw_sim_report_free(gw_sim_report *r)
     r->empirical[0] = r->empirical[1] = NULL;
 }
 
+/* The q-quantile of a trial: the kept p50/p90/p99 for those (the same
+ * numbers as always), else pq, which the trial asked for. */
 static double pick(const gw_stat *s, double q)
 {
-    return q >= 0.99 ? s->p99 : q >= 0.9 ? s->p90 : q >= 0.5 ? s->p50 : s->mean;
+    return q == 0.99 ? s->p99 : q == 0.9 ? s->p90 : q == 0.5 ? s->p50 : s->pq;
 }
 
 /* The capacity search's progress: simulations done (and the share of the
@@ -466,6 +468,7 @@ static int trial(const gw_sim_report *base, double scale, double *ttft, double *
         s.arrival[i] = w->arrival[0] + (w->arrival[i] - w->arrival[0]) / scale;
     gw_sim_config c = base->sim;
     c.keep_requests = 0;
+    c.quantile = q;
     c.timeline_s = 0;
     if (c.progress)
         c.progress = search_progress_cb, c.progress_user = sp;
@@ -594,7 +597,7 @@ static int set_value(gw_config *cfg, gw_node *root, const char *path, const char
 {
     char assignment[GW_TEXT_MAX + 64];
     snprintf(assignment, sizeof assignment, "%s=%s", path, value);
-    return gw_config_set_path(cfg, root, assignment, "--set", err);
+    return gw_config_set_path(cfg, root, assignment, "--cheapest", err);
 }
 
 /* The candidate's scenario: the base tree, one replica, on the first

@@ -757,11 +757,12 @@ static int kv_arrival(sim *s, int32_t i, double t)
     return wake(s, ri, t);
 }
 
-/* mean, quantiles (type 7) and max of v[0..n); sorts v */
-static int stat_of(double *v, size_t n, gw_stat *st)
+/* mean, quantiles (type 7: p50, p90, p99 and q when 0 < q < 1) and max of
+ * v[0..n); sorts v */
+static int stat_of(double *v, size_t n, double q, gw_stat *st)
 {
     if (n == 0) {
-        *st = (gw_stat){.mean = NAN, .p50 = NAN, .p90 = NAN, .p99 = NAN, .max = NAN};
+        *st = (gw_stat){.mean = NAN, .p50 = NAN, .p90 = NAN, .p99 = NAN, .max = NAN, .pq = NAN};
         return GW_OK;
     }
     double sum = 0;
@@ -773,6 +774,7 @@ static int stat_of(double *v, size_t n, gw_stat *st)
     st->p50 = gw_stats_quantile_sorted(v, n, 0.5);
     st->p90 = gw_stats_quantile_sorted(v, n, 0.9);
     st->p99 = gw_stats_quantile_sorted(v, n, 0.99);
+    st->pq = q > 0 && q < 1 ? gw_stats_quantile_sorted(v, n, q) : NAN;
     st->max = v[n - 1];
     return GW_OK;
 }
@@ -1068,19 +1070,21 @@ static int request_stats(sim *s, measured *t)
         m++;
     }
     r->measured = m;
-    int rc = stat_of(ttft, m, &r->ttft) | stat_of(tpot, mt, &r->tpot) | stat_of(e2e, m, &r->e2e) |
-             stat_of(v, m, &r->scheduling_delay);
+    double q = s->c->quantile;
+    int rc = stat_of(ttft, m, q, &r->ttft) | stat_of(tpot, mt, q, &r->tpot) |
+             stat_of(e2e, m, q, &r->e2e) | stat_of(v, m, q, &r->scheduling_delay);
     free(v), free(ttft), free(tpot), free(e2e);
     return rc ? GW_E_NOMEM : GW_OK;
 }
 
-/* mean, quantiles and max of a log histogram (NAN when empty) */
-static gw_stat hist_stat(const gw_stats_hist *h)
+/* mean, quantiles (q as in stat_of) and max of a log histogram (NAN when empty) */
+static gw_stat hist_stat(const gw_stats_hist *h, double q)
 {
     return (gw_stat){.mean = h->n ? h->sum / (double)h->n : NAN,
                      .p50 = gw_stats_hist_quantile(h, 0.5),
                      .p90 = gw_stats_hist_quantile(h, 0.9),
                      .p99 = gw_stats_hist_quantile(h, 0.99),
+                     .pq = q > 0 && q < 1 ? gw_stats_hist_quantile(h, q) : NAN,
                      .max = h->n ? h->max : NAN};
 }
 
@@ -1091,8 +1095,8 @@ static gw_stat hist_stat(const gw_stats_hist *h)
 static void run_totals(sim *s, const measured *t)
 {
     gw_sim_result *r = s->r;
-    r->tbt = hist_stat(&s->tbt);
-    r->batch_size = hist_stat(&s->batch);
+    r->tbt = hist_stat(&s->tbt, s->c->quantile);
+    r->batch_size = hist_stat(&s->batch, s->c->quantile);
     r->makespan_s = t->last_done - t->first_arrival;
     double span = r->makespan_s > 0 ? r->makespan_s : 1;
     double run = t->last_done - (s->w->n ? s->w->arrival[0] : 0);

@@ -180,8 +180,11 @@ static void test_option_errors(void)
     expect_usage("rack", unknown, 2, "unknown or incomplete option '--capacity'; see gigawatt --help");
     const gw_command_option bad[] = {OPT("model", "llama-3.3-70b"), OPT("ttft-target", "-1")};
     expect_usage("sim", bad, 2, "--ttft-target '-1' is not a positive number; see gigawatt --help");
-    const gw_command_option q[] = {OPT("quantile", "0.7")};
-    expect_usage("sim", q, 1, "--quantile 0.7; expected 0.5, 0.9 or 0.99; see gigawatt --help");
+    /* any quantile in (0, 1) (issue 14 item 15); 1 is none */
+    const gw_command_option q[] = {OPT("quantile", "1")};
+    expect_usage("sim", q, 1,
+                 "--quantile 1 is not below 1; expected a quantile between 0 and 1, e.g. 0.95; "
+                 "see gigawatt --help");
     const gw_command_option train[] = {OPT("input-tokens", "5"), OPT("train", NULL)};
     expect_usage("perf", train, 2, "--input-tokens is an inference option, not for --train");
     expect_usage("plan", NULL, 0, "give a SCENARIO or flags (see --help); see gigawatt --help");

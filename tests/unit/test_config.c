@@ -134,6 +134,22 @@ int main(void)
     CHECK_INT(err.col, 6);
     gw_config_free(&cfg);
 
+    /* issue 14 item 11: the article by the dimension's name, an example
+     * with the user's own number, a non-number told what it should count */
+    CHECK_INT(load("e: 5\nm: 3 GW\nn: eight\n", &cfg, &root, &err), GW_OK);
+    double q;
+    CHECK_INT(gw_decode_quantity(gw_node_get(root, "e"), "e", GW_DIM_ENERGY, 0, &q, &err),
+              GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "e '5' has no unit; expected an energy like '5 MWh'");
+    CHECK_INT(gw_decode_quantity(gw_node_get(root, "m"), "m", GW_DIM_USD, 0, &q, &err),
+              GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "m '3 GW' is a power; expected an amount of money like '1.4e12 USD'");
+    CHECK_INT(gw_decode_quantity(gw_node_get(root, "n"), "n", GW_DIM_NONE, GW_F_INTEGER, &q,
+                                 &err),
+              GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "n 'eight' is not a number; expected a whole number like '8'");
+    gw_config_free(&cfg);
+
     CHECK_INT(load("tpd: 700 W\n", &cfg, &root, &err), GW_OK);
     CHECK_INT(gw_decode(&gw_schema_accelerator, root, &acc, GW_DECODE_SCENARIO, &err),
               GW_E_INPUT);
