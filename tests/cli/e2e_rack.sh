@@ -60,6 +60,10 @@ if abs(dc["busbar_current_a"] - want) > 1e-9 * want:
 el = lambda d: d["it_power_w"] - d["it_power_breakdown_w"]["rack_power_conversion"]
 if abs(el(dc) - el(ac)) > 1e-9 * el(ac):
     sys.exit("the electronics differ between chains: %r vs %r" % (el(dc), el(ac)))
+if "busbar_voltage_v" in ac:  # the AC shelf drives its busbar from its output: P_el / V
+    want = el(ac) / ac["busbar_voltage_v"]
+    if abs(ac["busbar_current_a"] - want) > 1e-9 * want:
+        sys.exit("AC busbar_current_a %r != P_el / V = %r" % (ac["busbar_current_a"], want))
 if not dc["grid_power_w"] < ac["grid_power_w"]:
     sys.exit("800 V DC grid power %r not below the AC chain's %r"
              % (dc["grid_power_w"], ac["grid_power_w"]))
