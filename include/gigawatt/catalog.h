@@ -76,6 +76,8 @@ typedef struct gw_power_stage {
     gw_entry_meta meta;
     double efficiency;     /* output / input */
     char serves[GW_TEXT_MAX]; /* facility | it | rack */
+    char input[GW_TEXT_MAX];  /* ac | dc: what it takes; "" = ac (docs/model.md §3.1) */
+    double busbar_voltage_v;  /* rack stages: the rack busbar's DC voltage, 0 = none */
 } gw_power_stage;
 
 typedef struct gw_site {

@@ -48,6 +48,8 @@ typedef struct gw_rack_result {
     double grid_power_w;          /* at the utility meter */
     double pue;                   /* grid / IT */
     double water_m3_per_s;
+    double busbar_voltage_v;      /* rack busbar DC voltage; 0 = no busbar stage */
+    double busbar_current_a;      /* I = P_busbar / V (docs/model.md §3.1) */
     double weight_kg, floor_load_kg_m2;
     int nstages;
     gw_stage_flow stages[GW_MAX_STAGES];

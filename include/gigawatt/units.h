@@ -2,7 +2,8 @@
  *
  * Inputs carry units ("132 kW", "4.8 TB/s", "80 GiB", "45 USD/MWh",
  * "18 months"); inside the library everything is SI plus byte, FLOP and USD.
- * A dimension is a vector of exponents over seven base units, so compound
+ * A dimension is a vector of exponents over eight base units (the ampere
+ * last, for bus voltages and currents), so compound
  * units ("USD/GPU-h", "J/kg/K", "L/kWh") parse without a table of every
  * combination, and "132 kg" where a power is expected is caught by comparing
  * vectors. The full unit list is in docs/units.md. */
@@ -12,7 +13,7 @@
 #include <stddef.h>
 
 enum { GW_BASE_KG, GW_BASE_M, GW_BASE_S, GW_BASE_K, GW_BASE_BYTE, GW_BASE_FLOP,
-       GW_BASE_USD, GW_NBASE };
+       GW_BASE_USD, GW_BASE_A, GW_NBASE };
 
 typedef struct gw_dim {
     signed char e[GW_NBASE]; /* exponent of each base unit */
@@ -42,6 +43,7 @@ typedef enum gw_dim_id {
     GW_DIM_VOLUME_RATE,   /* m^3/s */
     GW_DIM_VOLUME_PER_ENERGY, /* m^3/J (water usage effectiveness) */
     GW_DIM_PER_POWER,     /* 1/W (staff per MW) */
+    GW_DIM_VOLTAGE,       /* V = W/A (busbar voltage) */
     GW_DIM_COUNT_
 } gw_dim_id;
 

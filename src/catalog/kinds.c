@@ -116,6 +116,10 @@ SCHEMA(gw_schema_cooling, "cooling", "cooling", gw_cooling, cooling_fields);
 static const gw_field stage_fields[] = {
     Q("efficiency", gw_power_stage, efficiency, GW_DIM_NONE, R | EFF, "output / input"),
     EN("serves", gw_power_stage, serves, "facility|it|rack", R, "which loads pass through it"),
+    EN("input", gw_power_stage, input, "ac|dc", 0,
+       "what it takes (absent: ac); a dc rack stage in a site's chain replaces the system's"),
+    Q("busbar_voltage", gw_power_stage, busbar_voltage_v, GW_DIM_VOLTAGE, POS,
+      "rack stages: DC voltage of the rack busbar (its output if it takes ac, its input if dc)"),
 };
 SCHEMA(gw_schema_power_stage, "power_chain", "power-chain stage", gw_power_stage, stage_fields);
 

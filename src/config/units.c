@@ -29,7 +29,7 @@ typedef struct unit_def {
 } unit_def;
 
 #define YEAR_S (365.0 * 86400.0)
-/*                                   kg  m   s   K   B   F   $ */
+/*                                   kg  m   s   K   B   F   $   A */
 static const unit_def units[] = {
     {"W", 1.0, {1, 2, -3, 0, 0, 0, 0}, PFX_ALL},
     {"J", 1.0, {1, 2, -2, 0, 0, 0, 0}, PFX_ALL},
@@ -50,6 +50,9 @@ static const unit_def units[] = {
     {"yr", YEAR_S, {0, 0, 1, 0, 0, 0, 0}, PFX_NONE},
     {"year", YEAR_S, {0, 0, 1, 0, 0, 0, 0}, PFX_NONE},
     {"years", YEAR_S, {0, 0, 1, 0, 0, 0, 0}, PFX_NONE},
+    /* the ampere is the last base; units written with seven exponents leave it 0 */
+    {"V", 1.0, {1, 2, -3, 0, 0, 0, 0, -1}, PFX_ALL},
+    {"A", 1.0, {0, 0, 0, 0, 0, 0, 0, 1}, PFX_ALL},
     {"Hz", 1.0, {0, 0, -1, 0, 0, 0, 0}, PFX_UP},
     {"B", 1.0, {0, 0, 0, 0, 1, 0, 0}, PFX_UP | PFX_BIN},
     {"byte", 1.0, {0, 0, 0, 0, 1, 0, 0}, PFX_NONE},
@@ -101,7 +104,7 @@ typedef struct named_dim {
     signed char e[GW_NBASE];
 } named_dim;
 
-/*                                                            kg  m   s   K   B   F   $ */
+/*                                                            kg  m   s   K   B   F   $   A */
 static const named_dim named[] = {
     {GW_DIM_NONE, "dimensionless number", "0.8", {0}},
     {GW_DIM_POWER, "power", "700 W", {1, 2, -3, 0, 0, 0, 0}},
@@ -125,6 +128,7 @@ static const named_dim named[] = {
     {GW_DIM_VOLUME_RATE, "volume flow", "120 L/min", {0, 3, -1, 0, 0, 0, 0}},
     {GW_DIM_VOLUME_PER_ENERGY, "water per energy", "1.8 L/kWh", {-1, 1, 2, 0, 0, 0, 0}},
     {GW_DIM_PER_POWER, "count per power", "0.5 people/MW", {-1, -2, 3, 0, 0, 0, 0}},
+    {GW_DIM_VOLTAGE, "voltage", "800 V", {1, 2, -3, 0, 0, 0, 0, -1}},
 };
 
 gw_dim gw_dim_of(gw_dim_id id)

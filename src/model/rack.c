@@ -44,6 +44,23 @@ static double upstream(const gw_rack_input *in, gw_rack_result *r, const char *s
     return p;
 }
 
+/* §3.1 the rack busbar: the rack stage nearest the load that declares one.
+ * A stage fed AC (power shelf) drives the busbar from its output; a stage
+ * fed DC (800 V DC-DC) is fed by it, so the busbar carries its input. */
+static void busbar(const gw_rack_input *in, gw_rack_result *r)
+{
+    for (int i = in->nstages - 1; i >= 0; i--) {
+        const gw_power_stage *st = in->stages[i];
+        if (strcmp(st->serves, "rack") != 0 || !(st->busbar_voltage_v > 0))
+            continue;
+        const gw_stage_flow *fl = &r->stages[i];
+        double p = strcmp(st->input, "dc") == 0 ? fl->input_w : fl->input_w - fl->loss_w;
+        r->busbar_voltage_v = st->busbar_voltage_v;
+        r->busbar_current_a = p / st->busbar_voltage_v;
+        return;
+    }
+}
+
 /* §1.3 design-rule checks, each with its numbers */
 static void design_rules(const gw_rack_input *in, gw_rack_result *r)
 {
@@ -131,6 +148,7 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     double p = upstream(in, r, "rack", r->electronics_w);
     r->it_power_w = p;
     r->rack_conversion_loss_w = r->it_power_w - r->electronics_w;
+    busbar(in, r);
 
     /* §2.1 heat split: all IT power becomes heat; cold plates take f of the
      * core electronics plus the pump work, air takes the rest. */

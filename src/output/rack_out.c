@@ -28,6 +28,10 @@ cJSON *gw_json_rack_object(const gw_rack_result *r)
     gw_json_num(b, "pumps", r->pump_w);
     gw_json_num(b, "other", r->other_w);
     gw_json_num(b, "rack_power_conversion", r->rack_conversion_loss_w);
+    if (r->busbar_voltage_v > 0) { /* only racks with a busbar stage: others keep their bytes */
+        gw_json_num(o, "busbar_voltage_v", r->busbar_voltage_v);
+        gw_json_num(o, "busbar_current_a", r->busbar_current_a);
+    }
     gw_json_num(o, "liquid_heat_fraction", r->liquid_fraction);
     gw_json_num(o, "liquid_heat_w", r->liquid_heat_w);
     gw_json_num(o, "air_heat_w", r->air_heat_w);
@@ -98,6 +102,10 @@ static void rack_body(gw_buf *b, const gw_rack_result *r)
     gw_text_row_si(b, "other", r->other_w, "W");
     gw_text_row_si(b, "rack power conversion loss", r->rack_conversion_loss_w, "W");
     gw_text_row_si(b, "IT power (rack input)", r->it_power_w, "W");
+    if (r->busbar_voltage_v > 0) {
+        snprintf(t, sizeof t, "%.0f A at %.0f V DC", r->busbar_current_a, r->busbar_voltage_v);
+        gw_text_row(b, "rack busbar current", t);
+    }
     gw_buf_printf(b, "\nHeat and coolant\n");
     snprintf(t, sizeof t, "%.1f kW (%.0f %% of IT)", r->liquid_heat_w / 1e3,
              r->it_power_w > 0 ? 100 * r->liquid_heat_w / r->it_power_w : 0);

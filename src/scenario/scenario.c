@@ -226,13 +226,24 @@ static const char *default_site(const gw_catalog *cat, const gw_system *sys)
 static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
                               gw_error *err);
 
+/* Does the chain feed the rack DC (800 V DC distribution)? Then its own
+ * DC rack stage stays: the system's AC power shelf cannot take that feed
+ * (docs/model.md §3.1). */
+static int chain_feeds_rack_dc(const gw_scenario *sc)
+{
+    for (int i = 0; i < sc->nstages; i++)
+        if (strcmp(sc->stages[i].serves, "rack") == 0 && strcmp(sc->stages[i].input, "dc") == 0)
+            return 1;
+    return 0;
+}
+
 /* The chain of the site (or the scenario), then the system's own rack
  * stage in place of any rack stage there: PSUs belong to the server. */
 static int resolve_chain(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
                          gw_error *err)
 {
     int rc = resolve_site_chain(cat, root, sc, err);
-    if (rc || !sc->system.power_stage[0])
+    if (rc || !sc->system.power_stage[0] || chain_feeds_rack_dc(sc))
         return rc;
     int kept = 0;
     for (int i = 0; i < sc->nstages; i++)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/cli/e2e_rack.sh — `gigawatt rack --system gb200-nvl72 --json` and
 # `rack SCENARIO --json`: the keys a rack budget must have, and energy
-# conservation: heat to liquid + heat to air == IT power.
+# conservation: heat to liquid + heat to air == IT power; the 800 V DC site.
 . "$(dirname "$0")/lib.sh"
 need_python
 
@@ -41,5 +41,33 @@ import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:3])
 if a["it_power_w"] != b["it_power_w"]:
     sys.exit("rack --system gb200-nvl72 and the flagship's rack differ in IT power")
+EOF
+# 800 V DC (docs/model.md §3.1): the site's DC rack stage replaces the
+# system's AC power shelf, no UPS or PDU, the busbar carries P_IT / 800 V,
+# and the same electronics draw less from the grid than on today's AC chain
+ok_to dc-rack.json rack --system gb200-nvl72 --site liquid-cooled-campus-800vdc --json
+pycheck dc-rack.json rack.json <<'EOF'
+import json, sys
+dc, ac = (json.load(open(f)) for f in sys.argv[1:3])
+ids = [s["id"] for s in dc["power_chain"]]
+if ids != ["sst-800vdc", "dc-dc-800v-rack"]:
+    sys.exit("800 V DC chain is %r; expected the SST and the rack DC-DC only" % ids)
+if dc.get("busbar_voltage_v") != 800:
+    sys.exit("busbar_voltage_v is %r; expected 800" % dc.get("busbar_voltage_v"))
+want = dc["it_power_w"] / 800
+if abs(dc["busbar_current_a"] - want) > 1e-9 * want:
+    sys.exit("busbar_current_a %r != P_IT / 800 V = %r" % (dc["busbar_current_a"], want))
+el = lambda d: d["it_power_w"] - d["it_power_breakdown_w"]["rack_power_conversion"]
+if abs(el(dc) - el(ac)) > 1e-9 * el(ac):
+    sys.exit("the electronics differ between chains: %r vs %r" % (el(dc), el(ac)))
+if "busbar_voltage_v" in ac:  # the AC shelf drives its busbar from its output: P_el / V
+    want = el(ac) / ac["busbar_voltage_v"]
+    if abs(ac["busbar_current_a"] - want) > 1e-9 * want:
+        sys.exit("AC busbar_current_a %r != P_el / V = %r" % (ac["busbar_current_a"], want))
+if not dc["grid_power_w"] < ac["grid_power_w"]:
+    sys.exit("800 V DC grid power %r not below the AC chain's %r"
+             % (dc["grid_power_w"], ac["grid_power_w"]))
+print("800 V DC: %.0f A on the busbar, grid %.0f W vs %.0f W on AC"
+      % (dc["busbar_current_a"], dc["grid_power_w"], ac["grid_power_w"]))
 EOF
 echo "PASS"

@@ -3,6 +3,59 @@
 #include "fixture.h"
 #include "gw_test.h"
 
+/* §3.1 the two distribution architectures at load 0.5 (P_el = 6702.859 W):
+ * today's AC chain with a 54 V shelf against 800 V DC (SST 0.98, rack DC-DC
+ * 0.98), losses and busbar currents by hand. */
+static void check_busbar_chains(fixture *f)
+{
+    gw_rack_result r;
+    gw_error err;
+    const double el = 6702.859123753307, core = 6450, fan = 800 * 0.25285912375330755;
+    const double pump = 200 * 0.25285912375330755;
+    f->in.load = 0.5;
+
+    /* AC: the shelf drives a 54 V busbar from its output, I = P_el / 54 */
+    f->st[3].busbar_voltage_v = 54;
+    CHECK_INT(gw_rack_budget(&f->in, &r, &err), GW_OK);
+    CHECK_NEAR(r.busbar_voltage_v, 54, 0);
+    CHECK_NEAR(r.busbar_current_a, el / 54, 1e-12); /* 124.13 A */
+    /* end to end on the IT path: 0.99 * 0.95 * 0.98 * 0.96 = 0.8848224 */
+    CHECK_NEAR(r.stages[0].efficiency * r.stages[1].efficiency * r.stages[2].efficiency *
+                   r.stages[3].efficiency,
+               0.8848224, 1e-15);
+
+    /* 800 V DC: SST (facility) and a DC-fed rack converter, no UPS, no PDU */
+    gw_power_stage sst = {.efficiency = 0.98}, dcdc = {.efficiency = 0.98};
+    strcpy(sst.meta.id, "sst");
+    strcpy(sst.serves, "facility");
+    strcpy(dcdc.meta.id, "dcdc");
+    strcpy(dcdc.serves, "rack");
+    strcpy(dcdc.input, "dc");
+    dcdc.busbar_voltage_v = 800;
+    gw_rack_input in = f->in;
+    in.stages[0] = &sst;
+    in.stages[1] = &dcdc;
+    in.nstages = 2;
+    CHECK_INT(gw_rack_budget(&in, &r, &err), GW_OK);
+    const double it = el / 0.98;                               /* 6839.652 W */
+    CHECK_NEAR(r.it_power_w, it, 1e-12);
+    CHECK_NEAR(r.stages[1].loss_w, it - el, 1e-9);             /* 136.793 W */
+    CHECK_NEAR(r.it_path_loss_w, 0, 0);
+    /* the busbar feeds the converter: I = P_IT / 800 = 8.55 A, 14.5x less */
+    CHECK_NEAR(r.busbar_voltage_v, 800, 0);
+    CHECK_NEAR(r.busbar_current_a, it / 800, 1e-12);
+    const double liquid = 0.8 * core + pump, air = 0.2 * core + fan + (it - el);
+    const double cooling = 0.3 * air + 0.05 * liquid;          /* 749.253 W */
+    const double grid = (it + cooling + 0.02 * it) / 0.98;     /* 7883.365 W */
+    CHECK_NEAR(r.cooling_power_w, cooling, 1e-9);
+    CHECK_NEAR(r.grid_power_w, grid, 1e-9);
+    CHECK_NEAR(r.stages[0].loss_w, grid * 0.02, 1e-9);         /* 157.667 W */
+    CHECK_NEAR(r.facility_loss_w, grid * 0.02, 1e-9);
+    /* end to end on the IT path: 0.98 * 0.98 = 0.9604 */
+    CHECK_NEAR(r.stages[0].efficiency * r.stages[1].efficiency, 0.9604, 1e-15);
+    f->st[3].busbar_voltage_v = 0;
+}
+
 int main(void)
 {
     fixture f;
@@ -44,6 +97,8 @@ int main(void)
     CHECK_NEAR(r.weight_kg, 400, 0);
     CHECK_NEAR(r.floor_load_kg_m2, 800, 1e-15);
     CHECK_INT(r.nviolations, 0);
+    CHECK_NEAR(r.busbar_current_a, 0, 0); /* no stage declares a busbar */
+    check_busbar_chains(&f);
 
     /* full load: 11.67 kW IT > 10 kW, 8.36 kW liquid > 6 kW, 3.31 kW air > 2 kW */
     f.in.load = 1.0;

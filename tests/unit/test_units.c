@@ -48,6 +48,10 @@ int main(void)
     CHECK_NEAR(parse_ok("4186 J/kg/K", GW_DIM_SPECIFIC_HEAT), 4186, 1e-15);
     CHECK_NEAR(parse_ok("4186 J/(kg*K)", GW_DIM_SPECIFIC_HEAT), 4186, 1e-15);
     CHECK_NEAR(parse_ok("2.4 USD/GPU-h", GW_DIM_USD_PER_TIME), 2.4 / 3600.0, 1e-15);
+    /* the ampere base: a busbar voltage, and a power over a current is one */
+    CHECK_NEAR(parse_ok("800 V", GW_DIM_VOLTAGE), 800, 1e-15);
+    CHECK_NEAR(parse_ok("13.8 kV", GW_DIM_VOLTAGE), 13800, 1e-15);
+    CHECK_NEAR(parse_ok("48 kW/kA", GW_DIM_VOLTAGE), 48, 1e-15);
     CHECK_NEAR(parse_ok("10715 kWh/yr", GW_DIM_POWER), 10715e3 / 8760.0, 1e-12);
     CHECK_NEAR(parse_ok("1.8 L/kWh", GW_DIM_VOLUME_PER_ENERGY), 1.8e-3 / 3.6e6, 1e-15);
     CHECK_NEAR(parse_ok("11.7e6 USD/MW", GW_DIM_USD_PER_POWER), 11.7, 1e-15);
