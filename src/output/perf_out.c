@@ -104,9 +104,9 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     char t[200], kv[64] = "";
     const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
     if (r->has_inference)
-        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(round(r->batch_kv_fit)).s);
+        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
     snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
-             gw_text_count(round(r->batch_cap)).s, cap, kv);
+             gw_text_count(r->batch_cap).s, cap, kv);
     gw_text_row(b, row, t);
 }
 
@@ -154,9 +154,10 @@ static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
     char t[400], ttft[64], tpot[64];
     caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
     caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
-    snprintf(t, sizeof t, "known large error in %s (%d measured check rows): median error "
+    snprintf(t, sizeof t, "known large error in %s (%s measured check rows): median error "
              "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
-             c->partition, c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n, ttft, tpot);
+             c->partition, gw_text_count(c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n).s, ttft,
+             tpot);
     gw_text_row(b, "caveat", t);
 }
 
@@ -471,12 +472,12 @@ static void training_schedule_text(gw_buf *b, const gw_train_request *q, const g
                       : x->batch_above_published
                           ? " (default: one sequence per replica, above the published 62.9 M)"
                           : " (default: grows with dp, within the published 16.8-62.9 M)";
-    snprintf(t, sizeof t, "%.1f M tokens a step%s", x->global_batch_tokens / 1e6, why);
+    snprintf(t, sizeof t, "%s tokens a step%s", gw_text_num(x->global_batch_tokens, 3).s, why);
     gw_text_row(b, "global batch", t);
-    snprintf(t, sizeof t, "%s micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
-             gw_text_count(round(x->micro_batches)).s, x->micro_batches == 1 ? "" : "es",
-             x->micro_batch,
-             x->virtual_stages, x->virtual_stages == 1 ? "" : "s",
+    snprintf(t, sizeof t, "%s micro-batch%s of %s per replica, %s virtual stage%s%s",
+             gw_text_count(x->micro_batches).s, x->micro_batches == 1 ? "" : "es",
+             gw_text_count(x->micro_batch).s, gw_text_count(x->virtual_stages).s,
+             x->virtual_stages == 1 ? "" : "s",
              q->virtual_stages >= 1 ? " (given)" : "");
     gw_text_row(b, "pipeline schedule", t);
     snprintf(t, sizeof t, "%.1f%% model FLOPs, %.1f%% kernels below peak, %.1f%% exposed TP "
