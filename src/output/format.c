@@ -271,7 +271,7 @@ double gw_format_axis_unit(double top, const char *unit, char *out, size_t n)
     double real = top * scales[w].factor;
     /* below 10,000 the plain number reads best ("8000 draws") */
     int want = fabs(real) >= 1e4 ? scale_of(real, 1, UNIT_SCALE) : UNIT_SCALE;
-    if (real == 0 || !isfinite(real))
+    if (!isfinite(real))
         want = w;
     if (want == UNIT_SCALE)
         snprintf(out, n, "%s", rest[0] ? rest : "count");

@@ -86,46 +86,11 @@ typedef struct series {
     const double *v;
 } series;
 
-/* The numbers behind a chart, one click away. x labels or x values. */
 /* x as a quarter's label: 2027.5 -> "2027-Q3" (the inverse of quarter_year). */
 static void quarter_label(char *buf, size_t n, double x)
 {
     double q = floor(x * 4 + 0.5);
     snprintf(buf, n, "%.0f-Q%.0f", floor(q / 4), q - 4 * floor(q / 4) + 1);
-}
-
-/* The numbers of a chart under it: a row per x (labels[i], else x[i], as a
- * quarter when `quarters`), a column per series. */
-static void table(gw_buf *b, const char *xlabel, const char *const *labels, const double *x,
-                  int quarters, size_t n, const series *s, int ns, const char *unit)
-{
-    gw_buf_printf(b, "<details><summary>numbers</summary><table><tr><th>");
-    esc(b, quarters ? "quarter" : xlabel);
-    gw_buf_printf(b, "</th>");
-    for (int k = 0; k < ns; k++) {
-        gw_buf_printf(b, "<th>");
-        esc(b, s[k].name);
-        gw_buf_printf(b, " (");
-        esc(b, unit);
-        gw_buf_printf(b, ")</th>");
-    }
-    gw_buf_printf(b, "</tr>");
-    for (size_t i = 0; i < n; i++) {
-        gw_buf_printf(b, "<tr><td>");
-        char q[32];
-        if (labels)
-            esc(b, labels[i]);
-        else if (quarters && isfinite(x[i]) && fabs(x[i]) < 1e6) {
-            quarter_label(q, sizeof q, x[i]);
-            gw_buf_printf(b, "%s", q);
-        } else
-            gw_buf_printf(b, "%s", FIG(x[i]));
-        gw_buf_printf(b, "</td>");
-        for (int k = 0; k < ns; k++)
-            gw_buf_printf(b, "<td>%s</td>", FIG(s[k].v[i])); /* NaN: "-" */
-        gw_buf_printf(b, "</tr>");
-    }
-    gw_buf_printf(b, "</table></details>");
 }
 
 /* Legend entries in rows under the plot, wrapping at the chart's width. */
@@ -324,6 +289,54 @@ static void axes(gw_buf *b, const char *title, const char *xlabel, const char *y
     gw_buf_printf(b, "</text>");
 }
 
+/* The top of a chart's data, or for a chart of nothing but zeros (no
+ * overflow in a short fleet run) one of the plain unit: an axis from 0 to 1
+ * request, not to 1 "million". */
+static double empty_top(double top, const char *unit)
+{
+    char plain[96];
+    return top > 0 ? top : 1 / gw_format_axis_unit(0, unit, plain, sizeof plain);
+}
+
+/* The numbers behind a chart, one click away, under it: a row per x (labels[i], else x[i], as a
+ * quarter when `quarters`), a column per series. */
+static void table(gw_buf *b, const char *xlabel, const char *const *labels, const double *x,
+                  int quarters, size_t n, const series *s, int ns, const char *unit)
+{
+    /* in the unit the numbers reach, as the chart's axis reads */
+    double top = 0;
+    for (int k = 0; k < ns; k++)
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(s[k].v[i]))
+                top = fmax(top, fabs(s[k].v[i]));
+    value_axis ax = axis_for(0, empty_top(top, unit), unit, 4);
+    gw_buf_printf(b, "<details><summary>numbers</summary><table><tr><th>");
+    esc(b, quarters ? "quarter" : xlabel);
+    gw_buf_printf(b, "</th>");
+    for (int k = 0; k < ns; k++) {
+        gw_buf_printf(b, "<th>");
+        axis_label(b, s[k].name, ax.unit);
+        gw_buf_printf(b, "</th>");
+    }
+    gw_buf_printf(b, "</tr>");
+    for (size_t i = 0; i < n; i++) {
+        gw_buf_printf(b, "<tr><td>");
+        char q[32];
+        if (labels)
+            esc(b, labels[i]);
+        else if (quarters && isfinite(x[i]) && fabs(x[i]) < 1e6) {
+            quarter_label(q, sizeof q, x[i]);
+            gw_buf_printf(b, "%s", q);
+        } else
+            gw_buf_printf(b, "%s", FIG(x[i]));
+        gw_buf_printf(b, "</td>");
+        for (int k = 0; k < ns; k++)
+            gw_buf_printf(b, "<td>%s</td>", FIG(s[k].v[i] * ax.factor)); /* NaN: "-" */
+        gw_buf_printf(b, "</tr>");
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
 /* Grouped bars: n categories, ns series, y from 0. */
 static void bar_chart(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *ylabel,
                       const char *unit, const char *const *labels, size_t n, const series *s,
@@ -331,7 +344,7 @@ static void bar_chart(gw_buf *b, shared_scales *sh, const char *title, const cha
 {
     double zero = 0, top = finite_max(s, ns, n);
     shared_range(sh, title, &zero, &top);
-    double ymax = nice_max(top);
+    double ymax = nice_max(empty_top(top, unit));
     axes(b, title, xlabel, ylabel, unit, 0, ymax);
     double slot = CH_PW / (double)(n ? n : 1), bw = slot * 0.8 / ns;
     size_t stride = n > 10 ? (n + 9) / 10 : 1;
@@ -387,7 +400,7 @@ static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const
                 lowest = s[k].v[i];
     double ymin, ymax;
     shared_range(sh, title, &lowest, &m);
-    y_range(lowest, m, &ymin, &ymax);
+    y_range(lowest, empty_top(m, unit), &ymin, &ymax);
     axes(b, title, xlabel, ylabel, unit, ymin, ymax);
     double x0 = n ? x[0] : 0, x1 = n ? x[n - 1] : 1;
     if (log_x && !(x0 > 0))

@@ -56,6 +56,8 @@ lacks plan-compare "timeline.totals.lost_revenue_usd<"
 lacks plan-compare ">timeline.totals"
 has plan-compare "lost revenue (USD)"
 has plan-15gw "(frontier-lab-30gw.yaml with --grid-power 15 GW)"
+# a short run: no axis in millions of what never reaches one (was "0.00016 million")
+lacks fleet-short "(million)"
 lacks rack-flags "flags (flags)"
 lacks rack-flags ">flags<"
 has rack-flags "rack --system gb300-nvl72"

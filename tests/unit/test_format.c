@@ -154,6 +154,8 @@ static void test_axes(void)
     CHECK_STR(u, "count");                             /* not "thousand count" */
     CHECK_NEAR(gw_format_axis_unit(24000, "count", u, sizeof u), 1e-3, 1e-12);
     CHECK_STR(u, "thousand");
+    CHECK_NEAR(gw_format_axis_unit(0, "million requests", u, sizeof u), 1e6, 0);
+    CHECK_STR(u, "requests");                          /* nothing to show: the plain unit */
     CHECK_NEAR(gw_format_axis_unit(3.2, "billion USD", u, sizeof u), 1, 0);
     CHECK_STR(u, "billion USD");
 }
