@@ -176,6 +176,10 @@ int gw_risk_replay_draws(const gw_risk_plan *p, size_t n, int threads, const dou
  * tornado, from the records of all p->draws draws in index order: in[] and
  * out[] by draw (row-major), series[] by column: series[c * draws + d] for
  * column c = series k * quarters + quarter t. */
+/* Build levels whose expected total cost is within this share of the least
+ * tie: the best level is the smallest of them (docs/risk.md §3). */
+#define GW_RISK_LEVEL_TIE 0.005
+
 typedef struct gw_risk_stats { double p5, p50, p95, mean; } gw_risk_stats;
 typedef struct gw_risk_summary {
     gw_risk_stats total[GW_RISK_NFIXED];
@@ -184,7 +188,11 @@ typedef struct gw_risk_summary {
     double p_short, p_idle;                /* share of draws with any shortfall / idle */
     double level_too_little[GW_RISK_MAX_LEVELS], level_too_much[GW_RISK_MAX_LEVELS];
     double level_p95[GW_RISK_MAX_LEVELS];  /* P95 of the total cost at each level */
-    int best_level;                        /* index minimising the expected total cost */
+    int best_level;                        /* the smallest level within GW_RISK_LEVEL_TIE of the
+                                              least expected total cost (index) */
+    int flat_lo, flat_hi;                  /* indices of the smallest and largest levels within
+                                              GW_RISK_LEVEL_TIE of it: the curve is flat
+                                              there when they differ */
     double hist_max[2];                    /* too little, too much: bins over [0, max] */
     long long hist[2][GW_RISK_HIST_BINS];
     double base_cost;                      /* total cost with every input at its median */
@@ -197,6 +205,10 @@ typedef struct gw_risk_summary {
 
 int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
                       const float *series, int threads, gw_risk_summary *s, gw_error *err);
+/* best_level, flat_lo and flat_hi from the summary's level_too_little and
+ * level_too_much: the smallest level within GW_RISK_LEVEL_TIE of the least
+ * expected total cost, and the span of the tie (gw_risk_aggregate calls it). */
+void gw_risk_choose_level(const gw_risk_plan *p, gw_risk_summary *s);
 /* P5/P50/P95/mean of each of `ncols` columns of n floats (column-major),
  * on threads: what gw_risk_aggregate does with `series`. With series NULL
  * the aggregate leaves s->q for the caller, who may share the columns out

@@ -140,4 +140,20 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
                   sc->site_note, sc->site_note[0] ? ")" : "", load);
     if (sc->rack_note[0])
         gw_buf_printf(b, "  %s\n", sc->rack_note);
+    gw_text_status_note(b, sc);
+}
+
+/* One line when the accelerator or system a result uses is catalog `status:
+ * announced` (a vendor's announced figures, not a shipping product's;
+ * docs/catalog.md, "Status"); nothing for shipping entries, so their
+ * outputs stay as they were. The one place perf, rack and plan text say it. */
+void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
+{
+    int acc = strcmp(sc->accelerator.status, "announced") == 0;
+    int sys = sc->has_system && strcmp(sc->system.status, "announced") == 0;
+    if (!acc && !sys)
+        return;
+    gw_buf_printf(b, "  announced specification: %s%s%s%s%s (vendor figures, not yet shipping)\n",
+                  acc ? "accelerator " : "", acc ? sc->accelerator.meta.id : "",
+                  acc && sys ? ", " : "", sys ? "system " : "", sys ? sc->system.meta.id : "");
 }

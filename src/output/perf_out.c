@@ -104,10 +104,61 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     char t[200], kv[64] = "";
     const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
     if (r->has_inference)
-        snprintf(kv, sizeof kv, "; the KV cache holds %.0f", r->batch_kv_fit);
-    snprintf(t, sizeof t, "%s (%s %.0f, %s%s)", bound, engine_cap_name(&sc->efficiency),
-             r->batch_cap, cap, kv);
+        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
+    snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
+             gw_text_count(r->batch_cap).s, cap, kv);
     gw_text_row(b, row, t);
+}
+
+/* A metric's median errors, or null where no check row was predicted. */
+static void caveat_metric(cJSON *abs_o, cJSON *signed_o, const char *name, double abs_v,
+                          double signed_v)
+{
+    gw_json_num_or_null(abs_o, name, abs_v, abs_v >= 0);
+    gw_json_num_or_null(signed_o, name, signed_v, abs_v >= 0);
+}
+
+/* The validation's known large error where this configuration falls
+ * (docs/perf-validation.md per partition), or null. */
+static void caveat_json(cJSON *o, const gw_perf_caveat *c)
+{
+    if (!c->beyond) {
+        cJSON_AddNullToObject(o, "caveat");
+        return;
+    }
+    cJSON *k = cJSON_AddObjectToObject(o, "caveat");
+    cJSON_AddStringToObject(k, "partition", c->partition);
+    gw_json_num(k, "n", c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n);
+    gw_json_num(k, "threshold", GW_PERF_CAVEAT_THRESHOLD);
+    cJSON *a = cJSON_AddObjectToObject(k, "median_abs_error");
+    cJSON *sg = cJSON_AddObjectToObject(k, "signed_median");
+    caveat_metric(a, sg, "ttft", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric(a, sg, "tpot", c->tpot_median_abs, c->tpot_signed);
+    cJSON_AddStringToObject(k, "source", "docs/perf-validation.md (data/perf/known-errors.csv)");
+}
+
+/* "TTFT 57.7% (signed -56.5%)" of one metric, or nothing without rows. */
+static void caveat_metric_text(char *t, size_t size, const char *name, double abs_v,
+                               double signed_v)
+{
+    if (abs_v >= 0)
+        snprintf(t, size, "%s %.1f%% (signed %+.1f%%)", name, 100 * abs_v, 100 * signed_v);
+    else
+        snprintf(t, size, "%s not measured", name);
+}
+
+static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
+{
+    if (!c->beyond)
+        return;
+    char t[400], ttft[64], tpot[64];
+    caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
+    snprintf(t, sizeof t, "known large error in %s (%s measured check rows): median error "
+             "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
+             c->partition, gw_text_count(c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n).s, ttft,
+             tpot);
+    gw_text_row(b, "caveat", t);
 }
 
 /* The closed-loop point (gw_serve_agg / gw_serve_disagg), keys in SI. */
@@ -195,6 +246,7 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
         serving_json(o, sc, r);
     if (r->batch_bound)
         batch_limit_json(o, sc, r);
+    caveat_json(o, &r->caveat);
     if (!agg)
         return;
     cJSON *mem = cJSON_AddObjectToObject(o, "memory");
@@ -329,10 +381,11 @@ static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *
     const gw_perf_request *q = &r->request;
     const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
     const int workers[2] = {r->prefill_workers, r->decode_workers};
-    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+    gw_buf_printf(b, "\nDisaggregated inference: %s x %s, %s weights, %s KV, %s in / %s out "
                      "tokens\n",
-                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+                  gw_text_count(r->count).s, sc->accelerator.meta.id,
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     for (int i = 0; i < 2; i++) {
         char t[160];
         snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
@@ -369,11 +422,12 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
 {
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
-    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                      "%s KV, %.0f in / %.0f out tokens\n",
-                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    gw_buf_printf(b, "\nInference: %s x %s, tp %d pp %d ep %d (%s replica%s), %s weights, "
+                      "%s KV, %s in / %s out tokens\n",
+                  gw_text_count(r->count).s, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp,
+                  r->cfg.ep, gw_text_count(r->dp).s, r->dp == 1 ? "" : "s",
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     if (r->frontier)
         frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
@@ -418,11 +472,12 @@ static void training_schedule_text(gw_buf *b, const gw_train_request *q, const g
                       : x->batch_above_published
                           ? " (default: one sequence per replica, above the published 62.9 M)"
                           : " (default: grows with dp, within the published 16.8-62.9 M)";
-    snprintf(t, sizeof t, "%.1f M tokens a step%s", x->global_batch_tokens / 1e6, why);
+    snprintf(t, sizeof t, "%s tokens a step%s", gw_text_num(x->global_batch_tokens, 3).s, why);
     gw_text_row(b, "global batch", t);
-    snprintf(t, sizeof t, "%.0f micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
-             x->micro_batches, x->micro_batches == 1 ? "" : "es", x->micro_batch,
-             x->virtual_stages, x->virtual_stages == 1 ? "" : "s",
+    snprintf(t, sizeof t, "%s micro-batch%s of %s per replica, %s virtual stage%s%s",
+             gw_text_count(x->micro_batches).s, x->micro_batches == 1 ? "" : "es",
+             gw_text_count(x->micro_batch).s, gw_text_count(x->virtual_stages).s,
+             x->virtual_stages == 1 ? "" : "s",
              q->virtual_stages >= 1 ? " (given)" : "");
     gw_text_row(b, "pipeline schedule", t);
     snprintf(t, sizeof t, "%.1f%% model FLOPs, %.1f%% kernels below peak, %.1f%% exposed TP "
@@ -455,8 +510,9 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
     training_schedule_text(b, q, x);
-    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+    snprintf(t, sizeof t, "%.1f%% (%s interruption%s, reliability %s)", 100 * x->goodput,
+             gw_text_count(round(x->interruptions)).s,
+             x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);
     gw_text_row(b, "goodput", t);
     snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
@@ -482,8 +538,11 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
+    gw_text_status_note(&b, sc);
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
+    if (r->has_inference || r->has_disagg)
+        caveat_text(&b, &r->caveat);
     if (r->has_disagg) {
         disagg_text(&b, sc, r);
         if (r->has_serving)

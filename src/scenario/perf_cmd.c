@@ -337,6 +337,8 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
         return rc;
     r->frontier = frontier_given(sc);
     rc = sc->has_disagg ? run_disaggregated(sc, r, err) : run_aggregated(sc, r, err);
+    gw_perf_known_error(sc->model.meta.id, sc->accelerator.meta.id, sc->efficiency.engine,
+                        sc->has_disagg ? "disagg" : "agg", &r->caveat);
     if (rc == GW_OK && (sc->has_disagg || sc->perf.concurrency > 0))
         rc = run_serving(sc, r, err);
     if (rc || !r->headline)
