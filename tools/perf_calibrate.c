@@ -53,10 +53,11 @@
  *     2023 §4.1; FlashAttention-3 0.75 BF16 on H100, Shah et al. 2024);
  *   scale-up 0.3-0.95 (NCCL all-reduce bus bandwidth 0.7-0.85 of NVLink);
  *   activation I/O 0.05-1 (a share of unfused traffic);
- *   the routed experts' grouped GEMMs 0.2-0.95 (each expert's few tokens a
- *     small GEMM of its own: below what one large dense GEMM reaches);
+ *   the routed experts' grouped GEMMs 0.3-1 of the dense factor at their
+ *     precision (each expert's few tokens a small GEMM of its own: at most
+ *     what one dense GEMM reaches);
  *   KV-cache reads 0.3-0.95 (paged gathers, not one stream).
- * The optional factors (compute_moe, memory_kv, layer_overhead) that no fit
+ * The optional factors (grouped_gemm, memory_kv, layer_overhead) that no fit
  * row moves are left out of the file: absent means "as before". */
 typedef struct param {
     const char *key;
@@ -77,7 +78,7 @@ static const param params[] = {
     {"activation_io", offsetof(gw_efficiency, activation_io), 0, "", 1, 0.05, 1, 0},
     {"step_overhead", offsetof(gw_efficiency, step_overhead_s), 1, "ms", 1e3, 0, 0, 0},
     {"collective_latency", offsetof(gw_efficiency, collective_latency_s), 1, "us", 1e6, 0, 0, 0},
-    {"compute_moe", offsetof(gw_efficiency, compute_moe), 0, "", 1, 0.2, 0.95, 1},
+    {"grouped_gemm", offsetof(gw_efficiency, grouped_gemm), 0, "", 1, 0.3, 1, 1},
     {"memory_kv", offsetof(gw_efficiency, memory_kv), 0, "", 1, 0.3, 0.95, 1},
     {"layer_overhead", offsetof(gw_efficiency, layer_overhead_s), 1, "us", 1e6, 0, 0, 1},
 };
@@ -468,8 +469,8 @@ static void from_eff(const gw_efficiency *e0, double *x)
         e.compute_bf16 = e.compute;
     if (e.compute_fp4 <= 0)
         e.compute_fp4 = e.compute;
-    if (e.compute_moe <= 0)
-        e.compute_moe = e.compute;
+    if (e.grouped_gemm <= 0)
+        e.grouped_gemm = 1;
     if (e.memory_kv <= 0)
         e.memory_kv = e.memory;
     if (e.layer_overhead_s <= 0)
@@ -703,7 +704,7 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             "# for the perf model (docs/model.md §7). One entry per (generation, engine)\n"
             "# stack; an accelerator names its usual stack with `efficiency:`.\n"
             "#\n"
-            "# compute (and compute_bf16, compute_fp4, compute_moe), memory (and\n"
+            "# compute (and compute_bf16, compute_fp4, grouped_gemm), memory (and\n"
             "# memory_kv), attention, scaleup, activation_io, step_overhead,\n"
             "# layer_overhead and collective_latency are FITTED by tools/perf_calibrate.c\n"
             "# on the `fit` rows of\n"
@@ -1007,7 +1008,7 @@ static gw_efficiency fit_start(const gw_efficiency *eff)
     start.memory = 0.8, start.attention = 0.5, start.scaleup = 0.7;
     start.activation_io = 0.5, start.step_overhead_s = 2e-3;
     start.collective_latency_s = 20e-6;
-    start.compute_moe = 0.7, start.memory_kv = 0.8;
+    start.grouped_gemm = 0.9, start.memory_kv = 0.8;
     start.layer_overhead_s = LAYER_OVERHEAD_START_S;
     return start;
 }

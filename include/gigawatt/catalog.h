@@ -163,8 +163,8 @@ typedef struct gw_efficiency {
                                     engine's steps (HTTP, tokenising, scheduling,
                                     detokenising; docs/serving.md §7.9.1); 0 = none */
     double layer_overhead_s;     /* fixed time per layer and step (kernel floors); 0 = none */
-    double compute_moe;          /* achieved / peak FLOP/s in the routed experts' grouped
-                                    GEMMs; 0 = the dense factor of their precision */
+    double grouped_gemm;         /* the routed experts' grouped GEMMs reach this share of
+                                    the dense GEMMs' factor at their precision; 0 = 1 */
     double memory_kv;            /* achieved / peak HBM bytes/s reading the KV cache in
                                     attention; 0 = memory */
     double kv_handover_s;        /* disaggregation: a request's hand-over from prefill to

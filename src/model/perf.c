@@ -260,7 +260,7 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
         e->attn_flops_per_prefill_pair = e->attn_flops_per_pair;
     }
 
-    /* §7.2.1: a sliding-window layer attends to its last W tokens only */
+    /* §7.2.2: a sliding-window layer attends to its last W tokens only */
     if (m->sliding_layers > 0 && m->sliding_window > 0) {
         e->window_tokens = m->sliding_window;
         e->window_share = m->sliding_layers / m->layers;
@@ -514,7 +514,7 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
     return draft / seqs * (pass + lat + e->layer_overhead_s);
 }
 
-/* §7.2.1 keys per layer, averaged over the layers: `keys` summed over n
+/* §7.2.2 keys per layer, averaged over the layers: `keys` summed over n
  * queries (or sequences) attend to at most W each in a sliding-window
  * layer (exact when every one has at least W keys, as a served context of
  * thousands does against gpt-oss's 128). */

@@ -458,7 +458,7 @@ static void test_stage_time_kv_rate_and_layer_overhead(void)
     CHECK_NEAR(gw_perf_stage_time(&e, &b, NULL), 1e-3 + 3.20512e-7 + 4.100096e-6, 1e-12);
 }
 
-/* §7.2.1 sliding-window layers read only the window's KV and attend to it. */
+/* §7.2.2 sliding-window layers read only the window's KV and attend to it. */
 static void test_stage_time_sliding_window(void)
 {
     gw_llm m = tiny_dense();
@@ -1057,8 +1057,9 @@ static void test_frontier_dp_slowest(void)
 }
 
 /* §7.8.1 FP8 experts beside BF16 attention; §7.8 attention-DP errors. */
-/* §7.8.1 compute_moe prices the routed experts' grouped GEMMs only: the
- * dense GEMMs keep compute, and a dense model does not see it. */
+/* §7.8.1 grouped_gemm prices the routed experts' grouped GEMMs only (a
+ * share of the dense factor): the dense GEMMs keep compute, and a dense
+ * model does not see it. */
 static void test_frontier_grouped_gemm_factor(void)
 {
     gw_llm m = tiny_moe(), dense = tiny_dense();
@@ -1068,7 +1069,7 @@ static void test_frontier_grouped_gemm_factor(void)
     gw_perf_engine before, e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &before, &err), GW_OK);
-    f.compute_moe = 0.25;
+    f.grouped_gemm = 0.5; /* of compute 0.5 */
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     CHECK_NEAR(before.expert_gemm_rate, 5e14, 0); /* absent: compute at BF16 */
     CHECK_NEAR(e.expert_gemm_rate, 2.5e14, 0);
