@@ -274,6 +274,33 @@ static void doc_preamble(FILE *f, const serving_set *s)
             s->res.nrows, s->nfit_rows, s->res.nrows);
 }
 
+/* A fraction for the CSV (empty when there is none). */
+static void csv_frac(FILE *f, double pct_value)
+{
+    if (isfinite(pct_value))
+        fprintf(f, ",%.4f", pct_value / 100);
+    else
+        fprintf(f, ",");
+}
+
+/* One partition's check errors in data/perf/known-errors.csv (the header
+ * is KNOWN_ERRORS_HEADER): what `perf` reads to warn of a known large
+ * error (src/scenario/known_errors.c). */
+#define KNOWN_ERRORS_HEADER                                                                \
+    "model,accelerator,engine,mode,check_rows,ttft_n,ttft_median_abs_error,"                \
+    "ttft_signed_median,tpot_n,tpot_median_abs_error,tpot_signed_median\n"
+static void known_errors_row(FILE *f, const gw_validate_partition *q,
+                             const gw_validate_partition *c)
+{
+    fprintf(f, "%s,%s,%s,%s,%d,%d", q->model, q->system, q->engine, q->mode, c->rows, c->ttft.n);
+    csv_frac(f, c->ttft.median_abs_pct);
+    csv_frac(f, c->ttft.signed_median_pct);
+    fprintf(f, ",%d", c->tpot.n);
+    csv_frac(f, c->tpot.median_abs_pct);
+    csv_frac(f, c->tpot.signed_median_pct);
+    fprintf(f, "\n");
+}
+
 /* Per partition: fit and check counts, check errors; `bad` counts the
  * partitions with >= 20 check rows beyond a 30% median (TTFT or TPOT),
  * `bad_tpot` those beyond it on TPOT. */
@@ -285,6 +312,8 @@ static void doc_partitions(FILE *f, const serving_set *s, int *bad, int *bad_tpo
                "signed | fit TPOT median abs. |\n"
                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     *bad = *bad_tpot = 0;
+    if (s->known_errors)
+        fputs(KNOWN_ERRORS_HEADER, s->known_errors);
     for (size_t i = 0; i < s->res.npartitions; i++) {
         const gw_validate_partition *q = &s->res.partitions[i];
         gw_validate_partition c = {0}, t = {0};
@@ -321,6 +350,8 @@ static void doc_partitions(FILE *f, const serving_set *s, int *bad, int *bad_tpo
         pct(f, c.tpot.signed_median_pct);
         pct(f, t.tpot.median_abs_pct);
         fprintf(f, "\n");
+        if (s->known_errors)
+            known_errors_row(s->known_errors, q, &c);
     }
 }
 

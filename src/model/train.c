@@ -2,6 +2,7 @@
  * The API and its contract: include/gigawatt/perf.h (gw_perf_train). The
  * equations, with their references, are docs/model.md §8. */
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "gigawatt/perf.h"
@@ -88,26 +89,65 @@ static int check_training(const gw_perf_config *c, const gw_train_request *rq, g
     return GW_OK;
 }
 
+/* §8.2 the default batch and schedule, as practitioners scale them. A
+ * replica runs `pp` micro-batches of one sequence per step (Llama 3 405B on
+ * 16,384 H100: dp 128, pp 16, 2,048 sequences; Dubey et al. 2024, Table 4),
+ * so the global batch grows with data parallelism, within the published
+ * range: at least Llama 3's 16M tokens (its 8,192-GPU run kept the batch and
+ * gave each replica 32), at most DeepSeek-V3's 15,360 x 4,096 tokens (the
+ * largest published pre-training batch; DeepSeek-AI 2024, §4.2), and never
+ * less than one sequence per replica. */
+#define TRAIN_BATCH_MIN_TOKENS (16.0 * 1024 * 1024)
+#define TRAIN_BATCH_MAX_TOKENS (15360.0 * 4096)
+
+static void default_schedule(const gw_perf_config *c, const gw_train_request *rq, double dp,
+                             gw_train_result *o)
+{
+    double pp = c->pp, s = rq->sequence_length;
+    double b = rq->micro_batch > 0 ? rq->micro_batch : 1;
+    double seqs_per_replica;
+    if (rq->global_batch_tokens > 0) {
+        seqs_per_replica = rq->global_batch_tokens / s / dp;
+    } else {
+        seqs_per_replica = pp * b;
+        if (dp * seqs_per_replica * s < TRAIN_BATCH_MIN_TOKENS)
+            seqs_per_replica = ceil(TRAIN_BATCH_MIN_TOKENS / (dp * s * b)) * b;
+        if (dp * seqs_per_replica * s > TRAIN_BATCH_MAX_TOKENS)
+            seqs_per_replica = fmax(1, floor(TRAIN_BATCH_MAX_TOKENS / (dp * s * b))) * b;
+        o->batch_above_published = dp * seqs_per_replica * s > TRAIN_BATCH_MAX_TOKENS;
+    }
+    o->global_batch_tokens = dp * seqs_per_replica * s;
+    o->micro_batch = b;
+    o->micro_batches = fmax(1, seqs_per_replica / b);
+    /* Interleaving (Narayanan et al. 2021) as far as the bubble needs it: the
+     * smallest v with v·m >= 2·pp (bubble <= (pp-1)/(3pp-1), about a third),
+     * at most one layer per chunk. More chunks cost v times the pipeline
+     * sends and more activation memory, which the model does not count; the
+     * rule is what reproduces Llama 3's 8k- and 16k-GPU MFU (docs/model.md
+     * §8.2). */
+    double v_max = fmax(1, floor(c->model->layers / pp));
+    double v = pp > 1 ? fmin(v_max, ceil(2 * pp / o->micro_batches)) : 1;
+    o->virtual_stages = rq->virtual_stages >= 1 ? rq->virtual_stages : fmax(1, v);
+}
+
 /* Predicted MFU = compute efficiency x (1 - pipeline bubble) x (1 -
  * exposed TP communication share). Bubble of 1F1B with v interleaved
- * stages: (pp-1) / (v m + pp - 1) (Narayanan et al. 2021). */
+ * stages: (pp-1) / (v m + pp - 1) (Narayanan et al. 2021). The step splits
+ * into four shares that add up to 1: model FLOPs at peak (= MFU), kernels
+ * below peak, exposed TP communication and the bubble (§8.3). */
 static void predict_mfu(const gw_perf_config *c, const gw_train_request *rq, double peak,
-                        double dp, gw_train_result *o)
+                        gw_train_result *o)
 {
     const gw_llm *m = c->model;
     const gw_accelerator *a = c->accel;
     const gw_efficiency *f = c->eff;
     double tp = c->tp, pp = c->pp;
-    double seqs = rq->global_batch_tokens > 0 ? rq->global_batch_tokens / rq->sequence_length
-                                              : dp * pp * 4;
-    double mb = rq->micro_batch > 0 ? rq->micro_batch : 1;
-    double micro = fmax(1, seqs / (dp * mb));
-    double v = rq->virtual_stages >= 1 ? rq->virtual_stages : 1;
-    o->bubble_fraction = pp > 1 ? (pp - 1) / (v * micro + pp - 1) : 0;
+    double v = o->virtual_stages;
+    o->bubble_fraction = pp > 1 ? (pp - 1) / (v * o->micro_batches + pp - 1) : 0;
     /* Per layer and micro-batch: 4 all-reduces of the activations (2
      * forward, 2 backward; Megatron-LM, Shoeybi et al. 2019) against the
      * layer's 6·params/tp FLOPs per token. */
-    double tokens_mb = mb * rq->sequence_length;
+    double tokens_mb = o->micro_batch * rq->sequence_length;
     double layer_flops = o->flops_per_token / m->layers / tp * tokens_mb;
     double ce = gw_compute_efficiency(f, rq->precision);
     double t_comp = layer_flops / (peak * ce);
@@ -119,7 +159,11 @@ static void predict_mfu(const gw_perf_config *c, const gw_train_request *rq, dou
     o->comm_fraction = t_comm / (t_comp + t_comm);
     o->mfu_predicted = ce * (1 - o->bubble_fraction) * (1 - o->comm_fraction);
     o->mfu = rq->mfu > 0 ? rq->mfu : o->mfu_predicted;
-
+    double busy = 1 - o->bubble_fraction;
+    o->step_bubble = o->bubble_fraction;
+    o->step_tp_comm = busy * o->comm_fraction;
+    o->step_model_flops = o->mfu_predicted;
+    o->step_kernels = busy * (1 - o->comm_fraction) * (1 - ce);
 }
 
 int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_result *o,
@@ -157,7 +201,8 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
                               m->meta.id, o->weights_per_gpu_b / 1e9, c->tp, c->pp, dp,
                               a->hbm_capacity_b / 1e9, a->meta.id);
 
-    predict_mfu(c, rq, peak, dp, o);
+    default_schedule(c, rq, dp, o);
+    predict_mfu(c, rq, peak, o);
 
     /* Goodput under interruptions: the job stops G/MTBI times a second and
      * loses `lost` each time (restart, recomputation since the checkpoint). */
@@ -169,7 +214,8 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     o->compute_days = compute_s / 86400;
     o->train_days = wall_s / 86400;
     o->gpu_hours = G * wall_s / 3600;
-    if (!gwi_all_finite(&o->flops_per_token, sizeof *o / sizeof(double)))
+    if (!gwi_all_finite(&o->flops_per_token,
+                        offsetof(gw_train_result, batch_above_published) / sizeof(double)))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "training estimate for '%s' overflowed; expected finite inputs",
                             m->meta.id);

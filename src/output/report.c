@@ -164,18 +164,10 @@ static void fmt_tick(char *buf, size_t n, double v)
         snprintf(buf, n, "%.4g", v);
 }
 
-/* The smallest f x 10^k at or above m (axis top), f chosen so that the four
- * quarter ticks are round too (0.25, 0.3, 0.4, 0.5, 0.6, 1, 1.5, 2, 2.5). */
+/* The top of a value axis from 0 (src/output/format.c chooses it). */
 static double nice_max(double m)
 {
-    if (!(m > 0) || !isfinite(m))
-        return 1;
-    double p = pow(10, floor(log10(m)));
-    const double f[] = {1, 1.2, 1.6, 2, 2.4, 4, 6, 8, 10};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (f[i] * p >= m * (1 - 1e-12))
-            return f[i] * p;
-    return 10 * p;
+    return gw_format_axis_top(m);
 }
 
 static double finite_max(const series *s, int ns, size_t n)
@@ -983,6 +975,12 @@ static void section_risk(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"cheapest build level", jnum(bl, "best_level"), "x the plan"},
                     {"planned build level", jnum(bl, "planned_build_level"), "x the plan"}};
     headlines(b, h, 7);
+    if (cJSON_IsTrue(jget(bl, "flat")))
+        gw_buf_printf(b, "<p>The expected cost is flat from %.3gx to %.3gx of the plan (within "
+                         "%.1f%% of the least): the cheapest level shown is the smallest of the "
+                         "tie.</p>",
+                      jnum(bl, "flat_from_level"), jnum(bl, "flat_to_level"),
+                      100 * jnum(bl, "tie_tolerance"));
     const cJSON *labels = jget(o, "quarters"), *sr = jget(o, "series");
     size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
     double *x = quarter_axis(labels, n);
@@ -1093,6 +1091,16 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"training", jnum(o, "train_days"), "days"},
                     {"GPU-hours", jnum(o, "gpu_hours"), ""}};
     headlines(b, h, 8);
+    const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
+    if (cap) {
+        gw_buf_printf(b, "<p>batch bound by ");
+        esc(b, jstr(cap, "bound"));
+        gw_buf_printf(b, " (");
+        esc(b, jstr(cap, "engine_cap_name"));
+        gw_buf_printf(b, " %.0f, from the ", jnum(cap, "engine_cap"));
+        esc(b, jstr(cap, "engine_cap_from"));
+        gw_buf_printf(b, ")</p>");
+    }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
     double *batch = jarray_of(sw, "batch", &n);
@@ -1381,6 +1389,7 @@ typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1395,7 +1404,45 @@ static const struct {
     {"fleet", "fleet simulation", section_fleet},
     {"timeline", "build-out timeline", section_timeline},
     {"risk", "build-out risk", section_risk},
+    {"runs", "stored runs", section_runs},
 };
+
+/* runs --json: the store's runs as a table, each with what runs it again. */
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    (void)sh;
+    const cJSON *runs = jget(o, "runs");
+    int n = cJSON_IsArray(runs) ? cJSON_GetArraySize(runs) : 0;
+    headline h[] = {{"runs", n, ""}};
+    headlines(b, h, 1);
+    gw_buf_printf(b, "<p>store ");
+    esc(b, jstr(o, "store"));
+    gw_buf_printf(b, "</p><table><tr><th>id</th><th>kind</th><th>started</th><th>status</th>"
+                     "<th>draws done</th><th>scenario</th><th>command</th>"
+                     "<th>scenario SHA-256</th></tr>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, runs)
+    {
+        gw_buf_printf(b, "<tr><td>%.0f</td><td>", jnum(x, "id"));
+        const char *cells[] = {jstr(x, "kind"), jstr(x, "started"), jstr(x, "status")};
+        for (int c = 0; c < 3; c++) {
+            esc(b, cells[c]);
+            gw_buf_printf(b, "</td><td>");
+        }
+        if (isfinite(jnum(x, "draws")))
+            gw_buf_printf(b, "%.0f of %.0f", jnum(x, "done"), jnum(x, "draws"));
+        else
+            gw_buf_printf(b, "&mdash;");
+        gw_buf_printf(b, "</td><td style='text-align:left'>");
+        esc(b, jstr(x, "scenario"));
+        gw_buf_printf(b, "</td><td style='text-align:left'><code>");
+        esc(b, jstr(x, "command"));
+        gw_buf_printf(b, "</code></td><td><code>");
+        esc(b, jstr(x, "scenario_sha256"));
+        gw_buf_printf(b, "</code></td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
 #define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
 
 /* sim --cheapest: cost and power of each candidate at the target rate. */
@@ -1598,6 +1645,7 @@ static const struct {
     {"fleet", "tenants", 'a'},             {"fleet", "hourly", 'o'},
     {"risk", "draws", 'n'},                {"risk", "quarters", 'a'},
     {"risk", "series", 'o'},               {"risk", "expected", 'o'},
+    {"runs", "runs", 'a'},
     {"risk", "build_levels", 'o'},         {"risk", "histograms", 'o'},
     {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
     {"timeline", "series", 'o'},

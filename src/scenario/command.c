@@ -83,7 +83,7 @@ static const option_spec option_table[] = {
     SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
-    VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("command-line"),
+    VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
@@ -109,9 +109,9 @@ static const char *const sim_options[] = {
     "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
     NULL};
 /* include/gigawatt/risk_command.h says what each does */
-static const char *const risk_options[] = {"draws", "seed",   "threads",      "db",
-                                           "resume", "html", "command-line", NULL};
-static const char *const runs_options[] = {"db", NULL};
+static const char *const risk_options[] = {"draws",  "seed", "threads", "db",
+                                           "resume", "html", NULL};
+static const char *const runs_options[] = {"db", "delete", "vacuum", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
