@@ -5,10 +5,10 @@
  * Rows are read and mapped exactly as `gigawatt validate` maps them
  * (docs/validate.md). The fit rows: in each partition (model x system x
  * engine x mode) the rows are ranked by the 64-bit FNV-1a hash of their id
- * (ties by line) and the first 30% (rounded) fit; every other row only
- * checks. The choice depends on the ids and the partition alone, not on
- * the model's errors, so it is reproducible and a refit cannot move a row
- * between the sets. The step factors are fitted on their TPOT only; of
+ * (the row's seed, gw_validate_case.seed; ties by line) and the first 30%
+ * (rounded) fit; every other row only checks. The choice depends on the
+ * ids and the partition alone, not on the model's errors, so it is
+ * reproducible and a refit cannot move a row between the sets. The step factors are fitted on their TPOT only; of
  * TTFT only the stack's request_overhead is fitted, after them
  * (serving_fit_request_overhead): the closed loop's start-up wave is
  * the serving model's arithmetic (docs/serving.md §7.9.1), which the
@@ -24,14 +24,6 @@ static void fail(const char *what, const char *detail)
 {
     fprintf(stderr, "gw-perf-calibrate: %s%s\n", what, detail);
     exit(2);
-}
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
 }
 
 /* Rows in partition order, then by hash of the id, then by line. */
@@ -69,7 +61,7 @@ static void choose_fit_rows(serving_set *s)
     if (!r)
         fail("out of memory", "");
     for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){.row = &s->res.rows[i], .index = i, .hash = fnv1a(s->res.rows[i].id)};
+        r[i] = (ranked){.row = &s->res.rows[i], .index = i, .hash = s->res.rows[i].run.seed};
     qsort(r, n, sizeof *r, by_partition_hash);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && same_partition(r[i].row, r[j].row); j++)
@@ -255,7 +247,8 @@ static void doc_preamble(FILE *f, const serving_set *s)
 {
     fprintf(f, "\n## Serving runs: silicon-sample.csv (issue 13)\n\n"
                "%zu measured serving runs (data/perf/silicon-sample.csv, from NVIDIA's "
-               "AIConfigurator repository, Apache-2.0: ../shared/facts/serving/README.md), each "
+               "AIConfigurator repository, Apache-2.0, github:ai-dynamo/aiconfigurator; "
+               "columns: data/perf/README.md), each "
                "mapped onto the catalog exactly as `gigawatt validate` maps it "
                "(docs/validate.md) and predicted with the serving model (docs/serving.md). "
                "Errors are predicted / measured − 1 (positive: the model is slower).\n\n"

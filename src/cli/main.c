@@ -161,7 +161,7 @@ static const char usage_validate[] =
     "as file:line:col. The mapping of each column: docs/validate.md.\n"
     "\n"
     "examples:\n"
-    "  gigawatt validate ../shared/facts/serving/silicon-sample.csv\n"
+    "  gigawatt validate data/perf/silicon-sample.csv\n"
     "  gigawatt validate my-benchmarks.csv --json -o validate.json\n";
 
 static const char usage_catalog[] =

@@ -200,11 +200,16 @@ void gw_format_tick(double v, double step, char *buf, size_t n)
     /* "20k", not "20,000"; "0.5M, 1M, 1.5M", not "1,500k" */
     int i = a >= 1e4 ? scale_of(a * 10, 0, UNIT_SCALE) : UNIT_SCALE;
     double x = v / scales[i].factor, s = a / scales[i].factor;
-    /* decimals the step needs: 0.25 two, 0.5 one, 20 none */
-    int d = 0;
-    while (d < 12 && fabs(s * pow(10, d) - floor(s * pow(10, d) + 0.5)) > 1e-6 * s * pow(10, d))
+    /* decimals the step needs: 0.25 two, 0.5 one, 20 none; a step that is
+     * not round (a tornado's span / 4) gets its first three digits */
+    int d = 0, most = 2 - (int)floor(log10(s));
+    while (d < most && d < 12 &&
+           fabs(s * pow(10, d) - floor(s * pow(10, d) + 0.5)) > 1e-6 * s * pow(10, d))
         d++;
-    grouped(x, d, buf, n);
+    if (fabs(x) < 1e4) /* 2026 is a year: no comma below five digits */
+        snprintf(buf, n, "%.*f", d, x);
+    else
+        grouped(x, d, buf, n);
     if (scales[i].si[0])
         snprintf(buf + strlen(buf), n - strlen(buf), "%s", scales[i].si);
 }
@@ -261,8 +266,11 @@ double gw_format_axis_unit(double top, const char *unit, char *out, size_t n)
         snprintf(out, n, "%s", unit); /* %, x the plan, tokens per USD: as given */
         return 1;
     }
+    if (strcmp(rest, "count") == 0)
+        rest = "";
     double real = top * scales[w].factor;
-    int want = scale_of(real, 1, UNIT_SCALE);
+    /* below 10,000 the plain number reads best ("8000 draws") */
+    int want = fabs(real) >= 1e4 ? scale_of(real, 1, UNIT_SCALE) : UNIT_SCALE;
     if (real == 0 || !isfinite(real))
         want = w;
     if (want == UNIT_SCALE)

@@ -104,9 +104,9 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     char t[200], kv[64] = "";
     const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
     if (r->has_inference)
-        snprintf(kv, sizeof kv, "; the KV cache holds %.0f", r->batch_kv_fit);
-    snprintf(t, sizeof t, "%s (%s %.0f, %s%s)", bound, engine_cap_name(&sc->efficiency),
-             r->batch_cap, cap, kv);
+        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
+    snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
+             gw_text_count(r->batch_cap).s, cap, kv);
     gw_text_row(b, row, t);
 }
 
@@ -154,9 +154,10 @@ static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
     char t[400], ttft[64], tpot[64];
     caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
     caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
-    snprintf(t, sizeof t, "known large error in %s (%d measured check rows): median error "
+    snprintf(t, sizeof t, "known large error in %s (%s measured check rows): median error "
              "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
-             c->partition, c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n, ttft, tpot);
+             c->partition, gw_text_count(c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n).s, ttft,
+             tpot);
     gw_text_row(b, "caveat", t);
 }
 
@@ -380,10 +381,11 @@ static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *
     const gw_perf_request *q = &r->request;
     const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
     const int workers[2] = {r->prefill_workers, r->decode_workers};
-    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+    gw_buf_printf(b, "\nDisaggregated inference: %s x %s, %s weights, %s KV, %s in / %s out "
                      "tokens\n",
-                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+                  gw_text_count(r->count).s, sc->accelerator.meta.id,
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     for (int i = 0; i < 2; i++) {
         char t[160];
         snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
@@ -420,11 +422,12 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
 {
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
-    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                      "%s KV, %.0f in / %.0f out tokens\n",
-                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    gw_buf_printf(b, "\nInference: %s x %s, tp %d pp %d ep %d (%s replica%s), %s weights, "
+                      "%s KV, %s in / %s out tokens\n",
+                  gw_text_count(r->count).s, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp,
+                  r->cfg.ep, gw_text_count(r->dp).s, r->dp == 1 ? "" : "s",
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     if (r->frontier)
         frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
@@ -469,11 +472,12 @@ static void training_schedule_text(gw_buf *b, const gw_train_request *q, const g
                       : x->batch_above_published
                           ? " (default: one sequence per replica, above the published 62.9 M)"
                           : " (default: grows with dp, within the published 16.8-62.9 M)";
-    snprintf(t, sizeof t, "%.1f M tokens a step%s", x->global_batch_tokens / 1e6, why);
+    snprintf(t, sizeof t, "%s tokens a step%s", gw_text_num(x->global_batch_tokens, 3).s, why);
     gw_text_row(b, "global batch", t);
-    snprintf(t, sizeof t, "%.0f micro-batch%s of %.0f per replica, %.0f virtual stage%s%s",
-             x->micro_batches, x->micro_batches == 1 ? "" : "es", x->micro_batch,
-             x->virtual_stages, x->virtual_stages == 1 ? "" : "s",
+    snprintf(t, sizeof t, "%s micro-batch%s of %s per replica, %s virtual stage%s%s",
+             gw_text_count(x->micro_batches).s, x->micro_batches == 1 ? "" : "es",
+             gw_text_count(x->micro_batch).s, gw_text_count(x->virtual_stages).s,
+             x->virtual_stages == 1 ? "" : "s",
              q->virtual_stages >= 1 ? " (given)" : "");
     gw_text_row(b, "pipeline schedule", t);
     snprintf(t, sizeof t, "%.1f%% model FLOPs, %.1f%% kernels below peak, %.1f%% exposed TP "
@@ -506,8 +510,9 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
     training_schedule_text(b, q, x);
-    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+    snprintf(t, sizeof t, "%.1f%% (%s interruption%s, reliability %s)", 100 * x->goodput,
+             gw_text_count(round(x->interruptions)).s,
+             x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);
     gw_text_row(b, "goodput", t);
     snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,

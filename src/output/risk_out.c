@@ -251,9 +251,10 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
                                          : "");
     }
     if (s->flat_lo != s->flat_hi)
-        gw_buf_printf(&b, "  the curve is flat from %.3gx to %.3gx (within %.1f %% of the least "
+        gw_buf_printf(&b, "  the curve is flat from %sx to %sx (within %.1f %% of the least "
                           "expected cost): the smallest level of the tie is marked\n",
-                      p->level[s->flat_lo], p->level[s->flat_hi], 100 * GW_RISK_LEVEL_TIE);
+                      gw_text_num(p->level[s->flat_lo], 3).s, gw_text_num(p->level[s->flat_hi], 3).s,
+                      100 * GW_RISK_LEVEL_TIE);
 
     if (p->ninputs) {
         gw_format_usd(s->base_cost, d, sizeof d);

@@ -164,6 +164,22 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
         gw_json_num(x, "ttft_s", cap->ttft_s);
         gw_json_num(x, "tbt_s", cap->tbt_s);
         gw_json_num(x, "simulations", cap->simulations);
+        /* what was asked and how the bisection got there (issue 14 item 8),
+         * after the figures above so that they keep their bytes */
+        gw_json_num_or_null(x, "ttft_target_s", cap->ttft_target_s, cap->ttft_target_s > 0);
+        gw_json_num_or_null(x, "tbt_target_s", cap->tbt_target_s, cap->tbt_target_s > 0);
+        gw_json_num(x, "quantile", cap->quantile);
+        cJSON *steps = cJSON_AddArrayToObject(x, "steps");
+        for (int i = 0; steps && i < cap->ntrials; i++) {
+            const gw_capacity_trial *t = &cap->trial[i];
+            cJSON *st = cJSON_CreateObject();
+            gw_json_num(st, "rate_scale", t->scale);
+            gw_json_num(st, "requests_per_s", t->rate_rps);
+            gw_json_num(st, "ttft_s", t->ttft_s);
+            gw_json_num(st, "tbt_s", t->tbt_s);
+            cJSON_AddBoolToObject(st, "meets_targets", t->meets);
+            cJSON_AddItemToArray(steps, st);
+        }
     }
     return gw_json_finish(o);
 }
@@ -309,6 +325,14 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
         gw_text_row_usd(&b, "cost per million output tokens", 1e6 * rep->usd_per_accel_hour *
                         rep->accelerators / 3600 / r->output_tokens_per_s);
     if (cap) {
+        char ttft[40] = "any", tbt[40] = "any";
+        if (cap->ttft_target_s > 0)
+            snprintf(ttft, sizeof ttft, "<= %s s", gw_text_num(cap->ttft_target_s, 4).s);
+        if (cap->tbt_target_s > 0)
+            snprintf(tbt, sizeof tbt, "<= %s s", gw_text_num(cap->tbt_target_s, 4).s);
+        snprintf(t, sizeof t, "p%s TTFT %s, TBT %s", gw_text_num(100 * cap->quantile, 4).s, ttft,
+                 tbt);
+        gw_text_row(&b, "capacity targets", t);
         snprintf(t, sizeof t, "%s req/s (x%s the workload's rate; %d simulations)",
                  gw_text_num(cap->rate_rps, 4).s, gw_text_num(cap->scale, 3).s, cap->simulations);
         gw_text_row(&b, "capacity at the targets", t);

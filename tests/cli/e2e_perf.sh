@@ -221,10 +221,10 @@ ok_to cap-slo.json perf $vllm --tpot-slo 0.03 --json
 ok_to cap-loop.json perf $vllm --max-batch 2048 --concurrency 2048 --json
 # shellcheck disable=SC2086
 ok_to cap-flag.txt perf $vllm --max-batch 2048
-contains "batch bound by                     max-batch setting (max_num_seqs 2048" cap-flag.txt
+contains "batch bound by                     max-batch setting (max_num_seqs 2,048" cap-flag.txt
 # shellcheck disable=SC2086
 ok perf $vllm --html cap.html
-grep -q "batch bound by engine default (max_num_seqs 1024" cap.html ||
+grep -q "batch bound by engine default (max_num_seqs 1,024" cap.html ||
     fail "the perf report does not say the engine's default cap bound the batch"
 pycheck cap-default.json cap-flag.json cap-small.json cap-slo.json cap-loop.json <<'EOF2'
 import json, sys

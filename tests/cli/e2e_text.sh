@@ -30,8 +30,13 @@ grep -q 'TBT any' cheapest.txt || fail "cheapest text invents a TBT target"
 ok_to train.txt perf --train --model llama-3.1-405b --accelerator h100-sxm --count 16384 \
     --tp 8 --pp 16 --tokens 15.6e12
 contains "15.6 T tokens" train.txt
+# item 8's text side: the capacity search says which targets it met
+ok_to capacity.txt sim --model llama-3.3-70b --accelerator h100-sxm --tp 2 --requests 400 \
+    --rate 5 --set sim.prompt=1000 --set sim.output=200 --capacity --ttft-target 2
+grep -E -q 'capacity targets +p90 TTFT <= 2 s, TBT any' capacity.txt ||
+    fail "sim --capacity text does not say its targets"
 contains "16,384 x h100-sxm" train.txt
-for f in plan.txt fleet.txt cheapest.txt train.txt; do
+for f in plan.txt fleet.txt cheapest.txt train.txt capacity.txt; do
     if grep -E -n '[0-9]e[-+]?[0-9]' "$f" >&2; then fail "$f prints a number with an exponent (above)"; fi
 done
 # CSV: no cell with 17 significant digits where fewer read back the same

@@ -127,7 +127,10 @@ static void test_axes(void)
     CHECK_STR(tick(3 * 0.1, 0.1), "0.3");
     CHECK_STR(tick(20000, 20000), "20k");
     CHECK_STR(tick(1e6, 2e5), "1.0M");
-    CHECK_STR(tick(2500, 2500), "2,500");
+    CHECK_STR(tick(2500, 2500), "2500");
+    CHECK_STR(tick(2027, 1), "2027");
+    CHECK_STR(tick(12500, 500), "12,500");
+    CHECK_STR(tick(1.0 / 3, 1.0 / 3), "0.333");
     CHECK_STR(tick(1.5e6, 5e5), "1.5M");
     CHECK_STR(tick(1e-17, 0.1), "0");
     char u[64];
@@ -147,6 +150,10 @@ static void test_axes(void)
     CHECK_STR(u, "s");
     CHECK_NEAR(gw_format_axis_unit(80, "%", u, sizeof u), 1, 0);
     CHECK_STR(u, "%");
+    CHECK_NEAR(gw_format_axis_unit(2400, "count", u, sizeof u), 1, 0);
+    CHECK_STR(u, "count");                             /* not "thousand count" */
+    CHECK_NEAR(gw_format_axis_unit(24000, "count", u, sizeof u), 1e-3, 1e-12);
+    CHECK_STR(u, "thousand");
     CHECK_NEAR(gw_format_axis_unit(3.2, "billion USD", u, sizeof u), 1, 0);
     CHECK_STR(u, "billion USD");
 }
