@@ -54,7 +54,13 @@
  *   attention 0.3-0.9 (FlashAttention-2 forward 0.5-0.73 of A100 peak, Dao
  *     2023 §4.1; FlashAttention-3 0.75 BF16 on H100, Shah et al. 2024);
  *   scale-up 0.3-0.95 (NCCL all-reduce bus bandwidth 0.7-0.85 of NVLink);
- *   activation I/O 0.05-1 (a share of unfused traffic). */
+ *   activation I/O 0.05-1 (a share of unfused traffic);
+ *   the routed experts' grouped GEMMs 0.3-1 of the dense factor at their
+ *     precision (each expert's few tokens a small GEMM of its own: at most
+ *     what one dense GEMM reaches);
+ *   KV-cache reads 0.3-0.95 (paged gathers, not one stream).
+ * The optional factors (grouped_gemm, memory_kv, layer_overhead) that no fit
+ * row moves are left out of the file: absent means "as before". */
 typedef struct param {
     const char *key;
     size_t offset;
@@ -62,17 +68,21 @@ typedef struct param {
     const char *unit; /* for the YAML: "ms", "us" or "" */
     double scale;     /* SI -> unit */
     double lo, hi;    /* fractions: the range the fit moves in */
+    int optional;     /* 0 in the catalog = the model's fallback; unconstrained = left out */
 } param;
 static const param params[] = {
-    {"compute", offsetof(gw_efficiency, compute), 0, "", 1, 0.3, 0.95},
-    {"compute_bf16", offsetof(gw_efficiency, compute_bf16), 0, "", 1, 0.3, 0.95},
-    {"compute_fp4", offsetof(gw_efficiency, compute_fp4), 0, "", 1, 0.3, 0.95},
-    {"memory", offsetof(gw_efficiency, memory), 0, "", 1, 0.4, 0.95},
-    {"attention", offsetof(gw_efficiency, attention), 0, "", 1, 0.3, 0.9},
-    {"scaleup", offsetof(gw_efficiency, scaleup), 0, "", 1, 0.3, 0.95},
-    {"activation_io", offsetof(gw_efficiency, activation_io), 0, "", 1, 0.05, 1},
-    {"step_overhead", offsetof(gw_efficiency, step_overhead_s), 1, "ms", 1e3, 0, 0},
-    {"collective_latency", offsetof(gw_efficiency, collective_latency_s), 1, "us", 1e6, 0, 0},
+    {"compute", offsetof(gw_efficiency, compute), 0, "", 1, 0.3, 0.95, 0},
+    {"compute_bf16", offsetof(gw_efficiency, compute_bf16), 0, "", 1, 0.3, 0.95, 0},
+    {"compute_fp4", offsetof(gw_efficiency, compute_fp4), 0, "", 1, 0.3, 0.95, 0},
+    {"memory", offsetof(gw_efficiency, memory), 0, "", 1, 0.4, 0.95, 0},
+    {"attention", offsetof(gw_efficiency, attention), 0, "", 1, 0.3, 0.9, 0},
+    {"scaleup", offsetof(gw_efficiency, scaleup), 0, "", 1, 0.3, 0.95, 0},
+    {"activation_io", offsetof(gw_efficiency, activation_io), 0, "", 1, 0.05, 1, 0},
+    {"step_overhead", offsetof(gw_efficiency, step_overhead_s), 1, "ms", 1e3, 0, 0, 0},
+    {"collective_latency", offsetof(gw_efficiency, collective_latency_s), 1, "us", 1e6, 0, 0, 0},
+    {"grouped_gemm", offsetof(gw_efficiency, grouped_gemm), 0, "", 1, 0.3, 1, 1},
+    {"memory_kv", offsetof(gw_efficiency, memory_kv), 0, "", 1, 0.3, 0.95, 1},
+    {"layer_overhead", offsetof(gw_efficiency, layer_overhead_s), 1, "us", 1e6, 0, 0, 1},
 };
 #define NPARAM (int)(sizeof params / sizeof params[0])
 
@@ -431,6 +441,10 @@ static void predict(row *r, const gw_efficiency *eff)
 
 /* ---- fit --------------------------------------------------------------------- */
 
+/* The fit's start for layer_overhead: a few kernels' floor per layer (its
+ * log-space search needs a value > 0 to start from). */
+#define LAYER_OVERHEAD_START_S 5e-6
+
 static double logistic(double x)
 {
     return 1 / (1 + exp(-x));
@@ -457,6 +471,12 @@ static void from_eff(const gw_efficiency *e0, double *x)
         e.compute_bf16 = e.compute;
     if (e.compute_fp4 <= 0)
         e.compute_fp4 = e.compute;
+    if (e.grouped_gemm <= 0)
+        e.grouped_gemm = 1;
+    if (e.memory_kv <= 0)
+        e.memory_kv = e.memory;
+    if (e.layer_overhead_s <= 0)
+        e.layer_overhead_s = LAYER_OVERHEAD_START_S;
     for (int k = 0; k < NPARAM; k++) {
         double v = *field(&e, k);
         if (params[k].is_time)
@@ -664,6 +684,8 @@ static void write_fitted(FILE *f, const calibration *cal, int s, int k)
                         "constrains it";
     gw_efficiency e = cal->stacks[s].eff;
     double v = *field(&e, k) * params[k].scale;
+    if (params[k].optional && !(v > 0))
+        return; /* absent: the model's fallback */
     const char *why = cal->unconstrained[s][k] ? nosrc : src;
     if (params[k].unit[0])
         fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
@@ -684,8 +706,10 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             "# for the perf model (docs/model.md §7). One entry per (generation, engine)\n"
             "# stack; an accelerator names its usual stack with `efficiency:`.\n"
             "#\n"
-            "# compute, memory, attention, scaleup, activation_io, step_overhead and\n"
-            "# collective_latency are FITTED by tools/perf_calibrate.c on the `fit` rows of\n"
+            "# compute (and compute_bf16, compute_fp4, grouped_gemm), memory (and\n"
+            "# memory_kv), attention, scaleup, activation_io, step_overhead,\n"
+            "# layer_overhead and collective_latency are FITTED by tools/perf_calibrate.c\n"
+            "# on the `fit` rows of\n"
             "# data/perf/measurements.csv and of data/perf/silicon-sample.csv\n"
             "# (scripts/perf-validate rewrites this file, keeping every other field as\n"
             "# written); edit the measurements, not these numbers. The other fields are\n"
@@ -988,6 +1012,8 @@ static gw_efficiency fit_start(const gw_efficiency *eff)
     start.memory = 0.8, start.attention = 0.5, start.scaleup = 0.7;
     start.activation_io = 0.5, start.step_overhead_s = 2e-3;
     start.collective_latency_s = 20e-6;
+    start.grouped_gemm = 0.9, start.memory_kv = 0.8;
+    start.layer_overhead_s = LAYER_OVERHEAD_START_S;
     return start;
 }
 
@@ -1030,7 +1056,9 @@ static int fit_all(calibration *cal, int quiet)
             /* a factor no row moved keeps the catalog's value, even outside
              * the fit's range (the A100 stack's measured attention 0.151) */
             cal->unconstrained[s][k] = fabs(*v / *field(&started, k) - 1) < 1e-3;
-            *v = cal->unconstrained[s][k] ? *field(&start, k) : as_written(k, *v);
+            *v = !cal->unconstrained[s][k] ? as_written(k, *v)
+                 : params[k].optional     ? 0
+                                          : *field(&start, k);
         }
         printf("fit %s on %d + %d serving rows: objective %.4f -> %.4f\n",
                cal->stacks[s].eff.meta.id, cal->stacks[s].nfit, cal->stacks[s].nfit_serving,

@@ -132,6 +132,8 @@ typedef struct gw_llm {
     double q_lora_rank, kv_lora_rank, qk_nope_head_dim, qk_rope_head_dim, v_head_dim; /* MLA */
     double parameters;           /* published total, checked against the count */
     double active_parameters;    /* published per-token active, MoE */
+    double sliding_window;       /* tokens a sliding-window layer attends to (0 = none) */
+    double sliding_layers;       /* layers with sliding-window attention, the rest full */
     double mtp_modules;          /* multi-token-prediction heads shipped (0 = none) */
     double mtp_accept_length[8]; /* measured mean tokens per step with nextn = i+1 */
     int mtp_accept_n;            /* how many of them are given */
@@ -164,6 +166,13 @@ typedef struct gw_efficiency {
     double request_overhead_s;   /* per request, in its time to first token, outside the
                                     engine's steps (HTTP, tokenising, scheduling,
                                     detokenising; docs/serving.md §7.9.1); 0 = none */
+    double layer_overhead_s;     /* fixed time per layer and step (kernel floors); 0 = none */
+    double grouped_gemm;         /* the routed experts' grouped GEMMs reach this share of
+                                    the dense GEMMs' factor at their precision; 0 = 1 */
+    double memory_kv;            /* achieved / peak HBM bytes/s reading the KV cache in
+                                    attention; 0 = memory */
+    double kv_handover_s;        /* disaggregation: a request's hand-over from prefill to
+                                    decode worker beyond the bytes; 0 = the default */
 } gw_efficiency;
 
 /* Job interruptions of large training runs (docs/model.md §8). */

@@ -145,6 +145,11 @@ typedef struct gw_perf_engine {
     double draft_kv_bytes_per_token;  /* the drafter's KV read per context token and pass */
     double draft_expert_bytes;      /* MTP head: one layer's local experts, bytes each */
     double workspace_bytes;         /* activations + workspace kept per GPU (§7.5) */
+    double window_tokens;           /* sliding-window layers' span (0 = none; §7.2.2) */
+    double window_share;            /* share of the stage's layers that slide */
+    double kv_rate;                 /* bytes/s achieved reading the KV cache in attention */
+    double layer_overhead_s;        /* fixed time per layer and step (§7.2) */
+    double kv_handover_s;           /* the stack's disaggregated hand-over; 0 = the default */
 } gw_perf_engine;
 
 /* One iteration's work for a replica. Sums make the cost exact for any mix:

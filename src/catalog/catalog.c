@@ -169,6 +169,15 @@ static const gw_node *list_item(const gw_node *e, const char *key, int index)
  * k accepted drafts). */
 static int check_llm(const gw_node *e, const gw_llm *m, gw_error *err)
 {
+    /* sliding-window layers (docs/model.md §7.2.2): some of the layers, with a window */
+    if (m->sliding_layers > m->layers || (m->sliding_layers > 0 && !(m->sliding_window > 0))) {
+        const gw_node *v = gw_node_get(e, "sliding_layers");
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "model '%s' has %g sliding-window layers of %g with a window of %g "
+                            "tokens; expected at most %g layers and sliding_window > 0",
+                            m->meta.id, m->sliding_layers, m->layers, m->sliding_window,
+                            m->layers);
+    }
     if (m->mtp_accept_n > 0 && !(m->mtp_modules >= 1)) {
         const gw_node *v = gw_node_get(e, "mtp_accept_length");
         return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,

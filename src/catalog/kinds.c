@@ -196,6 +196,10 @@ static const gw_field llm_fields[] = {
     Q("parameters", gw_llm, parameters, GW_DIM_NONE, R | POS, "published total parameters"),
     Q("active_parameters", gw_llm, active_parameters, GW_DIM_NONE, NN,
       "published active parameters per token (MoE)"),
+    Q("sliding_window", gw_llm, sliding_window, GW_DIM_NONE, NN | INT,
+      "tokens a sliding-window attention layer attends to (0 = none)"),
+    Q("sliding_layers", gw_llm, sliding_layers, GW_DIM_NONE, NN | INT,
+      "layers with sliding-window attention; the others attend to the whole context"),
     Q("mtp_modules", gw_llm, mtp_modules, GW_DIM_NONE, NN | INT,
       "multi-token-prediction (draft) modules shipped with the weights"),
     QL("mtp_accept_length", gw_llm, mtp_accept_length, mtp_accept_n, GW_DIM_NONE, POS,
@@ -240,6 +244,14 @@ static const gw_field efficiency_fields[] = {
       "activations + workspace the engine keeps per GPU besides weights and KV"),
     Q("request_overhead", gw_efficiency, request_overhead_s, GW_DIM_TIME, NN,
       "per request, in its time to first token, outside the engine's steps"),
+    Q("layer_overhead", gw_efficiency, layer_overhead_s, GW_DIM_TIME, NN,
+      "fixed time per layer and forward step (its kernels' floors); absent = none"),
+    Q("grouped_gemm", gw_efficiency, grouped_gemm, GW_DIM_NONE, EFF,
+      "routed experts' grouped GEMMs as a share of the dense factor; absent = 1"),
+    Q("memory_kv", gw_efficiency, memory_kv, GW_DIM_NONE, EFF,
+      "HBM bandwidth reading the KV cache in attention; absent = memory"),
+    Q("kv_handover", gw_efficiency, kv_handover_s, GW_DIM_TIME, NN,
+      "disaggregation: per request hand-over from prefill to decode beyond the bytes"),
 };
 SCHEMA(gw_schema_efficiency, "efficiency", "efficiency", gw_efficiency, efficiency_fields);
 

@@ -141,7 +141,11 @@ void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group)
     const gw_accelerator *a = c->accel;
     gw_precision xp = c->expert_weights_set ? c->expert_weights : c->weights;
     e->expert_peak = gw_precision_peak(a, xp);
-    e->expert_gemm_rate = e->expert_peak * gw_compute_efficiency(c->eff, xp);
+    /* §7.8.1: the routed experts run as grouped GEMMs, each expert's few
+     * tokens a small GEMM of its own: at most what one dense GEMM of their
+     * precision reaches, the stack's share of it when it has one */
+    double grouped = c->eff->grouped_gemm > 0 ? c->eff->grouped_gemm : 1;
+    e->expert_gemm_rate = e->expert_peak * gw_compute_efficiency(c->eff, xp) * grouped;
     /* the replicas that meet in every MoE layer: the attention-DP ranks, or
      * ep/tp replicas when ep > tp without attention_dp */
     e->dp_max_z = e->experts > 0 ? gwi_expected_max_normal(e->expert_group_replicas) : 0;

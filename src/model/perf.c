@@ -92,6 +92,11 @@ int gw_llm_check(const gw_llm *m, gw_error *err)
                             "model '%s': kv_heads %.0f does not divide heads %.0f; expected a "
                             "divisor (grouped-query attention)",
                             id, m->kv_heads, m->heads);
+    if (m->sliding_layers > m->layers || (m->sliding_layers > 0 && !(m->sliding_window > 0)))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "model '%s' has %.0f sliding-window layers of %.0f with a window "
+                            "of %.0f tokens; expected at most %.0f layers and a window > 0",
+                            id, m->sliding_layers, m->layers, m->sliding_window, m->layers);
     if (m->experts > 0) {
         if (m->active_experts < 1 || m->active_experts > m->experts || m->moe_ffn_size <= 0 ||
             m->dense_layers >= m->layers)
@@ -255,6 +260,12 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
         e->attn_flops_per_prefill_pair = e->attn_flops_per_pair;
     }
 
+    /* §7.2.2: a sliding-window layer attends to its last W tokens only */
+    if (m->sliding_layers > 0 && m->sliding_window > 0) {
+        e->window_tokens = m->sliding_window;
+        e->window_share = m->sliding_layers / m->layers;
+    }
+
     /* §7.3 */
     if (tp > 1) {
         /* after attention in every layer; after the MLP in dense layers, and
@@ -321,10 +332,18 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
     e->attn_peak = gw_precision_peak(a, c->kv) > 0 ? gw_precision_peak(a, c->kv) : a->bf16_flops;
     e->attn_rate = e->attn_peak * f->attention;
     e->mem_rate = a->hbm_bandwidth_bps * f->memory;
+    /* §7.2: attention reads the KV cache in pages gathered per sequence,
+     * not one stream: its own factor when the stack has one */
+    e->kv_rate = a->hbm_bandwidth_bps * (f->memory_kv > 0 ? f->memory_kv : f->memory);
     e->hbm_peak = a->hbm_bandwidth_bps;
     e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
     e->collective_latency_s = f->collective_latency_s;
-    e->step_overhead_s = f->step_overhead_s;
+    /* §7.2: a step's fixed cost, plus each layer's: a layer runs a dozen or
+     * more kernels (norms, projections, attention, router, experts,
+     * collectives), each with a floor of a few microseconds that neither
+     * batch nor tensor parallelism shrinks */
+    e->layer_overhead_s = f->layer_overhead_s;
+    e->step_overhead_s = f->step_overhead_s + e->stage_layers * f->layer_overhead_s;
     e->scaleup_domain = a->scaleup_domain;
     e->scaleout_bps = a->scaleout_bandwidth_bps;
 
@@ -400,6 +419,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->max_batch_engine = f->max_batch;
     e->chunk_tokens = f->chunk_tokens;
     e->request_overhead_s = f->request_overhead_s;
+    e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
     return GW_OK;
 }
@@ -491,7 +511,18 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
                  (e->draft_expert_bytes > 0 ? e->alltoalls_per_step / layers : 0) *
                      e->alltoall_latency_s;
     double pass = fmax(flops / e->gemm_rate + att_flops / e->attn_rate, bytes / e->mem_rate);
-    return draft / seqs * (pass + lat);
+    return draft / seqs * (pass + lat + e->layer_overhead_s);
+}
+
+/* §7.2.2 keys per layer, averaged over the layers: `keys` summed over n
+ * queries (or sequences) attend to at most W each in a sliding-window
+ * layer (exact when every one has at least W keys, as a served context of
+ * thousands does against gpt-oss's 128). */
+static double windowed(const gw_perf_engine *e, double keys, double n)
+{
+    if (!(e->window_tokens > 0))
+        return keys;
+    return (1 - e->window_share) * keys + e->window_share * fmin(keys, n * e->window_tokens);
 }
 
 /* §7.2 one stage. Every term is a per-operator roofline: an operator takes
@@ -502,8 +533,8 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
  * expert group, their busiest GPU (1 + imbalance) x the mean; routed
  * experts at their own rate; MLA prefill in MHA form; the all-to-all per
  * fabric; draft tokens verified and drafted. */
-double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
-                          gw_perf_step_detail *d)
+static double stage_roofline(const gw_perf_engine *e, const gw_perf_batch *b,
+                             gw_perf_step_detail *d)
 {
     double draft = b->decode_draft_tokens;
     double tokens = b->prefill_tokens + b->decode_seqs + draft;
@@ -526,11 +557,14 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
     /* a sequence's k drafts attend to its context and to the drafts before */
     double per_seq = b->decode_seqs > 0 ? draft / b->decode_seqs : 0;
     double draft_pairs = per_seq * b->decode_context + draft * (per_seq + 1) / 2;
-    double att_flops = e->attn_flops_per_pair * (b->decode_context + draft_pairs) +
-                       e->attn_flops_per_prefill_pair * b->prefill_pairs +
-                       e->attn_flops_per_past_token * b->prefill_past;
-    double att_bytes = e->kv_bytes_per_token * (b->decode_context + b->prefill_past + tokens);
-    double att = fmax(att_flops / e->attn_rate, att_bytes / e->mem_rate);
+    double context = windowed(e, b->decode_context, b->decode_seqs);
+    double past = windowed(e, b->prefill_past, b->prefill_chunks);
+    double att_flops = e->attn_flops_per_pair * (context + draft_pairs) +
+                       e->attn_flops_per_prefill_pair *
+                           windowed(e, b->prefill_pairs, b->prefill_tokens) +
+                       e->attn_flops_per_past_token * past;
+    double att_bytes = e->kv_bytes_per_token * (context + past + tokens);
+    double att = fmax(att_flops / e->attn_rate, att_bytes / e->kv_rate);
     double link = e->link_rate > 0 ? e->link_rate : 1;
     double rdma = e->alltoall_rdma_bytes_per_token > 0 ? e->alltoall_rdma_bytes_per_token /
                                                              e->rdma_rate : 0;
@@ -549,6 +583,43 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
         d->memory_busy_s = (lin_bytes + att_bytes) / e->hbm_peak;
     }
     return lin + att + comm + drafting + e->step_overhead_s;
+}
+
+/* §7.4.1 a mean batch with fewer than one prefill chunk per step (a
+ * steady state's prompts spread over the steps) is a mix of steps: a share
+ * p = prefill_chunks of them carry one whole chunk beside the decodes, the
+ * rest decode only. The mean step time is (1 - p) t(decodes) + p t(decodes
+ * + chunk), not t(mean batch): a step's time is not linear in its tokens
+ * (routed experts read per distinct expert hit, each operator the longer
+ * of compute and memory), and pricing the mean batch spreads a prompt's
+ * tokens over every step, where they wake experts and hide their FLOPs
+ * under the weight reads that one real chunk step does not. */
+double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                          gw_perf_step_detail *d)
+{
+    double p = b->prefill_chunks;
+    if (!(p > 0 && p < 1 && b->prefill_tokens > 0))
+        return stage_roofline(e, b, d);
+    gw_perf_batch dec = *b, mix = *b;
+    dec.prefill_tokens = dec.prefill_chunks = dec.prefill_pairs = dec.prefill_past = 0;
+    mix.prefill_tokens /= p, mix.prefill_pairs /= p, mix.prefill_past /= p;
+    mix.prefill_chunks = 1;
+    if (b->dp_tokens > 0) {
+        /* the other attention-DP ranks keep their mean load; this rank's
+         * prompt tokens leave the decode-only step and come whole in the mix */
+        dec.dp_tokens = fmax(0, b->dp_tokens - b->prefill_tokens);
+        mix.dp_tokens = dec.dp_tokens + mix.prefill_tokens;
+    }
+    gw_perf_step_detail dd, dm;
+    double t = (1 - p) * stage_roofline(e, &dec, d ? &dd : NULL) +
+               p * stage_roofline(e, &mix, d ? &dm : NULL);
+    if (d) {
+        const double *x = &dd.linear_s, *y = &dm.linear_s;
+        double *o = &d->linear_s;
+        for (size_t i = 0; i < sizeof *d / sizeof(double); i++)
+            o[i] = (1 - p) * x[i] + p * y[i];
+    }
+    return t;
 }
 
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d)

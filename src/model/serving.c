@@ -16,8 +16,9 @@
  * p50 decode-side hand-over for ~5K-token prompts of which ~29 ms was the
  * transfer itself (vLLM PR 51919,
  * github.com/vllm-project/vllm/pull/51919; fact F.fs.kv.nixl.handover in
- * data/sources.csv), so 168 ms is orchestration.
- * gw_serve_request.kv_handover_s overrides it. */
+ * data/sources.csv), so 168 ms is orchestration. The decode stack's
+ * `kv_handover` (data/catalog/efficiency.yaml) replaces it where measured;
+ * gw_serve_request.kv_handover_s overrides both. */
 #define KV_HANDOVER_DEFAULT_S 0.168
 
 /* Fixed points and bisections stop at this relative change, or after so
@@ -519,8 +520,10 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     if ((rc = check_disagg(&p, &d, &L, &bd, &kv_limited, err)) ||
         (rc = kv_link(&p, &d, rq, &link, err)))
         return rc;
-    out->kv_transfer_s = L.in * p.e->kv_bytes_per_token_model / link +
-                         (rq->kv_handover_s > 0 ? rq->kv_handover_s : KV_HANDOVER_DEFAULT_S);
+    double handover = rq->kv_handover_s > 0       ? rq->kv_handover_s
+                      : d.e->kv_handover_s > 0 ? d.e->kv_handover_s
+                                               : KV_HANDOVER_DEFAULT_S;
+    out->kv_transfer_s = L.in * p.e->kv_bytes_per_token_model / link + handover;
     disagg s = {.p = &p, .d = &d, .L = &L, .pmax = prompts_per_step_max(&p, &L),
                 .kv_s = out->kv_transfer_s};
     double step, rate, pf;

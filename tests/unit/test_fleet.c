@@ -57,6 +57,7 @@ static int load_engine(void)
     F.compute = 0.4876, F.compute_bf16 = 0.7986, F.compute_fp4 = 0.7, F.memory = 0.8;
     F.attention = 0.4524, F.scaleup = 0.5035, F.activation_io = 0.9057;
     F.step_overhead_s = 1.989e-3, F.collective_latency_s = 29.05e-6;
+    F.grouped_gemm = 0, F.memory_kv = 0, F.layer_overhead_s = 0; /* absent, as then */
     gw_perf_config pc = {.model = &M, .accel = &A, .eff = &F, .tp = 2, .pp = 1, .ep = 1,
                          .weights = GW_PREC_FP8, .kv = GW_PREC_FP8};
     rc = gw_perf_engine_init(&pc, &E, &err);

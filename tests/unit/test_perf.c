@@ -431,6 +431,100 @@ static void test_stage_time_decode_memory_bound(void)
                1e-3 + (160256 + 8 * 8704) / 5e11 + 4.100096e-6, 1e-12);
 }
 
+/* §7.2 the kernel classes with factors of their own: attention's KV reads
+ * at memory_kv (weights keep memory), and a fixed time per layer. */
+static void test_stage_time_kv_rate_and_layer_overhead(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    f.memory_kv = 0.25, f.layer_overhead_s = 10e-6;
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    /* the batch of test_stage_time_decode_memory_bound: weights 160256 B
+     * at 5e11, KV 2050048 B at 0.25 x 1e12, 1 ms + 2 layers x 10 us */
+    gw_perf_batch b = {.decode_seqs = 8, .decode_context = 8000};
+    gw_perf_step_detail d;
+    double t = gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.linear_s, 3.20512e-7, 1e-12);
+    CHECK_NEAR(d.attention_s, 2050048 / 2.5e11, 1e-12);
+    CHECK_NEAR(d.overhead_s, 1e-3 + 2 * 10e-6, 1e-15);
+    CHECK_NEAR(t, 1.02e-3 + 3.20512e-7 + 2050048 / 2.5e11, 1e-12);
+    /* absent, both are as before: KV at memory, no per-layer time */
+    f.memory_kv = 0, f.layer_overhead_s = 0;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(gw_perf_stage_time(&e, &b, NULL), 1e-3 + 3.20512e-7 + 4.100096e-6, 1e-12);
+}
+
+/* §7.2.2 sliding-window layers read only the window's KV and attend to it. */
+static void test_stage_time_sliding_window(void)
+{
+    gw_llm m = tiny_dense();
+    m.sliding_window = 100, m.sliding_layers = 1; /* one of the 2 layers slides */
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.kv_bytes_per_token, 256, 0); /* the cache still holds every layer */
+    /* 8 sequences at context 1000: the full layer reads 8000 tokens, the
+     * sliding one 8 x 100, each 128 B per token; the 8 new tokens' KV as
+     * before: 128 x (8000 + 800) + 256 x 8 = 1128448 B / 5e11 (memory-bound:
+     * 512 x (8000 + 800) / 2 FLOP / 5e14 is 4.5e-9 s) */
+    gw_perf_batch b = {.decode_seqs = 8, .decode_context = 8000};
+    gw_perf_step_detail d;
+    gw_perf_stage_time(&e, &b, &d);
+    CHECK_NEAR(d.attention_s, 1128448 / 5e11, 1e-12);
+    /* contexts within the window: every layer reads all of it, as before */
+    gw_perf_batch s = {.decode_seqs = 8, .decode_context = 400};
+    gw_perf_stage_time(&e, &s, &d);
+    CHECK_NEAR(d.attention_s, 256 * 408 / 5e11, 1e-12);
+    /* a prompt of 1000: the sliding layer makes at most 100 pairs a query
+     * (1000 x 100 of 500500), compute-bound: 512 x (500500 + 100000) / 2 */
+    gw_perf_batch p = {.prefill_tokens = 1000, .prefill_chunks = 1, .prefill_pairs = 500500};
+    gw_perf_stage_time(&e, &p, &d);
+    CHECK_NEAR(d.attention_s, fmax(256 * (600500 / 2.0) / 5e14, 256 * 1000 / 5e11), 1e-12);
+    CHECK_NEAR(d.flops - 1000 * 147456 - 12800, 256 * 600500, 1e-6);
+    /* a window on more layers than the model has: an input error */
+    m.sliding_layers = 3;
+    expect_init_error(&c, "sliding-window layers");
+}
+
+/* §7.4.1 fewer than one prefill chunk per step: the mean step is the mix
+ * of decode-only steps and steps with one whole chunk. */
+static void test_stage_time_fractional_prefill_is_a_mix(void)
+{
+    gw_llm m = tiny_moe();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_batch mean = {.prefill_tokens = 250, .prefill_chunks = 0.25,
+                          .prefill_pairs = 0.25 * 1000 * 1001 / 2.0, .prefill_past = 0,
+                          .decode_seqs = 4, .decode_context = 4000};
+    gw_perf_batch decode = {.decode_seqs = 4, .decode_context = 4000};
+    gw_perf_batch chunk = {.prefill_tokens = 1000, .prefill_chunks = 1,
+                           .prefill_pairs = 1000 * 1001 / 2.0, .decode_seqs = 4,
+                           .decode_context = 4000};
+    gw_perf_step_detail d, dd, dc;
+    double t = gw_perf_stage_time(&e, &mean, &d);
+    double td = gw_perf_stage_time(&e, &decode, &dd), tc = gw_perf_stage_time(&e, &chunk, &dc);
+    CHECK_NEAR(t, 0.75 * td + 0.25 * tc, 1e-12);
+    CHECK_NEAR(d.linear_s, 0.75 * dd.linear_s + 0.25 * dc.linear_s, 1e-12);
+    CHECK_NEAR(d.bytes, 0.75 * dd.bytes + 0.25 * dc.bytes, 1e-12);
+    /* the decode steps read only the experts 4 tokens wake, fewer than
+     * the 254 tokens of the mean batch would: the mix is the cheaper */
+    CHECK(td < tc);
+    /* a whole chunk or more per step is priced as it is */
+    gw_perf_batch whole = chunk;
+    CHECK_NEAR(gw_perf_stage_time(&e, &whole, NULL), tc, 0);
+}
+
 static void test_stage_time_prefill_compute_bound(void)
 {
     gw_llm m = tiny_dense();
@@ -547,10 +641,20 @@ static void test_step_pp2_is_two_half_stages(void)
  *           vs 3.20512e-7 s of weights (compute-bound from B = 99)
  *   attention: memory, 256 x (1039.5 + 10.99)B B / 5e11 = 5.3785088e-7 B s
  *           (compute 512 x 6044.5B / 5e14 = 6.19e-9 B s)
- * step(B) = 1 ms + max(3.26668288e-9 B, 3.20512e-7) + 5.3785088e-7 B */
+ * step(B) = 1 ms + max(3.26668288e-9 B, 3.20512e-7) + 5.3785088e-7 B
+ * from B = 100 (a whole prompt or more per step). Below, §7.4.1: a share
+ * p = B/100 of the steps carries one 1000-token prompt, the rest decode
+ * only, and the linear term is the mix (1 - p) max(0.99B x 160256 FLOP /
+ * 5e14, w) + p max(((0.99B + 1000) x 147456 + (0.99B + 1) x 12800) / 5e14,
+ * w); attention stays memory-bound in both, so its mix is the mean's. */
 static double hand_step(double B)
 {
-    return 1e-3 + fmax(3.26668288e-9 * B, 3.20512e-7) + 5.3785088e-7 * B;
+    double p = B / 100, w = 3.20512e-7, attention = 5.3785088e-7 * B;
+    if (p >= 1)
+        return 1e-3 + fmax(3.26668288e-9 * B, w) + attention;
+    double decode_only = 0.99 * B * 160256 / 5e14;
+    double with_prompt = ((0.99 * B + 1000) * 147456 + (0.99 * B + 1) * 12800) / 5e14;
+    return 1e-3 + (1 - p) * fmax(decode_only, w) + p * fmax(with_prompt, w) + attention;
 }
 
 static void test_steady_state_by_hand(void)
@@ -629,8 +733,8 @@ static void test_infer_slo_search(void)
     CHECK_NEAR(r.decode_step_s, 1e-3 + 3.20512e-7 + 256 * 256 * 1051 / 5e11, 1e-12);
     /* prefill alone (the batch-1 TTFT without the wait) */
     CHECK_NEAR(r.prefill_s, 1e-3 + 3.20512e-7 + 1.04473088e-6, 1e-12);
-    /* TPOT 1.05 ms: 1.000320512 ms + 5.3785088e-7 B <= 1.05 ms for
-     * B <= 92.4, so 92 (1.0498028 ms); 93 gives 1.0503406 ms */
+    /* TPOT 1.05 ms: about 1.00032 ms + 5.3785088e-7 B <= 1.05 ms for
+     * B <= 92.4, so 92 (1.0498061 ms with the mix of steps); 93 gives 1.0503 ms */
     CHECK_INT(r.slo_given, 1);
     CHECK_INT(r.slo_feasible, 1);
     CHECK_NEAR(r.slo.batch, 92, 0);
@@ -953,6 +1057,40 @@ static void test_frontier_dp_slowest(void)
 }
 
 /* §7.8.1 FP8 experts beside BF16 attention; §7.8 attention-DP errors. */
+/* §7.8.1 grouped_gemm prices the routed experts' grouped GEMMs only (a
+ * share of the dense factor): the dense GEMMs keep compute, and a dense
+ * model does not see it. */
+static void test_frontier_grouped_gemm_factor(void)
+{
+    gw_llm m = tiny_moe(), dense = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine before, e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &before, &err), GW_OK);
+    f.grouped_gemm = 0.5; /* of compute 0.5 */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(before.expert_gemm_rate, 5e14, 0); /* absent: compute at BF16 */
+    CHECK_NEAR(e.expert_gemm_rate, 2.5e14, 0);
+    CHECK_NEAR(e.gemm_rate, before.gemm_rate, 0);
+    /* a compute-bound prefill of 4096 tokens: the dense GEMMs' time is
+     * unchanged, the routed experts' doubles */
+    gw_perf_batch p = {.prefill_tokens = 4096, .prefill_chunks = 1,
+                       .prefill_pairs = 4096 * 4097 / 2.0};
+    gw_perf_step_detail d0, d1;
+    gw_perf_stage_time(&before, &p, &d0);
+    gw_perf_stage_time(&e, &p, &d1);
+    double routed = 4096 * e.routed_flops_per_token;
+    CHECK_NEAR(d1.linear_s - d0.linear_s, routed / 2.5e14 - routed / 5e14, 1e-12);
+    gw_perf_config cd = config(&dense, &a, &f, 1, 1, 1);
+    gw_efficiency f0 = eff();
+    gw_perf_config cd0 = config(&dense, &a, &f0, 1, 1, 1);
+    CHECK_INT(gw_perf_engine_init(&cd, &e, &err), GW_OK);
+    CHECK_INT(gw_perf_engine_init(&cd0, &before, &err), GW_OK);
+    CHECK_NEAR(gw_perf_stage_time(&e, &p, NULL), gw_perf_stage_time(&before, &p, NULL), 0);
+}
+
 static void test_frontier_expert_precision_and_errors(void)
 {
     rig r;
@@ -1404,6 +1542,9 @@ int main(void)
     test_engine_kv_bytes_mla();
     test_engine_moe();
     test_stage_time_decode_memory_bound();
+    test_stage_time_kv_rate_and_layer_overhead();
+    test_stage_time_sliding_window();
+    test_stage_time_fractional_prefill_is_a_mix();
     test_stage_time_prefill_compute_bound();
     test_stage_time_tp2_allreduce();
     test_stage_time_empty_batch();
@@ -1417,6 +1558,7 @@ int main(void)
     test_frontier_expert_imbalance();
     test_frontier_alltoall_per_fabric();
     test_frontier_dp_slowest();
+    test_frontier_grouped_gemm_factor();
     test_frontier_expert_precision_and_errors();
     test_frontier_mla_prefill();
     test_spec_acceptance_and_errors();

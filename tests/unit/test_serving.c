@@ -244,6 +244,14 @@ static void test_disagg_kv_link_rule(void)
     dec.workers = 4; /* 2 + 8 GPUs: beyond the domain */
     CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
     CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 50e9) + 0.168, 1e-12);
+    /* the decode stack's measured kv_handover replaces the default; the
+     * request's own still overrides it */
+    r.e.kv_handover_s = 0.05;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 50e9) + 0.05, 1e-12);
+    rq.kv_handover_s = 0.02;
+    CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.kv_transfer_s, 1000 * 256 / (2 * 50e9) + 0.02, 1e-12);
     r.e.scaleout_bps = 0;
     CHECK_INT(gw_serve_disagg(&pre, &dec, &rq, &p, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.field, "disagg");
