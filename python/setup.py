@@ -21,10 +21,36 @@ def rel(path):
     return os.path.relpath(os.path.join(ROOT, path), HERE)
 
 
+def generated_known_errors(path):
+    """The C file CMakeLists.txt generates from data/perf/known-errors.csv
+    (the same bytes: the CSV as one string constant; it holds ids and numbers
+    only, nothing to escape), written where setuptools builds."""
+    csv = open(os.path.join(ROOT, "data", "perf", "known-errors.csv"), encoding="utf-8").read()
+    body = csv.replace("\n", "\\n\"\n\"")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("/* generated from data/perf/known-errors.csv by python/setup.py: do not edit */\n"
+                "extern const char gwi_known_errors_csv[];\n"
+                "const char gwi_known_errors_csv[] =\n\"%s\";\n" % body)
+    return os.path.relpath(path, HERE)
+
+
+GENERATED = {"known_errors_csv.c": generated_known_errors}
+
+
 def library_sources():
+    """GW_SOURCES; its ${CMAKE_BINARY_DIR}/generated/ entries are generated
+    here under build/generated/ by the function GENERATED names."""
     cmake = open(os.path.join(ROOT, "CMakeLists.txt"), encoding="utf-8").read()
     block = re.search(r"set\(GW_SOURCES\s+(.*?)\)", cmake, re.S).group(1)
-    return [rel(src) for src in block.split()]
+    sources = []
+    for src in block.split():
+        if src.startswith("${CMAKE_BINARY_DIR}/generated/"):
+            name = os.path.basename(src)
+            sources.append(GENERATED[name](os.path.join(HERE, "build", "generated", name)))
+        else:
+            sources.append(rel(src))
+    return sources
 
 
 def pkg_config(flag):

@@ -8,6 +8,8 @@
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
  *                     [--fit-request-overhead --efficiency-out ...]
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
+ *                     [--known-errors-out data/perf/known-errors.csv]  (with --doc-out
+ *                      and --serving: the per-partition check errors of the doc, as CSV)
  *
  * Each row of the measurements table is predicted by the same library calls
  * `gigawatt perf` makes (docs/model.md §7-§8). With --fit, the efficiency
@@ -933,7 +935,7 @@ static void load_serving(calibration *cal, const char *path)
 
 /* The command line (see the header of this file). */
 typedef struct options {
-    const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings;
+    const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings, *knownout;
     int fit, fit_overhead, quiet;
     double bar;
 } options;
@@ -964,6 +966,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->serving = v, i++;
         else if (v && strcmp(a, "--serving-findings") == 0)
             o->findings = v, i++;
+        else if (v && strcmp(a, "--known-errors-out") == 0)
+            o->knownout = v, i++;
         else if (v && strcmp(a, "--bar") == 0)
             o->bar = num(v), i++;
         else
@@ -1095,7 +1099,17 @@ int main(int argc, char **argv)
             effs[s] = &cal->stacks[s].eff;
         serving_predict(&cal->serving, effs);
     }
+    /* the per-partition check errors as CSV, written with the doc's table */
+    char ktmp[1100];
+    if (o.knownout && cal->has_serving) {
+        snprintf(ktmp, sizeof ktmp, "%s.tmp", o.knownout);
+        if (!(cal->serving.known_errors = fopen(ktmp, "w")))
+            die("%s:%d: cannot write", o.knownout, 0);
+    }
     status = write_doc(cal, o.docout, o.bar) ? 0 : 1;
+    if (cal->serving.known_errors &&
+        (fclose(cal->serving.known_errors) || rename(ktmp, o.knownout)))
+        die("%s:%d: cannot write", o.knownout, 0);
 done:
     if (cal->has_serving)
         serving_free(&cal->serving);

@@ -5,10 +5,10 @@
  * Rows are read and mapped exactly as `gigawatt validate` maps them
  * (docs/validate.md). The fit rows: in each partition (model x system x
  * engine x mode) the rows are ranked by the 64-bit FNV-1a hash of their id
- * (ties by line) and the first 30% (rounded) fit; every other row only
- * checks. The choice depends on the ids and the partition alone, not on
- * the model's errors, so it is reproducible and a refit cannot move a row
- * between the sets. The step factors are fitted on their TPOT only; of
+ * (the row's seed, gw_validate_case.seed; ties by line) and the first 30%
+ * (rounded) fit; every other row only checks. The choice depends on the
+ * ids and the partition alone, not on the model's errors, so it is
+ * reproducible and a refit cannot move a row between the sets. The step factors are fitted on their TPOT only; of
  * TTFT only the stack's request_overhead is fitted, after them
  * (serving_fit_request_overhead): the closed loop's start-up wave is
  * the serving model's arithmetic (docs/serving.md §7.9.1), which the
@@ -24,14 +24,6 @@ static void fail(const char *what, const char *detail)
 {
     fprintf(stderr, "gw-perf-calibrate: %s%s\n", what, detail);
     exit(2);
-}
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
 }
 
 /* Rows in partition order, then by hash of the id, then by line. */
@@ -69,7 +61,7 @@ static void choose_fit_rows(serving_set *s)
     if (!r)
         fail("out of memory", "");
     for (size_t i = 0; i < n; i++)
-        r[i] = (ranked){.row = &s->res.rows[i], .index = i, .hash = fnv1a(s->res.rows[i].id)};
+        r[i] = (ranked){.row = &s->res.rows[i], .index = i, .hash = s->res.rows[i].run.seed};
     qsort(r, n, sizeof *r, by_partition_hash);
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && same_partition(r[i].row, r[j].row); j++)
@@ -255,7 +247,8 @@ static void doc_preamble(FILE *f, const serving_set *s)
 {
     fprintf(f, "\n## Serving runs: silicon-sample.csv (issue 13)\n\n"
                "%zu measured serving runs (data/perf/silicon-sample.csv, from NVIDIA's "
-               "AIConfigurator repository, Apache-2.0: ../shared/facts/serving/README.md), each "
+               "AIConfigurator repository, Apache-2.0, github:ai-dynamo/aiconfigurator; "
+               "columns: data/perf/README.md), each "
                "mapped onto the catalog exactly as `gigawatt validate` maps it "
                "(docs/validate.md) and predicted with the serving model (docs/serving.md). "
                "Errors are predicted / measured − 1 (positive: the model is slower).\n\n"
@@ -274,6 +267,33 @@ static void doc_preamble(FILE *f, const serving_set *s)
             s->res.nrows, s->nfit_rows, s->res.nrows);
 }
 
+/* A fraction for the CSV (empty when there is none). */
+static void csv_frac(FILE *f, double pct_value)
+{
+    if (isfinite(pct_value))
+        fprintf(f, ",%.4f", pct_value / 100);
+    else
+        fprintf(f, ",");
+}
+
+/* One partition's check errors in data/perf/known-errors.csv (the header
+ * is KNOWN_ERRORS_HEADER): what `perf` reads to warn of a known large
+ * error (src/scenario/known_errors.c). */
+#define KNOWN_ERRORS_HEADER                                                                \
+    "model,accelerator,engine,mode,check_rows,ttft_n,ttft_median_abs_error,"                \
+    "ttft_signed_median,tpot_n,tpot_median_abs_error,tpot_signed_median\n"
+static void known_errors_row(FILE *f, const gw_validate_partition *q,
+                             const gw_validate_partition *c)
+{
+    fprintf(f, "%s,%s,%s,%s,%d,%d", q->model, q->system, q->engine, q->mode, c->rows, c->ttft.n);
+    csv_frac(f, c->ttft.median_abs_pct);
+    csv_frac(f, c->ttft.signed_median_pct);
+    fprintf(f, ",%d", c->tpot.n);
+    csv_frac(f, c->tpot.median_abs_pct);
+    csv_frac(f, c->tpot.signed_median_pct);
+    fprintf(f, "\n");
+}
+
 /* Per partition: fit and check counts, check errors; `bad` counts the
  * partitions with >= 20 check rows beyond a 30% median (TTFT or TPOT),
  * `bad_tpot` those beyond it on TPOT. */
@@ -285,6 +305,8 @@ static void doc_partitions(FILE *f, const serving_set *s, int *bad, int *bad_tpo
                "signed | fit TPOT median abs. |\n"
                "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     *bad = *bad_tpot = 0;
+    if (s->known_errors)
+        fputs(KNOWN_ERRORS_HEADER, s->known_errors);
     for (size_t i = 0; i < s->res.npartitions; i++) {
         const gw_validate_partition *q = &s->res.partitions[i];
         gw_validate_partition c = {0}, t = {0};
@@ -321,6 +343,8 @@ static void doc_partitions(FILE *f, const serving_set *s, int *bad, int *bad_tpo
         pct(f, c.tpot.signed_median_pct);
         pct(f, t.tpot.median_abs_pct);
         fprintf(f, "\n");
+        if (s->known_errors)
+            known_errors_row(s->known_errors, q, &c);
     }
 }
 

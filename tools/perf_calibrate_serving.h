@@ -16,6 +16,8 @@ typedef struct serving_set {
     unsigned char *fit;       /* per row: 1 fit, 0 check */
     int *stack;               /* per row: the calibration's stack index, -1 unmapped */
     int nfit_rows;
+    FILE *known_errors;       /* --known-errors-out: the per-partition check errors as CSV
+                                 (data/perf/known-errors.csv), written with the doc; or NULL */
 } serving_set;
 
 /* Read and map the file (gw_validate_file), choose the fit rows, and

@@ -29,6 +29,7 @@ typedef struct gw_accelerator {
     double scaleup_domain;                   /* accelerators in one scale-up domain
                                                 (8: HGX, 72: NVL72); 0 = unknown */
     double scaleout_bandwidth_bps;           /* RDMA NIC bytes/s per device, one direction */
+    char status[GW_TEXT_MAX];                /* announced | shipping; "" = shipping */
 } gw_accelerator;
 
 typedef struct gw_system {
@@ -53,6 +54,7 @@ typedef struct gw_system {
     double price_usd;              /* one system incl. accelerators */
     char cooling[GW_TEXT_MAX];     /* cooling id it is designed for */
     char power_stage[GW_TEXT_MAX]; /* power_chain id of its PSUs / power shelf, "" if none */
+    char status[GW_TEXT_MAX];      /* announced | shipping; "" = shipping */
 } gw_system;
 
 typedef struct gw_cooling {

@@ -15,14 +15,38 @@
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/sim_cmd.h"
 #include "gigawatt/fleet_cmd.h"
+#include "gigawatt/run_source.h"
 #include "gigawatt/scenario.h"
 
-/* "132.4 kW", "1.23 GW", "4.1 TWh": value in SI units of `unit`. */
+/* The one number formatter of every writer (src/output/format.c): no
+ * exponent ever reaches a person. */
+/* "132 kW", "1.23 GW", "4.10 TWh": value in SI units of `unit` (3 digits). */
 void gw_format_si(double v, const char *unit, char *buf, size_t n);
 /* "1.23 T USD", "950 M USD", "2.15 USD" */
 void gw_format_usd(double v, char *buf, size_t n);
-/* "24.5 M" for large counts, plain below 10,000 */
+/* A count: every digit, grouped, below a million ("60,530"); "24.53 M",
+ * "1.234 B" above */
 void gw_format_count(double v, char *buf, size_t n);
+/* `sig` significant digits, grouped ("2,800", "0.0183"); "24.3 M" from a
+ * million up; "-" for NaN */
+void gw_format_number(double v, int sig, char *buf, size_t n);
+/* For CSV: an integer as an integer, a real as the shortest %.{1..17}g that
+ * reads back to the same double ("800.0000000000107", "0.1") */
+void gw_format_real(double v, char *buf, size_t n);
+/* Chart axes. The top of a value axis from 0 over data up to m: a round
+ * number whose four quarters are round too. */
+double gw_format_axis_top(double m);
+/* A 1-2-5 step giving at most max_ticks intervals over span, at least
+ * min_step (1 for hours or years: never a tick at 0.2 h). */
+double gw_format_tick_step(double span, int max_ticks, double min_step);
+/* A tick's text: the decimals its step needs, thousands grouped, an SI
+ * prefix once the step reaches 10,000 ("20k"); never an exponent. */
+void gw_format_tick(double v, double step, char *buf, size_t n);
+/* The unit an axis whose values reach `top` (in `unit`) reads best in,
+ * into out ("billion USD" up to 11,370 -> "trillion USD"; "thousand USD per
+ * hour" up to 0.02 -> "USD per hour"; "s" up to 0.05 -> "ms"); returns the
+ * factor from `unit` to it. Units it does not know come back as given. */
+double gw_format_axis_unit(double top, const char *unit, char *out, size_t n);
 
 /* Results as text tables and as one JSON object (malloc'd; NULL on OOM). */
 char *gw_rack_text(const gw_scenario *sc, const gw_rack_result *r);
@@ -41,8 +65,9 @@ char *gw_fleet_text(const gw_fleet_report *r);
 char *gw_fleet_json(const gw_fleet_report *r);
 char *gw_fleet_hourly_csv(const gw_fleet_report *r);
 /* Append a fleet run to the SQLite result store at `path` (created if
- * missing), in one transaction. */
-int gw_store_fleet(const char *path, const gw_fleet_report *r, const char *command,
+ * missing), in one transaction, with where it came from (`source`, as a
+ * risk run records it too). */
+int gw_store_fleet(const char *path, const gw_fleet_report *r, const gw_run_source *source,
                    gw_error *err);
 /* A self-contained HTML report of one or more result JSON files of one kind
  * (rack, plan, perf, sim, fleet): charts as inline SVG, their numbers in

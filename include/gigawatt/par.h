@@ -58,12 +58,10 @@ typedef struct gw_par_risk_job {
     const char *db;        /* the SQLite result store */
     long long resume;      /* the run of the store to continue, or 0: a new run */
     int threads;           /* per rank */
-    /* what a new run records: its command line, the scenario file (kept
-     * as an absolute path, for --resume) and the --set list */
-    const char *command;
-    const char *scenario_path;
-    const char *const *sets;
-    int nsets;
+    /* what a new run records, as every stored run does: the command that
+     * runs it again, the scenario file (absolute, for --resume), its
+     * SHA-256 and the --set list */
+    const gw_run_source *source;
     gw_progress_fn progress; /* rank 0, once per round: draws done, total;
                                 nonzero stops (GW_E_STOPPED, the draws kept) */
     void *progress_user;

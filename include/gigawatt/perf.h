@@ -234,9 +234,9 @@ typedef struct gw_train_request {
     gw_precision precision;
     double tokens;             /* to train on */
     double sequence_length;
-    double global_batch_tokens;/* tokens per optimizer step */
-    double micro_batch;        /* sequences per micro-batch */
-    double virtual_stages;     /* interleaved pipeline chunks per GPU (1 = plain 1F1B) */
+    double global_batch_tokens;/* tokens per optimizer step; 0 = the default (docs/model.md §8.2) */
+    double micro_batch;        /* sequences per micro-batch; 0 = 1 */
+    double virtual_stages;     /* interleaved pipeline chunks per GPU; 0 = as the bubble needs */
     double mfu;                /* given; 0 = predict */
     double accelerator_mtbi_s; /* mean time between job interruptions per accelerator */
     double lost_per_interruption_s; /* restart + recomputed work per interruption */
@@ -252,6 +252,12 @@ typedef struct gw_train_result {
     double compute_days;        /* without interruptions */
     double train_days, gpu_hours;
     double weights_per_gpu_b;   /* weights + grads + optimizer, sharded */
+    /* the schedule used, given or defaulted (docs/model.md §8.2) */
+    double global_batch_tokens, micro_batch, virtual_stages;
+    double micro_batches;       /* per data-parallel replica and step */
+    /* shares of a step that add up to 1 (predicted, §8.3) */
+    double step_model_flops, step_kernels, step_tp_comm, step_bubble;
+    int batch_above_published;  /* the default needs more than the largest published batch */
 } gw_train_result;
 
 int gw_perf_train(const gw_perf_config *cfg, const gw_train_request *rq, gw_train_result *out,

@@ -11,6 +11,24 @@
 
 #define GW_PERF_SWEEP_MAX 24 /* batch 1 .. 2^22, then max_batch */
 
+/* A known large error (docs/perf-validation.md, "Serving runs", per
+ * partition): the check rows' median errors of the partition a
+ * configuration falls in, as fractions (predicted / measured - 1; signed
+ * < 0: the model is faster than measured; -1 when no row was predicted). */
+#define GW_PERF_CAVEAT_THRESHOLD 0.25 /* a median abs. error beyond it is stated */
+typedef struct gw_perf_caveat {
+    int found;                 /* the partition is in the validation */
+    int beyond;                /* TTFT or TPOT median abs. error > the threshold */
+    char partition[192];       /* "model accelerator engine mode" */
+    int ttft_n, tpot_n;        /* check rows predicted */
+    double ttft_median_abs, ttft_signed, tpot_median_abs, tpot_signed;
+} gw_perf_caveat;
+
+/* The partition's errors (data/perf/known-errors.csv, compiled in, written
+ * by scripts/perf-validate); 1 when a median is beyond the threshold. */
+int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
+                        const char *mode, gw_perf_caveat *out);
+
 typedef struct gw_perf_report {
     /* what ran, after defaults */
     gw_perf_config cfg;
@@ -40,6 +58,16 @@ typedef struct gw_perf_report {
     gw_serve_request serve_request;
     gw_serve_point serving;
     gw_perf_point serving_point;   /* the serving point as the headline */
+    /* what bound the steady-state batch (docs/model.md §7.5): "memory" (the
+     * KV cache), "engine default" (the stack's max_batch), "max-batch
+     * setting" (perf.max_batch), "latency target"; NULL without one */
+    const char *batch_bound;
+    double batch_cap;              /* the engine's cap in force (decode pool's if disagg) */
+    double batch_kv_fit;           /* sequences the KV cache of a replica holds */
+    /* the closed loop's batch per rank: the engine's cap when it reached
+     * it, "memory", or the serving bound (concurrency, prefill, decode) */
+    const char *serving_batch_bound;
+    gw_perf_caveat caveat;         /* the validation's errors where this configuration falls */
     gw_train_request train_request;
     gw_perf_config train_cfg;
     gw_train_result training;

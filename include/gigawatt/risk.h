@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gigawatt/run_source.h"
 #include "gigawatt/schema.h"
 #include "gigawatt/timeline.h"
 
@@ -175,6 +176,10 @@ int gw_risk_replay_draws(const gw_risk_plan *p, size_t n, int threads, const dou
  * tornado, from the records of all p->draws draws in index order: in[] and
  * out[] by draw (row-major), series[] by column: series[c * draws + d] for
  * column c = series k * quarters + quarter t. */
+/* Build levels whose expected total cost is within this share of the least
+ * tie: the best level is the smallest of them (docs/risk.md §3). */
+#define GW_RISK_LEVEL_TIE 0.005
+
 typedef struct gw_risk_stats { double p5, p50, p95, mean; } gw_risk_stats;
 typedef struct gw_risk_summary {
     gw_risk_stats total[GW_RISK_NFIXED];
@@ -183,7 +188,11 @@ typedef struct gw_risk_summary {
     double p_short, p_idle;                /* share of draws with any shortfall / idle */
     double level_too_little[GW_RISK_MAX_LEVELS], level_too_much[GW_RISK_MAX_LEVELS];
     double level_p95[GW_RISK_MAX_LEVELS];  /* P95 of the total cost at each level */
-    int best_level;                        /* index minimising the expected total cost */
+    int best_level;                        /* the smallest level within GW_RISK_LEVEL_TIE of the
+                                              least expected total cost (index) */
+    int flat_lo, flat_hi;                  /* indices of the smallest and largest levels within
+                                              GW_RISK_LEVEL_TIE of it: the curve is flat
+                                              there when they differ */
     double hist_max[2];                    /* too little, too much: bins over [0, max] */
     long long hist[2][GW_RISK_HIST_BINS];
     double base_cost;                      /* total cost with every input at its median */
@@ -196,6 +205,10 @@ typedef struct gw_risk_summary {
 
 int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
                       const float *series, int threads, gw_risk_summary *s, gw_error *err);
+/* best_level, flat_lo and flat_hi from the summary's level_too_little and
+ * level_too_much: the smallest level within GW_RISK_LEVEL_TIE of the least
+ * expected total cost, and the span of the tie (gw_risk_aggregate calls it). */
+void gw_risk_choose_level(const gw_risk_plan *p, gw_risk_summary *s);
 /* P5/P50/P95/mean of each of `ncols` columns of n floats (column-major),
  * on threads: what gw_risk_aggregate does with `series`. With series NULL
  * the aggregate leaves s->q for the caller, who may share the columns out
@@ -217,8 +230,10 @@ typedef struct gw_risk_run_info {
     long long id;             /* rowid in runs */
     char name[2 * GW_TEXT_MAX]; /* scenario name */
     char hash[17];            /* 64-bit FNV-1a of the resolved inputs, hex */
-    char command[1024];
+    /* where it came from (gw_run_source's fields, as the store keeps them) */
+    char command[sizeof(((gw_run_source *)0)->command)];
     char scenario_path[1024]; /* absolute path of the scenario file, or "" */
+    char scenario_sha256[GW_SHA256_HEX_LEN + 1];
     char sets[2048];          /* the --set list, one per line */
     unsigned long long seed;
     long long draws, done;    /* asked for; finished and stored */
@@ -256,7 +271,13 @@ int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int ns
                          const char *const *series_names, int nquarters, const gw_risk_stats *q,
                          gw_error *err);
 /* Every run in the store (fleet and risk), oldest first, as text or JSON
- * (malloc'd). */
+ * (malloc'd; kind "runs": the store's path and its runs, each with where it
+ * came from: docs/commands.md, runs). */
 int gw_risk_store_list(gw_risk_store *st, int json, char **text, gw_error *err);
+/* Delete run `id` of any kind, every row of it, in one transaction;
+ * GW_E_INPUT when there is none. The file keeps its size until vacuumed. */
+int gw_risk_store_delete(gw_risk_store *st, long long id, gw_error *err);
+/* Give the space of deleted rows back to the file system (VACUUM). */
+int gw_risk_store_vacuum(gw_risk_store *st, gw_error *err);
 
 #endif

@@ -16,8 +16,8 @@
  *   resume RUN           continue run RUN of the store; without a scenario
  *                        the run's own, without sets the run's own
  *   html [FILE]          also render out->html (the FILE is the caller's)
- *   command-line TEXT    what the store records as the command (the CLI
- *                        passes its argv; default "gigawatt risk SCENARIO")
+ * A new run records where it came from as every stored run does
+ * (include/gigawatt/run_source.h): the command that runs it again.
  * req->par spreads the draws over processes (NULL: this one alone); only
  * rank 0 gets the outputs. The result is the same for any transport and
  * thread count. req->progress hears from rank 0 once per round; a nonzero

@@ -168,6 +168,7 @@ typedef struct gw_scenario {
     gw_target_kind target;
     double target_value;
     char site_note[128]; /* how the site was chosen, when defaulted */
+    char rack_note[128]; /* fewer systems per rack than the catalog's, and why */
     /* the target's value node (target: {grid_power: 30 GW} -> 30 GW), where the
      * plan model's errors belong; NULL without a target; valid while the
      * scenario's gw_config lives */

@@ -9,7 +9,7 @@
  *
  * The load is a closed loop, as trtllm-bench, InferenceX and `vllm bench`
  * run it: `concurrency` requests in flight, a new one starting as one
- * finishes (docs: ../shared/facts/serving/README.md). concurrency = 0 asks
+ * finishes (docs: data/perf/README.md). concurrency = 0 asks
  * for the most the deployment sustains (the offline point).
  *
  * Tokens per second per GPU comes in the three public definitions; every

@@ -37,11 +37,22 @@ void gw_sim_report_free(gw_sim_report *r);
 /* Capacity search (docs/sim.md §5): the highest arrival rate, as a multiple
  * of the workload's own, whose simulation meets p-quantile targets on TTFT
  * and TBT (0 = none), by bisection over `steps` simulations. */
+enum { GW_CAPACITY_MAX_TRIALS = 128 };
+typedef struct gw_capacity_trial {
+    double scale, rate_rps; /* the multiple tried, and its arrival rate */
+    double ttft_s, tbt_s;   /* the quantiles it gave */
+    int meets;              /* 1: within the targets */
+} gw_capacity_trial;
 typedef struct gw_capacity {
     double scale;          /* the highest multiple that meets the targets */
     double rate_rps;       /* its arrival rate, requests/s */
     double ttft_s, tbt_s;  /* the achieved quantiles there */
     int simulations;
+    /* what was asked (0 = no target) and every simulation in the order run:
+     * the brackets, then the bisection (the report draws them) */
+    double ttft_target_s, tbt_target_s, quantile;
+    int ntrials;
+    gw_capacity_trial trial[GW_CAPACITY_MAX_TRIALS];
 } gw_capacity;
 
 /* A token-count distribution from a scenario value: a number or {dist: ...}

@@ -3,7 +3,7 @@
  * the serving model; the writers at the end are the output layer's).
  *
  * Input: any CSV with the columns of silicon-sample.csv
- * (../shared/facts/serving/README.md), found by header name in any order.
+ * (data/perf/README.md), found by header name in any order.
  * Each row is one measured operating point: model, system, engine,
  * precisions, parallelism, client concurrency, lengths, and the measured
  * TTFT and TPOT. Each row is mapped onto a gw_perf_config (the mapping:
@@ -17,6 +17,7 @@
 #define GIGAWATT_VALIDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gigawatt/serving.h"
 
@@ -32,6 +33,7 @@ typedef struct gw_validate_case {
     int workers[2];             /* per pool (agg: 1 worker) */
     double pool_concurrency[2]; /* requests in flight per worker; 0 = from the request */
     gw_serve_request rq;
+    uint64_t seed;              /* the replay's draws (lengths): FNV-1a of the row's id */
 } gw_validate_case;
 
 /* One row as read and predicted. Figures not known are NAN. */
@@ -99,9 +101,30 @@ int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result
 void gw_validate_free(gw_validate_result *r);
 
 /* Predict a mapped row's deployment, with stack `eff` in place of its own
- * (NULL: its own). The model's error (does not fit, ...) in err. */
+ * (NULL: its own), with the serving model's closed form (gw_serve_agg /
+ * gw_serve_disagg, the start-up wave of docs/serving.md §7.9.1). The
+ * model's error (does not fit, ...) in err. */
 int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff,
                         gw_serve_point *out, gw_error *err);
+
+/* A row's benchmark replayed (docs/validate.md §9): C clients start
+ * together, each sends requests_per_client requests with lengths drawn in
+ * [length_low x nominal, nominal] (c->rq.length_low; 0 = the harness's
+ * 0.8, 1 = fixed; seeded by c->seed), through the replica simulator with
+ * the engine's scheduler; the means and medians over every request, the
+ * stack's request_overhead on each TTFT. Milliseconds a row (the whole of
+ * silicon-sample.csv: bench/RESULTS.md), so `validate` keeps the closed
+ * form. */
+typedef struct gw_validate_replay_result {
+    double ttft_mean_s, ttft_p50_s;
+    double tpot_mean_s, tpot_p50_s;  /* (e2e - ttft) / (output - 1) per request */
+    double wave_ttft_s;              /* mean over the first C requests (the start-up wave) */
+    double later_ttft_s;             /* mean over the rest (K > 1), NAN without */
+    size_t requests;                 /* simulated, all measured (no warm-up) */
+    uint64_t iterations;
+} gw_validate_replay_result;
+int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
+                       gw_validate_replay_result *out, gw_error *err);
 
 /* Fill a group or partition's error figures from `rows` (those with
  * p->... matching are the caller's choice: every row given counts). */

@@ -241,7 +241,7 @@ def validate(measured, **kwargs):
 
 
 def runs(**kwargs):
-    """``gigawatt runs``: the runs kept in a result store (db=), a ResultList."""
+    """``gigawatt runs``: the runs kept in a result store (db=), kind "runs"."""
     return _run("runs", **kwargs)
 
 

@@ -18,8 +18,13 @@
 /* accelerator generations (an efficiency stack is measured on one; a
  * generation with a suffix falls back to its base: blackwell-ultra ->
  * blackwell, gw_catalog_efficiency_for) and serving engines */
-#define GENERATIONS "ampere|hopper|blackwell|blackwell-ultra|cdna3|cdna4|tpu-v5|tpu-v6|tpu-v7"
+#define GENERATIONS                                                                        \
+    "ampere|hopper|blackwell|blackwell-ultra|rubin|rubin-ultra|cdna3|cdna4|cdna5|tpu-v5|tpu-v6|" \
+    "tpu-v7|trainium3"
 #define ENGINES "trtllm|sglang|vllm"
+/* an accelerator's or system's market status; absent = shipping, so the
+ * outputs of shipping entries stay as they were (docs/catalog.md, "Status") */
+#define STATUSES "announced|shipping"
 
 enum { R = GW_F_REQUIRED, POS = GW_F_POSITIVE, NN = GW_F_NONNEG, FR = GW_F_FRACTION,
        INT = GW_F_INTEGER, EFF = GW_F_OPEN_UNIT };
@@ -45,6 +50,8 @@ static const gw_field accelerator_fields[] = {
       "accelerators in one NVLink / Infinity Fabric / ICI domain"),
     Q("scaleout_bandwidth", gw_accelerator, scaleout_bandwidth_bps, GW_DIM_BYTE_RATE, POS,
       "RDMA NIC bandwidth per device, one direction"),
+    EN("status", gw_accelerator, status, STATUSES, 0,
+       "announced specification or shipping product (absent: shipping)"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
@@ -79,6 +86,8 @@ static const gw_field system_fields[] = {
     ID("cooling", gw_system, cooling, "cooling", R, "cooling id it is designed for"),
     ID("power_stage", gw_system, power_stage, "power_chain", 0,
        "its in-rack conversion (PSUs, power shelf): replaces the chain's rack stages"),
+    EN("status", gw_system, status, STATUSES, 0,
+       "announced specification or shipping product (absent: shipping)"),
 };
 SCHEMA(gw_schema_system, "systems", "system", gw_system, system_fields);
 

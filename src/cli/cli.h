@@ -6,6 +6,7 @@
 #define GW_CLI_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "gigawatt/gigawatt.h"
 #include "gigawatt/par.h"
@@ -32,6 +33,17 @@ void cli_progress_begin(cli_progress *p, const char *what, const char *unit, int
 int cli_progress_cb(void *user, double done, double total, double items);
 void cli_progress_end(cli_progress *p, int rc);
 
+/* The result store before a run that may write it, then one stderr line
+ * when it did: where it is, its size and growth (src/cli/store_line.c). */
+typedef struct cli_store {
+    const char *path; /* NULL: this run writes no store */
+    int existed;
+    double size;
+    struct timespec mtime;
+} cli_store;
+void cli_store_mark(cli_store *s, const char *path);
+void cli_store_report(const cli_store *s);
+
 /* risk's MPI transport and files (src/cli/risk_cmd.c). */
 typedef struct cli_par {
     gw_par_transport t;
@@ -45,8 +57,6 @@ int cli_par_foreign(const cli_par *p);
 void cli_par_end(const cli_par *p);
 /* The default result store: gigawatt.db beside -o FILE, else here. */
 void cli_default_db(const char *out, char *buf, size_t n);
-/* argv as the store records it: "gigawatt risk ..." */
-void cli_command_line(int argc, char **argv, char *buf, size_t n);
 /* A stopped run: the command to continue (err's message) also writes the
  * outputs this one was to. */
 void cli_resume_outputs(int json, const char *out, const char *html, gw_error *err);

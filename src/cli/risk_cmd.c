@@ -63,14 +63,6 @@ void cli_default_db(const char *out, char *buf, size_t n)
         snprintf(buf, n, "gigawatt.db");
 }
 
-void cli_command_line(int argc, char **argv, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = 0;
-    for (int i = 0; i < argc && len + 1 < n; i++)
-        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? " " : "gigawatt ", argv[i]);
-}
-
 void cli_resume_outputs(int json, const char *out, const char *html, gw_error *err)
 {
     char outs[700];

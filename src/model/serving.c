@@ -14,8 +14,9 @@
 /* Hand-over latency of one request from a prefill to a decode worker, on
  * top of the bytes over the link: vLLM's NIXL connector measured 197 ms
  * p50 decode-side hand-over for ~5K-token prompts of which ~29 ms was the
- * transfer itself (../shared/facts/frontier-serving.csv
- * F.fs.kv.nixl.handover, vLLM PR 51919), so 168 ms is orchestration.
+ * transfer itself (vLLM PR 51919,
+ * github.com/vllm-project/vllm/pull/51919; fact F.fs.kv.nixl.handover in
+ * data/sources.csv), so 168 ms is orchestration.
  * gw_serve_request.kv_handover_s overrides it. */
 #define KV_HANDOVER_DEFAULT_S 0.168
 

@@ -7,6 +7,17 @@
 #include "gigawatt/output.h"
 #include "json_int.h"
 
+static const char *scalar_of(const gw_node *m, const char *key);
+
+/* "announced" when the entry says `status: announced` (accelerators,
+ * systems), else NULL: absent means shipping (docs/catalog.md, "Status") */
+static const char *announced(const gw_catalog_entry *e)
+{
+    const gw_node *st = gw_node_get(e->node, "status");
+    const char *v = st && st->kind == GW_NODE_MAP ? scalar_of(st, "value") : NULL;
+    return v && strcmp(v, "announced") == 0 ? v : NULL;
+}
+
 char *gw_catalog_list_text(const gw_catalog *cat)
 {
     gw_buf b = {0};
@@ -18,8 +29,9 @@ char *gw_catalog_list_text(const gw_catalog *cat)
             last = e->schema;
         }
         const gw_node *name = gw_node_get(e->node, "name");
-        gw_buf_printf(&b, "  %-28s %s\n", e->id,
-                      name && name->kind == GW_NODE_SCALAR ? name->text : "");
+        gw_buf_printf(&b, "  %-28s %s%s\n", e->id,
+                      name && name->kind == GW_NODE_SCALAR ? name->text : "",
+                      announced(e) ? " [announced specification]" : "");
     }
     if (b.failed) {
         gw_buf_free(&b);
@@ -42,6 +54,8 @@ char *gw_catalog_list_json(const gw_catalog *cat)
             const gw_node *name = gw_node_get(e->node, "name");
             if (name && name->kind == GW_NODE_SCALAR)
                 cJSON_AddStringToObject(o, "name", name->text);
+            if (announced(e))
+                cJSON_AddStringToObject(o, "status", "announced");
             cJSON_AddItemToArray(arr, o);
         }
     }

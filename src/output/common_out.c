@@ -55,6 +55,9 @@ void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
     for (int i = 0; i < sc->nstages; i++)
         cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
     gw_json_num(in, "load", load);
+    gw_json_num(in, "systems_per_rack", sc->system.systems_per_rack);
+    if (sc->rack_note[0])
+        cJSON_AddStringToObject(in, "rack_note", sc->rack_note);
 }
 
 /* A number, or null when it does not exist (infeasible, no cost known):
@@ -119,6 +122,15 @@ void gw_text_row_num(gw_buf *b, const char *label, double v, const char *unit)
     gw_text_row(b, label, t);
 }
 
+void gw_csv_reals(gw_buf *b, const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char s[40];
+        gw_format_real(v[i], s, sizeof s);
+        gw_buf_printf(b, ",%s", s);
+    }
+}
+
 void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double load)
 {
     gw_buf_printf(b, "%s%s%s\n", title, sc->name[0] ? ": " : "", sc->name);
@@ -126,4 +138,22 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
                   sc->system.meta.id, sc->accelerator.meta.id, sc->system.accelerators,
                   sc->cooling.meta.id, sc->site.meta.id, sc->site_note[0] ? " (" : "",
                   sc->site_note, sc->site_note[0] ? ")" : "", load);
+    if (sc->rack_note[0])
+        gw_buf_printf(b, "  %s\n", sc->rack_note);
+    gw_text_status_note(b, sc);
+}
+
+/* One line when the accelerator or system a result uses is catalog `status:
+ * announced` (a vendor's announced figures, not a shipping product's;
+ * docs/catalog.md, "Status"); nothing for shipping entries, so their
+ * outputs stay as they were. The one place perf, rack and plan text say it. */
+void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
+{
+    int acc = strcmp(sc->accelerator.status, "announced") == 0;
+    int sys = sc->has_system && strcmp(sc->system.status, "announced") == 0;
+    if (!acc && !sys)
+        return;
+    gw_buf_printf(b, "  announced specification: %s%s%s%s%s (vendor figures, not yet shipping)\n",
+                  acc ? "accelerator " : "", acc ? sc->accelerator.meta.id : "",
+                  acc && sys ? ", " : "", sys ? "system " : "", sys ? sc->system.meta.id : "");
 }

@@ -3,6 +3,7 @@
  * carry their unit (`_s`, `_per_s`); the JSON holds no wall-clock, so one
  * spec always gives the same bytes (the text says how long it took). */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,9 +124,11 @@ static void point_row(gw_buf *b, const gw_search_point *p, const char *mark)
     if (p->disagg)
         role_label(pre, sizeof pre, &p->prefill);
     role_label(dec, sizeof dec, &p->decode);
-    gw_buf_printf(b, "  %-6s %-20s %-20s %3d %7.0f %9.4g %9.4g %9.4g %8.4g %s\n",
-                  p->disagg ? "disagg" : "agg", pre, dec, p->spec_tokens, p->concurrency,
-                  p->tps_gpu, p->tps_user, p->serve.ttft_s * 1e3, p->serve.tpot_s * 1e3, mark);
+    gw_buf_printf(b, "  %-6s %-20s %-20s %3d %7s %9s %9s %9s %8s %s\n",
+                  p->disagg ? "disagg" : "agg", pre, dec, p->spec_tokens,
+                  gw_text_count(round(p->concurrency)).s, gw_text_num(p->tps_gpu, 4).s,
+                  gw_text_num(p->tps_user, 4).s, gw_text_num(p->serve.ttft_s * 1e3, 4).s,
+                  gw_text_num(p->serve.tpot_s * 1e3, 4).s, mark);
 }
 
 static void point_header(gw_buf *b)
@@ -143,9 +146,9 @@ char *gw_config_search_text(const gw_search_report *r)
     gw_buf b = {0};
     char ttft[40] = "any", tpot[40] = "any";
     if (s->ttft_target_s > 0)
-        snprintf(ttft, sizeof ttft, "<= %.4g ms", s->ttft_target_s * 1e3);
+        snprintf(ttft, sizeof ttft, "<= %s ms", gw_text_num(s->ttft_target_s * 1e3, 4).s);
     if (s->tpot_target_s > 0)
-        snprintf(tpot, sizeof tpot, "<= %.4g ms", s->tpot_target_s * 1e3);
+        snprintf(tpot, sizeof tpot, "<= %s ms", gw_text_num(s->tpot_target_s * 1e3, 4).s);
     gw_buf_printf(&b, "configuration search%s%s\n", sc->name[0] ? ": " : "", sc->name);
     gw_buf_printf(&b, "  %s on %d x %s (scale-up domain %d), stack %s\n", sc->model.meta.id,
                   s->gpus, sc->accelerator.meta.id, s->domain, sc->efficiency.meta.id);
@@ -158,9 +161,11 @@ char *gw_config_search_text(const gw_search_report *r)
                   s->metric == GW_SEARCH_TPS_OUT          ? "output over all GPUs"
                   : s->metric == GW_SEARCH_TPS_DECODE_OUT ? "output over decode GPUs"
                                                           : "input + output over all GPUs");
-    gw_buf_printf(&b, "  %ld candidates priced (%ld refused) over %ld worker shapes "
-                      "(%ld pruned) in %.3f s\n",
-                  x->evaluated, x->failed, x->roles, x->roles_pruned, r->seconds);
+    gw_buf_printf(&b, "  %s candidates priced (%s refused) over %s worker shapes "
+                      "(%s pruned) in %.3f s\n",
+                  gw_text_count((double)x->evaluated).s, gw_text_count((double)x->failed).s,
+                  gw_text_count((double)x->roles).s, gw_text_count((double)x->roles_pruned).s,
+                  r->seconds);
     gw_buf_printf(&b, "\nbest under the targets:\n");
     if (x->has_best) {
         point_header(&b);
@@ -193,13 +198,15 @@ char *gw_config_search_csv(const gw_search_report *r)
         const gw_search_role *pr = &p->prefill, *d = &p->decode;
         const gw_serve_point *s = &p->serve;
         int best = x->has_best && memcmp(p, &x->best, sizeof *p) == 0;
-        gw_buf_printf(&b, "%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,"
-                          "%.17g,%.17g,%.17g,%.17g,%s,%d,%d\n",
-                      p->disagg ? "disagg" : "agg", pr->workers, pr->tp, pr->attention_dp,
-                      pr->ep, d->workers, d->tp, d->attention_dp, d->ep, p->spec_tokens,
-                      p->concurrency, s->gpus, p->tps_gpu, p->tps_user, s->ttft_s, s->tpot_s,
-                      s->requests_per_s, s->tps_gpu_io, s->tps_gpu_out, s->tps_decode_gpu_out,
-                      s->bound, p->meets_targets, best);
+        const double v[10] = {p->concurrency,     s->gpus,        p->tps_gpu,
+                              p->tps_user,        s->ttft_s,      s->tpot_s,
+                              s->requests_per_s,  s->tps_gpu_io,  s->tps_gpu_out,
+                              s->tps_decode_gpu_out};
+        gw_buf_printf(&b, "%s,%d,%d,%d,%d,%d,%d,%d,%d,%d", p->disagg ? "disagg" : "agg",
+                      pr->workers, pr->tp, pr->attention_dp, pr->ep, d->workers, d->tp,
+                      d->attention_dp, d->ep, p->spec_tokens);
+        gw_csv_reals(&b, v, 10);
+        gw_buf_printf(&b, ",%s,%d,%d\n", s->bound, p->meets_targets, best);
     }
     return finish(&b);
 }

@@ -111,38 +111,48 @@ char *gw_fleet_text(const gw_fleet_report *rep)
     const gw_fleet_result *r = &rep->result;
     gw_buf b = {0};
     char t[200];
-    gw_buf_printf(&b, "fleet%s%s: %d deployments, %d tenants, %.4g h\n", rep->name[0] ? ": " : "",
-                  rep->name, c->ndeployments, c->ntenants, c->horizon_s / 3600);
-    snprintf(t, sizeof t, "%.4g offered, %.4g served (%.1f%%)", r->requests, r->served,
+    char hours[32], offered[32], served[32];
+    gw_format_number(c->horizon_s / 3600, 4, hours, sizeof hours);
+    gw_buf_printf(&b, "fleet%s%s: %d deployments, %d tenants, %s h\n", rep->name[0] ? ": " : "",
+                  rep->name, c->ndeployments, c->ntenants, hours);
+    gw_format_count(r->requests, offered, sizeof offered);
+    gw_format_count(r->served, served, sizeof served);
+    snprintf(t, sizeof t, "%s offered, %s served (%.1f%%)", offered, served,
              r->requests > 0 ? 100 * r->served / r->requests : 0);
     gw_text_row(&b, "requests", t);
     gw_text_row_si(&b, "energy (IT)", r->energy_wh, "Wh");
     gw_text_row_usd(&b, "own fleet cost", r->own_cost_usd);
     gw_text_row_usd(&b, "rented capacity cost", r->rented_cost_usd);
     gw_text_row_usd(&b, "revenue", r->revenue_usd);
-    snprintf(t, sizeof t, "%llu", (unsigned long long)r->failures);
-    gw_text_row(&b, "GPU failures", t);
+    gw_text_row_num(&b, "GPU failures", (double)r->failures, "");
     gw_buf_printf(&b, "\n  %-18s %10s %10s %10s %10s %10s %9s %9s %7s\n", "tenant", "offered",
                   "served", "limited", "rejected", "timed out", "TTFT p50", "TTFT p99", "SLO");
     for (int i = 0; i < c->ntenants; i++) {
         const gw_fleet_tenant_result *x = &r->tenant[i];
+        char n[5][32];
+        const double v[5] = {x->offered, x->served, x->rate_limited, x->rejected, x->timed_out};
+        for (int k = 0; k < 5; k++)
+            gw_format_count(v[k], n[k], sizeof n[k]);
         if (!(x->served > 0)) { /* a held block, or nothing served: no latencies */
-            gw_buf_printf(&b, "  %-18.18s %10.4g %10.4g %10.4g %10.4g %10.4g %9s %9s %7s\n",
-                          c->tenants[i].name, x->offered, x->served, x->rate_limited, x->rejected,
-                          x->timed_out, "-", "-", "-");
+            gw_buf_printf(&b, "  %-18.18s %10s %10s %10s %10s %10s %9s %9s %7s\n",
+                          c->tenants[i].name, n[0], n[1], n[2], n[3], n[4], "-", "-", "-");
             continue;
         }
-        gw_buf_printf(&b, "  %-18.18s %10.4g %10.4g %10.4g %10.4g %10.4g %8.3fs %8.3fs %6.1f%%\n",
-                      c->tenants[i].name, x->offered, x->served, x->rate_limited, x->rejected,
-                      x->timed_out, x->ttft_p50, x->ttft_p99, 100 * x->slo_attainment);
+        gw_buf_printf(&b, "  %-18.18s %10s %10s %10s %10s %10s %8.3fs %8.3fs %6.1f%%\n",
+                      c->tenants[i].name, n[0], n[1], n[2], n[3], n[4], x->ttft_p50, x->ttft_p99,
+                      100 * x->slo_attainment);
     }
     gw_buf_printf(&b, "\n  %-5s %10s %10s %10s %10s %8s %9s %9s\n", "hour", "offered", "served",
                   "limited", "rejected", "util", "rented", "GPUs down");
     for (size_t h = 0; h < r->hours; h++) {
         const gw_fleet_hour *H = &r->hour[h];
-        gw_buf_printf(&b, "  %-5zu %10.4g %10.4g %10.4g %10.4g %7.1f%% %9.0f %9.0f\n", h,
-                      H->offered, H->served, H->rate_limited, H->rejected + H->timed_out,
-                      100 * H->utilisation, H->rented_gpus, H->down_gpus);
+        char n[6][32];
+        const double v[6] = {H->offered,  H->served,      H->rate_limited, H->rejected + H->timed_out,
+                             H->rented_gpus, H->down_gpus};
+        for (int k = 0; k < 6; k++)
+            gw_format_count(k < 4 ? v[k] : round(v[k]), n[k], sizeof n[k]);
+        gw_buf_printf(&b, "  %-5zu %10s %10s %10s %10s %7.1f%% %9s %9s\n", h, n[0], n[1], n[2],
+                      n[3], 100 * H->utilisation, n[4], n[5]);
     }
     if (b.failed) {
         gw_buf_free(&b);
@@ -163,12 +173,12 @@ char *gw_fleet_hourly_csv(const gw_fleet_report *rep)
     gw_buf_printf(&b, "\n");
     for (size_t h = 0; h < r->hours; h++) {
         const gw_fleet_hour *H = &r->hour[h];
-        gw_buf_printf(&b, "%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g", h,
-                      H->offered, H->served, H->rate_limited, H->rejected, H->timed_out,
-                      H->spilled, H->rented, H->queue_delay_s, H->utilisation, H->rented_gpus,
-                      H->down_gpus);
-        for (int si = 0; si < c->nsites; si++)
-            gw_buf_printf(&b, ",%.17g", r->site_mw[h * (size_t)c->nsites + (size_t)si]);
+        const double v[11] = {H->offered,      H->served,    H->rate_limited, H->rejected,
+                              H->timed_out,    H->spilled,   H->rented,       H->queue_delay_s,
+                              H->utilisation,  H->rented_gpus, H->down_gpus};
+        gw_buf_printf(&b, "%zu", h);
+        gw_csv_reals(&b, v, 11);
+        gw_csv_reals(&b, r->site_mw + h * (size_t)c->nsites, (size_t)c->nsites);
         gw_buf_printf(&b, "\n");
     }
     if (b.failed) {

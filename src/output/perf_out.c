@@ -4,7 +4,9 @@
  * are SI; cJSON prints doubles with round-trip precision, so the same
  * result always gives the same bytes. */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gigawatt/output.h"
 #include "json_int.h"
@@ -73,6 +75,92 @@ static cJSON *pool_json(const gw_perf_config *c, int workers)
     return o;
 }
 
+/* The engine's name for its cap on running sequences (docs/catalog.md). */
+static const char *engine_cap_name(const gw_efficiency *f)
+{
+    return strcmp(f->engine, "vllm") == 0     ? "max_num_seqs"
+           : strcmp(f->engine, "sglang") == 0 ? "max_running_requests"
+           : strcmp(f->engine, "trtllm") == 0 ? "max_batch_size"
+                                              : "max_batch";
+}
+
+/* What bound the headline batch, and the engine's cap in force, so a
+ * comparison is not decided by an unstated default (issue 14). */
+static void batch_limit_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
+{
+    cJSON *l = cJSON_AddObjectToObject(o, "batch_limit");
+    cJSON_AddStringToObject(l, "bound", r->batch_bound);
+    gw_json_num(l, "engine_cap", r->batch_cap);
+    cJSON_AddStringToObject(l, "engine_cap_from",
+                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
+    cJSON_AddStringToObject(l, "engine_cap_name", engine_cap_name(&sc->efficiency));
+    gw_json_num_or_null(l, "kv_fit", r->batch_kv_fit, r->has_inference);
+}
+
+/* `bound` (cap NAME N, its origin[; the KV cache holds K]) on one row. */
+static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
+                             const gw_scenario *sc, const gw_perf_report *r)
+{
+    char t[200], kv[64] = "";
+    const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
+    if (r->has_inference)
+        snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
+    snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
+             gw_text_count(r->batch_cap).s, cap, kv);
+    gw_text_row(b, row, t);
+}
+
+/* A metric's median errors, or null where no check row was predicted. */
+static void caveat_metric(cJSON *abs_o, cJSON *signed_o, const char *name, double abs_v,
+                          double signed_v)
+{
+    gw_json_num_or_null(abs_o, name, abs_v, abs_v >= 0);
+    gw_json_num_or_null(signed_o, name, signed_v, abs_v >= 0);
+}
+
+/* The validation's known large error where this configuration falls
+ * (docs/perf-validation.md per partition), or null. */
+static void caveat_json(cJSON *o, const gw_perf_caveat *c)
+{
+    if (!c->beyond) {
+        cJSON_AddNullToObject(o, "caveat");
+        return;
+    }
+    cJSON *k = cJSON_AddObjectToObject(o, "caveat");
+    cJSON_AddStringToObject(k, "partition", c->partition);
+    gw_json_num(k, "n", c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n);
+    gw_json_num(k, "threshold", GW_PERF_CAVEAT_THRESHOLD);
+    cJSON *a = cJSON_AddObjectToObject(k, "median_abs_error");
+    cJSON *sg = cJSON_AddObjectToObject(k, "signed_median");
+    caveat_metric(a, sg, "ttft", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric(a, sg, "tpot", c->tpot_median_abs, c->tpot_signed);
+    cJSON_AddStringToObject(k, "source", "docs/perf-validation.md (data/perf/known-errors.csv)");
+}
+
+/* "TTFT 57.7% (signed -56.5%)" of one metric, or nothing without rows. */
+static void caveat_metric_text(char *t, size_t size, const char *name, double abs_v,
+                               double signed_v)
+{
+    if (abs_v >= 0)
+        snprintf(t, size, "%s %.1f%% (signed %+.1f%%)", name, 100 * abs_v, 100 * signed_v);
+    else
+        snprintf(t, size, "%s not measured", name);
+}
+
+static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
+{
+    if (!c->beyond)
+        return;
+    char t[400], ttft[64], tpot[64];
+    caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
+    caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
+    snprintf(t, sizeof t, "known large error in %s (%s measured check rows): median error "
+             "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
+             c->partition, gw_text_count(c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n).s, ttft,
+             tpot);
+    gw_text_row(b, "caveat", t);
+}
+
 /* The closed-loop point (gw_serve_agg / gw_serve_disagg), keys in SI. */
 static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -104,6 +192,10 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
     gw_json_num(s, "batch_per_rank", p->batch_per_rank);
     gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
     cJSON_AddStringToObject(s, "bound", p->bound);
+    cJSON_AddStringToObject(s, "batch_bound", r->serving_batch_bound);
+    gw_json_num(s, "engine_cap", r->batch_cap);
+    cJSON_AddStringToObject(s, "engine_cap_from",
+                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
 }
 
 /* The inference half of perf's JSON, keys in the order they always had;
@@ -152,6 +244,9 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
                         h && r->has_cost);
     if (r->frontier)
         serving_json(o, sc, r);
+    if (r->batch_bound)
+        batch_limit_json(o, sc, r);
+    caveat_json(o, &r->caveat);
     if (!agg)
         return;
     cJSON *mem = cJSON_AddObjectToObject(o, "memory");
@@ -164,6 +259,19 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
     cJSON *sw = cJSON_AddArrayToObject(o, "batch_sweep"); /* throughput vs batch */
     for (int i = 0; i < r->nsweep; i++)
         cJSON_AddItemToArray(sw, point_object(&r->sweep[i]));
+}
+
+/* The batch and schedule a training run used: given, or the defaults of
+ * docs/model.md §8.2 (and whether they are). */
+static void training_schedule_json(cJSON *ti, const gw_train_request *q, const gw_train_result *t)
+{
+    gw_json_num(ti, "global_batch_tokens", t->global_batch_tokens);
+    cJSON_AddBoolToObject(ti, "global_batch_default", !(q->global_batch_tokens > 0));
+    cJSON_AddBoolToObject(ti, "global_batch_above_published", t->batch_above_published);
+    gw_json_num(ti, "micro_batch", t->micro_batch);
+    gw_json_num(ti, "micro_batches_per_replica", t->micro_batches);
+    gw_json_num(ti, "virtual_stages", t->virtual_stages);
+    cJSON_AddBoolToObject(ti, "virtual_stages_default", !(q->virtual_stages >= 1));
 }
 
 char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
@@ -186,7 +294,7 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         cJSON_AddStringToObject(ti, "precision", gw_precision_name(q->precision));
         gw_json_num(ti, "tokens", q->tokens);
         gw_json_num(ti, "sequence_length", q->sequence_length);
-        gw_json_num(ti, "global_batch_tokens", q->global_batch_tokens);
+        training_schedule_json(ti, q, t);
         gw_json_num_or_null(ti, "mfu", q->mfu, q->mfu > 0);
         cJSON_AddStringToObject(ti, "reliability", sc->reliability.meta.id);
         gw_json_num(o, "train_days", t->train_days);
@@ -200,6 +308,11 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
         gw_json_num(o, "interruptions", t->interruptions);
         gw_json_num(o, "pipeline_bubble_fraction", t->bubble_fraction);
         gw_json_num(o, "tp_comm_fraction", t->comm_fraction);
+        cJSON *sh = cJSON_AddObjectToObject(o, "step_shares");
+        gw_json_num(sh, "model_flops", t->step_model_flops);
+        gw_json_num(sh, "kernels_below_peak", t->step_kernels);
+        gw_json_num(sh, "tp_communication", t->step_tp_comm);
+        gw_json_num(sh, "pipeline_bubble", t->step_bubble);
         gw_json_num(o, "energy_wh", r->train_energy_wh);
         gw_json_num(o, "grid_energy_wh", r->train_grid_energy_wh);
         gw_json_num_or_null(o, "training_usd", r->train_usd, r->has_cost);
@@ -237,18 +350,19 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
 }
 
 /* The closed-loop point: latency, per user, the three per-GPU rates. */
-static void serving_text(gw_buf *b, const gw_perf_report *r)
+static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
 {
     const gw_serve_point *p = &r->serving;
     char t[160];
     if (r->serve_request.concurrency > 0)
-        snprintf(t, sizeof t, "%.0f requests in flight, %s-bound", r->serve_request.concurrency,
-                 p->bound);
+        snprintf(t, sizeof t, "%s requests in flight, %s-bound",
+                 gw_text_count(round(r->serve_request.concurrency)).s, p->bound);
     else /* Little's law: in flight = rate x time in the system */
-        snprintf(t, sizeof t, "%.0f requests in flight (the most it holds), %s-bound",
-                 p->requests_per_s * p->e2e_s, p->bound);
+        snprintf(t, sizeof t, "%s requests in flight (the most it holds), %s-bound",
+                 gw_text_count(round(p->requests_per_s * p->e2e_s)).s, p->bound);
     gw_buf_printf(b, "  serving (closed loop):\n");
     gw_text_row(b, "  concurrency", t);
+    batch_limit_text(b, "  batch per rank bound by", r->serving_batch_bound, sc, r);
     gw_text_row_si(b, "  TTFT", p->ttft_s, "s");
     gw_text_row_si(b, "  TPOT", p->tpot_s, "s");
     gw_text_row_num(b, "  tokens/s per user", p->tokens_per_user_s, "");
@@ -267,10 +381,11 @@ static void disagg_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *
     const gw_perf_request *q = &r->request;
     const gw_perf_config *pc[2] = {&r->prefill_cfg, &r->decode_cfg};
     const int workers[2] = {r->prefill_workers, r->decode_workers};
-    gw_buf_printf(b, "\nDisaggregated inference: %d x %s, %s weights, %s KV, %.0f in / %.0f out "
+    gw_buf_printf(b, "\nDisaggregated inference: %s x %s, %s weights, %s KV, %s in / %s out "
                      "tokens\n",
-                  r->count, sc->accelerator.meta.id, gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+                  gw_text_count(r->count).s, sc->accelerator.meta.id,
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     for (int i = 0; i < 2; i++) {
         char t[160];
         snprintf(t, sizeof t, "%d worker%s of tp %d pp %d attention-DP %d ep %d", workers[i],
@@ -292,8 +407,8 @@ static void headline_text(gw_buf *b, const gw_perf_report *r, const char *infeas
     gw_text_row_num(b, "tokens/s per GPU", r->tokens_per_s_per_gpu, "");
     gw_text_row_num(b, "tokens/s per MW (IT)", r->tokens_per_s_per_mw, "");
     gw_text_row_si(b, "IT power per GPU", r->it_w_per_accel, "W");
-    snprintf(t, sizeof t, "%.3g J (IT), %.3g J (grid)", r->joules_per_token,
-             r->grid_joules_per_token);
+    snprintf(t, sizeof t, "%s J (IT), %s J (grid)", gw_text_num(r->joules_per_token, 3).s,
+             gw_text_num(r->grid_joules_per_token, 3).s);
     gw_text_row(b, "energy per token", t);
     if (r->has_cost) {
         gw_text_row_usd(b, "cost per million tokens", r->usd_per_million_tokens);
@@ -307,17 +422,19 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
 {
     const gw_perf_result *x = &r->inference;
     const gw_perf_request *q = &r->request;
-    gw_buf_printf(b, "\nInference: %d x %s, tp %d pp %d ep %d (%d replica%s), %s weights, "
-                      "%s KV, %.0f in / %.0f out tokens\n",
-                  r->count, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp, r->cfg.ep, r->dp,
-                  r->dp == 1 ? "" : "s", gw_precision_name(r->cfg.weights),
-                  gw_precision_name(r->cfg.kv), q->input_tokens, q->output_tokens);
+    gw_buf_printf(b, "\nInference: %s x %s, tp %d pp %d ep %d (%s replica%s), %s weights, "
+                      "%s KV, %s in / %s out tokens\n",
+                  gw_text_count(r->count).s, sc->accelerator.meta.id, r->cfg.tp, r->cfg.pp,
+                  r->cfg.ep, gw_text_count(r->dp).s, r->dp == 1 ? "" : "s",
+                  gw_precision_name(r->cfg.weights), gw_precision_name(r->cfg.kv),
+                  gw_text_count(round(q->input_tokens)).s, gw_text_count(round(q->output_tokens)).s);
     if (r->frontier)
         frontier_text(b, sc, r);
     gw_text_row_si(b, "weights per GPU", x->weights_per_gpu_b, "B");
     gw_text_row_si(b, "KV cache per token (replica)", x->kv_bytes_per_token, "B");
     gw_text_row_num(b, "KV capacity (replica)", x->kv_capacity_tokens, "tokens");
     gw_text_row_num(b, "max batch", x->max_batch, "sequences per replica");
+    batch_limit_text(b, "batch bound by", r->batch_bound, sc, r);
     gw_text_row_si(b, "prefill, one prompt", x->prefill_s, "s");
     gw_text_row_si(b, "decode step at max batch", x->decode_step_s, "s");
     const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
@@ -335,15 +452,39 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
     if (x->slo_given) {
         char slo[96], ttft[40] = "any", tpot[40] = "any";
         if (q->ttft_slo_s > 0)
-            snprintf(ttft, sizeof ttft, "<= %.3g s", q->ttft_slo_s);
+            snprintf(ttft, sizeof ttft, "<= %s s", gw_text_num(q->ttft_slo_s, 3).s);
         if (q->tpot_slo_s > 0)
-            snprintf(tpot, sizeof tpot, "<= %.3g s", q->tpot_slo_s);
+            snprintf(tpot, sizeof tpot, "<= %s s", gw_text_num(q->tpot_slo_s, 3).s);
         snprintf(slo, sizeof slo, "TTFT %s, TPOT %s", ttft, tpot);
         gw_text_row(b, "targets", slo);
     }
     if (r->has_serving)
-        serving_text(b, r);
+        serving_text(b, sc, r);
     headline_text(b, r, x->infeasible);
+}
+
+/* The batch and schedule (given or default, §8.2) and where a step's time
+ * goes: four shares of the step that add up to 100% (§8.3). */
+static void training_schedule_text(gw_buf *b, const gw_train_request *q, const gw_train_result *x)
+{
+    char t[256];
+    const char *why = q->global_batch_tokens > 0 ? " (given)"
+                      : x->batch_above_published
+                          ? " (default: one sequence per replica, above the published 62.9 M)"
+                          : " (default: grows with dp, within the published 16.8-62.9 M)";
+    snprintf(t, sizeof t, "%s tokens a step%s", gw_text_num(x->global_batch_tokens, 3).s, why);
+    gw_text_row(b, "global batch", t);
+    snprintf(t, sizeof t, "%s micro-batch%s of %s per replica, %s virtual stage%s%s",
+             gw_text_count(x->micro_batches).s, x->micro_batches == 1 ? "" : "es",
+             gw_text_count(x->micro_batch).s, gw_text_count(x->virtual_stages).s,
+             x->virtual_stages == 1 ? "" : "s",
+             q->virtual_stages >= 1 ? " (given)" : "");
+    gw_text_row(b, "pipeline schedule", t);
+    snprintf(t, sizeof t, "%.1f%% model FLOPs, %.1f%% kernels below peak, %.1f%% exposed TP "
+             "communication, %.1f%% pipeline bubble",
+             100 * x->step_model_flops, 100 * x->step_kernels, 100 * x->step_tp_comm,
+             100 * x->step_bubble);
+    gw_text_row(b, "step time (predicted)", t);
 }
 
 /* The training section of `perf`'s text: FLOPs, MFU and its losses,
@@ -353,10 +494,14 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
     char t[160];
     const gw_train_result *x = &r->training;
     const gw_train_request *q = &r->train_request;
-    gw_buf_printf(b, "\nTraining: %d x %s, tp %d pp %d, %s, %.3g tokens of %.0f\n",
-                  q->count, sc->accelerator.meta.id, r->train_cfg.tp, r->train_cfg.pp,
-                  gw_precision_name(q->precision), q->tokens, q->sequence_length);
-    snprintf(t, sizeof t, "%.3g (%.3g per token)", x->total_flops, x->flops_per_token);
+    gw_buf_printf(b, "\nTraining: %s x %s, tp %d pp %d, %s, %s tokens of %s\n",
+                  gw_text_count(q->count).s, sc->accelerator.meta.id, r->train_cfg.tp,
+                  r->train_cfg.pp, gw_precision_name(q->precision), gw_text_num(q->tokens, 3).s,
+                  gw_text_count(q->sequence_length).s);
+    char flops[32], per_token[32];
+    gw_format_si(x->total_flops, "FLOP", flops, sizeof flops);
+    gw_format_si(x->flops_per_token, "FLOP", per_token, sizeof per_token);
+    snprintf(t, sizeof t, "%s (%s per token)", flops, per_token);
     gw_text_row(b, "FLOPs", t);
     if (q->mfu > 0)
         snprintf(t, sizeof t, "%.1f%% given (the model predicts %.1f%%)", 100 * x->mfu,
@@ -364,11 +509,10 @@ static void perf_text_training(gw_buf *b, const gw_scenario *sc, const gw_perf_r
     else
         snprintf(t, sizeof t, "%.1f%% predicted", 100 * x->mfu);
     gw_text_row(b, "MFU", t);
-    snprintf(t, sizeof t, "%.1f%% bubble, %.1f%% exposed TP communication",
-             100 * x->bubble_fraction, 100 * x->comm_fraction);
-    gw_text_row(b, "losses in the prediction", t);
-    snprintf(t, sizeof t, "%.1f%% (%.0f interruption%s, reliability %s)", 100 * x->goodput,
-             x->interruptions, x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
+    training_schedule_text(b, q, x);
+    snprintf(t, sizeof t, "%.1f%% (%s interruption%s, reliability %s)", 100 * x->goodput,
+             gw_text_count(round(x->interruptions)).s,
+             x->interruptions >= 0.5 && x->interruptions < 1.5 ? "" : "s",
              sc->reliability.meta.id);
     gw_text_row(b, "goodput", t);
     snprintf(t, sizeof t, "%.1f days (%.1f without interruptions)", x->train_days,
@@ -394,12 +538,15 @@ char *gw_perf_text(const gw_scenario *sc, const gw_perf_report *r)
     else
         gw_buf_printf(&b, "; no system in the catalog has it: power from the accelerator "
                           "alone, cost unknown\n");
+    gw_text_status_note(&b, sc);
     if (r->has_inference)
         perf_text_inference(&b, sc, r);
+    if (r->has_inference || r->has_disagg)
+        caveat_text(&b, &r->caveat);
     if (r->has_disagg) {
         disagg_text(&b, sc, r);
         if (r->has_serving)
-            serving_text(&b, r);
+            serving_text(&b, sc, r);
         headline_text(&b, r, "the serving model gave no point");
     }
     if (r->has_cost)

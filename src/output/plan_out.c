@@ -21,6 +21,8 @@ char *gw_plan_json(const gw_scenario *sc, const gw_plan_result *r)
     gw_json_num(o, "racks", r->racks);
     gw_json_num(o, "systems", r->systems);
     gw_json_num(o, "sites", r->sites);
+    /* the rules themselves, with their numbers: per_rack.design.violations */
+    cJSON_AddBoolToObject(o, "design_rules_pass", r->design.nviolations == 0);
     gw_json_num(o, "it_power_w", r->it_power_w);
     gw_json_num(o, "grid_power_w", r->grid_power_w);
     gw_json_num(o, "average_it_power_w", r->avg_it_power_w);
@@ -61,7 +63,19 @@ char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r)
     gw_buf b = {0};
     char t[160];
     gw_text_header(&b, sc, "plan", sc->average_load);
+    /* first, not last: a plan of racks that break their site's rules is
+     * not a plan to read on from */
+    if (r->design.nviolations) {
+        gw_buf_printf(&b, "\nDESIGN RULES FAIL per rack at full load (these racks cannot be "
+                          "built on this site as given)\n");
+        for (int i = 0; i < r->design.nviolations; i++)
+            gw_buf_printf(&b, "  [%s] %s\n", r->design.violations[i].rule,
+                          r->design.violations[i].message);
+    }
     gw_buf_printf(&b, "\nFleet\n");
+    snprintf(t, sizeof t, "%s",
+             r->design.nviolations ? "FAIL (above)" : "all pass (per rack at full load)");
+    gw_text_row(&b, "design rules", t);
     gw_text_row_num(&b, "accelerators", r->accelerators, "");
     gw_text_row_num(&b, "racks", r->racks, "");
     gw_text_row_num(&b, "sites", r->sites, "");
@@ -71,8 +85,7 @@ char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r)
     snprintf(t, sizeof t, "%.3f annual (%.3f at design load)", r->pue, r->design.pue);
     gw_text_row(&b, "PUE", t);
     gw_text_row_si(&b, "annual energy at the meter", r->annual_energy_wh, "Wh");
-    snprintf(t, sizeof t, "%.3g m3/yr", r->water_m3_per_year);
-    gw_text_row(&b, "water", t);
+    gw_text_row_num(&b, "water", r->water_m3_per_year, "m3/yr");
     gw_buf_printf(&b, "\nCapex\n");
     gw_text_row_usd(&b, "accelerator systems", r->capex.systems);
     gw_text_row_usd(&b, "networking", r->capex.networking);
@@ -102,12 +115,6 @@ char *gw_plan_text(const gw_scenario *sc, const gw_plan_result *r)
     gw_buf_printf(&b, "\nHouseholds\n");
     gw_text_row_num(&b, "equivalent (average draw)", r->households_equivalent, "households");
     gw_text_row_num(&b, "at provisioned grid power", r->households_at_capacity, "households");
-    if (r->design.nviolations) {
-        gw_buf_printf(&b, "\nDesign-rule violations per rack at full load\n");
-        for (int i = 0; i < r->design.nviolations; i++)
-            gw_buf_printf(&b, "  [%s] %s\n", r->design.violations[i].rule,
-                          r->design.violations[i].message);
-    }
     if (b.failed) {
         gw_buf_free(&b);
         return NULL;

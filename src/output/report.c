@@ -14,6 +14,10 @@
 #include <string.h>
 
 #include "gigawatt/output.h"
+#include "text_int.h"
+
+/* A figure in a table or a tooltip: six digits, grouped, never an exponent. */
+#define FIG(v) gw_text_num((v), 6).s
 
 static const char *const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                                       "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -115,10 +119,10 @@ static void table(gw_buf *b, const char *xlabel, const char *const *labels, cons
             quarter_label(q, sizeof q, x[i]);
             gw_buf_printf(b, "%s", q);
         } else
-            gw_buf_printf(b, "%.6g", x[i]);
+            gw_buf_printf(b, "%s", FIG(x[i]));
         gw_buf_printf(b, "</td>");
         for (int k = 0; k < ns; k++)
-            gw_buf_printf(b, isfinite(s[k].v[i]) ? "<td>%.6g</td>" : "<td>-</td>", s[k].v[i]);
+            gw_buf_printf(b, "<td>%s</td>", FIG(s[k].v[i])); /* NaN: "-" */
         gw_buf_printf(b, "</tr>");
     }
     gw_buf_printf(b, "</table></details>");
@@ -150,32 +154,42 @@ static void series_legend(gw_buf *b, const series *s, int ns, double y)
     legend(b, names, n, y);
 }
 
-/* An axis tick: at most 4 significant digits, k/M/G for thousands up. */
-static void fmt_tick(char *buf, size_t n, double v)
+/* A value axis's unit and tick text (issue 14 item 9): the unit rescaled
+ * to what the data reach ("billion USD" over 11,370 reads "trillion USD"),
+ * ticks in it with the decimals their step needs, never an exponent; one
+ * formatter (src/output/format.c) for every chart. */
+typedef struct value_axis {
+    char unit[96];
+    double factor; /* from the caller's unit to .unit */
+    double step;   /* between ticks, in .unit */
+} value_axis;
+
+static value_axis axis_for(double lo, double hi, const char *unit, int nsteps)
 {
-    double a = fabs(v);
-    if (a >= 1e9)
-        snprintf(buf, n, "%.4gG", v / 1e9);
-    else if (a >= 1e6)
-        snprintf(buf, n, "%.4gM", v / 1e6);
-    else if (a >= 1e4)
-        snprintf(buf, n, "%.4gk", v / 1e3);
-    else
-        snprintf(buf, n, "%.4g", v);
+    value_axis ax;
+    ax.factor = gw_format_axis_unit(fmax(fabs(lo), fabs(hi)), unit, ax.unit, sizeof ax.unit);
+    ax.step = (hi - lo) / nsteps * ax.factor;
+    return ax;
 }
 
-/* The smallest f x 10^k at or above m (axis top), f chosen so that the four
- * quarter ticks are round too (0.25, 0.3, 0.4, 0.5, 0.6, 1, 1.5, 2, 2.5). */
+static void axis_tick(const value_axis *ax, double v, char *buf, size_t n)
+{
+    gw_format_tick(v * ax->factor, ax->step, buf, n);
+}
+
+/* "ylabel (unit)" as an axis label's text. */
+static void axis_label(gw_buf *b, const char *label, const char *unit)
+{
+    esc(b, label);
+    gw_buf_printf(b, " (");
+    esc(b, unit);
+    gw_buf_printf(b, ")");
+}
+
+/* The top of a value axis from 0 (src/output/format.c chooses it). */
 static double nice_max(double m)
 {
-    if (!(m > 0) || !isfinite(m))
-        return 1;
-    double p = pow(10, floor(log10(m)));
-    const double f[] = {1, 1.2, 1.6, 2, 2.4, 4, 6, 8, 10};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (f[i] * p >= m * (1 - 1e-12))
-            return f[i] * p;
-    return 10 * p;
+    return gw_format_axis_top(m);
 }
 
 static double finite_max(const series *s, int ns, size_t n)
@@ -257,27 +271,20 @@ static void quarter_label(char *buf, size_t n, double x);
 /* (With `quarters`, x is in years and a tick between whole years reads as
  * its quarter: 2026-Q3, not 2026.5.) */
 static void x_ticks(gw_buf *b, double x0, double x1, double px0, double px, double y,
-                    int quarters)
+                    int quarters, int integral)
 {
     double span = x1 - x0;
     if (!(span > 0))
         return;
-    double step = pow(10, floor(log10(span / 8)));
-    const double f[] = {1, 2, 5, 10};
-    size_t i = 0;
-    while (i < 3 && span / (step * f[i]) > 8)
-        i++;
-    step *= f[i];
+    double step = gw_format_tick_step(span, 8, integral && !quarters ? 1 : 0);
     if (quarters && step < 1) /* ticks on quarters: every quarter or every half year */
         step = span / 0.25 <= 8 ? 0.25 : 0.5;
     for (double v = ceil(x0 / step - 1e-9) * step; v <= x1 + step * 1e-9; v += step) {
         char t[32];
         if (quarters && fabs(v - floor(v + 0.5)) > 1e-6)
             quarter_label(t, sizeof t, v);
-        else if (fabs(v) < 1e4) /* 2026.5, not 2026 twice */
-            snprintf(t, sizeof t, "%.6g", fabs(v) < step * 1e-9 ? 0 : v);
         else
-            fmt_tick(t, sizeof t, v);
+            gw_format_tick(v, step, t, sizeof t);
         gw_buf_printf(b, "<text x='%.1f' y='%.0f' class='tick' text-anchor='middle'>%s</text>",
                       px0 + px * (v - x0) / span, y, t);
     }
@@ -294,12 +301,13 @@ static void axes(gw_buf *b, const char *title, const char *xlabel, const char *y
                  const char *unit, double ymin, double ymax)
 {
     svg_open(b, title, CH_H);
+    value_axis ax = axis_for(ymin, ymax, unit, 4);
     for (int k = 0; k <= 4; k++) {
         double y = CH_H - CH_BOTTOM - CH_PH * k / 4.0;
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>", CH_LEFT, y,
                       CH_W - CH_RIGHT, y);
         char t[32];
-        fmt_tick(t, sizeof t, ymin + (ymax - ymin) * k / 4);
+        axis_tick(&ax, ymin + (ymax - ymin) * k / 4, t, sizeof t);
         gw_buf_printf(b, "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
                       CH_LEFT - 4, y + 4, t);
     }
@@ -312,10 +320,8 @@ static void axes(gw_buf *b, const char *title, const char *xlabel, const char *y
     esc(b, xlabel);
     gw_buf_printf(b, "</text><text x='16' y='%.0f' class='lab' transform='rotate(-90 16 %.0f)'>",
                   CH_TOP + CH_PH / 2, CH_TOP + CH_PH / 2);
-    esc(b, ylabel);
-    gw_buf_printf(b, " (");
-    esc(b, unit);
-    gw_buf_printf(b, ")</text>");
+    axis_label(b, ylabel, ax.unit);
+    gw_buf_printf(b, "</text>");
 }
 
 /* Grouped bars: n categories, ns series, y from 0. */
@@ -334,9 +340,9 @@ static void bar_chart(gw_buf *b, shared_scales *sh, const char *title, const cha
             double v = isfinite(s[k].v[i]) && s[k].v[i] > 0 ? s[k].v[i] : 0;
             double h = CH_PH * v / ymax;
             gw_buf_printf(b, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'>"
-                             "<title>%.6g</title></rect>",
+                             "<title>%s</title></rect>",
                           CH_LEFT + slot * (double)i + slot * 0.1 + bw * k,
-                          CH_H - CH_BOTTOM - h, bw, h, palette[(size_t)k % NPALETTE], v);
+                          CH_H - CH_BOTTOM - h, bw, h, palette[(size_t)k % NPALETTE], FIG(v));
         }
         if (i % stride) /* many bars (a histogram): label every stride-th */
             continue;
@@ -357,6 +363,15 @@ typedef struct hline {
 } hline;
 
 /* Lines over x (x ascending); `log_x` for batch sweeps; optional hlines. */
+/* Every x an integer (hours, years, batch sizes): no tick between them. */
+static int integral_x(const double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (x[i] != floor(x[i]))
+            return 0;
+    return n > 0;
+}
+
 static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const char *xlabel, const char *ylabel,
                           const char *unit, const double *x, size_t n, const series *s, int ns,
                           int log_x, const hline *hl, int nhl, int quarters)
@@ -383,20 +398,23 @@ static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const
         x1 = x0 + 1;
 #define XPOS(v) (CH_LEFT + CH_PW * (((log_x ? log(v) : (v))) - x0) / (x1 - x0))
     for (int k = 0; k < ns; k++) {
-        gw_buf_printf(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='",
-                      palette[(size_t)k % NPALETTE]);
-        for (size_t i = 0; i < n; i++)
-            if (isfinite(s[k].v[i]))
-                gw_buf_printf(b, "%.1f,%.1f ", XPOS(x[i]),
-                              y_of(s[k].v[i], ymin, ymax));
-        gw_buf_printf(b, "'/>");
+        /* one polyline per run of numbers: a gap (NaN) is not bridged */
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(s[k].v[i]))
+                continue;
+            gw_buf_printf(b, "<polyline fill='none' stroke='%s' stroke-width='2' points='",
+                          palette[(size_t)k % NPALETTE]);
+            for (; i < n && isfinite(s[k].v[i]); i++)
+                gw_buf_printf(b, "%.1f,%.1f ", XPOS(x[i]), y_of(s[k].v[i], ymin, ymax));
+            gw_buf_printf(b, "'/>");
+        }
         if (n <= 40) /* markers where a reader may want to hover a value */
             for (size_t i = 0; i < n; i++)
                 if (isfinite(s[k].v[i]))
-                    gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'><title>%.6g, "
-                                     "%.6g</title></circle>",
+                    gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'><title>%s, "
+                                     "%s</title></circle>",
                                   XPOS(x[i]), y_of(s[k].v[i], ymin, ymax),
-                                  palette[(size_t)k % NPALETTE], x[i], s[k].v[i]);
+                                  palette[(size_t)k % NPALETTE], FIG(x[i]), FIG(s[k].v[i]));
     }
     for (int k = 0; k < nhl; k++) {
         if (!isfinite(hl[k].y) || hl[k].y <= 0)
@@ -406,7 +424,9 @@ static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const
                          "<text x='%d' y='%.1f' class='tick' text-anchor='end'>",
                       CH_LEFT, y, CH_W - CH_RIGHT, y, CH_W - CH_RIGHT - 2, y - 3);
         esc(b, hl[k].name);
-        gw_buf_printf(b, " %.3g %s</text>", hl[k].y, unit);
+        gw_buf_printf(b, " %s ", gw_text_num(hl[k].y, 3).s);
+        esc(b, unit);
+        gw_buf_printf(b, "</text>");
     }
     char t[32];
     if (log_x && n <= 12) { /* a log axis: label the data's own x values, */
@@ -415,19 +435,20 @@ static void line_chart_ex(gw_buf *b, shared_scales *sh, const char *title, const
             if (XPOS(x[i]) - last < 28)
                 continue;
             last = XPOS(x[i]);
-            fmt_tick(t, sizeof t, x[i]);
+            gw_format_tick(x[i], x[i], t, sizeof t);
             gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
                           XPOS(x[i]), CH_H - CH_BOTTOM + 14, t);
         }
     }
     else if (log_x)
         for (int k = 0; k <= 4; k++) {
-            fmt_tick(t, sizeof t, exp(x0 + (x1 - x0) * k / 4));
+            double v = exp(x0 + (x1 - x0) * k / 4);
+            gw_format_tick(v, v, t, sizeof t);
             gw_buf_printf(b, "<text x='%.0f' y='%d' class='tick' text-anchor='middle'>%s</text>",
                           CH_LEFT + CH_PW * k / 4.0, CH_H - CH_BOTTOM + 14, t);
         }
     else
-        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, quarters);
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, quarters, integral_x(x, n));
 #undef XPOS
     series_legend(b, s, ns, CH_H - 22);
     gw_buf_printf(b, "</svg></figure>");
@@ -467,19 +488,18 @@ static void stacked_rows(gw_buf *b, shared_scales *sh, const char *title, const 
     int h = (int)(CH_TOP + rowh * nr + 60 + 16 * ((nparts + 5) / 6));
     svg_open(b, title, h);
     double pw = CH_W - left - CH_RIGHT, base = CH_TOP + rowh * nr;
+    value_axis ax = axis_for(0, xmax, unit, 4);
     for (int k = 0; k <= 4; k++) {
         char t[32];
-        fmt_tick(t, sizeof t, xmax * k / 4);
+        axis_tick(&ax, xmax * k / 4, t, sizeof t);
         gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='grid'/>"
                          "<text x='%.1f' y='%.1f' class='tick' text-anchor='middle'>%s</text>",
                       left + pw * k / 4, CH_TOP, left + pw * k / 4, base, left + pw * k / 4,
                       base + 14, t);
     }
     gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='lab'>", left + pw / 2, base + 32);
-    esc(b, xlabel);
-    gw_buf_printf(b, " (");
-    esc(b, unit);
-    gw_buf_printf(b, ")</text>");
+    axis_label(b, xlabel, ax.unit);
+    gw_buf_printf(b, "</text>");
     const char *legend_names[64];
     int nl = 0, colour = 0;
     for (int r = 0; r < nr; r++) {
@@ -494,7 +514,9 @@ static void stacked_rows(gw_buf *b, shared_scales *sh, const char *title, const 
                              "<title>",
                           x, y, w, rowh - 8, palette[(size_t)colour % NPALETTE]);
             esc(b, rows[r].names[p]);
-            gw_buf_printf(b, ": %.6g %s</title></rect>", v, unit);
+            gw_buf_printf(b, ": %s ", FIG(v));
+            esc(b, unit);
+            gw_buf_printf(b, "</title></rect>");
             x += w;
             if (nl < 64)
                 legend_names[nl++] = rows[r].names[p];
@@ -514,7 +536,7 @@ static void stacked_rows(gw_buf *b, shared_scales *sh, const char *title, const 
             esc(b, rows[r].label);
             gw_buf_printf(b, "</td><td>");
             esc(b, rows[r].names[p]);
-            gw_buf_printf(b, "</td><td>%.6g</td><td>%.1f%%</td></tr>", rows[r].v[p],
+            gw_buf_printf(b, "</td><td>%s</td><td>%.1f%%</td></tr>", FIG(rows[r].v[p]),
                           t > 0 ? 100 * rows[r].v[p] / t : 0);
         }
     }
@@ -534,7 +556,7 @@ static void kv_table(gw_buf *b, const cJSON *o)
         esc(b, x->string);
         gw_buf_printf(b, "</th><td>");
         if (cJSON_IsNumber(x))
-            gw_buf_printf(b, "%.6g", x->valuedouble);
+            gw_buf_printf(b, "%s", FIG(x->valuedouble));
         else
             esc(b, x->valuestring);
         gw_buf_printf(b, "</td></tr>");
@@ -556,17 +578,7 @@ static void headlines(gw_buf *b, const headline *h, int n)
         if (!isfinite(h[i].v))
             continue;
         char num[48];
-        double a = fabs(h[i].v);
-        if (a >= 1e12)
-            snprintf(num, sizeof num, "%.3g trillion", h[i].v / 1e12);
-        else if (a >= 1e9)
-            snprintf(num, sizeof num, "%.3g billion", h[i].v / 1e9);
-        else if (a >= 1e6)
-            snprintf(num, sizeof num, "%.3g million", h[i].v / 1e6);
-        else if (a >= 100)
-            snprintf(num, sizeof num, "%.0f", h[i].v);
-        else
-            snprintf(num, sizeof num, "%.4g", h[i].v);
+        gw_format_number(h[i].v, 4, num, sizeof num); /* "1.099 T", "20.77 M", "0.382" */
         gw_buf_printf(b, "<div class='head'><span class='v'>%s</span> <span class='u'>", num);
         esc(b, h[i].unit);
         gw_buf_printf(b, "</span><br><span class='l'>");
@@ -637,8 +649,8 @@ static void design_rules(gw_buf *b, const cJSON *o)
     {
         gw_buf_printf(b, "<tr><td>");
         esc(b, jstr(x, "rule"));
-        gw_buf_printf(b, "</td><td class='fail'>fails</td><td>%.6g</td><td>%.6g</td><td>",
-                      jnum(x, "value"), jnum(x, "limit"));
+        gw_buf_printf(b, "</td><td class='fail'>fails</td><td>%s</td><td>%s</td><td>",
+                      FIG(jnum(x, "value")), FIG(jnum(x, "limit")));
         esc(b, jstr(x, "message"));
         gw_buf_printf(b, "</td></tr>");
     }
@@ -808,14 +820,15 @@ static void fan_chart(gw_buf *b, shared_scales *sh, const char *title, const cha
 #define FX(v) (CH_LEFT + CH_PW * ((v) - x0) / (x1 - x0))
 #define FY(v) (CH_H - CH_BOTTOM - CH_PH * ((v) - bot) / span)
         char t[32];
+        value_axis ax = axis_for(bot, top, unit, 4);
         for (int k = 0; k <= 4; k++) {
             double v = bot + span * k / 4;
-            fmt_tick(t, sizeof t, v);
+            axis_tick(&ax, v, t, sizeof t);
             gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='grid'/>"
                              "<text x='%d' y='%.1f' class='tick' text-anchor='end'>%s</text>",
                           CH_LEFT, FY(v), CH_W - CH_RIGHT, FY(v), CH_LEFT - 4, FY(v) + 4, t);
         }
-        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 1);
+        x_ticks(b, x0, x1, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 1, 0);
         gw_buf_printf(b, "<line x1='%d' y1='%.1f' x2='%d' y2='%.1f' class='axis'/>", CH_LEFT,
                       FY(0), CH_W - CH_RIGHT, FY(0));
         gw_buf_printf(b, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='axis'/>", CH_LEFT, CH_TOP,
@@ -838,10 +851,8 @@ static void fan_chart(gw_buf *b, shared_scales *sh, const char *title, const cha
                       CH_H - CH_BOTTOM + 34);
         gw_buf_printf(b, "<text x='16' y='%.0f' class='lab' transform='rotate(-90 16 %.0f)'>",
                       CH_TOP + CH_PH / 2, CH_TOP + CH_PH / 2);
-        esc(b, ylabel);
-        gw_buf_printf(b, " (");
-        esc(b, unit);
-        gw_buf_printf(b, ")</text>");
+        axis_label(b, ylabel, ax.unit);
+        gw_buf_printf(b, "</text>");
         char leg[4][96];
         const char *ln[4];
         for (int k = 0; k < ns; k++) {
@@ -877,13 +888,15 @@ static void histogram(gw_buf *b, shared_scales *sh, const char *title, const cha
     char(*lab)[32] = calloc(nc ? nc : 1, sizeof *lab);
     const char **labels = calloc(nc ? nc : 1, sizeof *labels);
     if (edges && counts && lab && labels && nc > 0 && ne == nc + 1) {
+        value_axis ax = axis_for(0, edges[nc] * scale, unit, (int)nc);
         for (size_t i = 0; i < nc; i++) {
-            fmt_tick(lab[i], sizeof lab[i], edges[i] * scale);
+            /* bin edges are not round (max / bins): three digits each */
+            gw_format_number(edges[i] * scale * ax.factor, 3, lab[i], sizeof lab[i]);
             labels[i] = lab[i];
         }
         series s = {"draws", counts};
-        char xl[128];
-        snprintf(xl, sizeof xl, "%s (%s), bin from", xlabel, unit);
+        char xl[160];
+        snprintf(xl, sizeof xl, "%s (%s), bin from", xlabel, ax.unit);
         bar_chart(b, sh, title, xl, "draws", "count", labels, nc, &s, 1);
     }
     free(edges), free(counts), free(lab), free(labels);
@@ -921,9 +934,10 @@ static void tornado(gw_buf *b, const cJSON *tn, double scale, const char *unit)
 #define TX(v) (left + pw * ((v) - lo) / (hi - lo))
     char t[32];
     double bottom = CH_TOP + rowh * n;
+    value_axis ax = axis_for(lo, hi, unit, 4);
     for (int k = 0; k <= 4; k++) {
         double v = lo + (hi - lo) * k / 4;
-        fmt_tick(t, sizeof t, v);
+        axis_tick(&ax, v, t, sizeof t);
         gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='grid'/>"
                          "<text x='%.1f' y='%.1f' class='tick' text-anchor='middle'>%s</text>",
                       TX(v), CH_TOP, TX(v), bottom, TX(v), bottom + 14, t);
@@ -937,21 +951,20 @@ static void tornado(gw_buf *b, const cJSON *tn, double scale, const char *unit)
         gw_buf_printf(b, "</text>");
         /* input at its P10 in one colour, at its P90 in the other */
         gw_buf_printf(b, "<rect x='%.1f' y='%.0f' width='%.1f' height='%.0f' fill='%s'>"
-                         "<title>at P10: %.6g %s</title></rect>",
-                      fmin(TX(a), TX(base)), y, fabs(TX(a) - TX(base)), rowh - 6, palette[0], a,
+                         "<title>at P10: %s %s</title></rect>",
+                      fmin(TX(a), TX(base)), y, fabs(TX(a) - TX(base)), rowh - 6, palette[0], FIG(a),
                       unit);
         gw_buf_printf(b, "<rect x='%.1f' y='%.0f' width='%.1f' height='%.0f' fill='%s'>"
-                         "<title>at P90: %.6g %s</title></rect>",
-                      fmin(TX(c), TX(base)), y, fabs(TX(c) - TX(base)), rowh - 6, palette[1], c,
+                         "<title>at P90: %s %s</title></rect>",
+                      fmin(TX(c), TX(base)), y, fabs(TX(c) - TX(base)), rowh - 6, palette[1], FIG(c),
                       unit);
     }
     gw_buf_printf(b, "<line x1='%.1f' y1='%d' x2='%.1f' y2='%.1f' class='axis'/>", TX(base),
                   CH_TOP - 4, TX(base), bottom);
 #undef TX
-    gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='lab'>expected total cost (", left + pw / 2,
-                  bottom + 32);
-    esc(b, unit);
-    gw_buf_printf(b, "); the line is the base case</text>");
+    gw_buf_printf(b, "<text x='%.0f' y='%.0f' class='lab'>", left + pw / 2, bottom + 32);
+    axis_label(b, "expected total cost", ax.unit);
+    gw_buf_printf(b, "; the line is the base case</text>");
     const char *ln[2] = {"input at its P10", "input at its P90"};
     legend(b, ln, 2, bottom + 56);
     gw_buf_printf(b, "</svg></figure><details><summary>numbers</summary><table><tr><th>input"
@@ -963,11 +976,11 @@ static void tornado(gw_buf *b, const cJSON *tn, double scale, const char *unit)
     for (int i = 0; i < n; i++) {
         gw_buf_printf(b, "<tr><td>");
         esc(b, jstr(it[i], "name"));
-        gw_buf_printf(b, "</td><td>%.6g</td><td>%.6g</td><td>%.6g</td><td>%.6g</td><td>%.3f"
+        gw_buf_printf(b, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%.3f"
                          "</td></tr>",
-                      jnum(it[i], "low_value"), jnum(it[i], "high_value"),
-                      jnum(it[i], "output_at_low") * scale, jnum(it[i], "output_at_high") * scale,
-                      jnum(it[i], "spearman"));
+                      FIG(jnum(it[i], "low_value")), FIG(jnum(it[i], "high_value")),
+                      FIG(jnum(it[i], "output_at_low") * scale),
+                      FIG(jnum(it[i], "output_at_high") * scale), jnum(it[i], "spearman"));
     }
     gw_buf_printf(b, "</table></details>");
 }
@@ -983,6 +996,12 @@ static void section_risk(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"cheapest build level", jnum(bl, "best_level"), "x the plan"},
                     {"planned build level", jnum(bl, "planned_build_level"), "x the plan"}};
     headlines(b, h, 7);
+    if (cJSON_IsTrue(jget(bl, "flat")))
+        gw_buf_printf(b, "<p>The expected cost is flat from %.3gx to %.3gx of the plan (within "
+                         "%.1f%% of the least): the cheapest level shown is the smallest of the "
+                         "tie.</p>",
+                      jnum(bl, "flat_from_level"), jnum(bl, "flat_to_level"),
+                      100 * jnum(bl, "tie_tolerance"));
     const cJSON *labels = jget(o, "quarters"), *sr = jget(o, "series");
     size_t n = cJSON_IsArray(labels) ? (size_t)cJSON_GetArraySize(labels) : 0;
     double *x = quarter_axis(labels, n);
@@ -1081,6 +1100,48 @@ static void section_plan(gw_buf *b, shared_scales *sh, const cJSON *o)
 
 /* ---- perf ---- */
 
+/* perf --train: where the step's time goes (the MFU and the losses the
+ * model names, each a share of the step) and what interruptions cost (the
+ * days of compute against the days on the calendar). */
+static void training_charts(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    /* the step's shares (they sum to the whole step): the model's FLOPs at
+     * peak (the MFU), then what the model names as lost */
+    const cJSON *sh_ = jget(o, "step_shares");
+    static const char *const keys[4] = {"model_flops", "kernels_below_peak", "tp_communication",
+                                        "pipeline_bubble"};
+    static const char *const names[4] = {"model FLOPs at peak (the MFU)", "kernels below peak",
+                                         "exposed TP communication", "pipeline bubble"};
+    stack_row step = {.label = "one training step"};
+    for (int i = 0; i < 4; i++)
+        if (isfinite(jnum(sh_, keys[i])) && step.np < 16) {
+            step.names[step.np] = names[i];
+            step.v[step.np++] = 100 * jnum(sh_, keys[i]);
+        }
+    if (step.np > 0) {
+        stacked_rows(b, sh, "Where a training step's time goes", "share of the step", "%", &step,
+                     1);
+    } else { /* a result from before the shares: the MFU beside the losses it names */
+        const char *labels[3] = {"useful compute (MFU)", "pipeline bubble",
+                                 "exposed TP communication"};
+        double share[3] = {100 * jnum(o, "mfu"), 100 * jnum(o, "pipeline_bubble_fraction"),
+                           100 * jnum(o, "tp_comm_fraction")};
+        series s = {"share of the step", share};
+        bar_chart(b, sh, "MFU and the losses in the prediction", "part of a training step",
+                  "share of the step", "%", labels, 3, &s, 1);
+    }
+    double days = jnum(o, "train_days"), compute = jnum(o, "compute_days");
+    if (isfinite(days) && isfinite(compute)) {
+        stack_row row = {.label = "calendar", .np = 2,
+                         .names = {"training (compute)", "lost to interruptions and restarts"},
+                         .v = {compute, days - compute}};
+        char title[96];
+        snprintf(title, sizeof title, "Goodput: %.1f%% of the calendar trains",
+                 100 * jnum(o, "goodput"));
+        stacked_rows(b, sh, title, "time", "days", &row, 1);
+    }
+}
+
 static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *in = jget(o, "inputs");
@@ -1091,8 +1152,24 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"energy", jnum(o, "joules_per_token"), "J/token"},
                     {"cost", jnum(o, "usd_per_million_tokens"), "USD per million tokens"},
                     {"training", jnum(o, "train_days"), "days"},
-                    {"GPU-hours", jnum(o, "gpu_hours"), ""}};
-    headlines(b, h, 8);
+                    {"MFU", 100 * jnum(o, "mfu"), "%"},
+                    {"goodput", 100 * jnum(o, "goodput"), "%"},
+                    {"GPU-hours", jnum(o, "gpu_hours"), ""},
+                    {"energy (IT)", jnum(o, "energy_wh") / 1e6, "MWh"},
+                    {"cost", jnum(o, "training_usd"), "USD"}};
+    headlines(b, h, 12);
+    if (isfinite(jnum(o, "train_days")))
+        training_charts(b, sh, o);
+    const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
+    if (cap) {
+        gw_buf_printf(b, "<p>batch bound by ");
+        esc(b, jstr(cap, "bound"));
+        gw_buf_printf(b, " (");
+        esc(b, jstr(cap, "engine_cap_name"));
+        gw_buf_printf(b, " %s, from the ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
+        esc(b, jstr(cap, "engine_cap_from"));
+        gw_buf_printf(b, ")</p>");
+    }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
     double *batch = jarray_of(sw, "batch", &n);
@@ -1158,6 +1235,51 @@ static void compare_perf(gw_buf *b, const char *const *names, cJSON **docs, int 
 
 /* ---- sim (one or a few replicas) ---- */
 
+/* sim --capacity (issue 14 item 8): what was asked, what was found, and
+ * every simulation the bisection ran, in order. */
+static void capacity_charts(gw_buf *b, shared_scales *sh, const cJSON *cap)
+{
+    double ttft_t = jnum(cap, "ttft_target_s"), tbt_t = jnum(cap, "tbt_target_s");
+    gw_buf_printf(b, "<h3>Capacity at the targets</h3>");
+    headline h[] = {{"capacity found", jnum(cap, "requests_per_s"), "requests/s"},
+                    {"of the workload's rate", jnum(cap, "rate_scale"), "x"},
+                    {"TTFT target", ttft_t, "s"},
+                    {"TBT target", tbt_t, "s"},
+                    {"quantile of the targets", 100 * jnum(cap, "quantile"), "th percentile"},
+                    {"TTFT there", jnum(cap, "ttft_s"), "s"},
+                    {"TBT there", jnum(cap, "tbt_s"), "s"},
+                    {"simulations", jnum(cap, "simulations"), "run"}};
+    headlines(b, h, 8);
+    const cJSON *steps = jget(cap, "steps");
+    size_t n, m1, m2;
+    double *rate = jarray_of(steps, "requests_per_s", &n);
+    double *ttft = jarray_of(steps, "ttft_s", &m1), *tbt = jarray_of(steps, "tbt_s", &m2);
+    double *x = calloc(n ? n : 1, sizeof *x), *ok = calloc(n ? n : 1, sizeof *ok);
+    double *miss = calloc(n ? n : 1, sizeof *miss);
+    if (rate && ttft && tbt && x && ok && miss && n > 0 && m1 == n && m2 == n) {
+        size_t i = 0;
+        const cJSON *st;
+        cJSON_ArrayForEach(st, steps) if (i < n)
+        {
+            int meets = cJSON_IsTrue(jget(st, "meets_targets"));
+            x[i] = (double)(i + 1);
+            ok[i] = meets ? rate[i] : NAN, miss[i] = meets ? NAN : rate[i];
+            i++;
+        }
+        series s[2] = {{"rate tried: meets the targets", ok}, {"rate tried: misses", miss}};
+        hline found = {"capacity found", jnum(cap, "requests_per_s")};
+        line_chart_ex(b, sh, "The bisection, simulation by simulation", "simulation",
+                      "arrival rate", "requests/s", x, n, s, 2, 0, &found, 1, 0);
+        series q[2] = {{"TTFT at the quantile", ttft}, {"TBT at the quantile", tbt}};
+        hline targets[2] = {{"target", ttft_t}, {"target", tbt_t}};
+        line_chart_ex(b, sh, "TTFT at each rate tried", "simulation", "TTFT", "s", x, n, &q[0],
+                      1, 0, &targets[0], 1, 0);
+        line_chart_ex(b, sh, "TBT at each rate tried", "simulation", "TBT", "s", x, n, &q[1], 1,
+                      0, &targets[1], 1, 0);
+    }
+    free(rate), free(ttft), free(tbt), free(x), free(ok), free(miss);
+}
+
 static void section_sim(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     headline h[] = {{"requests", jnum(o, "completed"), "completed"},
@@ -1167,6 +1289,8 @@ static void section_sim(gw_buf *b, shared_scales *sh, const cJSON *o)
                     {"busy", 100 * jnum(o, "busy_fraction"), "%"},
                     {"cost", jnum(o, "usd_per_million_output_tokens"), "USD per million tokens"}};
     headlines(b, h, 6);
+    if (jget(o, "capacity"))
+        capacity_charts(b, sh, jget(o, "capacity"));
     const char *labels[5] = {"mean", "p50", "p90", "p99", "max"};
     const char *keys[4] = {"ttft_s", "tpot_s", "tbt_s", "e2e_s"};
     const char *names[4] = {"time to first token", "time per output token",
@@ -1207,6 +1331,7 @@ static void section_sim(gw_buf *b, shared_scales *sh, const cJSON *o)
                    &sp, 1);
     }
     free(batch), free(kv), free(pw), free(x);
+
 }
 
 /* ---- fleet ---- */
@@ -1381,6 +1506,7 @@ typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1395,7 +1521,45 @@ static const struct {
     {"fleet", "fleet simulation", section_fleet},
     {"timeline", "build-out timeline", section_timeline},
     {"risk", "build-out risk", section_risk},
+    {"runs", "stored runs", section_runs},
 };
+
+/* runs --json: the store's runs as a table, each with what runs it again. */
+static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    (void)sh;
+    const cJSON *runs = jget(o, "runs");
+    int n = cJSON_IsArray(runs) ? cJSON_GetArraySize(runs) : 0;
+    headline h[] = {{"runs", n, ""}};
+    headlines(b, h, 1);
+    gw_buf_printf(b, "<p>store ");
+    esc(b, jstr(o, "store"));
+    gw_buf_printf(b, "</p><table><tr><th>id</th><th>kind</th><th>started</th><th>status</th>"
+                     "<th>draws done</th><th>scenario</th><th>command</th>"
+                     "<th>scenario SHA-256</th></tr>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, runs)
+    {
+        gw_buf_printf(b, "<tr><td>%.0f</td><td>", jnum(x, "id"));
+        const char *cells[] = {jstr(x, "kind"), jstr(x, "started"), jstr(x, "status")};
+        for (int c = 0; c < 3; c++) {
+            esc(b, cells[c]);
+            gw_buf_printf(b, "</td><td>");
+        }
+        if (isfinite(jnum(x, "draws")))
+            gw_buf_printf(b, "%.0f of %.0f", jnum(x, "done"), jnum(x, "draws"));
+        else
+            gw_buf_printf(b, "&mdash;");
+        gw_buf_printf(b, "</td><td style='text-align:left'>");
+        esc(b, jstr(x, "scenario"));
+        gw_buf_printf(b, "</td><td style='text-align:left'><code>");
+        esc(b, jstr(x, "command"));
+        gw_buf_printf(b, "</code></td><td><code>");
+        esc(b, jstr(x, "scenario_sha256"));
+        gw_buf_printf(b, "</code></td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
 #define NKINDS (sizeof report_kinds / sizeof report_kinds[0])
 
 /* sim --cheapest: cost and power of each candidate at the target rate. */
@@ -1403,10 +1567,13 @@ static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o)
 {
     const cJSON *cs = jget(o, "candidates");
     size_t n = cJSON_IsArray(cs) ? (size_t)cJSON_GetArraySize(cs) : 0;
+    /* a target of 0 was not given: no "0 s TBT target" card */
+    double ttft = jnum(o, "ttft_target_s"), tbt = jnum(o, "tbt_target_s");
     headline h[] = {{"target", jnum(o, "target_rate"), "requests/s"},
-                    {"TTFT target", jnum(o, "ttft_target_s"), "s"},
-                    {"TBT target", jnum(o, "tbt_target_s"), "s"}};
-    headlines(b, h, 3);
+                    {"TTFT target", ttft > 0 ? ttft : NAN, "s"},
+                    {"TBT target", tbt > 0 ? tbt : NAN, "s"},
+                    {"quantile of the targets", 100 * jnum(o, "quantile"), "th percentile"}};
+    headlines(b, h, 4);
     char(*lab)[48] = calloc(n ? n : 1, sizeof *lab);
     const char **labels = calloc(n ? n : 1, sizeof *labels);
     double *usd = calloc(n ? n : 1, sizeof *usd), *mw = calloc(n ? n : 1, sizeof *mw);
@@ -1418,12 +1585,12 @@ static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o)
             snprintf(lab[i], sizeof lab[i], "%.30s TP%.0f", jstr(c, "accelerator"), jnum(c, "tp"));
             labels[i] = lab[i];
             double u = jnum(c, "usd_per_hour");
-            usd[i] = u >= 0 ? u / 1e3 : NAN; /* -1: no price */
+            usd[i] = u >= 0 ? u : NAN; /* -1: no price */
             mw[i++] = jnum(c, "it_mw");
         }
         series su = {"cost at the target rate", usd}, sm = {"IT power at the target rate", mw};
         bar_chart(b, sh, "What each feasible configuration costs", "accelerator and tensor parallel",
-                  "cost", "thousand USD per hour", labels, n, &su, 1);
+                  "cost", "USD per hour", labels, n, &su, 1);
         bar_chart(b, sh, "What each feasible configuration draws", "accelerator and tensor parallel",
                   "IT power", "MW", labels, n, &sm, 1);
     }
@@ -1454,10 +1621,10 @@ static void front_chart(gw_buf *b, shared_scales *sh, const double *user, const 
                       y_of(gpu[i], 0, ymax), FX(user[i]), y_of(gpu[i], 0, ymax));
     gw_buf_printf(b, "'/>");
     for (size_t i = 0; i < n; i++)
-        gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3.5' fill='%s'><title>%s: %.4g "
-                         "tokens/s per user, %.4g per GPU</title></circle>",
+        gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='3.5' fill='%s'><title>%s: %s "
+                         "tokens/s per user, %s per GPU</title></circle>",
                       FX(user[i]), y_of(gpu[i], 0, ymax), palette[disagg[i] ? 1 : 0],
-                      disagg[i] ? "disaggregated" : "aggregated", user[i], gpu[i]);
+                      disagg[i] ? "disaggregated" : "aggregated", FIG(user[i]), FIG(gpu[i]));
     if (isfinite(best_user) && isfinite(best_gpu))
         gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='8' fill='none' stroke='%s' "
                          "stroke-width='2'><title>best under the targets</title></circle>",
@@ -1467,7 +1634,7 @@ static void front_chart(gw_buf *b, shared_scales *sh, const double *user, const 
                          "<text x='%.1f' y='%d' class='tick'>TPOT target</text>",
                       FX(1 / tpot_target), CH_TOP, FX(1 / tpot_target), CH_H - CH_BOTTOM,
                       FX(1 / tpot_target) + 3, CH_TOP + 10);
-    x_ticks(b, 0, xmax, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 0);
+    x_ticks(b, 0, xmax, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 0, 0);
 #undef FX
     const char *names[3] = {"aggregated", "disaggregated", ""};
     legend(b, names, 2, CH_H - 22);
@@ -1598,6 +1765,7 @@ static const struct {
     {"fleet", "tenants", 'a'},             {"fleet", "hourly", 'o'},
     {"risk", "draws", 'n'},                {"risk", "quarters", 'a'},
     {"risk", "series", 'o'},               {"risk", "expected", 'o'},
+    {"runs", "runs", 'a'},
     {"risk", "build_levels", 'o'},         {"risk", "histograms", 'o'},
     {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
     {"timeline", "series", 'o'},
@@ -1724,24 +1892,98 @@ static int read_result_file(const char *path, char **text, gw_error *err)
     return GW_OK;
 }
 
-/* A figure for the differences table, in the unit its key names. */
-static void diff_value(char *buf, size_t n, const char *key, double v)
+/* Units a JSON key ends in, longest first, as a reader writes them. */
+static const struct {
+    const char *suffix, *unit;
+} key_units[] = {
+    {"_usd_per_year", "USD per year"}, {"_usd_per_hour", "USD per hour"},
+    {"_m3_per_year", "m3 per year"},   {"_usd", "USD"},
+    {"_wh", "Wh"},                     {"_mw", "MW"},
+    {"_w", "W"},                       {"_s", "s"},
+    {"_j", "J"},                       {"_b", "B"},
+};
+
+/* The unit key ends in (NULL: none); *stem_len is the key without it. */
+static const char *key_unit(const char *key, size_t *stem_len)
 {
     size_t l = strlen(key);
-#define ENDS(sfx) (l >= sizeof(sfx) - 1 && strcmp(key + l - (sizeof(sfx) - 1), sfx) == 0)
+    for (size_t i = 0; i < sizeof key_units / sizeof key_units[0]; i++) {
+        size_t k = strlen(key_units[i].suffix);
+        if (l > k && strcmp(key + l - k, key_units[i].suffix) == 0) {
+            *stem_len = l - k;
+            return key_units[i].unit;
+        }
+    }
+    *stem_len = l;
+    return NULL;
+}
+
+/* A key's words: "lost_revenue" -> "lost revenue", "usd_per_gpu_hour" ->
+ * "USD per GPU hour" (the acronyms a reader knows in capitals). */
+static void key_words(gw_buf *b, const char *key, size_t len)
+{
+    static const char *const caps[] = {"usd", "gpu", "gpus", "it", "pue", "ttft", "tpot", "tbt",
+                                       "e2e", "kv", "mfu", "tp", "pp", "ep", "mw", "io", NULL};
+    size_t i = 0;
+    while (i < len) {
+        size_t w = i;
+        while (w < len && key[w] != '_')
+            w++;
+        char word[32];
+        snprintf(word, sizeof word, "%.*s", (int)(w - i < 31 ? w - i : 31), key + i);
+        for (int k = 0; caps[k]; k++)
+            if (strcmp(word, caps[k]) == 0)
+                for (char *c = word; *c; c++)
+                    *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
+        if (strcmp(word, "GPUS") == 0)
+            snprintf(word, sizeof word, "GPUs");
+        if (i > 0)
+            gw_buf_printf(b, " ");
+        esc(b, word);
+        i = w + 1;
+    }
+}
+
+/* A figure's label for the differences table (issue 14 item 9): "timeline
+ * totals: lost revenue (USD)", "TTFT: p90 (s)", never the raw key path. The
+ * unit is the key's, else its parent's; returned for the value's format. */
+static const char *figure_label(gw_buf *b, const char *a, const char *bb, const char *key)
+{
+    size_t la = 0, lb = 0, lk;
+    const char *unit = key_unit(key, &lk), *ua = a ? key_unit(a, &la) : NULL;
+    if (bb)
+        key_unit(bb, &lb);
+    if (a) {
+        key_words(b, a, la);
+        if (bb) {
+            gw_buf_printf(b, " ");
+            key_words(b, bb, lb);
+        }
+        gw_buf_printf(b, ": ");
+    }
+    key_words(b, key, lk);
+    if (!unit)
+        unit = ua;
+    if (unit) {
+        gw_buf_printf(b, " (");
+        esc(b, unit);
+        gw_buf_printf(b, ")");
+    }
+    return unit;
+}
+
+/* A figure for the differences table, in its unit. */
+static void diff_value(char *buf, size_t n, const char *unit, double v)
+{
     if (!isfinite(v))
         snprintf(buf, n, "-");
-    else if (ENDS("_usd") || strstr(key, "_usd_"))
+    else if (unit && strncmp(unit, "USD", 3) == 0)
         gw_format_usd(v, buf, n);
-    else if (ENDS("_w"))
-        gw_format_si(v, "W", buf, n);
-    else if (ENDS("_wh"))
-        gw_format_si(v, "Wh", buf, n);
-    else if (ENDS("_s"))
-        gw_format_si(v, "s", buf, n);
+    else if (unit && (!strcmp(unit, "W") || !strcmp(unit, "Wh") || !strcmp(unit, "s") ||
+                      !strcmp(unit, "J") || !strcmp(unit, "B")))
+        gw_format_si(v, unit, buf, n);
     else
         gw_format_count(v, buf, n);
-#undef ENDS
 }
 
 /* Rows of the differences table: every number in docs[0] (at member a, then
@@ -1761,17 +2003,15 @@ static void diff_rows(gw_buf *b, cJSON **docs, int n, const char *a, const char 
             continue;
         int identity = strcmp(x->string, "seed") == 0 || strstr(x->string, "hash") != NULL;
         char v[48];
-        gw_buf_printf(b, "<tr><th>");
-        if (a) {
-            esc(b, a);
-            gw_buf_printf(b, ".");
-        }
-        if (bb) {
-            esc(b, bb);
-            gw_buf_printf(b, ".");
-        }
+        gw_buf_printf(b, "<tr><th title='");
+        if (a)
+            gw_buf_printf(b, "%s.", a);
+        if (bb)
+            gw_buf_printf(b, "%s.", bb);
         esc(b, x->string);
-        diff_value(v, sizeof v, x->string, x->valuedouble);
+        gw_buf_printf(b, "'>");
+        const char *unit = figure_label(b, a, bb, x->string);
+        diff_value(v, sizeof v, unit, x->valuedouble);
         gw_buf_printf(b, "</th><td>%s</td>", v);
         for (int i = 1; i < n; i++) {
             const cJSON *o = docs[i];
@@ -1780,7 +2020,7 @@ static void diff_rows(gw_buf *b, cJSON **docs, int n, const char *a, const char 
             if (a && bb)
                 o = jget(o, bb);
             double y = jnum(o, x->string);
-            diff_value(v, sizeof v, x->string, y);
+            diff_value(v, sizeof v, unit, y);
             gw_buf_printf(b, "<td>%s</td>", v);
             if (identity || !isfinite(y) || x->valuedouble == 0)
                 gw_buf_printf(b, "<td>%s</td>", y == x->valuedouble ? "same" : "-");
@@ -1852,10 +2092,15 @@ static void result_section(gw_buf *b, shared_scales *sh, section_fn section, con
     const char *scen = jstr(jget(doc, "inputs"), "scenario");
     if (!scen[0]) /* risk results name it at the top */
         scen = jstr(doc, "scenario");
+    /* flags alone have no scenario: the name (the command as typed, or the
+     * file) is the heading, not "flags (flags)" */
     esc(b, scen[0] ? scen : name);
-    gw_buf_printf(b, " <small>(");
-    esc(b, name);
-    gw_buf_printf(b, ")</small></h2>");
+    if (scen[0] && strcmp(scen, name) != 0) {
+        gw_buf_printf(b, " <small>(");
+        esc(b, name);
+        gw_buf_printf(b, ")</small>");
+    }
+    gw_buf_printf(b, "</h2>");
     section(b, sh, doc);
     const cJSON *in = jget(doc, "inputs");
     if (in) {

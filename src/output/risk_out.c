@@ -13,6 +13,7 @@
 #include "gigawatt/risk.h"
 #include "gigawatt/timeline_out.h"
 #include "json_int.h"
+#include "text_int.h"
 
 
 /* name and meaning of each fixed output, in GW_RISK_* order */
@@ -109,6 +110,11 @@ static void add_build_levels(cJSON *root, const gw_risk_plan *p, const gw_risk_s
     cJSON_AddItemToObject(bl, "p95_total_cost_usd", num_array(s->level_p95, p->nlevels));
     cJSON_AddNumberToObject(bl, "best_level", p->level[s->best_level]);
     cJSON_AddNumberToObject(bl, "best_expected_total_cost_usd", tot_l[s->best_level]);
+    /* ties within the tolerance go to the smallest level (docs/risk.md) */
+    cJSON_AddNumberToObject(bl, "tie_tolerance", GW_RISK_LEVEL_TIE);
+    cJSON_AddBoolToObject(bl, "flat", s->flat_lo != s->flat_hi);
+    cJSON_AddNumberToObject(bl, "flat_from_level", p->level[s->flat_lo]);
+    cJSON_AddNumberToObject(bl, "flat_to_level", p->level[s->flat_hi]);
     cJSON_AddNumberToObject(bl, "planned_build_level", p->base.build_level);
 }
 
@@ -204,9 +210,9 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
     gw_quarter_label(s->start_year, s->start_q, 0, q0, sizeof q0);
     gw_quarter_label(s->start_year, s->start_q, p->quarters - 1, q1, sizeof q1);
     gw_buf_printf(&b, "risk: %s\n", p->name[0] ? p->name : "(unnamed scenario)");
-    gw_buf_printf(&b, "  %lld draws, seed %llu, %s to %s, %d uncertain input%s, %d "
+    gw_buf_printf(&b, "  %s draws, seed %llu, %s to %s, %d uncertain input%s, %d "
                       "correlation%s\n\n",
-                  p->draws, p->seed, q0, q1, p->ninputs, p->ninputs == 1 ? "" : "s", p->ncorr,
+                  gw_text_count((double)p->draws).s, p->seed, q0, q1, p->ninputs, p->ninputs == 1 ? "" : "s", p->ncorr,
                   p->ncorr == 1 ? "" : "s");
     gw_buf_printf(&b, "  %-32s %14s %14s %14s %14s\n", "over the horizon", "P5", "P50", "P95",
                   "mean");
@@ -228,15 +234,27 @@ char *gw_risk_text(const gw_risk_plan *p, const gw_risk_summary *s)
 
     gw_buf_printf(&b, "\n  build level (x plan)   E[too little]     E[too much]         E[total]"
                       "        P95 total\n");
+    double least = INFINITY; /* ties are within GW_RISK_LEVEL_TIE of it (gw_risk_aggregate) */
+    for (int l = 0; l < p->nlevels; l++)
+        least = fmin(least, s->level_too_little[l] + s->level_too_much[l]);
     for (int l = 0; l < p->nlevels; l++) {
         char e[4][32];
         gw_format_usd(s->level_too_little[l], e[0], sizeof e[0]);
         gw_format_usd(s->level_too_much[l], e[1], sizeof e[1]);
         gw_format_usd(s->level_too_little[l] + s->level_too_much[l], e[2], sizeof e[2]);
         gw_format_usd(s->level_p95[l], e[3], sizeof e[3]);
-        gw_buf_printf(&b, "  %20.3g %15s %15s %16s %16s%s\n", p->level[l], e[0], e[1], e[2], e[3],
-                      l == s->best_level ? "  <- least expected cost" : "");
+        double tot = s->level_too_little[l] + s->level_too_much[l];
+        int tied = l != s->best_level && tot <= least + GW_RISK_LEVEL_TIE * fabs(least);
+        gw_buf_printf(&b, "  %20s %15s %15s %16s %16s%s\n", gw_text_num(p->level[l], 3).s, e[0], e[1], e[2], e[3],
+                      l == s->best_level ? "  <- least expected cost"
+                      : tied             ? "  (ties)"
+                                         : "");
     }
+    if (s->flat_lo != s->flat_hi)
+        gw_buf_printf(&b, "  the curve is flat from %sx to %sx (within %.1f %% of the least "
+                          "expected cost): the smallest level of the tie is marked\n",
+                      gw_text_num(p->level[s->flat_lo], 3).s, gw_text_num(p->level[s->flat_hi], 3).s,
+                      100 * GW_RISK_LEVEL_TIE);
 
     if (p->ninputs) {
         gw_format_usd(s->base_cost, d, sizeof d);

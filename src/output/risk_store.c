@@ -17,10 +17,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "gigawatt/output.h"
 #include "gigawatt/risk.h"
+#include "json_int.h"
 #include "store_int.h"
 
 struct gw_risk_store {
@@ -102,22 +104,22 @@ int gw_risk_store_begin(gw_risk_store *st, gw_risk_run_info *info, const char *c
     info->done = 0;
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(st, "cannot start a transaction", err);
-    sqlite3_stmt *q = NULL;
-    int ok = sqlite3_prepare_v2(st->db, "INSERT INTO runs (kind, scenario, command, seed, "
-                                        "version, started) VALUES ('risk', ?, ?, ?, ?, ?)",
-                                -1, &q, NULL) == SQLITE_OK;
-    if (ok) {
-        sqlite3_bind_text(q, 1, info->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, info->command, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 3, (sqlite3_int64)info->seed);
-        sqlite3_bind_text(q, 4, GW_VERSION, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 5, info->started, -1, SQLITE_STATIC);
-        ok = sqlite3_step(q) == SQLITE_DONE;
-    }
-    sqlite3_finalize(q);
+    const gw_store_run row = {
+        .kind = "risk",
+        .name = info->name,
+        .seed = info->seed,
+        .started = info->started,
+        .command = info->command,
+        .scenario_path = info->scenario_path,
+        .scenario_sha256 = info->scenario_sha256,
+        .sets = info->sets,
+    };
+    sqlite3_int64 id = 0;
+    int ok = gw_store_add_run(st->db, &row, &id);
     if (!ok)
         return fail(st, "cannot add the run", err);
-    info->id = sqlite3_last_insert_rowid(st->db);
+    info->id = id;
+    sqlite3_stmt *q = NULL;
     ok = sqlite3_prepare_v2(st->db, "INSERT INTO risk_runs (run, scenario_hash, scenario_path, "
                                     "sets, draws, ninputs, noutputs, nseries) VALUES "
                                     "(?,?,?,?,?,?,?,?)",
@@ -308,78 +310,169 @@ int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int ns
     return commit(st, ok, "cannot finish the run", err);
 }
 
+/* One run of the listing: the columns of list_query, in order. */
+typedef struct listed_run {
+    long long id, seed, draws, done;
+    const char *kind, *scenario, *command, *started, *status, *path, *sha256, *sets;
+    int is_risk;
+} listed_run;
+
+static const char list_query[] =
+    "SELECT r.id, r.kind, r.scenario, r.command, r.seed, r.started, k.draws, k.ended, "
+    "(SELECT count(*) FROM risk_draws d WHERE d.run = r.id), k.run IS NOT NULL, "
+    "s.scenario_path, s.scenario_sha256, s.sets "
+    "FROM runs r LEFT JOIN risk_runs k ON k.run = r.id LEFT JOIN run_sources s ON s.run = r.id "
+    "ORDER BY r.id";
+
+static const char *text_col(sqlite3_stmt *q, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(q, col);
+    return t ? t : "";
+}
+
+static listed_run read_listed(sqlite3_stmt *q)
+{
+    listed_run x = {
+        .id = sqlite3_column_int64(q, 0),
+        .kind = sqlite3_column_type(q, 1) == SQLITE_NULL ? "?" : text_col(q, 1),
+        .scenario = text_col(q, 2),
+        .command = text_col(q, 3),
+        .seed = sqlite3_column_int64(q, 4),
+        .started = text_col(q, 5),
+        .draws = sqlite3_column_int64(q, 6),
+        .done = sqlite3_column_int64(q, 8),
+        .is_risk = sqlite3_column_int(q, 9),
+        .path = text_col(q, 10),
+        .sha256 = text_col(q, 11),
+        .sets = text_col(q, 12),
+    };
+    int ended = sqlite3_column_type(q, 7) != SQLITE_NULL;
+    x.status = !x.is_risk || ended ? "finished" : "stopped";
+    return x;
+}
+
+/* The run as an element of the JSON's "runs" (docs/commands.md, runs). */
+static void run_json(cJSON *runs, const listed_run *x)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(runs, o);
+    gw_json_num(o, "id", (double)x->id);
+    cJSON_AddStringToObject(o, "kind", x->kind);
+    cJSON_AddStringToObject(o, "started", x->started);
+    cJSON_AddStringToObject(o, "status", x->status);
+    gw_json_num(o, "seed", (double)x->seed);
+    if (x->is_risk) {
+        gw_json_num(o, "draws", (double)x->draws);
+        gw_json_num(o, "done", (double)x->done);
+    }
+    cJSON_AddStringToObject(o, "scenario", x->scenario);
+    cJSON_AddStringToObject(o, "command", x->command);
+    /* runs stored before run_sources existed have none of these */
+    if (x->path[0])
+        cJSON_AddStringToObject(o, "scenario_path", x->path);
+    if (x->sha256[0])
+        cJSON_AddStringToObject(o, "scenario_sha256", x->sha256);
+    cJSON *sets = cJSON_AddArrayToObject(o, "sets");
+    for (const char *s = x->sets; *s;) {
+        const char *nl = strchr(s, '\n');
+        size_t l = nl ? (size_t)(nl - s) : strlen(s);
+        char line[2048];
+        snprintf(line, sizeof line, "%.*s", (int)l, s);
+        cJSON_AddItemToArray(sets, cJSON_CreateString(line));
+        s += l + (nl ? 1 : 0);
+    }
+}
+
+static void run_text(gw_buf *b, const listed_run *x)
+{
+    if (x->is_risk)
+        gw_buf_printf(b, "%6lld  %-5s  %-20s  %9lld  %9lld  %-8s  %s\n", x->id, x->kind,
+                      x->started, x->draws, x->done, x->status, x->scenario);
+    else
+        gw_buf_printf(b, "%6lld  %-5s  %-20s  %9s  %9s  %-8s  %s\n", x->id, x->kind, x->started,
+                      "-", "-", x->status, x->scenario);
+}
+
 int gw_risk_store_list(gw_risk_store *st, int json, char **text, gw_error *err)
 {
     *text = NULL;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db, "SELECT r.id, r.kind, r.scenario, r.command, r.seed, "
-                                   "r.version, r.started, k.draws, k.ended, "
-                                   "(SELECT count(*) FROM risk_draws d WHERE d.run = r.id), "
-                                   "k.run IS NOT NULL "
-                                   "FROM runs r LEFT JOIN risk_runs k ON k.run = r.id "
-                                   "ORDER BY r.id",
-                           -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, list_query, -1, &q, NULL) != SQLITE_OK)
         return fail(st, "cannot read the runs", err);
     gw_buf b = {0};
-    if (json)
-        gw_buf_printf(&b, "[");
-    else
+    cJSON *root = json ? cJSON_CreateObject() : NULL, *runs = NULL;
+    if (root) {
+        gw_json_tag(root, "runs");
+        cJSON_AddStringToObject(root, "store", st->path);
+        runs = cJSON_AddArrayToObject(root, "runs");
+    } else if (!json) {
         gw_buf_printf(&b, "%6s  %-5s  %-20s  %9s  %9s  %-8s  %s\n", "id", "kind", "started",
                       "draws", "done", "status", "scenario");
-    int step, first = 1;
+    }
+    int step;
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        long long id = sqlite3_column_int64(q, 0);
-        const char *kind = (const char *)sqlite3_column_text(q, 1);
-        const char *scen = (const char *)sqlite3_column_text(q, 2);
-        const char *cmd = (const char *)sqlite3_column_text(q, 3);
-        const char *started = (const char *)sqlite3_column_text(q, 6);
-        int is_risk = sqlite3_column_int(q, 10);
-        long long draws = sqlite3_column_int64(q, 7), done = sqlite3_column_int64(q, 9);
-        int ended = sqlite3_column_type(q, 8) != SQLITE_NULL;
-        const char *status = !is_risk ? "finished" : ended ? "finished" : "stopped";
-        kind = kind ? kind : "?", scen = scen ? scen : "", cmd = cmd ? cmd : "";
-        started = started ? started : "";
-        if (json) {
-            /* names and commands are the user's text: escape what JSON needs */
-            gw_buf_printf(&b, "%s\n  {\"id\": %lld, \"kind\": \"%s\", \"started\": \"%s\", ",
-                          first ? "" : ",", id, kind, started);
-            gw_buf_printf(&b, "\"status\": \"%s\", \"seed\": %lld", status,
-                          sqlite3_column_int64(q, 4));
-            if (is_risk)
-                gw_buf_printf(&b, ", \"draws\": %lld, \"done\": %lld", draws, done);
-            const char *fields[2] = {scen, cmd}, *keys[2] = {"scenario", "command"};
-            for (int f = 0; f < 2; f++) {
-                gw_buf_printf(&b, ", \"%s\": \"", keys[f]);
-                for (const unsigned char *c = (const unsigned char *)fields[f]; *c; c++)
-                    if (*c == '"' || *c == '\\')
-                        gw_buf_printf(&b, "\\%c", *c);
-                    else if (*c < 0x20)
-                        gw_buf_printf(&b, "\\u%04x", *c);
-                    else
-                        gw_buf_printf(&b, "%c", *c);
-                gw_buf_printf(&b, "\"");
-            }
-            gw_buf_printf(&b, "}");
-        } else if (is_risk) {
-            gw_buf_printf(&b, "%6lld  %-5s  %-20s  %9lld  %9lld  %-8s  %s\n", id, kind, started,
-                          draws, done, status, scen);
-        } else {
-            gw_buf_printf(&b, "%6lld  %-5s  %-20s  %9s  %9s  %-8s  %s\n", id, kind, started, "-",
-                          "-", status, scen);
-        }
-        first = 0;
+        listed_run x = read_listed(q);
+        if (runs)
+            run_json(runs, &x);
+        else if (!json)
+            run_text(&b, &x);
     }
     sqlite3_finalize(q);
     if (step != SQLITE_DONE) {
         gw_buf_free(&b);
+        cJSON_Delete(root);
         return fail(st, "cannot read the runs", err);
     }
-    if (json)
-        gw_buf_printf(&b, "%s]\n", first ? "" : "\n");
-    if (b.failed) {
+    *text = json ? gw_json_finish(root) : b.failed ? NULL : b.s;
+    if (!*text) {
         gw_buf_free(&b);
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
-    *text = b.s;
+    return GW_OK;
+}
+
+int gw_risk_store_delete(gw_risk_store *st, long long id, gw_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(st, "cannot start a transaction", err);
+    int ok = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM runs WHERE id = ?", -1, &q,
+                                NULL) == SQLITE_OK;
+    sqlite3_bind_int64(q, 1, id);
+    ok = ok && sqlite3_step(q) == SQLITE_ROW;
+    long long found = ok ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_finalize(q);
+    if (ok && !found) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s: no run %lld; expected the id of a run that `gigawatt runs "
+                            "--db %s` lists",
+                            st->path, id, st->path);
+    }
+    /* every row of the run, in each table of store.c's schema; runs last */
+    static const char *const deletes[] = {
+        "run_sources WHERE run", "fleet_hourly WHERE run",  "fleet_tenant_hourly WHERE run",
+        "fleet_site_mw WHERE run", "fleet_tenants WHERE run", "risk_inputs WHERE run",
+        "risk_draws WHERE run",  "risk_quarters WHERE run", "risk_runs WHERE run",
+        "runs WHERE id"};
+    char sql[96];
+    for (size_t t = 0; ok && t < sizeof deletes / sizeof deletes[0]; t++) {
+        snprintf(sql, sizeof sql, "DELETE FROM %s = ?", deletes[t]);
+        /* a store with no run of a kind may lack its tables: nothing to delete */
+        if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK)
+            continue;
+        sqlite3_bind_int64(q, 1, id);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        sqlite3_finalize(q);
+    }
+    return commit(st, ok, "cannot delete the run", err);
+}
+
+int gw_risk_store_vacuum(gw_risk_store *st, gw_error *err)
+{
+    /* the log folded in first, so the file itself shrinks */
+    if (sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return fail(st, "cannot vacuum", err);
     return GW_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "gigawatt/output.h"
+#include "text_int.h"
 
 /* A candidate that found no rate meeting the targets has no figures. */
 static int infeasible(const gw_sim_candidate *c)
@@ -60,11 +61,12 @@ char *gw_sim_search_text(const gw_sim_search *s)
     gw_buf t = {0};
     char tt[40] = "any", tb[40] = "any";
     if (p->ttft_target_s > 0)
-        snprintf(tt, sizeof tt, "<= %g s", p->ttft_target_s);
+        snprintf(tt, sizeof tt, "<= %s s", gw_text_num(p->ttft_target_s, 4).s);
     if (p->tbt_target_s > 0)
-        snprintf(tb, sizeof tb, "<= %g s", p->tbt_target_s);
-    gw_buf_printf(&t, "cheapest configuration for %.4g requests/s of %s (p%g TTFT %s, TBT %s):\n",
-                  p->target_rate, s->model, 100 * p->quantile, tt, tb);
+        snprintf(tb, sizeof tb, "<= %s s", gw_text_num(p->tbt_target_s, 4).s);
+    gw_buf_printf(&t, "cheapest configuration for %s requests/s of %s (p%s TTFT %s, TBT %s):\n",
+                  gw_text_num(p->target_rate, 4).s, s->model, gw_text_num(100 * p->quantile, 4).s,
+                  tt, tb);
     gw_buf_printf(&t, "  %-12s %3s %10s %9s %8s %12s %8s %10s\n", "accelerator", "tp",
                   "req/s/rep", "replicas", "GPUs", "USD/hour", "IT MW", "req/s/MW");
     for (int i = 0; i < s->n; i++) {
@@ -72,9 +74,10 @@ char *gw_sim_search_text(const gw_sim_search *s)
         if (infeasible(c))
             gw_buf_printf(&t, "  %-12s %3d  %s\n", c->accelerator, c->tp, c->why);
         else
-            gw_buf_printf(&t, "  %-12s %3d %10.3g %9.0f %8.0f %12.0f %8.3f %10.3g\n",
-                          c->accelerator, c->tp, c->per_replica_rps, c->replicas, c->accelerators,
-                          c->usd_per_hour, c->it_mw, p->target_rate / c->it_mw);
+            gw_buf_printf(&t, "  %-12s %3d %10s %9s %8s %12s %8.3f %10s\n", c->accelerator, c->tp,
+                          gw_text_num(c->per_replica_rps, 3).s, gw_text_count(c->replicas).s,
+                          gw_text_count(c->accelerators).s, gw_text_count(round(c->usd_per_hour)).s,
+                          c->it_mw, gw_text_num(p->target_rate / c->it_mw, 3).s);
     }
     return finish(&t);
 }

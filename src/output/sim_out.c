@@ -164,6 +164,22 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
         gw_json_num(x, "ttft_s", cap->ttft_s);
         gw_json_num(x, "tbt_s", cap->tbt_s);
         gw_json_num(x, "simulations", cap->simulations);
+        /* what was asked and how the bisection got there (issue 14 item 8),
+         * after the figures above so that they keep their bytes */
+        gw_json_num_or_null(x, "ttft_target_s", cap->ttft_target_s, cap->ttft_target_s > 0);
+        gw_json_num_or_null(x, "tbt_target_s", cap->tbt_target_s, cap->tbt_target_s > 0);
+        gw_json_num(x, "quantile", cap->quantile);
+        cJSON *steps = cJSON_AddArrayToObject(x, "steps");
+        for (int i = 0; steps && i < cap->ntrials; i++) {
+            const gw_capacity_trial *t = &cap->trial[i];
+            cJSON *st = cJSON_CreateObject();
+            gw_json_num(st, "rate_scale", t->scale);
+            gw_json_num(st, "requests_per_s", t->rate_rps);
+            gw_json_num(st, "ttft_s", t->ttft_s);
+            gw_json_num(st, "tbt_s", t->tbt_s);
+            cJSON_AddBoolToObject(st, "meets_targets", t->meets);
+            cJSON_AddItemToArray(steps, st);
+        }
     }
     return gw_json_finish(o);
 }
@@ -175,8 +191,9 @@ static void stat_row(gw_buf *b, const char *label, const gw_stat *st, double sca
     if (!isfinite(st->mean))
         snprintf(t, sizeof t, "n/a (no completed requests)");
     else
-        snprintf(t, sizeof t, "%.4g / %.4g / %.4g / %.4g%s%s", st->mean * scale, st->p50 * scale,
-                 st->p90 * scale, st->p99 * scale, unit[0] ? " " : "", unit);
+        snprintf(t, sizeof t, "%s / %s / %s / %s%s%s", gw_text_num(st->mean * scale, 4).s,
+                 gw_text_num(st->p50 * scale, 4).s, gw_text_num(st->p90 * scale, 4).s,
+                 gw_text_num(st->p99 * scale, 4).s, unit[0] ? " " : "", unit);
     gw_text_row(b, label, t);
 }
 
@@ -190,14 +207,15 @@ static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report 
     if (c->disagg.on)
         gw_buf_printf(b, "  %s on %d x %s (%s), disaggregated: %d prefill worker%s (tp %d pp %d "
                          "ep %d, %d replica%s), %d decode worker%s (tp %d pp %d ep %d, %d "
-                         "replica%s), KV over %.4g GB/s + %.4g ms, %s scheduler\n",
+                         "replica%s), KV over %s GB/s + %s ms, %s scheduler\n",
                       sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id,
                       gw_precision_name(p->weights), rep->prefill_workers,
                       rep->prefill_workers == 1 ? "" : "s", p->tp, p->pp, p->ep, c->replicas,
                       c->replicas == 1 ? "" : "s", rep->decode_workers,
                       rep->decode_workers == 1 ? "" : "s", d->tp, d->pp, d->ep,
                       c->disagg.decode.replicas, c->disagg.decode.replicas == 1 ? "" : "s",
-                      c->disagg.kv_link_bps / 1e9, c->disagg.kv_handover_s * 1e3, sched);
+                      gw_text_num(c->disagg.kv_link_bps / 1e9, 4).s,
+                      gw_text_num(c->disagg.kv_handover_s * 1e3, 4).s, sched);
     else
         gw_buf_printf(b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s "
                          "routing\n",
@@ -206,7 +224,7 @@ static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report 
                       sched, route_name(c->route));
     char drawn[64] = "";
     if (cl->length_low > 0 && cl->length_low < 1)
-        snprintf(drawn, sizeof drawn, " (drawn in [%.3g, 1] x these)", cl->length_low);
+        snprintf(drawn, sizeof drawn, " (drawn in [%s, 1] x these)", gw_text_num(cl->length_low, 3).s);
     if (cl->concurrency > 0)
         gw_buf_printf(b, "  closed loop: %d in flight, %.0f input / %.0f output tokens%s, %zu "
                          "requests issued, the first %zu not measured\n",
@@ -216,9 +234,9 @@ static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report 
         gw_buf_printf(b, "  workload: %s, %zu requests\n",
                       sc->sim.trace ? sc->sim.trace->text : "synthetic", rep->result.requests);
     if (rep->engine.spec_tokens > 0)
-        gw_buf_printf(b, "  speculative decoding: %.0f draft tokens a step, %.3g tokens a step "
+        gw_buf_printf(b, "  speculative decoding: %.0f draft tokens a step, %s tokens a step "
                          "expected (accepted + 1)\n",
-                      rep->engine.spec_tokens, rep->engine.spec_accept_length);
+                      rep->engine.spec_tokens, gw_text_num(rep->engine.spec_accept_length, 3).s);
 }
 
 /* The rows only a frontier run has. */
@@ -226,22 +244,23 @@ static void frontier_rows(gw_buf *b, const gw_sim_report *rep)
 {
     const gw_sim_result *r = &rep->result;
     char t[200];
-    snprintf(t, sizeof t, "%.4g (InferenceX's definition)", r->tps_gpu_io);
+    snprintf(t, sizeof t, "%s (InferenceX's definition)", gw_text_num(r->tps_gpu_io, 4).s);
     gw_text_row(b, "tok/s per GPU, in+out / all GPUs", t);
-    snprintf(t, sizeof t, "%.4g", r->tps_gpu_out);
+    snprintf(t, sizeof t, "%s", gw_text_num(r->tps_gpu_out, 4).s);
     gw_text_row(b, "tok/s per GPU, output / all GPUs", t);
-    snprintf(t, sizeof t, "%.4g (LMSYS's, DeepSeek's; %.0f of %.0f GPUs)", r->tps_decode_gpu_out,
-             r->decode_gpus, r->gpus);
+    snprintf(t, sizeof t, "%s (LMSYS's, DeepSeek's; %s of %s GPUs)",
+             gw_text_num(r->tps_decode_gpu_out, 4).s, gw_text_count(r->decode_gpus).s,
+             gw_text_count(r->gpus).s);
     gw_text_row(b, "tok/s per GPU, out / decode GPUs", t);
-    snprintf(t, sizeof t, "%.4g requests (sum of E2E / makespan, %zu measured)",
-             r->concurrency_mean, r->measured);
+    snprintf(t, sizeof t, "%s requests (sum of E2E / makespan, %s measured)",
+             gw_text_num(r->concurrency_mean, 4).s, gw_text_count((double)r->measured).s);
     gw_text_row(b, "in flight (Little's law)", t);
     if (rep->sim.disagg.on) {
-        snprintf(t, sizeof t, "%.4g ms per request", r->kv_transfer_s * 1e3);
+        snprintf(t, sizeof t, "%s ms per request", gw_text_num(r->kv_transfer_s * 1e3, 4).s);
         gw_text_row(b, "KV transfer + hand-over", t);
     }
     if (isfinite(r->tokens_per_decode_step) && rep->engine.spec_tokens > 0) {
-        snprintf(t, sizeof t, "%.4g", r->tokens_per_decode_step);
+        snprintf(t, sizeof t, "%s", gw_text_num(r->tokens_per_decode_step, 4).s);
         gw_text_row(b, "tokens per decode step", t);
     }
 }
@@ -268,13 +287,16 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                       sc->sim.trace->text, r->requests, r->requests == 1 ? "" : "s",
                       rep->workload.cut, rep->workload.cut == 1 ? "" : "s");
     else
-        gw_buf_printf(&b, "  workload: synthetic, %zu request%s at %.4g/s\n", r->requests,
-                      r->requests == 1 ? "" : "s", sc->sim.rate);
-    snprintf(t, sizeof t, "%zu completed, %zu rejected, %llu preemptions", r->completed,
-             r->rejected, (unsigned long long)r->preemptions);
+        gw_buf_printf(&b, "  workload: synthetic, %s request%s at %s/s\n",
+                      gw_text_count((double)r->requests).s, r->requests == 1 ? "" : "s",
+                      gw_text_num(sc->sim.rate, 4).s);
+    snprintf(t, sizeof t, "%s completed, %s rejected, %s preemptions",
+             gw_text_count((double)r->completed).s, gw_text_count((double)r->rejected).s,
+             gw_text_count((double)r->preemptions).s);
     gw_text_row(&b, "requests", t);
-    snprintf(t, sizeof t, "%.4g req/s, %.4g output tok/s over %.4g s", r->requests_per_s,
-             r->output_tokens_per_s, r->makespan_s);
+    snprintf(t, sizeof t, "%s req/s, %s output tok/s over %s s",
+             gw_text_num(r->requests_per_s, 4).s, gw_text_num(r->output_tokens_per_s, 4).s,
+             gw_text_num(r->makespan_s, 4).s);
     gw_text_row(&b, "throughput", t);
     gw_buf_printf(&b, "  %-34s %s\n", "", "mean / p50 / p90 / p99");
     stat_row(&b, "TTFT", &r->ttft, 1, "s");
@@ -288,23 +310,31 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     gw_text_row(&b, "KV cache in use", t);
     snprintf(t, sizeof t, "%.1f%%", 100 * r->busy_fraction);
     gw_text_row(&b, "replicas busy", t);
-    snprintf(t, sizeof t, "%llu iterations, %llu events", (unsigned long long)r->iterations,
-             (unsigned long long)r->events);
+    snprintf(t, sizeof t, "%s iterations, %s events", gw_text_count((double)r->iterations).s,
+             gw_text_count((double)r->events).s);
     gw_text_row(&b, "simulated", t);
     if (frontier_run(rep))
         frontier_rows(&b, rep);
     gw_text_row_si(&b, "energy (IT)", r->energy_j / 3600, "Wh");
     gw_text_row_si(&b, "mean power (IT)", r->mean_power_w, "W");
     if (isfinite(r->joules_per_output_token)) {
-        snprintf(t, sizeof t, "%.3g J", r->joules_per_output_token);
+        snprintf(t, sizeof t, "%s J", gw_text_num(r->joules_per_output_token, 3).s);
         gw_text_row(&b, "energy per output token", t);
     }
     if (rep->has_cost && r->output_tokens_per_s > 0)
         gw_text_row_usd(&b, "cost per million output tokens", 1e6 * rep->usd_per_accel_hour *
                         rep->accelerators / 3600 / r->output_tokens_per_s);
     if (cap) {
-        snprintf(t, sizeof t, "%.4g req/s (x%.3g the workload's rate; %d simulations)",
-                 cap->rate_rps, cap->scale, cap->simulations);
+        char ttft[40] = "any", tbt[40] = "any";
+        if (cap->ttft_target_s > 0)
+            snprintf(ttft, sizeof ttft, "<= %s s", gw_text_num(cap->ttft_target_s, 4).s);
+        if (cap->tbt_target_s > 0)
+            snprintf(tbt, sizeof tbt, "<= %s s", gw_text_num(cap->tbt_target_s, 4).s);
+        snprintf(t, sizeof t, "p%s TTFT %s, TBT %s", gw_text_num(100 * cap->quantile, 4).s, ttft,
+                 tbt);
+        gw_text_row(&b, "capacity targets", t);
+        snprintf(t, sizeof t, "%s req/s (x%s the workload's rate; %d simulations)",
+                 gw_text_num(cap->rate_rps, 4).s, gw_text_num(cap->scale, 3).s, cap->simulations);
         gw_text_row(&b, "capacity at the targets", t);
     }
     if (b.failed) {
@@ -324,17 +354,19 @@ char *gw_sim_requests_csv(const gw_sim_report *rep)
     for (size_t i = 0; r->per_request && i < w->n && !b.failed; i++) {
         const gw_sim_request *q = &r->per_request[i];
         if (isnan(q->completed)) {
-            gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,,,,,,,%d\n", i, q->replica, w->arrival[i],
-                          w->prompt[i], w->output[i], q->restarts);
+            gw_buf_printf(&b, "%zu,%d,%s,%d,%d,,,,,,,%d\n", i, q->replica,
+                          gw_text_real(w->arrival[i]).s, w->prompt[i], w->output[i], q->restarts);
             continue;
         }
-        gw_buf_printf(&b, "%zu,%d,%.17g,%d,%d,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", i,
-                      q->replica,
-                      w->arrival[i], w->prompt[i], w->output[i], q->scheduled, q->first_token,
-                      q->completed, q->first_token - w->arrival[i],
-                      (q->completed - q->first_token) /
-                          (rep->sim.closed.concurrency > 0 ? w->output[i] - 1 : w->output[i]),
-                      q->completed - w->arrival[i], q->restarts);
+        const double at[6] = {q->scheduled, q->first_token, q->completed,
+                              q->first_token - w->arrival[i],
+                              (q->completed - q->first_token) /
+                                  (rep->sim.closed.concurrency > 0 ? w->output[i] - 1 : w->output[i]),
+                              q->completed - w->arrival[i]};
+        gw_buf_printf(&b, "%zu,%d,%s,%d,%d", i, q->replica, gw_text_real(w->arrival[i]).s,
+                      w->prompt[i], w->output[i]);
+        gw_csv_reals(&b, at, 6);
+        gw_buf_printf(&b, ",%d\n", q->restarts);
     }
     if (b.failed) {
         gw_buf_free(&b);

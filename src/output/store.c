@@ -12,9 +12,13 @@
 #include "gigawatt/output.h"
 #include "store_int.h"
 
+/* run_sources came after runs: a store written before it gains the table
+ * on its next write, and its older runs have no row there. */
 const char gw_store_schema_runs[] =
     "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);";
+    "scenario TEXT, command TEXT, seed INTEGER, version TEXT, started TEXT);"
+    "CREATE TABLE IF NOT EXISTS run_sources (run INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "scenario_path TEXT, scenario_sha256 TEXT, sets TEXT);";
 
 const char gw_store_schema_fleet[] =
     "CREATE TABLE IF NOT EXISTS fleet_hourly (run INTEGER NOT NULL REFERENCES runs(id), "
@@ -150,25 +154,35 @@ static int fail(sqlite3 *db, const char *path, gw_error *err)
     return rc;
 }
 
-/* The runs row of a fleet run; *run its id. 1 when written. */
-static int insert_fleet_run(sqlite3 *db, const gw_fleet_report *rep, const char *command,
-                            sqlite3_int64 *run)
+int gw_store_add_run(sqlite3 *db, const gw_store_run *r, sqlite3_int64 *id)
 {
-    char started[32];
-    gw_store_now(started, sizeof started);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "INSERT INTO runs (kind, scenario, command, seed, version, "
-                               "started) VALUES ('fleet', ?, ?, ?, ?, ?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_text(st, 1, rep->name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, command, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)rep->cfg.seed);
-    sqlite3_bind_text(st, 4, GW_VERSION, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, started, -1, SQLITE_TRANSIENT);
-    int ok = sqlite3_step(st) == SQLITE_DONE;
+    int ok = sqlite3_prepare_v2(db, "INSERT INTO runs (kind, scenario, command, seed, version, "
+                                    "started) VALUES (?, ?, ?, ?, ?, ?)",
+                                -1, &st, NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_text(st, 1, r->kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, r->command, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)r->seed);
+        sqlite3_bind_text(st, 5, GW_VERSION, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, r->started, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
     sqlite3_finalize(st);
-    *run = sqlite3_last_insert_rowid(db);
+    *id = sqlite3_last_insert_rowid(db);
+    st = NULL;
+    ok = ok && sqlite3_prepare_v2(db, "INSERT INTO run_sources VALUES (?, ?, ?, ?)", -1, &st,
+                                  NULL) == SQLITE_OK;
+    if (ok) {
+        sqlite3_bind_int64(st, 1, *id);
+        const char *texts[3] = {r->scenario_path, r->scenario_sha256, r->sets};
+        for (int k = 0; k < 3; k++) /* "" (nothing to record) is NULL */
+            if (texts[k] && texts[k][0])
+                sqlite3_bind_text(st, 2 + k, texts[k], -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
     return ok;
 }
 
@@ -274,7 +288,7 @@ static int insert_fleet_tenants(sqlite3 *db, sqlite3_int64 run, const gw_fleet_r
     return ok;
 }
 
-int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *command,
+int gw_store_fleet(const char *path, const gw_fleet_report *rep, const gw_run_source *source,
                    gw_error *err)
 {
     sqlite3 *db = NULL;
@@ -292,7 +306,19 @@ int gw_store_fleet(const char *path, const gw_fleet_report *rep, const char *com
         sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return fail(db, path, err);
     sqlite3_int64 run = 0;
-    if (!insert_fleet_run(db, rep, command, &run) ||
+    char started[32];
+    gw_store_now(started, sizeof started);
+    const gw_store_run row = {
+        .kind = "fleet",
+        .name = rep->name,
+        .seed = rep->cfg.seed,
+        .started = started,
+        .command = source->command,
+        .scenario_path = source->scenario_path,
+        .scenario_sha256 = source->scenario_sha256,
+        .sets = source->sets,
+    };
+    if (!gw_store_add_run(db, &row, &run) ||
         !insert_fleet_hours(db, run, &rep->result) ||
         !insert_fleet_tenant_hours(db, run, rep) || !insert_fleet_site_mw(db, run, rep) ||
         !insert_fleet_tenants(db, run, rep) ||

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "gigawatt/gigawatt.h"
+#include "gigawatt/run_source.h"
 
 /* CREATE TABLE IF NOT EXISTS statements: the runs table both kinds share,
  * the fleet tables and the risk tables. */
@@ -28,6 +29,19 @@ int gw_store_check(sqlite3 *db, const char *path, gw_error *err);
  * whose message expects `expected_io` ("a writable SQLite file"). */
 int gw_store_sqlite_error(sqlite3 *db, const char *path, const char *what,
                           const char *expected_io, gw_error *err);
+/* A run as the runs and run_sources tables hold it, whatever its kind. */
+typedef struct gw_store_run {
+    const char *kind; /* "fleet", "risk" */
+    const char *name; /* the scenario's name: */
+    unsigned long long seed;
+    const char *started; /* gw_store_now */
+    /* where it came from: gw_run_source's fields ("" is not recorded) */
+    const char *command, *scenario_path, *scenario_sha256, *sets;
+} gw_store_run;
+
+/* Add run `r` (inside the caller's transaction); *id its rowid. 1 when
+ * written. The one way every writer adds a run. */
+int gw_store_add_run(sqlite3 *db, const gw_store_run *r, sqlite3_int64 *id);
 /* Now, UTC, as the store's started/ended columns hold it (ISO 8601). */
 void gw_store_now(char *buf, size_t n);
 

@@ -14,8 +14,23 @@ void gw_text_row_si(gw_buf *b, const char *label, double v, const char *unit);
 void gw_text_row_usd(gw_buf *b, const char *label, double v);
 /* a count, then `unit` if not empty ("24.5 M households") */
 void gw_text_row_num(gw_buf *b, const char *label, double v, const char *unit);
+/* A number as text, to pass straight to a printf ("%s", gw_text_num(v,
+ * 4).s): gw_format_number's `sig` digits, or gw_format_count's. */
+typedef struct gw_num_text {
+    char s[48];
+} gw_num_text;
+gw_num_text gw_text_num(double v, int sig);
+gw_num_text gw_text_count(double v);
+/* gw_format_real's shortest round-trip digits, for CSV */
+gw_num_text gw_text_real(double v);
+/* CSV cells: each value after a comma, an integer as an integer, a real
+ * in the shortest digits that read back to it (gw_format_real) */
+void gw_csv_reals(gw_buf *b, const double *v, size_t n);
 /* "title: scenario" and the system, cooling, site and load of a rack or
  * plan result */
 void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double load);
+/* "  announced specification: ..." when the accelerator or system used is
+ * catalog status announced; nothing otherwise (gw_text_header calls it) */
+void gw_text_status_note(gw_buf *b, const gw_scenario *sc);
 
 #endif

@@ -217,14 +217,13 @@ static int begin_run(run_state *s, gw_error *err)
     memset(in, 0, sizeof *in);
     snprintf(in->name, sizeof in->name, "%s", p->name);
     snprintf(in->hash, sizeof in->hash, "%s", p->hash);
-    snprintf(in->command, sizeof in->command, "%s", job->command ? job->command : "");
-    char abs[PATH_MAX];
-    if (job->scenario_path && realpath(job->scenario_path, abs))
-        snprintf(in->scenario_path, sizeof in->scenario_path, "%s", abs);
-    size_t len = 0;
-    for (int i = 0; i < job->nsets && len + 1 < sizeof in->sets; i++)
-        len += (size_t)snprintf(in->sets + len, sizeof in->sets - len, "%s%s", i ? "\n" : "",
-                                job->sets[i]);
+    const gw_run_source *src = job->source;
+    if (src) {
+        snprintf(in->command, sizeof in->command, "%s", src->command);
+        snprintf(in->scenario_path, sizeof in->scenario_path, "%s", src->scenario_path);
+        snprintf(in->scenario_sha256, sizeof in->scenario_sha256, "%s", src->scenario_sha256);
+        snprintf(in->sets, sizeof in->sets, "%s", src->sets);
+    }
     in->seed = p->seed;
     in->draws = p->draws;
     in->ninputs = p->ninputs;

@@ -273,6 +273,31 @@ void gw_risk_summary_free(gw_risk_summary *s)
     s->q = NULL;
 }
 
+/* The least-cost build level. Above the point where more orders only
+ * queue, the expected costs of several levels agree to a rounding error,
+ * and the argmin among them is arbitrary; so every level within
+ * GW_RISK_LEVEL_TIE of the least ties, the smallest of them wins (more
+ * capital for no expected gain is not "least cost"), and flat_lo..flat_hi
+ * names the tied span so the output can say the curve is flat. */
+void gw_risk_choose_level(const gw_risk_plan *p, gw_risk_summary *s)
+{
+    double least = INFINITY;
+    for (int l = 0; l < p->nlevels; l++)
+        least = fmin(least, s->level_too_little[l] + s->level_too_much[l]);
+    int lo = -1, hi = -1;
+    for (int l = 0; l < p->nlevels; l++) {
+        double tot = s->level_too_little[l] + s->level_too_much[l];
+        if (!(tot <= least + GW_RISK_LEVEL_TIE * fabs(least)))
+            continue;
+        if (lo < 0 || p->level[l] < p->level[lo])
+            lo = l;
+        if (hi < 0 || p->level[l] > p->level[hi])
+            hi = l;
+    }
+    s->best_level = s->flat_lo = lo < 0 ? 0 : lo;
+    s->flat_hi = hi < 0 ? 0 : hi;
+}
+
 int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out,
                       const float *series, int threads, gw_risk_summary *s, gw_error *err)
 {
@@ -320,11 +345,8 @@ int gw_risk_aggregate(const gw_risk_plan *p, const double *in, const double *out
         s->level_too_little[l] = lit / (double)n;
         s->level_too_much[l] = much / (double)n;
         s->level_p95[l] = percentile(buf, n, 0.95);
-        double tot = s->level_too_little[l] + s->level_too_much[l];
-        double best = s->level_too_little[s->best_level] + s->level_too_much[s->best_level];
-        if (l == 0 || tot < best)
-            s->best_level = l;
     }
+    gw_risk_choose_level(p, s);
 
     /* histograms of the two costs at the planned build: 40 equal bins on [0, max] */
     for (int h = 0; h < 2; h++) {

@@ -83,7 +83,7 @@ static const option_spec option_table[] = {
     SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
-    VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("command-line"),
+    VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
@@ -109,9 +109,9 @@ static const char *const sim_options[] = {
     "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
     NULL};
 /* include/gigawatt/risk_command.h says what each does */
-static const char *const risk_options[] = {"draws", "seed",   "threads",      "db",
-                                           "resume", "html", "command-line", NULL};
-static const char *const runs_options[] = {"db", NULL};
+static const char *const risk_options[] = {"draws",  "seed", "threads", "db",
+                                           "resume", "html", NULL};
+static const char *const runs_options[] = {"db", "delete", "vacuum", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
@@ -616,6 +616,38 @@ int gw_cmd_place_on_file(int rc, const gw_scenario *sc, gw_error *err)
     return rc;
 }
 
+/* What a report's heading names (issue 14 item 9): the scenario's file
+ * name (its directory is the reader's business, not the page's) "with" the
+ * flags and sets that changed it ("frontier-lab-30gw.yaml with --grid-power
+ * 15 GW"), or, with no scenario, the command as typed ("rack --system
+ * gb200-nvl72"). Options that only say where output goes are left out. */
+static void report_title(const gw_cmd_args *a, const char *name, char *buf, size_t n)
+{
+    static const char *const quiet[] = {"html", "requests-csv", "db", "threads", "resume",
+                                        "command-line", "csv", NULL};
+    const gw_command_request *q = a->req;
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    int scenario = name && strcmp(name, "flags") != 0;
+    size_t len = (size_t)snprintf(buf, n, "%s", !scenario ? q->command
+                                                : slash && slash[1] ? slash + 1 : name);
+    const char *sep = scenario ? " with" : "";
+    for (int i = 0; i < q->noptions && len < n; i++) {
+        int skip = 0;
+        for (int k = 0; quiet[k]; k++)
+            skip |= strcmp(q->options[i].name, quiet[k]) == 0;
+        if (skip)
+            continue;
+        const char *v = q->options[i].value;
+        len += (size_t)snprintf(buf + len, n - len, "%s --%s%s%s", sep, q->options[i].name,
+                                v && v[0] ? " " : "", v ? v : "");
+        sep = "";
+    }
+    for (int i = 0; i < q->nsets && len < n; i++) {
+        len += (size_t)snprintf(buf + len, n - len, "%s --set %s", sep, q->sets[i]);
+        sep = "";
+    }
+}
+
 int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text,
                   gw_command_output *out, gw_error *err)
 {
@@ -623,10 +655,9 @@ int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text
     if ((!json && (a->req->want_json || a->html)) || (!text && a->req->want_text))
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     if (rc == GW_OK && a->html) {
-        /* the report names its source by file name: a scenario's directory
-         * is the reader's business, not the page's */
-        const char *slash = name ? strrchr(name, '/') : NULL;
-        rc = gw_report_html_text(slash && slash[1] ? slash + 1 : name, json, &out->html, err);
+        char title[1024];
+        report_title(a, name, title, sizeof title);
+        rc = gw_report_html_text(title, json, &out->html, err);
     }
     if (rc == GW_OK && a->req->want_json)
         out->json = json, json = NULL;

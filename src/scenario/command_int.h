@@ -8,6 +8,7 @@
 #include "gigawatt/catalog.h"
 #include "gigawatt/command.h"
 #include "gigawatt/config.h"
+#include "gigawatt/run_source.h"
 #include "gigawatt/scenario.h"
 
 #define GW_CMD_MAX_SETS 64
@@ -54,6 +55,11 @@ int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text
 /* Build a result's JSON and text as gw_cmd_finish wants them. */
 #define GW_CMD_WANT_JSON(a) ((a)->req->want_json || (a)->html)
 #define GW_CMD_WANT_TEXT(a) ((a)->req->want_text)
+/* What the result store records of this run (src/scenario/run_source.c):
+ * the command that runs it again with `sets` (the run's settings, flags
+ * included), the scenario's absolute path and SHA-256. */
+int gw_cmd_run_source(const gw_cmd_args *a, const char *const *sets, int nsets,
+                      gw_run_source *src, gw_error *err);
 /* Report the start of a long run to the request's progress_phase. */
 void gw_cmd_phase(const gw_cmd_args *a, const char *what, const char *unit);
 

@@ -33,7 +33,7 @@ static int run_fleet(const gw_cmd_args *a, const gw_cmd_loaded *l, gw_command_ou
     gw_fleet_report *r = malloc(sizeof *r);
     if (!r)
         return out_of_memory(err);
-    gw_cmd_phase(a, "fleet", "requests");
+    gw_cmd_phase(a, "fleet", "requests offered");
     int rc = gw_fleet_cmd_run(&l->cat, l->root, r, a->req->progress, a->req->progress_user, err);
     if (rc) {
         free(r);
@@ -43,9 +43,11 @@ static int run_fleet(const gw_cmd_args *a, const gw_cmd_loaded *l, gw_command_ou
     if (a->requests_csv) /* for a fleet: the hourly series */
         rc = keep_csv(gw_fleet_hourly_csv(r), out, err);
     if (rc == GW_OK && a->db) {
-        char cmd[1200];
-        snprintf(cmd, sizeof cmd, "gigawatt sim %s", name ? name : "");
-        rc = gw_store_fleet(a->db, r, cmd, err);
+        gw_run_source *src = malloc(sizeof *src);
+        rc = src ? gw_cmd_run_source(a, a->sets, a->nsets, src, err) : out_of_memory(err);
+        if (rc == GW_OK)
+            rc = gw_store_fleet(a->db, r, src, err);
+        free(src);
     }
     if (rc == GW_OK)
         rc = gw_cmd_finish(a, name, GW_CMD_WANT_JSON(a) ? gw_fleet_json(r) : NULL,

@@ -154,6 +154,40 @@ static int check_context(const gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* What bound the steady-state batch: the KV cache, the engine's cap (its
+ * default, or perf.max_batch which replaced it), or the latency targets.
+ * A sequence holds I + O tokens when reserved up front, else I + O/2 on
+ * average (docs/model.md §7.5, as gw_perf_infer). */
+static void steady_batch_bound(const gw_scenario *sc, gw_perf_report *r)
+{
+    const gw_perf_engine *e = &r->engine;
+    const gw_perf_result *x = &r->inference;
+    double in = r->request.input_tokens, out = r->request.output_tokens;
+    double per_seq = in + (e->kv_reserve_full ? out : out / 2);
+    r->batch_kv_fit = floor(e->kv_capacity_tokens / per_seq);
+    r->batch_cap = e->max_batch_engine;
+    const char *cap = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
+    if (x->slo_given && x->slo_feasible && x->slo.batch < x->max_batch)
+        r->batch_bound = "latency target";
+    else
+        r->batch_bound = r->batch_kv_fit <= r->batch_cap ? "memory" : cap;
+}
+
+/* The closed loop's batch per rank: the engine's cap when it reached it,
+ * else what gw_serve_* found (concurrency, kv-cache, prefill, decode). */
+static void serving_batch_bound(const gw_scenario *sc, gw_perf_report *r,
+                                const gw_perf_engine *decode)
+{
+    r->batch_cap = decode->max_batch_engine;
+    const char *b = r->serving.bound;
+    if (strcmp(b, "kv-cache") == 0)
+        r->serving_batch_bound = "memory";
+    else if (strcmp(b, "concurrency") != 0 && r->serving.batch_per_rank >= r->batch_cap)
+        r->serving_batch_bound = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
+    else
+        r->serving_batch_bound = b;
+}
+
 /* Aggregated workers: the steady state of gw_perf_infer, its batch sweep,
  * and the headline at the targets (or the offline best). */
 static int run_aggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
@@ -192,6 +226,7 @@ static int run_aggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *er
             break;
     }
     r->headline = res->slo_feasible ? &res->slo : NULL;
+    steady_batch_bound(sc, r);
     return GW_OK;
 }
 
@@ -291,6 +326,7 @@ static int run_serving(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
         return rc;
     r->has_serving = 1;
     serving_headline(r, r->has_disagg ? &r->decode_engine : &r->engine);
+    serving_batch_bound(sc, r, r->has_disagg ? &r->decode_engine : &r->engine);
     return GW_OK;
 }
 
@@ -301,6 +337,8 @@ static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err
         return rc;
     r->frontier = frontier_given(sc);
     rc = sc->has_disagg ? run_disaggregated(sc, r, err) : run_aggregated(sc, r, err);
+    gw_perf_known_error(sc->model.meta.id, sc->accelerator.meta.id, sc->efficiency.engine,
+                        sc->has_disagg ? "disagg" : "agg", &r->caveat);
     if (rc == GW_OK && (sc->has_disagg || sc->perf.concurrency > 0))
         rc = run_serving(sc, r, err);
     if (rc || !r->headline)
@@ -329,12 +367,13 @@ static int run_training(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
     q->precision = c->weights;
     q->tokens = ts->tokens;
     q->mfu = ts->mfu;
-    /* Llama 3 405B pre-training: 8,192-token sequences, 16M-token batches
-     * (arXiv:2407.21783 §3.4.1) */
+    /* Llama 3 405B pre-training: 8,192-token sequences (arXiv:2407.21783
+     * §3.4.1); the batch and the schedule left out (0) are the model's
+     * defaults, which scale with the cluster (docs/model.md §8.2) */
     q->sequence_length = or_default(ts->sequence_length, 8192);
-    q->global_batch_tokens = or_default(ts->global_batch, 16.0 * 1024 * 1024);
-    q->micro_batch = or_default(ts->micro_batch, 1);
-    q->virtual_stages = or_default(ts->virtual_stages, 1);
+    q->global_batch_tokens = ts->global_batch;
+    q->micro_batch = ts->micro_batch;
+    q->virtual_stages = ts->virtual_stages;
     q->accelerator_mtbi_s = sc->reliability.accelerator_mtbi_s;
     q->lost_per_interruption_s = sc->reliability.lost_per_interruption_s;
     int rc = gw_perf_train(c, q, &r->training, err);

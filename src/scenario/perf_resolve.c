@@ -150,6 +150,18 @@ static int check_closed_loop(gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* perf.max_batch (--max-batch) is the engine's cap on running sequences
+ * (vLLM max_num_seqs, SGLang max_running_requests, TensorRT-LLM
+ * max_batch_size): it replaces the stack's default rather than only
+ * lowering it, so a setting above the default is not silently ignored,
+ * and every path runs under it: the steady state, the closed loop, the
+ * disaggregated pools and the workspace sized by it (docs/model.md §7.5). */
+static void apply_max_batch(gw_scenario *sc)
+{
+    if (sc->perf.max_batch > 0)
+        sc->efficiency.max_batch = sc->perf.max_batch;
+}
+
 int gw_perf_settings_resolve(const gw_catalog *cat, const gw_node *root, gw_scenario *sc,
                              gw_error *err)
 {
@@ -158,5 +170,6 @@ int gw_perf_settings_resolve(const gw_catalog *cat, const gw_node *root, gw_scen
         return rc;
     if ((rc = resolve_disagg(sc, err)))
         return rc;
+    apply_max_batch(sc);
     return check_closed_loop(sc, err);
 }

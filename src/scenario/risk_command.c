@@ -24,7 +24,7 @@
 typedef struct risk_args {
     gw_cmd_args c;
     gw_command_request req;
-    const char *db, *command_line;
+    const char *db;
     long long resume;
     int threads;
     gw_risk_run_info recalled; /* the run to resume, as the store has it */
@@ -35,18 +35,25 @@ static int out_of_memory(gw_error *err)
     return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-/* An option's whole number in [lo, hi], or the CLI's message for it. */
-static int whole_option(const gw_command_option *o, long long lo, long long hi, const char *want,
-                        long long *out, gw_error *err)
+/* An option's whole number in [lo, hi], or the CLI's message for it
+ * (naming the help of `cmd`). */
+static int whole_option_of(const char *cmd, const gw_command_option *o, long long lo,
+                           long long hi, const char *want, long long *out, gw_error *err)
 {
     char *end = NULL;
     long long x = o->value ? strtoll(o->value, &end, 10) : 0;
     if (!o->value || end == o->value || *end || x < lo || x > hi)
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                            "--%s needs %s, not '%s'; see gigawatt risk --help", o->name, want,
-                            o->value ? o->value : "");
+                            "--%s needs %s, not '%s'; see gigawatt %s --help", o->name, want,
+                            o->value ? o->value : "", cmd);
     *out = x;
     return GW_OK;
+}
+
+static int whole_option(const gw_command_option *o, long long lo, long long hi, const char *want,
+                        long long *out, gw_error *err)
+{
+    return whole_option_of("risk", o, lo, hi, want, out, err);
 }
 
 /* A --set, in its place among the options (later wins). */
@@ -84,10 +91,10 @@ static int read_option(const gw_command_option *o, risk_args *a, gw_error *err)
     } else if (!strcmp(o->name, "resume")) {
         rc = whole_option(o, 1, LLONG_MAX, "a run id (see gigawatt runs)", &v, err);
         a->resume = v;
-    } else if (!strcmp(o->name, "db") || !strcmp(o->name, "command-line")) {
+    } else if (!strcmp(o->name, "db")) {
         if (!o->value)
             return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "--%s: needs a value", o->name);
-        *(o->name[0] == 'd' ? &a->db : &a->command_line) = o->value;
+        a->db = o->value;
     } else if (!strcmp(o->name, "html")) {
         a->c.html = 1;
     } else {
@@ -184,29 +191,28 @@ static int risk_run(const gw_par_transport *t, risk_args *a, gw_command_output *
     int mine = rc; /* every rank resolved the same scenario, or all stop */
     if ((rc = t->agree(t->user, rc)) && !mine)
         gw_error_set(err, rc, NULL, 0, 0, "%s on another MPI rank", gw_strerror(rc));
-    const char *scenario = a->req.scenario_path;
+    gw_run_source *source = calloc(1, sizeof *source);
+    if (!rc && !source)
+        rc = out_of_memory(err);
+    if (!rc && t->rank == 0 && a->resume <= 0) /* rank 0 records a new run */
+        rc = gw_cmd_run_source(&a->c, a->c.sets, a->c.nsets, source, err);
+    mine = rc;
+    if ((rc = t->agree(t->user, rc)) && !mine)
+        gw_error_set(err, rc, NULL, 0, 0, "%s on another MPI rank", gw_strerror(rc));
     gw_par_risk_job job = {
         .db = a->db,
         .resume = a->resume,
         .threads = a->threads,
-        .command = a->command_line,
-        .scenario_path = scenario,
-        .sets = a->c.sets,
-        .nsets = a->c.nsets,
+        .source = source,
         .progress = a->req.progress,
         .progress_user = a->req.progress_user,
     };
-    char command[1024];
-    if (!job.command) {
-        snprintf(command, sizeof command, "gigawatt risk%s%s", scenario ? " " : "",
-                 scenario ? scenario : "");
-        job.command = command;
-    }
     gw_risk_summary sum;
     memset(&sum, 0, sizeof sum);
     if (!rc && !(rc = gw_par_risk_run(t, &job, plan, &sum, err)) && t->rank == 0)
         rc = render(a, plan, &sum, out, err);
     gw_risk_summary_free(&sum);
+    free(source);
     free(plan);
     if (loaded)
         gw_cmd_loaded_free(&l);
@@ -240,32 +246,61 @@ int gw_command_risk(const gw_command_request *req, gw_command_output *out, gw_er
     return rc;
 }
 
+/* runs' options: the store, a run to delete, vacuum. */
+typedef struct runs_args {
+    const char *db; /* the last --db wins */
+    long long delete_run;
+    int vacuum;
+} runs_args;
+
+static int read_runs(const gw_command_request *req, runs_args *a, gw_error *err)
+{
+    *a = (runs_args){.db = "gigawatt.db"};
+    for (int i = 0; i < req->noptions; i++) {
+        const gw_command_option *o = &req->options[i];
+        int rc = GW_OK;
+        if (!strcmp(o->name, "vacuum"))
+            a->vacuum = 1;
+        else if (!strcmp(o->name, "delete"))
+            rc = whole_option_of("runs", o, 1, LLONG_MAX, "a run id (see gigawatt runs)",
+                                 &a->delete_run, err);
+        else if (!strcmp(o->name, "db") && o->value)
+            a->db = o->value;
+        else
+            rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                              "--%s: runs takes --db FILE, --delete RUN and --vacuum only",
+                              o->name);
+        if (rc)
+            return rc;
+    }
+    return GW_OK;
+}
+
 int gw_cmd_runs_check(const gw_command_request *req, int whole, gw_error *err)
 {
     (void)whole; /* runs needs nothing but its options */
-    for (int i = 0; i < req->noptions; i++)
-        if (strcmp(req->options[i].name, "db") != 0 || !req->options[i].value)
-            return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
-                                "--%s: runs takes --db FILE only", req->options[i].name);
-    return GW_OK;
+    runs_args a;
+    return read_runs(req, &a, err);
 }
 
 int gw_command_runs(const gw_command_request *req, gw_command_output *out, gw_error *err)
 {
     memset(out, 0, sizeof *out);
-    int rc = gw_cmd_runs_check(req, 1, err);
+    runs_args a;
+    int rc = read_runs(req, &a, err);
     if (rc)
         return rc;
-    const char *db = "gigawatt.db"; /* the last --db wins */
-    for (int i = 0; i < req->noptions; i++)
-        db = req->options[i].value;
-    if (access(db, F_OK) != 0)
+    if (access(a.db, F_OK) != 0)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "%s: no result store there; expected a file written by gigawatt "
                             "risk or sim --db",
-                            db);
+                            a.db);
     gw_risk_store *st = NULL;
-    rc = gw_risk_store_open(db, &st, err);
+    rc = gw_risk_store_open(a.db, &st, err);
+    if (!rc && a.delete_run > 0)
+        rc = gw_risk_store_delete(st, a.delete_run, err);
+    if (!rc && a.vacuum)
+        rc = gw_risk_store_vacuum(st, err);
     if (!rc && req->want_json)
         rc = gw_risk_store_list(st, 1, &out->json, err);
     if (!rc && req->want_text)

@@ -2,6 +2,7 @@
  * (scenario layer). See include/gigawatt/scenario.h for the rules. */
 #include "gigawatt/scenario.h"
 #include "gigawatt/perf_cmd.h"
+#include "gigawatt/rack.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -346,6 +347,43 @@ const char *gw_scenario_default_system(const gw_catalog *cat, const char *acc)
  * plans the money sections. Perf may run without a system: then the
  * accelerator is named on its own and a system built from it is taken for
  * power and cost, if the catalog has one. */
+/* §1.3: the catalog's systems per rack is the vendor's densest layout
+ * (4 DGX H100 at 40.8 kW); NVIDIA's design guide has fewer per rack "to
+ * match available power and cooling" (2 per rack at 20.4 kW). Unless the
+ * scenario sets system.systems_per_rack, a rack holds the most systems, up
+ * to the catalog's, that pass every design rule at full load, and
+ * sc->rack_note says so. When even one system fails, the catalog's count
+ * stays and the rules report the failure. */
+static int fit_rack_to_site(const gw_node *root, gw_scenario *sc, gw_error *err)
+{
+    const gw_node *sysn = gw_node_get(root, "system");
+    if (sysn && sysn->kind == GW_NODE_MAP && gw_node_get(sysn, "systems_per_rack"))
+        return GW_OK; /* the scenario's own choice, checked and reported as it is */
+    gw_system trial = sc->system;
+    gw_rack_input in;
+    gw_scenario_rack_input(sc, &in);
+    in.system = &trial;
+    in.load = 1.0;
+    gw_rack_result r;
+    double catalog_n = sc->system.systems_per_rack;
+    for (double n = catalog_n; n >= 1; n--) {
+        trial.systems_per_rack = n;
+        int rc = gw_rack_budget(&in, &r, err);
+        if (rc)
+            return rc;
+        if (r.nviolations > 0)
+            continue;
+        if (n < catalog_n) {
+            sc->system.systems_per_rack = n;
+            snprintf(sc->rack_note, sizeof sc->rack_note,
+                     "%.0f of %.0f systems per rack, so the rack passes the site's design rules",
+                     n, catalog_n);
+        }
+        return GW_OK;
+    }
+    return GW_OK;
+}
+
 static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned needs,
                             gw_scenario *sc, gw_error *err)
 {
@@ -395,7 +433,8 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
     const gw_node *cooln = gw_node_get(root, "cooling");
     if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
                             site_default_at(siten, root, "cooling"), &sc->cooling, err)) ||
-        (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)))
+        (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
+        (rc = fit_rack_to_site(root, sc, err)))
         return rc;
     if (needs & (GW_NEED_PLAN | GW_NEED_PERF | GW_NEED_SIM)) {
         if ((rc = resolve_entry(cat, &gw_schema_electricity, gw_node_get(root, "electricity"),

@@ -505,16 +505,27 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
                             w->n, span);
     double rate = (double)(w->n - 1) / span;
     double lo = 0, hi = 1, ttft, tbt;
+    out->ttft_target_s = ttft_target_s, out->tbt_target_s = tbt_target_s;
+    out->quantile = quantile;
     int rc;
     /* about two bracketing simulations, then `steps` of bisection */
     search_progress sp = {base->sim.progress, base->sim.progress_user, 0, steps + 2.0, 0};
 #define MEETS() ((ttft_target_s <= 0 || ttft <= ttft_target_s) && \
                  (tbt_target_s <= 0 || tbt <= tbt_target_s))
+    /* count a simulation at multiple x, and keep it for the report */
+#define RECORD(x)                                                                   \
+    do {                                                                            \
+        if (out->ntrials < GW_CAPACITY_MAX_TRIALS)                                  \
+            out->trial[out->ntrials++] = (gw_capacity_trial){                       \
+                .scale = (x), .rate_rps = (x) * rate, .ttft_s = ttft, .tbt_s = tbt, \
+                .meets = MEETS()};                                                  \
+        out->simulations++;                                                         \
+    } while (0)
     /* bracket: grow or shrink by 2 until the targets flip */
     for (int k = 0; k < 40; k++) {
         if ((rc = trial(base, hi, &ttft, &tbt, err, quantile, &sp)))
             return rc;
-        out->simulations++;
+        RECORD(hi);
         if (!MEETS())
             break;
         lo = hi;
@@ -526,7 +537,7 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
             double t = hi / 2;
             if ((rc = trial(base, t, &ttft, &tbt, err, quantile, &sp)))
                 return rc;
-            out->simulations++;
+            RECORD(t);
             if (MEETS()) {
                 lo = t;
                 out->ttft_s = ttft, out->tbt_s = tbt;
@@ -538,13 +549,14 @@ int gw_sim_capacity(const gw_sim_report *base, double ttft_target_s, double tbt_
         double mid = (lo + hi) / 2;
         if ((rc = trial(base, mid, &ttft, &tbt, err, quantile, &sp)))
             return rc;
-        out->simulations++;
+        RECORD(mid);
         if (MEETS()) {
             lo = mid;
             out->ttft_s = ttft, out->tbt_s = tbt;
         } else
             hi = mid;
     }
+#undef RECORD
 #undef MEETS
     out->scale = lo;
     out->rate_rps = lo * rate;

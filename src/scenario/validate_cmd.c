@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "command_int.h"
+#include "validate_int.h"
 #include "gigawatt/file.h"
 #include "gigawatt/serving.h"
 #include "gigawatt/stats.h"
@@ -438,11 +439,22 @@ static void copy_name(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src);
 }
 
-/* The row's names as written (those it has). */
+/* 64-bit FNV-1a of a string: a row's seed from its id, the same on every
+ * machine (and the calibration's fit/check split, tools/perf_calibrate_serving.c) */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The row's names as written (those it has), and its seed. */
 static void copy_names(const validate_ctx *c, row_input *in)
 {
     gw_validate_row *o = in->out;
     copy_name(o->id, sizeof o->id, text_of(c, in, C_ID));
+    o->run.seed = fnv1a(o->id);
     copy_name(o->model, sizeof o->model, text_of(c, in, C_MODEL));
     copy_name(o->system, sizeof o->system, text_of(c, in, C_SYSTEM));
     copy_name(o->engine, sizeof o->engine, text_of(c, in, C_BACKEND));
@@ -544,6 +556,17 @@ int gw_validate_predict(const gw_validate_case *c, const gw_efficiency *eff, gw_
         pool[r] = (gw_serve_pool){.engine = &e[r], .workers = c->workers[r],
                                   .concurrency = c->pool_concurrency[r]};
     return gw_serve_disagg(&pool[0], &pool[1], &c->rq, out, err);
+}
+
+int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
+                       gw_validate_replay_result *out, gw_error *err)
+{
+    gw_perf_engine e[2];
+    int rc = case_engine(c, 0, eff, &e[0], err);
+    if (rc == GW_OK && c->disagg)
+        rc = case_engine(c, 1, eff, &e[1], err);
+    return rc ? rc
+              : gw_validate_replay_engines(c, e, (eff ? eff : c->cfg[0].eff)->engine, out, err);
 }
 
 /* A role's config: the row's model, accelerator, stack, precisions and
@@ -691,7 +714,7 @@ static int read_header(validate_ctx *c, const csv_record *h, gw_error *err)
             column_name(required_columns[i], name, sizeof name);
             return gw_error_set(err, GW_E_INPUT, c->name, h->line, 1,
                                 "the header has no column '%s'; expected silicon-sample.csv's "
-                                "columns (../shared/facts/serving/README.md)",
+                                "columns (data/perf/README.md)",
                                 name);
         }
     return GW_OK;

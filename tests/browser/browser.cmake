@@ -6,8 +6,8 @@
 # Without Chromium (`scripts/deps test` installs it) the tests are skipped.
 find_program(GW_CHROMIUM NAMES chromium chromium-browser)
 set(gw_browser_dir ${CMAKE_CURRENT_BINARY_DIR}/browser-reports)
-set(gw_browser_reports rack rack-compare plan plan-compare perf perf-compare sim sim-vidur fleet
-    risk risk-flagship)
+set(gw_browser_reports rack rack-compare rack-flags plan plan-compare perf perf-compare train sim
+    sim-vidur sim-capacity cheapest fleet fleet-short risk risk-flagship)
 add_test(NAME browser/reports
   COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/make_reports.sh
           $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR} ${gw_browser_dir})
@@ -20,6 +20,15 @@ if(GW_CHROMIUM)
     COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/check_catches.sh
             ${GW_CHROMIUM} ${gw_browser_dir}/rack.html ${gw_browser_dir}/catches)
   set_tests_properties(browser/check-catches PROPERTIES
+    FIXTURES_REQUIRED gw_browser_reports RESOURCE_LOCK chromium TIMEOUT 300)
+endif()
+# issue 14 items 8 and 9: what the capacity, cheapest, fleet, training,
+# comparison and flags pages say (tests/browser/check_pages.sh)
+if(GW_CHROMIUM)
+  add_test(NAME browser/pages
+    COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/check_pages.sh
+            ${GW_CHROMIUM} ${gw_browser_dir} ${gw_browser_dir}/pages)
+  set_tests_properties(browser/pages PROPERTIES
     FIXTURES_REQUIRED gw_browser_reports RESOURCE_LOCK chromium TIMEOUT 300)
 endif()
 foreach(r ${gw_browser_reports})

@@ -17,10 +17,12 @@ cd "$out"
 "$gw" rack --system gb300-nvl72 --json -o rack-gb300.json
 "$gw" report rack.json -o rack.html
 "$gw" report rack.json rack-gb300.json -o rack-compare.html
+"$gw" rack --system gb300-nvl72 --html rack-flags.html >/dev/null
 "$gw" plan "$s/frontier-lab-30gw.yaml" --json -o plan.json
 "$gw" plan "$s/frontier-lab-30gw.yaml" --grid-power '15 GW' --json -o plan-15gw.json
 "$gw" report plan.json -o plan.html
 "$gw" report plan.json plan-15gw.json -o plan-compare.html
+"$gw" plan "$s/frontier-lab-30gw.yaml" --grid-power '15 GW' --html plan-15gw.html >/dev/null
 "$gw" perf "$s/perf-llama70b-h100.yaml" --html perf.html >/dev/null
 for a in h100-sxm b200 mi300x; do
     "$gw" perf --model llama-3.3-70b --accelerator $a --count 8 --tp 2 --precision fp8 \
@@ -28,6 +30,17 @@ for a in h100-sxm b200 mi300x; do
 done
 "$gw" report perf-h100-sxm.json perf-b200.json perf-mi300x.json -o perf-compare.html
 "$gw" sim "$s/sim-llama70b-h100.yaml" --quiet --html sim.html >/dev/null
+# a capacity search, and the cheapest configuration without a TBT target
+"$gw" sim --model llama-3.3-70b --accelerator h100-sxm --tp 2 --requests 600 --rate 5 \
+    --set sim.prompt=1000 --set sim.output=200 --capacity --ttft-target 2 --tbt-target 0.1 \
+    --quiet --json -o sim-capacity.json
+"$gw" report sim-capacity.json -o sim-capacity.html
+"$gw" sim --model llama-3.3-70b --accelerator h100-sxm --requests 400 --rate 5 --cheapest \
+    --target-rate 50 --ttft-target 2 --set sim.prompt=1000 --set sim.output=200 \
+    --candidates h100-sxm,a100-sxm --tps 2,4 --quiet --html cheapest.html >/dev/null
+# a training run
+"$gw" perf --train --model llama-3.1-405b --accelerator h100-sxm --count 16384 --tp 8 \
+    --pp 16 --tokens 15.6e12 --html train.html >/dev/null
 # the Vidur side-by-side reads the Splitwise trace from ../shared/peers
 # beside the checkout; a clean clone elsewhere has none, so the test's own
 # 200 rows of the same CSV columns stand in for it there
@@ -42,6 +55,8 @@ fi
 # takes minutes; this stays a test)
 "$gw" sim "$root/tests/data/fleet-kinds.yaml" --set 'fleet.horizon=6 h' --quiet \
     --html fleet.html >/dev/null
+# and a run of one hour: whole-hour ticks (issue 14 item 9)
+"$gw" sim "$root/tests/data/fleet-kinds.yaml" --quiet --html fleet-short.html >/dev/null
 # the build-out risk of a small uncertain timeline (docs/risk.md)
 rm -f risk.db
 "$gw" risk "$root/tests/data/risk-small.yaml" --quiet --json -o risk.json --db risk.db

@@ -59,7 +59,7 @@ for cmd in rack plan perf sim risk search runs validate catalog report; do
 done
 
 # 1c. Every option in a command's section of docs/commands.md is one it takes
-#     (a line quoting another command is about that one).
+#     (its synopsis and option lists; a line quoting another command is about that one).
 if have_python; then
     pycheck "$gw" "$root/docs/commands.md" <<'PY'
 import re, subprocess, sys
@@ -75,6 +75,10 @@ for sec in re.split(r"\n## ", doc)[1:]:
     if cmd == "report":  # takes no options; its section tells of the others' --html
         continue
     for line in sec.split("\n"):
+        # the synopsis (the heading) and the option lists ("- `--x`", "`--x ...`:");
+        # prose may tell of what other commands take
+        if line is not sec.split("\n")[0] and not re.match(r"(- )?`--", line):
+            continue
         # a line quoting another command ("gigawatt rack --system ...") is about that one
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue

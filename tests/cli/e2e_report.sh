@@ -58,10 +58,10 @@ ok risk "$root/tests/data/risk-small.yaml" --quiet --draws 500 --db risk.db --js
 ok report risk.json -o risk.html
 html_ok risk2.html 4
 contains "tornado" risk2.html
-sed "s|(risk\.json)|(risk-small.yaml)|" risk.html >risk-renamed.html
+sed "s|(risk\.json)|(risk-small.yaml with --draws 500)|" risk.html >risk-renamed.html
 cmp -s risk-renamed.html risk2.html || fail "risk --html differs from report on the same JSON"
 # --html is the same report as `report` on the --json (up to the result's name)
-sed 's/rack\.json/flags/g' rack.html >rack-renamed.html
+sed 's/rack\.json/rack --system gb200-nvl72/g' rack.html >rack-renamed.html
 cmp -s rack-renamed.html rack2.html || fail "--html differs from report on the same JSON"
 
 # ---- comparison: two plans side by side, with their differences -------------------------------

@@ -50,12 +50,12 @@ mp=$!
 n=0 tries=0
 while [ "${n:-0}" -eq 0 ] && [ $tries -lt 600 ]; do
     sleep 0.02
-    n=$("$gw" runs --db killed.db --json 2>/dev/null | sed -n 's/.*"done": \([0-9]*\).*/\1/p')
+    n=$("$gw" runs --db killed.db --json 2>/dev/null | sed -n 's/.*"done":[[:space:]]*\([0-9]*\).*/\1/p')
     tries=$((tries + 1))
 done
 for k in $(ps -o pid= --ppid $mp); do kill -9 "$k"; done
 wait $mp
-kept=$("$gw" runs --db killed.db --json | sed -n 's/.*"done": \([0-9]*\).*/\1/p')
+kept=$("$gw" runs --db killed.db --json | sed -n 's/.*"done":[[:space:]]*\([0-9]*\).*/\1/p')
 echo "killed the ranks with ${kept:-0} of $draws draws stored"
 [ "${kept:-0}" -gt 0 ] && [ "${kept:-0}" -lt $draws ] || fail "the kill did not land mid-run"
 np=2

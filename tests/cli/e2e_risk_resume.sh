@@ -11,7 +11,7 @@ draws=9000
 
 # the draws the store holds for run 1 of DB (0 when it has none yet)
 done_in() {
-    "$gw" runs --db "$1" --json 2>/dev/null | sed -n 's/.*"done": \([0-9]*\).*/\1/p' | head -n 1
+    "$gw" runs --db "$1" --json 2>/dev/null | sed -n 's/.*"done":[[:space:]]*\([0-9]*\).*/\1/p' | head -n 1
 }
 
 # start risk in the background into DB; wait until some but not all draws
@@ -49,7 +49,9 @@ cmp full.json resumed.json || fail "kill -9 then --resume gave other bytes than 
 # ---- Ctrl-C --------------------------------------------------------------------------
 interrupt stopped.db INT
 [ "$bgrc" -eq 130 ] || { cat bg.err; fail "Ctrl-C: exit $bgrc, expected 130"; }
-[ "$(wc -l <bg.err)" -eq 1 ] || { cat bg.err; fail "Ctrl-C: not one line on stderr"; }
+# the store's size, then what was kept and how to continue
+[ "$(grep -c -v -E "$store_line" bg.err)" -eq 1 ] && [ "$(wc -l <bg.err)" -eq 2 ] ||
+    { cat bg.err; fail "Ctrl-C: not the store line and one line on stderr"; }
 contains "they are kept in stopped.db as run 1; continue with: gigawatt risk --resume 1 --db stopped.db --json -o never.json" bg.err
 ok_to resumed2.json risk --resume 1 --db stopped.db --json --quiet
 cmp full.json resumed2.json || fail "Ctrl-C then --resume gave other bytes than an uninterrupted run"

@@ -101,7 +101,7 @@ ok search $r1 $targets
 contains "best under the targets:" out
 contains "Pareto front (" out
 contains "deepseek-r1 on 72 x gb200 (scale-up domain 72)" out
-contains "targets: TTFT <= 2000 ms, TPOT <= 50 ms" out
+contains "targets: TTFT <= 2,000 ms, TPOT <= 50 ms" out
 
 # ---- the report: --html, and from saved JSON ----------------------------------------
 # shellcheck disable=SC2086

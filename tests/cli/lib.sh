@@ -52,12 +52,14 @@ run() {
 # The one summary line a long run prints on stderr when it is not a terminal
 # (src/cli/progress.c: runs over 2 s, so it depends on the machine's speed).
 progress_line='^gigawatt: [a-z -]+: [0-9.,e+]+ [a-z -]+ in [0-9.hms]+ \([0-9.,e+]+/s\)$'
+# The line after a run that wrote the result store (src/cli/store_line.c).
+store_line='^gigawatt: result store .*: [0-9.]+ [kMG]B \([-+][0-9.]+ [kMG]B this run\); '
 
 # ok ARGS...: run, and require exit status 0 with nothing on stderr but a
 # progress summary.
 ok() {
     run "$@"
-    if [ "$rc" -ne 0 ] || grep -v -E -q "$progress_line" "$scratch/err"; then
+    if [ "$rc" -ne 0 ] || grep -v -E -e "$progress_line" -e "$store_line" "$scratch/err" | grep -q .; then
         show
         fail "gigawatt $* did not succeed silently"
     fi

@@ -159,7 +159,9 @@ static void test_lookup_real(void)
     CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "vllm", NULL, &err), "nvidia-ampere");
     CHECK_STR_HAS(stack_id(&cat, "a100-sxm", "sglang", NULL, &err), "expected one of: vllm");
     CHECK_STR_HAS(stack_id(&cat, "mi300x", "trtllm", NULL, &err), "no 'trtllm' efficiency stack");
-    /* every accelerator names its generation and scale-up domain */
+    /* every accelerator names its generation; its scale-up domain too, but
+     * for rubin-cpx, a spec-only entry (no efficiency stack: perf never runs
+     * it) whose sources publish no scale-up link */
     for (size_t i = 0; i < cat.n; i++) {
         if (cat.entries[i].schema != &gw_schema_accelerator)
             continue;
@@ -167,8 +169,21 @@ static void test_lookup_real(void)
         CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, cat.entries[i].id, NULL, &a, &err),
                   GW_OK);
         CHECK(a.generation[0] != 0);
-        CHECK(a.scaleup_domain >= 8);
+        CHECK(a.scaleup_domain >= 8 || (strcmp(a.meta.id, "rubin-cpx") == 0 && !a.efficiency[0]));
     }
+    /* status (issue 15): announced where set, "" (shipping) where absent */
+    gw_accelerator rubin, gb300;
+    gw_system vr;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "rubin", NULL, &rubin, &err), GW_OK);
+    CHECK_STR_HAS(rubin.status, "announced");
+    CHECK_STR_HAS(rubin.efficiency, "nvidia-blackwell-trtllm");
+    CHECK_NEAR(rubin.fp4_flops, 35e15, 1); /* the dense reading, docs/catalog.md */
+    CHECK_INT(rubin.scaleup_domain, 72);   /* packages, not the 144 dies of "NVL144" */
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "gb300", NULL, &gb300, &err), GW_OK);
+    CHECK_INT(gb300.status[0], 0);
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_system, "vr-nvl72", NULL, &vr, &err), GW_OK);
+    CHECK_STR_HAS(vr.status, "announced");
+    CHECK_STR_HAS(vr.accelerator, "rubin");
     /* DeepSeek-R1's MTP acceptance (F.fs.mtp.trtllm.accept.mtp1..5) */
     gw_llm m;
     CHECK_INT(gw_catalog_get(&cat, &gw_schema_llm, "deepseek-r1", NULL, &m, &err), GW_OK);

@@ -219,7 +219,7 @@ static int listed(const char *const *list, const char *name)
 static void test_risk_and_runs(void)
 {
     CHECK(listed(gw_command_options("risk"), "draws") &&
-          listed(gw_command_options("risk"), "command-line") &&
+          !listed(gw_command_options("risk"), "command-line") &&
           !listed(gw_command_options("risk"), "capacity"));
     CHECK(listed(gw_command_options("runs"), "db") && !listed(gw_command_options("runs"), "html"));
     CHECK_INT(gw_command_option_takes_value("draws"), 1);

@@ -151,8 +151,9 @@ static void test_risk_command(const char *dir)
                                .want_json = 1};
     gw_command_output out;
     CHECK_INT(gw_command_runs(&runs, &out, &err), GW_OK);
-    CHECK_STR_HAS(out.json, "\"status\": \"finished\"");
-    CHECK_STR_HAS(out.json, "\"done\": 10000");
+    CHECK_STR_HAS(out.json, "\"kind\":\t\"runs\"");
+    CHECK_STR_HAS(out.json, "\"status\":\t\"finished\"");
+    CHECK_STR_HAS(out.json, "\"done\":\t10000");
     free(out.json);
     test_text_and_options(dir, a);
     free(a);

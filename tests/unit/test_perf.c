@@ -1254,11 +1254,74 @@ static void test_train_predicted_mfu(void)
     CHECK_NEAR(r.comm_fraction, 1.024e-5 / (2.016768e-6 + 1.024e-5), 1e-12);
     CHECK_NEAR(r.mfu_predicted, 0.5 * (8 / 9.0) * (2.016768e-6 / 1.2256768e-5), 1e-12);
     CHECK_NEAR(r.mfu, 0.4, 0); /* the given one is used */
-    /* no global batch: 4 micro-batches per pipeline stage, dp x pp x 4 = 32
-     * sequences, m = 32 / (4 x 2) = 4, bubble 1/5 */
-    q.global_batch_tokens = 0;
+    /* the given batch and schedule are the ones used and reported */
+    CHECK_NEAR(r.global_batch_tokens, 64000, 0);
+    CHECK_NEAR(r.micro_batches, 8, 0);
+    CHECK_NEAR(r.virtual_stages, 1, 0);
+}
+
+/* §8.2: without a global batch, pp micro-batches of one sequence per
+ * replica, the batch held within the published 16M-62.9M tokens; virtual
+ * stages until v·m >= 2·pp; the step's four shares add up to 1. */
+static void test_train_default_schedule(void)
+{
+    gw_llm m = tiny_dense();
+    m.layers = 32; /* 8 layers per stage at pp 4: v up to 8 */
+    gw_llm_params p;
+    gw_llm_count_params(&m, &p);
+    m.parameters = p.total;
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 1, 4, 1);
+    gw_train_request q = train_request();
+    q.sequence_length = 4096, q.mfu = 0;
+    gw_train_result r;
+    gw_error err;
+    struct {
+        int dp;
+        double micro_batches, batch_tokens, v;
+        int above;
+    } cases[] = {
+        /* 2 x 4 x 4096 is below 16M: the batch stays at 16M, m = 2^24 / (2 x 4096) */
+        {2, 2048, 16777216, 1, 0},
+        /* dp 1024 x pp 4 x 4096 = 16M exactly: m = pp, v = 8 / 4 */
+        {1024, 4, 16777216, 2, 0},
+        /* twice the replicas, twice the batch */
+        {2048, 4, 33554432, 2, 0},
+        /* 8192 x 4 x 4096 = 134M > 62.9M: m = floor(62914560 / (8192 x 4096)) = 1, v 8 */
+        {8192, 1, 33554432, 8, 0},
+        /* even one sequence per replica is above the published bound */
+        {16384, 1, 67108864, 8, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        q.count = cases[i].dp * 4;
+        CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+        CHECK_NEAR(r.micro_batches, cases[i].micro_batches, 0);
+        CHECK_NEAR(r.global_batch_tokens, cases[i].batch_tokens, 0);
+        CHECK_NEAR(r.virtual_stages, cases[i].v, 0);
+        CHECK_INT(r.batch_above_published, cases[i].above);
+        double mv = cases[i].micro_batches * cases[i].v;
+        CHECK_NEAR(r.bubble_fraction, 3 / (mv + 3), 1e-12);
+        /* no TP: model FLOPs ce·(1-b) and kernels (1-ce)(1-b), ce 0.5 */
+        CHECK_NEAR(r.step_model_flops, 0.5 * (1 - r.bubble_fraction), 1e-12);
+        CHECK_NEAR(r.step_kernels, 0.5 * (1 - r.bubble_fraction), 1e-12);
+        CHECK_NEAR(r.step_model_flops + r.step_kernels + r.step_tp_comm + r.step_bubble, 1,
+                   1e-12);
+    }
+    /* given virtual stages and a given batch win */
+    q.count = 8192 * 4, q.virtual_stages = 3;
     CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
-    CHECK_NEAR(r.bubble_fraction, 0.2, 1e-12);
+    CHECK_NEAR(r.virtual_stages, 3, 0);
+    q.global_batch_tokens = 8192 * 4096 * 2.0;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK_NEAR(r.micro_batches, 2, 0);
+    CHECK_INT(r.batch_above_published, 0);
+    /* with TP the four shares still add up to 1 */
+    m.heads = 4, c.tp = 2, q.count = 8192 * 8, q.global_batch_tokens = 0, q.virtual_stages = 0;
+    CHECK_INT(gw_perf_train(&c, &q, &r, &err), GW_OK);
+    CHECK(r.step_tp_comm > 0);
+    CHECK_NEAR(r.step_model_flops + r.step_kernels + r.step_tp_comm + r.step_bubble, 1, 1e-12);
+    CHECK_NEAR(r.step_model_flops, r.mfu_predicted, 0);
 }
 
 static void test_train_errors(void)
@@ -1362,6 +1425,7 @@ int main(void)
     test_train_given_mfu();
     test_train_interruptions();
     test_train_predicted_mfu();
+    test_train_default_schedule();
     test_train_errors();
     return gw_test_done("test_perf");
 }

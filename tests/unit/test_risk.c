@@ -500,6 +500,36 @@ static void test_prepare_errors(gw_catalog *cat)
 }
 #endif
 
+/* A flat cost curve: levels whose expected total is within
+ * GW_RISK_LEVEL_TIE of the least tie, and the smallest of them is the
+ * least-cost level, not whichever the last digits favour (issue 14). */
+static void test_best_level_ties(void)
+{
+    gw_risk_plan *p = calloc(1, sizeof *p);
+    gw_risk_summary s;
+    memset(&s, 0, sizeof s);
+    /* the grid need not be sorted */
+    const double levels[5] = {0.5, 2, 1, 1.75, 1.5};
+    /* expected totals: 1.75 is least by 0.01 %; 1.5 and 2 within 0.5 %; 1 is 5 % above */
+    const double totals[5] = {2.0, 1.2004, 1.26, 1.1999, 1.2003};
+    p->nlevels = 5;
+    for (int l = 0; l < 5; l++) {
+        p->level[l] = levels[l];
+        s.level_too_little[l] = 0.75 * totals[l];
+        s.level_too_much[l] = 0.25 * totals[l];
+    }
+    gw_risk_choose_level(p, &s);
+    CHECK_NEAR(p->level[s.best_level], 1.5, 0);
+    CHECK_NEAR(p->level[s.flat_lo], 1.5, 0);
+    CHECK_NEAR(p->level[s.flat_hi], 2, 0);
+    /* a clear minimum is not flat */
+    s.level_too_little[3] *= 0.9;
+    gw_risk_choose_level(p, &s);
+    CHECK_NEAR(p->level[s.best_level], 1.75, 0);
+    CHECK_INT(s.flat_lo, s.flat_hi);
+    free(p);
+}
+
 int main(void)
 {
     test_normal();
@@ -507,6 +537,7 @@ int main(void)
     test_parse_errors();
     test_cholesky();
     test_copula_sampling();
+    test_best_level_ties();
 #ifdef GW_TEST_CATALOG
     gw_catalog cat;
     gw_error err = {0};

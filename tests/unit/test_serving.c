@@ -6,7 +6,7 @@
  * slower pool; the KV transfer is tokens x bytes / link + hand-over.
  * Expected values are built from gw_perf_step on batches written out here,
  * never from serving.c's own helpers. The last test prints predicted vs
- * measured TTFT/TPOT for a few rows of ../shared/facts/serving/
+ * measured TTFT/TPOT for a few rows of data/perf/
  * silicon-sample.csv (reported, not fitted, not asserted). */
 #include "gigawatt/catalog.h"
 #include "gigawatt/serving.h"
@@ -436,7 +436,7 @@ static void check_row(const gw_catalog *cat, const char *model, const char *acce
     report(row, &p);
 }
 
-/* Rows of ../shared/facts/serving/silicon-sample.csv (lengths fixed, MTP
+/* Rows of data/perf/silicon-sample.csv (lengths fixed, MTP
  * not flagged in the file: off; KV at FP8 unless the weights are BF16). A
  * DEP row's batch_size is per attention rank: its client concurrency is
  * the id's c. */

@@ -3,7 +3,13 @@
  * arithmetic by hand; a row's prediction equals the serving model called
  * on the configuration docs/validate.md says the row maps to; columns found
  * by name in any order; quoted fields and CRLF; every unpredictable row
- * kept with file:line:col; a malformed file refused with its position. */
+ * kept with file:line:col; a malformed file refused with its position;
+ * the benchmark replayed through the replica simulator against analytic
+ * cases (one client with fixed lengths is the closed form's prompt alone
+ * and decodes of batch 1; C clients of fixed lengths on SGLang's
+ * prefill-first scheduler give the start-up wave's groups one prefill
+ * iteration apart; a disaggregated first token waits for the decode
+ * pool's first step; the draws are the row's seed's alone). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +225,121 @@ static void test_malformed_files(const gw_catalog *cat)
     check_file_error(cat, "id,mode,id\n", 1, 9, "column 'id' appears twice");
 }
 
+/* ---- the benchmark replayed (gw_validate_replay, docs/validate.md §9) ---- */
+
+/* Map one row (backend, concurrency) of Llama-3.1-8B BF16 on one H200. */
+static gw_validate_result map_llama8b(const gw_catalog *cat, const char *backend, int concurrency,
+                                  int isl, int osl)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%sr,run,%s,meta-llama/Llama-3.1-8B,h200_sxm,bf16,agg,%d,%d,bf16,,%d,1,1,1,1,1,"
+             ",,,,,,,,,,,,,,100,10\n",
+             header, backend, isl, osl, concurrency);
+    gw_validate_result r;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_csv(cat, "t.csv", text, strlen(text), &r, &err), GW_OK);
+    CHECK_INT(r.nrows, 1);
+    CHECK(r.rows[0].mapped && strcmp(r.rows[0].error, "") == 0);
+    return r;
+}
+
+/* C = 1, fixed lengths: every request meets an idle engine, so its TTFT is
+ * the prompt alone (plus the stack's overhead) and its decodes are steps
+ * of batch 1 whose contexts average I + O/2 — the closed form at b = 1
+ * (docs/serving.md §7.9), the wave no different from the steady state. */
+static void test_one_client_is_the_closed_form(const gw_catalog *cat, const char *backend)
+{
+    gw_validate_result r = map_llama8b(cat, backend, 1, 1024, 256);
+    gw_validate_case c = r.rows[0].run;
+    c.rq.length_low = 1;
+    gw_validate_replay_result rp;
+    gw_serve_point pt;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_replay(&c, NULL, &rp, &err), GW_OK);
+    CHECK_INT(gw_validate_predict(&c, NULL, &pt, &err), GW_OK);
+    CHECK_INT(rp.requests, 10); /* one client, K = 10 */
+    CHECK_NEAR(rp.ttft_mean_s, pt.ttft_s, 1e-9);
+    CHECK_NEAR(rp.ttft_p50_s, pt.ttft_s, 1e-9);
+    CHECK_NEAR(rp.wave_ttft_s, rp.later_ttft_s, 1e-9); /* one client: no wave */
+    /* the decode step is affine in the context at batch 1 (memory bound):
+     * the mean over contexts I+1 .. I+O-1 is the step at I + O/2 */
+    CHECK_NEAR(rp.tpot_mean_s, pt.tpot_s, 1e-3);
+    gw_validate_free(&r);
+}
+
+/* SGLang runs new prompts in a batch of their own (prefill first) of at
+ * most its 8,192-token budget: 8 prompts of 1,024. 32 clients of one
+ * request each arrive at once: 4 groups of 8, one prefill iteration t_p
+ * apart, so the mean TTFT is t_p (1 + 2 + 3 + 4) / 4 = 2.5 t_p, t_p being
+ * the TTFT of 8 clients (one group). Overhead 0 so the times are steps. */
+static void test_wave_of_fixed_lengths(const gw_catalog *cat)
+{
+    gw_validate_result one = map_llama8b(cat, "sglang", 8, 1024, 64);
+    gw_validate_result four = map_llama8b(cat, "sglang", 32, 1024, 64);
+    gw_efficiency eff = *one.rows[0].run.cfg[0].eff;
+    eff.request_overhead_s = 0;
+    CHECK(eff.chunk_tokens == 8192);
+    gw_validate_case a = one.rows[0].run, b = four.rows[0].run;
+    a.rq.length_low = b.rq.length_low = 1;
+    a.rq.requests_per_client = b.rq.requests_per_client = 1;
+    gw_validate_replay_result ra, rb;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_replay(&a, &eff, &ra, &err), GW_OK);
+    CHECK_INT(gw_validate_replay(&b, &eff, &rb, &err), GW_OK);
+    CHECK_INT(rb.requests, 32);
+    CHECK_NEAR(ra.ttft_p50_s, ra.ttft_mean_s, 1e-12); /* one group: every prompt alike */
+    CHECK_NEAR(rb.ttft_mean_s, 2.5 * ra.ttft_mean_s, 1e-9);
+    CHECK_NEAR(rb.wave_ttft_s, rb.ttft_mean_s, 1e-12); /* K = 1: every request is the wave's */
+    CHECK(isnan(rb.later_ttft_s));
+    CHECK(rb.ttft_mean_s > 0);
+    gw_validate_free(&one);
+    gw_validate_free(&four);
+}
+
+/* One client on a disaggregated deployment (DeepSeek-R1, 1 prefill DEP8
+ * and 1 decode DEP8 on B200), fixed lengths: the replay's TTFT is the
+ * closed form's prefill + KV transfer + hand-over plus the first decode
+ * step on the decode pool (docs/sim.md §3.6 item 4), which at batch 1 is
+ * the request's TPOT to within the growth of its context. */
+static void test_disagg_first_token_on_the_decode_pool(const gw_catalog *cat)
+{
+    const char row[] = "d,\"cfg; silicon_concurrency=1\",trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,"
+                       "fp8,disagg,1024,1024,fp8,fp8,,,,,,,,1,8,1,1,8,1,,1,8,1,1,8,1,500,10\n";
+    char *text = join(header, row, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK(r.rows[0].mapped && strcmp(r.rows[0].error, "") == 0);
+    gw_validate_case c = r.rows[0].run;
+    c.rq.length_low = 1;
+    gw_validate_replay_result rp;
+    gw_serve_point pt;
+    CHECK_INT(gw_validate_replay(&c, NULL, &rp, &err), GW_OK);
+    CHECK_INT(gw_validate_predict(&c, NULL, &pt, &err), GW_OK);
+    CHECK_NEAR(rp.ttft_mean_s - pt.ttft_s, rp.tpot_mean_s, 0.02);
+    gw_validate_free(&r);
+    free(text);
+}
+
+/* Lengths drawn at 80-100% (the harness's default): the row's seed alone
+ * decides them, so a replay repeats to the bit, and another seed moves it. */
+static void test_draws_follow_the_seed(const gw_catalog *cat)
+{
+    gw_validate_result r = map_llama8b(cat, "vllm", 16, 1024, 128);
+    gw_validate_case c = r.rows[0].run;
+    gw_validate_replay_result x, y, z;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_replay(&c, NULL, &x, &err), GW_OK);
+    CHECK_INT(gw_validate_replay(&c, NULL, &y, &err), GW_OK);
+    CHECK(x.ttft_mean_s == y.ttft_mean_s && x.tpot_mean_s == y.tpot_mean_s);
+    CHECK_INT(x.requests, 160);
+    c.seed ^= 1;
+    CHECK_INT(gw_validate_replay(&c, NULL, &z, &err), GW_OK);
+    CHECK(z.tpot_mean_s != x.tpot_mean_s);
+    gw_validate_free(&r);
+}
+
 int main(void)
 {
     gw_catalog cat;
@@ -233,6 +354,12 @@ int main(void)
     test_unpredictable_rows(&cat);
     test_names_and_disagg(&cat);
     test_malformed_files(&cat);
+    test_one_client_is_the_closed_form(&cat, "trtllm");
+    test_one_client_is_the_closed_form(&cat, "vllm");
+    test_one_client_is_the_closed_form(&cat, "sglang");
+    test_wave_of_fixed_lengths(&cat);
+    test_draws_follow_the_seed(&cat);
+    test_disagg_first_token_on_the_decode_pool(&cat);
     gw_catalog_free(&cat);
     return gw_test_done("test_validate");
 }

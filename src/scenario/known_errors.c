@@ -1,0 +1,72 @@
+/* src/scenario/known_errors.c — the validation's known large errors
+ * (scenario layer): the per-partition check-row errors of
+ * docs/perf-validation.md ("Serving runs", per partition), as
+ * scripts/perf-validate writes them to data/perf/known-errors.csv, which
+ * the build compiles in (CMakeLists.txt). `perf` looks its configuration's
+ * partition (model x accelerator x engine x mode) up here and states the
+ * measured bias when a median error is beyond GW_PERF_CAVEAT_THRESHOLD. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gigawatt/perf_cmd.h"
+
+extern const char gwi_known_errors_csv[];
+
+enum { COL_MODEL, COL_ACCEL, COL_ENGINE, COL_MODE, COL_ROWS, COL_TTFT_N, COL_TTFT_ABS,
+       COL_TTFT_SIGNED, COL_TPOT_N, COL_TPOT_ABS, COL_TPOT_SIGNED, NCOLS };
+
+/* The fields of one line, split at commas into `buf`; the number found. */
+static int split_line(const char *line, size_t len, char *buf, size_t size, char **field)
+{
+    if (len >= size)
+        return 0;
+    memcpy(buf, line, len);
+    buf[len] = '\0';
+    int n = 0;
+    for (char *p = buf; n < NCOLS;) {
+        field[n++] = p;
+        char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
+/* An empty field (no predicted row) is -1: never beyond the threshold. */
+static double fraction(const char *s)
+{
+    return s[0] ? strtod(s, NULL) : -1;
+}
+
+int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
+                        const char *mode, gw_perf_caveat *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *line = strchr(gwi_known_errors_csv, '\n'); /* past the header */
+    while (line && *++line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char buf[512], *f[NCOLS];
+        if (split_line(line, len, buf, sizeof buf, f) == NCOLS &&
+            strcmp(f[COL_MODEL], model) == 0 && strcmp(f[COL_ACCEL], accelerator) == 0 &&
+            strcmp(f[COL_ENGINE], engine) == 0 && strcmp(f[COL_MODE], mode) == 0) {
+            snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
+                     engine, mode);
+            out->ttft_n = atoi(f[COL_TTFT_N]);
+            out->tpot_n = atoi(f[COL_TPOT_N]);
+            out->ttft_median_abs = fraction(f[COL_TTFT_ABS]);
+            out->ttft_signed = fraction(f[COL_TTFT_SIGNED]);
+            out->tpot_median_abs = fraction(f[COL_TPOT_ABS]);
+            out->tpot_signed = fraction(f[COL_TPOT_SIGNED]);
+            out->found = 1;
+            out->beyond = out->ttft_median_abs > GW_PERF_CAVEAT_THRESHOLD ||
+                          out->tpot_median_abs > GW_PERF_CAVEAT_THRESHOLD;
+            return out->beyond;
+        }
+        line = end;
+    }
+    return 0;
+}
