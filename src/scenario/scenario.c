@@ -305,18 +305,39 @@ static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_sce
     return GW_OK;
 }
 
-/* The power model needs these; the catalog may lack them for devices whose
- * makers do not publish them (TPU power, for one). */
-static int check_accelerator_power(const gw_scenario *sc, const gw_node *at, gw_error *err)
+/* The power model needs tdp and idle_power_fraction, the serving models an
+ * efficiency stack; the catalog lacks them for devices whose makers publish
+ * neither (the TPUs: spec-only entries). Every missing one in one message
+ * (`serving`: the command runs the perf or sim model). */
+static int check_accelerator_power(const gw_scenario *sc, const gw_node *root, const gw_node *at,
+                                   unsigned needs, gw_error *err)
 {
     static const char *const needed[] = {"tdp", "idle_power_fraction"};
+    const char *missing[3];
+    int n = 0;
     for (size_t i = 0; i < 2; i++)
         if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, needed[i]))
-            return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
-                                "accelerator '%s' has no '%s' (no public source); expected "
-                                "it in the scenario, e.g. accelerator: {%s: ...}",
-                                sc->accelerator.meta.id, needed[i], needed[i]);
-    return GW_OK;
+            missing[n++] = needed[i];
+    int serving = (needs & (GW_NEED_PERF | GW_NEED_SIM)) != 0;
+    int no_stack = serving && !gw_node_get(root, "efficiency") && !sc->accelerator.efficiency[0];
+    if (n == 0) /* a stack alone missing: resolve_model says so, at efficiency: */
+        return GW_OK;
+    if (no_stack)
+        missing[n++] = "efficiency";
+    char list[96] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'",
+                 i == 0 ? "" : i == n - 1 ? " and " : ", ", missing[i]);
+    const char *id = sc->accelerator.meta.id;
+    const gw_node *ref = at->kind == GW_NODE_MAP ? gw_node_get(at, "ref") : NULL;
+    if (ref && !at->file[0]) /* a section --accelerator made: name the flag */
+        at = ref;
+    return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                        "accelerator '%s' is spec-only: no public source gives its %s; "
+                        "expected %s in the scenario (accelerator: {ref: %s, tdp: ..., "
+                        "idle_power_fraction: ...}%s), or `gigawatt catalog %s` for its specs",
+                        id, list, n > 1 ? "them" : "it", id,
+                        no_stack ? ", efficiency: ID" : "", id);
 }
 
 /* The first system (in id order) built from accelerator `acc`. */
@@ -391,7 +412,7 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
             return rc;
         const char *dsys = gw_scenario_default_system(cat, sc->accelerator.meta.id);
         if (!dsys) /* has_system stays 0: power from the accelerator alone */
-            return check_accelerator_power(sc, accn, err);
+            return check_accelerator_power(sc, root, accn, needs, err);
         snprintf(sc->system_note, sizeof sc->system_note, "default system for %s",
                  sc->accelerator.meta.id);
         if ((rc = gw_catalog_get(cat, &gw_schema_system, dsys, accn, &sc->system, err)))
@@ -411,7 +432,7 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
             return rc;
     }
     sc->has_system = 1;
-    if ((rc = check_accelerator_power(sc, accn ? accn : sysn, err)))
+    if ((rc = check_accelerator_power(sc, root, accn ? accn : sysn, needs, err)))
         return rc;
     const gw_node *siten = gw_node_get(root, "site");
     const char *dsite = default_site(cat, &sc->system);

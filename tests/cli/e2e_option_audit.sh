@@ -3,8 +3,9 @@
 # refused (issue 14 item 6): no option is dropped in silence.
 #
 # 1. Every flag in each command's usage synopsis (`gigawatt CMD --help` up to
-#    its first line of prose) and in its bash completion is one the command
-#    takes: `gigawatt CMD --FLAG [VALUE] --help` prints the help (exit 0).
+#    its first line of prose), in its bash completion and in its section of
+#    docs/commands.md is one the command takes: `gigawatt CMD --FLAG [VALUE]
+#    --help` prints the help (exit 0).
 # 2. Table: each option run where it does not apply (sim's replica options on
 #    a fleet scenario, --db on a replica scenario, a search's options without
 #    the search, perf's training options without --train) exits 2 with one
@@ -56,6 +57,40 @@ for cmd in rack plan perf sim risk search runs validate catalog report; do
         [ "$rc" -eq 0 ] || { show; fail "completion offers $cmd $flag; $cmd does not take it"; }
     done
 done
+
+# 1c. Every option in a command's section of docs/commands.md is one it takes
+#     (its synopsis and option lists; a line quoting another command is about that one).
+if have_python; then
+    pycheck "$gw" "$root/docs/commands.md" <<'PY'
+import re, subprocess, sys
+
+gw, doc = sys.argv[1], open(sys.argv[2]).read()
+switches = {"json", "quiet", "train", "capacity", "cheapest", "csv"}
+bad = []
+for sec in re.split(r"\n## ", doc)[1:]:
+    m = re.match(r"`gigawatt (\w+)", sec)
+    if not m:
+        continue
+    cmd = m.group(1)
+    if cmd == "report":  # takes no options; its section tells of the others' --html
+        continue
+    for line in sec.split("\n"):
+        # the synopsis (the heading) and the option lists ("- `--x`", "`--x ...`:");
+        # prose may tell of what other commands take
+        if line is not sec.split("\n")[0] and not re.match(r"(- )?`--", line):
+            continue
+        # a line quoting another command ("gigawatt rack --system ...") is about that one
+        if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
+            continue
+        for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
+            v = [] if f in switches else ["0.5" if f == "quantile" else "1"]
+            r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
+            if r.returncode != 0:
+                bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")
+assert not bad, "docs/commands.md lists options the command does not take:\n" + "\n".join(bad)
+print("docs/commands.md: every option of a command's section is one it takes")
+PY
+fi
 
 # 2. Refused where it does not apply: refused OPTION COMMAND SCENARIO ARGS...
 refused() {
