@@ -97,3 +97,10 @@ foreach(gw_e2e catalog rack plan perf manpage sim scaling overrides determinism 
   set_tests_properties(cli/${gw_e2e} PROPERTIES
     TIMEOUT 300 SKIP_RETURN_CODE 77 ENVIRONMENT "${gw_cli_env}")
 endforeach()
+# The tour runs ~45 commands as written, among them five flagship risk runs
+# of 20,000-100,000 draws: minutes under the sanitizers, which therefore
+# draw 2,000 (tests/cli/e2e_tour.sh).
+set_tests_properties(cli/tour PROPERTIES TIMEOUT 900)
+if(GW_SANITIZE)
+  set_property(TEST cli/tour APPEND PROPERTY ENVIRONMENT "GIGAWATT_SANITIZED=1")
+endif()
