@@ -74,7 +74,10 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
 int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
                      const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
                      double *bps, gw_error *err);
-/* The hand-over latency a request pays besides its bytes when none is given. */
-double gw_serve_kv_handover_default_s(void);
+/* The hand-over latency a request pays besides its bytes: given_s when
+ * given (>= 0; pass a negative number for "not given"), else the decode
+ * stack's `kv_handover`, else vLLM's measured 168 ms. The one rule for
+ * perf, the replica simulator and validate's replay. */
+double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s);
 
 #endif

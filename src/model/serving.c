@@ -520,9 +520,7 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     if ((rc = check_disagg(&p, &d, &L, &bd, &kv_limited, err)) ||
         (rc = kv_link(&p, &d, rq, &link, err)))
         return rc;
-    double handover = rq->kv_handover_s > 0       ? rq->kv_handover_s
-                      : d.e->kv_handover_s > 0 ? d.e->kv_handover_s
-                                               : KV_HANDOVER_DEFAULT_S;
+    double handover = gw_serve_kv_handover_s(d.e, rq->kv_handover_s > 0 ? rq->kv_handover_s : -1);
     out->kv_transfer_s = L.in * p.e->kv_bytes_per_token_model / link + handover;
     disagg s = {.p = &p, .d = &d, .L = &L, .pmax = prompts_per_step_max(&p, &L),
                 .kv_s = out->kv_transfer_s};
@@ -560,7 +558,9 @@ int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
     return kv_link(&p, &d, &rq, bps, err);
 }
 
-double gw_serve_kv_handover_default_s(void)
+double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s)
 {
-    return KV_HANDOVER_DEFAULT_S;
+    return given_s >= 0                 ? given_s
+           : decode->kv_handover_s > 0 ? decode->kv_handover_s
+                                       : KV_HANDOVER_DEFAULT_S;
 }

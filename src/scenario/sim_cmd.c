@@ -186,8 +186,7 @@ static int disagg_settings(const gw_scenario *sc, gw_sim_disagg_settings *ds,
     if (!n) {
         ds->prefill = sc->disagg.prefill, ds->decode = sc->disagg.decode;
         ds->kv_link_bandwidth_bps = sc->disagg.kv_link_bandwidth_bps;
-        ds->kv_handover_s = sc->disagg.kv_handover_s > 0 ? sc->disagg.kv_handover_s
-                                                         : gw_serve_kv_handover_default_s();
+        ds->kv_handover_s = sc->disagg.kv_handover_s > 0 ? sc->disagg.kv_handover_s : -1;
         *pre = from_perf_pool(&sc->disagg.prefill_pool);
         *dec = from_perf_pool(&sc->disagg.decode_pool);
         return GW_OK;
@@ -201,7 +200,7 @@ static int disagg_settings(const gw_scenario *sc, gw_sim_disagg_settings *ds,
                                       err)))
         return rc;
     if (!gw_field_is_set(&gw_schema_sim_disagg, ds, "kv_handover"))
-        ds->kv_handover_s = gw_serve_kv_handover_default_s();
+        ds->kv_handover_s = -1; /* not given: build_disagg asks the decode stack */
     return GW_OK;
 }
 
@@ -242,7 +241,7 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
                    .busy_w = busy * de->tp * de->pp},
         .kv_bytes_per_token = de->kv_bytes_per_token_model,
         .kv_link_bps = link,
-        .kv_handover_s = ds.kv_handover_s};
+        .kv_handover_s = gw_serve_kv_handover_s(de, ds.kv_handover_s)};
     r->prefill_workers = (int)pre.workers, r->decode_workers = (int)dec.workers;
     return GW_OK;
 }
