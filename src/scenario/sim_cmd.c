@@ -158,10 +158,11 @@ static int accelerator_power(const gw_scenario *sc, double *idle, double *busy,
     return GW_OK;
 }
 
-/* The attention ranks of a worker, each a replica of the simulator. */
+/* The attention ranks of a worker, each a replica of the simulator (the
+ * engine's attention_dp is >= 1: include/gigawatt/perf.h). */
 static int ranks_per_worker(const gw_perf_engine *e)
 {
-    return e->attention_dp > 1 ? (int)e->attention_dp : 1;
+    return (int)e->attention_dp;
 }
 
 /* §3.6 sim.disagg: the prefill pool becomes the config's own engine and

@@ -51,9 +51,11 @@ static void pool_limits(const gw_perf_engine *e, double per_worker, int *max_run
     *budget = (int)fmin(e->chunk_tokens > 0 ? e->chunk_tokens : 1e8, 1e8);
 }
 
+/* A pool's replicas: its workers' attention ranks (the engine's
+ * attention_dp is >= 1: include/gigawatt/perf.h). */
 static int ranks(const gw_perf_engine *e, int workers)
 {
-    return workers * (e->attention_dp > 1 ? (int)e->attention_dp : 1);
+    return workers * (int)e->attention_dp;
 }
 
 /* The disaggregated pools: the prefill engine is the config's own, the
