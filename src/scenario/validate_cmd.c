@@ -286,6 +286,7 @@ typedef struct row_input {
     const gw_llm *model;
     const gw_accelerator *accel;
     const gw_efficiency *eff;
+    double node_gpus; /* GPUs of one node of the system (8 for an *_sxm HGX), 0 = a rack */
     double isl, osl;
 } row_input;
 
@@ -403,6 +404,30 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
     return 0;
 }
 
+/* The product labelling of some dumps (docs/validate.md §5.1): on one
+ * 8-GPU node, a worker of k x k GPUs (tp_size or attention_dp_size k*k)
+ * whose experts split moe_tp k x moe_ep k is that node's run of tp (or
+ * attention_dp) k x moe_ep k, with tp_size and moe_tp_size multiplied by
+ * moe_ep. The evidence: of the 274 such rows of silicon-sample.csv, 100
+ * repeat the TTFT and TPOT of a row of the same model, engine, lengths
+ * and concurrency labelled to fit the node (99 of them tp or
+ * attention_dp k, moe_tp 1, moe_ep k), and none repeats a multi-node
+ * row's. Such a row is read as the node's run; a worker wider than its
+ * node is otherwise taken as written (multi-node). */
+static void node_product_labels(const row_input *in, double *tp, double pp, double *adp,
+                                double *mtp, double mep)
+{
+    double k = mep, width = *tp * pp * *adp;
+    if (!(in->node_gpus > 0 && width > in->node_gpus && k > 1 && *mtp == k && pp == 1 &&
+          *tp * *adp == k * k && (*tp == 1 || *adp == 1) && k <= in->node_gpus))
+        return;
+    if (*tp > 1)
+        *tp = k;
+    else
+        *adp = k;
+    *mtp = 1;
+}
+
 /* One role's parallelism (agg, prefill_ or decode_ columns) as a config:
  * tp, pp, attention_dp, and ep = moe_ep, the experts' split checked
  * against the GPUs (moe_tp x moe_ep = tp x attention_dp). */
@@ -416,6 +441,7 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
         number_of(c, in, role_col(role, R_MOE_TP), 0, 1, &mtp) ||
         number_of(c, in, role_col(role, R_MOE_EP), 0, 1, &mep))
         return -1;
+    node_product_labels(in, &tp, pp, &adp, &mtp, mep);
     cfg->tp = (int)tp, cfg->pp = (int)pp, cfg->attention_dp = adp > 1 ? (int)adp : 0;
     cfg->ep = 1;
     *gpus = tp * pp * adp;
@@ -478,6 +504,9 @@ static int identify(const validate_ctx *c, row_input *in)
         return row_fail_at(c, in, C_SYSTEM, "system '%.40s' is not in the catalog; expected "
                            "h100_sxm, h200_sxm, b200_sxm, gb200 or an accelerator id", sys);
     copy_name(o->system, sizeof o->system, in->accel->meta.id);
+    /* data README: h100_sxm, h200_sxm, b200_sxm are 8-GPU HGX nodes */
+    size_t n = strlen(sys);
+    in->node_gpus = n > 4 && strcmp(sys + n - 4, "_sxm") == 0 ? 8 : 0;
     if (!o->engine[0])
         return row_fail_at(c, in, C_BACKEND, "backend is empty; expected trtllm, sglang or vllm");
     if (!(in->eff = find_stack(c, in->accel, o->engine, text_of(c, in, C_VERSION),

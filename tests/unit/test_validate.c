@@ -9,7 +9,8 @@
  * and decodes of batch 1; C clients of fixed lengths on SGLang's
  * prefill-first scheduler give the start-up wave's groups one prefill
  * iteration apart; a disaggregated first token waits for the decode
- * pool's first step; the draws are the row's seed's alone). */
+ * pool's first step; the draws are the row's seed's alone); an 8-GPU
+ * node's product-labelled rows read as the node's run. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,6 +341,47 @@ static void test_draws_follow_the_seed(const gw_catalog *cat)
     gw_validate_free(&r);
 }
 
+/* docs/validate.md §5.1: on an 8-GPU HGX node, tp_size 64 with moe_tp 8 x
+ * moe_ep 8 (the dump's product labels) predicts as tp 8 x moe_ep 8, as
+ * does attention_dp 64 as attention_dp 8; on a rack (gb200) and on a
+ * worker whose experts split otherwise, the labels stand. */
+static void test_node_product_labels(const gw_catalog *cat)
+{
+    static const char rows[] =
+        "plain,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,8,1,1,1,8,"
+        ",,,,,,,,,,,,,,300,10\n"
+        "product,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,64,1,1,8,"
+        "8,,,,,,,,,,,,,,,300,10\n"
+        "dep,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,1,1,8,1,8,"
+        ",,,,,,,,,,,,,,300,10\n"
+        "dep-product,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,1,1,"
+        "64,8,8,,,,,,,,,,,,,,,300,10\n"
+        "rack,,trtllm,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,1024,1024,nvfp4,nvfp4,16,64,1,1,8,8,"
+        ",,,,,,,,,,,,,,300,10\n"
+        "multi-node,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,16,1,"
+        "1,1,16,,,,,,,,,,,,,,,300,10\n";
+    char *text = join(header, rows, "");
+    gw_validate_result r;
+    gw_error err;
+    CHECK_INT(run(cat, text, &r, &err), GW_OK);
+    CHECK_INT(r.nrows, 6);
+    for (int i = 0; i < 6; i++)
+        CHECK(strcmp(r.rows[i].error, "") == 0);
+    CHECK_NEAR(r.rows[1].gpus, 8, 0);
+    CHECK_INT(r.rows[1].run.cfg[0].tp, 8);
+    CHECK_INT(r.rows[1].run.cfg[0].ep, 8);
+    CHECK_NEAR(r.rows[1].predicted_tpot_ms, r.rows[0].predicted_tpot_ms, 0);
+    CHECK_NEAR(r.rows[1].predicted_ttft_ms, r.rows[0].predicted_ttft_ms, 0);
+    CHECK_NEAR(r.rows[3].gpus, 8, 0);
+    CHECK_INT(r.rows[3].run.cfg[0].attention_dp, 8);
+    CHECK_NEAR(r.rows[3].predicted_tpot_ms, r.rows[2].predicted_tpot_ms, 0);
+    CHECK_NEAR(r.rows[4].gpus, 64, 0);
+    CHECK_INT(r.rows[4].run.cfg[0].tp, 64);
+    CHECK_NEAR(r.rows[5].gpus, 16, 0);
+    gw_validate_free(&r);
+    free(text);
+}
+
 int main(void)
 {
     gw_catalog cat;
@@ -360,6 +402,7 @@ int main(void)
     test_wave_of_fixed_lengths(&cat);
     test_draws_follow_the_seed(&cat);
     test_disagg_first_token_on_the_decode_pool(&cat);
+    test_node_product_labels(&cat);
     gw_catalog_free(&cat);
     return gw_test_done("test_validate");
 }
