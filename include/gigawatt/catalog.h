@@ -30,6 +30,9 @@ typedef struct gw_accelerator {
                                                 (8: HGX, 72: NVL72); 0 = unknown */
     double scaleout_bandwidth_bps;           /* RDMA NIC bytes/s per device, one direction */
     char status[GW_TEXT_MAX];                /* announced | shipping; "" = shipping */
+    double static_power_fraction;            /* share of TDP that does not follow the clock
+                                                (docs/model.md §1.4, power cap) */
+    double dvfs_exponent;                    /* dynamic power ∝ clock^k (k ≈ 3) */
 } gw_accelerator;
 
 typedef struct gw_system {

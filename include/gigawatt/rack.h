@@ -61,6 +61,17 @@ typedef struct gw_rack_result {
  * inputs the equations cannot take (e.g. load outside [0, 1]). */
 int gw_rack_budget(const gw_rack_input *in, gw_rack_result *out, gw_error *err);
 
+/* §1.4 the clock (f/f_max) a power cap allows: cap_fraction of TDP, of
+ * which static_fraction does not follow the clock and the rest goes as
+ * clock^exponent. 1 at or above TDP. */
+double gw_power_cap_clock(double cap_fraction, double static_fraction, double exponent);
+
+/* §1.4 cap accelerator `a` at cap_w watts in place: its FLOP/s peaks times
+ * the clock (*clock), TDP = cap_w, idle watts kept. Errors (field
+ * operation.power_cap) on a cap <= 0, above TDP, at or below the static
+ * power, or missing DVFS fields when the cap is below TDP. */
+int gw_power_cap_apply(gw_accelerator *a, double cap_w, double *clock, gw_error *err);
+
 /* Effective liquid share of electronics heat for a cooling kind. */
 double gw_rack_liquid_fraction(const gw_system *sys, const gw_cooling *cool);
 

@@ -164,6 +164,11 @@ typedef struct gw_scenario {
     gw_household household;
     double load;         /* operation.load (rack), default 1 */
     double average_load; /* operation.average_load (plan energy), default = load */
+    /* operation.power_cap (docs/model.md §1.4): 0 = none; else the cap in W,
+     * applied to `accelerator` (peaks x clock, tdp = cap) at resolve */
+    double power_cap_w;
+    double power_cap_clock;  /* f/f_max the cap allows (1 without a cap) */
+    double uncapped_tdp_w;   /* the accelerator's TDP before the cap */
     int has_target;
     gw_target_kind target;
     double target_value;

@@ -52,6 +52,10 @@ static const gw_field accelerator_fields[] = {
       "RDMA NIC bandwidth per device, one direction"),
     EN("status", gw_accelerator, status, STATUSES, 0,
        "announced specification or shipping product (absent: shipping)"),
+    Q("static_power_fraction", gw_accelerator, static_power_fraction, GW_DIM_NONE, FR,
+      "share of TDP that does not follow the clock under a power cap"),
+    Q("dvfs_exponent", gw_accelerator, dvfs_exponent, GW_DIM_NONE, POS,
+      "dynamic power grows as clock^k"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
