@@ -72,7 +72,13 @@ typedef struct gw_cooling {
     double air_density_kg_m3;
     double air_specific_heat_j_kgk;
     double fan_min_speed;               /* fraction of full speed */
-    double water_m3_per_j;              /* WUE: site water per IT energy */
+    double water_m3_per_j;              /* WUE: site water per IT energy (with
+                                           supply_temperature: in chiller hours only) */
+    /* warm-water heat rejection (docs/model.md §2.5); 0 = not modelled */
+    double supply_temperature_c;        /* facility water supply, degC */
+    double dry_cooler_approach_k;       /* supply minus ambient the dry coolers reach */
+    double free_cooling_overhead;       /* W per W of liquid heat when no chiller runs */
+    double capex_usd_per_w;             /* cooling plant per W of IT (in facility_capex) */
 } gw_cooling;
 
 typedef struct gw_power_stage {
@@ -95,6 +101,8 @@ typedef struct gw_site {
     double facility_capex_usd_per_w; /* per W of IT capacity */
     double power_capex_usd_per_w;    /* per W of grid capacity */
     double staff_per_w;              /* people per W of IT */
+    double ambient_mean_c;           /* annual mean of hourly dry-bulb, degC (§2.5) */
+    double ambient_sd_k;             /* its standard deviation, K; 0 = no climate */
 } gw_site;
 
 typedef struct gw_electricity {

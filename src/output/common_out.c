@@ -56,6 +56,10 @@ void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
         cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
     gw_json_num(in, "load", load);
     gw_json_num(in, "systems_per_rack", sc->system.systems_per_rack);
+    if (sc->power_cap_w > 0) { /* only capped runs: the others keep their bytes */
+        gw_json_num(in, "power_cap_w", sc->power_cap_w);
+        gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
+    }
     if (sc->rack_note[0])
         cJSON_AddStringToObject(in, "rack_note", sc->rack_note);
 }
@@ -149,6 +153,12 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
  * outputs stay as they were. The one place perf, rack and plan text say it. */
 void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
 {
+    /* and a power cap (docs/model.md §1.4), said where the status is */
+    if (sc->power_cap_w > 0)
+        gw_buf_printf(b, "  power cap %.0f W per accelerator (%.0f %% of its %.0f W TDP): clock "
+                         "%.3f of peak, FLOP/s peaks scaled by it\n",
+                      sc->power_cap_w, 100 * sc->power_cap_w / sc->uncapped_tdp_w,
+                      sc->uncapped_tdp_w, sc->power_cap_clock);
     int acc = strcmp(sc->accelerator.status, "announced") == 0;
     int sys = sc->has_system && strcmp(sc->system.status, "announced") == 0;
     if (!acc && !sys)
