@@ -175,10 +175,10 @@ int gwi_check_tp_domain(const gw_accelerator *a, int tp, gw_error *err)
     if (!(a->scaleup_domain > 0) || tp <= a->scaleup_domain || a->scaleout_bandwidth_bps > 0)
         return GW_OK;
     return gw_error_field(err, "tp",
-                          "tensor parallelism %d spans more than one scale-up domain of %.0f "
-                          "'%s' and it has no scaleout_bandwidth to cross them; expected tp <= "
-                          "%.0f or a scaleout_bandwidth",
-                          tp, a->scaleup_domain, a->meta.id, a->scaleup_domain);
+                          "tensor parallelism %d spans more than one scale-up domain ('%s': "
+                          "%.0f per domain) and it has no scaleout_bandwidth to cross them; "
+                          "expected tp <= %.0f or a scaleout_bandwidth",
+                          tp, a->meta.id, a->scaleup_domain, a->scaleup_domain);
 }
 
 /* The configuration against the model and the accelerator: parallelism

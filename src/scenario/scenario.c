@@ -522,8 +522,20 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
         return rc;
     const gw_node *cooln = gw_node_get(root, "cooling");
     if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
-                            site_default_at(siten, root, "cooling"), &sc->cooling, err)) ||
-        (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
+                            site_default_at(siten, root, "cooling"), &sc->cooling, err)))
+        return rc;
+    if (sc->cooling.supply_temperature_c > 0 && !(sc->site.ambient_sd_k > 0)) {
+        /* §2.5 warm water needs the site's climate; said here, where both are known */
+        const gw_node *at = cooln ? cooln : site_default_at(siten, root, "cooling");
+        if (at->kind == GW_NODE_MAP && !at->file[0] && gw_node_get(at, "ref"))
+            at = gw_node_get(at, "ref"); /* a section --cooling made: name the flag */
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "cooling '%s' gives a supply_temperature but site '%s' has no "
+                            "climate; expected ambient_mean and ambient_sd in the site "
+                            "(docs/model.md §2.5)",
+                            sc->cooling.meta.id, sc->site.meta.id);
+    }
+    if ((rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
         (rc = fit_rack_to_site(root, sc, err)))
         return rc;
     if (needs & (GW_NEED_PLAN | GW_NEED_PERF | GW_NEED_SIM)) {

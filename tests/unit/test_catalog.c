@@ -264,8 +264,73 @@ static void test_number_list(void)
     }
 }
 
+/* An accelerators file with `body` after the header, loaded; `get` decoded. */
+static int load_accels(const char *body, const char *get, gw_accelerator *a, gw_error *err)
+{
+    char dir[1100], path[1200];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/gw-test-base-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return GW_E_IO;
+    snprintf(path, sizeof path, "%s/accelerators.yaml", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return GW_E_IO;
+    fprintf(f, "accelerators:\n%s", body);
+    fclose(f);
+    gw_catalog cat;
+    int rc = gw_catalog_load(&cat, dir, err);
+    if (rc == GW_OK) {
+        rc = gw_catalog_get(&cat, &gw_schema_accelerator, get, NULL, a, err);
+        gw_catalog_free(&cat);
+    }
+    remove(path);
+    rmdir(dir);
+    return rc;
+}
+
+/* base: copies an entry, its own keys on top (docs/catalog.md,
+ * "Hypothetical entries"); a loop or an unknown base is an error. */
+static void test_base_copies(void)
+{
+    static const char two[] =
+        "  - id: \"gpu\"\n"
+        "    name: \"a GPU\"\n"
+        "    tdp: {value: \"1000 W\", source: t}\n"
+        "    fp8_flops: {value: \"2 PFLOPS\", source: t}\n"
+        "    hbm_capacity: {value: \"100 GB\", source: t}\n"
+        "  - id: \"asic\"\n"
+        "    base: \"gpu\"\n"
+        "    fp8_flops: {value: \"4 PFLOPS\", source: \"assumption: what-if\"}\n"
+        "  - id: \"asic2\"\n"
+        "    base: \"asic\"\n"
+        "    tdp: {value: \"700 W\", source: t}\n";
+    gw_accelerator a;
+    gw_error err = {0};
+    CHECK_INT(load_accels(two, "asic", &a, &err), GW_OK);
+    CHECK(strcmp(a.meta.id, "asic") == 0);
+    CHECK(strcmp(a.meta.name, "a GPU") == 0);   /* inherited */
+    CHECK_NEAR(a.tdp_w, 1000, 0);                /* inherited */
+    CHECK_NEAR(a.hbm_capacity_b, 100e9, 0);
+    CHECK_NEAR(a.fp8_flops, 4e15, 0);            /* its own */
+    CHECK(gw_field_is_set(&gw_schema_accelerator, &a, "tdp"));
+    CHECK_INT(load_accels(two, "asic2", &a, &err), GW_OK); /* a chain of two */
+    CHECK_NEAR(a.tdp_w, 700, 0);
+    CHECK_NEAR(a.fp8_flops, 4e15, 0);
+    CHECK_NEAR(a.hbm_capacity_b, 100e9, 0);
+
+    static const char loop[] = "  - id: \"x\"\n    base: \"y\"\n  - id: \"y\"\n    base: \"x\"\n";
+    CHECK_INT(load_accels(loop, "x", &a, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "makes a chain of more than 8 copies");
+    static const char unknown[] = "  - id: \"x\"\n    base: \"gpuu\"\n  - id: \"gpu\"\n";
+    CHECK_INT(load_accels(unknown, "x", &a, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "unknown accelerator 'gpuu'; did you mean 'gpu'?");
+    CHECK_INT(err.line, 3);
+}
+
 int main(void)
 {
+    test_base_copies();
     test_lookup_small();
     test_lookup_real();
     test_number_list();
