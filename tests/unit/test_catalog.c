@@ -195,39 +195,60 @@ static void test_lookup_real(void)
     gw_catalog_free(&cat);
 }
 
-/* A one-model catalog whose mtp_accept_length is `list`, loaded: GW_OK with
- * the model in *m, or the error in *err. `line` gets the list's text. */
-static int load_list(const char *list, gw_llm *m, char *line, size_t cap, gw_error *err)
+/* A temporary catalog directory holding `name` with `text` in it; dir and
+ * path get its names (remove both when done). */
+static int temp_catalog(const char *name, const char *text, char *dir, size_t dcap, char *path,
+                        size_t pcap)
 {
-    char dir[1100], path[1200];
     const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/gw-test-list-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    snprintf(dir, dcap, "%s/gw-test-cat-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (!mkdtemp(dir))
         return GW_E_IO;
-    snprintf(path, sizeof path, "%s/models.yaml", dir);
-    snprintf(line, cap, "    mtp_accept_length: {source: t, value: %s}", list);
+    snprintf(path, pcap, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
         return GW_E_IO;
-    fprintf(f,
-            "models:\n  - id: m\n    attention: gqa\n    mlp: gated\n    embeddings: tied\n"
-            "    layers: {value: 2, source: t}\n    hidden_size: {value: 64, source: t}\n"
-            "    heads: {value: 4, source: t}\n    vocab_size: {value: 100, source: t}\n"
-            "    context_length: {value: 128, source: t}\n"
-            "    parameters: {value: 100000, source: t}\n"
-            "    mtp_modules: {value: 1, source: t}\n"
-            "%s\n",
-            line);
+    fputs(text, f);
     fclose(f);
+    return GW_OK;
+}
+
+/* Load the one-file catalog `text` (as `name`) and decode entry `id` of
+ * `schema` into obj. */
+static int load_one(const char *name, const char *text, const gw_schema *schema, const char *id,
+                    void *obj, gw_error *err)
+{
+    char dir[1100], path[1200];
+    int rc = temp_catalog(name, text, dir, sizeof dir, path, sizeof path);
+    if (rc)
+        return rc;
     gw_catalog cat;
-    int rc = gw_catalog_load(&cat, dir, err);
+    rc = gw_catalog_load(&cat, dir, err);
     if (rc == GW_OK) {
-        rc = gw_catalog_get(&cat, &gw_schema_llm, "m", NULL, m, err);
+        rc = gw_catalog_get(&cat, schema, id, NULL, obj, err);
         gw_catalog_free(&cat);
     }
     remove(path);
     rmdir(dir);
     return rc;
+}
+
+/* A one-model catalog whose mtp_accept_length is `list`, loaded: GW_OK with
+ * the model in *m, or the error in *err. `line` gets the list's text. */
+static int load_list(const char *list, gw_llm *m, char *line, size_t cap, gw_error *err)
+{
+    char text[1024];
+    snprintf(line, cap, "    mtp_accept_length: {source: t, value: %s}", list);
+    snprintf(text, sizeof text,
+             "models:\n  - id: m\n    attention: gqa\n    mlp: gated\n    embeddings: tied\n"
+             "    layers: {value: 2, source: t}\n    hidden_size: {value: 64, source: t}\n"
+             "    heads: {value: 4, source: t}\n    vocab_size: {value: 100, source: t}\n"
+             "    context_length: {value: 128, source: t}\n"
+             "    parameters: {value: 100000, source: t}\n"
+             "    mtp_modules: {value: 1, source: t}\n"
+             "%s\n",
+             line);
+    return load_one("models.yaml", text, &gw_schema_llm, "m", m, err);
 }
 
 /* The numeric list: values and count, and each bad list's error at the
@@ -267,26 +288,9 @@ static void test_number_list(void)
 /* An accelerators file with `body` after the header, loaded; `get` decoded. */
 static int load_accels(const char *body, const char *get, gw_accelerator *a, gw_error *err)
 {
-    char dir[1100], path[1200];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/gw-test-base-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        return GW_E_IO;
-    snprintf(path, sizeof path, "%s/accelerators.yaml", dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return GW_E_IO;
-    fprintf(f, "accelerators:\n%s", body);
-    fclose(f);
-    gw_catalog cat;
-    int rc = gw_catalog_load(&cat, dir, err);
-    if (rc == GW_OK) {
-        rc = gw_catalog_get(&cat, &gw_schema_accelerator, get, NULL, a, err);
-        gw_catalog_free(&cat);
-    }
-    remove(path);
-    rmdir(dir);
-    return rc;
+    char text[2048];
+    snprintf(text, sizeof text, "accelerators:\n%s", body);
+    return load_one("accelerators.yaml", text, &gw_schema_accelerator, get, a, err);
 }
 
 /* base: copies an entry, its own keys on top (docs/catalog.md,
