@@ -42,6 +42,16 @@ void gw_json_tag(cJSON *root, const char *kind)
     cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
 }
 
+/* operation.power_cap and the clock it allows (docs/model.md §1.4); only
+ * capped runs carry them, so the others keep their bytes */
+static void power_cap_json(cJSON *in, const gw_scenario *sc)
+{
+    if (!(sc->power_cap_w > 0))
+        return;
+    gw_json_num(in, "power_cap_w", sc->power_cap_w);
+    gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
+}
+
 void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
 {
     cJSON *in = cJSON_AddObjectToObject(root, "inputs");
@@ -56,10 +66,7 @@ void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
         cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
     gw_json_num(in, "load", load);
     gw_json_num(in, "systems_per_rack", sc->system.systems_per_rack);
-    if (sc->power_cap_w > 0) { /* only capped runs: the others keep their bytes */
-        gw_json_num(in, "power_cap_w", sc->power_cap_w);
-        gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
-    }
+    power_cap_json(in, sc);
     if (sc->rack_note[0])
         cJSON_AddStringToObject(in, "rack_note", sc->rack_note);
 }
@@ -94,6 +101,7 @@ cJSON *gw_json_model_inputs(cJSON *o, const gw_scenario *sc)
     else
         cJSON_AddNullToObject(in, "system");
     cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    power_cap_json(in, sc);
     return in;
 }
 
