@@ -233,6 +233,14 @@ const gw_catalog_entry *gw_catalog_find_any(const gw_catalog *cat, const char *i
 int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *id,
                    const gw_node *at, void *obj, gw_error *err);
 
+/* The fields of entry `id` of `schema` (its own, then its base: chain's)
+ * whose source begins "assumption": where the catalog has no public
+ * source and states the rule it used instead (docs/catalog.md, "Prices by
+ * rule"). Up to `max` keys into `keys` (pointers into the catalog);
+ * returns how many. */
+int gw_catalog_assumed_fields(const gw_catalog *cat, const gw_schema *schema, const char *id,
+                              const char **keys, int max);
+
 /* The efficiency stack accelerator `a` runs under `engine` (trtllm | sglang |
  * vllm): NULL or "" -> its own `efficiency:` stack (as before engines);
  * else the stack of (a->generation, engine), preferring `version` (else

@@ -434,6 +434,34 @@ int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *i
     return decode_entry(cat, schema, e->node, obj, 0, err);
 }
 
+int gw_catalog_assumed_fields(const gw_catalog *cat, const gw_schema *schema, const char *id,
+                              const char **keys, int max)
+{
+    const char *seen[64];
+    int nseen = 0, n = 0;
+    const gw_catalog_entry *e = gw_catalog_find(cat, schema, id);
+    for (int depth = 0; e && depth <= BASE_DEPTH; depth++) {
+        const gw_node *m = e->node;
+        for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+            const char *k = m->kids[i]->text;
+            int dup = 0; /* an entry's own key hides its base's */
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = strcmp(seen[j], k) == 0;
+            if (dup || nseen == 64)
+                continue;
+            seen[nseen++] = k;
+            const gw_node *v = m->kids[i + 1];
+            const gw_node *src = v->kind == GW_NODE_MAP ? gw_node_get(v, "source") : NULL;
+            if (src && src->kind == GW_NODE_SCALAR && !strncmp(src->text, "assumption", 10) &&
+                n < max)
+                keys[n++] = k;
+        }
+        const gw_node *b = gw_node_get(m, "base");
+        e = b && b->kind == GW_NODE_SCALAR ? gw_catalog_find(cat, schema, b->text) : NULL;
+    }
+    return n;
+}
+
 /* ---- the efficiency stack of an accelerator under an engine ------------------------- */
 
 /* The stack of (generation, engine) with the best version match: the exact

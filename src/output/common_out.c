@@ -46,10 +46,15 @@ void gw_json_tag(cJSON *root, const char *kind)
  * capped runs carry them, so the others keep their bytes */
 static void power_cap_json(cJSON *in, const gw_scenario *sc)
 {
-    if (!(sc->power_cap_w > 0))
-        return;
-    gw_json_num(in, "power_cap_w", sc->power_cap_w);
-    gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
+    if (sc->power_cap_w > 0) {
+        gw_json_num(in, "power_cap_w", sc->power_cap_w);
+        gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
+    }
+    if (sc->nassumed > 0) { /* catalog values by rule, not sourced (docs/catalog.md) */
+        cJSON *a = cJSON_AddArrayToObject(in, "assumed");
+        for (int i = 0; i < sc->nassumed; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateString(sc->assumed[i]));
+    }
 }
 
 void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
@@ -167,6 +172,12 @@ void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
                          "%.3f of peak, FLOP/s peaks scaled by it\n",
                       sc->power_cap_w, 100 * sc->power_cap_w / sc->uncapped_tdp_w,
                       sc->uncapped_tdp_w, sc->power_cap_clock);
+    if (sc->nassumed > 0) {
+        gw_buf_printf(b, "  assumed, no public source (docs/catalog.md, \"Prices by rule\"): ");
+        for (int i = 0; i < sc->nassumed; i++)
+            gw_buf_printf(b, "%s%s", i ? ", " : "", sc->assumed[i]);
+        gw_buf_printf(b, "\n");
+    }
     int acc = strcmp(sc->accelerator.status, "announced") == 0;
     int sys = sc->has_system && strcmp(sc->system.status, "announced") == 0;
     if (!acc && !sys)

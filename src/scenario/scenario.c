@@ -219,6 +219,31 @@ static int resolve_power_cap(const gw_node *root, gw_scenario *sc, gw_error *err
     return rc;
 }
 
+/* The assumed catalog values of the accelerator and (with has_system) the
+ * system this run uses, less those the scenario sets itself and, without a
+ * power cap, the DVFS fields only a cap reads. */
+static void note_assumptions(const gw_catalog *cat, const gw_node *root, gw_scenario *sc)
+{
+    static const char *const kind[2] = {"accelerator", "system"};
+    const gw_schema *schema[2] = {&gw_schema_accelerator, &gw_schema_system};
+    const char *id[2] = {sc->accelerator.meta.id, sc->system.meta.id};
+    sc->nassumed = 0;
+    for (int s = 0; s < 1 + sc->has_system; s++) {
+        const char *keys[16];
+        int n = gw_catalog_assumed_fields(cat, schema[s], id[s], keys, 16);
+        const gw_node *own = gw_node_get(root, kind[s]);
+        for (int i = 0; i < n && sc->nassumed < 8; i++) {
+            int dvfs = !strcmp(keys[i], "static_power_fraction") ||
+                       !strcmp(keys[i], "dvfs_exponent");
+            if ((dvfs && !(sc->power_cap_w > 0)) ||
+                (own && own->kind == GW_NODE_MAP && gw_node_get(own, keys[i])))
+                continue;
+            snprintf(sc->assumed[sc->nassumed++], sizeof sc->assumed[0], "%s %s", kind[s],
+                     keys[i]);
+        }
+    }
+}
+
 static int resolve_target(const gw_node *root, unsigned needs, gw_scenario *sc, gw_error *err)
 {
     static const struct {
@@ -649,6 +674,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                                                              sizeof sc->name, err)) ||
         (rc = resolve_hardware(cat, root, needs, sc, err)))
         return rc;
+    note_assumptions(cat, root, sc);
     if ((needs & (GW_NEED_PERF | GW_NEED_SIM)) && (rc = resolve_perf(cat, root, needs, sc, err)))
         return rc;
     return resolve_target(root, needs, sc, err);

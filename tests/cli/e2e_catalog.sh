@@ -65,6 +65,11 @@ for sys in kyber-nvl576 helios-mi455x trn3-ultraserver tpu7x-rack64; do
     contains "Design-rule checks: all pass" "rack-$sys.txt"
 done
 contains "announced specification: accelerator rubin-ultra, system kyber-nvl576" rack-kyber-nvl576.txt
+# ... and the values by rule it rests on, in one line
+contains "assumed, no public source" rack-kyber-nvl576.txt
+grep "assumed, no public source" rack-kyber-nvl576.txt | grep -q "accelerator tdp.*system price" ||
+    fail "rack kyber-nvl576 does not list its assumed tdp and price"
+grep -q "assumed" rack-gb300.txt && fail "rack on gb300-nvl72 lists assumptions it has none of"
 grep -q "announced" rack-trn3-ultraserver.txt && fail "rack on shipping trn3-ultraserver mentions 'announced'"
 for sys in kyber-nvl576 trn3-ultraserver tpu7x-rack64; do
     ok_to "entry-$sys.txt" catalog "$sys"

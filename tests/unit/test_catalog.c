@@ -323,6 +323,35 @@ static void test_base_copies(void)
     CHECK_NEAR(a.fp8_flops, 4e15, 0);
     CHECK_NEAR(a.hbm_capacity_b, 100e9, 0);
 
+    /* assumed fields: a source beginning "assumption", the copy's own key
+     * hiding its base's */
+    static const char assumed[] =
+        "  - id: \"gpu\"\n"
+        "    tdp: {value: \"1000 W\", source: \"assumption: twice its predecessor\"}\n"
+        "    fp8_flops: {value: \"2 PFLOPS\", source: \"assumption: roadmap\"}\n"
+        "    hbm_capacity: {value: \"100 GB\", source: t}\n"
+        "  - id: \"asic\"\n"
+        "    base: \"gpu\"\n"
+        "    fp8_flops: {value: \"4 PFLOPS\", source: \"https://example.com/datasheet\"}\n";
+    char dir[1100], path[1200];
+    CHECK_INT(temp_catalog("accelerators.yaml", "accelerators:\n", dir, sizeof dir, path,
+                           sizeof path), GW_OK);
+    FILE *f = fopen(path, "a");
+    if (f) {
+        fputs(assumed, f);
+        fclose(f);
+    }
+    gw_catalog cat;
+    CHECK_INT(gw_catalog_load(&cat, dir, &err), GW_OK);
+    const char *keys[4];
+    CHECK_INT(gw_catalog_assumed_fields(&cat, &gw_schema_accelerator, "gpu", keys, 4), 2);
+    CHECK(!strcmp(keys[0], "tdp") && !strcmp(keys[1], "fp8_flops"));
+    CHECK_INT(gw_catalog_assumed_fields(&cat, &gw_schema_accelerator, "asic", keys, 4), 1);
+    CHECK(!strcmp(keys[0], "tdp")); /* its fp8_flops is sourced */
+    gw_catalog_free(&cat);
+    remove(path);
+    rmdir(dir);
+
     static const char loop[] = "  - id: \"x\"\n    base: \"y\"\n  - id: \"y\"\n    base: \"x\"\n";
     CHECK_INT(load_accels(loop, "x", &a, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "makes a chain of more than 8 copies");
