@@ -495,6 +495,38 @@ static int fit_rack_to_site(const gw_node *root, gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* §2.5 warm water: a supply temperature needs the dry coolers' approach
+ * and overhead (0 would be free cooling at no cost) and the site's
+ * climate; said where the cooling was chosen (`at`). */
+static int check_warm_water(const gw_scenario *sc, const gw_node *at, gw_error *err)
+{
+    const gw_cooling *c = &sc->cooling;
+    if (!(c->supply_temperature_c > 0))
+        return GW_OK;
+    if (at->kind == GW_NODE_MAP && gw_node_get(at, "supply_temperature"))
+        at = gw_node_get(at, "supply_temperature"); /* the scenario's own (or its --set) */
+    else if (at->kind == GW_NODE_MAP && !at->file[0] && gw_node_get(at, "ref"))
+        at = gw_node_get(at, "ref"); /* a section --cooling made: name the flag */
+    const gw_schema *s = &gw_schema_cooling;
+    int approach = gw_field_is_set(s, c, "dry_cooler_approach");
+    int overhead = gw_field_is_set(s, c, "free_cooling_overhead");
+    if (!approach || !overhead)
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "cooling '%s' gives a supply_temperature but no %s%s%s; expected "
+                            "both dry_cooler_approach and free_cooling_overhead with it "
+                            "(docs/model.md §2.5)",
+                            c->meta.id, approach ? "" : "dry_cooler_approach",
+                            !approach && !overhead ? " or " : "",
+                            overhead ? "" : "free_cooling_overhead");
+    if (!(sc->site.ambient_sd_k > 0))
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "cooling '%s' gives a supply_temperature but site '%s' has no "
+                            "climate; expected ambient_mean and ambient_sd in the site "
+                            "(docs/model.md §2.5)",
+                            c->meta.id, sc->site.meta.id);
+    return GW_OK;
+}
+
 static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned needs,
                             gw_scenario *sc, gw_error *err)
 {
@@ -549,17 +581,9 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
     if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
                             site_default_at(siten, root, "cooling"), &sc->cooling, err)))
         return rc;
-    if (sc->cooling.supply_temperature_c > 0 && !(sc->site.ambient_sd_k > 0)) {
-        /* §2.5 warm water needs the site's climate; said here, where both are known */
-        const gw_node *at = cooln ? cooln : site_default_at(siten, root, "cooling");
-        if (at->kind == GW_NODE_MAP && !at->file[0] && gw_node_get(at, "ref"))
-            at = gw_node_get(at, "ref"); /* a section --cooling made: name the flag */
-        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
-                            "cooling '%s' gives a supply_temperature but site '%s' has no "
-                            "climate; expected ambient_mean and ambient_sd in the site "
-                            "(docs/model.md §2.5)",
-                            sc->cooling.meta.id, sc->site.meta.id);
-    }
+    if ((rc = check_warm_water(sc, cooln ? cooln : site_default_at(siten, root, "cooling"),
+                               err)))
+        return rc;
     if ((rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
         (rc = fit_rack_to_site(root, sc, err)))
         return rc;
