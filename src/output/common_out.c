@@ -160,13 +160,14 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
     gw_text_status_note(b, sc);
 }
 
-/* One line when the accelerator or system a result uses is catalog `status:
- * announced` (a vendor's announced figures, not a shipping product's;
- * docs/catalog.md, "Status"); nothing for shipping entries, so their
- * outputs stay as they were. The one place perf, rack and plan text say it. */
+/* What a result's numbers rest on beyond sourced figures, one line each
+ * and only when there is one, so other outputs stay as they were: a power
+ * cap (docs/model.md §1.4), catalog values by assumption (docs/catalog.md,
+ * "Prices by rule"), and an accelerator or system of `status: announced`
+ * (a vendor's announced figures, not a shipping product's; "Status"). The
+ * one place perf, rack, plan and sim text say them. */
 void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
 {
-    /* and a power cap (docs/model.md §1.4), said where the status is */
     if (sc->power_cap_w > 0)
         gw_buf_printf(b, "  power cap %.0f W per accelerator (%.0f %% of its %.0f W TDP): clock "
                          "%.3f of peak, FLOP/s peaks scaled by it\n",
