@@ -361,9 +361,57 @@ static void test_base_copies(void)
     CHECK_INT(err.line, 3);
 }
 
+/* The next-generation systems' derived numbers hold in the data
+ * (docs/catalog.md, "Prices by rule"): a price by rule is the reference
+ * rack's USD per dense FLOP/s times the system's; a power remainder adds
+ * back to the published rack figure. */
+static double system_dense(const gw_catalog *cat, const char *sys, int fp4, double *price)
+{
+    gw_system s;
+    gw_accelerator a;
+    gw_error err = {0};
+    if (gw_catalog_get(cat, &gw_schema_system, sys, NULL, &s, &err) ||
+        gw_catalog_get(cat, &gw_schema_accelerator, s.accelerator, NULL, &a, &err))
+        return 0;
+    *price = s.price_usd;
+    return s.accelerators * (fp4 ? a.fp4_flops : a.fp8_flops);
+}
+
+static void test_next_generation_arithmetic(void)
+{
+    gw_catalog cat;
+    gw_error err = {0};
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        CHECK(0);
+        return;
+    }
+    double vr_usd, gb_usd, usd;
+    double vr = system_dense(&cat, "vr-nvl72", 1, &vr_usd);  /* 72 x 35 PF FP4 */
+    double gb = system_dense(&cat, "gb300-nvl72", 0, &gb_usd); /* 72 x 5 PF FP8 */
+    double f = system_dense(&cat, "kyber-nvl576", 1, &usd);
+    CHECK_NEAR(usd, vr_usd / vr * f, 1e-9);                /* 31.2 M USD */
+    f = system_dense(&cat, "trn3-ultraserver", 0, &usd);
+    CHECK_NEAR(usd, gb_usd / gb * f, 1e-9);                /* 3.528 M USD */
+    f = system_dense(&cat, "tpu7x-rack64", 0, &usd);
+    CHECK_NEAR(usd, gb_usd / gb * f, 1e-4);                /* 2.871 M (rounded) */
+    /* Kyber: 144 x 3600 W + 81600 W = NVIDIA's 600 kW per rack */
+    gw_system k;
+    gw_accelerator ru;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_system, "kyber-nvl576", NULL, &k, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "rubin-ultra", NULL, &ru, &err), GW_OK);
+    CHECK_NEAR(k.accelerators * ru.tdp_w + k.other_power_w, 600e3, 0);
+    /* GB200's DVFS share from Meta's optimum: s = (1000 / 1200) (k - 1) / k */
+    gw_accelerator g;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "gb200", NULL, &g, &err), GW_OK);
+    CHECK_NEAR(g.static_power_fraction, 1000.0 / 1200 * (g.dvfs_exponent - 1) / g.dvfs_exponent,
+               1e-3);
+    gw_catalog_free(&cat);
+}
+
 int main(void)
 {
     test_base_copies();
+    test_next_generation_arithmetic();
     test_lookup_small();
     test_lookup_real();
     test_number_list();
