@@ -30,6 +30,9 @@ typedef struct gw_accelerator {
                                                 (8: HGX, 72: NVL72); 0 = unknown */
     double scaleout_bandwidth_bps;           /* RDMA NIC bytes/s per device, one direction */
     char status[GW_TEXT_MAX];                /* announced | shipping; "" = shipping */
+    double static_power_fraction;            /* share of TDP that does not follow the clock
+                                                (docs/model.md §1.4, power cap) */
+    double dvfs_exponent;                    /* dynamic power ∝ clock^k (k ≈ 3) */
 } gw_accelerator;
 
 typedef struct gw_system {
@@ -69,7 +72,13 @@ typedef struct gw_cooling {
     double air_density_kg_m3;
     double air_specific_heat_j_kgk;
     double fan_min_speed;               /* fraction of full speed */
-    double water_m3_per_j;              /* WUE: site water per IT energy */
+    double water_m3_per_j;              /* WUE: site water per IT energy (with
+                                           supply_temperature: in chiller hours only) */
+    /* warm-water heat rejection (docs/model.md §2.5); 0 = not modelled */
+    double supply_temperature_c;        /* facility water supply, degC */
+    double dry_cooler_approach_k;       /* supply minus ambient the dry coolers reach */
+    double free_cooling_overhead;       /* W per W of liquid heat when no chiller runs */
+    double capex_usd_per_w;             /* cooling plant per W of IT (in facility_capex) */
 } gw_cooling;
 
 typedef struct gw_power_stage {
@@ -92,6 +101,8 @@ typedef struct gw_site {
     double facility_capex_usd_per_w; /* per W of IT capacity */
     double power_capex_usd_per_w;    /* per W of grid capacity */
     double staff_per_w;              /* people per W of IT */
+    double ambient_mean_c;           /* annual mean of hourly dry-bulb, degC (§2.5) */
+    double ambient_sd_k;             /* its standard deviation, K; 0 = no climate */
 } gw_site;
 
 typedef struct gw_electricity {
@@ -221,6 +232,14 @@ const gw_catalog_entry *gw_catalog_find_any(const gw_catalog *cat, const char *i
  * an error located at `at` (the node that named it), with did-you-mean. */
 int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *id,
                    const gw_node *at, void *obj, gw_error *err);
+
+/* The fields of entry `id` of `schema` (its own, then its base: chain's)
+ * whose source begins "assumption": where the catalog has no public
+ * source and states the rule it used instead (docs/catalog.md, "Prices by
+ * rule"). Up to `max` keys into `keys` (pointers into the catalog);
+ * returns how many. */
+int gw_catalog_assumed_fields(const gw_catalog *cat, const gw_schema *schema, const char *id,
+                              const char **keys, int max);
 
 /* The efficiency stack accelerator `a` runs under `engine` (trtllm | sglang |
  * vllm): NULL or "" -> its own `efficiency:` stack (as before engines);

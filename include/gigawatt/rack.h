@@ -48,6 +48,9 @@ typedef struct gw_rack_result {
     double grid_power_w;          /* at the utility meter */
     double pue;                   /* grid / IT */
     double water_m3_per_s;
+    int warm_water;               /* cooling has a supply temperature (§2.5) */
+    double chiller_free_fraction; /* of the year's hours, dry coolers only (§2.5) */
+    double cooling_capex_usd;     /* cooling plant for this rack's IT power; 0 = not given */
     double busbar_voltage_v;      /* rack busbar DC voltage; 0 = no busbar stage */
     double busbar_current_a;      /* I = P_busbar / V (docs/model.md §3.1) */
     double weight_kg, floor_load_kg_m2;
@@ -60,6 +63,22 @@ typedef struct gw_rack_result {
 /* Compute the budget of one rack of in->system at in->load. Errors only on
  * inputs the equations cannot take (e.g. load outside [0, 1]). */
 int gw_rack_budget(const gw_rack_input *in, gw_rack_result *out, gw_error *err);
+
+/* §2.5 share of the year's hours with the ambient dry-bulb at or below
+ * the cooling's supply temperature minus its dry-cooler approach, the
+ * site's hourly dry-bulb taken as N(ambient_mean, ambient_sd). */
+double gw_rack_chiller_free_fraction(const gw_cooling *c, const gw_site *site);
+
+/* §1.4 the clock (f/f_max) a power cap allows: cap_fraction of TDP, of
+ * which static_fraction does not follow the clock and the rest goes as
+ * clock^exponent. 1 at or above TDP. */
+double gw_power_cap_clock(double cap_fraction, double static_fraction, double exponent);
+
+/* §1.4 cap accelerator `a` at cap_w watts in place: its FLOP/s peaks times
+ * the clock (*clock), TDP = cap_w, idle watts kept. Errors (field
+ * operation.power_cap) on a cap <= 0, above TDP, at or below the static
+ * power, or missing DVFS fields when the cap is below TDP. */
+int gw_power_cap_apply(gw_accelerator *a, double cap_w, double *clock, gw_error *err);
 
 /* Effective liquid share of electronics heat for a cooling kind. */
 double gw_rack_liquid_fraction(const gw_system *sys, const gw_cooling *cool);

@@ -164,6 +164,16 @@ typedef struct gw_scenario {
     gw_household household;
     double load;         /* operation.load (rack), default 1 */
     double average_load; /* operation.average_load (plan energy), default = load */
+    /* operation.power_cap (docs/model.md §1.4): 0 = none; else the cap in W,
+     * applied to `accelerator` (peaks x clock, tdp = cap) at resolve */
+    double power_cap_w;
+    double power_cap_clock;  /* f/f_max the cap allows (1 without a cap) */
+    double uncapped_tdp_w;   /* the accelerator's TDP before the cap */
+    /* the catalog values this run rests on that are assumptions, not sourced
+     * figures ("accelerator tdp", "system price"; docs/catalog.md, "Prices by
+     * rule"); the outputs list them */
+    char assumed[8][2 * GW_TEXT_MAX];
+    int nassumed;
     int has_target;
     gw_target_kind target;
     double target_value;

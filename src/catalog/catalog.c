@@ -111,6 +111,43 @@ static int add_file(gw_catalog *cat, const char *path, size_t *cap, gw_error *er
     return GW_OK;
 }
 
+static int check_ref(const gw_catalog *cat, const gw_schema *kind, const gw_node *v,
+                     const char *id, gw_error *err);
+
+/* The longest chain of base: copies (a longer one loops). */
+#define BASE_DEPTH 8
+
+/* Decode entry node `e` of `s` into `obj` (zeroed first). `base: ID` makes
+ * it a copy of entry ID of the same kind with its own keys on top
+ * (docs/catalog.md, "Hypothetical entries"): the base is decoded first,
+ * recursively, then the entry's keys override field by field. */
+static int decode_entry(const gw_catalog *cat, const gw_schema *s, const gw_node *e, void *obj,
+                        int depth, gw_error *err)
+{
+    if (depth == 0)
+        memset(obj, 0, s->size);
+    const gw_node *b = e->kind == GW_NODE_MAP ? gw_node_get(e, "base") : NULL;
+    if (b) {
+        if (b->kind != GW_NODE_SCALAR || !b->text[0])
+            return gw_error_set(err, GW_E_INPUT, b->file, b->line, b->col,
+                                "base is %s; expected the id of a %s entry to copy",
+                                b->kind == GW_NODE_SCALAR ? "empty" : gw_node_kind_name(b),
+                                s->singular);
+        if (depth >= BASE_DEPTH)
+            return gw_error_set(err, GW_E_INPUT, b->file, b->line, b->col,
+                                "base '%.60s' makes a chain of more than %d copies (it loops "
+                                "back?); expected a chain ending at an entry without base",
+                                b->text, BASE_DEPTH);
+        const gw_catalog_entry *be = gw_catalog_find(cat, s, b->text);
+        if (!be)
+            return check_ref(cat, s, b, b->text, err);
+        int rc = decode_entry(cat, s, be->node, obj, depth + 1, err);
+        if (rc)
+            return rc;
+    }
+    return gw_decode(s, e, obj, GW_DECODE_CATALOG, err);
+}
+
 /* A reference to another kind must name an existing entry. */
 static int check_ref(const gw_catalog *cat, const gw_schema *kind, const gw_node *v,
                      const char *id, gw_error *err)
@@ -212,8 +249,8 @@ static int decode_efficiencies(gw_catalog *cat, gw_error *err)
     for (size_t i = 0; i < cat->n; i++) {
         if (cat->entries[i].schema != &gw_schema_efficiency)
             continue;
-        int rc = gw_decode(&gw_schema_efficiency, cat->entries[i].node,
-                           &cat->efficiency[cat->nefficiency], GW_DECODE_CATALOG, err);
+        int rc = decode_entry(cat, &gw_schema_efficiency, cat->entries[i].node,
+                              &cat->efficiency[cat->nefficiency], 0, err);
         if (rc)
             return rc;
         cat->nefficiency++;
@@ -342,8 +379,7 @@ int gw_catalog_load(gw_catalog *cat, const char *dirs, gw_error *err)
             rc = gw_error_set(err, GW_E_LIMIT, NULL, 0, 0, "entry struct too large");
             goto fail;
         }
-        memset(buf, 0, sizeof buf);
-        if ((rc = gw_decode(e->schema, e->node, buf, GW_DECODE_CATALOG, err)) ||
+        if ((rc = decode_entry(cat, e->schema, e->node, buf, 0, err)) ||
             (rc = gw_decode_check_required(e->schema, buf, e->node, err)) ||
             (rc = validate_refs(cat, e->schema, e->node, buf, err)) ||
             (e->schema == &gw_schema_llm && (rc = check_llm(e->node, (gw_llm *)buf, err))))
@@ -395,8 +431,35 @@ int gw_catalog_get(const gw_catalog *cat, const gw_schema *schema, const char *i
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0, "unknown %s '%.60s'",
                             schema->singular, id);
     }
-    memset(obj, 0, schema->size);
-    return gw_decode(schema, e->node, obj, GW_DECODE_CATALOG, err);
+    return decode_entry(cat, schema, e->node, obj, 0, err);
+}
+
+int gw_catalog_assumed_fields(const gw_catalog *cat, const gw_schema *schema, const char *id,
+                              const char **keys, int max)
+{
+    const char *seen[64];
+    int nseen = 0, n = 0;
+    const gw_catalog_entry *e = gw_catalog_find(cat, schema, id);
+    for (int depth = 0; e && depth <= BASE_DEPTH; depth++) {
+        const gw_node *m = e->node;
+        for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+            const char *k = m->kids[i]->text;
+            int dup = 0; /* an entry's own key hides its base's */
+            for (int j = 0; j < nseen && !dup; j++)
+                dup = strcmp(seen[j], k) == 0;
+            if (dup || nseen == 64)
+                continue;
+            seen[nseen++] = k;
+            const gw_node *v = m->kids[i + 1];
+            const gw_node *src = v->kind == GW_NODE_MAP ? gw_node_get(v, "source") : NULL;
+            if (src && src->kind == GW_NODE_SCALAR && !strncmp(src->text, "assumption", 10) &&
+                n < max)
+                keys[n++] = k;
+        }
+        const gw_node *b = gw_node_get(m, "base");
+        e = b && b->kind == GW_NODE_SCALAR ? gw_catalog_find(cat, schema, b->text) : NULL;
+    }
+    return n;
 }
 
 /* ---- the efficiency stack of an accelerator under an engine ------------------------- */

@@ -52,6 +52,10 @@ static const gw_field accelerator_fields[] = {
       "RDMA NIC bandwidth per device, one direction"),
     EN("status", gw_accelerator, status, STATUSES, 0,
        "announced specification or shipping product (absent: shipping)"),
+    Q("static_power_fraction", gw_accelerator, static_power_fraction, GW_DIM_NONE, FR,
+      "share of TDP that does not follow the clock under a power cap"),
+    Q("dvfs_exponent", gw_accelerator, dvfs_exponent, GW_DIM_NONE, POS,
+      "dynamic power grows as clock^k"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
@@ -110,6 +114,14 @@ static const gw_field cooling_fields[] = {
     Q("fan_min_speed", gw_cooling, fan_min_speed, GW_DIM_NONE, R | FR, "lowest fan speed"),
     Q("water_usage_effectiveness", gw_cooling, water_m3_per_j, GW_DIM_VOLUME_PER_ENERGY, R | NN,
       "site water per IT energy"),
+    Q("supply_temperature", gw_cooling, supply_temperature_c, GW_DIM_TEMPERATURE, POS,
+      "facility water supply temperature, degC (warm water: dry coolers, chiller-free hours)"),
+    Q("dry_cooler_approach", gw_cooling, dry_cooler_approach_k, GW_DIM_TEMPERATURE, NN,
+      "supply temperature minus the ambient dry-bulb the dry coolers reach it from"),
+    Q("free_cooling_overhead", gw_cooling, free_cooling_overhead, GW_DIM_NONE, NN,
+      "facility W per W of liquid heat in chiller-free hours (dry-cooler fans, pumps)"),
+    Q("capex", gw_cooling, capex_usd_per_w, GW_DIM_USD_PER_POWER, NN,
+      "cooling plant capex per W of IT (part of the site's facility_capex)"),
 };
 SCHEMA(gw_schema_cooling, "cooling", "cooling", gw_cooling, cooling_fields);
 
@@ -138,6 +150,10 @@ static const gw_field site_fields[] = {
     Q("power_capex", gw_site, power_capex_usd_per_w, GW_DIM_USD_PER_POWER, R | NN,
       "power infrastructure per W of grid"),
     Q("staff_per_power", gw_site, staff_per_w, GW_DIM_PER_POWER, R | NN, "staff per W of IT"),
+    Q("ambient_mean", gw_site, ambient_mean_c, GW_DIM_TEMPERATURE, 0,
+      "annual mean of the hourly dry-bulb temperature, degC"),
+    Q("ambient_sd", gw_site, ambient_sd_k, GW_DIM_TEMPERATURE, POS,
+      "standard deviation of the hourly dry-bulb temperature over the year"),
 };
 SCHEMA(gw_schema_site, "sites", "site", gw_site, site_fields);
 

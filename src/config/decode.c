@@ -174,6 +174,7 @@ static int unknown_key(const gw_schema *s, const gw_node *k, int mode, gw_error 
         cands[n++] = s->fields[i].key;
     cands[n++] = "name";
     cands[n++] = mode == GW_DECODE_CATALOG ? "id" : "ref";
+    cands[n++] = "base";
     const char *sug = gw_suggest(k->text, cands, n);
     if (sug)
         return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
@@ -394,8 +395,10 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
                 return rc;
             continue;
         }
-        if (strcmp(k->text, "ref") == 0 && mode == GW_DECODE_SCENARIO)
-            continue; /* resolved by the caller before this layer */
+        if ((strcmp(k->text, "ref") == 0 && mode == GW_DECODE_SCENARIO) ||
+            strcmp(k->text, "base") == 0)
+            continue; /* resolved by the caller before this layer (base: the entry
+                         copied, docs/catalog.md "Hypothetical entries") */
         if (strcmp(k->text, "name") == 0) {
             if ((rc = copy_text(v, "name", meta->name, sizeof meta->name, err)))
                 return rc;

@@ -16,6 +16,19 @@ static inline int gwi_all_finite(const double *v, size_t n)
     return 1;
 }
 
+#include "gigawatt/catalog.h"
+#include "gigawatt/gigawatt.h"
+
+/* perf.c (docs/model.md §7.3): the achieved one-direction bytes/s per GPU
+ * of a tensor-parallel group's all-reduce. Inside one scale-up domain it
+ * is the scale-up link; a group wider than the domain runs its ring over
+ * RDMA too, and a ring moves at its slowest hop. */
+double gwi_tp_link_rate(const gw_accelerator *a, const gw_efficiency *f, int tp);
+
+/* perf.c: a TP group wider than the scale-up domain needs a scale-out
+ * link to cross it; an error (field "tp") without one. */
+int gwi_check_tp_domain(const gw_accelerator *a, int tp, gw_error *err);
+
 /* moe.c (docs/model.md §7.8) */
 #include "gigawatt/perf.h"
 double gwi_expected_max_normal(double n);

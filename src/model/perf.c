@@ -162,6 +162,25 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
     return GW_OK;
 }
 
+double gwi_tp_link_rate(const gw_accelerator *a, const gw_efficiency *f, int tp)
+{
+    double rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
+    if (a->scaleup_domain > 0 && tp > a->scaleup_domain)
+        rate = fmin(rate, a->scaleout_bandwidth_bps * f->scaleup); /* one direction */
+    return rate;
+}
+
+int gwi_check_tp_domain(const gw_accelerator *a, int tp, gw_error *err)
+{
+    if (!(a->scaleup_domain > 0) || tp <= a->scaleup_domain || a->scaleout_bandwidth_bps > 0)
+        return GW_OK;
+    return gw_error_field(err, "tp",
+                          "tensor parallelism %d spans more than one scale-up domain ('%s': "
+                          "%.0f per domain) and it has no scaleout_bandwidth to cross them; "
+                          "expected tp <= %.0f or a scaleout_bandwidth",
+                          tp, a->meta.id, a->scaleup_domain, a->scaleup_domain);
+}
+
 /* The configuration against the model and the accelerator: parallelism
  * that divides what it splits, a scale-up link where GPUs talk, precisions
  * the accelerator has. Errors name the setting (err->field). */
@@ -186,6 +205,8 @@ static int check_config(const gw_perf_config *c, gw_error *err)
                             "accelerator '%s' has no scaleup_bandwidth, needed for tp %d pp %d "
                             "ep %d; expected it in the scenario or tp = pp = ep = 1",
                             a->meta.id, c->tp, c->pp, c->ep);
+    if ((rc = gwi_check_tp_domain(a, c->tp, err)))
+        return rc;
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
     if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
         return gw_error_field(err, "tp",
@@ -336,7 +357,7 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
      * not one stream: its own factor when the stack has one */
     e->kv_rate = a->hbm_bandwidth_bps * (f->memory_kv > 0 ? f->memory_kv : f->memory);
     e->hbm_peak = a->hbm_bandwidth_bps;
-    e->link_rate = a->scaleup_bandwidth_bps / 2 * f->scaleup; /* catalog: bidirectional */
+    e->link_rate = gwi_tp_link_rate(a, f, c->tp); /* §7.3: RDMA past the domain */
     e->collective_latency_s = f->collective_latency_s;
     /* §7.2: a step's fixed cost, plus each layer's: a layer runs a dozen or
      * more kernels (norms, projections, attention, router, experts,

@@ -61,6 +61,43 @@ static void busbar(const gw_rack_input *in, gw_rack_result *r)
     }
 }
 
+/* §2.5 the share of the year's hours the dry coolers alone hold the
+ * facility water at its supply temperature: while the ambient dry-bulb is
+ * at or below T_supply − approach. Hourly dry-bulb over a year taken as
+ * normal, N(mean, sd) (a stated approximation of the site's bin hours). */
+double gw_rack_chiller_free_fraction(const gw_cooling *c, const gw_site *site)
+{
+    double z = (c->supply_temperature_c - c->dry_cooler_approach_k - site->ambient_mean_c) /
+               site->ambient_sd_k;
+    return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+/* §2.5 the liquid path's facility overhead (W per W of heat) and the
+ * site's water per IT energy: with a supply temperature, chiller-free
+ * hours run the dry coolers only (free_cooling_overhead, no water) and the
+ * rest the entry's chilled plant (liquid_cooling_overhead, its WUE). */
+static int heat_rejection(const gw_rack_input *in, gw_rack_result *r, double *liquid_overhead,
+                          double *water_m3_per_j, gw_error *err)
+{
+    const gw_cooling *c = in->cooling;
+    *liquid_overhead = c->liquid_cooling_overhead;
+    *water_m3_per_j = c->water_m3_per_j;
+    if (!(c->supply_temperature_c > 0))
+        return GW_OK;
+    if (!in->site || !(in->site->ambient_sd_k > 0))
+        return gw_error_field(err, "cooling.supply_temperature",
+                              "cooling '%s' gives a supply_temperature but site '%s' has no "
+                              "climate; expected ambient_mean and ambient_sd in the site "
+                              "(docs/model.md §2.5)",
+                              c->meta.id, in->site ? in->site->meta.id : "(none)");
+    double h = gw_rack_chiller_free_fraction(c, in->site);
+    r->warm_water = 1;
+    r->chiller_free_fraction = h;
+    *liquid_overhead = h * c->free_cooling_overhead + (1.0 - h) * c->liquid_cooling_overhead;
+    *water_m3_per_j = (1.0 - h) * c->water_m3_per_j;
+    return GW_OK;
+}
+
 /* §1.3 design-rule checks, each with its numbers */
 static void design_rules(const gw_rack_input *in, gw_rack_result *r)
 {
@@ -120,7 +157,10 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
                               "load %g is outside [0, 1]; expected a utilisation like 0.8", u);
     memset(r, 0, sizeof *r);
 
-    double n = s->systems_per_rack, core_full;
+    double n = s->systems_per_rack, core_full, liquid_overhead, water_m3_per_j;
+    int rc = heat_rejection(in, r, &liquid_overhead, &water_m3_per_j, err);
+    if (rc)
+        return rc;
     double core = component_power(in, r, &core_full);
 
     /* §1.2 fans and pumps follow the affinity laws: flow ∝ speed, power ∝
@@ -167,7 +207,7 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     /* §2.3 facility cooling: W of cooling per W of heat, by path; losses
      * in the electrical rooms are air-side heat too. §3.2 misc. overhead. */
     r->cooling_power_w = c->air_cooling_overhead * (r->air_heat_w + r->it_path_loss_w) +
-                         c->liquid_cooling_overhead * r->liquid_heat_w;
+                         liquid_overhead * r->liquid_heat_w;
     r->misc_power_w = in->site ? in->site->misc_overhead * r->it_power_w : 0.0;
     p += r->cooling_power_w + r->misc_power_w;
     double before = p;
@@ -175,7 +215,8 @@ int gw_rack_budget(const gw_rack_input *in, gw_rack_result *r, gw_error *err)
     r->facility_loss_w = p - before;
     r->grid_power_w = p;
     r->pue = r->it_power_w > 0 ? r->grid_power_w / r->it_power_w : 0.0;
-    r->water_m3_per_s = c->water_m3_per_j * r->it_power_w; /* §2.4 WUE × IT energy */
+    r->water_m3_per_s = water_m3_per_j * r->it_power_w; /* §2.4 WUE × IT energy */
+    r->cooling_capex_usd = c->capex_usd_per_w * r->it_power_w; /* §2.5, in facility capex */
 
     const double outputs[] = {r->it_power_w, r->grid_power_w, r->pue, r->liquid_heat_w,
                               r->air_heat_w, r->coolant_flow_m3_s, r->airflow_m3_s,

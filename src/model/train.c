@@ -50,6 +50,8 @@ static int check_training(const gw_perf_config *c, const gw_train_request *rq, g
                               "%d accelerators is not a multiple of tp %d x pp %d; expected a "
                               "whole number of data-parallel replicas",
                               rq->count, c->tp, c->pp);
+    if ((rc = gwi_check_tp_domain(a, c->tp, err)))
+        return rc;
     if (fmod(m->heads, tp) != 0)
         return gw_error_field(err, "tp",
                               "tensor parallelism %d does not divide the %.0f attention heads of "
@@ -154,7 +156,7 @@ static void predict_mfu(const gw_perf_config *c, const gw_train_request *rq, dou
     double t_comm = 0;
     if (tp > 1)
         t_comm = 4 * (ring_factor(tp) * tokens_mb * m->hidden_size * ACT_BYTES /
-                          (a->scaleup_bandwidth_bps / 2 * f->scaleup) +
+                          gwi_tp_link_rate(a, f, c->tp) +
                       f->collective_latency_s);
     o->comm_fraction = t_comm / (t_comp + t_comm);
     o->mfu_predicted = ce * (1 - o->bubble_fraction) * (1 - o->comm_fraction);

@@ -42,6 +42,21 @@ void gw_json_tag(cJSON *root, const char *kind)
     cJSON_AddStringToObject(root, "gigawatt_version", GW_VERSION);
 }
 
+/* operation.power_cap and the clock it allows (docs/model.md §1.4); only
+ * capped runs carry them, so the others keep their bytes */
+static void power_cap_json(cJSON *in, const gw_scenario *sc)
+{
+    if (sc->power_cap_w > 0) {
+        gw_json_num(in, "power_cap_w", sc->power_cap_w);
+        gw_json_num(in, "power_cap_clock", sc->power_cap_clock);
+    }
+    if (sc->nassumed > 0) { /* catalog values by rule, not sourced (docs/catalog.md) */
+        cJSON *a = cJSON_AddArrayToObject(in, "assumed");
+        for (int i = 0; i < sc->nassumed; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateString(sc->assumed[i]));
+    }
+}
+
 void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
 {
     cJSON *in = cJSON_AddObjectToObject(root, "inputs");
@@ -56,6 +71,7 @@ void gw_json_facility_inputs(cJSON *root, const gw_scenario *sc, double load)
         cJSON_AddItemToArray(chain, cJSON_CreateString(sc->stages[i].meta.id));
     gw_json_num(in, "load", load);
     gw_json_num(in, "systems_per_rack", sc->system.systems_per_rack);
+    power_cap_json(in, sc);
     if (sc->rack_note[0])
         cJSON_AddStringToObject(in, "rack_note", sc->rack_note);
 }
@@ -90,6 +106,7 @@ cJSON *gw_json_model_inputs(cJSON *o, const gw_scenario *sc)
     else
         cJSON_AddNullToObject(in, "system");
     cJSON_AddStringToObject(in, "efficiency", sc->efficiency.meta.id);
+    power_cap_json(in, sc);
     return in;
 }
 
@@ -143,12 +160,25 @@ void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double 
     gw_text_status_note(b, sc);
 }
 
-/* One line when the accelerator or system a result uses is catalog `status:
- * announced` (a vendor's announced figures, not a shipping product's;
- * docs/catalog.md, "Status"); nothing for shipping entries, so their
- * outputs stay as they were. The one place perf, rack and plan text say it. */
+/* What a result's numbers rest on beyond sourced figures, one line each
+ * and only when there is one, so other outputs stay as they were: a power
+ * cap (docs/model.md §1.4), catalog values by assumption (docs/catalog.md,
+ * "Prices by rule"), and an accelerator or system of `status: announced`
+ * (a vendor's announced figures, not a shipping product's; "Status"). The
+ * one place perf, rack, plan and sim text say them. */
 void gw_text_status_note(gw_buf *b, const gw_scenario *sc)
 {
+    if (sc->power_cap_w > 0)
+        gw_buf_printf(b, "  power cap %.0f W per accelerator (%.0f %% of its %.0f W TDP): clock "
+                         "%.3f of peak, FLOP/s peaks scaled by it\n",
+                      sc->power_cap_w, 100 * sc->power_cap_w / sc->uncapped_tdp_w,
+                      sc->uncapped_tdp_w, sc->power_cap_clock);
+    if (sc->nassumed > 0) {
+        gw_buf_printf(b, "  assumed, no public source (docs/catalog.md, \"Prices by rule\"): ");
+        for (int i = 0; i < sc->nassumed; i++)
+            gw_buf_printf(b, "%s%s", i ? ", " : "", sc->assumed[i]);
+        gw_buf_printf(b, "\n");
+    }
     int acc = strcmp(sc->accelerator.status, "announced") == 0;
     int sys = sc->has_system && strcmp(sc->system.status, "announced") == 0;
     if (!acc && !sys)

@@ -54,6 +54,11 @@ cJSON *gw_json_rack_object(const gw_rack_result *r)
     gw_json_num(o, "grid_power_w", r->grid_power_w);
     gw_json_num(o, "pue", r->pue);
     gw_json_num(o, "water_l_per_h", r->water_m3_per_s * L_PER_M3 * 3600.0);
+    /* only coolings that give them: the others keep their bytes */
+    if (r->warm_water)
+        gw_json_num(o, "chiller_free_fraction", r->chiller_free_fraction);
+    if (r->cooling_capex_usd > 0)
+        gw_json_num(o, "cooling_capex_usd", r->cooling_capex_usd);
     gw_json_num(o, "weight_kg", r->weight_kg);
     gw_json_num(o, "floor_load_kg_per_m2", r->floor_load_kg_m2);
     cJSON *v = cJSON_AddArrayToObject(o, "violations");
@@ -134,6 +139,12 @@ static void rack_body(gw_buf *b, const gw_rack_result *r)
     gw_text_row(b, "PUE", t);
     snprintf(t, sizeof t, "%.0f L/h", r->water_m3_per_s * L_PER_M3 * 3600.0);
     gw_text_row(b, "water", t);
+    if (r->warm_water) {
+        snprintf(t, sizeof t, "%.1f %% of the year's hours", 100 * r->chiller_free_fraction);
+        gw_text_row(b, "chiller-free (dry coolers)", t);
+    }
+    if (r->cooling_capex_usd > 0)
+        gw_text_row_si(b, "cooling plant capex", r->cooling_capex_usd, "USD");
     snprintf(t, sizeof t, "%.0f kg, %.0f kg/m2", r->weight_kg, r->floor_load_kg_m2);
     gw_text_row(b, "weight, floor load", t);
 }

@@ -280,6 +280,7 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                   rep->cfg.pp, gw_precision_name(rep->cfg.weights), c->replicas,
                   c->replicas == 1 ? "" : "s", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm",
                   route_name(c->route));
+    gw_text_status_note(&b, sc); /* announced, power cap, assumed values: as perf says them */
     if (frontier_run(rep))
         ;
     else if (sc->sim.trace)

@@ -29,8 +29,9 @@ void gw_csv_reals(gw_buf *b, const double *v, size_t n);
 /* "title: scenario" and the system, cooling, site and load of a rack or
  * plan result */
 void gw_text_header(gw_buf *b, const gw_scenario *sc, const char *title, double load);
-/* "  announced specification: ..." when the accelerator or system used is
- * catalog status announced; nothing otherwise (gw_text_header calls it) */
+/* "  power cap ...", "  assumed, no public source ...", "  announced
+ * specification: ..." lines when the run has them; nothing otherwise
+ * (gw_text_header calls it) */
 void gw_text_status_note(gw_buf *b, const gw_scenario *sc);
 
 #endif

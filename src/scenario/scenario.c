@@ -44,9 +44,19 @@ static int resolve_entry(const gw_catalog *cat, const gw_schema *s, const gw_nod
     const gw_node *ref = NULL;
     if (node && node->kind == GW_NODE_SCALAR)
         ref = node;
-    else if (node && node->kind == GW_NODE_MAP)
+    else if (node && node->kind == GW_NODE_MAP) {
+        /* base: is ref: under the catalog's name for a copy (docs/catalog.md,
+         * "Hypothetical entries"); one of them */
         ref = gw_node_get(node, "ref");
-    else if (node)
+        const gw_node *base = gw_node_get(node, "base");
+        if (ref && base)
+            return gw_error_set(err, GW_E_INPUT, base->file, base->line, base->col,
+                                "%s gives both ref and base; expected one (they are the same: "
+                                "the entry to copy)",
+                                s->singular);
+        if (!ref)
+            ref = base;
+    } else if (node)
         return gw_error_set(err, GW_E_INPUT, node->file, node->line, node->col,
                             "%s is %s; expected a catalog id or a mapping with ref: and "
                             "overrides",
@@ -150,18 +160,88 @@ static int resolve_operation(const gw_node *root, gw_scenario *sc, gw_error *err
                                          &sc->average_load, err)))
                 return rc;
             have_avg = 1;
+        } else if (strcmp(k->text, "power_cap") == 0) {
+            continue; /* resolve_power_cap: needs the accelerator */
         } else {
-            static const char *const keys[] = {"load", "average_load"};
-            const char *sug = gw_suggest(k->text, keys, 2);
+            static const char *const keys[] = {"load", "average_load", "power_cap"};
+            const char *sug = gw_suggest(k->text, keys, 3);
             return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
                                 "unknown key '%.60s' in operation; %s%s%s", k->text,
-                                sug ? "did you mean '" : "expected load or average_load",
+                                sug ? "did you mean '" : "expected load, average_load or power_cap",
                                 sug ? sug : "", sug ? "'?" : "");
         }
     }
     if (!have_avg)
         sc->average_load = sc->load;
     return GW_OK;
+}
+
+/* operation.power_cap (docs/model.md §1.4): a fraction of the
+ * accelerator's TDP in (0, 1] (0.8, 80 %) or a power (960 W). The
+ * accelerator the models see is then the capped one. */
+static int resolve_power_cap(const gw_node *root, gw_scenario *sc, gw_error *err)
+{
+    sc->power_cap_clock = 1.0;
+    sc->uncapped_tdp_w = sc->accelerator.tdp_w;
+    const gw_node *op = gw_node_get(root, "operation");
+    const gw_node *v = op && op->kind == GW_NODE_MAP ? gw_node_get(op, "power_cap") : NULL;
+    if (!v)
+        return GW_OK;
+    if (v->kind != GW_NODE_SCALAR || !v->text || !v->text[0])
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "power_cap is %s; expected a fraction of TDP like 0.8 or a power "
+                            "like 960 W",
+                            v->kind == GW_NODE_SCALAR ? "empty" : gw_node_kind_name(v));
+    double x;
+    gw_dim d;
+    char why[200];
+    int col = 0;
+    if (gw_quantity_parse(v->text, &x, &d, why, sizeof why, &col))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "power_cap: %s; expected a fraction of TDP like 0.8 or a power "
+                            "like 960 W", why);
+    int fraction = gw_dim_equal(d, gw_dim_of(GW_DIM_NONE));
+    if (!fraction && !gw_dim_equal(d, gw_dim_of(GW_DIM_POWER)))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "power_cap '%.60s' is neither a fraction nor a power; expected a "
+                            "fraction of TDP like 0.8 or a power like 960 W", v->text);
+    if (!(x > 0.0) || (fraction && x > 1.0))
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "power_cap '%.60s' is %s; expected a fraction of TDP in (0, 1] or a "
+                            "power above 0 W",
+                            v->text, x > 1.0 ? "above 1 (the TDP)" : "not positive");
+    sc->power_cap_w = fraction ? x * sc->accelerator.tdp_w : x;
+    int rc = gw_power_cap_apply(&sc->accelerator, sc->power_cap_w, &sc->power_cap_clock, err);
+    if (rc) { /* every such error is the cap's */
+        snprintf(err->file, sizeof err->file, "%s", v->file);
+        err->line = v->line, err->col = v->col;
+    }
+    return rc;
+}
+
+/* The assumed catalog values of the accelerator and (with has_system) the
+ * system this run uses, less those the scenario sets itself and, without a
+ * power cap, the DVFS fields only a cap reads. */
+static void note_assumptions(const gw_catalog *cat, const gw_node *root, gw_scenario *sc)
+{
+    static const char *const kind[2] = {"accelerator", "system"};
+    const gw_schema *schema[2] = {&gw_schema_accelerator, &gw_schema_system};
+    const char *id[2] = {sc->accelerator.meta.id, sc->system.meta.id};
+    sc->nassumed = 0;
+    for (int s = 0; s < 1 + sc->has_system; s++) {
+        const char *keys[16];
+        int n = gw_catalog_assumed_fields(cat, schema[s], id[s], keys, 16);
+        const gw_node *own = gw_node_get(root, kind[s]);
+        for (int i = 0; i < n && sc->nassumed < 8; i++) {
+            int dvfs = !strcmp(keys[i], "static_power_fraction") ||
+                       !strcmp(keys[i], "dvfs_exponent");
+            if ((dvfs && !(sc->power_cap_w > 0)) ||
+                (own && own->kind == GW_NODE_MAP && gw_node_get(own, keys[i])))
+                continue;
+            snprintf(sc->assumed[sc->nassumed++], sizeof sc->assumed[0], "%s %s", kind[s],
+                     keys[i]);
+        }
+    }
 }
 
 static int resolve_target(const gw_node *root, unsigned needs, gw_scenario *sc, gw_error *err)
@@ -305,33 +385,53 @@ static int resolve_site_chain(const gw_catalog *cat, const gw_node *root, gw_sce
     return GW_OK;
 }
 
-/* The power model needs tdp and idle_power_fraction, the serving models an
- * efficiency stack; the catalog lacks them for devices whose makers publish
- * neither (the TPUs: spec-only entries). Every missing one in one message
- * (`serving`: the command runs the perf or sim model). */
+/* The power model needs tdp and idle_power_fraction; the serving models
+ * also HBM capacity and bandwidth, a FLOP/s peak and an efficiency stack.
+ * The catalog lacks some for devices whose makers publish none (spec-only
+ * entries), and a hypothetical copy (base: ID with fields varied) may lack
+ * them too. Every missing one in one message (`serving`: the command runs
+ * the perf or sim model). */
 static int check_accelerator_power(const gw_scenario *sc, const gw_node *root, const gw_node *at,
                                    unsigned needs, gw_error *err)
 {
-    static const char *const needed[] = {"tdp", "idle_power_fraction"};
-    const char *missing[3];
+    const gw_accelerator *a = &sc->accelerator;
+    const gw_schema *s = &gw_schema_accelerator;
+    int serving = (needs & (GW_NEED_PERF | GW_NEED_SIM)) != 0;
+    static const char *const power[] = {"tdp", "idle_power_fraction"};
+    static const char *const memory[] = {"hbm_capacity", "hbm_bandwidth"};
+    const char *missing[8];
     int n = 0;
     for (size_t i = 0; i < 2; i++)
-        if (!gw_field_is_set(&gw_schema_accelerator, &sc->accelerator, needed[i]))
-            missing[n++] = needed[i];
-    int serving = (needs & (GW_NEED_PERF | GW_NEED_SIM)) != 0;
-    int no_stack = serving && !gw_node_get(root, "efficiency") && !sc->accelerator.efficiency[0];
+        if (!gw_field_is_set(s, a, power[i]))
+            missing[n++] = power[i];
+    for (size_t i = 0; serving && i < 2; i++)
+        if (!gw_field_is_set(s, a, memory[i]))
+            missing[n++] = memory[i];
+    if (serving && !(a->bf16_flops > 0 || a->fp8_flops > 0 || a->fp4_flops > 0))
+        missing[n++] = "bf16_flops, fp8_flops or fp4_flops";
+    int no_stack = serving && !gw_node_get(root, "efficiency") && !a->efficiency[0];
     if (n == 0) /* a stack alone missing: resolve_model says so, at efficiency: */
         return GW_OK;
     if (no_stack)
         missing[n++] = "efficiency";
-    char list[96] = "";
+    char list[256] = "";
     for (int i = 0; i < n; i++)
         snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'",
                  i == 0 ? "" : i == n - 1 ? " and " : ", ", missing[i]);
-    const char *id = sc->accelerator.meta.id;
+    const char *id = a->meta.id;
     const gw_node *ref = at->kind == GW_NODE_MAP ? gw_node_get(at, "ref") : NULL;
+    if (!ref && at->kind == GW_NODE_MAP)
+        ref = gw_node_get(at, "base");
+    /* a copy with fields of its own is the scenario's hypothetical accelerator */
+    int varied = at->kind == GW_NODE_MAP && at->nkids > (ref ? 2u : 0u) &&
+                 at == gw_node_get(root, "accelerator");
     if (ref && !at->file[0]) /* a section --accelerator made: name the flag */
         at = ref;
+    if (varied)
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "hypothetical accelerator '%s' has no %s, which the %s model "
+                            "needs; expected %s in its accelerator: section",
+                            id, list, serving ? "serving" : "power", n > 1 ? "them" : "it");
     return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
                         "accelerator '%s' is spec-only: no public source gives its %s; "
                         "expected %s in the scenario (accelerator: {ref: %s, tdp: ..., "
@@ -395,6 +495,38 @@ static int fit_rack_to_site(const gw_node *root, gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* §2.5 warm water: a supply temperature needs the dry coolers' approach
+ * and overhead (0 would be free cooling at no cost) and the site's
+ * climate; said where the cooling was chosen (`at`). */
+static int check_warm_water(const gw_scenario *sc, const gw_node *at, gw_error *err)
+{
+    const gw_cooling *c = &sc->cooling;
+    if (!(c->supply_temperature_c > 0))
+        return GW_OK;
+    if (at->kind == GW_NODE_MAP && gw_node_get(at, "supply_temperature"))
+        at = gw_node_get(at, "supply_temperature"); /* the scenario's own (or its --set) */
+    else if (at->kind == GW_NODE_MAP && !at->file[0] && gw_node_get(at, "ref"))
+        at = gw_node_get(at, "ref"); /* a section --cooling made: name the flag */
+    const gw_schema *s = &gw_schema_cooling;
+    int approach = gw_field_is_set(s, c, "dry_cooler_approach");
+    int overhead = gw_field_is_set(s, c, "free_cooling_overhead");
+    if (!approach || !overhead)
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "cooling '%s' gives a supply_temperature but no %s%s%s; expected "
+                            "both dry_cooler_approach and free_cooling_overhead with it "
+                            "(docs/model.md §2.5)",
+                            c->meta.id, approach ? "" : "dry_cooler_approach",
+                            !approach && !overhead ? " or " : "",
+                            overhead ? "" : "free_cooling_overhead");
+    if (!(sc->site.ambient_sd_k > 0))
+        return gw_error_set(err, GW_E_INPUT, at->file, at->line, at->col,
+                            "cooling '%s' gives a supply_temperature but site '%s' has no "
+                            "climate; expected ambient_mean and ambient_sd in the site "
+                            "(docs/model.md §2.5)",
+                            c->meta.id, sc->site.meta.id);
+    return GW_OK;
+}
+
 static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned needs,
                             gw_scenario *sc, gw_error *err)
 {
@@ -411,8 +543,11 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
                                 err)))
             return rc;
         const char *dsys = gw_scenario_default_system(cat, sc->accelerator.meta.id);
-        if (!dsys) /* has_system stays 0: power from the accelerator alone */
-            return check_accelerator_power(sc, root, accn, needs, err);
+        if (!dsys) { /* has_system stays 0: power from the accelerator alone */
+            if ((rc = check_accelerator_power(sc, root, accn, needs, err)))
+                return rc;
+            return resolve_power_cap(root, sc, err);
+        }
         snprintf(sc->system_note, sizeof sc->system_note, "default system for %s",
                  sc->accelerator.meta.id);
         if ((rc = gw_catalog_get(cat, &gw_schema_system, dsys, accn, &sc->system, err)))
@@ -432,7 +567,8 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
             return rc;
     }
     sc->has_system = 1;
-    if ((rc = check_accelerator_power(sc, root, accn ? accn : sysn, needs, err)))
+    if ((rc = check_accelerator_power(sc, root, accn ? accn : sysn, needs, err)) ||
+        (rc = resolve_power_cap(root, sc, err)))
         return rc;
     const gw_node *siten = gw_node_get(root, "site");
     const char *dsite = default_site(cat, &sc->system);
@@ -443,8 +579,12 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
         return rc;
     const gw_node *cooln = gw_node_get(root, "cooling");
     if ((rc = resolve_entry(cat, &gw_schema_cooling, cooln, sc->site.cooling,
-                            site_default_at(siten, root, "cooling"), &sc->cooling, err)) ||
-        (rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
+                            site_default_at(siten, root, "cooling"), &sc->cooling, err)))
+        return rc;
+    if ((rc = check_warm_water(sc, cooln ? cooln : site_default_at(siten, root, "cooling"),
+                               err)))
+        return rc;
+    if ((rc = resolve_chain(cat, root, sc, err)) || (rc = resolve_operation(root, sc, err)) ||
         (rc = fit_rack_to_site(root, sc, err)))
         return rc;
     if (needs & (GW_NEED_PLAN | GW_NEED_PERF | GW_NEED_SIM)) {
@@ -472,11 +612,13 @@ static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, 
         return gw_error_set(err, GW_E_INPUT, node->file, node->line, node->col,
                             "%s is %s; expected a mapping of settings", s->kind,
                             gw_node_kind_name(node));
-    if (gw_node_get(node, "ref")) {
-        const gw_node *r = gw_node_get(node, "ref");
-        return gw_error_set(err, GW_E_INPUT, r->file, r->line, r->col,
-                            "'ref' in %s; expected settings only (it names no catalog entry)",
-                            s->kind);
+    for (int i = 0; i < 2; i++) { /* ref: and base: copy catalog entries; a section is none */
+        const char *key = i ? "base" : "ref";
+        const gw_node *r = gw_node_get(node, key);
+        if (r)
+            return gw_error_set(err, GW_E_INPUT, r->file, r->line, r->col,
+                                "'%s' in %s; expected settings only (it names no catalog entry)",
+                                key, s->kind);
     }
     return gw_decode(s, node, obj, GW_DECODE_SCENARIO, err);
 }
@@ -556,6 +698,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                                                              sizeof sc->name, err)) ||
         (rc = resolve_hardware(cat, root, needs, sc, err)))
         return rc;
+    note_assumptions(cat, root, sc);
     if ((needs & (GW_NEED_PERF | GW_NEED_SIM)) && (rc = resolve_perf(cat, root, needs, sc, err)))
         return rc;
     return resolve_target(root, needs, sc, err);

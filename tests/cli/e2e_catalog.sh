@@ -57,6 +57,26 @@ for a in rubin-cpx rubin-ultra mi455x trainium3 tpu7x; do
     grep -q "accelerator '$a'" "$scratch/err" || { show; fail "perf's refusal does not name $a"; }
 done
 
+# the next-generation systems (issue 15): each runs the rack model on its
+# default site and passes its design rules; an announced one says so; a
+# price with no public source says it is an assumption by rule
+for sys in kyber-nvl576 helios-mi455x trn3-ultraserver tpu7x-rack64; do
+    ok_to "rack-$sys.txt" rack --system "$sys"
+    contains "Design-rule checks: all pass" "rack-$sys.txt"
+done
+contains "announced specification: accelerator rubin-ultra, system kyber-nvl576" rack-kyber-nvl576.txt
+# ... and the values by rule it rests on, in one line
+contains "assumed, no public source" rack-kyber-nvl576.txt
+grep "assumed, no public source" rack-kyber-nvl576.txt | grep -q "accelerator tdp.*system price" ||
+    fail "rack kyber-nvl576 does not list its assumed tdp and price"
+grep -q "assumed" rack-gb300.txt && fail "rack on gb300-nvl72 lists assumptions it has none of"
+grep -q "announced" rack-trn3-ultraserver.txt && fail "rack on shipping trn3-ultraserver mentions 'announced'"
+for sys in kyber-nvl576 trn3-ultraserver tpu7x-rack64; do
+    ok_to "entry-$sys.txt" catalog "$sys"
+    grep -A2 -E '^  price ' "entry-$sys.txt" | grep -q "assumption by rule" ||
+        fail "catalog $sys: its price does not say it is an assumption by rule"
+done
+
 ok_to list.json catalog --json
 if ! have_python; then
     echo "SKIP (partly): python3 not found; JSON checks not run"

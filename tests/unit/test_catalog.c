@@ -195,39 +195,60 @@ static void test_lookup_real(void)
     gw_catalog_free(&cat);
 }
 
-/* A one-model catalog whose mtp_accept_length is `list`, loaded: GW_OK with
- * the model in *m, or the error in *err. `line` gets the list's text. */
-static int load_list(const char *list, gw_llm *m, char *line, size_t cap, gw_error *err)
+/* A temporary catalog directory holding `name` with `text` in it; dir and
+ * path get its names (remove both when done). */
+static int temp_catalog(const char *name, const char *text, char *dir, size_t dcap, char *path,
+                        size_t pcap)
 {
-    char dir[1100], path[1200];
     const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/gw-test-list-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    snprintf(dir, dcap, "%s/gw-test-cat-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (!mkdtemp(dir))
         return GW_E_IO;
-    snprintf(path, sizeof path, "%s/models.yaml", dir);
-    snprintf(line, cap, "    mtp_accept_length: {source: t, value: %s}", list);
+    snprintf(path, pcap, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
         return GW_E_IO;
-    fprintf(f,
-            "models:\n  - id: m\n    attention: gqa\n    mlp: gated\n    embeddings: tied\n"
-            "    layers: {value: 2, source: t}\n    hidden_size: {value: 64, source: t}\n"
-            "    heads: {value: 4, source: t}\n    vocab_size: {value: 100, source: t}\n"
-            "    context_length: {value: 128, source: t}\n"
-            "    parameters: {value: 100000, source: t}\n"
-            "    mtp_modules: {value: 1, source: t}\n"
-            "%s\n",
-            line);
+    fputs(text, f);
     fclose(f);
+    return GW_OK;
+}
+
+/* Load the one-file catalog `text` (as `name`) and decode entry `id` of
+ * `schema` into obj. */
+static int load_one(const char *name, const char *text, const gw_schema *schema, const char *id,
+                    void *obj, gw_error *err)
+{
+    char dir[1100], path[1200];
+    int rc = temp_catalog(name, text, dir, sizeof dir, path, sizeof path);
+    if (rc)
+        return rc;
     gw_catalog cat;
-    int rc = gw_catalog_load(&cat, dir, err);
+    rc = gw_catalog_load(&cat, dir, err);
     if (rc == GW_OK) {
-        rc = gw_catalog_get(&cat, &gw_schema_llm, "m", NULL, m, err);
+        rc = gw_catalog_get(&cat, schema, id, NULL, obj, err);
         gw_catalog_free(&cat);
     }
     remove(path);
     rmdir(dir);
     return rc;
+}
+
+/* A one-model catalog whose mtp_accept_length is `list`, loaded: GW_OK with
+ * the model in *m, or the error in *err. `line` gets the list's text. */
+static int load_list(const char *list, gw_llm *m, char *line, size_t cap, gw_error *err)
+{
+    char text[1024];
+    snprintf(line, cap, "    mtp_accept_length: {source: t, value: %s}", list);
+    snprintf(text, sizeof text,
+             "models:\n  - id: m\n    attention: gqa\n    mlp: gated\n    embeddings: tied\n"
+             "    layers: {value: 2, source: t}\n    hidden_size: {value: 64, source: t}\n"
+             "    heads: {value: 4, source: t}\n    vocab_size: {value: 100, source: t}\n"
+             "    context_length: {value: 128, source: t}\n"
+             "    parameters: {value: 100000, source: t}\n"
+             "    mtp_modules: {value: 1, source: t}\n"
+             "%s\n",
+             line);
+    return load_one("models.yaml", text, &gw_schema_llm, "m", m, err);
 }
 
 /* The numeric list: values and count, and each bad list's error at the
@@ -264,8 +285,133 @@ static void test_number_list(void)
     }
 }
 
+/* An accelerators file with `body` after the header, loaded; `get` decoded. */
+static int load_accels(const char *body, const char *get, gw_accelerator *a, gw_error *err)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "accelerators:\n%s", body);
+    return load_one("accelerators.yaml", text, &gw_schema_accelerator, get, a, err);
+}
+
+/* base: copies an entry, its own keys on top (docs/catalog.md,
+ * "Hypothetical entries"); a loop or an unknown base is an error. */
+static void test_base_copies(void)
+{
+    static const char two[] =
+        "  - id: \"gpu\"\n"
+        "    name: \"a GPU\"\n"
+        "    tdp: {value: \"1000 W\", source: t}\n"
+        "    fp8_flops: {value: \"2 PFLOPS\", source: t}\n"
+        "    hbm_capacity: {value: \"100 GB\", source: t}\n"
+        "  - id: \"asic\"\n"
+        "    base: \"gpu\"\n"
+        "    fp8_flops: {value: \"4 PFLOPS\", source: \"assumption: what-if\"}\n"
+        "  - id: \"asic2\"\n"
+        "    base: \"asic\"\n"
+        "    tdp: {value: \"700 W\", source: t}\n";
+    gw_accelerator a;
+    gw_error err = {0};
+    CHECK_INT(load_accels(two, "asic", &a, &err), GW_OK);
+    CHECK(strcmp(a.meta.id, "asic") == 0);
+    CHECK(strcmp(a.meta.name, "a GPU") == 0);   /* inherited */
+    CHECK_NEAR(a.tdp_w, 1000, 0);                /* inherited */
+    CHECK_NEAR(a.hbm_capacity_b, 100e9, 0);
+    CHECK_NEAR(a.fp8_flops, 4e15, 0);            /* its own */
+    CHECK(gw_field_is_set(&gw_schema_accelerator, &a, "tdp"));
+    CHECK_INT(load_accels(two, "asic2", &a, &err), GW_OK); /* a chain of two */
+    CHECK_NEAR(a.tdp_w, 700, 0);
+    CHECK_NEAR(a.fp8_flops, 4e15, 0);
+    CHECK_NEAR(a.hbm_capacity_b, 100e9, 0);
+
+    /* assumed fields: a source beginning "assumption", the copy's own key
+     * hiding its base's */
+    static const char assumed[] =
+        "  - id: \"gpu\"\n"
+        "    tdp: {value: \"1000 W\", source: \"assumption: twice its predecessor\"}\n"
+        "    fp8_flops: {value: \"2 PFLOPS\", source: \"assumption: roadmap\"}\n"
+        "    hbm_capacity: {value: \"100 GB\", source: t}\n"
+        "  - id: \"asic\"\n"
+        "    base: \"gpu\"\n"
+        "    fp8_flops: {value: \"4 PFLOPS\", source: \"https://example.com/datasheet\"}\n";
+    char dir[1100], path[1200];
+    CHECK_INT(temp_catalog("accelerators.yaml", "accelerators:\n", dir, sizeof dir, path,
+                           sizeof path), GW_OK);
+    FILE *f = fopen(path, "a");
+    if (f) {
+        fputs(assumed, f);
+        fclose(f);
+    }
+    gw_catalog cat;
+    CHECK_INT(gw_catalog_load(&cat, dir, &err), GW_OK);
+    const char *keys[4];
+    CHECK_INT(gw_catalog_assumed_fields(&cat, &gw_schema_accelerator, "gpu", keys, 4), 2);
+    CHECK(!strcmp(keys[0], "tdp") && !strcmp(keys[1], "fp8_flops"));
+    CHECK_INT(gw_catalog_assumed_fields(&cat, &gw_schema_accelerator, "asic", keys, 4), 1);
+    CHECK(!strcmp(keys[0], "tdp")); /* its fp8_flops is sourced */
+    gw_catalog_free(&cat);
+    remove(path);
+    rmdir(dir);
+
+    static const char loop[] = "  - id: \"x\"\n    base: \"y\"\n  - id: \"y\"\n    base: \"x\"\n";
+    CHECK_INT(load_accels(loop, "x", &a, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "makes a chain of more than 8 copies");
+    static const char unknown[] = "  - id: \"x\"\n    base: \"gpuu\"\n  - id: \"gpu\"\n";
+    CHECK_INT(load_accels(unknown, "x", &a, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "unknown accelerator 'gpuu'; did you mean 'gpu'?");
+    CHECK_INT(err.line, 3);
+}
+
+/* The next-generation systems' derived numbers hold in the data
+ * (docs/catalog.md, "Prices by rule"): a price by rule is the reference
+ * rack's USD per dense FLOP/s times the system's; a power remainder adds
+ * back to the published rack figure. */
+static double system_dense(const gw_catalog *cat, const char *sys, int fp4, double *price)
+{
+    gw_system s;
+    gw_accelerator a;
+    gw_error err = {0};
+    if (gw_catalog_get(cat, &gw_schema_system, sys, NULL, &s, &err) ||
+        gw_catalog_get(cat, &gw_schema_accelerator, s.accelerator, NULL, &a, &err))
+        return 0;
+    *price = s.price_usd;
+    return s.accelerators * (fp4 ? a.fp4_flops : a.fp8_flops);
+}
+
+static void test_next_generation_arithmetic(void)
+{
+    gw_catalog cat;
+    gw_error err = {0};
+    if (gw_catalog_load(&cat, GW_TEST_CATALOG, &err)) {
+        CHECK(0);
+        return;
+    }
+    double vr_usd, gb_usd, usd;
+    double vr = system_dense(&cat, "vr-nvl72", 1, &vr_usd);  /* 72 x 35 PF FP4 */
+    double gb = system_dense(&cat, "gb300-nvl72", 0, &gb_usd); /* 72 x 5 PF FP8 */
+    double f = system_dense(&cat, "kyber-nvl576", 1, &usd);
+    CHECK_NEAR(usd, vr_usd / vr * f, 1e-9);                /* 31.2 M USD */
+    f = system_dense(&cat, "trn3-ultraserver", 0, &usd);
+    CHECK_NEAR(usd, gb_usd / gb * f, 1e-9);                /* 3.528 M USD */
+    f = system_dense(&cat, "tpu7x-rack64", 0, &usd);
+    CHECK_NEAR(usd, gb_usd / gb * f, 1e-4);                /* 2.871 M (rounded) */
+    /* Kyber: 144 x 3600 W + 81600 W = NVIDIA's 600 kW per rack */
+    gw_system k;
+    gw_accelerator ru;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_system, "kyber-nvl576", NULL, &k, &err), GW_OK);
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "rubin-ultra", NULL, &ru, &err), GW_OK);
+    CHECK_NEAR(k.accelerators * ru.tdp_w + k.other_power_w, 600e3, 0);
+    /* GB200's DVFS share from Meta's optimum: s = (1000 / 1200) (k - 1) / k */
+    gw_accelerator g;
+    CHECK_INT(gw_catalog_get(&cat, &gw_schema_accelerator, "gb200", NULL, &g, &err), GW_OK);
+    CHECK_NEAR(g.static_power_fraction, 1000.0 / 1200 * (g.dvfs_exponent - 1) / g.dvfs_exponent,
+               1e-3);
+    gw_catalog_free(&cat);
+}
+
 int main(void)
 {
+    test_base_copies();
+    test_next_generation_arithmetic();
     test_lookup_small();
     test_lookup_real();
     test_number_list();

@@ -6,6 +6,7 @@
  * efficiency 0.5) so each expected value below follows from the equations
  * in perf.c's comments with a pencil. Only the catalog tests read data. */
 #include "gigawatt/perf.h"
+#include "gigawatt/rack.h"
 #include "gw_test.h"
 #include "tiny_model.h"
 
@@ -552,6 +553,57 @@ static void test_stage_time_prefill_compute_bound(void)
     gw_perf_batch b2 = {.prefill_tokens = 4096, .prefill_chunks = 1, .prefill_pairs = 4096 * (4096 + 4097 / 2.0), .prefill_past = 4096, .decode_seqs = 0, .decode_context = 0};
     CHECK_NEAR(gw_perf_stage_time(&e, &b2, &d),
                1e-3 + 1.207985152e-6 + 512 * 4096 * (4096 + 2048.5) / 5e14, 1e-12);
+}
+
+/* §1.4 a power cap on the accelerator the model sees: s = 0.5, k = 3 and
+ * a cap of 0.756 x TDP give x^3 = (0.756 - 0.5) / 0.5 = 0.512, x = 0.8.
+ * The compute-bound prefill of test_stage_time_prefill_compute_bound
+ * slows by 1/0.8 = 1.25; the memory-bound decode of
+ * test_stage_time_decode_memory_bound not at all. */
+static void test_power_cap_step(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    a.static_power_fraction = 0.5, a.dvfs_exponent = 3;
+    gw_efficiency f = eff();
+    gw_error err;
+    double clock;
+    CHECK_INT(gw_power_cap_apply(&a, 756, &clock, &err), GW_OK);
+    CHECK_NEAR(clock, 0.8, 1e-12);
+    CHECK_NEAR(a.bf16_flops, 0.8e15, 1e-12);
+    CHECK_NEAR(a.fp8_flops, 1.6e15, 1e-12);
+    CHECK_NEAR(a.tdp_w, 756, 0);
+    CHECK_NEAR(a.hbm_bandwidth_bps, 1e12, 0); /* its own clock */
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.gemm_rate, 4e14, 1e-12);
+    gw_perf_batch pre = {.prefill_tokens = 4096, .prefill_chunks = 1, .prefill_pairs = 8390656};
+    CHECK_NEAR(gw_perf_stage_time(&e, &pre, NULL),
+               1e-3 + (1.207985152e-6 + 8.592031744e-6) / 0.8, 1e-12);
+    gw_perf_batch dec = {.decode_seqs = 8, .decode_context = 8000};
+    CHECK_NEAR(gw_perf_stage_time(&e, &dec, NULL), 1e-3 + 3.20512e-7 + 4.100096e-6, 1e-12);
+}
+
+/* §7.3 the scale-up domain bounds the fast link: tp 4 over domains of 2
+ * runs its all-reduce at the RDMA NIC's 20 GB/s x 0.5, not NVLink's
+ * 400/2 x 0.5; without a NIC it is an error at tp. */
+static void test_tp_past_the_domain(void)
+{
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    a.scaleup_domain = 2;
+    gw_efficiency f = eff();
+    gw_perf_engine e;
+    gw_error err;
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 1);
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.link_rate, 1e11, 0);
+    c.tp = 4;
+    expect_init_error(&c, "tensor parallelism 4 spans more than one scale-up domain ('round': 2 per domain)");
+    a.scaleout_bandwidth_bps = 20e9;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.link_rate, 1e10, 0);
 }
 
 static void test_stage_time_tp2_allreduce(void)
@@ -1547,6 +1599,8 @@ int main(void)
     test_stage_time_fractional_prefill_is_a_mix();
     test_stage_time_prefill_compute_bound();
     test_stage_time_tp2_allreduce();
+    test_power_cap_step();
+    test_tp_past_the_domain();
     test_stage_time_empty_batch();
     test_step_pp2_is_two_half_stages();
     test_steady_state_by_hand();

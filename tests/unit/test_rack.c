@@ -56,8 +56,80 @@ static void check_busbar_chains(fixture *f)
     f->st[3].busbar_voltage_v = 0;
 }
 
+/* §1.4 the clock a cap allows and the rack under it, by hand */
+static void check_power_cap(void)
+{
+    /* GB200's curve: s = 0.556, k = 3, c = 0.8: x = (0.244 / 0.444)^(1/3) */
+    CHECK_NEAR(gw_power_cap_clock(0.8, 0.556, 3), 0.8190975346, 1e-9);
+    CHECK_NEAR(gw_power_cap_clock(1.0, 0.556, 3), 1, 0);
+    /* perf/W x / P(x) peaks at P* = s k / (k - 1) = 0.834 of TDP */
+    double best = 0, at = 0;
+    for (double c = 0.57; c <= 1.0; c += 0.001) {
+        double ppw = gw_power_cap_clock(c, 0.556, 3) / c;
+        if (ppw > best)
+            best = ppw, at = c;
+    }
+    CHECK_NEAR(at, 0.556 * 3 / 2, 2e-3);
+
+    fixture f;
+    fixture_init(&f);
+    gw_rack_result r;
+    gw_error err;
+    double clock;
+    f.acc.static_power_fraction = 0.5, f.acc.dvfs_exponent = 3;
+    gw_accelerator a = f.acc;
+    CHECK_INT(gw_power_cap_apply(&a, 756, &clock, &err), GW_OK); /* x = 0.8 */
+    CHECK_NEAR(clock, 0.8, 1e-12);
+    CHECK_NEAR(a.idle_power_fraction, 0.2 / 0.756, 1e-12); /* idle stays 200 W */
+    f.in.accelerator = &a;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK); /* load 0.5 */
+    /* per accelerator 200 W idle + (756 - 200) x 0.5 = 478 W, 8 of them */
+    CHECK_NEAR(r.accelerator_w, 8 * 478.0, 1e-12);
+
+    a = f.acc;
+    CHECK_INT(gw_power_cap_apply(&a, 1100, &clock, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "above the TDP");
+    CHECK_INT(gw_power_cap_apply(&a, 500, &clock, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "at or below the 500 W");
+    CHECK_INT(gw_power_cap_apply(&a, -5, &clock, &err), GW_E_INPUT);
+    a.dvfs_exponent = 0;
+    CHECK_INT(gw_power_cap_apply(&a, 900, &clock, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "no 'static_power_fraction' and 'dvfs_exponent'");
+    CHECK_INT(gw_power_cap_apply(&a, 1000, &clock, &err), GW_OK); /* at TDP: no clock needed */
+    CHECK_NEAR(clock, 1, 0);
+}
+
+/* §2.5 warm water on the fixture at load 0.5: 45 degC supply, 8 K
+ * approach, a site at 27 +- 10 degC: h = Phi(1) = 0.8413447460685429 */
+static void check_warm_water(void)
+{
+    fixture f;
+    fixture_init(&f);
+    gw_rack_result r;
+    gw_error err;
+    f.cool.supply_temperature_c = 45, f.cool.dry_cooler_approach_k = 8;
+    f.cool.free_cooling_overhead = 0.02, f.cool.capex_usd_per_w = 2;
+    f.in.site = NULL;
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "has no climate");
+    f.in.site = &f.site;
+    f.site.ambient_mean_c = 27, f.site.ambient_sd_k = 10;
+    CHECK_NEAR(gw_rack_chiller_free_fraction(&f.cool, &f.site), 0.8413447460685429, 1e-12);
+    CHECK_INT(gw_rack_budget(&f.in, &r, &err), GW_OK);
+    const double h = 0.8413447460685429, it = 6982.144920576362;
+    const double k = h * 0.02 + (1 - h) * 0.05; /* 0.024760 */
+    /* air path as before (0.3 x (air 1771.573 + UPS/PDU 517.474)), liquid at k */
+    CHECK_NEAR(r.cooling_power_w, 0.3 * (1771.5730958257006 + 517.473683694704) +
+                                      k * 5210.571824750661, 1e-9); /* 815.725 W */
+    CHECK_NEAR(r.water_m3_per_s, (1 - h) * 0.5e-3 / 3.6e6 * it, 1e-12);
+    CHECK_NEAR(r.chiller_free_fraction, h, 0);
+    CHECK_NEAR(r.cooling_capex_usd, 2 * it, 1e-12);
+}
+
 int main(void)
 {
+    check_power_cap();
+    check_warm_water();
     fixture f;
     fixture_init(&f);
     gw_rack_result r;
