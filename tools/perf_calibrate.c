@@ -95,11 +95,11 @@ static const param params[] = {
 
 enum { C_ID, C_ROLE, C_KIND, C_BENCH, C_MODEL, C_ACCEL, C_COUNT, C_TP, C_PP, C_EP, C_PREC,
        C_IN, C_OUT, C_TTFT, C_TPOT, C_CONC, C_TRAIN_TOKENS, C_METRIC, C_VALUE, C_SOURCE,
-       C_NOTE, C_N };
+       C_NOTE, C_MAXB, C_N };
 static const char *const col_names[C_N] = {
     "id", "role", "kind", "benchmark", "model", "accelerator", "count", "tp", "pp", "ep",
     "precision", "input_tokens", "output_tokens", "ttft_slo_s", "tpot_slo_s", "concurrency",
-    "train_tokens", "metric", "value", "source", "note"};
+    "train_tokens", "metric", "value", "source", "note", "max_batch"};
 
 typedef struct row {
     char *f[C_N];
@@ -245,7 +245,7 @@ static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
     char *hdr[MAX_COLS];
     int nh = split_csv(&p, hdr, MAX_COLS);
     if (nh != C_N)
-        die("%s:%d: expected the 21-column header of data/perf/README.md", path, 1);
+        die("%s:%d: expected the 22-column header of data/perf/README.md", path, 1);
     for (int i = 0; i < C_N; i++)
         if (strcmp(hdr[i], col_names[i]) != 0)
             die("%s:%d: unexpected column name in the header", path, 1);
@@ -270,6 +270,14 @@ static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
             exit(2);
         }
         r->measured = num(r->f[C_VALUE]);
+        /* the engine's cap on running sequences per replica (attention-DP
+         * rank), where the source's configuration sets it; blank = default */
+        double maxb = num(r->f[C_MAXB]);
+        if (r->f[C_MAXB][0] && !(maxb >= 1 && maxb == floor(maxb))) {
+            fprintf(stderr, "%s:%d:%d: max_batch '%s'; expected a whole number >= 1 or blank\n",
+                    path, line, C_MAXB + 1, r->f[C_MAXB]);
+            exit(2);
+        }
         gw_error err = {0};
         if (gw_catalog_get(cat, &gw_schema_llm, r->f[C_MODEL], NULL, &r->model, &err) ||
             gw_catalog_get(cat, &gw_schema_accelerator, r->f[C_ACCEL], NULL, &r->accel, &err)) {
@@ -355,7 +363,10 @@ static double predict_inference(row *r, const gw_efficiency *eff, int quiet)
             gw_error err = {0};
             if (gw_perf_engine_init(&c, &e, &err))
                 continue;
-            gw_perf_request q = {.count = (int)count, .input_tokens = in, .output_tokens = out};
+            gw_perf_request q = {.count = (int)count,
+                                 .input_tokens = in,
+                                 .output_tokens = out,
+                                 .max_batch = num(r->f[C_MAXB])};
             if (strcmp(bench, "server") == 0 || strcmp(bench, "interactive") == 0) {
                 q.ttft_slo_s = num(r->f[C_TTFT]);
                 q.tpot_slo_s = num(r->f[C_TPOT]);
