@@ -186,6 +186,11 @@ typedef struct gw_timeline_input {
     gw_supply_input chain;
     int chain_drives; /* 1: the allocation is the lab's share of the chain's output;
                          0: accelerators_per_quarter as typed (the chain is a check) */
+    /* NULL: run() computes the chain (and checks it); else the lab's output per
+     * quarter already computed from this `chain` by gw_supply_lab, checked (the
+     * risk engine does it once per draw for the draw's runs at every build
+     * level, which the chain does not depend on) */
+    const double *chain_lab;
 } gw_timeline_input;
 
 /* Per-quarter series (index 0 = the first quarter) and totals. Counts of

@@ -68,12 +68,12 @@ static void available_series(const gw_supply_input *in, int c, double *a)
     int whole = (int)floor(off);
     double frac = off - whole;
     double g = cp->growth_per_year > 0 ? cp->growth_per_year : 1, step = pow(g, 0.25);
-    /* source quarter k = q - whole (weight 1 - frac) and k - 1 (weight frac) */
+    /* source quarter k = q - whole (weight 1 - frac) and k - 1 (weight frac);
+     * outside the list, capacity grows by `step` a quarter (a running product) */
     double prev = capacity_at(cp, -whole - 1), cur;
-    int run = cp->nlist == 0; /* pure growth: cur = prev * step each quarter */
     for (int q = 0; q < in->quarters; q++) {
         int k = q - whole;
-        cur = run ? prev * step : capacity_at(cp, k);
+        cur = cp->nlist > 0 && k >= 0 && k < cp->nlist ? cp->list[k] : prev * step;
         a[q] = (1 - frac) * cur + frac * prev;
         prev = cur;
     }
@@ -133,13 +133,27 @@ static double share_of(const gw_supply_input *in, int p, int q)
     return pp->nshare == 0 ? 0 : pp->share[y < pp->nshare ? y : pp->nshare - 1];
 }
 
+/* What a quarter's allocation needs, computed once per run: units of each
+ * component per package of each product, and which components are split
+ * pro rata. */
+typedef struct needs {
+    double n[GW_SUPPLY_MAX_PRODUCTS][GW_SUPPLY_MAX_COMPONENTS];
+} needs;
+
+static void needs_of(const gw_supply_input *in, needs *nd)
+{
+    for (int p = 0; p < in->nproducts; p++)
+        for (int c = 0; c < in->ncomponents; c++)
+            nd->n[p][c] = need_of(in, p, c);
+}
+
 /* Quarter q's output x[p] from the supplies a[c]; bind[p] the component
  * that limits product p (-1: it makes nothing); used[c] what was taken.
  * First the components split by share (rule shares or priority), then each
  * pro-rata component scales the products that use it by capacity / what
  * they ask; a product takes its smallest factor. */
-static void quarter_output(const gw_supply_input *in, int q, const double *a, double *x,
-                           int *bind, double *used)
+static void quarter_output(const gw_supply_input *in, const needs *nd, int q, const double *a,
+                           double *x, int *bind, double *used)
 {
     double left[GW_SUPPLY_MAX_COMPONENTS], ask[GW_SUPPLY_MAX_COMPONENTS];
     for (int c = 0; c < in->ncomponents; c++)
@@ -148,7 +162,7 @@ static void quarter_output(const gw_supply_input *in, int q, const double *a, do
         double s = share_of(in, p, q), best = INFINITY;
         int arg = -1;
         for (int c = 0; c < in->ncomponents; c++) {
-            double n = need_of(in, p, c);
+            double n = nd->n[p][c];
             if (!(n > 0) || in->c[c].pro_rata)
                 continue;
             double mine = s * a[c];
@@ -161,7 +175,7 @@ static void quarter_output(const gw_supply_input *in, int q, const double *a, do
         x[p] = arg >= 0 && best > 0 ? best : 0;
         bind[p] = x[p] > 0 || s > 0 ? arg : -1;
         for (int c = 0; c < in->ncomponents; c++) {
-            double take = x[p] * need_of(in, p, c);
+            double take = x[p] * nd->n[p][c];
             ask[c] += take;
             if (!in->c[c].pro_rata)
                 left[c] -= take;
@@ -170,7 +184,7 @@ static void quarter_output(const gw_supply_input *in, int q, const double *a, do
     for (int p = 0; p < in->nproducts; p++) {
         double f = 1;
         for (int c = 0; c < in->ncomponents; c++) {
-            if (!in->c[c].pro_rata || !(need_of(in, p, c) > 0) || !(ask[c] > a[c]))
+            if (!in->c[c].pro_rata || !(nd->n[p][c] > 0) || !(ask[c] > a[c]))
                 continue;
             double fc = a[c] / ask[c];
             if (fc < f)
@@ -178,7 +192,7 @@ static void quarter_output(const gw_supply_input *in, int q, const double *a, do
         }
         x[p] *= f;
         for (int c = 0; c < in->ncomponents; c++)
-            used[c] += x[p] * need_of(in, p, c);
+            used[c] += x[p] * nd->n[p][c];
     }
 }
 
@@ -193,6 +207,8 @@ static double lab_of(const gw_supply_input *in, const double *x)
 void gw_supply_lab(const gw_supply_input *in, double *lab)
 {
     double a[GW_SUPPLY_MAX_COMPONENTS][GW_SUPPLY_MAX_QUARTERS];
+    needs nd;
+    needs_of(in, &nd);
     for (int c = 0; c < in->ncomponents; c++)
         available_series(in, c, a[c]);
     for (int q = 0; q < in->quarters; q++) {
@@ -200,7 +216,7 @@ void gw_supply_lab(const gw_supply_input *in, double *lab)
         int bind[GW_SUPPLY_MAX_PRODUCTS];
         for (int c = 0; c < in->ncomponents; c++)
             aq[c] = a[c][q];
-        quarter_output(in, q, aq, x, bind, used);
+        quarter_output(in, &nd, q, aq, x, bind, used);
         lab[q] = lab_of(in, x);
     }
 }
@@ -209,16 +225,18 @@ double gw_supply_marginal(const gw_supply_input *in, int c, int q, double *lab_g
 {
     double a[GW_SUPPLY_MAX_COMPONENTS], x[GW_SUPPLY_MAX_PRODUCTS], used[GW_SUPPLY_MAX_COMPONENTS];
     int bind[GW_SUPPLY_MAX_PRODUCTS];
+    needs nd;
+    needs_of(in, &nd);
     for (int k = 0; k < in->ncomponents; k++)
         a[k] = gw_supply_available(in, k, q);
-    quarter_output(in, q, a, x, bind, used);
+    quarter_output(in, &nd, q, a, x, bind, used);
     double total0 = 0, lab0 = lab_of(in, x);
     for (int p = 0; p < in->nproducts; p++)
         total0 += x[p];
     /* a small step: the min is piecewise linear, so this is its right derivative */
     double h = fmax(1e-6 * a[c], 1e-6);
     a[c] += h;
-    quarter_output(in, q, a, x, bind, used);
+    quarter_output(in, &nd, q, a, x, bind, used);
     double total1 = 0;
     for (int p = 0; p < in->nproducts; p++)
         total1 += x[p];
@@ -357,6 +375,8 @@ int gw_supply_run(const gw_supply_input *in, gw_supply_result *out, gw_error *er
     out->quarters = in->quarters;
     out->ncomponents = in->ncomponents;
     out->nproducts = in->nproducts;
+    needs nd;
+    needs_of(in, &nd);
     for (int c = 0; c < in->ncomponents; c++)
         available_series(in, c, out->available[c]);
     for (int q = 0; q < in->quarters; q++) {
@@ -365,7 +385,7 @@ int gw_supply_run(const gw_supply_input *in, gw_supply_result *out, gw_error *er
         int bind[GW_SUPPLY_MAX_PRODUCTS];
         for (int c = 0; c < in->ncomponents; c++)
             a[c] = out->available[c][q];
-        quarter_output(in, q, a, x, bind, used);
+        quarter_output(in, &nd, q, a, x, bind, used);
         for (int p = 0; p < in->nproducts; p++) {
             out->by_product[p][q] = x[p];
             out->product_binding[p][q] = bind[p];

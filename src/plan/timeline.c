@@ -267,7 +267,7 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "timeline: the supply chain covers %d quarters, the timeline %d; "
                             "expected the same horizon", in->chain.quarters, in->quarters);
-    if (in->chain.ncomponents > 0) {
+    if (in->chain.ncomponents > 0 && !in->chain_lab) {
         int rc = gw_supply_check(&in->chain, err);
         if (rc)
             return rc;
@@ -439,7 +439,9 @@ static void run_begin(const gw_timeline_input *in, run_state *st, gw_timeline_re
     st->cash = in->start_cash_usd;
     out->min_cash = INFINITY;
     st->step_alloc = pow(in->accelerator_growth_per_year, 0.25), st->fac_alloc = 1;
-    if (in->chain_drives) /* §3 with a supply chain: docs/supply.md */
+    if (in->chain_drives && in->chain_lab) /* §3 with a supply chain: docs/supply.md */
+        memcpy(st->chain_alloc, in->chain_lab, sizeof(double) * (size_t)in->quarters);
+    else if (in->chain_drives)
         gw_supply_lab(&in->chain, st->chain_alloc);
     st->step_eff = pow(in->efficiency_gain_per_year, 0.25), st->fac_eff = 1;
     for (int p = 0; p < in->nproducts; p++) {
