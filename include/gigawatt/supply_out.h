@@ -16,8 +16,8 @@ char *gw_supply_json_merge(const char *json, const gw_supply_input *in,
                            const gw_supply_report *rep, const gw_timeline_input *tl,
                            const gw_timeline_result *tr);
 
-/* A result of kind "plan" with only the "supply_chain" member: `plan` on a
- * scenario with a supply chain and neither a target nor a timeline. */
+/* A result of kind "supply_chain" with one member, "supply_chain": `plan`
+ * on a scenario with a supply chain and neither a target nor a timeline. */
 char *gw_supply_json(const gw_supply_input *in, const gw_supply_report *rep);
 
 /* A yearly table: output, racks, the lab's share, the binding component,

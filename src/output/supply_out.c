@@ -183,7 +183,7 @@ char *gw_supply_json(const gw_supply_input *in, const gw_supply_report *rep)
         cJSON_Delete(root);
         return NULL;
     }
-    gw_json_tag(root, "plan");
+    gw_json_tag(root, "supply_chain");
     cJSON_AddItemToObject(root, "supply_chain", sc);
     return gw_json_finish(root);
 }
