@@ -295,7 +295,8 @@ static int check_component(const gw_supply_input *in, int c, gw_error *err)
 static const char *const bom_keys[GW_SUPPLY_NITEMS] = {
     "packages_per_wafer and packaging_yield", "hbm_stacks and hbm_stack_capacity",
     "hbm_stacks", "a package count", "accelerators and systems_per_rack", "cpus",
-    "switch_trays", "power_shelves", "the rack's grid power"};
+    "switch_trays", "power_shelves",
+    "grid_power_per_package (a catalog system gives it through the rack model)"};
 
 static int check_product(const gw_supply_input *in, int p, gw_error *err)
 {

@@ -53,6 +53,8 @@ static const gw_field product_fields[] = {
         0, "packages per rack (an accelerator product: its rack)"),
     NUM("cpus_per_rack", gw_supply_product, cpus_per_rack, GW_DIM_NONE, GW_F_NONNEG, 0,
         "host CPUs per rack"),
+    NUM("grid_power_per_package", gw_supply_product, grid_w_per_package, GW_DIM_POWER,
+        GW_F_POSITIVE, 0, "site (grid) power one package takes (default: the rack model)"),
 };
 static const gw_field share_field =
     NUM("share", gw_supply_product, share, GW_DIM_NONE, GW_F_FRACTION, 0,
@@ -295,7 +297,8 @@ static int product(ctx *c, const gw_scenario *sc, int idx, const gw_node *k, con
 {
     static const char *const keys[] = {"share",           "lab_share",  "vendor",
                                        "packages_per_wafer", "packaging_yield", "hbm_stacks",
-                                       "packages_per_rack",  "cpus_per_rack"};
+                                       "packages_per_rack",  "cpus_per_rack",
+                                       "grid_power_per_package"};
     gw_supply_product *pp = &c->in->p[idx];
     if (m->kind != GW_NODE_MAP)
         return fail(c->err, m, "supply_chain.products.%s is %s; expected a mapping (share: "
