@@ -190,6 +190,37 @@ char *gw_supply_json(const gw_supply_input *in, const gw_supply_report *rep)
 
 /* ---- text -------------------------------------------------------------------- */
 
+/* Accelerators by vendor and year (millions), vendors in the products' order. */
+static void vendor_table(gw_buf *b, const gw_supply_input *in, const gw_supply_report *rep)
+{
+    const char *v[GW_SUPPLY_MAX_PRODUCTS];
+    int nv = 0;
+    for (int p = 0; p < in->nproducts; p++) {
+        int k = 0;
+        while (k < nv && strcmp(v[k], in->p[p].vendor) != 0)
+            k++;
+        if (k == nv)
+            v[nv++] = in->p[p].vendor;
+    }
+    gw_buf_printf(b, "\n  accelerators by vendor, M\n  %-5s", "year");
+    for (int k = 0; k < nv; k++)
+        gw_buf_printf(b, " %9.9s", v[k]);
+    gw_buf_printf(b, "\n");
+    for (int q0 = 0, q1; q0 < in->quarters; q0 = q1) {
+        for (q1 = q0; q1 < in->quarters && year_of(in, q1) == year_of(in, q0); q1++)
+            ;
+        gw_buf_printf(b, "  %-5d", year_of(in, q0));
+        for (int k = 0; k < nv; k++) {
+            double x = 0;
+            for (int p = 0; p < in->nproducts; p++)
+                for (int q = q0; q < q1 && !strcmp(in->p[p].vendor, v[k]); q++)
+                    x += rep->r.by_product[p][q];
+            gw_buf_printf(b, " %9.2f", x / 1e6);
+        }
+        gw_buf_printf(b, "\n");
+    }
+}
+
 char *gw_supply_text(const gw_supply_input *in, const gw_supply_report *rep,
                      const gw_timeline_input *tl, const gw_timeline_result *tr)
 {
@@ -237,6 +268,7 @@ char *gw_supply_text(const gw_supply_input *in, const gw_supply_report *rep,
         }
         gw_buf_printf(&b, "\n");
     }
+    vendor_table(&b, in, rep);
     if (b.failed) {
         gw_buf_free(&b);
         return NULL;
