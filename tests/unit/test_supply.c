@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gigawatt/catalog.h"
+#include "gigawatt/config.h"
 #include "gigawatt/supply.h"
 #include "gigawatt/timeline.h"
 #include "gw_test.h"
@@ -256,6 +258,57 @@ static void test_checks(void)
     expect_error(&in, "products", "add up to 1.1");
 }
 
+/* From YAML with the real catalog: the flagship with the chain. Its numbers
+ * are rows of the risk engine's table (a draw written through a row moves
+ * the chain), the chain drives the allocation, and the BOM comes from the
+ * catalog (GB300: 16 a wafer at 0.9, 8 stacks of 36 GB). */
+static void test_resolve(void)
+{
+    gw_catalog cat;
+    gw_config cfg;
+    gw_node *root;
+    gw_error err = {0};
+    static gw_timeline_input in;
+    static gw_timeline_params ps;
+    CHECK_INT(gw_catalog_load(&cat, GW_TEST_CATALOG, &err), GW_OK);
+    gw_config_init(&cfg);
+    CHECK_INT(gw_config_load_file(&cfg, GW_TEST_SOURCE "/scenarios/frontier-lab-30gw-supply.yaml",
+                                  1, &root, &err),
+              GW_OK);
+    if (gw_timeline_resolve(&cat, root, &in, &ps, &err) != GW_OK) {
+        fprintf(stderr, "resolve: %s\n", err.msg);
+        CHECK(0);
+    } else {
+        CHECK_INT(in.chain_drives, 1);
+        CHECK_INT(in.chain.ncomponents, 3);
+        CHECK_NEAR(gw_supply_need(&in.chain, 0, 0), 1 / (16 * 0.9), 1e-12);
+        CHECK_NEAR(gw_supply_need(&in.chain, 0, 1), 8 * 36 / 0.9, 1e-9);
+        CHECK_NEAR(gw_supply_need(&in.chain, 0, 2), 1 / 72.0, 1e-12);
+        CHECK_NEAR(in.chain.p[0].lab_share, 0.25, 1e-12);
+        const gw_timeline_param *g =
+            gw_timeline_param_find(&ps, "supply_chain.components.cowos.growth_per_year");
+        CHECK(g != NULL);
+        if (g) {
+            CHECK_INT(g->is_dist, 1);
+            CHECK_NEAR(g->value, 1.18, 1e-12);
+            *gw_timeline_param_ptr(&in, g) = 1.298;
+            CHECK_NEAR(in.chain.c[0].growth_per_year, 1.298, 1e-12);
+        }
+        CHECK(gw_timeline_param_find(&ps, "supply_chain.products.vr-nvl72.packaging_yield"));
+        static gw_timeline_result tr;
+        double lab[GW_TIMELINE_MAX_QUARTERS];
+        CHECK_INT(gw_timeline_run(&in, &tr, &err), GW_OK);
+        gw_supply_lab(&in.chain, lab);
+        CHECK_NEAR(tr.allocation[5], lab[5], 1e-12);
+        in.chain_lab = lab; /* as the risk engine hands it: the same run */
+        double cost = tr.total_cost;
+        CHECK_INT(gw_timeline_run(&in, &tr, &err), GW_OK);
+        CHECK(tr.total_cost == cost);
+    }
+    gw_config_free(&cfg);
+    gw_catalog_free(&cat);
+}
+
 int main(void)
 {
     test_bom();
@@ -265,5 +318,6 @@ int main(void)
     test_shadow_prices();
     test_timeline();
     test_checks();
+    test_resolve();
     return gw_test_done("supply");
 }
