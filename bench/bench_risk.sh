@@ -6,12 +6,14 @@
 # process on every core. Each configuration runs REPS times (default 3); the
 # best and the median wall time are printed, and every run's JSON is
 # compared with the first (the same bytes whatever the split).
-# Not a test. Usage: bench/bench_risk.sh [BIN] [REPS]
+# Not a test. Usage: [SCENARIO=FILE] bench/bench_risk.sh [BIN] [REPS]
+# (SCENARIO=scenarios/frontier-lab-30gw-supply.yaml: the flagship with its
+# accelerators from the supply chain, docs/supply.md)
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build-release/gigawatt}
 REPS=${2:-3}
-S=scenarios/frontier-lab-30gw.yaml
+S=${SCENARIO:-scenarios/frontier-lab-30gw.yaml}
 T=$(mktemp -d "${TMPDIR:-/tmp}/gw-bench-risk.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
 # one machine: shared memory is the transport (OpenMPI otherwise probes the

@@ -5,7 +5,9 @@
  * machine, so one run must cost microseconds). Each call gets a copy of the
  * input with a different build level and demand growth, as a draw would.
  * Prints µs per call (monotonic wall clock, best of 5 rounds).
- * Run: build-release/bench/bench_timeline; results in bench/RESULTS.md.
+ * Run: build-release/bench/bench_timeline [SCENARIO] (default: the flagship;
+ * scenarios/frontier-lab-30gw-supply.yaml times the supply chain inside each
+ * run); results in bench/RESULTS.md.
  * Not a test: it asserts nothing. */
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +28,9 @@ static gw_timeline_input in, draw;
 static gw_timeline_params params;
 static gw_timeline_result out;
 
-int main(void)
+int main(int argc, char **argv)
 {
+    const char *scenario = argc > 1 ? argv[1] : GW_BENCH_SCENARIO;
     gw_catalog cat;
     gw_config cfg;
     gw_node *root;
@@ -36,7 +39,7 @@ int main(void)
     if (gw_catalog_load(&cat, GW_BENCH_CATALOG, &err))
         goto fail;
     gw_config_init(&cfg);
-    if (gw_config_load_file(&cfg, GW_BENCH_SCENARIO, 1, &root, &err))
+    if (gw_config_load_file(&cfg, scenario, 1, &root, &err))
         goto fail;
     double t1 = now_s();
     if (gw_timeline_resolve(&cat, root, &in, &params, &err))
@@ -69,9 +72,11 @@ int main(void)
         if (t < best)
             best = t;
     }
-    printf("gw_timeline_run, %d quarters, %d stages, %d products, %d training runs: %.2f us/call; "
-           "%d draws in %.3f s on one core (checksum %.6g)\n",
-           in.quarters, in.nstages, in.nproducts, in.nruns, best / n * 1e6, n, best, sink);
+    printf("gw_timeline_run, %d quarters, %d stages, %d products, %d training runs, supply chain "
+           "of %d components x %d products: %.2f us/call; %d draws in %.3f s on one core "
+           "(checksum %.6g)\n",
+           in.quarters, in.nstages, in.nproducts, in.nruns, in.chain.ncomponents,
+           in.chain.nproducts, best / n * 1e6, n, best, sink);
     gw_config_free(&cfg);
     gw_catalog_free(&cat);
     return 0;

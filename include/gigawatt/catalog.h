@@ -33,6 +33,11 @@ typedef struct gw_accelerator {
     double static_power_fraction;            /* share of TDP that does not follow the clock
                                                 (docs/model.md §1.4, power cap) */
     double dvfs_exponent;                    /* dynamic power ∝ clock^k (k ≈ 3) */
+    /* bill of materials for the supply chain (docs/supply.md); 0 = not given */
+    double packages_per_wafer;               /* packages per CoWoS-class wafer, 100 % yield */
+    double packaging_yield;                  /* good packages / packages, (0, 1] */
+    double hbm_stacks;                       /* HBM stacks per package */
+    double hbm_stack_b;                      /* bytes per HBM stack (physical) */
 } gw_accelerator;
 
 typedef struct gw_system {
@@ -58,6 +63,9 @@ typedef struct gw_system {
     char cooling[GW_TEXT_MAX];     /* cooling id it is designed for */
     char power_stage[GW_TEXT_MAX]; /* power_chain id of its PSUs / power shelf, "" if none */
     char status[GW_TEXT_MAX];      /* announced | shipping; "" = shipping */
+    /* bill of materials per rack for the supply chain (docs/supply.md); 0 = not given */
+    double switch_trays;           /* scale-up switch trays per rack */
+    double power_shelves;          /* power shelves per rack */
 } gw_system;
 
 typedef struct gw_cooling {

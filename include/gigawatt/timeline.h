@@ -64,6 +64,7 @@
 #include "gigawatt/catalog.h"
 #include "gigawatt/config.h"
 #include "gigawatt/gigawatt.h"
+#include "gigawatt/supply.h"
 
 #define GW_TIMELINE_MAX_QUARTERS 80 /* 20 years */
 #define GW_TIMELINE_MAX_STAGES 8
@@ -180,6 +181,16 @@ typedef struct gw_timeline_input {
     double throttle_penalty_per_million_tokens; /* beyond lost revenue: churn, goodwill (USD) */
     double start_cash_usd;
     gw_shortfall_policy shortfall;
+
+    /* the component supply chain (docs/supply.md); chain.ncomponents == 0: none */
+    gw_supply_input chain;
+    int chain_drives; /* 1: the allocation is the lab's share of the chain's output;
+                         0: accelerators_per_quarter as typed (the chain is a check) */
+    /* NULL: run() computes the chain (and checks it); else the lab's output per
+     * quarter already computed from this `chain` by gw_supply_lab, checked (the
+     * risk engine does it once per draw for the draw's runs at every build
+     * level, which the chain does not depend on) */
+    const double *chain_lab;
 } gw_timeline_input;
 
 /* Per-quarter series (index 0 = the first quarter) and totals. Counts of
@@ -245,6 +256,13 @@ typedef struct gw_timeline_result {
 /* Run the quarterly model. Pure and allocation-free. Checks the input's
  * ranges (a sampled value out of range is GW_E_INPUT naming the field). */
 int gw_timeline_run(const gw_timeline_input *in, gw_timeline_result *out, gw_error *err);
+
+/* The timeline's supply chain (in->chain) with its shadow prices, the
+ * revenue ones included when the chain drives the allocation: per component
+ * and quarter, the timeline run again with a little more of it (a forward
+ * finite difference; docs/supply.md §3). */
+int gw_timeline_supply_report(const gw_timeline_input *in, gw_supply_report *out,
+                              gw_error *err);
 
 /* One named numeric input (see the contract at the top). */
 typedef struct gw_timeline_param {

@@ -375,6 +375,9 @@ _TABLES = {
     "fleet": {"hourly": ("hourly", None), "tenants": ("tenants", None)},
     "sim": {"iterations": ("timeline", None), "requests": (None, None)},
     "perf": {"batch_sweep": ("batch_sweep", None)},
+    # a supply chain alone (docs/supply.md); a plan's is "supply_chain.by_year"
+    "supply_chain": {"by_year": ("supply_chain.by_year", None),
+                     "by_quarter": ("supply_chain.by_quarter", None)},
 }
 
 
@@ -391,7 +394,8 @@ def frame(result, table=None):
     quarter), "build_levels", "tornado", "inputs"; fleet "hourly" (one row per
     hour; per-tenant and per-site columns as "by_tenant.chat.served"),
     "tenants"; sim "requests" (the per-request table: run with
-    requests_csv=True), "iterations"; perf "batch_sweep". Any other dotted
+    requests_csv=True), "iterations"; perf "batch_sweep"; supply_chain
+    "by_year", "by_quarter" (docs/supply.md). Any other dotted
     path to a list of dicts or a dict of lists works too. The first table of
     the kind is the default."""
     pd = _need("pandas", "frame")

@@ -56,6 +56,15 @@ static const gw_field accelerator_fields[] = {
       "share of TDP that does not follow the clock under a power cap"),
     Q("dvfs_exponent", gw_accelerator, dvfs_exponent, GW_DIM_NONE, POS,
       "dynamic power grows as clock^k"),
+    /* bill of materials for the supply chain (docs/supply.md) */
+    Q("packages_per_wafer", gw_accelerator, packages_per_wafer, GW_DIM_NONE, POS,
+      "packages per CoWoS-class 300 mm wafer at 100 % yield (supply chain)"),
+    Q("packaging_yield", gw_accelerator, packaging_yield, GW_DIM_NONE, EFF,
+      "good packages per package assembled, (0, 1] (supply chain)"),
+    Q("hbm_stacks", gw_accelerator, hbm_stacks, GW_DIM_NONE, POS | INT,
+      "HBM stacks per package (supply chain)"),
+    Q("hbm_stack_capacity", gw_accelerator, hbm_stack_b, GW_DIM_BYTES, POS,
+      "physical capacity of one HBM stack (supply chain)"),
 };
 SCHEMA(gw_schema_accelerator, "accelerators", "accelerator", gw_accelerator, accelerator_fields);
 
@@ -92,6 +101,11 @@ static const gw_field system_fields[] = {
        "its in-rack conversion (PSUs, power shelf): replaces the chain's rack stages"),
     EN("status", gw_system, status, STATUSES, 0,
        "announced specification or shipping product (absent: shipping)"),
+    /* bill of materials per rack for the supply chain (docs/supply.md) */
+    Q("switch_trays", gw_system, switch_trays, GW_DIM_NONE, NN | INT,
+      "scale-up switch trays per rack (supply chain)"),
+    Q("power_shelves", gw_system, power_shelves, GW_DIM_NONE, NN | INT,
+      "power shelves per rack (supply chain)"),
 };
 SCHEMA(gw_schema_system, "systems", "system", gw_system, system_fields);
 

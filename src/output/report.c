@@ -796,6 +796,158 @@ static void section_timeline(gw_buf *b, shared_scales *sh, const cJSON *o)
     timeline_charts(b, sh, o);
 }
 
+/* ---- the component supply chain (docs/supply.md §6) ---- */
+
+/* Quarter i's binding component as one coloured cell in a strip (the
+ * component's colour is its place in `names`; none: grey). */
+static void binding_strip(gw_buf *b, const cJSON *bq, const char *const *names, int nc,
+                          const double *x, size_t n)
+{
+    const char *title = "Binding component, quarter by quarter";
+    svg_open(b, title, 146);
+    double cell = CH_PW / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        const char *bind = jstr(cJSON_GetArrayItem(bq, (int)i), "binding");
+        int k = 0;
+        while (k < nc && strcmp(names[k], bind) != 0)
+            k++;
+        char q[32];
+        quarter_label(q, sizeof q, x[i]);
+        gw_buf_printf(b, "<rect x='%.1f' y='40' width='%.1f' height='34' fill='%s'><title>%s: ",
+                      CH_LEFT + cell * (double)i, cell, k < nc ? palette[(size_t)k % NPALETTE]
+                                                               : "#cccccc", q);
+        esc(b, bind[0] ? bind : "nothing made");
+        gw_buf_printf(b, "</title></rect>");
+    }
+    x_ticks(b, x[0], x[n - 1] + 0.25, CH_LEFT, CH_PW, 90, 1, 0);
+    gw_buf_printf(b, "<text x='%.0f' y='108' class='lab'>", CH_LEFT + CH_PW / 2);
+    axis_label(b, "delivery", "quarter");
+    gw_buf_printf(b, "</text>");
+    legend(b, names, nc, 130);
+    gw_buf_printf(b, "</svg></figure><details><summary>numbers</summary><table>"
+                     "<tr><th>quarter</th><th>binding component</th></tr>");
+    for (size_t i = 0; i < n; i++) {
+        char q[32];
+        quarter_label(q, sizeof q, x[i]);
+        gw_buf_printf(b, "<tr><td>%s</td><td>", q);
+        esc(b, jstr(cJSON_GetArrayItem(bq, (int)i), "binding"));
+        gw_buf_printf(b, "</td></tr>");
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
+/* v[i] = by_quarter[i].<obj>.<key> (NaN when missing). */
+static void quarter_member(const cJSON *bq, const char *obj, const char *key, double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *m = jget(jget(cJSON_GetArrayItem(bq, (int)i), obj), key);
+        v[i] = cJSON_IsNumber(m) ? m->valuedouble : NAN;
+    }
+}
+
+/* The chain of a plan (member "supply_chain") or a chain alone; `tl` the
+ * plan's timeline or NULL. Output stacked by vendor against what each
+ * component alone would allow at the quarter's product mix (its supply over
+ * what one accelerator of the mix takes: output / (1 - slack)); the binding
+ * component; slack; with a timeline, what the chain gives the lab (summed
+ * from the start) against the lab's demand. */
+static void supply_charts(gw_buf *b, shared_scales *sh, const cJSON *scj, const cJSON *tl)
+{
+    const cJSON *bq = jget(scj, "by_quarter"), *comps = jget(scj, "components"),
+                *prods = jget(scj, "products"), *by = jget(scj, "by_year");
+    size_t n = cJSON_IsArray(bq) ? (size_t)cJSON_GetArraySize(bq) : 0;
+    int nc = cJSON_GetArraySize(comps), np = cJSON_GetArraySize(prods);
+    if (n == 0 || nc < 1 || np < 1 || nc + np > 16)
+        return;
+    double *x = calloc(n, sizeof *x), *v = calloc(n * 17, sizeof *v);
+    if (!x || !v) {
+        free(x), free(v);
+        return;
+    }
+    const char *cn[16], *pn[16];
+    char names[32][64];
+    for (int c = 0; c < nc; c++)
+        cn[c] = jstr(cJSON_GetArrayItem(comps, c), "name");
+    for (int p = 0; p < np; p++)
+        pn[p] = jstr(cJSON_GetArrayItem(prods, p), "id");
+    for (size_t i = 0; i < n; i++)
+        x[i] = quarter_year(jstr(cJSON_GetArrayItem(bq, (int)i), "quarter"));
+    gw_buf_printf(b, "<h3>Component supply chain</h3>");
+    const cJSON *y0 = cJSON_GetArrayItem(by, 0), *y1 = cJSON_GetArrayItem(by, cJSON_GetArraySize(by) - 1);
+    headline h[] = {{"accelerators, first year", jnum(y0, "accelerators"), ""},
+                    {"accelerators, last year", jnum(y1, "accelerators"), ""},
+                    {"racks, first year", jnum(y0, "racks"), ""},
+                    {"the lab's, first year", jnum(y0, "lab_accelerators"), ""}};
+    headlines(b, h, jnum(y0, "lab_accelerators") > 0 ? 4 : 3);
+    /* vendors stacked (each line the sum up to it), then each component's limit */
+    series s[16];
+    const char *vendors[16];
+    int ns = 0, nv = 0;
+    for (int p = 0; p < np; p++) {
+        const char *vd = jstr(cJSON_GetArrayItem(prods, p), "vendor");
+        int k = 0;
+        while (k < nv && strcmp(vendors[k], vd) != 0)
+            k++;
+        if (k == nv)
+            vendors[nv++] = vd;
+    }
+    for (int k = 0; k < nv; k++, ns++) {
+        double *row = v + (size_t)ns * n, *one = v + 16 * n;
+        for (size_t i = 0; i < n; i++)
+            row[i] = k ? row[(long)i - (long)n] : 0;
+        for (int p = 0; p < np; p++) {
+            if (strcmp(jstr(cJSON_GetArrayItem(prods, p), "vendor"), vendors[k]) != 0)
+                continue;
+            quarter_member(bq, "by_product", pn[p], one, n);
+            for (size_t i = 0; i < n; i++)
+                row[i] += one[i] / 1e6;
+        }
+        snprintf(names[ns], sizeof names[ns], "%s%s", k ? "+ " : "", vendors[k]);
+        s[ns] = (series){names[ns], row};
+    }
+    for (int c = 0; c < nc && ns < 16; c++, ns++) {
+        double *row = v + (size_t)ns * n;
+        quarter_member(bq, "slack", cn[c], row, n);
+        for (size_t i = 0; i < n; i++) {
+            double made = jnum(cJSON_GetArrayItem(bq, (int)i), "accelerators") / 1e6;
+            row[i] = row[i] < 1 ? made / (1 - row[i]) : NAN;
+        }
+        snprintf(names[ns], sizeof names[ns], "%s allows", cn[c]);
+        s[ns] = (series){names[ns], row};
+    }
+    line_chart_ex(b, sh, "Accelerators made, stacked by vendor, against what each component allows",
+                  "year", "accelerators per quarter", "million", x, n, s, ns, 0, NULL, 0, 1);
+    binding_strip(b, bq, cn, nc, x, n);
+    for (int c = 0; c < nc; c++) {
+        double *row = v + (size_t)c * n;
+        quarter_member(bq, "slack", cn[c], row, n);
+        for (size_t i = 0; i < n; i++)
+            row[i] *= 100;
+        s[c] = (series){cn[c], row};
+    }
+    line_chart_ex(b, sh, "Slack: the share of each component's supply left unused", "year",
+                  "slack", "%", x, n, s, nc, 0, NULL, 0, 1);
+    size_t nt;
+    double *demand = tl ? jarray(jget(jget(tl, "series"), "demand_accelerators"), &nt) : NULL;
+    if (demand && nt == n && jnum(y0, "lab_accelerators") > 0) {
+        double *lab = v, sum = jnum(jget(tl, "inputs"), "timeline.supply.online_accelerators");
+        for (size_t i = 0; i < n; i++) {
+            sum += jnum(cJSON_GetArrayItem(bq, (int)i), "lab_accelerators");
+            lab[i] = sum / 1e6, demand[i] /= 1e6;
+        }
+        series ls[2] = {{"from the chain, summed from the start (before retirements)", lab},
+                        {"the lab's demand", demand}};
+        line_chart_ex(b, sh, "The lab's accelerators from the chain against its demand", "year",
+                      "accelerators", "million", x, n, ls, 2, 0, NULL, 0, 1);
+    }
+    free(demand), free(x), free(v);
+}
+
+static void section_supply(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    supply_charts(b, sh, jget(o, "supply_chain"), NULL);
+}
+
 /* A fan chart: for each named series its P5-P95 band and its P50 line. */
 static void fan_chart(gw_buf *b, shared_scales *sh, const char *title, const char *ylabel, const char *unit,
                       const cJSON *members, const char *const *keys, const char *const *names,
@@ -1109,6 +1261,8 @@ static void section_plan(gw_buf *b, shared_scales *sh, const cJSON *o)
     free(dep), free(yr);
     if (jget(o, "timeline"))
         timeline_charts(b, sh, jget(o, "timeline"));
+    if (jget(o, "supply_chain"))
+        supply_charts(b, sh, jget(o, "supply_chain"), jget(o, "timeline"));
 }
 
 /* ---- perf ---- */
@@ -1535,6 +1689,7 @@ static const struct {
     {"timeline", "build-out timeline", section_timeline},
     {"risk", "build-out risk", section_risk},
     {"runs", "stored runs", section_runs},
+    {"supply_chain", "component supply chain", section_supply},
 };
 
 /* runs --json: the store's runs as a table, each with what runs it again. */
@@ -1782,6 +1937,7 @@ static const struct {
     {"risk", "build_levels", 'o'},         {"risk", "histograms", 'o'},
     {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
     {"timeline", "series", 'o'},
+    {"supply_chain", "supply_chain", 'o'},
 };
 
 static int shape_error(const char *name, gw_error *err, const char *fmt, const char *path,

@@ -263,6 +263,15 @@ static int check_input(const gw_timeline_input *in, gw_error *err)
                                   "(once) or at least a month",
                                   in->runs[r].name, in->runs[r].every_s / 86400);
         }
+    if (in->chain_drives && in->chain.quarters != in->quarters)
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "timeline: the supply chain covers %d quarters, the timeline %d; "
+                            "expected the same horizon", in->chain.quarters, in->quarters);
+    if (in->chain.ncomponents > 0 && !in->chain_lab) {
+        int rc = gw_supply_check(&in->chain, err);
+        if (rc)
+            return rc;
+    }
     if (in->nruns > 0 && !(in->training_flops_per_accelerator > 0))
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "timeline: training runs need the accelerator's peak FLOP/s at "
@@ -348,6 +357,7 @@ typedef struct run_state {
     /* §3 accelerators: retirements scheduled by installs */
     double retire[GW_TIMELINE_MAX_QUARTERS];
     double life_q, capacity;
+    double chain_alloc[GW_TIMELINE_MAX_QUARTERS]; /* the lab's share of the supply chain */
     /* §5 depreciation as difference arrays, and the cash */
     double dep_it[GW_TIMELINE_MAX_QUARTERS + 1], dep_fac[GW_TIMELINE_MAX_QUARTERS + 1];
     double dep_it_q, dep_fac_q, dep_rate_it, dep_rate_fac, cash;
@@ -429,6 +439,10 @@ static void run_begin(const gw_timeline_input *in, run_state *st, gw_timeline_re
     st->cash = in->start_cash_usd;
     out->min_cash = INFINITY;
     st->step_alloc = pow(in->accelerator_growth_per_year, 0.25), st->fac_alloc = 1;
+    if (in->chain_drives && in->chain_lab) /* §3 with a supply chain: docs/supply.md */
+        memcpy(st->chain_alloc, in->chain_lab, sizeof(double) * (size_t)in->quarters);
+    else if (in->chain_drives)
+        gw_supply_lab(&in->chain, st->chain_alloc);
     st->step_eff = pow(in->efficiency_gain_per_year, 0.25), st->fac_eff = 1;
     for (int p = 0; p < in->nproducts; p++) {
         const gw_timeline_product *pr = &in->products[p];
@@ -471,7 +485,8 @@ static void accelerators_quarter(const gw_timeline_input *in, run_state *st,
                                  gw_timeline_result *out, int q)
 {
     out->slots[q] = st->online_w * in->accelerators_per_w;
-    out->allocation[q] = in->accelerators_per_quarter * st->fac_alloc;
+    out->allocation[q] = in->chain_drives ? st->chain_alloc[q]
+                                          : in->accelerators_per_quarter * st->fac_alloc;
     double retiring = st->retire[q] < st->capacity ? st->retire[q] : st->capacity;
     st->capacity -= retiring;
     double room = out->slots[q] - st->capacity;

@@ -402,9 +402,17 @@ static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
         x[j] = gw_uncertain_from_normal(&p->dist[j], z);
     }
     apply(p, in, x);
-    int rc = gw_timeline_run(in, res, err);
-    if (rc)
+    /* the supply chain does not depend on the build level: once a draw */
+    double lab[GW_TIMELINE_MAX_QUARTERS];
+    int rc = GW_OK;
+    if (in->chain_drives && (rc = gw_supply_check(&in->chain, err)) == GW_OK) {
+        gw_supply_lab(&in->chain, lab);
+        in->chain_lab = lab;
+    }
+    if (rc || (rc = gw_timeline_run(in, res, err))) {
+        in->chain_lab = NULL;
         return rc;
+    }
     record(p, res, o, ser);
     /* the same world at every build level (common random numbers) */
     double level0 = in->build_level;
@@ -416,11 +424,12 @@ static int one_draw(const gw_risk_plan *p, long long i, gw_timeline_input *in,
         }
         in->build_level = level0 * p->level[l];
         if ((rc = gw_timeline_run(in, res, err)))
-            return rc;
+            break;
         o[GW_RISK_NFIXED + 2 * l] = res->cost_too_little;
         o[GW_RISK_NFIXED + 2 * l + 1] = res->cost_too_much;
     }
-    return GW_OK;
+    in->chain_lab = NULL; /* lab[] ends here */
+    return rc;
 }
 
 /* A stored draw's series again, from its inputs; its stored outputs must

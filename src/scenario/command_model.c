@@ -12,6 +12,8 @@
 #include "gigawatt/rack.h"
 #include "gigawatt/risk.h"
 #include "gigawatt/timeline.h"
+#include "gigawatt/supply_cmd.h"
+#include "gigawatt/supply_out.h"
 #include "gigawatt/timeline_out.h"
 
 static int out_of_memory(gw_error *err)
@@ -81,6 +83,9 @@ typedef struct plan_timeline {
     gw_timeline_input in;
     gw_timeline_params params;
     gw_timeline_result r;
+    int has_timeline;         /* 0: a supply chain alone (in.chain) */
+    int has_chain;            /* the scenario has a supply_chain: (docs/supply.md) */
+    gw_supply_report chain;
 } plan_timeline;
 
 /* plan runs the timeline at each distribution's centre, but a scenario
@@ -103,40 +108,45 @@ static int check_uncertainty(const gw_catalog *cat, const gw_node *root,
     return rc;
 }
 
-/* Run the timeline when the scenario has a timeline: section (else *out
- * stays NULL). */
+/* Run the timeline when the scenario has a timeline: section, and the
+ * supply chain when it has a supply_chain: one (inside the timeline, or
+ * alone); else *out stays NULL. */
 static int run_timeline_if_any(const gw_cmd_loaded *l, plan_timeline **out, gw_error *err)
 {
     *out = NULL;
-    if (!gw_timeline_present(l->root))
+    int has_tl = gw_timeline_present(l->root), has_chain = gw_supply_present(l->root);
+    if (!has_tl && !has_chain)
         return GW_OK;
-    plan_timeline *t = malloc(sizeof *t);
+    plan_timeline *t = calloc(1, sizeof *t);
     int rc;
     if (!t)
-        rc = out_of_memory(err);
+        return out_of_memory(err);
+    t->has_timeline = has_tl, t->has_chain = has_chain;
+    if (!has_tl)
+        rc = gw_supply_resolve(&l->cat, l->root, &t->in.chain, NULL, NULL, err);
     else if ((rc = gw_timeline_resolve(&l->cat, l->root, &t->in, &t->params, err)) == GW_OK &&
              (rc = check_uncertainty(&l->cat, l->root, &t->params, err)) == GW_OK &&
              (rc = gw_timeline_run(&t->in, &t->r, err)) == GW_OK) {
         for (int i = 0; i < t->params.n; i++)
             t->params.p[i].node = NULL; /* the config is freed before the timeline */
-        *out = t;
     }
+    if (rc == GW_OK && has_chain)
+        rc = has_tl ? gw_timeline_supply_report(&t->in, &t->chain, err)
+                    : gw_supply_report_run(&t->in.chain, &t->chain, err);
     if (rc)
         free(t);
+    else
+        *out = t;
     return rc;
 }
 
-/* The plan's JSON with a "timeline" member, its text with the timeline's
- * table after it; `s` is freed. NULL stays NULL (OOM or not wanted). */
-static char *with_timeline(const plan_timeline *t, char *s, int json)
+/* s + add (both freed); NULL if either is. */
+static char *append(char *s, char *add)
 {
-    if (!t || !s)
-        return s;
-    char *add = json ? gw_timeline_json_merge(s, &t->in, &t->params, &t->r)
-                     : gw_timeline_text(&t->in, &t->r);
-    if (json || !add) {
+    if (!s || !add) {
         free(s);
-        return add;
+        free(add);
+        return NULL;
     }
     size_t a = strlen(s), b = strlen(add);
     char *both = malloc(a + b + 1);
@@ -149,12 +159,70 @@ static char *with_timeline(const plan_timeline *t, char *s, int json)
     return both;
 }
 
+/* The plan's JSON with "timeline" and "supply_chain" members, its text
+ * with their tables after it; `s` is freed. NULL stays NULL (OOM or not
+ * wanted). */
+static char *with_timeline(const plan_timeline *t, char *s, int json)
+{
+    if (!t || !s)
+        return s;
+    const gw_timeline_input *tl = t->has_timeline ? &t->in : NULL;
+    const gw_timeline_result *tr = t->has_timeline ? &t->r : NULL;
+    if (t->has_timeline) {
+        char *add = json ? gw_timeline_json_merge(s, &t->in, &t->params, &t->r)
+                         : gw_timeline_text(&t->in, &t->r);
+        if (json) {
+            free(s);
+            s = add;
+        } else {
+            s = append(s, add);
+        }
+    }
+    if (t->has_chain && s) {
+        char *add = json ? gw_supply_json_merge(s, &t->in.chain, &t->chain, tl, tr)
+                         : gw_supply_text(&t->in.chain, &t->chain, tl, tr);
+        if (json) {
+            free(s);
+            s = add;
+        } else {
+            s = append(s, add);
+        }
+    }
+    return s;
+}
+
+/* `plan` on a supply chain alone (no target:, no timeline:): the chain's
+ * output, e.g. an industry's (scenarios/industry-2026.yaml). */
+static int plan_chain_only(const gw_cmd_args *a, gw_cmd_loaded *l, gw_command_output *out,
+                           gw_error *err)
+{
+    plan_timeline *t = NULL;
+    int rc = run_timeline_if_any(l, &t, err);
+    if (rc == GW_OK)
+        rc = gw_cmd_finish(a, gw_cmd_report_name(a),
+                           GW_CMD_WANT_JSON(a) ? gw_supply_json(&t->in.chain, &t->chain) : NULL,
+                           GW_CMD_WANT_TEXT(a) ? gw_supply_text(&t->in.chain, &t->chain, NULL,
+                                                                NULL)
+                                               : NULL,
+                           out, err);
+    free(t);
+    gw_cmd_loaded_free(l);
+    return rc;
+}
+
 int gw_cmd_plan(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
 {
     gw_cmd_loaded l;
-    int rc = gw_cmd_load_all(a, GW_NEED_PLAN, &l, err);
+    int rc = gw_cmd_load_tree_and_catalog(a, &l, err);
     if (rc)
         return rc;
+    if (gw_supply_present(l.root) && !gw_timeline_present(l.root) &&
+        !gw_node_get(l.root, "target"))
+        return plan_chain_only(a, &l, out, err);
+    if ((rc = gw_cmd_resolve(&l, GW_NEED_PLAN, err))) {
+        gw_cmd_loaded_free(&l);
+        return rc;
+    }
     gw_plan_input in;
     gw_plan_result *r = malloc(sizeof *r); /* ~10 kB: keep it off the stack */
     plan_timeline *tl = NULL;

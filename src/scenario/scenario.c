@@ -13,6 +13,7 @@ static const char *const top_keys[] = {
     "model",       "efficiency",  "perf",      "training",    "sim",
     "timeline",    "risk", /* read by gigawatt plan (docs/timeline.md) and gigawatt risk */
     "search",      /* read by gigawatt search (docs/search.md) */
+    "supply_chain", /* read by gigawatt plan and risk (docs/supply.md) */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -219,11 +220,27 @@ static int resolve_power_cap(const gw_node *root, gw_scenario *sc, gw_error *err
     return rc;
 }
 
+/* Catalog fields only one computation reads: a power cap (docs/model.md
+ * §1.4) and the supply chain's bills of materials (docs/supply.md). */
+static int read_only_by(const char *key, const char *const *keys)
+{
+    for (; *keys; keys++)
+        if (!strcmp(key, *keys))
+            return 1;
+    return 0;
+}
+
 /* The assumed catalog values of the accelerator and (with has_system) the
- * system this run uses, less those the scenario sets itself and, without a
- * power cap, the DVFS fields only a cap reads. */
+ * system this run uses, less those the scenario sets itself and those only
+ * a computation the run does not do reads: the DVFS fields without a power
+ * cap, the bills of materials without a supply_chain: section. */
 static void note_assumptions(const gw_catalog *cat, const gw_node *root, gw_scenario *sc)
 {
+    static const char *const dvfs_keys[] = {"static_power_fraction", "dvfs_exponent", NULL};
+    static const char *const bom_keys[] = {"packages_per_wafer", "packaging_yield",
+                                           "hbm_stacks", "hbm_stack_capacity",
+                                           "switch_trays", "power_shelves", NULL};
+    int chain = gw_node_get(root, "supply_chain") != NULL;
     static const char *const kind[2] = {"accelerator", "system"};
     const gw_schema *schema[2] = {&gw_schema_accelerator, &gw_schema_system};
     const char *id[2] = {sc->accelerator.meta.id, sc->system.meta.id};
@@ -233,9 +250,8 @@ static void note_assumptions(const gw_catalog *cat, const gw_node *root, gw_scen
         int n = gw_catalog_assumed_fields(cat, schema[s], id[s], keys, 16);
         const gw_node *own = gw_node_get(root, kind[s]);
         for (int i = 0; i < n && sc->nassumed < 8; i++) {
-            int dvfs = !strcmp(keys[i], "static_power_fraction") ||
-                       !strcmp(keys[i], "dvfs_exponent");
-            if ((dvfs && !(sc->power_cap_w > 0)) ||
+            if ((read_only_by(keys[i], dvfs_keys) && !(sc->power_cap_w > 0)) ||
+                (read_only_by(keys[i], bom_keys) && !chain) ||
                 (own && own->kind == GW_NODE_MAP && gw_node_get(own, keys[i])))
                 continue;
             snprintf(sc->assumed[sc->nassumed++], sizeof sc->assumed[0], "%s %s", kind[s],

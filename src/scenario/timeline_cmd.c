@@ -22,6 +22,7 @@
 #include "gigawatt/file.h"
 #include "gigawatt/perf_cmd.h"
 #include "gigawatt/scenario.h"
+#include "gigawatt/supply_cmd.h"
 #include "gigawatt/timeline.h"
 #include "plan/timeline_int.h"
 
@@ -554,6 +555,30 @@ done:
     return rc;
 }
 
+/* The scenario's supply_chain: over the timeline's quarters; with the
+ * allocation not typed in, the lab must get some of it. */
+static int resolve_chain(const gw_catalog *cat, const gw_node *root, gw_timeline_input *in,
+                         gw_timeline_params *params, gw_error *err)
+{
+    in->chain.start_year = in->start_year;
+    in->chain.start_q = in->start_q;
+    in->chain.quarters = in->quarters;
+    int rc = gw_supply_resolve(cat, root, &in->chain, params, in, err);
+    if (rc || !in->chain_drives)
+        return rc;
+    double lab = 0;
+    for (int p = 0; p < in->chain.nproducts; p++)
+        lab += in->chain.p[p].lab_share;
+    if (!(lab > 0)) {
+        const gw_node *s = gw_node_get(root, "supply_chain");
+        return fail(err, s, "the timeline takes its accelerators from the supply chain, and "
+                    "the lab's share of every product is 0; expected supply_chain.lab_share "
+                    "(or a product's lab_share) or timeline.supply.accelerators_per_quarter%s%s",
+                    "", "");
+    }
+    return GW_OK;
+}
+
 int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_input *in,
                         gw_timeline_params *params, gw_error *err)
 {
@@ -646,7 +671,12 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         }
         if (seen[i] && (rc = read_value(&c, f, seen[i], f->key, &v, &dist)))
             return rc;
-        if (!seen[i] && (f->flags & GW_F_REQUIRED)) {
+        /* with a supply chain, the allocation is the chain's (docs/supply.md §4) */
+        int from_chain = f->offset == offsetof(gw_timeline_input, accelerators_per_quarter) &&
+                         gw_supply_present(root);
+        if (from_chain)
+            in->chain_drives = !seen[i];
+        if (!seen[i] && (f->flags & GW_F_REQUIRED) && !from_chain) {
             /* at the map it belongs in (supply:), else at timeline: */
             char parent[32];
             const char *dot = strchr(f->key, '.');
@@ -663,6 +693,9 @@ int gw_timeline_resolve(const gw_catalog *cat, const gw_node *root, gw_timeline_
         *dst = v;
         add_param(&c, f->key, f, f->offset, v, seen[i], dist);
     }
+
+    if (gw_supply_present(root) && (rc = resolve_chain(cat, root, in, params, err)))
+        return rc;
 
     /* the model's own checks (cross-field ones), placed at the input they name */
     gw_timeline_result *probe = malloc(sizeof *probe);

@@ -65,3 +65,10 @@ rm -f risk.db
 rm -f risk-flagship.db
 "$gw" risk "$s/frontier-lab-30gw.yaml" --draws 2000 --quiet --db risk-flagship.db \
     --html risk-flagship.html >/dev/null
+# the component supply chain (docs/supply.md): an industry's chain alone, and
+# the flagship with its accelerators from the chain against a what-if
+"$gw" plan "$s/industry-2026.yaml" --html supply.html >/dev/null
+"$gw" plan "$s/frontier-lab-30gw-supply.yaml" --json -o supply-base.json
+"$gw" plan "$s/frontier-lab-30gw-supply.yaml" --set 'supply_chain.components.hbm.slip=3 months' \
+    --json -o supply-hbm-slip.json
+"$gw" report supply-base.json supply-hbm-slip.json -o supply-compare.html

@@ -88,7 +88,7 @@ foreach(gw_line IN LISTS gw_case_lines)
 endforeach()
 
 # ---- end-to-end scripts -------------------------------------------------------
-foreach(gw_e2e catalog rack plan perf manpage sim scaling overrides determinism output text help option_order fleet report timeline validate option_audit completion quantile tour
+foreach(gw_e2e catalog rack plan perf manpage sim scaling overrides determinism output text help option_order fleet report timeline validate option_audit completion quantile tour supply
         risk risk_resume risk_mpi search store design_rules)
   add_test(NAME cli/${gw_e2e}
     COMMAND ${GW_SH_PROGRAM} ${gw_cli_dir}/e2e_${gw_e2e}.sh
