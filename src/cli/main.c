@@ -27,6 +27,7 @@ static const char usage_main[] =
     "  search [SCENARIO]     serving configuration search: Pareto front, best under targets\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
+    "  explore SCENARIO      design-space sweep: Pareto front of the objectives (MPI-aware)\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -231,6 +232,27 @@ static const char usage_search[] =
     "  gigawatt search --model llama-3.3-70b --system dgx-h100 --input-tokens 1000 \\\n"
     "                  --output-tokens 200 --mode agg --csv -o front.csv\n";
 
+static const char usage_explore[] =
+    "usage: gigawatt explore SCENARIO [--vary KEY=A,B,C | --vary KEY=LOW:HIGH:STEPS]...\n"
+    "                        [--design grid|random|lhs] [--points N] [--seed S] [--threads N]\n"
+    "                        [--db FILE [--resume RUN]] [--json | --csv] [-o FILE]\n"
+    "                        [--html FILE] [--set K=V] [--quiet]\n"
+    "       mpirun -np K gigawatt explore SCENARIO ...\n"
+    "Design-space exploration: any scenario fields (the KEY of --set) varied over a grid, a\n"
+    "random or a Latin-hypercube design; each point runs perf at the scenario's latency\n"
+    "targets, the rack and the plan, and is judged by the objectives (result fields, max or\n"
+    "min) and constraints of the scenario's explore: section. Prints the best point per\n"
+    "objective, the Pareto front and how much each field moves each objective; --json has\n"
+    "every point, --csv every point and result field. --db FILE keeps the points in a SQLite\n"
+    "store as they finish; after Ctrl-C --resume RUN --db FILE continues. The result is the\n"
+    "same for any --threads and any number of MPI ranks (docs/explore.md).\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt explore scenarios/explore-example.yaml\n"
+    "  gigawatt explore scenarios/explore-example.yaml --vary operation.load=0.5:1:6 --json\n"
+    "  gigawatt explore scenarios/explore-example.yaml --design lhs --points 10000 \\\n"
+    "                   --vary perf.tpot_slo=0.02:0.1 --html explore.html\n";
+
 typedef struct cli_command {
     const char *name, *usage;
     int max_positional;
@@ -252,6 +274,8 @@ static const cli_command commands[] = {
      .only = "runs takes --db, --delete, --vacuum, --json and -o only; not"},
     COMMAND("validate", usage_validate, 1, 0),
     COMMAND("search", usage_search, 1, 1),
+    {.name = "explore", .usage = usage_explore, .max_positional = 1, .scenario = 1,
+     .see = "gigawatt explore --help", .par = 1},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -536,7 +560,7 @@ static const char *store_written(const cli_command *c, const cli_request *r)
 {
     if (strcmp(c->name, "risk") == 0)
         return r->db ? r->db : r->db_default;
-    if (strcmp(c->name, "sim") == 0)
+    if (strcmp(c->name, "sim") == 0 || strcmp(c->name, "explore") == 0)
         return r->db;
     if (strcmp(c->name, "runs") == 0)
         return r->db ? r->db : "gigawatt.db";
@@ -587,7 +611,7 @@ static int library_command(const cli_command *c, int argc, char **argv)
     cli_request r = {.req = {.command = c->name, .par = c->par ? &par.t : NULL},
                      .cmd = c, .rank = rank};
     int rc = parse_options(c, argc, argv, &r);
-    if (rc < 0 && c->par)
+    if (rc < 0 && c->par && strcmp(c->name, "risk") == 0)
         add_risk_options(&r);
     if (rc < 0)
         rc = run_command(c, &r, c->par ? &par : NULL);

@@ -85,6 +85,7 @@ static const option_spec option_table[] = {
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
+    VALUE("vary"), VALUE("design"), VALUE("points"), /* explore (explore_cmd.c) */
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -117,6 +118,9 @@ static const char *const search_options[] = {
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
     "metric", "csv", "html", NULL};
+/* explore reads its own (src/scenario/explore_cmd.c) */
+static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",
+                                              "db", "resume", "html", "csv", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -144,12 +148,13 @@ static const struct {
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
+    {"explore", explore_options, 0, NULL, gw_command_explore, gw_cmd_explore_check},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
                                             "report",  "risk", "runs", "validate",
-                                            "search",   NULL};
+                                            "search",   "explore", NULL};
 
 const char *const *gw_command_names(void)
 {
