@@ -82,7 +82,7 @@ static int read_option(const gw_command_option *o, explore_args *a, gw_error *er
         return GW_OK;
     }
     if (!strcmp(n, "points"))
-        return whole(o, 1, GW_EXPLORE_MAX_POINTS, &v, err) ? err->code : (a->points = o->value, 0);
+        return whole(o, 1, 1LL << 53, &v, err) ? err->code : (a->points = o->value, 0);
     if (!strcmp(n, "seed"))
         return whole(o, 0, 1LL << 53, &v, err) ? err->code : (a->seed = o->value, 0);
     if (!strcmp(n, "threads")) {
@@ -130,7 +130,7 @@ static int read_request(const gw_command_request *req, int whole_req, explore_ar
         rc = read_option(&req->options[i], a, err);
     if (!rc && !a->threads)
         a->threads = default_threads();
-    if (!rc && a->resume > 0 && !a->db)
+    if (!rc && whole_req && a->resume > 0 && !a->db)
         rc = usage(err, "--resume needs --db FILE (the store the run is in)%s%s", "", "");
     if (!rc && whole_req && !req->scenario_path && !req->scenario_text)
         rc = usage(err, "explore needs a SCENARIO%s%s", "", "");

@@ -21,6 +21,7 @@ value_of() {
     case $1 in
     json | quiet | train | capacity | cheapest | csv) echo "" ;;
     quantile) echo 0.5 ;;
+    design) echo grid ;;
     *) echo 1 ;;
     esac
 }
@@ -33,7 +34,7 @@ synopsis_flags() {
         grep -o -- '--[a-z][a-z-]*[a-z]' | sort -u
 }
 
-for cmd in catalog rack plan perf sim report risk runs validate search; do
+for cmd in catalog rack plan perf sim report risk runs validate search explore; do
     for flag in $(synopsis_flags "$cmd"); do
         name=${flag#--}
         v=$(value_of "$name")
@@ -47,7 +48,7 @@ done
 opts_of() { # the completion's `CMD) opts="..."` line, as words
     sed -n "s/^ *$1) *opts=\"\\([^\"]*\\)\".*/\\1/p" "$completion" | tr ' ' '\n' | grep -- '^--'
 }
-for cmd in rack plan perf sim risk search runs validate catalog report; do
+for cmd in rack plan perf sim risk search runs validate catalog report explore; do
     for flag in $(opts_of "$cmd"); do
         name=${flag#--}
         [ "$name" = help ] && continue
@@ -83,7 +84,7 @@ for sec in re.split(r"\n## ", doc)[1:]:
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue
         for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
-            v = [] if f in switches else ["0.5" if f == "quantile" else "1"]
+            v = [] if f in switches else [{"quantile": "0.5", "design": "grid"}.get(f, "1")]
             r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
             if r.returncode != 0:
                 bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")
