@@ -101,6 +101,9 @@ static void add_summary(cJSON *root, const gw_explore_spec *s, const gw_explore_
         gw_json_num(o, "index", (double)r->best[q]);
         gw_json_num(o, "value", p->m[s->obj[q].metric]);
         cJSON_AddItemToObject(o, "params", params_json(s, p));
+        cJSON *m = cJSON_AddObjectToObject(o, "metrics"); /* every result field */
+        for (int k = 0; m && k < GW_XM_COUNT; k++)
+            gw_json_num_or_null(m, gw_explore_metrics[k].name, p->m[k], !isnan(p->m[k]));
     }
     cJSON *sens = cJSON_AddObjectToObject(root, "sensitivity");
     cJSON_AddStringToObject(sens, "definition",

@@ -65,3 +65,11 @@ rm -f risk.db
 rm -f risk-flagship.db
 "$gw" risk "$s/frontier-lab-30gw.yaml" --draws 2000 --quiet --db risk-flagship.db \
     --html risk-flagship.html >/dev/null
+# a design-space exploration (docs/explore.md): the example grid with racks
+# above 50 kW infeasible (greyed, why on hover), and a Latin hypercube whose
+# range field is binned
+"$gw" explore "$s/explore-example.yaml" --set explore.constraints.rack_power='50 kW' --quiet \
+    --json -o explore.json
+"$gw" report explore.json -o explore.html
+"$gw" explore "$s/explore-example.yaml" --design lhs --points 400 \
+    --vary operation.average_load=0.3:0.9 --quiet --html explore-lhs.html >/dev/null
