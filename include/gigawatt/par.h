@@ -88,6 +88,9 @@ int gw_par_risk_run(const gw_par_transport *t, const gw_par_risk_job *job,
  * draw wrate (it stores the previous round meanwhile). Sums to len. */
 void gw_par_split_round(int K, long long len, const double *rate, double wrate, int *n);
 
+/* Seconds on the monotonic clock, for the speed that splits a round. */
+double gw_par_wall_s(void);
+
 /* ---- independent items over a transport (src/par/items.c) ------------------------------
  * The explorer's design points (and any job whose items are computed alone
  * from their index): rounds of items split among the ranks by measured

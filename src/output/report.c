@@ -1806,7 +1806,10 @@ static void explore_scatter(gw_buf *b, const cJSON *o)
         gw_buf_printf(b, "<p>No point has figures to draw.</p>");
         return;
     }
-    const char *xname = two ? jstr(cJSON_GetArrayItem(objs, 0), "name") : "point";
+    char xname[160] = "point";
+    if (two)
+        snprintf(xname, sizeof xname, "%s (%s)", jstr(cJSON_GetArrayItem(objs, 0), "name"),
+                 explore_unit(cJSON_GetArrayItem(objs, 0)));
     const char *yname = jstr(cJSON_GetArrayItem(objs, two), "name");
     double ylo, yhi, xlo = xl >= 0 ? 0 : xl, xhi = nice_max(xh > xlo ? xh : xlo + 1);
     y_range(fmin(yl, 0), yh > 0 ? yh : 1, &ylo, &yhi);

@@ -8,16 +8,8 @@
  * gw_par_split_round) and decides only who computes an item. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "gigawatt/par.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 typedef struct items_state {
     const gw_par_transport *t;
@@ -84,10 +76,10 @@ static int one_round(items_state *s, long long pos, void *all, unsigned char *do
     for (int k = 0; k < t->rank; k++)
         lo += s->ctl[1 + k];
     long long k_mine = s->ctl[1 + t->rank];
-    double t0 = now_s();
+    double t0 = gw_par_wall_s();
     int rc = k_mine ? job->compute(job->user, s->todo + lo, (size_t)k_mine, s->mine, err)
                     : GW_OK;
-    s->took[0] = now_s() - t0, s->took[1] = (double)k_mine;
+    s->took[0] = gw_par_wall_s() - t0, s->took[1] = (double)k_mine;
     int all_rc = t->agree(t->user, rc);
     if (all_rc)
         return rc ? rc : gw_error_set(err, all_rc, NULL, 0, 0, "a point failed on another MPI rank");

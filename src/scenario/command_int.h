@@ -78,6 +78,9 @@ int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err); 
  * a run to resume), as gw_command_check / gw_command_check_options. */
 int gw_cmd_risk_check(const gw_command_request *req, int whole, gw_error *err);
 int gw_cmd_runs_check(const gw_command_request *req, int whole, gw_error *err);
+/* The default --threads of risk and explore: this machine's cores shared
+ * among the MPI processes on it (src/scenario/risk_command.c). */
+int gw_cmd_default_threads(void);
 /* explore reads its own options too (src/scenario/explore_cmd.c) */
 int gw_cmd_explore_check(const gw_command_request *req, int whole, gw_error *err);
 int gw_command_explore(const gw_command_request *req, gw_command_output *out, gw_error *err);

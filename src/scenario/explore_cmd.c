@@ -107,16 +107,6 @@ static int read_option(const gw_command_option *o, explore_args *a, gw_error *er
     return usage(err, "--%s: explore does not take this option%s", n, "");
 }
 
-/* This machine's cores, shared among the MPI processes on it. */
-static int default_threads(void)
-{
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
-    long per = local ? atol(local) : 1;
-    long t = (cores > 0 ? cores : 1) / (per > 0 ? per : 1);
-    return t < 1 ? 1 : t > 1024 ? 1024 : (int)t;
-}
-
 static int read_request(const gw_command_request *req, int whole_req, explore_args *a,
                         gw_error *err)
 {
@@ -129,7 +119,7 @@ static int read_request(const gw_command_request *req, int whole_req, explore_ar
     for (int i = 0; i < req->noptions && !rc; i++)
         rc = read_option(&req->options[i], a, err);
     if (!rc && !a->threads)
-        a->threads = default_threads();
+        a->threads = gw_cmd_default_threads();
     if (!rc && whole_req && a->resume > 0 && !a->db)
         rc = usage(err, "--resume needs --db FILE (the store the run is in)%s%s", "", "");
     if (!rc && whole_req && !req->scenario_path && !req->scenario_text)
