@@ -60,6 +60,10 @@ int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text
  * included), the scenario's absolute path and SHA-256. */
 int gw_cmd_run_source(const gw_cmd_args *a, const char *const *sets, int nsets,
                       gw_run_source *src, gw_error *err);
+/* Append " --NAME VALUE" (VALUE may be NULL), shell-quoted, to src->command:
+ * a command's own options that its run needs to run again (explore). */
+int gw_cmd_run_source_option(gw_run_source *src, const char *name, const char *value,
+                             gw_error *err);
 /* Report the start of a long run to the request's progress_phase. */
 void gw_cmd_phase(const gw_cmd_args *a, const char *what, const char *unit);
 

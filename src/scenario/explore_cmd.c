@@ -539,6 +539,7 @@ typedef struct explore_run {
     gw_explore_job job;
     gw_explore_store *store; /* rank 0 with --db */
     long long run;
+    gw_run_source src;       /* rank 0: what runs it again */
     char hash[GW_SHA256_HEX_LEN + 1];
 } explore_run;
 
@@ -572,15 +573,30 @@ static void inputs_hash(const gw_run_source *src, const gw_explore_spec *s, char
     gw_buf_free(&b);
 }
 
+/* What runs this explore again: the scenario, its --set and the design's
+ * options as given. */
+static int run_source(explore_run *x, gw_error *err)
+{
+    explore_args *a = x->a;
+    int rc = gw_cmd_run_source(&a->c, a->c.sets, a->c.nsets, &x->src, err);
+    for (int f = 0; f < a->nvary && !rc; f++)
+        rc = gw_cmd_run_source_option(&x->src, "vary", a->vary[f], err);
+    const char *names[3] = {"design", "points", "seed"};
+    const char *values[3] = {a->design, a->points, a->seed};
+    for (int k = 0; k < 3 && !rc; k++)
+        if (values[k])
+            rc = gw_cmd_run_source_option(&x->src, names[k], values[k], err);
+    return rc;
+}
+
 /* Rank 0 with --db: open the store, begin the run or load the one to resume. */
 static int open_store(explore_run *x, const gw_explore_spec *s, gw_explore_result *r,
                       unsigned char *done, gw_error *err)
 {
     explore_args *a = x->a;
-    gw_run_source *src = calloc(1, sizeof *src);
-    int rc = src ? gw_cmd_run_source(&a->c, a->c.sets, a->c.nsets, src, err) : out_of_memory(err);
+    int rc = run_source(x, err);
     if (!rc)
-        inputs_hash(src, s, x->hash);
+        inputs_hash(&x->src, s, x->hash);
     if (!rc && a->db)
         rc = gw_explore_store_open(a->db, &x->store, err);
     if (!rc && a->db && a->resume > 0) {
@@ -589,9 +605,8 @@ static int open_store(explore_run *x, const gw_explore_spec *s, gw_explore_resul
                                    err);
     } else if (!rc && a->db) {
         rc = gw_explore_store_begin(x->store, gw_cmd_scenario_name(&a->c), x->hash, s->npoints,
-                                    s->seed, src, &x->run, err);
+                                    s->seed, &x->src, &x->run, err);
     }
-    free(src);
     return rc;
 }
 
@@ -627,10 +642,9 @@ static int run_points(const gw_par_transport *t, explore_run *x, const gw_explor
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
         gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
-                     "%.200s; they are kept in %s as run %lld; continue with the same "
-                     "scenario, --set, --vary, --design, --points and --seed: gigawatt explore "
-                     "%.200s ... --resume %lld --db %s",
-                     why, x->a->db, x->run, gw_cmd_report_name(&x->a->c), x->run, x->a->db);
+                     "%.200s; they are kept in %s as run %lld; continue with: %.250s "
+                     "--resume %lld --db %s",
+                     why, x->a->db, x->run, x->src.command, x->run, x->a->db);
     }
     free(done);
     gw_explore_store_close(x->store);
@@ -650,6 +664,13 @@ static int render(const explore_args *a, const char *name, const gw_explore_spec
                          text, out, err);
 }
 
+/* The result's name: the scenario's name:, else its file. */
+static const char *result_name(const explore_args *a, const gw_node *root)
+{
+    const gw_node *n = root ? gw_node_get(root, "name") : NULL;
+    return n && n->kind == GW_NODE_SCALAR ? n->text : gw_cmd_report_name(&a->c);
+}
+
 /* Load, read the design, check its levels, run, summarise, render (rank 0). */
 static int explore(const gw_par_transport *t, explore_args *a, gw_command_output *out,
                    gw_error *err)
@@ -657,35 +678,32 @@ static int explore(const gw_par_transport *t, explore_args *a, gw_command_output
     gw_cmd_loaded l;
     gw_explore_spec *s = calloc(1, sizeof *s);
     gw_explore_where *w = calloc(GW_EXPLORE_MAX_VARY, sizeof *w);
-    explore_run x = {.a = a};
+    explore_run *x = calloc(1, sizeof *x); /* a run source is 7 kB */
     gw_explore_result r;
     memset(&r, 0, sizeof r);
-    int rc = s && w ? gw_cmd_load_tree_and_catalog(&a->c, &l, err) : out_of_memory(err);
+    int rc = s && w && x ? gw_cmd_load_tree_and_catalog(&a->c, &l, err) : out_of_memory(err);
     int loaded = rc == GW_OK;
     if (!rc)
         rc = read_spec(a, l.root, s, w, err);
-    x.job = (gw_explore_job){&a->c, &l.cat, s, w, a->threads};
+    if (x)
+        *x = (explore_run){.a = a, .job = {&a->c, &l.cat, s, w, a->threads}};
     if (!rc)
-        rc = gw_explore_check_levels(&x.job, err);
+        rc = gw_explore_check_levels(&x->job, err);
     int mine = rc; /* every rank read the same scenario, or all stop */
     if ((rc = t->agree(t->user, rc)) && !mine)
         gw_error_set(err, rc, NULL, 0, 0, "%s on another MPI rank", gw_strerror(rc));
     if (!rc)
         gw_cmd_phase(&a->c, "explore", "points");
     if (!rc)
-        rc = run_points(t, &x, s, &r, err);
+        rc = run_points(t, x, s, &r, err);
     if (!rc && t->rank == 0)
         rc = gw_explore_summarise(s, &r, err);
-    if (!rc && t->rank == 0) {
-        const char *name = l.root && gw_node_get(l.root, "name") ? gw_node_get(l.root, "name")->text
-                                                                 : gw_cmd_report_name(&a->c);
-        rc = render(a, name, s, &r, out, err);
-    }
+    if (!rc && t->rank == 0)
+        rc = render(a, result_name(a, l.root), s, &r, out, err);
     gw_explore_result_free(&r);
     if (s)
         gw_explore_spec_free(s);
-    free(s);
-    free(w);
+    free(s), free(w), free(x);
     if (loaded)
         gw_cmd_loaded_free(&l);
     return rc;

@@ -76,8 +76,14 @@ ok_to stored.json explore "$scenario" --json --db x.db "$@"
 cmp lhs.json stored.json || fail "--db changed the result"
 "$py" -c "import sqlite3; c = sqlite3.connect('x.db'); c.execute('DELETE FROM explore_points WHERE idx % 3 = 1'); c.commit()" ||
     fail "could not thin the store"
+ok_to listed.json runs --db x.db --json
+grep -q '"status":[[:space:]]*"stopped"' listed.json || fail "runs does not list the thinned run as stopped"
+grep -q '"done":[[:space:]]*400' listed.json || fail "runs does not count 400 of 600 points"
+grep -q -- "--design lhs --points 600 --seed 7" listed.json || fail "the run's command lacks its options"
 ok_to resumed.json explore "$scenario" --json --db x.db --resume 1 "$@"
 cmp lhs.json resumed.json || fail "--resume gave other bytes than an uninterrupted run"
+ok_to listed.json runs --db x.db --json
+grep -q '"status":[[:space:]]*"finished"' listed.json || fail "runs does not list the resumed run as finished"
 run explore "$scenario" --json --db x.db --resume 1 --design lhs --points 601
 [ "$rc" -eq 2 ] && grep -q 'different scenario, settings or design' err || { show; fail "a resume with another design was not refused"; }
 
