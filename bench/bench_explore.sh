@@ -8,7 +8,8 @@
 # text output and --json output, on 1 and 2 threads and 2 MPI ranks of one
 # thread. Each configuration runs REPS times (default 3); the best and the
 # median wall time are printed, and every --json run's bytes are compared
-# with the first. Not a test. Usage: bench/bench_explore.sh [BIN] [REPS] [POINTS]
+# with the first. The CPU seconds are the process's user time (MPI ranks:
+# the launcher's, not counted). Not a test. Usage: bench/bench_explore.sh [BIN] [REPS] [POINTS]
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build-release/gigawatt}
@@ -32,20 +33,23 @@ bench() { # label, json (1/0), then the command
     while [ $i -lt "$REPS" ]; do
         n=$((n + 1))
         if [ "$json" = 1 ]; then
-            /usr/bin/time -f "%e" -o "$T/time" "$@" --json -o "$T/out$n.json"
+            /usr/bin/time -f "%e %U" -o "$T/time" "$@" --json -o "$T/out$n.json"
             if [ -f "$T/ref.json" ]; then
                 cmp -s "$T/ref.json" "$T/out$n.json" || { echo "FAIL: $label: other bytes" >&2; exit 1; }
             else
                 cp "$T/out$n.json" "$T/ref.json"
             fi
         else
-            /usr/bin/time -f "%e" -o "$T/time" "$@" >/dev/null
+            /usr/bin/time -f "%e %U" -o "$T/time" "$@" >/dev/null
         fi
-        times="$times $(cat "$T/time")"
+        times="$times $(tr ' ' '/' <"$T/time")"
         i=$((i + 1))
     done
-    echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -n | awk -v l="$label" '
-        {t[NR] = $1} END {printf "%-44s best %6.2f s  median %6.2f s\n", l, t[1], t[int((NR + 1) / 2)]}'
+    # elapsed/user seconds per run, sorted by elapsed
+    echo "$times" | tr ' ' '\n' | sed '/^$/d' | sort -t/ -k1 -n | awk -F/ -v l="$label" '
+        {t[NR] = $1; u[NR] = $2}
+        END {m = int((NR + 1) / 2)
+             printf "%-44s best %6.2f s (%5.2f s CPU in this process)  median %6.2f s\n", l, t[1], u[1], t[m]}'
 }
 bench "$N points, 1 thread, text" 0 "$BIN" explore "$S" "$@" --threads 1
 bench "$N points, 2 threads, text" 0 "$BIN" explore "$S" "$@" --threads 2

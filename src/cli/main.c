@@ -592,8 +592,8 @@ static int run_command(const cli_command *c, cli_request *r, const cli_par *par)
     }
     if ((rc == GW_OK || rc == GW_E_STOPPED) && !run.quiet)
         cli_store_report(&store);
-    if (rc == GW_E_STOPPED && c->par)
-        cli_resume_outputs(r->req.want_json, r->out, r->html, &err);
+    if (rc == GW_E_STOPPED && c->par && (r->db || strcmp(c->name, "risk") == 0))
+        cli_resume_outputs(r->req.want_json, r->out, r->html, &err); /* explore: with --db */
     if (rc == GW_OK && r->rank == 0)
         rc = write_output(r, &out, &err);
     gw_command_output_free(&out);

@@ -645,6 +645,12 @@ static int run_points(const gw_par_transport *t, explore_run *x, const gw_explor
                      "%.200s; they are kept in %s as run %lld; continue with: %.250s "
                      "--resume %lld --db %s",
                      why, x->a->db, x->run, x->src.command, x->run, x->a->db);
+    } else if (rc == GW_E_STOPPED && t->rank == 0) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                     "%.200s; none kept; expected --db FILE to keep points as they finish "
+                     "(and --resume to continue)", why);
     }
     free(done);
     gw_explore_store_close(x->store);
