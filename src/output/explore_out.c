@@ -192,9 +192,11 @@ char *gw_explore_text(const char *name, const gw_explore_spec *s, const gw_explo
                   "field's levels):\n");
     for (int q = 0; q < s->nobj; q++) {
         gw_buf_printf(&b, "  %s:", gw_explore_metrics[s->obj[q].metric].name);
-        for (int k = 0; k < s->nvary; k++)
-            gw_buf_printf(&b, "%s %s %.3g", k ? "," : "", s->vary[r->rank[q][k]].key,
-                          r->sens[q][r->rank[q][k]]);
+        for (int k = 0; k < s->nvary; k++) {
+            double v = r->sens[q][r->rank[q][k]];
+            gw_buf_printf(&b, "%s %s ", k ? "," : "", s->vary[r->rank[q][k]].key);
+            gw_buf_printf(&b, isnan(v) ? "-" : "%.3g", v); /* one level: no spread */
+        }
         gw_buf_printf(&b, "\n");
     }
     if (b.failed) {

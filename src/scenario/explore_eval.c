@@ -90,11 +90,14 @@ static int evaluator_open(evaluator *e, const gw_explore_job *job, gw_error *err
                               "path through mappings", job->where[j].origin);
     }
     for (int j = 0; j < s->nvary && !rc; j++) /* a later field may have replaced an earlier */
-        if (node_at(e->root, s->vary[j].key) != e->value[j])
-            rc = gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                              "%s: another varied field replaces it; expected fields that "
-                              "do not contain each other",
-                              job->where[j].origin);
+        if (node_at(e->root, s->vary[j].key) != e->value[j]) {
+            const gw_node *at = job->where[j].node;
+            rc = gw_error_set(err, GW_E_INPUT, at ? at->file : NULL, at ? at->line : 0,
+                              at ? at->col : 0,
+                              "%s%s'%s' is replaced by another varied field; expected fields "
+                              "that do not contain each other",
+                              at ? "" : job->where[j].origin, at ? "" : ": ", s->vary[j].key);
+        }
     return rc;
 }
 
