@@ -141,7 +141,7 @@ def _text(value):
 
 # Options whose output the module returns as a string instead of writing a
 # file: the keyword, and the Result attribute it fills.
-_RETURNED = {"html": "html", "requests-csv": "csv"}
+_RETURNED = {"html": "html", "requests-csv": "csv", "csv": "csv"}
 
 
 def _options(command, kwargs):

@@ -235,7 +235,7 @@ static const char usage_search[] =
 static const char usage_explore[] =
     "usage: gigawatt explore SCENARIO [--vary KEY=A,B,C | --vary KEY=LOW:HIGH:STEPS]...\n"
     "                        [--design grid|random|lhs] [--points N] [--seed S] [--threads N]\n"
-    "                        [--db FILE [--resume RUN]] [--json | --csv] [-o FILE]\n"
+    "                        [--db FILE [--resume RUN]] [--json] [-o FILE] [--csv FILE]\n"
     "                        [--html FILE] [--set K=V] [--quiet]\n"
     "       mpirun -np K gigawatt explore SCENARIO ...\n"
     "Design-space exploration: any scenario fields (the KEY of --set) varied over a grid, a\n"
@@ -243,7 +243,7 @@ static const char usage_explore[] =
     "targets, the rack and the plan, and is judged by the objectives (result fields, max or\n"
     "min) and constraints of the scenario's explore: section. Prints the best point per\n"
     "objective, the Pareto front and how much each field moves each objective; --json has\n"
-    "every point, --csv every point and result field. --db FILE keeps the points in a SQLite\n"
+    "every point, --csv FILE gets every point and result field. --db FILE keeps the points in a SQLite\n"
     "store as they finish; after Ctrl-C --resume RUN --db FILE continues. The result is the\n"
     "same for any --threads and any number of MPI ranks (docs/explore.md).\n"
     "\n"
@@ -321,7 +321,7 @@ enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_LIBRARY };
 
 /* getopt's table: the options of every command, then the command's own
  * (gw_command_options), coded OPT_LIBRARY + their index. */
-static struct option *long_options(const char *const *names)
+static struct option *long_options(const char *command, const char *const *names)
 {
     size_t n = 0;
     while (names[n])
@@ -337,7 +337,7 @@ static struct option *long_options(const char *const *names)
     lo[5] = (struct option){"output", required_argument, NULL, 'o'};
     for (size_t i = 0; i < n; i++)
         lo[6 + i] = (struct option){names[i],
-                                    gw_command_option_takes_value(names[i]) > 0
+                                    gw_command_option_takes_value_in(command, names[i]) > 0
                                         ? required_argument
                                         : no_argument,
                                     NULL, OPT_LIBRARY + (int)i};
@@ -350,8 +350,8 @@ static void add_option(cli_request *r, const char *name, const char *value)
     r->options[r->req.noptions++] = (gw_command_option){name, value};
     if (strcmp(name, "html") == 0)
         r->html = value;
-    else if (strcmp(name, "requests-csv") == 0)
-        r->requests_csv = value;
+    else if (strcmp(name, "requests-csv") == 0 || (strcmp(name, "csv") == 0 && value))
+        r->requests_csv = value; /* sim's, and explore's --csv FILE: out->csv goes there */
     else if (strcmp(name, "db") == 0)
         r->db = value;
 }
@@ -454,7 +454,7 @@ static int unknown_option(const cli_request *r, const char *given)
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
     const char *const *names = gw_command_options(c->name);
-    struct option *lo = long_options(names);
+    struct option *lo = long_options(c->name, names);
     if (!lo || !(r->options = calloc((size_t)argc + 2, sizeof *r->options))) {
         free(lo);
         fprintf(stderr, "gigawatt: out of memory\n");

@@ -189,6 +189,23 @@ int gw_command_option_takes_value(const char *name)
     return o ? o->takes_value : -1;
 }
 
+/* An option that names the file the front end writes in one command where
+ * it is a switch in the others: explore --csv FILE (every point), search
+ * --csv (the front, printed). */
+static const struct {
+    const char *command, *option;
+} file_in_command[] = {{"explore", "csv"}};
+
+int gw_command_option_takes_value_in(const char *command, const char *name)
+{
+    for (size_t i = 0; command && name && i < sizeof file_in_command / sizeof file_in_command[0];
+         i++)
+        if (!strcmp(command, file_in_command[i].command) &&
+            !strcmp(name, file_in_command[i].option))
+            return 1;
+    return gw_command_option_takes_value(name);
+}
+
 const char *gw_command_catalog_dir(const char *given)
 {
     const char *dir = given;

@@ -661,11 +661,11 @@ static int run_points(const gw_par_transport *t, explore_run *x, const gw_explor
 static int render(const explore_args *a, const char *name, const gw_explore_spec *s,
                   const gw_explore_result *r, gw_command_output *out, gw_error *err)
 {
-    char *text = NULL;
-    if (GW_CMD_WANT_TEXT(&a->c))
-        text = a->c.csv ? gw_explore_csv(s, r) : gw_explore_text(name, s, r);
-    if (a->c.csv && !a->req.want_text && !(out->csv = gw_explore_csv(s, r)))
+    char *text = GW_CMD_WANT_TEXT(&a->c) ? gw_explore_text(name, s, r) : NULL;
+    if (a->c.csv && !(out->csv = gw_explore_csv(s, r))) { /* --csv FILE: every point */
+        free(text);
         return out_of_memory(err);
+    }
     return gw_cmd_finish(&a->c, name, GW_CMD_WANT_JSON(&a->c) ? gw_explore_json(name, s, r) : NULL,
                          text, out, err);
 }

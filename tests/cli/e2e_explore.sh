@@ -4,7 +4,7 @@
 # interface (objectives, points, pareto, best, sensitivity) with the front
 # checked by brute force; the same bytes on 1 and 2 threads and from a
 # store resumed with points missing; constraints mark points infeasible
-# with why; --csv has every point and result field.
+# with why; --csv FILE gets every point and result field.
 . "$(dirname "$0")/lib.sh"
 
 need_python
@@ -87,8 +87,10 @@ grep -q '"status":[[:space:]]*"finished"' listed.json || fail "runs does not lis
 run explore "$scenario" --json --db x.db --resume 1 --design lhs --points 601
 [ "$rc" -eq 2 ] && grep -q 'different scenario, settings or design' err || { show; fail "a resume with another design was not refused"; }
 
-# --csv: a header and one row per point, every result field
-ok_to x.csv explore "$scenario" --csv
+# --csv FILE: a header and one row per point, every result field; the
+# summary still on stdout
+ok_to summary.txt explore "$scenario" --csv x.csv
+grep -q '^Best per objective:' summary.txt || fail "--csv FILE replaced the summary"
 head -1 x.csv | grep -q '^index,feasible,pareto,system.ref,perf.tp,site.ref,tokens_per_s_per_mw_grid,' ||
     fail "csv header: $(head -1 x.csv)"
 [ "$(wc -l <x.csv)" -eq 33 ] || fail "csv has $(wc -l <x.csv) lines, expected 33"

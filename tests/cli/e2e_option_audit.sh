@@ -38,6 +38,7 @@ for cmd in catalog rack plan perf sim report risk runs validate search explore; 
     for flag in $(synopsis_flags "$cmd"); do
         name=${flag#--}
         v=$(value_of "$name")
+        [ "$cmd/$name" = explore/csv ] && v=x.csv # a FILE there, a switch in search
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] && grep -q '^usage: gigawatt' "$scratch/out" ||
             { show; fail "gigawatt $cmd lists $flag but does not take it"; }
@@ -54,6 +55,7 @@ for cmd in rack plan perf sim risk search runs validate catalog report explore; 
         [ "$name" = help ] && continue
         v=$(value_of "$name")
         [ "$name" = output ] && v=x
+        [ "$cmd/$name" = explore/csv ] && v=x.csv
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] || { show; fail "completion offers $cmd $flag; $cmd does not take it"; }
     done
@@ -84,7 +86,8 @@ for sec in re.split(r"\n## ", doc)[1:]:
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue
         for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
-            v = [] if f in switches else [{"quantile": "0.5", "design": "grid"}.get(f, "1")]
+            v = [] if f in switches and (cmd, f) != ("explore", "csv") else \
+                [{"quantile": "0.5", "design": "grid", "csv": "x.csv"}.get(f, "1")]
             r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
             if r.returncode != 0:
                 bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")
