@@ -40,6 +40,9 @@ enum {
     GW_XM_TTFT,              /* time to first token at the serving point, s */
     GW_XM_TPOT,              /* time per output token at the serving point, s */
     GW_XM_USD_PER_GPU_HOUR,  /* plan model's full cost per accelerator-hour */
+    GW_XM_TRAIN_DAYS,        /* training: wall days of the run (a training: section) */
+    GW_XM_TRAIN_USD,         /* training: its cost at the plan's cost per accelerator-hour */
+    GW_XM_TRAIN_MWH,         /* training: grid energy of the run, MWh */
     GW_XM_COUNT
 };
 

@@ -34,6 +34,12 @@ const gw_explore_metric_info gw_explore_metrics[GW_XM_COUNT] = {
     [GW_XM_TPOT] = {"tpot_s", "s", "min", "time per output token at the serving point"},
     [GW_XM_USD_PER_GPU_HOUR] = {"usd_per_gpu_hour", "USD", "min",
                                 "full cost of one accelerator-hour (plan model)"},
+    [GW_XM_TRAIN_DAYS] = {"train_days", "days", "min",
+                          "wall days of the training: run, interruptions included"},
+    [GW_XM_TRAIN_USD] = {"train_usd", "USD", "min",
+                         "cost of the training: run at the plan's cost per accelerator-hour"},
+    [GW_XM_TRAIN_MWH] = {"train_grid_mwh", "MWh", "min",
+                         "grid energy of the training: run"},
 };
 
 void gw_explore_spec_free(gw_explore_spec *s)

@@ -145,6 +145,12 @@ static void metrics(const gw_perf_report *r, const gw_plan_result *pl, double *m
     m[GW_XM_PUE] = pl->pue;
     m[GW_XM_RACK_KW] = pl->design.it_power_w / 1e3;
     m[GW_XM_USD_PER_GPU_HOUR] = pl->usd_per_gpu_hour;
+    if (r->has_training) {
+        m[GW_XM_TRAIN_DAYS] = r->training.train_days;
+        m[GW_XM_TRAIN_MWH] = r->train_grid_energy_wh / 1e6;
+        if (r->has_cost)
+            m[GW_XM_TRAIN_USD] = r->train_usd;
+    }
     if (!r->headline)
         return;
     m[GW_XM_TPS_PER_GPU] = r->tokens_per_s_per_gpu;
@@ -184,7 +190,7 @@ static void constraints(const gw_explore_limits *lim, const gw_scenario *sc,
                         const gw_perf_report *r, const gw_plan_result *pl, gw_explore_point *p)
 {
     const gw_rack_result *d = &pl->design;
-    if (!r->headline)
+    if (sc->want_inference && !r->headline)
         add_why(p, "latency targets not met");
     for (int v = 0; v < d->nviolations; v++) /* the rack model's design rules */
         add_why(p, "%s", d->violations[v].message);
@@ -203,6 +209,9 @@ static void constraints(const gw_explore_limits *lim, const gw_scenario *sc,
     if (sc->want_inference && dom > 0 && worker_domain(r) > dom)
         add_why(p, "a worker's %.0f-GPU tensor group exceeds the scale-up domain of %.0f",
                 worker_domain(r), dom);
+    if (sc->want_training && dom > 0 && r->train_cfg.tp > dom)
+        add_why(p, "training's tensor group of %d GPUs exceeds the scale-up domain of %.0f",
+                r->train_cfg.tp, dom);
     if (lim->site_power_w > 0 && pl->grid_power_w > lim->site_power_w)
         add_why(p, "grid power %.4g MW above the site's %.4g MW", pl->grid_power_w / 1e6,
                 lim->site_power_w / 1e6);
