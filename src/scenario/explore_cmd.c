@@ -36,10 +36,15 @@ static int out_of_memory(gw_error *err)
     return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-static int usage(gw_error *err, const char *fmt, const char *a, const char *b)
+/* A bad option: one line naming it, and where the help is. */
+static int usage(gw_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage(gw_error *err, const char *fmt, ...)
 {
     char msg[400];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "%s; see gigawatt explore --help", msg);
 }
 
@@ -49,9 +54,8 @@ static int whole(const gw_command_option *o, long long lo, long long hi, long lo
     char *end = NULL;
     long long x = o->value ? strtoll(o->value, &end, 10) : 0;
     if (!o->value || end == o->value || *end || x < lo || x > hi) {
-        char range[96];
-        snprintf(range, sizeof range, "a whole number from %lld to %lld", lo, hi);
-        return usage(err, "--%s needs %s", o->name, range);
+        return usage(err, "--%s needs a whole number from %lld to %lld, not '%s'", o->name, lo,
+                     hi, o->value ? o->value : "");
     }
     *out = x;
     return GW_OK;
@@ -63,28 +67,30 @@ static int read_option(const gw_command_option *o, explore_args *a, gw_error *er
     const char *n = o->name;
     if (!strcmp(n, "set") && o->value) {
         if (a->c.nsets >= GW_CMD_MAX_SETS)
-            return usage(err, "too many --set options at '%s'%s", o->value, "");
+            return usage(err, "too many --set options at '%s'", o->value);
         a->c.sets[a->c.nsets++] = o->value;
         return GW_OK;
     }
     if (!strcmp(n, "vary") && o->value) {
         if (a->nvary >= GW_EXPLORE_MAX_VARY)
-            return usage(err, "--vary %s: too many varied fields; expected at most %s",
-                         o->value, "12");
+            return usage(err, "--vary %s: too many varied fields; expected at most %d",
+                         o->value, GW_EXPLORE_MAX_VARY);
         a->vary[a->nvary++] = o->value;
         return GW_OK;
     }
     if (!strcmp(n, "design") && o->value) {
         if (strcmp(o->value, "grid") && strcmp(o->value, "random") && strcmp(o->value, "lhs"))
-            return usage(err, "--design '%s' is not a design; expected grid, random or lhs%s",
-                         o->value, "");
+            return usage(err, "--design '%s' is not a design; expected grid, random or lhs",
+                         o->value);
         a->design = o->value;
         return GW_OK;
     }
-    if (!strcmp(n, "points"))
-        return whole(o, 1, 1LL << 53, &v, err) ? err->code : (a->points = o->value, 0);
-    if (!strcmp(n, "seed"))
-        return whole(o, 0, 1LL << 53, &v, err) ? err->code : (a->seed = o->value, 0);
+    if (!strcmp(n, "points") || !strcmp(n, "seed")) {
+        int pts = n[0] == 'p';
+        int rc = whole(o, pts ? 1 : 0, 1LL << 53, &v, err);
+        *(pts ? &a->points : &a->seed) = o->value;
+        return rc;
+    }
     if (!strcmp(n, "threads")) {
         int rc = whole(o, 1, 1024, &v, err);
         a->threads = (int)v;
@@ -104,7 +110,7 @@ static int read_option(const gw_command_option *o, explore_args *a, gw_error *er
         a->c.csv = 1;
         return GW_OK;
     }
-    return usage(err, "--%s: explore does not take this option%s", n, "");
+    return usage(err, "--%s: explore does not take this option", n);
 }
 
 static int read_request(const gw_command_request *req, int whole_req, explore_args *a,
@@ -121,9 +127,9 @@ static int read_request(const gw_command_request *req, int whole_req, explore_ar
     if (!rc && !a->threads)
         a->threads = gw_cmd_default_threads();
     if (!rc && whole_req && a->resume > 0 && !a->db)
-        rc = usage(err, "--resume needs --db FILE (the store the run is in)%s%s", "", "");
+        rc = usage(err, "--resume needs --db FILE (the store the run is in)");
     if (!rc && whole_req && !req->scenario_path && !req->scenario_text)
-        rc = usage(err, "explore needs a SCENARIO%s%s", "", "");
+        rc = usage(err, "explore needs a SCENARIO");
     return rc;
 }
 
@@ -495,6 +501,26 @@ static int check_size(const gw_explore_spec *s, double n, int threads, const gw_
     return gw_error_set(err, GW_E_USAGE, NULL, 0, 0, "explore: %s", msg);
 }
 
+/* points and seed draw a random or LHS design: with a grid they would be
+ * ignored, so they are refused (a flag, or the section's own design). */
+static int sampled_only(const explore_args *a, const gw_node *en, gw_explore_design d,
+                        gw_error *err)
+{
+    if (d != GW_EXPLORE_GRID)
+        return GW_OK;
+    if (a->points || a->seed)
+        return usage(err, "--%s applies to --design random or lhs, not to a grid (every "
+                     "combination); expected one of those designs, or no --%s",
+                     a->points ? "points" : "seed", a->points ? "points" : "seed");
+    const gw_node *k = en && !a->design ? gw_node_key(en, "points") : NULL;
+    if (!k && en && !a->design)
+        k = gw_node_key(en, "seed");
+    if (k)
+        return bad(err, k, NULL, "'%s' applies to design random or lhs, not to a grid (every "
+                   "combination); expected design: random or lhs, or no %s", k->text, k->text);
+    return GW_OK;
+}
+
 /* The design from the explore: section under the flags. */
 static int read_spec(const explore_args *a, const gw_node *root, gw_explore_spec *s,
                      gw_explore_where *w, gw_error *err)
@@ -513,7 +539,10 @@ static int read_spec(const explore_args *a, const gw_node *root, gw_explore_spec
     s->design = !strcmp(design, "random") ? GW_EXPLORE_RANDOM
                 : !strcmp(design, "lhs")  ? GW_EXPLORE_LHS
                                           : GW_EXPLORE_GRID;
-    s->seed = a->seed ? strtoull(a->seed, NULL, 10) : sec.seed > 0 ? (unsigned long long)sec.seed : 1;
+    int seed_set = en && gw_field_is_set(&section_schema, &sec, "seed");
+    s->seed = a->seed ? strtoull(a->seed, NULL, 10) : seed_set ? (unsigned long long)sec.seed : 1;
+    if ((rc = sampled_only(a, en, s->design, err)))
+        return rc;
     if ((rc = read_vary(a, en ? sec.vary : NULL, s, w, err)) ||
         (rc = read_objectives(en ? sec.objectives : NULL, s, err)) ||
         (rc = read_limits(en ? sec.constraints : NULL, &s->limits, err)))
