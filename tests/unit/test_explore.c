@@ -4,12 +4,14 @@
  * values in range and independent of anything but (seed, i), a range's
  * level values and texts, and on hand-made points the Pareto front, the
  * best per objective and the sensitivity S = (max - min of level means) /
- * |mean| (docs/explore.md §2, §4, §5). */
+ * |mean| (docs/explore.md §2, §4, §5); and the rounds of src/par/items.c
+ * (a stop keeps what was done, a second run computes only the rest). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gigawatt/explore.h"
+#include "gigawatt/par.h"
 #include "gw_test.h"
 
 static gw_explore_var list_var(const char *key, int n)
@@ -161,8 +163,66 @@ static void test_summary_by_hand(void)
     gw_explore_result_free(&r);
 }
 
+/* src/par/items.c on the local transport: every item computed once, in
+ * rounds, kept in index order; a stop keeps what was done, and a second run
+ * with those done computes only the rest. */
+typedef struct items_probe {
+    int computed, kept, rounds, stop_after;
+} items_probe;
+
+static int square(void *user, const long long *idx, size_t k, void *out, gw_error *err)
+{
+    (void)err;
+    items_probe *p = user;
+    for (size_t j = 0; j < k; j++)
+        ((double *)out)[j] = (double)idx[j] * (double)idx[j];
+    p->computed += (int)k;
+    return GW_OK;
+}
+
+static int keep(void *user, const long long *idx, size_t k, const void *items, gw_error *err)
+{
+    (void)err, (void)items;
+    items_probe *p = user;
+    for (size_t j = 1; j < k; j++)
+        CHECK(idx[j] > idx[j - 1]); /* a round in index order */
+    p->kept += (int)k;
+    return GW_OK;
+}
+
+static int progress(void *user, double done, double total, double items)
+{
+    (void)done, (void)total, (void)items;
+    items_probe *p = user;
+    return ++p->rounds >= p->stop_after;
+}
+
+static void test_items_driver(void)
+{
+    enum { N = 1000 };
+    double all[N];
+    unsigned char done[N] = {0};
+    items_probe pr = {.stop_after = 2};
+    gw_par_transport t = gw_par_local();
+    gw_par_items_job job = {.n = N, .item_bytes = sizeof(double), .round_per_rank = 300,
+                            .compute = square, .keep = keep, .user = &pr,
+                            .progress = progress, .progress_user = &pr};
+    gw_error err = {0};
+    CHECK_INT(gw_par_items_run(&t, &job, all, done, &err), GW_E_STOPPED);
+    CHECK_INT(pr.computed, 600); /* two rounds of 300, then the stop */
+    CHECK_INT(pr.kept, 600);
+    pr = (items_probe){.stop_after = 100};
+    CHECK_INT(gw_par_items_run(&t, &job, all, done, &err), GW_OK);
+    CHECK_INT(pr.computed, 400); /* only what was left */
+    int all_done = 1, right = 1;
+    for (int i = 0; i < N; i++)
+        all_done &= done[i], right &= all[i] == (double)i * i;
+    CHECK(all_done && right);
+}
+
 int main(void)
 {
+    test_items_driver();
     test_grid();
     test_lhs_strata();
     test_random_depends_on_seed_and_index_only();
