@@ -1947,6 +1947,11 @@ static void explore_best(gw_buf *b, const cJSON *o)
         cJSON_ArrayForEach(v, rows)
         {
             const char *key = part ? v->string : jstr(v, "key");
+            int known = !part; /* a result field no best point has (training's, */
+            cJSON_ArrayForEach(x, best) /* without a training: section) is left out */
+                known |= !cJSON_IsNull(jget(jget(x, "metrics"), key));
+            if (!known)
+                continue;
             gw_buf_printf(b, "<tr><th>");
             esc(b, key);
             gw_buf_printf(b, "</th>");
