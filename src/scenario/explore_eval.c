@@ -218,7 +218,9 @@ static void constraints(const gw_explore_limits *lim, const gw_scenario *sc,
     p->feasible = p->why[0] == 0;
 }
 
-static void evaluate(evaluator *e, long long i, gw_explore_point *p)
+/* GW_OK, or out of memory: a design the models refuse is a point's why,
+ * a machine out of memory is the run's error. */
+static int evaluate(evaluator *e, long long i, gw_explore_point *p, gw_error *out_err)
 {
     const gw_explore_spec *s = e->job->spec;
     memset(p, 0, sizeof *p);
@@ -236,12 +238,17 @@ static void evaluate(evaluator *e, long long i, gw_explore_point *p)
         gw_scenario_plan_input(e->sc, &pi);
         rc = gw_plan_size(&pi, e->plan, &err);
     }
+    if (rc == GW_E_NOMEM) {
+        *out_err = err;
+        return rc;
+    }
     if (rc) { /* the models refuse this design: why, in their words */
         snprintf(p->why, sizeof p->why, "%s", err.msg);
-        return;
+        return GW_OK;
     }
     metrics(e->perf, e->plan, p->m);
     constraints(&s->limits, e->sc, e->perf, e->plan, p);
+    return GW_OK;
 }
 
 /* ---- threads ------------------------------------------------------------------------- */
@@ -261,7 +268,7 @@ static void *work(void *arg)
     evaluator e;
     w->rc = evaluator_open(&e, w->job, &w->err);
     for (size_t i = w->lo; i < w->hi && !w->rc; i++)
-        evaluate(&e, w->idx[i], &w->out[i]);
+        w->rc = evaluate(&e, w->idx[i], &w->out[i], &w->err);
     evaluator_close(&e);
     return NULL;
 }
