@@ -190,8 +190,9 @@ static void constraints(const gw_explore_limits *lim, const gw_scenario *sc,
                         const gw_perf_report *r, const gw_plan_result *pl, gw_explore_point *p)
 {
     const gw_rack_result *d = &pl->design;
-    if (sc->want_inference && !r->headline)
-        add_why(p, "latency targets not met");
+    if (sc->want_inference && !r->headline) /* perf's reason, when it gives one */
+        add_why(p, "latency targets not met%s%s", r->inference.infeasible[0] ? ": " : "",
+                r->inference.infeasible);
     for (int v = 0; v < d->nviolations; v++) /* the rack model's design rules */
         add_why(p, "%s", d->violations[v].message);
     if (lim->rack_power_w > 0 && d->it_power_w > lim->rack_power_w)
