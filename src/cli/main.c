@@ -243,15 +243,15 @@ static const char usage_explore[] =
     "targets, the rack and the plan, and is judged by the objectives (result fields, max or\n"
     "min) and constraints of the scenario's explore: section. Prints the best point per\n"
     "objective, the Pareto front and how much each field moves each objective; --json has\n"
-    "every point, --csv FILE gets every point and result field. --db FILE keeps the points in a SQLite\n"
-    "store as they finish; after Ctrl-C --resume RUN --db FILE continues. The result is the\n"
-    "same for any --threads and any number of MPI ranks (docs/explore.md).\n"
+    "every point, --csv FILE gets every point and result field. --db FILE keeps the points\n"
+    "in a SQLite store as they finish; after Ctrl-C --resume RUN --db FILE continues. The\n"
+    "result is the same for any --threads and any number of MPI ranks (docs/explore.md).\n"
     "\n"
     "examples:\n"
     "  gigawatt explore scenarios/explore-example.yaml\n"
     "  gigawatt explore scenarios/explore-example.yaml --vary operation.load=0.5:1:6 --json\n"
     "  gigawatt explore scenarios/explore-example.yaml --design lhs --points 10000 \\\n"
-    "                   --vary perf.tpot_slo=0.02:0.1 --html explore.html\n";
+    "                   --vary 'perf.tpot_slo=20 ms:100 ms' --html explore.html\n";
 
 typedef struct cli_command {
     const char *name, *usage;
