@@ -88,4 +88,33 @@ int gw_par_risk_run(const gw_par_transport *t, const gw_par_risk_job *job,
  * draw wrate (it stores the previous round meanwhile). Sums to len. */
 void gw_par_split_round(int K, long long len, const double *rate, double wrate, int *n);
 
+/* Seconds on the monotonic clock, for the speed that splits a round. */
+double gw_par_wall_s(void);
+
+/* ---- independent items over a transport (src/par/items.c) ------------------------------
+ * The explorer's design points (and any job whose items are computed alone
+ * from their index): rounds of items split among the ranks by measured
+ * speed (gw_par_split_round), each rank computing its slice on its threads,
+ * rank 0 gathering the round in index order, keeping it (the store) and
+ * reporting progress. What an item is never depends on who computes it. */
+typedef struct gw_par_items_job {
+    long long n;          /* items 0 .. n-1 */
+    size_t item_bytes;    /* one item's record, fixed size */
+    long long round_per_rank; /* items per rank and round (> 0) */
+    /* every rank: compute items idx[0..k) into out[0..k) */
+    int (*compute)(void *user, const long long *idx, size_t k, void *out, gw_error *err);
+    /* rank 0, may be NULL: a gathered round (idx ascending) to keep */
+    int (*keep)(void *user, const long long *idx, size_t k, const void *items, gw_error *err);
+    void *user;
+    gw_progress_fn progress; /* rank 0, once per round; nonzero stops (GW_E_STOPPED) */
+    void *progress_user;
+} gw_par_items_job;
+
+/* Compute every item whose done[i] is 0 (rank 0's done and all; the other
+ * ranks pass NULL for both). Rank 0 gets each item's record at
+ * all + i * item_bytes and done[i] set. A stop returns GW_E_STOPPED with
+ * the items kept so far done. */
+int gw_par_items_run(const gw_par_transport *t, const gw_par_items_job *job, void *all,
+                     unsigned char *done, gw_error *err);
+
 #endif

@@ -79,4 +79,18 @@ void gw_stats_hist_add_n(gw_stats_hist *h, double x, uint64_t n); /* n equal val
 void gw_stats_hist_add(gw_stats_hist *h, double x);
 double gw_stats_hist_quantile(const gw_stats_hist *h, double q); /* NaN when empty */
 
+/* ---- Pareto front ------------------------------------------------------------------- */
+
+/* The non-dominated rows among the eligible ones (ok[i] != 0, or every row
+ * when ok is NULL) of v, n rows of k objectives each (row-major), every
+ * objective to be maximised (negate the ones to minimise). Row a dominates
+ * row b when a >= b in every objective and a > b in at least one; equal rows
+ * dominate neither. Their indices go to front[] ascending (room for n);
+ * returns how many, or (size_t)-1 when scratch cannot be allocated. NaN
+ * rows must be made ineligible by the caller. O(n log n + n f k) for a
+ * front of f points: rows in descending lexicographic order, each kept
+ * unless a row already kept dominates it (a dominator sorts before what it
+ * dominates, and dominance is transitive). docs/explore.md §4. */
+size_t gw_pareto_front(const double *v, size_t n, int k, const unsigned char *ok, size_t *front);
+
 #endif

@@ -41,7 +41,7 @@ from ._gigawatt import ScenarioError
 
 __version__ = _gigawatt.version
 __all__ = ["catalog", "rack", "plan", "perf", "sim", "search", "validate", "risk", "runs",
-           "report",
+           "report", "explore",
            "Result", "ResultList", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
            "options"]
 
@@ -141,7 +141,7 @@ def _text(value):
 
 # Options whose output the module returns as a string instead of writing a
 # file: the keyword, and the Result attribute it fills.
-_RETURNED = {"html": "html", "requests-csv": "csv"}
+_RETURNED = {"html": "html", "requests-csv": "csv", "csv": "csv"}
 
 
 def _options(command, kwargs):
@@ -162,6 +162,10 @@ def _options(command, kwargs):
             pairs.append((flag, None))
         elif value is True:
             pairs.append((flag, None))
+        elif flag == "vary" and not isinstance(value, str):
+            # explore: {key: values} or ["key=values", ...], one --vary each
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            pairs.extend((flag, v if k is None else "%s=%s" % (k, _text(v))) for k, v in items)
         else:
             pairs.append((flag, _text(value)))
     return tuple(pairs), to_write
@@ -230,6 +234,15 @@ def search(scenario=None, **kwargs):
 def risk(scenario=None, **kwargs):
     """``gigawatt risk``: Monte Carlo of the build-out (draws=, seed=, threads=, db=)."""
     return _run("risk", scenario, **kwargs)
+
+
+def explore(scenario=None, **kwargs):
+    """``gigawatt explore``: a design-space sweep of any scenario fields
+    (vary={"perf.tp": [1, 2, 4], "operation.load": "0.5:1:6"}, design=,
+    points=, seed=, threads=, db=, resume=): every point's objectives, the
+    Pareto front, the best per objective and the sensitivity
+    (docs/explore.md); csv=True gives every point as CSV in Result.csv."""
+    return _run("explore", scenario, **kwargs)
 
 
 def validate(measured, **kwargs):
@@ -378,6 +391,7 @@ _TABLES = {
     # a supply chain alone (docs/supply.md); a plan's is "supply_chain.by_year"
     "supply_chain": {"by_year": ("supply_chain.by_year", None),
                      "by_quarter": ("supply_chain.by_quarter", None)},
+    "explore": {"points": ("points", None)},
 }
 
 

@@ -27,6 +27,7 @@ static const char usage_main[] =
     "  search [SCENARIO]     serving configuration search: Pareto front, best under targets\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
+    "  explore SCENARIO      design-space sweep: Pareto front of the objectives (MPI-aware)\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -231,6 +232,27 @@ static const char usage_search[] =
     "  gigawatt search --model llama-3.3-70b --system dgx-h100 --input-tokens 1000 \\\n"
     "                  --output-tokens 200 --mode agg --csv -o front.csv\n";
 
+static const char usage_explore[] =
+    "usage: gigawatt explore SCENARIO [--vary KEY=A,B,C | --vary KEY=LOW:HIGH:STEPS]...\n"
+    "                        [--design grid|random|lhs] [--points N] [--seed S] [--threads N]\n"
+    "                        [--db FILE [--resume RUN]] [--json] [-o FILE] [--csv FILE]\n"
+    "                        [--html FILE] [--set K=V] [--quiet]\n"
+    "       mpirun -np K gigawatt explore SCENARIO ...\n"
+    "Design-space exploration: any scenario fields (the KEY of --set) varied over a grid, a\n"
+    "random or a Latin-hypercube design; each point runs perf at the scenario's latency\n"
+    "targets, the rack and the plan, and is judged by the objectives (result fields, max or\n"
+    "min) and constraints of the scenario's explore: section. Prints the best point per\n"
+    "objective, the Pareto front and how much each field moves each objective; --json has\n"
+    "every point, --csv FILE gets every point and result field. --db FILE keeps the points\n"
+    "in a SQLite store as they finish; after Ctrl-C --resume RUN --db FILE continues. The\n"
+    "result is the same for any --threads and any number of MPI ranks (docs/explore.md).\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt explore scenarios/explore-example.yaml\n"
+    "  gigawatt explore scenarios/explore-example.yaml --vary operation.load=0.5:1:6 --json\n"
+    "  gigawatt explore scenarios/explore-example.yaml --design lhs --points 10000 \\\n"
+    "                   --vary 'perf.tpot_slo=20 ms:100 ms' --html explore.html\n";
+
 typedef struct cli_command {
     const char *name, *usage;
     int max_positional;
@@ -252,6 +274,8 @@ static const cli_command commands[] = {
      .only = "runs takes --db, --delete, --vacuum, --json and -o only; not"},
     COMMAND("validate", usage_validate, 1, 0),
     COMMAND("search", usage_search, 1, 1),
+    {.name = "explore", .usage = usage_explore, .max_positional = 1, .scenario = 1,
+     .see = "gigawatt explore --help", .par = 1},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -297,7 +321,7 @@ enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_LIBRARY };
 
 /* getopt's table: the options of every command, then the command's own
  * (gw_command_options), coded OPT_LIBRARY + their index. */
-static struct option *long_options(const char *const *names)
+static struct option *long_options(const char *command, const char *const *names)
 {
     size_t n = 0;
     while (names[n])
@@ -313,7 +337,7 @@ static struct option *long_options(const char *const *names)
     lo[5] = (struct option){"output", required_argument, NULL, 'o'};
     for (size_t i = 0; i < n; i++)
         lo[6 + i] = (struct option){names[i],
-                                    gw_command_option_takes_value(names[i]) > 0
+                                    gw_command_option_takes_value_in(command, names[i]) > 0
                                         ? required_argument
                                         : no_argument,
                                     NULL, OPT_LIBRARY + (int)i};
@@ -326,8 +350,8 @@ static void add_option(cli_request *r, const char *name, const char *value)
     r->options[r->req.noptions++] = (gw_command_option){name, value};
     if (strcmp(name, "html") == 0)
         r->html = value;
-    else if (strcmp(name, "requests-csv") == 0)
-        r->requests_csv = value;
+    else if (strcmp(name, "requests-csv") == 0 || (strcmp(name, "csv") == 0 && value))
+        r->requests_csv = value; /* sim's, and explore's --csv FILE: out->csv goes there */
     else if (strcmp(name, "db") == 0)
         r->db = value;
 }
@@ -430,7 +454,7 @@ static int unknown_option(const cli_request *r, const char *given)
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
     const char *const *names = gw_command_options(c->name);
-    struct option *lo = long_options(names);
+    struct option *lo = long_options(c->name, names);
     if (!lo || !(r->options = calloc((size_t)argc + 2, sizeof *r->options))) {
         free(lo);
         fprintf(stderr, "gigawatt: out of memory\n");
@@ -536,7 +560,7 @@ static const char *store_written(const cli_command *c, const cli_request *r)
 {
     if (strcmp(c->name, "risk") == 0)
         return r->db ? r->db : r->db_default;
-    if (strcmp(c->name, "sim") == 0)
+    if (strcmp(c->name, "sim") == 0 || strcmp(c->name, "explore") == 0)
         return r->db;
     if (strcmp(c->name, "runs") == 0)
         return r->db ? r->db : "gigawatt.db";
@@ -568,8 +592,8 @@ static int run_command(const cli_command *c, cli_request *r, const cli_par *par)
     }
     if ((rc == GW_OK || rc == GW_E_STOPPED) && !run.quiet)
         cli_store_report(&store);
-    if (rc == GW_E_STOPPED && c->par)
-        cli_resume_outputs(r->req.want_json, r->out, r->html, &err);
+    if (rc == GW_E_STOPPED && c->par && (r->db || strcmp(c->name, "risk") == 0))
+        cli_resume_outputs(r->req.want_json, r->out, r->html, &err); /* explore: with --db */
     if (rc == GW_OK && r->rank == 0)
         rc = write_output(r, &out, &err);
     gw_command_output_free(&out);
@@ -587,7 +611,7 @@ static int library_command(const cli_command *c, int argc, char **argv)
     cli_request r = {.req = {.command = c->name, .par = c->par ? &par.t : NULL},
                      .cmd = c, .rank = rank};
     int rc = parse_options(c, argc, argv, &r);
-    if (rc < 0 && c->par)
+    if (rc < 0 && c->par && strcmp(c->name, "risk") == 0)
         add_risk_options(&r);
     if (rc < 0)
         rc = run_command(c, &r, c->par ? &par : NULL);

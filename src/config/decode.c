@@ -94,24 +94,26 @@ static const char *out_of_range(unsigned flags, double v)
 int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsigned flags,
                        double *out, gw_error *err)
 {
+    /* the phrases only an error needs, made only then: a scenario resolves
+     * dozens of quantities, the explorer's points hundreds of thousands */
     char expect[160], sb[96];
-    dim_phrase(dim, flags, NULL, expect, sizeof expect);
+#define EXPECT dim_phrase(dim, flags, NULL, expect, sizeof expect)
+#define SUBJ subject(n, what, sb, sizeof sb)
     if (is_null(n))
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "'%s' has no value; expected %s", what, expect);
+                            "'%s' has no value; expected %s", what, EXPECT);
     if (n->kind != GW_NODE_SCALAR)
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "'%s' is %s; expected %s", what, gw_node_kind_name(n), expect);
-    const char *subj = subject(n, what, sb, sizeof sb);
+                            "'%s' is %s; expected %s", what, gw_node_kind_name(n), EXPECT);
     if (not_a_number(n->text))
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "%s'%.80s' is not a number; expected %s", subj, n->text, expect);
+                            "%s'%.80s' is not a number; expected %s", SUBJ, n->text, EXPECT);
     double v;
     gw_dim d;
     char why[256];
     int col = 0;
     if (gw_quantity_parse(n->text, &v, &d, why, sizeof why, &col)) {
-        if (!subj[0]) /* the option is the place */
+        if (!SUBJ[0]) /* the option is the place */
             return gw_error_set(err, GW_E_INPUT, n->file, 0, 0, "%s", why);
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col + (n->quoted ? 1 : 0) + col,
                             "%s: %s", what, why);
@@ -120,7 +122,7 @@ int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsign
         /* a bare number where a unit is needed: "700" for a power; zero needs none */
         gw_dim none = gw_dim_of(GW_DIM_NONE);
         if (gw_dim_equal(d, none) && v != 0.0)
-            return no_unit(n, subj, what, dim, flags, err);
+            return no_unit(n, SUBJ, what, dim, flags, err);
         if (!gw_dim_equal(d, none)) {
             char got[96];
             const char *name = gw_dim_name(d);
@@ -129,15 +131,15 @@ int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsign
                 name = got;
             }
             return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                                "%s'%.80s' is %s%s; expected %s", subj, n->text,
+                                "%s'%.80s' is %s%s; expected %s", SUBJ, n->text,
                                 !gw_dim_name(d)[0]             ? "in "
                                 : strchr("aeiou", name[0]) ? "an "
                                                                : "a ",
-                                name, expect);
+                                name, EXPECT);
         }
     }
     const char *bad = out_of_range(flags, v);
-    if (bad && subj[0])
+    if (bad && SUBJ[0])
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "%s is %.80s; expected %s", what, n->text, bad);
     if (bad)
@@ -145,6 +147,8 @@ int gw_decode_quantity(const gw_node *n, const char *what, gw_dim_id dim, unsign
                             "'%.80s' is out of range; expected %s", n->text, bad);
     *out = v;
     return GW_OK;
+#undef EXPECT
+#undef SUBJ
 }
 
 const gw_field *gw_schema_field(const gw_schema *s, const char *key, size_t *index)

@@ -200,3 +200,61 @@ double gw_stats_hist_quantile(const gw_stats_hist *h, double q)
     }
     return h->max; /* not reached: every value is in a bucket */
 }
+
+/* ---- Pareto front ------------------------------------------------------------------- */
+
+typedef struct pareto_row {
+    const double *v; /* the row's k objectives */
+    size_t i;        /* its index */
+    int k;
+} pareto_row;
+
+/* Descending lexicographic order, then ascending index: a dominator
+ * always sorts before the row it dominates. */
+static int pareto_cmp(const void *pa, const void *pb)
+{
+    const pareto_row *a = pa, *b = pb;
+    for (int j = 0; j < a->k; j++)
+        if (a->v[j] != b->v[j])
+            return a->v[j] > b->v[j] ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int dominates(const double *a, const double *b, int k)
+{
+    int strict = 0;
+    for (int j = 0; j < k; j++) {
+        if (a[j] < b[j])
+            return 0;
+        strict |= a[j] > b[j];
+    }
+    return strict;
+}
+
+static int size_cmp(const void *pa, const void *pb)
+{
+    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+size_t gw_pareto_front(const double *v, size_t n, int k, const unsigned char *ok, size_t *front)
+{
+    pareto_row *rows = malloc(sizeof *rows * (n ? n : 1));
+    if (!rows)
+        return (size_t)-1;
+    size_t m = 0, f = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!ok || ok[i])
+            rows[m++] = (pareto_row){v + i * (size_t)k, i, k};
+    qsort(rows, m, sizeof *rows, pareto_cmp);
+    for (size_t r = 0; r < m; r++) {
+        int dominated = 0;
+        for (size_t q = 0; q < f && !dominated; q++)
+            dominated = dominates(v + front[q] * (size_t)k, rows[r].v, k);
+        if (!dominated)
+            front[f++] = rows[r].i;
+    }
+    free(rows);
+    qsort(front, f, sizeof *front, size_cmp);
+    return f;
+}

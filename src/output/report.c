@@ -1674,6 +1674,7 @@ typedef void (*section_fn)(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_explore(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1690,6 +1691,7 @@ static const struct {
     {"risk", "build-out risk", section_risk},
     {"runs", "stored runs", section_runs},
     {"supply_chain", "component supply chain", section_supply},
+    {"explore", "design-space exploration", section_explore},
 };
 
 /* runs --json: the store's runs as a table, each with what runs it again. */
@@ -1857,6 +1859,288 @@ static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o)
     free(user), free(gpu), free(dis);
 }
 
+/* ---- explore: the Pareto scatter, the fields' small multiples, the best ---- */
+
+#define EXPLORE_DRAWN 4000 /* points drawn besides the front: every k-th beyond */
+
+
+/* One point of the scatter: front red and large, feasible blue, infeasible
+ * grey with why on hover. */
+static void explore_dot(gw_buf *b, double x, double y, int kind, int index, const char *why)
+{
+    static const char *const fill[3] = {"#bbb", "#1f77b4", "#d62728"};
+    gw_buf_printf(b, "<circle cx='%.1f' cy='%.1f' r='%s' fill='%s' class='x%s'><title>#%d",
+                  x, y, kind == 2 ? "4.5" : "2.5", fill[kind],
+                  kind == 2 ? "front" : kind ? "ok" : "no", index);
+    if (kind == 0) {
+        gw_buf_printf(b, " infeasible: ");
+        esc(b, why);
+    }
+    gw_buf_printf(b, "</title></circle>");
+}
+
+/* Objective q's value at point p (NaN for null). */
+static double objective_of(const cJSON *p, const cJSON *objs, int q)
+{
+    const cJSON *o = cJSON_GetArrayItem(objs, q);
+    const cJSON *v = jget(jget(p, "objectives"), jstr(o, "name"));
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+/* The unit an axis label shows: a ratio (PUE) has none of its own. */
+static const char *explore_unit(const cJSON *obj)
+{
+    const char *u = jstr(obj, "unit");
+    return u[0] ? u : "ratio";
+}
+
+/* The front's points under the scatter: index, fields, objectives. */
+static void explore_front_table(gw_buf *b, const cJSON *o, const unsigned char *front, int n)
+{
+    const cJSON *objs = jget(o, "objectives"), *v, *q;
+    gw_buf_printf(b, "<details><summary>numbers: the Pareto front</summary><table><tr><th>#</th>");
+    cJSON_ArrayForEach(v, jget(o, "vary"))
+    {
+        gw_buf_printf(b, "<th>");
+        esc(b, jstr(v, "key"));
+        gw_buf_printf(b, "</th>");
+    }
+    cJSON_ArrayForEach(q, objs)
+    {
+        gw_buf_printf(b, "<th>");
+        axis_label(b, jstr(q, "name"), explore_unit(q));
+        gw_buf_printf(b, "</th>");
+    }
+    gw_buf_printf(b, "</tr>");
+    int i = 0;
+    const cJSON *p;
+    cJSON_ArrayForEach(p, jget(o, "points"))
+    {
+        int k = i++;
+        if (k >= n || !front[k])
+            continue;
+        gw_buf_printf(b, "<tr><td>%d</td>", k);
+        cJSON_ArrayForEach(v, jget(o, "vary"))
+        {
+            const cJSON *x = jget(jget(p, "params"), jstr(v, "key"));
+            gw_buf_printf(b, "<td>");
+            if (cJSON_IsString(x))
+                esc(b, x->valuestring);
+            else
+                gw_buf_printf(b, "%s", FIG(cJSON_IsNumber(x) ? x->valuedouble : NAN));
+            gw_buf_printf(b, "</td>");
+        }
+        for (int j = 0; j < cJSON_GetArraySize(objs); j++)
+            gw_buf_printf(b, "<td>%s</td>", FIG(objective_of(p, objs, j)));
+        gw_buf_printf(b, "</tr>");
+    }
+    gw_buf_printf(b, "</table></details>");
+}
+
+/* Objective 0 across, objective 1 up (one objective: the point's index across). */
+static void explore_scatter(gw_buf *b, const cJSON *o)
+{
+    const cJSON *objs = jget(o, "objectives"), *pts = jget(o, "points"), *par = jget(o, "pareto");
+    int n = cJSON_GetArraySize(pts), two = cJSON_GetArraySize(objs) > 1;
+    unsigned char *front = calloc((size_t)n + 1, 1);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, par) if (front && cJSON_IsNumber(e) && e->valuedouble >= 0 &&
+                                   e->valuedouble < n) front[(int)e->valuedouble] = 1;
+    double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
+    int i = 0, unplaced = 0;
+    cJSON_ArrayForEach(e, pts)
+    {
+        double x = two ? objective_of(e, objs, 0) : i, y = objective_of(e, objs, two);
+        i++;
+        if (!isfinite(x) || !isfinite(y))
+            continue;
+        xl = fmin(xl, x), xh = fmax(xh, x), yl = fmin(yl, y), yh = fmax(yh, y);
+    }
+    if (!front || !(xh >= xl)) {
+        free(front);
+        gw_buf_printf(b, "<p>No point has figures to draw.</p>");
+        return;
+    }
+    char xname[160] = "point";
+    if (two)
+        snprintf(xname, sizeof xname, "%s (%s)", jstr(cJSON_GetArrayItem(objs, 0), "name"),
+                 explore_unit(cJSON_GetArrayItem(objs, 0)));
+    const char *yname = jstr(cJSON_GetArrayItem(objs, two), "name");
+    double ylo, yhi, xlo = xl >= 0 ? 0 : xl, xhi = nice_max(xh > xlo ? xh : xlo + 1);
+    y_range(fmin(yl, 0), yh > 0 ? yh : 1, &ylo, &yhi);
+    axes(b, "Pareto front", xname, yname, explore_unit(cJSON_GetArrayItem(objs, two)), ylo, yhi);
+    int every = n > EXPLORE_DRAWN ? (n + EXPLORE_DRAWN - 1) / EXPLORE_DRAWN : 1;
+    for (int pass = 0; pass < 2; pass++) { /* the front on top */
+        i = 0;
+        cJSON_ArrayForEach(e, pts)
+        {
+            int k = i++;
+            if (front[k] != pass || (!pass && k % every))
+                continue;
+            double x = two ? objective_of(e, objs, 0) : k, y = objective_of(e, objs, two);
+            if (!isfinite(x) || !isfinite(y)) {
+                unplaced += !pass;
+                continue;
+            }
+            int kind = front[k] ? 2 : cJSON_IsTrue(jget(e, "feasible")) ? 1 : 0;
+            explore_dot(b, CH_LEFT + CH_PW * (x - xlo) / (xhi - xlo), y_of(y, ylo, yhi), kind, k,
+                        jstr(e, "why"));
+        }
+    }
+    x_ticks(b, xlo, xhi, CH_LEFT, CH_PW, CH_H - CH_BOTTOM + 14, 0, !two);
+    const char *names[3] = {"on the Pareto front", "feasible", "infeasible (hover: why)"};
+    static const char *const fills[3] = {"#d62728", "#1f77b4", "#bbb"};
+    for (int k = 0; k < 3; k++)
+        gw_buf_printf(b, "<circle cx='%d' cy='%d' r='4' fill='%s'/><text x='%d' y='%d' "
+                         "class='leg'>%s</text>",
+                      CH_LEFT + 8 + 200 * k, CH_H - 26, fills[k], CH_LEFT + 16 + 200 * k,
+                      CH_H - 22, names[k]);
+    gw_buf_printf(b, "</svg></figure>");
+    explore_front_table(b, o, front, n);
+    if (every > 1 || unplaced)
+        gw_buf_printf(b, "<p>Drawn: every point of the front%s%d; %d points have no figures "
+                         "(the models refused them: see the JSON's why).</p>",
+                      every > 1 ? " and every " : ", all others", every > 1 ? every : n,
+                      unplaced);
+    free(front);
+}
+
+/* Point p's level of field v: its index among the levels (lists, grid
+ * ranges) or one of 8 bins (ranges sampled), -1 if none. */
+static int explore_level(const cJSON *v, const cJSON *p, int sampled, int nl)
+{
+    const cJSON *x = jget(jget(p, "params"), jstr(v, "key"));
+    const cJSON *lv = jget(v, "levels");
+    if (lv) {
+        int k = 0;
+        const cJSON *l;
+        cJSON_ArrayForEach(l, lv)
+        {
+            if ((cJSON_IsNumber(l) && cJSON_IsNumber(x) && l->valuedouble == x->valuedouble) ||
+                (cJSON_IsString(l) && cJSON_IsString(x) && !strcmp(l->valuestring, x->valuestring)))
+                return k;
+            k++;
+        }
+        return -1;
+    }
+    double lo = jnum(v, "low"), hi = jnum(v, "high");
+    double val = cJSON_IsNumber(x) ? x->valuedouble : cJSON_IsString(x) ? atof(x->valuestring) : NAN;
+    if (!isfinite(val))
+        return -1;
+    int k = hi > lo ? (int)floor((val - lo) / (hi - lo) * (sampled ? nl : nl - 1) + (sampled ? 0 : 0.5))
+                    : 0;
+    return k < 0 ? 0 : k >= nl ? nl - 1 : k;
+}
+
+/* Each varied field against each objective: the objective's mean over the
+ * feasible points at each of the field's levels (docs/explore.md §5). */
+static void explore_multiples(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    const cJSON *objs = jget(o, "objectives"), *pts = jget(o, "points"), *v;
+    int sampled = strcmp(jstr(o, "design"), "grid") != 0;
+    cJSON_ArrayForEach(v, jget(o, "vary"))
+    {
+        const cJSON *lv = jget(v, "levels");
+        int nl = lv ? cJSON_GetArraySize(lv) : sampled ? 8 : (int)jnum(v, "steps");
+        if (nl < 1 || nl > 64)
+            continue;
+        char labels[64][48];
+        const char *lab[64];
+        double lo = jnum(v, "low"), hi = jnum(v, "high");
+        for (int k = 0; k < nl; k++) {
+            const cJSON *l = lv ? cJSON_GetArrayItem(lv, k) : NULL;
+            if (l && cJSON_IsString(l))
+                snprintf(labels[k], sizeof labels[k], "%s", l->valuestring);
+            else if (l)
+                snprintf(labels[k], sizeof labels[k], "%s", FIG(l->valuedouble));
+            else if (sampled)
+                snprintf(labels[k], sizeof labels[k], "%.4g-%.4g", lo + (hi - lo) * k / nl,
+                         lo + (hi - lo) * (k + 1) / nl);
+            else
+                snprintf(labels[k], sizeof labels[k], "%.4g",
+                         nl > 1 ? lo + (hi - lo) * k / (nl - 1) : lo);
+            lab[k] = labels[k];
+        }
+        for (int q = 0; q < cJSON_GetArraySize(objs); q++) {
+            double sum[64] = {0}, mean[64];
+            int cnt[64] = {0};
+            const cJSON *p;
+            cJSON_ArrayForEach(p, pts)
+            {
+                double y = objective_of(p, objs, q);
+                int k = explore_level(v, p, sampled, nl);
+                if (k >= 0 && cJSON_IsTrue(jget(p, "feasible")) && isfinite(y))
+                    sum[k] += y, cnt[k]++;
+            }
+            for (int k = 0; k < nl; k++)
+                mean[k] = cnt[k] ? sum[k] / cnt[k] : NAN;
+            const cJSON *oq = cJSON_GetArrayItem(objs, q);
+            char title[160];
+            snprintf(title, sizeof title, "%s by %s (mean of the feasible points)",
+                     jstr(oq, "name"), jstr(v, "key"));
+            series s = {jstr(oq, "name"), mean};
+            bar_chart(b, sh, title, jstr(v, "key"), jstr(oq, "name"), explore_unit(oq), lab,
+                      (size_t)nl, &s, 1);
+        }
+    }
+}
+
+/* The best point per objective side by side: its fields and every result field. */
+static void explore_best(gw_buf *b, const cJSON *o)
+{
+    const cJSON *best = jget(o, "best"), *v, *x;
+    gw_buf_printf(b, "<h3>Best designs</h3><table><tr><th></th>");
+    cJSON_ArrayForEach(x, best)
+    {
+        gw_buf_printf(b, "<th>best ");
+        esc(b, x->string);
+        gw_buf_printf(b, cJSON_IsObject(x) ? " (#%.0f)</th>" : "</th>", jnum(x, "index"));
+    }
+    gw_buf_printf(b, "</tr>");
+    for (int part = 0; part < 2; part++) {
+        const cJSON *rows = part ? jget(cJSON_GetArrayItem(best, 0), "metrics") : jget(o, "vary");
+        cJSON_ArrayForEach(v, rows)
+        {
+            const char *key = part ? v->string : jstr(v, "key");
+            int known = !part; /* a result field no best point has (training's, */
+            cJSON_ArrayForEach(x, best) /* without a training: section) is left out */
+                known |= !cJSON_IsNull(jget(jget(x, "metrics"), key));
+            if (!known)
+                continue;
+            gw_buf_printf(b, "<tr><th>");
+            esc(b, key);
+            gw_buf_printf(b, "</th>");
+            cJSON_ArrayForEach(x, best)
+            {
+                const cJSON *c = jget(jget(x, part ? "metrics" : "params"), key);
+                gw_buf_printf(b, "<td>");
+                if (cJSON_IsNumber(c))
+                    gw_buf_printf(b, "%s", FIG(c->valuedouble));
+                else if (cJSON_IsString(c))
+                    esc(b, c->valuestring);
+                else
+                    gw_buf_printf(b, "-");
+                gw_buf_printf(b, "</td>");
+            }
+            gw_buf_printf(b, "</tr>");
+        }
+    }
+    gw_buf_printf(b, "</table>");
+}
+
+/* gigawatt explore: how many points, the front drawn, each field's effect,
+ * the best designs side by side. */
+static void section_explore(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    headline h[] = {{"design points", jnum(o, "npoints"), ""},
+                    {"feasible", jnum(o, "feasible"), ""},
+                    {"on the Pareto front", (double)cJSON_GetArraySize(jget(o, "pareto")), ""}};
+    headlines(b, h, 3);
+    explore_scatter(b, o);
+    explore_best(b, o);
+    explore_multiples(b, sh, o);
+}
+
 /* The index of a kind in report_kinds[], or -1 when it has no report. */
 static int kind_index(const char *k)
 {
@@ -1938,6 +2222,8 @@ static const struct {
     {"risk", "tornado", 'o'},              {"timeline", "quarter_labels", 'a'},
     {"timeline", "series", 'o'},
     {"supply_chain", "supply_chain", 'o'},
+    {"explore", "objectives", 'a'},        {"explore", "points", 'a'},
+    {"explore", "pareto", 'a'},            {"explore", "vary", 'a'},
 };
 
 static int shape_error(const char *name, gw_error *err, const char *fmt, const char *path,

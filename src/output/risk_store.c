@@ -77,7 +77,8 @@ int gw_risk_store_open(const char *path, gw_risk_store **out, gw_error *err)
                       NULL, NULL) != SQLITE_OK &&
          (rc = fail(st, "cannot set the journal", err))) ||
         ((sqlite3_exec(st->db, gw_store_schema_runs, NULL, NULL, NULL) != SQLITE_OK ||
-          sqlite3_exec(st->db, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK) &&
+          sqlite3_exec(st->db, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK ||
+          sqlite3_exec(st->db, gw_store_schema_explore, NULL, NULL, NULL) != SQLITE_OK) &&
          (rc = fail(st, "cannot create the tables", err)))) {
         gw_risk_store_close(st);
         return rc;
@@ -314,15 +315,22 @@ int gw_risk_store_finish(gw_risk_store *st, const gw_risk_run_info *info, int ns
 typedef struct listed_run {
     long long id, seed, draws, done;
     const char *kind, *scenario, *command, *started, *status, *path, *sha256, *sets;
-    int is_risk;
+    int counted; /* a risk or explore run: draws (points) and done are known */
 } listed_run;
 
+/* explore runs (src/output/explore_store.c) list their points as draws:
+ * stopped until every point is stored */
 static const char list_query[] =
-    "SELECT r.id, r.kind, r.scenario, r.command, r.seed, r.started, k.draws, k.ended, "
-    "(SELECT count(*) FROM risk_draws d WHERE d.run = r.id), k.run IS NOT NULL, "
+    "SELECT r.id, r.kind, r.scenario, r.command, r.seed, r.started, "
+    "coalesce(k.draws, e.points), "
+    "CASE WHEN e.run IS NULL THEN k.ended WHEN (SELECT count(*) FROM explore_points p "
+    "WHERE p.run = r.id) = e.points THEN 'all' END, "
+    "CASE WHEN e.run IS NULL THEN (SELECT count(*) FROM risk_draws d WHERE d.run = r.id) "
+    "ELSE (SELECT count(*) FROM explore_points p WHERE p.run = r.id) END, "
+    "k.run IS NOT NULL OR e.run IS NOT NULL, "
     "s.scenario_path, s.scenario_sha256, s.sets "
-    "FROM runs r LEFT JOIN risk_runs k ON k.run = r.id LEFT JOIN run_sources s ON s.run = r.id "
-    "ORDER BY r.id";
+    "FROM runs r LEFT JOIN risk_runs k ON k.run = r.id LEFT JOIN explore_runs e ON e.run = r.id "
+    "LEFT JOIN run_sources s ON s.run = r.id ORDER BY r.id";
 
 static const char *text_col(sqlite3_stmt *q, int col)
 {
@@ -341,13 +349,13 @@ static listed_run read_listed(sqlite3_stmt *q)
         .started = text_col(q, 5),
         .draws = sqlite3_column_int64(q, 6),
         .done = sqlite3_column_int64(q, 8),
-        .is_risk = sqlite3_column_int(q, 9),
+        .counted = sqlite3_column_int(q, 9),
         .path = text_col(q, 10),
         .sha256 = text_col(q, 11),
         .sets = text_col(q, 12),
     };
     int ended = sqlite3_column_type(q, 7) != SQLITE_NULL;
-    x.status = !x.is_risk || ended ? "finished" : "stopped";
+    x.status = !x.counted || ended ? "finished" : "stopped";
     return x;
 }
 
@@ -361,7 +369,7 @@ static void run_json(cJSON *runs, const listed_run *x)
     cJSON_AddStringToObject(o, "started", x->started);
     cJSON_AddStringToObject(o, "status", x->status);
     gw_json_num(o, "seed", (double)x->seed);
-    if (x->is_risk) {
+    if (x->counted) {
         gw_json_num(o, "draws", (double)x->draws);
         gw_json_num(o, "done", (double)x->done);
     }
@@ -385,7 +393,7 @@ static void run_json(cJSON *runs, const listed_run *x)
 
 static void run_text(gw_buf *b, const listed_run *x)
 {
-    if (x->is_risk)
+    if (x->counted)
         gw_buf_printf(b, "%6lld  %-5s  %-20s  %9lld  %9lld  %-8s  %s\n", x->id, x->kind,
                       x->started, x->draws, x->done, x->status, x->scenario);
     else
@@ -454,7 +462,7 @@ int gw_risk_store_delete(gw_risk_store *st, long long id, gw_error *err)
         "run_sources WHERE run", "fleet_hourly WHERE run",  "fleet_tenant_hourly WHERE run",
         "fleet_site_mw WHERE run", "fleet_tenants WHERE run", "risk_inputs WHERE run",
         "risk_draws WHERE run",  "risk_quarters WHERE run", "risk_runs WHERE run",
-        "runs WHERE id"};
+        "explore_points WHERE run", "explore_runs WHERE run", "runs WHERE id"};
     char sql[96];
     for (size_t t = 0; ok && t < sizeof deletes / sizeof deletes[0]; t++) {
         snprintf(sql, sizeof sql, "DELETE FROM %s = ?", deletes[t]);

@@ -52,6 +52,12 @@ const char gw_store_schema_risk[] =
     "series TEXT NOT NULL, quarter INTEGER NOT NULL, p5 REAL, p50 REAL, p95 REAL, mean REAL, "
     "PRIMARY KEY (run, series, quarter));";
 
+const char gw_store_schema_explore[] =
+    "CREATE TABLE IF NOT EXISTS explore_runs (run INTEGER PRIMARY KEY REFERENCES runs(id), "
+    "scenario_hash TEXT NOT NULL, points INTEGER NOT NULL, record INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS explore_points (run INTEGER NOT NULL REFERENCES runs(id), "
+    "idx INTEGER NOT NULL, feasible INTEGER, why TEXT, record BLOB, PRIMARY KEY (run, idx));";
+
 /* SQLite's word on a damaged or foreign file is bad input (exit 2); any
  * other failure (disk full, permissions) is a runtime one. */
 int gw_store_sqlite_error(sqlite3 *db, const char *path, const char *what,
@@ -103,7 +109,8 @@ int gw_store_check(sqlite3 *db, const char *path, gw_error *err)
     if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
         sqlite3_exec(ref, gw_store_schema_runs, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(ref, gw_store_schema_fleet, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(ref, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(ref, gw_store_schema_risk, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(ref, gw_store_schema_explore, NULL, NULL, NULL) != SQLITE_OK) {
         sqlite3_close(ref);
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }

@@ -16,6 +16,7 @@
 extern const char gw_store_schema_runs[];
 extern const char gw_store_schema_fleet[];
 extern const char gw_store_schema_risk[];
+extern const char gw_store_schema_explore[]; /* src/output/explore_store.c's tables */
 
 /* Is the open database `db` (at `path`) a gigawatt store of this version,
  * or empty? Every table must be one of ours, with exactly this version's

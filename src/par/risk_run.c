@@ -43,7 +43,7 @@ static int out_of_memory(gw_error *err)
     return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
 }
 
-static double wall_s(void)
+double gw_par_wall_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -437,17 +437,17 @@ static int compute_slice(run_state *s, round_bufs *b, long long pos, long long *
     long long mine = b->ctl[1 + t->rank];
     int rc = GW_OK;
     if (t->rank == 0 && *pending) { /* the previous round, while the others compute */
-        double t0 = wall_s();
+        double t0 = gw_par_wall_s();
         rc = keep_round(s, s->todo + pending_at, *pending, b->gin, b->gout, err);
-        double w = (wall_s() - t0) / (double)*pending;
+        double w = (gw_par_wall_s() - t0) / (double)*pending;
         b->wrate = b->wrate > 0 ? 0.5 * (b->wrate + w) : w;
         *pending = 0;
     }
-    double t0 = wall_s();
+    double t0 = gw_par_wall_s();
     if (!rc && mine)
         rc = gw_risk_run_draws(s->plan, s->todo + lo, (size_t)mine, s->job->threads, b->in,
                                b->out, b->ser, err);
-    took[0] = wall_s() - t0, took[1] = (double)mine;
+    took[0] = gw_par_wall_s() - t0, took[1] = (double)mine;
     int all = t->agree(t->user, rc);
     if (all && !rc)
         rc = gw_error_set(err, all, NULL, 0, 0, "a draw failed on another MPI rank");

@@ -85,6 +85,7 @@ static const option_spec option_table[] = {
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
+    VALUE("vary"), VALUE("design"), VALUE("points"), /* explore (explore_cmd.c) */
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -117,6 +118,9 @@ static const char *const search_options[] = {
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
     "metric", "csv", "html", NULL};
+/* explore reads its own (src/scenario/explore_cmd.c) */
+static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",
+                                              "db", "resume", "html", "csv", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -144,12 +148,13 @@ static const struct {
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
+    {"explore", explore_options, 0, NULL, gw_command_explore, gw_cmd_explore_check},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
                                             "report",  "risk", "runs", "validate",
-                                            "search",   NULL};
+                                            "search",   "explore", NULL};
 
 const char *const *gw_command_names(void)
 {
@@ -182,6 +187,23 @@ int gw_command_option_takes_value(const char *name)
 {
     const option_spec *o = name ? find_option(name) : NULL;
     return o ? o->takes_value : -1;
+}
+
+/* An option that names the file the front end writes in one command where
+ * it is a switch in the others: explore --csv FILE (every point), search
+ * --csv (the front, printed). */
+static const struct {
+    const char *command, *option;
+} file_in_command[] = {{"explore", "csv"}};
+
+int gw_command_option_takes_value_in(const char *command, const char *name)
+{
+    for (size_t i = 0; command && name && i < sizeof file_in_command / sizeof file_in_command[0];
+         i++)
+        if (!strcmp(command, file_in_command[i].command) &&
+            !strcmp(name, file_in_command[i].option))
+            return 1;
+    return gw_command_option_takes_value(name);
 }
 
 const char *gw_command_catalog_dir(const char *given)

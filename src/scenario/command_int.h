@@ -60,6 +60,10 @@ int gw_cmd_finish(const gw_cmd_args *a, const char *name, char *json, char *text
  * included), the scenario's absolute path and SHA-256. */
 int gw_cmd_run_source(const gw_cmd_args *a, const char *const *sets, int nsets,
                       gw_run_source *src, gw_error *err);
+/* Append " --NAME VALUE" (VALUE may be NULL), shell-quoted, to src->command:
+ * a command's own options that its run needs to run again (explore). */
+int gw_cmd_run_source_option(gw_run_source *src, const char *name, const char *value,
+                             gw_error *err);
 /* Report the start of a long run to the request's progress_phase. */
 void gw_cmd_phase(const gw_cmd_args *a, const char *what, const char *unit);
 
@@ -78,6 +82,12 @@ int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err); 
  * a run to resume), as gw_command_check / gw_command_check_options. */
 int gw_cmd_risk_check(const gw_command_request *req, int whole, gw_error *err);
 int gw_cmd_runs_check(const gw_command_request *req, int whole, gw_error *err);
+/* The default --threads of risk and explore: this machine's cores shared
+ * among the MPI processes on it (src/scenario/risk_command.c). */
+int gw_cmd_default_threads(void);
+/* explore reads its own options too (src/scenario/explore_cmd.c) */
+int gw_cmd_explore_check(const gw_command_request *req, int whole, gw_error *err);
+int gw_command_explore(const gw_command_request *req, gw_command_output *out, gw_error *err);
 
 /* What a model command runs on: the catalog, the scenario tree and the
  * scenario resolved from them. */

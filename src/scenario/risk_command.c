@@ -106,7 +106,7 @@ static int read_option(const gw_command_option *o, risk_args *a, gw_error *err)
 
 /* Processes sharing this machine share its cores (an MPI launcher says how
  * many run here); at least 1, at most 1024 threads. */
-static int default_threads(void)
+int gw_cmd_default_threads(void)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
@@ -129,7 +129,7 @@ static int read_request(const gw_command_request *req, int whole, risk_args *a, 
     for (int i = 0; i < req->noptions && !rc; i++)
         rc = read_option(&req->options[i], a, err);
     if (!rc && !a->threads)
-        a->threads = default_threads();
+        a->threads = gw_cmd_default_threads();
     if (!rc && whole && !req->scenario_path && !req->scenario_text && a->resume <= 0)
         rc = gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
                           "risk needs a scenario (or --resume RUN); see gigawatt risk --help");

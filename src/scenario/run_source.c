@@ -102,3 +102,18 @@ int gw_cmd_run_source(const gw_cmd_args *a, const char *const *sets, int nsets,
                             sizeof src->sets - 1);
     return GW_OK;
 }
+
+int gw_cmd_run_source_option(gw_run_source *src, const char *name, const char *value,
+                             gw_error *err)
+{
+    char flag[96];
+    snprintf(flag, sizeof flag, "--%s", name);
+    size_t len = strlen(src->command);
+    if (append_word(src->command, sizeof src->command, &len, flag) &&
+        (!value || append_word(src->command, sizeof src->command, &len, value)))
+        return GW_OK;
+    return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
+                        "the options are too long to record in the result store (at most %zu "
+                        "bytes of command); expected fewer or shorter options",
+                        sizeof src->command - 1);
+}

@@ -14,6 +14,7 @@ static const char *const top_keys[] = {
     "timeline",    "risk", /* read by gigawatt plan (docs/timeline.md) and gigawatt risk */
     "search",      /* read by gigawatt search (docs/search.md) */
     "supply_chain", /* read by gigawatt plan and risk (docs/supply.md) */
+    "explore",     /* read by gigawatt explore (docs/explore.md) */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 
@@ -118,7 +119,7 @@ static int check_top_keys(const gw_node *root, gw_error *err)
                             "unknown key '%.60s' in the scenario; expected one of name, system, "
                             "accelerator, cooling, power_chain, site, electricity, finance, "
                             "households, operation, target, model, efficiency, perf, training, sim, "
-                            "timeline, risk, search",
+                            "timeline, risk, search, explore",
                             k->text);
     }
     return GW_OK;

@@ -72,3 +72,11 @@ rm -f risk-flagship.db
 "$gw" plan "$s/frontier-lab-30gw-supply.yaml" --set 'supply_chain.components.hbm.slip=3 months' \
     --json -o supply-hbm-slip.json
 "$gw" report supply-base.json supply-hbm-slip.json -o supply-compare.html
+# a design-space exploration (docs/explore.md): the example grid with racks
+# above 50 kW infeasible (greyed, why on hover), and a Latin hypercube whose
+# range field is binned
+"$gw" explore "$s/explore-example.yaml" --set explore.constraints.rack_power='50 kW' --quiet \
+    --json -o explore.json
+"$gw" report explore.json -o explore.html
+"$gw" explore "$s/explore-example.yaml" --design lhs --points 400 \
+    --vary operation.average_load=0.3:0.9 --quiet --html explore-lhs.html >/dev/null

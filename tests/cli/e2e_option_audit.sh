@@ -21,6 +21,7 @@ value_of() {
     case $1 in
     json | quiet | train | capacity | cheapest | csv) echo "" ;;
     quantile) echo 0.5 ;;
+    design) echo grid ;;
     *) echo 1 ;;
     esac
 }
@@ -33,10 +34,11 @@ synopsis_flags() {
         grep -o -- '--[a-z][a-z-]*[a-z]' | sort -u
 }
 
-for cmd in catalog rack plan perf sim report risk runs validate search; do
+for cmd in catalog rack plan perf sim report risk runs validate search explore; do
     for flag in $(synopsis_flags "$cmd"); do
         name=${flag#--}
         v=$(value_of "$name")
+        [ "$cmd/$name" = explore/csv ] && v=x.csv # a FILE there, a switch in search
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] && grep -q '^usage: gigawatt' "$scratch/out" ||
             { show; fail "gigawatt $cmd lists $flag but does not take it"; }
@@ -47,12 +49,13 @@ done
 opts_of() { # the completion's `CMD) opts="..."` line, as words
     sed -n "s/^ *$1) *opts=\"\\([^\"]*\\)\".*/\\1/p" "$completion" | tr ' ' '\n' | grep -- '^--'
 }
-for cmd in rack plan perf sim risk search runs validate catalog report; do
+for cmd in rack plan perf sim risk search runs validate catalog report explore; do
     for flag in $(opts_of "$cmd"); do
         name=${flag#--}
         [ "$name" = help ] && continue
         v=$(value_of "$name")
         [ "$name" = output ] && v=x
+        [ "$cmd/$name" = explore/csv ] && v=x.csv
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] || { show; fail "completion offers $cmd $flag; $cmd does not take it"; }
     done
@@ -83,7 +86,8 @@ for sec in re.split(r"\n## ", doc)[1:]:
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue
         for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
-            v = [] if f in switches else ["0.5" if f == "quantile" else "1"]
+            v = [] if f in switches and (cmd, f) != ("explore", "csv") else \
+                [{"quantile": "0.5", "design": "grid", "csv": "x.csv"}.get(f, "1")]
             r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
             if r.returncode != 0:
                 bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")

@@ -137,8 +137,77 @@ static void test_hist_accuracy(void)
     gw_stats_hist_free(&h);
 }
 
+/* gw_pareto_front against the O(n^2) definition on random points: small
+ * integer grids (so ties and duplicates happen), 2 to 4 objectives, some
+ * rows ineligible. No dominated eligible row is on the front, every
+ * non-dominated eligible row is, and nothing ineligible is. */
+static int brute_dominated(const double *v, size_t n, int k, const unsigned char *ok, size_t i)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j == i || !ok[j])
+            continue;
+        int ge = 1, gt = 0;
+        for (int d = 0; d < k; d++) {
+            ge &= v[j * (size_t)k + d] >= v[i * (size_t)k + d];
+            gt |= v[j * (size_t)k + d] > v[i * (size_t)k + d];
+        }
+        if (ge && gt)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_pareto_brute_force(void)
+{
+    uint64_t s = 12345;
+    for (int trial = 0; trial < 200; trial++) {
+        size_t n = 1 + (size_t)(trial * 7 % 300);
+        int k = 2 + trial % 3;
+        double *v = malloc(sizeof(double) * n * (size_t)k);
+        unsigned char *ok = malloc(n);
+        size_t *front = malloc(sizeof(size_t) * n);
+        for (size_t i = 0; i < n; i++) {
+            for (int d = 0; d < k; d++) {
+                s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+                /* coarse values make ties; the odd trials continuous */
+                v[i * (size_t)k + d] = trial % 2 ? (double)(s >> 11) / 9007199254740992.0
+                                                 : (double)((s >> 33) % 6);
+            }
+            ok[i] = (s >> 7) % 5 != 0;
+        }
+        size_t f = gw_pareto_front(v, n, k, ok, front);
+        unsigned char *on = calloc(n, 1);
+        for (size_t q = 0; q < f; q++) {
+            on[front[q]] = 1;
+            if (q)
+                CHECK(front[q] > front[q - 1]); /* ascending, no repeats */
+        }
+        size_t wrong = 0;
+        for (size_t i = 0; i < n; i++) {
+            int should = ok[i] && !brute_dominated(v, n, k, ok, i);
+            wrong += should != on[i];
+        }
+        CHECK_INT(wrong, 0);
+        free(on);
+        free(v);
+        free(ok);
+        free(front);
+    }
+    /* a hand case: (3,1) (1,3) (2,2) (1,1) (3,1): (1,1) is dominated, the
+     * two equal (3,1) rows are both on the front */
+    const double hand[] = {3, 1, 1, 3, 2, 2, 1, 1, 3, 1};
+    size_t front[5];
+    size_t f = gw_pareto_front(hand, 5, 2, NULL, front);
+    CHECK_INT(f, 4);
+    CHECK_INT(front[0], 0);
+    CHECK_INT(front[1], 1);
+    CHECK_INT(front[2], 2);
+    CHECK_INT(front[3], 4);
+}
+
 int main(void)
 {
+    test_pareto_brute_force();
     test_sort_matches_qsort();
     test_radix_carries_index();
     test_quantile_numpy();
