@@ -69,6 +69,9 @@ const char *const *gw_command_names(void);
 const char *const *gw_command_options(const char *command);
 /* Does option `name` take a value (1), is it a switch (0), or unknown (-1)? */
 int gw_command_option_takes_value(const char *name);
+/* The same for `command`'s option (power's --csv takes a file, search's
+ * is a switch). */
+int gw_command_option_takes_value_in(const char *command, const char *name);
 
 /* Check the request's options and their values without running anything
  * (what gw_command_run checks first), so a front end can refuse a bad

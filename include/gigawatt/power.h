@@ -27,6 +27,9 @@
 #define GW_POWER_MAX_VIOLATIONS 200
 #define GW_POWER_PLOT_POINTS 1200 /* series kept for the report: min/max per bucket */
 #define GW_POWER_HIST_BINS 40
+/* The spectrum's peak is sought at or above this (periods of 100 s and
+ * less: oscillations; slower movement is read from the ramp windows). */
+#define GW_POWER_OSCILLATION_MIN_HZ 0.01
 
 /* One synchronous training job (docs/power.md §1). Powers are IT W per
  * accelerator at the rack input. */

@@ -27,6 +27,7 @@ static const char usage_main[] =
     "  search [SCENARIO]     serving configuration search: Pareto front, best under targets\n"
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
+    "  power SCENARIO        a site's power over time, what the grid sees, what smooths it\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
@@ -231,6 +232,24 @@ static const char usage_search[] =
     "  gigawatt search --model llama-3.3-70b --system dgx-h100 --input-tokens 1000 \\\n"
     "                  --output-tokens 200 --mode agg --csv -o front.csv\n";
 
+static const char usage_power[] =
+    "usage: gigawatt power SCENARIO [--window T] [--resolution T] [--battery-power P]\n"
+    "                      [--battery-energy E] [--csv FILE] [--json] [-o FILE] [--set K=V]\n"
+    "A site's power second by second from what runs on it (training jobs' compute and\n"
+    "communication phases from the perf model, checkpoints, failures, inference, cooling and\n"
+    "power-chain lags), with and without the mitigations of the scenario's power: section\n"
+    "(GPU floor, smoothing, ramp limit, power cap, rack storage, site battery, on-site\n"
+    "generation): peak, mean, the largest ramps within 1 s, 1 min and 10 min, the spectrum,\n"
+    "the largest load loss, every violation of the grid's limits, and the least site battery\n"
+    "(and GPU floor) that meets them (docs/power.md). --battery-power/--battery-energy set\n"
+    "the site battery for a run (to re-check a sizing); --csv FILE writes the series.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml --window 10min --csv series.csv\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml --battery-power '400 MW' \\\n"
+    "                 --battery-energy '60 MWh' --json\n";
+
 typedef struct cli_command {
     const char *name, *usage;
     int max_positional;
@@ -252,6 +271,7 @@ static const cli_command commands[] = {
      .only = "runs takes --db, --delete, --vacuum, --json and -o only; not"},
     COMMAND("validate", usage_validate, 1, 0),
     COMMAND("search", usage_search, 1, 1),
+    COMMAND("power", usage_power, 1, 1),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -297,7 +317,7 @@ enum { OPT_JSON = 256, OPT_QUIET, OPT_CATALOG, OPT_SET, OPT_HELP, OPT_LIBRARY };
 
 /* getopt's table: the options of every command, then the command's own
  * (gw_command_options), coded OPT_LIBRARY + their index. */
-static struct option *long_options(const char *const *names)
+static struct option *long_options(const char *command, const char *const *names)
 {
     size_t n = 0;
     while (names[n])
@@ -313,7 +333,7 @@ static struct option *long_options(const char *const *names)
     lo[5] = (struct option){"output", required_argument, NULL, 'o'};
     for (size_t i = 0; i < n; i++)
         lo[6 + i] = (struct option){names[i],
-                                    gw_command_option_takes_value(names[i]) > 0
+                                    gw_command_option_takes_value_in(command, names[i]) > 0
                                         ? required_argument
                                         : no_argument,
                                     NULL, OPT_LIBRARY + (int)i};
@@ -326,8 +346,8 @@ static void add_option(cli_request *r, const char *name, const char *value)
     r->options[r->req.noptions++] = (gw_command_option){name, value};
     if (strcmp(name, "html") == 0)
         r->html = value;
-    else if (strcmp(name, "requests-csv") == 0)
-        r->requests_csv = value;
+    else if (strcmp(name, "requests-csv") == 0 || (strcmp(name, "csv") == 0 && value))
+        r->requests_csv = value; /* power's --csv FILE: the series, as sim's table */
     else if (strcmp(name, "db") == 0)
         r->db = value;
 }
@@ -430,7 +450,7 @@ static int unknown_option(const cli_request *r, const char *given)
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
     const char *const *names = gw_command_options(c->name);
-    struct option *lo = long_options(names);
+    struct option *lo = long_options(c->name, names);
     if (!lo || !(r->options = calloc((size_t)argc + 2, sizeof *r->options))) {
         free(lo);
         fprintf(stderr, "gigawatt: out of memory\n");

@@ -24,18 +24,18 @@ static int check_store(const gw_power_store *s, const char *name, gw_error *err)
 {
     char f[64];
     if (s->power_w < 0 || s->energy_j < 0) {
-        snprintf(f, sizeof f, "%s.%s", name, s->power_w < 0 ? "power" : "energy");
+        snprintf(f, sizeof f, "mitigations.%s.%s", name, s->power_w < 0 ? "power" : "energy");
         return gw_error_field(err, f, "%s %s is negative; expected a capacity >= 0", name,
                               s->power_w < 0 ? "power" : "energy");
     }
     if (!(s->efficiency > 0 && s->efficiency <= 1)) {
-        snprintf(f, sizeof f, "%s.efficiency", name);
+        snprintf(f, sizeof f, "mitigations.%s.efficiency", name);
         return gw_error_field(err, f, "%s round-trip efficiency %g is outside (0, 1]; expected "
                               "e.g. 0.9", name, s->efficiency);
     }
     if (!(s->soc_min >= 0 && s->soc_min < s->soc_max && s->soc_max <= 1 &&
           s->soc_start >= s->soc_min && s->soc_start <= s->soc_max)) {
-        snprintf(f, sizeof f, "%s.soc_min", name);
+        snprintf(f, sizeof f, "mitigations.%s.soc_min", name);
         return gw_error_field(err, f, "%s state-of-charge limits %g..%g (start %g) are not "
                               "0 <= min < max <= 1 with the start between; expected e.g. "
                               "0.1..0.9", name, s->soc_min, s->soc_max, s->soc_start);
@@ -168,7 +168,9 @@ static double battery_grid(const gw_power_config *c, battery_ctl *b, double net)
 
 static int report_progress(gw_progress_fn progress, void *user, long long k, long long total)
 {
-    return progress && (k % PROGRESS_EVERY) == 0 && progress(user, (double)k, (double)total, 0);
+    if (!progress || ((k + 1) % PROGRESS_EVERY != 0 && k + 1 != total))
+        return 0;
+    return progress(user, (double)(k + 1), (double)total, (double)(k + 1));
 }
 
 /* One window: source (or a cached pre-battery series), battery, summary. */

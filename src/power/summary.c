@@ -17,6 +17,10 @@
 #define HIST_DECADES 8 /* to 1e11 W/s */
 #define SPECTRUM_POINTS 160 /* the report's spectrum: log-spaced maxima */
 #define MAX_BLOCK 65536
+/* Violations closer than this (or than the limit's window) are one episode:
+ * a training job's swings break a limit every step, and a list of every
+ * step would bury the events that matter. */
+#define EPISODE_GAP_S 60
 
 static const double report_windows[GW_POWER_NWINDOWS] = {1, 60, 600};
 static const double band_edges[GW_POWER_NBANDS + 1] = {0.001, 0.01, 0.1, 1, 10, INFINITY};
@@ -163,13 +167,21 @@ static double bin_var(const gwi_summary *s, size_t k)
     return k == 0 || k == s->m / 2 ? v : 2 * v;
 }
 
-/* The peak (k >= 1), refined by a parabola through the log of it and its
- * neighbours (Gaussian interpolation). */
+/* The peak at or above GW_POWER_OSCILLATION_MIN_HZ (slower movement is
+ * the ramp windows' business: a failure or a checkpoint puts most of a
+ * series' energy in the lowest bins), refined by a parabola through the
+ * log of it and its neighbours (Gaussian interpolation). */
 static void spectrum_peak(const gwi_summary *s, gw_power_grid *g)
 {
-    size_t h = s->m / 2, best = 1;
+    size_t h = s->m / 2;
     double df = 1 / (s->dt * (double)s->m);
-    for (size_t k = 2; k < h; k++)
+    size_t first = (size_t)ceil(GW_POWER_OSCILLATION_MIN_HZ / df);
+    if (first < 1)
+        first = 1;
+    if (first >= h)
+        first = h - 1;
+    size_t best = first;
+    for (size_t k = first + 1; k < h; k++)
         if (s->acc[k] > s->acc[best])
             best = k;
     double delta = 0;
@@ -337,9 +349,9 @@ void gwi_summary_add(gwi_summary *s, double g)
         double hi = w->mx.val[w->mx.head], lo = w->mn.val[w->mn.head];
         if (lim->kind == GW_LIMIT_RAMP)
             episode_add(s, l, t, fmax(g - lo, hi - g) / w->window_s, lim->ramp_w_per_s,
-                        w->window_s);
+                        fmax(w->window_s, EPISODE_GAP_S));
         else
-            episode_add(s, l, t, hi - g, lim->max_w, 1);
+            episode_add(s, l, t, hi - g, lim->max_w, EPISODE_GAP_S);
     }
     if (!s->lite)
         report_figures(s, g, k);

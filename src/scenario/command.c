@@ -85,6 +85,10 @@ static const option_spec option_table[] = {
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
+    /* power (docs/power.md) */
+    SECONDS("window", "power.window"), SECONDS("resolution", "power.resolution"),
+    SETTING("battery-power", "power.mitigations.battery.power"),
+    SETTING("battery-energy", "power.mitigations.battery.energy"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -117,6 +121,8 @@ static const char *const search_options[] = {
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
     "metric", "csv", "html", NULL};
+static const char *const power_options[] = {"window", "resolution", "battery-power",
+                                            "battery-energy", "csv", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -144,12 +150,13 @@ static const struct {
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
+    {"power", power_options, 1, gw_cmd_power, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
                                             "report",  "risk", "runs", "validate",
-                                            "search",   NULL};
+                                            "search",   "power", NULL};
 
 const char *const *gw_command_names(void)
 {
@@ -178,9 +185,26 @@ static const option_spec *find_option(const char *name)
     return NULL;
 }
 
+/* power's --csv names the file of its series; search's --csv is a switch */
+static const option_spec power_csv = OUTPUT_FILE("csv");
+
+/* The option `name` as `command` takes it. */
+static const option_spec *find_option_in(const char *command, const char *name)
+{
+    if (command && strcmp(command, "power") == 0 && strcmp(name, "csv") == 0)
+        return &power_csv;
+    return find_option(name);
+}
+
 int gw_command_option_takes_value(const char *name)
 {
     const option_spec *o = name ? find_option(name) : NULL;
+    return o ? o->takes_value : -1;
+}
+
+int gw_command_option_takes_value_in(const char *command, const char *name)
+{
+    const option_spec *o = name ? find_option_in(command, name) : NULL;
     return o ? o->takes_value : -1;
 }
 
@@ -315,7 +339,8 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
 {
     if (opt->name && strcmp(opt->name, "set") == 0 && opt->value)
         return add_given_set(a, opt->value, err);
-    const option_spec *o = opt->name && allowed(list, opt->name) ? find_option(opt->name) : NULL;
+    const option_spec *o =
+        opt->name && allowed(list, opt->name) ? find_option_in(a->req->command, opt->name) : NULL;
     if (!o || (o->takes_value && !opt->value && !o->front_end_file))
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
                             "unknown or incomplete option '--%s'; see gigawatt --help",

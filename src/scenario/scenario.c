@@ -13,6 +13,7 @@ static const char *const top_keys[] = {
     "model",       "efficiency",  "perf",      "training",    "sim",
     "timeline",    "risk", /* read by gigawatt plan (docs/timeline.md) and gigawatt risk */
     "search",      /* read by gigawatt search (docs/search.md) */
+    "power",       /* read by gigawatt power (docs/power.md) */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 

@@ -135,7 +135,7 @@ static void bad_input(void)
     base(&c);
     c.battery.efficiency = 1.2;
     CHECK_INT(gw_power_check(&c, &err), GW_E_INPUT);
-    CHECK_STR_HAS(err.field, "battery.efficiency");
+    CHECK_STR_HAS(err.field, "mitigations.battery.efficiency");
     base(&c);
     c.battery.energy_j = -1;
     CHECK_INT(gw_power_check(&c, &err), GW_E_INPUT);
