@@ -73,6 +73,7 @@ static void jobs_array(cJSON *root, const gw_power_report *r)
         gw_json_num(o, "comm_w_per_accelerator", j->comm_w);
         gw_json_num(o, "idle_w_per_accelerator", j->idle_w);
         gw_json_num(o, "swing_w", in->swing_w);
+        gw_json_num(o, "transition_s", j->transition_s);
         gw_json_num(o, "offset_s", j->offset_s);
         gw_json_num(o, "mtbi_s", j->mtbi_s);
         gw_json_num(o, "restart_s", j->restart_s);

@@ -76,7 +76,8 @@ static double running_w(const gw_power_job *j, double tau, int *in_step)
         }
         it = floor(tau / cyc) * j->checkpoint_every_s + w;
     }
-    return iteration_w(j, fmod(it + j->offset_s, j->iteration_s));
+    /* iterations begin on the compute plateau, where the start-up ramp ends */
+    return iteration_w(j, fmod(it + j->offset_s + j->transition_s, j->iteration_s));
 }
 
 /* Interruptions up to time t (§1.2): down for restart_s, then the start-up

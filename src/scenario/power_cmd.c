@@ -614,9 +614,12 @@ static double seconds_now(void)
 static int run(const gw_cmd_args *a, gw_power_report *r, gw_error *err)
 {
     const gw_command_request *q = a->req;
-    gw_cmd_phase(a, "power", "samples");
-    int rc = gw_power_run(&r->base, &r->unmitigated, NULL, NULL, err);
     r->cfg.keep_series = a->csv;
+    int rc = gw_power_check(&r->cfg, err); /* before the first run, which does not keep it */
+    if (rc)
+        return rc;
+    gw_cmd_phase(a, "power", "samples");
+    rc = gw_power_run(&r->base, &r->unmitigated, NULL, NULL, err);
     if (rc == GW_OK)
         rc = gw_power_run(&r->cfg, &r->mitigated, q->progress, q->progress_user, err);
     if (rc == GW_OK && r->cfg.nlimits > 0) {

@@ -62,9 +62,10 @@ static void lockstep(void)
     CHECK_NEAR(r.grid.ramp_down_w_per_s[0], swing / 1.0, 1e-9);
     CHECK_NEAR(r.grid.ramp_up_w_per_s[1], swing / 60.0, 1e-9);
     /* mean: compute for half the step, communication the other half, plus
-     * the cooling held at the first sample's (P_LO) level */
+     * the cooling held at the first sample's level (iterations start on the
+     * compute plateau: P_HI) */
     double it_mean = N * (P_HI + P_LO) / 2;
-    double mean = (it_mean / ETA_IT + 0.1 * N * P_LO) / ETA_FAC;
+    double mean = (it_mean / ETA_IT + 0.1 * N * P_HI) / ETA_FAC;
     CHECK_NEAR(r.grid.mean_w, mean, 1e-6);
     /* the spectrum's peak at 1/T, within a tenth of a bin (65536 samples) */
     double bin = 1 / (0.01 * 65536);
