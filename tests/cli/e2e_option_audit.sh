@@ -16,11 +16,13 @@ fleet=$root/scenarios/ai-cloud-scarcity.yaml
 replica=$root/scenarios/sim-llama70b-h100.yaml
 completion=$root/share/bash-completion/gigawatt
 
-# A value a flag's parser accepts (switches take none).
+# A value a flag's parser accepts (switches take none) for command $2
+# (power's --csv names a file; search's is a switch).
 value_of() {
-    case $1 in
-    json | quiet | train | capacity | cheapest | csv) echo "" ;;
-    quantile) echo 0.5 ;;
+    case $2:$1 in
+    power:csv) echo x.csv ;;
+    *:json | *:quiet | *:train | *:capacity | *:cheapest | *:csv) echo "" ;;
+    *:quantile) echo 0.5 ;;
     *) echo 1 ;;
     esac
 }
@@ -33,10 +35,10 @@ synopsis_flags() {
         grep -o -- '--[a-z][a-z-]*[a-z]' | sort -u
 }
 
-for cmd in catalog rack plan perf sim report risk runs validate search; do
+for cmd in catalog rack plan perf sim report risk runs validate search power; do
     for flag in $(synopsis_flags "$cmd"); do
         name=${flag#--}
-        v=$(value_of "$name")
+        v=$(value_of "$name" "$cmd")
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] && grep -q '^usage: gigawatt' "$scratch/out" ||
             { show; fail "gigawatt $cmd lists $flag but does not take it"; }
@@ -47,11 +49,11 @@ done
 opts_of() { # the completion's `CMD) opts="..."` line, as words
     sed -n "s/^ *$1) *opts=\"\\([^\"]*\\)\".*/\\1/p" "$completion" | tr ' ' '\n' | grep -- '^--'
 }
-for cmd in rack plan perf sim risk search runs validate catalog report; do
+for cmd in rack plan perf sim risk search runs validate catalog report power; do
     for flag in $(opts_of "$cmd"); do
         name=${flag#--}
         [ "$name" = help ] && continue
-        v=$(value_of "$name")
+        v=$(value_of "$name" "$cmd")
         [ "$name" = output ] && v=x
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] || { show; fail "completion offers $cmd $flag; $cmd does not take it"; }
@@ -83,7 +85,8 @@ for sec in re.split(r"\n## ", doc)[1:]:
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue
         for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
-            v = [] if f in switches else ["0.5" if f == "quantile" else "1"]
+            v = [] if f in switches and (cmd, f) != ("power", "csv") else \
+                ["0.5" if f == "quantile" else "1"]
             r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
             if r.returncode != 0:
                 bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")
@@ -111,7 +114,7 @@ refused() {
 for flag in $(synopsis_flags sim); do
     name=${flag#--}
     case $name in requests-csv | db | html | json | quiet | set) continue ;; esac
-    v=$(value_of "$name")
+    v=$(value_of "$name" sim)
     refused "$flag" sim "$fleet" "$flag" ${v:+"$v"}
 done
 refused --scheduler sim "$fleet" --scheduler sarathi
