@@ -223,10 +223,12 @@ static void grid_rows(gw_buf *b, const char *title, const gw_power_grid *g)
     gw_text_row_si(b, "mean", g->mean_w, "W");
     gw_text_row_si(b, "swing (peak - min)", g->peak_w - g->min_w, "W");
     for (int i = 0; i < GW_POWER_NWINDOWS; i++) {
-        char label[64];
-        snprintf(label, sizeof label, "largest ramp within %s", window_keys[i]);
-        gw_text_row_si(b, label, fmax(g->ramp_up_w_per_s[i], g->ramp_down_w_per_s[i]) * 60,
-                       "W/min");
+        char label[64], v[64];
+        double rate = fmax(g->ramp_up_w_per_s[i], g->ramp_down_w_per_s[i]);
+        snprintf(label, sizeof label, "largest change within %s", window_keys[i]);
+        snprintf(v, sizeof v, "%.4g MW (%.4g MW/min)", rate * g->window_s[i] / 1e6,
+                 rate * 60 / 1e6);
+        gw_text_row(b, label, v);
     }
     gw_text_row_si(b, "largest load loss within 1 s", g->largest_load_loss_w, "W");
     char v[64];

@@ -91,8 +91,8 @@ static void advance_failures(const gw_power_job *j, gwi_job_state *js, double t,
     }
 }
 
-/* The job's draw per accelerator, raw; *up: the job holds its GPUs
- * (floor applies), *in_step: in an iteration (smoothing applies),
+/* The job's draw per accelerator, raw; *up: the job runs (iterations or
+ * checkpoints: the floor applies), *in_step: in an iteration (smoothing applies),
  * *crashed: down after an interruption (no ramp limit: the drop is a fault). */
 static double job_raw_w(const gw_power_job *j, gwi_job_state *js, double t, int *up,
                         int *in_step, int *crashed)
@@ -106,16 +106,17 @@ static double job_raw_w(const gw_power_job *j, gwi_job_state *js, double t, int 
         *crashed = 1;
         return j->idle_w;
     }
+    /* start-up and ramp-down climb or fall on their own: the floor holds
+     * only once the job runs (else it would make them steps) */
     if (t >= stop) { /* ramp-down from full power */
         double f = j->ramp_s > 0 ? (t - stop) / j->ramp_s : 1;
-        *up = f < 1;
         return f < 1 ? j->compute_w + (j->idle_w - j->compute_w) * f : j->idle_w;
     }
-    *up = 1;
     if (t < js->run_origin) { /* start-up: idle to full power */
         double f = j->ramp_s > 0 ? 1 - (js->run_origin - t) / j->ramp_s : 1;
         return j->idle_w + (j->compute_w - j->idle_w) * f;
     }
+    *up = 1;
     return running_w(j, t - js->run_origin, in_step);
 }
 

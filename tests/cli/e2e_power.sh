@@ -108,7 +108,7 @@ EOF
 ok power hand.yaml --window 1min --csv series.csv
 [ "$(head -n 1 series.csv)" = "t_s,it_w,grid_before_battery_w,grid_w" ] || fail "CSV header"
 [ "$(wc -l < series.csv)" -eq 6001 ] || fail "CSV rows: $(wc -l < series.csv), expected 6001"
-contains "largest ramp within 60s" "$scratch/out"
+contains "largest change within 60s" "$scratch/out"
 ok_to again.json power hand.yaml --json
 cmp -s hand.json again.json || fail "the same scenario gave different JSON"
 
