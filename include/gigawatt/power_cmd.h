@@ -34,14 +34,6 @@ typedef struct gw_power_report {
     gw_power_result unmitigated, mitigated;
     int sized;
     gw_power_sizing sizing;
-    double seconds;
 } gw_power_report;
-
-/* Options of the command (--window, --resolution, --battery-power,
- * --battery-energy; NULL when not given). */
-typedef struct gw_power_options {
-    const char *window, *resolution, *battery_power, *battery_energy;
-    int want_series;
-} gw_power_options;
 
 #endif

@@ -122,7 +122,7 @@ static const char *const search_options[] = {
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
     "metric", "csv", "html", NULL};
 static const char *const power_options[] = {"window", "resolution", "battery-power",
-                                            "battery-energy", "csv", NULL};
+                                            "battery-energy", "csv", "html", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);

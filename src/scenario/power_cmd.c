@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "command_int.h"
 #include "gigawatt/power_cmd.h"
@@ -604,13 +603,6 @@ static int resolve(const gw_scenario *sc, const gw_node *pn, gw_power_report *r,
 
 /* ---- the command ------------------------------------------------------------------ */
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    timespec_get(&t, TIME_UTC);
-    return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static int run(const gw_cmd_args *a, gw_power_report *r, gw_error *err)
 {
     const gw_command_request *q = a->req;
@@ -648,10 +640,8 @@ int gw_cmd_power(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = gw_cmd_place_on_file(gw_scenario_place_error(resolve(l.sc, pn, r, err), pn, err),
                                   l.sc, err);
     }
-    double t0 = seconds_now();
     if (rc == GW_OK)
         rc = gw_cmd_place_on_file(gw_scenario_place_error(run(a, r, err), pn, err), l.sc, err);
-    r->seconds = seconds_now() - t0;
     if (rc == GW_OK) {
         char *json = a->req->want_json || a->html ? gw_power_json(r) : NULL;
         char *text = a->req->want_text ? gw_power_text(r) : NULL;

@@ -65,3 +65,5 @@ rm -f risk.db
 rm -f risk-flagship.db
 "$gw" risk "$s/frontier-lab-30gw.yaml" --draws 2000 --quiet --db risk-flagship.db \
     --html risk-flagship.html >/dev/null
+# site power (docs/power.md): ten minutes of the 1 GW campus, with its sizing
+"$gw" power "$s/training-campus-1gw.yaml" --window 10min --quiet --html power.html >/dev/null
