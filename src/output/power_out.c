@@ -90,7 +90,7 @@ static void violation_message(const gw_power_report *r, const gw_power_violation
                  "%.2f s to %.2f s", v->value * 60 / 1e6, l->window_s, v->bound * 60 / 1e6,
                  v->start_s, v->end_s);
     else if (l->kind == GW_LIMIT_BAND)
-        snprintf(buf, n, "oscillation in %g-%g Hz of %.3g MW rms exceeds the limit %.3g MW rms",
+        snprintf(buf, n, "oscillation in %g-%g Hz of %.4g MW rms exceeds the limit %.4g MW rms",
                  l->low_hz, l->high_hz, v->value / 1e6, v->bound / 1e6);
     else
         snprintf(buf, n, "load loss of %.4g MW within 1 s exceeds the limit %.4g MW, %.2f s to "
@@ -255,7 +255,9 @@ static void sizing_rows(gw_buf *b, const gw_power_report *r)
     } else {
         gw_text_row(b, "site battery", "none within the search range");
     }
-    if (s->floor_feasible) {
+    if (r->cfg.njobs == 0) {
+        gw_text_row(b, "or a GPU floor", "no training job to floor");
+    } else if (s->floor_feasible) {
         snprintf(v, sizeof v, "%.3g of compute power, +%.4g MWh", s->floor_fraction,
                  s->floor_energy_j / WH / 1e6);
         gw_text_row(b, "or a GPU floor", v);

@@ -28,6 +28,12 @@ static int check_store(const gw_power_store *s, const char *name, gw_error *err)
         return gw_error_field(err, f, "%s %s is negative; expected a capacity >= 0", name,
                               s->power_w < 0 ? "power" : "energy");
     }
+    if ((s->power_w > 0) != (s->energy_j > 0)) { /* one without the other does nothing */
+        snprintf(f, sizeof f, "mitigations.%s.%s", name, s->power_w > 0 ? "power" : "energy");
+        return gw_error_field(err, f, "%s has %s but no %s; expected both power and energy, "
+                              "or neither", name, s->power_w > 0 ? "power" : "energy",
+                              s->power_w > 0 ? "energy" : "power");
+    }
     if (!(s->efficiency > 0 && s->efficiency <= 1)) {
         snprintf(f, sizeof f, "mitigations.%s.efficiency", name);
         return gw_error_field(err, f, "%s round-trip efficiency %g is outside (0, 1]; expected "
