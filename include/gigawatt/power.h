@@ -181,6 +181,9 @@ typedef struct gw_power_sizing {
  * the config's other mitigations as given. */
 int gw_power_size(const gw_power_config *c, gw_power_sizing *s, gw_error *err);
 
+/* Does c (as given) meet every limit? *ok 1 or 0; a lean run (limits only). */
+int gw_power_meets_limits(const gw_power_config *c, int *ok, gw_error *err);
+
 /* A power cap's throughput cost (docs/power.md §2.6): the compute phase of
  * a step slows as (P_full / P_cap)^exponent (frequency ~ P^(1/3) under
  * DVFS); returns the new iteration time and fills the new comm fraction. */

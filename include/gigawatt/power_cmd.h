@@ -30,6 +30,9 @@ typedef struct gw_power_report {
     char limit_text[GW_POWER_MAX_LIMITS][96]; /* each limit as the scenario says it */
     int has_cap;
     double cap_w, cap_throughput_loss; /* share of training throughput lost to the cap */
+    double cap_exponent;
+    int cap_fit_ok;                     /* sizing: a cap alone meets the limits */
+    double cap_fit_w, cap_fit_loss;     /* the highest such cap, its throughput cost */
     gw_power_costs costs;
     gw_power_result unmitigated, mitigated;
     int sized;

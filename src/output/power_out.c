@@ -165,6 +165,9 @@ static void sizing_object(cJSON *root, const gw_power_report *r)
     gw_json_num_or_null(o, "floor_energy_wh", s->floor_energy_j / WH, floor_have);
     gw_json_num_or_null(o, "floor_energy_usd",
                         s->floor_energy_j * r->costs.electricity_usd_per_j, floor_have);
+    int cap_have = r->sized && r->cap_fit_ok;
+    gw_json_num_or_null(o, "cap_w", r->cap_fit_w, cap_have);
+    gw_json_num_or_null(o, "cap_throughput_loss", r->cap_fit_loss, cap_have);
     gw_json_num(o, "simulations", s->runs);
 }
 
@@ -263,6 +266,13 @@ static void sizing_rows(gw_buf *b, const gw_power_report *r)
         gw_text_row(b, "or a GPU floor", v);
     } else {
         gw_text_row(b, "or a GPU floor", "no floor meets the limits");
+    }
+    if (r->cfg.njobs > 0 && r->cap_fit_ok) {
+        snprintf(v, sizeof v, "%.0f W per accelerator, %.1f%% of training throughput",
+                 r->cap_fit_w, 100 * r->cap_fit_loss);
+        gw_text_row(b, "or a power cap", v);
+    } else if (r->cfg.njobs > 0) {
+        gw_text_row(b, "or a power cap", "no cap meets the limits");
     }
 }
 

@@ -397,6 +397,15 @@ int gw_power_size(const gw_power_config *c0, gw_power_sizing *s, gw_error *err)
     return rc;
 }
 
+int gw_power_meets_limits(const gw_power_config *c, int *ok, gw_error *err)
+{
+    gw_power_sizing s = {0};
+    int rc = gw_power_check(c, err);
+    int m = rc ? -1 : passes(c, NULL, &s, NULL, err);
+    *ok = m == 1;
+    return m < 0 ? err->code : GW_OK;
+}
+
 /* ---- power cap -------------------------------------------------------------- */
 
 double gw_power_cap_iteration(double iteration_s, double comm_fraction, double full_w,

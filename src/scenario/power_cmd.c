@@ -437,34 +437,77 @@ static double cap_load(const gw_accelerator *a, double cap_w)
     return u < 0 ? 0 : u > 1 ? 1 : u;
 }
 
+/* The jobs of `c` (at their uncapped step and power, r->info) under an
+ * accelerator cap of cap_w (§2.6): P_hi from the rack model at the load
+ * where the accelerator draws the cap, the compute phase slower by
+ * (TDP / cap)^expo; *loss: the training throughput lost. */
+static int cap_jobs(const gw_scenario *sc, const gw_power_report *r, double cap_w, double expo,
+                    gw_power_config *c, double *loss, gw_error *err)
+{
+    gw_rack_result rr;
+    int rc = accel_it_w(sc, cap_load(&sc->accelerator, cap_w), &rr, err);
+    if (rc)
+        return rc;
+    double capped = rr.it_power_w / rr.accelerators, tdp = sc->accelerator.tdp_w;
+    double t0 = 0, t1 = 0;
+    for (int i = 0; i < c->njobs; i++) {
+        gw_power_job *j = &c->jobs[i];
+        const gw_power_job_info *in = &r->info[i];
+        j->iteration_s = in->iteration_uncapped_s, j->comm_fraction = in->comm_fraction_uncapped;
+        j->compute_w = in->compute_uncapped_w, j->comm_w = in->comm_uncapped_w;
+        t0 += j->accelerators / j->iteration_s;
+        if (capped < j->compute_w) {
+            j->iteration_s = gw_power_cap_iteration(j->iteration_s, j->comm_fraction, tdp,
+                                                    fmin(cap_w, tdp), expo, &j->comm_fraction);
+            j->compute_w = capped;
+            j->comm_w = fmin(j->comm_w, capped);
+        }
+        t1 += j->accelerators / j->iteration_s;
+    }
+    *loss = t0 > 0 ? 1 - t1 / t0 : 0;
+    return GW_OK;
+}
+
 static int apply_cap(const gw_scenario *sc, const mitigation_settings *ms, gw_power_report *r,
                      gw_error *err)
 {
+    r->cap_exponent = given(&mitigation_schema, ms, "cap_exponent") ? ms->cap_exponent
+                                                                   : DEFAULT_CAP_EXPONENT;
     if (!(ms->cap_w > 0))
         return GW_OK;
     r->has_cap = 1, r->cap_w = ms->cap_w;
-    gw_rack_result rr;
-    int rc = accel_it_w(sc, cap_load(&sc->accelerator, ms->cap_w), &rr, err);
-    if (rc)
-        return rc;
-    double capped = rr.it_power_w / rr.accelerators;
-    double expo = given(&mitigation_schema, ms, "cap_exponent") ? ms->cap_exponent
-                                                               : DEFAULT_CAP_EXPONENT;
-    double t0 = 0, t1 = 0;
-    for (int i = 0; i < r->cfg.njobs; i++) {
-        gw_power_job *j = &r->cfg.jobs[i];
-        if (capped >= j->compute_w)
-            continue;
-        double full = fmin(sc->accelerator.tdp_w, j->compute_w);
-        t0 += j->accelerators / j->iteration_s;
-        j->iteration_s = gw_power_cap_iteration(j->iteration_s, j->comm_fraction, full,
-                                                fmin(ms->cap_w, full), expo, &j->comm_fraction);
-        t1 += j->accelerators / j->iteration_s;
-        j->compute_w = capped;
-        j->comm_w = fmin(j->comm_w, capped);
+    return cap_jobs(sc, r, ms->cap_w, r->cap_exponent, &r->cfg, &r->cap_throughput_loss, err);
+}
+
+/* The alternative to a battery (§3): the highest accelerator cap that
+ * meets the limits with no battery (bisection on re-simulation between
+ * the accelerator's idle power and its TDP), and its throughput cost. */
+static int size_cap(const gw_scenario *sc, gw_power_report *r, gw_error *err)
+{
+    gw_power_config *c = malloc(sizeof *c);
+    if (!c)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    *c = r->cfg;
+    c->battery.power_w = c->battery.energy_j = 0, c->keep_series = 0;
+    const gw_accelerator *a = &sc->accelerator;
+    double lo = a->tdp_w * a->idle_power_fraction, hi = a->tdp_w, loss = 0;
+    int ok = 0, rc = GW_OK;
+    for (int i = 0; i < 14 && rc == GW_OK; i++) {
+        double mid = i == 0 ? lo : 0.5 * (lo + hi);
+        if ((rc = cap_jobs(sc, r, mid, r->cap_exponent, c, &loss, err)) ||
+            (rc = gw_power_meets_limits(c, &ok, err)))
+            break;
+        if (i == 0 && !ok)
+            break; /* even at idle power the limits break (inference, say) */
+        if (i == 0)
+            r->cap_fit_ok = 1, r->cap_fit_w = lo, r->cap_fit_loss = loss;
+        else if (ok)
+            lo = mid, r->cap_fit_w = mid, r->cap_fit_loss = loss;
+        else
+            hi = mid;
     }
-    r->cap_throughput_loss = t0 > 0 ? 1 - t1 / t0 : 0;
-    return GW_OK;
+    free(c);
+    return rc;
 }
 
 static int resolve_mitigations(const gw_scenario *sc, const power_settings *ps,
@@ -617,6 +660,8 @@ static int run(const gw_cmd_args *a, gw_power_report *r, gw_error *err)
     if (rc == GW_OK && r->cfg.nlimits > 0) {
         r->sized = 1;
         rc = gw_power_size(&r->cfg, &r->sizing, err);
+        if (rc == GW_OK && r->sizing.needed && r->cfg.njobs > 0)
+            rc = size_cap(r->sc, r, err);
     }
     return rc;
 }

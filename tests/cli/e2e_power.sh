@@ -85,6 +85,8 @@ d = json.load(open(sys.argv[1]))
 s = d["sizing"]
 if not (s["needed"] and s["feasible"] and s["battery_w"] > 0 and s["battery_wh"] > 0):
     sys.exit("sizing %r" % s)
+if not (s["cap_w"] and 0 < s["cap_throughput_loss"] < 1):
+    sys.exit("the cap alternative: %r" % s)
 if not d["violations"] or not all("message" in v for v in d["violations"]):
     sys.exit("violations without the battery: %r" % d["violations"][:2])
 print(s["battery_w"], s["battery_wh"], 0.9 * s["battery_w"], 0.9 * s["battery_wh"])
