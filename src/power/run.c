@@ -105,6 +105,9 @@ int gw_power_check(const gw_power_config *c, gw_error *err)
             return rc;
     for (int l = 0; l < c->nlimits; l++) {
         const gw_power_limit *lim = &c->limits[l];
+        if (lim->kind == GW_LIMIT_RAMP && !(lim->window_s > 0 && lim->ramp_w_per_s > 0))
+            return gw_error_field(err, "limits", "a ramp limit of %g W/s over %g s; expected a "
+                                  "ramp > 0 and a window > 0", lim->ramp_w_per_s, lim->window_s);
         if (lim->kind == GW_LIMIT_RAMP && lim->window_s / c->resolution_s > MAX_WINDOW_SAMPLES)
             return gw_error_field(err, "limits", "a limit window of %g s at resolution %g s "
                                   "keeps up to %.3g samples (%.1f GiB); expected at most %.0e "

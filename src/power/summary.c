@@ -190,7 +190,8 @@ static void spectrum_peak(const gwi_summary *s, gw_power_grid *g)
         double den = a - 2 * b + c;
         delta = den < 0 ? 0.5 * (a - c) / den : 0;
     }
-    g->spectrum_peak_hz = ((double)best + delta) * df;
+    /* a flat series has no peak */
+    g->spectrum_peak_hz = s->acc[best] > 0 ? ((double)best + delta) * df : 0;
     double v = 0;
     for (size_t k = best - 1; k <= best + 1 && k <= h; k++)
         v += bin_var(s, k);

@@ -146,6 +146,10 @@ static void bad_input(void)
     c.jobs[0] = job("huge", N, 0.5, 0);
     CHECK_INT(gw_power_check(&c, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "more than the site");
+    base(&c);
+    c.nlimits = 1;
+    c.limits[0] = (gw_power_limit){.kind = GW_LIMIT_RAMP, .ramp_w_per_s = 1e6};
+    CHECK_INT(gw_power_check(&c, &err), GW_E_INPUT); /* a ramp limit without a window */
 }
 
 int main(void)
