@@ -72,7 +72,7 @@ SCHEMA(power_schema, "power", "power settings", power_settings, power_fields);
 typedef struct job_settings {
     gw_entry_meta meta;
     double count, tp, pp, global_batch, mfu, iteration_s, comm_fraction, compute_w, comm_w,
-        comm_load, offset_s, start_s, stop_s, ramp_s, checkpoint_every_s, checkpoint_pause_s,
+        compute_load, comm_load, offset_s, start_s, stop_s, ramp_s, checkpoint_every_s, checkpoint_pause_s,
         restart_s;
     char failures[GW_TEXT_MAX];
 } job_settings;
@@ -91,6 +91,8 @@ static const gw_field job_fields[] = {
       "IT W per accelerator computing (default: rack model at load 1)"),
     Q("comm_power", job_settings, comm_w, GW_DIM_POWER, NN,
       "IT W per accelerator communicating (default: rack model at comm_load)"),
+    Q("compute_load", job_settings, compute_load, GW_DIM_NONE, FR,
+      "accelerator load while computing (default 1)"),
     Q("comm_load", job_settings, comm_load, GW_DIM_NONE, FR,
       "accelerator load while communicating (default 0: idle)"),
     Q("offset", job_settings, offset_s, GW_DIM_TIME, NN, "phase offset of the steps"),
@@ -309,7 +311,8 @@ static int job_power(const gw_scenario *sc, const job_settings *js, gw_power_job
 {
     gw_rack_result rr;
     int rc;
-    if ((rc = accel_it_w(sc, 1, &rr, err)))
+    double hi = given(&job_schema, js, "compute_load") ? js->compute_load : 1;
+    if ((rc = accel_it_w(sc, hi, &rr, err)))
         return rc;
     j->compute_w = js->compute_w > 0 ? js->compute_w : rr.it_power_w / rr.accelerators;
     if ((rc = accel_it_w(sc, js->comm_load, &rr, err)))
