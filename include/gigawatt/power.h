@@ -52,8 +52,8 @@ typedef struct gw_power_job {
     double ramp_limit_w_per_s; /* per accelerator, up and down */
 } gw_power_job;
 
-/* Inference load: a daily cosine between peak and trough, plus AR(1) noise
- * (docs/power.md §1.3). */
+/* Inference load: a daily cosine between peak and trough, or a fleet
+ * simulation's hourly utilisation, plus AR(1) noise (docs/power.md §1.3). */
 typedef struct gw_power_inference {
     double accelerators;
     double busy_w, idle_w;  /* IT W per accelerator at load 1 and 0 */
@@ -62,6 +62,10 @@ typedef struct gw_power_inference {
     double peak_hour, start_hour;
     double noise;           /* relative standard deviation */
     double noise_time_s;    /* correlation time of the noise */
+    /* a fleet simulation's hourly utilisation (hour 0 from start_hour on),
+     * in place of the cosine when nhourly > 0; not owned */
+    const double *hourly;
+    int nhourly;
 } gw_power_inference;
 
 /* An energy store: rack power shelves (on IT) or a site battery (on the

@@ -34,6 +34,8 @@ typedef struct gw_power_report {
     int cap_fit_ok;                     /* sizing: a cap alone meets the limits */
     double cap_fit_w, cap_fit_loss;     /* the highest such cap, its throughput cost */
     gw_power_costs costs;
+    double *hourly;             /* inference.hourly's utilisation, one an hour (owned) */
+    int nhourly;
     gw_power_result unmitigated, mitigated;
     int sized;
     gw_power_sizing sizing;

@@ -141,17 +141,30 @@ static double job_mitigated_w(const gw_power_job *j, gwi_job_state *js, double r
     return js->level_w;
 }
 
-/* Inference IT (§1.3): cosine between peak and trough over the day, AR(1)
- * noise, utilisation kept in [0, 1]. */
+/* Inference IT (§1.3): cosine between peak and trough over the day (or
+ * a fleet simulation's hourly utilisation), AR(1) noise, utilisation kept
+ * in [0, 1]. */
 static double inference_w(gwi_source *s, double t)
 {
     const gw_power_inference *inf = &s->c->inference;
     if (!(inf->accelerators > 0))
         return 0;
-    double r = inf->peak_to_trough > 1 ? inf->peak_to_trough : 1;
-    double a = (r - 1) / (r + 1);
-    double h = inf->start_hour + t / 3600;
-    double u = inf->peak_load * (1 + a * cos(TWO_PI * (h - inf->peak_hour) / 24)) / (1 + a);
+    double u;
+    if (inf->nhourly > 0) { /* linear between the hours' midpoints, held at the ends */
+        double x = t / 3600 - 0.5;
+        int i = (int)floor(x);
+        if (i < 0)
+            u = inf->hourly[0];
+        else if (i + 1 >= inf->nhourly)
+            u = inf->hourly[inf->nhourly - 1];
+        else
+            u = inf->hourly[i] + (inf->hourly[i + 1] - inf->hourly[i]) * (x - i);
+    } else {
+        double r = inf->peak_to_trough > 1 ? inf->peak_to_trough : 1;
+        double a = (r - 1) / (r + 1);
+        double h = inf->start_hour + t / 3600;
+        u = inf->peak_load * (1 + a * cos(TWO_PI * (h - inf->peak_hour) / 24)) / (1 + a);
+    }
     if (inf->noise > 0) {
         s->noise = s->noise * s->noise_phi + s->noise_sd * gw_rng_normal(&s->noise_rng);
         u *= 1 + s->noise;

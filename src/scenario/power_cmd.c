@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "command_int.h"
+#include "gigawatt/file.h"
 #include "gigawatt/power_cmd.h"
 #include "gigawatt/power_out.h"
 
@@ -113,6 +114,7 @@ SCHEMA(job_schema, "jobs", "job", job_settings, job_fields);
 typedef struct inference_settings {
     gw_entry_meta meta;
     double accelerators, peak_load, peak_to_trough, peak_hour, start_hour, noise, noise_time_s;
+    const gw_node *hourly;
 } inference_settings;
 
 static const gw_field inference_fields[] = {
@@ -126,6 +128,8 @@ static const gw_field inference_fields[] = {
     Q("noise", inference_settings, noise, GW_DIM_NONE, NN, "relative noise (default 0.02)"),
     Q("noise_time", inference_settings, noise_time_s, GW_DIM_TIME, POS,
       "noise correlation time (default 60 s)"),
+    NODE("hourly", inference_settings, hourly,
+         "CSV with a utilisation column, one row an hour (gigawatt sim FLEET --requests-csv)"),
 };
 SCHEMA(inference_schema, "inference", "inference", inference_settings, inference_fields);
 
@@ -385,9 +389,84 @@ static int resolve_jobs(const gw_scenario *sc, const power_settings *ps, gw_powe
     return GW_OK;
 }
 
-static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
-                             gw_power_config *c, gw_error *err)
+#define HOURLY_MAX_BYTES (64u << 20)
+#define HOURLY_MAX_ROWS 100000
+
+/* The column `name` of a CSV header line, or -1. */
+static int csv_column(const char *line, const char *name)
 {
+    size_t n = strlen(name);
+    int col = 0;
+    for (const char *p = line; *p && *p != '\n'; col++) {
+        size_t len = strcspn(p, ",\r\n");
+        if (len == n && strncmp(p, name, n) == 0)
+            return col;
+        p += len;
+        if (*p == ',')
+            p++;
+        else
+            break;
+    }
+    return -1;
+}
+
+/* The start of cell `col` of the row at `row`, or NULL when the row is shorter. */
+static char *nth_cell(char *row, int col)
+{
+    for (int k = 0; k < col; k++) {
+        char *next = strpbrk(row, ",\n");
+        if (!next || *next != ',')
+            return NULL;
+        row = next + 1;
+    }
+    return row;
+}
+
+/* inference.hourly (§1.3): the utilisation column of a fleet simulation's
+ * hourly CSV, one value a row, into r->hourly. */
+static int read_hourly(const gw_node *n, gw_power_report *r, gw_error *err)
+{
+    char path[512];
+    if (n->kind != GW_NODE_SCALAR || !n->text[0])
+        return located(n, err, "hourly is not a file path; expected the CSV of gigawatt sim "
+                               "FLEET --requests-csv");
+    gw_node_path(n, path, sizeof path);
+    char *text = NULL;
+    size_t len;
+    if (gw_read_whole_file(path, HOURLY_MAX_BYTES, &text, &len))
+        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
+                            "hourly '%.300s' cannot be read; expected a readable CSV of at most "
+                            "64 MiB", path);
+    int col = csv_column(text, "utilisation"), rc = GW_OK, line = 1;
+    if (col < 0)
+        rc = gw_error_set(err, GW_E_INPUT, path, 1, 1, "no 'utilisation' column; expected the "
+                          "hourly CSV of gigawatt sim FLEET --requests-csv");
+    r->hourly = malloc(HOURLY_MAX_ROWS * sizeof *r->hourly);
+    if (!r->hourly && rc == GW_OK)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    for (char *p = strchr(text, '\n'); rc == GW_OK && p && p[1]; p = strchr(p + 1, '\n')) {
+        line++;
+        char *cell = nth_cell(p + 1, col), *end = cell;
+        double u = cell ? strtod(cell, &end) : NAN;
+        if (!cell || end == cell || !(u >= 0 && u <= 1) || r->nhourly >= HOURLY_MAX_ROWS)
+            rc = gw_error_set(err, GW_E_INPUT, path, line, 1, "row %d: %s; expected a "
+                              "utilisation in [0, 1] per hour, at most %d rows", line - 1,
+                              r->nhourly >= HOURLY_MAX_ROWS ? "too many rows"
+                                                            : "no utilisation in [0, 1]",
+                              HOURLY_MAX_ROWS);
+        else
+            r->hourly[r->nhourly++] = u;
+    }
+    if (rc == GW_OK && r->nhourly == 0)
+        rc = gw_error_set(err, GW_E_INPUT, path, 1, 1, "no rows; expected one an hour");
+    free(text);
+    return rc;
+}
+
+static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
+                             gw_power_report *r, gw_error *err)
+{
+    gw_power_config *c = &r->cfg;
     inference_settings is;
     int rc = decode_map(&inference_schema, ps->inference, &is, err);
     if (rc || !ps->inference)
@@ -407,6 +486,9 @@ static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
     inf->start_hour = is.start_hour;
     inf->noise = given(&inference_schema, &is, "noise") ? is.noise : 0.02;
     inf->noise_time_s = or_default(is.noise_time_s, 60);
+    if (is.hourly && (rc = read_hourly(is.hourly, r, err)))
+        return rc;
+    inf->hourly = r->hourly, inf->nhourly = r->nhourly;
     return GW_OK;
 }
 
@@ -626,7 +708,7 @@ static int resolve(const gw_scenario *sc, const gw_node *pn, gw_power_report *r,
     c->spectrum_block_s = ps.spectrum_block_s;
     c->mitigate = 1;
     if ((rc = chain(sc, c, err)) || (rc = resolve_jobs(sc, &ps, r, err)) ||
-        (rc = resolve_inference(sc, &ps, c, err)) || (rc = resolve_limits(&ps, r, err)))
+        (rc = resolve_inference(sc, &ps, r, err)) || (rc = resolve_limits(&ps, r, err)))
         return rc;
     if (c->njobs == 0 && c->inference.accelerators <= 0)
         return located(pn, err, "power: runs nothing; expected jobs: or inference:");
@@ -698,6 +780,7 @@ int gw_cmd_power(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = gw_cmd_finish(a, gw_cmd_report_name(a), json, text, out, err);
     }
     if (r) {
+        free(r->hourly);
         gw_power_result_free(&r->unmitigated);
         gw_power_result_free(&r->mitigated);
     }

@@ -114,6 +114,32 @@ contains "largest change within 60s" "$scratch/out"
 ok_to again.json power hand.yaml --json
 cmp -s hand.json again.json || fail "the same scenario gave different JSON"
 
+# ---- inference from a fleet simulation's hourly utilisation -------------------------
+printf 'hour,utilisation\n0,0.2\n1,0.2\n' > flat.csv
+printf 'hour,utilisation\n0,0.2\n1,0.8\n' > rising.csv
+for f in flat rising; do
+    cat > "$f.yaml" <<EOF
+system: gb200-nvl72
+model: llama-3.1-405b
+training: {count: 1024, tokens: 1e12, tp: 8, pp: 16}
+power:
+  window: 2 h
+  resolution: 1 s
+  inference: {accelerators: 10000, hourly: $f.csv, noise: 0}
+EOF
+    ok_to "$f.json" power "$f.yaml" --json
+done
+pycheck flat.json rising.json <<'EOF'
+import json, sys
+flat, rising = (json.load(open(f))["grid"] for f in sys.argv[1:3])
+if flat["peak_w"] - flat["min_w"] > 1e-9 * flat["peak_w"]:
+    sys.exit("a flat hourly utilisation gave a swing of %r W" % (flat["peak_w"] - flat["min_w"]))
+if not (abs(rising["min_w"] - flat["min_w"]) < 1e-6 * flat["min_w"]
+        and rising["peak_w"] > 1.5 * flat["peak_w"]):
+    sys.exit("0.2 -> 0.8 gave %r .. %r W (flat %r)"
+             % (rising["min_w"], rising["peak_w"], flat["min_w"]))
+EOF
+
 # ---- the 1 GW campus -----------------------------------------------------------------
 ok_to campus.json power "$root/scenarios/training-campus-1gw.yaml" --window 10min --json
 pycheck campus.json <<'EOF'
