@@ -701,6 +701,9 @@ static int resolve(const gw_scenario *sc, const gw_node *pn, gw_power_report *r,
     int rc = decode_map(&power_schema, pn, &ps, err);
     if (rc)
         return rc;
+    if (!sc->has_system) /* the rack model gives each phase's power */
+        return located(pn, err, "power needs a system with this accelerator (the rack model "
+                                "gives each phase's power); expected system: e.g. gb200-nvl72");
     gw_power_config *c = &r->cfg;
     c->window_s = or_default(ps.window_s, DEFAULT_WINDOW_S);
     c->resolution_s = or_default(ps.resolution_s, DEFAULT_RESOLUTION_S);
