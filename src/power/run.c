@@ -108,6 +108,15 @@ int gw_power_check(const gw_power_config *c, gw_error *err)
         if (lim->kind == GW_LIMIT_RAMP && !(lim->window_s > 0 && lim->ramp_w_per_s > 0))
             return gw_error_field(err, "limits", "a ramp limit of %g W/s over %g s; expected a "
                                   "ramp > 0 and a window > 0", lim->ramp_w_per_s, lim->window_s);
+        /* a band's lowest frequency needs a spectrum block of a period at
+         * least (blocks are >= half the window), its highest the Nyquist rate */
+        if (lim->kind == GW_LIMIT_BAND &&
+            (c->window_s < 2 / lim->low_hz || lim->high_hz > 0.5 / c->resolution_s))
+            return gw_error_field(err, "limits", "the band %g-%g Hz is not resolved by a %g s "
+                                  "window at %g s resolution; expected a window of at least "
+                                  "%g s and a resolution of at most %g s", lim->low_hz,
+                                  lim->high_hz, c->window_s, c->resolution_s, 2 / lim->low_hz,
+                                  0.5 / lim->high_hz);
         if (lim->kind == GW_LIMIT_RAMP && lim->window_s / c->resolution_s > MAX_WINDOW_SAMPLES)
             return gw_error_field(err, "limits", "a limit window of %g s at resolution %g s "
                                   "keeps up to %.3g samples (%.1f GiB); expected at most %.0e "
