@@ -69,8 +69,8 @@ const char *const *gw_command_names(void);
 const char *const *gw_command_options(const char *command);
 /* Does option `name` take a value (1), is it a switch (0), or unknown (-1)? */
 int gw_command_option_takes_value(const char *name);
-/* The same in `command`: explore's --csv takes the FILE the front end
- * writes every point to, where search's --csv is a switch. */
+/* The same in `command`: power's --csv takes the file of its series and
+ * explore's the file of every point, where search's --csv is a switch. */
 int gw_command_option_takes_value_in(const char *command, const char *name);
 
 /* Check the request's options and their values without running anything

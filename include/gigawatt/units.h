@@ -44,6 +44,8 @@ typedef enum gw_dim_id {
     GW_DIM_VOLUME_PER_ENERGY, /* m^3/J (water usage effectiveness) */
     GW_DIM_PER_POWER,     /* 1/W (staff per MW) */
     GW_DIM_VOLTAGE,       /* V = W/A (busbar voltage) */
+    GW_DIM_POWER_RATE,    /* W/s (ramp rates: "20 MW/min") */
+    GW_DIM_FREQUENCY,     /* Hz = 1/s */
     GW_DIM_COUNT_
 } gw_dim_id;
 

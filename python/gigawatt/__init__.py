@@ -41,7 +41,7 @@ from ._gigawatt import ScenarioError
 
 __version__ = _gigawatt.version
 __all__ = ["catalog", "rack", "plan", "perf", "sim", "search", "validate", "risk", "runs",
-           "report", "explore",
+           "report", "explore", "power",
            "Result", "ResultList", "ScenarioError", "arrays", "frame", "tables", "dumps", "commands",
            "options"]
 
@@ -191,6 +191,14 @@ def _run(command, scenario=None, positional=(), set=None, catalog_dir=None, prog
         with open(path, "w", encoding="utf-8") as f:
             f.write(getattr(result, attr) or "")
     return result
+
+
+def power(scenario=None, **kwargs):
+    """``gigawatt power``: a site's power over time, what the grid sees with
+    and without the scenario's mitigations, violations of its limits and the
+    least site battery meeting them (window=, resolution=, battery_power=,
+    battery_energy=; csv=True returns the series as Result.csv)."""
+    return _run("power", scenario, **kwargs)
 
 
 def catalog(id=None, **kwargs):

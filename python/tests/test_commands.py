@@ -79,6 +79,10 @@ CASES = [
      ["risk", path("tests", "data", "risk-small.yaml"), "--quiet"]),
     ("risk-draws", "risk", (FLAGSHIP,), {"draws": 500, "seed": 3},
      ["risk", FLAGSHIP, "--draws", "500", "--seed", "3", "--quiet"]),
+    ("power-campus", "power", (path("scenarios", "training-campus-1gw.yaml"),),
+     {"window": "5 min", "battery_power": "100 MW", "battery_energy": "10 MWh"},
+     ["power", path("scenarios", "training-campus-1gw.yaml"), "--window", "5 min",
+      "--battery-power", "100 MW", "--battery-energy", "10 MWh", "--quiet"]),
 ]
 
 

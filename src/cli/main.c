@@ -28,12 +28,14 @@ static const char usage_main[] =
     "  runs [--db FILE]      runs kept in a SQLite result store\n"
     "  validate FILE.csv     the perf model against measured serving runs, per row and partition\n"
     "  explore SCENARIO      design-space sweep: Pareto front of the objectives (MPI-aware)\n"
+    "  power SCENARIO        a site's power over time, what the grid sees, what smooths it\n"
     "\n"
     "common options:\n"
     "  --json                print one JSON object on stdout\n"
     "  -o FILE               write the output to FILE (whole or not at all)\n"
     "  --html FILE           also write the result's HTML report to FILE (rack, plan, perf,\n"
-    "                        sim, risk); `gigawatt report` makes one from saved --json results\n"
+    "                        sim, risk, power); `gigawatt report` makes one from saved --json\n"
+    "                        results\n"
     "  --set KEY.PATH=VALUE  override any scenario value, e.g. --set target.grid_power='15 GW'\n"
     "  --catalog DIR         catalog directory (default: $GIGAWATT_CATALOG or the built-in)\n"
     "  --quiet               no progress messages\n"
@@ -252,6 +254,25 @@ static const char usage_explore[] =
     "  gigawatt explore scenarios/explore-example.yaml --vary operation.load=0.5:1:6 --json\n"
     "  gigawatt explore scenarios/explore-example.yaml --design lhs --points 10000 \\\n"
     "                   --vary 'perf.tpot_slo=20 ms:100 ms' --html explore.html\n";
+static const char usage_power[] =
+    "usage: gigawatt power SCENARIO [--window T] [--resolution T] [--battery-power P]\n"
+    "                      [--battery-energy E] [--csv FILE] [--html FILE] [--json] [-o FILE]\n"
+    "                      [--set K=V]\n"
+    "A site's power second by second from what runs on it (training jobs' compute and\n"
+    "communication phases from the perf model, checkpoints, failures, inference, cooling and\n"
+    "power-chain lags), with and without the mitigations of the scenario's power: section\n"
+    "(GPU floor, smoothing, ramp limit, power cap, rack storage, site battery, on-site\n"
+    "generation): peak, mean, the largest ramps within 1 s, 1 min and 10 min, the spectrum,\n"
+    "the largest load loss, every violation of the grid's limits, and the least site battery\n"
+    "(and GPU floor) that meets them (docs/power.md). --battery-power/--battery-energy set\n"
+    "the site battery for a run (to re-check a sizing); --csv FILE writes the series;\n"
+    "--html FILE the report page.\n"
+    "\n"
+    "examples:\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml --window 10min --csv series.csv\n"
+    "  gigawatt power scenarios/training-campus-1gw.yaml --battery-power '400 MW' \\\n"
+    "                 --battery-energy '60 MWh' --json\n";
 
 typedef struct cli_command {
     const char *name, *usage;
@@ -276,6 +297,7 @@ static const cli_command commands[] = {
     COMMAND("search", usage_search, 1, 1),
     {.name = "explore", .usage = usage_explore, .max_positional = 1, .scenario = 1,
      .see = "gigawatt explore --help", .par = 1},
+    COMMAND("power", usage_power, 1, 1),
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -351,7 +373,7 @@ static void add_option(cli_request *r, const char *name, const char *value)
     if (strcmp(name, "html") == 0)
         r->html = value;
     else if (strcmp(name, "requests-csv") == 0 || (strcmp(name, "csv") == 0 && value))
-        r->requests_csv = value; /* sim's, and explore's --csv FILE: out->csv goes there */
+        r->requests_csv = value; /* sim's, and explore's and power's --csv FILE: out->csv goes there */
     else if (strcmp(name, "db") == 0)
         r->db = value;
 }

@@ -129,6 +129,8 @@ static const named_dim named[] = {
     {GW_DIM_VOLUME_PER_ENERGY, "water per energy", "1.8 L/kWh", {-1, 1, 2, 0, 0, 0, 0}},
     {GW_DIM_PER_POWER, "count per power", "0.5 people/MW", {-1, -2, 3, 0, 0, 0, 0}},
     {GW_DIM_VOLTAGE, "voltage", "800 V", {1, 2, -3, 0, 0, 0, 0, -1}},
+    {GW_DIM_POWER_RATE, "power ramp", "20 MW/min", {1, 2, -4, 0, 0, 0, 0}},
+    {GW_DIM_FREQUENCY, "frequency", "0.5 Hz", {0, 0, -1, 0, 0, 0, 0}},
 };
 
 gw_dim gw_dim_of(gw_dim_id id)

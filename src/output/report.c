@@ -1675,6 +1675,7 @@ static void section_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_config_search(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_runs(gw_buf *b, shared_scales *sh, const cJSON *o);
 static void section_explore(gw_buf *b, shared_scales *sh, const cJSON *o);
+static void section_power(gw_buf *b, shared_scales *sh, const cJSON *o);
 
 static const struct {
     const char *kind, *title;
@@ -1692,6 +1693,7 @@ static const struct {
     {"runs", "stored runs", section_runs},
     {"supply_chain", "component supply chain", section_supply},
     {"explore", "design-space exploration", section_explore},
+    {"power", "site power and the grid", section_power},
 };
 
 /* runs --json: the store's runs as a table, each with what runs it again. */
@@ -2141,6 +2143,90 @@ static void section_explore(gw_buf *b, shared_scales *sh, const cJSON *o)
     explore_multiples(b, sh, o);
 }
 
+/* power (docs/power.md): the grid draw with and without the mitigations
+ * (min and max per time bucket), the histogram of 1 s changes, the
+ * spectrum, the violations and the sizing. */
+static void power_series(gw_buf *b, shared_scales *sh, const cJSON *f)
+{
+    static const char *const keys[] = {"unmitigated_max_w", "unmitigated_min_w", "grid_max_w",
+                                       "grid_min_w"};
+    static const char *const names[] = {"unmitigated, max", "unmitigated, min",
+                                        "with mitigations, max", "with mitigations, min"};
+    size_t n = 0, m[4];
+    double *t = jarray(jget(f, "t_s"), &n), *v[4];
+    series s[4];
+    int ok = t != NULL;
+    for (int k = 0; k < 4; k++) {
+        v[k] = jarray(jget(f, keys[k]), &m[k]);
+        s[k] = (series){names[k], v[k]};
+        ok &= v[k] && m[k] == n;
+    }
+    if (ok && n)
+        line_chart(b, sh, "grid draw over the window", "time (s)", "grid draw", "W", t, n, s, 4);
+    free(t);
+    for (int k = 0; k < 4; k++)
+        free(v[k]);
+}
+
+static void power_ramps_and_spectrum(gw_buf *b, shared_scales *sh, const cJSON *f)
+{
+    size_t ne, nc, nu, nh, nr, nur;
+    double *edges = jarray(jget(f, "ramp_1s_edges_w_per_s"), &ne);
+    double *counts = jarray(jget(f, "ramp_1s_counts"), &nc);
+    double *ucounts = jarray(jget(f, "unmitigated_ramp_1s_counts"), &nu);
+    char(*lab)[32] = calloc(nc ? nc : 1, sizeof *lab);
+    const char **labels = calloc(nc ? nc : 1, sizeof *labels);
+    if (edges && counts && ucounts && lab && labels && nc && ne == nc + 1 && nu == nc) {
+        for (size_t i = 0; i < nc; i++) {
+            gw_format_number(edges[i], 3, lab[i], sizeof lab[i]);
+            labels[i] = lab[i];
+        }
+        series s[2] = {{"unmitigated", ucounts}, {"with mitigations", counts}};
+        bar_chart(b, sh, "change within 1 s, once a second", "W/s, bin from", "seconds",
+                  "count", labels, nc, s, 2);
+    }
+    free(edges), free(counts), free(ucounts), free(lab), free(labels);
+    double *hz = jarray(jget(f, "spectrum_hz"), &nh), *rms = jarray(jget(f, "spectrum_rms_w"), &nr);
+    double *urms = jarray(jget(f, "unmitigated_spectrum_rms_w"), &nur);
+    if (hz && rms && urms && nh > 1 && nr == nh && nur == nh) {
+        series s[2] = {{"unmitigated", urms}, {"with mitigations", rms}};
+        line_chart_ex(b, sh, "spectrum of the grid draw (RMS per bin)", "frequency (Hz)",
+                      "RMS swing", "W", hz, nh, s, 2, 1, NULL, 0, 0);
+    }
+    free(hz), free(rms), free(urms);
+}
+
+static void section_power(gw_buf *b, shared_scales *sh, const cJSON *o)
+{
+    const cJSON *g = jget(o, "grid"), *u = jget(o, "unmitigated"), *sz = jget(o, "sizing");
+    const cJSON *viol = jget(o, "violations");
+    headline h[] = {{"peak draw", jnum(g, "peak_w"), "W"},
+                    {"mean draw", jnum(g, "mean_w"), "W"},
+                    {"largest change in 60 s", jnum(jget(g, "max_ramp_w_per_s"), "60s") * 60, "W"},
+                    {"largest change in 60 s, unmitigated",
+                     jnum(jget(u, "max_ramp_w_per_s"), "60s") * 60, "W"},
+                    {"spectrum peak", jnum(g, "spectrum_peak_hz"), "Hz"},
+                    {"violations", cJSON_GetArraySize(viol), ""},
+                    {"least site battery", jnum(sz, "battery_w"), "W"},
+                    {"least battery energy", jnum(sz, "battery_wh"), "Wh"}};
+    headlines(b, h, 8);
+    power_series(b, sh, jget(o, "figures"));
+    power_ramps_and_spectrum(b, sh, jget(o, "figures"));
+    gw_buf_printf(b, "<h3>sizing</h3>");
+    kv_table(b, sz);
+    gw_buf_printf(b, "<h3>violations</h3><table><tr><th>from (s)</th><th>to (s)</th>"
+                     "<th>what</th></tr>");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, viol)
+    {
+        gw_buf_printf(b, "<tr><td>%s</td><td>%s</td><td style='text-align:left'>",
+                      FIG(jnum(x, "start_s")), FIG(jnum(x, "end_s")));
+        esc(b, jstr(x, "message"));
+        gw_buf_printf(b, "</td></tr>");
+    }
+    gw_buf_printf(b, "</table>");
+}
+
 /* The index of a kind in report_kinds[], or -1 when it has no report. */
 static int kind_index(const char *k)
 {
@@ -2224,6 +2310,9 @@ static const struct {
     {"supply_chain", "supply_chain", 'o'},
     {"explore", "objectives", 'a'},        {"explore", "points", 'a'},
     {"explore", "pareto", 'a'},            {"explore", "vary", 'a'},
+    {"power", "grid", 'o'},                {"power", "unmitigated", 'o'},
+    {"power", "sizing", 'o'},              {"power", "figures", 'o'},
+    {"power", "violations", 'a'},
 };
 
 static int shape_error(const char *name, gw_error *err, const char *fmt, const char *path,

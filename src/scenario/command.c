@@ -86,6 +86,10 @@ static const option_spec option_table[] = {
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
     VALUE("vary"), VALUE("design"), VALUE("points"), /* explore (explore_cmd.c) */
+    /* power (docs/power.md) */
+    SECONDS("window", "power.window"), SECONDS("resolution", "power.resolution"),
+    SETTING("battery-power", "power.mitigations.battery.power"),
+    SETTING("battery-energy", "power.mitigations.battery.energy"),
 };
 #define NOPTIONS (sizeof option_table / sizeof option_table[0])
 
@@ -121,6 +125,8 @@ static const char *const search_options[] = {
 /* explore reads its own (src/scenario/explore_cmd.c) */
 static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",
                                               "db", "resume", "html", "csv", NULL};
+static const char *const power_options[] = {"window", "resolution", "battery-power",
+                                            "battery-energy", "csv", "html", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -149,12 +155,13 @@ static const struct {
     {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
     {"explore", explore_options, 0, NULL, gw_command_explore, gw_cmd_explore_check},
+    {"power", power_options, 1, gw_cmd_power, NULL, NULL},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static const char *const command_names[] = {"catalog", "rack", "plan", "perf", "sim",
                                             "report",  "risk", "runs", "validate",
-                                            "search",   "explore", NULL};
+                                            "search",   "explore", "power", NULL};
 
 const char *const *gw_command_names(void)
 {
@@ -183,27 +190,30 @@ static const option_spec *find_option(const char *name)
     return NULL;
 }
 
+/* --csv names the file the front end writes in power (the series) and
+ * explore (every point with every result field); in search it is a switch
+ * (the front, printed as CSV). */
+static const option_spec csv_file = OUTPUT_FILE("csv");
+
+/* The option `name` as `command` takes it. */
+static const option_spec *find_option_in(const char *command, const char *name)
+{
+    if (command && (!strcmp(command, "power") || !strcmp(command, "explore")) &&
+        !strcmp(name, "csv"))
+        return &csv_file;
+    return find_option(name);
+}
+
 int gw_command_option_takes_value(const char *name)
 {
     const option_spec *o = name ? find_option(name) : NULL;
     return o ? o->takes_value : -1;
 }
 
-/* An option that names the file the front end writes in one command where
- * it is a switch in the others: explore --csv FILE (every point), search
- * --csv (the front, printed). */
-static const struct {
-    const char *command, *option;
-} file_in_command[] = {{"explore", "csv"}};
-
 int gw_command_option_takes_value_in(const char *command, const char *name)
 {
-    for (size_t i = 0; command && name && i < sizeof file_in_command / sizeof file_in_command[0];
-         i++)
-        if (!strcmp(command, file_in_command[i].command) &&
-            !strcmp(name, file_in_command[i].option))
-            return 1;
-    return gw_command_option_takes_value(name);
+    const option_spec *o = name ? find_option_in(command, name) : NULL;
+    return o ? o->takes_value : -1;
 }
 
 const char *gw_command_catalog_dir(const char *given)
@@ -337,7 +347,8 @@ static int parse_option(gw_cmd_args *a, const char *const *list, const gw_comman
 {
     if (opt->name && strcmp(opt->name, "set") == 0 && opt->value)
         return add_given_set(a, opt->value, err);
-    const option_spec *o = opt->name && allowed(list, opt->name) ? find_option(opt->name) : NULL;
+    const option_spec *o =
+        opt->name && allowed(list, opt->name) ? find_option_in(a->req->command, opt->name) : NULL;
     if (!o || (o->takes_value && !opt->value && !o->front_end_file))
         return gw_error_set(err, GW_E_USAGE, NULL, 0, 0,
                             "unknown or incomplete option '--%s'; see gigawatt --help",

@@ -27,7 +27,7 @@ typedef struct gw_cmd_args {
     int html;           /* fill out->html */
     int requests_csv;   /* fill out->csv */
     int capacity, cheapest;
-    int csv;            /* search: the front as CSV in place of the text */
+    int csv;            /* search: the front as CSV in place of the text; power: the series */
     double ttft_target, tbt_target, quantile, target_rate;
     const char *candidates, *tps; /* --cheapest: comma-separated lists */
     const char *db;               /* SQLite result store (fleet) */
@@ -76,6 +76,7 @@ int gw_cmd_perf(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_sim(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
 int gw_cmd_search(const gw_cmd_args *a, gw_command_output *out, gw_error *err); /* search_cmd.c */
+int gw_cmd_power(const gw_cmd_args *a, gw_command_output *out, gw_error *err);  /* power_cmd.c */
 
 /* risk and runs read their own options (src/scenario/risk_command.c):
  * check them, and with `whole` what else a run needs (risk: a scenario or

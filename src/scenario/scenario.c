@@ -15,6 +15,7 @@ static const char *const top_keys[] = {
     "search",      /* read by gigawatt search (docs/search.md) */
     "supply_chain", /* read by gigawatt plan and risk (docs/supply.md) */
     "explore",     /* read by gigawatt explore (docs/explore.md) */
+    "power",       /* read by gigawatt power (docs/power.md) */
 };
 #define NTOP (sizeof top_keys / sizeof top_keys[0])
 

@@ -8,7 +8,7 @@ find_program(GW_CHROMIUM NAMES chromium chromium-browser)
 set(gw_browser_dir ${CMAKE_CURRENT_BINARY_DIR}/browser-reports)
 set(gw_browser_reports rack rack-compare rack-flags plan plan-compare perf perf-compare train sim
     sim-vidur sim-capacity cheapest fleet fleet-short risk risk-flagship supply supply-compare
-    explore explore-lhs)
+    explore explore-lhs power)
 add_test(NAME browser/reports
   COMMAND ${GW_SH_PROGRAM} ${CMAKE_CURRENT_SOURCE_DIR}/browser/make_reports.sh
           $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR} ${gw_browser_dir})

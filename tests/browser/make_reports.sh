@@ -80,3 +80,5 @@ rm -f risk-flagship.db
 "$gw" report explore.json -o explore.html
 "$gw" explore "$s/explore-example.yaml" --design lhs --points 400 \
     --vary operation.average_load=0.3:0.9 --quiet --html explore-lhs.html >/dev/null
+# site power (docs/power.md): ten minutes of the 1 GW campus, with its sizing
+"$gw" power "$s/training-campus-1gw.yaml" --window 10min --quiet --html power.html >/dev/null

@@ -11,7 +11,7 @@ if command -v groff >/dev/null 2>&1; then
     warnings=$(groff -man -ww -z "$page" 2>&1) || fail "groff failed on the manual page"
     [ -z "$warnings" ] || fail "groff warns: $warnings"
 fi
-for c in catalog rack plan perf sim search validate risk runs report explore; do
+for c in catalog rack plan perf sim search validate risk runs report explore power; do
     grep -q "^\.BR $c" "$page" || fail "the manual page does not describe '$c'"
 done
 command -v bash >/dev/null 2>&1 || { echo "skip: no bash"; exit 77; }

@@ -16,12 +16,14 @@ fleet=$root/scenarios/ai-cloud-scarcity.yaml
 replica=$root/scenarios/sim-llama70b-h100.yaml
 completion=$root/share/bash-completion/gigawatt
 
-# A value a flag's parser accepts (switches take none).
+# A value a flag's parser accepts (switches take none) for command $2
+# (power's and explore's --csv name a file; search's is a switch).
 value_of() {
-    case $1 in
-    json | quiet | train | capacity | cheapest | csv) echo "" ;;
-    quantile) echo 0.5 ;;
-    design) echo grid ;;
+    case $2:$1 in
+    power:csv | explore:csv) echo x.csv ;; # a FILE there, a switch in search
+    *:json | *:quiet | *:train | *:capacity | *:cheapest | *:csv) echo "" ;;
+    *:quantile) echo 0.5 ;;
+    *:design) echo grid ;;
     *) echo 1 ;;
     esac
 }
@@ -34,11 +36,10 @@ synopsis_flags() {
         grep -o -- '--[a-z][a-z-]*[a-z]' | sort -u
 }
 
-for cmd in catalog rack plan perf sim report risk runs validate search explore; do
+for cmd in catalog rack plan perf sim report risk runs validate search explore power; do
     for flag in $(synopsis_flags "$cmd"); do
         name=${flag#--}
-        v=$(value_of "$name")
-        [ "$cmd/$name" = explore/csv ] && v=x.csv # a FILE there, a switch in search
+        v=$(value_of "$name" "$cmd")
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] && grep -q '^usage: gigawatt' "$scratch/out" ||
             { show; fail "gigawatt $cmd lists $flag but does not take it"; }
@@ -49,13 +50,12 @@ done
 opts_of() { # the completion's `CMD) opts="..."` line, as words
     sed -n "s/^ *$1) *opts=\"\\([^\"]*\\)\".*/\\1/p" "$completion" | tr ' ' '\n' | grep -- '^--'
 }
-for cmd in rack plan perf sim risk search runs validate catalog report explore; do
+for cmd in rack plan perf sim risk search runs validate catalog report explore power; do
     for flag in $(opts_of "$cmd"); do
         name=${flag#--}
         [ "$name" = help ] && continue
-        v=$(value_of "$name")
+        v=$(value_of "$name" "$cmd")
         [ "$name" = output ] && v=x
-        [ "$cmd/$name" = explore/csv ] && v=x.csv
         run "$cmd" "$flag" ${v:+"$v"} --help
         [ "$rc" -eq 0 ] || { show; fail "completion offers $cmd $flag; $cmd does not take it"; }
     done
@@ -86,8 +86,8 @@ for sec in re.split(r"\n## ", doc)[1:]:
         if any(o != cmd for o in re.findall(r"gigawatt (\w+)", line)):
             continue
         for f in re.findall(r"(?<![\w-])--([a-z][a-z-]*[a-z])(?![\w*-])", line):
-            v = [] if f in switches and (cmd, f) != ("explore", "csv") else \
-                [{"quantile": "0.5", "design": "grid", "csv": "x.csv"}.get(f, "1")]
+            v = [] if f in switches and (cmd, f) not in (("power", "csv"), ("explore", "csv")) \
+                else [{"quantile": "0.5", "design": "grid", "csv": "x.csv"}.get(f, "1")]
             r = subprocess.run([gw, cmd, "--" + f] + v + ["--help"], capture_output=True)
             if r.returncode != 0:
                 bad.append(f"{cmd} --{f}: {r.stderr.decode().strip()}")
@@ -115,7 +115,7 @@ refused() {
 for flag in $(synopsis_flags sim); do
     name=${flag#--}
     case $name in requests-csv | db | html | json | quiet | set) continue ;; esac
-    v=$(value_of "$name")
+    v=$(value_of "$name" sim)
     refused "$flag" sim "$fleet" "$flag" ${v:+"$v"}
 done
 refused --scheduler sim "$fleet" --scheduler sarathi
