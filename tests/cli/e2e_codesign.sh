@@ -5,7 +5,8 @@
 # (rubin-ultra has no FP8 figure), not dropped; with an assumed FP8 it is
 # served. A closed-loop serving point (the flagship's disaggregated
 # deployment at fixed concurrency) is checked against the TPOT target:
-# every point is feasible exactly when its TPOT is within it.
+# every point is feasible exactly when its TPOT is within it. A base: copy
+# of an accelerator with nothing changed gives the catalog entry's figures.
 . "$(dirname "$0")/lib.sh"
 
 need_python
@@ -17,8 +18,12 @@ ok_to x.json explore "$scenario" --json --csv x.csv "$@"
 ok_to t.json explore "$scenario" --json --csv t.csv "$@" --set perf.tpot_slo='25 ms'
 ok_to k.json explore "$scenario" --json "$@" --vary system.ref=kyber-nvl576 \
     --set accelerator.fp8_flops='33.4 PFLOPS'
+# the custom accelerator of docs/codesign.md §4: a base: copy of rubin with
+# its HBM bandwidth varied; unvaried, it is the catalog's vr-nvl72 point
+ok_to c.json explore "$scenario" "$@" --json --vary system.ref=vr-nvl72 \
+    --set accelerator.base=rubin --vary accelerator.hbm_bandwidth='22 TB/s,32 TB/s'
 
-pycheck x.json x.csv t.json t.csv k.json <<'PY'
+pycheck x.json x.csv t.json t.csv k.json c.json <<'PY'
 import csv, json, sys
 x, t, k = (json.load(open(sys.argv[i])) for i in (1, 3, 5))
 assert x["npoints"] == 4, x["npoints"]
@@ -46,5 +51,11 @@ for rows, target in ((csv.DictReader(open(sys.argv[2])), 0.050),
     assert n == 3, n
 assert sum(not p["feasible"] for p in t["points"]) == 2  # GB300 (TPOT) and Kyber (FP8)
 assert k["npoints"] == 1 and k["points"][0]["feasible"], k["points"]
+c = json.load(open(sys.argv[6]))
+vr = [p for p in x["points"] if p["params"]["system.ref"] == "vr-nvl72"][0]
+same, wider = c["points"]
+assert same["objectives"] == vr["objectives"], (same, vr)
+assert wider["feasible"] and (wider["objectives"]["tokens_per_s_per_mw_grid"] >
+                              same["objectives"]["tokens_per_s_per_mw_grid"]), wider
 PY
 echo "codesign: ok"
