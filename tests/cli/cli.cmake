@@ -89,7 +89,7 @@ endforeach()
 
 # ---- end-to-end scripts -------------------------------------------------------
 foreach(gw_e2e catalog rack plan perf manpage sim scaling overrides determinism output text help option_order fleet report timeline validate option_audit completion quantile tour supply
-        risk risk_resume risk_mpi search store design_rules explore explore_mpi power)
+        risk risk_resume risk_mpi search store design_rules explore explore_mpi power codesign)
   add_test(NAME cli/${gw_e2e}
     COMMAND ${GW_SH_PROGRAM} ${gw_cli_dir}/e2e_${gw_e2e}.sh
             $<TARGET_FILE:gigawatt> ${PROJECT_SOURCE_DIR}
