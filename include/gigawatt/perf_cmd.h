@@ -58,6 +58,10 @@ typedef struct gw_perf_report {
     gw_serve_request serve_request;
     gw_serve_point serving;
     gw_perf_point serving_point;   /* the serving point as the headline */
+    /* The closed loop runs where its clients put it, not at a batch chosen
+     * for the targets: which target it misses ("" = none or none given),
+     * e.g. "TPOT 67.8 ms at the serving point is above the 20 ms target" */
+    char serving_missed[192];
     /* what bound the steady-state batch (docs/model.md §7.5): "memory" (the
      * KV cache), "engine default" (the stack's max_batch), "max-batch
      * setting" (perf.max_batch), "latency target"; NULL without one */

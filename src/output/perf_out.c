@@ -192,6 +192,8 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
     gw_json_num(s, "batch_per_rank", p->batch_per_rank);
     gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
     cJSON_AddStringToObject(s, "bound", p->bound);
+    if (r->serving_missed[0]) /* only where targets are given and missed */
+        cJSON_AddStringToObject(s, "targets_missed", r->serving_missed);
     cJSON_AddStringToObject(s, "batch_bound", r->serving_batch_bound);
     gw_json_num(s, "engine_cap", r->batch_cap);
     cJSON_AddStringToObject(s, "engine_cap_from",
@@ -373,6 +375,8 @@ static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report 
                     "output over decode GPUs (LMSYS/DeepSeek)");
     if (r->has_disagg)
         gw_text_row_si(b, "  KV transfer per request", p->kv_transfer_s, "s");
+    if (r->serving_missed[0])
+        gw_text_row(b, "  targets missed", r->serving_missed);
 }
 
 /* The disaggregated header: the two pools. */

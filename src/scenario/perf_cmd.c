@@ -306,6 +306,22 @@ static void serving_headline(gw_perf_report *r, const gw_perf_engine *decode)
     r->headline = h;
 }
 
+/* The serving point against perf's TTFT and TPOT targets, when given. */
+static void serving_against_targets(const gw_perf_settings *ps, gw_perf_report *r)
+{
+    const gw_serve_point *s = &r->serving;
+    size_t n = 0, cap = sizeof r->serving_missed;
+    r->serving_missed[0] = 0;
+    if (ps->ttft_slo_s > 0 && s->ttft_s > ps->ttft_slo_s)
+        n += (size_t)snprintf(r->serving_missed, cap,
+                              "TTFT %.4g ms at the serving point is above the %.4g ms target",
+                              s->ttft_s * 1e3, ps->ttft_slo_s * 1e3);
+    if (ps->tpot_slo_s > 0 && s->tpot_s > ps->tpot_slo_s && n < cap)
+        snprintf(r->serving_missed + n, cap - n,
+                 "%sTPOT %.4g ms at the serving point is above the %.4g ms target",
+                 n ? "; " : "", s->tpot_s * 1e3, ps->tpot_slo_s * 1e3);
+}
+
 /* Aggregated at a client concurrency (gw_serve_agg) or disaggregated
  * (gw_serve_disagg); model errors name their field below perf: (a pool's
  * as disagg.prefill / disagg.decode). */
@@ -325,6 +341,7 @@ static int run_serving(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
     if (rc)
         return rc;
     r->has_serving = 1;
+    serving_against_targets(&sc->perf, r);
     serving_headline(r, r->has_disagg ? &r->decode_engine : &r->engine);
     serving_batch_bound(sc, r, r->has_disagg ? &r->decode_engine : &r->engine);
     return GW_OK;

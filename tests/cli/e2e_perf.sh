@@ -601,4 +601,25 @@ print("DEP8 R1 FP4 8xB200 C=256: %.0f out tok/s/GPU at %.1f tok/s/user; batch 1:
       % (s["tokens_per_s_per_gpu_out"], s["tokens_per_s_per_user"], u0, u1, u3, acc1, acc3))
 EOF
 
+# ---- a closed loop that misses the targets says so (text and JSON) ---------------
+# The clients put the serving point, not the targets: TPOT at 4,096 in flight
+# is far above 20 ms; with loose targets nothing is said.
+dep8="--model deepseek-r1 --accelerator b200 --count 8 --ep 8 --attention-dp 8 --precision fp4 --input-tokens 1000 --output-tokens 1000"
+# shellcheck disable=SC2086
+ok_to miss.json perf $dep8 --concurrency 4096 --tpot-slo 0.02 --json
+# shellcheck disable=SC2086
+ok_to loose.json perf $dep8 --concurrency 4096 --tpot-slo 5 --ttft-slo 60 --json
+# shellcheck disable=SC2086
+ok_to miss.txt perf $dep8 --concurrency 4096 --tpot-slo 0.02
+grep -q "targets missed .*TPOT .* ms at the serving point is above the 20 ms target" miss.txt ||
+    fail "a closed loop above its TPOT target does not say so"
+pycheck miss.json loose.json <<'EOF'
+import json, sys
+miss, loose = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+if not (miss["tpot_s"] > 0.02 and "TPOT" in miss.get("targets_missed", "")):
+    sys.exit("TPOT %r above 0.02 s, targets_missed %r" % (miss["tpot_s"], miss.get("targets_missed")))
+if "targets_missed" in loose:
+    sys.exit("targets met but targets_missed %r" % loose["targets_missed"])
+EOF
+
 echo "PASS"
