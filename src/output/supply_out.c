@@ -262,14 +262,16 @@ char *gw_supply_text(const gw_supply_input *in, const gw_supply_report *rep,
                       "of the year's supply unused (--json: every quarter, shadow prices)\n");
     if (eq)
         gw_buf_printf(&b, "  equiv: accelerator-equivalents of %s (TDP ratio, docs/supply.md §4)%s\n",
-                      in->equivalent_of, tr ? "; typed: the timeline's allocation, in them" : "");
+                      in->equivalent_of,
+                      !tr ? "" : drives ? "; alloc: the timeline's allocation (the lab's equivalents)"
+                                        : "; alloc: the timeline's allocation, typed in (a check)");
     gw_buf_printf(&b, "\n  %-5s %9s", "year", "accel M");
     if (eq)
         gw_buf_printf(&b, " %9s", "equiv M");
     gw_buf_printf(&b, " %8s %9s", "racks k", "lab M");
     if (eq)
         gw_buf_printf(&b, " %9s", "lab eq M");
-    gw_buf_printf(&b, " %9s  %-12s", tr ? "typed M" : "", "binding");
+    gw_buf_printf(&b, " %9s  %-12s", tr ? "alloc M" : "", "binding");
     for (int c = 0; c < in->ncomponents; c++)
         gw_buf_printf(&b, " %8.8s", in->c[c].name);
     gw_buf_printf(&b, "\n");

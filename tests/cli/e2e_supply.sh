@@ -9,7 +9,7 @@
 need_python
 
 ind=$root/scenarios/industry-2026.yaml
-lab=$root/scenarios/frontier-lab-30gw-supply.yaml
+lab=$root/scenarios/frontier-lab-30gw.yaml
 ok_to ind.json plan --json "$ind"
 ok_to ind-again.json plan --json "$ind"
 cmp -s ind.json ind-again.json || fail "two runs of the same chain differ"

@@ -301,7 +301,7 @@ static void test_resolve(void)
     static gw_timeline_params ps;
     CHECK_INT(gw_catalog_load(&cat, GW_TEST_CATALOG, &err), GW_OK);
     gw_config_init(&cfg);
-    CHECK_INT(gw_config_load_file(&cfg, GW_TEST_SOURCE "/scenarios/frontier-lab-30gw-supply.yaml",
+    CHECK_INT(gw_config_load_file(&cfg, GW_TEST_SOURCE "/scenarios/frontier-lab-30gw.yaml",
                                   1, &root, &err),
               GW_OK);
     if (gw_timeline_resolve(&cat, root, &in, &ps, &err) != GW_OK) {
