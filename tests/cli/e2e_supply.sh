@@ -109,3 +109,9 @@ PY
 ok plan "$ind"
 grep -q "binding" out || fail "text: no binding column"
 grep -q "^  2026 " out || fail "text: no 2026 row"
+grep -q "equiv M" out || fail "text: no equivalents column"
+
+# with a timeline, equivalents count in its accelerator: equivalent_of is refused
+run plan "$lab" --set supply_chain.equivalent_of=gb300
+[ "$rc" -eq 2 ] || fail "equivalent_of with a timeline: exit $rc, expected 2"
+contains "expected none (equivalents count in the plan's accelerator, gb200)" "$scratch/err"
