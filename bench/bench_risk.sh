@@ -7,8 +7,7 @@
 # best and the median wall time are printed, and every run's JSON is
 # compared with the first (the same bytes whatever the split).
 # Not a test. Usage: [SCENARIO=FILE] bench/bench_risk.sh [BIN] [REPS]
-# (SCENARIO=scenarios/frontier-lab-30gw-supply.yaml: the flagship with its
-# accelerators from the supply chain, docs/supply.md)
+# (the flagship takes its accelerators from its supply chain, docs/supply.md)
 set -eu
 cd "$(dirname "$0")/.."
 BIN=${1:-build-release/gigawatt}

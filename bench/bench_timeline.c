@@ -5,9 +5,9 @@
  * machine, so one run must cost microseconds). Each call gets a copy of the
  * input with a different build level and demand growth, as a draw would.
  * Prints µs per call (monotonic wall clock, best of 5 rounds).
- * Run: build-release/bench/bench_timeline [SCENARIO] (default: the flagship;
- * scenarios/frontier-lab-30gw-supply.yaml times the supply chain inside each
- * run); results in bench/RESULTS.md.
+ * Run: build-release/bench/bench_timeline [SCENARIO] (default: the flagship,
+ * whose accelerators come from its supply chain, computed inside each run);
+ * results in bench/RESULTS.md.
  * Not a test: it asserts nothing. */
 #include <stdio.h>
 #include <string.h>

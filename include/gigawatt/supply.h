@@ -80,6 +80,9 @@ typedef struct gw_supply_product {
     int nshare;                   /* share of each component, one a year (last held) */
     double share[GW_SUPPLY_MAX_YEARS];
     double lab_share;             /* of this product's output, what the lab gets */
+    /* accelerator-equivalents per package: the timeline's unit (docs/supply.md
+     * §4): its TDP over the reference accelerator's, or as given; > 0 */
+    double equivalents;
 } gw_supply_product;
 
 typedef struct gw_supply_input {
@@ -87,6 +90,9 @@ typedef struct gw_supply_input {
     gw_supply_rule rule;
     double delivery_delay_s;      /* from the last stage to the customer (shipping) */
     int ncomponents, nproducts;
+    /* the accelerator equivalents count in (the timeline's; "" = none given:
+     * every product's equivalents are then 1 and not reported) */
+    char equivalent_of[GW_SUPPLY_NAME];
     gw_supply_component c[GW_SUPPLY_MAX_COMPONENTS];
     gw_supply_product p[GW_SUPPLY_MAX_PRODUCTS];
     /* a finite-difference probe: `probe` more units of component probe_c
@@ -99,7 +105,9 @@ typedef struct gw_supply_result {
     int quarters, ncomponents, nproducts;
     double accelerators[GW_SUPPLY_MAX_QUARTERS]; /* all products */
     double racks[GW_SUPPLY_MAX_QUARTERS];
-    double lab[GW_SUPPLY_MAX_QUARTERS];          /* the lab's accelerators */
+    double lab[GW_SUPPLY_MAX_QUARTERS];          /* the lab's accelerators (packages) */
+    double equivalents[GW_SUPPLY_MAX_QUARTERS];  /* all products, accelerator-equivalents */
+    double lab_equivalents[GW_SUPPLY_MAX_QUARTERS]; /* the lab's: what the timeline installs */
     double by_product[GW_SUPPLY_MAX_PRODUCTS][GW_SUPPLY_MAX_QUARTERS];
     int product_binding[GW_SUPPLY_MAX_PRODUCTS][GW_SUPPLY_MAX_QUARTERS];
     double available[GW_SUPPLY_MAX_COMPONENTS][GW_SUPPLY_MAX_QUARTERS]; /* after delays */
@@ -139,11 +147,12 @@ double gw_supply_need(const gw_supply_input *in, int p, int c);
 /* Everything per quarter. Checks first. */
 int gw_supply_run(const gw_supply_input *in, gw_supply_result *out, gw_error *err);
 
-/* The lab's accelerators per quarter into lab[0 .. quarters-1]; no checks
- * (the input was checked when resolved). */
+/* The lab's accelerator-equivalents per quarter (what the timeline installs,
+ * Σ_p λ_p E_p x_p) into lab[0 .. quarters-1]; no checks (the input was
+ * checked when resolved). */
 void gw_supply_lab(const gw_supply_input *in, double *lab);
 
-/* Accelerators (all products; *lab_gain: the lab's) one more unit of
+/* Accelerators (packages, all products; *lab_gain: the lab's equivalents) one more unit of
  * component c's supply in quarter q buys, by a forward finite difference. */
 double gw_supply_marginal(const gw_supply_input *in, int c, int q, double *lab_gain);
 

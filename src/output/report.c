@@ -879,10 +879,22 @@ static void supply_charts(gw_buf *b, shared_scales *sh, const cJSON *scj, const 
                     {"racks, first year", jnum(y0, "racks"), ""},
                     {"the lab's, first year", jnum(y0, "lab_accelerators"), ""}};
     headlines(b, h, jnum(y0, "lab_accelerators") > 0 ? 4 : 3);
-    /* vendors stacked (each line the sum up to it), then each component's limit */
+    /* each component's limit, then the vendors stacked (each line the sum up
+     * to it): components first, so that component c has palette colour c in
+     * every chart of the chain (this one, the binding strip, the slack) */
     series s[16];
     const char *vendors[16];
     int ns = 0, nv = 0;
+    for (int c = 0; c < nc && ns < 16; c++, ns++) {
+        double *row = v + (size_t)ns * n;
+        quarter_member(bq, "slack", cn[c], row, n);
+        for (size_t i = 0; i < n; i++) {
+            double made = jnum(cJSON_GetArrayItem(bq, (int)i), "accelerators") / 1e6;
+            row[i] = row[i] < 1 ? made / (1 - row[i]) : NAN;
+        }
+        snprintf(names[ns], sizeof names[ns], "%s allows", cn[c]);
+        s[ns] = (series){names[ns], row};
+    }
     for (int p = 0; p < np; p++) {
         const char *vd = jstr(cJSON_GetArrayItem(prods, p), "vendor");
         int k = 0;
@@ -891,7 +903,7 @@ static void supply_charts(gw_buf *b, shared_scales *sh, const cJSON *scj, const 
         if (k == nv)
             vendors[nv++] = vd;
     }
-    for (int k = 0; k < nv; k++, ns++) {
+    for (int k = 0; k < nv && ns < 16; k++, ns++) {
         double *row = v + (size_t)ns * n, *one = v + 16 * n;
         for (size_t i = 0; i < n; i++)
             row[i] = k ? row[(long)i - (long)n] : 0;
@@ -903,16 +915,6 @@ static void supply_charts(gw_buf *b, shared_scales *sh, const cJSON *scj, const 
                 row[i] += one[i] / 1e6;
         }
         snprintf(names[ns], sizeof names[ns], "%s%s", k ? "+ " : "", vendors[k]);
-        s[ns] = (series){names[ns], row};
-    }
-    for (int c = 0; c < nc && ns < 16; c++, ns++) {
-        double *row = v + (size_t)ns * n;
-        quarter_member(bq, "slack", cn[c], row, n);
-        for (size_t i = 0; i < n; i++) {
-            double made = jnum(cJSON_GetArrayItem(bq, (int)i), "accelerators") / 1e6;
-            row[i] = row[i] < 1 ? made / (1 - row[i]) : NAN;
-        }
-        snprintf(names[ns], sizeof names[ns], "%s allows", cn[c]);
         s[ns] = (series){names[ns], row};
     }
     line_chart_ex(b, sh, "Accelerators made, stacked by vendor, against what each component allows",
@@ -930,15 +932,20 @@ static void supply_charts(gw_buf *b, shared_scales *sh, const cJSON *scj, const 
     size_t nt;
     double *demand = tl ? jarray(jget(jget(tl, "series"), "demand_accelerators"), &nt) : NULL;
     if (demand && nt == n && jnum(y0, "lab_accelerators") > 0) {
+        /* in the timeline's unit: equivalents of its accelerator (docs/supply.md §4) */
+        int eq = cJSON_IsNumber(jget(y0, "lab_equivalents"));
         double *lab = v, sum = jnum(jget(tl, "inputs"), "timeline.supply.online_accelerators");
         for (size_t i = 0; i < n; i++) {
-            sum += jnum(cJSON_GetArrayItem(bq, (int)i), "lab_accelerators");
+            sum += jnum(cJSON_GetArrayItem(bq, (int)i), eq ? "lab_equivalents" : "lab_accelerators");
             lab[i] = sum / 1e6, demand[i] /= 1e6;
         }
         series ls[2] = {{"from the chain, summed from the start (before retirements)", lab},
                         {"the lab's demand", demand}};
+        char ylabel[96];
+        snprintf(ylabel, sizeof ylabel, "%s%s", eq ? "accelerator-equivalents of " : "accelerators",
+                 eq ? jstr(scj, "equivalent_of") : "");
         line_chart_ex(b, sh, "The lab's accelerators from the chain against its demand", "year",
-                      "accelerators", "million", x, n, ls, 2, 0, NULL, 0, 1);
+                      ylabel, "million", x, n, ls, 2, 0, NULL, 0, 1);
     }
     free(demand), free(x), free(v);
 }

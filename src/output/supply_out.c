@@ -67,6 +67,9 @@ static cJSON *quarter_object(const gw_supply_input *in, const gw_supply_report *
     cJSON_AddNumberToObject(o, "accelerators", rep->r.accelerators[q]);
     cJSON_AddNumberToObject(o, "racks", rep->r.racks[q]);
     cJSON_AddNumberToObject(o, "lab_accelerators", rep->r.lab[q]);
+    int eq = in->equivalent_of[0] != '\0';
+    gw_json_num_or_null(o, "accelerator_equivalents", rep->r.equivalents[q], eq);
+    gw_json_num_or_null(o, "lab_equivalents", rep->r.lab_equivalents[q], eq);
     add_binding(o, in, rep->r.binding[q]);
     cJSON *av = cJSON_AddObjectToObject(o, "available");
     cJSON *sl = cJSON_AddObjectToObject(o, "slack");
@@ -90,26 +93,36 @@ static cJSON *year_object(const gw_supply_input *in, const gw_supply_report *rep
                           const gw_timeline_result *tr)
 {
     cJSON *o = cJSON_CreateObject();
-    double acc = 0, racks = 0, lab = 0, typed = 0;
+    double acc = 0, racks = 0, lab = 0, typed = 0, eqv = 0, lab_eq = 0;
+    int eq = in->equivalent_of[0] != '\0';
     for (int q = q0; q < q1; q++) {
         acc += rep->r.accelerators[q], racks += rep->r.racks[q], lab += rep->r.lab[q];
+        eqv += rep->r.equivalents[q], lab_eq += rep->r.lab_equivalents[q];
         typed += tr ? tr->allocation[q] : 0;
     }
     cJSON_AddNumberToObject(o, "year", year_of(in, q0));
     cJSON_AddNumberToObject(o, "quarters", q1 - q0);
     cJSON_AddNumberToObject(o, "accelerators", acc);
+    gw_json_num_or_null(o, "accelerator_equivalents", eqv, eq);
     cJSON_AddNumberToObject(o, "racks", racks);
     cJSON_AddNumberToObject(o, "lab_accelerators", lab);
+    gw_json_num_or_null(o, "lab_equivalents", lab_eq, eq);
+    /* the timeline's allocation, in its unit: compare with lab_equivalents */
     if (tr)
         cJSON_AddNumberToObject(o, "timeline_allocation", typed);
     add_binding(o, in, binding_over(in, rep, q0, q1));
     cJSON *bv = cJSON_AddObjectToObject(o, "by_vendor");
     cJSON *bp = cJSON_AddObjectToObject(o, "by_product");
+    cJSON *be = eq ? cJSON_AddObjectToObject(o, "by_product_equivalents") : NULL;
+    if (!eq)
+        cJSON_AddNullToObject(o, "by_product_equivalents");
     for (int p = 0; p < in->nproducts; p++) {
         double x = 0;
         for (int q = q0; q < q1; q++)
             x += rep->r.by_product[p][q];
         cJSON_AddNumberToObject(bp, in->p[p].id, x);
+        if (be)
+            cJSON_AddNumberToObject(be, in->p[p].id, x * in->p[p].equivalents);
         cJSON *v = cJSON_GetObjectItemCaseSensitive(bv, in->p[p].vendor);
         if (v)
             cJSON_SetNumberValue(v, v->valuedouble + x);
@@ -130,6 +143,11 @@ static cJSON *chain_object(const gw_supply_input *in, const gw_supply_report *re
     cJSON_AddStringToObject(o, "rule", in->rule == GW_SUPPLY_PRIORITY ? "priority" : "shares");
     /* drives: the timeline installs the lab's share; else the chain is a check */
     cJSON_AddBoolToObject(o, "drives_timeline", tl && tl->chain_drives);
+    /* the accelerator equivalents count in (docs/supply.md §4); null: none */
+    if (in->equivalent_of[0])
+        cJSON_AddStringToObject(o, "equivalent_of", in->equivalent_of);
+    else
+        cJSON_AddNullToObject(o, "equivalent_of");
     cJSON *cs = cJSON_AddArrayToObject(o, "components");
     for (int c = 0; c < in->ncomponents; c++) {
         cJSON *x = cJSON_CreateObject();
@@ -144,6 +162,8 @@ static cJSON *chain_object(const gw_supply_input *in, const gw_supply_report *re
         cJSON_AddStringToObject(x, "id", in->p[p].id);
         cJSON_AddStringToObject(x, "vendor", in->p[p].vendor);
         cJSON_AddNumberToObject(x, "lab_share", in->p[p].lab_share);
+        gw_json_num_or_null(x, "accelerator_equivalents", in->p[p].equivalents,
+                            in->equivalent_of[0] != '\0');
         bom = cJSON_AddObjectToObject(x, "per_package");
         for (int c = 0; c < in->ncomponents; c++)
             cJSON_AddNumberToObject(bom, in->c[c].name, gw_supply_need(in, p, c));
@@ -202,7 +222,7 @@ static void vendor_table(gw_buf *b, const gw_supply_input *in, const gw_supply_r
         if (k == nv)
             v[nv++] = in->p[p].vendor;
     }
-    gw_buf_printf(b, "\n  accelerators by vendor, M\n  %-5s", "year");
+    gw_buf_printf(b, "\n  accelerators (packages) by vendor, M\n  %-5s", "year");
     for (int k = 0; k < nv; k++)
         gw_buf_printf(b, " %9.9s", v[k]);
     gw_buf_printf(b, "\n");
@@ -237,24 +257,40 @@ char *gw_supply_text(const gw_supply_input *in, const gw_supply_report *rep,
     gw_buf_printf(&b, "  components (delay to delivery):");
     for (int c = 0; c < in->ncomponents; c++)
         gw_buf_printf(&b, "%s %s %.2f q", c ? "," : "", in->c[c].name, gw_supply_offset_q(in, c));
-    gw_buf_printf(&b, "\n  accelerators and racks summed over each year; slack: share of the "
-                      "year's supply unused (--json: every quarter, shadow prices)\n\n");
-    gw_buf_printf(&b, "  %-5s %9s %8s %9s %9s  %-12s", "year", "accel M", "racks k", "lab M",
-                  tr ? "typed M" : "", "binding");
+    int eq = in->equivalent_of[0] != '\0';
+    gw_buf_printf(&b, "\n  accelerators (packages) and racks summed over each year; slack: share "
+                      "of the year's supply unused (--json: every quarter, shadow prices)\n");
+    if (eq)
+        gw_buf_printf(&b, "  equiv: accelerator-equivalents of %s (TDP ratio, docs/supply.md §4)%s\n",
+                      in->equivalent_of,
+                      !tr ? "" : drives ? "; alloc: the timeline's allocation (the lab's equivalents)"
+                                        : "; alloc: the timeline's allocation, typed in (a check)");
+    gw_buf_printf(&b, "\n  %-5s %9s", "year", "accel M");
+    if (eq)
+        gw_buf_printf(&b, " %9s", "equiv M");
+    gw_buf_printf(&b, " %8s %9s", "racks k", "lab M");
+    if (eq)
+        gw_buf_printf(&b, " %9s", "lab eq M");
+    gw_buf_printf(&b, " %9s  %-12s", tr ? "alloc M" : "", "binding");
     for (int c = 0; c < in->ncomponents; c++)
         gw_buf_printf(&b, " %8.8s", in->c[c].name);
     gw_buf_printf(&b, "\n");
     for (int q0 = 0, q1; q0 < in->quarters; q0 = q1) {
         for (q1 = q0; q1 < in->quarters && year_of(in, q1) == year_of(in, q0); q1++)
             ;
-        double acc = 0, racks = 0, lab = 0, typed = 0;
+        double acc = 0, racks = 0, lab = 0, typed = 0, eqv = 0, lab_eq = 0;
         for (int q = q0; q < q1; q++) {
             acc += rep->r.accelerators[q], racks += rep->r.racks[q], lab += rep->r.lab[q];
+            eqv += rep->r.equivalents[q], lab_eq += rep->r.lab_equivalents[q];
             typed += tr ? tr->allocation[q] : 0;
         }
         int bind = binding_over(in, rep, q0, q1);
-        gw_buf_printf(&b, "  %-5d %9.2f %8.1f %9.2f ", year_of(in, q0), acc / 1e6, racks / 1e3,
-                      lab / 1e6);
+        gw_buf_printf(&b, "  %-5d %9.2f ", year_of(in, q0), acc / 1e6);
+        if (eq)
+            gw_buf_printf(&b, "%9.2f ", eqv / 1e6);
+        gw_buf_printf(&b, "%8.1f %9.2f ", racks / 1e3, lab / 1e6);
+        if (eq)
+            gw_buf_printf(&b, "%9.2f ", lab_eq / 1e6);
         if (tr)
             gw_buf_printf(&b, "%9.2f", typed / 1e6);
         else

@@ -196,11 +196,13 @@ static void quarter_output(const gw_supply_input *in, const needs *nd, int q, co
     }
 }
 
-static double lab_of(const gw_supply_input *in, const double *x)
+/* The lab's packages (eq = 0) or accelerator-equivalents (eq = 1), (3) of
+ * docs/supply.md: Σ_p λ_p x_p, or Σ_p λ_p E_p x_p. */
+static double lab_of(const gw_supply_input *in, const double *x, int eq)
 {
     double lab = 0;
     for (int p = 0; p < in->nproducts; p++)
-        lab += in->p[p].lab_share * x[p];
+        lab += in->p[p].lab_share * (eq ? in->p[p].equivalents : 1) * x[p];
     return lab;
 }
 
@@ -217,7 +219,7 @@ void gw_supply_lab(const gw_supply_input *in, double *lab)
         for (int c = 0; c < in->ncomponents; c++)
             aq[c] = a[c][q];
         quarter_output(in, &nd, q, aq, x, bind, used);
-        lab[q] = lab_of(in, x);
+        lab[q] = lab_of(in, x, 1);
     }
 }
 
@@ -230,7 +232,7 @@ double gw_supply_marginal(const gw_supply_input *in, int c, int q, double *lab_g
     for (int k = 0; k < in->ncomponents; k++)
         a[k] = gw_supply_available(in, k, q);
     quarter_output(in, &nd, q, a, x, bind, used);
-    double total0 = 0, lab0 = lab_of(in, x);
+    double total0 = 0, lab0 = lab_of(in, x, 1);
     for (int p = 0; p < in->nproducts; p++)
         total0 += x[p];
     /* a small step: the min is piecewise linear, so this is its right derivative */
@@ -241,7 +243,7 @@ double gw_supply_marginal(const gw_supply_input *in, int c, int q, double *lab_g
     for (int p = 0; p < in->nproducts; p++)
         total1 += x[p];
     if (lab_gain)
-        *lab_gain = (lab_of(in, x) - lab0) / h;
+        *lab_gain = (lab_of(in, x, 1) - lab0) / h;
     return (total1 - total0) / h;
 }
 
@@ -319,6 +321,10 @@ static int check_product(const gw_supply_input *in, int p, gw_error *err)
             return snprintf(f, sizeof f, "products.%s.share", pp->id),
                    gw_error_field(err, f, "supply_chain.products.%s.share is %.6g; expected "
                                   "within [0, 1]", pp->id, pp->share[y]);
+    if (!(pp->equivalents > 0) || !isfinite(pp->equivalents))
+        return snprintf(f, sizeof f, "products.%s.accelerator_equivalents", pp->id),
+               gw_error_field(err, f, "product %s: accelerator_equivalents is %.6g; expected "
+                              "> 0 (or a TDP in its catalog entry)", pp->id, pp->equivalents);
     if (!(pp->lab_share >= 0 && pp->lab_share <= 1))
         return snprintf(f, sizeof f, "products.%s.lab_share", pp->id),
                gw_error_field(err, f, "supply_chain.products.%s.lab_share is %.6g; expected "
@@ -391,13 +397,15 @@ int gw_supply_run(const gw_supply_input *in, gw_supply_result *out, gw_error *er
             out->by_product[p][q] = x[p];
             out->product_binding[p][q] = bind[p];
             out->accelerators[q] += x[p];
+            out->equivalents[q] += in->p[p].equivalents * x[p];
             out->racks[q] += x[p] / in->p[p].packages_per_rack;
             if (bind[p] >= 0)
                 bound[bind[p]] += x[p];
         }
         for (int c = 0; c < in->ncomponents; c++)
             out->used[c][q] = used[c];
-        out->lab[q] = lab_of(in, x);
+        out->lab[q] = lab_of(in, x, 0);
+        out->lab_equivalents[q] = lab_of(in, x, 1);
         /* the component that binds the most accelerators (first on a tie) */
         int best = -1;
         for (int c = 0; c < in->ncomponents; c++)

@@ -55,6 +55,8 @@ static const gw_field product_fields[] = {
         "host CPUs per rack"),
     NUM("grid_power_per_package", gw_supply_product, grid_w_per_package, GW_DIM_POWER,
         GW_F_POSITIVE, 0, "site (grid) power one package takes (default: the rack model)"),
+    NUM("accelerator_equivalents", gw_supply_product, equivalents, GW_DIM_NONE, GW_F_POSITIVE,
+        0, "accelerators of the reference one package counts as (default: TDP ratio)"),
 };
 static const gw_field share_field =
     NUM("share", gw_supply_product, share, GW_DIM_NONE, GW_F_FRACTION, 0,
@@ -67,6 +69,7 @@ static const gw_field top_fields[] = {
 typedef struct ctx {
     const gw_catalog *cat;
     gw_supply_input *in;
+    double ref_tdp_w; /* the reference accelerator's TDP (equivalents); 0 = none */
     gw_timeline_params *params;
     const char *base;
     gw_error *err;
@@ -289,6 +292,9 @@ static int catalog_bom(ctx *c, const gw_scenario *sc, const gw_node *k, gw_suppl
     pp->switch_trays_per_rack = sys.switch_trays;
     pp->power_shelves_per_rack = sys.power_shelves;
     pp->grid_w_per_package = sc && is_sys ? grid_w_per_package(sc, &sys, &acc) : 0;
+    /* docs/supply.md §4: E_p = TDP_p / TDP_ref (1 without a reference; 0 when
+     * the catalog has no TDP, refused unless the product gives its own) */
+    pp->equivalents = c->ref_tdp_w > 0 ? acc.tdp_w / c->ref_tdp_w : 1;
     return GW_OK;
 }
 
@@ -298,7 +304,7 @@ static int product(ctx *c, const gw_scenario *sc, int idx, const gw_node *k, con
     static const char *const keys[] = {"share",           "lab_share",  "vendor",
                                        "packages_per_wafer", "packaging_yield", "hbm_stacks",
                                        "packages_per_rack",  "cpus_per_rack",
-                                       "grid_power_per_package"};
+                                       "grid_power_per_package", "accelerator_equivalents"};
     gw_supply_product *pp = &c->in->p[idx];
     if (m->kind != GW_NODE_MAP)
         return fail(c->err, m, "supply_chain.products.%s is %s; expected a mapping (share: "
@@ -329,6 +335,48 @@ static int product(ctx *c, const gw_scenario *sc, int idx, const gw_node *k, con
                            &pp->nshare);
     pp->nshare = 1;
     return number(c, &share_field, sh, path, &pp->share[0]);
+}
+
+/* The accelerator equivalents count in (docs/supply.md §4): with a timeline,
+ * the plan's accelerator (its unit); else equivalent_of: (an accelerator or a
+ * system), else the scenario's accelerator if it has one, else none (every
+ * package counts 1 and no equivalents are reported). */
+static int reference(ctx *c, const gw_scenario *sc, const gw_node *s, int timeline)
+{
+    const gw_node *eo = gw_node_get(s, "equivalent_of");
+    if (eo && timeline)
+        return fail(c->err, eo, "supply_chain.equivalent_of is given, and the scenario has a "
+                    "timeline; expected none (equivalents count in the plan's accelerator, %s)%s",
+                    sc ? sc->accelerator.meta.id : "the timeline's unit", "");
+    if (eo) {
+        if (eo->kind != GW_NODE_SCALAR)
+            return fail(c->err, eo, "supply_chain.equivalent_of is %s; expected an accelerator "
+                        "or system id%s", gw_node_kind_name(eo), "");
+        gw_system sys;
+        gw_accelerator acc;
+        const char *id = eo->text;
+        int rc;
+        if (gw_catalog_find(c->cat, &gw_schema_system, id)) {
+            if ((rc = gw_catalog_get(c->cat, &gw_schema_system, id, eo, &sys, c->err)))
+                return rc;
+            id = sys.accelerator;
+        } else if (!gw_catalog_find(c->cat, &gw_schema_accelerator, id)) {
+            return fail(c->err, eo, "supply_chain.equivalent_of '%.60s' is neither a catalog "
+                        "accelerator nor a system; expected an id from `gigawatt catalog`%s",
+                        eo->text, "");
+        }
+        if ((rc = gw_catalog_get(c->cat, &gw_schema_accelerator, id, eo, &acc, c->err)))
+            return rc;
+        if (!(acc.tdp_w > 0))
+            return fail(c->err, eo, "supply_chain.equivalent_of '%.60s' has no TDP in the "
+                        "catalog; expected an accelerator with one%s", eo->text, "");
+        snprintf(c->in->equivalent_of, sizeof c->in->equivalent_of, "%s", acc.meta.id);
+        c->ref_tdp_w = acc.tdp_w;
+    } else if (sc && sc->accelerator.tdp_w > 0) {
+        snprintf(c->in->equivalent_of, sizeof c->in->equivalent_of, "%s", sc->accelerator.meta.id);
+        c->ref_tdp_w = sc->uncapped_tdp_w > 0 ? sc->uncapped_tdp_w : sc->accelerator.tdp_w;
+    }
+    return GW_OK;
 }
 
 /* start:, horizon:, rule: (and with a timeline, no start or horizon) */
@@ -411,9 +459,11 @@ static int read_maps(ctx *c, const gw_scenario *sc, const gw_node *s)
 int gw_supply_resolve(const gw_catalog *cat, const gw_node *root, gw_supply_input *in,
                       gw_timeline_params *params, const void *base, gw_error *err)
 {
-    static const char *const keys[] = {"start",      "horizon",  "rule",          "components",
-                                       "products",   "lab_share", "delivery_delay"};
+    static const char *const keys[] = {"start",    "horizon",   "rule",
+                                       "components", "products", "lab_share",
+                                       "delivery_delay", "equivalent_of"};
     int start_year = in->start_year, start_q = in->start_q, quarters = in->quarters;
+    int timeline = quarters > 0; /* the timeline set the quarters */
     memset(in, 0, sizeof *in);
     in->start_year = start_year, in->start_q = start_q, in->quarters = quarters;
     const gw_node *s = gw_node_get(root, "supply_chain");
@@ -421,7 +471,7 @@ int gw_supply_resolve(const gw_catalog *cat, const gw_node *root, gw_supply_inpu
         return gw_error_set(err, GW_E_INPUT, root->file, root->line, root->col,
                             "the scenario has no supply_chain: section; expected one "
                             "(docs/supply.md)");
-    ctx c = {cat, in, params, base ? (const char *)base : (const char *)in, err};
+    ctx c = {cat, in, 0, params, base ? (const char *)base : (const char *)in, err};
     if (s->kind != GW_NODE_MAP)
         return fail(err, s, "supply_chain is %s; expected a mapping (docs/supply.md)%s",
                     gw_node_kind_name(s), "");
@@ -437,7 +487,9 @@ int gw_supply_resolve(const gw_catalog *cat, const gw_node *root, gw_supply_inpu
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     gw_error ignore = {0};
     int have_sc = gw_scenario_resolve(cat, root, GW_NEED_RACK, sc, &ignore) == GW_OK;
-    rc = read_maps(&c, have_sc ? sc : NULL, s);
+    rc = reference(&c, have_sc ? sc : NULL, s, timeline);
+    if (!rc)
+        rc = read_maps(&c, have_sc ? sc : NULL, s);
     free(sc);
     if (rc)
         return rc;

@@ -68,8 +68,8 @@ rm -f risk-flagship.db
 # the component supply chain (docs/supply.md): an industry's chain alone, and
 # the flagship with its accelerators from the chain against a what-if
 "$gw" plan "$s/industry-2026.yaml" --html supply.html >/dev/null
-"$gw" plan "$s/frontier-lab-30gw-supply.yaml" --json -o supply-base.json
-"$gw" plan "$s/frontier-lab-30gw-supply.yaml" --set 'supply_chain.components.hbm.slip=3 months' \
+"$gw" plan "$s/frontier-lab-30gw.yaml" --json -o supply-base.json
+"$gw" plan "$s/frontier-lab-30gw.yaml" --set 'supply_chain.components.hbm.slip=3 months' \
     --json -o supply-hbm-slip.json
 "$gw" report supply-base.json supply-hbm-slip.json -o supply-compare.html
 # a design-space exploration (docs/explore.md): the example grid with racks

@@ -9,7 +9,7 @@
 need_python
 
 ind=$root/scenarios/industry-2026.yaml
-lab=$root/scenarios/frontier-lab-30gw-supply.yaml
+lab=$root/scenarios/frontier-lab-30gw.yaml
 ok_to ind.json plan --json "$ind"
 ok_to ind-again.json plan --json "$ind"
 cmp -s ind.json ind-again.json || fail "two runs of the same chain differ"
@@ -70,11 +70,27 @@ if "timeline" in ind:
 sc, tl = lab["supply_chain"], lab["timeline"]
 if not sc["drives_timeline"]:
     sys.exit("the chain does not drive the timeline")
+# ... in the timeline's unit: equivalents of its GB200 by TDP (docs/supply.md §4)
+if sc["equivalent_of"] != "gb200":
+    sys.exit("equivalent_of: %r" % sc["equivalent_of"])
+eqv = {p["id"]: p["accelerator_equivalents"] for p in sc["products"]}
+for p, tdp in (("gb300-nvl72", 1400), ("vr-nvl72", 1800), ("rubin-ultra", 3600)):
+    if abs(eqv[p] - tdp / 1200) > 1e-12:
+        sys.exit("%s: %r equivalents a package" % (p, eqv[p]))
 for q, a in zip(sc["by_quarter"], tl["series"]["allocation_accelerators"]):
-    nv = sum(v for p, v in q["by_product"].items()
-             if p in ("gb300-nvl72", "vr-nvl72", "rubin-ultra"))
-    if abs(q["lab_accelerators"] - 0.25 * nv) > 1e-6 * nv or abs(a - q["lab_accelerators"]) > 1e-6 * a:
-        sys.exit("%s: allocation %r, lab %r, NVIDIA %r" % (q["quarter"], a, q["lab_accelerators"], nv))
+    nv = {p: v for p, v in q["by_product"].items()
+          if p in ("gb300-nvl72", "vr-nvl72", "rubin-ultra")}
+    pk, eq = sum(nv.values()), sum(v * eqv[p] for p, v in nv.items())
+    if abs(q["lab_accelerators"] - 0.25 * pk) > 1e-6 * pk or abs(q["lab_equivalents"] - 0.25 * eq) > 1e-6 * eq \
+            or abs(a - q["lab_equivalents"]) > 1e-6 * a:
+        sys.exit("%s: allocation %r, lab %r, NVIDIA %r" % (q["quarter"], a, q["lab_equivalents"], eq))
+    if abs(sum(v * eqv[p] for p, v in q["by_product"].items()) - q["accelerator_equivalents"]) > 1e-6 * eq:
+        sys.exit("%s: equivalents do not add up" % q["quarter"])
+for y in sc["by_year"]:
+    if abs(sum(y["by_product_equivalents"].values()) - y["accelerator_equivalents"]) > 1e-6 * y["accelerator_equivalents"]:
+        sys.exit("%d: by_product_equivalents does not add up" % y["year"])
+    if abs(y["timeline_allocation"] - y["lab_equivalents"]) > 1e-6 * y["lab_equivalents"]:
+        sys.exit("%d: the timeline's allocation is not the lab's equivalents" % y["year"])
 if not any(v is not None for q in sc["by_quarter"] for v in q["shadow_revenue_usd"].values()):
     sys.exit("no revenue shadow price with the chain driving the timeline")
 # typed in: the timeline keeps it, the chain is a check beside it
@@ -93,3 +109,9 @@ PY
 ok plan "$ind"
 grep -q "binding" out || fail "text: no binding column"
 grep -q "^  2026 " out || fail "text: no 2026 row"
+grep -q "equiv M" out || fail "text: no equivalents column"
+
+# with a timeline, equivalents count in its accelerator: equivalent_of is refused
+run plan "$lab" --set supply_chain.equivalent_of=gb300
+[ "$rc" -eq 2 ] || fail "equivalent_of with a timeline: exit $rc, expected 2"
+contains "expected none (equivalents count in the plan's accelerator, gb200)" "$scratch/err"

@@ -34,7 +34,8 @@ static void base(gw_supply_input *in)
     in->p[0] = (gw_supply_product){.id = "a", .vendor = "v", .packages_per_wafer = 10,
                                    .packaging_yield = 0.5, .hbm_stacks = 4,
                                    .hbm_gb_per_stack = 25, .packages_per_rack = 10,
-                                   .nshare = 1, .share = {1}, .lab_share = 0.25};
+                                   .nshare = 1, .share = {1}, .lab_share = 0.25,
+                                   .equivalents = 1};
 }
 
 static int run(const gw_supply_input *in)
@@ -138,6 +139,34 @@ static void two_products(gw_supply_input *in)
     in->p[1] = in->p[0];
     snprintf(in->p[1].id, sizeof in->p[1].id, "b");
     in->p[1].packages_per_wafer = 5, in->p[1].share[0] = 0.4;
+}
+
+/* Equivalents (docs/supply.md (3)): A 600 packages of 1 equivalent, B 200 of
+ * 2.5 (e.g. a 3,000 W package against a 1,200 W reference): 600 + 500 =
+ * 1,100 equivalents; the lab's quarter of A and half of B: 0.25 x 600 + 0.5 x
+ * 200 = 250 packages, 0.25 x 600 x 1 + 0.5 x 200 x 2.5 = 400 equivalents,
+ * which is what the timeline installs (gw_supply_lab). One more wafer: 0.6 x
+ * 10 of A and 0.4 x 5 of B, the lab 0.25 x 6 + 0.5 x 2 x 2.5 = 4 equivalents. */
+static void test_equivalents(void)
+{
+    gw_supply_input in;
+    two_products(&in);
+    in.p[1].equivalents = 2.5, in.p[1].lab_share = 0.5;
+    CHECK_INT(run(&in), GW_OK);
+    CHECK_NEAR(R.accelerators[0], 800, 1e-12);
+    CHECK_NEAR(R.equivalents[0], 1100, 1e-12);
+    CHECK_NEAR(R.lab[0], 250, 1e-12);
+    CHECK_NEAR(R.lab_equivalents[0], 400, 1e-12);
+    double lab[GW_SUPPLY_MAX_QUARTERS];
+    gw_supply_lab(&in, lab);
+    CHECK_NEAR(lab[3], 400, 1e-12);
+    double lab_gain = 0;
+    CHECK_NEAR(gw_supply_marginal(&in, 0, 0, &lab_gain), 8, 1e-6);
+    CHECK_NEAR(lab_gain, 4, 1e-6);
+    in.p[1].equivalents = 0; /* refused: a package counts for something */
+    gw_error err = {0};
+    CHECK_INT(gw_supply_check(&in, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "products.b.accelerator_equivalents");
 }
 
 static void test_rules(void)
@@ -272,7 +301,7 @@ static void test_resolve(void)
     static gw_timeline_params ps;
     CHECK_INT(gw_catalog_load(&cat, GW_TEST_CATALOG, &err), GW_OK);
     gw_config_init(&cfg);
-    CHECK_INT(gw_config_load_file(&cfg, GW_TEST_SOURCE "/scenarios/frontier-lab-30gw-supply.yaml",
+    CHECK_INT(gw_config_load_file(&cfg, GW_TEST_SOURCE "/scenarios/frontier-lab-30gw.yaml",
                                   1, &root, &err),
               GW_OK);
     if (gw_timeline_resolve(&cat, root, &in, &ps, &err) != GW_OK) {
@@ -285,6 +314,12 @@ static void test_resolve(void)
         CHECK_NEAR(gw_supply_need(&in.chain, 0, 1), 8 * 36 / 0.9, 1e-9);
         CHECK_NEAR(gw_supply_need(&in.chain, 0, 2), 1 / 72.0, 1e-12);
         CHECK_NEAR(in.chain.p[0].lab_share, 0.25, 1e-12);
+        /* equivalents of the plan's GB200 (1200 W): GB300 1400 W, Rubin 1800 W,
+         * Rubin Ultra 3600 W (catalog TDPs) */
+        CHECK_STR_HAS(in.chain.equivalent_of, "gb200");
+        CHECK_NEAR(in.chain.p[0].equivalents, 1400.0 / 1200, 1e-12);
+        CHECK_NEAR(in.chain.p[1].equivalents, 1.5, 1e-12);
+        CHECK_NEAR(in.chain.p[2].equivalents, 3, 1e-12);
         const gw_timeline_param *g =
             gw_timeline_param_find(&ps, "supply_chain.components.cowos.growth_per_year");
         CHECK(g != NULL);
@@ -315,6 +350,7 @@ int main(void)
     test_min_over_components();
     test_delays();
     test_rules();
+    test_equivalents();
     test_shadow_prices();
     test_timeline();
     test_checks();
