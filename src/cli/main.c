@@ -462,12 +462,15 @@ static int unknown_option(const cli_request *r, const char *given)
     name[strcspn(name, "=")] = 0;
     const char *sug = strncmp(given, "--", 2) == 0 ? gw_suggest(name, cands, n) : NULL;
     char text[200];
-    if (sug)
+    if (sug && strcmp(sug, name) == 0) /* known: getopt found it without its value */
+        snprintf(text, sizeof text, "option '--%s' for %s is missing its value; expected "
+                 "--%s VALUE (see gigawatt %s --help)", name, r->cmd->name, name, r->cmd->name);
+    else if (sug)
         snprintf(text, sizeof text, "unknown option '%.60s' for %s; did you mean '--%s'?", given,
                  r->cmd->name, sug);
     else
         snprintf(text, sizeof text, "unknown or incomplete option '%.60s'", given);
-    if (sug && r->rank == 0) /* "did you mean" is the expectation: no "see" */
+    if (sug && r->rank == 0) /* the expectation is in the line: no "see" */
         fprintf(stderr, "gigawatt: %s\n", text);
     return sug ? 2 : request_usage_error(r, "%s", text);
 }
