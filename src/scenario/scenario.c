@@ -235,14 +235,17 @@ static int read_only_by(const char *key, const char *const *keys)
 /* The assumed catalog values of the accelerator and (with has_system) the
  * system this run uses, less those the scenario sets itself and those only
  * a computation the run does not do reads: the DVFS fields without a power
- * cap, the bills of materials without a supply_chain: section. */
-static void note_assumptions(const gw_catalog *cat, const gw_node *root, gw_scenario *sc)
+ * cap, the bills of materials without a supply_chain: section or when only
+ * the rack or perf model runs. */
+static void note_assumptions(const gw_catalog *cat, const gw_node *root, unsigned needs,
+                             gw_scenario *sc)
 {
     static const char *const dvfs_keys[] = {"static_power_fraction", "dvfs_exponent", NULL};
     static const char *const bom_keys[] = {"packages_per_wafer", "packaging_yield",
                                            "hbm_stacks", "hbm_stack_capacity",
                                            "switch_trays", "power_shelves", NULL};
-    int chain = gw_node_get(root, "supply_chain") != NULL;
+    /* the chain is read with the plan (its timeline), never by rack or perf alone */
+    int chain = (needs & GW_NEED_PLAN) && gw_node_get(root, "supply_chain") != NULL;
     static const char *const kind[2] = {"accelerator", "system"};
     const gw_schema *schema[2] = {&gw_schema_accelerator, &gw_schema_system};
     const char *id[2] = {sc->accelerator.meta.id, sc->system.meta.id};
@@ -716,7 +719,7 @@ int gw_scenario_resolve(const gw_catalog *cat, const gw_node *root, unsigned nee
                                                              sizeof sc->name, err)) ||
         (rc = resolve_hardware(cat, root, needs, sc, err)))
         return rc;
-    note_assumptions(cat, root, sc);
+    note_assumptions(cat, root, needs, sc);
     if ((needs & (GW_NEED_PERF | GW_NEED_SIM)) && (rc = resolve_perf(cat, root, needs, sc, err)))
         return rc;
     return resolve_target(root, needs, sc, err);
