@@ -104,7 +104,10 @@ typedef struct gw_schema {
 
 enum {
     GW_DECODE_SCENARIO = 0, /* plain values allowed; `ref` key allowed */
-    GW_DECODE_CATALOG = 1   /* every value must be {value: ..., source: ...}; `id` required */
+    GW_DECODE_CATALOG = 1,  /* every value must be {value: ..., source: ...}; `id` required */
+    GW_DECODE_SETTINGS = 2  /* a settings section (search:, power:, fleet items, a pool):
+                               plain values as in a scenario, but no `ref` or `base` — it
+                               names no catalog entry, so those keys are unknown, not skipped */
 };
 
 /* Apply the keys of `map` to `obj` (whose first member is gw_entry_meta). */

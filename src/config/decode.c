@@ -177,8 +177,10 @@ static int unknown_key(const gw_schema *s, const gw_node *k, int mode, gw_error 
     for (size_t i = 0; i < s->nfields && n < 64; i++)
         cands[n++] = s->fields[i].key;
     cands[n++] = "name";
-    cands[n++] = mode == GW_DECODE_CATALOG ? "id" : "ref";
-    cands[n++] = "base";
+    if (mode != GW_DECODE_SETTINGS) {
+        cands[n++] = mode == GW_DECODE_CATALOG ? "id" : "ref";
+        cands[n++] = "base";
+    }
     const char *sug = gw_suggest(k->text, cands, n);
     if (sug)
         return gw_error_set(err, GW_E_INPUT, k->file, k->line, k->col,
@@ -254,7 +256,7 @@ static int decode_qty(const gw_field *f, const gw_node *v, int mode, char *dst, 
     const gw_node *val = v;
     if (mode == GW_DECODE_CATALOG && (rc = catalog_value(v, f->key, &val, err)))
         return rc;
-    if (mode == GW_DECODE_SCENARIO && v->kind == GW_NODE_MAP) {
+    if (mode != GW_DECODE_CATALOG && v->kind == GW_NODE_MAP) {
         /* a scenario may also use the catalog form */
         val = gw_node_get(v, "value");
         if (!val)
@@ -400,7 +402,7 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
             continue;
         }
         if ((strcmp(k->text, "ref") == 0 && mode == GW_DECODE_SCENARIO) ||
-            strcmp(k->text, "base") == 0)
+            (strcmp(k->text, "base") == 0 && mode != GW_DECODE_SETTINGS))
             continue; /* resolved by the caller before this layer (base: the entry
                          copied, docs/catalog.md "Hypothetical entries") */
         if (strcmp(k->text, "name") == 0) {

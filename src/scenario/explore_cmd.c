@@ -474,7 +474,7 @@ static int read_limits(const gw_node *cn, gw_explore_limits *lim, gw_error *err)
         rc = bad(err, cn, NULL, "constraints is %s; expected a mapping of limits",
                  gw_node_kind_name(cn));
     else if (cn)
-        rc = gw_decode(&schema, cn, &e, GW_DECODE_SCENARIO, err);
+        rc = gw_decode(&schema, cn, &e, GW_DECODE_SETTINGS, err);
     *lim = e.lim;
     return rc;
 }
@@ -533,7 +533,7 @@ static int read_spec(const explore_args *a, const gw_node *root, gw_explore_spec
     if (en && en->kind != GW_NODE_MAP)
         return bad(err, en, NULL, "explore is %s; expected a mapping of settings",
                    gw_node_kind_name(en));
-    if (en && (rc = gw_decode(&section_schema, en, &sec, GW_DECODE_SCENARIO, err)))
+    if (en && (rc = gw_decode(&section_schema, en, &sec, GW_DECODE_SETTINGS, err)))
         return rc;
     const char *design = a->design ? a->design : sec.design[0] ? sec.design : "grid";
     s->design = !strcmp(design, "random") ? GW_EXPLORE_RANDOM

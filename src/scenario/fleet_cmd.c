@@ -57,7 +57,7 @@ static int decode_list(const gw_node *list, const gw_schema *schema, const char 
         if (item->kind != GW_NODE_MAP)
             return located(item, err, "an item of %s is not a mapping; expected {name: ...}",
                            what);
-        int rc = gw_decode(schema, item, obj, GW_DECODE_SCENARIO, err);
+        int rc = gw_decode(schema, item, obj, GW_DECODE_SETTINGS, err);
         if (rc || (rc = gw_decode_check_required(schema, obj, item, err)))
             return rc;
         if (schema != &gw_schema_fleet_event && !((gw_entry_meta *)obj)->name[0])
@@ -172,7 +172,7 @@ static int decode_specs(const gw_node *root, fleet_specs *s, gw_error *err)
     const gw_node *fn = s->fleet, *tl = s->tenant_list;
     if (!fn || fn->kind != GW_NODE_MAP)
         return located(fn ? fn : root, err, "%s", "fleet is not a mapping; expected fleet: {...}");
-    if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &s->fs, GW_DECODE_SCENARIO, err)) ||
+    if ((rc = gw_decode(&gw_schema_fleet_settings, fn, &s->fs, GW_DECODE_SETTINGS, err)) ||
         (rc = gw_decode_check_required(&gw_schema_fleet_settings, &s->fs, fn, err)))
         return rc;
     const gw_fleet_settings *fs = &s->fs;

@@ -107,7 +107,7 @@ int gw_scenario_decode_pool(const gw_schema *schema, const gw_node *n, const cha
                             "disagg: no '%s' pool; expected %s: {tp, pp, attention_dp, ep, "
                             "workers}",
                             name, name);
-    int rc = gw_decode(schema, n, out, GW_DECODE_SCENARIO, err);
+    int rc = gw_decode(schema, n, out, GW_DECODE_SETTINGS, err);
     double workers = *(const double *)((const char *)out + workers_offset);
     if (rc == GW_OK && !(workers > 0))
         rc = gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
@@ -124,7 +124,7 @@ static int resolve_disagg(gw_scenario *sc, gw_error *err)
     gw_perf_disagg_settings *d = &sc->disagg;
     memset(d, 0, sizeof *d);
     int rc;
-    if ((rc = gw_decode(&gw_schema_perf_disagg, n, d, GW_DECODE_SCENARIO, err)) ||
+    if ((rc = gw_decode(&gw_schema_perf_disagg, n, d, GW_DECODE_SETTINGS, err)) ||
         (rc = gw_scenario_decode_pool(&gw_schema_perf_pool, d->prefill, "prefill", n,
                                       &d->prefill_pool, sizeof d->prefill_pool,
                                       offsetof(gw_perf_pool_settings, workers), err)) ||

@@ -231,7 +231,7 @@ static int decode_map(const gw_schema *s, const gw_node *n, void *out, gw_error 
     if (n->kind != GW_NODE_MAP)
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "%s is %s; expected a mapping", s->kind, gw_node_kind_name(n));
-    int rc = gw_decode(s, n, out, GW_DECODE_SCENARIO, err);
+    int rc = gw_decode(s, n, out, GW_DECODE_SETTINGS, err);
     return rc ? rc : gw_decode_check_required(s, out, n, err);
 }
 

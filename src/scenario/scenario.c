@@ -641,7 +641,7 @@ static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, 
                                 "'%s' in %s; expected settings only (it names no catalog entry)",
                                 key, s->kind);
     }
-    return gw_decode(s, node, obj, GW_DECODE_SCENARIO, err);
+    return gw_decode(s, node, obj, GW_DECODE_SETTINGS, err);
 }
 
 static int resolve_perf(const gw_catalog *cat, const gw_node *root, unsigned needs,

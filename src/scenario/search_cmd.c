@@ -46,7 +46,7 @@ static int read_settings(const gw_node *root, search_settings *ss, gw_error *err
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "search is %s; expected a mapping of settings",
                             gw_node_kind_name(n));
-    return gw_decode(&search_schema, n, ss, GW_DECODE_SCENARIO, err);
+    return gw_decode(&search_schema, n, ss, GW_DECODE_SETTINGS, err);
 }
 
 static int precision_or(const char *text, int dflt)

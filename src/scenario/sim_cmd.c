@@ -192,7 +192,7 @@ static int disagg_settings(const gw_scenario *sc, gw_sim_disagg_settings *ds,
         *dec = from_perf_pool(&sc->disagg.decode_pool);
         return GW_OK;
     }
-    if ((rc = gw_decode(&gw_schema_sim_disagg, n, ds, GW_DECODE_SCENARIO, err)) ||
+    if ((rc = gw_decode(&gw_schema_sim_disagg, n, ds, GW_DECODE_SETTINGS, err)) ||
         (rc = gw_scenario_decode_pool(&gw_schema_sim_pool, ds->prefill, "prefill", n, pre,
                                       sizeof *pre, offsetof(gw_sim_pool_settings, workers),
                                       err)) ||
