@@ -113,6 +113,11 @@ enum {
 /* Apply the keys of `map` to `obj` (whose first member is gw_entry_meta). */
 int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_error *err);
 
+/* A settings section: `obj` zeroed, then, when `map` is given, its keys in
+ * GW_DECODE_SETTINGS mode ("<kind> is a scalar; expected a mapping of
+ * settings" when it is not a mapping). Absent is not an error. */
+int gw_decode_settings(const gw_schema *s, const gw_node *map, void *obj, gw_error *err);
+
 /* After all layers: every GW_F_REQUIRED field set? Errors point at `where`. */
 int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node *where,
                              gw_error *err);

@@ -424,6 +424,18 @@ int gw_decode(const gw_schema *s, const gw_node *map, void *obj, int mode, gw_er
     return GW_OK;
 }
 
+int gw_decode_settings(const gw_schema *s, const gw_node *map, void *obj, gw_error *err)
+{
+    memset(obj, 0, s->size);
+    if (!map)
+        return GW_OK;
+    if (map->kind != GW_NODE_MAP)
+        return gw_error_set(err, GW_E_INPUT, map->file, map->line, map->col,
+                            "%s is %s; expected a mapping of settings", s->kind,
+                            gw_node_kind_name(map));
+    return gw_decode(s, map, obj, GW_DECODE_SETTINGS, err);
+}
+
 int gw_decode_check_required(const gw_schema *s, const void *obj, const gw_node *where,
                              gw_error *err)
 {

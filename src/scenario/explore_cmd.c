@@ -526,14 +526,10 @@ static int read_spec(const explore_args *a, const gw_node *root, gw_explore_spec
                      gw_explore_where *w, gw_error *err)
 {
     memset(s, 0, sizeof *s);
-    explore_section sec;
-    memset(&sec, 0, sizeof sec);
     const gw_node *en = gw_node_get(root, "explore");
-    int rc = GW_OK;
-    if (en && en->kind != GW_NODE_MAP)
-        return bad(err, en, NULL, "explore is %s; expected a mapping of settings",
-                   gw_node_kind_name(en));
-    if (en && (rc = gw_decode(&section_schema, en, &sec, GW_DECODE_SETTINGS, err)))
+    explore_section sec; /* zeroed by gw_decode_settings, given or not */
+    int rc = gw_decode_settings(&section_schema, en, &sec, err);
+    if (rc)
         return rc;
     const char *design = a->design ? a->design : sec.design[0] ? sec.design : "grid";
     s->design = !strcmp(design, "random") ? GW_EXPLORE_RANDOM

@@ -222,17 +222,11 @@ static int located(const gw_node *n, gw_error *err, const char *msg)
     return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col, "%s", msg);
 }
 
-/* A mapping (absent: zeros) through its schema. */
+/* A mapping (absent: zeros) through its schema, its required keys given. */
 static int decode_map(const gw_schema *s, const gw_node *n, void *out, gw_error *err)
 {
-    memset(out, 0, s->size);
-    if (!n)
-        return GW_OK;
-    if (n->kind != GW_NODE_MAP)
-        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "%s is %s; expected a mapping", s->kind, gw_node_kind_name(n));
-    int rc = gw_decode(s, n, out, GW_DECODE_SETTINGS, err);
-    return rc ? rc : gw_decode_check_required(s, out, n, err);
+    int rc = gw_decode_settings(s, n, out, err);
+    return rc || !n ? rc : gw_decode_check_required(s, out, n, err);
 }
 
 /* ---- resolution ----------------------------------------------------------------- */

@@ -626,14 +626,9 @@ static int resolve_hardware(const gw_catalog *cat, const gw_node *root, unsigned
  * schema, or absent. */
 static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, gw_error *err)
 {
-    memset(obj, 0, s->size);
-    if (!node)
-        return GW_OK;
-    if (node->kind != GW_NODE_MAP)
-        return gw_error_set(err, GW_E_INPUT, node->file, node->line, node->col,
-                            "%s is %s; expected a mapping of settings", s->kind,
-                            gw_node_kind_name(node));
-    for (int i = 0; i < 2; i++) { /* ref: and base: copy catalog entries; a section is none */
+    for (int i = 0; node && node->kind == GW_NODE_MAP && i < 2; i++) {
+        /* ref: and base: copy catalog entries; a section is none (said here
+         * in these words, before the decoder's unknown key) */
         const char *key = i ? "base" : "ref";
         const gw_node *r = gw_node_get(node, key);
         if (r)
@@ -641,7 +636,7 @@ static int resolve_settings(const gw_schema *s, const gw_node *node, void *obj, 
                                 "'%s' in %s; expected settings only (it names no catalog entry)",
                                 key, s->kind);
     }
-    return gw_decode(s, node, obj, GW_DECODE_SETTINGS, err);
+    return gw_decode_settings(s, node, obj, err);
 }
 
 static int resolve_perf(const gw_catalog *cat, const gw_node *root, unsigned needs,

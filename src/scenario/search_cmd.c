@@ -38,15 +38,7 @@ static const gw_schema search_schema = {.kind = "search", .singular = "search se
 
 static int read_settings(const gw_node *root, search_settings *ss, gw_error *err)
 {
-    memset(ss, 0, sizeof *ss);
-    const gw_node *n = gw_node_get(root, "search");
-    if (!n)
-        return GW_OK;
-    if (n->kind != GW_NODE_MAP)
-        return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
-                            "search is %s; expected a mapping of settings",
-                            gw_node_kind_name(n));
-    return gw_decode(&search_schema, n, ss, GW_DECODE_SETTINGS, err);
+    return gw_decode_settings(&search_schema, gw_node_get(root, "search"), ss, err);
 }
 
 static int precision_or(const char *text, int dflt)
