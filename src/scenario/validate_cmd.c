@@ -286,7 +286,6 @@ typedef struct row_input {
     const gw_llm *model;
     const gw_accelerator *accel;
     const gw_efficiency *eff;
-    double node_gpus; /* GPUs of one node of the system (8 for an *_sxm HGX), 0 = a rack */
     double isl, osl;
 } row_input;
 
@@ -405,7 +404,7 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
 }
 
 /* The product labelling of some dumps (docs/validate.md §5.1): on one
- * 8-GPU node, a worker of k x k GPUs (tp_size or attention_dp_size k*k)
+ * scale-up domain (an 8-GPU HGX node), a worker of k x k GPUs (tp_size or attention_dp_size k*k)
  * whose experts split moe_tp k x moe_ep k is that node's run of tp (or
  * attention_dp) k x moe_ep k, with tp_size and moe_tp_size multiplied by
  * moe_ep. The evidence: of the 274 such rows of silicon-sample.csv, 100
@@ -417,9 +416,9 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
 static void node_product_labels(const row_input *in, double *tp, double pp, double *adp,
                                 double *mtp, double mep)
 {
-    double k = mep, width = *tp * pp * *adp;
-    if (!(in->node_gpus > 0 && width > in->node_gpus && k > 1 && *mtp == k && pp == 1 &&
-          *tp * *adp == k * k && (*tp == 1 || *adp == 1) && k <= in->node_gpus))
+    double k = mep, width = *tp * pp * *adp, domain = in->accel->scaleup_domain;
+    if (!(domain > 0 && width > domain && k > 1 && *mtp == k && pp == 1 &&
+          *tp * *adp == k * k && (*tp == 1 || *adp == 1) && k <= domain))
         return;
     if (*tp > 1)
         *tp = k;
@@ -504,9 +503,6 @@ static int identify(const validate_ctx *c, row_input *in)
         return row_fail_at(c, in, C_SYSTEM, "system '%.40s' is not in the catalog; expected "
                            "h100_sxm, h200_sxm, b200_sxm, gb200 or an accelerator id", sys);
     copy_name(o->system, sizeof o->system, in->accel->meta.id);
-    /* data README: h100_sxm, h200_sxm, b200_sxm are 8-GPU HGX nodes */
-    size_t n = strlen(sys);
-    in->node_gpus = n > 4 && strcmp(sys + n - 4, "_sxm") == 0 ? 8 : 0;
     if (!o->engine[0])
         return row_fail_at(c, in, C_BACKEND, "backend is empty; expected trtllm, sglang or vllm");
     if (!(in->eff = find_stack(c, in->accel, o->engine, text_of(c, in, C_VERSION),
