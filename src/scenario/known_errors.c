@@ -45,12 +45,19 @@ int gw_perf_known_error(const char *model, const char *accelerator, const char *
                         const char *mode, gw_perf_caveat *out)
 {
     memset(out, 0, sizeof *out);
+    /* the partition's first four fields: only the line that starts so is
+     * split (perf runs this once per run, explore once per design point) */
+    char key[4 * GW_TEXT_MAX];
+    int klen = snprintf(key, sizeof key, "%s,%s,%s,%s,", model, accelerator, engine, mode);
+    if (klen < 0 || (size_t)klen >= sizeof key)
+        return 0;
     const char *line = strchr(gwi_known_errors_csv, '\n'); /* past the header */
     while (line && *++line) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
         char buf[512], *f[NCOLS];
-        if (split_line(line, len, buf, sizeof buf, f) == NCOLS &&
+        if (strncmp(line, key, (size_t)klen) == 0 &&
+            split_line(line, len, buf, sizeof buf, f) == NCOLS &&
             strcmp(f[COL_MODEL], model) == 0 && strcmp(f[COL_ACCEL], accelerator) == 0 &&
             strcmp(f[COL_ENGINE], engine) == 0 && strcmp(f[COL_MODE], mode) == 0) {
             snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
