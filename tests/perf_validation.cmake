@@ -8,6 +8,7 @@ execute_process(
           --measurements ${SRC}/data/perf/measurements.csv
           --explanations ${SRC}/data/perf/explanations.csv
           --serving ${SRC}/data/perf/silicon-sample.csv
+          --serving-settings ${SRC}/data/perf/silicon-settings.csv
           --serving-findings ${SRC}/data/perf/serving-findings.md --doc-out ${OUT}
           --known-errors-out ${OUT}.known-errors.csv
   RESULT_VARIABLE rc)

@@ -4,6 +4,7 @@
  *   gw-perf-calibrate --catalog DIRS --measurements data/perf/measurements.csv
  *                     [--explanations data/perf/explanations.csv]
  *                     [--serving data/perf/silicon-sample.csv
+ *                      --serving-settings data/perf/silicon-settings.csv
  *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
  *                     [--fit-request-overhead --efficiency-out ...]
@@ -966,9 +967,9 @@ static int serving_stack(void *user, const char *id)
     return stack_of(cal, cal->cat, id);
 }
 
-static void load_serving(calibration *cal, const char *path)
+static void load_serving(calibration *cal, const char *path, const char *settings)
 {
-    serving_load(&cal->serving, cal->cat, path, serving_stack, cal);
+    serving_load(&cal->serving, cal->cat, path, settings, serving_stack, cal);
     cal->has_serving = 1;
     for (size_t i = 0; i < cal->serving.res.nrows; i++)
         if (cal->serving.fit[i] && cal->serving.stack[i] >= 0)
@@ -977,7 +978,7 @@ static void load_serving(calibration *cal, const char *path)
 
 /* The command line (see the header of this file). */
 typedef struct options {
-    const char *catdir, *meas, *effout, *docout, *expl, *serving, *findings, *knownout;
+    const char *catdir, *meas, *effout, *docout, *expl, *serving, *settings, *findings, *knownout;
     int fit, fit_overhead, quiet;
     double bar;
 } options;
@@ -1006,6 +1007,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->expl = v, i++;
         else if (v && strcmp(a, "--serving") == 0)
             o->serving = v, i++;
+        else if (v && strcmp(a, "--serving-settings") == 0)
+            o->settings = v, i++;
         else if (v && strcmp(a, "--serving-findings") == 0)
             o->findings = v, i++;
         else if (v && strcmp(a, "--known-errors-out") == 0)
@@ -1127,7 +1130,7 @@ int main(int argc, char **argv)
         load_explanations(cal, o.expl);
     cal->cat = &cat;
     if (o.serving)
-        load_serving(cal, o.serving);
+        load_serving(cal, o.serving, o.settings);
     if (o.findings)
         cal->findings = slurp(o.findings);
     int status = 130;

@@ -74,11 +74,12 @@ static void choose_fit_rows(serving_set *s)
 }
 
 void serving_load(serving_set *s, const gw_catalog *cat, const char *path,
-                  int (*stack_index)(void *user, const char *id), void *user)
+                  const char *settings, int (*stack_index)(void *user, const char *id),
+                  void *user)
 {
     memset(s, 0, sizeof *s);
     gw_error err = {0};
-    if (gw_validate_file(cat, path, &s->res, &err)) {
+    if (gw_validate_files(cat, path, settings, &s->res, &err)) {
         char buf[700];
         gw_error_format(&err, buf, sizeof buf);
         fail(buf, "");

@@ -12,7 +12,8 @@
  * --length-low X replays every row with lengths drawn from X of nominal
  * (1: fixed) instead of the harness's 0.8.
  *
- *   gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv] FILE.csv */
+ *   gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv]
+ *                      [--settings SETTINGS.csv] FILE.csv */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@
 
 /* One predicted row: measured, closed form, replay (ms). */
 #define USAGE                                                                             \
-    "usage: gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv] FILE.csv\n"
+    "usage: gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv]\n" \
+    "                          [--settings SETTINGS.csv] FILE.csv\n"
 
 typedef struct compared {
     const gw_validate_row *row;
@@ -205,7 +207,8 @@ static void write_rows(const char *path, const compared *c, size_t n)
 
 int main(int argc, char **argv)
 {
-    const char *catdir = gw_command_catalog_dir(NULL), *rows_out = NULL, *path = NULL;
+    const char *catdir = gw_command_catalog_dir(NULL), *rows_out = NULL, *path = NULL,
+               *settings = NULL;
     double length_low = 0; /* the replay's default: the harness's 0.8 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--catalog") == 0 && i + 1 < argc)
@@ -214,6 +217,8 @@ int main(int argc, char **argv)
             length_low = atof(argv[++i]);
         else if (strcmp(argv[i], "--rows") == 0 && i + 1 < argc)
             rows_out = argv[++i];
+        else if (strcmp(argv[i], "--settings") == 0 && i + 1 < argc)
+            settings = argv[++i];
         else if (argv[i][0] != '-' && !path)
             path = argv[i];
         else {
@@ -232,7 +237,7 @@ int main(int argc, char **argv)
         return 2;
     }
     serving_set s;
-    serving_load(&s, &cat, path, any_stack, NULL);
+    serving_load(&s, &cat, path, settings, any_stack, NULL);
     compared *c = malloc((s.res.nrows ? s.res.nrows : 1) * sizeof *c);
     if (!c)
         return 2;

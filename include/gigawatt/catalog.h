@@ -192,6 +192,10 @@ typedef struct gw_efficiency {
                                     attention; 0 = memory */
     double kv_handover_s;        /* disaggregation: a request's hand-over from prefill to
                                     decode worker beyond the bytes; 0 = the default */
+    double adp_balance_iters;    /* attention-DP balancing: a prompt is held until every
+                                    rank of its worker has one, at most this many
+                                    iterations (TensorRT-LLM attention_dp_config
+                                    timeout_iters); 0 = no balancing */
 } gw_efficiency;
 
 /* Job interruptions of large training runs (docs/model.md §8). */

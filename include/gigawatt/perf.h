@@ -114,6 +114,7 @@ typedef struct gw_perf_engine {
     double kv_capacity_tokens;      /* tokens of context the replica can cache */
     double max_batch_engine;        /* the engine's cap on running sequences */
     double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
+    double adp_balance_iters;       /* attention-DP prompt hold, iterations; 0 = none */
     double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
     double peak_flops;              /* dense peak at the weight precision, FLOP/s */
     double attn_peak, hbm_peak;     /* BF16 peak FLOP/s, HBM bytes/s: utilisation */

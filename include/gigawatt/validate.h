@@ -98,6 +98,24 @@ int gw_validate_csv(const gw_catalog *cat, const char *name, const char *text, s
 /* The same for a file (an unreadable one is GW_E_INPUT with its name). */
 int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result *out,
                      gw_error *err);
+
+/* A settings CSV (docs/validate.md §10): an `id` column, then any of the
+ * measured file's configuration columns (spec_tokens, batch_size, ...);
+ * each row's non-empty fields add to (or stand for) those of the measured
+ * row with that id, for what the measurement log does not record. An id
+ * twice, an id of no measured row, or measured TTFT/TPOT columns: an
+ * error with file:line:col. */
+typedef struct gw_validate_input {
+    const char *name; /* for positions */
+    const char *text;
+    size_t len;
+} gw_validate_input;
+int gw_validate_csv_with(const gw_catalog *cat, const char *name, const char *text, size_t len,
+                         const gw_validate_input *settings, gw_validate_result *out,
+                         gw_error *err);
+/* Files: `settings_path` NULL for none. */
+int gw_validate_files(const gw_catalog *cat, const char *path, const char *settings_path,
+                      gw_validate_result *out, gw_error *err);
 void gw_validate_free(gw_validate_result *r);
 
 /* Predict a mapped row's deployment, with stack `eff` in place of its own

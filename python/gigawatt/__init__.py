@@ -257,7 +257,8 @@ def validate(measured, **kwargs):
     """``gigawatt validate``: the perf model against a CSV of measured serving
     runs (silicon-sample.csv's columns): per row predicted and measured TTFT
     and TPOT, or the reason a row cannot be predicted, and the summary per
-    partition (docs/validate.md)."""
+    partition (docs/validate.md). ``settings=`` names a CSV that adds, by
+    row id, what the log does not record (e.g. spec_tokens; §10)."""
     return _run("validate", positional=(os.fspath(measured),), **kwargs)
 
 

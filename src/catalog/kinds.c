@@ -276,6 +276,9 @@ static const gw_field efficiency_fields[] = {
       "per request, in its time to first token, outside the engine's steps"),
     Q("layer_overhead", gw_efficiency, layer_overhead_s, GW_DIM_TIME, NN,
       "fixed time per layer and forward step (its kernels' floors); absent = none"),
+    Q("adp_balance_iters", gw_efficiency, adp_balance_iters, GW_DIM_NONE, NN | INT,
+      "attention-DP balancing: iterations a prompt is held for every rank to have one; "
+      "absent = none"),
     Q("grouped_gemm", gw_efficiency, grouped_gemm, GW_DIM_NONE, EFF,
       "routed experts' grouped GEMMs as a share of the dense factor; absent = 1"),
     Q("memory_kv", gw_efficiency, memory_kv, GW_DIM_NONE, EFF,

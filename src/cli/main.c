@@ -156,7 +156,8 @@ static const char usage_report[] =
     "  gigawatt report plan-30gw.json plan-15gw.json -o compare.html\n";
 
 static const char usage_validate[] =
-    "usage: gigawatt validate MEASURED.csv [--json] [-o FILE] [--catalog DIR]\n"
+    "usage: gigawatt validate MEASURED.csv [--settings SETTINGS.csv] [--json] [-o FILE]\n"
+    "                         [--catalog DIR]\n"
     "Predicts TTFT and TPOT for every row of a CSV of measured serving runs (the columns of\n"
     "silicon-sample.csv, by header name, in any order) and compares: per row (id, predicted\n"
     "and measured TTFT and TPOT in ms, error %), per partition (model x system x engine x\n"
@@ -164,9 +165,11 @@ static const char usage_validate[] =
     "dense). A row it cannot predict (unknown model or system, a missing or non-numeric value,\n"
     "a parallelism that does not divide, a model that does not fit) is listed with its reason\n"
     "as file:line:col. The mapping of each column: docs/validate.md.\n"
+    "--settings adds, by row id, what the measurement log does not record (e.g. spec_tokens,\n"
+    "the draft tokens per step of speculative decoding): a CSV of id and the columns it adds.\n"
     "\n"
     "examples:\n"
-    "  gigawatt validate data/perf/silicon-sample.csv\n"
+    "  gigawatt validate data/perf/silicon-sample.csv --settings data/perf/silicon-settings.csv\n"
     "  gigawatt validate my-benchmarks.csv --json -o validate.json\n";
 
 static const char usage_catalog[] =

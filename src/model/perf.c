@@ -439,6 +439,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
     e->max_batch_engine = f->max_batch;
     e->chunk_tokens = f->chunk_tokens;
+    e->adp_balance_iters = f->adp_balance_iters;
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;

@@ -237,6 +237,34 @@ static double budget_prompts(const gw_perf_engine *e, const lengths *L, double n
     return e->chunk_tokens > 0 ? fmax(1, floor(e->chunk_tokens / L->in)) : n;
 }
 
+/* ---- attention-DP balancing (TensorRT-LLM enable_balance) ----------- */
+
+/* Mean iterations a new prompt is held by TensorRT-LLM's attention-DP
+ * balancing (PyExecutor._balance_adp_requests; attention_dp_config
+ * enable_balance, timeout_iters T, batching_wait_iters 0, as the published
+ * recipes set it; docs/serving.md §7.9.2). While every rank of the worker
+ * has decodes running, prompts are released only in an iteration in which
+ * all `ranks` ranks have one waiting, or when a counter that advances in
+ * every iteration without that reaches T. The releases form a renewal
+ * process: a cycle lasts L = min(T, M) iterations, M those until every
+ * rank had an arrival (Poisson, `arrivals` per rank and iteration:
+ * P(L > k) = 1 - (1 - e^(-arrivals k))^ranks for k < T). A prompt arriving
+ * at a random time waits the residual of its length-biased cycle,
+ * E[L^2] / (2 E[L]) iterations: T/2 for sparse arrivals; 0 without
+ * balancing (T < 1, one rank). */
+static double adp_balance_iters(double timeout, double ranks, double arrivals)
+{
+    if (!(timeout >= 1) || ranks < 2 || !(arrivals >= 0))
+        return 0;
+    double mean = 0, square = 0;
+    for (double k = 0; k < timeout; k++) {
+        double longer = 1 - pow(1 - exp(-arrivals * k), ranks); /* P(L > k) */
+        mean += longer;
+        square += (2 * k + 1) * longer;
+    }
+    return square / (2 * mean); /* mean >= 1: P(L > 0) = 1 */
+}
+
 /* A benchmark of K requests per client (requests_per_client) starts all C
  * at once and then runs its cycles out of phase (lengths drawn at random,
  * or staggered by the wave itself): of every client's K first tokens, one
@@ -318,7 +346,14 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
     double wave = rq->requests_per_client >= 1
                       ? wave_ttft(e, &L, b, budget_prompts(e, &L, b), 1)
                       : 0;
-    out->ttft_s = e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + r.prefill_s, wave);
+    /* attention-DP balancing holds steady-state prompts, not the wave's
+     * (every rank has one then), at the ranks' service-bound arrival rate;
+     * below one sequence per rank an idle rank releases at once */
+    double held = n >= 1 ? adp_balance_iters(e->adp_balance_iters, adp, rate / ranks * r.step_s) *
+                               r.step_s
+                         : 0;
+    out->ttft_s =
+        e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + held + r.prefill_s, wave);
     out->tpot_s = r.step_s / tokens_per_step(e);
     /* the clients' cycle is the mean e2e, overhead and wave included (without
      * either it is the service time already, bit for bit) */

@@ -82,7 +82,7 @@ static const option_spec option_table[] = {
     SETTING("kv-tokens", "sim.kv_tokens"),
     SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
-    VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"),
+    VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"), VALUE("settings"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
     VALUE("vary"), VALUE("design"), VALUE("points"), /* explore (explore_cmd.c) */
@@ -127,6 +127,7 @@ static const char *const explore_options[] = {"vary", "design", "points", "seed"
                                               "db", "resume", "html", "csv", NULL};
 static const char *const power_options[] = {"window", "resolution", "battery-power",
                                             "battery-energy", "csv", "html", NULL};
+static const char *const validate_options[] = {"settings", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -152,7 +153,7 @@ static const struct {
     {"report", no_options, 0, gw_cmd_report, NULL, NULL},
     {"risk", risk_options, 0, NULL, gw_command_risk, gw_cmd_risk_check},
     {"runs", runs_options, 0, NULL, gw_command_runs, gw_cmd_runs_check},
-    {"validate", no_options, 0, gw_cmd_validate, NULL, NULL},
+    {"validate", validate_options, 0, gw_cmd_validate, NULL, NULL},
     {"search", search_options, 1, gw_cmd_search, NULL, NULL},
     {"explore", explore_options, 0, NULL, gw_command_explore, gw_cmd_explore_check},
     {"power", power_options, 1, gw_cmd_power, NULL, NULL},
@@ -324,6 +325,8 @@ static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_er
         a->tps = v;
     else if (strcmp(name, "db") == 0)
         a->db = v;
+    else if (strcmp(name, "settings") == 0)
+        a->settings = v;
     else if (strcmp(name, "target-rate") == 0)
         return positive(name, v, &a->target_rate, err);
     else if (strcmp(name, "ttft-target") == 0)

@@ -31,6 +31,7 @@ typedef struct gw_cmd_args {
     double ttft_target, tbt_target, quantile, target_rate;
     const char *candidates, *tps; /* --cheapest: comma-separated lists */
     const char *db;               /* SQLite result store (fleet) */
+    const char *settings;         /* validate: a settings CSV by row id */
 } gw_cmd_args;
 
 /* Queue "path=value" built from a flag (or recalled from a store). */

@@ -117,7 +117,8 @@ enum column {
     C_GEMM, C_MOE_QUANT, C_TTFT, C_TPOT,
     C_ROLE0, /* then ROLE_COLUMNS per role: agg (""), prefill_, decode_ */
 };
-enum role_column { R_BATCH, R_WORKERS, R_TP, R_PP, R_ADP, R_MOE_TP, R_MOE_EP, ROLE_COLUMNS };
+enum role_column { R_BATCH, R_WORKERS, R_TP, R_PP, R_ADP, R_MOE_TP, R_MOE_EP, R_SPEC,
+                   ROLE_COLUMNS };
 enum role { ROLE_AGG, ROLE_PREFILL, ROLE_DECODE, NROLES };
 #define NCOLUMNS (C_ROLE0 + NROLES * ROLE_COLUMNS)
 
@@ -127,7 +128,7 @@ static const char *const column_names[C_ROLE0] = {
 static const char *const role_prefix[NROLES] = {"", "prefill_", "decode_"};
 static const char *const role_names[ROLE_COLUMNS] = {
     "batch_size", "num_workers", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
-    "moe_ep_size"};
+    "moe_ep_size", "spec_tokens"};
 /* The header must name these; the rest are empty when absent. */
 static const int required_columns[] = {C_ID, C_BACKEND, C_MODEL, C_SYSTEM, C_MODE,
                                        C_ISL, C_OSL, C_TTFT, C_TPOT};
@@ -148,11 +149,22 @@ static int role_col(int role, int rc)
 
 /* ---- the catalog, decoded once ----------------------------------------------- */
 
+/* A settings file (docs/validate.md §10): rows by id that add what the
+ * measured file does not record (e.g. spec_tokens). */
+typedef struct settings_file {
+    const char *name;
+    csv_record *recs; /* its rows, sorted by id */
+    size_t n;
+    int index[NCOLUMNS];
+    unsigned char *used; /* per record: a measured row took it */
+} settings_file;
+
 typedef struct validate_ctx {
     const gw_catalog *cat;
     const char *name;    /* the file, for positions */
     int index[NCOLUMNS]; /* field of each column, -1 when the header lacks it */
     int nheader;
+    settings_file set;   /* n == 0: none */
     const gw_llm *models;     /* the result's */
     const gw_accelerator *accels;
     size_t nmodels, naccels;
@@ -282,6 +294,7 @@ static const gw_efficiency *find_stack(const validate_ctx *c, const gw_accelerat
 /* What a row says, read and checked; its first problem in row->error. */
 typedef struct row_input {
     const csv_record *rec;
+    const csv_record *set;   /* its settings row, or NULL */
     gw_validate_row *out;
     const gw_llm *model;
     const gw_accelerator *accel;
@@ -296,24 +309,41 @@ static int row_fail_at(const validate_ctx *c, row_input *in, int column, const c
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* Where a column's value is: the settings row's field when it has a
+ * non-empty one (it adds to the measured row), else the row's own. */
+static const char *locate(const validate_ctx *c, const row_input *in, int column,
+                          const char **file, int *line, int *col)
+{
+    int f = column >= 0 ? c->set.index[column] : -1;
+    if (in->set && f >= 0 && f < in->set->n && field_text(in->set, f)[0]) {
+        *file = c->set.name, *line = in->set->line, *col = in->set->col[f];
+        return field_text(in->set, f);
+    }
+    f = column >= 0 ? c->index[column] : -1;
+    *file = c->name, *line = in->rec->line;
+    *col = f >= 0 && f < in->rec->n ? in->rec->col[f] : 1;
+    return f >= 0 && f < in->rec->n ? field_text(in->rec, f) : "";
+}
+
 static int row_fail_at(const validate_ctx *c, row_input *in, int column, const char *fmt, ...)
 {
-    int f = column >= 0 ? c->index[column] : -1;
-    int col = f >= 0 && f < in->rec->n ? in->rec->col[f] : 1;
+    const char *file;
+    int line, col;
+    locate(c, in, column, &file, &line, &col);
     char msg[320];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    snprintf(in->out->error, sizeof in->out->error, "%s:%d:%d: %s", c->name, in->rec->line, col,
-             msg);
+    snprintf(in->out->error, sizeof in->out->error, "%s:%d:%d: %s", file, line, col, msg);
     return -1;
 }
 
 static const char *text_of(const validate_ctx *c, const row_input *in, int column)
 {
-    int f = c->index[column];
-    return f >= 0 && f < in->rec->n ? field_text(in->rec, f) : "";
+    const char *file;
+    int line, col;
+    return locate(c, in, column, &file, &line, &col);
 }
 
 /* A number in `column`: empty gives `dflt` (NAN: required). `whole`:
@@ -440,6 +470,14 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
         number_of(c, in, role_col(role, R_MOE_TP), 0, 1, &mtp) ||
         number_of(c, in, role_col(role, R_MOE_EP), 0, 1, &mep))
         return -1;
+    double spec;
+    if (number_of(c, in, role_col(role, R_SPEC), 0, 1, &spec))
+        return -1;
+    if (spec > GW_SPEC_MAX)
+        return row_fail_at(c, in, role_col(role, R_SPEC),
+                           "%sspec_tokens %g; expected 0 to %d draft tokens per step",
+                           role_prefix[role], spec, GW_SPEC_MAX);
+    cfg->spec_tokens = (int)spec;
     node_product_labels(in, &tp, pp, &adp, &mtp, mep);
     cfg->tp = (int)tp, cfg->pp = (int)pp, cfg->attention_dp = adp > 1 ? (int)adp : 0;
     cfg->ep = 1;
@@ -603,13 +641,20 @@ static int role_config(const validate_ctx *c, row_input *in, int role, gw_perf_c
     return precisions(c, in, cfg) || parallelism(c, in, role, cfg, gpus) ? -1 : 0;
 }
 
+/* An aggregated worker: batch_size is per attention rank as labelled, as
+ * a disaggregated role's is (docs/validate.md §5): of the 72 aggregated
+ * attention-DP rows of silicon-sample.csv, 71 name a run concurrency
+ * (silicon_concurrency) of batch_size x attention_dp_size, 1 of batch_size. */
 static int map_agg(const validate_ctx *c, row_input *in, gw_validate_case *k)
 {
+    double batch, labelled_adp;
     k->workers[0] = 1;
-    return role_config(c, in, ROLE_AGG, &k->cfg[0], &in->out->gpus) ||
-                   number_of(c, in, role_col(ROLE_AGG, R_BATCH), NAN, 1, &k->rq.concurrency)
-               ? -1
-               : 0;
+    if (role_config(c, in, ROLE_AGG, &k->cfg[0], &in->out->gpus) ||
+        number_of(c, in, role_col(ROLE_AGG, R_BATCH), NAN, 1, &batch) ||
+        number_of(c, in, role_col(ROLE_AGG, R_ADP), 1, 1, &labelled_adp))
+        return -1;
+    k->rq.concurrency = batch * fmax(1, labelled_adp);
+    return 0;
 }
 
 /* The client concurrency of a disaggregated row: batch_size, else decode
@@ -660,15 +705,35 @@ static int map_disagg(const validate_ctx *c, row_input *in, gw_validate_case *k)
                               &k->rq.concurrency);
 }
 
+/* Settings rows sort and are found by their id, kept as field 0. */
+static int by_id(const void *a, const void *b)
+{
+    const csv_record *x = a, *y = b;
+    return strcmp(field_text(x, 0), field_text(y, 0));
+}
+
+/* The settings row of a measured row (its id), marked used; NULL if none. */
+static const csv_record *settings_of(validate_ctx *c, const csv_record *rec)
+{
+    int f = c->index[C_ID];
+    if (!c->set.n || f < 0 || f >= rec->n)
+        return NULL;
+    csv_record key = {.text = (char *)field_text(rec, f)};
+    const csv_record *s = bsearch(&key, c->set.recs, c->set.n, sizeof key, by_id);
+    if (s)
+        c->set.used[s - c->set.recs] = 1;
+    return s;
+}
+
 /* Read, map and predict one record into *o. */
-static void validate_row(const validate_ctx *c, const csv_record *rec, gw_validate_row *o)
+static void validate_row(validate_ctx *c, const csv_record *rec, gw_validate_row *o)
 {
     memset(o, 0, sizeof *o);
     o->line = rec->line;
     o->moe = -1;
     o->measured_ttft_ms = o->measured_tpot_ms = NAN;
     o->predicted_ttft_ms = o->predicted_tpot_ms = NAN;
-    row_input in = {.rec = rec, .out = o};
+    row_input in = {.rec = rec, .set = settings_of(c, rec), .out = o};
     if (rec->too_many || rec->n != c->nheader) {
         copy_names(c, &in);
         snprintf(o->error, sizeof o->error, "%s:%d:%d: %d fields; expected %d, as the header",
@@ -715,25 +780,36 @@ static void validate_row(const validate_ctx *c, const csv_record *rec, gw_valida
 
 /* ---- the file ---------------------------------------------------------------- */
 
-static int read_header(validate_ctx *c, const csv_record *h, gw_error *err)
+/* The field of each known column in header `h` of file `file` (-1: absent;
+ * other columns are ignored). */
+static int index_columns(const char *file, const csv_record *h, int *index, gw_error *err)
 {
     char name[64];
     for (int k = 0; k < NCOLUMNS; k++)
-        c->index[k] = -1;
+        index[k] = -1;
     if (h->too_many)
-        return gw_error_set(err, GW_E_INPUT, c->name, h->line, h->end_col,
+        return gw_error_set(err, GW_E_INPUT, file, h->line, h->end_col,
                             "more than %d columns; expected silicon-sample.csv's", MAX_FIELDS);
-    c->nheader = h->n;
     for (int f = 0; f < h->n; f++)
         for (int k = 0; k < NCOLUMNS; k++) {
             column_name(k, name, sizeof name);
             if (strcmp(field_text(h, f), name) != 0)
                 continue;
-            if (c->index[k] >= 0)
-                return gw_error_set(err, GW_E_INPUT, c->name, h->line, h->col[f],
+            if (index[k] >= 0)
+                return gw_error_set(err, GW_E_INPUT, file, h->line, h->col[f],
                                     "column '%s' appears twice; expected it once", name);
-            c->index[k] = f;
+            index[k] = f;
         }
+    return GW_OK;
+}
+
+static int read_header(validate_ctx *c, const csv_record *h, gw_error *err)
+{
+    char name[64];
+    int rc = index_columns(c->name, h, c->index, err);
+    if (rc)
+        return rc;
+    c->nheader = h->n;
     for (size_t i = 0; i < sizeof required_columns / sizeof *required_columns; i++)
         if (c->index[required_columns[i]] < 0) {
             column_name(required_columns[i], name, sizeof name);
@@ -756,6 +832,118 @@ static int push_row(gw_validate_result *r, size_t *cap, gw_validate_row **slot)
     }
     *slot = &r->rows[r->nrows++];
     return 0;
+}
+
+/* ---- a settings file: rows by id that add columns (docs/validate.md §10) --- */
+
+static void settings_free(settings_file *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->recs[i].text);
+    free(s->recs);
+    free(s->used);
+    memset(s, 0, sizeof *s);
+}
+
+/* A settings row, checked and kept with its id as field 0 (for by_id). */
+static int settings_row(settings_file *s, csv_record *rec, int nheader, gw_error *err)
+{
+    int f = s->index[C_ID];
+    if (rec->too_many || rec->n != nheader)
+        return gw_error_set(err, GW_E_INPUT, s->name, rec->line, rec->end_col,
+                            "%d fields; expected %d, as the header",
+                            rec->too_many ? MAX_FIELDS + 1 : rec->n, nheader);
+    if (!field_text(rec, f)[0])
+        return gw_error_set(err, GW_E_INPUT, s->name, rec->line, rec->col[f],
+                            "id is empty; expected the id of a measured row");
+    size_t id = rec->off[f]; /* field 0 must be the id: swap the offsets' meaning */
+    csv_record *copy = &s->recs[s->n];
+    *copy = *rec;
+    copy->text = malloc(rec->cap);
+    if (!copy->text)
+        return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    memcpy(copy->text, rec->text, rec->cap);
+    copy->off[f] = copy->off[0], copy->off[0] = id;
+    int col = copy->col[f];
+    copy->col[f] = copy->col[0], copy->col[0] = col;
+    s->n++;
+    return GW_OK;
+}
+
+static int read_settings(validate_ctx *c, const char *name, const char *text, size_t len,
+                         gw_error *err)
+{
+    settings_file *s = &c->set;
+    csv_record rec = {0};
+    size_t pos = 0, cap = 0;
+    int line = 1, got, nheader = 0, rc = GW_OK;
+    s->name = name;
+    while (rc == GW_OK && (got = next_record(text, len, &pos, &line, &rec)) != 0) {
+        if (got < 0) {
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        } else if (blank_record(&rec)) {
+            continue;
+        } else if (!nheader) {
+            nheader = rec.n;
+            if ((rc = index_columns(name, &rec, s->index, err)))
+                break;
+            if (s->index[C_ID] < 0)
+                rc = gw_error_set(err, GW_E_INPUT, name, rec.line, 1,
+                                  "the header has no column 'id'; expected id, then the "
+                                  "columns it adds to the measured rows (e.g. spec_tokens)");
+            else if (s->index[C_TTFT] >= 0 || s->index[C_TPOT] >= 0)
+                rc = gw_error_set(err, GW_E_INPUT, name, rec.line,
+                                  rec.col[s->index[C_TTFT] >= 0 ? s->index[C_TTFT]
+                                                                : s->index[C_TPOT]],
+                                  "a settings file adds how a run was configured; expected "
+                                  "the measured TTFT and TPOT in the measured file alone");
+        } else {
+            if (s->n == cap) {
+                size_t n = cap ? 2 * cap : 64;
+                csv_record *r = realloc(s->recs, n * sizeof *r);
+                if (!r) {
+                    rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                s->recs = r, cap = n;
+            }
+            rc = settings_row(s, &rec, nheader, err);
+        }
+    }
+    free(rec.text);
+    if (rc == GW_OK && !nheader)
+        rc = gw_error_set(err, GW_E_INPUT, name, 1, 1,
+                          "no header line; expected id, then the columns it adds");
+    /* field 0 is each row's id now; the index follows the swap */
+    if (rc == GW_OK && s->index[C_ID] != 0) {
+        for (int k = 0; k < NCOLUMNS; k++)
+            if (s->index[k] == 0)
+                s->index[k] = s->index[C_ID];
+        s->index[C_ID] = 0;
+    }
+    if (rc == GW_OK && s->n) {
+        qsort(s->recs, s->n, sizeof *s->recs, by_id);
+        for (size_t i = 1; i < s->n && rc == GW_OK; i++)
+            if (by_id(&s->recs[i - 1], &s->recs[i]) == 0)
+                rc = gw_error_set(err, GW_E_INPUT, name, s->recs[i].line, s->recs[i].col[0],
+                                  "id '%.80s' appears twice; expected one settings row per "
+                                  "measured row", field_text(&s->recs[i], 0));
+        if (rc == GW_OK && !(s->used = calloc(s->n, 1)))
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    return rc;
+}
+
+/* A settings row no measured row took is an error, not a silent no-op. */
+static int settings_all_used(const validate_ctx *c, gw_error *err)
+{
+    const settings_file *s = &c->set;
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->used[i])
+            return gw_error_set(err, GW_E_INPUT, s->name, s->recs[i].line, s->recs[i].col[0],
+                                "id '%.80s' is in no row of %s; expected the id of a measured "
+                                "row", field_text(&s->recs[i], 0), c->name);
+    return GW_OK;
 }
 
 static int read_rows(validate_ctx *c, const char *text, size_t len, gw_validate_result *out,
@@ -908,26 +1096,37 @@ static int summarise(gw_validate_result *r)
     return 0;
 }
 
-int gw_validate_csv(const gw_catalog *cat, const char *name, const char *text, size_t len,
-                    gw_validate_result *out, gw_error *err)
+int gw_validate_csv_with(const gw_catalog *cat, const char *name, const char *text, size_t len,
+                         const gw_validate_input *settings, gw_validate_result *out,
+                         gw_error *err)
 {
     memset(out, 0, sizeof *out);
     validate_ctx *c = malloc(sizeof *c);
     if (!c)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     int rc = ctx_init(c, cat, name, out, err);
+    if (rc == GW_OK && settings && settings->text)
+        rc = read_settings(c, settings->name, settings->text, settings->len, err);
     if (rc == GW_OK)
         rc = read_rows(c, text, len, out, err);
+    if (rc == GW_OK)
+        rc = settings_all_used(c, err);
     if (rc == GW_OK && summarise(out))
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    settings_free(&c->set);
     free(c);
     if (rc)
         gw_validate_free(out);
     return rc;
 }
 
-int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result *out,
-                     gw_error *err)
+int gw_validate_csv(const gw_catalog *cat, const char *name, const char *text, size_t len,
+                    gw_validate_result *out, gw_error *err)
+{
+    return gw_validate_csv_with(cat, name, text, len, NULL, out, err);
+}
+
+static int read_csv_file(const char *path, gw_validate_input *t, gw_error *err)
 {
     char *text;
     size_t len;
@@ -938,9 +1137,29 @@ int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result
         return gw_error_set(err, GW_E_INPUT, path, 0, 0, "%s '%s'; expected a readable CSV file",
                             why == GW_FILE_TOO_LARGE ? "larger than 1 GiB:" : "cannot open",
                             path);
-    int rc = gw_validate_csv(cat, path, text, len, out, err);
-    free(text);
+    *t = (gw_validate_input){.name = path, .text = text, .len = len};
+    return GW_OK;
+}
+
+int gw_validate_files(const gw_catalog *cat, const char *path, const char *settings_path,
+                      gw_validate_result *out, gw_error *err)
+{
+    gw_validate_input m = {0}, s = {0};
+    memset(out, 0, sizeof *out);
+    int rc = read_csv_file(path, &m, err);
+    if (rc == GW_OK && settings_path)
+        rc = read_csv_file(settings_path, &s, err);
+    if (rc == GW_OK)
+        rc = gw_validate_csv_with(cat, path, m.text, m.len, settings_path ? &s : NULL, out, err);
+    free((char *)m.text);
+    free((char *)s.text);
     return rc;
+}
+
+int gw_validate_file(const gw_catalog *cat, const char *path, gw_validate_result *out,
+                     gw_error *err)
+{
+    return gw_validate_files(cat, path, NULL, out, err);
 }
 
 void gw_validate_free(gw_validate_result *r)
@@ -966,7 +1185,7 @@ int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
     if (rc)
         return rc;
     gw_validate_result r;
-    if ((rc = gw_validate_file(&cat, req->positional[0], &r, err)) == GW_OK) {
+    if ((rc = gw_validate_files(&cat, req->positional[0], a->settings, &r, err)) == GW_OK) {
         rc = gw_cmd_finish(a, req->positional[0], req->want_json ? gw_validate_json(&r) : NULL,
                            req->want_text ? gw_validate_text(&r) : NULL, out, err);
         gw_validate_free(&r);

@@ -147,6 +147,42 @@ static void test_agg_attention_dp_ranks(void)
     CHECK_NEAR(p.requests_per_s, 2 / (ttft + 99 * tpot), 1e-9);
 }
 
+/* TensorRT-LLM's attention-DP balancing (docs/serving.md §7.9.2): a
+ * steady-state prompt waits the residual of a release cycle L = min(T, M),
+ * M the iterations until all R ranks had an arrival (Poisson, a per rank
+ * and iteration): E[L^2] / (2 E[L]) iterations, written out here as the
+ * sums over P(L > k) = 1 - (1 - e^(-a k))^R; at most (T+1)/2 ... T/2 for
+ * sparse arrivals; none below one sequence per rank or without balancing. */
+static void test_agg_attention_dp_balance(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .attention_dp = 4, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 8};
+    gw_serve_point off, on;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    e.adp_balance_iters = 60;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    double step = off.tpot_s, a = off.requests_per_s / 4 * step, mean = 0, square = 0;
+    for (int k = 0; k < 60; k++) {
+        double longer = 1 - pow(1 - exp(-a * k), 4);
+        mean += longer, square += (2 * k + 1) * longer;
+    }
+    double held = square / (2 * mean);
+    CHECK(held > 0 && held <= 30);
+    CHECK_NEAR(on.ttft_s, off.ttft_s + held * step, 1e-9);
+    CHECK_NEAR(on.tpot_s, off.tpot_s, 0);
+    rq.concurrency = 2; /* half a sequence per rank: idle ranks release at once */
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    e.adp_balance_iters = 0;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
+}
+
 /* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
  * the rate x 90 and input+output the rate x 990. */
 static void test_agg_drawn_lengths(void)
@@ -510,6 +546,7 @@ int main(void)
     test_agg_single_client();
     test_agg_littles_law_and_definitions();
     test_agg_attention_dp_ranks();
+    test_agg_attention_dp_balance();
     test_agg_drawn_lengths();
     test_agg_speculative();
     test_disagg_rate_matching();

@@ -10,7 +10,8 @@
  * prefill-first scheduler give the start-up wave's groups one prefill
  * iteration apart; a disaggregated first token waits for the decode
  * pool's first step; the draws are the row's seed's alone); an 8-GPU
- * node's product-labelled rows read as the node's run. */
+ * node's product-labelled rows read as the node's run, an attention-DP
+ * row's batch_size per rank; a settings file adds columns by row id. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,7 +355,7 @@ static void test_node_product_labels(const gw_catalog *cat)
         "8,,,,,,,,,,,,,,,300,10\n"
         "dep,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,1,1,8,1,8,"
         ",,,,,,,,,,,,,,300,10\n"
-        "dep-product,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,16,1,1,"
+        "dep-product,,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,nvfp4,nvfp4,2,1,1,"
         "64,8,8,,,,,,,,,,,,,,,300,10\n"
         "rack,,trtllm,deepseek-ai/DeepSeek-R1,gb200,fp4,agg,1024,1024,nvfp4,nvfp4,16,64,1,1,8,8,"
         ",,,,,,,,,,,,,,300,10\n"
@@ -378,8 +379,70 @@ static void test_node_product_labels(const gw_catalog *cat)
     CHECK_NEAR(r.rows[4].gpus, 64, 0);
     CHECK_INT(r.rows[4].run.cfg[0].tp, 64);
     CHECK_NEAR(r.rows[5].gpus, 16, 0);
+    /* an aggregated attention-DP row's batch_size is per rank as labelled
+     * (docs/validate.md §5): DEP8 at 16 is 128 clients, its product label
+     * (attention_dp 64) at 2 the same 128; without attention DP, 16 */
+    CHECK_NEAR(r.rows[0].run.rq.concurrency, 16, 0);
+    CHECK_NEAR(r.rows[2].run.rq.concurrency, 128, 0);
+    CHECK_NEAR(r.rows[3].run.rq.concurrency, 128, 0);
     gw_validate_free(&r);
     free(text);
+}
+
+/* spec_tokens, in the measured file or added by a settings file by id
+ * (docs/validate.md §10), gives the same prediction; a settings file that
+ * names no measured row, names one twice, carries measurements, or holds a
+ * bad value is refused (or the row is unpredictable) at its own position. */
+static void test_settings_file(const gw_catalog *cat)
+{
+    static const char cols[] =
+        "id,backend,model_path,system,precision,mode,isl,osl,batch_size,tp_size,"
+        "moe_ep_size,silicon_ttft_ms,silicon_tpot_ms%s\n"
+        "mtp,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,8,8,8,200,5%s\n"
+        "plain,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp4,agg,1024,1024,8,8,8,200,8%s\n";
+    char with[1024], without[1024];
+    snprintf(with, sizeof with, cols, ",spec_tokens", ",3", ",");
+    snprintf(without, sizeof without, cols, "", "", "");
+    gw_validate_result a, b;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_csv(cat, "m.csv", with, strlen(with), &a, &err), GW_OK);
+    const char *set = "spec_tokens,note,id\n3,the recipe,mtp\n";
+    gw_validate_input in = {.name = "s.csv", .text = set, .len = strlen(set)};
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", without, strlen(without), &in, &b, &err), GW_OK);
+    CHECK_INT(a.rows[0].run.cfg[0].spec_tokens, 3);
+    CHECK_INT(b.rows[0].run.cfg[0].spec_tokens, 3);
+    CHECK_INT(b.rows[1].run.cfg[0].spec_tokens, 0);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
+    CHECK_NEAR(b.rows[0].predicted_tpot_ms, a.rows[0].predicted_tpot_ms, 0);
+    CHECK_NEAR(b.rows[1].predicted_tpot_ms, a.rows[1].predicted_tpot_ms, 0);
+    CHECK(b.rows[0].predicted_tpot_ms < b.rows[1].predicted_tpot_ms);
+    gw_validate_free(&a);
+    gw_validate_free(&b);
+
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"id,spec_tokens\nnone,3\n", "s.csv:2:1: id 'none' is in no row of m.csv"},
+        {"id,spec_tokens\nmtp,3\nmtp,1\n", "s.csv:3:1: id 'mtp' appears twice"},
+        {"id,silicon_tpot_ms\nmtp,3\n", "s.csv:1:4: a settings file adds how a run"},
+        {"spec_tokens\n3\n", "s.csv:1:1: the header has no column 'id'"},
+        {"id,spec_tokens\nmtp\n", "s.csv:2:4: 1 fields; expected 2"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        in.text = bad[i].text, in.len = strlen(bad[i].text);
+        memset(&err, 0, sizeof err);
+        CHECK_INT(gw_validate_csv_with(cat, "m.csv", without, strlen(without), &in, &b, &err),
+                  GW_E_INPUT);
+        char msg[512];
+        gw_error_format(&err, msg, sizeof msg);
+        CHECK_STR_HAS(msg, bad[i].want);
+    }
+    set = "id,spec_tokens\nmtp,x\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", without, strlen(without), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:5: spec_tokens 'x' is not a number");
+    CHECK(strcmp(b.rows[1].error, "") == 0);
+    gw_validate_free(&b);
 }
 
 int main(void)
@@ -403,6 +466,7 @@ int main(void)
     test_draws_follow_the_seed(&cat);
     test_disagg_first_token_on_the_decode_pool(&cat);
     test_node_product_labels(&cat);
+    test_settings_file(&cat);
     gw_catalog_free(&cat);
     return gw_test_done("test_validate");
 }
