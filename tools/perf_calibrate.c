@@ -895,6 +895,97 @@ static void doc_by_source(const calibration *cal, FILE *f)
     }
 }
 
+/* The benchmark throughput check rows (kind inference) of one model x
+ * accelerator x engine: what `perf` states beside a configuration's
+ * serving partition when their median is beyond its threshold (mode
+ * "throughput" in data/perf/known-errors.csv; src/scenario/known_errors.c).
+ * Error = predicted / measured - 1: positive, the model serves more. */
+typedef struct throughput_group {
+    char model[64], accel[64], engine[32];
+    int n;
+    double median_abs, signed_median;
+} throughput_group;
+
+static int by_group_key(const void *a, const void *b)
+{
+    const throughput_group *x = a, *y = b;
+    int d = strcmp(x->model, y->model);
+    if (!d)
+        d = strcmp(x->accel, y->accel);
+    return d ? d : strcmp(x->engine, y->engine);
+}
+
+/* The groups, sorted by model, accelerator, engine; their number. */
+static int throughput_groups(const calibration *cal, throughput_group *g, int max)
+{
+    int n = 0;
+    for (int i = 0; i < cal->nrows; i++) {
+        const row *r = &cal->rows[i];
+        if (r->fit || isnan(r->predicted) || strcmp(r->f[C_KIND], "inference") != 0)
+            continue;
+        throughput_group key = {0};
+        snprintf(key.model, sizeof key.model, "%s", r->f[C_MODEL]);
+        snprintf(key.accel, sizeof key.accel, "%s", r->f[C_ACCEL]);
+        snprintf(key.engine, sizeof key.engine, "%s", cal->stacks[r->eff].eff.engine);
+        int k = 0;
+        while (k < n && by_group_key(&g[k], &key) != 0)
+            k++;
+        if (k == n && n < max)
+            g[n++] = key;
+    }
+    qsort(g, (size_t)n, sizeof *g, by_group_key);
+    for (int k = 0; k < n; k++) {
+        double a[MAX_ROWS], sg[MAX_ROWS];
+        int m = 0;
+        for (int i = 0; i < cal->nrows; i++) {
+            const row *r = &cal->rows[i];
+            if (r->fit || isnan(r->predicted) || strcmp(r->f[C_KIND], "inference") != 0 ||
+                strcmp(r->f[C_MODEL], g[k].model) || strcmp(r->f[C_ACCEL], g[k].accel) ||
+                strcmp(cal->stacks[r->eff].eff.engine, g[k].engine))
+                continue;
+            a[m] = fabs(err_of(r));
+            sg[m++] = err_of(r);
+        }
+        g[k].n = m;
+        g[k].median_abs = median(a, m);
+        g[k].signed_median = median(sg, m);
+    }
+    return n;
+}
+
+static void doc_throughput_groups(const calibration *cal, FILE *f)
+{
+    throughput_group *g = calloc(MAX_ROWS, sizeof *g);
+    if (!g)
+        die("%s%d: out of memory", "", 0);
+    int n = throughput_groups(cal, g, MAX_ROWS);
+    fprintf(f, "\n## By model, accelerator and engine (checked benchmark rows)\n\n"
+               "What `gigawatt perf` states as a known error beside a configuration's "
+               "serving partition when the median is beyond 25%% "
+               "(data/perf/known-errors.csv, mode `throughput`). Error = predicted / "
+               "measured − 1: positive, the model serves more than was measured.\n\n"
+               "| model | accelerator | engine | n | median abs. error | median signed error "
+               "|\n|---|---|---|---:|---:|---:|\n");
+    for (int k = 0; k < n; k++)
+        fprintf(f, "| %s | %s | %s | %d | %.1f%% | %+.1f%% |\n", g[k].model, g[k].accel,
+                g[k].engine, g[k].n, 100 * g[k].median_abs, 100 * g[k].signed_median);
+    free(g);
+}
+
+/* The same groups as known-errors.csv lines (mode "throughput"; the
+ * serving columns empty). */
+static void known_errors_throughput(const calibration *cal, FILE *f)
+{
+    throughput_group *g = calloc(MAX_ROWS, sizeof *g);
+    if (!g)
+        die("%s%d: out of memory", "", 0);
+    int n = throughput_groups(cal, g, MAX_ROWS);
+    for (int k = 0; k < n; k++)
+        fprintf(f, "%s,%s,%s,throughput,%d,0,,,0,,,%d,%.4f,%.4f\n", g[k].model, g[k].accel,
+                g[k].engine, g[k].n, g[k].n, g[k].median_abs, g[k].signed_median);
+    free(g);
+}
+
 /* Every row: measured, predicted, error (bold beyond 30%), the config the
  * model ran and the explanation (or UNEXPLAINED for a check row). */
 static void doc_rows(const calibration *cal, FILE *f)
@@ -947,6 +1038,7 @@ static int write_doc(const calibration *cal, const char *path, double bar)
         doc_summary(f, abs_fit, &sum, bar);
         doc_factors(cal, f);
         doc_by_source(cal, f);
+        doc_throughput_groups(cal, f);
         doc_rows(cal, f);
         if (cal->has_serving)
             serving_doc(f, (serving_set *)&cal->serving);
@@ -1156,6 +1248,8 @@ int main(int argc, char **argv)
             die("%s:%d: cannot write", o.knownout, 0);
     }
     status = write_doc(cal, o.docout, o.bar) ? 0 : 1;
+    if (cal->serving.known_errors)
+        known_errors_throughput(cal, cal->serving.known_errors);
     if (cal->serving.known_errors &&
         (fclose(cal->serving.known_errors) || rename(ktmp, o.knownout)))
         die("%s:%d: cannot write", o.knownout, 0);

@@ -282,7 +282,8 @@ static void csv_frac(FILE *f, double pct_value)
  * error (src/scenario/known_errors.c). */
 #define KNOWN_ERRORS_HEADER                                                                \
     "model,accelerator,engine,mode,check_rows,ttft_n,ttft_median_abs_error,"                \
-    "ttft_signed_median,tpot_n,tpot_median_abs_error,tpot_signed_median\n"
+    "ttft_signed_median,tpot_n,tpot_median_abs_error,tpot_signed_median,throughput_n,"      \
+    "throughput_median_abs_error,throughput_signed_median\n"
 static void known_errors_row(FILE *f, const gw_validate_partition *q,
                              const gw_validate_partition *c)
 {
@@ -292,7 +293,7 @@ static void known_errors_row(FILE *f, const gw_validate_partition *q,
     fprintf(f, ",%d", c->tpot.n);
     csv_frac(f, c->tpot.median_abs_pct);
     csv_frac(f, c->tpot.signed_median_pct);
-    fprintf(f, "\n");
+    fprintf(f, ",0,,\n"); /* throughput: the benchmark rows' lines (mode throughput) */
 }
 
 /* Per partition: fit and check counts, check errors; `bad` counts the

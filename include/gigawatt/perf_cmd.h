@@ -18,14 +18,20 @@
 #define GW_PERF_CAVEAT_THRESHOLD 0.25 /* a median abs. error beyond it is stated */
 typedef struct gw_perf_caveat {
     int found;                 /* the partition is in the validation */
-    int beyond;                /* TTFT or TPOT median abs. error > the threshold */
+    int beyond;                /* a median abs. error (TTFT, TPOT, throughput) > the threshold */
     char partition[192];       /* "model accelerator engine mode" */
     int ttft_n, tpot_n;        /* check rows predicted */
     double ttft_median_abs, ttft_signed, tpot_median_abs, tpot_signed;
+    /* the benchmark throughput check rows of the same model x accelerator x
+     * engine in any mode (TensorRT-LLM/MLPerf runs; docs/perf-validation.md
+     * "By model, accelerator and engine"): signed > 0, the model serves more */
+    int throughput_n;
+    double throughput_median_abs, throughput_signed;
 } gw_perf_caveat;
 
-/* The partition's errors (data/perf/known-errors.csv, compiled in, written
- * by scripts/perf-validate); 1 when a median is beyond the threshold. */
+/* The partition's errors and its model x accelerator x engine's benchmark
+ * throughput errors (data/perf/known-errors.csv, compiled in, written by
+ * scripts/perf-validate); 1 when a median is beyond the threshold. */
 int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
                         const char *mode, gw_perf_caveat *out);
 

@@ -134,6 +134,10 @@ static void caveat_json(cJSON *o, const gw_perf_caveat *c)
     cJSON *sg = cJSON_AddObjectToObject(k, "signed_median");
     caveat_metric(a, sg, "ttft", c->ttft_median_abs, c->ttft_signed);
     caveat_metric(a, sg, "tpot", c->tpot_median_abs, c->tpot_signed);
+    /* the benchmark runs of this model x accelerator x engine: positive,
+     * the model serves more than measured */
+    caveat_metric(a, sg, "throughput", c->throughput_median_abs, c->throughput_signed);
+    gw_json_num(k, "throughput_n", c->throughput_n);
     cJSON_AddStringToObject(k, "source", "docs/perf-validation.md (data/perf/known-errors.csv)");
 }
 
@@ -147,17 +151,27 @@ static void caveat_metric_text(char *t, size_t size, const char *name, double ab
         snprintf(t, size, "%s not measured", name);
 }
 
+/* The caveat line: the serving partition's check-row errors where it has
+ * predicted rows, then the benchmark throughput rows' where there are. */
 static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
 {
     if (!c->beyond)
         return;
-    char t[400], ttft[64], tpot[64];
-    caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
-    caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
-    snprintf(t, sizeof t, "known large error in %s (%s measured check rows): median error "
-             "%s, %s; negative: predicted faster than measured (docs/perf-validation.md)",
-             c->partition, gw_text_count(c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n).s, ttft,
-             tpot);
+    char t[700], ttft[64], tpot[64], serving[300] = "", tput[240] = "";
+    int n = c->tpot_n > c->ttft_n ? c->tpot_n : c->ttft_n;
+    if (n > 0) {
+        caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
+        caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
+        snprintf(serving, sizeof serving, "%s measured serving runs: median error %s, %s "
+                 "(negative: predicted faster than measured)", gw_text_count(n).s, ttft, tpot);
+    }
+    if (c->throughput_median_abs >= 0)
+        snprintf(tput, sizeof tput, "%s%s benchmark runs of this model, accelerator and "
+                 "engine: median throughput error %.1f%% (signed %+.1f%%: predicted more than "
+                 "measured)", n > 0 ? "; " : "", gw_text_count(c->throughput_n).s,
+                 100 * c->throughput_median_abs, 100 * c->throughput_signed);
+    snprintf(t, sizeof t, "known large error in %s: %s%s (docs/perf-validation.md)",
+             c->partition, serving, tput);
     gw_text_row(b, "caveat", t);
 }
 

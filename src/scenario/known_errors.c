@@ -3,8 +3,10 @@
  * docs/perf-validation.md ("Serving runs", per partition), as
  * scripts/perf-validate writes them to data/perf/known-errors.csv, which
  * the build compiles in (CMakeLists.txt). `perf` looks its configuration's
- * partition (model x accelerator x engine x mode) up here and states the
- * measured bias when a median error is beyond GW_PERF_CAVEAT_THRESHOLD. */
+ * partition (model x accelerator x engine x mode) up here, and its model x
+ * accelerator x engine's benchmark throughput rows (mode "throughput"),
+ * and states the measured bias when a median error is beyond
+ * GW_PERF_CAVEAT_THRESHOLD. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,8 @@
 extern const char gwi_known_errors_csv[];
 
 enum { COL_MODEL, COL_ACCEL, COL_ENGINE, COL_MODE, COL_ROWS, COL_TTFT_N, COL_TTFT_ABS,
-       COL_TTFT_SIGNED, COL_TPOT_N, COL_TPOT_ABS, COL_TPOT_SIGNED, NCOLS };
+       COL_TTFT_SIGNED, COL_TPOT_N, COL_TPOT_ABS, COL_TPOT_SIGNED, COL_TPUT_N, COL_TPUT_ABS,
+       COL_TPUT_SIGNED, NCOLS };
 
 /* The fields of one line, split at commas into `buf`; the number found. */
 static int split_line(const char *line, size_t len, char *buf, size_t size, char **field)
@@ -41,12 +44,12 @@ static double fraction(const char *s)
     return s[0] ? strtod(s, NULL) : -1;
 }
 
-int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
-                        const char *mode, gw_perf_caveat *out)
+/* The line of model x accelerator x engine x mode, split into f (a buffer
+ * of the caller's); 0 when there is none. Only the line that starts with
+ * the key is split (perf runs this twice a run, explore twice a point). */
+static int find_line(const char *model, const char *accelerator, const char *engine,
+                     const char *mode, char *buf, size_t size, char **f)
 {
-    memset(out, 0, sizeof *out);
-    /* the partition's first four fields: only the line that starts so is
-     * split (perf runs this once per run, explore once per design point) */
     char key[4 * GW_TEXT_MAX];
     int klen = snprintf(key, sizeof key, "%s,%s,%s,%s,", model, accelerator, engine, mode);
     if (klen < 0 || (size_t)klen >= sizeof key)
@@ -55,25 +58,42 @@ int gw_perf_known_error(const char *model, const char *accelerator, const char *
     while (line && *++line) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
-        char buf[512], *f[NCOLS];
         if (strncmp(line, key, (size_t)klen) == 0 &&
-            split_line(line, len, buf, sizeof buf, f) == NCOLS &&
-            strcmp(f[COL_MODEL], model) == 0 && strcmp(f[COL_ACCEL], accelerator) == 0 &&
-            strcmp(f[COL_ENGINE], engine) == 0 && strcmp(f[COL_MODE], mode) == 0) {
-            snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
-                     engine, mode);
-            out->ttft_n = atoi(f[COL_TTFT_N]);
-            out->tpot_n = atoi(f[COL_TPOT_N]);
-            out->ttft_median_abs = fraction(f[COL_TTFT_ABS]);
-            out->ttft_signed = fraction(f[COL_TTFT_SIGNED]);
-            out->tpot_median_abs = fraction(f[COL_TPOT_ABS]);
-            out->tpot_signed = fraction(f[COL_TPOT_SIGNED]);
-            out->found = 1;
-            out->beyond = out->ttft_median_abs > GW_PERF_CAVEAT_THRESHOLD ||
-                          out->tpot_median_abs > GW_PERF_CAVEAT_THRESHOLD;
-            return out->beyond;
-        }
+            split_line(line, len, buf, size, f) == NCOLS && strcmp(f[COL_MODEL], model) == 0 &&
+            strcmp(f[COL_ACCEL], accelerator) == 0 && strcmp(f[COL_ENGINE], engine) == 0 &&
+            strcmp(f[COL_MODE], mode) == 0)
+            return 1;
         line = end;
     }
     return 0;
+}
+
+int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
+                        const char *mode, gw_perf_caveat *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ttft_median_abs = out->tpot_median_abs = out->throughput_median_abs = -1;
+    char buf[512], *f[NCOLS];
+    if (find_line(model, accelerator, engine, mode, buf, sizeof buf, f)) {
+        out->found = 1;
+        out->ttft_n = atoi(f[COL_TTFT_N]);
+        out->tpot_n = atoi(f[COL_TPOT_N]);
+        out->ttft_median_abs = fraction(f[COL_TTFT_ABS]);
+        out->ttft_signed = fraction(f[COL_TTFT_SIGNED]);
+        out->tpot_median_abs = fraction(f[COL_TPOT_ABS]);
+        out->tpot_signed = fraction(f[COL_TPOT_SIGNED]);
+    }
+    if (find_line(model, accelerator, engine, "throughput", buf, sizeof buf, f)) {
+        out->found = 1;
+        out->throughput_n = atoi(f[COL_TPUT_N]);
+        out->throughput_median_abs = fraction(f[COL_TPUT_ABS]);
+        out->throughput_signed = fraction(f[COL_TPUT_SIGNED]);
+    }
+    if (out->found)
+        snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
+                 engine, mode);
+    out->beyond = out->ttft_median_abs > GW_PERF_CAVEAT_THRESHOLD ||
+                  out->tpot_median_abs > GW_PERF_CAVEAT_THRESHOLD ||
+                  out->throughput_median_abs > GW_PERF_CAVEAT_THRESHOLD;
+    return out->beyond;
 }

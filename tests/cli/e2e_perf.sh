@@ -293,6 +293,37 @@ print("caveat: %s, n %d, TTFT %+.1f%%, TPOT %+.1f%%" % (c["partition"], c["n"],
       100 * c["signed_median"]["ttft"], 100 * c["signed_median"]["tpot"]))
 EOF2
 
+# A configuration whose serving partition has no predicted row (the
+# flagship's disaggregated GB200 deployment) still states the benchmark
+# throughput rows of its model x accelerator x engine, with the numbers of
+# docs/perf-validation.md "By model, accelerator and engine".
+ok_to flagship.json perf "$root/scenarios/frontier-lab-30gw.yaml" --json
+ok_to flagship.txt perf "$root/scenarios/frontier-lab-30gw.yaml"
+contains "benchmark runs of this model, accelerator and engine: median throughput error" flagship.txt
+pycheck flagship.json "$root/docs/perf-validation.md" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))["caveat"]
+if not c or c["partition"] != "deepseek-r1 gb200 trtllm disagg":
+    sys.exit("caveat %r; expected the flagship's partition" % c)
+if c["median_abs_error"]["ttft"] is not None or c["n"] != 0:
+    sys.exit("caveat %r: the partition has no predicted row" % c)
+row = None
+for line in open(sys.argv[2]):
+    cells = [x.strip() for x in line.split("|")[1:-1]]
+    if cells[:3] == ["deepseek-r1", "gb200", "trtllm"]:
+        row = cells
+if not row:
+    sys.exit("no deepseek-r1 gb200 trtllm row in docs/perf-validation.md")
+if int(row[3]) != c["throughput_n"] or \
+        abs(100 * c["median_abs_error"]["throughput"] - float(row[4].rstrip("%"))) > 0.051 or \
+        abs(100 * c["signed_median"]["throughput"] - float(row[5].rstrip("%"))) > 0.051:
+    sys.exit("caveat throughput %r; docs/perf-validation.md says %r" % (c, row))
+if not c["median_abs_error"]["throughput"] > c["threshold"]:
+    sys.exit("throughput error %r not beyond the threshold" % c)
+print("flagship caveat: %d benchmark runs, throughput %+.1f%%" % (
+      c["throughput_n"], 100 * c["signed_median"]["throughput"]))
+EOF2
+
 # ---- training defaults scale with the cluster (issue 14 item 1) -----------------------
 # Llama 3.1 405B on 99,840 GB200 at TP8 PP16: the default batch grows with data
 # parallelism (within the published 16M-62.9M tokens), virtual stages cut the
