@@ -570,7 +570,11 @@ static int row_model_fail(const validate_ctx *c, row_input *in, const gw_error *
     static const struct {
         const char *field;
         int column;
-    } at[] = {{"tp", R_TP}, {"pp", R_PP}, {"ep", R_MOE_EP}, {"attention_dp", R_ADP}};
+    } at[] = {{"tp", R_TP},
+               {"pp", R_PP},
+               {"ep", R_MOE_EP},
+               {"attention_dp", R_ADP},
+               {"spec_tokens", R_SPEC}};
     int role = ROLE_AGG;
     const char *f = err->field;
     if (strncmp(f, "prefill.", 8) == 0)

@@ -443,6 +443,16 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK_STR_HAS(b.rows[0].error, "s.csv:2:5: spec_tokens 'x' is not a number");
     CHECK(strcmp(b.rows[1].error, "") == 0);
     gw_validate_free(&b);
+    /* MTP on a model without a draft head: the row, at the settings' field */
+    static const char llama[] = "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,"
+                                "silicon_ttft_ms,silicon_tpot_ms\n"
+                                "l,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,agg,1024,1024,16,2,"
+                                "300,20\n";
+    set = "id,spec_tokens\nl,3\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: model 'llama-3.1-70b' has no MTP head");
+    gw_validate_free(&b);
 }
 
 int main(void)
