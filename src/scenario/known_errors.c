@@ -44,28 +44,12 @@ static double fraction(const char *s)
     return s[0] ? strtod(s, NULL) : -1;
 }
 
-/* The line of model x accelerator x engine x mode, split into f (a buffer
- * of the caller's); 0 when there is none. Only the line that starts with
- * the key is split (perf runs this twice a run, explore twice a point). */
-static int find_line(const char *model, const char *accelerator, const char *engine,
-                     const char *mode, char *buf, size_t size, char **f)
+/* "model,accelerator,engine,mode," into key; its length, 0 if too long. */
+static size_t line_key(char *key, size_t size, const char *model, const char *accelerator,
+                       const char *engine, const char *mode)
 {
-    char key[4 * GW_TEXT_MAX];
-    int klen = snprintf(key, sizeof key, "%s,%s,%s,%s,", model, accelerator, engine, mode);
-    if (klen < 0 || (size_t)klen >= sizeof key)
-        return 0;
-    const char *line = strchr(gwi_known_errors_csv, '\n'); /* past the header */
-    while (line && *++line) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        if (strncmp(line, key, (size_t)klen) == 0 &&
-            split_line(line, len, buf, size, f) == NCOLS && strcmp(f[COL_MODEL], model) == 0 &&
-            strcmp(f[COL_ACCEL], accelerator) == 0 && strcmp(f[COL_ENGINE], engine) == 0 &&
-            strcmp(f[COL_MODE], mode) == 0)
-            return 1;
-        line = end;
-    }
-    return 0;
+    int n = snprintf(key, size, "%s,%s,%s,%s,", model, accelerator, engine, mode);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 
 int gw_perf_known_error(const char *model, const char *accelerator, const char *engine,
@@ -73,21 +57,36 @@ int gw_perf_known_error(const char *model, const char *accelerator, const char *
 {
     memset(out, 0, sizeof *out);
     out->ttft_median_abs = out->tpot_median_abs = out->throughput_median_abs = -1;
-    char buf[512], *f[NCOLS];
-    if (find_line(model, accelerator, engine, mode, buf, sizeof buf, f)) {
-        out->found = 1;
-        out->ttft_n = atoi(f[COL_TTFT_N]);
-        out->tpot_n = atoi(f[COL_TPOT_N]);
-        out->ttft_median_abs = fraction(f[COL_TTFT_ABS]);
-        out->ttft_signed = fraction(f[COL_TTFT_SIGNED]);
-        out->tpot_median_abs = fraction(f[COL_TPOT_ABS]);
-        out->tpot_signed = fraction(f[COL_TPOT_SIGNED]);
-    }
-    if (find_line(model, accelerator, engine, "throughput", buf, sizeof buf, f)) {
-        out->found = 1;
-        out->throughput_n = atoi(f[COL_TPUT_N]);
-        out->throughput_median_abs = fraction(f[COL_TPUT_ABS]);
-        out->throughput_signed = fraction(f[COL_TPUT_SIGNED]);
+    /* one pass over the lines (perf runs this once a run, explore once a
+     * point): only a line that starts with one of the two keys is split */
+    char serving_key[4 * GW_TEXT_MAX], throughput_key[4 * GW_TEXT_MAX];
+    size_t ks = line_key(serving_key, sizeof serving_key, model, accelerator, engine, mode);
+    size_t kt = line_key(throughput_key, sizeof throughput_key, model, accelerator, engine,
+                         "throughput");
+    int want = (ks > 0) + (kt > 0);
+    const char *line = strchr(gwi_known_errors_csv, '\n'); /* past the header */
+    while (want > 0 && line && *++line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        int serving = ks && strncmp(line, serving_key, ks) == 0;
+        int throughput = kt && strncmp(line, throughput_key, kt) == 0;
+        char buf[512], *f[NCOLS];
+        if ((serving || throughput) && split_line(line, len, buf, sizeof buf, f) == NCOLS) {
+            out->found = 1, want--;
+            if (serving) {
+                out->ttft_n = atoi(f[COL_TTFT_N]);
+                out->tpot_n = atoi(f[COL_TPOT_N]);
+                out->ttft_median_abs = fraction(f[COL_TTFT_ABS]);
+                out->ttft_signed = fraction(f[COL_TTFT_SIGNED]);
+                out->tpot_median_abs = fraction(f[COL_TPOT_ABS]);
+                out->tpot_signed = fraction(f[COL_TPOT_SIGNED]);
+            } else {
+                out->throughput_n = atoi(f[COL_TPUT_N]);
+                out->throughput_median_abs = fraction(f[COL_TPUT_ABS]);
+                out->throughput_signed = fraction(f[COL_TPUT_SIGNED]);
+            }
+        }
+        line = end;
     }
     if (out->found)
         snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
