@@ -861,12 +861,14 @@ static int settings_row(settings_file *s, csv_record *rec, int nheader, gw_error
         return gw_error_set(err, GW_E_INPUT, s->name, rec->line, rec->col[f],
                             "id is empty; expected the id of a measured row");
     size_t id = rec->off[f]; /* field 0 must be the id: swap the offsets' meaning */
+    size_t used = rec->off[rec->n - 1] + strlen(field_text(rec, rec->n - 1)) + 1;
     csv_record *copy = &s->recs[s->n];
     *copy = *rec;
-    copy->text = malloc(rec->cap);
+    copy->cap = used;
+    copy->text = malloc(used);
     if (!copy->text)
         return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    memcpy(copy->text, rec->text, rec->cap);
+    memcpy(copy->text, rec->text, used);
     copy->off[f] = copy->off[0], copy->off[0] = id;
     int col = copy->col[f];
     copy->col[f] = copy->col[0], copy->col[0] = col;
