@@ -205,10 +205,29 @@ typedef struct gw_reliability {
     double lost_per_interruption_s;/* restart + recomputation, per interruption */
 } gw_reliability;
 
+/* What `gigawatt power` takes where its scenario is silent (docs/power.md
+ * §1-§2, §5): each a catalog value with its source, most assumptions. */
+typedef struct gw_power_defaults {
+    gw_entry_meta meta;
+    double transition_s;       /* a job's compute <-> communication change */
+    double job_ramp_s;         /* a job's start-up and ramp-down */
+    double cooling_tau_s;      /* lag of cooling behind IT */
+    double rack_storage_tau_s; /* rack storage's smoothing time constant */
+    double battery_tau_s;      /* site battery's return to its starting charge */
+    double store_efficiency;   /* round trip of a store */
+    double soc_min, soc_max;   /* a store's state-of-charge limits */
+    double peak_load;          /* inference load at the daily peak */
+    double peak_to_trough;     /* inference's busiest hour / quietest */
+    double peak_hour;          /* hour of the busiest */
+    double noise, noise_time_s;/* inference's relative noise, its correlation time */
+    double cap_exponent;       /* compute time ~ (full / cap)^exponent under a power cap */
+} gw_power_defaults;
+
 /* The schemas, one per kind (src/catalog/kinds.c). */
 extern const gw_schema gw_schema_accelerator, gw_schema_system, gw_schema_cooling,
     gw_schema_power_stage, gw_schema_site, gw_schema_electricity, gw_schema_finance,
-    gw_schema_household, gw_schema_llm, gw_schema_efficiency, gw_schema_reliability;
+    gw_schema_household, gw_schema_llm, gw_schema_efficiency, gw_schema_reliability,
+    gw_schema_power_defaults;
 
 /* All kinds, in listing order. */
 extern const gw_schema *const gw_catalog_kinds[];

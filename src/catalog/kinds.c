@@ -296,9 +296,39 @@ static const gw_field reliability_fields[] = {
 };
 SCHEMA(gw_schema_reliability, "reliability", "reliability", gw_reliability, reliability_fields);
 
+static const gw_field power_defaults_fields[] = {
+    Q("transition", gw_power_defaults, transition_s, GW_DIM_TIME, R | NN,
+      "a job's compute <-> communication change"),
+    Q("job_ramp", gw_power_defaults, job_ramp_s, GW_DIM_TIME, R | NN,
+      "a job's start-up and ramp-down"),
+    Q("cooling_time_constant", gw_power_defaults, cooling_tau_s, GW_DIM_TIME, R | NN,
+      "lag of cooling behind IT"),
+    Q("rack_storage_time_constant", gw_power_defaults, rack_storage_tau_s, GW_DIM_TIME,
+      R | POS, "rack storage's smoothing"),
+    Q("battery_time_constant", gw_power_defaults, battery_tau_s, GW_DIM_TIME, R | POS,
+      "site battery's return to its starting charge"),
+    Q("store_efficiency", gw_power_defaults, store_efficiency, GW_DIM_NONE, R | EFF,
+      "round trip of an energy store"),
+    Q("soc_min", gw_power_defaults, soc_min, GW_DIM_NONE, R | FR, "a store's lowest charge"),
+    Q("soc_max", gw_power_defaults, soc_max, GW_DIM_NONE, R | FR, "a store's highest charge"),
+    Q("peak_load", gw_power_defaults, peak_load, GW_DIM_NONE, R | FR,
+      "inference load at the daily peak"),
+    Q("peak_to_trough", gw_power_defaults, peak_to_trough, GW_DIM_NONE, R | POS,
+      "inference's busiest hour over its quietest"),
+    Q("peak_hour", gw_power_defaults, peak_hour, GW_DIM_NONE, R | NN, "hour of the busiest"),
+    Q("noise", gw_power_defaults, noise, GW_DIM_NONE, R | NN, "inference's relative noise"),
+    Q("noise_time", gw_power_defaults, noise_time_s, GW_DIM_TIME, R | POS,
+      "the noise's correlation time"),
+    Q("cap_exponent", gw_power_defaults, cap_exponent, GW_DIM_NONE, R | NN,
+      "compute time ~ (full / cap)^exponent under a power cap"),
+};
+SCHEMA(gw_schema_power_defaults, "power_defaults", "power defaults", gw_power_defaults,
+       power_defaults_fields);
+
 const gw_schema *const gw_catalog_kinds[] = {
     &gw_schema_accelerator, &gw_schema_system, &gw_schema_cooling, &gw_schema_power_stage,
     &gw_schema_site,        &gw_schema_electricity, &gw_schema_finance, &gw_schema_household,
     &gw_schema_llm,         &gw_schema_efficiency,  &gw_schema_reliability,
+    &gw_schema_power_defaults,
 };
 const size_t gw_catalog_nkinds = sizeof gw_catalog_kinds / sizeof gw_catalog_kinds[0];

@@ -14,23 +14,12 @@
 #include "gigawatt/power_cmd.h"
 #include "gigawatt/power_out.h"
 
-/* Defaults, each an assumption stated in docs/power.md §5 */
+/* The run's extent where the scenario is silent (docs/power.md §5); the
+ * model's own defaults are data, with their sources: the catalog's
+ * power_defaults entry (data/catalog/power_defaults.yaml). */
 #define DEFAULT_WINDOW_S 3600
 #define DEFAULT_RESOLUTION_S 0.01
-#define DEFAULT_TRANSITION_S 0.02 /* GPU swings within milliseconds (csv P.island.load_swing_pct) */
-#define DEFAULT_RAMP_S 10         /* job start-up / ramp-down */
-#define DEFAULT_COOLING_TAU_S 60  /* chillers and pumps: a minute (assumption) */
-#define DEFAULT_STORE_TAU_S 600    /* site battery: back to its charge over 10 min */
-/* rack storage smooths over tens of seconds, inside its own ~2 min of
- * full discharge and under the minute generators need to respond (csv
- * P.grid.gen_response_min); with 2 kWh / 60 kW a rack it cuts the campus's
- * peak by 25%, near GB300's "up to 30%" (P.gb300.smoothing_peak_cut) */
-#define DEFAULT_RACK_TAU_S 30
-/* BurstGPT: busiest / quietest hour 2.49, busiest at 16:00 (demand.csv
- * H.burstgpt.hour_of_day_ratio) */
-#define DEFAULT_PEAK_TO_TROUGH 2.49
-#define DEFAULT_PEAK_HOUR 16
-#define DEFAULT_CAP_EXPONENT (1.0 / 3) /* DVFS: P ~ f V^2 ~ f^3, so f ~ P^(1/3) */
+#define POWER_DEFAULTS_ID "power-defaults"
 
 #define Q GW_FIELD_QTY
 #define TX GW_FIELD_TEXT
@@ -327,8 +316,9 @@ static int job_power(const gw_scenario *sc, const job_settings *js, gw_power_job
     return GW_OK;
 }
 
-static int one_job(const gw_scenario *sc, const power_settings *ps, const job_settings *js,
-                   gw_power_job *j, gw_power_job_info *info, gw_error *err)
+static int one_job(const gw_scenario *sc, const power_settings *ps, const gw_power_defaults *d,
+                   const job_settings *js, gw_power_job *j, gw_power_job_info *info,
+                   gw_error *err)
 {
     memset(j, 0, sizeof *j);
     snprintf(j->name, sizeof j->name, "%s", js->meta.name);
@@ -339,7 +329,7 @@ static int one_job(const gw_scenario *sc, const power_settings *ps, const job_se
     if (rc)
         return rc;
     j->offset_s = js->offset_s, j->start_s = js->start_s, j->stop_s = js->stop_s;
-    j->ramp_s = given(&job_schema, js, "ramp") ? js->ramp_s : DEFAULT_RAMP_S;
+    j->ramp_s = given(&job_schema, js, "ramp") ? js->ramp_s : d->job_ramp_s;
     /* the transition fits in each phase (a quarter of the shorter at most) */
     j->transition_s = fmin(ps->transition_s, 0.25 * j->iteration_s *
                                                  fmin(j->comm_fraction, 1 - j->comm_fraction));
@@ -358,8 +348,8 @@ static int one_job(const gw_scenario *sc, const power_settings *ps, const job_se
 }
 
 /* Each item of power.jobs, placed at its item on error. */
-static int resolve_jobs(const gw_scenario *sc, const power_settings *ps, gw_power_report *r,
-                        gw_error *err)
+static int resolve_jobs(const gw_scenario *sc, const power_settings *ps,
+                        const gw_power_defaults *d, gw_power_report *r, gw_error *err)
 {
     const gw_node *list = ps->jobs;
     gw_power_config *c = &r->cfg;
@@ -376,8 +366,8 @@ static int resolve_jobs(const gw_scenario *sc, const power_settings *ps, gw_powe
         if (rc == GW_OK && !js.meta.name[0])
             rc = located(item, err, "a job has no name; expected name: ...");
         if (rc == GW_OK)
-            rc = gw_scenario_place_error(one_job(sc, ps, &js, &c->jobs[i], &r->info[i], err),
-                                         item, err);
+            rc = gw_scenario_place_error(
+                one_job(sc, ps, d, &js, &c->jobs[i], &r->info[i], err), item, err);
         if (rc)
             return rc;
         c->njobs++;
@@ -463,7 +453,7 @@ static int read_hourly(const gw_node *n, gw_power_report *r, gw_error *err)
 }
 
 static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
-                             gw_power_report *r, gw_error *err)
+                             const gw_power_defaults *d, gw_power_report *r, gw_error *err)
 {
     gw_power_config *c = &r->cfg;
     inference_settings is;
@@ -479,12 +469,12 @@ static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
         return rc;
     inf->idle_w = rr.it_power_w / rr.accelerators;
     inf->accelerators = is.accelerators;
-    inf->peak_load = given(&inference_schema, &is, "peak_load") ? is.peak_load : 0.7;
-    inf->peak_to_trough = or_default(is.peak_to_trough, DEFAULT_PEAK_TO_TROUGH);
-    inf->peak_hour = given(&inference_schema, &is, "peak_hour") ? is.peak_hour : DEFAULT_PEAK_HOUR;
+    inf->peak_load = given(&inference_schema, &is, "peak_load") ? is.peak_load : d->peak_load;
+    inf->peak_to_trough = or_default(is.peak_to_trough, d->peak_to_trough);
+    inf->peak_hour = given(&inference_schema, &is, "peak_hour") ? is.peak_hour : d->peak_hour;
     inf->start_hour = is.start_hour;
-    inf->noise = given(&inference_schema, &is, "noise") ? is.noise : 0.02;
-    inf->noise_time_s = or_default(is.noise_time_s, 60);
+    inf->noise = given(&inference_schema, &is, "noise") ? is.noise : d->noise;
+    inf->noise_time_s = or_default(is.noise_time_s, d->noise_time_s);
     if (is.hourly && (rc = read_hourly(is.hourly, r, err)))
         return rc;
     inf->hourly = r->hourly, inf->nhourly = r->nhourly;
@@ -493,17 +483,17 @@ static int resolve_inference(const gw_scenario *sc, const power_settings *ps,
 
 /* A store's settings with their defaults; `scale` multiplies power and
  * energy (rack storage: per rack -> the site's racks). */
-static int resolve_store(const gw_node *n, double scale, double tau_s, gw_power_store *st,
-                         gw_error *err)
+static int resolve_store(const gw_node *n, double scale, double tau_s,
+                         const gw_power_defaults *d, gw_power_store *st, gw_error *err)
 {
     store_settings ss;
     int rc = decode_map(&store_schema, n, &ss, err);
     if (rc)
         return rc;
     st->power_w = ss.power_w * scale, st->energy_j = ss.energy_j * scale;
-    st->efficiency = or_default(ss.efficiency, 0.9);
-    st->soc_min = given(&store_schema, &ss, "soc_min") ? ss.soc_min : 0.1;
-    st->soc_max = given(&store_schema, &ss, "soc_max") ? ss.soc_max : 0.9;
+    st->efficiency = or_default(ss.efficiency, d->store_efficiency);
+    st->soc_min = given(&store_schema, &ss, "soc_min") ? ss.soc_min : d->soc_min;
+    st->soc_max = given(&store_schema, &ss, "soc_max") ? ss.soc_max : d->soc_max;
     st->soc_start = given(&store_schema, &ss, "soc_start") ? ss.soc_start
                                                             : 0.5 * (st->soc_min + st->soc_max);
     st->time_constant_s = or_default(ss.tau_s, tau_s);
@@ -553,11 +543,11 @@ static int cap_jobs(const gw_scenario *sc, const gw_power_report *r, double cap_
     return GW_OK;
 }
 
-static int apply_cap(const gw_scenario *sc, const mitigation_settings *ms, gw_power_report *r,
-                     gw_error *err)
+static int apply_cap(const gw_scenario *sc, const mitigation_settings *ms,
+                     const gw_power_defaults *d, gw_power_report *r, gw_error *err)
 {
-    r->cap_exponent = given(&mitigation_schema, ms, "cap_exponent") ? ms->cap_exponent
-                                                                   : DEFAULT_CAP_EXPONENT;
+    r->cap_exponent =
+        given(&mitigation_schema, ms, "cap_exponent") ? ms->cap_exponent : d->cap_exponent;
     if (!(ms->cap_w > 0))
         return GW_OK;
     r->has_cap = 1, r->cap_w = ms->cap_w;
@@ -596,7 +586,7 @@ static int size_cap(const gw_scenario *sc, gw_power_report *r, gw_error *err)
 }
 
 static int resolve_mitigations(const gw_scenario *sc, const power_settings *ps,
-                               gw_power_report *r, gw_error *err)
+                               const gw_power_defaults *d, gw_power_report *r, gw_error *err)
 {
     mitigation_settings ms;
     gw_power_config *c = &r->cfg;
@@ -614,12 +604,12 @@ static int resolve_mitigations(const gw_scenario *sc, const power_settings *ps,
         accels += c->jobs[i].accelerators;
     double racks = accels / (sc->system.accelerators * sc->system.systems_per_rack);
     generation_settings gs;
-    if ((rc = resolve_store(ms.rack_storage, racks, DEFAULT_RACK_TAU_S, &c->rack, err)) ||
-        (rc = resolve_store(ms.battery, 1, DEFAULT_STORE_TAU_S, &c->battery, err)) ||
+    if ((rc = resolve_store(ms.rack_storage, racks, d->rack_storage_tau_s, d, &c->rack, err)) ||
+        (rc = resolve_store(ms.battery, 1, d->battery_tau_s, d, &c->battery, err)) ||
         (rc = decode_map(&generation_schema, ms.generation, &gs, err)))
         return rc;
     c->generation = (gw_power_generation){gs.capacity_w, gs.ramp_w_per_s, gs.start_s};
-    return apply_cap(sc, &ms, r, err);
+    return apply_cap(sc, &ms, d, r, err);
 }
 
 /* Each limit: exactly one of a ramp (with its window), a band (low, high,
@@ -689,7 +679,8 @@ static int resolve_costs(const gw_scenario *sc, const power_settings *ps, gw_pow
 }
 
 /* The whole power: section into r->cfg (mitigated) and r->base (without). */
-static int resolve(const gw_scenario *sc, const gw_node *pn, gw_power_report *r, gw_error *err)
+static int resolve(const gw_scenario *sc, const gw_node *pn, const gw_power_defaults *d,
+                   gw_power_report *r, gw_error *err)
 {
     power_settings ps;
     int rc = decode_map(&power_schema, pn, &ps, err);
@@ -705,17 +696,16 @@ static int resolve(const gw_scenario *sc, const gw_node *pn, gw_power_report *r,
     c->site_capacity_w = ps.site_capacity_w;
     c->cooling_time_constant_s = given(&power_schema, &ps, "cooling_time_constant")
                                      ? ps.cooling_tau_s
-                                     : DEFAULT_COOLING_TAU_S;
-    ps.transition_s = given(&power_schema, &ps, "transition") ? ps.transition_s
-                                                              : DEFAULT_TRANSITION_S;
+                                     : d->cooling_tau_s;
+    ps.transition_s = given(&power_schema, &ps, "transition") ? ps.transition_s : d->transition_s;
     c->spectrum_block_s = ps.spectrum_block_s;
     c->mitigate = 1;
-    if ((rc = chain(sc, c, err)) || (rc = resolve_jobs(sc, &ps, r, err)) ||
-        (rc = resolve_inference(sc, &ps, r, err)) || (rc = resolve_limits(&ps, r, err)))
+    if ((rc = chain(sc, c, err)) || (rc = resolve_jobs(sc, &ps, d, r, err)) ||
+        (rc = resolve_inference(sc, &ps, d, r, err)) || (rc = resolve_limits(&ps, r, err)))
         return rc;
     if (c->njobs == 0 && c->inference.accelerators <= 0)
         return located(pn, err, "power: runs nothing; expected jobs: or inference:");
-    if ((rc = resolve_mitigations(sc, &ps, r, err)) || (rc = resolve_costs(sc, &ps, r, err)))
+    if ((rc = resolve_mitigations(sc, &ps, d, r, err)) || (rc = resolve_costs(sc, &ps, r, err)))
         return rc;
     /* the unmitigated run: the jobs before a cap, every mitigation off */
     r->base = *c;
@@ -768,9 +758,12 @@ int gw_cmd_power(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         rc = gw_error_set(err, GW_E_INPUT, l.root->file, l.root->line, l.root->col,
                           "the scenario has no power: section; expected power: {jobs: [...], "
                           "limits: [...]} (docs/power.md)");
+    gw_power_defaults d;
+    if (rc == GW_OK)
+        rc = gw_catalog_get(&l.cat, &gw_schema_power_defaults, POWER_DEFAULTS_ID, NULL, &d, err);
     if (rc == GW_OK && (rc = gw_cmd_resolve(&l, GW_NEED_PERF, err)) == GW_OK) {
         r->sc = l.sc;
-        rc = gw_cmd_place_on_file(gw_scenario_place_error(resolve(l.sc, pn, r, err), pn, err),
+        rc = gw_cmd_place_on_file(gw_scenario_place_error(resolve(l.sc, pn, &d, r, err), pn, err),
                                   l.sc, err);
     }
     if (rc == GW_OK)
