@@ -122,6 +122,17 @@ typedef struct stack {
 } stack;
 
 
+/* The benchmark throughput check rows (kind inference) of one model x
+ * accelerator x engine: what `perf` states beside a configuration's
+ * serving partition when their median is beyond its threshold (mode
+ * "throughput" in data/perf/known-errors.csv; src/scenario/known_errors.c).
+ * Error = predicted / measured - 1: positive, the model serves more. */
+typedef struct throughput_group {
+    char model[64], accel[64], engine[32];
+    int n;
+    double median_abs, signed_median;
+} throughput_group;
+
 /* Everything one run of the tool holds: the measurement rows, the
  * efficiency stacks they name, the explanations of rows beyond 30%, and
  * the state of the fit; passed to every function that reads or fills it. */
@@ -141,6 +152,8 @@ typedef struct calibration {
     char *findings;                 /* --serving-findings: the text, appended to the doc */
     serving_set serving;            /* --serving: silicon-sample.csv's runs */
     int has_serving;
+    throughput_group groups[MAX_ROWS]; /* after the predictions: throughput_groups() */
+    int ngroups;
 } calibration;
 
 static void die(const char *fmt, const char *a, int line)
@@ -895,17 +908,6 @@ static void doc_by_source(const calibration *cal, FILE *f)
     }
 }
 
-/* The benchmark throughput check rows (kind inference) of one model x
- * accelerator x engine: what `perf` states beside a configuration's
- * serving partition when their median is beyond its threshold (mode
- * "throughput" in data/perf/known-errors.csv; src/scenario/known_errors.c).
- * Error = predicted / measured - 1: positive, the model serves more. */
-typedef struct throughput_group {
-    char model[64], accel[64], engine[32];
-    int n;
-    double median_abs, signed_median;
-} throughput_group;
-
 static int by_group_key(const void *a, const void *b)
 {
     const throughput_group *x = a, *y = b;
@@ -955,10 +957,8 @@ static int throughput_groups(const calibration *cal, throughput_group *g, int ma
 
 static void doc_throughput_groups(const calibration *cal, FILE *f)
 {
-    throughput_group *g = calloc(MAX_ROWS, sizeof *g);
-    if (!g)
-        die("%s%d: out of memory", "", 0);
-    int n = throughput_groups(cal, g, MAX_ROWS);
+    const throughput_group *g = cal->groups;
+    int n = cal->ngroups;
     fprintf(f, "\n## By model, accelerator and engine (checked benchmark rows)\n\n"
                "What `gigawatt perf` states as a known error beside a configuration's "
                "serving partition when the median is beyond 25%% "
@@ -969,21 +969,16 @@ static void doc_throughput_groups(const calibration *cal, FILE *f)
     for (int k = 0; k < n; k++)
         fprintf(f, "| %s | %s | %s | %d | %.1f%% | %+.1f%% |\n", g[k].model, g[k].accel,
                 g[k].engine, g[k].n, 100 * g[k].median_abs, 100 * g[k].signed_median);
-    free(g);
 }
 
 /* The same groups as known-errors.csv lines (mode "throughput"; the
  * serving columns empty). */
 static void known_errors_throughput(const calibration *cal, FILE *f)
 {
-    throughput_group *g = calloc(MAX_ROWS, sizeof *g);
-    if (!g)
-        die("%s%d: out of memory", "", 0);
-    int n = throughput_groups(cal, g, MAX_ROWS);
-    for (int k = 0; k < n; k++)
+    const throughput_group *g = cal->groups;
+    for (int k = 0; k < cal->ngroups; k++)
         fprintf(f, "%s,%s,%s,throughput,%d,0,,,0,,,%d,%.4f,%.4f\n", g[k].model, g[k].accel,
                 g[k].engine, g[k].n, g[k].n, g[k].median_abs, g[k].signed_median);
-    free(g);
 }
 
 /* Every row: measured, predicted, error (bold beyond 30%), the config the
@@ -1234,6 +1229,7 @@ int main(int argc, char **argv)
         write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)
         predict(&cal->rows[i], &cal->stacks[cal->rows[i].eff].eff);
+    cal->ngroups = throughput_groups(cal, cal->groups, MAX_ROWS);
     if (cal->has_serving) {
         const gw_efficiency *effs[MAX_EFF];
         for (int s = 0; s < cal->nstacks; s++)
