@@ -5,22 +5,8 @@
 # through the store. Skipped (77) without mpirun or an MPI build.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v mpirun >/dev/null 2>&1; then
-    echo "SKIP: no mpirun (scripts/deps installs openmpi-bin)"
-    exit 77
-fi
+need_mpirun
 scenario=$root/scenarios/explore-example.yaml
-mpi() {
-    np=$1
-    shift
-    printf '$ mpirun -np %s gigawatt' "$np"
-    printf " '%s'" "$@"
-    printf '\n'
-    ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
-        mpirun --allow-run-as-root --oversubscribe -np "$np" "$gw" "$@" \
-        >"$scratch/out" 2>"$scratch/err"
-    rc=$?
-}
 
 ok_to one.json explore "$scenario" --json --threads 1
 mpi 2 explore "$scenario" --json --threads 1

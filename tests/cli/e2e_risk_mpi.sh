@@ -5,26 +5,10 @@
 # Skipped (77) when mpirun is missing or gigawatt was built without MPI.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v mpirun >/dev/null 2>&1; then
-    echo "SKIP: no mpirun (scripts/deps installs openmpi-bin)"
-    exit 77
-fi
+need_mpirun
 scenario=$root/tests/data/risk-small.yaml
-# OpenMPI keeps some allocations until exit, by design: no leak check for
-# the MPI processes (the single-process runs here keep theirs).
-mpi() {
-    printf '$ mpirun -np %s gigawatt' "$1"
-    shift
-    printf " '%s'" "$@"
-    printf '\n'
-    ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
-        mpirun --allow-run-as-root --oversubscribe -np "$np" "$gw" "$@" \
-        >"$scratch/out" 2>"$scratch/err"
-    rc=$?
-}
 
 ok_to one.json risk "$scenario" --json --threads 1 --db one.db --draws 5000
-np=2
 mpi 2 risk "$scenario" --json --threads 1 --db two.db --draws 5000
 if [ "$rc" -eq 2 ] && grep -q "built without MPI" "$scratch/err"; then
     echo "SKIP: gigawatt was built without MPI"
@@ -32,7 +16,6 @@ if [ "$rc" -eq 2 ] && grep -q "built without MPI" "$scratch/err"; then
 fi
 [ "$rc" -eq 0 ] || { show; fail "mpirun -np 2 gigawatt risk failed"; }
 cmp one.json "$scratch/out" || fail "2 MPI ranks gave other bytes than 1 process"
-np=3
 mpi 3 risk "$scenario" --json --threads 2 --db three.db --draws 5000
 [ "$rc" -eq 0 ] || { show; fail "mpirun -np 3 gigawatt risk failed"; }
 cmp one.json "$scratch/out" || fail "3 MPI ranks of 2 threads gave other bytes than 1 process"
@@ -58,7 +41,6 @@ wait $mp
 kept=$("$gw" runs --db killed.db --json | sed -n 's/.*"done":[[:space:]]*\([0-9]*\).*/\1/p')
 echo "killed the ranks with ${kept:-0} of $draws draws stored"
 [ "${kept:-0}" -gt 0 ] && [ "${kept:-0}" -lt $draws ] || fail "the kill did not land mid-run"
-np=2
 mpi 2 risk --resume 1 --db killed.db --json --threads 1 --quiet
 [ "$rc" -eq 0 ] || { show; fail "mpirun -np 2 gigawatt risk --resume failed"; }
 cmp big.json "$scratch/out" || fail "kill -9 of the ranks, then --resume on 2 ranks: other bytes"

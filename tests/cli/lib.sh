@@ -49,6 +49,29 @@ run() {
     rc=$?
 }
 
+# need_mpirun: skip (77) without mpirun (the MPI tests).
+need_mpirun() {
+    if ! command -v mpirun >/dev/null 2>&1; then
+        echo "SKIP: no mpirun (scripts/deps installs openmpi-bin)"
+        exit 77
+    fi
+}
+
+# mpi NP ARGS...: `mpirun -np NP gigawatt ARGS`, as run does. OpenMPI keeps
+# some allocations until exit, by design: no leak check for the MPI
+# processes (the single-process runs keep theirs).
+mpi() {
+    mpi_np=$1
+    shift
+    printf '$ mpirun -np %s gigawatt' "$mpi_np"
+    printf " '%s'" "$@"
+    printf '\n'
+    ASAN_OPTIONS="detect_leaks=0:abort_on_error=0:exitcode=23" \
+        mpirun --allow-run-as-root --oversubscribe -np "$mpi_np" "$gw" "$@" \
+        >"$scratch/out" 2>"$scratch/err"
+    rc=$?
+}
+
 # The one summary line a long run prints on stderr when it is not a terminal
 # (src/cli/progress.c: runs over 2 s, so it depends on the machine's speed).
 progress_line='^gigawatt: [a-z -]+: [0-9.,e+]+ [a-z -]+ in [0-9.hms]+ \([0-9.,e+]+/s\)$'
