@@ -176,6 +176,9 @@ typedef struct gw_efficiency {
     double max_batch;        /* the engine's cap on running sequences */
     double chunk_tokens;     /* token budget of one iteration (chunked prefill); 0 = none */
     char kv_policy[GW_TEXT_MAX]; /* reserve (input+output up front) | on-demand (paged) */
+    char scheduler[GW_TEXT_MAX]; /* mixed (prompts' chunks ride in the decode iterations) |
+                                    prefill-first (SGLang: prefill batches whenever prompts
+                                    wait, decodes only when none do); "" = mixed */
     char engine[GW_TEXT_MAX];    /* trtllm | sglang | vllm ("" = not stated) */
     char generation[GW_TEXT_MAX];/* accelerator generation it is measured on */
     char version[GW_TEXT_MAX];   /* engine version the factors come from ("" = any) */

@@ -116,6 +116,8 @@ typedef struct gw_perf_engine {
     double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
     double adp_balance_iters;       /* attention-DP prompt hold, iterations; 0 = none */
     double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
+    double prefill_first;           /* 1: waiting prompts run as prefill batches before any
+                                       decode (SGLang); 0: mixed into the decode steps */
     double peak_flops;              /* dense peak at the weight precision, FLOP/s */
     double attn_peak, hbm_peak;     /* BF16 peak FLOP/s, HBM bytes/s: utilisation */
     /* ---- frontier serving ---- */

@@ -32,8 +32,10 @@ typedef struct gw_serve_pool {
 
 typedef struct gw_serve_request {
     double input_tokens, output_tokens;  /* nominal per request */
-    double length_low;            /* lengths drawn in [low x nominal, nominal]; 0 or 1 =
-                                     fixed (InferenceX draws at 0.8) */
+    double length_low;            /* lengths drawn in [low x nominal, nominal] (InferenceX:
+                                     0.8); 1 = fixed, and a benchmark's cycles may stay in
+                                     step (§7.9.3); 0 = not stated: nominal lengths, the
+                                     cycles out of step */
     double concurrency;           /* client requests in flight in all; 0 = the most it holds */
     double kv_link_bps;           /* disagg: prefill -> decode bytes/s per request stream;
                                      0 = the slower of the pools' scale-out links */

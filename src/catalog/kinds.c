@@ -262,6 +262,9 @@ static const gw_field efficiency_fields[] = {
       "token budget of one iteration; 0 = whole prompts"),
     EN("kv_policy", gw_efficiency, kv_policy, "reserve|on-demand", R,
        "KV for input+output reserved at admission, or paged on demand"),
+    EN("scheduler", gw_efficiency, scheduler, "mixed|prefill-first", 0,
+       "prompts ride in the decode iterations (mixed), or run as prefill batches before "
+       "any decode (prefill-first); absent = mixed"),
     EN("engine", gw_efficiency, engine, ENGINES, 0, "serving engine the factors belong to"),
     EN("generation", gw_efficiency, generation, GENERATIONS, 0,
        "accelerator generation the factors are measured on"),

@@ -443,6 +443,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
+    e->prefill_first = strcmp(f->scheduler, "prefill-first") == 0;
     return GW_OK;
 }
 

@@ -213,7 +213,7 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
  * `decoding` (aggregated), each iteration also carries the decodes of the
  * groups before it. */
 static double wave_ttft(const gw_perf_engine *e, const lengths *L, double n, double per_step,
-                        int decoding)
+                        int decoding, double *whole_s)
 {
     n = fmax(n, 1);
     per_step = fmin(fmax(per_step, 1), n);
@@ -227,6 +227,8 @@ static double wave_ttft(const gw_perf_engine *e, const lengths *L, double n, dou
         clock += rank_step(e, L, &s, NULL);
         sum += prompts * clock;
     }
+    if (whole_s)
+        *whole_s = clock; /* the last group's first token: the wave's end */
     return sum / n;
 }
 
@@ -275,6 +277,41 @@ static double benchmark_ttft(const gw_serve_request *rq, double steady_s, double
     return k >= 1 ? steady_s + (wave_s - steady_s) / k : steady_s;
 }
 
+/* ---- §7.9.3 fixed lengths on a prefill-first scheduler: every cycle a wave */
+
+/* Does a benchmark's start-up wave come back in every cycle? With fixed
+ * lengths, stated as such (length_low 1; 0 says nothing of the draw), and
+ * no speculation every request of a wave needs the same
+ * steps; a prefill-first scheduler (SGLang) prefills all of a wave's
+ * prompts before any of them decodes, so they finish in one iteration and
+ * their clients send the next wave together. A mixed scheduler staggers
+ * the groups by an iteration each, and drawn lengths or speculation's
+ * random acceptance spread the finishes: there the wave dissolves (§7.9.1). */
+static int waves_persist(const gw_perf_engine *e, const gw_serve_request *rq)
+{
+    return e->prefill_first && rq->length_low == 1 && rq->requests_per_client >= 1 &&
+           e->spec_tokens == 0;
+}
+
+/* One rank's cycle in waves: its b prompts arrive together, run as prefill
+ * batches of the engine's budget with no decodes (prefill-first), and then
+ * all b decode together, with no prompt between their steps. */
+typedef struct wave_cycle {
+    double first_token_s; /* mean over the wave's prompts, from their arrival */
+    double prefill_s;     /* the whole wave's prefill: the last prompt's first token */
+    double step_s;        /* a decode step of the b sequences */
+    double cycle_s;       /* arrival to the last token, the stack's overhead included */
+} wave_cycle;
+
+static void rank_in_waves(const gw_perf_engine *e, const lengths *L, double b, wave_cycle *w)
+{
+    w->first_token_s = wave_ttft(e, L, b, budget_prompts(e, L, b), 0, &w->prefill_s);
+    gw_perf_batch d = {0};
+    add_decodes(e, L, b, &d);
+    w->step_s = rank_step(e, L, &d, NULL);
+    w->cycle_s = e->request_overhead_s + w->prefill_s + decode_steps(e, L) * w->step_s;
+}
+
 static int check_request(const gw_serve_request *rq, gw_error *err)
 {
     if (!(rq->input_tokens >= 1 && rq->output_tokens >= 1))
@@ -315,6 +352,30 @@ static int finish_point(gw_serve_point *p, const lengths *L, double rate, gw_err
     return GW_OK;
 }
 
+/* §7.9.3: the closed loop in waves. Below the cap the C clients cycle
+ * together (rate = C / cycle); at the cap the ranks run b each and the
+ * rest wait a cycle's share (Little, as §7.9). A request's first token
+ * comes with its group's prefill batch; after it the request waits for the
+ * rest of the wave and then decodes, so the TPOT a client measures,
+ * (e2e - TTFT) / (O - 1), carries the wave's remainder. */
+static int agg_in_waves(const gw_perf_engine *e, const lengths *L, double clients, double ranks,
+                        double n, double b, double bmax, gw_serve_point *out, gw_error *err)
+{
+    wave_cycle w;
+    rank_in_waves(e, L, b, &w);
+    double rate = n <= bmax ? clients / w.cycle_s : ranks * b / w.cycle_s;
+    double wait = fmax(0, clients / rate - w.cycle_s);
+    double after_first = w.prefill_s - w.first_token_s + decode_steps(e, L) * w.step_s;
+    out->ttft_s = e->request_overhead_s + wait + w.first_token_s;
+    out->tpot_s = L->out > 1 ? after_first / (L->out - 1) : w.step_s / tokens_per_step(e);
+    const char *bound = n < bmax                      ? "concurrency"
+                        : bmax < e->max_batch_engine ? "kv-cache"
+                        : w.prefill_s > decode_steps(e, L) * w.step_s ? "prefill"
+                                                                    : "decode";
+    strcpy(out->bound, bound);
+    return finish_point(out, L, rate, err);
+}
+
 /* §7.9: n = C / ranks requests per rank; the rank runs b = min(n, B) of
  * them (priced at least one), the rest wait. Below B the loop is as fast
  * as the service (cycle = service, rate = C / cycle); at B the ranks are
@@ -343,8 +404,10 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
     out->gpus = ranks * e->tp * e->pp;
     out->prefill_gpus = out->decode_gpus = out->gpus; /* every GPU does both */
     out->batch_per_rank = b;
+    if (waves_persist(e, rq))
+        return agg_in_waves(e, &L, clients, ranks, n, b, bmax, out, err);
     double wave = rq->requests_per_client >= 1
-                      ? wave_ttft(e, &L, b, budget_prompts(e, &L, b), 1)
+                      ? wave_ttft(e, &L, b, budget_prompts(e, &L, b), 1, NULL)
                       : 0;
     /* attention-DP balancing holds steady-state prompts, not the wave's
      * (every rank has one then), at the ranks' service-bound arrival rate;
@@ -575,7 +638,7 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     out->batch_per_rank = b;
     /* the wave: the C clients' prompts over the prefill ranks at once */
     double wave = rq->requests_per_client >= 1
-                      ? wave_ttft(p.e, &L, clients / p.ranks, s.pmax, 0)
+                      ? wave_ttft(p.e, &L, clients / p.ranks, s.pmax, 0, NULL)
                       : 0;
     out->ttft_s = p.e->request_overhead_s + out->kv_transfer_s +
                   benchmark_ttft(rq, fmax(0, clients / rate - cycle) + pf, wave);

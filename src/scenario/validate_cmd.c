@@ -114,7 +114,7 @@ static int blank_record(const csv_record *r)
 
 enum column {
     C_ID, C_SOURCE, C_BACKEND, C_VERSION, C_MODEL, C_SYSTEM, C_PRECISION, C_MODE, C_ISL, C_OSL,
-    C_GEMM, C_MOE_QUANT, C_TTFT, C_TPOT,
+    C_GEMM, C_MOE_QUANT, C_TTFT, C_TPOT, C_LENGTH_LOW,
     C_ROLE0, /* then ROLE_COLUMNS per role: agg (""), prefill_, decode_ */
 };
 enum role_column { R_BATCH, R_WORKERS, R_TP, R_PP, R_ADP, R_MOE_TP, R_MOE_EP, R_SPEC,
@@ -124,7 +124,8 @@ enum role { ROLE_AGG, ROLE_PREFILL, ROLE_DECODE, NROLES };
 
 static const char *const column_names[C_ROLE0] = {
     "id", "silicon_data_source", "backend", "backend_version", "model_path", "system", "precision", "mode", "isl",
-    "osl", "gemm_quant_mode", "moe_quant_mode", "silicon_ttft_ms", "silicon_tpot_ms"};
+    "osl", "gemm_quant_mode", "moe_quant_mode", "silicon_ttft_ms", "silicon_tpot_ms",
+    "length_low"};
 static const char *const role_prefix[NROLES] = {"", "prefill_", "decode_"};
 static const char *const role_names[ROLE_COLUMNS] = {
     "batch_size", "num_workers", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
@@ -755,8 +756,14 @@ static void validate_row(validate_ctx *c, const csv_record *rec, gw_validate_row
         return (void)identify(c, &in);
     o->measured_ttft_ms = ttft, o->measured_tpot_ms = tpot;
     if (identify(c, &in) || number_of(c, &in, C_ISL, NAN, 1, &rq.input_tokens) ||
-        number_of(c, &in, C_OSL, NAN, 1, &rq.output_tokens))
+        number_of(c, &in, C_OSL, NAN, 1, &rq.output_tokens) ||
+        number_of(c, &in, C_LENGTH_LOW, 0, 0, &rq.length_low))
         return;
+    if (rq.length_low > 1) {
+        row_fail_at(c, &in, C_LENGTH_LOW, "length_low %g; expected the shortest draw as a "
+                    "share of nominal, above 0 and at most 1 (1: fixed lengths)", rq.length_low);
+        return;
+    }
     if (rq.input_tokens + rq.output_tokens > in.model->context_length) {
         row_fail_at(c, &in, C_ISL, "isl + osl = %.0f tokens exceed the %.0f-token context of "
                     "'%s'", rq.input_tokens + rq.output_tokens, in.model->context_length,

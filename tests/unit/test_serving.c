@@ -390,6 +390,58 @@ static void test_agg_benchmark_wave(void)
     CHECK_STR_HAS(err.field, "requests_per_client");
 }
 
+/* Fixed lengths on a prefill-first scheduler (docs/serving.md §7.9.3):
+ * every cycle is the wave. Four prompts of 1000 tokens, a budget of two:
+ * group 0 alone (t0), group 1 alone too (t0: no decodes between prefill
+ * batches); then the four decode together, 99 steps of t_d at the mean
+ * context 1050. TTFT = overhead + (2 t0 + 2 (2 t0)) / 4; a request's e2e
+ * is overhead + 2 t0 + 99 t_d, so TPOT = (2 t0 - first + 99 t_d) / 99 over
+ * the mean first token; the clients cycle in e2e (Little). A mixed
+ * scheduler, drawn lengths, unstated lengths (0) or speculation keep the
+ * one-wave-in-K form (a mixed scheduler's result, bit for bit). */
+static void test_agg_waves_persist(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    r.f.chunk_tokens = 2000;
+    snprintf(r.f.scheduler, sizeof r.f.scheduler, "prefill-first");
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &r.e, &err), GW_OK);
+    CHECK_NEAR(r.e.prefill_first, 1, 0);
+    r.e.request_overhead_s = 0.05;
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 4,
+                           .requests_per_client = 10, .length_low = 1};
+    gw_serve_point p, unstated;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &p, &err), GW_OK);
+    gw_perf_batch g = {.prefill_tokens = 2000, .prefill_chunks = 2,
+                       .prefill_pairs = 2 * 1000 * 1001 / 2.0};
+    double t0 = gw_perf_step(&r.e, &g, NULL), td = decode_only(&r.e, 4, 1050, 0);
+    double first = (2 * t0 + 2 * (2 * t0)) / 4;
+    CHECK_NEAR(p.ttft_s, 0.05 + first, 1e-9);
+    CHECK_NEAR(p.tpot_s, (2 * t0 - first + 99 * td) / 99, 1e-9);
+    CHECK_NEAR(p.e2e_s, 0.05 + 2 * t0 + 99 * td, 1e-9);
+    CHECK_NEAR(p.requests_per_s * p.e2e_s, 4, 1e-9);
+    rq.length_low = 0; /* not stated: the cycles run out of step, as before */
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &unstated, &err), GW_OK);
+    CHECK(fabs(unstated.tpot_s - p.tpot_s) > 1e-6);
+    r.e.prefill_first = 0; /* a mixed scheduler staggers the groups */
+    rq.length_low = 1;
+    gw_serve_point mixed;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &mixed, &err), GW_OK);
+    CHECK_NEAR(mixed.ttft_s, unstated.ttft_s, 1e-12);
+    CHECK_NEAR(mixed.tpot_s, unstated.tpot_s, 1e-12);
+    r.e.prefill_first = 1, r.e.spec_tokens = 1; /* speculation spreads the finishes */
+    r.e.spec_accept_length = 1.5;
+    gw_serve_point spec, spec_mixed;
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &spec, &err), GW_OK);
+    r.e.prefill_first = 0; /* the scheduler no longer matters: one wave in K */
+    CHECK_INT(gw_serve_agg(&r.e, 1, &rq, &spec_mixed, &err), GW_OK);
+    CHECK_NEAR(spec.ttft_s, spec_mixed.ttft_s, 1e-12);
+    CHECK_NEAR(spec.tpot_s, spec_mixed.tpot_s, 1e-12);
+}
+
 static void test_bad_requests(void)
 {
     rig r;
@@ -554,6 +606,7 @@ int main(void)
     test_disagg_kv_does_not_fit();
     test_batch_caps();
     test_agg_benchmark_wave();
+    test_agg_waves_persist();
     test_bad_requests();
     test_measured_points();
     return gw_test_done("serving");

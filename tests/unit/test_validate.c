@@ -453,6 +453,25 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
     CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: model 'llama-3.1-70b' has no MTP head");
     gw_validate_free(&b);
+    /* the client's lengths: into the request, or the row fails at the field */
+    set = "id,length_low\nl,0.8\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
+    CHECK_NEAR(b.rows[0].run.rq.length_low, 0.8, 0);
+    gw_validate_free(&b);
+    CHECK_INT(gw_validate_csv(cat, "m.csv", llama, strlen(llama), &b, &err), GW_OK);
+    CHECK_NEAR(b.rows[0].run.rq.length_low, 0, 0); /* not stated */
+    gw_validate_free(&b);
+    set = "id,length_low\nl,1.5\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: length_low 1.5; expected the shortest draw");
+    gw_validate_free(&b);
+    set = "id,length_low\nl,0\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: length_low 0 is out of range");
+    gw_validate_free(&b);
 }
 
 int main(void)
