@@ -633,8 +633,7 @@ int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
     int rc = case_engine(c, 0, eff, &e[0], err);
     if (rc == GW_OK && c->disagg)
         rc = case_engine(c, 1, eff, &e[1], err);
-    return rc ? rc
-              : gw_validate_replay_engines(c, e, (eff ? eff : c->cfg[0].eff)->engine, out, err);
+    return rc ? rc : gw_validate_replay_engines(c, e, out, err);
 }
 
 /* A role's config: the row's model, accelerator, stack, precisions and

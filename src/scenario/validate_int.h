@@ -7,9 +7,9 @@
 #include "gigawatt/validate.h"
 
 /* Replay case c (docs/validate.md §9) on engines[0] (aggregated, or the
- * prefill pool) and engines[1] (the decode pool when c->disagg), whose
- * stack's engine is engine_kind (trtllm | sglang | vllm). */
+ * prefill pool) and engines[1] (the decode pool when c->disagg); the
+ * iteration rule is engines[0]'s scheduler (prefill_first). */
 int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *engines,
-                               const char *engine_kind, gw_validate_replay_result *out, gw_error *err);
+                               gw_validate_replay_result *out, gw_error *err);
 
 #endif

@@ -27,14 +27,15 @@
  * rounding of the cache's capacity depends on it) */
 #define REPLAY_BLOCK_TOKENS 16
 
-/* The engine's iteration rule (docs/validate.md §9): vLLM v1 and
- * TensorRT-LLM put the running decodes and new prompts in one iteration
- * under one token budget (Sarathi's stall-free batching); SGLang runs a
- * batch of new prompts alone, the decodes waiting for it (prefill first,
- * as vLLM v0). */
-static gw_sched_kind engine_scheduler(const char *engine)
+/* The engine's iteration rule (docs/validate.md §9), the stack's
+ * `scheduler` as the closed form reads it (docs/serving.md §7.9.3): mixed
+ * (vLLM v1, TensorRT-LLM) puts the running decodes and new prompts in one
+ * iteration under one token budget (Sarathi's stall-free batching);
+ * prefill-first (SGLang) runs a batch of new prompts alone, the decodes
+ * waiting for it (as vLLM v0). */
+static gw_sched_kind engine_scheduler(const gw_perf_engine *e)
 {
-    return strcmp(engine, "sglang") == 0 ? GW_SCHED_VLLM : GW_SCHED_SARATHI;
+    return e->prefill_first ? GW_SCHED_VLLM : GW_SCHED_SARATHI;
 }
 
 /* One pool's limits: the engine's cap on running sequences (or the row's
@@ -83,8 +84,7 @@ static int disagg_pools(const gw_validate_case *c, const gw_perf_engine *e, gw_s
 }
 
 int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *engines,
-                               const char *engine_kind, gw_validate_replay_result *out,
-                               gw_error *err)
+                               gw_validate_replay_result *out, gw_error *err)
 {
     memset(out, 0, sizeof *out);
     const gw_perf_engine *e = &engines[0];
@@ -93,7 +93,7 @@ int gw_validate_replay_engines(const gw_validate_case *c, const gw_perf_engine *
     gw_sim_config q = {
         .engine = e,
         .replicas = ranks(e, c->workers[0]),
-        .scheduler = engine_scheduler(engine_kind),
+        .scheduler = engine_scheduler(e),
         .route = GW_ROUTE_LEAST_OUTSTANDING, /* attention-DP and Dynamo's routers: least loaded */
         .block_size = REPLAY_BLOCK_TOKENS,
         .closed = {.concurrency = (int)fmin(clients, 1e7),
