@@ -83,6 +83,14 @@ typedef struct gw_perf_config {
                                    1..k+1; 0 = the model's measured MTP acceptance */
     const gw_llm *draft_model;  /* NULL with spec_tokens > 0: the model's own MTP head */
     double memory_fraction;     /* share of HBM the engine may use; 0 = the stack's */
+    /* scheduler settings a deployment's recipe gives (docs/serving.md §7.9.4) */
+    int max_num_tokens;         /* token budget of one iteration (TensorRT-LLM max_num_tokens,
+                                   vLLM max_num_batched_tokens); 0 = the stack's chunk_tokens */
+    int batch_wait_iters;       /* TensorRT-LLM batch_wait_timeout_iters: new prompts held
+                                   while decodes run, at most so many iterations; 0 = off */
+    double batch_wait_ratio;    /* TensorRT-LLM batch_wait_max_tokens_ratio: released early
+                                   once the iteration's tokens reach this share of the
+                                   budget; 0 = off (TensorRT-LLM then never holds) */
 } gw_perf_config;
 
 /* Per-replica constants for gw_perf_step, all per accelerator of the
@@ -115,6 +123,7 @@ typedef struct gw_perf_engine {
     double max_batch_engine;        /* the engine's cap on running sequences */
     double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
     double adp_balance_iters;       /* attention-DP prompt hold, iterations; 0 = none */
+    double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting; 0 = none */
     double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
     double prefill_first;           /* 1: waiting prompts run as prefill batches before any
                                        decode (SGLang); 0: mixed into the decode steps */

@@ -159,6 +159,20 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "memory_fraction",
                               "memory fraction %g; expected a share of HBM in (0, 1]",
                               c->memory_fraction);
+    if (c->max_num_tokens < 0)
+        return gw_error_field(err, "max_num_tokens",
+                              "%d tokens per iteration; expected a budget >= 1 (0 = the "
+                              "stack's)",
+                              c->max_num_tokens);
+    if (c->batch_wait_iters < 0)
+        return gw_error_field(err, "batch_wait_iters",
+                              "%d iterations; expected >= 0 (0 = no batch waiting)",
+                              c->batch_wait_iters);
+    if (!(c->batch_wait_ratio >= 0 && c->batch_wait_ratio <= 1))
+        return gw_error_field(err, "batch_wait_ratio",
+                              "batch-wait token ratio %g; expected a share of the budget in "
+                              "0..1 (0 = no batch waiting)",
+                              c->batch_wait_ratio);
     return GW_OK;
 }
 
@@ -386,8 +400,8 @@ static double workspace_bytes(const gw_perf_config *c)
     const gw_efficiency *f = c->eff;
     if (f->workspace_b > 0)
         return f->workspace_b;
-    double tokens = f->chunk_tokens > 0 ? f->chunk_tokens
-                                        : f->max_batch > 0 ? f->max_batch : DEFAULT_STEP_TOKENS;
+    double budget = c->max_num_tokens > 0 ? c->max_num_tokens : f->chunk_tokens;
+    double tokens = budget > 0 ? budget : f->max_batch > 0 ? f->max_batch : DEFAULT_STEP_TOKENS;
     double rows = f->max_batch > 0 ? fmin(f->max_batch, tokens) : tokens;
     double ffn = fmax(m->ffn_size, (m->active_experts + m->shared_experts) * m->moe_ffn_size);
     return tokens * ACT_BYTES * (4 * m->hidden_size + 2 * ffn / c->tp) +
@@ -438,8 +452,10 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
     e->max_batch_engine = f->max_batch;
-    e->chunk_tokens = f->chunk_tokens;
+    e->chunk_tokens = c->max_num_tokens > 0 ? c->max_num_tokens : f->chunk_tokens;
     e->adp_balance_iters = f->adp_balance_iters;
+    e->batch_wait_iters = c->batch_wait_iters;
+    e->batch_wait_ratio = c->batch_wait_ratio;
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;

@@ -267,6 +267,45 @@ static double adp_balance_iters(double timeout, double ranks, double arrivals)
     return square / (2 * mean); /* mean >= 1: P(L > 0) = 1 */
 }
 
+/* ---- TensorRT-LLM batch waiting (batch_wait_timeout_iters) ---------- */
+
+/* Mean iterations a new prompt is held by TensorRT-LLM's batch waiting
+ * (PyExecutor._waiting_requests, applied without attention DP while
+ * decodes run; docs/serving.md §7.9.4): scheduled prompts are held until
+ * the iteration's tokens, the waiting prompts' `prompt` tokens each plus
+ * `decode` tokens of the running sequences, reach `ratio` x `budget`, or
+ * a counter that advances in every held iteration reaches `timeout`. With
+ * n* prompts needed for the tokens (none held when one is enough) and
+ * Poisson arrivals at `arrivals` per iteration, a hold cycle starts with
+ * its first prompt and lasts L = min(T, iterations until n* - 1 more came):
+ * P(L > k) = P(N(k) <= n* - 2), N(k) ~ Poisson(arrivals k), k < T. The
+ * prompts of a cycle wait sum_{k<L} (1 + N(k)) iterations in all, and a
+ * cycle serves 1 + arrivals E[L] prompts (Wald), so a prompt waits
+ *   sum_{k<T} sum_{j<=n*-2} (1 + j) P(N(k) = j) / (1 + arrivals sum_{k<T} P(L > k)),
+ * T for a lone prompt, (T + a T(T-1)/2)/(1 + a T) when n* is never reached. */
+static double batch_wait_iters(const gw_perf_engine *e, double prompt, double decode,
+                               double arrivals)
+{
+    double timeout = e->batch_wait_iters, threshold = e->batch_wait_ratio * e->chunk_tokens;
+    if (!(timeout >= 1 && threshold > 0 && prompt > 0 && arrivals >= 0))
+        return 0;
+    double needed = ceil((threshold - decode) / prompt - SOLVE_TOL); /* n* */
+    if (needed <= 1)
+        return 0;
+    double waited = 0, longer = 0;
+    for (double k = 0; k < timeout; k++) {
+        double mean = arrivals * k, pmf = exp(-mean), below = 0; /* P(N(k) = 0) */
+        /* j up to n* - 2, or until the terms no longer count */
+        for (double j = 0; j <= needed - 2 && j <= mean + 12 * sqrt(mean) + 12; j++) {
+            waited += (1 + j) * pmf;
+            below += pmf;
+            pmf *= mean / (j + 1);
+        }
+        longer += below;
+    }
+    return waited / (1 + arrivals * longer);
+}
+
 /* A benchmark of K requests per client (requests_per_client) starts all C
  * at once and then runs its cycles out of phase (lengths drawn at random,
  * or staggered by the wave itself): of every client's K first tokens, one
@@ -412,9 +451,13 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
     /* attention-DP balancing holds steady-state prompts, not the wave's
      * (every rank has one then), at the ranks' service-bound arrival rate;
      * below one sequence per rank an idle rank releases at once */
-    double held = n >= 1 ? adp_balance_iters(e->adp_balance_iters, adp, rate / ranks * r.step_s) *
-                               r.step_s
-                         : 0;
+    double arrivals = rate / ranks * r.step_s; /* new prompts per rank and iteration */
+    double held = n >= 1 ? adp_balance_iters(e->adp_balance_iters, adp, arrivals) * r.step_s : 0;
+    /* batch waiting holds a prompt only while others decode, and not with
+     * attention DP (where balancing does the holding) */
+    if (adp <= 1)
+        held += fmin(1, b - 1) *
+                batch_wait_iters(e, L.in, (b - 1) * (1 + e->spec_tokens), arrivals) * r.step_s;
     out->ttft_s =
         e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + held + r.prefill_s, wave);
     out->tpot_s = r.step_s / tokens_per_step(e);

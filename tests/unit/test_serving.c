@@ -183,6 +183,72 @@ static void test_agg_attention_dp_balance(void)
     CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
 }
 
+/* TensorRT-LLM's batch waiting (docs/serving.md §7.9.4): without attention
+ * DP and while others decode, a prompt is held until the iteration's tokens
+ * reach ratio x budget or the counter reaches T. Budget 16384, ratio 0.9:
+ * 14746 tokens, so with 7 others decoding n* = ceil((14746 - 7) / 1000) =
+ * 15 prompts; the arrivals a per iteration come from the point's own rate.
+ * The hold, written out here as the renewal sums over Poisson terms, joins
+ * TTFT and nothing else; ratio 0 (TensorRT-LLM then never waits), T 0 or a
+ * lone client hold nothing. */
+static void test_agg_batch_wait(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16, .max_num_tokens = 16384};
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.chunk_tokens, 16384, 0);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 8};
+    gw_serve_point off, on;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    c.batch_wait_iters = 20, c.batch_wait_ratio = 0.9;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    double step = off.tpot_s, a = off.requests_per_s * step, waited = 0, longer = 0;
+    for (int k = 0; k < 20; k++) {
+        double mean = a * k, pmf = exp(-mean), below = 0;
+        for (int j = 0; j <= 13; j++) { /* n* - 2 = 13 */
+            waited += (1 + j) * pmf, below += pmf;
+            pmf *= mean / (j + 1);
+        }
+        longer += below;
+    }
+    double held = waited / (1 + a * longer);
+    /* n* is out of reach at these arrivals: the timeout's cycle, sum over
+     * k < T of (1 + a k) over 1 + a T, to the Poisson tails */
+    CHECK_NEAR(held, (20 + a * 190) / (1 + 20 * a), 1e-6 * held);
+    CHECK(held > 1 && held <= 20);
+    CHECK_NEAR(on.ttft_s, off.ttft_s + held * step, 1e-9);
+    CHECK_NEAR(on.tpot_s, off.tpot_s, 0);
+    c.batch_wait_ratio = 0; /* TensorRT-LLM's check passes at once: no hold */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
+    c.batch_wait_ratio = 0.9, rq.concurrency = 1; /* nobody else decodes */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    c.batch_wait_iters = 0;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
+    /* the recipe's settings are checked where they are set */
+    static const struct {
+        int budget, iters;
+        double ratio;
+        const char *field;
+    } bad[] = {{-1, 0, 0, "max_num_tokens"}, {0, -1, 0, "batch_wait_iters"},
+               {0, 20, 1.5, "batch_wait_ratio"}, {0, 20, -0.1, "batch_wait_ratio"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        c.max_num_tokens = bad[i].budget, c.batch_wait_iters = bad[i].iters;
+        c.batch_wait_ratio = bad[i].ratio;
+        CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT);
+        CHECK_STR_HAS(err.field, bad[i].field);
+    }
+}
+
 /* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
  * the rate x 90 and input+output the rate x 990. */
 static void test_agg_drawn_lengths(void)
@@ -599,6 +665,7 @@ int main(void)
     test_agg_littles_law_and_definitions();
     test_agg_attention_dp_ranks();
     test_agg_attention_dp_balance();
+    test_agg_batch_wait();
     test_agg_drawn_lengths();
     test_agg_speculative();
     test_disagg_rate_matching();

@@ -393,6 +393,12 @@ static void test_node_product_labels(const gw_catalog *cat)
  * (docs/validate.md §10), gives the same prediction; a settings file that
  * names no measured row, names one twice, carries measurements, or holds a
  * bad value is refused (or the row is unpredictable) at its own position. */
+/* One Llama-3.1-70B TensorRT-LLM row, TP2 on H200 (no MTP head). */
+#define LLAMA_ROW                                                                       \
+    "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,silicon_ttft_ms,"     \
+    "silicon_tpot_ms\nl,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,agg,1024,1024,16,2,300," \
+    "20\n"
+
 static void test_settings_file(const gw_catalog *cat)
 {
     static const char cols[] =
@@ -443,34 +449,38 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK_STR_HAS(b.rows[0].error, "s.csv:2:5: spec_tokens 'x' is not a number");
     CHECK(strcmp(b.rows[1].error, "") == 0);
     gw_validate_free(&b);
-    /* MTP on a model without a draft head: the row, at the settings' field */
-    static const char llama[] = "id,backend,model_path,system,mode,isl,osl,batch_size,tp_size,"
-                                "silicon_ttft_ms,silicon_tpot_ms\n"
-                                "l,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,agg,1024,1024,16,2,"
-                                "300,20\n";
-    set = "id,spec_tokens\nl,3\n";
+    /* a settings row on the Llama row: its reason, at the settings' field */
+    static const struct {
+        const char *set, *want;
+    } row_bad[] = {
+        /* MTP on a model without a draft head */
+        {"id,spec_tokens\nl,3\n", "s.csv:2:3: model 'llama-3.1-70b' has no MTP head"},
+        {"id,length_low\nl,1.5\n", "s.csv:2:3: length_low 1.5; expected the shortest draw"},
+        {"id,length_low\nl,0\n", "s.csv:2:3: length_low 0 is out of range"},
+        {"id,batch_wait_ratio\nl,1.5\n", "s.csv:2:3: batch_wait_ratio 1.5; expected a share"},
+        {"id,batch_wait_iters\nl,2.5\n", "s.csv:2:3: batch_wait_iters 2.5 is out of range"},
+    };
+    for (size_t i = 0; i < sizeof row_bad / sizeof *row_bad; i++) {
+        in.text = row_bad[i].set, in.len = strlen(row_bad[i].set);
+        CHECK_INT(gw_validate_csv_with(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &in, &b, &err),
+                  GW_OK);
+        CHECK_STR_HAS(b.rows[0].error, row_bad[i].want);
+        gw_validate_free(&b);
+    }
+    /* the client's lengths and a recipe's scheduler settings: into the
+     * row's request and config; absent, lengths not stated */
+    set = "id,length_low,max_num_tokens,batch_wait_iters,batch_wait_ratio\nl,0.8,16384,20,0.9\n";
     in.text = set, in.len = strlen(set);
-    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
-    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: model 'llama-3.1-70b' has no MTP head");
-    gw_validate_free(&b);
-    /* the client's lengths: into the request, or the row fails at the field */
-    set = "id,length_low\nl,0.8\n";
-    in.text = set, in.len = strlen(set);
-    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &in, &b, &err),
+              GW_OK);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
     CHECK_NEAR(b.rows[0].run.rq.length_low, 0.8, 0);
+    CHECK_INT(b.rows[0].run.cfg[0].max_num_tokens, 16384);
+    CHECK_INT(b.rows[0].run.cfg[0].batch_wait_iters, 20);
+    CHECK_NEAR(b.rows[0].run.cfg[0].batch_wait_ratio, 0.9, 0);
     gw_validate_free(&b);
-    CHECK_INT(gw_validate_csv(cat, "m.csv", llama, strlen(llama), &b, &err), GW_OK);
-    CHECK_NEAR(b.rows[0].run.rq.length_low, 0, 0); /* not stated */
-    gw_validate_free(&b);
-    set = "id,length_low\nl,1.5\n";
-    in.text = set, in.len = strlen(set);
-    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
-    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: length_low 1.5; expected the shortest draw");
-    gw_validate_free(&b);
-    set = "id,length_low\nl,0\n";
-    in.text = set, in.len = strlen(set);
-    CHECK_INT(gw_validate_csv_with(cat, "m.csv", llama, strlen(llama), &in, &b, &err), GW_OK);
-    CHECK_STR_HAS(b.rows[0].error, "s.csv:2:3: length_low 0 is out of range");
+    CHECK_INT(gw_validate_csv(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &b, &err), GW_OK);
+    CHECK_NEAR(b.rows[0].run.rq.length_low, 0, 0);
     gw_validate_free(&b);
 }
 
