@@ -75,6 +75,9 @@ typedef struct gw_perf_settings {
     double spec_accept_length;        /* mean tokens per step; 0 = measured */
     char draft_model[GW_TEXT_MAX];    /* speculative decoding with this model id */
     double memory_fraction;           /* share of HBM the engine may use */
+    double max_num_tokens;            /* the engine's token budget per iteration (0 = the
+                                         stack's chunk_tokens) */
+    double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting (0 = off) */
     double concurrency;               /* closed loop: client requests in flight */
     double length_low;                /* lengths drawn in [low x nominal, nominal] */
     const gw_node *disagg;            /* disaggregated prefill/decode (gw_perf_disagg) */

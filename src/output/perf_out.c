@@ -49,6 +49,9 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     else
         cJSON_AddNullToObject(in, "draft_model");
     gw_json_num(in, "memory_fraction", r->memory_fraction);
+    gw_json_num(in, "max_num_tokens", r->engine.chunk_tokens);
+    gw_json_num(in, "batch_wait_iters", c->batch_wait_iters);
+    gw_json_num(in, "batch_wait_ratio", c->batch_wait_ratio);
     gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
     gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
     cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");

@@ -58,6 +58,9 @@ static const option_spec option_table[] = {
     SETTING("mtp", "perf.mtp"), SETTING("spec-accept-length", "perf.spec_accept_length"),
     SETTING("draft-model", "perf.draft_model"),
     SETTING("memory-fraction", "perf.memory_fraction"),
+    SETTING("max-num-tokens", "perf.max_num_tokens"),
+    SETTING("batch-wait-iters", "perf.batch_wait_iters"),
+    SETTING("batch-wait-ratio", "perf.batch_wait_ratio"),
     SETTING("concurrency", "perf.concurrency"), SETTING("length-low", "perf.length_low"),
     SETTING("prefill-tp", "perf.disagg.prefill.tp"),
     SETTING("prefill-pp", "perf.disagg.prefill.pp"),
@@ -102,8 +105,8 @@ static const char *const perf_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
     "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
     "max-batch", "engine", "engine-version", "attention-dp", "expert-precision", "eplb", "mtp",
-    "spec-accept-length", "draft-model", "memory-fraction", "concurrency", "length-low",
-    "prefill-tp", "prefill-pp", "prefill-attention-dp", "prefill-ep", "prefill-workers",
+    "spec-accept-length", "draft-model", "memory-fraction", "max-num-tokens",
+    "batch-wait-iters", "batch-wait-ratio", "concurrency", "length-low", "prefill-tp", "prefill-pp", "prefill-attention-dp", "prefill-ep", "prefill-workers",
     "decode-tp", "decode-pp", "decode-attention-dp", "decode-ep", "decode-workers",
     "kv-link-bandwidth", "kv-handover", "tokens", "mfu", "seq-len", "global-batch",
     "micro-batch", "virtual-stages", "train", "html", NULL};
@@ -120,8 +123,8 @@ static const char *const runs_options[] = {"db", "delete", "vacuum", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
-    "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "length-low", "mode",
-    "metric", "csv", "html", NULL};
+    "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "max-num-tokens",
+    "batch-wait-iters", "batch-wait-ratio", "length-low", "mode", "metric", "csv", "html", NULL};
 /* explore reads its own (src/scenario/explore_cmd.c) */
 static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",
                                               "db", "resume", "html", "csv", NULL};

@@ -69,6 +69,9 @@ void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
     c->spec_accept_length = ps->spec_accept_length;
     c->draft_model = sc->has_draft_model ? &sc->draft_model : NULL;
     c->memory_fraction = ps->memory_fraction;
+    c->max_num_tokens = (int)ps->max_num_tokens;
+    c->batch_wait_iters = (int)ps->batch_wait_iters;
+    c->batch_wait_ratio = ps->batch_wait_ratio;
 }
 
 /* Accelerators in one worker: tp x pp x attention_dp. */
@@ -108,7 +111,8 @@ static int frontier_given(const gw_scenario *sc)
     const gw_perf_settings *ps = &sc->perf;
     return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
            ps->expert_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
-           ps->concurrency > 0 || ps->length_low > 0;
+           ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
+           ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0;
 }
 
 /* The memory line of one GPU: hbm x fraction - weights - workspace = KV,

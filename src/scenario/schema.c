@@ -60,6 +60,15 @@ static const gw_field perf_settings_fields[] = {
        "draft model id for speculative decoding (default: the model's MTP head)"),
     Q("memory_fraction", gw_perf_settings, memory_fraction, GW_DIM_NONE, EFF,
       "share of HBM the engine may use (default: the stack's)"),
+    Q("max_num_tokens", gw_perf_settings, max_num_tokens, GW_DIM_NONE, POS | INT,
+      "the engine's token budget per iteration (TensorRT-LLM max_num_tokens; default: the "
+      "stack's chunk_tokens)"),
+    Q("batch_wait_iters", gw_perf_settings, batch_wait_iters, GW_DIM_NONE, POS | INT,
+      "TensorRT-LLM batch waiting: iterations a prompt may be held while others decode "
+      "(batch_wait_timeout_iters; default off)"),
+    Q("batch_wait_ratio", gw_perf_settings, batch_wait_ratio, GW_DIM_NONE, EFF,
+      "TensorRT-LLM batch waiting: release once an iteration's tokens reach this share of "
+      "the budget (batch_wait_max_tokens_ratio; default off)"),
     Q("concurrency", gw_perf_settings, concurrency, GW_DIM_NONE, POS | INT,
       "closed loop: client requests in flight (default: none, the steady state)"),
     Q("length_low", gw_perf_settings, length_low, GW_DIM_NONE, EFF,

@@ -653,4 +653,26 @@ if "targets_missed" in loose:
     sys.exit("targets met but targets_missed %r" % loose["targets_missed"])
 EOF
 
+# ---- a recipe's TensorRT-LLM batch waiting reaches TTFT, and only TTFT --------------
+# docs/serving.md §7.9.4: 8 clients, 1k/1k, TP2: 15 prompts never gather
+# under 0.9 x 16,384 tokens, so each waits about the 20 iterations.
+l70="--model llama-3.1-70b --accelerator b200 --count 2 --tp 2 --precision fp8 --input-tokens 1024 --output-tokens 1024 --engine trtllm --concurrency 8 --max-num-tokens 16384"
+# shellcheck disable=SC2086
+ok_to nowait.json perf $l70 --json
+# shellcheck disable=SC2086
+ok_to wait.json perf $l70 --batch-wait-iters 20 --batch-wait-ratio 0.9 --json
+pycheck nowait.json wait.json <<'EOF'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sa, sb = a["serving"], b["serving"]
+held = (sb["ttft_s"] - sa["ttft_s"]) / sa["tpot_s"]
+if not 15 < held <= 20:
+    sys.exit("batch waiting holds %.1f steps; expected about the 20-iteration timeout" % held)
+if sb["tpot_s"] != sa["tpot_s"]:
+    sys.exit("batch waiting moved TPOT %r -> %r; it holds prompts only" % (sa["tpot_s"], sb["tpot_s"]))
+got = tuple(b["inputs"][k] for k in ("batch_wait_iters", "batch_wait_ratio", "max_num_tokens"))
+if got != (20, 0.9, 16384):
+    sys.exit("inputs do not echo the recipe: %r" % (got,))
+EOF
+
 echo "PASS"
