@@ -173,6 +173,13 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
                               "batch-wait token ratio %g; expected a share of the budget in "
                               "0..1 (0 = no batch waiting)",
                               c->batch_wait_ratio);
+    if ((c->batch_wait_iters > 0 || c->batch_wait_ratio > 0) && c->eff->engine[0] &&
+        strcmp(c->eff->engine, "trtllm") != 0)
+        return gw_error_field(err, c->batch_wait_iters > 0 ? "batch_wait_iters" : "batch_wait_ratio",
+                              "batch waiting is TensorRT-LLM's (batch_wait_timeout_iters, "
+                              "batch_wait_max_tokens_ratio) and stack '%s' is %s's; expected "
+                              "engine trtllm or no batch waiting",
+                              c->eff->meta.id, c->eff->engine);
     return GW_OK;
 }
 

@@ -362,6 +362,24 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
     else if (n > 0 && n < (int)sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, ", no speculative decoding");
     gw_text_row(b, "settings", t);
+    /* a recipe's scheduler settings, when given (docs/serving.md §7.9.4) */
+    if (c->max_num_tokens > 0 || c->batch_wait_iters > 0 || c->batch_wait_ratio > 0) {
+        int waits = c->batch_wait_iters > 0 && c->batch_wait_ratio > 0;
+        const char *held = !waits ? ", no batch waiting (it needs both iterations and a ratio: "
+                                    "%d, %.2f)"
+                           : r->has_disagg ? ", batch waiting %d iterations / %.2f holds "
+                                             "nothing: no pool runs prompts beside decodes"
+                           : c->attention_dp > 1 ? ", batch waiting %d iterations / %.2f holds "
+                                                   "nothing: TensorRT-LLM skips it with "
+                                                   "attention DP"
+                                                 : ", batch waiting up to %d iterations or %.2f "
+                                                   "of the budget";
+        n = snprintf(t, sizeof t, "token budget %.0f per iteration", r->engine.chunk_tokens);
+        if (n > 0 && n < (int)sizeof t)
+            snprintf(t + n, sizeof t - (size_t)n, held, c->batch_wait_iters,
+                     c->batch_wait_ratio);
+        gw_text_row(b, "scheduler", t);
+    }
     snprintf(t, sizeof t, "%.1f GB x %.2f - %.1f GB weights - %.1f GB workspace = %.1f GB KV",
              r->hbm_b / 1e9, r->memory_fraction, r->engine.weight_bytes_per_gpu / 1e9,
              r->workspace_b / 1e9, r->kv_b / 1e9);
