@@ -57,6 +57,8 @@ typedef struct replica {
     long blocks_used;
     long outstanding;               /* queued + prefilling + running */
     double idle_since;
+    int wait_iters;                 /* TensorRT-LLM batch waiting: held iterations so far */
+    int held;                       /* this iteration held its prompts (no fast-forward) */
 } replica;
 
 typedef struct sim {
@@ -450,6 +452,38 @@ static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
     }
 }
 
+/* TensorRT-LLM batch waiting (PyExecutor._waiting_requests; docs/serving.md
+ * §7.9.4; docs/sim.md §3.3), on an iteration that has decodes and would
+ * schedule prompts:
+ * those prompts are held unless their tokens and the decodes' reach ratio x
+ * budget or T iterations have been held; the count restarts on release. */
+static int batch_wait_holds(const sim *s, replica *rp)
+{
+    const pool *pl = rp->pool;
+    const gw_perf_engine *e = pl->engine;
+    if (!(e->batch_wait_iters >= 1 && e->batch_wait_ratio > 0) || e->attention_dp > 1 ||
+        rp->nrunning == 0)
+        return 0; /* off, or attention DP (TensorRT-LLM skips it), or nothing decodes */
+    long budget = pl->max_batched_tokens - (long)rp->nrunning;
+    double tokens = (double)rp->nrunning * (1 + pl->spec), prompts = 0;
+    for (int32_t i = rp->wait.head; i >= 0 && budget > 0; i = s->next[i]) {
+        if (s->state[i] == ST_WAITING && !admissible(s, rp, i))
+            break;
+        long left = s->P[i] - s->proc[i];
+        long ch = left < budget ? left : budget;
+        prompts += (double)ch, budget -= ch;
+    }
+    if (prompts == 0)
+        return 0; /* no prompt to schedule: TensorRT-LLM does not count */
+    if (rp->wait_iters >= e->batch_wait_iters ||
+        tokens + prompts >= e->batch_wait_ratio * pl->max_batched_tokens) {
+        rp->wait_iters = 0;
+        return 0;
+    }
+    rp->wait_iters++;
+    return 1;
+}
+
 /* Sarathi-Serve: every running request decodes, and prefill chunks fill
  * the rest of the token budget, so decodes never stall. */
 static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
@@ -457,6 +491,8 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
     const pool *pl = rp->pool;
     make_room_to_decode(s, rp);
     add_decodes(s, rp, b);
+    if ((rp->held = batch_wait_holds(s, rp)))
+        return;
     long budget = pl->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
@@ -508,6 +544,7 @@ static int schedule(sim *s, int ri, double t)
     replica *rp = &s->reps[ri];
     const gw_sim_config *c = s->c;
     rp->nbatch = 0;
+    rp->held = 0;
     uint64_t preemptions_before = s->r->preemptions;
     gw_perf_batch b = {0};
     if (rp->handed.head >= 0)
@@ -540,7 +577,7 @@ static int schedule(sim *s, int ri, double t)
      * iteration may admit it, so this run is not closed-form; speculative
      * steps draw their tokens one step at a time (§3.7) */
     if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step &&
-        s->r->preemptions == preemptions_before && rp->pool->spec == 0)
+        s->r->preemptions == preemptions_before && rp->pool->spec == 0 && !rp->held)
         end = fast_forward(s, rp, &b, end);
     return gw_evq_push(&s->q, end, EV_BATCH_END, ri, 0);
 }

@@ -750,6 +750,46 @@ static void test_sarathi(void)
     gw_sim_result_free(&r);
 }
 
+/* TensorRT-LLM batch waiting on the Sarathi path (docs/sim.md §3.3,
+ * docs/serving.md §7.9.4): request 1 arrives while request 0 decodes; its
+ * 100 tokens and the one decode stay under ratio 1 x the 256-token budget,
+ * so it is held for T = 3 iterations (decodes at contexts 102..104) and
+ * prefills in the fourth beside the decode at 105. Without waiting, or
+ * with ratio 0 (TensorRT-LLM then never holds), it prefills at once. */
+static void test_batch_waiting(void)
+{
+    double A = prefill(100), B1 = decode(1, 101), t1 = A + B1;
+    double arr[2] = {0, A + B1 / 2};
+    int32_t P[2] = {100, 100}, D[2] = {30, 2};
+    gw_workload w = workload(2, arr, P, D);
+    gw_sim_config c = base_config();
+    c.scheduler = GW_SCHED_SARATHI;
+    c.max_batched_tokens = 256;
+    gw_sim_result now, held, off;
+    CHECK_INT(run(&c, &w, &now), GW_OK);
+    E.batch_wait_iters = 3, E.batch_wait_ratio = 1;
+    CHECK_INT(run(&c, &w, &held), GW_OK);
+    E.batch_wait_ratio = 0;
+    CHECK_INT(run(&c, &w, &off), GW_OK);
+    E.batch_wait_iters = 0;
+    gw_perf_batch m = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 5050,
+                       .decode_seqs = 1, .decode_context = 102},
+                  m5 = m;
+    m5.decode_context = 105;
+    if (now.per_request && held.per_request && off.per_request) {
+        CHECK_NEAR(now.per_request[1].first_token, t1 + gw_perf_step(&E, &m, NULL), 1e-12);
+        CHECK_NEAR(held.per_request[1].first_token,
+                   t1 + decode(1, 102) + decode(1, 103) + decode(1, 104) +
+                       gw_perf_step(&E, &m5, NULL),
+                   1e-12);
+        CHECK_NEAR(off.per_request[1].first_token, now.per_request[1].first_token, 0);
+    }
+    CHECK_INT(held.completed, 2);
+    gw_sim_result_free(&now);
+    gw_sim_result_free(&held);
+    gw_sim_result_free(&off);
+}
+
 /* Every request completes or is rejected, and the token rates account for
  * exactly the completed ones. 300 Poisson requests at 50/s on 2 replicas,
  * prompts 10..600, outputs 1..300; KV of 6400 tokens = 400 blocks with a
@@ -1498,6 +1538,7 @@ int main(void)
     test_two_requests_two_batches();
     test_prefill_first_stall();
     test_sarathi();
+    test_batch_waiting();
     test_conservation(GW_SCHED_VLLM);
     test_conservation(GW_SCHED_SARATHI);
     test_rejection_edges();
