@@ -294,12 +294,15 @@ static double batch_wait_iters(const gw_perf_engine *e, double prompt, double de
         return 0;
     double waited = 0, longer = 0;
     for (double k = 0; k < timeout; k++) {
-        double mean = arrivals * k, pmf = exp(-mean), below = 0; /* P(N(k) = 0) */
-        /* j up to n* - 2, or until the terms no longer count */
+        /* P(N(k) = j) from its logarithm, which does not underflow where
+         * e^(-mean) alone would; j up to n* - 2, or until the terms no
+         * longer count */
+        double mean = arrivals * k, log_pmf = -mean, below = 0;
         for (double j = 0; j <= needed - 2 && j <= mean + 12 * sqrt(mean) + 12; j++) {
+            double pmf = exp(log_pmf);
             waited += (1 + j) * pmf;
             below += pmf;
-            pmf *= mean / (j + 1);
+            log_pmf += log(mean) - log(j + 1); /* mean 0: -inf, every later term 0 */
         }
         longer += below;
     }
