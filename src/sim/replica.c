@@ -452,11 +452,11 @@ static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
     }
 }
 
-/* TensorRT-LLM batch waiting (PyExecutor._waiting_requests; docs/serving.md
- * §7.9.4; docs/sim.md §3.3), on an iteration that has decodes and would
- * schedule prompts:
- * those prompts are held unless their tokens and the decodes' reach ratio x
- * budget or T iterations have been held; the count restarts on release. */
+/* TensorRT-LLM batch waiting (PyExecutor._waiting_requests; docs/sim.md
+ * §3.2, docs/serving.md §7.9.4): in an iteration that has decodes and would
+ * schedule prompts, those prompts are held unless their tokens and the
+ * decodes' reach ratio x budget or T iterations have been held; the count
+ * restarts on release. */
 static int batch_wait_holds(const sim *s, replica *rp)
 {
     const pool *pl = rp->pool;
