@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gigawatt/csv.h"
 #include "gigawatt/perf_cmd.h"
 
 extern const char gwi_known_errors_csv[];
@@ -18,25 +19,6 @@ extern const char gwi_known_errors_csv[];
 enum { COL_MODEL, COL_ACCEL, COL_ENGINE, COL_MODE, COL_ROWS, COL_TTFT_N, COL_TTFT_ABS,
        COL_TTFT_SIGNED, COL_TPOT_N, COL_TPOT_ABS, COL_TPOT_SIGNED, COL_TPUT_N, COL_TPUT_ABS,
        COL_TPUT_SIGNED, NCOLS };
-
-/* The fields of one line, split at commas into `buf`; the number found. */
-static int split_line(const char *line, size_t len, char *buf, size_t size, char **field)
-{
-    if (len >= size)
-        return 0;
-    memcpy(buf, line, len);
-    buf[len] = '\0';
-    int n = 0;
-    for (char *p = buf; n < NCOLS;) {
-        field[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma)
-            break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
 
 /* An empty field (no predicted row) is -1: never beyond the threshold. */
 static double fraction(const char *s)
@@ -64,14 +46,20 @@ int gw_perf_known_error(const char *model, const char *accelerator, const char *
     size_t kt = line_key(throughput_key, sizeof throughput_key, model, accelerator, engine,
                          "throughput");
     int want = (ks > 0) + (kt > 0);
+    gw_csv_record rec = {0}; /* the matching lines, read as include/gigawatt/csv.h reads */
     const char *line = strchr(gwi_known_errors_csv, '\n'); /* past the header */
     while (want > 0 && line && *++line) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
         int serving = ks && strncmp(line, serving_key, ks) == 0;
         int throughput = kt && strncmp(line, throughput_key, kt) == 0;
-        char buf[512], *f[NCOLS];
-        if ((serving || throughput) && split_line(line, len, buf, sizeof buf, f) == NCOLS) {
+        size_t at = 0;
+        int ln = 1;
+        const char *f[NCOLS];
+        if ((serving || throughput) && gw_csv_next(line, len, &at, &ln, &rec) == 1 &&
+            rec.n == NCOLS) {
+            for (int k = 0; k < NCOLS; k++)
+                f[k] = gw_csv_field(&rec, k);
             out->found = 1, want--;
             if (serving) {
                 out->ttft_n = atoi(f[COL_TTFT_N]);
@@ -88,6 +76,7 @@ int gw_perf_known_error(const char *model, const char *accelerator, const char *
         }
         line = end;
     }
+    gw_csv_record_free(&rec);
     if (out->found)
         snprintf(out->partition, sizeof out->partition, "%s %s %s %s", model, accelerator,
                  engine, mode);

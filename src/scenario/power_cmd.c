@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "command_int.h"
+#include "gigawatt/csv.h"
 #include "gigawatt/file.h"
 #include "gigawatt/power_cmd.h"
 #include "gigawatt/power_out.h"
@@ -381,38 +382,8 @@ static int resolve_jobs(const gw_scenario *sc, const power_settings *ps,
 #define HOURLY_MAX_BYTES (64u << 20)
 #define HOURLY_MAX_ROWS 100000
 
-/* The column `name` of a CSV header line, or -1. */
-static int csv_column(const char *line, const char *name)
-{
-    size_t n = strlen(name);
-    int col = 0;
-    for (const char *p = line; *p && *p != '\n'; col++) {
-        size_t len = strcspn(p, ",\r\n");
-        if (len == n && strncmp(p, name, n) == 0)
-            return col;
-        p += len;
-        if (*p == ',')
-            p++;
-        else
-            break;
-    }
-    return -1;
-}
-
-/* The start of cell `col` of the row at `row`, or NULL when the row is shorter. */
-static char *nth_cell(char *row, int col)
-{
-    for (int k = 0; k < col; k++) {
-        char *next = strpbrk(row, ",\n");
-        if (!next || *next != ',')
-            return NULL;
-        row = next + 1;
-    }
-    return row;
-}
-
 /* inference.hourly (§1.3): the utilisation column of a fleet simulation's
- * hourly CSV, one value a row, into r->hourly. */
+ * hourly CSV (include/gigawatt/csv.h), one value a row, into r->hourly. */
 static int read_hourly(const gw_node *n, gw_power_report *r, gw_error *err)
 {
     char path[512];
@@ -421,25 +392,39 @@ static int read_hourly(const gw_node *n, gw_power_report *r, gw_error *err)
                                "FLEET --requests-csv");
     gw_node_path(n, path, sizeof path);
     char *text = NULL;
-    size_t len;
+    size_t len, pos = 0;
     if (gw_read_whole_file(path, HOURLY_MAX_BYTES, &text, &len))
         return gw_error_set(err, GW_E_INPUT, n->file, n->line, n->col,
                             "hourly '%.300s' cannot be read; expected a readable CSV of at most "
                             "64 MiB", path);
-    int col = csv_column(text, "utilisation"), rc = GW_OK, line = 1;
-    if (col < 0)
+    gw_csv_record rec = {0};
+    int line = 1, got = gw_csv_next(text, len, &pos, &line, &rec), rc = GW_OK;
+    int col = got == 1 ? gw_csv_column(&rec, "utilisation") : -1;
+    if (got < 0)
+        rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    else if (col < 0)
         rc = gw_error_set(err, GW_E_INPUT, path, 1, 1, "no 'utilisation' column; expected the "
                           "hourly CSV of gigawatt sim FLEET --requests-csv");
-    r->hourly = malloc(HOURLY_MAX_ROWS * sizeof *r->hourly);
+    r->hourly = rc == GW_OK ? malloc(HOURLY_MAX_ROWS * sizeof *r->hourly) : NULL;
     if (!r->hourly && rc == GW_OK)
         rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-    for (char *p = strchr(text, '\n'); rc == GW_OK && p && p[1]; p = strchr(p + 1, '\n')) {
-        line++;
-        char *cell = nth_cell(p + 1, col), *end = cell;
+    while (rc == GW_OK && (got = gw_csv_next(text, len, &pos, &line, &rec)) != 0) {
+        if (got < 0) {
+            rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        if (gw_csv_blank(&rec))
+            continue;
+        const char *cell = col < rec.n ? gw_csv_field(&rec, col) : NULL;
+        char *end = NULL;
         double u = cell ? strtod(cell, &end) : NAN;
-        if (!cell || end == cell || !(u >= 0 && u <= 1) || r->nhourly >= HOURLY_MAX_ROWS)
-            rc = gw_error_set(err, GW_E_INPUT, path, line, 1, "row %d: %s; expected a "
-                              "utilisation in [0, 1] per hour, at most %d rows", line - 1,
+        while (end && (*end == ' ' || *end == '\t'))
+            end++;
+        if (!cell || end == cell || *end || !(u >= 0 && u <= 1) ||
+            r->nhourly >= HOURLY_MAX_ROWS)
+            rc = gw_error_set(err, GW_E_INPUT, path, rec.line,
+                              cell ? rec.col[col] : rec.end_col, "row %d: %s; expected a "
+                              "utilisation in [0, 1] per hour, at most %d rows", rec.line - 1,
                               r->nhourly >= HOURLY_MAX_ROWS ? "too many rows"
                                                             : "no utilisation in [0, 1]",
                               HOURLY_MAX_ROWS);
@@ -448,6 +433,7 @@ static int read_hourly(const gw_node *n, gw_power_report *r, gw_error *err)
     }
     if (rc == GW_OK && r->nhourly == 0)
         rc = gw_error_set(err, GW_E_INPUT, path, 1, 1, "no rows; expected one an hour");
+    gw_csv_record_free(&rec);
     free(text);
     return rc;
 }

@@ -18,97 +18,10 @@
 
 #include "command_int.h"
 #include "validate_int.h"
+#include "gigawatt/csv.h"
 #include "gigawatt/file.h"
 #include "gigawatt/serving.h"
 #include "gigawatt/stats.h"
-
-/* ---- CSV records (RFC 4180: quoted fields, "" inside quotes) --------------------- */
-
-#define MAX_FIELDS 128
-
-typedef struct csv_record {
-    int line;                  /* where the record starts */
-    int n;                     /* fields */
-    char *text;                /* the unquoted fields, NUL-separated */
-    size_t cap;
-    size_t off[MAX_FIELDS];    /* each field's start in text */
-    int col[MAX_FIELDS];       /* each field's 1-based column in its line */
-    int end_col;               /* the column just past the record's last character */
-    int too_many;              /* more than MAX_FIELDS fields */
-} csv_record;
-
-static int record_put(csv_record *r, size_t at, char c)
-{
-    if (at + 1 >= r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 1024;
-        char *t = realloc(r->text, cap);
-        if (!t)
-            return -1;
-        r->text = t, r->cap = cap;
-    }
-    r->text[at] = c;
-    return 0;
-}
-
-/* The record at *pos; 0 at the end of the text, 1 read, -1 out of memory. */
-static int next_record(const char *s, size_t len, size_t *pos, int *line, csv_record *r)
-{
-    size_t i = *pos, at = 0;
-    if (i >= len)
-        return 0;
-    int col = 1, quoted = 0, field_start = 1;
-    r->line = *line, r->n = 0, r->too_many = 0;
-    for (; i < len; i++, col++) {
-        char c = s[i];
-        if (field_start) {
-            if (r->n < MAX_FIELDS)
-                r->off[r->n] = at, r->col[r->n] = col, r->n++;
-            else
-                r->too_many = 1;
-            field_start = 0;
-            if (c == '"') {
-                quoted = 1;
-                continue;
-            }
-        }
-        if (quoted && c == '"' && i + 1 < len && s[i + 1] == '"')
-            i++, col++;
-        else if (quoted && c == '"') {
-            quoted = 0;
-            continue;
-        } else if (!quoted && c == ',') {
-            if (record_put(r, at++, 0))
-                return -1;
-            field_start = 1;
-            continue;
-        } else if (!quoted && (c == '\n' || c == '\r'))
-            break;
-        if (c == '\n')
-            (*line)++, col = 0;
-        if (record_put(r, at++, c))
-            return -1;
-    }
-    if (field_start && r->n < MAX_FIELDS) /* a trailing comma: one more, empty field */
-        r->off[r->n] = at, r->col[r->n] = col, r->n++;
-    r->end_col = col;
-    if (record_put(r, at, 0))
-        return -1;
-    if (i < len && s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
-        i++;
-    *pos = i + 1;
-    (*line)++;
-    return 1;
-}
-
-static const char *field_text(const csv_record *r, int i)
-{
-    return r->text + r->off[i];
-}
-
-static int blank_record(const csv_record *r)
-{
-    return r->n == 1 && field_text(r, 0)[0] == 0;
-}
 
 /* ---- the columns --------------------------------------------------------------- */
 
@@ -154,7 +67,7 @@ static int role_col(int role, int rc)
  * measured file does not record (e.g. spec_tokens). */
 typedef struct settings_file {
     const char *name;
-    csv_record *recs; /* its rows, sorted by id */
+    gw_csv_record *recs; /* its rows, sorted by id */
     size_t n;
     int index[NCOLUMNS];
     unsigned char *used; /* per record: a measured row took it */
@@ -294,8 +207,8 @@ static const gw_efficiency *find_stack(const validate_ctx *c, const gw_accelerat
 
 /* What a row says, read and checked; its first problem in row->error. */
 typedef struct row_input {
-    const csv_record *rec;
-    const csv_record *set;   /* its settings row, or NULL */
+    const gw_csv_record *rec;
+    const gw_csv_record *set;   /* its settings row, or NULL */
     gw_validate_row *out;
     const gw_llm *model;
     const gw_accelerator *accel;
@@ -316,14 +229,14 @@ static const char *locate(const validate_ctx *c, const row_input *in, int column
                           const char **file, int *line, int *col)
 {
     int f = column >= 0 ? c->set.index[column] : -1;
-    if (in->set && f >= 0 && f < in->set->n && field_text(in->set, f)[0]) {
+    if (in->set && f >= 0 && f < in->set->n && gw_csv_field(in->set, f)[0]) {
         *file = c->set.name, *line = in->set->line, *col = in->set->col[f];
-        return field_text(in->set, f);
+        return gw_csv_field(in->set, f);
     }
     f = column >= 0 ? c->index[column] : -1;
     *file = c->name, *line = in->rec->line;
     *col = f >= 0 && f < in->rec->n ? in->rec->col[f] : 1;
-    return f >= 0 && f < in->rec->n ? field_text(in->rec, f) : "";
+    return f >= 0 && f < in->rec->n ? gw_csv_field(in->rec, f) : "";
 }
 
 static int row_fail_at(const validate_ctx *c, row_input *in, int column, const char *fmt, ...)
@@ -730,25 +643,25 @@ static int map_disagg(const validate_ctx *c, row_input *in, gw_validate_case *k)
 /* Settings rows sort and are found by their id, kept as field 0. */
 static int by_id(const void *a, const void *b)
 {
-    const csv_record *x = a, *y = b;
-    return strcmp(field_text(x, 0), field_text(y, 0));
+    const gw_csv_record *x = a, *y = b;
+    return strcmp(gw_csv_field(x, 0), gw_csv_field(y, 0));
 }
 
 /* The settings row of a measured row (its id), marked used; NULL if none. */
-static const csv_record *settings_of(validate_ctx *c, const csv_record *rec)
+static const gw_csv_record *settings_of(validate_ctx *c, const gw_csv_record *rec)
 {
     int f = c->index[C_ID];
     if (!c->set.n || f < 0 || f >= rec->n)
         return NULL;
-    csv_record key = {.text = (char *)field_text(rec, f)};
-    const csv_record *s = bsearch(&key, c->set.recs, c->set.n, sizeof key, by_id);
+    gw_csv_record key = {.text = (char *)gw_csv_field(rec, f)};
+    const gw_csv_record *s = bsearch(&key, c->set.recs, c->set.n, sizeof key, by_id);
     if (s)
         c->set.used[s - c->set.recs] = 1;
     return s;
 }
 
 /* Read, map and predict one record into *o. */
-static void validate_row(validate_ctx *c, const csv_record *rec, gw_validate_row *o)
+static void validate_row(validate_ctx *c, const gw_csv_record *rec, gw_validate_row *o)
 {
     memset(o, 0, sizeof *o);
     o->line = rec->line;
@@ -759,7 +672,7 @@ static void validate_row(validate_ctx *c, const csv_record *rec, gw_validate_row
     if (rec->too_many || rec->n != c->nheader) {
         copy_names(c, &in);
         snprintf(o->error, sizeof o->error, "%s:%d:%d: %d fields; expected %d, as the header",
-                 c->name, rec->line, rec->end_col, rec->too_many ? MAX_FIELDS + 1 : rec->n,
+                 c->name, rec->line, rec->end_col, rec->too_many ? GW_CSV_MAX_FIELDS + 1 : rec->n,
                  c->nheader);
         return;
     }
@@ -810,18 +723,19 @@ static void validate_row(validate_ctx *c, const csv_record *rec, gw_validate_row
 
 /* The field of each known column in header `h` of file `file` (-1: absent;
  * other columns are ignored). */
-static int index_columns(const char *file, const csv_record *h, int *index, gw_error *err)
+static int index_columns(const char *file, const gw_csv_record *h, int *index, gw_error *err)
 {
     char name[64];
     for (int k = 0; k < NCOLUMNS; k++)
         index[k] = -1;
     if (h->too_many)
         return gw_error_set(err, GW_E_INPUT, file, h->line, h->end_col,
-                            "more than %d columns; expected silicon-sample.csv's", MAX_FIELDS);
+                            "more than %d columns; expected silicon-sample.csv's",
+                            GW_CSV_MAX_FIELDS);
     for (int f = 0; f < h->n; f++)
         for (int k = 0; k < NCOLUMNS; k++) {
             column_name(k, name, sizeof name);
-            if (strcmp(field_text(h, f), name) != 0)
+            if (strcmp(gw_csv_field(h, f), name) != 0)
                 continue;
             if (index[k] >= 0)
                 return gw_error_set(err, GW_E_INPUT, file, h->line, h->col[f],
@@ -831,7 +745,7 @@ static int index_columns(const char *file, const csv_record *h, int *index, gw_e
     return GW_OK;
 }
 
-static int read_header(validate_ctx *c, const csv_record *h, gw_error *err)
+static int read_header(validate_ctx *c, const gw_csv_record *h, gw_error *err)
 {
     char name[64];
     int rc = index_columns(c->name, h, c->index, err);
@@ -874,19 +788,19 @@ static void settings_free(settings_file *s)
 }
 
 /* A settings row, checked and kept with its id as field 0 (for by_id). */
-static int settings_row(settings_file *s, csv_record *rec, int nheader, gw_error *err)
+static int settings_row(settings_file *s, gw_csv_record *rec, int nheader, gw_error *err)
 {
     int f = s->index[C_ID];
     if (rec->too_many || rec->n != nheader)
         return gw_error_set(err, GW_E_INPUT, s->name, rec->line, rec->end_col,
                             "%d fields; expected %d, as the header",
-                            rec->too_many ? MAX_FIELDS + 1 : rec->n, nheader);
-    if (!field_text(rec, f)[0])
+                            rec->too_many ? GW_CSV_MAX_FIELDS + 1 : rec->n, nheader);
+    if (!gw_csv_field(rec, f)[0])
         return gw_error_set(err, GW_E_INPUT, s->name, rec->line, rec->col[f],
                             "id is empty; expected the id of a measured row");
     size_t id = rec->off[f]; /* field 0 must be the id: swap the offsets' meaning */
-    size_t used = rec->off[rec->n - 1] + strlen(field_text(rec, rec->n - 1)) + 1;
-    csv_record *copy = &s->recs[s->n];
+    size_t used = rec->off[rec->n - 1] + strlen(gw_csv_field(rec, rec->n - 1)) + 1;
+    gw_csv_record *copy = &s->recs[s->n];
     *copy = *rec;
     copy->cap = used;
     copy->text = malloc(used);
@@ -904,14 +818,14 @@ static int read_settings(validate_ctx *c, const char *name, const char *text, si
                          gw_error *err)
 {
     settings_file *s = &c->set;
-    csv_record rec = {0};
+    gw_csv_record rec = {0};
     size_t pos = 0, cap = 0;
     int line = 1, got, nheader = 0, rc = GW_OK;
     s->name = name;
-    while (rc == GW_OK && (got = next_record(text, len, &pos, &line, &rec)) != 0) {
+    while (rc == GW_OK && (got = gw_csv_next(text, len, &pos, &line, &rec)) != 0) {
         if (got < 0) {
             rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        } else if (blank_record(&rec)) {
+        } else if (gw_csv_blank(&rec)) {
             continue;
         } else if (!nheader) {
             nheader = rec.n;
@@ -930,7 +844,7 @@ static int read_settings(validate_ctx *c, const char *name, const char *text, si
         } else {
             if (s->n == cap) {
                 size_t n = cap ? 2 * cap : 64;
-                csv_record *r = realloc(s->recs, n * sizeof *r);
+                gw_csv_record *r = realloc(s->recs, n * sizeof *r);
                 if (!r) {
                     rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
                     break;
@@ -957,7 +871,7 @@ static int read_settings(validate_ctx *c, const char *name, const char *text, si
             if (by_id(&s->recs[i - 1], &s->recs[i]) == 0)
                 rc = gw_error_set(err, GW_E_INPUT, name, s->recs[i].line, s->recs[i].col[0],
                                   "id '%.80s' appears twice; expected one settings row per "
-                                  "measured row", field_text(&s->recs[i], 0));
+                                  "measured row", gw_csv_field(&s->recs[i], 0));
         if (rc == GW_OK && !(s->used = calloc(s->n, 1)))
             rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
     }
@@ -972,21 +886,21 @@ static int settings_all_used(const validate_ctx *c, gw_error *err)
         if (!s->used[i])
             return gw_error_set(err, GW_E_INPUT, s->name, s->recs[i].line, s->recs[i].col[0],
                                 "id '%.80s' is in no row of %s; expected the id of a measured "
-                                "row", field_text(&s->recs[i], 0), c->name);
+                                "row", gw_csv_field(&s->recs[i], 0), c->name);
     return GW_OK;
 }
 
 static int read_rows(validate_ctx *c, const char *text, size_t len, gw_validate_result *out,
                      gw_error *err)
 {
-    csv_record rec = {0};
+    gw_csv_record rec = {0};
     size_t pos = 0, cap = 0;
     int line = 1, got, header = 0, rc = GW_OK;
-    while (rc == GW_OK && (got = next_record(text, len, &pos, &line, &rec)) != 0) {
+    while (rc == GW_OK && (got = gw_csv_next(text, len, &pos, &line, &rec)) != 0) {
         gw_validate_row *row;
         if (got < 0)
             rc = gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
-        else if (blank_record(&rec))
+        else if (gw_csv_blank(&rec))
             continue;
         else if (!header)
             header = 1, rc = read_header(c, &rec, err);
