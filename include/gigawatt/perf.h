@@ -91,6 +91,9 @@ typedef struct gw_perf_config {
     double batch_wait_ratio;    /* TensorRT-LLM batch_wait_max_tokens_ratio: released early
                                    once the iteration's tokens reach this share of the
                                    budget; 0 = off (TensorRT-LLM then never holds) */
+    int recv_interval;          /* SGLang --scheduler-recv-interval: while decoding, new
+                                   requests are taken in every so many iterations
+                                   (docs/serving.md §7.9.5); 0 or 1 = every iteration */
 } gw_perf_config;
 
 /* Per-replica constants for gw_perf_step, all per accelerator of the
@@ -124,6 +127,7 @@ typedef struct gw_perf_engine {
     double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
     double adp_balance_iters;       /* attention-DP prompt hold, iterations; 0 = none */
     double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting; 0 = none */
+    double recv_interval;           /* SGLang: decode iterations between request polls */
     double kv_reserve_full;         /* 1: input+output reserved per sequence at admission */
     double prefill_first;           /* 1: waiting prompts run as prefill batches before any
                                        decode (SGLang); 0: mixed into the decode steps */

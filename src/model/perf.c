@@ -173,6 +173,16 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
                               "batch-wait token ratio %g; expected a share of the budget in "
                               "0..1 (0 = no batch waiting)",
                               c->batch_wait_ratio);
+    if (c->recv_interval < 0)
+        return gw_error_field(err, "recv_interval",
+                              "%d iterations; expected >= 0 (0 or 1 = every iteration)",
+                              c->recv_interval);
+    if (c->recv_interval > 1 && c->eff->engine[0] && strcmp(c->eff->engine, "sglang") != 0)
+        return gw_error_field(err, "recv_interval",
+                              "a request poll every %d iterations is SGLang's "
+                              "(--scheduler-recv-interval) and stack '%s' is %s's; expected "
+                              "engine sglang or none",
+                              c->recv_interval, c->eff->meta.id, c->eff->engine);
     if ((c->batch_wait_iters > 0 || c->batch_wait_ratio > 0) && c->eff->engine[0] &&
         strcmp(c->eff->engine, "trtllm") != 0)
         return gw_error_field(err, c->batch_wait_iters > 0 ? "batch_wait_iters" : "batch_wait_ratio",
@@ -463,6 +473,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->adp_balance_iters = f->adp_balance_iters;
     e->batch_wait_iters = c->batch_wait_iters;
     e->batch_wait_ratio = c->batch_wait_ratio;
+    e->recv_interval = c->recv_interval > 1 ? c->recv_interval : 0;
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;

@@ -461,6 +461,13 @@ int gw_serve_agg(const gw_perf_engine *e, int workers, const gw_serve_request *r
     if (adp <= 1)
         held += fmin(1, b - 1) *
                 batch_wait_iters(e, L.in, (b - 1) * (1 + e->spec_tokens), arrivals) * r.step_s;
+    /* SGLang's request poll (--scheduler-recv-interval N, §7.9.5): while
+     * others decode, the scheduler takes new requests in only every N
+     * decode iterations (a prefill iteration polls at once after it), so a
+     * prompt arriving at a random time waits N/2 of them; an idle engine
+     * polls at once */
+    if (e->recv_interval > 1)
+        held += fmin(1, b - 1) * e->recv_interval / 2 * r.step_s;
     out->ttft_s =
         e->request_overhead_s + benchmark_ttft(rq, fmax(0, wait) + held + r.prefill_s, wave);
     out->tpot_s = r.step_s / tokens_per_step(e);

@@ -249,6 +249,44 @@ static void test_agg_batch_wait(void)
     }
 }
 
+/* SGLang's request poll (docs/serving.md §7.9.5): with --scheduler-recv-
+ * interval N the scheduler takes new requests in every N decode iterations
+ * while others decode, so a steady-state prompt waits N/2 steps more; a
+ * lone client finds the engine idle and waits nothing. TensorRT-LLM's or
+ * vLLM's stack refuses the setting (it is SGLang's). */
+static void test_agg_recv_interval(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
+                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 8};
+    gw_serve_point off, on;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    c.recv_interval = 30;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    CHECK_NEAR(on.ttft_s, off.ttft_s + 15 * off.tpot_s, 1e-9);
+    CHECK_NEAR(on.tpot_s, off.tpot_s, 0);
+    rq.concurrency = 1;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    c.recv_interval = 1; /* every iteration: no hold */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
+    snprintf(r.f.engine, sizeof r.f.engine, "trtllm");
+    c.recv_interval = 30;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "recv_interval");
+    c.recv_interval = -1;
+    r.f.engine[0] = 0;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.field, "recv_interval");
+}
+
 /* Lengths drawn in [0.8 N, N]: the means are 0.9 N, so output tokens/s is
  * the rate x 90 and input+output the rate x 990. */
 static void test_agg_drawn_lengths(void)
@@ -666,6 +704,7 @@ int main(void)
     test_agg_attention_dp_ranks();
     test_agg_attention_dp_balance();
     test_agg_batch_wait();
+    test_agg_recv_interval();
     test_agg_drawn_lengths();
     test_agg_speculative();
     test_disagg_rate_matching();
