@@ -37,6 +37,15 @@ static void rig_init(rig *r, double hbm, int tp)
     CHECK_INT(gw_perf_engine_init(&c, &r->e, &err), GW_OK);
 }
 
+/* The rig's replica as a config: TP1, BF16 weights and KV, ranks
+ * attention-DP ranks (0 = none). */
+static gw_perf_config rig_config(rig *r, int ranks)
+{
+    return (gw_perf_config){.model = &r->m, .accel = &r->a, .eff = &r->f, .tp = 1, .pp = 1,
+                            .ep = 1, .attention_dp = ranks, .weights = GW_PREC_BF16,
+                            .kv = GW_PREC_BF16};
+}
+
 /* One whole prompt of `in` tokens alone in a step. */
 static double prompt_alone(const gw_perf_engine *e, double in)
 {
@@ -157,8 +166,7 @@ static void test_agg_attention_dp_balance(void)
 {
     rig r;
     rig_init(&r, 100e9, 1);
-    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
-                        .attention_dp = 4, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_config c = rig_config(&r, 4);
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
@@ -258,8 +266,7 @@ static void test_agg_recv_interval(void)
 {
     rig r;
     rig_init(&r, 100e9, 1);
-    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
-                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_config c = rig_config(&r, 0);
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
@@ -466,8 +473,7 @@ static void test_agg_benchmark_wave(void)
     rig r;
     rig_init(&r, 100e9, 1);
     r.f.chunk_tokens = 2000;
-    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
-                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_config c = rig_config(&r, 0);
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &r.e, &err), GW_OK);
     gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 4};
@@ -509,8 +515,7 @@ static void test_agg_waves_persist(void)
     rig_init(&r, 100e9, 1);
     r.f.chunk_tokens = 2000;
     snprintf(r.f.scheduler, sizeof r.f.scheduler, "prefill-first");
-    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
-                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_config c = rig_config(&r, 0);
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &r.e, &err), GW_OK);
     CHECK_NEAR(r.e.prefill_first, 1, 0);
