@@ -78,6 +78,7 @@ typedef struct gw_perf_settings {
     double max_num_tokens;            /* the engine's token budget per iteration (0 = the
                                          stack's chunk_tokens) */
     double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting (0 = off) */
+    double recv_interval;             /* SGLang request poll, decode iterations (0 = each) */
     double concurrency;               /* closed loop: client requests in flight */
     double length_low;                /* lengths drawn in [low x nominal, nominal] */
     const gw_node *disagg;            /* disaggregated prefill/decode (gw_perf_disagg) */

@@ -52,6 +52,7 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     gw_json_num(in, "max_num_tokens", r->engine.chunk_tokens);
     gw_json_num(in, "batch_wait_iters", c->batch_wait_iters);
     gw_json_num(in, "batch_wait_ratio", c->batch_wait_ratio);
+    gw_json_num(in, "recv_interval", c->recv_interval > 1 ? c->recv_interval : 1);
     gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
     gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
     cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");
@@ -363,10 +364,13 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
         snprintf(t + n, sizeof t - (size_t)n, ", no speculative decoding");
     gw_text_row(b, "settings", t);
     /* a recipe's scheduler settings, when given (docs/serving.md §7.9.4) */
-    if (c->max_num_tokens > 0 || c->batch_wait_iters > 0 || c->batch_wait_ratio > 0) {
+    if (c->max_num_tokens > 0 || c->batch_wait_iters > 0 || c->batch_wait_ratio > 0 ||
+        c->recv_interval > 1) {
         int waits = c->batch_wait_iters > 0 && c->batch_wait_ratio > 0;
-        const char *held = !waits ? ", no batch waiting (it needs both iterations and a ratio: "
-                                    "%d, %.2f)"
+        int asked = c->batch_wait_iters > 0 || c->batch_wait_ratio > 0;
+        const char *held = !asked  ? ""
+                           : !waits ? ", no batch waiting (it needs both iterations and a "
+                                      "ratio: %d, %.2f)"
                            : r->has_disagg ? ", batch waiting %d iterations / %.2f holds "
                                              "nothing: no pool runs prompts beside decodes"
                            : c->attention_dp > 1 ? ", batch waiting %d iterations / %.2f holds "
@@ -376,8 +380,11 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
                                                    "of the budget";
         n = snprintf(t, sizeof t, "token budget %.0f per iteration", r->engine.chunk_tokens);
         if (n > 0 && n < (int)sizeof t)
-            snprintf(t + n, sizeof t - (size_t)n, held, c->batch_wait_iters,
-                     c->batch_wait_ratio);
+            n += snprintf(t + n, sizeof t - (size_t)n, held, c->batch_wait_iters,
+                          c->batch_wait_ratio);
+        if (c->recv_interval > 1 && n > 0 && n < (int)sizeof t)
+            snprintf(t + n, sizeof t - (size_t)n, ", requests polled every %d decode iterations",
+                     c->recv_interval);
         gw_text_row(b, "scheduler", t);
     }
     snprintf(t, sizeof t, "%.1f GB x %.2f - %.1f GB weights - %.1f GB workspace = %.1f GB KV",

@@ -69,6 +69,9 @@ static const gw_field perf_settings_fields[] = {
     Q("batch_wait_ratio", gw_perf_settings, batch_wait_ratio, GW_DIM_NONE, EFF,
       "TensorRT-LLM batch waiting: release once an iteration's tokens reach this share of "
       "the budget (batch_wait_max_tokens_ratio; default off)"),
+    Q("recv_interval", gw_perf_settings, recv_interval, GW_DIM_NONE, POS | INT,
+      "SGLang: decode iterations between request polls (--scheduler-recv-interval; default "
+      "1, every iteration)"),
     Q("concurrency", gw_perf_settings, concurrency, GW_DIM_NONE, POS | INT,
       "closed loop: client requests in flight (default: none, the steady state)"),
     Q("length_low", gw_perf_settings, length_low, GW_DIM_NONE, EFF,

@@ -675,4 +675,22 @@ if got != (20, 0.9, 16384):
     sys.exit("inputs do not echo the recipe: %r" % (got,))
 EOF
 
+# ---- SGLang's request poll reaches TTFT by half its interval, and only TTFT ---------
+# docs/serving.md §7.9.5: 64 clients, so others always decode
+r1s="--model deepseek-r1 --accelerator b200 --count 8 --tp 8 --precision fp4 --input-tokens 1024 --output-tokens 1024 --engine sglang --concurrency 64"
+# shellcheck disable=SC2086
+ok_to poll1.json perf $r1s --json
+# shellcheck disable=SC2086
+ok_to poll30.json perf $r1s --recv-interval 30 --json
+pycheck poll1.json poll30.json <<'EOF'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+sa, sb = a["serving"], b["serving"]
+held = (sb["ttft_s"] - sa["ttft_s"]) / sa["tpot_s"]
+if abs(held - 15) > 1e-6:
+    sys.exit("a poll every 30 iterations holds %.3f steps; expected 15" % held)
+if sb["tpot_s"] != sa["tpot_s"] or b["inputs"]["recv_interval"] != 30:
+    sys.exit("the poll moved TPOT or is not echoed: %r" % b["inputs"])
+EOF
+
 echo "PASS"
