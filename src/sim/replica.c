@@ -59,6 +59,9 @@ typedef struct replica {
     double idle_since;
     int wait_iters;                 /* TensorRT-LLM batch waiting: held iterations so far */
     int held;                       /* this iteration held its prompts (no fast-forward) */
+    int poll_count;                 /* SGLang's request poll: decode iterations since it */
+    int last_prefill;               /* the last iteration ran a prefill */
+    double polled_at;               /* requests that arrived by then are visible */
 } replica;
 
 typedef struct sim {
@@ -419,6 +422,23 @@ static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
     b->decode_draft_tokens += (double)rp->pool->spec * rp->nrunning; /* k per sequence */
 }
 
+/* SGLang's request poll (--scheduler-recv-interval N; docs/sim.md §3.1):
+ * new requests become visible to the scheduler only at a poll, which comes
+ * when nothing decodes, right after a prefill iteration, or after N decode
+ * iterations; a request restarted by preemption arrived earlier and stays
+ * visible. */
+static int visible(const sim *s, const replica *rp, int32_t i)
+{
+    return s->state[i] != ST_WAITING || s->w->arrival[i] <= rp->polled_at;
+}
+
+static void poll_requests(replica *rp, double t)
+{
+    int every = (int)rp->pool->engine->recv_interval;
+    if (every <= 1 || rp->nrunning == 0 || rp->last_prefill || ++rp->poll_count >= every)
+        rp->polled_at = t, rp->poll_count = 0;
+}
+
 /* vLLM, prefill-first: admit from the queue head while the padded batch
  * (count × longest prompt) fits the token budget; with no prefill, decode
  * every running request. */
@@ -426,7 +446,7 @@ static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
 {
     const pool *pl = rp->pool;
     int32_t longest = 0;
-    while (rp->wait.head >= 0) {
+    while (rp->wait.head >= 0 && visible(s, rp, rp->wait.head)) {
         int32_t i = rp->wait.head;
         int32_t p = s->P[i] > longest ? s->P[i] : longest;
         /* a prompt longer than the whole budget runs alone (vLLM refuses
@@ -466,7 +486,7 @@ static int batch_wait_holds(const sim *s, replica *rp)
         return 0; /* off, or attention DP (TensorRT-LLM skips it), or nothing decodes */
     long budget = pl->max_batched_tokens - (long)rp->nrunning;
     double tokens = (double)rp->nrunning * (1 + pl->spec), prompts = 0;
-    for (int32_t i = rp->wait.head; i >= 0 && budget > 0; i = s->next[i]) {
+    for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && visible(s, rp, i); i = s->next[i]) {
         if (s->state[i] == ST_WAITING && !admissible(s, rp, i))
             break;
         long left = s->P[i] - s->proc[i];
@@ -496,7 +516,8 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
     long budget = pl->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
-    for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1;) {
+    for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1 &&
+                                    visible(s, rp, i);) {
         int32_t nx = s->next[i];
         if (s->state[i] == ST_WAITING) {
             if (!admissible(s, rp, i))
@@ -545,6 +566,7 @@ static int schedule(sim *s, int ri, double t)
     const gw_sim_config *c = s->c;
     rp->nbatch = 0;
     rp->held = 0;
+    poll_requests(rp, t);
     uint64_t preemptions_before = s->r->preemptions;
     gw_perf_batch b = {0};
     if (rp->handed.head >= 0)
@@ -571,6 +593,9 @@ static int schedule(sim *s, int ri, double t)
         rp->busy = 1;
     }
     double end = t + account(s, rp, &b, t, rp->blocks_used);
+    rp->last_prefill = b.prefill_tokens > 0;
+    /* a request waiting for the next poll: each iteration counts */
+    rp->held |= rp->pool->engine->recv_interval > 1 && rp->wait.head >= 0;
     rp->ff_iters = 1;
     rp->ff_first_end = end;
     /* a preemption just now sent a request back to the queue: the next

@@ -790,6 +790,33 @@ static void test_batch_waiting(void)
     gw_sim_result_free(&off);
 }
 
+/* SGLang's request poll on the prefill-first path (docs/sim.md §3.1,
+ * docs/serving.md §7.9.5): with an interval of 3, request 1, arriving
+ * while request 0 decodes, is seen only at the poll after three decode
+ * iterations (contexts 101..103), then prefills alone; polling every
+ * iteration it prefills at the first boundary. */
+static void test_recv_poll(void)
+{
+    double A = prefill(100), B1 = decode(1, 101);
+    double arr[2] = {0, A + B1 / 2};
+    int32_t P[2] = {100, 100}, D[2] = {30, 2};
+    gw_workload w = workload(2, arr, P, D);
+    gw_sim_config c = base_config();
+    gw_sim_result every, polled;
+    CHECK_INT(run(&c, &w, &every), GW_OK);
+    E.recv_interval = 3;
+    CHECK_INT(run(&c, &w, &polled), GW_OK);
+    E.recv_interval = 0;
+    if (every.per_request && polled.per_request) {
+        CHECK_NEAR(every.per_request[1].first_token, A + B1 + prefill(100), 1e-12);
+        CHECK_NEAR(polled.per_request[1].first_token,
+                   A + B1 + decode(1, 102) + decode(1, 103) + prefill(100), 1e-12);
+    }
+    CHECK_INT(polled.completed, 2);
+    gw_sim_result_free(&every);
+    gw_sim_result_free(&polled);
+}
+
 /* Every request completes or is rejected, and the token rates account for
  * exactly the completed ones. 300 Poisson requests at 50/s on 2 replicas,
  * prompts 10..600, outputs 1..300; KV of 6400 tokens = 400 blocks with a
@@ -1539,6 +1566,7 @@ int main(void)
     test_prefill_first_stall();
     test_sarathi();
     test_batch_waiting();
+    test_recv_poll();
     test_conservation(GW_SCHED_VLLM);
     test_conservation(GW_SCHED_SARATHI);
     test_rejection_edges();
