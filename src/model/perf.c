@@ -127,6 +127,24 @@ static double ring_factor(double n)
 
 /* The frontier settings (§7.8-§7.11): attention-DP ranks the experts can
  * span, an expert precision the accelerator has, a memory share. */
+/* A scheduler setting only `engine` has (`what` says whose), `given` on
+ * another engine's stack: an error at `field`; a stack that names no
+ * engine takes it. */
+static int engine_only(const gw_perf_config *c, int given, const char *engine,
+                       const char *field, const char *what, const char *none, gw_error *err)
+{
+    if (!given || !c->eff->engine[0] || strcmp(c->eff->engine, engine) == 0)
+        return GW_OK;
+    return gw_error_field(err, field, "%s and stack '%s' is %s's; expected engine %s or %s",
+                          what, c->eff->meta.id, c->eff->engine, engine, none);
+}
+
+/* The token budget of one iteration: the recipe's, else the stack's. */
+static double iteration_budget(const gw_perf_config *c)
+{
+    return c->max_num_tokens > 0 ? c->max_num_tokens : c->eff->chunk_tokens;
+}
+
 static int check_serving_settings(const gw_perf_config *c, gw_error *err)
 {
     const gw_llm *m = c->model;
@@ -177,20 +195,17 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "recv_interval",
                               "%d iterations; expected >= 0 (0 or 1 = every iteration)",
                               c->recv_interval);
-    if (c->recv_interval > 1 && c->eff->engine[0] && strcmp(c->eff->engine, "sglang") != 0)
-        return gw_error_field(err, "recv_interval",
-                              "a request poll every %d iterations is SGLang's "
-                              "(--scheduler-recv-interval) and stack '%s' is %s's; expected "
-                              "engine sglang or none",
-                              c->recv_interval, c->eff->meta.id, c->eff->engine);
-    if ((c->batch_wait_iters > 0 || c->batch_wait_ratio > 0) && c->eff->engine[0] &&
-        strcmp(c->eff->engine, "trtllm") != 0)
-        return gw_error_field(err, c->batch_wait_iters > 0 ? "batch_wait_iters" : "batch_wait_ratio",
-                              "batch waiting is TensorRT-LLM's (batch_wait_timeout_iters, "
-                              "batch_wait_max_tokens_ratio) and stack '%s' is %s's; expected "
-                              "engine trtllm or no batch waiting",
-                              c->eff->meta.id, c->eff->engine);
-    return GW_OK;
+    char poll[96];
+    snprintf(poll, sizeof poll, "a request poll every %d iterations is SGLang's "
+             "(--scheduler-recv-interval)", c->recv_interval);
+    int rc = engine_only(c, c->recv_interval > 1, "sglang", "recv_interval", poll, "none", err);
+    if (rc == GW_OK)
+        rc = engine_only(c, c->batch_wait_iters > 0 || c->batch_wait_ratio > 0, "trtllm",
+                         c->batch_wait_iters > 0 ? "batch_wait_iters" : "batch_wait_ratio",
+                         "batch waiting is TensorRT-LLM's (batch_wait_timeout_iters, "
+                         "batch_wait_max_tokens_ratio)",
+                         "no batch waiting", err);
+    return rc;
 }
 
 double gwi_tp_link_rate(const gw_accelerator *a, const gw_efficiency *f, int tp)
@@ -417,7 +432,7 @@ static double workspace_bytes(const gw_perf_config *c)
     const gw_efficiency *f = c->eff;
     if (f->workspace_b > 0)
         return f->workspace_b;
-    double budget = c->max_num_tokens > 0 ? c->max_num_tokens : f->chunk_tokens;
+    double budget = iteration_budget(c);
     double tokens = budget > 0 ? budget : f->max_batch > 0 ? f->max_batch : DEFAULT_STEP_TOKENS;
     double rows = f->max_batch > 0 ? fmin(f->max_batch, tokens) : tokens;
     double ffn = fmax(m->ffn_size, (m->active_experts + m->shared_experts) * m->moe_ffn_size);
@@ -469,7 +484,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
     e->max_batch_engine = f->max_batch;
-    e->chunk_tokens = c->max_num_tokens > 0 ? c->max_num_tokens : f->chunk_tokens;
+    e->chunk_tokens = iteration_budget(c);
     e->adp_balance_iters = f->adp_balance_iters;
     e->batch_wait_iters = c->batch_wait_iters;
     e->batch_wait_ratio = c->batch_wait_ratio;

@@ -340,6 +340,36 @@ char *gw_perf_json(const gw_scenario *sc, const gw_perf_report *r)
     return gw_json_finish(o);
 }
 
+/* A recipe's scheduler settings, when given (docs/serving.md §7.9.4,
+ * §7.9.5): the token budget, batch waiting and whether it holds anything
+ * here, SGLang's request poll. */
+static void scheduler_text(gw_buf *b, const gw_perf_config *c, const gw_perf_report *r)
+{
+    int asked = c->batch_wait_iters > 0 || c->batch_wait_ratio > 0;
+    if (!(c->max_num_tokens > 0 || asked || c->recv_interval > 1))
+        return;
+    const char *idle = r->has_disagg          ? "no pool runs prompts beside decodes"
+                       : c->attention_dp > 1 ? "TensorRT-LLM skips it with attention DP"
+                                             : NULL;
+    char wait[160] = "", poll[64] = "", t[256];
+    if (asked && !(c->batch_wait_iters > 0 && c->batch_wait_ratio > 0))
+        snprintf(wait, sizeof wait,
+                 ", no batch waiting (it needs both iterations and a ratio: %d, %.2f)",
+                 c->batch_wait_iters, c->batch_wait_ratio);
+    else if (asked && idle)
+        snprintf(wait, sizeof wait, ", batch waiting %d iterations / %.2f holds nothing: %s",
+                 c->batch_wait_iters, c->batch_wait_ratio, idle);
+    else if (asked)
+        snprintf(wait, sizeof wait, ", batch waiting up to %d iterations or %.2f of the budget",
+                 c->batch_wait_iters, c->batch_wait_ratio);
+    if (c->recv_interval > 1)
+        snprintf(poll, sizeof poll, ", requests polled every %d decode iterations",
+                 c->recv_interval);
+    snprintf(t, sizeof t, "token budget %.0f per iteration%s%s", r->engine.chunk_tokens, wait,
+             poll);
+    gw_text_row(b, "scheduler", t);
+}
+
 /* The engine, the frontier settings and the memory line of one GPU. */
 static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -363,30 +393,7 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
     else if (n > 0 && n < (int)sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, ", no speculative decoding");
     gw_text_row(b, "settings", t);
-    /* a recipe's scheduler settings, when given (docs/serving.md §7.9.4) */
-    if (c->max_num_tokens > 0 || c->batch_wait_iters > 0 || c->batch_wait_ratio > 0 ||
-        c->recv_interval > 1) {
-        int waits = c->batch_wait_iters > 0 && c->batch_wait_ratio > 0;
-        int asked = c->batch_wait_iters > 0 || c->batch_wait_ratio > 0;
-        const char *held = !asked  ? ""
-                           : !waits ? ", no batch waiting (it needs both iterations and a "
-                                      "ratio: %d, %.2f)"
-                           : r->has_disagg ? ", batch waiting %d iterations / %.2f holds "
-                                             "nothing: no pool runs prompts beside decodes"
-                           : c->attention_dp > 1 ? ", batch waiting %d iterations / %.2f holds "
-                                                   "nothing: TensorRT-LLM skips it with "
-                                                   "attention DP"
-                                                 : ", batch waiting up to %d iterations or %.2f "
-                                                   "of the budget";
-        n = snprintf(t, sizeof t, "token budget %.0f per iteration", r->engine.chunk_tokens);
-        if (n > 0 && n < (int)sizeof t)
-            n += snprintf(t + n, sizeof t - (size_t)n, held, c->batch_wait_iters,
-                          c->batch_wait_ratio);
-        if (c->recv_interval > 1 && n > 0 && n < (int)sizeof t)
-            snprintf(t + n, sizeof t - (size_t)n, ", requests polled every %d decode iterations",
-                     c->recv_interval);
-        gw_text_row(b, "scheduler", t);
-    }
+    scheduler_text(b, c, r);
     snprintf(t, sizeof t, "%.1f GB x %.2f - %.1f GB weights - %.1f GB workspace = %.1f GB KV",
              r->hbm_b / 1e9, r->memory_fraction, r->engine.weight_bytes_per_gpu / 1e9,
              r->workspace_b / 1e9, r->kv_b / 1e9);

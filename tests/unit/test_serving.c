@@ -46,6 +46,17 @@ static gw_perf_config rig_config(rig *r, int ranks)
                             .kv = GW_PREC_BF16};
 }
 
+/* Engine c serving rq on one worker: the point, both calls checked. */
+static gw_serve_point serve_config(const gw_perf_config *c, const gw_serve_request *rq)
+{
+    gw_perf_engine e;
+    gw_serve_point p = {0};
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(c, &e, &err), GW_OK);
+    CHECK_INT(gw_serve_agg(&e, 1, rq, &p, &err), GW_OK);
+    return p;
+}
+
 /* One whole prompt of `in` tokens alone in a step. */
 static double prompt_alone(const gw_perf_engine *e, double in)
 {
@@ -203,18 +214,16 @@ static void test_agg_batch_wait(void)
 {
     rig r;
     rig_init(&r, 100e9, 1);
-    gw_perf_config c = {.model = &r.m, .accel = &r.a, .eff = &r.f, .tp = 1, .pp = 1, .ep = 1,
-                        .weights = GW_PREC_BF16, .kv = GW_PREC_BF16, .max_num_tokens = 16384};
+    gw_perf_config c = rig_config(&r, 0);
+    c.max_num_tokens = 16384;
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     CHECK_NEAR(e.chunk_tokens, 16384, 0);
     gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 8};
-    gw_serve_point off, on;
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    gw_serve_point off = serve_config(&c, &rq), on;
     c.batch_wait_iters = 20, c.batch_wait_ratio = 0.9;
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    on = serve_config(&c, &rq);
     double step = off.tpot_s, a = off.requests_per_s * step, waited = 0, longer = 0;
     for (int k = 0; k < 20; k++) {
         double mean = a * k, pmf = exp(-mean), below = 0;
@@ -232,15 +241,12 @@ static void test_agg_batch_wait(void)
     CHECK_NEAR(on.ttft_s, off.ttft_s + held * step, 1e-9);
     CHECK_NEAR(on.tpot_s, off.tpot_s, 0);
     c.batch_wait_ratio = 0; /* TensorRT-LLM's check passes at once: no hold */
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    on = serve_config(&c, &rq);
     CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
     c.batch_wait_ratio = 0.9, rq.concurrency = 1; /* nobody else decodes */
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    on = serve_config(&c, &rq);
     c.batch_wait_iters = 0;
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    off = serve_config(&c, &rq);
     CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
     /* the recipe's settings are checked where they are set */
     static const struct {
@@ -269,20 +275,16 @@ static void test_agg_recv_interval(void)
     gw_perf_config c = rig_config(&r, 0);
     gw_perf_engine e;
     gw_error err;
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 8};
-    gw_serve_point off, on;
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    gw_serve_point off = serve_config(&c, &rq), on;
     c.recv_interval = 30;
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    on = serve_config(&c, &rq);
     CHECK_NEAR(on.ttft_s, off.ttft_s + 15 * off.tpot_s, 1e-9);
     CHECK_NEAR(on.tpot_s, off.tpot_s, 0);
     rq.concurrency = 1;
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &on, &err), GW_OK);
+    on = serve_config(&c, &rq);
     c.recv_interval = 1; /* every iteration: no hold */
-    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    CHECK_INT(gw_serve_agg(&e, 1, &rq, &off, &err), GW_OK);
+    off = serve_config(&c, &rq);
     CHECK_NEAR(on.ttft_s, off.ttft_s, 0);
     snprintf(r.f.engine, sizeof r.f.engine, "trtllm");
     c.recv_interval = 30;
