@@ -43,7 +43,8 @@
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
-#define MAX_EFF 32 /* efficiency entries: one per (generation, engine) stack, with room */
+#define MAX_EFF 32
+#define EAGER_ROUNDS 3 /* step factors, then TTFT constants, until the eager term holds */ /* efficiency entries: one per (generation, engine) stack, with room */
 /* The fitted factors: fractions move in logit space within [lo, hi], times
  * in log space. The ranges are what kernels are measured to reach, so a fit
  * cannot make one factor stand in for a term the model lacks (the first
@@ -146,6 +147,7 @@ typedef struct calibration {
     char *measurements_text, *explanations_text; /* the rows and explanations point into them */
     int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
     int overhead_fitted[MAX_EFF];   /* request_overhead fitted on serving TTFT (1) */
+    int eager_fitted[MAX_EFF];      /* eager_mla_overhead fitted on serving TTFT (1) */
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
     const gw_catalog *cat;
@@ -742,7 +744,8 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             "# memory_kv), attention, scaleup, activation_io, step_overhead,\n"
             "# layer_overhead and collective_latency are FITTED by tools/perf_calibrate.c\n"
             "# on the `fit` rows of\n"
-            "# data/perf/measurements.csv and of data/perf/silicon-sample.csv\n"
+            "# data/perf/measurements.csv and of data/perf/silicon-sample.csv, and\n"
+            "# request_overhead and eager_mla_overhead on the latter's TTFT\n"
             "# (scripts/perf-validate rewrites this file, keeping every other field as\n"
             "# written); edit the measurements, not these numbers. The other fields are\n"
             "# engine settings and identities, sourced to the engine's documentation.\n"
@@ -757,7 +760,8 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
             int k = fitted_key(key);
             if (strcmp(key, "id") == 0)
                 continue;
-            if (strcmp(key, "request_overhead") == 0 && cal->overhead_fitted[s])
+            if ((strcmp(key, "request_overhead") == 0 && cal->overhead_fitted[s]) ||
+                (strcmp(key, "eager_mla_overhead") == 0 && cal->eager_fitted[s]))
                 continue; /* written after the loop */
             if (k >= 0 && refit)
                 write_fitted(f, cal, s, k);
@@ -773,6 +777,12 @@ static void write_efficiency(const calibration *cal, const char *path, int fitte
                        "tools/perf_calibrate.c on the TTFT of the `fit` rows of "
                        "data/perf/silicon-sample.csv (docs/serving.md §7.9.1)\"}\n",
                     e->request_overhead_s * 1e3);
+        if (cal->eager_fitted[s])
+            fprintf(f, "    eager_mla_overhead: {value: \"%.4g ms\", source: \"fit: "
+                       "tools/perf_calibrate.c on the TTFT of the `fit` rows of "
+                       "data/perf/silicon-sample.csv, with request_overhead (docs/model.md "
+                       "§7.2.3)\"}\n",
+                    e->eager_mla_overhead_s * 1e3);
     }
     if (fclose(f) || rename(tmp, path))
         die("%s:%d: cannot write", path, 0);
@@ -1176,20 +1186,32 @@ static int fit_all(calibration *cal, int quiet)
     return 0;
 }
 
-/* Each stack's request_overhead, after its other factors are fitted: the
- * serving TTFT's one fitted constant (docs/serving.md §7.9.1). */
-static void fit_request_overheads(calibration *cal)
+/* Each stack's TTFT constants, after its other factors are fitted: the
+ * request_overhead (docs/serving.md §7.9.1) and, where its fit rows run
+ * an MLA model, the eager step's per-layer time (docs/model.md §7.2.3).
+ * Returns how many eager values moved by more than the grid's step. */
+static int fit_ttft_constants(calibration *cal)
 {
+    int moved = 0;
     for (int s = 0; s < cal->nstacks; s++) {
+        gw_efficiency *e = &cal->stacks[s].eff;
         if (!cal->stacks[s].nfit_serving)
             continue;
-        double o = serving_fit_request_overhead(&cal->serving, s, &cal->stacks[s].eff);
+        double eager;
+        double o = serving_fit_ttft_constants(&cal->serving, s, e, &eager);
         if (o < 0)
             continue;
-        cal->stacks[s].eff.request_overhead_s = o;
+        e->request_overhead_s = o;
         cal->overhead_fitted[s] = 1;
-        printf("fit %s request_overhead: %.0f ms\n", cal->stacks[s].eff.meta.id, o * 1e3);
+        printf("fit %s request_overhead: %.0f ms\n", e->meta.id, o * 1e3);
+        if (eager < 0)
+            continue;
+        moved += fabs(eager - e->eager_mla_overhead_s) > 40e-6;
+        e->eager_mla_overhead_s = eager;
+        cal->eager_fitted[s] = 1;
+        printf("fit %s eager_mla_overhead: %.2f ms\n", e->meta.id, eager * 1e3);
     }
+    return moved;
 }
 
 int main(int argc, char **argv)
@@ -1221,10 +1243,18 @@ int main(int argc, char **argv)
     if (o.findings)
         cal->findings = slurp(o.findings);
     int status = 130;
-    if (o.fit && fit_all(cal, o.quiet))
-        goto done;
-    if ((o.fit || o.fit_overhead) && cal->has_serving)
-        fit_request_overheads(cal);
+    /* The step factors are fitted on TPOT with the eager time as it stands,
+     * which the TTFT fit then moves; both again until it holds still, so a
+     * re-run reproduces the file (at most EAGER_ROUNDS rounds). */
+    for (int round = 0; round < EAGER_ROUNDS; round++) {
+        if (o.fit && fit_all(cal, o.quiet))
+            goto done;
+        if (!((o.fit || o.fit_overhead) && cal->has_serving) || !fit_ttft_constants(cal) ||
+            !o.fit)
+            break;
+        if (round + 1 == EAGER_ROUNDS)
+            printf("eager_mla_overhead still moving after %d rounds\n", EAGER_ROUNDS);
+    }
     if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
         write_efficiency(cal, o.effout, o.fit);
     for (int i = 0; i < cal->nrows; i++)

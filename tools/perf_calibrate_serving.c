@@ -9,8 +9,8 @@
  * (rounded) fit; every other row only checks. The choice depends on the
  * ids and the partition alone, not on the model's errors, so it is
  * reproducible and a refit cannot move a row between the sets. The step factors are fitted on their TPOT only; of
- * TTFT only the stack's request_overhead is fitted, after them
- * (serving_fit_request_overhead): the closed loop's start-up wave is
+ * TTFT only the stack's request_overhead and eager_mla_overhead are
+ * fitted, after them (serving_fit_ttft_constants): the closed loop's start-up wave is
  * the serving model's arithmetic (docs/serving.md §7.9.1), which the
  * step factors must not absorb. */
 #include "perf_calibrate_serving.h"
@@ -136,16 +136,14 @@ static double median_rel_error(const double *base, const double *meas, int n, do
     return n % 2 ? err[n / 2] : (err[n / 2 - 1] + err[n / 2]) / 2;
 }
 
-/* TTFT is additive in the overhead (serving.c adds it last), so the rows
- * are predicted once without it and the constant is searched on a grid. */
-double serving_fit_request_overhead(const serving_set *s, int k, const gw_efficiency *e)
+/* Fit rows of stack k with a measured TTFT, predicted with `e` (the
+ * request overhead left out: TTFT is additive in it, serving.c adds it
+ * last) into base[], their measurements into meas[]; returns how many. */
+static int ttft_rows(const serving_set *s, int k, const gw_efficiency *e, double *base,
+                     double *meas)
 {
     gw_efficiency bare = *e;
     bare.request_overhead_s = 0;
-    size_t nr = s->res.nrows ? s->res.nrows : 1;
-    double *base = malloc(3 * nr * sizeof *base), *meas = base + nr, *err = meas + nr;
-    if (!base)
-        fail("out of memory", "");
     int n = 0;
     for (size_t i = 0; i < s->res.nrows; i++) {
         const gw_validate_row *w = &s->res.rows[i];
@@ -155,11 +153,42 @@ double serving_fit_request_overhead(const serving_set *s, int k, const gw_effici
             gw_validate_predict(&w->run, &bare, &pt, &gerr) == GW_OK && pt.ttft_s > 0)
             base[n] = pt.ttft_s * 1e3, meas[n++] = w->measured_ttft_ms;
     }
+    return n;
+}
+
+#define EAGER_STEP_S 50e-6 /* the eager grid: 0, 50 us, ... 4 ms a layer */
+#define EAGER_STEPS 80
+
+double serving_fit_ttft_constants(const serving_set *s, int k, const gw_efficiency *e,
+                                  double *eager_s)
+{
+    size_t nr = s->res.nrows ? s->res.nrows : 1;
+    double *base = malloc(4 * nr * sizeof *base), *meas = base + nr, *err = meas + nr,
+           *none = err + nr;
+    if (!base)
+        fail("out of memory", "");
+    gw_efficiency trial = *e;
+    trial.eager_mla_overhead_s = 0;
+    int n = ttft_rows(s, k, &trial, none, meas);
+    /* does the eager term reach any row? (only MLA models' rows) */
+    trial.eager_mla_overhead_s = EAGER_STEPS * EAGER_STEP_S;
+    ttft_rows(s, k, &trial, base, meas);
+    int moves = 0;
+    for (int i = 0; i < n; i++)
+        moves |= base[i] != none[i];
     double best = -1, best_err = INFINITY;
-    for (int ms = 0; n > 0 && ms <= 2000; ms++) {
-        double m = median_rel_error(base, meas, n, ms, err);
-        if (m < best_err)
-            best_err = m, best = ms * 1e-3;
+    *eager_s = -1;
+    for (int g = 0; n > 0 && g <= (moves ? EAGER_STEPS : 0); g++) {
+        trial.eager_mla_overhead_s = g * EAGER_STEP_S;
+        if (g == 0)
+            memcpy(base, none, (size_t)n * sizeof *base);
+        else
+            ttft_rows(s, k, &trial, base, meas);
+        for (int ms = 0; ms <= 2000; ms++) {
+            double m = median_rel_error(base, meas, n, ms, err);
+            if (m < best_err)
+                best_err = m, best = ms * 1e-3, *eager_s = moves ? trial.eager_mla_overhead_s : -1;
+        }
     }
     free(base);
     return best;

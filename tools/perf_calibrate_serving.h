@@ -29,11 +29,15 @@ void serving_free(serving_set *s);
 /* Fit rows of stack `k`: the summed squared log errors of their TPOT with
  * stack `e`, and how many. */
 void serving_objective(const serving_set *s, int k, const gw_efficiency *e, double *sum, int *n);
-/* The stack's request_overhead (docs/serving.md §7.9.1), seconds: the
- * constant added to the TTFT of its fit rows, predicted with factors `e`
- * otherwise, that gives them the least median relative error (1 ms grid,
- * 0..2 s). -1 when stack `k` has no fit row with a TTFT. */
-double serving_fit_request_overhead(const serving_set *s, int k, const gw_efficiency *e);
+/* The stack's two TTFT constants, searched together on a grid for the
+ * least median relative TTFT error over its fit rows, predicted with the
+ * factors `e`: request_overhead (docs/serving.md §7.9.1, 1 ms steps over
+ * 0..2 s) and eager_mla_overhead (docs/model.md §7.2.3, 50 us steps over
+ * 0..4 ms a layer). *eager_s is -1 when no fit row of the stack runs an MLA
+ * model (the grid cannot move it). Returns the overhead in seconds, -1 when
+ * stack `k` has no fit row with a TTFT. */
+double serving_fit_ttft_constants(const serving_set *s, int k, const gw_efficiency *e,
+                                  double *eager_s);
 /* Predict every mapped row again with its stack's factors (effs[stack]). */
 void serving_predict(serving_set *s, const gw_efficiency *const *effs);
 /* The docs/perf-validation.md section; 1 when its bars hold. */

@@ -189,6 +189,9 @@ typedef struct gw_efficiency {
                                     engine's steps (HTTP, tokenising, scheduling,
                                     detokenising; docs/serving.md §7.9.1); 0 = none */
     double layer_overhead_s;     /* fixed time per layer and step (kernel floors); 0 = none */
+    double eager_mla_overhead_s; /* fixed time per MLA layer of a step that runs without
+                                    CUDA graphs, one that holds a prompt (docs/model.md
+                                    §7.2.3); 0 = none */
     double grouped_gemm;         /* the routed experts' grouped GEMMs reach this share of
                                     the dense GEMMs' factor at their precision; 0 = 1 */
     double memory_kv;            /* achieved / peak HBM bytes/s reading the KV cache in

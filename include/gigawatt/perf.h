@@ -165,6 +165,8 @@ typedef struct gw_perf_engine {
     double window_share;            /* share of the stage's layers that slide */
     double kv_rate;                 /* bytes/s achieved reading the KV cache in attention */
     double layer_overhead_s;        /* fixed time per layer and step (§7.2) */
+    double eager_step_s;            /* a step that holds a prompt runs without CUDA graphs:
+                                       its fixed time beyond the graphed step's (§7.2.3) */
     double kv_handover_s;           /* the stack's disaggregated hand-over; 0 = the default */
 } gw_perf_engine;
 
@@ -181,6 +183,8 @@ typedef struct gw_perf_batch {
                                    sequence); their drafting is priced in the step too */
     double dp_tokens;       /* attention-DP: tokens of all the worker's ranks together (the
                                experts see them all); 0 = every rank like this one */
+    double dp_prompts;      /* attention-DP: the mean rank's prompts (chunks) per step, where
+                               this batch is its busiest rank's (§7.8.2); 0 = prefill_chunks */
 } gw_perf_batch;
 
 /* Where one step's time goes (per pipeline stage). */
@@ -192,6 +196,19 @@ typedef struct gw_perf_step_detail {
 } gw_perf_step_detail;
 
 int gw_perf_engine_init(const gw_perf_config *cfg, gw_perf_engine *e, gw_error *err);
+
+/* TensorRT-LLM's attention-DP balancing as a renewal process (docs/serving.md
+ * §7.9.2): releases come when every one of `ranks` ranks has a prompt
+ * (Poisson, `arrivals` per rank and iteration) or after `timeout`
+ * iterations; a cycle L = min(T, M) has mean *mean = E[L] and *square =
+ * E[L^2] (iterations). Returns 0 (and 1, 1) when nothing is held (T < 1,
+ * one rank). */
+int gw_perf_adp_cycle(double timeout, double ranks, double arrivals, double *mean,
+                      double *square);
+
+/* Share of the steps `b` stands for that hold a prompt on some rank of the
+ * worker and so run without CUDA graphs (docs/model.md §7.2.3), 0..1. */
+double gw_perf_eager_share(const gw_perf_engine *e, const gw_perf_batch *b);
 
 /* Time of one pipeline stage for `b` (the replica's iteration time when pp = 1).
  * `d` may be NULL. Pure arithmetic: no allocation, no error path. */

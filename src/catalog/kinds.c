@@ -279,6 +279,9 @@ static const gw_field efficiency_fields[] = {
       "per request, in its time to first token, outside the engine's steps"),
     Q("layer_overhead", gw_efficiency, layer_overhead_s, GW_DIM_TIME, NN,
       "fixed time per layer and forward step (its kernels' floors); absent = none"),
+    Q("eager_mla_overhead", gw_efficiency, eager_mla_overhead_s, GW_DIM_TIME, NN,
+      "fixed time per MLA layer of a step run without CUDA graphs (one that holds a "
+      "prompt); absent = none"),
     Q("adp_balance_iters", gw_efficiency, adp_balance_iters, GW_DIM_NONE, NN | INT,
       "attention-DP balancing: iterations a prompt is held for every rank to have one; "
       "absent = none"),

@@ -178,6 +178,7 @@ void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, doub
     if (!(e->experts > 0) || n <= 1 || tokens <= 0)
         return;
     s->dp_tokens = n * tokens;
+    s->dp_prompts = mean->prefill_chunks;
     if (mean->prefill_chunks > 0 && mean->prefill_tokens > 0) {
         double scale = busiest_rank_chunks(n, mean->prefill_chunks) / mean->prefill_chunks;
         double spread = 1 + e->dp_max_z * prompt_cv / sqrt(fmax(1, scale * mean->prefill_chunks));

@@ -411,6 +411,11 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
      * batch nor tensor parallelism shrinks */
     e->layer_overhead_s = f->layer_overhead_s;
     e->step_overhead_s = f->step_overhead_s + e->stage_layers * f->layer_overhead_s;
+    /* §7.2.3: the engines capture CUDA graphs of decode-only steps; a step
+     * holding a prompt runs its kernels one launch at a time. The serving
+     * rows show a fixed cost for it only where attention is MLA. */
+    e->eager_step_s = strcmp(c->model->attention, "mla") == 0
+                          ? e->stage_layers * f->eager_mla_overhead_s : 0;
     e->scaleup_domain = a->scaleup_domain;
     e->scaleout_bps = a->scaleout_bandwidth_bps;
 
@@ -666,8 +671,68 @@ static double stage_roofline(const gw_perf_engine *e, const gw_perf_batch *b,
  * of compute and memory), and pricing the mean batch spreads a prompt's
  * tokens over every step, where they wake experts and hide their FLOPs
  * under the weight reads that one real chunk step does not. */
+static double mixed_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                               gw_perf_step_detail *d);
+
+int gw_perf_adp_cycle(double timeout, double ranks, double arrivals, double *mean,
+                      double *square)
+{
+    *mean = 1, *square = 1;
+    if (!(timeout >= 1) || ranks < 2 || !(arrivals >= 0))
+        return 0;
+    *mean = 0, *square = 0;
+    for (double k = 0; k < timeout; k++) {
+        double longer = 1 - pow(1 - exp(-arrivals * k), ranks); /* P(L > k) */
+        *mean += longer;
+        *square += (2 * k + 1) * longer;
+    }
+    return 1;
+}
+
+/* §7.2.3 the share of steps that mix a prompt with running decodes and so
+ * run without CUDA graphs: p = prefill_chunks of a mean batch (1 and more:
+ * every step). A step of prompts alone (a disaggregated prefill worker, a
+ * prefill-first engine's prefill batches, which never mix) costs nothing
+ * more; the busiest rank's decodes stand for the worker's. Attention-DP
+ * ranks step together and graph a step only when every rank is
+ * decode-only (TensorRT-LLM's _maybe_get_cuda_graph all-gathers it), so a
+ * worker of R ranks runs eager when any rank holds a prompt: with
+ * balancing (§7.9.2) once a release cycle, when the held prompts of every
+ * rank prefill together, else in 1 - (1 - p)^R of the steps. */
+double gw_perf_eager_share(const gw_perf_engine *e, const gw_perf_batch *b)
+{
+    if (!(b->prefill_chunks > 0 && b->prefill_tokens > 0) || !(b->decode_seqs > 0) ||
+        e->prefill_first)
+        return 0;
+    /* ranks joined through the experts (attention DP, or ep > tp) */
+    double ranks = b->dp_tokens > 0 ? e->expert_group_replicas : 1;
+    double p = ranks > 1 && b->dp_prompts > 0 ? b->dp_prompts : b->prefill_chunks;
+    if (p >= 1)
+        return 1;
+    if (ranks <= 1)
+        return p;
+    double cycle, square;
+    if (gw_perf_adp_cycle(e->adp_balance_iters, ranks, p, &cycle, &square))
+        return 1 / cycle;
+    return 1 - pow(1 - p, ranks);
+}
+
+/* §7.2 one stage: the mix of steps (§7.4.1) and, for the share that holds
+ * a prompt, the time of running without CUDA graphs (§7.2.3). */
 double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
                           gw_perf_step_detail *d)
+{
+    double t = mixed_stage_time(e, b, d);
+    if (!(e->eager_step_s > 0))
+        return t;
+    double eager = gw_perf_eager_share(e, b) * e->eager_step_s;
+    if (d)
+        d->overhead_s += eager;
+    return t + eager;
+}
+
+static double mixed_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                               gw_perf_step_detail *d)
 {
     double p = b->prefill_chunks;
     if (!(p > 0 && p < 1 && b->prefill_tokens > 0))
@@ -706,7 +771,8 @@ double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_ste
                         .decode_seqs = b->decode_seqs * k,
                         .decode_context = b->decode_context * k,
                         .decode_draft_tokens = b->decode_draft_tokens * k,
-                        .dp_tokens = b->dp_tokens * k};
+                        .dp_tokens = b->dp_tokens * k,
+                        .dp_prompts = b->dp_prompts * k};
     return e->pp * gw_perf_stage_time(e, &mb, d);
 }
 

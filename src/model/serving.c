@@ -256,14 +256,9 @@ static double budget_prompts(const gw_perf_engine *e, const lengths *L, double n
  * balancing (T < 1, one rank). */
 static double adp_balance_iters(double timeout, double ranks, double arrivals)
 {
-    if (!(timeout >= 1) || ranks < 2 || !(arrivals >= 0))
+    double mean, square;
+    if (!gw_perf_adp_cycle(timeout, ranks, arrivals, &mean, &square))
         return 0;
-    double mean = 0, square = 0;
-    for (double k = 0; k < timeout; k++) {
-        double longer = 1 - pow(1 - exp(-arrivals * k), ranks); /* P(L > k) */
-        mean += longer;
-        square += (2 * k + 1) * longer;
-    }
     return square / (2 * mean); /* mean >= 1: P(L > 0) = 1 */
 }
 

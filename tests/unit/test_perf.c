@@ -526,6 +526,67 @@ static void test_stage_time_fractional_prefill_is_a_mix(void)
     CHECK_NEAR(gw_perf_stage_time(&e, &whole, NULL), tc, 0);
 }
 
+/* §7.2.3 a step that mixes a prompt with decodes runs without CUDA
+ * graphs: an MLA model's stage pays eager_mla_overhead per layer in the
+ * share of steps that do; prompts alone, decodes alone, a prefill-first
+ * engine and a GQA model pay nothing. */
+static void test_stage_time_eager_step(void)
+{
+    gw_llm m = tiny_mla();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    f.eager_mla_overhead_s = 1e-3; /* 2 layers: 2 ms an eager step */
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.eager_step_s, 2e-3, 0);
+    gw_perf_batch decode = {.decode_seqs = 4, .decode_context = 400};
+    gw_perf_batch prompt = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 5050};
+    gw_perf_batch mixed = prompt;
+    mixed.decode_seqs = 4, mixed.decode_context = 400;
+    gw_perf_batch quarter = {.prefill_tokens = 25, .prefill_chunks = 0.25,
+                             .prefill_pairs = 0.25 * 5050, .decode_seqs = 4,
+                             .decode_context = 400};
+    f.eager_mla_overhead_s = 0;
+    gw_perf_engine g; /* the same engine, graphed throughout */
+    CHECK_INT(gw_perf_engine_init(&c, &g, &err), GW_OK);
+    CHECK_NEAR(gw_perf_eager_share(&e, &decode), 0, 0);
+    CHECK_NEAR(gw_perf_eager_share(&e, &prompt), 0, 0);
+    CHECK_NEAR(gw_perf_eager_share(&e, &mixed), 1, 0);
+    CHECK_NEAR(gw_perf_eager_share(&e, &quarter), 0.25, 0);
+    CHECK_NEAR(gw_perf_stage_time(&e, &decode, NULL), gw_perf_stage_time(&g, &decode, NULL), 0);
+    CHECK_NEAR(gw_perf_stage_time(&e, &prompt, NULL), gw_perf_stage_time(&g, &prompt, NULL), 0);
+    gw_perf_step_detail d, dg;
+    double t = gw_perf_stage_time(&e, &mixed, &d), tg = gw_perf_stage_time(&g, &mixed, &dg);
+    CHECK_NEAR(t, tg + 2e-3, 1e-15);
+    CHECK_NEAR(d.overhead_s, dg.overhead_s + 2e-3, 1e-15);
+    CHECK_NEAR(gw_perf_stage_time(&e, &quarter, NULL),
+               gw_perf_stage_time(&g, &quarter, NULL) + 0.25 * 2e-3, 1e-15);
+    /* joined ranks: any rank's prompt makes every rank eager, 1 - (1 - p)^R
+     * without balancing; with it, once a release cycle, 1 / E[L] */
+    e.expert_group_replicas = 4, e.adp_balance_iters = 0;
+    gw_perf_batch joined = quarter;
+    joined.dp_tokens = 4 * (25 + 4), joined.dp_prompts = 0.25;
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1 - pow(0.75, 4), 1e-15);
+    e.adp_balance_iters = 3;
+    double mean, square;
+    CHECK_INT(gw_perf_adp_cycle(3, 4, 0.25, &mean, &square), 1);
+    /* P(L > 0) = 1, P(L > k) = 1 - (1 - e^(-k/4))^4 for k = 1, 2 */
+    double l1 = 1 - pow(1 - exp(-0.25), 4), l2 = 1 - pow(1 - exp(-0.5), 4);
+    CHECK_NEAR(mean, 1 + l1 + l2, 1e-15);
+    CHECK_NEAR(square, 1 + 3 * l1 + 5 * l2, 1e-15);
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1 / mean, 1e-15);
+    /* a prefill-first engine never mixes; a GQA model pays nothing */
+    e.prefill_first = 1;
+    CHECK_NEAR(gw_perf_eager_share(&e, &mixed), 0, 0);
+    gw_llm dense = tiny_dense();
+    f.eager_mla_overhead_s = 1e-3;
+    c.model = &dense;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.eager_step_s, 0, 0);
+}
+
 static void test_stage_time_prefill_compute_bound(void)
 {
     gw_llm m = tiny_dense();
@@ -1595,6 +1656,7 @@ int main(void)
     test_engine_moe();
     test_stage_time_decode_memory_bound();
     test_stage_time_kv_rate_and_layer_overhead();
+    test_stage_time_eager_step();
     test_stage_time_sliding_window();
     test_stage_time_fractional_prefill_is_a_mix();
     test_stage_time_prefill_compute_bound();
