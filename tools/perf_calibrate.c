@@ -23,8 +23,10 @@
  * and the report gains their section, fit and check rows per partition;
  * their bars are reported, not (yet) part of the exit status. After the
  * fit (or alone, --fit-request-overhead, the other factors as the catalog
- * has them), each stack's request_overhead is fitted on its serving fit
- * rows' TTFT (docs/serving.md §7.9.1). Exit status: 0 when the median absolute error
+ * has them), each stack's request_overhead and, where MLA rows reach it,
+ * its eager_mla_overhead are fitted together on its serving fit rows'
+ * TTFT (docs/serving.md §7.9.1, docs/model.md §7.2.3); with --fit, the
+ * factors are fitted again until the eager time holds. Exit status: 0 when the median absolute error
  * over the check rows is within --bar and every check row beyond 30% has an
  * explanation; 1 otherwise; 2 on bad input. Run by scripts/perf-validate. */
 #include <errno.h>
@@ -43,8 +45,8 @@
 
 #define MAX_ROWS 1024
 #define MAX_COLS 32
-#define MAX_EFF 32
-#define EAGER_ROUNDS 3 /* step factors, then TTFT constants, until the eager term holds */ /* efficiency entries: one per (generation, engine) stack, with room */
+#define MAX_EFF 32 /* efficiency entries: one per (generation, engine) stack, with room */
+#define EAGER_ROUNDS 3 /* step factors, then TTFT constants, until the eager term holds */
 /* The fitted factors: fractions move in logit space within [lo, hi], times
  * in log space. The ranges are what kernels are measured to reach, so a fit
  * cannot make one factor stand in for a term the model lacks (the first

@@ -662,18 +662,12 @@ static double stage_roofline(const gw_perf_engine *e, const gw_perf_batch *b,
     return lin + att + comm + drafting + e->step_overhead_s;
 }
 
-/* §7.4.1 a mean batch with fewer than one prefill chunk per step (a
- * steady state's prompts spread over the steps) is a mix of steps: a share
- * p = prefill_chunks of them carry one whole chunk beside the decodes, the
- * rest decode only. The mean step time is (1 - p) t(decodes) + p t(decodes
- * + chunk), not t(mean batch): a step's time is not linear in its tokens
- * (routed experts read per distinct expert hit, each operator the longer
- * of compute and memory), and pricing the mean batch spreads a prompt's
- * tokens over every step, where they wake experts and hide their FLOPs
- * under the weight reads that one real chunk step does not. */
-static double mixed_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
-                               gw_perf_step_detail *d);
-
+/* docs/serving.md §7.9.2: TensorRT-LLM's attention-DP balancing releases
+ * held prompts when every rank has one or after `timeout` iterations; the
+ * releases form a renewal process whose cycle L = min(T, M) has
+ * P(L > k) = 1 - (1 - e^(-arrivals k))^ranks for k < T. Its first two
+ * moments price the prompts' hold (serving.c) and the eager steps (one a
+ * cycle, gw_perf_eager_share). */
 int gw_perf_adp_cycle(double timeout, double ranks, double arrivals, double *mean,
                       double *square)
 {
@@ -717,20 +711,15 @@ double gw_perf_eager_share(const gw_perf_engine *e, const gw_perf_batch *b)
     return 1 - pow(1 - p, ranks);
 }
 
-/* §7.2 one stage: the mix of steps (§7.4.1) and, for the share that holds
- * a prompt, the time of running without CUDA graphs (§7.2.3). */
-double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
-                          gw_perf_step_detail *d)
-{
-    double t = mixed_stage_time(e, b, d);
-    if (!(e->eager_step_s > 0))
-        return t;
-    double eager = gw_perf_eager_share(e, b) * e->eager_step_s;
-    if (d)
-        d->overhead_s += eager;
-    return t + eager;
-}
-
+/* §7.4.1 a mean batch with fewer than one prefill chunk per step (a
+ * steady state's prompts spread over the steps) is a mix of steps: a share
+ * p = prefill_chunks of them carry one whole chunk beside the decodes, the
+ * rest decode only. The mean step time is (1 - p) t(decodes) + p t(decodes
+ * + chunk), not t(mean batch): a step's time is not linear in its tokens
+ * (routed experts read per distinct expert hit, each operator the longer
+ * of compute and memory), and pricing the mean batch spreads a prompt's
+ * tokens over every step, where they wake experts and hide their FLOPs
+ * under the weight reads that one real chunk step does not. */
 static double mixed_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
                                gw_perf_step_detail *d)
 {
@@ -757,6 +746,20 @@ static double mixed_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
             o[i] = (1 - p) * x[i] + p * y[i];
     }
     return t;
+}
+
+/* §7.2 one stage: the mix of steps (§7.4.1) and, for the share that holds
+ * a prompt, the time of running without CUDA graphs (§7.2.3). */
+double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
+                          gw_perf_step_detail *d)
+{
+    double t = mixed_stage_time(e, b, d);
+    if (!(e->eager_step_s > 0))
+        return t;
+    double eager = gw_perf_eager_share(e, b) * e->eager_step_s;
+    if (d)
+        d->overhead_s += eager;
+    return t + eager;
 }
 
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d)
