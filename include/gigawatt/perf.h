@@ -94,6 +94,9 @@ typedef struct gw_perf_config {
     int recv_interval;          /* SGLang --scheduler-recv-interval: while decoding, new
                                    requests are taken in every so many iterations
                                    (docs/serving.md §7.9.5); 0 or 1 = every iteration */
+    int piecewise_graphs;       /* 1: CUDA graphs capture the steps that mix prompts with
+                                   decodes too (TensorRT-LLM enable_piecewise_cuda_graph),
+                                   so they pay no eager time (docs/model.md §7.2.3) */
 } gw_perf_config;
 
 /* Per-replica constants for gw_perf_step, all per accelerator of the

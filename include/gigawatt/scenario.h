@@ -79,6 +79,8 @@ typedef struct gw_perf_settings {
                                          stack's chunk_tokens) */
     double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting (0 = off) */
     double recv_interval;             /* SGLang request poll, decode iterations (0 = each) */
+    char cuda_graphs[GW_TEXT_MAX];    /* "decode" | "piecewise" ("" = decode): which steps
+                                         CUDA graphs capture (docs/model.md §7.2.3) */
     double concurrency;               /* closed loop: client requests in flight */
     double length_low;                /* lengths drawn in [low x nominal, nominal] */
     const gw_node *disagg;            /* disaggregated prefill/decode (gw_perf_disagg) */

@@ -412,9 +412,10 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
     e->layer_overhead_s = f->layer_overhead_s;
     e->step_overhead_s = f->step_overhead_s + e->stage_layers * f->layer_overhead_s;
     /* §7.2.3: the engines capture CUDA graphs of decode-only steps; a step
-     * holding a prompt runs its kernels one launch at a time. The serving
-     * rows show a fixed cost for it only where attention is MLA. */
-    e->eager_step_s = strcmp(c->model->attention, "mla") == 0
+     * holding a prompt runs its kernels one launch at a time (unless the
+     * recipe captures it piecewise). The serving rows show a fixed cost
+     * for it only where attention is MLA. */
+    e->eager_step_s = strcmp(c->model->attention, "mla") == 0 && !c->piecewise_graphs
                           ? e->stage_layers * f->eager_mla_overhead_s : 0;
     e->scaleup_domain = a->scaleup_domain;
     e->scaleout_bps = a->scaleout_bandwidth_bps;
@@ -814,15 +815,18 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
     double stage = pt->iteration_s / e->pp;
     pt->utilisation = fmin(1, fmax(pt->detail.compute_busy_s, pt->detail.memory_busy_s) / stage);
     /* TTFT: a new prompt waits on average half an iteration for the next
-     * iteration boundary, then its chunks run alongside the decodes
-     * (each chunk crosses all pp stages); with attention-DP the other
-     * ranks carry the mean load. */
+     * iteration boundary, then its chunks run alongside the other
+     * sequences' decodes, (batch - 1) / batch of the mean (none at batch 1:
+     * the prompt alone, which also runs graphed, §7.2.3); each chunk
+     * crosses all pp stages; with attention-DP the other ranks carry the
+     * mean load. */
     double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, in) : in;
     double done = 0, ttft = pt->iteration_s / 2;
+    double beside = batch > 1 ? (batch - 1) / batch / e->pp : 0;
     gw_perf_batch cb = {.prefill_chunks = 1,
-                        .decode_seqs = mean.decode_seqs / e->pp,
-                        .decode_context = mean.decode_context / e->pp,
-                        .decode_draft_tokens = mean.decode_draft_tokens / e->pp};
+                        .decode_seqs = mean.decode_seqs * beside,
+                        .decode_context = mean.decode_context * beside,
+                        .decode_draft_tokens = mean.decode_draft_tokens * beside};
     double rank_tokens = batch - starts + starts * in + mean.decode_draft_tokens;
     double others = b.dp_tokens > 0 ? (e->expert_group_replicas - 1) * rank_tokens / e->pp : 0;
     while (done < in) {

@@ -53,6 +53,7 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     gw_json_num(in, "batch_wait_iters", c->batch_wait_iters);
     gw_json_num(in, "batch_wait_ratio", c->batch_wait_ratio);
     gw_json_num(in, "recv_interval", c->recv_interval > 1 ? c->recv_interval : 1);
+    cJSON_AddStringToObject(in, "cuda_graphs", c->piecewise_graphs ? "piecewise" : "decode");
     gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
     gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
     cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");
@@ -248,6 +249,7 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
     if (agg) {
         gw_json_num(o, "prefill_s", x->prefill_s);
         gw_json_num(o, "decode_step_s", x->decode_step_s);
+        gw_json_num(o, "eager_step_s", r->engine.eager_step_s);
         gw_json_num(o, "max_batch", x->max_batch);
     }
     gw_json_num_or_null(o, "batch", h ? h->batch : 0, h != NULL);
@@ -370,6 +372,22 @@ static void scheduler_text(gw_buf *b, const gw_perf_config *c, const gw_perf_rep
     gw_text_row(b, "scheduler", t);
 }
 
+/* docs/model.md §7.2.3: what a step that mixes a prompt with decodes costs
+ * beyond the graphed step, when the stack gives one for this model or the
+ * recipe captures such steps piecewise. */
+static void eager_text(gw_buf *b, const gw_perf_config *c, const gw_perf_engine *e)
+{
+    char t[160];
+    if (c->piecewise_graphs)
+        snprintf(t, sizeof t, "none: CUDA graphs capture it piecewise (cuda_graphs)");
+    else if (e->eager_step_s > 0)
+        snprintf(t, sizeof t, "+%.0f ms without CUDA graphs (%.0f MLA layers; docs/model.md "
+                              "§7.2.3)", e->eager_step_s * 1e3, e->stage_layers);
+    else
+        return;
+    gw_text_row(b, "step with a prompt", t);
+}
+
 /* The engine, the frontier settings and the memory line of one GPU. */
 static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
 {
@@ -490,6 +508,7 @@ static void perf_text_inference(gw_buf *b, const gw_scenario *sc, const gw_perf_
     batch_limit_text(b, "batch bound by", r->batch_bound, sc, r);
     gw_text_row_si(b, "prefill, one prompt", x->prefill_s, "s");
     gw_text_row_si(b, "decode step at max batch", x->decode_step_s, "s");
+    eager_text(b, &r->cfg, &r->engine);
     const gw_perf_point *pts[2] = {&x->offline, x->slo_given && x->slo_feasible ? &x->slo : NULL};
     const char *names[2] = {"offline (best batch)", "at the latency targets"};
     for (int i = 0; i < 2; i++) {

@@ -61,7 +61,7 @@ static const option_spec option_table[] = {
     SETTING("max-num-tokens", "perf.max_num_tokens"),
     SETTING("batch-wait-iters", "perf.batch_wait_iters"),
     SETTING("batch-wait-ratio", "perf.batch_wait_ratio"),
-    SETTING("recv-interval", "perf.recv_interval"),
+    SETTING("recv-interval", "perf.recv_interval"), SETTING("cuda-graphs", "perf.cuda_graphs"),
     SETTING("concurrency", "perf.concurrency"), SETTING("length-low", "perf.length_low"),
     SETTING("prefill-tp", "perf.disagg.prefill.tp"),
     SETTING("prefill-pp", "perf.disagg.prefill.pp"),
@@ -107,7 +107,8 @@ static const char *const perf_options[] = {
     "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
     "max-batch", "engine", "engine-version", "attention-dp", "expert-precision", "eplb", "mtp",
     "spec-accept-length", "draft-model", "memory-fraction", "max-num-tokens",
-    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "concurrency", "length-low",
+    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "concurrency",
+    "length-low",
     "prefill-tp", "prefill-pp", "prefill-attention-dp", "prefill-ep", "prefill-workers",
     "decode-tp", "decode-pp", "decode-attention-dp", "decode-ep", "decode-workers",
     "kv-link-bandwidth", "kv-handover", "tokens", "mfu", "seq-len", "global-batch",
@@ -126,7 +127,8 @@ static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "max-num-tokens",
-    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "length-low", "mode", "metric",
+    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "length-low", "mode",
+    "metric",
     "csv", "html", NULL};
 /* explore reads its own (src/scenario/explore_cmd.c) */
 static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",

@@ -73,6 +73,7 @@ void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
     c->batch_wait_iters = (int)ps->batch_wait_iters;
     c->batch_wait_ratio = ps->batch_wait_ratio;
     c->recv_interval = (int)ps->recv_interval;
+    c->piecewise_graphs = strcmp(ps->cuda_graphs, "piecewise") == 0;
 }
 
 /* Accelerators in one worker: tp x pp x attention_dp. */
@@ -113,7 +114,8 @@ static int frontier_given(const gw_scenario *sc)
     return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
            ps->expert_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
            ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
-           ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0;
+           ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0 ||
+           ps->cuda_graphs[0];
 }
 
 /* The memory line of one GPU: hbm x fraction - weights - workspace = KV,

@@ -4,7 +4,7 @@
  * the budget, the targets and the serving settings are perf:'s
  * (input_tokens, output_tokens, count, ttft_slo, tpot_slo, precision,
  * kv_precision, expert_precision, eplb, memory_fraction, max_num_tokens,
- * batch_wait_iters, batch_wait_ratio, recv_interval, length_low, and mtp as the most draft
+ * batch_wait_iters, batch_wait_ratio, recv_interval, cuda_graphs, length_low, and mtp as the most draft
  * tokens tried); the search's own knobs are the
  * `search:` section (mode, metric, domain). Defaults and the search space:
  * docs/search.md. */
@@ -91,7 +91,8 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
                  .max_num_tokens = (int)ps->max_num_tokens,
                  .batch_wait_iters = (int)ps->batch_wait_iters,
                  .batch_wait_ratio = ps->batch_wait_ratio,
-                 .recv_interval = (int)ps->recv_interval},
+                 .recv_interval = (int)ps->recv_interval,
+                 .piecewise_graphs = strcmp(ps->cuda_graphs, "piecewise") == 0},
         .gpus = (int)gpus, .domain = (int)(domain < gpus ? domain : gpus),
         .input_tokens = ps->input_tokens, .output_tokens = ps->output_tokens,
         .length_low = ps->length_low, .ttft_target_s = ps->ttft_slo_s,

@@ -694,4 +694,30 @@ if sb["tpot_s"] != sa["tpot_s"] or b["inputs"]["recv_interval"] != 30:
     sys.exit("the poll moved TPOT or is not echoed: %r" % b["inputs"])
 EOF
 
+# docs/model.md §7.2.3: DeepSeek's MLA steps that mix a prompt with decodes
+# run without CUDA graphs on TensorRT-LLM (the stack's eager time); a recipe
+# with piecewise graphs captures them and pays nothing, so TTFT falls by
+# the eager step and the JSON says which applied
+r1e="--model deepseek-r1 --accelerator b200 --count 8 --tp 8 --ep 8 --precision fp4 --input-tokens 1000 --output-tokens 1000 --concurrency 64"
+# shellcheck disable=SC2086
+ok_to eager.json perf $r1e --json
+# shellcheck disable=SC2086
+ok_to eager.txt perf $r1e
+contains "step with a prompt" eager.txt
+# shellcheck disable=SC2086
+ok_to piecewise.json perf $r1e --cuda-graphs piecewise --json
+pycheck eager.json piecewise.json <<'EOF'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+if not a["eager_step_s"] > 0.05 or b["eager_step_s"] != 0:
+    sys.exit("eager step %r / %r; expected the stack's on DeepSeek, none piecewise"
+             % (a["eager_step_s"], b["eager_step_s"]))
+if a["inputs"]["cuda_graphs"] != "decode" or b["inputs"]["cuda_graphs"] != "piecewise":
+    sys.exit("cuda_graphs not echoed: %r / %r" % (a["inputs"]["cuda_graphs"],
+                                                  b["inputs"]["cuda_graphs"]))
+sa, sb = a["serving"], b["serving"]
+if not sa["ttft_s"] - sb["ttft_s"] > 0.5 * a["eager_step_s"]:
+    sys.exit("TTFT %r -> %r: the prompt's own eager step is not in it" % (sa["ttft_s"], sb["ttft_s"]))
+EOF
+
 echo "PASS"

@@ -585,6 +585,11 @@ static void test_stage_time_eager_step(void)
     c.model = &dense;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     CHECK_NEAR(e.eager_step_s, 0, 0);
+    /* a recipe that captures the mixed steps piecewise pays nothing */
+    c.model = &m, c.piecewise_graphs = 1;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.eager_step_s, 0, 0);
+    CHECK_NEAR(gw_perf_stage_time(&e, &mixed, NULL), tg, 0);
 }
 
 static void test_stage_time_prefill_compute_bound(void)
@@ -785,10 +790,10 @@ static void test_steady_state_by_hand(void)
     CHECK_NEAR(p.step_s, 1.00085836288e-3, 1e-12);
     CHECK_NEAR(p.tokens_per_s, 1 / 1.00085836288e-3, 1e-12);
     /* TTFT at batch 1: half a step of waiting, then the 1000-token prompt
-     * with the 0.99 decoding sequence alongside: linear max(147627453.44 /
-     * 5e14, 3.20512e-7) = 3.20512e-7 s; attention max(512 x 501539.5 / 5e14,
-     * 256 x 2040.49 / 5e11) = 1.04473088e-6 s */
-    CHECK_NEAR(p.ttft_s, 1.00085836288e-3 / 2 + 1e-3 + 3.20512e-7 + 1.04473088e-6, 1e-12);
+     * alone (no other sequence decodes beside it): linear max(147468800 /
+     * 5e14, 3.20512e-7) = 3.20512e-7 s; attention max(512 x 500500 / 5e14,
+     * 256 x 1000 / 5e11) = 5.12512e-7 s */
+    CHECK_NEAR(p.ttft_s, 1.00085836288e-3 / 2 + 1e-3 + 3.20512e-7 + 5.12512e-7, 1e-12);
     gw_perf_steady(&e, &rq, 256, &p);
     CHECK_NEAR(p.step_s, hand_step(256), 1e-12); /* 1.1385261 ms */
     /* 4 replicas: 4 x 256 tokens per step */
@@ -845,7 +850,7 @@ static void test_infer_slo_search(void)
      * 256 x 1051 B / 5e11 */
     CHECK_NEAR(r.decode_step_s, 1e-3 + 3.20512e-7 + 256 * 256 * 1051 / 5e11, 1e-12);
     /* prefill alone (the batch-1 TTFT without the wait) */
-    CHECK_NEAR(r.prefill_s, 1e-3 + 3.20512e-7 + 1.04473088e-6, 1e-12);
+    CHECK_NEAR(r.prefill_s, 1e-3 + 3.20512e-7 + 5.12512e-7, 1e-12);
     /* TPOT 1.05 ms: about 1.00032 ms + 5.3785088e-7 B <= 1.05 ms for
      * B <= 92.4, so 92 (1.0498061 ms with the mix of steps); 93 gives 1.0503 ms */
     CHECK_INT(r.slo_given, 1);
