@@ -459,6 +459,7 @@ static void test_settings_file(const gw_catalog *cat)
         {"id,length_low\nl,0\n", "s.csv:2:3: length_low 0 is out of range"},
         {"id,batch_wait_ratio\nl,1.5\n", "s.csv:2:3: batch_wait_ratio 1.5; expected a share"},
         {"id,batch_wait_iters\nl,2.5\n", "s.csv:2:3: batch_wait_iters 2.5 is out of range"},
+        {"id,piecewise_graphs\nl,2\n", "s.csv:2:3: piecewise_graphs 2; expected 1"},
     };
     for (size_t i = 0; i < sizeof row_bad / sizeof *row_bad; i++) {
         in.text = row_bad[i].set, in.len = strlen(row_bad[i].set);
@@ -469,7 +470,8 @@ static void test_settings_file(const gw_catalog *cat)
     }
     /* the client's lengths and a recipe's scheduler settings: into the
      * row's request and config; absent, lengths not stated */
-    set = "id,length_low,max_num_tokens,batch_wait_iters,batch_wait_ratio\nl,0.8,16384,20,0.9\n";
+    set = "id,length_low,max_num_tokens,batch_wait_iters,batch_wait_ratio,piecewise_graphs\n"
+          "l,0.8,16384,20,0.9,1\n";
     in.text = set, in.len = strlen(set);
     CHECK_INT(gw_validate_csv_with(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &in, &b, &err),
               GW_OK);
@@ -478,9 +480,11 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK_INT(b.rows[0].run.cfg[0].max_num_tokens, 16384);
     CHECK_INT(b.rows[0].run.cfg[0].batch_wait_iters, 20);
     CHECK_NEAR(b.rows[0].run.cfg[0].batch_wait_ratio, 0.9, 0);
+    CHECK_INT(b.rows[0].run.cfg[0].piecewise_graphs, 1);
     gw_validate_free(&b);
     CHECK_INT(gw_validate_csv(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &b, &err), GW_OK);
     CHECK_NEAR(b.rows[0].run.rq.length_low, 0, 0);
+    CHECK_INT(b.rows[0].run.cfg[0].piecewise_graphs, 0);
     gw_validate_free(&b);
 }
 
