@@ -72,6 +72,7 @@ static void inputs_object(cJSON *o, const gw_search_report *r)
     else
         cJSON_AddNullToObject(in, "expert_precision");
     cJSON_AddBoolToObject(in, "eplb", s->base.eplb);
+    cJSON_AddStringToObject(in, "cuda_graphs", s->base.piecewise_graphs ? "piecewise" : "decode");
     cJSON_AddStringToObject(in, "mode", mode_name(s->modes));
     gw_json_num(in, "mtp_max", s->mtp_max);
 }
@@ -152,11 +153,12 @@ char *gw_config_search_text(const gw_search_report *r)
     gw_buf_printf(&b, "configuration search%s%s\n", sc->name[0] ? ": " : "", sc->name);
     gw_buf_printf(&b, "  %s on %d x %s (scale-up domain %d), stack %s\n", sc->model.meta.id,
                   s->gpus, sc->accelerator.meta.id, s->domain, sc->efficiency.meta.id);
-    gw_buf_printf(&b, "  %.0f in / %.0f out tokens, %s weights, %s KV%s%s, mode %s, MTP up to %d\n",
+    gw_buf_printf(&b, "  %.0f in / %.0f out tokens, %s weights, %s KV%s%s, mode %s, MTP up to %d%s\n",
                   s->input_tokens, s->output_tokens, gw_precision_name(s->base.weights),
                   gw_precision_name(s->base.kv), s->base.expert_weights_set ? ", experts " : "",
                   s->base.expert_weights_set ? gw_precision_name(s->base.expert_weights) : "",
-                  mode_name(s->modes), s->mtp_max);
+                  mode_name(s->modes), s->mtp_max,
+                  s->base.piecewise_graphs ? ", CUDA graphs piecewise" : "");
     gw_buf_printf(&b, "  targets: TTFT %s, TPOT %s; tokens/s per GPU: %s\n", ttft, tpot,
                   s->metric == GW_SEARCH_TPS_OUT          ? "output over all GPUs"
                   : s->metric == GW_SEARCH_TPS_DECODE_OUT ? "output over decode GPUs"

@@ -81,6 +81,21 @@ if not d["best"] or d["best"]["tokens_per_s_per_gpu"] != d["front"][0]["tokens_p
     sys.exit("without targets the best is the front's fastest per GPU")
 EOF
 
+# ---- CUDA graphs (docs/model.md §7.2.3): aggregated DeepSeek steps that mix a
+# prompt pay the stack's eager time unless the recipe graphs them piecewise,
+# so piecewise serves at least as much per GPU, and the input is echoed
+# shellcheck disable=SC2086
+ok_to pw.json search $r1 --metric out --mode agg --cuda-graphs piecewise --json
+pycheck out.json pw.json <<'EOF'
+import json, sys
+d, p = (json.load(open(f)) for f in sys.argv[1:3])
+if d["inputs"]["cuda_graphs"] != "decode" or p["inputs"]["cuda_graphs"] != "piecewise":
+    sys.exit("cuda_graphs %r / %r" % (d["inputs"]["cuda_graphs"], p["inputs"]["cuda_graphs"]))
+if not p["best"]["tokens_per_s_per_gpu"] > d["best"]["tokens_per_s_per_gpu"]:
+    sys.exit("piecewise graphs serve %r per GPU, graphed decode only %r; expected more"
+             % (p["best"]["tokens_per_s_per_gpu"], d["best"]["tokens_per_s_per_gpu"]))
+EOF
+
 # ---- CSV and text ------------------------------------------------------------------
 # shellcheck disable=SC2086
 ok_to front.csv search $r1 $targets --csv
