@@ -1254,8 +1254,12 @@ int main(int argc, char **argv)
         if (!((o.fit || o.fit_overhead) && cal->has_serving) || !fit_ttft_constants(cal) ||
             !o.fit)
             break;
-        if (round + 1 == EAGER_ROUNDS)
-            printf("eager_mla_overhead still moving after %d rounds\n", EAGER_ROUNDS);
+        if (round + 1 == EAGER_ROUNDS) { /* the factors were fitted to another eager time */
+            fprintf(stderr, "gw-perf-calibrate: eager_mla_overhead still moving after %d "
+                            "rounds; nothing written\n", EAGER_ROUNDS);
+            status = 1;
+            goto done;
+        }
     }
     if (o.effout) /* without --fit: the catalog's factors, rewritten as they are */
         write_efficiency(cal, o.effout, o.fit);

@@ -172,7 +172,8 @@ double serving_fit_ttft_constants(const serving_set *s, int k, const gw_efficien
     int n = ttft_rows(s, k, &trial, none, meas);
     /* does the eager term reach any row? (only MLA models' rows) */
     trial.eager_mla_overhead_s = EAGER_STEPS * EAGER_STEP_S;
-    ttft_rows(s, k, &trial, base, meas);
+    if (ttft_rows(s, k, &trial, base, meas) != n)
+        fail("the rows with a TTFT changed with the eager time", "");
     int moves = 0;
     for (int i = 0; i < n; i++)
         moves |= base[i] != none[i];
@@ -182,8 +183,8 @@ double serving_fit_ttft_constants(const serving_set *s, int k, const gw_efficien
         trial.eager_mla_overhead_s = g * EAGER_STEP_S;
         if (g == 0)
             memcpy(base, none, (size_t)n * sizeof *base);
-        else
-            ttft_rows(s, k, &trial, base, meas);
+        else if (ttft_rows(s, k, &trial, base, meas) != n)
+            fail("the rows with a TTFT changed with the eager time", "");
         for (int ms = 0; ms <= 2000; ms++) {
             double m = median_rel_error(base, meas, n, ms, err);
             if (m < best_err)

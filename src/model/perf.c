@@ -817,7 +817,7 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
     /* TTFT: a new prompt waits on average half an iteration for the next
      * iteration boundary, then its chunks run alongside the other
      * sequences' decodes, (batch - 1) / batch of the mean (none at batch 1:
-     * the prompt alone, which also runs graphed, §7.2.3); each chunk
+     * the prompt alone, which pays no eager time, §7.2.3); each chunk
      * crosses all pp stages; with attention-DP the other ranks carry the
      * mean load. */
     double chunk = e->chunk_tokens > 0 ? fmin(e->chunk_tokens, in) : in;

@@ -249,7 +249,7 @@ static void inference_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_
     if (agg) {
         gw_json_num(o, "prefill_s", x->prefill_s);
         gw_json_num(o, "decode_step_s", x->decode_step_s);
-        gw_json_num(o, "eager_step_s", r->engine.eager_step_s);
+        gw_json_num(o, "eager_step_s", r->engine.pp * r->engine.eager_step_s);
         gw_json_num(o, "max_batch", x->max_batch);
     }
     gw_json_num_or_null(o, "batch", h ? h->batch : 0, h != NULL);
@@ -380,9 +380,9 @@ static void eager_text(gw_buf *b, const gw_perf_config *c, const gw_perf_engine 
     char t[160];
     if (c->piecewise_graphs)
         snprintf(t, sizeof t, "none: CUDA graphs capture it piecewise (cuda_graphs)");
-    else if (e->eager_step_s > 0)
+    else if (e->eager_step_s > 0) /* every stage of the iteration pays its layers' */
         snprintf(t, sizeof t, "+%.0f ms without CUDA graphs (%.0f MLA layers; docs/model.md "
-                              "§7.2.3)", e->eager_step_s * 1e3, e->stage_layers);
+                              "§7.2.3)", e->pp * e->eager_step_s * 1e3, e->pp * e->stage_layers);
     else
         return;
     gw_text_row(b, "step with a prompt", t);

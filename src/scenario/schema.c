@@ -73,7 +73,7 @@ static const gw_field perf_settings_fields[] = {
       "SGLang: decode iterations between request polls (--scheduler-recv-interval; default "
       "1, every iteration)"),
     EN("cuda_graphs", gw_perf_settings, cuda_graphs, "decode|piecewise", 0,
-       "steps CUDA graphs capture: decode-only ones (the engines' default) or, piecewise, "
+       "steps CUDA graphs capture: decode-only ones (TensorRT-LLM's default) or, piecewise, "
        "also those that mix prompts with decodes (TensorRT-LLM enable_piecewise_cuda_graph; "
        "default decode)"),
     Q("concurrency", gw_perf_settings, concurrency, GW_DIM_NONE, POS | INT,

@@ -401,14 +401,14 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
         number_of(c, in, role_col(role, R_WAIT_ITERS), 0, 1, &wait_iters) ||
         number_of(c, in, role_col(role, R_WAIT_RATIO), 0, 0, &wait_ratio) ||
         number_of(c, in, role_col(role, R_RECV_INTERVAL), 0, 1, &recv) ||
-        number_of(c, in, role_col(role, R_PIECEWISE), 0, 1, &piecewise))
+        number_of(c, in, role_col(role, R_PIECEWISE), 0, 0, &piecewise))
         return -1;
     if (wait_ratio > 1)
         return row_fail_at(c, in, role_col(role, R_WAIT_RATIO),
                            "%sbatch_wait_ratio %g; expected a share of the token budget, at "
                            "most 1",
                            role_prefix[role], wait_ratio);
-    if (piecewise > 1)
+    if (piecewise != 0 && piecewise != 1)
         return row_fail_at(c, in, role_col(role, R_PIECEWISE),
                            "%spiecewise_graphs %g; expected 1 (the recipe's CUDA graphs "
                            "capture mixed steps too) or 0",
