@@ -15,6 +15,7 @@
 
 #include "command_int.h"
 #include "gigawatt/config_search_out.h"
+#include "gigawatt/perf_cmd.h"
 
 /* The scenario's `search:` section. */
 typedef struct search_settings {
@@ -42,11 +43,6 @@ static int read_settings(const gw_node *root, search_settings *ss, gw_error *err
     return gw_decode_settings(&search_schema, gw_node_get(root, "search"), ss, err);
 }
 
-static int precision_or(const char *text, int dflt)
-{
-    return text[0] ? gw_precision_parse(text) : dflt;
-}
-
 /* The budget: perf.count, else one system's accelerators. */
 static int budget(const gw_scenario *sc, double *gpus, gw_error *err)
 {
@@ -68,8 +64,6 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
     if (rc)
         return rc;
     const gw_perf_settings *ps = &sc->perf;
-    int dflt = sc->accelerator.fp8_flops > 0 ? GW_PREC_FP8 : GW_PREC_BF16;
-    gw_precision w = (gw_precision)precision_or(ps->precision, dflt);
     /* perf.mtp: the most draft tokens tried; unset: 3 with an MTP head */
     int mtp = gw_field_is_set(&gw_schema_perf_settings, ps, "mtp") ? (int)ps->mtp
               : sc->model.mtp_modules > 0                          ? 3
@@ -79,20 +73,6 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
                     : sc->has_system                      ? sc->system.accelerators
                                                           : 1;
     *s = (gw_search_spec){
-        .base = {.model = &sc->model, .accel = &sc->accelerator, .eff = &sc->efficiency,
-                 .weights = w,
-                 .kv = (gw_precision)precision_or(ps->kv_precision,
-                                                  w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8),
-                 .expert_weights_set = ps->expert_precision[0] != 0,
-                 .expert_weights = (gw_precision)precision_or(ps->expert_precision, (int)w),
-                 .eplb = strcmp(ps->eplb, "true") == 0,
-                 .draft_model = sc->has_draft_model ? &sc->draft_model : NULL,
-                 .memory_fraction = ps->memory_fraction,
-                 .max_num_tokens = (int)ps->max_num_tokens,
-                 .batch_wait_iters = (int)ps->batch_wait_iters,
-                 .batch_wait_ratio = ps->batch_wait_ratio,
-                 .recv_interval = (int)ps->recv_interval,
-                 .piecewise_graphs = strcmp(ps->cuda_graphs, "piecewise") == 0},
         .gpus = (int)gpus, .domain = (int)(domain < gpus ? domain : gpus),
         .input_tokens = ps->input_tokens, .output_tokens = ps->output_tokens,
         .length_low = ps->length_low, .ttft_target_s = ps->ttft_slo_s,
@@ -104,6 +84,9 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
         .metric = ss->metric[0] ? (gw_search_metric)gw_search_metric_parse(ss->metric)
                                 : GW_SEARCH_TPS_IO,
         .agg = gw_serve_agg, .disagg = gw_serve_disagg};
+    /* the model, stack, precisions and serving settings as perf takes them;
+     * the search sets the parallelism and the draft tokens per candidate */
+    gw_perf_shared_config(sc, &s->base);
     return GW_OK;
 }
 
