@@ -82,8 +82,8 @@ int main(void)
     double step_moe = time_step(&moe.engine, &sink);
 
     double best_init = 1e9, best_infer = 1e9, best_slo = 1e9, best_train = 1e9;
-    gw_perf_request rq = {2, 1000, 1000, 0, 0, 0};
-    gw_perf_request slo = {2, 1000, 1000, 2.0, 0.05, 0};
+    gw_perf_request rq = {2, 1000, 1000, 0, 0, 0, 0};
+    gw_perf_request slo = {2, 1000, 1000, 2.0, 0.05, 0, 0};
     gw_train_request tr = {16384, GW_PREC_BF16, 15.6e12, 8192, 16.0 * 1024 * 1024,
                            1, 1, 0, 1898.5 * 86400, 18.5 * 60};
     static gw_perf_result res;

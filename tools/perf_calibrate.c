@@ -99,11 +99,12 @@ static const param params[] = {
 
 enum { C_ID, C_ROLE, C_KIND, C_BENCH, C_MODEL, C_ACCEL, C_COUNT, C_TP, C_PP, C_EP, C_PREC,
        C_IN, C_OUT, C_TTFT, C_TPOT, C_CONC, C_TRAIN_TOKENS, C_METRIC, C_VALUE, C_SOURCE,
-       C_NOTE, C_MAXB, C_N };
+       C_NOTE, C_MAXB, C_OUTCV, C_KVPOL, C_N };
 static const char *const col_names[C_N] = {
     "id", "role", "kind", "benchmark", "model", "accelerator", "count", "tp", "pp", "ep",
     "precision", "input_tokens", "output_tokens", "ttft_slo_s", "tpot_slo_s", "concurrency",
-    "train_tokens", "metric", "value", "source", "note", "max_batch"};
+    "train_tokens", "metric", "value", "source", "note", "max_batch", "output_tokens_cv",
+    "kv_policy"};
 
 typedef struct row {
     char *f[C_N];
@@ -296,6 +297,23 @@ static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
                     path, line, C_MAXB + 1, r->f[C_MAXB]);
             exit(2);
         }
+        /* the dataset's spread of output lengths (docs/model.md §7.4.2);
+         * blank = fixed lengths */
+        double cv = num(r->f[C_OUTCV]);
+        if (r->f[C_OUTCV][0] && !(cv >= 0 && cv < 10)) {
+            fprintf(stderr,
+                    "%s:%d:%d: output_tokens_cv '%s'; expected a coefficient of variation "
+                    "in 0..10 or blank\n",
+                    path, line, C_OUTCV + 1, r->f[C_OUTCV]);
+            exit(2);
+        }
+        /* the source configuration's KV policy (docs/model.md §7.5); blank =
+         * the stack's */
+        if (gw_kv_policy_parse(r->f[C_KVPOL]) < 0) {
+            fprintf(stderr, "%s:%d:%d: kv_policy '%s'; expected reserve, on-demand or blank\n",
+                    path, line, C_KVPOL + 1, r->f[C_KVPOL]);
+            exit(2);
+        }
         gw_error err = {0};
         if (gw_catalog_get(cat, &gw_schema_llm, r->f[C_MODEL], NULL, &r->model, &err) ||
             gw_catalog_get(cat, &gw_schema_accelerator, r->f[C_ACCEL], NULL, &r->accel, &err)) {
@@ -376,7 +394,8 @@ static double predict_inference(row *r, const gw_efficiency *eff, int quiet)
                                 .pp = pp,
                                 .ep = eps[j],
                                 .weights = prec,
-                                .kv = prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8};
+                                .kv = prec == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8,
+                                .kv_policy = (gw_kv_policy)gw_kv_policy_parse(r->f[C_KVPOL])};
             gw_perf_engine e;
             gw_error err = {0};
             if (gw_perf_engine_init(&c, &e, &err))
@@ -384,7 +403,8 @@ static double predict_inference(row *r, const gw_efficiency *eff, int quiet)
             gw_perf_request q = {.count = (int)count,
                                  .input_tokens = in,
                                  .output_tokens = out,
-                                 .max_batch = num(r->f[C_MAXB])};
+                                 .max_batch = num(r->f[C_MAXB]),
+                                 .output_cv = num(r->f[C_OUTCV])};
             if (strcmp(bench, "server") == 0 || strcmp(bench, "interactive") == 0) {
                 q.ttft_slo_s = num(r->f[C_TTFT]);
                 q.tpot_slo_s = num(r->f[C_TPOT]);

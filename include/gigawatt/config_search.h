@@ -50,6 +50,7 @@ typedef struct gw_search_spec {
     int domain;                   /* scale-up domain (TP and attention-DP up to it); > 0 */
     double input_tokens, output_tokens;
     double length_low;            /* as gw_serve_request (0 = fixed lengths) */
+    double output_cv;             /* as gw_serve_request (0 = as length_low says) */
     double ttft_target_s, tpot_target_s; /* 0 = none */
     unsigned modes;               /* GW_SEARCH_AGG | GW_SEARCH_DISAGG; 0 = both */
     int mtp_max;                  /* most MTP draft tokens tried (0 = off only); the model

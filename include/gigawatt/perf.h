@@ -63,6 +63,13 @@ int gw_llm_check(const gw_llm *m, gw_error *err);
 /* One serving configuration of one model. Every field after `kv` is zero
  * for "off" (no attention DP, experts at `weights`, no speculation, the
  * stack's memory fraction). */
+/* How a sequence's KV blocks are taken (docs/model.md §7.5): the stack's
+ * kv_policy, or a recipe's reserve-to-completion (TensorRT-LLM
+ * GUARANTEED_NO_EVICT) or as-needed (MAX_UTILIZATION, vLLM, SGLang). */
+typedef enum { GW_KV_STACK, GW_KV_RESERVE, GW_KV_ON_DEMAND } gw_kv_policy;
+/* "" (the stack's), "reserve" or "on-demand"; -1 for anything else. */
+int gw_kv_policy_parse(const char *text);
+
 typedef struct gw_perf_config {
     const gw_llm *model;
     const gw_accelerator *accel;
@@ -97,6 +104,7 @@ typedef struct gw_perf_config {
     int piecewise_graphs;       /* 1: CUDA graphs capture the steps that mix prompts with
                                    decodes too (TensorRT-LLM enable_piecewise_cuda_graph),
                                    so they pay no eager time (docs/model.md §7.2.3) */
+    gw_kv_policy kv_policy;     /* a sequence's KV: the stack's policy, or the recipe's */
 } gw_perf_config;
 
 /* Per-replica constants for gw_perf_step, all per accelerator of the
@@ -233,12 +241,33 @@ double gw_perf_expert_imbalance(const gw_perf_engine *e, double group_tokens);
 void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, double context_sd,
                         double prompt_cv, gw_perf_batch *slowest);
 
-/* Steady state for fixed input/output lengths (trtllm-bench, MLPerf). */
+/* The lengths a running batch sees (docs/model.md §7.4.2). Requests of
+ * nominal input I and output O are either drawn uniformly in [low x
+ * nominal, nominal] (a benchmark's client, InferenceX 0.8; low 0 or 1 =
+ * fixed lengths), or, with output_cv > 0, have outputs of mean O spread with
+ * that coefficient of variation (a dataset's: MLPerf's DeepSeek-R1 1.25),
+ * gamma-shaped for the third moment. A sequence stays in the batch in
+ * proportion to its output, so the context a decode sees is output-weighted
+ * (renewal theory's length bias). */
+typedef struct gw_perf_lengths {
+    double in, out;         /* means */
+    double in_pairs;        /* E[I(I+1)/2]: causal query-key pairs of one prompt */
+    double decode_context;  /* mean context of a decoding sequence, E[I] + E[O^2]/(2E[O]) */
+    double context_sd;      /* its standard deviation (attention-DP rank spread) */
+    double prompt_cv;       /* the prompts' coefficient of variation */
+    double reserved;        /* mean tokens reserved by a running sequence, E[I] + E[O^2]/E[O] */
+} gw_perf_lengths;
+
+void gw_perf_lengths_of(double input_tokens, double output_tokens, double length_low,
+                        double output_cv, gw_perf_lengths *L);
+
+/* Steady state of continuous batching (trtllm-bench, MLPerf). */
 typedef struct gw_perf_request {
     int count;              /* accelerators in all: dp = count / (tp x pp) replicas */
     double input_tokens, output_tokens;
     double ttft_slo_s, tpot_slo_s; /* 0 = no target */
     double max_batch;              /* 0 = the engine's and memory's */
+    double output_cv;              /* outputs' coefficient of variation (0 = fixed lengths) */
 } gw_perf_request;
 
 typedef struct gw_perf_point {

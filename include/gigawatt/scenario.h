@@ -83,6 +83,9 @@ typedef struct gw_perf_settings {
                                          CUDA graphs capture (docs/model.md §7.2.3) */
     double concurrency;               /* closed loop: client requests in flight */
     double length_low;                /* lengths drawn in [low x nominal, nominal] */
+    double output_tokens_cv;          /* outputs spread around output_tokens: sd / mean (a
+                                         dataset's; 0 = fixed lengths; docs/model.md §7.4.2) */
+    char kv_policy[GW_TEXT_MAX];      /* "reserve" | "on-demand" ("" = the stack's) */
     const gw_node *disagg;            /* disaggregated prefill/decode (gw_perf_disagg) */
 } gw_perf_settings;
 

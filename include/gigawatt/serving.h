@@ -36,6 +36,9 @@ typedef struct gw_serve_request {
                                      0.8); 1 = fixed, and a benchmark's cycles may stay in
                                      step (§7.9.3); 0 = not stated: nominal lengths, the
                                      cycles out of step */
+    double output_cv;             /* outputs spread around a mean of output_tokens with this
+                                     coefficient of variation (a dataset's); 0 = as
+                                     length_low says (gw_perf_lengths_of) */
     double concurrency;           /* client requests in flight in all; 0 = the most it holds */
     double kv_link_bps;           /* disagg: prefill -> decode bytes/s per request stream;
                                      0 = the slower of the pools' scale-out links */

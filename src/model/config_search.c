@@ -414,7 +414,8 @@ int gw_search_run(const gw_search_spec *spec, gw_search_result *r, gw_error *err
         s.modes = GW_SEARCH_AGG | GW_SEARCH_DISAGG;
     search q = {.s = &s, .r = r,
                 .rq = {.input_tokens = s.input_tokens, .output_tokens = s.output_tokens,
-                       .length_low = s.length_low}};
+                       .length_low = s.length_low,
+                       .output_cv = s.output_cv}};
     rc = run_all(&q, err);
     free(q.prefill.v);
     free(q.decode.v);

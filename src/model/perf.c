@@ -497,9 +497,18 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->recv_interval = c->recv_interval > 1 ? c->recv_interval : 0;
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
-    e->kv_reserve_full = strcmp(f->kv_policy, "reserve") == 0;
+    e->kv_reserve_full = c->kv_policy == GW_KV_STACK ? strcmp(f->kv_policy, "reserve") == 0
+                                                     : c->kv_policy == GW_KV_RESERVE;
     e->prefill_first = strcmp(f->scheduler, "prefill-first") == 0;
     return GW_OK;
+}
+
+int gw_kv_policy_parse(const char *text)
+{
+    return !text[0]                             ? GW_KV_STACK
+           : strcmp(text, "reserve") == 0   ? GW_KV_RESERVE
+           : strcmp(text, "on-demand") == 0 ? GW_KV_ON_DEMAND
+                                            : -1;
 }
 
 int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *err)
@@ -780,32 +789,63 @@ double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_ste
     return e->pp * gw_perf_stage_time(e, &mb, d);
 }
 
+/* §7.4.2 Moments of the lengths. Uniform draws in [low N, N] have
+ * E[x] = N(1+low)/2, E[x^2] = N^2(1+low+low^2)/3, E[x^3] = N^3(1+low)(1+low^2)/4;
+ * a gamma spread of mean O and coefficient of variation v has E[O^2] =
+ * O^2(1+v^2), E[O^3] = O^3(1+v^2)(1+2v^2). A decoding sequence's context
+ * I + U O (U uniform in 0..1, O output-weighted) has mean
+ * E[I] + E[O^2]/(2E[O]) (I + O/2 for fixed lengths) and variance
+ * Var(I) + E[O^3]/(3E[O]) - (E[O^2]/(2E[O]))^2 (O^2/12 for fixed ones);
+ * input and output are taken as independent. */
+void gw_perf_lengths_of(double in, double out, double length_low, double output_cv,
+                        gw_perf_lengths *L)
+{
+    double lo = length_low > 0 && length_low < 1 ? length_low : 1;
+    double m1 = (1 + lo) / 2, m2 = (1 + lo + lo * lo) / 3, m3 = (1 + lo) * (1 + lo * lo) / 4;
+    double o1 = out * m1, o2 = out * out * m2, o3 = out * out * out * m3;
+    if (output_cv > 0) {
+        double v2 = output_cv * output_cv;
+        o1 = out, o2 = out * out * (1 + v2), o3 = out * out * out * (1 + v2) * (1 + 2 * v2);
+    }
+    double var_in = in * in * (m2 - m1 * m1), half = o2 / (2 * o1);
+    *L = (gw_perf_lengths){.in = in * m1,
+                           .out = o1,
+                           .in_pairs = (in * in * m2 + in * m1) / 2,
+                           .decode_context = in * m1 + half,
+                           .context_sd = sqrt(fmax(0, var_in + o3 / (3 * o1) - half * half)),
+                           .prompt_cv = (1 - lo) / (sqrt(3) * (1 + lo)),
+                           .reserved = in * m1 + 2 * half};
+}
+
 /* §7.4 steady state of continuous batching with `batch` running sequences
- * of fixed input I and output O (a trtllm-bench or MLPerf Offline run):
- * every iteration each sequence yields one token; a sequence lives O
- * iterations (its first token comes from its prefill), so per iteration
- * batch/O sequences prefill and the rest decode at mean context I + O/2. */
+ * (a trtllm-bench or MLPerf Offline run): every iteration each sequence
+ * yields one token; a sequence lives O iterations (its first token comes
+ * from its prefill), so per iteration batch/O sequences prefill and the
+ * rest decode at the output-weighted mean context (§7.4.2: I + O/2 for
+ * fixed lengths). */
 void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double batch,
                     gw_perf_point *pt)
 {
-    double in = rq->input_tokens, out = rq->output_tokens;
+    gw_perf_lengths L;
+    gw_perf_lengths_of(rq->input_tokens, rq->output_tokens, 0, rq->output_cv, &L);
+    double in = L.in;
     /* §7.11: a sequence emits `accept` tokens per step (1 without
      * speculation), so it lives out/accept steps */
     double accept = e->spec_accept_length > 0 ? e->spec_accept_length : 1;
-    double starts = batch * accept / out;
+    double starts = batch * accept / L.out;
     gw_perf_batch mean = {
         .prefill_tokens = starts * in,
         .prefill_chunks = starts,
-        .prefill_pairs = starts * in * (in + 1) / 2,
+        .prefill_pairs = starts * L.in_pairs,
         .prefill_past = 0,
         .decode_seqs = batch - starts,
-        .decode_context = (batch - starts) * (in + out / 2),
+        .decode_context = (batch - starts) * L.decode_context,
         .decode_draft_tokens = e->spec_tokens * (batch - starts),
     };
     /* §7.8.2: an attention-DP worker waits for its busiest rank; decode
-     * contexts spread evenly over the output, sd O/sqrt(12) */
+     * contexts spread over the output (sd O/sqrt(12) for fixed lengths) */
     gw_perf_batch b;
-    gw_perf_dp_slowest(e, &mean, out / sqrt(12.0), 0, &b);
+    gw_perf_dp_slowest(e, &mean, L.context_sd, L.prompt_cv, &b);
     memset(pt, 0, sizeof *pt);
     pt->batch = batch;
     pt->iteration_s = gw_perf_step(e, &b, &pt->detail);
@@ -891,9 +931,10 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     o->kv_capacity_tokens = e->kv_capacity_tokens;
     /* §7.5: a sequence holds I + O tokens at its end (reserved up front by a
      * no-eviction scheduler), I + O/2 on average when pages are taken as
-     * needed */
-    double per_seq = rq->input_tokens + (e->kv_reserve_full ? rq->output_tokens
-                                                              : rq->output_tokens / 2);
+     * needed (output-weighted when the outputs spread, §7.4.2) */
+    gw_perf_lengths L;
+    gw_perf_lengths_of(rq->input_tokens, rq->output_tokens, 0, rq->output_cv, &L);
+    double per_seq = e->kv_reserve_full ? L.reserved : L.decode_context;
     double fit = floor(e->kv_capacity_tokens / per_seq);
     double cap = rq->max_batch > 0 ? fmin(rq->max_batch, e->max_batch_engine) : e->max_batch_engine;
     o->max_batch = fmin(fit, cap);
@@ -914,7 +955,7 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     {
         gw_perf_batch d = {
             .decode_seqs = o->max_batch,
-            .decode_context = o->max_batch * (rq->input_tokens + rq->output_tokens / 2),
+            .decode_context = o->max_batch * L.decode_context,
             .decode_draft_tokens = o->max_batch * e->spec_tokens};
         o->decode_step_s = gw_perf_step(e, &d, NULL);
     }

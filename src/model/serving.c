@@ -26,33 +26,14 @@
 #define SOLVE_TOL 1e-7
 #define SOLVE_ROUNDS 60
 
-/* Mean lengths of the requests. Lengths drawn uniformly in
- * [low x nominal, nominal] (InferenceX: 0.8) have E[x] = N(1+low)/2,
- * E[x^2] = N^2(1+low+low^2)/3, E[x^3] = N^3(1+low)(1+low^2)/4. A sequence
- * stays in the batch in proportion to its output, so the context a decode
- * sees, I + U O (U uniform in 0..1), is output-weighted: mean
- * E[I] + E[O^2]/(2E[O]) (= I + O/2 for fixed lengths, as in §7.4), variance
- * Var(I) + E[O^3]/(3E[O]) - (E[O^2]/(2E[O]))^2 (= O^2/12 for fixed ones). */
-typedef struct lengths {
-    double in, out;         /* means */
-    double in_pairs;        /* E[I(I+1)/2]: causal query-key pairs of one prompt */
-    double decode_context;  /* mean context of a decoding sequence */
-    double context_sd;      /* its standard deviation (attention-DP rank spread) */
-    double prompt_cv;       /* the prompts' coefficient of variation */
-} lengths;
+/* Mean lengths of the requests and the context a decode sees: perf's
+ * §7.4.2 moments (uniform draws, or a dataset's spread of outputs). */
+typedef gw_perf_lengths lengths;
 
 static lengths mean_lengths(const gw_serve_request *rq)
 {
-    double lo = rq->length_low > 0 && rq->length_low < 1 ? rq->length_low : 1;
-    double m1 = (1 + lo) / 2, m2 = (1 + lo + lo * lo) / 3, m3 = (1 + lo) * (1 + lo * lo) / 4;
-    double in = rq->input_tokens, out = rq->output_tokens;
-    double var_in = in * in * (m2 - m1 * m1), half = out * m2 / (2 * m1);
-    lengths L = {.in = in * m1,
-                 .out = out * m1,
-                 .in_pairs = (in * in * m2 + in * m1) / 2,
-                 .decode_context = in * m1 + half,
-                 .context_sd = sqrt(fmax(0, var_in + out * out * m3 / (3 * m1) - half * half)),
-                 .prompt_cv = (1 - lo) / (sqrt(3) * (1 + lo))};
+    lengths L;
+    gw_perf_lengths_of(rq->input_tokens, rq->output_tokens, rq->length_low, rq->output_cv, &L);
     return L;
 }
 

@@ -56,6 +56,8 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     cJSON_AddStringToObject(in, "cuda_graphs", c->piecewise_graphs ? "piecewise" : "decode");
     gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
     gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
+    gw_json_num(in, "output_tokens_cv", ps->output_tokens_cv);
+    cJSON_AddStringToObject(in, "kv_policy", r->engine.kv_reserve_full ? "reserve" : "on-demand");
     cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");
     cJSON_AddStringToObject(st, "id", f->meta.id);
     cJSON_AddStringToObject(st, "engine", f->engine);
@@ -372,6 +374,27 @@ static void scheduler_text(gw_buf *b, const gw_perf_config *c, const gw_perf_rep
     gw_text_row(b, "scheduler", t);
 }
 
+/* The outputs' spread and the KV policy, where the scenario gives them
+ * (docs/model.md §7.4.2, §7.5). */
+static void lengths_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    char t[200];
+    if (ps->output_tokens_cv > 0) {
+        gw_perf_lengths L;
+        gw_perf_lengths_of(ps->input_tokens, ps->output_tokens, 0, ps->output_tokens_cv, &L);
+        snprintf(t, sizeof t, "spread %.2f (sd / mean): a decoding sequence's context averages "
+                              "%s tokens, output-weighted (docs/model.md §7.4.2)",
+                 ps->output_tokens_cv, gw_text_count(round(L.decode_context)).s);
+        gw_text_row(b, "output lengths", t);
+    }
+    if (ps->kv_policy[0])
+        gw_text_row(b, "KV per sequence",
+                    r->engine.kv_reserve_full
+                        ? "reserved for input + output at admission (kv_policy reserve)"
+                        : "taken as needed (kv_policy on-demand)");
+}
+
 /* docs/model.md §7.2.3: what a step that mixes a prompt with decodes costs
  * beyond the graphed step, when the stack gives one for this model or the
  * recipe captures such steps piecewise. */
@@ -412,6 +435,7 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
         snprintf(t + n, sizeof t - (size_t)n, ", no speculative decoding");
     gw_text_row(b, "settings", t);
     scheduler_text(b, c, r);
+    lengths_text(b, sc, r);
     snprintf(t, sizeof t, "%.1f GB x %.2f - %.1f GB weights - %.1f GB workspace = %.1f GB KV",
              r->hbm_b / 1e9, r->memory_fraction, r->engine.weight_bytes_per_gpu / 1e9,
              r->workspace_b / 1e9, r->kv_b / 1e9);

@@ -63,6 +63,7 @@ static const option_spec option_table[] = {
     SETTING("batch-wait-ratio", "perf.batch_wait_ratio"),
     SETTING("recv-interval", "perf.recv_interval"), SETTING("cuda-graphs", "perf.cuda_graphs"),
     SETTING("concurrency", "perf.concurrency"), SETTING("length-low", "perf.length_low"),
+    SETTING("output-tokens-cv", "perf.output_tokens_cv"), SETTING("kv-policy", "perf.kv_policy"),
     SETTING("prefill-tp", "perf.disagg.prefill.tp"),
     SETTING("prefill-pp", "perf.disagg.prefill.pp"),
     SETTING("prefill-attention-dp", "perf.disagg.prefill.attention_dp"),
@@ -108,7 +109,7 @@ static const char *const perf_options[] = {
     "max-batch", "engine", "engine-version", "attention-dp", "expert-precision", "eplb", "mtp",
     "spec-accept-length", "draft-model", "memory-fraction", "max-num-tokens",
     "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "concurrency",
-    "length-low",
+    "length-low", "output-tokens-cv", "kv-policy",
     "prefill-tp", "prefill-pp", "prefill-attention-dp", "prefill-ep", "prefill-workers",
     "decode-tp", "decode-pp", "decode-attention-dp", "decode-ep", "decode-workers",
     "kv-link-bandwidth", "kv-handover", "tokens", "mfu", "seq-len", "global-batch",
@@ -127,8 +128,8 @@ static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
     "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "max-num-tokens",
-    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "length-low", "mode",
-    "metric",
+    "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "length-low",
+    "output-tokens-cv", "kv-policy", "mode", "metric",
     "csv", "html", NULL};
 /* explore reads its own (src/scenario/explore_cmd.c) */
 static const char *const explore_options[] = {"vary", "design", "points", "seed", "threads",

@@ -74,6 +74,7 @@ void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
     c->batch_wait_ratio = ps->batch_wait_ratio;
     c->recv_interval = (int)ps->recv_interval;
     c->piecewise_graphs = strcmp(ps->cuda_graphs, "piecewise") == 0;
+    c->kv_policy = (gw_kv_policy)gw_kv_policy_parse(ps->kv_policy); /* the schema checked it */
 }
 
 /* Accelerators in one worker: tp x pp x attention_dp. */
@@ -115,7 +116,7 @@ static int frontier_given(const gw_scenario *sc)
            ps->expert_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
            ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
            ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0 ||
-           ps->cuda_graphs[0];
+           ps->cuda_graphs[0] || ps->output_tokens_cv > 0 || ps->kv_policy[0];
 }
 
 /* The memory line of one GPU: hbm x fraction - weights - workspace = KV,
@@ -164,13 +165,16 @@ static int check_context(const gw_scenario *sc, gw_error *err)
 /* What bound the steady-state batch: the KV cache, the engine's cap (its
  * default, or perf.max_batch which replaced it), or the latency targets.
  * A sequence holds I + O tokens when reserved up front, else I + O/2 on
- * average (docs/model.md §7.5, as gw_perf_infer). */
+ * average, output-weighted when outputs spread (docs/model.md §7.4.2,
+ * §7.5, as gw_perf_infer). */
 static void steady_batch_bound(const gw_scenario *sc, gw_perf_report *r)
 {
     const gw_perf_engine *e = &r->engine;
     const gw_perf_result *x = &r->inference;
-    double in = r->request.input_tokens, out = r->request.output_tokens;
-    double per_seq = in + (e->kv_reserve_full ? out : out / 2);
+    gw_perf_lengths L;
+    gw_perf_lengths_of(r->request.input_tokens, r->request.output_tokens, 0,
+                       r->request.output_cv, &L);
+    double per_seq = e->kv_reserve_full ? L.reserved : L.decode_context;
     r->batch_kv_fit = floor(e->kv_capacity_tokens / per_seq);
     r->batch_cap = e->max_batch_engine;
     const char *cap = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
@@ -220,6 +224,7 @@ static int run_aggregated(const gw_scenario *sc, gw_perf_report *r, gw_error *er
     rq->ttft_slo_s = ps->ttft_slo_s;
     rq->tpot_slo_s = ps->tpot_slo_s;
     rq->max_batch = ps->max_batch;
+    rq->output_cv = ps->output_tokens_cv;
     if ((rc = gw_perf_infer(&r->engine, rq, &r->inference, err)))
         return rc;
     r->dp = r->inference.dp;
@@ -278,6 +283,7 @@ static int run_disaggregated(const gw_scenario *sc, gw_perf_report *r, gw_error 
                worker_gpus(&r->decode_cfg) * r->decode_workers;
     r->request.input_tokens = sc->perf.input_tokens;
     r->request.output_tokens = sc->perf.output_tokens;
+    r->request.output_cv = sc->perf.output_tokens_cv;
     r->request.count = r->count;
     return GW_OK;
 }
@@ -289,6 +295,7 @@ static void serve_request(const gw_scenario *sc, gw_serve_request *q)
     *q = (gw_serve_request){.input_tokens = ps->input_tokens,
                             .output_tokens = ps->output_tokens,
                             .length_low = ps->length_low,
+                            .output_cv = ps->output_tokens_cv,
                             .concurrency = ps->concurrency,
                             .kv_link_bps = sc->disagg.kv_link_bandwidth_bps,
                             .kv_handover_s = sc->disagg.kv_handover_s};
@@ -303,7 +310,8 @@ static void serving_headline(gw_perf_report *r, const gw_perf_engine *decode)
     gw_perf_point *h = &r->serving_point;
     gw_perf_request one = {.count = (int)(decode->tp * decode->pp),
                            .input_tokens = r->serve_request.input_tokens,
-                           .output_tokens = r->serve_request.output_tokens};
+                           .output_tokens = r->serve_request.output_tokens,
+                           .output_cv = r->serve_request.output_cv};
     gw_perf_steady(decode, &one, fmax(1, floor(s->batch_per_rank)), h);
     h->batch = s->batch_per_rank;
     h->step_s = s->tpot_s;
@@ -354,10 +362,25 @@ static int run_serving(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
     return GW_OK;
 }
 
+/* length_low draws the closed loop's lengths: without a closed loop
+ * (concurrency or disagg) perf would silently ignore it. */
+static int check_closed_loop(const gw_scenario *sc, gw_error *err)
+{
+    const gw_perf_settings *ps = &sc->perf;
+    if (ps->length_low > 0 && !(ps->concurrency > 0) && !sc->has_disagg)
+        return gw_scenario_place_error(
+            gw_error_field(err, "length_low",
+                           "length_low %.3g without a closed loop; expected concurrency: C (or "
+                           "disagg:) with it",
+                           ps->length_low),
+            sc->perf_node, err);
+    return GW_OK;
+}
+
 static int run_inference(const gw_scenario *sc, gw_perf_report *r, gw_error *err)
 {
     int rc;
-    if ((rc = counts_ok(&sc->perf, err)))
+    if ((rc = counts_ok(&sc->perf, err)) || (rc = check_closed_loop(sc, err)))
         return rc;
     r->frontier = frontier_given(sc);
     rc = sc->has_disagg ? run_disaggregated(sc, r, err) : run_aggregated(sc, r, err);

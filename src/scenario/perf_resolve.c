@@ -136,16 +136,25 @@ static int resolve_disagg(gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
-/* length_low draws the closed loop's lengths: without a closed loop
- * (concurrency or disagg) it would be silently ignored. */
-static int check_closed_loop(gw_scenario *sc, gw_error *err)
+/* The lengths' description (docs/model.md §7.4.2). Whether perf has a
+ * closed loop for length_low is perf's to say (gw_perf_run); the search
+ * always runs closed loops. */
+static int check_lengths(gw_scenario *sc, gw_error *err)
 {
     const gw_perf_settings *ps = &sc->perf;
-    if (ps->length_low > 0 && !(ps->concurrency > 0) && !sc->has_disagg)
-        return placed(gw_error_field(err, "length_low",
-                                     "length_low %.3g without a closed loop; expected "
-                                     "concurrency: C (or disagg:) with it",
-                                     ps->length_low),
+    /* one description of the output lengths: a benchmark's uniform draw
+     * or a dataset's spread (docs/model.md §7.4.2) */
+    if (ps->output_tokens_cv > 0 && ps->length_low > 0 && ps->length_low < 1)
+        return placed(gw_error_field(err, "output_tokens_cv",
+                                     "output_tokens_cv %.3g with length_low %.3g; expected one "
+                                     "of them: a dataset's spread or a uniform draw",
+                                     ps->output_tokens_cv, ps->length_low),
+                      sc, err);
+    if (ps->output_tokens_cv > 10)
+        return placed(gw_error_field(err, "output_tokens_cv",
+                                     "output_tokens_cv %.4g; expected a standard deviation / "
+                                     "mean of at most 10",
+                                     ps->output_tokens_cv),
                       sc, err);
     return GW_OK;
 }
@@ -171,5 +180,5 @@ int gw_perf_settings_resolve(const gw_catalog *cat, const gw_node *root, gw_scen
     if ((rc = resolve_disagg(sc, err)))
         return rc;
     apply_max_batch(sc);
-    return check_closed_loop(sc, err);
+    return check_lengths(sc, err);
 }

@@ -80,6 +80,13 @@ static const gw_field perf_settings_fields[] = {
       "closed loop: client requests in flight (default: none, the steady state)"),
     Q("length_low", gw_perf_settings, length_low, GW_DIM_NONE, EFF,
       "closed loop: lengths drawn in [low x nominal, nominal] (InferenceX 0.8; default 1)"),
+    Q("output_tokens_cv", gw_perf_settings, output_tokens_cv, GW_DIM_NONE, NN,
+      "outputs spread around output_tokens (their mean) with this standard deviation / mean, "
+      "a dataset's: MLPerf DeepSeek-R1 1.25 (default 0, fixed lengths; at most 10)"),
+    EN("kv_policy", gw_perf_settings, kv_policy, "reserve|on-demand", 0,
+       "a sequence's KV blocks: reserved for input + output at admission (TensorRT-LLM "
+       "GUARANTEED_NO_EVICT) or taken as needed (MAX_UTILIZATION, vLLM, SGLang; default: "
+       "the stack's)"),
     NODE("disagg", gw_perf_settings, disagg,
          "disaggregated prefill/decode: {prefill: {...}, decode: {...}, kv_link_bandwidth, "
          "kv_handover}"),

@@ -75,7 +75,8 @@ static int build_spec(const gw_scenario *sc, const search_settings *ss, gw_searc
     *s = (gw_search_spec){
         .gpus = (int)gpus, .domain = (int)(domain < gpus ? domain : gpus),
         .input_tokens = ps->input_tokens, .output_tokens = ps->output_tokens,
-        .length_low = ps->length_low, .ttft_target_s = ps->ttft_slo_s,
+        .length_low = ps->length_low, .output_cv = ps->output_tokens_cv,
+        .ttft_target_s = ps->ttft_slo_s,
         .tpot_target_s = ps->tpot_slo_s,
         .modes = strcmp(ss->mode, "agg") == 0      ? GW_SEARCH_AGG
                  : strcmp(ss->mode, "disagg") == 0 ? GW_SEARCH_DISAGG

@@ -720,4 +720,52 @@ if not sa["ttft_s"] - sb["ttft_s"] > 0.5 * a["eager_step_s"]:
     sys.exit("TTFT %r -> %r: the prompt's own eager step is not in it" % (sa["ttft_s"], sb["ttft_s"]))
 EOF
 
+# docs/model.md §7.4.2: a dataset's spread of outputs (MLPerf's DeepSeek-R1,
+# 1.25) doubles a decode's mean context, so the same batch steps slower; the
+# KV policy sets what the cache holds (reserved I + E[O^2]/E[O] against
+# I + E[O^2]/(2E[O]) on demand); the text states both, JSON echoes them
+r1m="--model deepseek-r1 --accelerator b200 --count 8 --tp 1 --ep 8 --attention-dp 8 --precision fp4 --input-tokens 804 --output-tokens 3736 --max-batch 4096"
+# shellcheck disable=SC2086
+ok_to fixed.json perf $r1m --json
+# shellcheck disable=SC2086
+ok_to spread.json perf $r1m --output-tokens-cv 1.253 --json
+# shellcheck disable=SC2086
+ok_to ondemand.json perf $r1m --output-tokens-cv 1.253 --kv-policy on-demand --json
+# shellcheck disable=SC2086
+ok_to spread.txt perf $r1m --output-tokens-cv 1.253 --kv-policy on-demand
+contains "spread 1.25 (sd / mean): a decoding sequence's context averages 5,605 tokens" spread.txt
+contains "taken as needed (kv_policy on-demand)" spread.txt
+pycheck fixed.json spread.json ondemand.json <<'EOF'
+import json, sys
+f, s, d = (json.load(open(x)) for x in sys.argv[1:4])
+v2 = 1 + 1.253 ** 2
+# per sequence: 804 + 3736 reserved (fixed), 804 + 3736 (1 + v^2) reserved,
+# 804 + 3736 (1 + v^2) / 2 on demand
+for o, per in ((f, 804 + 3736), (s, 804 + 3736 * v2), (d, 804 + 3736 * v2 / 2)):
+    cap = o["memory"]["kv_capacity_tokens"]
+    if o["batch_limit"]["kv_fit"] != int(cap / per):
+        sys.exit("KV fit %r; expected %r tokens over %r a sequence"
+                 % (o["batch_limit"]["kv_fit"], cap, per))
+if s["inputs"]["output_tokens_cv"] != 1.253 or f["inputs"]["output_tokens_cv"] != 0:
+    sys.exit("output_tokens_cv not echoed")
+if (s["inputs"]["kv_policy"], d["inputs"]["kv_policy"]) != ("reserve", "on-demand"):
+    sys.exit("kv_policy %r / %r; expected the stack's reserve, then on-demand"
+             % (s["inputs"]["kv_policy"], d["inputs"]["kv_policy"]))
+EOF
+# at one batch the spread only lengthens the contexts: a slower step
+# shellcheck disable=SC2086
+ok_to fixed64.json perf $r1m --max-batch 64 --json
+# shellcheck disable=SC2086
+ok_to spread64.json perf $r1m --max-batch 64 --output-tokens-cv 1.253 --json
+pycheck fixed64.json spread64.json <<'EOF'
+import json, sys
+f, s = (json.load(open(x)) for x in sys.argv[1:3])
+if not f["offline"]["batch"] == s["offline"]["batch"] == 64:
+    sys.exit("batch %r / %r; expected 64 both" % (f["offline"]["batch"], s["offline"]["batch"]))
+fa, sa = f["offline"]["step_breakdown_s"]["attention"], s["offline"]["step_breakdown_s"]["attention"]
+if not sa > 1.5 * fa or not s["offline"]["tpot_s"] > f["offline"]["tpot_s"]:
+    sys.exit("attention %r -> %r, TPOT %r -> %r; expected the doubled context to slow the step"
+             % (fa, sa, f["offline"]["tpot_s"], s["offline"]["tpot_s"]))
+EOF
+
 echo "PASS"

@@ -199,7 +199,7 @@ static void test_calibration(void)
     gw_fleet_config c = config(&t, 1, &s, 1, &d, 1, 60);
     gw_error err;
     CHECK_INT(gw_fleet_calibrate(&c, &err), GW_OK);
-    gw_perf_request rq = {2, PROMPT, OUTPUT, 0, 0, 0};
+    gw_perf_request rq = {2, PROMPT, OUTPUT, 0, 0, 0, 0};
     gw_perf_result pr;
     CHECK_INT(gw_perf_infer(&E, &rq, &pr, &err), GW_OK);
     double cost = PROMPT * d.s_per_prompt_token + OUTPUT * d.s_per_output_token;
@@ -275,7 +275,7 @@ static void agreement(double rho)
     syn.seed = 5;
     gw_workload w;
     CHECK_INT(gw_workload_synthetic(&syn, &w, &err), GW_OK);
-    gw_perf_request rq = {2, PROMPT, OUTPUT, 0, 0, 0};
+    gw_perf_request rq = {2, PROMPT, OUTPUT, 0, 0, 0, 0};
     gw_perf_result pr;
     CHECK_INT(gw_perf_infer(&E, &rq, &pr, &err), GW_OK);
     gw_sim_config sc;

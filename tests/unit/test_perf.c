@@ -784,7 +784,7 @@ static void test_steady_state_by_hand(void)
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    gw_perf_request rq = {1, 1000, 100, 0, 0, 0};
+    gw_perf_request rq = {1, 1000, 100, 0, 0, 0, 0};
     gw_perf_point p;
     gw_perf_steady(&e, &rq, 1, &p);
     CHECK_NEAR(p.step_s, 1.00085836288e-3, 1e-12);
@@ -812,7 +812,7 @@ static void test_steady_state_monotone_in_batch(void)
         gw_perf_engine e;
         gw_error err;
         CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-        gw_perf_request rq = {2, 1000, 100, 0, 0, 0};
+        gw_perf_request rq = {2, 1000, 100, 0, 0, 0, 0};
         double prev_step = 0, prev_tps = 0;
         for (int B = 1; B <= 256; B++) {
             gw_perf_point p;
@@ -837,7 +837,7 @@ static void test_infer_slo_search(void)
     gw_perf_engine e;
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    gw_perf_request rq = {1, 1000, 100, 0, 1.05e-3, 0};
+    gw_perf_request rq = {1, 1000, 100, 0, 1.05e-3, 0, 0};
     gw_perf_result r;
     CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
     CHECK_INT(r.dp, 1);
@@ -885,6 +885,86 @@ static void test_infer_slo_search(void)
     CHECK_NEAR(r.max_batch, 10, 0);
 }
 
+/* docs/model.md §7.4.2: the moments of the three descriptions of the
+ * lengths, by hand, and what a dataset's spread does to the batch and its
+ * step: the KV held per sequence, the KV cache's fit and a slower step. */
+static void test_lengths_spread(void)
+{
+    gw_perf_lengths L;
+    /* fixed: I + O/2, sd O/sqrt(12), I + O reserved */
+    gw_perf_lengths_of(1000, 100, 0, 0, &L);
+    CHECK_NEAR(L.in, 1000, 0);
+    CHECK_NEAR(L.out, 100, 0);
+    CHECK_NEAR(L.in_pairs, 500500, 0);
+    CHECK_NEAR(L.decode_context, 1050, 1e-12);
+    CHECK_NEAR(L.context_sd, 100 / sqrt(12.0), 1e-9);
+    CHECK_NEAR(L.reserved, 1100, 1e-12);
+    CHECK_NEAR(L.prompt_cv, 0, 0);
+    /* uniform in [0.5 N, N]: E[x] = 0.75 N, E[x^2] = 1.75/3 N^2, E[x^3] =
+     * 1.5 x 1.25 / 4 N^3; context 750 + (1e4 x 1.75/3) / 150 = 788.89 */
+    gw_perf_lengths_of(1000, 100, 0.5, 0, &L);
+    CHECK_NEAR(L.in, 750, 1e-12);
+    CHECK_NEAR(L.out, 75, 1e-12);
+    CHECK_NEAR(L.decode_context, 750 + 1e4 * 1.75 / 3 / 150, 1e-9);
+    CHECK_NEAR(L.prompt_cv, 0.5 / (sqrt(3) * 1.5), 1e-12);
+    /* var: Var(I) = 1e6 (1.75/3 - 0.5625), E[O^3]/(3 E[O]) = 1e6 x 0.46875 / 225,
+     * minus (38.89)^2 */
+    double half = 1e4 * 1.75 / 3 / 150;
+    CHECK_NEAR(L.context_sd * L.context_sd,
+               1e6 * (1.75 / 3 - 0.5625) + 1e6 * 0.46875 / 225 - half * half, 1e-6);
+    /* a spread of v = 1 (gamma: exponential): E[O^2] = 2 O^2, E[O^3] = 6 O^3;
+     * context I + O, sd O, reserved I + 2 O */
+    gw_perf_lengths_of(1000, 100, 0, 1, &L);
+    CHECK_NEAR(L.out, 100, 0);
+    CHECK_NEAR(L.decode_context, 1100, 1e-9);
+    CHECK_NEAR(L.context_sd, 100, 1e-9);
+    CHECK_NEAR(L.reserved, 1200, 1e-9);
+
+    gw_llm m = tiny_dense();
+    gw_accelerator a = accel();
+    gw_efficiency f = eff();
+    a.hbm_capacity_b = 1e6; /* KV: 2835.7 tokens (test_infer_memory_and_errors) */
+    gw_perf_config c = config(&m, &a, &f, 1, 1, 1);
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request rq = {1, 1000, 100, 0, 0, 0, 0};
+    gw_perf_result r;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 2, 0); /* reserved: floor(2835.7 / 1100) */
+    rq.output_cv = 1;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1200) */
+    rq.output_cv = 3; /* reserved 1000 + 100 x 10 = 2000: one */
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 1, 0);
+    /* the recipe's policy overrides the stack's: on demand, 1000 + 500 */
+    c.kv_policy = GW_KV_ON_DEMAND;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 1, 0); /* floor(2835.7 / 1500) */
+    rq.output_cv = 1;
+    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1100) */
+    CHECK_INT(gw_kv_policy_parse(""), GW_KV_STACK);
+    CHECK_INT(gw_kv_policy_parse("reserve"), GW_KV_RESERVE);
+    CHECK_INT(gw_kv_policy_parse("on-demand"), GW_KV_ON_DEMAND);
+    CHECK_INT(gw_kv_policy_parse("lazy"), -1);
+
+    /* the step: the same batch decodes at a longer mean context */
+    a = accel();
+    c = config(&m, &a, &f, 1, 1, 1);
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    gw_perf_request fixed = {1, 1000, 100, 0, 0, 0, 0}, spread = fixed;
+    spread.output_cv = 1;
+    gw_perf_point pf, ps;
+    gw_perf_steady(&e, &fixed, 256, &pf);
+    gw_perf_steady(&e, &spread, 256, &ps);
+    CHECK(ps.detail.attention_s > pf.detail.attention_s);
+    CHECK(ps.step_s > pf.step_s);
+    CHECK_NEAR(ps.detail.linear_s, pf.detail.linear_s, 1e-15); /* as many tokens a step */
+}
+
 static void test_infer_memory_and_errors(void)
 {
     gw_llm m = tiny_dense();
@@ -896,7 +976,7 @@ static void test_infer_memory_and_errors(void)
     gw_error err;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
     CHECK_NEAR(e.kv_capacity_tokens, 2835.71875, 1e-12);
-    gw_perf_request rq = {1, 1000, 100, 0, 0, 0};
+    gw_perf_request rq = {1, 1000, 100, 0, 0, 0, 0};
     gw_perf_result r;
     CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
     CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1100) */
@@ -914,7 +994,7 @@ static void test_infer_memory_and_errors(void)
     a = accel();
     c = config(&m, &a, &f, 2, 1, 1);
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    gw_perf_request bad = {3, 1000, 100, 0, 0, 0};
+    gw_perf_request bad = {3, 1000, 100, 0, 0, 0, 0};
     CHECK_INT(gw_perf_infer(&e, &bad, &r, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "expected a multiple of 2");
     bad.count = 0;
@@ -928,7 +1008,7 @@ static void test_infer_memory_and_errors(void)
     gw_llm moe = tiny_moe();
     c = config(&moe, &a, &f, 1, 1, 2);
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
-    gw_perf_request one = {1, 1000, 100, 0, 0, 0};
+    gw_perf_request one = {1, 1000, 100, 0, 0, 0, 0};
     CHECK_INT(gw_perf_infer(&e, &one, &r, &err), GW_E_INPUT);
     CHECK_STR_HAS(err.msg, "expected dp x tp to be a multiple of ep");
     one.count = 2;
@@ -1656,6 +1736,7 @@ int main(void)
     test_llm_check_shape_errors();
     test_catalog_models_pass_check();
     test_engine_dense_tp1();
+    test_lengths_spread();
     test_engine_kv_bytes_gqa_tp();
     test_engine_kv_bytes_mla();
     test_engine_moe();
