@@ -84,6 +84,10 @@ typedef struct gw_perf_config {
                                    attention_dp GPUs; each rank is one replica of tp x pp */
     int expert_weights_set;     /* 1: routed experts use expert_weights (FP4 experts, FP8 rest) */
     gw_precision expert_weights;
+    int expert_activations_set; /* 1: the routed experts' matmuls take expert_activations
+                                   inputs, wider than their weights: W4A8 (fp8) or W4A16
+                                   (bf16) kernels upcast 4-bit weights (docs/model.md §7.8.1) */
+    gw_precision expert_activations;
     int eplb;                   /* expert-load balancing (redundant experts) on */
     int spec_tokens;            /* speculative decoding: draft tokens per step (k); 0 = off */
     double spec_accept_length;  /* mean tokens out per verify step incl. the bonus token,

@@ -70,6 +70,7 @@ typedef struct gw_perf_settings {
     char engine_version[GW_TEXT_MAX]; /* "" = the newest stack of that engine */
     double attention_dp;              /* attention data-parallel ranks per worker */
     char expert_precision[GW_TEXT_MAX]; /* routed experts' weights ("" = precision) */
+    char expert_activation_precision[GW_TEXT_MAX]; /* their matmuls' inputs ("" = weights') */
     char eplb[GW_TEXT_MAX];           /* "true" | "false" ("" = false) */
     double mtp;                       /* draft tokens per step (k); 0 = off */
     double spec_accept_length;        /* mean tokens per step; 0 = measured */

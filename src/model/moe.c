@@ -139,7 +139,10 @@ static void alltoall_per_fabric(const gw_perf_config *c, gw_perf_engine *e, doub
 void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group)
 {
     const gw_accelerator *a = c->accel;
-    gw_precision xp = c->expert_weights_set ? c->expert_weights : c->weights;
+    /* the matmul runs at its wider input: 4-bit weights with fp8 or bf16
+     * activations (W4A8, W4A16) are upcast to the activations' tensor-core
+     * path; their bytes stay the weights' (§7.8.1) */
+    gw_precision xp = gwi_expert_compute(c);
     e->expert_peak = gw_precision_peak(a, xp);
     /* §7.8.1: the routed experts run as grouped GEMMs, each expert's few
      * tokens a small GEMM of its own: at most what one dense GEMM of their

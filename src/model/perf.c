@@ -168,11 +168,30 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "expert_precision",
                               "an expert precision given but '%s' is dense; expected none",
                               m->meta.id);
-    if (c->expert_weights_set && gw_precision_peak(c->accel, c->expert_weights) <= 0)
-        return gw_error_field(err, "expert_precision",
+    gw_precision xw = c->expert_weights_set ? c->expert_weights : c->weights;
+    if (c->expert_activations_set && !(m->experts > 0))
+        return gw_error_field(err, "expert_activation_precision",
+                              "an expert activation precision given but '%s' is dense; "
+                              "expected none",
+                              m->meta.id);
+    if (c->expert_activations_set &&
+        gw_precision_bytes(c->expert_activations) < gw_precision_bytes(xw))
+        return gw_error_field(err, "expert_activation_precision",
+                              "%s activations with %s expert weights; expected activations at "
+                              "least as wide as the weights (W4A8, W4A16)",
+                              gw_precision_name(c->expert_activations), gw_precision_name(xw));
+    /* the experts' matmuls need their compute precision; 4-bit weights
+     * upcast by a W4A16 kernel need no FP4 matmuls (Hopper's Marlin) */
+    if (c->expert_weights_set && gw_precision_peak(c->accel, gwi_expert_compute(c)) <= 0)
+        return gw_error_field(err, c->expert_activations_set ? "expert_activation_precision"
+                                                            : "expert_precision",
                               "accelerator '%s' has no %s support for the experts; expected a "
-                              "precision it supports",
-                              c->accel->meta.id, gw_precision_name(c->expert_weights));
+                              "precision it supports%s",
+                              c->accel->meta.id, gw_precision_name(gwi_expert_compute(c)),
+                              c->expert_activations_set
+                                  ? ""
+                                  : ", or wider activations that upcast them "
+                                    "(expert_activation_precision bf16: W4A16)");
     if (c->memory_fraction < 0 || c->memory_fraction > 1)
         return gw_error_field(err, "memory_fraction",
                               "memory fraction %g; expected a share of HBM in (0, 1]",

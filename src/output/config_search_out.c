@@ -80,6 +80,11 @@ static void inputs_object(cJSON *o, const gw_search_report *r)
         cJSON_AddStringToObject(in, "expert_precision", gw_precision_name(s->base.expert_weights));
     else
         cJSON_AddNullToObject(in, "expert_precision");
+    gw_precision xw = s->base.expert_weights_set ? s->base.expert_weights : s->base.weights;
+    cJSON_AddStringToObject(in, "expert_activation_precision",
+                            gw_precision_name(s->base.expert_activations_set
+                                                  ? s->base.expert_activations
+                                                  : xw));
     cJSON_AddBoolToObject(in, "eplb", s->base.eplb);
     cJSON_AddStringToObject(in, "cuda_graphs", s->base.piecewise_graphs ? "piecewise" : "decode");
     gw_json_num(in, "length_low", s->length_low > 0 ? s->length_low : 1);

@@ -40,6 +40,10 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     cJSON_AddStringToObject(in, "expert_precision",
                             gw_precision_name(c->expert_weights_set ? c->expert_weights
                                                                     : c->weights));
+    gw_precision xw = c->expert_weights_set ? c->expert_weights : c->weights;
+    cJSON_AddStringToObject(in, "expert_activation_precision",
+                            gw_precision_name(c->expert_activations_set ? c->expert_activations
+                                                                        : xw));
     cJSON_AddBoolToObject(in, "eplb", c->eplb != 0);
     gw_json_num(in, "mtp", c->spec_tokens);
     gw_json_num_or_null(in, "spec_accept_length", r->engine.spec_accept_length,
@@ -424,8 +428,12 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
     char adp[32] = ""; /* disaggregated: each pool's line says it */
     if (!r->has_disagg)
         snprintf(adp, sizeof adp, "attention-DP %d, ", c->attention_dp > 1 ? c->attention_dp : 1);
-    int n = snprintf(t, sizeof t, "%sexperts %s, EPLB %s", adp,
-                     gw_precision_name(c->expert_weights_set ? c->expert_weights : c->weights),
+    gw_precision xw = c->expert_weights_set ? c->expert_weights : c->weights;
+    char upcast[32] = ""; /* W4A8, W4A16 */
+    if (c->expert_activations_set && c->expert_activations != xw)
+        snprintf(upcast, sizeof upcast, " (%s activations)",
+                 gw_precision_name(c->expert_activations));
+    int n = snprintf(t, sizeof t, "%sexperts %s%s, EPLB %s", adp, gw_precision_name(xw), upcast,
                      c->eplb ? "on" : "off");
     if (c->spec_tokens > 0 && n > 0 && n < (int)sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, ", speculative %d tokens (%s, %.2f per step)",

@@ -55,6 +55,7 @@ static const option_spec option_table[] = {
     SETTING("engine", "perf.engine"), SETTING("engine-version", "perf.engine_version"),
     SETTING("attention-dp", "perf.attention_dp"),
     SETTING("expert-precision", "perf.expert_precision"), SETTING("eplb", "perf.eplb"),
+    SETTING("expert-activation-precision", "perf.expert_activation_precision"),
     SETTING("mtp", "perf.mtp"), SETTING("spec-accept-length", "perf.spec_accept_length"),
     SETTING("draft-model", "perf.draft_model"),
     SETTING("memory-fraction", "perf.memory_fraction"),
@@ -106,7 +107,8 @@ static const char *const plan_options[] = {
 static const char *const perf_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "count", "tp", "pp", "ep",
     "precision", "kv-precision", "input-tokens", "output-tokens", "ttft-slo", "tpot-slo",
-    "max-batch", "engine", "engine-version", "attention-dp", "expert-precision", "eplb", "mtp",
+    "max-batch", "engine", "engine-version", "attention-dp", "expert-precision",
+    "expert-activation-precision", "eplb", "mtp",
     "spec-accept-length", "draft-model", "memory-fraction", "max-num-tokens",
     "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "concurrency",
     "length-low", "output-tokens-cv", "kv-policy",
@@ -127,7 +129,8 @@ static const char *const runs_options[] = {"db", "delete", "vacuum", NULL};
 static const char *const search_options[] = {
     "system", "accelerator", "model", "efficiency", "count", "precision", "kv-precision",
     "input-tokens", "output-tokens", "ttft-slo", "tpot-slo", "engine", "engine-version",
-    "expert-precision", "eplb", "mtp", "draft-model", "memory-fraction", "max-num-tokens",
+    "expert-precision", "expert-activation-precision", "eplb", "mtp", "draft-model",
+    "memory-fraction", "max-num-tokens",
     "batch-wait-iters", "batch-wait-ratio", "recv-interval", "cuda-graphs", "length-low",
     "output-tokens-cv", "kv-policy", "mode", "metric",
     "csv", "html", NULL};

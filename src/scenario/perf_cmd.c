@@ -64,6 +64,9 @@ void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
                                        c->weights == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8);
     c->expert_weights_set = ps->expert_precision[0] != 0;
     c->expert_weights = (gw_precision)precision_of(ps->expert_precision, c->weights);
+    c->expert_activations_set = ps->expert_activation_precision[0] != 0;
+    c->expert_activations =
+        (gw_precision)precision_of(ps->expert_activation_precision, c->expert_weights);
     c->eplb = strcmp(ps->eplb, "true") == 0;
     c->spec_tokens = (int)ps->mtp;
     c->spec_accept_length = ps->spec_accept_length;
@@ -113,7 +116,7 @@ static int frontier_given(const gw_scenario *sc)
 {
     const gw_perf_settings *ps = &sc->perf;
     return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
-           ps->expert_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
+           ps->expert_precision[0] || ps->expert_activation_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
            ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
            ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0 ||
            ps->cuda_graphs[0] || ps->output_tokens_cv > 0 || ps->kv_policy[0];

@@ -50,6 +50,10 @@ static const gw_field perf_settings_fields[] = {
       "attention data-parallel ranks per worker (DEP: tp 1, attention_dp = ep; default 1)"),
     EN("expert_precision", gw_perf_settings, expert_precision, "bf16|fp8|fp4", 0,
        "routed experts' weights (default: precision)"),
+    EN("expert_activation_precision", gw_perf_settings, expert_activation_precision,
+       "bf16|fp8|fp4", 0,
+       "routed experts' matmul inputs: 4-bit experts upcast by W4A8 (fp8: Blackwell's MXFP4 x "
+       "MXFP8) or W4A16 kernels (bf16: Hopper's Marlin, Triton); default: the experts' weights"),
     EN("eplb", gw_perf_settings, eplb, "true|false", 0,
        "expert-load balancing with redundant experts (default false)"),
     Q("mtp", gw_perf_settings, mtp, GW_DIM_NONE, NN | INT,

@@ -299,22 +299,34 @@ static int number_of(const validate_ctx *c, row_input *in, int column, double df
     return 0;
 }
 
-/* fp8 and its block-scaled form are FP8; NVFP4, MXFP4 and W4A16-MXFP4
- * (4-bit weights, 16-bit activations) are FP4 weights; bf16/fp16 BF16. */
-static int precision_of(const char *s)
+/* fp8 and its block-scaled form are FP8; NVFP4 and MXFP4 FP4; bf16/fp16
+ * BF16. W4A16-MXFP4 and W4A8-MXFP4-FP8 are 4-bit weights whose matmuls take
+ * bf16 / fp8 activations (*act; else the weights' own). */
+static int precision_of_mode(const char *s, int *act)
 {
     static const struct {
         const char *name;
         gw_precision p;
-    } map[] = {{"fp8", GW_PREC_FP8},     {"fp8_block", GW_PREC_FP8}, {"fp8_pc", GW_PREC_FP8},
-               {"w8a8", GW_PREC_FP8},    {"nvfp4", GW_PREC_FP4},     {"mxfp4", GW_PREC_FP4},
-               {"fp4", GW_PREC_FP4},     {"w4a16_mxfp4", GW_PREC_FP4},
-               {"w4a8_mxfp4_fp8", GW_PREC_FP4},
-               {"bf16", GW_PREC_BF16},   {"fp16", GW_PREC_BF16},     {"float16", GW_PREC_BF16}};
+        int act; /* -1: the weights' */
+    } map[] = {{"fp8", GW_PREC_FP8, -1},       {"fp8_block", GW_PREC_FP8, -1},
+               {"fp8_pc", GW_PREC_FP8, -1},    {"w8a8", GW_PREC_FP8, -1},
+               {"nvfp4", GW_PREC_FP4, -1},     {"mxfp4", GW_PREC_FP4, -1},
+               {"fp4", GW_PREC_FP4, -1},       {"w4a16_mxfp4", GW_PREC_FP4, GW_PREC_BF16},
+               {"w4a8_mxfp4_fp8", GW_PREC_FP4, GW_PREC_FP8},
+               {"bf16", GW_PREC_BF16, -1},     {"fp16", GW_PREC_BF16, -1},
+               {"float16", GW_PREC_BF16, -1}};
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcasecmp(s, map[i].name) == 0)
+        if (strcasecmp(s, map[i].name) == 0) {
+            if (act)
+                *act = map[i].act;
             return (int)map[i].p;
+        }
     return -1;
+}
+
+static int precision_of(const char *s)
+{
+    return precision_of_mode(s, NULL);
 }
 
 /* Weights: gemm_quant_mode, else precision, else BF16 (an unquantised
@@ -340,12 +352,16 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
     cfg->weights = (gw_precision)w;
     cfg->kv = w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8;
     const char *e = text_of(c, in, C_MOE_QUANT);
-    int x = e[0] ? precision_of(e) : w;
+    int act = -1;
+    int x = e[0] ? precision_of_mode(e, &act) : w;
     if (x < 0)
         return row_fail_at(c, in, C_MOE_QUANT, "moe_quant_mode '%.40s' is unknown; expected "
-                           "fp8, fp8_block, nvfp4, mxfp4, w4a16_mxfp4 or bf16", e);
-    if (in->model->experts > 0 && x != w)
+                           "fp8, fp8_block, nvfp4, mxfp4, w4a16_mxfp4, w4a8_mxfp4_fp8 or bf16",
+                           e);
+    if (in->model->experts > 0 && (x != w || act >= 0))
         cfg->expert_weights_set = 1, cfg->expert_weights = (gw_precision)x;
+    if (in->model->experts > 0 && act >= 0)
+        cfg->expert_activations_set = 1, cfg->expert_activations = (gw_precision)act;
     return 0;
 }
 

@@ -768,4 +768,24 @@ if not sa > 1.5 * fa or not s["offline"]["tpot_s"] > f["offline"]["tpot_s"]:
              % (fa, sa, f["offline"]["tpot_s"], s["offline"]["tpot_s"]))
 EOF
 
+# docs/model.md §7.8.1: gpt-oss's MXFP4 experts on Hopper, which has no FP4
+# matmuls, run as W4A16: 4-bit bytes (its weights fit one H200), bf16 rate
+goss="--model gpt-oss-120b --accelerator h200 --input-tokens 1000 --output-tokens 1000 --precision bf16 --expert-precision fp4"
+# shellcheck disable=SC2086
+ok_to w4a16.txt perf $goss --expert-activation-precision bf16
+contains "experts fp4 (bf16 activations)" w4a16.txt
+# shellcheck disable=SC2086
+ok_to w4a16.json perf $goss --expert-activation-precision bf16 --json
+# shellcheck disable=SC2086
+ok_to fp8.json perf --model gpt-oss-120b --accelerator h200 --input-tokens 1000 --output-tokens 1000 --engine trtllm --json
+pycheck w4a16.json fp8.json <<'EOF'
+import json, sys
+w, f = (json.load(open(x)) for x in sys.argv[1:3])
+if w["inputs"]["expert_activation_precision"] != "bf16" or w["inputs"]["expert_precision"] != "fp4":
+    sys.exit("precisions not echoed: %r" % w["inputs"])
+ww, fw = w["memory"]["weights_per_gpu_bytes"], f["memory"]["weights_per_gpu_bytes"]
+if not ww < 0.65 * fw:
+    sys.exit("W4A16 weights %r against FP8's %r; expected the 4-bit experts' bytes" % (ww, fw))
+EOF
+
 echo "PASS"

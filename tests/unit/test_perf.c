@@ -395,6 +395,40 @@ static void test_engine_moe(void)
     CHECK_NEAR(e.alltoall_bytes_per_token, 2 * 3 * (3 * 13.0 / 28) * 64 * 2, 1e-14);
 }
 
+/* §7.8.1 W4A8 / W4A16: 4-bit experts whose matmuls take wider
+ * activations keep their 4-bit bytes but run at the activations' rate; on
+ * an accelerator without FP4 matmuls only the upcast is possible. */
+static void test_engine_expert_activations(void)
+{
+    gw_llm m = tiny_moe();
+    gw_accelerator a = accel(); /* bf16 1e15, fp8 2e15, no fp4 */
+    gw_efficiency f = eff();
+    gw_perf_config c = config(&m, &a, &f, 2, 1, 2);
+    gw_perf_engine e;
+    gw_error err;
+    c.expert_weights_set = 1, c.expert_weights = GW_PREC_FP4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT); /* no FP4 matmuls */
+    CHECK_STR_HAS(err.msg, "no fp4 support for the experts");
+    c.expert_activations_set = 1, c.expert_activations = GW_PREC_BF16; /* W4A16 */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.expert_bytes, 3 * 6144 * gw_precision_bytes(GW_PREC_FP4), 0); /* 4-bit bytes */
+    CHECK_NEAR(e.expert_peak, 1e15, 0);              /* the bf16 path */
+    CHECK_NEAR(e.expert_gemm_rate, 1e15 * 0.5, 1e-3); /* x compute 0.5, no grouped factor */
+    c.expert_activations = GW_PREC_FP8;              /* W4A8 */
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.expert_peak, 2e15, 0);
+    CHECK_NEAR(e.expert_bytes, 3 * 6144 * gw_precision_bytes(GW_PREC_FP4), 0);
+    /* activations narrower than the weights, or on a dense model: errors */
+    c.expert_weights = GW_PREC_FP8, c.expert_activations = GW_PREC_FP4;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "expected activations at least as wide as the weights");
+    gw_llm d = tiny_dense();
+    gw_perf_config cd = config(&d, &a, &f, 1, 1, 1);
+    cd.expert_activations_set = 1, cd.expert_activations = GW_PREC_BF16;
+    CHECK_INT(gw_perf_engine_init(&cd, &e, &err), GW_E_INPUT);
+    CHECK_STR_HAS(err.msg, "is dense");
+}
+
 /* ---- §7.2–§7.4 step time -------------------------------------------- */
 
 static void test_stage_time_decode_memory_bound(void)
@@ -1740,6 +1774,7 @@ int main(void)
     test_engine_kv_bytes_gqa_tp();
     test_engine_kv_bytes_mla();
     test_engine_moe();
+    test_engine_expert_activations();
     test_stage_time_decode_memory_bound();
     test_stage_time_kv_rate_and_layer_overhead();
     test_stage_time_eager_step();
