@@ -200,6 +200,8 @@ typedef struct gw_perf_batch {
                                experts see them all); 0 = every rank like this one */
     double dp_prompts;      /* attention-DP: the mean rank's prompts (chunks) per step, where
                                this batch is its busiest rank's (§7.8.2); 0 = prefill_chunks */
+    int mean;               /* 1: a steady state's mean step, its prompts a rate per step
+                               (§7.4.1); 0: one real step (a wave's, a simulator's) */
 } gw_perf_batch;
 
 /* Where one step's time goes (per pipeline stage). */

@@ -721,7 +721,10 @@ int gw_perf_adp_cycle(double timeout, double ranks, double arrivals, double *mea
  * decode-only (TensorRT-LLM's _maybe_get_cuda_graph all-gathers it), so a
  * worker of R ranks runs eager when any rank holds a prompt: with
  * balancing (§7.9.2) once a release cycle, when the held prompts of every
- * rank prefill together, else in 1 - (1 - p)^R of the steps. */
+ * rank prefill together, else in 1 - (1 - p)^R of the steps. A mean
+ * step's p is a rate: with balancing its cycle shortens towards one step
+ * as the prompts crowd in, at p >= 1 as below it (no jump at one prompt a
+ * rank and step); a real step with a prompt on some rank is eager. */
 double gw_perf_eager_share(const gw_perf_engine *e, const gw_perf_batch *b)
 {
     if (!(b->prefill_chunks > 0 && b->prefill_tokens > 0) || !(b->decode_seqs > 0) ||
@@ -730,14 +733,12 @@ double gw_perf_eager_share(const gw_perf_engine *e, const gw_perf_batch *b)
     /* ranks joined through the experts (attention DP, or ep > tp) */
     double ranks = b->dp_tokens > 0 ? e->expert_group_replicas : 1;
     double p = ranks > 1 && b->dp_prompts > 0 ? b->dp_prompts : b->prefill_chunks;
-    if (p >= 1)
-        return 1;
-    if (ranks <= 1)
-        return p;
+    if (ranks <= 1 || (p >= 1 && !b->mean))
+        return fmin(p, 1);
     double cycle, square;
     if (gw_perf_adp_cycle(e->adp_balance_iters, ranks, p, &cycle, &square))
         return 1 / cycle;
-    return 1 - pow(1 - p, ranks);
+    return p >= 1 ? 1 : 1 - pow(1 - p, ranks);
 }
 
 /* §7.4.1 a mean batch with fewer than one prefill chunk per step (a
@@ -804,7 +805,8 @@ double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_ste
                         .decode_context = b->decode_context * k,
                         .decode_draft_tokens = b->decode_draft_tokens * k,
                         .dp_tokens = b->dp_tokens * k,
-                        .dp_prompts = b->dp_prompts * k};
+                        .dp_prompts = b->dp_prompts * k,
+                        .mean = b->mean};
     return e->pp * gw_perf_stage_time(e, &mb, d);
 }
 
@@ -860,6 +862,7 @@ void gw_perf_steady(const gw_perf_engine *e, const gw_perf_request *rq, double b
         .decode_seqs = batch - starts,
         .decode_context = (batch - starts) * L.decode_context,
         .decode_draft_tokens = e->spec_tokens * (batch - starts),
+        .mean = 1,
     };
     /* §7.8.2: an attention-DP worker waits for its busiest rank; decode
      * contexts spread over the output (sd O/sqrt(12) for fixed lengths) */

@@ -161,7 +161,7 @@ static void agg_rank(const gw_perf_engine *e, const lengths *L, double b, rank_p
         double service = prefill + steps * step;
         double decoding = others * steps * step / service;
         double prompts = others * step / service; /* = rate x step x (b-1)/b */
-        gw_perf_batch s = {0};
+        gw_perf_batch s = {.mean = 1};
         add_decodes(e, L, self + decoding, &s);
         add_prompts(e, L, prompts, &s);
         double next = rank_step(e, L, &s, &other_ranks);

@@ -611,6 +611,21 @@ static void test_stage_time_eager_step(void)
     CHECK_NEAR(mean, 1 + l1 + l2, 1e-15);
     CHECK_NEAR(square, 1 + 3 * l1 + 5 * l2, 1e-15);
     CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1 / mean, 1e-15);
+    /* two prompts a rank and step: one real step is eager; a steady
+     * state's mean step is a rate, its cycle 1 + P(L > 1) + P(L > 2), the
+     * same formula as below one prompt (no jump at p = 1) */
+    joined.dp_prompts = 2;
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1, 0);
+    joined.mean = 1;
+    double m1 = 1 - pow(1 - exp(-2.0), 4), m2 = 1 - pow(1 - exp(-4.0), 4);
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1 / (1 + m1 + m2), 1e-15);
+    joined.dp_prompts = 1 - 1e-9;
+    double below = gw_perf_eager_share(&e, &joined);
+    joined.dp_prompts = 1 + 1e-9;
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), below, 1e-8);
+    e.adp_balance_iters = 0; /* without balancing a mean of p >= 1 is every step */
+    CHECK_NEAR(gw_perf_eager_share(&e, &joined), 1, 0);
+    joined.mean = 0, joined.dp_prompts = 0.25, e.adp_balance_iters = 3;
     /* a prefill-first engine never mixes; a GQA model pays nothing */
     e.prefill_first = 1;
     CHECK_NEAR(gw_perf_eager_share(&e, &mixed), 0, 0);
