@@ -60,9 +60,6 @@ int gw_llm_check(const gw_llm *m, gw_error *err);
 /* Most draft tokens a speculative step proposes (MTP nextn, draft model k). */
 #define GW_SPEC_MAX 8
 
-/* One serving configuration of one model. Every field after `kv` is zero
- * for "off" (no attention DP, experts at `weights`, no speculation, the
- * stack's memory fraction). */
 /* How a sequence's KV blocks are taken (docs/model.md §7.5): the stack's
  * kv_policy, or a recipe's reserve-to-completion (TensorRT-LLM
  * GUARANTEED_NO_EVICT) or as-needed (MAX_UTILIZATION, vLLM, SGLang). */
@@ -70,6 +67,9 @@ typedef enum { GW_KV_STACK, GW_KV_RESERVE, GW_KV_ON_DEMAND } gw_kv_policy;
 /* "" (the stack's), "reserve" or "on-demand"; -1 for anything else. */
 int gw_kv_policy_parse(const char *text);
 
+/* One serving configuration of one model. Every field after `kv` is zero
+ * for "off" (no attention DP, experts at `weights`, no speculation, the
+ * stack's memory fraction). */
 typedef struct gw_perf_config {
     const gw_llm *model;
     const gw_accelerator *accel;
@@ -262,6 +262,7 @@ typedef struct gw_perf_lengths {
     double context_sd;      /* its standard deviation (attention-DP rank spread) */
     double prompt_cv;       /* the prompts' coefficient of variation */
     double reserved;        /* mean tokens reserved by a running sequence, E[I] + E[O^2]/E[O] */
+    double output_cv;       /* the outputs' spread it was given (0: drawn uniformly, or fixed) */
 } gw_perf_lengths;
 
 void gw_perf_lengths_of(double input_tokens, double output_tokens, double length_low,

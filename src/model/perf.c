@@ -835,7 +835,8 @@ void gw_perf_lengths_of(double in, double out, double length_low, double output_
                            .decode_context = in * m1 + half,
                            .context_sd = sqrt(fmax(0, var_in + o3 / (3 * o1) - half * half)),
                            .prompt_cv = (1 - lo) / (sqrt(3) * (1 + lo)),
-                           .reserved = in * m1 + 2 * half};
+                           .reserved = in * m1 + 2 * half,
+                           .output_cv = output_cv > 0 ? output_cv : 0};
 }
 
 /* §7.4 steady state of continuous batching with `batch` running sequences

@@ -124,7 +124,8 @@ static int rank_max_batch(const gw_perf_engine *e, const lengths *L, double *bat
 {
     gw_perf_request pr = {.count = (int)(e->tp * e->pp * fmax(1, e->attention_dp)),
                           .input_tokens = L->in,
-                          .output_tokens = L->out};
+                          .output_tokens = L->out,
+                          .output_cv = L->output_cv};
     gw_perf_result res;
     int rc = gw_perf_infer(e, &pr, &res, err);
     *batch = res.max_batch;

@@ -768,6 +768,17 @@ if not sa > 1.5 * fa or not s["offline"]["tpot_s"] > f["offline"]["tpot_s"]:
              % (fa, sa, f["offline"]["tpot_s"], s["offline"]["tpot_s"]))
 EOF
 
+# the closed loop prices the same spread (one function for the moments)
+# shellcheck disable=SC2086
+ok_to loopfixed.json perf $r1m --max-batch 512 --concurrency 2048 --json
+# shellcheck disable=SC2086
+ok_to loopspread.json perf $r1m --max-batch 512 --concurrency 2048 --output-tokens-cv 1.253 --json
+pycheck loopfixed.json loopspread.json <<'EOF'
+import json, sys
+f, s = (json.load(open(x))["serving"] for x in sys.argv[1:3])
+if not s["tpot_s"] > f["tpot_s"]:
+    sys.exit("closed-loop TPOT %r with the spread, %r without; expected slower" % (s["tpot_s"], f["tpot_s"]))
+EOF
 # docs/model.md §7.8.1: gpt-oss's MXFP4 experts on Hopper, which has no FP4
 # matmuls, run as W4A16: 4-bit bytes (its weights fit one H200), bf16 rate
 goss="--model gpt-oss-120b --accelerator h200 --input-tokens 1000 --output-tokens 1000 --precision bf16 --expert-precision fp4"
