@@ -359,11 +359,36 @@ static int build_workload(const gw_scenario *sc, gw_sim_report *r, gw_error *err
 }
 
 
+/* perf:'s workload and targets are perf's and search's: the simulator
+ * takes its requests from sim: and reports its own latencies, so each of
+ * them in a simulated scenario would be silently ignored. */
+static int perf_workload_unused(const gw_scenario *sc, gw_error *err)
+{
+    static const char *const workload[] = {"count", "input_tokens", "output_tokens",
+                                           "ttft_slo", "tpot_slo", "concurrency",
+                                           "length_low", "output_tokens_cv"};
+    for (size_t k = 0; k < sizeof workload / sizeof *workload; k++) {
+        if (!gw_field_is_set(&gw_schema_perf_settings, &sc->perf, workload[k]))
+            continue;
+        const gw_node *v = gw_node_get(sc->perf_node, workload[k]);
+        if (!v)
+            v = sc->perf_node;
+        return gw_error_set(err, GW_E_INPUT, v->file, v->line, v->col,
+                            "perf.%s in a simulation; expected the workload in sim: (trace, "
+                            "or requests, rate, prompt and output; mode: closed-loop with "
+                            "concurrency) and no perf.%s, which perf and search read",
+                            workload[k], workload[k]);
+    }
+    return GW_OK;
+}
+
 static int build(const gw_scenario *sc, int keep_requests, gw_sim_report *r, gw_error *err)
 {
     const gw_sim_settings *ss = &sc->sim;
     gw_sim_config *q = &r->sim;
     int rc;
+    if ((rc = perf_workload_unused(sc, err)))
+        return rc;
     const gw_node *disagg = ss->disagg ? ss->disagg : sc->has_disagg ? sc->perf.disagg : NULL;
     if (!disagg && (rc = build_engine(sc, NULL, sc->perf_node, &r->cfg, &r->engine, err)))
         return rc;
