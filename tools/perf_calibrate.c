@@ -300,7 +300,7 @@ static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
         /* the dataset's spread of output lengths (docs/model.md §7.4.2);
          * blank = fixed lengths */
         double cv = num(r->f[C_OUTCV]);
-        if (r->f[C_OUTCV][0] && !(cv >= 0 && cv < 10)) {
+        if (r->f[C_OUTCV][0] && !(cv >= 0 && cv <= 10)) {
             fprintf(stderr,
                     "%s:%d:%d: output_tokens_cv '%s'; expected a coefficient of variation "
                     "in 0..10 or blank\n",

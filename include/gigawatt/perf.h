@@ -214,6 +214,14 @@ typedef struct gw_perf_step_detail {
 
 int gw_perf_engine_init(const gw_perf_config *cfg, gw_perf_engine *e, gw_error *err);
 
+/* The precision the routed experts' matmuls (and their dispatch) run at:
+ * their weights', or the wider activations of a W4A8 / W4A16 kernel
+ * (docs/model.md §7.8.1). */
+gw_precision gw_perf_expert_compute(const gw_perf_config *c);
+/* The KV policy a configuration runs: the recipe's, else its stack's
+ * ("reserve" or "on-demand"). */
+const char *gw_perf_kv_policy_name(const gw_perf_config *c);
+
 /* TensorRT-LLM's attention-DP balancing as a renewal process (docs/serving.md
  * §7.9.2): releases come when every one of `ranks` ranks has a prompt
  * (Poisson, `arrivals` per rank and iteration) or after `timeout`
@@ -291,6 +299,7 @@ typedef struct gw_perf_result {
     int dp;
     double weights_per_gpu_b, kv_bytes_per_token, kv_capacity_tokens;
     double max_batch;            /* sequences of input+output that fit (and the engine cap) */
+    double kv_tokens_per_seq;    /* KV a running sequence counts for the fit (§7.5) */
     double prefill_s;            /* one prompt alone (input_tokens, batch 1) */
     double decode_step_s;        /* one decode step at max_batch, mid-sequence context */
     gw_perf_point offline;       /* best tokens/s, no latency targets */

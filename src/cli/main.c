@@ -486,6 +486,21 @@ static int unknown_option(const cli_request *r, const char *given)
     return sug ? 2 : request_usage_error(r, "%s", text);
 }
 
+/* getopt_long takes a unique prefix of a long option for the option
+ * (`--mode` for `--model` where a command has no --mode): the token the
+ * user typed for the option just parsed, when it is such an abbreviation
+ * (NULL when it names the option whole). A flag is taken only as written. */
+static const char *abbreviated(const struct option *o, char **argv)
+{
+    int separate = o->has_arg == required_argument && optarg && optind >= 2 &&
+                   optarg == argv[optind - 1];
+    const char *token = argv[optind - 1 - separate];
+    if (strncmp(token, "--", 2) != 0)
+        return NULL;
+    size_t n = strcspn(token + 2, "=");
+    return n == strlen(o->name) && strncmp(token + 2, o->name, n) == 0 ? NULL : token;
+}
+
 /* Returns -1 when the command should go on, else the exit code. */
 static int parse_options(const cli_command *c, int argc, char **argv, cli_request *r)
 {
@@ -502,6 +517,12 @@ static int parse_options(const cli_command *c, int argc, char **argv, cli_reques
     optind = 1;
     int opt, code = -1, li = -1;
     while (code < 0 && (opt = getopt_long(argc, argv, "o:h", lo, &li)) != -1) {
+        const char *abbrev = li >= 0 ? abbreviated(&lo[li], argv) : NULL;
+        if (abbrev) {
+            if ((code = options_so_far(r)) < 0)
+                code = unknown_option(r, abbrev);
+            break;
+        }
         if (!takes_flag(c, names, opt)) {
             code = refuse_flag(r, lo, opt, li, argv);
             break;

@@ -144,8 +144,11 @@ static double rank_batch(const search *q, const role *x, int prefill)
     const gw_search_spec *s = q->s;
     if (prefill)
         return x->e.kv_capacity_tokens >= s->input_tokens ? 1 : 0;
-    gw_perf_request pr = {.count = x->tp * x->adp, .input_tokens = s->input_tokens,
-                          .output_tokens = s->output_tokens};
+    /* the mean lengths the closed loop prices (uniform draws or a spread) */
+    gw_perf_lengths L;
+    gw_perf_lengths_of(s->input_tokens, s->output_tokens, s->length_low, s->output_cv, &L);
+    gw_perf_request pr = {.count = x->tp * x->adp, .input_tokens = L.in,
+                          .output_tokens = L.out, .output_cv = L.output_cv};
     gw_perf_result res;
     gw_error ignored = {0};
     if (gw_perf_infer(&x->e, &pr, &res, &ignored) != GW_OK)

@@ -32,16 +32,6 @@ int gwi_check_tp_domain(const gw_accelerator *a, int tp, gw_error *err);
 /* moe.c (docs/model.md §7.8) */
 #include "gigawatt/perf.h"
 double gwi_expected_max_normal(double n);
-/* The precision the routed experts' matmuls run at: their weights', or the
- * wider activations of a W4A8 / W4A16 kernel. */
-static inline gw_precision gwi_expert_compute(const gw_perf_config *c)
-{
-    gw_precision w = c->expert_weights_set ? c->expert_weights : c->weights;
-    return c->expert_activations_set &&
-                   gw_precision_bytes(c->expert_activations) > gw_precision_bytes(w)
-               ? c->expert_activations
-               : w;
-}
 void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group);
 
 /* spec.c (docs/model.md §7.11): validates the speculative settings and

@@ -121,7 +121,7 @@ static void alltoall_per_fabric(const gw_perf_config *c, gw_perf_engine *e, doub
     /* each expert rank is group/ep GPUs (experts split moe_tp ways): a hit
      * rank receives the token on all of them, less the sender itself */
     double remote_gpus = (1 - q) * (group - 1);
-    gw_precision in = c->expert_weights_set ? c->expert_weights : c->weights;
+    gw_precision in = gw_perf_expert_compute(c); /* W4A8/W4A16 send their activations */
     double per_token = c->model->hidden_size * (gw_precision_bytes(in) + 2.0) * remote_gpus *
                        e->stage_moe_layers;
     double domain = a->scaleup_domain > 0 ? a->scaleup_domain : group;
@@ -142,7 +142,7 @@ void gwi_moe_setup(const gw_perf_config *c, gw_perf_engine *e, double group)
     /* the matmul runs at its wider input: 4-bit weights with fp8 or bf16
      * activations (W4A8, W4A16) are upcast to the activations' tensor-core
      * path; their bytes stay the weights' (§7.8.1) */
-    gw_precision xp = gwi_expert_compute(c);
+    gw_precision xp = gw_perf_expert_compute(c);
     e->expert_peak = gw_precision_peak(a, xp);
     /* §7.8.1: the routed experts run as grouped GEMMs, each expert's few
      * tokens a small GEMM of its own: at most what one dense GEMM of their

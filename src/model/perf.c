@@ -182,12 +182,12 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
                               gw_precision_name(c->expert_activations), gw_precision_name(xw));
     /* the experts' matmuls need their compute precision; 4-bit weights
      * upcast by a W4A16 kernel need no FP4 matmuls (Hopper's Marlin) */
-    if (c->expert_weights_set && gw_precision_peak(c->accel, gwi_expert_compute(c)) <= 0)
+    if (c->expert_weights_set && gw_precision_peak(c->accel, gw_perf_expert_compute(c)) <= 0)
         return gw_error_field(err, c->expert_activations_set ? "expert_activation_precision"
                                                             : "expert_precision",
                               "accelerator '%s' has no %s support for the experts; expected a "
                               "precision it supports%s",
-                              c->accel->meta.id, gw_precision_name(gwi_expert_compute(c)),
+                              c->accel->meta.id, gw_precision_name(gw_perf_expert_compute(c)),
                               c->expert_activations_set
                                   ? ""
                                   : ", or wider activations that upcast them "
@@ -516,10 +516,25 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->recv_interval = c->recv_interval > 1 ? c->recv_interval : 0;
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
-    e->kv_reserve_full = c->kv_policy == GW_KV_STACK ? strcmp(f->kv_policy, "reserve") == 0
-                                                     : c->kv_policy == GW_KV_RESERVE;
+    e->kv_reserve_full = strcmp(gw_perf_kv_policy_name(c), "reserve") == 0;
     e->prefill_first = strcmp(f->scheduler, "prefill-first") == 0;
     return GW_OK;
+}
+
+gw_precision gw_perf_expert_compute(const gw_perf_config *c)
+{
+    gw_precision w = c->expert_weights_set ? c->expert_weights : c->weights;
+    return c->expert_activations_set &&
+                   gw_precision_bytes(c->expert_activations) > gw_precision_bytes(w)
+               ? c->expert_activations
+               : w;
+}
+
+const char *gw_perf_kv_policy_name(const gw_perf_config *c)
+{
+    return c->kv_policy == GW_KV_RESERVE     ? "reserve"
+           : c->kv_policy == GW_KV_ON_DEMAND ? "on-demand"
+                                             : c->eff->kv_policy;
 }
 
 int gw_kv_policy_parse(const char *text)
@@ -958,6 +973,7 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
     gw_perf_lengths L;
     gw_perf_lengths_of(rq->input_tokens, rq->output_tokens, 0, rq->output_cv, &L);
     double per_seq = e->kv_reserve_full ? L.reserved : L.decode_context;
+    o->kv_tokens_per_seq = per_seq;
     double fit = floor(e->kv_capacity_tokens / per_seq);
     double cap = rq->max_batch > 0 ? fmin(rq->max_batch, e->max_batch_engine) : e->max_batch_engine;
     o->max_batch = fmin(fit, cap);

@@ -341,6 +341,14 @@ static int check_request(const gw_serve_request *rq, gw_error *err)
         return gw_error_field(err, "length_low",
                               "lengths drawn from %g of nominal; expected a share in 0..1",
                               rq->length_low);
+    if (!(rq->output_cv >= 0 && rq->output_cv <= 10))
+        return gw_error_field(err, "output_tokens_cv",
+                              "outputs spread %g (sd / mean); expected 0..10", rq->output_cv);
+    if (rq->output_cv > 0 && rq->length_low > 0 && rq->length_low < 1)
+        return gw_error_field(err, "output_tokens_cv",
+                              "outputs spread %g with lengths drawn from %g of nominal; "
+                              "expected one of them",
+                              rq->output_cv, rq->length_low);
     if (!(rq->concurrency >= 0) || !isfinite(rq->concurrency))
         return gw_error_field(err, "concurrency",
                               "client concurrency %g; expected requests in flight >= 0 "

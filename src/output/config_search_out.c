@@ -57,15 +57,6 @@ static cJSON *point_object(const gw_search_point *p)
     return o;
 }
 
-/* The KV policy every candidate runs: the recipe's, else the stack's. */
-static const char *kv_policy_name(const gw_search_report *r)
-{
-    gw_kv_policy k = r->spec.base.kv_policy;
-    return k == GW_KV_RESERVE     ? "reserve"
-           : k == GW_KV_ON_DEMAND ? "on-demand"
-                                  : r->sc->efficiency.kv_policy;
-}
-
 static void inputs_object(cJSON *o, const gw_search_report *r)
 {
     const gw_search_spec *s = &r->spec;
@@ -80,16 +71,16 @@ static void inputs_object(cJSON *o, const gw_search_report *r)
         cJSON_AddStringToObject(in, "expert_precision", gw_precision_name(s->base.expert_weights));
     else
         cJSON_AddNullToObject(in, "expert_precision");
-    gw_precision xw = s->base.expert_weights_set ? s->base.expert_weights : s->base.weights;
-    cJSON_AddStringToObject(in, "expert_activation_precision",
-                            gw_precision_name(s->base.expert_activations_set
-                                                  ? s->base.expert_activations
-                                                  : xw));
+    if (s->base.expert_activations_set) /* as expert_precision: null unless given */
+        cJSON_AddStringToObject(in, "expert_activation_precision",
+                                gw_precision_name(gw_perf_expert_compute(&s->base)));
+    else
+        cJSON_AddNullToObject(in, "expert_activation_precision");
     cJSON_AddBoolToObject(in, "eplb", s->base.eplb);
     cJSON_AddStringToObject(in, "cuda_graphs", s->base.piecewise_graphs ? "piecewise" : "decode");
     gw_json_num(in, "length_low", s->length_low > 0 ? s->length_low : 1);
     gw_json_num(in, "output_tokens_cv", s->output_cv);
-    cJSON_AddStringToObject(in, "kv_policy", kv_policy_name(r));
+    cJSON_AddStringToObject(in, "kv_policy", gw_perf_kv_policy_name(&s->base));
     cJSON_AddStringToObject(in, "mode", mode_name(s->modes));
     gw_json_num(in, "mtp_max", s->mtp_max);
 }
@@ -170,20 +161,26 @@ char *gw_config_search_text(const gw_search_report *r)
     gw_buf_printf(&b, "configuration search%s%s\n", sc->name[0] ? ": " : "", sc->name);
     gw_buf_printf(&b, "  %s on %d x %s (scale-up domain %d), stack %s\n", sc->model.meta.id,
                   s->gpus, sc->accelerator.meta.id, s->domain, sc->efficiency.meta.id);
-    char spread[64] = "", kv[48] = "";
+    char spread[64] = "", kv[48] = "", experts[64] = "";
     if (s->output_cv > 0)
         snprintf(spread, sizeof spread, " (outputs spread %.2f)", s->output_cv);
     else if (s->length_low > 0 && s->length_low < 1)
         snprintf(spread, sizeof spread, " (drawn in [%s, 1] x these)",
                  gw_text_num(s->length_low, 3).s);
     if (s->base.kv_policy != GW_KV_STACK)
-        snprintf(kv, sizeof kv, ", KV %s", kv_policy_name(r));
-    gw_buf_printf(&b, "  %.0f in / %.0f out tokens%s, %s weights, %s KV%s%s%s, mode %s, MTP up to "
+        snprintf(kv, sizeof kv, ", KV %s", gw_perf_kv_policy_name(&s->base));
+    if (s->base.expert_weights_set) {
+        gw_precision act = gw_perf_expert_compute(&s->base);
+        int n = snprintf(experts, sizeof experts, ", experts %s",
+                         gw_precision_name(s->base.expert_weights));
+        if (act != s->base.expert_weights && n > 0 && n < (int)sizeof experts)
+            snprintf(experts + n, sizeof experts - (size_t)n, " (%s activations)",
+                     gw_precision_name(act));
+    }
+    gw_buf_printf(&b, "  %.0f in / %.0f out tokens%s, %s weights, %s KV%s%s, mode %s, MTP up to "
                       "%d%s\n",
                   s->input_tokens, s->output_tokens, spread, gw_precision_name(s->base.weights),
-                  gw_precision_name(s->base.kv), kv, s->base.expert_weights_set ? ", experts " : "",
-                  s->base.expert_weights_set ? gw_precision_name(s->base.expert_weights) : "",
-                  mode_name(s->modes), s->mtp_max,
+                  gw_precision_name(s->base.kv), kv, experts, mode_name(s->modes), s->mtp_max,
                   s->base.piecewise_graphs ? ", CUDA graphs piecewise" : "");
     gw_buf_printf(&b, "  targets: TTFT %s, TPOT %s; tokens/s per GPU: %s\n", ttft, tpot,
                   s->metric == GW_SEARCH_TPS_OUT          ? "output over all GPUs"

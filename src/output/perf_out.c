@@ -40,10 +40,8 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     cJSON_AddStringToObject(in, "expert_precision",
                             gw_precision_name(c->expert_weights_set ? c->expert_weights
                                                                     : c->weights));
-    gw_precision xw = c->expert_weights_set ? c->expert_weights : c->weights;
     cJSON_AddStringToObject(in, "expert_activation_precision",
-                            gw_precision_name(c->expert_activations_set ? c->expert_activations
-                                                                        : xw));
+                            gw_precision_name(gw_perf_expert_compute(c)));
     cJSON_AddBoolToObject(in, "eplb", c->eplb != 0);
     gw_json_num(in, "mtp", c->spec_tokens);
     gw_json_num_or_null(in, "spec_accept_length", r->engine.spec_accept_length,
@@ -61,7 +59,7 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     gw_json_num_or_null(in, "concurrency", ps->concurrency, ps->concurrency > 0);
     gw_json_num(in, "length_low", ps->length_low > 0 ? ps->length_low : 1);
     gw_json_num(in, "output_tokens_cv", ps->output_tokens_cv);
-    cJSON_AddStringToObject(in, "kv_policy", r->engine.kv_reserve_full ? "reserve" : "on-demand");
+    cJSON_AddStringToObject(in, "kv_policy", gw_perf_kv_policy_name(c));
     cJSON *st = cJSON_AddObjectToObject(o, "efficiency_stack");
     cJSON_AddStringToObject(st, "id", f->meta.id);
     cJSON_AddStringToObject(st, "engine", f->engine);
@@ -430,9 +428,9 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
         snprintf(adp, sizeof adp, "attention-DP %d, ", c->attention_dp > 1 ? c->attention_dp : 1);
     gw_precision xw = c->expert_weights_set ? c->expert_weights : c->weights;
     char upcast[32] = ""; /* W4A8, W4A16 */
-    if (c->expert_activations_set && c->expert_activations != xw)
+    if (gw_perf_expert_compute(c) != xw)
         snprintf(upcast, sizeof upcast, " (%s activations)",
-                 gw_precision_name(c->expert_activations));
+                 gw_precision_name(gw_perf_expert_compute(c)));
     int n = snprintf(t, sizeof t, "%sexperts %s%s, EPLB %s", adp, gw_precision_name(xw), upcast,
                      c->eplb ? "on" : "off");
     if (c->spec_tokens > 0 && n > 0 && n < (int)sizeof t)

@@ -116,8 +116,8 @@ static int frontier_given(const gw_scenario *sc)
 {
     const gw_perf_settings *ps = &sc->perf;
     return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
-           ps->expert_precision[0] || ps->expert_activation_precision[0] || ps->eplb[0] || ps->mtp > 0 || ps->memory_fraction > 0 ||
-           ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
+           ps->expert_precision[0] || ps->expert_activation_precision[0] || ps->eplb[0] ||
+           ps->mtp > 0 || ps->memory_fraction > 0 || ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
            ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0 ||
            ps->cuda_graphs[0] || ps->output_tokens_cv > 0 || ps->kv_policy[0];
 }
@@ -169,16 +169,12 @@ static int check_context(const gw_scenario *sc, gw_error *err)
  * default, or perf.max_batch which replaced it), or the latency targets.
  * A sequence holds I + O tokens when reserved up front, else I + O/2 on
  * average, output-weighted when outputs spread (docs/model.md §7.4.2,
- * §7.5, as gw_perf_infer). */
+ * §7.5: gw_perf_infer's count of a sequence). */
 static void steady_batch_bound(const gw_scenario *sc, gw_perf_report *r)
 {
     const gw_perf_engine *e = &r->engine;
     const gw_perf_result *x = &r->inference;
-    gw_perf_lengths L;
-    gw_perf_lengths_of(r->request.input_tokens, r->request.output_tokens, 0,
-                       r->request.output_cv, &L);
-    double per_seq = e->kv_reserve_full ? L.reserved : L.decode_context;
-    r->batch_kv_fit = floor(e->kv_capacity_tokens / per_seq);
+    r->batch_kv_fit = floor(e->kv_capacity_tokens / x->kv_tokens_per_seq);
     r->batch_cap = e->max_batch_engine;
     const char *cap = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
     if (x->slo_given && x->slo_feasible && x->slo.batch < x->max_batch)

@@ -3,9 +3,10 @@
  * hardware and the stack (perf.engine) resolve as for perf; the workload,
  * the budget, the targets and the serving settings are perf:'s
  * (input_tokens, output_tokens, count, ttft_slo, tpot_slo, precision,
- * kv_precision, expert_precision, eplb, memory_fraction, max_num_tokens,
- * batch_wait_iters, batch_wait_ratio, recv_interval, cuda_graphs, length_low, and mtp as the most draft
- * tokens tried); the search's own knobs are the
+ * kv_precision, expert_precision, expert_activation_precision, eplb,
+ * memory_fraction, max_num_tokens, batch_wait_iters, batch_wait_ratio,
+ * recv_interval, cuda_graphs, length_low, output_tokens_cv, kv_policy, and
+ * mtp as the most draft tokens tried); the search's own knobs are the
  * `search:` section (mode, metric, domain). Defaults and the search space:
  * docs/search.md. */
 #include <stdio.h>

@@ -360,13 +360,15 @@ static int build_workload(const gw_scenario *sc, gw_sim_report *r, gw_error *err
 
 
 /* perf:'s workload and targets are perf's and search's: the simulator
- * takes its requests from sim: and reports its own latencies, so each of
- * them in a simulated scenario would be silently ignored. */
+ * takes its requests from sim: and reports its own latencies, and its
+ * replicas page their KV as sim: says (block_size, watermark, kv_tokens),
+ * so each of these in a simulated scenario would be silently ignored. */
 static int perf_workload_unused(const gw_scenario *sc, gw_error *err)
 {
-    static const char *const workload[] = {"count", "input_tokens", "output_tokens",
-                                           "ttft_slo", "tpot_slo", "concurrency",
-                                           "length_low", "output_tokens_cv"};
+    static const char *const workload[] = {"count",       "input_tokens", "output_tokens",
+                                           "ttft_slo",    "tpot_slo",     "concurrency",
+                                           "length_low",  "output_tokens_cv",
+                                           "kv_policy"};
     for (size_t k = 0; k < sizeof workload / sizeof *workload; k++) {
         if (!gw_field_is_set(&gw_schema_perf_settings, &sc->perf, workload[k]))
             continue;

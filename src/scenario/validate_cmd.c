@@ -324,10 +324,6 @@ static int precision_of_mode(const char *s, int *act)
     return -1;
 }
 
-static int precision_of(const char *s)
-{
-    return precision_of_mode(s, NULL);
-}
 
 /* Weights: gemm_quant_mode, else precision, else BF16 (an unquantised
  * checkpoint); experts: moe_quant_mode, else the weights; KV: FP8 with
@@ -337,17 +333,22 @@ static int precisions(const validate_ctx *c, row_input *in, gw_perf_config *cfg)
     const char *g = text_of(c, in, C_GEMM), *p = text_of(c, in, C_PRECISION);
     int column = g[0] ? C_GEMM : C_PRECISION;
     const char *given = g[0] ? g : p;
-    int w = given[0] ? precision_of(given) : GW_PREC_BF16;
+    int wact = -1;
+    int w = given[0] ? precision_of_mode(given, &wact) : GW_PREC_BF16;
     if (w < 0)
         return row_fail_at(c, in, column, "precision '%.40s' is unknown; expected fp8, "
-                           "fp8_block, nvfp4, mxfp4, w4a16_mxfp4, bf16 or fp16", given);
-    /* the perf model computes weights at their storage precision: 4-bit
-     * weights on a GPU without FP4 matmuls (gpt-oss's MXFP4 checkpoint on
-     * Hopper, run by w4a16 kernels) have no config that says so */
+                           "fp8_block, nvfp4, mxfp4, bf16 or fp16", given);
+    /* upcast 4-bit weights (W4A16, W4A8) are modelled for the routed
+     * experts only (moe_quant_mode; docs/model.md §7.8.1): the dense
+     * weights compute at their storage precision */
+    if (wact >= 0)
+        return row_fail_at(c, in, column, "%s for the dense weights; expected it as "
+                           "moe_quant_mode (upcast 4-bit weights are modelled for the experts "
+                           "only)", given);
     if (gw_precision_peak(in->accel, (gw_precision)w) <= 0)
         return row_fail_at(c, in, column, "%s weights on '%s', which has no %s matmuls; "
-                           "expected a precision it computes (weights stored below their compute "
-                           "precision, as w4a16 kernels run them, are not modelled)",
+                           "expected a precision it computes (dense weights stored below their "
+                           "compute precision are not modelled)",
                            given, in->accel->meta.id, gw_precision_name((gw_precision)w));
     cfg->weights = (gw_precision)w;
     cfg->kv = w == GW_PREC_BF16 ? GW_PREC_BF16 : GW_PREC_FP8;

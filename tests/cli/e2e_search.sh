@@ -96,6 +96,35 @@ if not p["best"]["tokens_per_s_per_gpu"] > d["best"]["tokens_per_s_per_gpu"]:
              % (p["best"]["tokens_per_s_per_gpu"], d["best"]["tokens_per_s_per_gpu"]))
 EOF
 
+# docs/model.md §7.4.2: the search prices a dataset's spread of outputs as
+# perf does — the KV cache then holds fewer sequences (perf's kv_fit) — and
+# takes the closed-loop length draw it advertises; the inputs are echoed
+l70p="--model llama-3.3-70b --accelerator h100-sxm --count 2 --input-tokens 2000 --output-tokens 8000"
+l70="$l70p --mode agg"
+# shellcheck disable=SC2086
+ok_to fixed.json search $l70 --json
+# shellcheck disable=SC2086
+ok_to spread.json search $l70 --output-tokens-cv 1.25 --kv-policy reserve --json
+# shellcheck disable=SC2086
+ok_to spreadperf.json perf $l70p --tp 2 --output-tokens-cv 1.25 --json
+# shellcheck disable=SC2086
+ok_to drawn.json search $l70 --length-low 0.8 --json
+pycheck fixed.json spread.json spreadperf.json drawn.json <<'EOF'
+import json, sys
+f, s, p, d = (json.load(open(x)) for x in sys.argv[1:5])
+fit = p["batch_limit"]["kv_fit"]
+most = max(q["batch_per_rank"] for q in s["front"])
+if most > fit:
+    sys.exit("the search runs %r sequences a rank with the spread; perf's KV holds %r" % (most, fit))
+if not most < max(q["batch_per_rank"] for q in f["front"]):
+    sys.exit("the spread did not lower the largest batch on the front")
+i = s["inputs"]
+if (i["output_tokens_cv"], i["kv_policy"], i["length_low"]) != (1.25, "reserve", 1):
+    sys.exit("inputs not echoed: %r" % i)
+if d["inputs"]["length_low"] != 0.8 or f["inputs"]["expert_activation_precision"] is not None:
+    sys.exit("length_low / expert_activation_precision echo: %r" % d["inputs"])
+EOF
+
 # ---- CSV and text ------------------------------------------------------------------
 # shellcheck disable=SC2086
 ok_to front.csv search $r1 $targets --csv

@@ -984,17 +984,22 @@ static void test_lengths_spread(void)
     rq.output_cv = 1;
     CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
     CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1200) */
-    rq.output_cv = 3; /* reserved 1000 + 100 x 10 = 2000: one */
+    rq.output_cv = 2; /* reserved 1000 + 100 x 5 = 1500: one */
     CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
+    CHECK_NEAR(r.kv_tokens_per_seq, 1500, 1e-9);
     CHECK_NEAR(r.max_batch, 1, 0);
-    /* the recipe's policy overrides the stack's: on demand, 1000 + 500 */
+    /* the recipe's policy overrides the stack's: on demand, 1000 + 250 */
     c.kv_policy = GW_KV_ON_DEMAND;
     CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(e.kv_reserve_full, 0);
     CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
-    CHECK_NEAR(r.max_batch, 1, 0); /* floor(2835.7 / 1500) */
-    rq.output_cv = 1;
-    CHECK_INT(gw_perf_infer(&e, &rq, &r, &err), GW_OK);
-    CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1100) */
+    CHECK_NEAR(r.kv_tokens_per_seq, 1250, 1e-9);
+    CHECK_NEAR(r.max_batch, 2, 0); /* floor(2835.7 / 1250) */
+    c.kv_policy = GW_KV_RESERVE; /* and back, whatever the stack says */
+    strcpy(f.kv_policy, "on-demand");
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_INT(e.kv_reserve_full, 1);
+    strcpy(f.kv_policy, "reserve");
     CHECK_INT(gw_kv_policy_parse(""), GW_KV_STACK);
     CHECK_INT(gw_kv_policy_parse("reserve"), GW_KV_RESERVE);
     CHECK_INT(gw_kv_policy_parse("on-demand"), GW_KV_ON_DEMAND);
