@@ -300,11 +300,11 @@ static void load_rows(calibration *cal, const gw_catalog *cat, const char *path)
         /* the dataset's spread of output lengths (docs/model.md §7.4.2);
          * blank = fixed lengths */
         double cv = num(r->f[C_OUTCV]);
-        if (r->f[C_OUTCV][0] && !(cv >= 0 && cv <= 10)) {
+        if (r->f[C_OUTCV][0] && !(cv >= 0 && cv <= GW_OUTPUT_CV_MAX)) {
             fprintf(stderr,
                     "%s:%d:%d: output_tokens_cv '%s'; expected a coefficient of variation "
-                    "in 0..10 or blank\n",
-                    path, line, C_OUTCV + 1, r->f[C_OUTCV]);
+                    "in 0..%d or blank\n",
+                    path, line, C_OUTCV + 1, r->f[C_OUTCV], GW_OUTPUT_CV_MAX);
             exit(2);
         }
         /* the source configuration's KV policy (docs/model.md §7.5); blank =

@@ -60,6 +60,11 @@ int gw_llm_check(const gw_llm *m, gw_error *err);
 /* Most draft tokens a speculative step proposes (MTP nextn, draft model k). */
 #define GW_SPEC_MAX 8
 
+/* The widest spread of output lengths taken (standard deviation / mean):
+ * a bound on input, not a model constant (MLPerf's widest, DeepSeek-R1,
+ * is 1.25; docs/model.md §7.4.2). */
+#define GW_OUTPUT_CV_MAX 10
+
 /* How a sequence's KV blocks are taken (docs/model.md §7.5): the stack's
  * kv_policy, or a recipe's reserve-to-completion (TensorRT-LLM
  * GUARANTEED_NO_EVICT) or as-needed (MAX_UTILIZATION, vLLM, SGLang). */

@@ -150,11 +150,11 @@ static int check_lengths(gw_scenario *sc, gw_error *err)
                                      "of them: a dataset's spread or a uniform draw",
                                      ps->output_tokens_cv, ps->length_low),
                       sc, err);
-    if (ps->output_tokens_cv > 10)
+    if (ps->output_tokens_cv > GW_OUTPUT_CV_MAX)
         return placed(gw_error_field(err, "output_tokens_cv",
                                      "output_tokens_cv %.4g; expected a standard deviation / "
-                                     "mean of at most 10",
-                                     ps->output_tokens_cv),
+                                     "mean of at most %d",
+                                     ps->output_tokens_cv, GW_OUTPUT_CV_MAX),
                       sc, err);
     return GW_OK;
 }
