@@ -964,6 +964,10 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "input %.0f and output %.0f tokens; expected at least 1 each",
                             rq->input_tokens, rq->output_tokens);
+    if (!(rq->output_cv >= 0 && rq->output_cv <= GW_OUTPUT_CV_MAX))
+        return gw_error_field(err, "output_tokens_cv",
+                              "outputs spread %g (sd / mean); expected 0..%d", rq->output_cv,
+                              GW_OUTPUT_CV_MAX);
     o->weights_per_gpu_b = e->weight_bytes_per_gpu;
     o->kv_bytes_per_token = e->kv_bytes_per_token * e->tp * e->pp; /* whole replica */
     o->kv_capacity_tokens = e->kv_capacity_tokens;
