@@ -280,6 +280,9 @@ typedef struct gw_perf_lengths {
 
 void gw_perf_lengths_of(double input_tokens, double output_tokens, double length_low,
                         double output_cv, gw_perf_lengths *L);
+/* The outputs' spread a request may give: 0..GW_OUTPUT_CV_MAX (field
+ * output_tokens_cv otherwise). */
+int gw_perf_check_output_cv(double output_cv, gw_error *err);
 
 /* Steady state of continuous batching (trtllm-bench, MLPerf). */
 typedef struct gw_perf_request {

@@ -854,6 +854,15 @@ void gw_perf_lengths_of(double in, double out, double length_low, double output_
                            .output_cv = output_cv > 0 ? output_cv : 0};
 }
 
+int gw_perf_check_output_cv(double output_cv, gw_error *err)
+{
+    if (!(output_cv >= 0 && output_cv <= GW_OUTPUT_CV_MAX))
+        return gw_error_field(err, "output_tokens_cv",
+                              "outputs spread %g (sd / mean); expected 0..%d", output_cv,
+                              GW_OUTPUT_CV_MAX);
+    return GW_OK;
+}
+
 /* §7.4 steady state of continuous batching with `batch` running sequences
  * (a trtllm-bench or MLPerf Offline run): every iteration each sequence
  * yields one token; a sequence lives O iterations (its first token comes
@@ -964,10 +973,8 @@ int gw_perf_infer(const gw_perf_engine *e, const gw_perf_request *rq, gw_perf_re
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "input %.0f and output %.0f tokens; expected at least 1 each",
                             rq->input_tokens, rq->output_tokens);
-    if (!(rq->output_cv >= 0 && rq->output_cv <= GW_OUTPUT_CV_MAX))
-        return gw_error_field(err, "output_tokens_cv",
-                              "outputs spread %g (sd / mean); expected 0..%d", rq->output_cv,
-                              GW_OUTPUT_CV_MAX);
+    if (gw_perf_check_output_cv(rq->output_cv, err))
+        return err->code;
     o->weights_per_gpu_b = e->weight_bytes_per_gpu;
     o->kv_bytes_per_token = e->kv_bytes_per_token * e->tp * e->pp; /* whole replica */
     o->kv_capacity_tokens = e->kv_capacity_tokens;

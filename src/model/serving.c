@@ -341,10 +341,8 @@ static int check_request(const gw_serve_request *rq, gw_error *err)
         return gw_error_field(err, "length_low",
                               "lengths drawn from %g of nominal; expected a share in 0..1",
                               rq->length_low);
-    if (!(rq->output_cv >= 0 && rq->output_cv <= GW_OUTPUT_CV_MAX))
-        return gw_error_field(err, "output_tokens_cv",
-                              "outputs spread %g (sd / mean); expected 0..%d", rq->output_cv,
-                              GW_OUTPUT_CV_MAX);
+    if (gw_perf_check_output_cv(rq->output_cv, err))
+        return err->code;
     if (rq->output_cv > 0 && rq->length_low > 0 && rq->length_low < 1)
         return gw_error_field(err, "output_tokens_cv",
                               "outputs spread %g with lengths drawn from %g of nominal; "
