@@ -324,7 +324,6 @@ static int precision_of_mode(const char *s, int *act)
     return -1;
 }
 
-
 /* Weights: gemm_quant_mode, else precision, else BF16 (an unquantised
  * checkpoint); experts: moe_quant_mode, else the weights; KV: FP8 with
  * quantised weights, else BF16 (docs/validate.md §3). */
