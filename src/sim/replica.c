@@ -2,7 +2,8 @@
  * (engines layer). Contract: include/gigawatt/sim.h. The scheduling rules,
  * metric definitions and references are in docs/sim.md §3–§4; comments give
  * the section. One event per busy replica sits in the event set (its
- * iteration's end); arrivals stream from the sorted workload and go first
+ * iteration's end), or per busy worker whose attention-DP ranks step
+ * together (§3.8: the leader's event); arrivals stream from the sorted workload and go first
  * at equal times; a closed loop issues its requests at completions
  * instead (§2.3), and a disaggregated run adds one KV-transfer event per
  * request between its two pools (§3.6). Every request is an index into
@@ -32,6 +33,12 @@ typedef struct pool {
     double idle_w, busy_w;
     int first, count;   /* replicas [first, first + count) */
     int spec;           /* draft tokens per decode step (0: no speculation) */
+    /* §3.8 a worker's attention-DP ranks, joined through the experts, step
+     * together: `group` consecutive replicas (1: each steps alone) */
+    int group;
+    gw_perf_engine graphless;       /* the engine without the eager step's time */
+    gw_perf_batch *batches;         /* one rank's batch each (group > 1) */
+    gw_perf_step_detail *details;
 } pool;
 
 typedef struct fifo {
@@ -62,6 +69,8 @@ typedef struct replica {
     int poll_count;                 /* SGLang's request poll: decode iterations since it */
     int last_prefill;               /* the last iteration ran a prefill */
     double polled_at;               /* requests that arrived by then are visible */
+    int hold_new;                   /* §3.8 attention-DP balancing: admit no new prompt */
+    int balance_wait;               /* a group's leader: iterations since the last release */
 } replica;
 
 typedef struct sim {
@@ -302,15 +311,14 @@ static void make_room_to_decode(sim *s, replica *rp)
         make_room_ahead(s, rp, 0);
 }
 
-/* One iteration's bookkeeping: its duration from the perf model, energy at
- * its utilisation, KV use, batch size, the timeline bucket of its start. */
-static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
+/* One iteration's bookkeeping, `dur` long: energy at the utilisation its
+ * work `d` gives, KV use, batch size, the timeline bucket of its start. */
+static void book_iteration(sim *s, const replica *rp, const gw_perf_step_detail *d, double dur,
+                           double t, long blocks)
 {
     const pool *pl = rp->pool;
-    gw_perf_step_detail d;
-    double dur = gw_perf_step(pl->engine, b, &d);
     double stage = dur / pl->engine->pp;
-    double u = stage > 0 ? fmin(1, fmax(d.compute_busy_s, d.memory_busy_s) / stage) : 0;
+    double u = stage > 0 ? fmin(1, fmax(d->compute_busy_s, d->memory_busy_s) / stage) : 0;
     double watts = pl->idle_w + (pl->busy_w - pl->idle_w) * u;
     s->energy += watts * dur;
     s->busy_time += dur;
@@ -323,6 +331,15 @@ static double account(sim *s, const replica *rp, const gw_perf_batch *b, double 
     gw_stats_hist_add(&s->batch, rp->nbatch);
     if (s->r->timeline.width_s > 0)
         tl_iteration(s, t, dur, rp->nbatch, kv, watts);
+}
+
+/* One iteration of a replica stepping alone: its duration from the perf
+ * model, booked. */
+static double account(sim *s, const replica *rp, const gw_perf_batch *b, double t, long blocks)
+{
+    gw_perf_step_detail d;
+    double dur = gw_perf_step(rp->pool->engine, b, &d);
+    book_iteration(s, rp, &d, dur, t, blocks);
     return dur;
 }
 
@@ -446,7 +463,7 @@ static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
 {
     const pool *pl = rp->pool;
     int32_t longest = 0;
-    while (rp->wait.head >= 0 && visible(s, rp, rp->wait.head)) {
+    while (rp->wait.head >= 0 && visible(s, rp, rp->wait.head) && !rp->hold_new) {
         int32_t i = rp->wait.head;
         int32_t p = s->P[i] > longest ? s->P[i] : longest;
         /* a prompt longer than the whole budget runs alone (vLLM refuses
@@ -520,7 +537,7 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
                                     visible(s, rp, i);) {
         int32_t nx = s->next[i];
         if (s->state[i] == ST_WAITING) {
-            if (!admissible(s, rp, i))
+            if (rp->hold_new || !admissible(s, rp, i))
                 break;
             admit(s, rp, i, t);
         }
@@ -558,17 +575,16 @@ static void admit_handed(sim *s, replica *rp)
     }
 }
 
-/* Form the next iteration on replica `ri` at time t (§3.1 vLLM, §3.3
- * Sarathi); start it, or leave the replica idle. */
-static int schedule(sim *s, int ri, double t)
+/* Form the next iteration's batch of replica `rp` at time t (§3.1 vLLM,
+ * §3.3 Sarathi) into *b; rp->nbatch 0: nothing to run. Returns whether a
+ * preemption sent a request back to the queue meanwhile. */
+static int form_batch(sim *s, replica *rp, double t, gw_perf_batch *b)
 {
-    replica *rp = &s->reps[ri];
-    const gw_sim_config *c = s->c;
     rp->nbatch = 0;
     rp->held = 0;
     poll_requests(rp, t);
     uint64_t preemptions_before = s->r->preemptions;
-    gw_perf_batch b = {0};
+    *b = (gw_perf_batch){0};
     if (rp->handed.head >= 0)
         admit_handed(s, rp);
     for (int attempt = 0; attempt < 2 && rp->nbatch == 0; attempt++) {
@@ -576,33 +592,139 @@ static int schedule(sim *s, int ri, double t)
          * the requests they sent back may now be admitted */
         if (attempt == 1 && rp->wait.head < 0)
             break;
-        if (c->scheduler == GW_SCHED_VLLM)
-            vllm_batch(s, rp, &b, t);
+        if (s->c->scheduler == GW_SCHED_VLLM)
+            vllm_batch(s, rp, b, t);
         else
-            sarathi_batch(s, rp, &b, t);
+            sarathi_batch(s, rp, b, t);
     }
-    if (rp->nbatch == 0) {
-        if (rp->busy) {
-            rp->busy = 0;
-            rp->idle_since = t;
-        }
-        return GW_OK;
-    }
-    if (!rp->busy) {
+    return s->r->preemptions != preemptions_before;
+}
+
+/* A replica with nothing to run goes idle at t; one that runs again pays
+ * the idle power of the gap. */
+static void set_busy(sim *s, replica *rp, int busy, double t)
+{
+    if (busy && !rp->busy)
         s->energy += rp->pool->idle_w * (t - rp->idle_since);
-        rp->busy = 1;
-    }
-    double end = t + account(s, rp, &b, t, rp->blocks_used);
-    rp->last_prefill = b.prefill_tokens > 0;
+    else if (!busy && rp->busy)
+        rp->idle_since = t;
+    rp->busy = busy;
+}
+
+/* After a formed batch `b` starts on rp and ends at `end`. */
+static void started(replica *rp, const gw_perf_batch *b, double end)
+{
+    rp->last_prefill = b->prefill_tokens > 0;
     /* a request waiting for the next poll: each iteration counts */
     rp->held |= rp->pool->engine->recv_interval > 1 && rp->wait.head >= 0;
     rp->ff_iters = 1;
     rp->ff_first_end = end;
+}
+
+/* The first replica of ri's group (ri itself when it steps alone). */
+static int group_leader(const sim *s, int ri)
+{
+    const pool *pl = s->reps[ri].pool;
+    return pl->group > 1 ? pl->first + (ri - pl->first) / pl->group * pl->group : ri;
+}
+
+/* §3.8 TensorRT-LLM's attention-DP balancing (attention_dp_config
+ * enable_balance, timeout_iters T = the stack's adp_balance_iters; docs/
+ * serving.md §7.9.2): while every rank of the worker has decodes running,
+ * new prompts are admitted only in an iteration in which every rank has
+ * one waiting, or when a counter, advancing in each iteration without
+ * that, reaches T (then it restarts); with a rank not decoding, at once.
+ * Returns whether this iteration holds them. */
+static int adp_balance_holds(const sim *s, int leader)
+{
+    replica *lead = &s->reps[leader];
+    const pool *pl = lead->pool;
+    double timeout = pl->engine->adp_balance_iters;
+    int all_decoding = 1, all_waiting = 1;
+    for (int k = 0; k < pl->group; k++) {
+        const replica *rp = &s->reps[leader + k];
+        int32_t i = rp->wait.head;
+        all_decoding &= rp->nrunning > 0;
+        all_waiting &= i >= 0 && s->state[i] == ST_WAITING && visible(s, rp, i);
+    }
+    if (!(timeout >= 1) || !all_decoding || all_waiting || lead->balance_wait + 1 >= timeout) {
+        lead->balance_wait = 0;
+        return 0;
+    }
+    lead->balance_wait++;
+    return 1;
+}
+
+/* §3.8 a worker's attention-DP ranks step together: the experts of every
+ * MoE layer take all ranks' tokens (dispatch and combine wait for each),
+ * so each rank's batch is priced with the group's tokens on the experts,
+ * the step lasts as long as the slowest rank's, and when any rank holds a
+ * prompt while any decodes, every rank runs without CUDA graphs
+ * (TensorRT-LLM graphs a step only when all ranks are decode-only; docs/
+ * model.md §7.2.3): the eager time is the group's, once. A rank with
+ * nothing to run waits the step out in the collectives (at idle power). */
+static int schedule_group(sim *s, int leader, double t)
+{
+    const pool *pl = s->reps[leader].pool;
+    const gw_perf_engine *e = pl->engine;
+    int any = 0, prompts = 0, decodes = 0;
+    double tokens = 0;
+    int hold = adp_balance_holds(s, leader);
+    for (int k = 0; k < pl->group; k++) {
+        replica *rp = &s->reps[leader + k];
+        gw_perf_batch *b = &pl->batches[k];
+        rp->hold_new = hold;
+        form_batch(s, rp, t, b);
+        rp->hold_new = 0;
+        any |= rp->nbatch > 0;
+        prompts |= b->prefill_tokens > 0;
+        decodes |= b->decode_seqs > 0;
+        tokens += b->prefill_tokens + b->decode_seqs + b->decode_draft_tokens;
+    }
+    for (int k = 0; k < pl->group; k++)
+        set_busy(s, &s->reps[leader + k], any, t);
+    if (!any)
+        return GW_OK;
+    double dur = 0;
+    for (int k = 0; k < pl->group; k++) {
+        if (!s->reps[leader + k].nbatch)
+            continue;
+        pl->batches[k].dp_tokens = tokens;
+        dur = fmax(dur, gw_perf_step(&pl->graphless, &pl->batches[k], &pl->details[k]));
+    }
+    if (prompts && decodes && !e->prefill_first)
+        dur += e->pp * e->eager_step_s;
+    for (int k = 0; k < pl->group; k++) {
+        replica *rp = &s->reps[leader + k];
+        if (rp->nbatch)
+            book_iteration(s, rp, &pl->details[k], dur, t, rp->blocks_used);
+        else
+            s->energy += pl->idle_w * dur;
+        started(rp, &pl->batches[k], t + dur);
+    }
+    return gw_evq_push(&s->q, t + dur, EV_BATCH_END, leader, 0);
+}
+
+/* Start the next iteration on replica `ri` at time t, or leave it idle;
+ * a grouped rank starts its worker's (§3.8). */
+static int schedule(sim *s, int ri, double t)
+{
+    replica *rp = &s->reps[ri];
+    if (rp->pool->group > 1)
+        return schedule_group(s, group_leader(s, ri), t);
+    const gw_sim_config *c = s->c;
+    gw_perf_batch b;
+    int preempted = form_batch(s, rp, t, &b);
+    set_busy(s, rp, rp->nbatch > 0, t);
+    if (rp->nbatch == 0)
+        return GW_OK;
+    double end = t + account(s, rp, &b, t, rp->blocks_used);
+    started(rp, &b, end);
     /* a preemption just now sent a request back to the queue: the next
      * iteration may admit it, so this run is not closed-form; speculative
      * steps draw their tokens one step at a time (§3.7) */
     if (b.prefill_tokens == 0 && c->route != GW_ROUTE_KV_AWARE && !c->step_by_step &&
-        s->r->preemptions == preemptions_before && rp->pool->spec == 0 && !rp->held)
+        !preempted && rp->pool->spec == 0 && !rp->held)
         end = fast_forward(s, rp, &b, end);
     return gw_evq_push(&s->q, end, EV_BATCH_END, ri, 0);
 }
@@ -717,12 +839,10 @@ static inline int end_requests(sim *s, replica *rp, double t, int spec, int disa
     return decoded;
 }
 
-/* §3.1 the end of an iteration: tokens counted, first tokens and
- * completions stamped, prefilled requests handed over (§3.6), a closed
- * loop's next requests issued (§2.3), then the next iteration formed. */
-static int batch_end(sim *s, int ri, double t)
+/* §3.1 one replica's iteration ended at t: tokens counted, first tokens
+ * and completions stamped, prefilled requests handed over (§3.6). */
+static int finish_iteration(sim *s, replica *rp, double t)
 {
-    replica *rp = &s->reps[ri];
     const int spec = rp->pool->spec, disagg = s->c->disagg.on;
     int rc = GW_OK;
     int decode_batch = spec || disagg ? end_requests(s, rp, t, spec, disagg, &rc)
@@ -737,6 +857,18 @@ static int batch_end(sim *s, int ri, double t)
                 rp->running[kept++] = rp->running[k];
         rp->nrunning = kept;
     }
+    return rc;
+}
+
+/* The end of an iteration of replica ri (of every rank of its group,
+ * §3.8), a closed loop's next requests issued (§2.3), then the next
+ * iteration formed. */
+static int batch_end(sim *s, int ri, double t)
+{
+    const pool *pl = s->reps[ri].pool;
+    int rc = GW_OK;
+    for (int k = 0; k < (pl->group > 1 ? pl->group : 1) && rc == GW_OK; k++)
+        rc = finish_iteration(s, &s->reps[ri + k], t);
     for (; s->to_issue > 0 && rc == GW_OK; s->to_issue--)
         rc = issue(s, t);
     return rc ? rc : schedule(s, ri, t);
@@ -767,6 +899,7 @@ static int route(sim *s, const pool *pl)
  * together share a prefill batch, as in Vidur. */
 static int wake(sim *s, int ri, double t)
 {
+    ri = group_leader(s, ri); /* a group wakes as one (§3.8) */
     replica *rp = &s->reps[ri];
     if (rp->busy || rp->wake_pending)
         return GW_OK;
@@ -864,6 +997,8 @@ static void free_sim(sim *s)
             free(s->reps[k].chunk);
         }
     free(s->reps);
+    for (int k = 0; k < s->npools; k++)
+        free(s->pools[k].batches), free(s->pools[k].details);
     gw_stats_hist_free(&s->tbt), gw_stats_hist_free(&s->batch);
     gw_evq_free(&s->q);
 }
@@ -987,6 +1122,22 @@ static int init_pool(sim *s, pool *pl, const gw_sim_pool *p, int first, double t
                  .count = p->replicas,
                  .spec = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX)};
     pl->watermark_blocks = (long)(s->c->watermark * (double)pl->num_blocks);
+    /* §3.8 the attention-DP ranks of a worker whose experts join them */
+    const gw_perf_engine *e = p->engine;
+    pl->group = e->experts > 0 && e->attention_dp > 1 ? (int)e->attention_dp : 1;
+    if (pl->group > 1) {
+        if (p->replicas % pl->group)
+            return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                                "%d replicas with attention_dp %d; expected whole workers "
+                                "(replicas a multiple of attention_dp)",
+                                p->replicas, pl->group);
+        pl->graphless = *e;
+        pl->graphless.eager_step_s = 0;
+        pl->batches = calloc((size_t)pl->group, sizeof *pl->batches);
+        pl->details = calloc((size_t)pl->group, sizeof *pl->details);
+        if (!pl->batches || !pl->details)
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+    }
     if (pl->num_blocks < 1)
         return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                             "the KV cache holds %.0f tokens, less than one block of %d; "

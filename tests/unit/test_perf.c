@@ -12,28 +12,6 @@
 
 /* ---- made-up inputs (the dense one: tiny_model.h) --------------------- */
 
-/* MoE: L 4 of which 1 dense, h 64, heads 4 = kv_heads 4, head_dim 16, dense
- * ffn 128, 8 routed experts of ffn 32 (2 active) + 1 shared, vocab 100,
- * SwiGLU, tied. Attention 2*64*64 + 2*64*64 = 16384, dense MLP 24576,
- * expert 3*64*32 = 6144, router 64*8 = 512, embedding 6400 (once).
- * base = 4*16384 + 1*24576 + 3*(512 + 6144) + 6400 = 116480
- * total = base + 3*8*6144 = 263936, active = base + 3*2*6144 = 153344. */
-static gw_llm tiny_moe(void)
-{
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-moe");
-    strcpy(m.attention, "gqa");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "tied");
-    m.layers = 4, m.hidden_size = 64, m.heads = 4, m.kv_heads = 4, m.head_dim = 16;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
-    m.experts = 8, m.active_experts = 2, m.shared_experts = 1, m.moe_ffn_size = 32;
-    m.dense_layers = 1;
-    m.parameters = 263936;
-    return m;
-}
-
 /* MLA: L 2, h 64, heads 4, q_lora 32, kv_lora 16, qk_nope 8, qk_rope 4,
  * v_head 8, ffn 128, vocab 100, SwiGLU, untied. Attention per layer:
  * q 64*32 + 32*4*(8+4) = 3584, kv down 64*(16+4) = 1280,

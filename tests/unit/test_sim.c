@@ -1546,6 +1546,120 @@ static void test_issue13_errors(void)
     expect_sim_error(&c, NULL, "on a decode replica");
 }
 
+/* ---- §3.8 attention-DP ranks ---------------------------------------------------- */
+
+/* tiny_moe on the round accelerator: TP1, its 8 experts over the 2
+ * attention-DP ranks of one worker (EP2), BF16; balancing held `balance`
+ * iterations at most (0: off), the eager step `eager` s (0: none). */
+static gw_perf_engine dep2_engine(double balance, double eager)
+{
+    gw_llm m = tiny_moe();
+    gw_accelerator a = round_accel(100e9);
+    gw_efficiency f = half_eff();
+    gw_perf_config c = {.model = &m, .accel = &a, .eff = &f, .tp = 1, .pp = 1, .ep = 2,
+                        .attention_dp = 2, .weights = GW_PREC_BF16, .kv = GW_PREC_BF16};
+    gw_perf_engine e;
+    gw_error err;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    e.adp_balance_iters = balance, e.eager_step_s = eager;
+    return e;
+}
+
+/* One rank's batch b on engine e (without its eager time), the experts
+ * taking the group's `group` tokens. */
+static double rank_step(const gw_perf_engine *e, gw_perf_batch b, double group)
+{
+    gw_perf_engine graphless = *e;
+    graphless.eager_step_s = 0;
+    b.dp_tokens = group;
+    return gw_perf_step(&graphless, &b, NULL);
+}
+
+/* The 2 replicas of a DEP2 worker under Sarathi with a 4096 budget. */
+static gw_sim_config dep2_config(const gw_perf_engine *e)
+{
+    gw_sim_config c = base_config();
+    c.engine = e;
+    c.replicas = 2;
+    c.scheduler = GW_SCHED_SARATHI;
+    return c;
+}
+
+/* §3.8 the ranks step together. Request 0 (rank 0) prefills alone while
+ * rank 1 idles; request 1 arrives meanwhile at rank 1 (round-robin), so
+ * the next step holds rank 0's first decode and rank 1's prompt: both
+ * priced with the group's 101 tokens on the experts, the step as long as
+ * the slower rank's, plus one eager time (a prompt beside a decode). Rank
+ * 0's token waits out rank 1's prefill: its first gap is that step. */
+static void test_attention_dp_lockstep(void)
+{
+    gw_perf_engine e = dep2_engine(0, 2e-3);
+    gw_perf_batch p100 = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 5050};
+    gw_perf_batch d1 = {.decode_seqs = 1, .decode_context = 101};
+    double A = rank_step(&e, p100, 100);
+    double step2 = fmax(rank_step(&e, d1, 101), rank_step(&e, p100, 101)) + 2e-3;
+    double arr[2] = {0, A / 2};
+    int32_t P[2] = {100, 100}, D[2] = {3, 2};
+    gw_workload w = workload(2, arr, P, D);
+    gw_sim_config c = dep2_config(&e);
+    gw_sim_result r;
+    CHECK_INT(run(&c, &w, &r), GW_OK);
+    CHECK_INT(r.completed, 2);
+    if (r.per_request) {
+        CHECK_INT(r.per_request[1].replica, 1);
+        CHECK_NEAR(r.per_request[0].first_token, A, 1e-12);
+        CHECK_NEAR(r.per_request[1].first_token, A + step2, 1e-12);
+    }
+    /* without the group (the ranks stepping alone) rank 0 would decode in
+     * rank_step(d1) alone, far shorter than the prefill it waited for */
+    CHECK(step2 > 2 * rank_step(&e, d1, 2));
+    gw_sim_result_free(&r);
+}
+
+/* §3.8 TensorRT-LLM's balancing, T = 3: requests 0 and 1 prefill together
+ * at 0 (not every rank decodes yet: no hold), then the counter runs from
+ * that release: iterations 2 and 3 hold, 4 releases. Request 2 arrives at
+ * rank 0 during iteration 2 and waits to iteration 4 (balancing off: 3);
+ * requests 3 and 4 arrive together, one a rank, during iteration 5 and
+ * are admitted at once in iteration 6, every rank having one. */
+static void test_attention_dp_balance(void)
+{
+    gw_perf_engine on = dep2_engine(3, 0), off = dep2_engine(0, 0);
+    gw_perf_batch p100 = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 5050};
+    double t1 = rank_step(&on, p100, 200);
+    /* decode steps of both ranks at contexts c0 (rank 0) and c1 */
+    gw_perf_batch d101 = {.decode_seqs = 1, .decode_context = 101},
+                  d102 = {.decode_seqs = 1, .decode_context = 102};
+    double t2 = t1 + rank_step(&on, d101, 2), t3 = t2 + rank_step(&on, d102, 2);
+    double arr[5] = {0, 0, t1 + 1e-6, 0, 0};
+    int32_t P[5] = {100, 100, 100, 100, 100}, D[5] = {20, 20, 2, 2, 2};
+    /* iteration 4: rank 0 decodes at 103 beside request 2's prompt */
+    gw_perf_batch mix = p100;
+    mix.decode_seqs = 1, mix.decode_context = 103;
+    gw_perf_batch d103 = {.decode_seqs = 1, .decode_context = 103};
+    double t4 = t3 + fmax(rank_step(&on, mix, 102), rank_step(&on, d103, 102));
+    arr[3] = arr[4] = t4 + 1e-6;
+    gw_workload w = workload(5, arr, P, D);
+    gw_sim_config c = dep2_config(&on);
+    gw_sim_result held, free_run;
+    CHECK_INT(run(&c, &w, &held), GW_OK);
+    c.engine = &off;
+    CHECK_INT(run(&c, &w, &free_run), GW_OK);
+    CHECK_INT(held.completed, 5);
+    if (held.per_request && free_run.per_request) {
+        CHECK_INT(held.per_request[2].replica, 0);
+        CHECK_NEAR(held.per_request[2].first_token, t4, 1e-12);
+        CHECK(free_run.per_request[2].first_token < t4 - 1e-9); /* admitted at iteration 3 */
+        CHECK_INT(held.per_request[3].replica, 1);
+        CHECK_INT(held.per_request[4].replica, 0);
+        /* iteration 5 runs (nothing to admit), 6 admits both */
+        CHECK(held.per_request[3].scheduled > t4 && held.per_request[4].scheduled > t4);
+        CHECK_NEAR(held.per_request[3].scheduled, held.per_request[4].scheduled, 0);
+    }
+    gw_sim_result_free(&held);
+    gw_sim_result_free(&free_run);
+}
+
 int main(void)
 {
     E = make_engine();
@@ -1590,5 +1704,7 @@ int main(void)
     test_disagg_one();
     test_disagg_many();
     test_issue13_errors();
+    test_attention_dp_lockstep();
+    test_attention_dp_balance();
     return gw_test_done("test_sim");
 }
