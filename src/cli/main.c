@@ -120,6 +120,7 @@ static const char usage_perf[] =
 
 static const char usage_sim[] =
     "usage: gigawatt sim [SCENARIO] --model ID --accelerator ID [--tp N --pp N --precision P]\n"
+    "                    [--ep N] [--engine trtllm|sglang|vllm] [--attention-dp N]\n"
     "                    [--replicas N] [--scheduler vllm|sarathi]\n"
     "                    [--route round-robin|least-outstanding|kv-aware]\n"
     "                    (--trace FILE [--limit N] [--max-tokens N] | --requests N --rate R)\n"

@@ -118,7 +118,7 @@ static const char *const perf_options[] = {
     "micro-batch", "virtual-stages", "train", "html", NULL};
 static const char *const sim_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
-    "kv-precision", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
+    "kv-precision", "engine", "attention-dp", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
     "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
     "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
     NULL};
