@@ -216,12 +216,20 @@ static void frontier_head(gw_buf *b, const gw_scenario *sc, const gw_sim_report 
                       c->disagg.decode.replicas, c->disagg.decode.replicas == 1 ? "" : "s",
                       gw_text_num(c->disagg.kv_link_bps / 1e9, 4).s,
                       gw_text_num(c->disagg.kv_handover_s * 1e3, 4).s, sched);
-    else
-        gw_buf_printf(b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s, %s scheduler, %s "
+    else {
+        /* a worker's attention-DP ranks are replicas that step together
+         * (docs/sim.md §3.8): say so where there are some */
+        char ranks[96] = "";
+        if (p->attention_dp > 1)
+            snprintf(ranks, sizeof ranks, " (%d worker%s of %d attention-DP ranks, ep %d, in "
+                     "lock-step)", c->replicas / p->attention_dp,
+                     c->replicas / p->attention_dp == 1 ? "" : "s", p->attention_dp, p->ep);
+        gw_buf_printf(b, "  %s on %d x %s (tp %d pp %d, %s), %d replica%s%s, %s scheduler, %s "
                          "routing\n",
                       sc->model.meta.id, rep->accelerators, sc->accelerator.meta.id, p->tp, p->pp,
                       gw_precision_name(p->weights), c->replicas, c->replicas == 1 ? "" : "s",
-                      sched, route_name(c->route));
+                      ranks, sched, route_name(c->route));
+    }
     char drawn[64] = "";
     if (cl->length_low > 0 && cl->length_low < 1)
         snprintf(drawn, sizeof drawn, " (drawn in [%s, 1] x these)", gw_text_num(cl->length_low, 3).s);
