@@ -89,6 +89,7 @@ typedef struct gw_validate_result {
     gw_validate_partition *partitions; /* sorted by model, system, engine, mode */
     size_t npartitions;
     gw_validate_partition groups[GW_VALIDATE_GROUPS];
+    int replayed;                      /* predictions are the replay's (gw_validate_replay_rows) */
 } gw_validate_result;
 
 /* Validate the CSV `text` (len bytes) named `name` in errors, against the
@@ -143,6 +144,11 @@ typedef struct gw_validate_replay_result {
 } gw_validate_replay_result;
 int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
                        gw_validate_replay_result *out, gw_error *err);
+/* `validate --replay`: every predicted row of r predicted again by its
+ * replay (the mean TTFT and TPOT over its requests, each row's own stack),
+ * a row whose replay fails made unpredictable with the reason, and the
+ * summary made again; r->replayed set. GW_E_NOMEM only. */
+int gw_validate_replay_rows(gw_validate_result *r, gw_error *err);
 
 /* Fill a group or partition's error figures from `rows` (those with
  * p->... matching are the caller's choice: every row given counts). */

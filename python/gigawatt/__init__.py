@@ -258,7 +258,9 @@ def validate(measured, **kwargs):
     runs (silicon-sample.csv's columns): per row predicted and measured TTFT
     and TPOT, or the reason a row cannot be predicted, and the summary per
     partition (docs/validate.md). ``settings=`` names a CSV that adds, by
-    row id, what the log does not record (e.g. spec_tokens; §10)."""
+    row id, what the log does not record (e.g. spec_tokens; §10);
+    ``replay=True`` predicts every row by its benchmark replayed through the
+    replica simulator instead of the closed form (§9)."""
     return _run("validate", positional=(os.fspath(measured),), **kwargs)
 
 

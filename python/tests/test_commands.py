@@ -67,6 +67,8 @@ CASES = [
       "--output-tokens", "1000", "--tpot-slo", "0.05", "--mode", "agg"]),
     ("validate-small", "validate", (path("tests", "data", "validate-small.csv"),), {},
      ["validate", path("tests", "data", "validate-small.csv")]),
+    ("validate-replay", "validate", (path("tests", "data", "validate-small.csv"),),
+     {"replay": True}, ["validate", path("tests", "data", "validate-small.csv"), "--replay"]),
     ("explore-example", "explore", (path("scenarios", "explore-example.yaml"),),
      {"threads": 1, "vary": {"perf.tp": [2, 4]}},
      ["explore", path("scenarios", "explore-example.yaml"), "--threads", "1", "--vary",

@@ -161,8 +161,8 @@ static const char usage_report[] =
     "  gigawatt report plan-30gw.json plan-15gw.json -o compare.html\n";
 
 static const char usage_validate[] =
-    "usage: gigawatt validate MEASURED.csv [--settings SETTINGS.csv] [--json] [-o FILE]\n"
-    "                         [--catalog DIR]\n"
+    "usage: gigawatt validate MEASURED.csv [--settings SETTINGS.csv] [--replay] [--json]\n"
+    "                         [-o FILE] [--catalog DIR]\n"
     "Predicts TTFT and TPOT for every row of a CSV of measured serving runs (the columns of\n"
     "silicon-sample.csv, by header name, in any order) and compares: per row (id, predicted\n"
     "and measured TTFT and TPOT in ms, error %), per partition (model x system x engine x\n"
@@ -172,6 +172,9 @@ static const char usage_validate[] =
     "as file:line:col. The mapping of each column: docs/validate.md.\n"
     "--settings adds, by row id, what the measurement log does not record (e.g. spec_tokens,\n"
     "the draft tokens per step of speculative decoding): a CSV of id and the columns it adds.\n"
+    "--replay predicts each row by replaying its benchmark through the replica simulator\n"
+    "(every request, the engine's scheduler, attention-DP ranks in lock-step) instead of the\n"
+    "closed form: milliseconds a row instead of microseconds.\n"
     "\n"
     "examples:\n"
     "  gigawatt validate data/perf/silicon-sample.csv --settings data/perf/silicon-settings.csv\n"

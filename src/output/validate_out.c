@@ -71,6 +71,8 @@ char *gw_validate_json(const gw_validate_result *r)
             cJSON_AddStringToObject(o, "error", w->error);
     }
     cJSON *s = cJSON_AddObjectToObject(root, "summary");
+    if (r->replayed) /* absent: the closed form (docs/validate.md §7) */
+        cJSON_AddStringToObject(s, "predictor", "replay");
     cJSON *all = cJSON_AddObjectToObject(s, "overall");
     counts_json(all, &r->groups[0]);
     cJSON *groups = cJSON_AddArrayToObject(s, "groups");
@@ -205,6 +207,9 @@ static void stacks_text(gw_buf *b, const gw_validate_result *r)
 char *gw_validate_text(const gw_validate_result *r)
 {
     gw_buf b = {0};
+    if (r->replayed)
+        gw_buf_printf(&b, "predicted by each row's benchmark replayed through the replica "
+                          "simulator (--replay; docs/validate.md §9)\n\n");
     rows_text(&b, r);
     partitions_text(&b, r);
     stacks_text(&b, r);

@@ -89,6 +89,7 @@ static const option_spec option_table[] = {
     SWITCH("train"), OUTPUT_FILE("requests-csv"), SWITCH("capacity"), VALUE("ttft-target"),
     VALUE("tbt-target"), VALUE("quantile"), SWITCH("cheapest"), VALUE("target-rate"),
     VALUE("candidates"), VALUE("tps"), VALUE("db"), OUTPUT_FILE("html"), VALUE("settings"),
+    SWITCH("replay"),
     VALUE("draws"), VALUE("threads"), VALUE("resume"), VALUE("delete"), SWITCH("vacuum"),
     SETTING("mode", "search.mode"), SETTING("metric", "search.metric"), SWITCH("csv"),
     VALUE("vary"), VALUE("design"), VALUE("points"), /* explore (explore_cmd.c) */
@@ -139,7 +140,7 @@ static const char *const explore_options[] = {"vary", "design", "points", "seed"
                                               "db", "resume", "html", "csv", NULL};
 static const char *const power_options[] = {"window", "resolution", "battery-power",
                                             "battery-energy", "csv", "html", NULL};
-static const char *const validate_options[] = {"settings", NULL};
+static const char *const validate_options[] = {"settings", "replay", NULL};
 static const char *const no_options[] = {NULL};
 
 typedef int (*command_fn)(const gw_cmd_args *a, gw_command_output *out, gw_error *err);
@@ -339,6 +340,8 @@ static int command_option(gw_cmd_args *a, const char *name, const char *v, gw_er
         a->db = v;
     else if (strcmp(name, "settings") == 0)
         a->settings = v;
+    else if (strcmp(name, "replay") == 0)
+        a->replay = 1;
     else if (strcmp(name, "target-rate") == 0)
         return positive(name, v, &a->target_rate, err);
     else if (strcmp(name, "ttft-target") == 0)

@@ -32,6 +32,7 @@ typedef struct gw_cmd_args {
     const char *candidates, *tps; /* --cheapest: comma-separated lists */
     const char *db;               /* SQLite result store (fleet) */
     const char *settings;         /* validate: a settings CSV by row id */
+    int replay;                   /* validate: predict by the benchmark replayed */
 } gw_cmd_args;
 
 /* Queue "path=value" built from a flag (or recalled from a store). */

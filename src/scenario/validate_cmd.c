@@ -1145,6 +1145,31 @@ void gw_validate_free(gw_validate_result *r)
 
 /* ---- the command -------------------------------------------------------------- */
 
+int gw_validate_replay_rows(gw_validate_result *r, gw_error *err)
+{
+    for (size_t i = 0; i < r->nrows; i++) {
+        gw_validate_row *w = &r->rows[i];
+        if (!w->mapped || w->error[0])
+            continue;
+        gw_validate_replay_result rp;
+        gw_error rerr = {0};
+        int rc = gw_validate_replay(&w->run, NULL, &rp, &rerr);
+        if (rc == GW_E_NOMEM)
+            return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
+        if (rc) {
+            w->predicted_ttft_ms = w->predicted_tpot_ms = NAN;
+            snprintf(w->error, sizeof w->error, "replay: %s", rerr.msg);
+            continue;
+        }
+        w->predicted_ttft_ms = rp.ttft_mean_s * 1e3;
+        w->predicted_tpot_ms = rp.tpot_mean_s * 1e3;
+    }
+    r->replayed = 1;
+    free(r->partitions); /* the summary, made again from the replayed rows */
+    r->partitions = NULL, r->npartitions = 0;
+    return summarise(r) ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory") : GW_OK;
+}
+
 int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
 {
     const gw_command_request *req = a->req;
@@ -1158,7 +1183,10 @@ int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         return rc;
     gw_validate_result r;
     if ((rc = gw_validate_files(&cat, req->positional[0], a->settings, &r, err)) == GW_OK) {
-        rc = gw_cmd_finish(a, req->positional[0], req->want_json ? gw_validate_json(&r) : NULL,
+        if (a->replay)
+            rc = gw_validate_replay_rows(&r, err);
+        if (rc == GW_OK)
+            rc = gw_cmd_finish(a, req->positional[0], req->want_json ? gw_validate_json(&r) : NULL,
                            req->want_text ? gw_validate_text(&r) : NULL, out, err);
         gw_validate_free(&r);
     }

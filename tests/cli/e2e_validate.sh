@@ -72,3 +72,33 @@ contains "llama-3.1-70b h200 trtllm agg" "$scratch/out"
 contains "validate-small.csv:9:" "$scratch/out"
 contains "isl 'lots' is not a number" "$scratch/out"
 grep -q '^all  *11  *6 ' "$scratch/out" || fail "text: no 'all' group line with 11 rows, 6 unpredictable"
+
+# --replay: the same rows and keys, each predicted row by its benchmark
+# replayed (docs/validate.md §9), the summary saying so; deterministic
+ok_to replay.json validate "$small" --replay --json
+ok validate "$small" --replay --json -o replay-again.json
+cmp -s replay.json replay-again.json || fail "--replay is not deterministic"
+pycheck small.json replay.json <<'EOF'
+import json, sys
+closed = json.load(open(sys.argv[1]))
+replay = json.load(open(sys.argv[2]))
+if "predictor" in closed["summary"] or replay["summary"].get("predictor") != "replay":
+    sys.exit("summary predictor: closed %r, replay %r" % (closed["summary"].get("predictor"),
+                                                          replay["summary"].get("predictor")))
+if [r["id"] for r in closed["rows"]] != [r["id"] for r in replay["rows"]]:
+    sys.exit("--replay changed the rows")
+moved = 0
+for a, b in zip(closed["rows"], replay["rows"]):
+    if ("error" in a) != ("error" in b) or a["measured_tpot_ms"] != b["measured_tpot_ms"]:
+        sys.exit("row %r: predictability or measurement changed" % a["id"])
+    if "error" not in b:
+        if not (b["predicted_ttft_ms"] > 0 and b["predicted_tpot_ms"] > 0):
+            sys.exit("row %r: replay predicted %r" % (b["id"], b))
+        moved += b["predicted_tpot_ms"] != a["predicted_tpot_ms"]
+if moved == 0:
+    sys.exit("--replay predicted every row as the closed form does")
+if replay["summary"]["overall"]["tpot"]["n"] != 5:
+    sys.exit("replay summary %r" % replay["summary"]["overall"])
+EOF
+ok validate "$small" --replay
+contains "replayed through the replica simulator" "$scratch/out"
