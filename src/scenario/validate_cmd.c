@@ -1145,12 +1145,21 @@ void gw_validate_free(gw_validate_result *r)
 
 /* ---- the command -------------------------------------------------------------- */
 
-int gw_validate_replay_rows(gw_validate_result *r, gw_error *err)
+int gw_validate_replay_rows(gw_validate_result *r, gw_progress_fn progress, void *progress_user,
+                            gw_error *err)
 {
+    double total = 0, done = 0;
+    for (size_t i = 0; i < r->nrows; i++)
+        total += r->rows[i].mapped && !r->rows[i].error[0];
     for (size_t i = 0; i < r->nrows; i++) {
         gw_validate_row *w = &r->rows[i];
         if (!w->mapped || w->error[0])
             continue;
+        if (progress && progress(progress_user, done, total, done))
+            return gw_error_set(err, GW_E_STOPPED, NULL, 0, 0,
+                                "stopped at %.0f of %.0f rows replayed; nothing written", done,
+                                total);
+        done++;
         gw_validate_replay_result rp;
         gw_error rerr = {0};
         int rc = gw_validate_replay(&w->run, NULL, &rp, &rerr);
@@ -1183,8 +1192,10 @@ int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
         return rc;
     gw_validate_result r;
     if ((rc = gw_validate_files(&cat, req->positional[0], a->settings, &r, err)) == GW_OK) {
-        if (a->replay)
-            rc = gw_validate_replay_rows(&r, err);
+        if (a->replay) {
+            gw_cmd_phase(a, "replay", "rows");
+            rc = gw_validate_replay_rows(&r, req->progress, req->progress_user, err);
+        }
         if (rc == GW_OK)
             rc = gw_cmd_finish(a, req->positional[0], req->want_json ? gw_validate_json(&r) : NULL,
                            req->want_text ? gw_validate_text(&r) : NULL, out, err);
