@@ -146,11 +146,12 @@ int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
                        gw_validate_replay_result *out, gw_error *err);
 /* `validate --replay`: every predicted row of r predicted again by its
  * replay (the mean TTFT and TPOT over its requests, each row's own stack),
- * a row whose replay fails made unpredictable with the reason, and the
- * summary made again; r->replayed set. `progress` (may be NULL) hears rows
- * replayed of rows to replay; its nonzero return stops: GW_E_STOPPED. */
-int gw_validate_replay_rows(gw_validate_result *r, gw_progress_fn progress, void *progress_user,
-                            gw_error *err);
+ * a row whose replay fails made unpredictable with the reason (at
+ * `name`:line:1), and the summary made again; r->replayed set. `progress`
+ * (may be NULL) hears rows replayed of rows to replay; its nonzero return
+ * stops: GW_E_STOPPED. */
+int gw_validate_replay_rows(gw_validate_result *r, const char *name, gw_progress_fn progress,
+                            void *progress_user, gw_error *err);
 
 /* Fill a group or partition's error figures from `rows` (those with
  * p->... matching are the caller's choice: every row given counts). */

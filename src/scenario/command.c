@@ -119,8 +119,8 @@ static const char *const perf_options[] = {
     "micro-batch", "virtual-stages", "train", "html", NULL};
 static const char *const sim_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
-    "kv-precision", "engine", "attention-dp", "replicas", "scheduler", "route", "trace", "limit", "max-tokens",
-    "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
+    "kv-precision", "engine", "attention-dp", "replicas", "scheduler", "route", "trace",
+    "limit", "max-tokens", "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
     "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
     NULL};
 /* include/gigawatt/risk_command.h says what each does */

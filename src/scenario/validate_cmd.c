@@ -1145,8 +1145,8 @@ void gw_validate_free(gw_validate_result *r)
 
 /* ---- the command -------------------------------------------------------------- */
 
-int gw_validate_replay_rows(gw_validate_result *r, gw_progress_fn progress, void *progress_user,
-                            gw_error *err)
+int gw_validate_replay_rows(gw_validate_result *r, const char *name, gw_progress_fn progress,
+                            void *progress_user, gw_error *err)
 {
     double total = 0, done = 0;
     for (size_t i = 0; i < r->nrows; i++)
@@ -1167,12 +1167,15 @@ int gw_validate_replay_rows(gw_validate_result *r, gw_progress_fn progress, void
             return gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory");
         if (rc) {
             w->predicted_ttft_ms = w->predicted_tpot_ms = NAN;
-            snprintf(w->error, sizeof w->error, "replay: %s", rerr.msg);
+            snprintf(w->error, sizeof w->error, "%s:%d:1: the benchmark replayed: %s", name,
+                     w->line, rerr.msg);
             continue;
         }
         w->predicted_ttft_ms = rp.ttft_mean_s * 1e3;
         w->predicted_tpot_ms = rp.tpot_mean_s * 1e3;
     }
+    if (progress) /* the final count */
+        (void)progress(progress_user, done, total, done);
     r->replayed = 1;
     free(r->partitions); /* the summary, made again from the replayed rows */
     r->partitions = NULL, r->npartitions = 0;
@@ -1194,7 +1197,8 @@ int gw_cmd_validate(const gw_cmd_args *a, gw_command_output *out, gw_error *err)
     if ((rc = gw_validate_files(&cat, req->positional[0], a->settings, &r, err)) == GW_OK) {
         if (a->replay) {
             gw_cmd_phase(a, "replay", "rows");
-            rc = gw_validate_replay_rows(&r, req->progress, req->progress_user, err);
+            rc = gw_validate_replay_rows(&r, req->positional[0], req->progress,
+                                         req->progress_user, err);
         }
         if (rc == GW_OK)
             rc = gw_cmd_finish(a, req->positional[0], req->want_json ? gw_validate_json(&r) : NULL,

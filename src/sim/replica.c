@@ -3,12 +3,12 @@
  * metric definitions and references are in docs/sim.md §3–§4; comments give
  * the section. One event per busy replica sits in the event set (its
  * iteration's end), or per busy worker whose attention-DP ranks step
- * together (§3.8: the leader's event); arrivals stream from the sorted workload and go first
- * at equal times; a closed loop issues its requests at completions
- * instead (§2.3), and a disaggregated run adds one KV-transfer event per
- * request between its two pools (§3.6). Every request is an index into
- * arrays (struct of arrays): the hot loop touches only the fields it
- * needs. */
+ * together (§3.8: its first rank's event); arrivals stream from the sorted
+ * workload and go first at equal times; a closed loop issues its requests
+ * at completions instead (§2.3), and a disaggregated run adds one
+ * KV-transfer event per request between its two pools (§3.6). Every
+ * request is an index into arrays (struct of arrays): the hot loop touches
+ * only the fields it needs. */
 #include <limits.h>
 #include <stdint.h>
 #include <math.h>
@@ -635,7 +635,7 @@ static int group_leader(const sim *s, int ri)
  * one waiting, or when a counter, advancing in each iteration without
  * that, reaches T (then it restarts); with a rank not decoding, at once.
  * Returns whether this iteration holds them. */
-static int adp_balance_holds(const sim *s, int leader)
+static int adp_balance_holds(sim *s, int leader)
 {
     replica *lead = &s->reps[leader];
     const pool *pl = lead->pool;
