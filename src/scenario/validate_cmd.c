@@ -1038,6 +1038,8 @@ static int summarise(gw_validate_result *r)
     static const char *const labels[GW_VALIDATE_GROUPS] = {"all", "agg", "disagg", "moe",
                                                            "dense"};
     const gw_validate_row **p = malloc((r->nrows ? r->nrows : 1) * sizeof *p);
+    free(r->partitions); /* made again from the rows (validate --replay) */
+    r->npartitions = 0;
     r->partitions = calloc(r->nrows ? r->nrows : 1, sizeof *r->partitions);
     if (!p || !r->partitions) {
         free(p);
@@ -1177,8 +1179,6 @@ int gw_validate_replay_rows(gw_validate_result *r, const char *name, gw_progress
     if (progress) /* the final count */
         (void)progress(progress_user, done, total, done);
     r->replayed = 1;
-    free(r->partitions); /* the summary, made again from the replayed rows */
-    r->partitions = NULL, r->npartitions = 0;
     return summarise(r) ? gw_error_set(err, GW_E_NOMEM, NULL, 0, 0, "out of memory") : GW_OK;
 }
 
