@@ -69,7 +69,6 @@ typedef struct replica {
     int poll_count;                 /* SGLang's request poll: decode iterations since it */
     int last_prefill;               /* the last iteration ran a prefill */
     double polled_at;               /* requests that arrived by then are visible */
-    int hold_new;                   /* §3.8 attention-DP balancing: admit no new prompt */
     int balance_wait;               /* a group's leader: iterations since the last release */
 } replica;
 
@@ -458,12 +457,12 @@ static void poll_requests(replica *rp, double t)
 
 /* vLLM, prefill-first: admit from the queue head while the padded batch
  * (count × longest prompt) fits the token budget; with no prefill, decode
- * every running request. */
-static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
+ * every running request. `admit_new` 0: no new prompt (§3.8). */
+static void vllm_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int admit_new)
 {
     const pool *pl = rp->pool;
     int32_t longest = 0;
-    while (rp->wait.head >= 0 && visible(s, rp, rp->wait.head) && !rp->hold_new) {
+    while (admit_new && rp->wait.head >= 0 && visible(s, rp, rp->wait.head)) {
         int32_t i = rp->wait.head;
         int32_t p = s->P[i] > longest ? s->P[i] : longest;
         /* a prompt longer than the whole budget runs alone (vLLM refuses
@@ -522,8 +521,9 @@ static int batch_wait_holds(const sim *s, replica *rp)
 }
 
 /* Sarathi-Serve: every running request decodes, and prefill chunks fill
- * the rest of the token budget, so decodes never stall. */
-static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
+ * the rest of the token budget, so decodes never stall; `admit_new` 0:
+ * only prompts already started go on (§3.8). */
+static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int admit_new)
 {
     const pool *pl = rp->pool;
     make_room_to_decode(s, rp);
@@ -537,7 +537,7 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t)
                                     visible(s, rp, i);) {
         int32_t nx = s->next[i];
         if (s->state[i] == ST_WAITING) {
-            if (rp->hold_new || !admissible(s, rp, i))
+            if (!admit_new || !admissible(s, rp, i))
                 break;
             admit(s, rp, i, t);
         }
@@ -576,9 +576,10 @@ static void admit_handed(sim *s, replica *rp)
 }
 
 /* Form the next iteration's batch of replica `rp` at time t (§3.1 vLLM,
- * §3.3 Sarathi) into *b; rp->nbatch 0: nothing to run. Returns whether a
+ * §3.3 Sarathi) into *b, new prompts admitted unless the group's balancing
+ * holds them (§3.8); rp->nbatch 0: nothing to run. Returns whether a
  * preemption sent a request back to the queue meanwhile. */
-static int form_batch(sim *s, replica *rp, double t, gw_perf_batch *b)
+static int form_batch(sim *s, replica *rp, double t, int admit_new, gw_perf_batch *b)
 {
     rp->nbatch = 0;
     rp->held = 0;
@@ -593,9 +594,9 @@ static int form_batch(sim *s, replica *rp, double t, gw_perf_batch *b)
         if (attempt == 1 && rp->wait.head < 0)
             break;
         if (s->c->scheduler == GW_SCHED_VLLM)
-            vllm_batch(s, rp, b, t);
+            vllm_batch(s, rp, b, t, admit_new);
         else
-            sarathi_batch(s, rp, b, t);
+            sarathi_batch(s, rp, b, t, admit_new);
     }
     return s->r->preemptions != preemptions_before;
 }
@@ -673,9 +674,7 @@ static int schedule_group(sim *s, int leader, double t)
     for (int k = 0; k < pl->group; k++) {
         replica *rp = &s->reps[leader + k];
         gw_perf_batch *b = &pl->batches[k];
-        rp->hold_new = hold;
-        form_batch(s, rp, t, b);
-        rp->hold_new = 0;
+        form_batch(s, rp, t, !hold, b);
         any |= rp->nbatch > 0;
         prompts |= b->prefill_tokens > 0;
         decodes |= b->decode_seqs > 0;
@@ -714,7 +713,7 @@ static int schedule(sim *s, int ri, double t)
         return schedule_group(s, group_leader(s, ri), t);
     const gw_sim_config *c = s->c;
     gw_perf_batch b;
-    int preempted = form_batch(s, rp, t, &b);
+    int preempted = form_batch(s, rp, t, 1, &b);
     set_busy(s, rp, rp->nbatch > 0, t);
     if (rp->nbatch == 0)
         return GW_OK;
