@@ -32,6 +32,8 @@ typedef struct gw_validate_case {
     gw_perf_config cfg[2];
     int workers[2];             /* per pool (agg: 1 worker) */
     double pool_concurrency[2]; /* requests in flight per worker; 0 = from the request */
+    double max_batch[2];        /* the engine's cap on running sequences per rank (the
+                                   recipe's max_batch_size); 0 = the stack's */
     gw_serve_request rq;
     uint64_t seed;              /* the replay's draws (lengths): FNV-1a of the row's id */
 } gw_validate_case;

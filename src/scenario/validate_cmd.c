@@ -32,7 +32,7 @@ enum column {
 };
 enum role_column { R_BATCH, R_WORKERS, R_TP, R_PP, R_ADP, R_MOE_TP, R_MOE_EP, R_SPEC,
                    R_MAX_TOKENS, R_WAIT_ITERS, R_WAIT_RATIO, R_RECV_INTERVAL, R_PIECEWISE,
-                   ROLE_COLUMNS };
+                   R_EPLB, R_MAX_BATCH, ROLE_COLUMNS };
 enum role { ROLE_AGG, ROLE_PREFILL, ROLE_DECODE, NROLES };
 #define NCOLUMNS (C_ROLE0 + NROLES * ROLE_COLUMNS)
 
@@ -44,7 +44,7 @@ static const char *const role_prefix[NROLES] = {"", "prefill_", "decode_"};
 static const char *const role_names[ROLE_COLUMNS] = {
     "batch_size", "num_workers", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
     "moe_ep_size", "spec_tokens", "max_num_tokens", "batch_wait_iters", "batch_wait_ratio",
-    "recv_interval", "piecewise_graphs"};
+    "recv_interval", "piecewise_graphs", "eplb", "max_batch_size"};
 /* The header must name these; the rest are empty when absent. */
 static const int required_columns[] = {C_ID, C_BACKEND, C_MODEL, C_SYSTEM, C_MODE,
                                        C_ISL, C_OSL, C_TTFT, C_TPOT};
@@ -412,12 +412,13 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
     cfg->spec_tokens = (int)spec;
     /* the recipe's scheduler settings (docs/validate.md §1; 0 or empty:
      * the stack's budget, no batch waiting) */
-    double budget, wait_iters, wait_ratio, recv, piecewise;
+    double budget, wait_iters, wait_ratio, recv, piecewise, eplb;
     if (number_of(c, in, role_col(role, R_MAX_TOKENS), 0, 1, &budget) ||
         number_of(c, in, role_col(role, R_WAIT_ITERS), 0, 1, &wait_iters) ||
         number_of(c, in, role_col(role, R_WAIT_RATIO), 0, 0, &wait_ratio) ||
         number_of(c, in, role_col(role, R_RECV_INTERVAL), 0, 1, &recv) ||
-        number_of(c, in, role_col(role, R_PIECEWISE), 0, 0, &piecewise))
+        number_of(c, in, role_col(role, R_PIECEWISE), 0, 1, &piecewise) ||
+        number_of(c, in, role_col(role, R_EPLB), 0, 1, &eplb))
         return -1;
     if (wait_ratio > 1)
         return row_fail_at(c, in, role_col(role, R_WAIT_RATIO),
@@ -429,7 +430,13 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
                            "%spiecewise_graphs %g; expected 1 (the recipe's CUDA graphs "
                            "capture mixed steps too) or 0",
                            role_prefix[role], piecewise);
+    if (eplb != 0 && eplb != 1)
+        return row_fail_at(c, in, role_col(role, R_EPLB),
+                           "%seplb %g; expected 1 (the recipe balances the experts' load "
+                           "with redundant copies) or 0",
+                           role_prefix[role], eplb);
     cfg->piecewise_graphs = piecewise == 1;
+    cfg->eplb = eplb == 1;
     cfg->max_num_tokens = (int)budget;
     cfg->batch_wait_iters = (int)wait_iters;
     cfg->batch_wait_ratio = wait_ratio;
@@ -551,13 +558,18 @@ static int row_model_fail(const validate_ctx *c, row_input *in, const gw_error *
                        err->msg);
 }
 
-/* One pool's engine of a case: cfg with `eff` in place of its own. */
+/* One pool's engine of a case: cfg with `eff` in place of its own, and
+ * the recipe's cap on running sequences in place of the stack's, as
+ * perf.max_batch replaces it (src/scenario/perf_resolve.c). The engine
+ * keeps no pointer to the stack, so the copy may go with this frame. */
 static int case_engine(const gw_validate_case *c, int r, const gw_efficiency *eff,
                        gw_perf_engine *e, gw_error *err)
 {
     gw_perf_config cfg = c->cfg[r];
-    if (eff)
-        cfg.eff = eff;
+    gw_efficiency capped = *(eff ? eff : cfg.eff);
+    if (c->max_batch[r] > 0)
+        capped.max_batch = c->max_batch[r];
+    cfg.eff = &capped;
     int rc = gw_perf_engine_init(&cfg, e, err);
     if (rc && c->disagg) { /* say which pool: "decode.tp" */
         char f[sizeof err->field];
@@ -597,11 +609,16 @@ int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
 
 /* A role's config: the row's model, accelerator, stack, precisions and
  * that role's parallelism. */
+/* A role's config, its GPUs and its engine's cap on running sequences
+ * per rank (max_batch_size; 0 = the stack's). */
 static int role_config(const validate_ctx *c, row_input *in, int role, gw_perf_config *cfg,
-                       double *gpus)
+                       double *gpus, double *max_batch)
 {
     *cfg = (gw_perf_config){.model = in->model, .accel = in->accel, .eff = in->eff};
-    return precisions(c, in, cfg) || parallelism(c, in, role, cfg, gpus) ? -1 : 0;
+    return precisions(c, in, cfg) || parallelism(c, in, role, cfg, gpus) ||
+                   number_of(c, in, role_col(role, R_MAX_BATCH), 0, 1, max_batch)
+               ? -1
+               : 0;
 }
 
 /* An aggregated worker: batch_size is per attention rank as labelled, as
@@ -612,7 +629,7 @@ static int map_agg(const validate_ctx *c, row_input *in, gw_validate_case *k)
 {
     double batch, labelled_adp;
     k->workers[0] = 1;
-    if (role_config(c, in, ROLE_AGG, &k->cfg[0], &in->out->gpus) ||
+    if (role_config(c, in, ROLE_AGG, &k->cfg[0], &in->out->gpus, &k->max_batch[0]) ||
         number_of(c, in, role_col(ROLE_AGG, R_BATCH), NAN, 1, &batch) ||
         number_of(c, in, role_col(ROLE_AGG, R_ADP), 1, 1, &labelled_adp))
         return -1;
@@ -649,7 +666,7 @@ static int map_disagg(const validate_ctx *c, row_input *in, gw_validate_case *k)
          * put the whole concurrency on one decode worker (TPOT +41% SGLang,
          * +75% TensorRT-LLM signed median, against -14% / -24% on the rows
          * that give their workers): the error would be the guess's */
-        if (role_config(c, in, role, &k->cfg[r], &gpus[r]))
+        if (role_config(c, in, role, &k->cfg[r], &gpus[r], &k->max_batch[r]))
             return -1;
         if (!text_of(c, in, role_col(role, R_WORKERS))[0])
             return row_fail_at(c, in, role_col(role, R_WORKERS),

@@ -399,6 +399,73 @@ static void test_node_product_labels(const gw_catalog *cat)
     "silicon_tpot_ms\nl,trtllm,meta-llama/Llama-3.1-70B,h200_sxm,agg,1024,1024,16,2,300," \
     "20\n"
 
+/* A disaggregated row without its deployment (InferenceX's multi-node
+ * rows: no worker counts, relabelled parallelism) is unpredictable; a
+ * settings row that states the deployment replaces the row's labels
+ * (docs/validate.md §10.1, the fifth rule): workers, parallelism, MTP and
+ * EPLB per role, and EP24 then need not divide the 256 experts. */
+static void test_settings_deployment(const gw_catalog *cat)
+{
+    static const char row[] =
+        "id,silicon_data_source,backend,model_path,system,precision,mode,isl,osl,"
+        "prefill_tp_size,prefill_moe_tp_size,prefill_moe_ep_size,decode_tp_size,"
+        "decode_moe_tp_size,decode_moe_ep_size,silicon_ttft_ms,silicon_tpot_ms\n"
+        "d,silicon_concurrency=512,trtllm,deepseek-ai/DeepSeek-R1,gb200,fp4,disagg,8192,1024,"
+        "4,1,4,24,6,4,2000,20\n";
+    gw_validate_result b;
+    gw_error err = {0};
+    CHECK_INT(gw_validate_csv(cat, "m.csv", row, strlen(row), &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "prefill_num_workers is empty");
+    gw_validate_free(&b);
+    const char *set =
+        "id,prefill_num_workers,prefill_tp_size,prefill_attention_dp_size,prefill_moe_tp_size,"
+        "prefill_moe_ep_size,decode_num_workers,decode_tp_size,decode_attention_dp_size,"
+        "decode_moe_tp_size,decode_moe_ep_size,decode_spec_tokens,decode_eplb\n"
+        "d,3,1,4,1,4,1,1,24,1,24,%s,%s\n";
+    char text[512];
+    snprintf(text, sizeof text, set, "1", "1");
+    gw_validate_input in = {.name = "s.csv", .text = text, .len = strlen(text)};
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
+    CHECK_INT(b.rows[0].run.workers[0], 3);
+    CHECK_INT(b.rows[0].run.workers[1], 1);
+    CHECK_INT(b.rows[0].run.cfg[0].attention_dp, 4);
+    CHECK_INT(b.rows[0].run.cfg[1].attention_dp, 24);
+    CHECK_INT(b.rows[0].run.cfg[1].ep, 24);
+    CHECK_INT(b.rows[0].run.cfg[1].eplb, 1);
+    CHECK_INT(b.rows[0].run.cfg[0].eplb, 0);
+    CHECK_INT(b.rows[0].run.cfg[1].spec_tokens, 1);
+    CHECK_NEAR(b.rows[0].gpus, 3 * 4 + 24, 0);
+    CHECK_NEAR(b.rows[0].run.rq.concurrency, 512, 0);
+    CHECK_NEAR(b.rows[0].run.max_batch[1], 0, 0);
+    double ttft_open = b.rows[0].predicted_ttft_ms, tpot_open = b.rows[0].predicted_tpot_ms;
+    gw_validate_free(&b);
+    /* the recipe's max_batch_size per decode rank: 24 x 8 = 192 of the 512
+     * clients decode at once (below what the prefill pool, which bounds
+     * the open run, lets through), the rest wait for a slot: TTFT grows
+     * by about (512 - 192) / X while the smaller batch steps faster */
+    static const char capped[] =
+        "id,prefill_num_workers,prefill_tp_size,prefill_attention_dp_size,prefill_moe_tp_size,"
+        "prefill_moe_ep_size,decode_num_workers,decode_tp_size,decode_attention_dp_size,"
+        "decode_moe_tp_size,decode_moe_ep_size,decode_spec_tokens,decode_eplb,"
+        "decode_max_batch_size\nd,3,1,4,1,4,1,1,24,1,24,1,1,8\n";
+    in.text = capped, in.len = strlen(capped);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
+    CHECK_NEAR(b.rows[0].run.max_batch[1], 8, 0);
+    CHECK_NEAR(b.rows[0].run.max_batch[0], 0, 0);
+    CHECK(b.rows[0].predicted_ttft_ms > ttft_open + 1000);
+    CHECK(b.rows[0].predicted_tpot_ms < tpot_open);
+    gw_validate_free(&b);
+    in.text = text;
+    /* without EPLB the experts must divide: the model's own reason */
+    snprintf(text, sizeof text, set, "1", "0");
+    in.len = strlen(text);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "does not divide the 256 experts");
+    gw_validate_free(&b);
+}
+
 static void test_settings_file(const gw_catalog *cat)
 {
     static const char cols[] =
@@ -460,6 +527,8 @@ static void test_settings_file(const gw_catalog *cat)
         {"id,batch_wait_ratio\nl,1.5\n", "s.csv:2:3: batch_wait_ratio 1.5; expected a share"},
         {"id,batch_wait_iters\nl,2.5\n", "s.csv:2:3: batch_wait_iters 2.5 is out of range"},
         {"id,piecewise_graphs\nl,2\n", "s.csv:2:3: piecewise_graphs 2; expected 1"},
+        {"id,eplb\nl,2\n", "s.csv:2:3: eplb 2; expected 1"},
+        {"id,max_batch_size\nl,0.5\n", "s.csv:2:3: max_batch_size 0.5 is out of range"},
     };
     for (size_t i = 0; i < sizeof row_bad / sizeof *row_bad; i++) {
         in.text = row_bad[i].set, in.len = strlen(row_bad[i].set);
@@ -482,10 +551,19 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK_NEAR(b.rows[0].run.cfg[0].batch_wait_ratio, 0.9, 0);
     CHECK_INT(b.rows[0].run.cfg[0].piecewise_graphs, 1);
     gw_validate_free(&b);
+    /* 0 states the default of a flag, as empty does */
+    set = "id,piecewise_graphs,eplb\nl,0,0\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &in, &b, &err),
+              GW_OK);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
+    CHECK_INT(b.rows[0].run.cfg[0].piecewise_graphs, 0);
+    gw_validate_free(&b);
     CHECK_INT(gw_validate_csv(cat, "m.csv", LLAMA_ROW, strlen(LLAMA_ROW), &b, &err), GW_OK);
     CHECK_NEAR(b.rows[0].run.rq.length_low, 0, 0);
     CHECK_INT(b.rows[0].run.cfg[0].piecewise_graphs, 0);
     gw_validate_free(&b);
+    test_settings_deployment(cat);
 }
 
 int main(void)
