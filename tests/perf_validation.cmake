@@ -9,6 +9,7 @@ execute_process(
           --explanations ${SRC}/data/perf/explanations.csv
           --serving ${SRC}/data/perf/silicon-sample.csv
           --serving-settings ${SRC}/data/perf/silicon-settings.csv
+          --serving-check-only ${SRC}/data/perf/inferencex-disagg.csv
           --serving-findings ${SRC}/data/perf/serving-findings.md --doc-out ${OUT}
           --known-errors-out ${OUT}.known-errors.csv
   RESULT_VARIABLE rc)

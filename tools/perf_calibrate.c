@@ -5,6 +5,7 @@
  *                     [--explanations data/perf/explanations.csv]
  *                     [--serving data/perf/silicon-sample.csv
  *                      --serving-settings data/perf/silicon-settings.csv
+ *                      --serving-check-only data/perf/inferencex-disagg.csv
  *                      --serving-findings data/perf/serving-findings.md]
  *                     [--fit --efficiency-out data/catalog/efficiency.yaml]
  *                     [--fit-request-overhead --efficiency-out ...]
@@ -1086,9 +1087,10 @@ static int serving_stack(void *user, const char *id)
     return stack_of(cal, cal->cat, id);
 }
 
-static void load_serving(calibration *cal, const char *path, const char *settings)
+static void load_serving(calibration *cal, const char *path, const char *settings,
+                         const char *check_only)
 {
-    serving_load(&cal->serving, cal->cat, path, settings, serving_stack, cal);
+    serving_load(&cal->serving, cal->cat, path, settings, check_only, serving_stack, cal);
     cal->has_serving = 1;
     for (size_t i = 0; i < cal->serving.res.nrows; i++)
         if (cal->serving.fit[i] && cal->serving.stack[i] >= 0)
@@ -1097,7 +1099,8 @@ static void load_serving(calibration *cal, const char *path, const char *setting
 
 /* The command line (see the header of this file). */
 typedef struct options {
-    const char *catdir, *meas, *effout, *docout, *expl, *serving, *settings, *findings, *knownout;
+    const char *catdir, *meas, *effout, *docout, *expl, *serving, *settings, *check_only,
+        *findings, *knownout;
     int fit, fit_overhead, quiet;
     double bar;
 } options;
@@ -1128,6 +1131,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->serving = v, i++;
         else if (v && strcmp(a, "--serving-settings") == 0)
             o->settings = v, i++;
+        else if (v && strcmp(a, "--serving-check-only") == 0)
+            o->check_only = v, i++;
         else if (v && strcmp(a, "--serving-findings") == 0)
             o->findings = v, i++;
         else if (v && strcmp(a, "--known-errors-out") == 0)
@@ -1261,7 +1266,7 @@ int main(int argc, char **argv)
         load_explanations(cal, o.expl);
     cal->cat = &cat;
     if (o.serving)
-        load_serving(cal, o.serving, o.settings);
+        load_serving(cal, o.serving, o.settings, o.check_only);
     if (o.findings)
         cal->findings = slurp(o.findings);
     int status = 130;

@@ -8,12 +8,19 @@
  * (the row's seed, gw_validate_case.seed; ties by line) and the first 30%
  * (rounded) fit; every other row only checks. The choice depends on the
  * ids and the partition alone, not on the model's errors, so it is
- * reproducible and a refit cannot move a row between the sets. The step factors are fitted on their TPOT only; of
+ * reproducible and a refit cannot move a row between the sets. Rows whose
+ * deployment a settings file states from a configuration they were
+ * matched to, not from the run's own record (--serving-check-only:
+ * data/perf/inferencex-disagg.csv, serving finding 35), are check rows
+ * whatever their hash: they test the model, they do not tune it. The step factors are fitted on their TPOT only; of
  * TTFT only the stack's request_overhead and eager_mla_overhead are
  * fitted, after them (serving_fit_ttft_constants): the closed loop's start-up wave is
  * the serving model's arithmetic (docs/serving.md §7.9.1), which the
  * step factors must not absorb. */
 #include "perf_calibrate_serving.h"
+
+#include "gigawatt/csv.h"
+#include "gigawatt/file.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -73,9 +80,40 @@ static void choose_fit_rows(serving_set *s)
     free(r);
 }
 
+/* Unmark the fit rows whose id the `id` column of the CSV at `path` names. */
+static void exclude_from_fit(serving_set *s, const char *path)
+{
+    char *text;
+    size_t len, pos = 0;
+    if (gw_read_whole_file(path, GW_FILE_MAX_READ_BYTES, &text, &len))
+        fail("cannot read --serving-check-only ", path);
+    gw_csv_record rec = {0};
+    int line = 1, got, id = -1;
+    while ((got = gw_csv_next(text, len, &pos, &line, &rec)) != 0) {
+        if (got < 0)
+            fail("out of memory", "");
+        if (gw_csv_blank(&rec))
+            continue;
+        if (id < 0) {
+            for (int f = 0; f < rec.n && id < 0; f++)
+                if (strcmp(gw_csv_field(&rec, f), "id") == 0)
+                    id = f;
+            if (id < 0)
+                fail("no column 'id' in the header of ", path);
+            continue;
+        }
+        const char *want = id < rec.n ? gw_csv_field(&rec, id) : "";
+        for (size_t i = 0; i < s->res.nrows; i++)
+            if (s->fit[i] && strcmp(s->res.rows[i].id, want) == 0)
+                s->fit[i] = 0, s->nfit_rows--;
+    }
+    free(rec.text);
+    free(text);
+}
+
 void serving_load(serving_set *s, const gw_catalog *cat, const char *path,
-                  const char *settings, int (*stack_index)(void *user, const char *id),
-                  void *user)
+                  const char *settings, const char *check_only,
+                  int (*stack_index)(void *user, const char *id), void *user)
 {
     memset(s, 0, sizeof *s);
     gw_error err = {0};
@@ -90,6 +128,8 @@ void serving_load(serving_set *s, const gw_catalog *cat, const char *path,
     if (!s->fit || !s->stack)
         fail("out of memory", "");
     choose_fit_rows(s);
+    if (check_only)
+        exclude_from_fit(s, check_only);
     for (size_t i = 0; i < s->res.nrows; i++) {
         const gw_validate_row *w = &s->res.rows[i];
         s->stack[i] = w->mapped ? stack_index(user, w->efficiency) : -1;
@@ -288,7 +328,11 @@ static void doc_preamble(FILE *f, const serving_set *s)
                "first 30%% (rounded) are `fit` rows: %d of %zu. Every other row is a `check` "
                "row and is never fitted. The choice depends on the ids and partitions alone, "
                "never on the errors, so it is reproducible and a refit cannot move a row "
-               "between the sets. Each stack is fitted on the fit rows of its own "
+               "between the sets. The rows whose deployment data/perf/silicon-settings.csv "
+               "states from the InferenceX configuration they were matched to "
+               "(data/perf/inferencex-disagg.csv, finding 35) rather than from the run's own "
+               "record are `check` rows whatever their hash: they test the model and do not "
+               "tune it. Each stack is fitted on the fit rows of its own "
                "(generation, engine) together with its data/perf/measurements.csv fit rows "
                "(tools/perf_calibrate.c: the mean squared log error of each set, summed).\n\n"
                "**TPOT is fitted, TTFT only reported.** The measured TTFT holds queueing and "

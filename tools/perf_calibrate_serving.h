@@ -21,10 +21,12 @@ typedef struct serving_set {
 } serving_set;
 
 /* Read and map the file (gw_validate_files, with the settings file
- * `settings` or NULL), choose the fit rows, and name each row's stack
- * through stack_index(id) (the caller's stacks). */
+ * `settings` or NULL), choose the fit rows — never a row whose id the
+ * `id` column of the CSV `check_only` (or NULL) names — and name each
+ * row's stack through stack_index(id) (the caller's stacks). */
 void serving_load(serving_set *s, const gw_catalog *cat, const char *path, const char *settings,
-                  int (*stack_index)(void *user, const char *id), void *user);
+                  const char *check_only, int (*stack_index)(void *user, const char *id),
+                  void *user);
 void serving_free(serving_set *s);
 /* Fit rows of stack `k`: the summed squared log errors of their TPOT with
  * stack `e`, and how many. */

@@ -13,7 +13,9 @@
  * (1: fixed) instead of the harness's 0.8.
  *
  *   gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv]
- *                      [--settings SETTINGS.csv] FILE.csv */
+ *                      [--settings SETTINGS.csv] [--check-only IDS.csv] FILE.csv
+ * (--check-only: the calibration's --serving-check-only, so the split is
+ * the calibration's: data/perf/inferencex-disagg.csv) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@
 /* One predicted row: measured, closed form, replay (ms). */
 #define USAGE                                                                             \
     "usage: gw-validate-replay [--catalog DIRS] [--length-low X] [--rows OUT.csv]\n" \
-    "                          [--settings SETTINGS.csv] FILE.csv\n"
+    "                          [--settings SETTINGS.csv] [--check-only IDS.csv] FILE.csv\n"
 
 typedef struct compared {
     const gw_validate_row *row;
@@ -208,7 +210,7 @@ static void write_rows(const char *path, const compared *c, size_t n)
 int main(int argc, char **argv)
 {
     const char *catdir = gw_command_catalog_dir(NULL), *rows_out = NULL, *path = NULL,
-               *settings = NULL;
+               *settings = NULL, *check_only = NULL;
     double length_low = 0; /* the replay's default: the harness's 0.8 */
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--catalog") == 0 && i + 1 < argc)
@@ -219,6 +221,8 @@ int main(int argc, char **argv)
             rows_out = argv[++i];
         else if (strcmp(argv[i], "--settings") == 0 && i + 1 < argc)
             settings = argv[++i];
+        else if (strcmp(argv[i], "--check-only") == 0 && i + 1 < argc)
+            check_only = argv[++i];
         else if (argv[i][0] != '-' && !path)
             path = argv[i];
         else {
@@ -237,7 +241,7 @@ int main(int argc, char **argv)
         return 2;
     }
     serving_set s;
-    serving_load(&s, &cat, path, settings, any_stack, NULL);
+    serving_load(&s, &cat, path, settings, check_only, any_stack, NULL);
     compared *c = malloc((s.res.nrows ? s.res.nrows : 1) * sizeof *c);
     if (!c)
         return 2;
