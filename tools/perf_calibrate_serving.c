@@ -12,11 +12,13 @@
  * deployment a settings file states from a configuration they were
  * matched to, not from the run's own record (--serving-check-only:
  * data/perf/inferencex-disagg.csv, serving finding 35), are check rows
- * whatever their hash: they test the model, they do not tune it. The step factors are fitted on their TPOT only; of
- * TTFT only the stack's request_overhead and eager_mla_overhead are
- * fitted, after them (serving_fit_ttft_constants): the closed loop's start-up wave is
- * the serving model's arithmetic (docs/serving.md §7.9.1), which the
- * step factors must not absorb. */
+ * whatever their hash: they test the model, they do not tune it.
+ *
+ * The step factors are fitted on their TPOT only; of TTFT only the
+ * stack's request_overhead and eager_mla_overhead are fitted, after them
+ * (serving_fit_ttft_constants): the closed loop's start-up wave is the
+ * serving model's arithmetic (docs/serving.md §7.9.1), which the step
+ * factors must not absorb. */
 #include "perf_calibrate_serving.h"
 
 #include "gigawatt/csv.h"

@@ -607,10 +607,9 @@ int gw_validate_replay(const gw_validate_case *c, const gw_efficiency *eff,
     return rc ? rc : gw_validate_replay_engines(c, e, out, err);
 }
 
-/* A role's config: the row's model, accelerator, stack, precisions and
- * that role's parallelism. */
-/* A role's config, its GPUs and its engine's cap on running sequences
- * per rank (max_batch_size; 0 = the stack's). */
+/* A role's config (the row's model, accelerator, stack, precisions and
+ * that role's parallelism), its GPUs and its engine's cap on running
+ * sequences per rank (max_batch_size; 0 = the stack's). */
 static int role_config(const validate_ctx *c, row_input *in, int role, gw_perf_config *cfg,
                        double *gpus, double *max_batch)
 {
