@@ -19,16 +19,10 @@
  * Total 2*(7936 + 24576) + 2*6400 = 77824. */
 static gw_llm tiny_mla(void)
 {
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-mla");
-    strcpy(m.attention, "mla");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "untied");
-    m.layers = 2, m.hidden_size = 64, m.heads = 4;
+    gw_llm m = tiny_frame("tiny-mla", "mla", "untied");
+    m.layers = 2;
     m.q_lora_rank = 32, m.kv_lora_rank = 16, m.qk_nope_head_dim = 8, m.qk_rope_head_dim = 4;
     m.v_head_dim = 8;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
     m.parameters = 77824;
     return m;
 }

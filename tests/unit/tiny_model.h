@@ -15,16 +15,25 @@
 
 #include "gigawatt/catalog.h"
 
-static inline gw_llm tiny_dense(void)
+/* What every made-up model here shares: h 64, 4 heads, SwiGLU of ffn 128,
+ * vocab 100, 4,096 tokens of context; the rest is each model's own. */
+static inline gw_llm tiny_frame(const char *id, const char *attention, const char *embeddings)
 {
     gw_llm m;
     memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-dense");
-    strcpy(m.attention, "gqa");
+    strcpy(m.meta.id, id);
+    strcpy(m.attention, attention);
     strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "untied");
-    m.layers = 2, m.hidden_size = 64, m.heads = 4, m.kv_heads = 2, m.head_dim = 16;
+    strcpy(m.embeddings, embeddings);
+    m.hidden_size = 64, m.heads = 4;
     m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    return m;
+}
+
+static inline gw_llm tiny_dense(void)
+{
+    gw_llm m = tiny_frame("tiny-dense", "gqa", "untied");
+    m.layers = 2, m.kv_heads = 2, m.head_dim = 16;
     m.parameters = 86528;
     return m;
 }
@@ -37,14 +46,8 @@ static inline gw_llm tiny_dense(void)
  * total = base + 3*8*6144 = 263936, active = base + 3*2*6144 = 153344. */
 static inline gw_llm tiny_moe(void)
 {
-    gw_llm m;
-    memset(&m, 0, sizeof m);
-    strcpy(m.meta.id, "tiny-moe");
-    strcpy(m.attention, "gqa");
-    strcpy(m.mlp, "gated");
-    strcpy(m.embeddings, "tied");
-    m.layers = 4, m.hidden_size = 64, m.heads = 4, m.kv_heads = 4, m.head_dim = 16;
-    m.ffn_size = 128, m.vocab_size = 100, m.context_length = 4096;
+    gw_llm m = tiny_frame("tiny-moe", "gqa", "tied");
+    m.layers = 4, m.kv_heads = 4, m.head_dim = 16;
     m.experts = 8, m.active_experts = 2, m.shared_experts = 1, m.moe_ffn_size = 32;
     m.dense_layers = 1;
     m.parameters = 263936;
