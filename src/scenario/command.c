@@ -120,9 +120,9 @@ static const char *const perf_options[] = {
 static const char *const sim_options[] = {
     "system", "accelerator", "site", "model", "efficiency", "tp", "pp", "ep", "precision",
     "kv-precision", "engine", "attention-dp", "replicas", "scheduler", "route", "trace",
-    "limit", "max-tokens", "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity", "ttft-target",
-    "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db", "html",
-    NULL};
+    "limit", "max-tokens", "requests", "rate", "seed", "kv-tokens", "requests-csv", "capacity",
+    "ttft-target", "tbt-target", "quantile", "cheapest", "target-rate", "candidates", "tps", "db",
+    "html", NULL};
 /* include/gigawatt/risk_command.h says what each does */
 static const char *const risk_options[] = {"draws",  "seed", "threads", "db",
                                            "resume", "html", NULL};
