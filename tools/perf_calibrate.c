@@ -95,6 +95,7 @@ static const param params[] = {
     {"grouped_gemm", offsetof(gw_efficiency, grouped_gemm), 0, "", 1, 0.3, 1, 1},
     {"memory_kv", offsetof(gw_efficiency, memory_kv), 0, "", 1, 0.3, 0.95, 1},
     {"layer_overhead", offsetof(gw_efficiency, layer_overhead_s), 1, "us", 1e6, 0, 0, 1},
+    {"attention_mla_decode", offsetof(gw_efficiency, attention_mla_decode), 0, "", 1, 0.1, 0.9, 1},
 };
 #define NPARAM (int)(sizeof params / sizeof params[0])
 
@@ -532,6 +533,8 @@ static void from_eff(const gw_efficiency *e0, double *x)
         e.grouped_gemm = 1;
     if (e.memory_kv <= 0)
         e.memory_kv = e.memory;
+    if (e.attention_mla_decode <= 0)
+        e.attention_mla_decode = e.attention;
     if (e.layer_overhead_s <= 0)
         e.layer_overhead_s = LAYER_OVERHEAD_START_S;
     for (int k = 0; k < NPARAM; k++) {
@@ -1157,7 +1160,7 @@ static gw_efficiency fit_start(const gw_efficiency *eff)
     start.memory = 0.8, start.attention = 0.5, start.scaleup = 0.7;
     start.activation_io = 0.5, start.step_overhead_s = 2e-3;
     start.collective_latency_s = 20e-6;
-    start.grouped_gemm = 0.9, start.memory_kv = 0.8;
+    start.grouped_gemm = 0.9, start.memory_kv = 0.8, start.attention_mla_decode = 0.5;
     start.layer_overhead_s = LAYER_OVERHEAD_START_S;
     return start;
 }

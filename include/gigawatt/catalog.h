@@ -196,6 +196,8 @@ typedef struct gw_efficiency {
                                     the dense GEMMs' factor at their precision; 0 = 1 */
     double memory_kv;            /* achieved / peak HBM bytes/s reading the KV cache in
                                     attention; 0 = memory */
+    double attention_mla_decode; /* achieved / peak FLOP/s of the absorbed MLA decode
+                                    kernel (docs/model.md §7.8.5); 0 = attention */
     double kv_handover_s;        /* disaggregation: a request's hand-over from prefill to
                                     decode worker beyond the bytes; 0 = the default */
     double adp_balance_iters;    /* attention-DP balancing: a prompt is held until every

@@ -135,6 +135,8 @@ typedef struct gw_perf_engine {
     double pp_bytes_per_token;      /* activations to the next stage */
     double activation_bytes_per_token; /* HBM traffic of activations, this stage */
     double gemm_rate, attn_rate;    /* FLOP/s achieved */
+    double decode_attn_weight;      /* attn_rate / the decode pairs' own rate: MLA's
+                                       absorbed kernel (§7.8.5); 1 otherwise */
     double mem_rate;                /* bytes/s achieved */
     double link_rate;               /* bytes/s achieved, one direction */
     double collective_latency_s, step_overhead_s;

@@ -289,6 +289,9 @@ static const gw_field efficiency_fields[] = {
       "routed experts' grouped GEMMs as a share of the dense factor; absent = 1"),
     Q("memory_kv", gw_efficiency, memory_kv, GW_DIM_NONE, EFF,
       "HBM bandwidth reading the KV cache in attention; absent = memory"),
+    Q("attention_mla_decode", gw_efficiency, attention_mla_decode, GW_DIM_NONE, EFF,
+      "share of the attention peak the absorbed MLA decode kernel reaches; absent = "
+      "attention"),
     Q("kv_handover", gw_efficiency, kv_handover_s, GW_DIM_TIME, NN,
       "disaggregation: per request hand-over from prefill to decode beyond the bytes"),
 };

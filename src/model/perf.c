@@ -417,6 +417,13 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
      * it (FP8 context attention in TensorRT-LLM, FlashAttention-3) */
     e->attn_peak = gw_precision_peak(a, c->kv) > 0 ? gw_precision_peak(a, c->kv) : a->bf16_flops;
     e->attn_rate = e->attn_peak * f->attention;
+    /* §7.8.5: decode runs MLA absorbed, one kernel of its own (FlashMLA,
+     * TensorRT-LLM's generation MLA), all of a rank's heads against one
+     * latent: compute-bound where the heads are not split by TP */
+    e->decode_attn_weight = strcmp(c->model->attention, "mla") == 0 &&
+                                    f->attention_mla_decode > 0
+                                ? f->attention / f->attention_mla_decode
+                                : 1;
     e->mem_rate = a->hbm_bandwidth_bps * f->memory;
     /* §7.2: attention reads the KV cache in pages gathered per sequence,
      * not one stream: its own factor when the stack has one */
@@ -624,6 +631,7 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
         return 0;
     double flops = seqs * e->draft_flops_per_token;
     double att_flops = e->draft_attn_flops_per_pair * b->decode_context;
+    double att_time = att_flops * e->decode_attn_weight / e->attn_rate;
     double bytes = e->draft_bytes_per_step + e->draft_kv_bytes_per_token * b->decode_context +
                    expert_read_bytes(e, seqs * e->expert_group_replicas, e->draft_expert_bytes);
     /* one layer's collectives: two TP all-reduces, a dispatch and a combine */
@@ -631,7 +639,7 @@ static double drafting_time(const gw_perf_engine *e, const gw_perf_batch *b)
     double lat = (e->tp > 1 ? 2 * e->collective_latency_s : 0) +
                  (e->draft_expert_bytes > 0 ? e->alltoalls_per_step / layers : 0) *
                      e->alltoall_latency_s;
-    double pass = fmax(flops / e->gemm_rate + att_flops / e->attn_rate, bytes / e->mem_rate);
+    double pass = fmax(flops / e->gemm_rate + att_time, bytes / e->mem_rate);
     return draft / seqs * (pass + lat + e->layer_overhead_s);
 }
 
@@ -680,12 +688,16 @@ static double stage_roofline(const gw_perf_engine *e, const gw_perf_batch *b,
     double draft_pairs = per_seq * b->decode_context + draft * (per_seq + 1) / 2;
     double context = windowed(e, b->decode_context, b->decode_seqs);
     double past = windowed(e, b->prefill_past, b->prefill_chunks);
-    double att_flops = e->attn_flops_per_pair * (context + draft_pairs) +
-                       e->attn_flops_per_prefill_pair *
-                           windowed(e, b->prefill_pairs, b->prefill_tokens) +
-                       e->attn_flops_per_past_token * past;
+    double decode_flops = e->attn_flops_per_pair * (context + draft_pairs);
+    double prompt_flops = e->attn_flops_per_prefill_pair *
+                          windowed(e, b->prefill_pairs, b->prefill_tokens);
+    double past_flops = e->attn_flops_per_past_token * past;
+    double att_flops = decode_flops + prompt_flops + past_flops;
+    /* the decode pairs at their kernel's rate: a weight of exactly 1 (the
+     * same sum) unless MLA's absorbed kernel has a factor of its own */
+    double att_weighted = decode_flops * e->decode_attn_weight + prompt_flops + past_flops;
     double att_bytes = e->kv_bytes_per_token * (context + past + tokens);
-    double att = fmax(att_flops / e->attn_rate, att_bytes / e->kv_rate);
+    double att = fmax(att_weighted / e->attn_rate, att_bytes / e->kv_rate);
     double link = e->link_rate > 0 ? e->link_rate : 1;
     double rdma = e->alltoall_rdma_bytes_per_token > 0 ? e->alltoall_rdma_bytes_per_token /
                                                              e->rdma_rate : 0;

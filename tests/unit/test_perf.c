@@ -1375,6 +1375,44 @@ static void test_frontier_mla_prefill(void)
     CHECK_NEAR(d.flops, 100 * 130048.0 + 12800 + 320 * 10050.0 + 4096 * 50.0, 1e-15);
 }
 
+/* §7.8.5 MLA's absorbed decode at its own factor: attention 0.5 over
+ * attention_mla_decode 1e-4 weighs the decode pairs 5000x, so 4 sequences
+ * over 1000 keys (576 FLOPs a pair) take 576e3 x 5000 / 5e14 = 5.76 us,
+ * compute-bound (KV: 80 B x 1004 / 5e11 = 0.16 us); the FLOPs reported are
+ * the pairs' own, the prompts' pairs keep `attention`, and a model without
+ * MLA steps exactly as without the factor. */
+static void test_frontier_mla_decode_factor(void)
+{
+    rig r;
+    rig_setup(&r, tiny_mla(), 1, 1, 1);
+    r.f.attention_mla_decode = 1e-4;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.decode_attn_weight, 5000, 1e-9);
+    gw_perf_batch decode = {.decode_seqs = 4, .decode_context = 1000};
+    gw_perf_step_detail d;
+    gw_perf_stage_time(&r.e, &decode, &d);
+    CHECK_NEAR(d.attention_s, 576e3 * 5000 / 5e14, 1e-15);
+    gw_perf_batch prompt = {.prefill_tokens = 100, .prefill_chunks = 1, .prefill_pairs = 10050};
+    double with = gw_perf_stage_time(&r.e, &prompt, NULL);
+    r.f.attention_mla_decode = 0;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.decode_attn_weight, 1, 0);
+    CHECK_NEAR(gw_perf_stage_time(&r.e, &prompt, NULL), with, 0);
+    gw_perf_step_detail plain;
+    gw_perf_stage_time(&r.e, &decode, &plain);
+    CHECK_NEAR(plain.flops, d.flops, 0);
+    CHECK(plain.attention_s < d.attention_s / 10);
+
+    rig g;
+    rig_setup(&g, tiny_dense(), 1, 1, 0);
+    CHECK_INT(rig_init(&g), GW_OK);
+    double t = gw_perf_stage_time(&g.e, &decode, NULL);
+    g.f.attention_mla_decode = 1e-4;
+    CHECK_INT(rig_init(&g), GW_OK);
+    CHECK_NEAR(g.e.decode_attn_weight, 1, 0);
+    CHECK_NEAR(gw_perf_stage_time(&g.e, &decode, NULL), t, 0);
+}
+
 /* §7.11 acceptance: measured lengths 1.92, 2.58, 2.82 (nextn 1-3) give
  * P(first i pass) 0.92, 0.66, 0.24, so per position 0.92, 0.66/0.92,
  * 0.24/0.66; a given length 1.75 with k 2 is geometric 1 + p + p^2, p 0.5. */
@@ -1790,6 +1828,7 @@ int main(void)
     test_frontier_grouped_gemm_factor();
     test_frontier_expert_precision_and_errors();
     test_frontier_mla_prefill();
+    test_frontier_mla_decode_factor();
     test_spec_acceptance_and_errors();
     test_spec_step_and_steady();
     test_deepseek_fp8_h100_does_not_fit();
