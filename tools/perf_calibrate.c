@@ -63,9 +63,13 @@
  *   the routed experts' grouped GEMMs 0.3-1 of the dense factor at their
  *     precision (each expert's few tokens a small GEMM of its own: at most
  *     what one dense GEMM reaches);
- *   KV-cache reads 0.3-0.95 (paged gathers, not one stream).
- * The optional factors (grouped_gemm, memory_kv, layer_overhead) that no fit
- * row moves are left out of the file: absent means "as before". */
+ *   KV-cache reads 0.3-0.95 (paged gathers, not one stream);
+ *   MLA's absorbed decode 0.1-0.9 of the KV precision's peak (FlashMLA's
+ *     dense decode 0.67 of BF16 on H800, a third of FP8; its sparse FP8
+ *     decode on B200 0.16 of BF16: github:deepseek-ai/FlashMLA README).
+ * The optional factors (grouped_gemm, memory_kv, layer_overhead,
+ * attention_mla_decode) that no fit row moves are left out of the file:
+ * absent means "as before". */
 typedef struct param {
     const char *key;
     size_t offset;
