@@ -1379,8 +1379,9 @@ static void test_frontier_mla_prefill(void)
  * attention_mla_decode 1e-4 weighs the decode pairs 5000x, so 4 sequences
  * over 1000 keys (576 FLOPs a pair) take 576e3 x 5000 / 5e14 = 5.76 us,
  * compute-bound (KV: 80 B x 1004 / 5e11 = 0.16 us); the FLOPs reported are
- * the pairs' own, the prompts' pairs keep `attention`, and a model without
- * MLA steps exactly as without the factor. */
+ * the pairs' own, the prompts' pairs keep `attention`, the MTP layer's
+ * drafting pays the factor too, and a model without MLA steps exactly as
+ * without it. */
 static void test_frontier_mla_decode_factor(void)
 {
     rig r;
@@ -1402,6 +1403,20 @@ static void test_frontier_mla_decode_factor(void)
     gw_perf_stage_time(&r.e, &decode, &plain);
     CHECK_NEAR(plain.flops, d.flops, 0);
     CHECK(plain.attention_s < d.attention_s / 10);
+    /* the MTP layer's drafting runs the same kernel: one draft a sequence
+     * over the 1000 keys at 576 / 2 layers = 288 FLOPs a pair, weighed
+     * 5000x, is 288e3 x 5000 / 5e14 = 2.88 us of its pass */
+    r.m.mtp_modules = 1;
+    r.c.spec_tokens = 1, r.c.spec_accept_length = 1.9;
+    gw_perf_batch drafted = {.decode_seqs = 4, .decode_context = 1000, .decode_draft_tokens = 4};
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.draft_attn_flops_per_pair, 288, 0);
+    gw_perf_stage_time(&r.e, &drafted, &plain);
+    r.f.attention_mla_decode = 1e-4;
+    CHECK_INT(rig_init(&r), GW_OK);
+    gw_perf_stage_time(&r.e, &drafted, &d);
+    CHECK(d.draft_s >= 288e3 * 5000 / 5e14);
+    CHECK(plain.draft_s < d.draft_s / 10);
 
     rig g;
     rig_setup(&g, tiny_dense(), 1, 1, 0);
