@@ -18,6 +18,14 @@ static inline int gwi_all_finite(const double *v, size_t n)
 
 #include "gigawatt/catalog.h"
 #include "gigawatt/gigawatt.h"
+#include <string.h>
+
+/* 1 when the model's attention is multi-head latent (DeepSeek's MLA,
+ * docs/model.md §7.8.5): its KV, its FLOPs and its kernels differ. */
+static inline int gwi_is_mla(const gw_llm *m)
+{
+    return strcmp(m->attention, "mla") == 0;
+}
 
 /* perf.c (docs/model.md §7.3): the achieved one-direction bytes/s per GPU
  * of a tensor-parallel group's all-reduce. Inside one scale-up domain it

@@ -52,7 +52,7 @@ void gw_llm_count_params(const gw_llm *m, gw_llm_params *o)
 {
     memset(o, 0, sizeof *o);
     double h = m->hidden_size, nh = m->heads;
-    if (strcmp(m->attention, "mla") == 0) {
+    if (gwi_is_mla(m)) {
         double qk = m->qk_nope_head_dim + m->qk_rope_head_dim;
         double q = m->q_lora_rank > 0 ? h * m->q_lora_rank + m->q_lora_rank * nh * qk : h * nh * qk;
         o->attention_per_layer = q + h * (m->kv_lora_rank + m->qk_rope_head_dim) +
@@ -80,7 +80,7 @@ void gw_llm_count_params(const gw_llm *m, gw_llm_params *o)
 int gw_llm_check(const gw_llm *m, gw_error *err)
 {
     const char *id = m->meta.id;
-    if (strcmp(m->attention, "mla") == 0) {
+    if (gwi_is_mla(m)) {
         if (m->kv_lora_rank <= 0 || m->qk_rope_head_dim <= 0 || m->qk_nope_head_dim <= 0 ||
             m->v_head_dim <= 0)
             return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
@@ -273,7 +273,7 @@ static int check_config(const gw_perf_config *c, gw_error *err)
     if ((rc = gwi_check_tp_domain(a, c->tp, err)))
         return rc;
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
-    if (strcmp(m->attention, "mla") != 0 && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
+    if (!gwi_is_mla(m) && fmod(kvh, c->tp) != 0 && fmod(c->tp, kvh) != 0)
         return gw_error_field(err, "tp",
                               "tensor parallelism %d neither divides nor is a multiple of the %.0f "
                               "KV heads of '%s'; expected one or the other",
@@ -320,7 +320,7 @@ static void attention_and_links(const gw_perf_config *c, gw_perf_engine *e, doub
     const gw_llm *m = c->model;
     double tp = c->tp, pp = c->pp, ep = c->ep, h = m->hidden_size;
     double kvb = gw_precision_bytes(c->kv), kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
-    int mla = strcmp(m->attention, "mla") == 0;
+    int mla = gwi_is_mla(m);
     /* attention: 2 FLOPs per multiply-add for QK^T and for AV. MLA is
      * priced in its absorbed form (keys and values are the latent). */
     double heads_gpu = m->heads / tp;
@@ -384,7 +384,7 @@ static void activation_traffic(const gw_perf_config *c, gw_perf_engine *e, doubl
     const gw_efficiency *f = c->eff;
     double tp = c->tp, h = m->hidden_size;
     double kvh = m->kv_heads > 0 ? m->kv_heads : m->heads;
-    int mla = strcmp(m->attention, "mla") == 0;
+    int mla = gwi_is_mla(m);
     double q, kv, o;
     if (mla) {
         q = m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim);
@@ -420,8 +420,7 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
     /* §7.8.5: decode runs MLA absorbed, one kernel of its own (FlashMLA,
      * TensorRT-LLM's generation MLA), all of a rank's heads against one
      * latent: compute-bound where the heads are not split by TP */
-    e->decode_attn_weight = strcmp(c->model->attention, "mla") == 0 &&
-                                    f->attention_mla_decode > 0
+    e->decode_attn_weight = gwi_is_mla(c->model) && f->attention_mla_decode > 0
                                 ? f->attention / f->attention_mla_decode
                                 : 1;
     e->mem_rate = a->hbm_bandwidth_bps * f->memory;
@@ -441,7 +440,7 @@ static void engine_rates(const gw_perf_config *c, gw_perf_engine *e)
      * holding a prompt runs its kernels one launch at a time (unless the
      * recipe captures it piecewise). The serving rows show a fixed cost
      * for it only where attention is MLA. */
-    e->eager_step_s = strcmp(c->model->attention, "mla") == 0 && !c->piecewise_graphs
+    e->eager_step_s = gwi_is_mla(c->model) && !c->piecewise_graphs
                           ? e->stage_layers * f->eager_mla_overhead_s : 0;
     e->scaleup_domain = a->scaleup_domain;
     e->scaleout_bps = a->scaleout_bandwidth_bps;

@@ -182,7 +182,7 @@ int gw_perf_train(const gw_perf_config *c, const gw_train_request *rq, gw_train_
     gw_llm_params p;
     gw_llm_count_params(m, &p);
     double dp = G / (tp * pp);
-    double hq = strcmp(m->attention, "mla") == 0
+    double hq = gwi_is_mla(m)
                     ? m->heads * (m->qk_nope_head_dim + m->qk_rope_head_dim)
                     : m->heads * (m->head_dim > 0 ? m->head_dim : m->hidden_size / m->heads);
     double matmul_params = p.active - (strcmp(m->embeddings, "tied") == 0 ? 0 : p.embedding);
