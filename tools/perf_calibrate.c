@@ -828,14 +828,15 @@ static void fmt_num(char *b, size_t n, double v)
         snprintf(b, n, "%.3g", v);
 }
 
-/* The error of the modelled rows: |error| of fit and of check rows
- * (abs_fit[0..nf), abs_chk[0..nc)), check rows beyond 30% (and those of
- * them without an explanation), rows not modelled, and the medians. */
 /* Issue 13's bars on these rows: the check median must not pass 12%, and
  * every DeepSeek-R1 check row should be within 25%. */
 #define ISSUE13_MEDIAN_BAR 0.12
 #define ISSUE13_DEEPSEEK_BAR 0.25
 
+/* The error of the modelled rows: |error| of fit and of check rows
+ * (abs_fit[0..nf), abs_chk[0..nc)), check rows beyond 30% (and those of
+ * them without an explanation), rows not modelled, the DeepSeek-R1 check
+ * rows, and the medians. */
 typedef struct error_summary {
     int nf, nc, over30, unexplained, nskip, within15;
     int deepseek, deepseek_within; /* DeepSeek-R1 check rows, and within 25% */
