@@ -27,7 +27,9 @@
  * has them), each stack's request_overhead and, where MLA rows reach it,
  * its eager_mla_overhead are fitted together on its serving fit rows'
  * TTFT (docs/serving.md §7.9.1, docs/model.md §7.2.3); with --fit, the
- * factors are fitted again until the eager time holds. Exit status: 0 when the median absolute error
+ * factors are fitted again until the eager time holds. A factor two stacks
+ * share because both engines run the same kernel (shared_factors) is
+ * fitted on the first and pinned in the second. Exit status: 0 when the median absolute error
  * over the check rows is within --bar and every check row beyond 30% has an
  * explanation; 1 otherwise; 2 on bad input. Run by scripts/perf-validate. */
 #include <errno.h>
@@ -103,6 +105,29 @@ static const param params[] = {
 };
 #define NPARAM (int)(sizeof params / sizeof params[0])
 
+/* A factor one stack takes from another instead of fitting it: both
+ * engines run the same kernel there, and a kernel's efficiency on an
+ * accelerator is the kernel's, not the engine's. The `from` stack comes
+ * first in the catalog, so it is fitted first (checked at start-up); its
+ * value is pinned in every evaluation of the taker's objective.
+ *   MLA's absorbed decode on Blackwell: SGLang serves DeepSeek-V3/R1 on
+ *   sm100 with the `trtllm_mla` attention backend (github:sgl-project/sglang
+ *   python/sglang/srt/server_args.py: DeepseekV3ForCausalLM on sm100 sets
+ *   attention_backend = "trtllm_mla", FlashInfer's trtllm-gen MLA decode),
+ *   and TensorRT-LLM runs its generation MLA through the same trtllm-gen
+ *   FMHA runner on SM100 (github:NVIDIA/TensorRT-LLM
+ *   cpp/tensorrt_llm/common/attentionOp.cpp, FmhaKernelType::Generation).
+ *   The SGLang fit rows pin it (173 of them, most DeepSeek); the TensorRT-LLM
+ *   ones do not (data/perf/serving-findings.md 36 (c), 38). */
+typedef struct shared_factor {
+    const char *stack, *from, *key, *why;
+} shared_factor;
+static const shared_factor shared_factors[] = {
+    {"nvidia-blackwell-trtllm", "nvidia-blackwell-sglang", "attention_mla_decode",
+     "the same trtllm-gen MLA decode kernel (SGLang's trtllm_mla backend on sm100)"},
+};
+#define NSHARED (int)(sizeof shared_factors / sizeof shared_factors[0])
+
 enum { C_ID, C_ROLE, C_KIND, C_BENCH, C_MODEL, C_ACCEL, C_COUNT, C_TP, C_PP, C_EP, C_PREC,
        C_IN, C_OUT, C_TTFT, C_TPOT, C_CONC, C_TRAIN_TOKENS, C_METRIC, C_VALUE, C_SOURCE,
        C_NOTE, C_MAXB, C_OUTCV, C_KVPOL, C_N };
@@ -157,6 +182,8 @@ typedef struct calibration {
     int unconstrained[MAX_EFF][16]; /* factors no fit row moved: the file says so */
     int overhead_fitted[MAX_EFF];   /* request_overhead fitted on serving TTFT (1) */
     int eager_fitted[MAX_EFF];      /* eager_mla_overhead fitted on serving TTFT (1) */
+    const shared_factor *shared[MAX_EFF][16]; /* factors taken from another stack */
+    int shared_from[MAX_EFF][16];             /* ... from this one */
     int fit_stack;                  /* the stack the objective measures */
     double x_start[NPARAM];         /* its start, which the objective pulls towards */
     const gw_catalog *cat;
@@ -517,6 +544,14 @@ static double *field(gw_efficiency *e, int k)
     return (double *)((char *)e + params[k].offset);
 }
 
+/* A stack's shared factors (shared_factors), as their source holds them now. */
+static void take_shared(calibration *cal, int s, gw_efficiency *e)
+{
+    for (int k = 0; k < NPARAM; k++)
+        if (cal->shared[s][k])
+            *field(e, k) = *field(&cal->stacks[cal->shared_from[s][k]].eff, k);
+}
+
 static void to_eff(const double *x, gw_efficiency *e)
 {
     for (int k = 0; k < NPARAM; k++)
@@ -576,6 +611,7 @@ static double objective(const double *x, void *user)
     calibration *cal = user;
     gw_efficiency e = cal->stacks[cal->fit_stack].eff;
     to_eff(x, &e);
+    take_shared(cal, cal->fit_stack, &e);
     double s = 0;
     int n = 0;
     for (int i = 0; i < cal->nrows; i++) {
@@ -751,6 +787,13 @@ static void write_fitted(FILE *f, const calibration *cal, int s, int k)
     if (params[k].optional && !(v > 0))
         return; /* absent: the model's fallback */
     const char *why = cal->unconstrained[s][k] ? nosrc : src;
+    char shared[400];
+    if (cal->shared[s][k]) {
+        snprintf(shared, sizeof shared,
+                 "fit: %s's value (tools/perf_calibrate.c, shared_factors): %s",
+                 cal->shared[s][k]->from, cal->shared[s][k]->why);
+        why = shared;
+    }
     if (params[k].unit[0])
         fprintf(f, "    %s: {value: \"%.4g %s\", source: \"%s\"}\n", params[k].key, v,
                 params[k].unit, why);
@@ -1187,6 +1230,29 @@ static gw_efficiency fit_start(const gw_efficiency *eff)
     return start;
 }
 
+/* Tie shared_factors to the catalog's stacks. A catalog without either
+ * stack ties nothing; a source after its taker would be fitted too late. */
+static void resolve_shared(calibration *cal)
+{
+    for (int i = 0; i < NSHARED; i++) {
+        const shared_factor *f = &shared_factors[i];
+        int s = -1, from = -1, k = fitted_key(f->key);
+        for (int j = 0; j < cal->nstacks; j++) {
+            if (strcmp(cal->stacks[j].eff.meta.id, f->stack) == 0)
+                s = j;
+            if (strcmp(cal->stacks[j].eff.meta.id, f->from) == 0)
+                from = j;
+        }
+        if (s < 0 || from < 0)
+            continue;
+        if (k < 0 || from > s)
+            die("%s (%d): a shared factor's source must be a fitted factor of a stack "
+                "earlier in the catalog", f->stack, i);
+        cal->shared[s][k] = f;
+        cal->shared_from[s][k] = from;
+    }
+}
+
 /* Fit every stack with fit rows: FIT_RESTARTS Nelder-Mead rounds each from
  * fit_start, the factors no row moved marked unconstrained, each rounded
  * as written. Progress over the restarts (about 10 s in all): a bar on a
@@ -1221,7 +1287,10 @@ static int fit_all(calibration *cal, int quiet)
         gw_efficiency started = cal->stacks[s].eff;
         to_eff(cal->x_start, &started); /* the start as the fit saw it (within range) */
         to_eff(x, &cal->stacks[s].eff);
+        take_shared(cal, s, &cal->stacks[s].eff);
         for (int k = 0; k < NPARAM; k++) {
+            if (cal->shared[s][k])
+                continue; /* its source's, as written there */
             double *v = field(&cal->stacks[s].eff, k);
             /* a factor no row moved keeps the catalog's value, even outside
              * the fit's range (the A100 stack's measured attention 0.151) */
@@ -1292,6 +1361,7 @@ int main(int argc, char **argv)
     cal->cat = &cat;
     if (o.serving)
         load_serving(cal, o.serving, o.settings, o.check_only);
+    resolve_shared(cal);
     if (o.findings)
         cal->findings = slurp(o.findings);
     int status = 130;
