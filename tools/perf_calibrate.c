@@ -1253,6 +1253,28 @@ static void resolve_shared(calibration *cal)
     }
 }
 
+/* Without --fit the catalog is taken as written: a shared factor edited by
+ * hand away from its source's value would predict with two rates for one
+ * kernel. Refuse it (exit 2) rather than report on it. */
+static void check_shared(calibration *cal)
+{
+    for (int s = 0; s < cal->nstacks; s++)
+        for (int k = 0; k < NPARAM; k++) {
+            if (!cal->shared[s][k])
+                continue;
+            double v = *field(&cal->stacks[s].eff, k);
+            double want = *field(&cal->stacks[cal->shared_from[s][k]].eff, k);
+            if (v != want) {
+                fprintf(stderr, "gw-perf-calibrate: efficiency '%s': %s %g is not %s's %g; "
+                                "expected the same value, the same kernel (shared_factors "
+                                "in tools/perf_calibrate.c; scripts/perf-validate writes it)\n",
+                        cal->stacks[s].eff.meta.id, params[k].key, v,
+                        cal->shared[s][k]->from, want);
+                exit(2);
+            }
+        }
+}
+
 /* Fit every stack with fit rows: FIT_RESTARTS Nelder-Mead rounds each from
  * fit_start, the factors no row moved marked unconstrained, each rounded
  * as written. Progress over the restarts (about 10 s in all): a bar on a
@@ -1362,6 +1384,8 @@ int main(int argc, char **argv)
     if (o.serving)
         load_serving(cal, o.serving, o.settings, o.check_only);
     resolve_shared(cal);
+    if (!o.fit)
+        check_shared(cal);
     if (o.findings)
         cal->findings = slurp(o.findings);
     int status = 130;

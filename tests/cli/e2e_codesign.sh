@@ -15,8 +15,8 @@ set -- --vary site.ref=liquid-cooled-campus-800vdc --vary cooling.ref=dlc-warm-w
        --vary operation.power_cap=1.0
 
 ok_to x.json explore "$scenario" --json --csv x.csv "$@"
-# a target GB300 misses and the next generation meets (its TPOT ~20 ms, theirs ~10)
-ok_to t.json explore "$scenario" --json --csv t.csv "$@" --set perf.tpot_slo='15 ms'
+# a target GB300 misses and the next generation meets (its TPOT ~31 ms, theirs 12-16)
+ok_to t.json explore "$scenario" --json --csv t.csv "$@" --set perf.tpot_slo='20 ms'
 ok_to k.json explore "$scenario" --json "$@" --vary system.ref=kyber-nvl576 \
     --set accelerator.fp8_flops='33.4 PFLOPS'
 # the custom accelerator of docs/codesign.md §4: a base: copy of rubin with
@@ -39,7 +39,7 @@ for p in x["points"]:
         assert all(v is not None for v in p["objectives"].values()), p
 # the TPOT target on the serving point: feasible <=> TPOT <= target
 for rows, target in ((csv.DictReader(open(sys.argv[2])), 0.050),
-                     (csv.DictReader(open(sys.argv[4])), 0.015)):
+                     (csv.DictReader(open(sys.argv[4])), 0.020)):
     n = 0
     for r in rows:
         if not r["tpot_s"]:
