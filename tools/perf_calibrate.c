@@ -544,7 +544,9 @@ static double *field(gw_efficiency *e, int k)
     return (double *)((char *)e + params[k].offset);
 }
 
-/* A stack's shared factors (shared_factors), as their source holds them now. */
+/* A stack's shared factors (shared_factors), as their source holds them now
+ * (an optional one the source's rows left unset, 0, falls back to the
+ * taker's own attention, as the model's fallback does for any stack). */
 static void take_shared(calibration *cal, int s, gw_efficiency *e)
 {
     for (int k = 0; k < NPARAM; k++)
