@@ -40,14 +40,15 @@ file(MAKE_DIRECTORY ${cat})
 file(GLOB yamls ${SRC}/data/catalog/*.yaml)
 file(COPY ${yamls} DESTINATION ${cat})
 file(READ ${cat}/efficiency.yaml eff)
-set(shared "attention_mla_decode: {value: 0.2307, source: \"fit: nvidia-blackwell-sglang's")
-string(FIND "${eff}" "${shared}" at)
-if(at EQUAL -1)
-  message(FATAL_ERROR "efficiency.yaml has no shared attention_mla_decode of 0.2307; "
-                      "update this test with the refit's value")
+# the taker's line names its source; its value (whatever the last refit
+# wrote) is replaced by one no fit writes (4 decimals)
+set(tail " source: \"fit: nvidia-blackwell-sglang's")
+string(REGEX MATCH "attention_mla_decode: {value: ([0-9.]+),${tail}" line "${eff}")
+if(NOT line)
+  message(FATAL_ERROR "efficiency.yaml has no attention_mla_decode taken from "
+                      "nvidia-blackwell-sglang (tools/perf_calibrate.c shared_factors)")
 endif()
-string(REPLACE "${shared}" "attention_mla_decode: {value: 0.5, source: \"fit: nvidia-blackwell-sglang's"
-       eff "${eff}")
+string(REPLACE "${line}" "attention_mla_decode: {value: 0.12345,${tail}" eff "${eff}")
 file(WRITE ${cat}/efficiency.yaml "${eff}")
-expect_refused("efficiency 'nvidia-blackwell-trtllm': attention_mla_decode 0.5 is not nvidia-blackwell-sglang's 0.2307"
+expect_refused("efficiency 'nvidia-blackwell-trtllm': attention_mla_decode 0.12345 is not nvidia-blackwell-sglang's"
   --catalog ${cat}:${SRC}/data/models --measurements ${SRC}/data/perf/measurements.csv --quiet)

@@ -276,11 +276,20 @@ static double num(const char *s)
     return (*end || errno) ? NAN : v;
 }
 
-static int stack_of(calibration *cal, const gw_catalog *cat, const char *id)
+/* The index of the stack `id` among those loaded, or -1. */
+static int find_stack(const calibration *cal, const char *id)
 {
     for (int i = 0; i < cal->nstacks; i++)
         if (strcmp(cal->stacks[i].eff.meta.id, id) == 0)
             return i;
+    return -1;
+}
+
+static int stack_of(calibration *cal, const gw_catalog *cat, const char *id)
+{
+    int found = find_stack(cal, id);
+    if (found >= 0)
+        return found;
     if (cal->nstacks == MAX_EFF)
         die("%s:%d: too many efficiency entries", id, 0);
     gw_error err = {0};
@@ -1238,13 +1247,8 @@ static void resolve_shared(calibration *cal)
 {
     for (int i = 0; i < NSHARED; i++) {
         const shared_factor *f = &shared_factors[i];
-        int s = -1, from = -1, k = fitted_key(f->key);
-        for (int j = 0; j < cal->nstacks; j++) {
-            if (strcmp(cal->stacks[j].eff.meta.id, f->stack) == 0)
-                s = j;
-            if (strcmp(cal->stacks[j].eff.meta.id, f->from) == 0)
-                from = j;
-        }
+        int s = find_stack(cal, f->stack), from = find_stack(cal, f->from);
+        int k = fitted_key(f->key);
         if (s < 0 || from < 0)
             continue;
         if (k < 0 || from > s)
