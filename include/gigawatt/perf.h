@@ -145,8 +145,13 @@ typedef struct gw_perf_engine {
     double weight_bytes_per_gpu;    /* the fullest stage */
     double kv_capacity_bytes;       /* HBM left for the KV cache on one GPU */
     double kv_capacity_tokens;      /* tokens of context the replica can cache */
-    double max_batch_engine;        /* the engine's cap on running sequences */
+    double max_batch_engine;        /* the engine's cap on running sequences (the stack's
+                                       max_batch, or decode_budget_seqs when lower) */
     double chunk_tokens;            /* prefill chunk budget; 0 = whole prompts */
+    double decode_budget_seqs;      /* a mixed scheduler's decoding sequences per iteration
+                                       that the token budget holds at 1 + k tokens each,
+                                       when fewer than the stack's max_batch (then the
+                                       cap); 0 = the budget does not bind */
     double adp_balance_iters;       /* attention-DP prompt hold, iterations; 0 = none */
     double batch_wait_iters, batch_wait_ratio; /* TensorRT-LLM batch waiting; 0 = none */
     double recv_interval;           /* SGLang: decode iterations between request polls */

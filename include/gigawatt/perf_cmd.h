@@ -70,9 +70,14 @@ typedef struct gw_perf_report {
     char serving_missed[192];
     /* what bound the steady-state batch (docs/model.md §7.5): "memory" (the
      * KV cache), "engine default" (the stack's max_batch), "max-batch
-     * setting" (perf.max_batch), "latency target"; NULL without one */
+     * setting" (perf.max_batch), "token budget" (the iteration's tokens at
+     * 1 + k a decoding sequence), "latency target"; NULL without one */
     const char *batch_bound;
     double batch_cap;              /* the engine's cap in force (decode pool's if disagg) */
+    const char *batch_cap_from;    /* its origin: "engine default", "max-batch setting"
+                                      or "token budget" */
+    double batch_cap_budget;       /* with "token budget": the iteration's tokens */
+    double batch_cap_step_tokens;  /* with "token budget": 1 + k a decoding sequence */
     double batch_kv_fit;           /* sequences the KV cache of a replica holds */
     /* the closed loop's batch per rank: the engine's cap when it reached
      * it, "memory", or the serving bound (concurrency, prefill, decode) */

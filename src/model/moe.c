@@ -185,8 +185,11 @@ void gw_perf_dp_slowest(const gw_perf_engine *e, const gw_perf_batch *mean, doub
     if (mean->prefill_chunks > 0 && mean->prefill_tokens > 0) {
         double scale = busiest_rank_chunks(n, mean->prefill_chunks) / mean->prefill_chunks;
         double spread = 1 + e->dp_max_z * prompt_cv / sqrt(fmax(1, scale * mean->prefill_chunks));
-        /* the engine's token budget caps one rank's iteration */
-        double budget = e->chunk_tokens > 0 ? e->chunk_tokens - mean->decode_seqs : INFINITY;
+        /* the engine's token budget caps one rank's iteration, its decodes'
+         * 1 + k tokens each charged first (docs/serving.md, Symbols) */
+        double budget = e->chunk_tokens > 0
+                            ? e->chunk_tokens - mean->decode_seqs - mean->decode_draft_tokens
+                            : INFINITY;
         double want = mean->prefill_tokens * scale * spread;
         double cap = fmax(mean->prefill_tokens, fmin(want, budget));
         double t = cap / mean->prefill_tokens;

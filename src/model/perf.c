@@ -145,6 +145,22 @@ static double iteration_budget(const gw_perf_config *c)
     return c->max_num_tokens > 0 ? c->max_num_tokens : c->eff->chunk_tokens;
 }
 
+/* §7.9 A mixed scheduler charges every decoding sequence's 1 + k tokens
+ * (its own and its drafts) to the iteration's token budget, the running
+ * sequences before any prompt, and stops when the budget is spent: at most
+ * floor(budget / (1 + k)) sequences decode in one iteration, the rest hold
+ * their KV and wait (TensorRT-LLM MicroBatchScheduler: a generation request
+ * takes beam width + draft tokens of maxNumTokens; vLLM v1 Scheduler: the
+ * running requests' num_tokens_with_spec from token_budget first). A
+ * prefill-first scheduler (SGLang) runs its decode batches outside the
+ * prefill budget. 0: the budget does not bound the batch. */
+static double decode_budget_seqs(const gw_perf_engine *e, int spec_tokens)
+{
+    if (e->prefill_first || !(e->chunk_tokens > 0))
+        return 0;
+    return fmax(1, floor(e->chunk_tokens / (1 + fmax(0, spec_tokens))));
+}
+
 static int check_serving_settings(const gw_perf_config *c, gw_error *err)
 {
     const gw_llm *m = c->model;
@@ -514,7 +530,6 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->kv_capacity_bytes = share - weights;
     e->kv_capacity_tokens =
         e->kv_capacity_bytes / (e->kv_bytes_per_token + e->draft_kv_bytes_per_token);
-    e->max_batch_engine = f->max_batch;
     e->chunk_tokens = iteration_budget(c);
     e->adp_balance_iters = f->adp_balance_iters;
     e->batch_wait_iters = c->batch_wait_iters;
@@ -524,6 +539,9 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(gw_perf_kv_policy_name(c), "reserve") == 0;
     e->prefill_first = strcmp(f->scheduler, "prefill-first") == 0;
+    double budget_seqs = decode_budget_seqs(e, c->spec_tokens);
+    e->decode_budget_seqs = budget_seqs > 0 && budget_seqs < f->max_batch ? budget_seqs : 0;
+    e->max_batch_engine = e->decode_budget_seqs > 0 ? e->decode_budget_seqs : f->max_batch;
     return GW_OK;
 }
 

@@ -84,13 +84,23 @@ static cJSON *pool_json(const gw_perf_config *c, int workers)
     return o;
 }
 
-/* The engine's name for its cap on running sequences (docs/catalog.md). */
-static const char *engine_cap_name(const gw_efficiency *f)
+/* The engine's name for its cap on running sequences (docs/catalog.md),
+ * or for its iteration's token budget when that is the cap. */
+static int cap_is_budget(const gw_perf_report *r)
 {
-    return strcmp(f->engine, "vllm") == 0     ? "max_num_seqs"
-           : strcmp(f->engine, "sglang") == 0 ? "max_running_requests"
-           : strcmp(f->engine, "trtllm") == 0 ? "max_batch_size"
-                                              : "max_batch";
+    return r->batch_cap_from && strcmp(r->batch_cap_from, "token budget") == 0;
+}
+
+static const char *engine_cap_name(const gw_efficiency *f, const gw_perf_report *r)
+{
+    int budget = cap_is_budget(r);
+    if (strcmp(f->engine, "vllm") == 0)
+        return budget ? "max_num_batched_tokens" : "max_num_seqs";
+    if (strcmp(f->engine, "sglang") == 0)
+        return "max_running_requests";
+    if (strcmp(f->engine, "trtllm") == 0)
+        return budget ? "max_num_tokens" : "max_batch_size";
+    return budget ? "token budget" : "max_batch";
 }
 
 /* What bound the headline batch, and the engine's cap in force, so a
@@ -100,9 +110,8 @@ static void batch_limit_json(cJSON *o, const gw_scenario *sc, const gw_perf_repo
     cJSON *l = cJSON_AddObjectToObject(o, "batch_limit");
     cJSON_AddStringToObject(l, "bound", r->batch_bound);
     gw_json_num(l, "engine_cap", r->batch_cap);
-    cJSON_AddStringToObject(l, "engine_cap_from",
-                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
-    cJSON_AddStringToObject(l, "engine_cap_name", engine_cap_name(&sc->efficiency));
+    cJSON_AddStringToObject(l, "engine_cap_from", r->batch_cap_from);
+    cJSON_AddStringToObject(l, "engine_cap_name", engine_cap_name(&sc->efficiency, r));
     gw_json_num_or_null(l, "kv_fit", r->batch_kv_fit, r->has_inference);
 }
 
@@ -111,12 +120,35 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
                              const gw_scenario *sc, const gw_perf_report *r)
 {
     char t[200], kv[64] = "";
-    const char *cap = sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default";
     if (r->has_inference)
         snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
-    snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency),
-             gw_text_count(r->batch_cap).s, cap, kv);
+    if (cap_is_budget(r))
+        snprintf(t, sizeof t, "%s (%s %s at %s tokens a decoding sequence: %s%s)", bound,
+                 engine_cap_name(&sc->efficiency, r), gw_text_count(r->batch_cap_budget).s,
+                 gw_text_count(r->batch_cap_step_tokens).s, gw_text_count(r->batch_cap).s, kv);
+    else
+        snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency, r),
+                 gw_text_count(r->batch_cap).s,
+                 sc->perf.max_batch > 0 ? "set by --max-batch" : "the engine's default", kv);
     gw_text_row(b, row, t);
+}
+
+/* The KV transfer's hand-over time and where it comes from: --kv-handover,
+ * the decode stack's measured kv_handover, or vLLM's NIXL connector's
+ * measurement standing in for a stack that has none (serving.c), which a
+ * reader of a TensorRT-LLM or SGLang deployment should know. */
+static void handover_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    double given = sc->disagg.kv_handover_s;
+    double s = gw_serve_kv_handover_s(&r->decode_engine, given > 0 ? given : -1);
+    const char *from = given > 0                               ? "set by --kv-handover"
+                       : r->decode_engine.kv_handover_s > 0 ? "the decode stack's kv_handover"
+                                                             : "vLLM's NIXL connector, measured "
+                                                               "(F.fs.kv.nixl.handover): none "
+                                                               "measured for this stack";
+    char t[200];
+    snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(s * 1e3, 3).s, from);
+    gw_text_row(b, "  hand-over", t);
 }
 
 /* A metric's median errors, or null where no check row was predicted. */
@@ -219,8 +251,7 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
         cJSON_AddStringToObject(s, "targets_missed", r->serving_missed);
     cJSON_AddStringToObject(s, "batch_bound", r->serving_batch_bound);
     gw_json_num(s, "engine_cap", r->batch_cap);
-    cJSON_AddStringToObject(s, "engine_cap_from",
-                            sc->perf.max_batch > 0 ? "max-batch setting" : "engine default");
+    cJSON_AddStringToObject(s, "engine_cap_from", r->batch_cap_from);
 }
 
 /* The inference half of perf's JSON, keys in the order they always had;
@@ -470,8 +501,10 @@ static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report 
     gw_text_row_num(b, "  tokens/s per GPU", p->tps_gpu_out, "output over all GPUs");
     gw_text_row_num(b, "  tokens/s per GPU", p->tps_decode_gpu_out,
                     "output over decode GPUs (LMSYS/DeepSeek)");
-    if (r->has_disagg)
+    if (r->has_disagg) {
         gw_text_row_si(b, "  KV transfer per request", p->kv_transfer_s, "s");
+        handover_text(b, sc, r);
+    }
     if (r->serving_missed[0])
         gw_text_row(b, "  targets missed", r->serving_missed);
 }

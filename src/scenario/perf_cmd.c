@@ -165,8 +165,23 @@ static int check_context(const gw_scenario *sc, gw_error *err)
     return GW_OK;
 }
 
+/* Where the engine's cap on running sequences comes from: the iteration's
+ * token budget when that binds first (docs/model.md §7.9: a mixed
+ * scheduler charges each decoding sequence 1 + k tokens), else the stack's
+ * default or perf.max_batch, which replaced it. */
+static const char *cap_origin(const gw_scenario *sc, const gw_perf_engine *e,
+                              gw_perf_report *r)
+{
+    r->batch_cap_budget = e->chunk_tokens;
+    r->batch_cap_step_tokens = 1 + e->spec_tokens;
+    if (e->decode_budget_seqs > 0)
+        return "token budget";
+    return sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
+}
+
 /* What bound the steady-state batch: the KV cache, the engine's cap (its
- * default, or perf.max_batch which replaced it), or the latency targets.
+ * default, perf.max_batch which replaced it, or the token budget), or the
+ * latency targets.
  * A sequence holds I + O tokens when reserved up front, else I + O/2 on
  * average, output-weighted when outputs spread (docs/model.md §7.4.2,
  * §7.5: gw_perf_infer's count of a sequence). */
@@ -176,11 +191,11 @@ static void steady_batch_bound(const gw_scenario *sc, gw_perf_report *r)
     const gw_perf_result *x = &r->inference;
     r->batch_kv_fit = floor(e->kv_capacity_tokens / x->kv_tokens_per_seq);
     r->batch_cap = e->max_batch_engine;
-    const char *cap = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
+    r->batch_cap_from = cap_origin(sc, e, r);
     if (x->slo_given && x->slo_feasible && x->slo.batch < x->max_batch)
         r->batch_bound = "latency target";
     else
-        r->batch_bound = r->batch_kv_fit <= r->batch_cap ? "memory" : cap;
+        r->batch_bound = r->batch_kv_fit <= r->batch_cap ? "memory" : r->batch_cap_from;
 }
 
 /* The closed loop's batch per rank: the engine's cap when it reached it,
@@ -189,11 +204,12 @@ static void serving_batch_bound(const gw_scenario *sc, gw_perf_report *r,
                                 const gw_perf_engine *decode)
 {
     r->batch_cap = decode->max_batch_engine;
+    r->batch_cap_from = cap_origin(sc, decode, r);
     const char *b = r->serving.bound;
     if (strcmp(b, "kv-cache") == 0)
         r->serving_batch_bound = "memory";
     else if (strcmp(b, "concurrency") != 0 && r->serving.batch_per_rank >= r->batch_cap)
-        r->serving_batch_bound = sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
+        r->serving_batch_bound = r->batch_cap_from;
     else
         r->serving_batch_bound = b;
 }

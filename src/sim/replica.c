@@ -530,7 +530,8 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int a
     add_decodes(s, rp, b);
     if ((rp->held = batch_wait_holds(s, rp)))
         return;
-    long budget = pl->max_batched_tokens - (long)rp->nrunning; /* one token per decode */
+    /* a decode's 1 + k tokens come first (docs/serving.md, Symbols) */
+    long budget = pl->max_batched_tokens - (long)rp->nrunning * (1 + pl->spec);
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
     for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1 &&

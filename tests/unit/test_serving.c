@@ -464,6 +464,39 @@ static void test_batch_caps(void)
     CHECK_STR_HAS(p.bound, "decode");
 }
 
+/* §7.9 the token budget bounds a mixed scheduler's decode batch: every
+ * decoding sequence takes 1 + k of the iteration's tokens (TensorRT-LLM's
+ * MicroBatchScheduler, vLLM v1's running requests first), so
+ * max_num_tokens 512 holds 512 sequences at k = 0, above the stack's 256
+ * (the stack's cap stays), and 128 at k = 3; the closed loop then runs 128
+ * a rank and its other clients wait. A prefill-first stack (SGLang) runs
+ * its decode batches outside the prefill budget and keeps its cap. */
+static void test_decode_budget(void)
+{
+    rig r;
+    rig_init(&r, 100e9, 1);
+    gw_perf_config c = rig_config(&r, 0);
+    gw_perf_engine e;
+    gw_error err;
+    c.max_num_tokens = 512;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.max_batch_engine, 256, 0);
+    CHECK_NEAR(e.decode_budget_seqs, 0, 0);
+    c.draft_model = &r.m, c.spec_tokens = 3, c.spec_accept_length = 2.5;
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.max_batch_engine, 128, 0);
+    CHECK_NEAR(e.decode_budget_seqs, 128, 0);
+    gw_serve_request rq = {.input_tokens = 1000, .output_tokens = 100, .concurrency = 400};
+    gw_serve_point p;
+    CHECK_INT(gw_serve_agg(&e, 1, &rq, &p, &err), GW_OK);
+    CHECK_NEAR(p.batch_per_rank, 128, 0);
+    CHECK(p.ttft_s > 1.5 * (p.e2e_s - p.ttft_s)); /* 272 of 400 clients wait */
+    strcpy(r.f.scheduler, "prefill-first");
+    CHECK_INT(gw_perf_engine_init(&c, &e, &err), GW_OK);
+    CHECK_NEAR(e.max_batch_engine, 256, 0);
+    CHECK_NEAR(e.decode_budget_seqs, 0, 0);
+}
+
 /* §7.9.1, the benchmark's start: C = 4 clients start together on an idle
  * engine whose budget holds 2 prompts of 1000 tokens, so two groups: the
  * first alone (t0), the second beside the first's decodes (t1); the wave's
@@ -711,6 +744,7 @@ int main(void)
     test_agg_attention_dp_ranks();
     test_agg_attention_dp_balance();
     test_agg_batch_wait();
+    test_decode_budget();
     test_agg_recv_interval();
     test_agg_drawn_lengths();
     test_agg_speculative();
