@@ -133,21 +133,31 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     gw_text_row(b, row, t);
 }
 
-/* The KV transfer's hand-over time and where it comes from: --kv-handover,
- * the decode stack's measured kv_handover, or vLLM's NIXL connector's
- * measurement standing in for a stack that has none (serving.c), which a
- * reader of a TensorRT-LLM or SGLang deployment should know. */
-static void handover_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+/* The KV transfer's hand-over time (*s) and where it comes from: the
+ * kv_handover setting, the decode stack's measured kv_handover, or vLLM's
+ * NIXL connector's measurement standing in for a stack that has none
+ * (serving.c), which a reader of a TensorRT-LLM or SGLang deployment
+ * should know. */
+static const char *handover_of(const gw_scenario *sc, const gw_perf_report *r, double *s)
 {
     double given = sc->disagg.kv_handover_s;
-    double s = gw_serve_kv_handover_s(&r->decode_engine, given > 0 ? given : -1);
-    const char *from = given > 0                               ? "set by --kv-handover"
-                       : r->decode_engine.kv_handover_s > 0 ? "the decode stack's kv_handover"
-                                                             : "vLLM's NIXL connector, measured "
-                                                               "(F.fs.kv.nixl.handover): none "
-                                                               "measured for this stack";
+    *s = gw_serve_kv_handover_s(&r->decode_engine, given > 0 ? given : -1);
+    return given > 0                               ? "kv_handover setting"
+           : r->decode_engine.kv_handover_s > 0 ? "decode stack"
+                                                 : "vLLM NIXL connector (F.fs.kv.nixl.handover)";
+}
+
+static void handover_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
+{
+    double s;
+    const char *from = handover_of(sc, r, &s);
+    const char *why = strcmp(from, "decode stack") == 0 ? "the decode stack's kv_handover"
+                      : sc->disagg.kv_handover_s > 0   ? "set by --kv-handover"
+                                                       : "vLLM's NIXL connector, measured "
+                                                         "(F.fs.kv.nixl.handover): none "
+                                                         "measured for this stack";
     char t[200];
-    snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(s * 1e3, 3).s, from);
+    snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(s * 1e3, 3).s, why);
     gw_text_row(b, "  hand-over", t);
 }
 
@@ -246,6 +256,13 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
     gw_json_num(s, "decode_gpus", p->decode_gpus);
     gw_json_num(s, "batch_per_rank", p->batch_per_rank);
     gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
+    double handover = 0;
+    const char *from = r->has_disagg ? handover_of(sc, r, &handover) : NULL;
+    gw_json_num_or_null(s, "kv_handover_s", handover, r->has_disagg);
+    if (from)
+        cJSON_AddStringToObject(s, "kv_handover_from", from);
+    else
+        cJSON_AddNullToObject(s, "kv_handover_from");
     cJSON_AddStringToObject(s, "bound", p->bound);
     if (r->serving_missed[0]) /* only where targets are given and missed */
         cJSON_AddStringToObject(s, "targets_missed", r->serving_missed);
