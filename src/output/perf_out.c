@@ -84,13 +84,14 @@ static cJSON *pool_json(const gw_perf_config *c, int workers)
     return o;
 }
 
-/* The engine's name for its cap on running sequences (docs/catalog.md),
- * or for its iteration's token budget when that is the cap. */
+/* Is the engine's cap in force its iteration's token budget? */
 static int cap_is_budget(const gw_perf_report *r)
 {
     return r->batch_cap_from && strcmp(r->batch_cap_from, "token budget") == 0;
 }
 
+/* The engine's name for its cap on running sequences (docs/catalog.md),
+ * or for its iteration's token budget when that is the cap. */
 static const char *engine_cap_name(const gw_efficiency *f, const gw_perf_report *r)
 {
     int budget = cap_is_budget(r);
@@ -151,11 +152,12 @@ static void handover_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
 {
     double s;
     const char *from = handover_of(sc, r, &s);
-    const char *why = strcmp(from, "decode stack") == 0 ? "the decode stack's kv_handover"
-                      : sc->disagg.kv_handover_s > 0   ? "set by --kv-handover"
-                                                       : "vLLM's NIXL connector, measured "
-                                                         "(F.fs.kv.nixl.handover): none "
-                                                         "measured for this stack";
+    const char *why = "vLLM's NIXL connector, measured (F.fs.kv.nixl.handover): none "
+                      "measured for this stack";
+    if (strcmp(from, "decode stack") == 0)
+        why = "the decode stack's kv_handover";
+    else if (strcmp(from, "kv_handover setting") == 0)
+        why = "the kv_handover setting";
     char t[200];
     snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(s * 1e3, 3).s, why);
     gw_text_row(b, "  hand-over", t);

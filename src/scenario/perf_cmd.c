@@ -166,9 +166,10 @@ static int check_context(const gw_scenario *sc, gw_error *err)
 }
 
 /* Where the engine's cap on running sequences comes from: the iteration's
- * token budget when that binds first (docs/model.md §7.9: a mixed
+ * token budget when that binds first (docs/serving.md, Symbols: a mixed
  * scheduler charges each decoding sequence 1 + k tokens), else the stack's
- * default or perf.max_batch, which replaced it. */
+ * default or perf.max_batch, which replaced it. Records the budget and a
+ * sequence's tokens for the text's account of it. */
 static const char *cap_origin(const gw_scenario *sc, const gw_perf_engine *e,
                               gw_perf_report *r)
 {

@@ -676,6 +676,45 @@ if got != (20, 0.9, 16384):
     sys.exit("inputs do not echo the recipe: %r" % (got,))
 EOF
 
+# ---- the token budget caps the decode batch at budget / (1 + drafts) ----------------
+# docs/serving.md, Symbols: TensorRT-LLM charges a decoding sequence its
+# token and its k drafts, so 512 tokens hold 128 sequences at MTP 3 (and
+# 512 without drafts, where the 512 max-batch binds instead)
+dsb="--model deepseek-r1 --accelerator b200 --count 8 --tp 1 --ep 8 --attention-dp 8 --precision fp4 --input-tokens 1024 --output-tokens 1024 --engine trtllm --max-batch 512 --max-num-tokens 512"
+# shellcheck disable=SC2086
+ok_to budget.json perf $dsb --mtp 3 --json
+# shellcheck disable=SC2086
+ok_to nobudget.json perf $dsb --json
+# shellcheck disable=SC2086
+ok_to budget.txt perf $dsb --mtp 3
+grep -q "batch bound by .*token budget (max_num_tokens 512 at 4 tokens a decoding sequence: 128" budget.txt ||
+    fail "perf does not say the token budget bounds the batch"
+pycheck budget.json nobudget.json <<'EOF'
+import json, sys
+a, b = (json.load(open(f))["batch_limit"] for f in sys.argv[1:3])
+if (a["engine_cap"], a["engine_cap_from"], a["engine_cap_name"]) != (128, "token budget", "max_num_tokens"):
+    sys.exit("MTP 3 under a 512-token budget: %r" % a)
+if (b["engine_cap"], b["engine_cap_from"]) != (512, "max-batch setting"):
+    sys.exit("no drafts: the 512 max-batch binds, got %r" % b)
+EOF
+
+# ---- the KV hand-over says whose it is -----------------------------------------------
+dis="--model deepseek-r1 --accelerator gb200 --precision fp4 --engine trtllm --input-tokens 1024 --output-tokens 1024 --prefill-tp 1 --prefill-attention-dp 4 --prefill-ep 4 --prefill-workers 1 --decode-tp 8 --decode-ep 8 --decode-workers 4 --concurrency 4"
+# shellcheck disable=SC2086
+ok_to hand.json perf $dis --json
+# shellcheck disable=SC2086
+ok_to hand50.json perf $dis --kv-handover 0.05 --json
+pycheck hand.json hand50.json <<'EOF'
+import json, sys
+a, b = (json.load(open(f))["serving"] for f in sys.argv[1:3])
+if a["kv_handover_s"] != 0.168 or "NIXL" not in a["kv_handover_from"]:
+    sys.exit("TensorRT-LLM's stack has no hand-over of its own: %r %r" % (a["kv_handover_s"], a["kv_handover_from"]))
+if b["kv_handover_s"] != 0.05 or b["kv_handover_from"] != "kv_handover setting":
+    sys.exit("--kv-handover 0.05: %r %r" % (b["kv_handover_s"], b["kv_handover_from"]))
+if not abs((a["kv_transfer_s"] - a["kv_handover_s"]) - (b["kv_transfer_s"] - b["kv_handover_s"])) < 1e-12:
+    sys.exit("the bytes over the link moved with the hand-over")
+EOF
+
 # ---- SGLang's request poll reaches TTFT by half its interval, and only TTFT ---------
 # docs/serving.md §7.9.5: 64 clients, so others always decode
 r1s="--model deepseek-r1 --accelerator b200 --count 8 --tp 8 --precision fp4 --input-tokens 1024 --output-tokens 1024 --engine sglang --concurrency 64"
