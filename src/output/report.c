@@ -1336,13 +1336,20 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
         training_charts(b, sh, o);
     const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
     if (cap) {
+        const char *from = jstr(cap, "engine_cap_from");
         gw_buf_printf(b, "<p>batch bound by ");
         esc(b, jstr(cap, "bound"));
         gw_buf_printf(b, " (");
-        esc(b, jstr(cap, "engine_cap_name"));
-        gw_buf_printf(b, " %s, from the ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
-        esc(b, jstr(cap, "engine_cap_from"));
-        gw_buf_printf(b, ")</p>");
+        if (from && strcmp(from, "token budget") == 0) { /* the cap is sequences, not tokens */
+            gw_buf_printf(b, "%s sequences, what ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
+            esc(b, jstr(cap, "engine_cap_name"));
+            gw_buf_printf(b, " holds at one token and the drafts a sequence)</p>");
+        } else {
+            esc(b, jstr(cap, "engine_cap_name"));
+            gw_buf_printf(b, " %s, from the ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
+            esc(b, from);
+            gw_buf_printf(b, ")</p>");
+        }
     }
     const cJSON *sw = jget(o, "batch_sweep");
     size_t n = 0, m;
