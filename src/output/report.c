@@ -1337,16 +1337,17 @@ static void section_perf(gw_buf *b, shared_scales *sh, const cJSON *o)
     const cJSON *cap = jget(o, "batch_limit"); /* so no comparison hides the cap that bound it */
     if (cap) {
         const char *from = jstr(cap, "engine_cap_from");
+        double n = round(jnum(cap, "engine_cap"));
         gw_buf_printf(b, "<p>batch bound by ");
         esc(b, jstr(cap, "bound"));
         gw_buf_printf(b, " (");
         if (from && strcmp(from, "token budget") == 0) { /* the cap is sequences, not tokens */
-            gw_buf_printf(b, "%s sequences, what ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
+            gw_buf_printf(b, "%s sequences, what ", gw_text_count(n).s);
             esc(b, jstr(cap, "engine_cap_name"));
             gw_buf_printf(b, " holds at one token and the drafts a sequence)</p>");
         } else {
             esc(b, jstr(cap, "engine_cap_name"));
-            gw_buf_printf(b, " %s, from the ", gw_text_count(round(jnum(cap, "engine_cap"))).s);
+            gw_buf_printf(b, " %s, from the ", gw_text_count(n).s);
             esc(b, from);
             gw_buf_printf(b, ")</p>");
         }
