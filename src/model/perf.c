@@ -217,6 +217,14 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
                               "%d tokens per iteration; expected a budget >= 1 (0 = the "
                               "stack's)",
                               c->max_num_tokens);
+    /* a mixed scheduler charges a decoding sequence its token and its
+     * drafts (decode_budget_seqs): a smaller budget never decodes one */
+    if (c->max_num_tokens > 0 && c->spec_tokens > 0 && c->max_num_tokens < 1 + c->spec_tokens &&
+        strcmp(c->eff->scheduler, "prefill-first") != 0)
+        return gw_error_field(err, "max_num_tokens",
+                              "%d tokens per iteration cannot hold one decoding sequence with "
+                              "%d draft tokens; expected at least %d",
+                              c->max_num_tokens, c->spec_tokens, 1 + c->spec_tokens);
     if (c->batch_wait_iters < 0)
         return gw_error_field(err, "batch_wait_iters",
                               "%d iterations; expected >= 0 (0 = no batch waiting)",
