@@ -75,9 +75,8 @@ typedef struct gw_perf_report {
     const char *batch_bound;
     double batch_cap;              /* the engine's cap in force (decode pool's if disagg) */
     const char *batch_cap_from;    /* its origin: "engine default", "max-batch setting"
-                                      or "token budget" */
-    double batch_cap_budget;       /* with "token budget": the iteration's tokens */
-    double batch_cap_step_tokens;  /* with "token budget": 1 + k a decoding sequence */
+                                      or "token budget" (that of `engine`, the engine in
+                                      force: the decode pool's when disaggregated) */
     double batch_kv_fit;           /* sequences the KV cache of a replica holds */
     /* the closed loop's batch per rank: the engine's cap when it reached
      * it, "memory", or the serving bound (concurrency, prefill, decode) */

@@ -59,6 +59,8 @@ typedef struct gw_serve_point {
     double batch_per_rank;         /* sequences running per attention rank (disagg: on a
                                       decode rank) */
     double kv_transfer_s;          /* disagg: per request */
+    double kv_handover_s;          /* disagg: the hand-over part of it */
+    int kv_handover_source;        /* disagg: whose hand-over (gw_handover_source) */
     char bound[32];                /* what limits it: prefill | decode | kv-cache | concurrency */
 } gw_serve_point;
 
@@ -79,10 +81,21 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
 int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
                      const gw_perf_engine *decode, double decode_gpus, double kv_link_bps,
                      double *bps, gw_error *err);
+/* Whose hand-over a request pays: the one given, the decode stack's
+ * `kv_handover`, or vLLM's measured 168 ms standing in for a stack without
+ * one (docs/serving.md §7.10). */
+typedef enum gw_handover_source {
+    GW_HANDOVER_GIVEN,
+    GW_HANDOVER_STACK,
+    GW_HANDOVER_STANDIN
+} gw_handover_source;
+
 /* The hand-over latency a request pays besides its bytes: given_s when
  * given (>= 0; pass a negative number for "not given"), else the decode
  * stack's `kv_handover`, else vLLM's measured 168 ms. The one rule for
- * perf, the replica simulator and validate's replay. */
-double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s);
+ * perf, the replica simulator and validate's replay; *source (may be
+ * NULL) says which. */
+double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s,
+                              gw_handover_source *source);
 
 #endif

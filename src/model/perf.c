@@ -145,6 +145,13 @@ static double iteration_budget(const gw_perf_config *c)
     return c->max_num_tokens > 0 ? c->max_num_tokens : c->eff->chunk_tokens;
 }
 
+/* Does the stack's scheduler run waiting prompts as prefill batches before
+ * any decode (SGLang), rather than mixing them into the decode iterations? */
+static int prefill_first(const gw_efficiency *f)
+{
+    return strcmp(f->scheduler, "prefill-first") == 0;
+}
+
 /* §7.9 A mixed scheduler charges every decoding sequence's 1 + k tokens
  * (its own and its drafts) to the iteration's token budget, the running
  * sequences before any prompt, and stops when the budget is spent: at most
@@ -220,7 +227,7 @@ static int check_serving_settings(const gw_perf_config *c, gw_error *err)
     /* a mixed scheduler charges a decoding sequence its token and its
      * drafts (decode_budget_seqs): a smaller budget never decodes one */
     if (c->max_num_tokens > 0 && c->spec_tokens > 0 && c->max_num_tokens < 1 + c->spec_tokens &&
-        strcmp(c->eff->scheduler, "prefill-first") != 0)
+        !prefill_first(c->eff))
         return gw_error_field(err, "max_num_tokens",
                               "%d tokens per iteration cannot hold one decoding sequence with "
                               "%d draft tokens; expected at least %d",
@@ -546,7 +553,7 @@ static int memory_fit(const gw_perf_config *c, gw_perf_engine *e, const gw_llm_p
     e->request_overhead_s = f->request_overhead_s;
     e->kv_handover_s = f->kv_handover_s;
     e->kv_reserve_full = strcmp(gw_perf_kv_policy_name(c), "reserve") == 0;
-    e->prefill_first = strcmp(f->scheduler, "prefill-first") == 0;
+    e->prefill_first = prefill_first(f);
     double budget_seqs = decode_budget_seqs(e, c->spec_tokens);
     e->decode_budget_seqs = budget_seqs > 0 && budget_seqs < f->max_batch ? budget_seqs : 0;
     e->max_batch_engine = e->decode_budget_seqs > 0 ? e->decode_budget_seqs : f->max_batch;

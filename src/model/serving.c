@@ -655,7 +655,10 @@ int gw_serve_disagg(const gw_serve_pool *prefill, const gw_serve_pool *decode,
     if ((rc = check_disagg(&p, &d, &L, &bd, &kv_limited, err)) ||
         (rc = kv_link(&p, &d, rq, &link, err)))
         return rc;
-    double handover = gw_serve_kv_handover_s(d.e, rq->kv_handover_s > 0 ? rq->kv_handover_s : -1);
+    gw_handover_source from;
+    double handover =
+        gw_serve_kv_handover_s(d.e, rq->kv_handover_s > 0 ? rq->kv_handover_s : -1, &from);
+    out->kv_handover_s = handover, out->kv_handover_source = (int)from;
     out->kv_transfer_s = L.in * p.e->kv_bytes_per_token_model / link + handover;
     disagg s = {.p = &p, .d = &d, .L = &L, .pmax = prompts_per_step_max(&p, &L),
                 .kv_s = out->kv_transfer_s};
@@ -693,9 +696,15 @@ int gw_serve_kv_link(const gw_perf_engine *prefill, double prefill_gpus,
     return kv_link(&p, &d, &rq, bps, err);
 }
 
-double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s)
+double gw_serve_kv_handover_s(const gw_perf_engine *decode, double given_s,
+                              gw_handover_source *source)
 {
-    return given_s >= 0                 ? given_s
-           : decode->kv_handover_s > 0 ? decode->kv_handover_s
+    gw_handover_source from = given_s >= 0                 ? GW_HANDOVER_GIVEN
+                              : decode->kv_handover_s > 0 ? GW_HANDOVER_STACK
+                                                          : GW_HANDOVER_STANDIN;
+    if (source)
+        *source = from;
+    return from == GW_HANDOVER_GIVEN   ? given_s
+           : from == GW_HANDOVER_STACK ? decode->kv_handover_s
                                        : KV_HANDOVER_DEFAULT_S;
 }

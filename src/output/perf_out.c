@@ -125,8 +125,8 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
         snprintf(kv, sizeof kv, "; the KV cache holds %s", gw_text_count(r->batch_kv_fit).s);
     if (cap_is_budget(r))
         snprintf(t, sizeof t, "%s (%s %s at %s tokens a decoding sequence: %s%s)", bound,
-                 engine_cap_name(&sc->efficiency, r), gw_text_count(r->batch_cap_budget).s,
-                 gw_text_count(r->batch_cap_step_tokens).s, gw_text_count(r->batch_cap).s, kv);
+                 engine_cap_name(&sc->efficiency, r), gw_text_count(r->engine.chunk_tokens).s,
+                 gw_text_count(1 + r->engine.spec_tokens).s, gw_text_count(r->batch_cap).s, kv);
     else
         snprintf(t, sizeof t, "%s (%s %s, %s%s)", bound, engine_cap_name(&sc->efficiency, r),
                  gw_text_count(r->batch_cap).s,
@@ -134,33 +134,21 @@ static void batch_limit_text(gw_buf *b, const char *row, const char *bound,
     gw_text_row(b, row, t);
 }
 
-/* The KV transfer's hand-over time (*s) and where it comes from: the
- * kv_handover setting, the decode stack's measured kv_handover, or vLLM's
- * NIXL connector's measurement standing in for a stack that has none
- * (serving.c), which a reader of a TensorRT-LLM or SGLang deployment
- * should know. */
-static const char *handover_of(const gw_scenario *sc, const gw_perf_report *r, double *s)
+/* Whose the serving point's KV hand-over is (gw_serve_kv_handover_s set it),
+ * for the JSON, and as the text says it: a reader of a TensorRT-LLM or
+ * SGLang deployment should know when vLLM's measurement stands in. */
+static const char *handover_source(const gw_serve_point *p, int text)
 {
-    double given = sc->disagg.kv_handover_s;
-    *s = gw_serve_kv_handover_s(&r->decode_engine, given > 0 ? given : -1);
-    return given > 0                               ? "kv_handover setting"
-           : r->decode_engine.kv_handover_s > 0 ? "decode stack"
-                                                 : "vLLM NIXL connector (F.fs.kv.nixl.handover)";
-}
-
-static void handover_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report *r)
-{
-    double s;
-    const char *from = handover_of(sc, r, &s);
-    const char *why = "vLLM's NIXL connector, measured (F.fs.kv.nixl.handover): none "
-                      "measured for this stack";
-    if (strcmp(from, "decode stack") == 0)
-        why = "the decode stack's kv_handover";
-    else if (strcmp(from, "kv_handover setting") == 0)
-        why = "the kv_handover setting";
-    char t[200];
-    snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(s * 1e3, 3).s, why);
-    gw_text_row(b, "  hand-over", t);
+    switch ((gw_handover_source)p->kv_handover_source) {
+    case GW_HANDOVER_GIVEN:
+        return text ? "the kv_handover setting" : "kv_handover setting";
+    case GW_HANDOVER_STACK:
+        return text ? "the decode stack's kv_handover" : "decode stack";
+    default:
+        return text ? "vLLM's NIXL connector, measured (F.fs.kv.nixl.handover): none measured "
+                      "for this stack"
+                    : "vLLM NIXL connector (F.fs.kv.nixl.handover)";
+    }
 }
 
 /* A metric's median errors, or null where no check row was predicted. */
@@ -258,11 +246,9 @@ static void serving_json(cJSON *o, const gw_scenario *sc, const gw_perf_report *
     gw_json_num(s, "decode_gpus", p->decode_gpus);
     gw_json_num(s, "batch_per_rank", p->batch_per_rank);
     gw_json_num_or_null(s, "kv_transfer_s", p->kv_transfer_s, r->has_disagg);
-    double handover = 0;
-    const char *from = r->has_disagg ? handover_of(sc, r, &handover) : NULL;
-    gw_json_num_or_null(s, "kv_handover_s", handover, r->has_disagg);
-    if (from)
-        cJSON_AddStringToObject(s, "kv_handover_from", from);
+    gw_json_num_or_null(s, "kv_handover_s", p->kv_handover_s, r->has_disagg);
+    if (r->has_disagg)
+        cJSON_AddStringToObject(s, "kv_handover_from", handover_source(p, 0));
     else
         cJSON_AddNullToObject(s, "kv_handover_from");
     cJSON_AddStringToObject(s, "bound", p->bound);
@@ -522,7 +508,9 @@ static void serving_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report 
                     "output over decode GPUs (LMSYS/DeepSeek)");
     if (r->has_disagg) {
         gw_text_row_si(b, "  KV transfer per request", p->kv_transfer_s, "s");
-        handover_text(b, sc, r);
+        snprintf(t, sizeof t, "%s ms of it (%s)", gw_text_num(p->kv_handover_s * 1e3, 3).s,
+                 handover_source(p, 1));
+        gw_text_row(b, "  hand-over", t);
     }
     if (r->serving_missed[0])
         gw_text_row(b, "  targets missed", r->serving_missed);

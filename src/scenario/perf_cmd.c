@@ -168,13 +168,9 @@ static int check_context(const gw_scenario *sc, gw_error *err)
 /* Where the engine's cap on running sequences comes from: the iteration's
  * token budget when that binds first (docs/serving.md, Symbols: a mixed
  * scheduler charges each decoding sequence 1 + k tokens), else the stack's
- * default or perf.max_batch, which replaced it. Records the budget and a
- * sequence's tokens for the text's account of it. */
-static const char *cap_origin(const gw_scenario *sc, const gw_perf_engine *e,
-                              gw_perf_report *r)
+ * default or perf.max_batch, which replaced it. */
+static const char *cap_origin(const gw_scenario *sc, const gw_perf_engine *e)
 {
-    r->batch_cap_budget = e->chunk_tokens;
-    r->batch_cap_step_tokens = 1 + e->spec_tokens;
     if (e->decode_budget_seqs > 0)
         return "token budget";
     return sc->perf.max_batch > 0 ? "max-batch setting" : "engine default";
@@ -192,7 +188,7 @@ static void steady_batch_bound(const gw_scenario *sc, gw_perf_report *r)
     const gw_perf_result *x = &r->inference;
     r->batch_kv_fit = floor(e->kv_capacity_tokens / x->kv_tokens_per_seq);
     r->batch_cap = e->max_batch_engine;
-    r->batch_cap_from = cap_origin(sc, e, r);
+    r->batch_cap_from = cap_origin(sc, e);
     if (x->slo_given && x->slo_feasible && x->slo.batch < x->max_batch)
         r->batch_bound = "latency target";
     else
@@ -205,7 +201,7 @@ static void serving_batch_bound(const gw_scenario *sc, gw_perf_report *r,
                                 const gw_perf_engine *decode)
 {
     r->batch_cap = decode->max_batch_engine;
-    r->batch_cap_from = cap_origin(sc, decode, r);
+    r->batch_cap_from = cap_origin(sc, decode);
     const char *b = r->serving.bound;
     if (strcmp(b, "kv-cache") == 0)
         r->serving_batch_bound = "memory";

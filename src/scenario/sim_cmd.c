@@ -242,7 +242,7 @@ static int build_disagg(const gw_scenario *sc, double idle, double busy, gw_sim_
                    .busy_w = busy * de->tp * de->pp},
         .kv_bytes_per_token = de->kv_bytes_per_token_model,
         .kv_link_bps = link,
-        .kv_handover_s = gw_serve_kv_handover_s(de, ds.kv_handover_s)};
+        .kv_handover_s = gw_serve_kv_handover_s(de, ds.kv_handover_s, NULL)};
     r->prefill_workers = (int)pre.workers, r->decode_workers = (int)dec.workers;
     return GW_OK;
 }

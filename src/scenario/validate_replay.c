@@ -76,8 +76,8 @@ static int disagg_pools(const gw_validate_case *c, const gw_perf_engine *e, gw_s
         .decode = {.engine = de, .replicas = ranks(de, c->workers[1])},
         .kv_bytes_per_token = de->kv_bytes_per_token_model,
         .kv_link_bps = link,
-        .kv_handover_s = gw_serve_kv_handover_s(de, c->rq.kv_handover_s > 0 ? c->rq.kv_handover_s
-                                                                             : -1)};
+        .kv_handover_s = gw_serve_kv_handover_s(
+            de, c->rq.kv_handover_s > 0 ? c->rq.kv_handover_s : -1, NULL)};
     pool_limits(de, c->pool_concurrency[1], &q->disagg.decode.max_running,
                 &q->disagg.decode.max_batched_tokens);
     return GW_OK;
