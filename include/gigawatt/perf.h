@@ -255,6 +255,13 @@ double gw_perf_stage_time(const gw_perf_engine *e, const gw_perf_batch *b,
  * with pp > 1 the batch is split into pp micro-batches in flight, so the
  * step takes pp stage-times of b/pp (docs/model.md §7.4). */
 double gw_perf_step(const gw_perf_engine *e, const gw_perf_batch *b, gw_perf_step_detail *d);
+
+/* Decoding sequences a mixed scheduler's token budget holds in one
+ * iteration at 1 + k tokens each: floor(budget / (1 + k)), >= 0
+ * (docs/serving.md, Symbols; perf's engine cap and the replica simulator's
+ * Sarathi batch). */
+double gw_perf_budget_decode_seqs(double budget_tokens, int spec_tokens);
+
 /* §7.8.4: the busiest GPU's routed-expert load over the mean, minus 1, when
  * `group_tokens` tokens are routed over the expert group (0 before the
  * frontier model, for a dense model, or ep 1). */

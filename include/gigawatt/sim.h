@@ -183,6 +183,12 @@ typedef struct gw_sim_result {
 } gw_sim_result;
 
 int gw_sim_run(const gw_sim_config *c, const gw_workload *w, gw_sim_result *r, gw_error *err);
+/* §3.2 The running requests one replica of a pool decodes in an iteration:
+ * max_running, or fewer when the Sarathi scheduler's token budget holds
+ * fewer at 1 + k tokens each (gw_perf_budget_decode_seqs); 0: a budget
+ * below 1 + k, which gw_sim_run refuses. */
+int gw_sim_decode_batch_cap(gw_sched_kind sched, int max_running, int max_batched_tokens,
+                            double spec_tokens);
 void gw_sim_result_free(gw_sim_result *r);
 
 #endif

@@ -158,14 +158,21 @@ static int prefill_first(const gw_efficiency *f)
  * floor(budget / (1 + k)) sequences decode in one iteration, the rest hold
  * their KV and wait (TensorRT-LLM MicroBatchScheduler: a generation request
  * takes beam width + draft tokens of maxNumTokens; vLLM v1 Scheduler: the
- * running requests' num_tokens_with_spec from token_budget first). A
- * prefill-first scheduler (SGLang) runs its decode batches outside the
- * prefill budget. 0: the budget does not bound the batch. */
+ * running requests' num_tokens_with_spec from token_budget first). Shared
+ * with the replica simulator's Sarathi batch (docs/sim.md §3.2). */
+double gw_perf_budget_decode_seqs(double budget_tokens, int spec_tokens)
+{
+    return floor(fmax(0, budget_tokens) / (1 + fmax(0, spec_tokens)));
+}
+
+/* The engine's cap from its budget: a prefill-first scheduler (SGLang) runs
+ * its decode batches outside the prefill budget. 0: the budget does not
+ * bound the batch. */
 static double decode_budget_seqs(const gw_perf_engine *e, int spec_tokens)
 {
     if (e->prefill_first || !(e->chunk_tokens > 0))
         return 0;
-    return fmax(1, floor(e->chunk_tokens / (1 + fmax(0, spec_tokens))));
+    return fmax(1, gw_perf_budget_decode_seqs(e->chunk_tokens, spec_tokens));
 }
 
 static int check_serving_settings(const gw_perf_config *c, gw_error *err)

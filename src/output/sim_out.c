@@ -34,6 +34,19 @@ static int frontier_run(const gw_sim_report *rep)
     return rep->sim.closed.concurrency > 0 || rep->sim.disagg.on || rep->engine.spec_tokens > 0;
 }
 
+/* §3.2 The pool that decodes (disaggregated: the decode pool; the prefill
+ * pool hands every request over) and the sequences it decodes in one
+ * iteration. */
+static int decode_batch_cap(const gw_sim_report *rep, gw_sim_pool *o)
+{
+    const gw_sim_config *c = &rep->sim;
+    *o = c->disagg.on ? c->disagg.decode
+                      : (gw_sim_pool){.engine = c->engine, .max_running = c->max_running,
+                                      .max_batched_tokens = c->max_batched_tokens};
+    return gw_sim_decode_batch_cap(c->scheduler, o->max_running, o->max_batched_tokens,
+                                   o->engine->spec_tokens);
+}
+
 static void pool_json(cJSON *o, const char *k, int workers, const gw_perf_config *c,
                       int replicas)
 {
@@ -108,6 +121,8 @@ char *gw_sim_json(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
     cJSON_AddStringToObject(in, "route", route_name(c->route));
     gw_json_num(in, "max_running", c->max_running);
     gw_json_num(in, "max_batched_tokens", c->max_batched_tokens);
+    gw_sim_pool decoding;
+    gw_json_num(in, "decode_batch_cap", decode_batch_cap(rep, &decoding));
     gw_json_num(in, "block_size", c->block_size);
     gw_json_num(in, "watermark", c->watermark);
     gw_json_num(in, "kv_tokens_per_replica",
@@ -273,6 +288,22 @@ static void frontier_rows(gw_buf *b, const gw_sim_report *rep)
     }
 }
 
+/* §3.2 A Sarathi budget that holds fewer decoding sequences than
+ * max_running: the run decodes that many an iteration, which the user
+ * would otherwise read as max_running. */
+static void decode_cap_note(gw_buf *b, const gw_sim_report *rep)
+{
+    gw_sim_pool p;
+    int cap = decode_batch_cap(rep, &p);
+    if (cap >= p.max_running)
+        return;
+    gw_buf_printf(b, "  %sdecode batch capped at %d sequences an iteration: max_batched_tokens %d "
+                     "at %.0f token%s a sequence (max_running %d)\n",
+                  rep->sim.disagg.on ? "decode pool: " : "", cap, p.max_batched_tokens,
+                  1 + p.engine->spec_tokens, p.engine->spec_tokens > 0 ? "s" : "",
+                  p.max_running);
+}
+
 char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capacity *cap)
 {
     const gw_sim_result *r = &rep->result;
@@ -289,6 +320,7 @@ char *gw_sim_text(const gw_scenario *sc, const gw_sim_report *rep, const gw_capa
                   c->replicas == 1 ? "" : "s", c->scheduler == GW_SCHED_SARATHI ? "sarathi" : "vllm",
                   route_name(c->route));
     gw_text_status_note(&b, sc); /* announced, power cap, assumed values: as perf says them */
+    decode_cap_note(&b, rep);
     if (frontier_run(rep))
         ;
     else if (sc->sim.trace)

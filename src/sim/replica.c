@@ -33,6 +33,8 @@ typedef struct pool {
     double idle_w, busy_w;
     int first, count;   /* replicas [first, first + count) */
     int spec;           /* draft tokens per decode step (0: no speculation) */
+    int decode_cap;     /* running requests that decode in one iteration (§3.2,
+                           gw_sim_decode_batch_cap) */
     /* §3.8 a worker's attention-DP ranks, joined through the experts, step
      * together: `group` consecutive replicas (1: each steps alone) */
     int group;
@@ -284,12 +286,13 @@ static void tl_iteration(sim *s, double t, double dur, double batch, double kv, 
     }
 }
 
-/* Before a decode step of every running request, oldest first: each takes
- * its block or, when none is free, preempts the newest (or itself). */
-static inline void make_room_ahead(sim *s, replica *rp, long ahead)
+/* Before a decode step of the `n` oldest running requests, oldest first:
+ * each takes its block or, when none is free, preempts the newest running
+ * request (decoding this iteration or not), or itself. */
+static inline void make_room_ahead(sim *s, replica *rp, long ahead, int n)
 {
     int limit = rp->nrunning - 1;
-    for (int k = 0; k <= limit; k++)
+    for (int k = 0; k <= limit && k < n; k++)
         if (!grow_or_preempt(s, rp, k, &limit, ahead)) {
             int32_t i = rp->running[k];
             rp->nrunning--;
@@ -305,9 +308,9 @@ static inline void make_room_ahead(sim *s, replica *rp, long ahead)
 static void make_room_to_decode(sim *s, replica *rp)
 {
     if (rp->pool->spec)
-        make_room_ahead(s, rp, rp->pool->spec);
+        make_room_ahead(s, rp, rp->pool->spec, rp->pool->decode_cap);
     else
-        make_room_ahead(s, rp, 0);
+        make_room_ahead(s, rp, 0, rp->pool->decode_cap);
 }
 
 /* One iteration's bookkeeping, `dur` long: energy at the utilisation its
@@ -425,17 +428,25 @@ static double fast_forward(sim *s, replica *rp, gw_perf_batch *b, double end)
     return end;
 }
 
-/* Every running request decodes one token, oldest first. */
+/* The running requests that decode this iteration: the oldest, up to the
+ * pool's cap (the rest hold their KV and wait, §3.2). */
+static int decoding(const replica *rp)
+{
+    return rp->nrunning < rp->pool->decode_cap ? rp->nrunning : rp->pool->decode_cap;
+}
+
+/* Every decoding request (decoding()) decodes one token, oldest first. */
 static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
 {
-    for (int k = 0; k < rp->nrunning; k++) {
+    int n = decoding(rp);
+    for (int k = 0; k < n; k++) {
         int32_t i = rp->running[k];
         rp->batch[rp->nbatch] = i;
         rp->chunk[rp->nbatch++] = 1;
         b->decode_seqs += 1;
         b->decode_context += s->proc[i];
     }
-    b->decode_draft_tokens += (double)rp->pool->spec * rp->nrunning; /* k per sequence */
+    b->decode_draft_tokens += (double)rp->pool->spec * n; /* k per sequence */
 }
 
 /* SGLang's request poll (--scheduler-recv-interval N; docs/sim.md §3.1):
@@ -500,8 +511,8 @@ static int batch_wait_holds(const sim *s, replica *rp)
     if (!(e->batch_wait_iters >= 1 && e->batch_wait_ratio > 0) || e->attention_dp > 1 ||
         rp->nrunning == 0)
         return 0; /* off, or attention DP (TensorRT-LLM skips it), or nothing decodes */
-    long budget = pl->max_batched_tokens - (long)rp->nrunning;
-    double tokens = (double)rp->nrunning * (1 + pl->spec), prompts = 0;
+    long budget = pl->max_batched_tokens - (long)decoding(rp);
+    double tokens = (double)decoding(rp) * (1 + pl->spec), prompts = 0;
     for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && visible(s, rp, i); i = s->next[i]) {
         if (s->state[i] == ST_WAITING && !admissible(s, rp, i))
             break;
@@ -520,9 +531,10 @@ static int batch_wait_holds(const sim *s, replica *rp)
     return 1;
 }
 
-/* Sarathi-Serve: every running request decodes, and prefill chunks fill
- * the rest of the token budget, so decodes never stall; `admit_new` 0:
- * only prompts already started go on (§3.8). */
+/* Sarathi-Serve: the running requests decode, as many as the token budget
+ * holds at 1 + k tokens each (decoding()), and prefill chunks fill the rest
+ * of the budget, so decodes never stall; `admit_new` 0: only prompts
+ * already started go on (§3.8). */
 static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int admit_new)
 {
     const pool *pl = rp->pool;
@@ -531,7 +543,7 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int a
     if ((rp->held = batch_wait_holds(s, rp)))
         return;
     /* a decode's 1 + k tokens come first (docs/serving.md, Symbols) */
-    long budget = pl->max_batched_tokens - (long)rp->nrunning * (1 + pl->spec);
+    long budget = pl->max_batched_tokens - (long)decoding(rp) * (1 + pl->spec);
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
     for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1 &&
@@ -577,7 +589,7 @@ static void admit_handed(sim *s, replica *rp)
 }
 
 /* Form the next iteration's batch of replica `rp` at time t (§3.1 vLLM,
- * §3.3 Sarathi) into *b, new prompts admitted unless the group's balancing
+ * §3.2 Sarathi) into *b, new prompts admitted unless the group's balancing
  * holds them (§3.8); rp->nbatch 0: nothing to run. Returns whether a
  * preemption sent a request back to the queue meanwhile. */
 static int form_batch(sim *s, replica *rp, double t, int admit_new, gw_perf_batch *b)
@@ -1018,16 +1030,44 @@ static int check_pool(const char *what, const gw_sim_pool *p, int block_size, do
     return GW_OK;
 }
 
+int gw_sim_decode_batch_cap(gw_sched_kind sched, int max_running, int max_batched_tokens,
+                            double spec_tokens)
+{
+    if (sched != GW_SCHED_SARATHI)
+        return max_running;
+    double k = fmin(fmax(spec_tokens, 0), GW_SPEC_MAX);
+    return (int)fmin(max_running, gw_perf_budget_decode_seqs(max_batched_tokens, (int)k));
+}
+
+/* §3.2 a Sarathi budget below one decoding sequence's 1 + k tokens would
+ * never decode (the engines refuse it: perf's --max-num-tokens). */
+static int check_decode_budget(const char *what, const gw_sim_pool *p, gw_sched_kind sched,
+                               gw_error *err)
+{
+    if (gw_sim_decode_batch_cap(sched, p->max_running, p->max_batched_tokens,
+                                p->engine->spec_tokens) >= 1)
+        return GW_OK;
+    int k = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX);
+    return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                        "%s: max_batched_tokens %d cannot hold one decoding sequence with %d "
+                        "draft tokens on the sarathi scheduler; expected at least %d",
+                        what, p->max_batched_tokens, k, 1 + k);
+}
+
 /* The limits a run needs; the messages name them. */
 static int check_sim_config(const gw_sim_config *c, const gw_workload *w, gw_error *err)
 {
     const gw_sim_pool own = {.engine = c->engine, .replicas = c->replicas,
                              .max_running = c->max_running,
                              .max_batched_tokens = c->max_batched_tokens};
-    int rc = check_pool(c->disagg.on ? "prefill pool" : "simulation", &own, c->block_size,
-                        c->watermark, err);
+    const char *own_name = c->disagg.on ? "prefill pool" : "simulation";
+    int rc = check_pool(own_name, &own, c->block_size, c->watermark, err);
+    if (rc == GW_OK)
+        rc = check_decode_budget(own_name, &own, c->scheduler, err);
     if (rc == GW_OK && c->disagg.on)
         rc = check_pool("decode pool", &c->disagg.decode, c->block_size, c->watermark, err);
+    if (rc == GW_OK && c->disagg.on)
+        rc = check_decode_budget("decode pool", &c->disagg.decode, c->scheduler, err);
     if (rc)
         return rc;
     const gw_sim_disagg *d = &c->disagg;
@@ -1121,6 +1161,8 @@ static int init_pool(sim *s, pool *pl, const gw_sim_pool *p, int first, double t
                  .first = first,
                  .count = p->replicas,
                  .spec = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX)};
+    pl->decode_cap = gw_sim_decode_batch_cap(s->c->scheduler, p->max_running,
+                                             p->max_batched_tokens, pl->spec);
     pl->watermark_blocks = (long)(s->c->watermark * (double)pl->num_blocks);
     /* §3.8 the attention-DP ranks of a worker whose experts join them */
     const gw_perf_engine *e = p->engine;

@@ -528,6 +528,22 @@ print("disagg 1P3D: transfer %.1f ms, TTFT p50 %.3f s, %.0f output tok/s per dec
       % (1e3 * d["kv_transfer_mean_s"], d["ttft_s"]["p50"], t["output_decode_gpus"]))
 EOF
 
+# The Sarathi budget caps a decode pool's batch (docs/sim.md §3.2): 32
+# clients on 3 decode replicas of budget 8 decode at most 8 an iteration;
+# the text says so, the JSON carries the cap.
+# shellcheck disable=SC2086
+ok_to capped.txt sim $disagg --scheduler sarathi --set sim.disagg.decode.max_batched_tokens=8
+contains "decode pool: decode batch capped at 8 sequences an iteration: max_batched_tokens 8 at 1 token a sequence (max_running 128)" capped.txt
+# shellcheck disable=SC2086
+ok_to capped.json sim $disagg --scheduler sarathi --set sim.disagg.decode.max_batched_tokens=8 --json
+pycheck capped.json <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if d["inputs"]["decode_batch_cap"] != 8 or d["batch_size"]["max"] > 8 or d["completed"] != 200:
+    sys.exit("capped decode pool: cap %r, batch max %r, %r completed"
+             % (d["inputs"]["decode_batch_cap"], d["batch_size"]["max"], d["completed"]))
+EOF
+
 # ---- the perf: section's deployment in the simulator: MTP (§3.7) and perf.disagg (§3.6) ----
 r1="--model deepseek-r1 --accelerator gb200 --set perf.precision=fp8 --set perf.mtp=3
  --set sim.mode=closed-loop --set sim.concurrency=64 --set sim.input_tokens=1000

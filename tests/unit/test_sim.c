@@ -750,7 +750,7 @@ static void test_sarathi(void)
     gw_sim_result_free(&r);
 }
 
-/* TensorRT-LLM batch waiting on the Sarathi path (docs/sim.md §3.3,
+/* TensorRT-LLM batch waiting on the Sarathi path (docs/sim.md §3.2,
  * docs/serving.md §7.9.4): request 1 arrives while request 0 decodes; its
  * 100 tokens and the one decode stay under ratio 1 x the 256-token budget,
  * so it is held for T = 3 iterations (decodes at contexts 102..104) and
@@ -1546,6 +1546,50 @@ static void test_issue13_errors(void)
     expect_sim_error(&c, NULL, "on a decode replica");
 }
 
+/* §3.2 Sarathi's budget caps the decodes. A decode pool admits handed-over
+ * requests up to max_running (128), not up to the budget, so 8 clients on a
+ * decode budget of 4 tokens (or of 16 with 3 drafts a sequence) would all
+ * decode at once; at most 4 do, the others hold their KV and wait. The
+ * prefill pool's 20-token budget runs one prompt an iteration, so no
+ * iteration of either pool holds more than 4 sequences. The closed form
+ * still equals stepping. With a decode budget of 64 the 8 decode together.
+ * A budget below 1 + k decodes none: refused. */
+static void test_sarathi_decode_budget(void)
+{
+    const double acc[3] = {0.8, 0.7, 0.6};
+    gw_perf_engine spec = spec_engine(3, acc);
+    gw_sim_config c = disagg_config(1, 1);
+    c.closed = closed_config(8, 20, 30, 64).closed;
+    c.seed = 1;
+    c.scheduler = GW_SCHED_SARATHI;
+    c.max_batched_tokens = 20;
+    for (int k = 0; k < 2; k++) {
+        c.step_by_step = 0;
+        c.disagg.decode.max_batched_tokens = k ? 16 : 4;
+        c.disagg.decode.engine = k ? &spec : &E;
+        gw_sim_result a, b;
+        CHECK_INT(run(&c, NULL, &a), GW_OK);
+        CHECK_INT(a.completed, 64);
+        CHECK_NEAR(a.batch_size.max, 4, 0);
+        c.step_by_step = 1;
+        CHECK_INT(run(&c, NULL, &b), GW_OK);
+        CHECK_INT(a.iterations, b.iterations);
+        CHECK(same_stat(&a.ttft, &b.ttft) && same_stat(&a.e2e, &b.e2e));
+        gw_sim_result_free(&a), gw_sim_result_free(&b);
+    }
+    c.step_by_step = 0;
+    c.disagg.decode.max_batched_tokens = 64;
+    c.disagg.decode.engine = &E;
+    gw_sim_result r;
+    CHECK_INT(run(&c, NULL, &r), GW_OK);
+    CHECK_NEAR(r.batch_size.max, 8, 0);
+    gw_sim_result_free(&r);
+    c.disagg.decode.engine = &spec;
+    c.disagg.decode.max_batched_tokens = 3;
+    expect_sim_error(&c, NULL, "decode pool: max_batched_tokens 3 cannot hold one decoding "
+                               "sequence with 3 draft tokens");
+}
+
 /* ---- §3.8 attention-DP ranks ---------------------------------------------------- */
 
 /* tiny_moe on the round accelerator: TP1, its 8 experts over the 2
@@ -1694,6 +1738,7 @@ int main(void)
     test_closed_form_matches_step_by_step(GW_SCHED_SARATHI, GW_ROUTE_LEAST_OUTSTANDING);
     test_determinism(GW_SCHED_VLLM);
     test_determinism(GW_SCHED_SARATHI);
+    test_sarathi_decode_budget();
     test_quantile();
     test_sim_errors();
     test_closed_loop_one();
