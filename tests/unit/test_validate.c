@@ -491,6 +491,17 @@ static void test_settings_file(const gw_catalog *cat)
     CHECK(b.rows[0].predicted_tpot_ms < b.rows[1].predicted_tpot_ms);
     gw_validate_free(&a);
     gw_validate_free(&b);
+    /* a settings row may restate the mode: a run labelled agg that ran
+     * disaggregated (data/perf/serving-findings.md 41) is predicted, and
+     * partitioned, as disagg with the roles the settings give */
+    set = "id,mode,prefill_num_workers,prefill_tp_size,prefill_moe_ep_size,decode_num_workers,"
+          "decode_tp_size,decode_moe_ep_size\nplain,disagg,1,8,8,1,8,8\n";
+    in.text = set, in.len = strlen(set);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", without, strlen(without), &in, &b, &err), GW_OK);
+    CHECK(strcmp(b.rows[1].mode, "disagg") == 0 && b.rows[1].run.disagg == 1);
+    CHECK(strcmp(b.rows[1].error, "") == 0 && b.rows[1].predicted_ttft_ms > 0);
+    CHECK(strcmp(b.rows[0].mode, "agg") == 0 && b.rows[0].run.disagg == 0);
+    gw_validate_free(&b);
 
     static const struct {
         const char *text, *want;
