@@ -203,13 +203,16 @@ static void caveat_text(gw_buf *b, const gw_perf_caveat *c)
     if (n > 0) {
         caveat_metric_text(ttft, sizeof ttft, "TTFT", c->ttft_median_abs, c->ttft_signed);
         caveat_metric_text(tpot, sizeof tpot, "TPOT", c->tpot_median_abs, c->tpot_signed);
-        snprintf(serving, sizeof serving, "%s measured serving runs: median error %s, %s "
-                 "(negative: predicted faster than measured)", gw_text_count(n).s, ttft, tpot);
+        /* one run has an error, not a median */
+        snprintf(serving, sizeof serving, "%s measured serving run%s: %serror %s, %s "
+                 "(negative: predicted faster than measured)", gw_text_count(n).s,
+                 n == 1 ? "" : "s", n == 1 ? "" : "median ", ttft, tpot);
     }
     if (c->throughput_median_abs >= 0)
-        snprintf(tput, sizeof tput, "%s%s benchmark runs of this model, accelerator and "
-                 "engine: median throughput error %.1f%% (signed %+.1f%%: predicted more than "
+        snprintf(tput, sizeof tput, "%s%s benchmark run%s of this model, accelerator and "
+                 "engine: %sthroughput error %.1f%% (signed %+.1f%%: predicted more than "
                  "measured)", n > 0 ? "; " : "", gw_text_count(c->throughput_n).s,
+                 c->throughput_n == 1 ? "" : "s", c->throughput_n == 1 ? "" : "median ",
                  100 * c->throughput_median_abs, 100 * c->throughput_signed);
     snprintf(t, sizeof t, "known large error in %s: %s%s (docs/perf-validation.md)",
              c->partition, serving, tput);

@@ -263,6 +263,11 @@ ok_to caveat.json perf $r1 --json
 # shellcheck disable=SC2086
 ok_to caveat.txt perf $r1
 contains "known large error in deepseek-r1 h200 trtllm agg" caveat.txt
+contains "measured serving runs: median error TTFT" caveat.txt
+# A partition of one predicted run states that run's error, not a median.
+ok_to onerun.txt perf --model deepseek-r1 --accelerator gb200 --count 8 --tp 1 --ep 8 \
+    --precision fp4 --input-tokens 1000 --output-tokens 1000
+contains "deepseek-r1 gb200 trtllm agg: 1 measured serving run: error TTFT" onerun.txt
 ok_to nocaveat.json perf --model llama-3.1-70b --accelerator b200 --count 8 --tp 8 --engine vllm \
     --input-tokens 1000 --output-tokens 1000 --json
 pycheck caveat.json nocaveat.json "$root/docs/perf-validation.md" <<'EOF2'
