@@ -94,6 +94,10 @@ typedef struct gw_perf_config {
                                    (bf16) kernels upcast 4-bit weights (docs/model.md §7.8.1) */
     gw_precision expert_activations;
     int eplb;                   /* expert-load balancing (redundant experts) on */
+    int redundant_experts;      /* physical expert slots beyond the model's experts, spread
+                                   over the ep GPUs (SGLang --ep-num-redundant-experts;
+                                   DeepSeek's redundant experts); 0 = none, or EPLB's one
+                                   per GPU (docs/model.md §7.8.4) */
     int spec_tokens;            /* speculative decoding: draft tokens per step (k); 0 = off */
     double spec_accept_length;  /* mean tokens out per verify step incl. the bonus token,
                                    1..k+1; 0 = the model's measured MTP acceptance */

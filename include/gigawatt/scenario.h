@@ -72,6 +72,7 @@ typedef struct gw_perf_settings {
     char expert_precision[GW_TEXT_MAX]; /* routed experts' weights ("" = precision) */
     char expert_activation_precision[GW_TEXT_MAX]; /* their matmuls' inputs ("" = weights') */
     char eplb[GW_TEXT_MAX];           /* "true" | "false" ("" = false) */
+    double redundant_experts;         /* expert slots beyond the model's; 0 = none */
     double mtp;                       /* draft tokens per step (k); 0 = off */
     double spec_accept_length;        /* mean tokens per step; 0 = measured */
     char draft_model[GW_TEXT_MAX];    /* speculative decoding with this model id */

@@ -325,7 +325,21 @@ static int check_config(const gw_perf_config *c, gw_error *err)
         return gw_error_field(err, "ep",
                               "expert parallelism %d given but '%s' is dense; expected ep 1",
                               c->ep, m->meta.id);
-    if (m->experts > 0 && fmod(m->experts, c->ep) != 0 && !c->eplb)
+    if (c->redundant_experts < 0 || (c->redundant_experts > 0 && m->experts <= 0))
+        return gw_error_field(err, "redundant_experts",
+                              "%d redundant experts on '%s'%s; expected 0%s",
+                              c->redundant_experts, m->meta.id,
+                              m->experts > 0 ? "" : ", which is dense",
+                              m->experts > 0 ? " or more" : "");
+    /* §7.8.4 the physical slots are what the ep GPUs share (SGLang requires
+     * them to divide); EPLB without a stated count keeps one per GPU */
+    double slots = m->experts + c->redundant_experts;
+    if (c->redundant_experts > 0 && fmod(slots, c->ep) != 0)
+        return gw_error_field(err, "ep",
+                              "expert parallelism %d does not divide the %.0f expert slots of "
+                              "'%s' (%.0f experts + %d redundant); expected a divisor of %.0f",
+                              c->ep, slots, m->meta.id, m->experts, c->redundant_experts, slots);
+    if (m->experts > 0 && fmod(m->experts, c->ep) != 0 && !c->eplb && !c->redundant_experts)
         return gw_error_field(err, "ep",
                               "expert parallelism %d does not divide the %.0f experts of '%s'; "
                               "expected a divisor of %.0f",
@@ -621,8 +635,11 @@ int gw_perf_engine_init(const gw_perf_config *c, gw_perf_engine *e, gw_error *er
     e->local_experts = m->experts > 0 ? m->experts / ep : 0;
     /* §7.8.4: EPLB keeps one redundant slot per GPU (288 slots at EP32, TensorRT-LLM
      * F.fs.eplb.trtllm.eplb32 and DeepSeek F.fs.deepseek.redundant_experts; 4 per GPU
-     * at EP72), so ep need not divide the experts */
-    if (c->eplb && m->experts > 0 && ep > 1)
+     * at EP72), so ep need not divide the experts; stated redundant experts give
+     * the slots exactly (SGLang: 256 + 32 over EP48, 6 a GPU) */
+    if (c->redundant_experts > 0 && m->experts > 0)
+        e->local_experts = (m->experts + c->redundant_experts) / ep;
+    else if (c->eplb && m->experts > 0 && ep > 1)
         e->local_experts = floor(m->experts / ep) + 1;
 
     double dense_w = e->stage_layers * p.attention_per_layer + stage_dense * p.dense_mlp_per_layer +

@@ -77,6 +77,7 @@ static void inputs_object(cJSON *o, const gw_search_report *r)
     else
         cJSON_AddNullToObject(in, "expert_activation_precision");
     cJSON_AddBoolToObject(in, "eplb", s->base.eplb);
+    gw_json_num(in, "redundant_experts", s->base.redundant_experts);
     cJSON_AddStringToObject(in, "cuda_graphs", s->base.piecewise_graphs ? "piecewise" : "decode");
     gw_json_num(in, "length_low", s->length_low > 0 ? s->length_low : 1);
     gw_json_num(in, "output_tokens_cv", s->output_cv);

@@ -43,6 +43,7 @@ static void frontier_json(cJSON *o, cJSON *in, const gw_scenario *sc, const gw_p
     cJSON_AddStringToObject(in, "expert_activation_precision",
                             gw_precision_name(gw_perf_expert_compute(c)));
     cJSON_AddBoolToObject(in, "eplb", c->eplb != 0);
+    gw_json_num(in, "redundant_experts", c->redundant_experts);
     gw_json_num(in, "mtp", c->spec_tokens);
     gw_json_num_or_null(in, "spec_accept_length", r->engine.spec_accept_length,
                         c->spec_tokens > 0);
@@ -470,8 +471,11 @@ static void frontier_text(gw_buf *b, const gw_scenario *sc, const gw_perf_report
     if (gw_perf_expert_compute(c) != xw)
         snprintf(upcast, sizeof upcast, " (%s activations)",
                  gw_precision_name(gw_perf_expert_compute(c)));
-    int n = snprintf(t, sizeof t, "%sexperts %s%s, EPLB %s", adp, gw_precision_name(xw), upcast,
-                     c->eplb ? "on" : "off");
+    char redundant[48] = ""; /* SGLang's --ep-num-redundant-experts */
+    if (c->redundant_experts > 0)
+        snprintf(redundant, sizeof redundant, ", %d redundant", c->redundant_experts);
+    int n = snprintf(t, sizeof t, "%sexperts %s%s%s, EPLB %s", adp, gw_precision_name(xw),
+                     upcast, redundant, c->eplb ? "on" : "off");
     if (c->spec_tokens > 0 && n > 0 && n < (int)sizeof t)
         snprintf(t + n, sizeof t - (size_t)n, ", speculative %d tokens (%s, %.2f per step)",
                  c->spec_tokens, sc->has_draft_model ? sc->draft_model.meta.id : "MTP",

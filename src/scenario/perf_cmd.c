@@ -68,6 +68,7 @@ void gw_perf_shared_config(const gw_scenario *sc, gw_perf_config *c)
     c->expert_activations =
         (gw_precision)precision_of(ps->expert_activation_precision, c->expert_weights);
     c->eplb = strcmp(ps->eplb, "true") == 0;
+    c->redundant_experts = (int)ps->redundant_experts;
     c->spec_tokens = (int)ps->mtp;
     c->spec_accept_length = ps->spec_accept_length;
     c->draft_model = sc->has_draft_model ? &sc->draft_model : NULL;
@@ -117,6 +118,7 @@ static int frontier_given(const gw_scenario *sc)
     const gw_perf_settings *ps = &sc->perf;
     return sc->has_engine || sc->has_disagg || sc->has_draft_model || ps->attention_dp > 0 ||
            ps->expert_precision[0] || ps->expert_activation_precision[0] || ps->eplb[0] ||
+           ps->redundant_experts > 0 ||
            ps->mtp > 0 || ps->memory_fraction > 0 || ps->concurrency > 0 || ps->length_low > 0 || ps->max_num_tokens > 0 ||
            ps->batch_wait_iters > 0 || ps->batch_wait_ratio > 0 || ps->recv_interval > 0 ||
            ps->cuda_graphs[0] || ps->output_tokens_cv > 0 || ps->kv_policy[0];

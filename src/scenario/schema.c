@@ -56,6 +56,9 @@ static const gw_field perf_settings_fields[] = {
        "MXFP8) or W4A16 kernels (bf16: Hopper's Marlin, Triton); default: the experts' weights"),
     EN("eplb", gw_perf_settings, eplb, "true|false", 0,
        "expert-load balancing with redundant experts (default false)"),
+    Q("redundant_experts", gw_perf_settings, redundant_experts, GW_DIM_NONE, NN | INT,
+      "expert slots beyond the model's experts, spread over the ep GPUs (SGLang "
+      "--ep-num-redundant-experts; default 0, or EPLB's one a GPU)"),
     Q("mtp", gw_perf_settings, mtp, GW_DIM_NONE, NN | INT,
       "speculative decoding: draft tokens per step (default 0 = off)"),
     Q("spec_accept_length", gw_perf_settings, spec_accept_length, GW_DIM_NONE, POS,

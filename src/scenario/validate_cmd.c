@@ -32,7 +32,7 @@ enum column {
 };
 enum role_column { R_BATCH, R_WORKERS, R_TP, R_PP, R_ADP, R_MOE_TP, R_MOE_EP, R_SPEC,
                    R_MAX_TOKENS, R_WAIT_ITERS, R_WAIT_RATIO, R_RECV_INTERVAL, R_PIECEWISE,
-                   R_EPLB, R_MAX_BATCH, ROLE_COLUMNS };
+                   R_EPLB, R_MAX_BATCH, R_REDUNDANT, ROLE_COLUMNS };
 enum role { ROLE_AGG, ROLE_PREFILL, ROLE_DECODE, NROLES };
 #define NCOLUMNS (C_ROLE0 + NROLES * ROLE_COLUMNS)
 
@@ -44,7 +44,7 @@ static const char *const role_prefix[NROLES] = {"", "prefill_", "decode_"};
 static const char *const role_names[ROLE_COLUMNS] = {
     "batch_size", "num_workers", "tp_size", "pp_size", "attention_dp_size", "moe_tp_size",
     "moe_ep_size", "spec_tokens", "max_num_tokens", "batch_wait_iters", "batch_wait_ratio",
-    "recv_interval", "piecewise_graphs", "eplb", "max_batch_size"};
+    "recv_interval", "piecewise_graphs", "eplb", "max_batch_size", "redundant_experts"};
 /* The header must name these; the rest are empty when absent. */
 static const int required_columns[] = {C_ID, C_BACKEND, C_MODEL, C_SYSTEM, C_MODE,
                                        C_ISL, C_OSL, C_TTFT, C_TPOT};
@@ -412,13 +412,14 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
     cfg->spec_tokens = (int)spec;
     /* the recipe's scheduler settings (docs/validate.md §1; 0 or empty:
      * the stack's budget, no batch waiting) */
-    double budget, wait_iters, wait_ratio, recv, piecewise, eplb;
+    double budget, wait_iters, wait_ratio, recv, piecewise, eplb, redundant;
     if (number_of(c, in, role_col(role, R_MAX_TOKENS), 0, 1, &budget) ||
         number_of(c, in, role_col(role, R_WAIT_ITERS), 0, 1, &wait_iters) ||
         number_of(c, in, role_col(role, R_WAIT_RATIO), 0, 0, &wait_ratio) ||
         number_of(c, in, role_col(role, R_RECV_INTERVAL), 0, 1, &recv) ||
         number_of(c, in, role_col(role, R_PIECEWISE), 0, 1, &piecewise) ||
-        number_of(c, in, role_col(role, R_EPLB), 0, 1, &eplb))
+        number_of(c, in, role_col(role, R_EPLB), 0, 1, &eplb) ||
+        number_of(c, in, role_col(role, R_REDUNDANT), 0, 1, &redundant))
         return -1;
     if (wait_ratio > 1)
         return row_fail_at(c, in, role_col(role, R_WAIT_RATIO),
@@ -437,6 +438,7 @@ static int parallelism(const validate_ctx *c, row_input *in, int role, gw_perf_c
                            role_prefix[role], eplb);
     cfg->piecewise_graphs = piecewise == 1;
     cfg->eplb = eplb == 1;
+    cfg->redundant_experts = (int)redundant; /* the model checks the slots divide */
     cfg->max_num_tokens = (int)budget;
     cfg->batch_wait_iters = (int)wait_iters;
     cfg->batch_wait_ratio = wait_ratio;

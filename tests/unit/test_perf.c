@@ -1182,6 +1182,28 @@ static void test_frontier_expert_imbalance(void)
     CHECK_NEAR(r.e.local_experts, 4, 0);
     r.c.eplb = 0;
     expect_init_error(&r.c, "expert parallelism 72 does not divide the 256 experts");
+    /* SGLang's redundant experts without balancing: 256 + 32 slots over
+     * EP48, 6 a GPU; the imbalance stays the unbalanced anchor's (the
+     * popularity over the 256 experts), the slots' weights are read */
+    r.c.ep = 48, r.c.attention_dp = 48;
+    expect_init_error(&r.c, "expert parallelism 48 does not divide the 256 experts");
+    r.c.redundant_experts = 32;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.local_experts, 6, 0);
+    r.c.redundant_experts = 30; /* 286 slots */
+    expect_init_error(&r.c, "expert parallelism 48 does not divide the 286 expert slots");
+    /* EP32: 9 slots a GPU, as EPLB's, one expert's weights more a GPU */
+    r.c.redundant_experts = 0, r.c.ep = 32, r.c.attention_dp = 32;
+    CHECK_INT(rig_init(&r), GW_OK);
+    double eight = r.e.weight_bytes_per_gpu;
+    r.c.redundant_experts = 32;
+    CHECK_INT(rig_init(&r), GW_OK);
+    CHECK_NEAR(r.e.local_experts, 9, 0);
+    CHECK_NEAR(r.e.weight_bytes_per_gpu - eight, r.e.expert_bytes, 1e-6 * eight);
+    CHECK_NEAR(gw_perf_expert_imbalance(&r.e, 8192), 1.564, 1e-9);
+    r.c.redundant_experts = -1;
+    expect_init_error(&r.c, "-1 redundant experts");
+    r.c.redundant_experts = 0;
     r.c.eplb = 1, r.c.ep = 32, r.c.attention_dp = 32;
     /* ep 8 over 8 ranks: m = 32 experts per GPU, same popularity CV:
      * i(inf) = z8 sqrt((7/8) c^2 / 32), c^2 = 8 ((1.564/z32)^2 (32/31) - 1/2048) */

@@ -464,6 +464,25 @@ static void test_settings_deployment(const gw_catalog *cat)
     CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
     CHECK_STR_HAS(b.rows[0].error, "does not divide the 256 experts");
     gw_validate_free(&b);
+    /* SGLang's recipes: 32 redundant experts without balancing make 288
+     * slots, 12 a GPU at EP24; 31 do not divide */
+    static const char redundant[] =
+        "id,prefill_num_workers,prefill_tp_size,prefill_attention_dp_size,prefill_moe_tp_size,"
+        "prefill_moe_ep_size,decode_num_workers,decode_tp_size,decode_attention_dp_size,"
+        "decode_moe_tp_size,decode_moe_ep_size,decode_redundant_experts\n"
+        "d,3,1,4,1,4,1,1,24,1,24,%d\n";
+    snprintf(text, sizeof text, redundant, 32);
+    in.text = text, in.len = strlen(text);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
+    CHECK(strcmp(b.rows[0].error, "") == 0);
+    CHECK_INT(b.rows[0].run.cfg[1].redundant_experts, 32);
+    CHECK_INT(b.rows[0].run.cfg[1].eplb, 0);
+    gw_validate_free(&b);
+    snprintf(text, sizeof text, redundant, 31);
+    in.len = strlen(text);
+    CHECK_INT(gw_validate_csv_with(cat, "m.csv", row, strlen(row), &in, &b, &err), GW_OK);
+    CHECK_STR_HAS(b.rows[0].error, "does not divide the 287 expert slots");
+    gw_validate_free(&b);
 }
 
 static void test_settings_file(const gw_catalog *cat)
