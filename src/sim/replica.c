@@ -1030,13 +1030,20 @@ static int check_pool(const char *what, const gw_sim_pool *p, int block_size, do
     return GW_OK;
 }
 
+/* Draft tokens a decode step verifies, an engine's spec_tokens within
+ * 0..GW_SPEC_MAX (§3.7). */
+static int draft_tokens(double spec_tokens)
+{
+    return (int)fmin(fmax(spec_tokens, 0), GW_SPEC_MAX);
+}
+
 int gw_sim_decode_batch_cap(gw_sched_kind sched, int max_running, int max_batched_tokens,
                             double spec_tokens)
 {
     if (sched != GW_SCHED_SARATHI)
         return max_running;
-    double k = fmin(fmax(spec_tokens, 0), GW_SPEC_MAX);
-    return (int)fmin(max_running, gw_perf_budget_decode_seqs(max_batched_tokens, (int)k));
+    return (int)fmin(max_running,
+                     gw_perf_budget_decode_seqs(max_batched_tokens, draft_tokens(spec_tokens)));
 }
 
 /* §3.2 a Sarathi budget below one decoding sequence's 1 + k tokens would
@@ -1044,10 +1051,9 @@ int gw_sim_decode_batch_cap(gw_sched_kind sched, int max_running, int max_batche
 static int check_decode_budget(const char *what, const gw_sim_pool *p, gw_sched_kind sched,
                                gw_error *err)
 {
-    if (gw_sim_decode_batch_cap(sched, p->max_running, p->max_batched_tokens,
-                                p->engine->spec_tokens) >= 1)
+    int k = draft_tokens(p->engine->spec_tokens);
+    if (gw_sim_decode_batch_cap(sched, p->max_running, p->max_batched_tokens, k) >= 1)
         return GW_OK;
-    int k = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX);
     return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
                         "%s: max_batched_tokens %d cannot hold one decoding sequence with %d "
                         "draft tokens on the sarathi scheduler; expected at least %d",
@@ -1160,7 +1166,7 @@ static int init_pool(sim *s, pool *pl, const gw_sim_pool *p, int first, double t
                  .busy_w = p->busy_w,
                  .first = first,
                  .count = p->replicas,
-                 .spec = (int)fmin(fmax(p->engine->spec_tokens, 0), GW_SPEC_MAX)};
+                 .spec = draft_tokens(p->engine->spec_tokens)};
     pl->decode_cap = gw_sim_decode_batch_cap(s->c->scheduler, p->max_running,
                                              p->max_batched_tokens, pl->spec);
     pl->watermark_blocks = (long)(s->c->watermark * (double)pl->num_blocks);
