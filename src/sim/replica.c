@@ -435,6 +435,13 @@ static int decoding(const replica *rp)
     return rp->nrunning < rp->pool->decode_cap ? rp->nrunning : rp->pool->decode_cap;
 }
 
+/* The Sarathi budget's tokens the decodes (decoding(), 1 + k tokens each,
+ * docs/serving.md, Symbols) leave to prompt chunks; <= 0: none. */
+static long prompt_budget(const replica *rp)
+{
+    return rp->pool->max_batched_tokens - (long)decoding(rp) * (1 + rp->pool->spec);
+}
+
 /* Every decoding request (decoding()) decodes one token, oldest first. */
 static void add_decodes(sim *s, replica *rp, gw_perf_batch *b)
 {
@@ -511,7 +518,7 @@ static int batch_wait_holds(const sim *s, replica *rp)
     if (!(e->batch_wait_iters >= 1 && e->batch_wait_ratio > 0) || e->attention_dp > 1 ||
         rp->nrunning == 0)
         return 0; /* off, or attention DP (TensorRT-LLM skips it), or nothing decodes */
-    long budget = pl->max_batched_tokens - (long)decoding(rp);
+    long budget = prompt_budget(rp);
     double tokens = (double)decoding(rp) * (1 + pl->spec), prompts = 0;
     for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && visible(s, rp, i); i = s->next[i]) {
         if (s->state[i] == ST_WAITING && !admissible(s, rp, i))
@@ -542,8 +549,7 @@ static void sarathi_batch(sim *s, replica *rp, gw_perf_batch *b, double t, int a
     add_decodes(s, rp, b);
     if ((rp->held = batch_wait_holds(s, rp)))
         return;
-    /* a decode's 1 + k tokens come first (docs/serving.md, Symbols) */
-    long budget = pl->max_batched_tokens - (long)decoding(rp) * (1 + pl->spec);
+    long budget = prompt_budget(rp);
     /* requests mid-prefill are at the queue head (they stay there until
      * their last chunk), then new ones in order */
     for (int32_t i = rp->wait.head; i >= 0 && budget > 0 && rp->nbatch < pl->max_running + 1 &&
