@@ -11,7 +11,7 @@ execute_process(
           --serving-settings ${SRC}/data/perf/silicon-settings.csv
           --serving-check-only ${SRC}/data/perf/inferencex-disagg.csv
           --serving-findings ${SRC}/data/perf/serving-findings.md --doc-out ${OUT}
-          --known-errors-out ${OUT}.known-errors.csv
+          --known-errors-out ${OUT}.known-errors.csv --serving-roles-out ${OUT}.roles.csv
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "gw-perf-calibrate: the validation bar is not met (exit ${rc})")
@@ -29,4 +29,18 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}.known-errors.cs
 if(NOT same_csv EQUAL 0)
   message(FATAL_ERROR "data/perf/known-errors.csv is stale: it differs from "
                       "${OUT}.known-errors.csv; run scripts/perf-validate --check and commit")
+endif()
+# the split the calibration writes out (--serving-roles-out, what
+# scripts/ttft-terms reads) is the one the report counts: a row each, as
+# many fit rows as the report says
+file(STRINGS ${OUT}.roles.csv role_lines)
+file(STRINGS ${OUT}.roles.csv fit_lines REGEX ",fit$")
+list(LENGTH role_lines nlines)
+list(LENGTH fit_lines nfit)
+file(READ ${SRC}/docs/perf-validation.md doc)
+string(REGEX MATCH "are `fit` rows: ([0-9]+) of ([0-9]+)\\." found "${doc}")
+math(EXPR nrows "${nlines} - 1")
+if(NOT found OR NOT nfit EQUAL CMAKE_MATCH_1 OR NOT nrows EQUAL CMAKE_MATCH_2)
+  message(FATAL_ERROR "the roles file holds ${nrows} rows, ${nfit} fit; the report says "
+                      "'${found}'")
 endif()

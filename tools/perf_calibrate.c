@@ -12,6 +12,8 @@
  *                     [--doc-out docs/perf-validation.md] [--bar 0.15] [--quiet]
  *                     [--known-errors-out data/perf/known-errors.csv]  (with --doc-out
  *                      and --serving: the per-partition check errors of the doc, as CSV)
+ *                     [--serving-roles-out FILE]  (with --serving: every row's partition
+ *                      and whether it fits or checks, as CSV; scripts/ttft-terms reads it)
  *
  * Each row of the measurements table is predicted by the same library calls
  * `gigawatt perf` makes (docs/model.md §7-§8). With --fit, the efficiency
@@ -1179,7 +1181,7 @@ static void load_serving(calibration *cal, const char *path, const char *setting
 /* The command line (see the header of this file). */
 typedef struct options {
     const char *catdir, *meas, *effout, *docout, *expl, *serving, *settings, *check_only,
-        *findings, *knownout;
+        *findings, *knownout, *rolesout;
     int fit, fit_overhead, quiet;
     double bar;
 } options;
@@ -1216,6 +1218,8 @@ static void parse_args(int argc, char **argv, options *o)
             o->findings = v, i++;
         else if (v && strcmp(a, "--known-errors-out") == 0)
             o->knownout = v, i++;
+        else if (v && strcmp(a, "--serving-roles-out") == 0)
+            o->rolesout = v, i++;
         else if (v && strcmp(a, "--bar") == 0)
             o->bar = num(v), i++;
         else
@@ -1389,6 +1393,15 @@ int main(int argc, char **argv)
     cal->cat = &cat;
     if (o.serving)
         load_serving(cal, o.serving, o.settings, o.check_only);
+    if (o.rolesout) { /* the split alone: it depends on the ids, never on a fit */
+        char buf[700];
+        if (!o.serving)
+            die("%s%d: --serving-roles-out needs --serving", "", 0);
+        if (serving_write_roles(&cal->serving, o.rolesout, &err)) {
+            gw_error_format(&err, buf, sizeof buf);
+            die("%s%d: cannot write the roles", buf, 0);
+        }
+    }
     resolve_shared(cal);
     if (!o.fit)
         check_shared(cal);

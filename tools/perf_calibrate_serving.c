@@ -21,6 +21,7 @@
  * factors must not absorb. */
 #include "perf_calibrate_serving.h"
 
+#include "gigawatt/buffer.h"
 #include "gigawatt/csv.h"
 #include "gigawatt/file.h"
 
@@ -253,6 +254,34 @@ void serving_predict(serving_set *s, const gw_efficiency *const *effs)
             snprintf(w->error, sizeof w->error, "%s", err.msg);
         }
     }
+}
+
+/* A CSV field, quoted (RFC 4180: a quote doubled). */
+static void csv_field(gw_buf *b, const char *text, const char *after)
+{
+    gw_buf_printf(b, "\"");
+    for (; *text; text++)
+        gw_buf_printf(b, *text == '"' ? "\"\"" : "%c", *text);
+    gw_buf_printf(b, "\"%s", after);
+}
+
+int serving_write_roles(const serving_set *s, const char *path, gw_error *err)
+{
+    gw_buf b = {0};
+    gw_buf_printf(&b, "id,model,system,engine,mode,role\n");
+    for (size_t i = 0; i < s->res.nrows; i++) {
+        const gw_validate_row *w = &s->res.rows[i];
+        csv_field(&b, w->id, ",");
+        csv_field(&b, w->model, ",");
+        csv_field(&b, w->system, ",");
+        csv_field(&b, w->engine, ",");
+        csv_field(&b, w->mode, ",");
+        gw_buf_printf(&b, "%s\n", s->fit[i] ? "fit" : "check");
+    }
+    int rc = b.failed ? gw_error_set(err, GW_E_NOMEM, path, 0, 0, "out of memory")
+                      : gw_write_file_atomic(path, b.s, b.len, err);
+    gw_buf_free(&b);
+    return rc;
 }
 
 /* ---- the report ------------------------------------------------------------ */

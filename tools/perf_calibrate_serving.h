@@ -44,5 +44,10 @@ double serving_fit_ttft_constants(const serving_set *s, int k, const gw_efficien
 void serving_predict(serving_set *s, const gw_efficiency *const *effs);
 /* The docs/perf-validation.md section; 1 when its bars hold. */
 int serving_doc(FILE *f, serving_set *s);
+/* Every row's partition and set as CSV (`id,model,system,engine,mode,role`,
+ * role fit or check), written whole or not at all: the one split that
+ * scripts/ttft-terms and any other analysis of the rows should use.
+ * 0 written, else the file's error in *err. */
+int serving_write_roles(const serving_set *s, const char *path, gw_error *err);
 
 #endif
