@@ -1398,8 +1398,9 @@ int main(int argc, char **argv)
         if (!o.serving)
             die("%s%d: --serving-roles-out needs --serving", "", 0);
         if (serving_write_roles(&cal->serving, o.rolesout, &err)) {
-            gw_error_format(&err, buf, sizeof buf);
-            die("%s%d: cannot write the roles", buf, 0);
+            gw_error_format(&err, buf, sizeof buf); /* names the file */
+            fprintf(stderr, "gw-perf-calibrate: %s\n", buf);
+            exit(2);
         }
     }
     resolve_shared(cal);
