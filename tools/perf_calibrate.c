@@ -204,6 +204,13 @@ static void die(const char *fmt, const char *a, int line)
     exit(2);
 }
 
+/* A usage error or a failure with no file and line to name. */
+static void die_plain(const char *what)
+{
+    fprintf(stderr, "gw-perf-calibrate: %s\n", what);
+    exit(2);
+}
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -1228,7 +1235,7 @@ static void parse_args(int argc, char **argv, options *o)
                 a, i);
     }
     if (!o->catdir || !o->meas)
-        die("%s%d: --catalog and --measurements are required", "", 0);
+        die_plain("--catalog and --measurements are required");
 }
 
 /* The start of every fit: the same documented point, not the file the fit
@@ -1383,7 +1390,7 @@ int main(int argc, char **argv)
      * efficiency file keeps the ones no measurement names */
     calibration *cal = calloc(1, sizeof *cal);
     if (!cal)
-        die("%s%d: out of memory", "", 0);
+        die_plain("out of memory");
     for (size_t i = 0; i < cat.n; i++)
         if (cat.entries[i].schema == &gw_schema_efficiency)
             stack_of(cal, &cat, cat.entries[i].id);
@@ -1396,11 +1403,10 @@ int main(int argc, char **argv)
     if (o.rolesout) { /* the split alone: it depends on the ids, never on a fit */
         char buf[700];
         if (!o.serving)
-            die("%s%d: --serving-roles-out needs --serving", "", 0);
+            die_plain("--serving-roles-out needs --serving");
         if (serving_write_roles(&cal->serving, o.rolesout, &err)) {
             gw_error_format(&err, buf, sizeof buf); /* names the file */
-            fprintf(stderr, "gw-perf-calibrate: %s\n", buf);
-            exit(2);
+            die_plain(buf);
         }
     }
     resolve_shared(cal);
