@@ -256,26 +256,17 @@ void serving_predict(serving_set *s, const gw_efficiency *const *effs)
     }
 }
 
-/* A CSV field, quoted (RFC 4180: a quote doubled). */
-static void csv_field(gw_buf *b, const char *text, const char *after)
-{
-    gw_buf_printf(b, "\"");
-    for (; *text; text++)
-        gw_buf_printf(b, *text == '"' ? "\"\"" : "%c", *text);
-    gw_buf_printf(b, "\"%s", after);
-}
-
 int serving_write_roles(const serving_set *s, const char *path, gw_error *err)
 {
     gw_buf b = {0};
     gw_buf_printf(&b, "id,model,system,engine,mode,role\n");
     for (size_t i = 0; i < s->res.nrows; i++) {
         const gw_validate_row *w = &s->res.rows[i];
-        csv_field(&b, w->id, ",");
-        csv_field(&b, w->model, ",");
-        csv_field(&b, w->system, ",");
-        csv_field(&b, w->engine, ",");
-        csv_field(&b, w->mode, ",");
+        const char *fields[] = {w->id, w->model, w->system, w->engine, w->mode};
+        for (size_t f = 0; f < sizeof fields / sizeof *fields; f++) {
+            gw_csv_write_field(&b, fields[f]);
+            gw_buf_printf(&b, ",");
+        }
         gw_buf_printf(&b, "%s\n", s->fit[i] ? "fit" : "check");
     }
     int rc = b.failed ? gw_error_set(err, GW_E_NOMEM, path, 0, 0, "out of memory")

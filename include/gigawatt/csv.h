@@ -47,4 +47,10 @@ int gw_csv_column(const gw_csv_record *h, const char *name);
 /* Free r->text; r may be read into again after a memset. */
 void gw_csv_record_free(gw_csv_record *r);
 
+struct gw_buf;
+/* Append the field `t` to b as RFC 4180 writes it: as is, or in double
+ * quotes (a quote doubled) when it holds a comma, a quote or a newline.
+ * The one writer of every CSV field the project quotes. */
+void gw_csv_write_field(struct gw_buf *b, const char *t);
+
 #endif

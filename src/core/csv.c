@@ -4,6 +4,8 @@
  * can name file:line:col of any field. */
 #include "gigawatt/csv.h"
 
+#include "gigawatt/buffer.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +84,16 @@ void gw_csv_record_free(gw_csv_record *r)
 {
     free(r->text);
     r->text = NULL, r->cap = 0;
+}
+
+void gw_csv_write_field(gw_buf *b, const char *t)
+{
+    if (!strpbrk(t, ",\"\n")) {
+        gw_buf_printf(b, "%s", t);
+        return;
+    }
+    gw_buf_printf(b, "\"");
+    for (const char *c = t; *c; c++)
+        gw_buf_printf(b, *c == '"' ? "\"\"" : "%c", *c);
+    gw_buf_printf(b, "\"");
 }

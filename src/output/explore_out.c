@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gigawatt/buffer.h"
+#include "gigawatt/csv.h"
 #include "gigawatt/explore_out.h"
 #include "json_int.h"
 
@@ -206,26 +207,13 @@ char *gw_explore_text(const char *name, const gw_explore_spec *s, const gw_explo
     return b.s;
 }
 
-/* A CSV field: quoted when it holds a comma, a quote or a newline. */
-static void csv_text(gw_buf *b, const char *t)
-{
-    if (!strpbrk(t, ",\"\n")) {
-        gw_buf_printf(b, "%s", t);
-        return;
-    }
-    gw_buf_printf(b, "\"");
-    for (const char *c = t; *c; c++)
-        gw_buf_printf(b, *c == '"' ? "\"\"" : "%c", *c);
-    gw_buf_printf(b, "\"");
-}
-
 char *gw_explore_csv(const gw_explore_spec *s, const gw_explore_result *r)
 {
     gw_buf b = {0};
     gw_buf_printf(&b, "index,feasible,pareto");
     for (int j = 0; j < s->nvary; j++) {
         gw_buf_printf(&b, ",");
-        csv_text(&b, s->vary[j].key);
+        gw_csv_write_field(&b, s->vary[j].key);
     }
     for (int k = 0; k < GW_XM_COUNT; k++)
         gw_buf_printf(&b, ",%s", gw_explore_metrics[k].name);
@@ -240,12 +228,12 @@ char *gw_explore_csv(const gw_explore_spec *s, const gw_explore_result *r)
             char text[96];
             gw_explore_value_text(s, j, p->x[j], text, sizeof text);
             gw_buf_printf(&b, ",");
-            csv_text(&b, text);
+            gw_csv_write_field(&b, text);
         }
         for (int k = 0; k < GW_XM_COUNT; k++)
             gw_buf_printf(&b, isnan(p->m[k]) ? "," : ",%.10g", p->m[k]);
         gw_buf_printf(&b, ",");
-        csv_text(&b, p->why);
+        gw_csv_write_field(&b, p->why);
         gw_buf_printf(&b, "\n");
     }
     if (b.failed) {
