@@ -1236,6 +1236,8 @@ static void parse_args(int argc, char **argv, options *o)
     }
     if (!o->catdir || !o->meas)
         die_plain("--catalog and --measurements are required");
+    if (o->rolesout && !o->serving)
+        die_plain("--serving-roles-out needs --serving");
 }
 
 /* The start of every fit: the same documented point, not the file the fit
@@ -1402,8 +1404,6 @@ int main(int argc, char **argv)
         load_serving(cal, o.serving, o.settings, o.check_only);
     if (o.rolesout) { /* the split alone: it depends on the ids, never on a fit */
         char buf[700];
-        if (!o.serving)
-            die_plain("--serving-roles-out needs --serving");
         if (serving_write_roles(&cal->serving, o.rolesout, &err)) {
             gw_error_format(&err, buf, sizeof buf); /* names the file */
             die_plain(buf);
