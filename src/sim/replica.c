@@ -1021,21 +1021,6 @@ static void free_sim(sim *s)
     gw_evq_free(&s->q);
 }
 
-/* The limits of one pool; the message names them all. */
-static int check_pool(const char *what, const gw_sim_pool *p, int block_size, double watermark,
-                      gw_error *err)
-{
-    if (!p->engine || p->replicas < 1 || p->replicas > 1000000 || p->max_running < 1 ||
-        p->max_batched_tokens < 1 || block_size < 1 || !(watermark >= 0 && watermark < 1))
-        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
-                            "%s with %d replicas, max_running %d, max_batched_tokens %d, "
-                            "block_size %d, watermark %g; expected replicas and limits >= 1 and "
-                            "a watermark in [0, 1)",
-                            what, p->replicas, p->max_running, p->max_batched_tokens, block_size,
-                            watermark);
-    return GW_OK;
-}
-
 /* Draft tokens a decode step verifies, an engine's spec_tokens within
  * 0..GW_SPEC_MAX (§3.7). */
 static int draft_tokens(double spec_tokens)
@@ -1066,20 +1051,33 @@ static int check_decode_budget(const char *what, const gw_sim_pool *p, gw_sched_
                         what, p->max_batched_tokens, k, 1 + k);
 }
 
+/* The limits of one pool, its Sarathi budget among them (check_decode_budget);
+ * the message names them all. */
+static int check_pool(const char *what, const gw_sim_pool *p, const gw_sim_config *c,
+                      gw_error *err)
+{
+    int block_size = c->block_size;
+    double watermark = c->watermark;
+    if (!p->engine || p->replicas < 1 || p->replicas > 1000000 || p->max_running < 1 ||
+        p->max_batched_tokens < 1 || block_size < 1 || !(watermark >= 0 && watermark < 1))
+        return gw_error_set(err, GW_E_INPUT, NULL, 0, 0,
+                            "%s with %d replicas, max_running %d, max_batched_tokens %d, "
+                            "block_size %d, watermark %g; expected replicas and limits >= 1 and "
+                            "a watermark in [0, 1)",
+                            what, p->replicas, p->max_running, p->max_batched_tokens, block_size,
+                            watermark);
+    return check_decode_budget(what, p, c->scheduler, err);
+}
+
 /* The limits a run needs; the messages name them. */
 static int check_sim_config(const gw_sim_config *c, const gw_workload *w, gw_error *err)
 {
     const gw_sim_pool own = {.engine = c->engine, .replicas = c->replicas,
                              .max_running = c->max_running,
                              .max_batched_tokens = c->max_batched_tokens};
-    const char *own_name = c->disagg.on ? "prefill pool" : "simulation";
-    int rc = check_pool(own_name, &own, c->block_size, c->watermark, err);
-    if (rc == GW_OK)
-        rc = check_decode_budget(own_name, &own, c->scheduler, err);
+    int rc = check_pool(c->disagg.on ? "prefill pool" : "simulation", &own, c, err);
     if (rc == GW_OK && c->disagg.on)
-        rc = check_pool("decode pool", &c->disagg.decode, c->block_size, c->watermark, err);
-    if (rc == GW_OK && c->disagg.on)
-        rc = check_decode_budget("decode pool", &c->disagg.decode, c->scheduler, err);
+        rc = check_pool("decode pool", &c->disagg.decode, c, err);
     if (rc)
         return rc;
     const gw_sim_disagg *d = &c->disagg;
